@@ -1,0 +1,1 @@
+"""Inkling's model-side core: engines, prompts, jobs and persistence. Never imports Qt."""

@@ -1,0 +1,127 @@
+"""Command-line parsing and the headless commands (complete, serve, setup-model)."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+from typing import TextIO
+
+from backend.engines import create_engine
+from backend.engines.base import Engine, EngineError
+from backend.jobs.complete import continue_text
+from backend.models import ENGINES, ModelSpec, bundled_spec, spec_for_path
+from backend.params import ParamError, SamplerParams
+from backend.paths import app_paths
+
+log = logging.getLogger(__name__)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The parser for `python main.py [command]`; no command opens the window."""
+    parser = argparse.ArgumentParser(prog="inkling", description="A local writing assistant.")
+    # The shared options work before or after the command; after it they must not reset
+    # what was given before it, hence SUPPRESS as the sub-command default.
+    common = argparse.ArgumentParser(add_help=False)
+    _add_common(common, argparse.SUPPRESS)
+    _add_common(parser, None)
+    sub = parser.add_subparsers(dest="command")
+
+    complete = sub.add_parser("complete", parents=[common], help="continue TEXT on stdout")
+    complete.add_argument("text", help="the text to continue")
+    complete.add_argument("--max-tokens", type=int, default=64)
+    complete.add_argument("--temperature", type=float, default=0.8)
+    complete.add_argument("--top-p", type=float, default=0.95)
+    complete.add_argument("--top-k", type=int, default=40)
+    complete.add_argument("--min-p", type=float, default=0.05)
+    complete.add_argument("--repeat-penalty", type=float, default=1.1)
+    complete.add_argument("--stop", action="append", default=[])
+    complete.add_argument("--seed", type=int)
+
+    serve = sub.add_parser("serve", parents=[common], help="answer JSON lines on stdin")
+    serve.add_argument("--stdio", action="store_true", required=True)
+
+    sub.add_parser("setup-model", parents=[common], help="prepare the bundled model")
+    return parser
+
+
+def _add_common(parser: argparse.ArgumentParser, default: object) -> None:
+    parser.add_argument(
+        "--config", metavar="DIR", default=default, help="keep settings and data under DIR"
+    )
+    parser.add_argument(
+        "--engine", choices=ENGINES, default=default, help="which engine runs the model"
+    )
+    parser.add_argument(
+        "--model", metavar="PATH", default=default, help="a .gguf file or a transformers folder"
+    )
+    parser.add_argument(
+        "-v", "--verbose", action="store_true", default=default or False, help="log more"
+    )
+
+
+def resolve_spec(model: str | None, engine: str | None, config: str | None) -> ModelSpec:
+    """The model to use: --model if given, else the bundled default (assembled if needed)."""
+    if model:
+        return spec_for_path(model, engine)
+    spec = bundled_spec(app_paths(config).models)
+    if engine and engine != spec.engine:
+        return ModelSpec(engine, spec.path, spec.name)
+    return spec
+
+
+def load_engine(spec: ModelSpec) -> Engine:
+    """Create and load the engine for `spec`."""
+    engine = create_engine(spec)
+    engine.load()
+    return engine
+
+
+def run_headless(args: argparse.Namespace, stdout: TextIO = sys.stdout) -> int:
+    """Run a headless command; returns the process exit code."""
+    logging.basicConfig(
+        level=logging.INFO if args.verbose else logging.WARNING,
+        stream=sys.stderr,
+        format="%(levelname)s %(name)s: %(message)s",
+    )
+    try:
+        if args.command == "setup-model":
+            path = bundled_spec(app_paths(args.config).models).path
+            print(f"Bundled model ready: {path}", file=stdout)
+            return 0
+        params = None
+        if args.command == "complete":
+            params = SamplerParams(
+                temperature=args.temperature,
+                top_p=args.top_p,
+                top_k=args.top_k,
+                min_p=args.min_p,
+                repeat_penalty=args.repeat_penalty,
+                max_tokens=args.max_tokens,
+                stop=tuple(args.stop),
+                seed=args.seed,
+            )
+        spec = resolve_spec(args.model, args.engine, args.config)
+        engine = load_engine(spec)
+    except (EngineError, ParamError) as exc:
+        print(f"inkling: {exc}", file=sys.stderr)
+        return 2
+    try:
+        if args.command == "complete":
+            assert params is not None
+            for chunk in continue_text(engine, args.text, params):
+                stdout.write(chunk)
+                stdout.flush()
+            stdout.write("\n")
+            return 0
+        from backend.serve import serve_stdio
+
+        serve_stdio(engine, spec.name, sys.stdin, stdout)
+        return 0
+    except EngineError as exc:
+        print(f"inkling: {exc}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        return 130
+    finally:
+        engine.close()

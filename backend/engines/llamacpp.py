@@ -1,0 +1,278 @@
+"""The llama.cpp engine (GGUF, the default) through llama-cpp-python."""
+
+from __future__ import annotations
+
+import ctypes
+import logging
+import os
+import random
+import threading
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from backend.engines.base import EngineError, PrefixConstraint, ProgressFn, TextAssembler
+from backend.models import check_gguf
+from backend.params import SamplerParams
+from backend.prompts import fit_tokens
+
+log = logging.getLogger(__name__)
+
+# Small prompt-evaluation batches let a cancel land mid-prompt without costing throughput.
+PREFILL_CHUNK = 128
+DEFAULT_CONTEXT = 4096
+
+
+def default_threads() -> int:
+    """Physical-ish core count: llama.cpp decodes fastest without hyper-threads."""
+    n = os.cpu_count() or 2
+    return max(1, n if n <= 4 else n // 2)
+
+
+class LlamaCppEngine:
+    """A GGUF model run by llama.cpp, with its prompt prefix cached between calls."""
+
+    def __init__(
+        self,
+        path: str | os.PathLike[str],
+        name: str | None = None,
+        n_ctx: int = DEFAULT_CONTEXT,
+        n_threads: int | None = None,
+    ) -> None:
+        self.path = Path(path)
+        self.name = name or self.path.stem
+        self._n_ctx = n_ctx
+        self._n_threads = n_threads or default_threads()
+        self._llm: Any = None
+        self._pieces: list[bytes] | None = None
+        self._eog: set[int] = set()
+        self._lock = threading.Lock()
+
+    def load(self, progress: ProgressFn | None = None) -> None:
+        """Check the file, then load it; llama.cpp reports its own loading progress."""
+        report = progress or (lambda _f: None)
+        check_gguf(self.path)
+        report(0.02)
+        try:
+            import llama_cpp
+        except ImportError as exc:
+            raise EngineError("The llama.cpp engine (llama-cpp-python) is not installed.") from exc
+
+        @llama_cpp.llama_progress_callback
+        def on_progress(fraction: float, _user: Any) -> bool:
+            report(0.02 + 0.93 * float(fraction))
+            return True
+
+        try:
+            # Pass the callback through the model params llama-cpp-python builds.
+            self._llm = _load_llama(llama_cpp, self.path, self._n_ctx, self._n_threads, on_progress)
+        except (ValueError, RuntimeError, OSError) as exc:
+            raise EngineError(
+                f"llama.cpp could not load {self.path.name}; the file may be damaged or "
+                f"use an architecture this version does not support ({exc})."
+            ) from exc
+        vocab = self._llm._model.vocab
+        n_vocab = self._llm.n_vocab()
+        self._eog = {t for t in range(n_vocab) if llama_cpp.llama_vocab_is_eog(vocab, t)}
+        report(1.0)
+        log.info("Loaded %s with llama.cpp (context %d)", self.name, self.context_length)
+
+    @property
+    def context_length(self) -> int:
+        """Tokens in the context window we created."""
+        return int(self._llm.n_ctx()) if self._llm is not None else self._n_ctx
+
+    @property
+    def bos_tokens(self) -> list[int]:
+        """The BOS token when the model wants one in front of every prompt."""
+        self._require()
+        if self._llm._model.add_bos_token():
+            bos = self._llm.token_bos()
+            return [bos] if bos >= 0 else []
+        return []
+
+    def tokenize(self, text: str) -> list[int]:
+        """Token ids for text, without BOS or special tokens."""
+        self._require()
+        return list(self._llm.tokenize(text.encode("utf-8"), add_bos=False, special=False))
+
+    def token_pieces(self) -> list[bytes]:
+        """Decoded bytes of every vocabulary entry (about 0.6 s for Gemma's 262k, once)."""
+        self._require()
+        if self._pieces is None:
+            import llama_cpp
+
+            vocab = self._llm._model.vocab
+            size = 64
+            buf = ctypes.create_string_buffer(size)
+            pieces = []
+            for tok in range(self._llm.n_vocab()):
+                n = llama_cpp.llama_token_to_piece(vocab, tok, buf, size, 0, False)
+                if n < 0:
+                    big = ctypes.create_string_buffer(-n)
+                    n = llama_cpp.llama_token_to_piece(vocab, tok, big, -n, 0, False)
+                    pieces.append(big.raw[:n])
+                else:
+                    pieces.append(buf.raw[:n])
+            self._pieces = pieces
+        return self._pieces
+
+    def banned_tokens(self) -> set[int]:
+        """End-of-generation tokens: never a valid start for a suggestion."""
+        return set(self._eog)
+
+    def stream(
+        self,
+        prompt: str | Sequence[int],
+        params: SamplerParams,
+        cancel: threading.Event | None = None,
+        constraint: PrefixConstraint | None = None,
+    ) -> Iterator[str]:
+        """Yield text as llama.cpp samples it; the KV cache keeps the shared prompt prefix."""
+        self._require()
+        tokens = self._prompt_ids(prompt, params.max_tokens)
+        assembler = TextAssembler(params.stop)
+        with self._lock:
+            if not self._prefill(tokens, cancel):
+                return
+            produced = 0
+            if constraint is not None and constraint.active:
+                rng = random.Random(params.seed)
+                while constraint.active and produced < params.max_tokens:
+                    if cancel is not None and cancel.is_set():
+                        return
+                    tok = self._pick_constrained(constraint.allowed(), params, rng)
+                    if tok is None:
+                        break
+                    piece = self.token_pieces()[tok]
+                    constraint.advance(piece)
+                    text = assembler.feed(piece)
+                    if text:
+                        yield text
+                    produced += 1
+                    tokens = [*tokens, tok]
+                    self._llm.eval([tok])
+            if params.seed is not None:
+                self._llm.set_seed(params.seed)
+            else:
+                self._llm.set_seed(random.randrange(2**31))
+            generator = self._llm.generate(
+                tokens,
+                top_k=params.top_k,
+                top_p=params.top_p,
+                min_p=params.min_p,
+                temp=params.temperature,
+                repeat_penalty=params.repeat_penalty,
+                reset=True,
+            )
+            try:
+                while produced < params.max_tokens and not assembler.stopped:
+                    if cancel is not None and cancel.is_set():
+                        break
+                    tok = next(generator)
+                    if tok in self._eog:
+                        break
+                    produced += 1
+                    text = assembler.feed(self._llm.detokenize([tok]))
+                    if text:
+                        yield text
+            finally:
+                generator.close()
+            tail = assembler.flush()
+            if tail:
+                yield tail
+
+    def close(self) -> None:
+        """Free the model and its context now, not whenever the garbage collector runs."""
+        if self._llm is not None:
+            try:
+                self._llm.close()
+            finally:
+                self._llm = None
+
+    def _require(self) -> None:
+        if self._llm is None:
+            raise EngineError("No model is loaded.")
+
+    def _prompt_ids(self, prompt: str | Sequence[int], max_tokens: int) -> list[int]:
+        bos = self.bos_tokens
+        body = self.tokenize(prompt) if isinstance(prompt, str) else list(prompt)
+        if bos and body[: len(bos)] == bos:
+            body = body[len(bos) :]
+        ids = bos + fit_tokens(body, self.context_length - len(bos), max_tokens)
+        return ids or [self._llm.token_eos()]
+
+    def _prefill(self, tokens: list[int], cancel: threading.Event | None) -> bool:
+        """Evaluate the prompt in small chunks after the cached common prefix."""
+        llm = self._llm
+        cached = llm.input_ids[: llm.n_tokens].tolist()
+        common = 0
+        for a, b in zip(cached, tokens, strict=False):
+            if a != b:
+                break
+            common += 1
+        if common == len(tokens) == len(cached) and not llm._requires_eval:
+            return True
+        keep = min(common, len(tokens) - 1)
+        if keep > 0 and llm._ctx.kv_cache_seq_rm(-1, keep, -1):
+            llm.n_tokens = keep
+        else:
+            llm.reset()
+        rest = tokens[llm.n_tokens :]
+        for start in range(0, len(rest), PREFILL_CHUNK):
+            if cancel is not None and cancel.is_set():
+                return False
+            llm.eval(rest[start : start + PREFILL_CHUNK])
+        return True
+
+    def _pick_constrained(
+        self, allowed: list[int], params: SamplerParams, rng: random.Random
+    ) -> int | None:
+        """Choose the next token among `allowed` from the last logits row."""
+        import llama_cpp
+
+        if not allowed:
+            return None
+        ptr = llama_cpp.llama_get_logits_ith(self._llm._ctx.ctx, -1)
+        row = np.ctypeslib.as_array(ptr, shape=(self._llm.n_vocab(),))
+        ids = np.asarray(allowed, dtype=np.int64)
+        logits = row[ids].astype(np.float64)
+        if params.greedy:
+            return int(ids[int(np.argmax(logits))])
+        order = np.argsort(-logits)[: max(1, params.top_k or len(ids))]
+        z = logits[order] / params.temperature
+        probs = np.exp(z - z.max())
+        probs /= probs.sum()
+        keep = probs >= params.min_p * probs.max()
+        probs = np.where(keep, probs, 0.0)
+        probs /= probs.sum()
+        return int(ids[order[rng.choices(range(len(order)), weights=probs.tolist())[0]]])
+
+
+def _load_llama(llama_cpp: Any, path: Path, n_ctx: int, n_threads: int, on_progress: Any) -> Any:
+    """Build a Llama whose model load reports progress through `on_progress`."""
+    bindings = llama_cpp.llama_cpp
+    original = bindings.llama_model_default_params
+
+    def params_with_progress() -> Any:
+        p = original()
+        p.progress_callback = on_progress
+        return p
+
+    # llama-cpp-python has no constructor argument for the progress callback; it builds the
+    # model params from this function, so we hand it one that carries ours.
+    bindings.llama_model_default_params = params_with_progress
+    try:
+        return llama_cpp.Llama(
+            str(path),
+            n_ctx=n_ctx,
+            n_threads=n_threads,
+            n_threads_batch=n_threads,
+            n_batch=512,
+            swa_full=True,  # lets the cache roll back a few tokens exactly (token healing)
+            verbose=False,
+        )
+    finally:
+        bindings.llama_model_default_params = original

@@ -1,0 +1,1 @@
+"""Generation jobs: plain functions over an engine."""

@@ -1,0 +1,40 @@
+"""Continuation: stream what comes after the text before the cursor."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterator
+
+from backend.engines.base import Engine
+from backend.jobs.healing import constraint_for, heal_prompt
+from backend.params import SamplerParams
+
+
+def strip_required(chunks: Iterator[str], required: str) -> Iterator[str]:
+    """Drop the healed prefix (text already in the document) from the start of a stream."""
+    pending = required
+    for chunk in chunks:
+        if pending:
+            n = min(len(pending), len(chunk))
+            if chunk[:n] != pending[:n]:
+                # The engine broke the constraint (it cannot, but never duplicate text).
+                pending = ""
+            else:
+                pending = pending[n:]
+                chunk = chunk[n:]
+        if chunk:
+            yield chunk
+
+
+def continue_text(
+    engine: Engine,
+    before_cursor: str,
+    params: SamplerParams,
+    cancel: threading.Event | None = None,
+    *,
+    heal: bool = True,
+) -> Iterator[str]:
+    """Yield the continuation of `before_cursor`, exactly as it should be inserted."""
+    healed = heal_prompt(engine, before_cursor, enabled=heal)
+    stream = engine.stream(healed.tokens, params, cancel, constraint_for(engine, healed))
+    yield from strip_required(stream, healed.required_text)

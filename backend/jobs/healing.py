@@ -1,0 +1,83 @@
+"""Token healing: back the prompt up to a token boundary and constrain what comes next.
+
+A prompt that ends mid-token ("Nether", or a trailing space) asks the model to continue
+from a tokenisation it rarely saw in training. We drop the last few tokens, remember their
+bytes, and let generation re-create them (constrained), so the model can pick the token
+that naturally spans the cursor (" Netherfield").
+"""
+
+from __future__ import annotations
+
+import weakref
+from dataclasses import dataclass
+
+from backend.engines.base import Engine, PieceIndex, PrefixConstraint
+
+MAX_BACKUP_TOKENS = 3
+MAX_BACKUP_BYTES = 24
+
+_indexes: weakref.WeakKeyDictionary[object, PieceIndex] = weakref.WeakKeyDictionary()
+
+
+def piece_index(engine: Engine) -> PieceIndex:
+    """The engine's vocabulary index, built once per engine."""
+    index = _indexes.get(engine)
+    if index is None:
+        banned = engine.banned_tokens() if hasattr(engine, "banned_tokens") else set()
+        index = PieceIndex(engine.token_pieces(), banned=sorted(banned))
+        _indexes[engine] = index
+    return index
+
+
+@dataclass(frozen=True)
+class HealedPrompt:
+    """Prompt tokens with the tail removed, and the bytes generation must start with."""
+
+    tokens: list[int]
+    required: bytes
+
+    @property
+    def required_text(self) -> str:
+        """The removed tail as text (what the model must re-create before new text)."""
+        return self.required.decode("utf-8", errors="replace")
+
+
+def heal_prompt(engine: Engine, text: str, enabled: bool = True) -> HealedPrompt:
+    """Tokenize `text` and back up over the partial word (or space) at its end."""
+    tokens = engine.tokenize(text)
+    if not enabled or not tokens:
+        return HealedPrompt(tokens, b"")
+    pieces = engine.token_pieces()
+    cut = len(tokens)
+    required = b""
+    while cut > 0 and len(tokens) - cut < MAX_BACKUP_TOKENS:
+        piece = pieces[tokens[cut - 1]]
+        if not piece or len(required) + len(piece) > MAX_BACKUP_BYTES:
+            break
+        cut -= 1
+        required = piece + required
+        first = required[:1]
+        # Stop once the removed text starts a word (a space or punctuation before it).
+        if not first.isalnum() and _decodes(required):
+            break
+    if not _decodes(required) or not required:
+        return HealedPrompt(tokens, b"")
+    if cut == 0:
+        # Never empty the prompt: keep at least one real token in front.
+        return HealedPrompt(tokens, b"")
+    return HealedPrompt(tokens[:cut], required)
+
+
+def constraint_for(engine: Engine, healed: HealedPrompt) -> PrefixConstraint | None:
+    """A constraint that makes generation start with the removed bytes, or None."""
+    if not healed.required:
+        return None
+    return PrefixConstraint(piece_index(engine), healed.required)
+
+
+def _decodes(data: bytes) -> bool:
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return True

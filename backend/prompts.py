@@ -1,0 +1,44 @@
+"""Pure functions from editor text to prompts: context budgets and anchored windows."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+# The window start moves in steps of this share of the budget, so consecutive requests
+# share the same front and the engine's cached prefix keeps hitting.
+ANCHOR_STEP_SHARE = 4
+
+
+def fit_tokens(tokens: Sequence[int], context_length: int, max_tokens: int) -> list[int]:
+    """Keep the most recent tokens that leave room for `max_tokens` of output.
+
+    When the prompt is too long its front is dropped in large steps, not token by token.
+    """
+    room = max(1, context_length - min(max_tokens, context_length // 2))
+    excess = len(tokens) - room
+    if excess <= 0:
+        return list(tokens)
+    step = max(1, room // ANCHOR_STEP_SHARE)
+    drop = -(-excess // step) * step
+    return list(tokens[drop:])
+
+
+def anchored_start(cursor: int, budget_chars: int, text: str) -> int:
+    """Where the context window starts: a paragraph or sentence boundary, moved in steps.
+
+    The start depends on the cursor only through `cursor // step`, so typing does not move
+    it; it moves when the writer has typed a whole step further.
+    """
+    if cursor <= budget_chars:
+        return 0
+    step = max(1, budget_chars // ANCHOR_STEP_SHARE)
+    # Quantise the earliest allowed start up to the next multiple of step.
+    earliest = cursor - budget_chars
+    start = -(-earliest // step) * step
+    # Prefer a clean boundary shortly after the quantised start; it is stable too.
+    window = text[start : min(cursor, start + step)]
+    for mark in ("\n", ". ", "! ", "? "):
+        i = window.find(mark)
+        if i != -1:
+            return start + i + len(mark)
+    return start

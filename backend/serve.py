@@ -1,0 +1,91 @@
+"""The headless JSON-lines server behind `main.py serve --stdio`."""
+
+from __future__ import annotations
+
+import json
+import logging
+import threading
+import time
+from collections.abc import Callable
+from typing import Any, TextIO
+
+from backend.engines.base import Engine, EngineError
+from backend.jobs.complete import continue_text
+from backend.params import ParamError, SamplerParams
+
+log = logging.getLogger(__name__)
+
+Handler = Callable[[Engine, dict[str, Any]], dict[str, Any]]
+
+SAMPLER_KEYS = ("temperature", "top_p", "top_k", "min_p", "repeat_penalty", "max_tokens", "stop")
+
+
+class RequestError(ValueError):
+    """A request the server understood but cannot honour; the message goes back to the client."""
+
+
+def params_from_request(request: dict[str, Any], base: SamplerParams) -> SamplerParams:
+    """Sampler settings from the request's own keys, over the server's defaults."""
+    chosen = {k: request[k] for k in SAMPLER_KEYS if k in request}
+    if "seed" in request:
+        chosen["seed"] = request["seed"]
+    return SamplerParams.from_mapping(chosen, base)
+
+
+def _text_field(request: dict[str, Any], name: str = "text") -> str:
+    value = request.get(name)
+    if not isinstance(value, str):
+        raise RequestError(f"'{name}' must be a string")
+    return value
+
+
+def op_complete(engine: Engine, request: dict[str, Any]) -> dict[str, Any]:
+    """{"op": "complete", "text": ...} -> {"text": continuation}."""
+    text = _text_field(request)
+    params = params_from_request(request, SamplerParams(max_tokens=64))
+    started = time.perf_counter()
+    out = "".join(continue_text(engine, text, params))
+    return {"text": out, "ms": round((time.perf_counter() - started) * 1000, 1)}
+
+
+OPS: dict[str, Handler] = {"complete": op_complete}
+
+
+def handle_line(engine: Engine, line: str) -> dict[str, Any]:
+    """Answer one request line; never raises for anything a client can send."""
+    try:
+        request = json.loads(line)
+    except json.JSONDecodeError as exc:
+        return {"id": None, "error": f"malformed JSON: {exc.msg}"}
+    if not isinstance(request, dict):
+        return {"id": None, "error": "a request must be a JSON object"}
+    req_id = request.get("id")
+    op = request.get("op")
+    handler = OPS.get(op) if isinstance(op, str) else None
+    if handler is None:
+        known = ", ".join(sorted(OPS))
+        return {"id": req_id, "error": f"unknown op {op!r}; known ops: {known}"}
+    try:
+        reply = handler(engine, request)
+    except (RequestError, ParamError, EngineError) as exc:
+        return {"id": req_id, "error": str(exc)}
+    except Exception as exc:  # the server must outlive any one bad request
+        log.exception("request %r failed", req_id)
+        return {"id": req_id, "error": f"internal error: {exc}"}
+    return {"id": req_id, **reply}
+
+
+def serve_stdio(engine: Engine, model_name: str, stdin: TextIO, stdout: TextIO) -> None:
+    """Announce readiness, then answer one JSON line per request line until EOF."""
+    lock = threading.Lock()
+
+    def send(obj: dict[str, Any]) -> None:
+        with lock:
+            stdout.write(json.dumps(obj, ensure_ascii=False) + "\n")
+            stdout.flush()
+
+    send({"event": "ready", "model": model_name})
+    for line in stdin:
+        if not line.strip():
+            continue
+        send(handle_line(engine, line))

@@ -1,0 +1,1 @@
+"""Everything Qt: the window, the editor and the bridge to the model thread."""

@@ -1,0 +1,37 @@
+"""Starts the Qt application."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+from pathlib import Path
+
+from PySide6.QtGui import QIcon
+from PySide6.QtWidgets import QApplication
+
+from backend.engines.base import EngineError
+from backend.models import spec_for_path
+from backend.paths import app_paths
+from gui.main_window import MainWindow
+
+RESOURCES = Path(__file__).resolve().parent.parent / "resources"
+
+
+def run_gui(args: argparse.Namespace) -> int:
+    """Open the window and run the event loop until it closes."""
+    logging.basicConfig(level=logging.INFO if args.verbose else logging.WARNING)
+    app = QApplication.instance() or QApplication(sys.argv)
+    app.setApplicationName("Inkling")
+    app.setDesktopFileName("inkling")
+    app.setWindowIcon(QIcon(str(RESOURCES / "icons" / "inkling.svg")))
+    paths = app_paths(args.config)
+    spec, error = None, None
+    if args.model:
+        try:
+            spec = spec_for_path(args.model, args.engine)
+        except EngineError as exc:
+            error = str(exc)
+    window = MainWindow(paths, spec, load_error=error)
+    window.show()
+    return app.exec()

@@ -1,0 +1,223 @@
+"""The only bridge between Qt and the backend: one long-lived thread that owns the model.
+
+Requests are immutable and carry an increasing id and the document revision. The newest
+request wins: posting one cancels the running job through a threading.Event (set directly
+from the GUI thread, checked on every token) and replaces anything still waiting, so there
+is never a backlog. Replies travel back as queued signals.
+"""
+
+from __future__ import annotations
+
+import itertools
+import logging
+import threading
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+from PySide6.QtCore import QObject, QThread, Signal, Slot
+
+from backend.engines import create_engine
+from backend.engines.base import Engine, EngineError
+from backend.jobs.complete import continue_text
+from backend.models import ModelSpec, bundled_spec
+from backend.params import SamplerParams
+
+log = logging.getLogger(__name__)
+
+_ids = itertools.count(1)
+
+
+def next_request_id() -> int:
+    """A process-wide increasing request id."""
+    return next(_ids)
+
+
+@dataclass(frozen=True)
+class Request:
+    """One generation job, as plain immutable data."""
+
+    kind: str
+    text: str
+    cursor: int
+    params: SamplerParams
+    revision: int = 0
+    options: dict[str, Any] = field(default_factory=dict)
+    id: int = field(default_factory=next_request_id)
+
+
+JobFn = Callable[[Engine, Request, threading.Event], Iterator[str]]
+
+
+def _job_continue(engine: Engine, request: Request, cancel: threading.Event) -> Iterator[str]:
+    return continue_text(engine, request.text[: request.cursor], request.params, cancel)
+
+
+JOBS: dict[str, JobFn] = {"continue": _job_continue}
+
+
+class GenerationWorker(QObject):
+    """Lives on the model thread; every native call happens in its slots."""
+
+    chunk_ready = Signal(int, str)
+    finished = Signal(int, object)
+    failed = Signal(int, str)
+    load_progress = Signal(float)
+    model_loaded = Signal(str)
+    model_failed = Signal(str)
+    _wake = Signal()
+    _load_requested = Signal(object)
+    _close_requested = Signal()
+
+    def __init__(
+        self, models_dir: Any, engine_factory: Callable[[ModelSpec], Engine] = create_engine
+    ) -> None:
+        super().__init__()
+        self._models_dir = models_dir
+        self._engine_factory = engine_factory
+        self._engine: Engine | None = None
+        self._spec: ModelSpec | None = None
+        self._lock = threading.Lock()
+        self._pending: tuple[Request, threading.Event] | None = None
+        self._current: tuple[Request, threading.Event] | None = None
+        self._wake.connect(self._drain)
+        self._load_requested.connect(self._load)
+        self._close_requested.connect(self._close)
+
+    # --- called from the GUI thread -------------------------------------------------
+    def post(self, request: Request) -> None:
+        """Queue `request`, cancelling the running job and dropping any waiting one."""
+        with self._lock:
+            if self._current is not None:
+                self._current[1].set()
+            self._pending = (request, threading.Event())
+        self._wake.emit()
+
+    def cancel(self, request_id: int | None = None) -> None:
+        """Cancel the given request (or whatever runs) within one token."""
+        with self._lock:
+            if self._pending and request_id in (None, self._pending[0].id):
+                self._pending = None
+            if self._current and request_id in (None, self._current[0].id):
+                self._current[1].set()
+
+    def load_model(self, spec: ModelSpec | None) -> None:
+        """Load `spec` (None: the bundled model) on the model thread."""
+        self.cancel()
+        self._load_requested.emit(spec)
+
+    def request_close(self) -> None:
+        """Cancel everything, close the model on its own thread, then stop the thread."""
+        self.cancel()
+        self._close_requested.emit()
+
+    # --- runs on the model thread ---------------------------------------------------
+    @Slot(object)
+    def _load(self, spec: ModelSpec | None) -> None:
+        self._release_engine()
+        try:
+            if spec is None:
+                spec = bundled_spec(self._models_dir, lambda f: self.load_progress.emit(0.2 * f))
+            engine = self._engine_factory(spec)
+            engine.load(lambda f: self.load_progress.emit(0.2 + 0.8 * f))
+        except EngineError as exc:
+            self.model_failed.emit(str(exc))
+            return
+        except Exception as exc:  # a broken model must never take the app down
+            log.exception("model load failed")
+            self.model_failed.emit(f"The model could not be loaded: {exc}")
+            return
+        self._engine, self._spec = engine, spec
+        self.model_loaded.emit(spec.name)
+
+    @Slot()
+    def _drain(self) -> None:
+        while True:
+            with self._lock:
+                if self._pending is None:
+                    self._current = None
+                    return
+                self._current = self._pending
+                self._pending = None
+                request, cancel = self._current
+            self._run(request, cancel)
+
+    def _run(self, request: Request, cancel: threading.Event) -> None:
+        if self._engine is None:
+            self.failed.emit(request.id, "No model is loaded yet.")
+            return
+        job = JOBS.get(request.kind)
+        if job is None:
+            self.failed.emit(request.id, f"Unknown job {request.kind!r}.")
+            return
+        started = time.perf_counter()
+        first = None
+        chunks = 0
+        parts: list[str] = []
+        try:
+            for chunk in job(self._engine, request, cancel):
+                if first is None:
+                    first = time.perf_counter()
+                chunks += 1
+                parts.append(chunk)
+                self.chunk_ready.emit(request.id, chunk)
+        except EngineError as exc:
+            self.failed.emit(request.id, str(exc))
+            return
+        except Exception as exc:  # the engine died: say so, reload, keep the app alive
+            log.exception("generation failed")
+            self.failed.emit(request.id, f"Generation failed: {exc}. Reloading the model.")
+            self._reload()
+            return
+        ended = time.perf_counter()
+        decode_s = ended - first if first is not None else 0.0
+        self.finished.emit(
+            request.id,
+            {
+                "text": "".join(parts),
+                "cancelled": cancel.is_set(),
+                "ttft_ms": (first - started) * 1000 if first is not None else None,
+                "tokens_per_s": (chunks - 1) / decode_s if chunks > 1 and decode_s > 0 else None,
+                "revision": request.revision,
+            },
+        )
+
+    def _reload(self) -> None:
+        spec = self._spec
+        self._release_engine()
+        if spec is not None:
+            self._load(spec)
+
+    def _release_engine(self) -> None:
+        if self._engine is not None:
+            try:
+                self._engine.close()
+            except Exception:
+                log.exception("closing the model failed")
+            self._engine = None
+
+    @Slot()
+    def _close(self) -> None:
+        self._release_engine()
+        QThread.currentThread().quit()
+
+
+class ModelThread:
+    """Owns the QThread and the worker on it; start once, stop once."""
+
+    def __init__(
+        self, models_dir: Any, engine_factory: Callable[[ModelSpec], Engine] = create_engine
+    ) -> None:
+        self.thread = QThread()
+        self.thread.setObjectName("inkling-model")
+        self.worker = GenerationWorker(models_dir, engine_factory)
+        self.worker.moveToThread(self.thread)
+        self.thread.start()
+
+    def stop(self, timeout_ms: int = 30_000) -> bool:
+        """Cancel work, close the model on its thread, and wait for the thread to end."""
+        if not self.thread.isRunning():
+            return True
+        self.worker.request_close()
+        return self.thread.wait(timeout_ms)

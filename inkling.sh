@@ -1,0 +1,79 @@
+#!/usr/bin/env bash
+# Sets Inkling up in .venv/ (dependencies and the bundled model), then runs it.
+#   ./inkling.sh           set up, then open the app
+#   ./inkling.sh test      set up, then run ruff and the whole test suite
+#   ./inkling.sh setup     set up only
+#   ./inkling.sh ARGS...   set up, then `python main.py ARGS...` (e.g. complete "Once upon")
+set -euo pipefail
+cd "$(dirname "$0")"
+
+LLAMA_VERSION=0.3.36
+TORCH_VERSION=2.13.0
+
+find_python() {
+  for candidate in "${PYTHON:-}" python3.11 python3.12 python3.13 python3; do
+    [ -n "$candidate" ] || continue
+    if command -v "$candidate" >/dev/null 2>&1 &&
+      "$candidate" -c 'import sys; sys.exit(sys.version_info < (3, 11))' 2>/dev/null; then
+      echo "$candidate"
+      return 0
+    fi
+  done
+  echo "Inkling needs Python 3.11 or newer; none was found." >&2
+  return 1
+}
+
+setup() {
+  if [ ! -x .venv/bin/python ]; then
+    echo "==> Creating .venv/"
+    "$(find_python)" -m venv .venv
+  fi
+  local py=.venv/bin/python
+  local cmake_args
+  cmake_args=$(bash scripts/llama_cmake_args.sh)
+  local want
+  want=$( (cat pyproject.toml; echo "$cmake_args") | sha256sum | cut -c1-16)
+  if [ "$(cat .venv/.inkling-deps 2>/dev/null)" != "$want" ]; then
+    echo "==> Installing dependencies"
+    "$py" -m pip install --quiet --upgrade pip wheel
+    # The CPU build first, so nothing later pulls the multi-GB CUDA build.
+    "$py" -m pip install --quiet "torch==$TORCH_VERSION"
+    # llama.cpp compiles from source (several minutes on 2 cores). The wheel is kept per
+    # set of CPU flags: pip's own cache would hand back a wheel built for another CPU.
+    local wheels="${XDG_CACHE_HOME:-$HOME/.cache}/inkling-build/llama-cpp-python-$LLAMA_VERSION-$(echo "$cmake_args" | sha256sum | cut -c1-12)"
+    if ! ls "$wheels"/llama_cpp_python-*.whl >/dev/null 2>&1; then
+      echo "==> Building llama-cpp-python $LLAMA_VERSION (flags: ${cmake_args:-native})"
+      mkdir -p "$wheels"
+      CMAKE_ARGS="$cmake_args" "$py" -m pip wheel --quiet --no-deps --no-cache-dir \
+        --no-binary llama-cpp-python -w "$wheels" "llama-cpp-python==$LLAMA_VERSION"
+    fi
+    "$py" -m pip install --quiet --force-reinstall --no-deps "$wheels"/llama_cpp_python-*.whl
+    "$py" -m pip install --quiet -e ".[test]"
+    echo "$want" >.venv/.inkling-deps
+  fi
+  echo "==> Preparing the bundled model"
+  "$py" main.py setup-model
+}
+
+cmd="${1:-run}"
+case "$cmd" in
+  setup)
+    setup
+    ;;
+  test)
+    setup
+    echo "==> ruff"
+    .venv/bin/ruff check .
+    .venv/bin/ruff format --check .
+    echo "==> tests"
+    QT_QPA_PLATFORM=offscreen .venv/bin/python -m pytest -q -p no:cacheprovider tests
+    ;;
+  run)
+    setup
+    exec .venv/bin/python main.py
+    ;;
+  *)
+    setup
+    exec .venv/bin/python main.py "$@"
+    ;;
+esac

@@ -1,0 +1,21 @@
+"""Inkling: a local, offline writing assistant. No command opens the window."""
+
+from __future__ import annotations
+
+import sys
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Parse the command line and run the GUI or a headless command."""
+    from backend.cli import build_parser, run_headless
+
+    args = build_parser().parse_args(argv)
+    if args.command is None:
+        from gui.app import run_gui
+
+        return run_gui(args)
+    return run_headless(args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,103 @@
+"""Shared fixtures: isolated per-user folders, and real models loaded once per session."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+os.environ["HF_HUB_OFFLINE"] = "1"
+
+CORPUS = Path(__file__).resolve().parents[1].parent / "shared" / "corpus" / "alice.txt"
+SAMPLE_PROSE = (
+    "Alice was beginning to get very tired of sitting by her sister on the bank, and of "
+    "having nothing to do: once or twice she had peeped into the book her sister was "
+    "reading, but it had no pictures or conversations in it, and what is the use of a "
+    "book, thought Alice, without pictures or conversations? So she was considering in "
+    "her own mind (as well as she could, for the hot day made her feel very sleepy and "
+    "stupid), whether the pleasure of making a daisy-chain would be worth the trouble of "
+    "getting up and picking the daisies, when suddenly a White Rabbit with pink eyes ran "
+    "close by her. There was nothing so very remarkable in that; nor did Alice think it so "
+    "very much out of the way to hear the Rabbit say to itself, Oh dear! Oh dear! I shall "
+    "be late! "
+)
+
+
+@pytest.fixture(autouse=True)
+def isolated_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Point every settings, data, state and cache path at a temp folder."""
+    home = tmp_path / "inkling-home"
+    monkeypatch.setenv("INKLING_HOME", str(home))
+    return home
+
+
+@pytest.fixture(scope="session")
+def bundled_gguf(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The bundled Gemma GGUF, assembled through the app's own code into a session folder."""
+    from backend.models import ensure_bundled_model
+
+    return ensure_bundled_model(tmp_path_factory.mktemp("models"))
+
+
+@pytest.fixture(scope="session")
+def llama_engine(bundled_gguf: Path):
+    """The bundled model through llama.cpp, loaded once for the whole session."""
+    from backend.engines.llamacpp import LlamaCppEngine
+
+    engine = LlamaCppEngine(bundled_gguf, n_ctx=4096)
+    engine.load()
+    yield engine
+    engine.close()
+
+
+@pytest.fixture(scope="session")
+def hf_gguf_engine(bundled_gguf: Path):
+    """The bundled GGUF through transformers' GGUF loader, loaded once per session."""
+    from backend.engines.transformers_engine import TransformersEngine
+
+    engine = TransformersEngine(bundled_gguf)
+    engine.load()
+    yield engine
+    engine.close()
+
+
+@pytest.fixture(scope="session")
+def tiny_gpt2_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A small GPT-2 with a real byte-level BPE tokenizer, saved with save_pretrained."""
+    from tokenizers import Tokenizer, decoders, models, pre_tokenizers, trainers
+    from transformers import GPT2Config, GPT2LMHeadModel, GPT2TokenizerFast
+
+    folder = tmp_path_factory.mktemp("tiny-gpt2")
+    text = CORPUS.read_text(encoding="utf-8") if CORPUS.exists() else SAMPLE_PROSE * 50
+    bpe = Tokenizer(models.BPE())
+    bpe.pre_tokenizer = pre_tokenizers.ByteLevel(add_prefix_space=False)
+    bpe.decoder = decoders.ByteLevel()
+    trainer = trainers.BpeTrainer(
+        vocab_size=600,
+        special_tokens=["<|endoftext|>"],
+        initial_alphabet=pre_tokenizers.ByteLevel.alphabet(),
+    )
+    bpe.train_from_iterator(text.splitlines(), trainer)
+    tokenizer = GPT2TokenizerFast(
+        tokenizer_object=bpe, bos_token="<|endoftext|>", eos_token="<|endoftext|>"
+    )
+    tokenizer.save_pretrained(folder)
+    import torch
+
+    torch.manual_seed(0)
+    config = GPT2Config(vocab_size=len(tokenizer), n_positions=256, n_embd=64, n_layer=2, n_head=2)
+    GPT2LMHeadModel(config).save_pretrained(folder, safe_serialization=True)
+    return folder
+
+
+@pytest.fixture(scope="session")
+def tiny_gpt2_engine(tiny_gpt2_dir: Path):
+    """The tiny GPT-2 loaded through the real transformers engine."""
+    from backend.engines.transformers_engine import TransformersEngine
+
+    engine = TransformersEngine(tiny_gpt2_dir)
+    engine.load()
+    yield engine
+    engine.close()

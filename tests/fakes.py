@@ -1,0 +1,116 @@
+"""A deterministic engine for GUI-logic tests (never the only test of a feature)."""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+
+from backend.engines.base import EngineError, PrefixConstraint, ProgressFn, TextAssembler
+from backend.models import ModelSpec
+from backend.params import SamplerParams
+
+WORDS = [
+    "",
+    "the",
+    "rabbit",
+    "ran",
+    "down",
+    "the",
+    "long",
+    "dark",
+    "hall",
+    "and",
+    "the",
+    "door",
+    "was",
+    "shut",
+]
+
+
+class FakeEngine:
+    """Streams a fixed sentence word by word, with an optional delay per token."""
+
+    def __init__(self, name: str = "Fake", delay: float = 0.0, fail_load: str = "") -> None:
+        self.name = name
+        self.delay = delay
+        self.fail_load = fail_load
+        self.closed = False
+        self.prompts: list[str] = []
+        self.started = threading.Event()
+        self.tokens_emitted = 0
+        self.raise_on_stream: Exception | None = None
+
+    def load(self, progress: ProgressFn | None = None) -> None:
+        if self.fail_load:
+            raise EngineError(self.fail_load)
+        for f in (0.25, 0.5, 1.0):
+            if progress:
+                progress(f)
+
+    @property
+    def context_length(self) -> int:
+        return 2048
+
+    @property
+    def bos_tokens(self) -> list[int]:
+        return []
+
+    def tokenize(self, text: str) -> list[int]:
+        return [ord(c) for c in text]
+
+    def token_pieces(self) -> list[bytes]:
+        return [chr(i).encode() if i < 0xD800 else b"" for i in range(0x3000)]
+
+    def stream(
+        self,
+        prompt: str | Sequence[int],
+        params: SamplerParams,
+        cancel: threading.Event | None = None,
+        constraint: PrefixConstraint | None = None,
+    ) -> Iterator[str]:
+        text = prompt if isinstance(prompt, str) else "".join(chr(t) for t in prompt)
+        self.prompts.append(text)
+        self.started.set()
+        if self.raise_on_stream is not None:
+            raise self.raise_on_stream
+        assembler = TextAssembler(params.stop)
+        required = constraint.remaining.decode() if constraint is not None else ""
+        words = [required] if required else []
+        words += [" " + w for w in WORDS]
+        for i, word in enumerate(words):
+            if i >= params.max_tokens or (cancel is not None and cancel.is_set()):
+                break
+            if self.delay:
+                time.sleep(self.delay)
+            self.tokens_emitted += 1
+            out = assembler.feed(word.encode())
+            if out:
+                yield out
+            if assembler.stopped:
+                break
+        tail = assembler.flush()
+        if tail:
+            yield tail
+
+    def close(self) -> None:
+        self.closed = True
+
+
+class FakeFactory:
+    """An engine factory that hands out FakeEngines and remembers them."""
+
+    def __init__(self, **kwargs: object) -> None:
+        self.kwargs = kwargs
+        self.engines: list[FakeEngine] = []
+
+    def __call__(self, spec: ModelSpec) -> FakeEngine:
+        engine = FakeEngine(name=spec.name, **self.kwargs)  # type: ignore[arg-type]
+        self.engines.append(engine)
+        return engine
+
+
+def fake_spec(tmp: Path) -> ModelSpec:
+    """A spec that names no real file (the fake factory ignores it)."""
+    return ModelSpec("fake", tmp / "fake.gguf", "Fake model")
