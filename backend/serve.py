@@ -11,6 +11,7 @@ from typing import Any, TextIO
 
 from backend.engines.base import Engine, EngineError
 from backend.jobs.complete import continue_text
+from backend.jobs.suggest import MAX_ALTERNATIVES, SuggestOptions, suggest
 from backend.params import ParamError, SamplerParams
 
 log = logging.getLogger(__name__)
@@ -48,7 +49,30 @@ def op_complete(engine: Engine, request: dict[str, Any]) -> dict[str, Any]:
     return {"text": out, "ms": round((time.perf_counter() - started) * 1000, 1)}
 
 
-OPS: dict[str, Handler] = {"complete": op_complete}
+def _int_field(request: dict[str, Any], name: str, default: int, low: int, high: int) -> int:
+    value = request.get(name, default)
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise RequestError(f"'{name}' must be a whole number")
+    if not low <= value <= high:
+        raise RequestError(f"'{name}' must be between {low} and {high}, got {value}")
+    return value
+
+
+def op_suggest(engine: Engine, request: dict[str, Any]) -> dict[str, Any]:
+    """{"op": "suggest", "text", "cursor", "alternatives", "max_tokens"} -> suggestions."""
+    text = _text_field(request)
+    cursor = _int_field(request, "cursor", len(text), 0, len(text))
+    alternatives = _int_field(request, "alternatives", 1, 1, MAX_ALTERNATIVES)
+    max_tokens = _int_field(request, "max_tokens", 12, 1, 64)
+    heal = request.get("heal", True)
+    if not isinstance(heal, bool):
+        raise RequestError("'heal' must be true or false")
+    options = SuggestOptions(max_tokens=max_tokens, heal=heal)
+    suggestions, ms = suggest(engine, text, cursor, options, alternatives)
+    return {"suggestions": suggestions, "ms": round(ms, 1)}
+
+
+OPS: dict[str, Handler] = {"complete": op_complete, "suggest": op_suggest}
 
 
 def handle_line(engine: Engine, line: str) -> dict[str, Any]:

@@ -1,0 +1,179 @@
+"""Inline suggestions: short, healed continuations at the cursor that stop at a clause end."""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from backend.engines.base import Engine
+from backend.jobs.complete import strip_required
+from backend.jobs.healing import constraint_for, heal_prompt
+from backend.params import SamplerParams
+from backend.prompts import anchored_start
+
+MAX_ALTERNATIVES = 3
+CHARS_PER_TOKEN = 4  # a safe over-estimate for English prose; the engine fits tokens exactly
+SENTENCE_END = ".!?"
+CLAUSE_END = ";:"
+CLOSERS = "\"'”’)]"
+
+
+@dataclass(frozen=True)
+class SuggestOptions:
+    """How suggestions are made: length, context budget, healing, sampling for alternatives."""
+
+    max_tokens: int = 12
+    context_tokens: int = 1536
+    heal: bool = True
+    alt_temperature: float = 0.8
+
+    def params(self, alternative: int) -> SamplerParams:
+        """Greedy for the first suggestion; seeded sampling for the alternatives."""
+        if alternative == 0:
+            return SamplerParams(temperature=0.0, max_tokens=self.max_tokens, repeat_penalty=1.0)
+        return SamplerParams(
+            temperature=self.alt_temperature,
+            top_k=40,
+            top_p=0.95,
+            max_tokens=self.max_tokens,
+            repeat_penalty=1.0,
+            seed=1000 + alternative,
+        )
+
+
+@dataclass(frozen=True)
+class SuggestContext:
+    """What the model sees: the text before the cursor (anchored) and a peek after it."""
+
+    before: str
+    after: str
+
+    @property
+    def mid_word(self) -> bool:
+        """True when the cursor sits inside a word (the writer is editing it, not extending)."""
+        return bool(self.after[:1].isalnum() and self.before[-1:].isalnum())
+
+
+def suggest_context(text: str, cursor: int, options: SuggestOptions) -> SuggestContext:
+    """Cut the context window; its start moves in large steps so the cache keeps hitting."""
+    cursor = max(0, min(cursor, len(text)))
+    budget = options.context_tokens * CHARS_PER_TOKEN
+    start = anchored_start(cursor, budget, text)
+    line_end = text.find("\n", cursor)
+    after = text[cursor : line_end if line_end != -1 else cursor + 200][:200]
+    return SuggestContext(text[start:cursor], after)
+
+
+class Shaper:
+    """Cuts a suggestion at a natural end: a line break, a sentence or clause end."""
+
+    def __init__(self, after: str) -> None:
+        self.text = ""
+        self.done = False
+        self._after = after.strip()
+
+    def feed(self, chunk: str) -> str:
+        """Add generated text; return the part that belongs in the suggestion."""
+        if self.done:
+            return ""
+        start = len(self.text)
+        candidate = self.text + chunk
+        cut = None
+        nl = candidate.find("\n", start)
+        if nl != -1:
+            cut = nl
+        for i in range(start, len(candidate) if cut is None else cut):
+            ch = candidate[i]
+            if ch in SENTENCE_END or ch in CLAUSE_END:
+                end = i + 1
+                while end < len(candidate) and candidate[end] in CLOSERS:
+                    end += 1
+                # "Mr." and decimals are not sentence ends; a following space or quote is.
+                if ch == "." and end < len(candidate) and candidate[end].isalnum():
+                    continue
+                if len(candidate[:end].strip()) > 1:
+                    cut = end
+                    break
+        if cut is not None:
+            candidate = candidate[:cut]
+            self.done = True
+        if self._after and _overlaps(candidate, self._after):
+            # The rest of the line already says this: stop before repeating it.
+            candidate = candidate[: len(candidate) - len(_overlap(candidate, self._after))]
+            self.done = True
+        out = candidate[start:]
+        self.text = candidate
+        return out
+
+
+def _overlap(text: str, after: str) -> str:
+    """The longest word-aligned tail of `text` that begins `after` (at least one word)."""
+    for k in range(min(len(text), len(after)), 2, -1):
+        tail = text[-k:].lstrip()
+        if (
+            tail
+            and after.startswith(tail)
+            and (len(tail) == len(after) or not after[len(tail)].isalnum())
+        ):
+            return text[-k:]
+    return ""
+
+
+def _overlaps(text: str, after: str) -> bool:
+    return bool(_overlap(text, after))
+
+
+def suggest_stream(
+    engine: Engine,
+    text: str,
+    cursor: int,
+    options: SuggestOptions,
+    alternative: int = 0,
+    cancel: threading.Event | None = None,
+) -> Iterator[str]:
+    """Yield one suggestion in pieces: exactly the text to insert at the cursor."""
+    ctx = suggest_context(text, cursor, options)
+    if ctx.mid_word or not ctx.before.strip():
+        return
+    healed = heal_prompt(engine, ctx.before, enabled=options.heal)
+    params = options.params(alternative)
+    raw = engine.stream(healed.tokens, params, cancel, constraint_for(engine, healed))
+    shaper = Shaper(ctx.after)
+    try:
+        for chunk in strip_required(raw, healed.required_text):
+            piece = shaper.feed(chunk)
+            if piece:
+                yield piece
+            if shaper.done:
+                break
+    finally:
+        raw.close()
+
+
+def clean_suggestion(text: str) -> str:
+    """Drop trailing spaces: the writer types the next space, and it keeps Tab honest."""
+    return text.rstrip(" \t")
+
+
+def suggest(
+    engine: Engine,
+    text: str,
+    cursor: int,
+    options: SuggestOptions,
+    alternatives: int = 1,
+    cancel: threading.Event | None = None,
+) -> tuple[list[str], float]:
+    """Up to `alternatives` distinct suggestions and the milliseconds they took."""
+    started = time.perf_counter()
+    wanted = max(1, min(alternatives, MAX_ALTERNATIVES))
+    out: list[str] = []
+    # Two spare attempts, because sampled alternatives sometimes repeat one another.
+    for alt in range(wanted + 2):
+        if len(out) >= wanted or (cancel is not None and cancel.is_set()):
+            break
+        s = clean_suggestion("".join(suggest_stream(engine, text, cursor, options, alt, cancel)))
+        if s.strip() and s not in out:
+            out.append(s)
+    return out, (time.perf_counter() - started) * 1000

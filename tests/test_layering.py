@@ -1,0 +1,35 @@
+"""Layering rules that keep the backend usable without Qt and cheap to import."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+
+PROBE = """
+import json, sys
+import backend.cli, backend.serve, backend.engines, backend.models, backend.prompts
+import backend.jobs.complete, backend.jobs.healing, backend.params, backend.paths
+print(json.dumps(sorted(m for m in sys.modules if m.split('.')[0] in
+    ('PySide6', 'shiboken6', 'torch', 'llama_cpp', 'transformers'))))
+"""
+
+
+def test_backend_never_imports_qt_and_engines_load_lazily() -> None:
+    out = subprocess.run(
+        [sys.executable, "-c", PROBE], cwd=ROOT, capture_output=True, text=True, check=True
+    )
+    loaded = json.loads(out.stdout.strip().splitlines()[-1])
+    assert loaded == [], f"importing backend pulled in {loaded}"
+
+
+def test_no_backend_source_mentions_pyside() -> None:
+    offenders = [
+        str(p.relative_to(ROOT))
+        for p in (ROOT / "backend").rglob("*.py")
+        if "PySide6" in p.read_text(encoding="utf-8")
+    ]
+    assert offenders == []
