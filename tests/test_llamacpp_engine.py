@@ -35,8 +35,8 @@ class EvalCounter:
 
 
 def test_streams_text_and_reports_context(llama_engine) -> None:
-    text = "".join(llama_engine.stream("The capital of France is", GREEDY))
-    assert "Paris" in text
+    text = "".join(llama_engine.stream("Monday, Tuesday, Wednesday,", GREEDY))
+    assert "Thursday" in text
     assert llama_engine.context_length == 4096
     assert llama_engine.bos_tokens == [2]
 

@@ -87,3 +87,27 @@ def test_bundled_gguf_through_transformers(hf_gguf_engine, llama_engine) -> None
     assert hf_gguf_engine.tokenize(" Once upon a time") == llama_engine.tokenize(
         " Once upon a time"
     )
+
+
+@pytest.mark.slow
+def test_bundled_gguf_cache_reuse_past_the_sliding_window(hf_gguf_engine, tmp_path) -> None:
+    """Gemma's sliding-window layers (512 tokens) must roll back exactly for the next prompt."""
+    prompt = SAMPLE_PROSE * 3  # about 660 tokens: past the window
+    params = GREEDY.with_(max_tokens=4)
+    list(hf_gguf_engine.stream(prompt, params))
+    evaluated = []
+    original = hf_gguf_engine._forward
+
+    def counting(tokens):
+        evaluated.append(len(tokens))
+        return original(tokens)
+
+    hf_gguf_engine._forward = counting
+    try:
+        warm = "".join(hf_gguf_engine.stream(prompt + " Alice", params))
+    finally:
+        hf_gguf_engine._forward = original
+    assert evaluated[0] <= 4, f"re-evaluated {evaluated[0]} prompt tokens"
+    hf_gguf_engine._reset_cache()
+    cold = "".join(hf_gguf_engine.stream(prompt + " Alice", params))
+    assert warm == cold

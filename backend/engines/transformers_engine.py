@@ -222,6 +222,9 @@ class TransformersEngine:
         from transformers import DynamicCache
 
         self._cache = DynamicCache(config=self._model.config)
+        # Sliding-window layers normally forget states beyond their window; recording them
+        # lets us roll the cache back to the shared prefix of the next prompt.
+        self._cache.activate_past_recording()
         self._cache_ids = []
 
     def _prefill(self, ids: list[int], cancel: threading.Event | None) -> Any:
@@ -238,7 +241,7 @@ class TransformersEngine:
                 self._cache.crop(common - len(self._cache_ids))
                 self._cache_ids = self._cache_ids[:common]
             except (RuntimeError, ValueError):
-                # Sliding-window layers past their window cannot roll back: start over.
+                log.info("cache could not roll back; evaluating the prompt again")
                 self._reset_cache()
         rest = ids[len(self._cache_ids) :]
         logits = None
