@@ -74,8 +74,13 @@ def main() -> None:
 
     short_prompt = corpus[:1500]
     params = SamplerParams(
-        temperature=0.8, top_k=40, top_p=0.95, min_p=0.05, repeat_penalty=1.1,
-        max_tokens=DECODE_TOKENS, seed=1,
+        temperature=0.8,
+        top_k=40,
+        top_p=0.95,
+        min_p=0.05,
+        repeat_penalty=1.1,
+        max_tokens=DECODE_TOKENS,
+        seed=1,
     )
     ours, raw = [], []
     for r in range(ROUNDS):
@@ -85,8 +90,15 @@ def main() -> None:
         raw.append(
             decode_rate(
                 llm.create_completion(
-                    short_prompt, max_tokens=DECODE_TOKENS, temperature=0.8, top_k=40,
-                    top_p=0.95, min_p=0.05, repeat_penalty=1.1, seed=r + 1, stream=True,
+                    short_prompt,
+                    max_tokens=DECODE_TOKENS,
+                    temperature=0.8,
+                    top_k=40,
+                    top_p=0.95,
+                    min_p=0.05,
+                    repeat_penalty=1.1,
+                    seed=r + 1,
+                    stream=True,
                 )
             )
         )

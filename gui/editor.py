@@ -1,13 +1,47 @@
-"""The writing surface: a calm plain-text editor that can take streamed insertions."""
+"""The writing surface: a calm plain-text editor with inline ghost-text suggestions.
+
+Ghost text is drawn through the block layout's pre-edit area (the mechanism input methods
+use for uncommitted text): it sits inline at the cursor in the editor's own font, wraps
+with the paragraph, and never touches the document or its undo stack until accepted.
+"""
 
 from __future__ import annotations
 
-from PySide6.QtGui import QFont, QTextCursor, QTextOption
+import re
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import (
+    QColor,
+    QFont,
+    QKeyEvent,
+    QKeySequence,
+    QPalette,
+    QTextCharFormat,
+    QTextCursor,
+    QTextLayout,
+    QTextOption,
+)
 from PySide6.QtWidgets import QPlainTextEdit, QWidget
+
+DEFAULT_KEYS = {
+    "accept": "Tab",
+    "accept_word": "Ctrl+Right",
+    "dismiss": "Esc",
+    "next": "Alt+]",
+    "previous": "Alt+[",
+    "request": "Ctrl+Space",
+}
+_NEXT_WORD = re.compile(r"\s*[^\s]+")
 
 
 class Editor(QPlainTextEdit):
-    """Plain-text editor; streamed continuations land at a fixed spot as one undo step."""
+    """Plain-text editor with ghost text; streamed continuations land as one undo step."""
+
+    ghost_accepted = Signal(str)
+    ghost_dismissed = Signal()
+    suggestion_requested = Signal()
+    alternative_requested = Signal(int)
+    typed_through = Signal(str)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -16,14 +50,169 @@ class Editor(QPlainTextEdit):
         font.setStyleHint(QFont.StyleHint.Serif)
         font.setPointSize(13)
         self.setFont(font)
-        self.setTabChangesFocus(False)
         self.document().setDocumentMargin(24)
         self._insert_cursor: QTextCursor | None = None
         self._inserted_any = False
+        self._ghost = ""
+        self._ghost_pos = -1
+        self._ghost_block_pos = -1
+        self._applying_ghost = False
+        self.typing_through = False
+        self.keys = {name: QKeySequence(seq) for name, seq in DEFAULT_KEYS.items()}
+        self.cursorPositionChanged.connect(self._on_self_cursor_moved)
+        self.selectionChanged.connect(self._on_self_selection_changed)
+
+    # --- ghost text -----------------------------------------------------------------
+    @property
+    def ghost_text(self) -> str:
+        """The suggestion currently shown at the cursor ('' when none)."""
+        return self._ghost
+
+    def show_ghost(self, text: str) -> None:
+        """Show `text` as ghost text at the cursor (replacing any previous one)."""
+        self._remove_preedit()
+        if not text or self.textCursor().hasSelection() or self.isReadOnly():
+            self._ghost = ""
+            self._ghost_pos = -1
+            return
+        cursor = self.textCursor()
+        block = cursor.block()
+        offset = cursor.position() - block.position()
+        display = text.split("\n", 1)[0]
+        layout = block.layout()
+        layout.setPreeditArea(offset, display)
+        fmt = QTextCharFormat()
+        fmt.setForeground(self._ghost_colour())
+        span = QTextLayout.FormatRange()
+        span.start = offset
+        span.length = len(display)
+        span.format = fmt
+        layout.setFormats([span])
+        self._ghost = text
+        self._ghost_pos = cursor.position()
+        self._ghost_block_pos = block.position()
+        self._relayout(block.position(), block.length())
+
+    def clear_ghost(self) -> None:
+        """Hide the ghost text."""
+        if self._ghost or self._ghost_pos != -1:
+            self._remove_preedit()
+            self._ghost = ""
+            self._ghost_pos = -1
+
+    def accept_ghost(self, text: str | None = None) -> str:
+        """Insert all of the ghost text (or `text`, a prefix of it) as one undo step."""
+        if not self._ghost:
+            return ""
+        take = self._ghost if text is None else text
+        rest = self._ghost[len(take) :]
+        self.clear_ghost()
+        cursor = self.textCursor()
+        cursor.beginEditBlock()
+        cursor.insertText(take)
+        cursor.endEditBlock()
+        self.setTextCursor(cursor)
+        self.ghost_accepted.emit(take)
+        if rest:
+            self.show_ghost(rest)
+        return take
+
+    def accept_next_word(self) -> str:
+        """Insert the ghost text's next word (with the space before it)."""
+        m = _NEXT_WORD.match(self._ghost)
+        return self.accept_ghost(m.group(0) if m else self._ghost)
+
+    def _ghost_colour(self) -> QColor:
+        text = self.palette().color(QPalette.ColorRole.Text)
+        base = self.palette().color(QPalette.ColorRole.Base)
+        return QColor(
+            (text.red() + base.red() * 2) // 3,
+            (text.green() + base.green() * 2) // 3,
+            (text.blue() + base.blue() * 2) // 3,
+        )
+
+    def _remove_preedit(self) -> None:
+        if self._ghost_block_pos < 0:
+            return
+        block = self.document().findBlock(self._ghost_block_pos)
+        self._ghost_block_pos = -1
+        if block.isValid():
+            layout = block.layout()
+            layout.setPreeditArea(-1, "")
+            layout.clearFormats()
+            self._relayout(block.position(), block.length())
+
+    def _relayout(self, position: int, length: int) -> None:
+        self._applying_ghost = True
+        try:
+            self.document().markContentsDirty(position, length)
+            self.viewport().update()
+        finally:
+            self._applying_ghost = False
+
+    def _on_self_cursor_moved(self) -> None:
+        if self._ghost and self.textCursor().position() != self._ghost_pos:
+            self.clear_ghost()
+            self.ghost_dismissed.emit()
+
+    def _on_self_selection_changed(self) -> None:
+        if self._ghost and self.textCursor().hasSelection():
+            self.clear_ghost()
+            self.ghost_dismissed.emit()
+
+    # --- keys -----------------------------------------------------------------------
+    def _matches(self, event: QKeyEvent, name: str) -> bool:
+        pressed = QKeySequence(event.keyCombination())
+        return pressed.matches(self.keys[name]) == QKeySequence.SequenceMatch.ExactMatch
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        """Suggestion hotkeys first; typing that matches the ghost keeps it."""
+        if self._matches(event, "request"):
+            self.suggestion_requested.emit()
+            return
+        if self._ghost:
+            if self._matches(event, "accept"):
+                self.accept_ghost()
+                return
+            if self._matches(event, "accept_word"):
+                self.accept_next_word()
+                return
+            if self._matches(event, "dismiss"):
+                self.clear_ghost()
+                self.ghost_dismissed.emit()
+                return
+            if self._matches(event, "next"):
+                self.alternative_requested.emit(1)
+                return
+            if self._matches(event, "previous"):
+                self.alternative_requested.emit(-1)
+                return
+            typed = event.text()
+            plain = not event.modifiers() & (
+                Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.AltModifier
+            )
+            if typed and plain and typed.isprintable() and self._ghost.startswith(typed):
+                rest = self._ghost[len(typed) :]
+                self.clear_ghost()
+                self.typing_through = True
+                try:
+                    super().keyPressEvent(event)
+                finally:
+                    self.typing_through = False
+                if rest:
+                    self.show_ghost(rest)
+                self.typed_through.emit(typed)
+                return
+            self.clear_ghost()
+            self.ghost_dismissed.emit()
+        elif self._matches(event, "next") or self._matches(event, "previous"):
+            return
+        super().keyPressEvent(event)
 
     # --- streamed insertion ---------------------------------------------------------
     def begin_insertion(self) -> None:
         """Start a streamed insertion at the cursor; the writer cannot type over it."""
+        self.clear_ghost()
         cursor = self.textCursor()
         cursor.clearSelection()
         self._insert_cursor = cursor

@@ -16,6 +16,7 @@ from backend.params import SamplerParams
 from backend.paths import AppPaths
 from gui.about import AboutDialog
 from gui.editor import Editor
+from gui.suggestions import SuggestionController
 from gui.worker import ModelThread, Request
 
 log = logging.getLogger(__name__)
@@ -47,10 +48,11 @@ class MainWindow(QMainWindow):
         self._error_box: QMessageBox | None = None
 
         self._build_status_bar()
-        self._build_actions()
 
         self.model_thread = ModelThread(paths.models, engine_factory)
         worker = self.model_thread.worker
+        self.suggestions = SuggestionController(self.editor, worker)
+        self._build_actions()
         worker.chunk_ready.connect(self._on_worker_chunk_ready)
         worker.finished.connect(self._on_worker_finished)
         worker.failed.connect(self._on_worker_failed)
@@ -102,6 +104,34 @@ class MainWindow(QMainWindow):
         self.stop_action.triggered.connect(self.stop_generation)
         gen_menu.addActions([self.continue_action, self.stop_action])
 
+        suggest_menu = menu.addMenu("&Suggest")
+        self.auto_suggest_action = QAction("Suggestions as you &type", self)
+        self.auto_suggest_action.setCheckable(True)
+        self.auto_suggest_action.setChecked(True)
+        self.auto_suggest_action.toggled.connect(self.suggestions.set_enabled)
+        suggest_menu.addAction(self.auto_suggest_action)
+        suggest_menu.addSeparator()
+        # The editor owns these keys (they are rebindable there); the menu shows and runs them.
+        for label, name, slot in (
+            ("Suggest &now", "request", self.suggestions.request_now),
+            ("&Accept suggestion", "accept", self.editor.accept_ghost),
+            ("Accept next &word", "accept_word", self.editor.accept_next_word),
+            ("&Next alternative", "next", lambda: self.editor.alternative_requested.emit(1)),
+            (
+                "&Previous alternative",
+                "previous",
+                lambda: self.editor.alternative_requested.emit(-1),
+            ),
+        ):
+            key = self.editor.keys[name].toString(QKeySequence.SequenceFormat.NativeText)
+            action = QAction(f"{label}\t{key}", self)
+            action.triggered.connect(slot)
+            suggest_menu.addAction(action)
+        toolbar = self.addToolBar("Suggestions")
+        toolbar.setObjectName("suggestions-toolbar")
+        toolbar.addAction(self.auto_suggest_action)
+        toolbar.addAction(self.continue_action)
+
         help_menu = menu.addMenu("&Help")
         about = QAction("&About Inkling", self)
         about.triggered.connect(self.show_about)
@@ -124,6 +154,7 @@ class MainWindow(QMainWindow):
     @Slot(str)
     def _on_worker_model_loaded(self, name: str) -> None:
         self.model_ready = True
+        self.suggestions.model_ready = True
         self.model_name = name
         self.progress.setVisible(False)
         self.model_label.setText(name)
@@ -132,6 +163,7 @@ class MainWindow(QMainWindow):
     @Slot(str)
     def _on_worker_model_failed(self, message: str) -> None:
         self.model_ready = False
+        self.suggestions.model_ready = False
         self.progress.setVisible(False)
         self.model_label.setText("No model")
         self.show_error("The model could not be loaded", message)
@@ -181,7 +213,10 @@ class MainWindow(QMainWindow):
     def _on_worker_failed(self, request_id: int, message: str) -> None:
         if request_id == self._active_id:
             self._end_continuation()
-        self.show_error("Generation failed", message)
+            self.show_error("Generation failed", message)
+        else:
+            self.last_error = message
+            self.statusBar().showMessage(f"Suggestion failed: {message}", 8000)
 
     def _end_continuation(self) -> None:
         self._active_id = None

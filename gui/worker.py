@@ -21,6 +21,7 @@ from PySide6.QtCore import QObject, QThread, Signal, Slot
 from backend.engines import create_engine
 from backend.engines.base import Engine, EngineError
 from backend.jobs.complete import continue_text
+from backend.jobs.suggest import SuggestOptions, suggest_stream
 from backend.models import ModelSpec, bundled_spec
 from backend.params import SamplerParams
 
@@ -54,7 +55,13 @@ def _job_continue(engine: Engine, request: Request, cancel: threading.Event) -> 
     return continue_text(engine, request.text[: request.cursor], request.params, cancel)
 
 
-JOBS: dict[str, JobFn] = {"continue": _job_continue}
+def _job_suggest(engine: Engine, request: Request, cancel: threading.Event) -> Iterator[str]:
+    options = request.options.get("suggest") or SuggestOptions()
+    alternative = int(request.options.get("alternative", 0))
+    return suggest_stream(engine, request.text, request.cursor, options, alternative, cancel)
+
+
+JOBS: dict[str, JobFn] = {"continue": _job_continue, "suggest": _job_suggest}
 
 
 class GenerationWorker(QObject):

@@ -11,7 +11,10 @@ from backend.engines.base import EngineError, PrefixConstraint, ProgressFn, Text
 from backend.models import ModelSpec
 from backend.params import SamplerParams
 
-WORDS = "the rabbit ran down the long dark hall and the door was shut".split()
+WORDS = [
+    *("the", "rabbit", "ran", "down", "the", "long", "dark"),
+    *("hall", "and", "the", "door", "was", "shut"),
+]
 
 
 class FakeEngine:
