@@ -31,7 +31,7 @@ def test_missing_truncated_and_foreign_files_are_refused(tmp_path: Path) -> None
 
 
 def test_folder_without_config_is_refused(tmp_path: Path) -> None:
-    with pytest.raises(EngineError, match="config.json"):
+    with pytest.raises(EngineError, match=r"config\.json"):
         spec_for_path(tmp_path)
 
 
