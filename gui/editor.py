@@ -31,6 +31,14 @@ DEFAULT_KEYS = {
     "previous": "Alt+[",
     "request": "Ctrl+Space",
 }
+_MODIFIER_KEYS = {
+    Qt.Key.Key_Control,
+    Qt.Key.Key_Shift,
+    Qt.Key.Key_Alt,
+    Qt.Key.Key_Meta,
+    Qt.Key.Key_AltGr,
+    Qt.Key.Key_CapsLock,
+}
 _NEXT_WORD = re.compile(r"\s*[^\s]+")
 
 
@@ -169,6 +177,9 @@ class Editor(QPlainTextEdit):
         """Suggestion hotkeys first; typing that matches the ghost keeps it."""
         if self._matches(event, "request"):
             self.suggestion_requested.emit()
+            return
+        if event.key() in _MODIFIER_KEYS:
+            super().keyPressEvent(event)  # pressing Ctrl alone must not dismiss anything
             return
         if self._ghost:
             if self._matches(event, "accept"):

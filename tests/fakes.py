@@ -66,7 +66,8 @@ class FakeEngine:
         assembler = TextAssembler(params.stop)
         required = constraint.remaining.decode() if constraint is not None else ""
         words = [required] if required else []
-        words += [" " + w for w in WORDS]
+        shift = (params.seed or 0) % len(WORDS)
+        words += [" " + w for w in WORDS[shift:] + WORDS[:shift]]
         for i, word in enumerate(words):
             if i >= params.max_tokens or (cancel is not None and cancel.is_set()):
                 break

@@ -91,7 +91,10 @@ class Shaper:
                 while end < len(candidate) and candidate[end] in CLOSERS:
                     end += 1
                 # "Mr." and decimals are not sentence ends; a following space or quote is.
-                if ch == "." and end < len(candidate) and candidate[end].isalnum():
+                if ch == "." and (
+                    (end < len(candidate) and candidate[end].isalnum())
+                    or _abbreviation_before(candidate, i)
+                ):
                     continue
                 if len(candidate[:end].strip()) > 1:
                     cut = end
@@ -106,6 +109,42 @@ class Shaper:
         out = candidate[start:]
         self.text = candidate
         return out
+
+
+ABBREVIATIONS = frozenset(
+    [
+        "mr",
+        "mrs",
+        "ms",
+        "dr",
+        "st",
+        "prof",
+        "sr",
+        "jr",
+        "mt",
+        "capt",
+        "col",
+        "gen",
+        "lt",
+        "sgt",
+        "rev",
+        "hon",
+        "vs",
+        "etc",
+        "no",
+        "vol",
+        "ch",
+    ]
+)
+
+
+def _abbreviation_before(text: str, dot: int) -> bool:
+    """True when the '.' at `dot` ends a title or abbreviation such as "Mr." or "St."."""
+    start = dot
+    while start > 0 and text[start - 1].isalpha():
+        start -= 1
+    word = text[start:dot].lower()
+    return word in ABBREVIATIONS or (len(word) == 1 and text[start:dot].isupper())
 
 
 def _overlap(text: str, after: str) -> str:
