@@ -1,0 +1,262 @@
+"""Inline-suggestion benchmark on the bundled model: keystroke savings, latency, UI stalls.
+
+A simulated writer types 1,500 characters of Alice in Wonderland (unwrapped) after 3,000
+characters of preceding text. A suggestion is requested at every word start and after each
+word's first letter (and right after an acceptance); the leading whole words of the first
+suggestion that match the real text are accepted at one keystroke per word.
+
+KSR = (characters typed - keystrokes used) / characters typed, for our pipeline, for our
+pipeline with token healing off, and for raw llama-cpp-python (prompt = text before the
+cursor, greedy, 12 tokens). Latency is measured in a 4,000-token document. The last line is
+one JSON object.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import re
+import threading
+import time
+
+from common import bundled_model_path, median, percentile, unwrapped_corpus
+
+from backend.engines.llamacpp import LlamaCppEngine
+from backend.jobs.suggest import SuggestOptions, clean_suggestion, suggest_stream
+from backend.params import SamplerParams
+
+CONTEXT_CHARS = 3000
+TYPED_CHARS = 1500
+WORD = re.compile(r"\s*\S+")
+
+
+def accepted_prefix(suggestion: str, target: str) -> tuple[str, int]:
+    """The leading whole words of `suggestion` that match `target`, and how many."""
+    taken = ""
+    words = 0
+    for m in WORD.finditer(suggestion):
+        candidate = taken + m.group(0)
+        if not target.startswith(candidate):
+            break
+        end = len(candidate)
+        if end < len(target) and target[end - 1].isalnum() and target[end].isalnum():
+            break  # a word cut in half is not a whole word
+        taken, words = candidate, words + 1
+    return taken, words
+
+
+def simulate(suggest_fn, context: str, target: str) -> dict:
+    """Type `target` after `context`, accepting matching words; return counts and timings."""
+    pos = 0
+    keystrokes = 0
+    requests = 0
+    accepted_words = 0
+    ttfts: list[float] = []
+    fulls: list[float] = []
+    just_accepted = False
+    while pos < len(target):
+        prev = target[pos - 1] if pos else " "
+        prev2 = target[pos - 2] if pos > 1 else " "
+        word_start = not prev.isalnum() and prev != "'"
+        first_letter = prev.isalnum() and not prev2.isalnum()
+        if word_start or first_letter or just_accepted:
+            requests += 1
+            text, ttft, full = suggest_fn(context + target[:pos])
+            if ttft is not None:
+                ttfts.append(ttft)
+            fulls.append(full)
+            taken, n = accepted_prefix(text, target[pos:])
+            if n:
+                keystrokes += n
+                accepted_words += n
+                pos += len(taken)
+                just_accepted = True
+                continue
+        just_accepted = False
+        keystrokes += 1
+        pos += 1
+    return {
+        "ksr": (len(target) - keystrokes) / len(target),
+        "requests": requests,
+        "accepted_words": accepted_words,
+        "ttfts": ttfts,
+        "fulls": fulls,
+    }
+
+
+def ours(engine: LlamaCppEngine, heal: bool):
+    options = SuggestOptions(heal=heal)
+
+    def run(doc: str) -> tuple[str, float | None, float]:
+        started = time.perf_counter()
+        first = None
+        parts = []
+        for piece in suggest_stream(engine, doc, len(doc), options):
+            if first is None:
+                first = (time.perf_counter() - started) * 1000
+            parts.append(piece)
+        return clean_suggestion("".join(parts)), first, (time.perf_counter() - started) * 1000
+
+    return run
+
+
+def raw_baseline(engine: LlamaCppEngine):
+    llm = engine._llm
+
+    def run(doc: str) -> tuple[str, float | None, float]:
+        started = time.perf_counter()
+        out = llm.create_completion(doc, max_tokens=12, temperature=0.0, repeat_penalty=1.0)
+        return out["choices"][0]["text"], None, (time.perf_counter() - started) * 1000
+
+    return run
+
+
+def cancel_latency(engine: LlamaCppEngine, doc: str, rounds: int = 5) -> tuple[float, float]:
+    """Median ms from setting the cancel flag to the stream ending, and one token's ms."""
+    results, token_ms = [], []
+    params = SamplerParams(temperature=0.8, max_tokens=300, seed=1)
+    for r in range(rounds):
+        cancel = threading.Event()
+        stream = engine.stream(doc, params.with_(seed=r + 1), cancel)
+        stamps = []
+        set_at = 0.0
+        for _ in stream:
+            stamps.append(time.perf_counter())
+            if len(stamps) == 20:
+                set_at = time.perf_counter()
+                threading.Thread(target=cancel.set).start()
+        ended = time.perf_counter()
+        if set_at:
+            results.append((ended - set_at) * 1000)
+            gaps = [b - a for a, b in zip(stamps[1:], stamps[2:], strict=False)]
+            token_ms.append(median(gaps) * 1000)
+    return median(results), median(token_ms)
+
+
+def ui_stall(model_path, seconds: float = 25.0) -> float:
+    """Longest event-loop stall (ms) while typing with suggestions streaming, in the window."""
+    import os
+
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    from PySide6.QtCore import QElapsedTimer, Qt, QTimer
+    from PySide6.QtTest import QTest
+    from PySide6.QtWidgets import QApplication
+
+    from backend.models import BUNDLED_NAME, ModelSpec
+    from backend.paths import app_paths
+    from gui.main_window import MainWindow
+
+    app = QApplication.instance() or QApplication([])
+    import tempfile
+
+    home = tempfile.mkdtemp()
+    window = MainWindow(app_paths(home), ModelSpec("llamacpp", model_path, BUNDLED_NAME))
+    window.show()
+    while not window.model_ready:
+        app.processEvents()
+        time.sleep(0.01)
+    window.suggestions.base_delay_ms = 120
+    text = unwrapped_corpus()[CONTEXT_CHARS : CONTEXT_CHARS + 600]
+    window.editor.setPlainText(unwrapped_corpus()[:CONTEXT_CHARS])
+    window.editor.moveCursor(window.editor.textCursor().MoveOperation.End)
+    clock = QElapsedTimer()
+    clock.start()
+    last = [clock.elapsed()]
+    worst = [0]
+    shown = [0]
+    window.suggestions.suggestion_shown.connect(lambda _s: shown.__setitem__(0, shown[0] + 1))
+
+    def tick() -> None:
+        now = clock.elapsed()
+        worst[0] = max(worst[0], now - last[0] - 5)
+        last[0] = now
+
+    ticker = QTimer()
+    ticker.timeout.connect(tick)
+    ticker.start(5)
+    index = [0]
+
+    def type_one() -> None:
+        if index[0] >= len(text):
+            return
+        ch = text[index[0]]
+        index[0] += 1
+        if ch == "\n":
+            QTest.keyClick(window.editor, Qt.Key.Key_Return)
+        else:
+            QTest.keyClicks(window.editor, ch)
+
+    typer = QTimer()
+    typer.timeout.connect(type_one)
+    typer.start(90)  # about 130 words a minute: pauses let suggestions stream
+    warmup_until = clock.elapsed() + 1000
+    deadline = time.perf_counter() + seconds
+    while time.perf_counter() < deadline:
+        app.processEvents()
+        if clock.elapsed() < warmup_until:
+            worst[0] = 0
+        time.sleep(0.001)
+    typer.stop()
+    ticker.stop()
+    window.close()
+    print(f"ui: {shown[0]} suggestions shown while typing {index[0]} characters")
+    return float(worst[0])
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--chars", type=int, default=TYPED_CHARS)
+    parser.add_argument("--skip-baselines", action="store_true")
+    parser.add_argument("--skip-ui", action="store_true")
+    args = parser.parse_args()
+    corpus = unwrapped_corpus()
+    context = corpus[:CONTEXT_CHARS]
+    target = corpus[CONTEXT_CHARS : CONTEXT_CHARS + args.chars]
+    path = bundled_model_path()
+    engine = LlamaCppEngine(path)
+    engine.load()
+    engine.token_pieces()
+
+    healed = simulate(ours(engine, heal=True), context, target)
+    print(f"ours: ksr={healed['ksr']:.3f} requests={healed['requests']}", flush=True)
+    result = {"ksr": round(healed["ksr"], 4)}
+    if not args.skip_baselines:
+        unhealed = simulate(ours(engine, heal=False), context, target)
+        print(f"no healing: ksr={unhealed['ksr']:.3f}", flush=True)
+        raw = simulate(raw_baseline(engine), context, target)
+        print(f"raw llama-cpp-python: ksr={raw['ksr']:.3f}", flush=True)
+        result["ksr_no_healing"] = round(unhealed["ksr"], 4)
+        result["ksr_raw_baseline"] = round(raw["ksr"], 4)
+        result["ksr_vs_raw"] = round(healed["ksr"] / max(raw["ksr"], 1e-9), 2)
+
+    # Latency in a 4,000-token document: type 300 characters after ~3,700 tokens of text.
+    big = corpus[: 20000]
+    ids = engine.tokenize(big)
+    doc_chars = len(engine._llm.detokenize(ids[:3700]).decode("utf-8", "ignore"))
+    long_ctx, long_target = corpus[:doc_chars], corpus[doc_chars : doc_chars + 300]
+    engine._llm.reset()
+    fn = ours(engine, heal=True)
+    _, cold, _ = fn(long_ctx)
+    lat = simulate(fn, long_ctx, long_target)
+    warm = lat["ttfts"]
+    result.update(
+        {
+            "doc_tokens": len(engine.tokenize(long_ctx + long_target)),
+            "ttft_p50_ms": round(percentile(warm, 50), 1),
+            "ttft_p95_ms": round(percentile(warm, 95), 1),
+            "full_p50_ms": round(percentile(lat["fulls"], 50), 1),
+            "cold_ttft_ms": round(cold or float("nan"), 1),
+            "cold_vs_warm": round((cold or float("nan")) / percentile(warm, 50), 1),
+        }
+    )
+    cancel_ms, token_ms = cancel_latency(engine, long_ctx[-4000:])
+    result["cancel_ms"] = round(cancel_ms, 2)
+    result["token_ms"] = round(token_ms, 2)
+    engine.close()
+    if not args.skip_ui:
+        result["ui_max_stall_ms"] = ui_stall(path)
+    print(json.dumps(result))
+
+
+if __name__ == "__main__":
+    main()
