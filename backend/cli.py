@@ -25,6 +25,7 @@ def build_parser() -> argparse.ArgumentParser:
     common = argparse.ArgumentParser(add_help=False)
     _add_common(common, argparse.SUPPRESS)
     _add_common(parser, None)
+    parser.add_argument("--open", metavar="FILE", help="open FILE (text or story) in the window")
     sub = parser.add_subparsers(dest="command")
 
     complete = sub.add_parser("complete", parents=[common], help="continue TEXT on stdout")

@@ -14,6 +14,7 @@ one JSON object.
 from __future__ import annotations
 
 import argparse
+import itertools
 import json
 import re
 import threading
@@ -128,7 +129,7 @@ def cancel_latency(engine: LlamaCppEngine, doc: str, rounds: int = 5) -> tuple[f
         ended = time.perf_counter()
         if set_at:
             results.append((ended - set_at) * 1000)
-            gaps = [b - a for a, b in zip(stamps[1:], stamps[2:], strict=False)]
+            gaps = [b - a for a, b in itertools.pairwise(stamps[1:])]
             token_ms.append(median(gaps) * 1000)
     return median(results), median(token_ms)
 
@@ -151,6 +152,7 @@ def ui_stall(model_path, seconds: float = 25.0) -> float:
 
     home = tempfile.mkdtemp()
     window = MainWindow(app_paths(home), ModelSpec("llamacpp", model_path, BUNDLED_NAME))
+    window.prompts.save_changes = lambda _name: "discard"  # no dialog when the run ends
     window.show()
     while not window.model_ready:
         app.processEvents()
@@ -208,7 +210,11 @@ def main() -> None:
     parser.add_argument("--chars", type=int, default=TYPED_CHARS)
     parser.add_argument("--skip-baselines", action="store_true")
     parser.add_argument("--skip-ui", action="store_true")
+    parser.add_argument("--ui-only", action="store_true")
     args = parser.parse_args()
+    if args.ui_only:
+        print(json.dumps({"ui_max_stall_ms": ui_stall(bundled_model_path())}))
+        return
     corpus = unwrapped_corpus()
     context = corpus[:CONTEXT_CHARS]
     target = corpus[CONTEXT_CHARS : CONTEXT_CHARS + args.chars]
@@ -230,7 +236,7 @@ def main() -> None:
         result["ksr_vs_raw"] = round(healed["ksr"] / max(raw["ksr"], 1e-9), 2)
 
     # Latency in a 4,000-token document: type 300 characters after ~3,700 tokens of text.
-    big = corpus[: 20000]
+    big = corpus[:20000]
     ids = engine.tokenize(big)
     doc_chars = len(engine._llm.detokenize(ids[:3700]).decode("utf-8", "ignore"))
     long_ctx, long_target = corpus[:doc_chars], corpus[doc_chars : doc_chars + 300]

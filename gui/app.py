@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import argparse
 import logging
+import signal
 import sys
 from pathlib import Path
 
+from PySide6.QtCore import QTimer
 from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication
 
@@ -34,4 +36,14 @@ def run_gui(args: argparse.Namespace) -> int:
             error = str(exc)
     window = MainWindow(paths, spec, load_error=error)
     window.show()
+    # Ctrl+C or a polite kill closes the window normally (saving prompts, model shutdown).
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(sig, lambda *_a: QTimer.singleShot(0, window.close))
+    heartbeat = QTimer()  # lets Python run its signal handlers while Qt waits
+    heartbeat.start(250)
+    heartbeat.timeout.connect(lambda: None)
+    app.aboutToQuit.connect(window.model_thread.stop)
+    QTimer.singleShot(0, window.offer_recovery)
+    if args.open:
+        QTimer.singleShot(0, lambda: window.documents.open(args.open))
     return app.exec()

@@ -2,30 +2,40 @@
 
 from __future__ import annotations
 
+import copy
 import logging
 from collections.abc import Callable
+from pathlib import Path
 
-from PySide6.QtCore import Qt, Slot
-from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtCore import QByteArray, Qt, Signal, Slot
+from PySide6.QtGui import QAction, QCloseEvent, QFont, QKeySequence
 from PySide6.QtWidgets import QLabel, QMainWindow, QMessageBox, QProgressBar, QWidget
 
+from backend.atomic import SaveError
 from backend.engines import create_engine
-from backend.engines.base import Engine
-from backend.models import ModelSpec
+from backend.engines.base import Engine, EngineError
+from backend.jobs.suggest import SuggestOptions
+from backend.models import ModelSpec, spec_for_path
 from backend.params import SamplerParams
 from backend.paths import AppPaths
+from backend.recovery import RecoveryStore
+from backend.settings import Settings, SettingsStore
+from backend.state import StateStore
 from gui.about import AboutDialog
 from gui.editor import Editor
+from gui.files import DocumentController, Prompts
+from gui.preferences import PreferencesDialog
 from gui.suggestions import SuggestionController
+from gui.theme import apply_theme
 from gui.worker import ModelThread, Request
 
 log = logging.getLogger(__name__)
 
-CONTINUE_PARAMS = SamplerParams(temperature=0.8, max_tokens=120, repeat_penalty=1.1)
-
 
 class MainWindow(QMainWindow):
     """Inkling's window. Widgets never call engines; they post requests to the worker."""
+
+    continuation_done = Signal(object)
 
     def __init__(
         self,
@@ -34,11 +44,15 @@ class MainWindow(QMainWindow):
         load_error: str | None = None,
         parent: QWidget | None = None,
         engine_factory: Callable[[ModelSpec], Engine] = create_engine,
+        prompts: Prompts | None = None,
     ) -> None:
         super().__init__(parent)
         self.setWindowTitle("Inkling")
         self.resize(900, 680)
         self.paths = paths
+        self.store = SettingsStore(paths)
+        self.settings: Settings = self.store.load()
+        self.state = StateStore(paths)
         self.editor = Editor(self)
         self.setCentralWidget(self.editor)
         self.model_name = ""
@@ -46,23 +60,42 @@ class MainWindow(QMainWindow):
         self.last_error = ""
         self._active_id: int | None = None
         self._error_box: QMessageBox | None = None
+        self.prompts = prompts or Prompts(self)
 
         self._build_status_bar()
-
         self.model_thread = ModelThread(paths.models, engine_factory)
         worker = self.model_thread.worker
         self.suggestions = SuggestionController(self.editor, worker)
+        self.documents = DocumentController(
+            self.editor, self.settings, RecoveryStore(paths.state), self.prompts, self.save_settings
+        )
+        self.documents.title_changed.connect(self._on_documents_title_changed)
+        self.documents.status.connect(lambda m: self.statusBar().showMessage(m, 8000))
+        self.documents.recent_changed.connect(self._rebuild_recent_menu)
         self._build_actions()
+        self.apply_settings(self.settings)
+        self._restore_geometry()
+
         worker.chunk_ready.connect(self._on_worker_chunk_ready)
         worker.finished.connect(self._on_worker_finished)
         worker.failed.connect(self._on_worker_failed)
         worker.load_progress.connect(self._on_worker_load_progress)
         worker.model_loaded.connect(self._on_worker_model_loaded)
         worker.model_failed.connect(self._on_worker_model_failed)
+        if spec is None and not load_error and self.settings.model.path:
+            try:
+                spec = spec_for_path(self.settings.model.path, self.settings.model.engine or None)
+            except EngineError as exc:
+                load_error = f"{exc} Falling back to the bundled model."
+                self._on_worker_model_failed(load_error)
+                load_error = None
         if load_error:
             self._on_worker_model_failed(load_error)
         else:
             self.load_model(spec)
+        if self.store.notice:
+            self.show_error("Settings were reset", self.store.notice)
+        self.documents._emit_title()
 
     # --- construction ---------------------------------------------------------------
     def _build_status_bar(self) -> None:
@@ -77,41 +110,63 @@ class MainWindow(QMainWindow):
         bar.addPermanentWidget(self.progress)
         bar.addPermanentWidget(self.model_label)
 
+    def _action(self, text: str, slot: Callable[..., object], shortcut: object = None) -> QAction:
+        action = QAction(text, self)
+        if shortcut is not None:
+            if isinstance(shortcut, list):
+                action.setShortcuts(shortcut)
+            else:
+                action.setShortcut(shortcut)
+        action.triggered.connect(slot)
+        return action
+
     def _build_actions(self) -> None:
         menu = self.menuBar()
+        keys = QKeySequence.StandardKey
         file_menu = menu.addMenu("&File")
-        quit_action = QAction("&Quit", self)
-        quit_action.setShortcut(QKeySequence.StandardKey.Quit)
-        quit_action.triggered.connect(self.close)
-        file_menu.addAction(quit_action)
+        file_menu.addAction(self._action("&New", self.documents.new, keys.New))
+        file_menu.addAction(self._action("&Open…", lambda: self.documents.open(), keys.Open))
+        self.recent_menu = file_menu.addMenu("Open &Recent")
+        file_menu.addAction(self._action("&Save", self.documents.save, keys.Save))
+        file_menu.addAction(self._action("Save &As…", self.documents.save_as, keys.SaveAs))
+        file_menu.addAction(self._action("&Close", self.documents.new, keys.Close))
+        export = file_menu.addMenu("&Export")
+        export.addAction(self._action("As &Markdown…", lambda: self.documents.export(True)))
+        export.addAction(self._action("As &Plain Text…", lambda: self.documents.export(False)))
+        file_menu.addSeparator()
+        file_menu.addAction(self._action("&Quit", self.close, keys.Quit))
+        self._rebuild_recent_menu()
 
         edit_menu = menu.addMenu("&Edit")
-        undo = QAction("&Undo", self)
-        undo.setShortcut(QKeySequence.StandardKey.Undo)
-        undo.triggered.connect(self.editor.undo)
-        redo = QAction("&Redo", self)
-        redo.setShortcut(QKeySequence.StandardKey.Redo)
-        redo.triggered.connect(self.editor.redo)
-        edit_menu.addActions([undo, redo])
+        edit_menu.addAction(self._action("&Undo", self.editor.undo, keys.Undo))
+        edit_menu.addAction(self._action("&Redo", self.editor.redo, keys.Redo))
+        edit_menu.addSeparator()
+        self.preferences_action = self._action(
+            "&Preferences…", self.show_preferences, keys.Preferences
+        )
+        edit_menu.addAction(self.preferences_action)
 
         gen_menu = menu.addMenu("&Generate")
-        self.continue_action = QAction("&Continue writing", self)
-        self.continue_action.setShortcuts([QKeySequence("Ctrl+Return"), QKeySequence("Ctrl+Enter")])
-        self.continue_action.triggered.connect(self.start_continuation)
-        self.stop_action = QAction("&Stop", self)
-        self.stop_action.setShortcut(QKeySequence(Qt.Key.Key_Escape))
+        self.continue_action = self._action(
+            "&Continue writing",
+            self.start_continuation,
+            [QKeySequence("Ctrl+Return"), QKeySequence("Ctrl+Enter")],
+        )
+        self.stop_action = self._action(
+            "&Stop", self.stop_generation, QKeySequence(Qt.Key.Key_Escape)
+        )
         self.stop_action.setEnabled(False)
-        self.stop_action.triggered.connect(self.stop_generation)
         gen_menu.addActions([self.continue_action, self.stop_action])
 
         suggest_menu = menu.addMenu("&Suggest")
         self.auto_suggest_action = QAction("Suggestions as you &type", self)
         self.auto_suggest_action.setCheckable(True)
         self.auto_suggest_action.setChecked(True)
-        self.auto_suggest_action.toggled.connect(self.suggestions.set_enabled)
+        self.auto_suggest_action.toggled.connect(self._on_auto_suggest_toggled)
         suggest_menu.addAction(self.auto_suggest_action)
         suggest_menu.addSeparator()
         # The editor owns these keys (they are rebindable there); the menu shows and runs them.
+        self._suggest_menu_actions: dict[str, tuple[QAction, str]] = {}
         for label, name, slot in (
             ("Suggest &now", "request", self.suggestions.request_now),
             ("&Accept suggestion", "accept", self.editor.accept_ghost),
@@ -123,9 +178,8 @@ class MainWindow(QMainWindow):
                 lambda: self.editor.alternative_requested.emit(-1),
             ),
         ):
-            key = self.editor.keys[name].toString(QKeySequence.SequenceFormat.NativeText)
-            action = QAction(f"{label}\t{key}", self)
-            action.triggered.connect(slot)
+            action = self._action(label, slot)
+            self._suggest_menu_actions[name] = (action, label)
             suggest_menu.addAction(action)
         toolbar = self.addToolBar("Suggestions")
         toolbar.setObjectName("suggestions-toolbar")
@@ -133,15 +187,89 @@ class MainWindow(QMainWindow):
         toolbar.addAction(self.continue_action)
 
         help_menu = menu.addMenu("&Help")
-        about = QAction("&About Inkling", self)
-        about.triggered.connect(self.show_about)
-        help_menu.addAction(about)
-        self.about_action = about
+        self.about_action = self._action("&About Inkling", self.show_about)
+        help_menu.addAction(self.about_action)
+
+    def _rebuild_recent_menu(self) -> None:
+        self.recent_menu.clear()
+        for path in self.settings.recent_files:
+            self.recent_menu.addAction(
+                self._action(Path(path).name, lambda _c=False, p=path: self.documents.open(p))
+            )
+        self.recent_menu.setEnabled(bool(self.settings.recent_files))
+
+    # --- settings -------------------------------------------------------------------
+    def apply_settings(self, settings: Settings) -> None:
+        """Apply everything that can change live: font, theme, suggestions, hotkeys."""
+        self.settings = settings
+        self.documents.settings = settings
+        font = QFont(settings.editor.font_family)
+        font.setPointSize(settings.editor.font_size)
+        self.editor.setFont(font)
+        apply_theme(settings.editor.theme)
+        self.editor.keys = {
+            name: QKeySequence(seq) for name, seq in settings.suggestions.hotkeys.items()
+        }
+        for name, (action, label) in self._suggest_menu_actions.items():
+            key = self.editor.keys[name].toString(QKeySequence.SequenceFormat.NativeText)
+            action.setText(f"{label}\t{key}")
+        self.suggestions.base_delay_ms = settings.suggestions.delay_ms
+        self.suggestions.options = SuggestOptions(max_tokens=settings.suggestions.max_tokens)
+        self.auto_suggest_action.blockSignals(True)
+        self.auto_suggest_action.setChecked(settings.suggestions.enabled)
+        self.auto_suggest_action.blockSignals(False)
+        self.suggestions.set_enabled(settings.suggestions.enabled)
+
+    def save_settings(self) -> None:
+        """Persist the settings now; a failure is reported, never fatal."""
+        try:
+            self.store.save(self.settings)
+        except (SaveError, ValueError) as exc:
+            self.statusBar().showMessage(f"Settings not saved: {exc}", 8000)
+
+    @property
+    def continue_params(self) -> SamplerParams:
+        """Sampler settings for Ctrl+Enter, from the preferences."""
+        s = self.settings.sampler
+        return SamplerParams(
+            temperature=s.temperature,
+            top_p=s.top_p,
+            top_k=s.top_k,
+            min_p=s.min_p,
+            repeat_penalty=s.repeat_penalty,
+            max_tokens=s.max_tokens,
+        )
+
+    @Slot(bool)
+    def _on_auto_suggest_toggled(self, enabled: bool) -> None:
+        self.settings.suggestions.enabled = enabled
+        self.suggestions.set_enabled(enabled)
+        self.save_settings()
+
+    @Slot()
+    def show_preferences(self) -> None:
+        """Edit → Preferences; every change applies and persists at once."""
+        dialog = PreferencesDialog(self.settings, self)
+        dialog.settings_changed.connect(self._on_preferences_settings_changed)
+        dialog.open()
+        self.preferences_dialog = dialog
+
+    @Slot(object)
+    def _on_preferences_settings_changed(self, settings: Settings) -> None:
+        settings.recent_files = list(self.settings.recent_files)
+        self.apply_settings(settings)
+        self.save_settings()
+
+    def _restore_geometry(self) -> None:
+        geometry = self.state.get("window_geometry")
+        if isinstance(geometry, str):
+            self.restoreGeometry(QByteArray.fromBase64(geometry.encode()))
 
     # --- model ----------------------------------------------------------------------
     def load_model(self, spec: ModelSpec | None) -> None:
         """Load a model in the background (None: the bundled one)."""
         self.model_ready = False
+        self.suggestions.model_ready = False
         self.model_label.setText("Loading model…")
         self.progress.setValue(0)
         self.progress.setVisible(True)
@@ -179,7 +307,7 @@ class MainWindow(QMainWindow):
             return
         cursor = self.editor.textCursor()
         text = self.editor.toPlainText()
-        request = Request("continue", text, cursor.position(), CONTINUE_PARAMS)
+        request = Request("continue", text, cursor.position(), self.continue_params)
         self._active_id = request.id
         self.editor.begin_insertion()
         self.stop_action.setEnabled(True)
@@ -196,7 +324,7 @@ class MainWindow(QMainWindow):
     @Slot(int, str)
     def _on_worker_chunk_ready(self, request_id: int, text: str) -> None:
         if request_id != self._active_id:
-            return  # stale: a newer request replaced it
+            return  # not ours, or stale: a newer request replaced it
         self.editor.insert_chunk(text)
 
     @Slot(int, object)
@@ -208,6 +336,7 @@ class MainWindow(QMainWindow):
         if tps:
             self.speed_label.setText(f"{tps:.0f} tokens/s")
         self.statusBar().showMessage("Stopped." if result.get("cancelled") else "Done.", 3000)
+        self.continuation_done.emit(result)
 
     @Slot(int, str)
     def _on_worker_failed(self, request_id: int, message: str) -> None:
@@ -224,6 +353,25 @@ class MainWindow(QMainWindow):
         self.stop_action.setEnabled(False)
         self.continue_action.setEnabled(True)
         self.statusBar().clearMessage()
+        self.documents.autosave()
+
+    # --- documents ------------------------------------------------------------------
+    @Slot(str)
+    def _on_documents_title_changed(self, name: str) -> None:
+        self.setWindowTitle(f"{name}[*] — Inkling")
+        self.setWindowModified(self.documents.modified)
+
+    def offer_recovery(self) -> None:
+        """After a crash, offer the unsaved work found in recovery files."""
+        for rec in self.documents.recovery.pending():
+            answer = self.prompts.recover(rec)
+            if answer == "restore":
+                if not self.documents.close_document():
+                    return
+                self.documents.restore(rec)
+                return
+            if answer == "discard":
+                self.documents.recovery.discard_file(rec.file)
 
     # --- dialogs --------------------------------------------------------------------
     def show_error(self, title: str, message: str) -> None:
@@ -243,6 +391,20 @@ class MainWindow(QMainWindow):
         self.about_dialog = dialog
 
     def closeEvent(self, event: QCloseEvent) -> None:
-        """Stop generation and close the model on its own thread before the window goes."""
+        """Ask about unsaved work, then close the model on its own thread."""
+        if self.model_thread.thread.isRunning() and not self.documents.close_document():
+            event.ignore()
+            return
+        self.state.set("window_geometry", bytes(self.saveGeometry().toBase64()).decode())
         self.model_thread.stop()
         super().closeEvent(event)
+
+    def snapshot(self) -> dict[str, object]:
+        """What a person would see, for tests and diagnostics."""
+        return {
+            "title": self.windowTitle(),
+            "text": self.editor.toPlainText(),
+            "ghost": self.editor.ghost_text,
+            "model": self.model_label.text(),
+            "settings": copy.deepcopy(self.settings),
+        }

@@ -103,3 +103,42 @@ class FakeFactory:
 def fake_spec(tmp: Path) -> ModelSpec:
     """A spec that names no real file (the fake factory ignores it)."""
     return ModelSpec("fake", tmp / "fake.gguf", "Fake model")
+
+
+class ScriptedPrompts:
+    """Answers the window's questions without dialogs; records what was asked."""
+
+    def __init__(self, **answers: object) -> None:
+        self.answers: dict[str, list[object]] = {k: list(v) for k, v in answers.items()}  # type: ignore[call-overload]
+        self.asked: list[tuple[str, object]] = []
+        self.errors: list[tuple[str, str]] = []
+
+    def _next(self, kind: str, default: object, detail: object = None) -> object:
+        self.asked.append((kind, detail))
+        queue = self.answers.get(kind)
+        return queue.pop(0) if queue else default
+
+    def save_changes(self, name: str) -> str:
+        return str(self._next("save_changes", "discard", name))
+
+    def open_path(self) -> str:
+        return str(self._next("open_path", ""))
+
+    def save_path(self, suggested: str) -> str:
+        return str(self._next("save_path", "", suggested))
+
+    def export_path(self, markdown: bool) -> str:
+        return str(self._next("export_path", "", markdown))
+
+    def encoding(self, message: str) -> str | None:
+        value = self._next("encoding", None, message)
+        return None if value is None else str(value)
+
+    def overwrite_changed(self, name: str) -> bool:
+        return bool(self._next("overwrite_changed", False, name))
+
+    def recover(self, rec: object) -> str:
+        return str(self._next("recover", "later", rec))
+
+    def error(self, title: str, message: str) -> None:
+        self.errors.append((title, message))

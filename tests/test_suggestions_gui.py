@@ -10,7 +10,7 @@ from PySide6.QtCore import Qt
 from backend.models import BUNDLED_NAME, ModelSpec
 from backend.paths import app_paths
 from gui.main_window import MainWindow
-from tests.fakes import FakeFactory, fake_spec
+from tests.fakes import FakeFactory, ScriptedPrompts, fake_spec
 
 CTRL = Qt.KeyboardModifier.ControlModifier
 ALT = Qt.KeyboardModifier.AltModifier
@@ -25,6 +25,7 @@ def windows():
 
 
 def open_window(qtbot, windows, tmp_path: Path, spec=None, **kwargs) -> MainWindow:
+    kwargs.setdefault("prompts", ScriptedPrompts())
     window = MainWindow(app_paths(tmp_path / "home"), spec or fake_spec(tmp_path), **kwargs)
     windows.append(window)
     qtbot.addWidget(window)

@@ -10,7 +10,7 @@ from PySide6.QtCore import Qt
 from backend.models import BUNDLED_NAME, ModelSpec
 from backend.paths import app_paths
 from gui.main_window import MainWindow
-from tests.fakes import FakeFactory, fake_spec
+from tests.fakes import FakeFactory, ScriptedPrompts, fake_spec
 
 
 @pytest.fixture
@@ -24,6 +24,7 @@ def windows():
 
 
 def open_window(qtbot, windows: list, tmp_path: Path, spec=None, **kwargs) -> MainWindow:
+    kwargs.setdefault("prompts", ScriptedPrompts())
     window = MainWindow(app_paths(tmp_path / "home"), spec or fake_spec(tmp_path), **kwargs)
     windows.append(window)
     qtbot.addWidget(window)
@@ -47,7 +48,7 @@ def test_ctrl_enter_streams_at_cursor_as_one_undo_step(qtbot, make_window) -> No
     window = make_window(FakeFactory())
     editor = window.editor
     qtbot.keyClicks(editor, "Alice saw")
-    with qtbot.waitSignal(window.model_thread.worker.finished, timeout=5000):
+    with qtbot.waitSignal(window.continuation_done, timeout=5000):
         qtbot.keyClick(editor, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
     text = editor.toPlainText()
     assert text.startswith("Alice saw the rabbit ran down"), text
@@ -64,9 +65,9 @@ def test_escape_stops_mid_stream_and_keeps_text(qtbot, make_window) -> None:
     qtbot.keyClicks(editor, "Once")
     qtbot.keyClick(editor, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
     qtbot.waitUntil(lambda: len(editor.toPlainText()) > len("Once") + 4, timeout=5000)
-    with qtbot.waitSignal(window.model_thread.worker.finished, timeout=5000) as blocker:
+    with qtbot.waitSignal(window.continuation_done, timeout=5000) as blocker:
         qtbot.keyClick(editor, Qt.Key.Key_Escape)
-    assert blocker.args[1]["cancelled"] is True
+    assert blocker.args[0]["cancelled"] is True
     engine = factory.engines[-1]
     assert engine.tokens_emitted < 12
     kept = editor.toPlainText()
@@ -123,7 +124,7 @@ def test_window_with_the_bundled_model(qtbot, windows, tmp_path: Path, bundled_g
     window = open_window(qtbot, windows, tmp_path, spec)
     qtbot.waitUntil(lambda: window.model_ready, timeout=60000)
     qtbot.keyClicks(window.editor, "It was a dark and stormy night, and")
-    with qtbot.waitSignal(window.model_thread.worker.finished, timeout=60000):
+    with qtbot.waitSignal(window.continuation_done, timeout=60000):
         qtbot.keyClick(window.editor, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
     assert len(window.editor.toPlainText()) > len("It was a dark and stormy night, and") + 10
     assert "tokens/s" in window.speed_label.text()

@@ -59,6 +59,7 @@ class LlamaCppEngine:
             import llama_cpp
         except ImportError as exc:
             raise EngineError("The llama.cpp engine (llama-cpp-python) is not installed.") from exc
+        _route_native_logs(llama_cpp)
 
         @llama_cpp.llama_progress_callback
         def on_progress(fraction: float, _user: Any) -> bool:
@@ -249,6 +250,26 @@ class LlamaCppEngine:
         probs = np.where(keep, probs, 0.0)
         probs /= probs.sum()
         return int(ids[order[rng.choices(range(len(order)), weights=probs.tolist())[0]]])
+
+
+_native_log_callback = None
+_native_log = logging.getLogger("llama.cpp")
+
+
+def _route_native_logs(llama_cpp: Any) -> None:
+    """Send llama.cpp's own messages to Python logging instead of the terminal."""
+    global _native_log_callback
+    if _native_log_callback is not None:
+        return
+
+    @llama_cpp.llama_log_callback
+    def on_log(level: int, text: bytes, _user: Any) -> None:
+        message = text.decode("utf-8", "replace").rstrip()
+        if message:
+            _native_log.log(logging.ERROR if level == 3 else logging.DEBUG, "%s", message)
+
+    _native_log_callback = on_log  # keep the ctypes callback alive for the process
+    llama_cpp.llama_log_set(on_log, ctypes.c_void_p(0))
 
 
 def _load_llama(llama_cpp: Any, path: Path, n_ctx: int, n_threads: int, on_progress: Any) -> Any:

@@ -1,0 +1,244 @@
+"""Preferences: every setting, applied live and saved at once."""
+
+from __future__ import annotations
+
+import copy
+
+from PySide6.QtCore import Signal
+from PySide6.QtGui import QFont, QKeySequence
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QDoubleSpinBox,
+    QFileDialog,
+    QFontComboBox,
+    QFormLayout,
+    QHBoxLayout,
+    QKeySequenceEdit,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QSpinBox,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from backend.settings import DEFAULT_HOTKEYS, HOTKEY_NAMES, THEMES, Settings, SettingsError
+
+HOTKEY_LABELS = {
+    "accept": "Accept suggestion",
+    "accept_word": "Accept next word",
+    "dismiss": "Dismiss suggestion",
+    "next": "Next alternative",
+    "previous": "Previous alternative",
+    "request": "Suggest now",
+}
+
+
+def hotkey_conflicts(hotkeys: dict[str, str]) -> list[str]:
+    """Messages for hotkeys that are empty or bound to two actions."""
+    seen: dict[str, str] = {}
+    problems = []
+    for name in HOTKEY_NAMES:
+        seq = QKeySequence(hotkeys.get(name, "")).toString()
+        if not seq:
+            problems.append(f"{HOTKEY_LABELS[name]} has no key.")
+            continue
+        if seq in seen:
+            problems.append(f"{seq} is used by both {seen[seq]} and {HOTKEY_LABELS[name]}.")
+        seen[seq] = HOTKEY_LABELS[name]
+    return problems
+
+
+class PreferencesDialog(QDialog):
+    """Edits a copy of the settings; each valid change is emitted at once."""
+
+    settings_changed = Signal(object)
+
+    def __init__(self, settings: Settings, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("Preferences")
+        self.settings = copy.deepcopy(settings)
+        self._loading = False
+        tabs = QTabWidget()
+        tabs.addTab(self._editor_tab(), "Editor")
+        tabs.addTab(self._suggestions_tab(), "Suggestions")
+        tabs.addTab(self._model_tab(), "Model")
+        self.problem_label = QLabel("")
+        self.problem_label.setStyleSheet("color: #b00020")
+        self.problem_label.setWordWrap(True)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        self.reset_button = buttons.addButton(
+            "Reset to defaults", QDialogButtonBox.ButtonRole.ResetRole
+        )
+        self.reset_button.clicked.connect(self.reset_to_defaults)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addWidget(tabs)
+        layout.addWidget(self.problem_label)
+        layout.addWidget(buttons)
+        self._load(self.settings)
+
+    # --- tabs -----------------------------------------------------------------------
+    def _editor_tab(self) -> QWidget:
+        page = QWidget()
+        form = QFormLayout(page)
+        self.theme = QComboBox()
+        self.theme.addItems([t.capitalize() for t in THEMES])
+        self.font_family = QFontComboBox()
+        self.font_size = QSpinBox()
+        self.font_size.setRange(6, 72)
+        form.addRow("Theme", self.theme)
+        form.addRow("Font", self.font_family)
+        form.addRow("Size", self.font_size)
+        self.theme.currentIndexChanged.connect(self._changed)
+        self.font_family.currentFontChanged.connect(self._changed)
+        self.font_size.valueChanged.connect(self._changed)
+        return page
+
+    def _suggestions_tab(self) -> QWidget:
+        page = QWidget()
+        form = QFormLayout(page)
+        self.suggest_enabled = QCheckBox("Suggest as I type")
+        self.delay = QSpinBox()
+        self.delay.setRange(0, 5000)
+        self.delay.setSuffix(" ms")
+        self.suggest_tokens = QSpinBox()
+        self.suggest_tokens.setRange(1, 64)
+        self.suggest_tokens.setSuffix(" tokens")
+        form.addRow(self.suggest_enabled)
+        form.addRow("Pause before suggesting", self.delay)
+        form.addRow("Longest suggestion", self.suggest_tokens)
+        self.hotkey_edits: dict[str, QKeySequenceEdit] = {}
+        for name in HOTKEY_NAMES:
+            edit = QKeySequenceEdit()
+            edit.setMaximumSequenceLength(1)
+            edit.keySequenceChanged.connect(self._changed)
+            self.hotkey_edits[name] = edit
+            form.addRow(HOTKEY_LABELS[name], edit)
+        self.suggest_enabled.toggled.connect(self._changed)
+        self.delay.valueChanged.connect(self._changed)
+        self.suggest_tokens.valueChanged.connect(self._changed)
+        return page
+
+    def _model_tab(self) -> QWidget:
+        page = QWidget()
+        form = QFormLayout(page)
+        row = QHBoxLayout()
+        self.model_path = QLineEdit()
+        self.model_path.setPlaceholderText("Bundled model (Gemma 3 270M)")
+        browse = QPushButton("Choose…")
+        browse.clicked.connect(self._browse_model)
+        row.addWidget(self.model_path)
+        row.addWidget(browse)
+        holder = QWidget()
+        holder.setLayout(row)
+        self.engine = QComboBox()
+        self.engine.addItems(["Automatic", "llamacpp", "transformers"])
+        form.addRow("Model", holder)
+        form.addRow("Engine", self.engine)
+        form.addRow(QLabel("A new model loads the next time Inkling starts."))
+        self.temperature = self._double(0.0, 5.0, 0.05)
+        self.top_p = self._double(0.01, 1.0, 0.01)
+        self.top_k = QSpinBox()
+        self.top_k.setRange(0, 1000)
+        self.min_p = self._double(0.0, 1.0, 0.01)
+        self.repeat_penalty = self._double(0.5, 5.0, 0.05)
+        self.max_tokens = QSpinBox()
+        self.max_tokens.setRange(1, 2048)
+        for label, widget in (
+            ("Temperature", self.temperature),
+            ("Top-p", self.top_p),
+            ("Top-k", self.top_k),
+            ("Min-p", self.min_p),
+            ("Repetition penalty", self.repeat_penalty),
+            ("Continuation length", self.max_tokens),
+        ):
+            form.addRow(label, widget)
+            widget.valueChanged.connect(self._changed)
+        self.model_path.editingFinished.connect(self._changed)
+        self.engine.currentIndexChanged.connect(self._changed)
+        return page
+
+    def _double(self, low: float, high: float, step: float) -> QDoubleSpinBox:
+        box = QDoubleSpinBox()
+        box.setRange(low, high)
+        box.setSingleStep(step)
+        box.setDecimals(2)
+        return box
+
+    def _browse_model(self) -> None:
+        path = QFileDialog.getOpenFileName(self, "Choose a model", "", "GGUF (*.gguf)")[0]
+        if path:
+            self.model_path.setText(path)
+            self._changed()
+
+    # --- state ----------------------------------------------------------------------
+    def _load(self, s: Settings) -> None:
+        self._loading = True
+        try:
+            self.theme.setCurrentIndex(THEMES.index(s.editor.theme))
+            self.font_family.setCurrentFont(QFont(s.editor.font_family))
+            self.font_size.setValue(s.editor.font_size)
+            self.suggest_enabled.setChecked(s.suggestions.enabled)
+            self.delay.setValue(s.suggestions.delay_ms)
+            self.suggest_tokens.setValue(s.suggestions.max_tokens)
+            for name, edit in self.hotkey_edits.items():
+                edit.setKeySequence(QKeySequence(s.suggestions.hotkeys.get(name, "")))
+            self.model_path.setText(s.model.path)
+            self.engine.setCurrentIndex(max(0, self.engine.findText(s.model.engine)))
+            self.temperature.setValue(s.sampler.temperature)
+            self.top_p.setValue(s.sampler.top_p)
+            self.top_k.setValue(s.sampler.top_k)
+            self.min_p.setValue(s.sampler.min_p)
+            self.repeat_penalty.setValue(s.sampler.repeat_penalty)
+            self.max_tokens.setValue(s.sampler.max_tokens)
+        finally:
+            self._loading = False
+
+    def _changed(self, *_args: object) -> None:
+        if self._loading:
+            return
+        candidate = copy.deepcopy(self.settings)
+        candidate.editor.theme = THEMES[self.theme.currentIndex()]
+        candidate.editor.font_family = self.font_family.currentFont().family()
+        candidate.editor.font_size = self.font_size.value()
+        candidate.suggestions.enabled = self.suggest_enabled.isChecked()
+        candidate.suggestions.delay_ms = self.delay.value()
+        candidate.suggestions.max_tokens = self.suggest_tokens.value()
+        candidate.suggestions.hotkeys = {
+            name: edit.keySequence().toString() for name, edit in self.hotkey_edits.items()
+        }
+        candidate.model.path = self.model_path.text().strip()
+        engine = self.engine.currentText()
+        candidate.model.engine = "" if engine == "Automatic" else engine
+        candidate.sampler.temperature = self.temperature.value()
+        candidate.sampler.top_p = self.top_p.value()
+        candidate.sampler.top_k = self.top_k.value()
+        candidate.sampler.min_p = self.min_p.value()
+        candidate.sampler.repeat_penalty = self.repeat_penalty.value()
+        candidate.sampler.max_tokens = self.max_tokens.value()
+        problems = hotkey_conflicts(candidate.suggestions.hotkeys)
+        try:
+            candidate.validate()
+        except (SettingsError, ValueError) as exc:
+            problems.append(str(exc))
+        self.problem_label.setText(" ".join(problems))
+        if problems:
+            return
+        self.settings = candidate
+        self.settings_changed.emit(copy.deepcopy(candidate))
+
+    def reset_to_defaults(self) -> None:
+        """Every setting back to its default (recent files are kept)."""
+        fresh = Settings()
+        fresh.recent_files = list(self.settings.recent_files)
+        fresh.extra = self.settings.extra
+        fresh.suggestions.hotkeys = dict(DEFAULT_HOTKEYS)
+        self._load(fresh)
+        self.settings = fresh
+        self.problem_label.setText("")
+        self.settings_changed.emit(copy.deepcopy(fresh))
