@@ -7,6 +7,8 @@ app shows real dialogs.
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 
 from PySide6.QtCore import QObject, QTimer, Signal
@@ -122,6 +124,7 @@ class DocumentController(QObject):
     status = Signal(str)
     saved = Signal(str)
     recent_changed = Signal()
+    autosave_failed = Signal(str)
 
     def __init__(
         self,
@@ -148,6 +151,9 @@ class DocumentController(QObject):
         self._period.setInterval(AUTOSAVE_PERIOD_MS)
         self._period.timeout.connect(self.autosave)
         self._period.start()
+        self._closed = False
+        self._io = ThreadPoolExecutor(max_workers=1, thread_name_prefix="inkling-autosave")
+        self.autosave_failed.connect(self.status)
         editor.document().modificationChanged.connect(self._emit_title)
         editor.document().contentsChange.connect(self._on_document_contents_change)
 
@@ -233,7 +239,7 @@ class DocumentController(QObject):
             self.story = None
         ok = self._write(target if self.story is None else self.doc.path)
         if ok:
-            self.recovery.discard(old_key)
+            self._discard_recovery(old_key)
             self._relock()
             self.settings.add_recent(str(self.story.folder if self.story else target))
             self._persist()
@@ -261,21 +267,50 @@ class DocumentController(QObject):
                 return False
             if answer == "save" and not self.save():
                 return False
-        self.recovery.discard(self.doc.path)
+        self._discard_recovery(self.doc.path)
         if self.lock is not None:
             self.lock.release()
             self.lock = None
         return True
 
     def autosave(self) -> None:
-        """Write unsaved work to the recovery file (never to the document itself)."""
+        """Write unsaved work to the recovery file (never to the document itself).
+
+        The text is copied here; the write and fsync happen on a background thread, so a
+        slow disk never freezes typing. Writes and discards run in order on that thread.
+        """
         self._idle.stop()
         if not self.modified:
             return
-        try:
-            self.recovery.write(self.doc.path, self.editor.toPlainText())
-        except SaveError as exc:
-            self.status.emit(f"Autosave failed: {exc}")
+        future = self._submit(self.recovery.write, self.doc.path, self.editor.toPlainText())
+        if future is not None:
+            future.add_done_callback(self._on_autosave_done)
+
+    def _on_autosave_done(self, future: Future) -> None:
+        exc = future.exception()
+        if exc is not None:
+            self.autosave_failed.emit(f"Autosave failed: {exc}")
+
+    def flush(self) -> None:
+        """Wait until every queued recovery write or discard has finished."""
+        future = self._submit(lambda: None)
+        if future is not None:
+            future.result()
+
+    def shutdown(self) -> None:
+        """Finish pending recovery writes and stop the background writer."""
+        self._closed = True
+        self._idle.stop()
+        self._period.stop()
+        self._io.shutdown(wait=True)
+
+    def _submit(self, fn: Callable[..., object], *args: object) -> Future | None:
+        if self._closed:
+            return None
+        return self._io.submit(fn, *args)
+
+    def _discard_recovery(self, path: Path | None) -> None:
+        self._submit(self.recovery.discard, path)
 
     def restore(self, rec: Recovery) -> None:
         """Put recovered text into the editor (as unsaved changes to its document)."""
@@ -290,7 +325,7 @@ class DocumentController(QObject):
         self.editor.selectAll()
         self.editor.insertPlainText(rec.text)
         self.editor.document().setModified(True)
-        self.recovery.discard_file(rec.file)
+        self._submit(self.recovery.discard_file, rec.file)
         self.autosave()
 
     # --- helpers --------------------------------------------------------------------
@@ -316,8 +351,8 @@ class DocumentController(QObject):
             self.prompts.error("Save failed", f"{exc}\n\nYou can save to another place.")
             return False
         self.editor.document().setModified(False)
-        self.recovery.discard(self.doc.path)
-        self.recovery.discard(None)
+        self._discard_recovery(self.doc.path)
+        self._discard_recovery(None)
         self._emit_title()
         self.saved.emit(str(self.doc.path))
         return True

@@ -60,6 +60,7 @@ class MainWindow(QMainWindow):
         self.last_error = ""
         self._active_id: int | None = None
         self._error_box: QMessageBox | None = None
+        self._closed = False
         self.prompts = prompts or Prompts(self)
 
         self._build_status_bar()
@@ -392,10 +393,15 @@ class MainWindow(QMainWindow):
 
     def closeEvent(self, event: QCloseEvent) -> None:
         """Ask about unsaved work, then close the model on its own thread."""
-        if self.model_thread.thread.isRunning() and not self.documents.close_document():
+        if self._closed:
+            super().closeEvent(event)
+            return
+        if not self.documents.close_document():
             event.ignore()
             return
+        self._closed = True
         self.state.set("window_geometry", bytes(self.saveGeometry().toBase64()).decode())
+        self.documents.shutdown()
         self.model_thread.stop()
         super().closeEvent(event)
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import itertools
 import logging
+import sys
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -21,6 +22,7 @@ from PySide6.QtCore import QObject, QThread, Signal, Slot
 from backend.engines import create_engine
 from backend.engines.base import Engine, EngineError
 from backend.jobs.complete import continue_text
+from backend.jobs.healing import piece_index
 from backend.jobs.suggest import SuggestOptions, suggest_stream
 from backend.models import ModelSpec, bundled_spec
 from backend.params import SamplerParams
@@ -28,6 +30,7 @@ from backend.params import SamplerParams
 log = logging.getLogger(__name__)
 
 _ids = itertools.count(1)
+GIL_SWITCH_INTERVAL_S = 0.0005
 
 
 def next_request_id() -> int:
@@ -127,7 +130,10 @@ class GenerationWorker(QObject):
             if spec is None:
                 spec = bundled_spec(self._models_dir, lambda f: self.load_progress.emit(0.2 * f))
             engine = self._engine_factory(spec)
-            engine.load(lambda f: self.load_progress.emit(0.2 + 0.8 * f))
+            engine.load(lambda f: self.load_progress.emit(0.2 + 0.7 * f))
+            # Prepare token healing now, not on the first keystroke.
+            piece_index(engine)
+            self.load_progress.emit(1.0)
         except EngineError as exc:
             self.model_failed.emit(str(exc))
             return
@@ -216,6 +222,9 @@ class ModelThread:
     def __init__(
         self, models_dir: Any, engine_factory: Callable[[ModelSpec], Engine] = create_engine
     ) -> None:
+        # The model thread runs Python between native calls; a short GIL switch interval
+        # keeps it from holding the GUI thread up for the default 5 ms at every handoff.
+        sys.setswitchinterval(GIL_SWITCH_INTERVAL_S)
         self.thread = QThread()
         self.thread.setObjectName("inkling-model")
         self.worker = GenerationWorker(models_dir, engine_factory)

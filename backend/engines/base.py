@@ -6,7 +6,7 @@ import bisect
 import codecs
 import threading
 from collections.abc import Callable, Iterator, Sequence
-from typing import Protocol, runtime_checkable
+from typing import Any, Protocol, runtime_checkable
 
 from backend.params import SamplerParams
 
@@ -121,8 +121,8 @@ class PrefixConstraint:
         """True while the next token is still constrained."""
         return bool(self.remaining)
 
-    def allowed(self) -> list[int]:
-        """Token ids allowed for the next step."""
+    def allowed(self) -> Any:
+        """Token ids (a numpy array) allowed for the next step."""
         return self._index.consistent_with(self.remaining)
 
     def advance(self, piece: bytes) -> None:
@@ -137,23 +137,31 @@ class PieceIndex:
     """Vocabulary pieces sorted for fast 'starts with' queries (Gemma has 262k of them)."""
 
     def __init__(self, pieces: Sequence[bytes], banned: Sequence[int] = ()) -> None:
-        banned_set = set(banned)
-        order = sorted((p, i) for i, p in enumerate(pieces) if p and i not in banned_set)
-        self._sorted = [p for p, _ in order]
-        self._ids = [i for _, i in order]
-        self._by_piece: dict[bytes, list[int]] = {}
-        for p, i in order:
-            self._by_piece.setdefault(p, []).append(i)
+        import numpy as np
 
-    def consistent_with(self, required: bytes) -> list[int]:
-        """Ids whose piece starts with `required` or is a non-empty prefix of it."""
+        banned_set = set(banned)
+        ids = [i for i, p in enumerate(pieces) if p and i not in banned_set]
+        # numpy sorts fixed-width bytes without holding the GIL, so building the index
+        # (262k entries for Gemma) never freezes the window.
+        keys = np.array([pieces[i] for i in ids], dtype=bytes)
+        order = np.argsort(keys, kind="stable")
+        self._ids_np = np.asarray(ids, dtype=np.int64)[order]
+        self._sorted = [pieces[i] for i in self._ids_np.tolist()]
+        self._by_piece: dict[bytes, list[int]] = {}
+        for i in self._ids_np.tolist():
+            self._by_piece.setdefault(pieces[i], []).append(i)
+
+    def consistent_with(self, required: bytes) -> Any:
+        """Ids (a numpy array) whose piece starts with `required` or is a prefix of it."""
+        import numpy as np
+
         lo = bisect.bisect_left(self._sorted, required)
         upper = _prefix_upper_bound(required)
         hi = len(self._sorted) if upper is None else bisect.bisect_left(self._sorted, upper)
-        out = list(self._ids[lo:hi])
-        for k in range(1, len(required)):
-            out.extend(self._by_piece.get(required[:k], ()))
-        return out
+        extra = [i for k in range(1, len(required)) for i in self._by_piece.get(required[:k], ())]
+        if not extra:
+            return self._ids_np[lo:hi]
+        return np.concatenate([self._ids_np[lo:hi], np.asarray(extra, dtype=np.int64)])
 
 
 def _prefix_upper_bound(prefix: bytes) -> bytes | None:

@@ -229,27 +229,26 @@ class LlamaCppEngine:
         return True
 
     def _pick_constrained(
-        self, allowed: list[int], params: SamplerParams, rng: random.Random
+        self, allowed: Any, params: SamplerParams, rng: random.Random
     ) -> int | None:
-        """Choose the next token among `allowed` from the last logits row."""
+        """Choose the next token among `allowed` (a numpy id array) from the last logits."""
         import llama_cpp
 
-        if not allowed:
+        ids = np.asarray(allowed, dtype=np.int64)
+        if ids.size == 0:
             return None
         ptr = llama_cpp.llama_get_logits_ith(self._llm._ctx.ctx, -1)
         row = np.ctypeslib.as_array(ptr, shape=(self._llm.n_vocab(),))
-        ids = np.asarray(allowed, dtype=np.int64)
         logits = row[ids].astype(np.float64)
         if params.greedy:
             return int(ids[int(np.argmax(logits))])
-        order = np.argsort(-logits)[: max(1, params.top_k or len(ids))]
-        z = logits[order] / params.temperature
+        k = min(ids.size, params.top_k or ids.size)
+        top = np.argpartition(-logits, k - 1)[:k]
+        z = logits[top] / params.temperature
         probs = np.exp(z - z.max())
+        probs = np.where(probs >= params.min_p * probs.max(), probs, 0.0)
         probs /= probs.sum()
-        keep = probs >= params.min_p * probs.max()
-        probs = np.where(keep, probs, 0.0)
-        probs /= probs.sum()
-        return int(ids[order[rng.choices(range(len(order)), weights=probs.tolist())[0]]])
+        return int(ids[top[rng.choices(range(k), weights=probs.tolist())[0]]])
 
 
 _native_log_callback = None

@@ -35,7 +35,7 @@ def sample_token(
         )
     if allowed is not None:
         mask = torch.full_like(logits, float("-inf"))
-        idx = torch.tensor(list(allowed), dtype=torch.long)
+        idx = torch.as_tensor(allowed, dtype=torch.long)
         mask[idx] = 0.0
         logits = logits + mask
     if params.greedy:

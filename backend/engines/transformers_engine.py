@@ -181,7 +181,8 @@ class TransformersEngine:
                     break
                 allowed = None
                 if constraint is not None and constraint.active:
-                    allowed = constraint.allowed() or None
+                    allowed = constraint.allowed()
+                    allowed = allowed if len(allowed) else None
                 tok = sample_token(logits, params, recent, generator, allowed)
                 if tok in self._eos or tok in self._special:
                     break
