@@ -76,8 +76,12 @@ def looks_binary(data: bytes) -> bool:
         return False
     if b"\x00" in sample:
         return True
-    controls = sum(1 for b in sample if b < 32 and b not in (9, 10, 12, 13, 27))
-    return controls / len(sample) > 0.05
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError:
+        controls = sum(1 for b in sample if b < 32 and b not in (9, 10, 12, 13, 27))
+        return controls / len(sample) > 0.10
+    return False
 
 
 def detect_newline(text: str) -> str:
