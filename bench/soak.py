@@ -17,7 +17,7 @@ import time
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-from common import bundled_model_path, unwrapped_corpus  # noqa: E402
+from common import bundled_model_path, unwrapped_corpus
 
 
 def rss_mb() -> float:
