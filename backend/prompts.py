@@ -23,18 +23,25 @@ def fit_tokens(tokens: Sequence[int], context_length: int, max_tokens: int) -> l
     return list(tokens[drop:])
 
 
+def window_start(cursor: int, budget_chars: int) -> int:
+    """The earliest allowed start, quantised up to a multiple of budget/4 (0 if it all fits)."""
+    if cursor <= budget_chars:
+        return 0
+    step = max(1, budget_chars // ANCHOR_STEP_SHARE)
+    earliest = cursor - budget_chars
+    return -(-earliest // step) * step
+
+
 def anchored_start(cursor: int, budget_chars: int, text: str) -> int:
     """Where the context window starts: a paragraph or sentence boundary, moved in steps.
 
     The start depends on the cursor only through `cursor // step`, so typing does not move
     it; it moves when the writer has typed a whole step further.
     """
-    if cursor <= budget_chars:
+    start = window_start(cursor, budget_chars)
+    if start == 0:
         return 0
     step = max(1, budget_chars // ANCHOR_STEP_SHARE)
-    # Quantise the earliest allowed start up to the next multiple of step.
-    earliest = cursor - budget_chars
-    start = -(-earliest // step) * step
     # Prefer a clean boundary shortly after the quantised start; it is stable too.
     window = text[start : min(cursor, start + step)]
     for mark in ("\n", ". ", "! ", "? "):

@@ -220,6 +220,25 @@ class Editor(QPlainTextEdit):
             return
         super().keyPressEvent(event)
 
+    # --- reading without copying the whole document ---------------------------------
+    def text_range(self, start: int, end: int) -> str:
+        """Plain text between two positions, without copying the whole document."""
+        doc = self.document()
+        end = min(end, doc.characterCount() - 1)
+        if end <= start:
+            return ""
+        cursor = QTextCursor(doc)
+        cursor.setPosition(max(0, start))
+        cursor.setPosition(end, QTextCursor.MoveMode.KeepAnchor)
+        return cursor.selectedText().replace("\u2029", "\n").replace("\u2028", "\n")
+
+    def char_before(self, position: int) -> str:
+        """The character before `position` ('' at the start)."""
+        if position <= 0:
+            return ""
+        ch = self.document().characterAt(position - 1)
+        return "\n" if ch in ("\u2029", "\u2028") else ch
+
     # --- streamed insertion ---------------------------------------------------------
     def begin_insertion(self) -> None:
         """Start a streamed insertion at the cursor; the writer cannot type over it."""

@@ -7,7 +7,14 @@ from dataclasses import dataclass
 
 from PySide6.QtCore import QObject, QTimer, Signal, Slot
 
-from backend.jobs.suggest import MAX_ALTERNATIVES, SuggestOptions, clean_suggestion
+from backend.jobs.suggest import (
+    AFTER_CURSOR_CHARS,
+    CHARS_PER_TOKEN,
+    MAX_ALTERNATIVES,
+    SuggestOptions,
+    clean_suggestion,
+)
+from backend.prompts import window_start
 from gui.editor import Editor
 from gui.worker import GenerationWorker, Request
 
@@ -106,8 +113,7 @@ class SuggestionController(QObject):
         self._alternatives = []
         if not self.enabled or not self.model_ready:
             return
-        cursor = self.editor.textCursor().position()
-        before = self.editor.toPlainText()[max(0, cursor - 1) : cursor]
+        before = self.editor.char_before(self.editor.textCursor().position())
         self._timer.start(debounce_ms(self.base_delay_ms, before))
 
     @Slot(str)
@@ -169,10 +175,15 @@ class SuggestionController(QObject):
         if not keep_ghost:
             self.editor.clear_ghost()
         doc = self.editor.document()
+        # Send only the budgeted window (its start moves in large steps, so the engine's
+        # cached prefix keeps hitting) and a peek after the cursor: never the whole book.
+        position = cursor.position()
+        start = window_start(position, self.options.context_tokens * CHARS_PER_TOKEN)
+        window = self.editor.text_range(start, position + AFTER_CURSOR_CHARS)
         request = Request(
             "suggest",
-            self.editor.toPlainText(),
-            cursor.position(),
+            window,
+            position - start,
             self.options.params(alternative),
             revision=doc.revision(),
             options={"alternative": alternative, "suggest": self.options},

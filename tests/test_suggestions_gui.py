@@ -169,3 +169,16 @@ def test_real_model_ghost_text_in_the_window(
     assert ghost.startswith("day"), ghost
     qtbot.keyClick(window.editor, Qt.Key.Key_Tab)
     assert window.editor.toPlainText().startswith("Monday, Tuesday, Wednesday")
+
+
+def test_requests_carry_only_the_budgeted_window(qtbot, window) -> None:
+    big = ("It was the best of times, it was the worst of times.\n" * 40_000)[:2_000_000]
+    window.editor.setPlainText(big)
+    window.editor.moveCursor(window.editor.textCursor().MoveOperation.End)
+    posted = []
+    window.model_thread.worker.post = posted.append  # capture instead of generating
+    qtbot.keyClick(window.editor, Qt.Key.Key_Space, CTRL)
+    (request,) = posted
+    budget = window.suggestions.options.context_tokens * 4
+    assert len(request.text) <= budget
+    assert request.text[: request.cursor] == big[len(big) - request.cursor :]

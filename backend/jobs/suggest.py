@@ -15,6 +15,7 @@ from backend.prompts import anchored_start
 
 MAX_ALTERNATIVES = 3
 CHARS_PER_TOKEN = 4  # a safe over-estimate for English prose; the engine fits tokens exactly
+AFTER_CURSOR_CHARS = 200
 SENTENCE_END = ".!?"
 CLAUSE_END = ";:"
 CLOSERS = "\"'”’)]"
@@ -62,7 +63,8 @@ def suggest_context(text: str, cursor: int, options: SuggestOptions) -> SuggestC
     budget = options.context_tokens * CHARS_PER_TOKEN
     start = anchored_start(cursor, budget, text)
     line_end = text.find("\n", cursor)
-    after = text[cursor : line_end if line_end != -1 else cursor + 200][:200]
+    end = line_end if line_end != -1 else cursor + AFTER_CURSOR_CHARS
+    after = text[cursor:end][:AFTER_CURSOR_CHARS]
     return SuggestContext(text[start:cursor], after)
 
 
