@@ -25,6 +25,7 @@ from gui.about import AboutDialog
 from gui.editor import Editor
 from gui.files import DocumentController, Prompts
 from gui.preferences import PreferencesDialog
+from gui.story_dialog import StoryDialog
 from gui.suggestions import SuggestionController
 from gui.theme import apply_theme
 from gui.worker import ModelThread, Request
@@ -134,6 +135,9 @@ class MainWindow(QMainWindow):
         export = file_menu.addMenu("&Export")
         export.addAction(self._action("As &Markdown…", lambda: self.documents.export(True)))
         export.addAction(self._action("As &Plain Text…", lambda: self.documents.export(False)))
+        file_menu.addSeparator()
+        self.story_action = self._action("Story &Details…", self.show_story_details)
+        file_menu.addAction(self.story_action)
         file_menu.addSeparator()
         file_menu.addAction(self._action("&Quit", self.close, keys.Quit))
         self._rebuild_recent_menu()
@@ -361,6 +365,26 @@ class MainWindow(QMainWindow):
     def _on_documents_title_changed(self, name: str) -> None:
         self.setWindowTitle(f"{name}[*] — Inkling")
         self.setWindowModified(self.documents.modified)
+
+    @Slot()
+    def show_story_details(self) -> None:
+        """Title, premise and notes of a story project (Save As a .inkling folder first)."""
+        story = self.documents.story
+        if story is None:
+            self.statusBar().showMessage(
+                "Story details belong to a story project: use Save As and a name ending in "
+                ".inkling.",
+                8000,
+            )
+            return
+        dialog = StoryDialog(story, self)
+        dialog.accepted.connect(lambda: dialog.apply() and self._story_changed())
+        dialog.open()
+        self.story_dialog = dialog
+
+    def _story_changed(self) -> None:
+        self.editor.document().setModified(True)
+        self.documents._emit_title()
 
     def offer_recovery(self) -> None:
         """After a crash, offer the unsaved work found in recovery files."""

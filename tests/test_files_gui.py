@@ -255,3 +255,24 @@ def test_killed_process_loses_nothing_autosaved(qtbot, open_window, tmp_path: Pa
     window.offer_recovery()
     assert window.editor.toPlainText() == "typed before the crash"
     assert prompts.asked[0][0] == "recover"
+
+
+def test_story_project_keeps_details_and_manuscript(qtbot, open_window, tmp_path: Path) -> None:
+    folder = tmp_path / "Lighthouse.inkling"
+    prompts = ScriptedPrompts(save_path=[str(folder)])
+    window = open_window(prompts)
+    qtbot.keyClicks(window.editor, "The keeper waited.")
+    assert window.documents.save_as()
+    window.show_story_details()
+    dialog = window.story_dialog
+    dialog.premise.setPlainText("A keeper and a girl with a red umbrella.")
+    dialog.notes.setPlainText("Chapter 2: the storm.")
+    dialog.accept()
+    assert window.isWindowModified()
+    assert window.documents.save()
+    window.documents.new()
+    assert window.documents.open(str(folder))
+    assert window.editor.toPlainText() == "The keeper waited."
+    assert window.documents.story.premise == "A keeper and a girl with a red umbrella."
+    assert window.documents.story.notes == "Chapter 2: the storm."
+    assert "Lighthouse" in window.windowTitle()
