@@ -1,0 +1,303 @@
+"""Character sheets and background entries, generated field by field on any base model.
+
+Each field is prompted with a few-shot template (resources/templates/bible.toml) and the
+fields written so far, so consecutive prompts share their front and the engine's prefix
+cache makes every field after the first cheap. Fields with a shape are constrained (Age is
+digits only) or checked (a Name is a name, pronouns match the Gender field), and degenerate
+values (empty, copied from the examples, repeated from another field) are retried.
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+
+import numpy as np
+
+from backend.bible import BACKGROUND_KINDS, examples, fields_for
+from backend.engines.base import Engine
+from backend.params import SamplerParams
+
+MAX_TOKENS = {
+    "Name": 8,
+    "Age": 3,
+    "Gender/pronouns": 8,
+    "Occupation": 10,
+    "Kind": 4,
+    "Relationships": 36,
+}
+DEFAULT_FIELD_TOKENS = 40
+ATTEMPTS = 4
+PRONOUN_SETS = {
+    "she": ("she", "her", "hers", "herself"),
+    "he": ("he", "him", "his", "himself"),
+    "they": ("they", "them", "their", "theirs", "themselves"),
+}
+FEMININE = {"woman", "female", "girl", "lady"}
+MASCULINE = {"man", "male", "boy", "gentleman"}
+NAME_RE = re.compile(
+    r"^(?:The |A )?[A-Z][\w'’.-]*(?: (?:of|the|de|van|von|al|du|la|le|and|[A-Z][\w'’.-]*)){0,4}$"
+)
+LABEL_RE = re.compile(r"\b(Premise|Genre|Cast|Name|Age|Gender/pronouns|Occupation):")
+
+
+@dataclass(frozen=True)
+class FieldEvent:
+    """Progress of one field: its text so far, and whether it is final."""
+
+    field: str
+    text: str
+    final: bool
+
+
+class DigitsConstraint:
+    """Age: an optional space, then one or two digits, then the line ends."""
+
+    def __init__(self, engine: Engine, max_digits: int = 2) -> None:
+        self._digit_ids, self._space_ids, self._newline_ids = _number_ids(engine)
+        self._max = max_digits
+        self._digits = 0
+        self._steps = 0
+
+    @property
+    def active(self) -> bool:
+        """Constrained throughout: the value is a number and nothing else."""
+        return True
+
+    def allowed(self) -> np.ndarray:
+        """Space first (optional), digits, then only a line end."""
+        if self._digits >= self._max:
+            return self._newline_ids
+        if self._steps == 0:
+            return np.concatenate([self._space_ids, self._digit_ids])
+        if self._digits == 0:
+            return self._digit_ids
+        return np.concatenate([self._digit_ids, self._newline_ids])
+
+    def advance(self, piece: bytes) -> None:
+        """Count the digits produced."""
+        self._steps += 1
+        self._digits += sum(ch.isdigit() for ch in piece.decode("utf-8", "ignore"))
+
+
+_number_cache: dict[int, tuple[np.ndarray, np.ndarray, np.ndarray]] = {}
+
+
+def _number_ids(engine: Engine) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Token ids of single digits, of a lone space, and of a line end."""
+    key = id(engine)
+    if key not in _number_cache:
+        pieces = engine.token_pieces()
+
+        def ids(pattern: bytes) -> np.ndarray:
+            found = [i for i, p in enumerate(pieces) if p and re.fullmatch(pattern, p)]
+            return np.asarray(found, dtype=np.int64)
+
+        _number_cache[key] = (ids(rb"[0-9]"), ids(rb" "), ids(rb"\n"))
+    return _number_cache[key]
+
+
+def render(entry: dict[str, str], fields: tuple[str, ...]) -> str:
+    """Fields as 'Label: value' lines."""
+    return "".join(f"{f}: {entry[f]}\n" for f in fields if entry.get(f))
+
+
+def build_prompt(
+    kind: str,
+    premise: str,
+    genre: str,
+    cast: str,
+    known: dict[str, str],
+    target: str,
+) -> str:
+    """The few-shot prompt that ends with 'target:' after every known field."""
+    fields = fields_for(kind)
+    parts = []
+    for ex in examples()[kind]:
+        parts.append(
+            f"Premise: {ex['premise']}\nGenre: {ex['genre']}\nCast: {ex['cast']}\n"
+            + render(ex, fields)
+        )
+    order = [f for f in fields if f in known and f != target]
+    head = f"Premise: {premise.strip()}\nGenre: {genre.strip()}\nCast: {cast or 'none'}\n"
+    parts.append(head + "".join(f"{f}: {known[f]}\n" for f in order) + f"{target}:")
+    return "\n".join(parts)
+
+
+def example_values(kind: str) -> set[str]:
+    """Every field value in the few-shot examples (lower-cased), to reject copies."""
+    out = set()
+    for ex in examples()[kind]:
+        for f in fields_for(kind):
+            if ex.get(f):
+                out.add(str(ex[f]).strip().lower())
+    return out
+
+
+def pronoun_set(gender: str) -> str | None:
+    """'she', 'he' or 'they' from a Gender/pronouns value."""
+    low = gender.lower()
+    for key, words in PRONOUN_SETS.items():
+        if f"{words[0]}/{words[1]}" in low:
+            return key
+    return None
+
+
+def repair_pronouns(value: str) -> str:
+    """A consistent Gender/pronouns value built from the gender word the model chose."""
+    words = set(re.findall(r"[a-z]+", value.lower()))
+    if words & FEMININE:
+        return f"{sorted(words & FEMININE)[0]}, she/her"
+    if words & MASCULINE:
+        return f"{sorted(words & MASCULINE)[0]}, he/him"
+    return "they/them"
+
+
+def _pronoun_counts(text: str) -> dict[str, int]:
+    words = re.findall(r"[a-z]+", text.lower())
+    return {k: sum(w in v for w in words) for k, v in PRONOUN_SETS.items()}
+
+
+def problem(field: str, value: str, sheet: dict[str, str], kind: str) -> str | None:
+    """Why `value` is not acceptable for `field`, or None if it is."""
+    v = value.strip()
+    if not v:
+        return "empty"
+    if v.lower() in example_values(kind) and v.lower() not in ("none yet.", "none"):
+        return "copied from the examples"
+    if LABEL_RE.search(v):
+        return "ran into another field"
+    for other, text in sheet.items():
+        if other != field and text and text.strip().lower() == v.lower():
+            return f"repeats {other}"
+    if re.search(r"\b(\w+)(?:\W+\1\b){3,}", v, re.IGNORECASE):
+        return "repetitive"
+    if field == "Name":
+        names = {str(ex["Name"]).lower() for ex in examples()[kind]}
+        if v.lower() in names or len(v) > 40 or not NAME_RE.match(v):
+            return "not a name"
+    elif field == "Age":
+        if not v.isdigit() or not 5 <= int(v) <= 110:
+            return "not a plausible age"
+    elif field == "Gender/pronouns":
+        pronouns = pronoun_set(v)
+        if pronouns is None:
+            return "no pronouns"
+        words = set(re.findall(r"[a-z]+", v.lower()))
+        if (words & FEMININE and pronouns == "he") or (words & MASCULINE and pronouns == "she"):
+            return "gender and pronouns disagree"
+    elif field == "Kind":
+        if v.lower() not in BACKGROUND_KINDS:
+            return "not a kind"
+    elif len(v) < 8 or len(v.split()) < 2:
+        return "too short"
+    if kind == "character" and field not in ("Name", "Age", "Gender/pronouns"):
+        expected = pronoun_set(sheet.get("Gender/pronouns", ""))
+        if expected is not None:
+            counts = _pronoun_counts(v)
+            wrong = sum(c for k, c in counts.items() if k != expected and k != "they")
+            if wrong > counts[expected]:
+                return "pronouns do not match the Gender field"
+    return None
+
+
+def _clean(field: str, text: str) -> str:
+    v = text.strip().strip('"').strip()
+    if field == "Kind":
+        v = v.split()[0].strip(".,;").lower() if v.split() else ""
+    if field == "Name":
+        v = v.rstrip(".,;")
+    return v
+
+
+def iter_entry(
+    engine: Engine,
+    kind: str,
+    premise: str,
+    genre: str,
+    *,
+    locked: dict[str, str] | None = None,
+    only: tuple[str, ...] | None = None,
+    cast: str = "",
+    seed: int = 1,
+    cancel: threading.Event | None = None,
+    creativity: float = 0.8,
+) -> Iterator[FieldEvent]:
+    """Generate an entry field by field, yielding each field's text as it streams.
+
+    `locked` fields are kept as given; with `only`, just those fields are (re)generated and
+    every other locked field is context.
+    """
+    fields = fields_for(kind)
+    sheet: dict[str, str] = {k: v for k, v in (locked or {}).items() if k in fields and v}
+    targets = [f for f in fields if (f in only if only else f not in sheet)]
+    for field in targets:
+        sheet.pop(field, None)
+    for field in fields:
+        if field not in targets:
+            if field in sheet:
+                yield FieldEvent(field, sheet[field], True)
+            continue
+        best = ""
+        for attempt in range(ATTEMPTS):
+            if cancel is not None and cancel.is_set():
+                return
+            prompt = build_prompt(kind, premise, genre, cast, sheet, field)
+            params = SamplerParams(
+                temperature=creativity if attempt == 0 else min(1.2, creativity + 0.15 * attempt),
+                top_p=0.95,
+                top_k=50,
+                min_p=0.05,
+                repeat_penalty=1.1,
+                max_tokens=MAX_TOKENS.get(field, DEFAULT_FIELD_TOKENS),
+                stop=("\n",),
+                seed=(seed * 7919 + attempt * 104729 + hash(field) % 1000) % (2**31 - 1),
+            )
+            constraint = DigitsConstraint(engine) if field == "Age" else None
+            text = ""
+            for chunk in engine.stream(prompt, params, cancel, constraint):
+                text += chunk
+                yield FieldEvent(field, _clean(field, text), False)
+            value = _clean(field, text)
+            if problem(field, value, sheet, kind) is None:
+                best = value
+                break
+            if not best and value and field not in ("Name", "Age", "Kind"):
+                best = value
+        if not best and field == "Kind":
+            best = "setting"
+        if field == "Gender/pronouns" and problem(field, best, sheet, kind):
+            best = repair_pronouns(best or value)
+        sheet[field] = best
+        yield FieldEvent(field, best, True)
+
+
+def generate_entry(
+    engine: Engine,
+    kind: str,
+    premise: str,
+    genre: str,
+    on_event: Callable[[FieldEvent], None] | None = None,
+    **options: object,
+) -> dict[str, str]:
+    """The finished entry as a dict (see iter_entry for the options)."""
+    sheet: dict[str, str] = {}
+    for event in iter_entry(engine, kind, premise, genre, **options):  # type: ignore[arg-type]
+        if on_event is not None:
+            on_event(event)
+        if event.final:
+            sheet[event.field] = event.text
+    return {f: sheet.get(f, "") for f in fields_for(kind)}
+
+
+def invalid_fields(entry: dict[str, str], kind: str) -> dict[str, str]:
+    """Field -> problem for every field that fails its check (empty dict: all valid)."""
+    out = {}
+    for field in fields_for(kind):
+        others = {k: v for k, v in entry.items() if k != field}
+        p = problem(field, entry.get(field, ""), others, kind)
+        if p:
+            out[field] = p
+    return out
