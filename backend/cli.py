@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import argparse
+import json
 import logging
 import sys
 from typing import TextIO
 
+from backend.bible import CHARACTER_FIELDS
 from backend.engines import create_engine
 from backend.engines.base import Engine, EngineError
 from backend.jobs.complete import continue_text
@@ -41,6 +43,13 @@ def build_parser() -> argparse.ArgumentParser:
 
     serve = sub.add_parser("serve", parents=[common], help="answer JSON lines on stdin")
     serve.add_argument("--stdio", action="store_true", required=True)
+
+    character = sub.add_parser("character", parents=[common], help="generate a character sheet")
+    character.add_argument("--premise", required=True)
+    character.add_argument("--genre", default="literary")
+    character.add_argument("--seed", type=int, default=1)
+    character.add_argument("--lock", action="append", default=[], metavar="FIELD=VALUE")
+    character.add_argument("--export", metavar="FILE", help="also write a .png/.json card or .md")
 
     sub.add_parser("setup-model", parents=[common], help="prepare the bundled model")
     return parser
@@ -85,6 +94,14 @@ def run_headless(args: argparse.Namespace, stdout: TextIO = sys.stdout) -> int:
         stream=sys.stderr,
         format="%(levelname)s %(name)s: %(message)s",
     )
+    locked: dict[str, str] = {}
+    for item in getattr(args, "lock", []):
+        field, sep, value = item.partition("=")
+        if not sep or field not in CHARACTER_FIELDS:
+            print(f"inkling: --lock takes FIELD=VALUE with FIELD one of {CHARACTER_FIELDS}")
+            return 2
+        locked[field] = value
+    args.locked = locked
     try:
         if args.command == "setup-model":
             path = bundled_spec(app_paths(args.config).models).path
@@ -115,6 +132,8 @@ def run_headless(args: argparse.Namespace, stdout: TextIO = sys.stdout) -> int:
                 stdout.flush()
             stdout.write("\n")
             return 0
+        if args.command == "character":
+            return run_character(engine, args, stdout)
         from backend.serve import serve_stdio
 
         serve_stdio(engine, spec.name, sys.stdin, stdout)
@@ -126,3 +145,38 @@ def run_headless(args: argparse.Namespace, stdout: TextIO = sys.stdout) -> int:
         return 130
     finally:
         engine.close()
+
+
+def run_character(engine: Engine, args: argparse.Namespace, stdout: TextIO) -> int:
+    """Generate a character sheet, print it, and export it if asked."""
+    from pathlib import Path
+
+    from backend.atomic import SaveError, atomic_write_bytes
+    from backend.bible import bible_markdown
+    from backend.cards import sheet_to_card, write_card_png
+    from backend.jobs.character import generate_entry
+
+    sheet = generate_entry(
+        engine, "character", args.premise, args.genre, locked=args.locked, seed=args.seed
+    )
+    for field, value in sheet.items():
+        stdout.write(f"{field}: {value}\n")
+    if args.export:
+        target = Path(args.export)
+        suffix = target.suffix.lower()
+        if suffix == ".png":
+            data = write_card_png(sheet_to_card(sheet))
+        elif suffix == ".json":
+            data = json.dumps(sheet_to_card(sheet), ensure_ascii=False, indent=2).encode()
+        elif suffix == ".md":
+            data = bible_markdown([sheet], title=sheet.get("Name") or "Character").encode()
+        else:
+            print("inkling: --export takes a .png, .json or .md file", file=sys.stderr)
+            return 2
+        try:
+            atomic_write_bytes(target, data, backup=False)
+        except SaveError as exc:
+            print(f"inkling: {exc}", file=sys.stderr)
+            return 1
+        stdout.write(f"Exported {target}\n")
+    return 0

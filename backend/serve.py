@@ -9,7 +9,9 @@ import time
 from collections.abc import Callable
 from typing import Any, TextIO
 
+from backend.bible import fields_for
 from backend.engines.base import Engine, EngineError
+from backend.jobs.character import generate_entry, invalid_fields
 from backend.jobs.complete import continue_text
 from backend.jobs.suggest import MAX_ALTERNATIVES, SuggestOptions, suggest
 from backend.params import ParamError, SamplerParams
@@ -72,7 +74,35 @@ def op_suggest(engine: Engine, request: dict[str, Any]) -> dict[str, Any]:
     return {"suggestions": suggestions, "ms": round(ms, 1)}
 
 
-OPS: dict[str, Handler] = {"complete": op_complete, "suggest": op_suggest}
+def _entry_op(kind: str) -> Handler:
+    def op(engine: Engine, request: dict[str, Any]) -> dict[str, Any]:
+        premise = request.get("premise", "")
+        genre = request.get("genre", "")
+        locked = request.get("locked", {})
+        if not isinstance(premise, str) or not isinstance(genre, str):
+            raise RequestError("'premise' and 'genre' must be strings")
+        if not isinstance(locked, dict) or not all(
+            isinstance(k, str) and isinstance(v, str) for k, v in locked.items()
+        ):
+            raise RequestError("'locked' must map field names to strings")
+        unknown = sorted(set(locked) - set(fields_for(kind)))
+        if unknown:
+            raise RequestError(f"unknown field(s) in 'locked': {', '.join(unknown)}")
+        seed = _int_field(request, "seed", 1, 0, 2**31 - 1)
+        started = time.perf_counter()
+        entry = generate_entry(engine, kind, premise, genre, locked=locked, seed=seed)
+        ms = round((time.perf_counter() - started) * 1000, 1)
+        return {"sheet": entry, "invalid": invalid_fields(entry, kind), "ms": ms}
+
+    return op
+
+
+OPS: dict[str, Handler] = {
+    "complete": op_complete,
+    "suggest": op_suggest,
+    "character": _entry_op("character"),
+    "background": _entry_op("background"),
+}
 
 
 def handle_line(engine: Engine, line: str) -> dict[str, Any]:

@@ -125,6 +125,7 @@ class DocumentController(QObject):
     saved = Signal(str)
     recent_changed = Signal()
     autosave_failed = Signal(str)
+    opened = Signal()
 
     def __init__(
         self,
@@ -142,6 +143,7 @@ class DocumentController(QObject):
         self._persist_settings = persist_settings
         self.doc = Document("")
         self.story: Story | None = None
+        self.bible_provider: Callable[[], tuple[list, list, str, str]] | None = None
         self.lock: DocumentLock | None = None
         self._idle = QTimer(self)
         self._idle.setSingleShot(True)
@@ -233,7 +235,10 @@ class DocumentController(QObject):
         target = Path(path)
         old_key = self.doc.path
         if target.suffix == STORY_SUFFIX:
+            old = self.story
             self.story = Story(target, title=target.stem)
+            if old is not None:
+                self.story.notes, self.story.style = old.notes, old.style
             self.doc = Document(self.editor.toPlainText(), target / "manuscript.md")
         else:
             self.story = None
@@ -344,6 +349,12 @@ class DocumentController(QObject):
         text = self.editor.toPlainText()
         try:
             if self.story is not None:
+                if self.bible_provider is not None:
+                    characters, background, premise, genre = self.bible_provider()
+                    self.story.characters, self.story.background = characters, background
+                    self.story.premise = premise or self.story.premise
+                    if genre:
+                        self.story.style["genre"] = genre
                 save_story(self.story, self.doc, text)
             else:
                 save_document(self.doc, text, target)
@@ -376,6 +387,7 @@ class DocumentController(QObject):
         self.editor.setPlainText(doc.text)
         self.editor.document().setModified(False)
         self._emit_title()
+        self.opened.emit()
 
     def _persist(self) -> None:
         if callable(self._persist_settings):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import json
 import logging
 from collections.abc import Callable
 from pathlib import Path
@@ -22,6 +23,7 @@ from backend.recovery import RecoveryStore
 from backend.settings import Settings, SettingsStore
 from backend.state import StateStore
 from gui.about import AboutDialog
+from gui.bible_panel import BiblePanel
 from gui.editor import Editor
 from gui.files import DocumentController, Prompts
 from gui.preferences import PreferencesDialog
@@ -37,6 +39,7 @@ class MainWindow(QMainWindow):
     """Inkling's window. Widgets never call engines; they post requests to the worker."""
 
     continuation_done = Signal(object)
+    bible_done = Signal(object)
 
     def __init__(
         self,
@@ -74,6 +77,15 @@ class MainWindow(QMainWindow):
         self.documents.title_changed.connect(self._on_documents_title_changed)
         self.documents.status.connect(lambda m: self.statusBar().showMessage(m, 8000))
         self.documents.recent_changed.connect(self._rebuild_recent_menu)
+        self.bible = BiblePanel(self)
+        self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.bible)
+        self.bible.generate_requested.connect(self._on_bible_generate_requested)
+        self.bible.changed.connect(self._on_bible_changed)
+        self.bible.status.connect(lambda m: self.statusBar().showMessage(m, 8000))
+        self.documents.opened.connect(self._on_documents_opened)
+        self.documents.bible_provider = self._bible_state
+        self.suggestions.bible_entries = self.bible.entries
+        self._bible_id: int | None = None
         self._build_actions()
         self.apply_settings(self.settings)
         self._restore_geometry()
@@ -190,6 +202,11 @@ class MainWindow(QMainWindow):
         toolbar.setObjectName("suggestions-toolbar")
         toolbar.addAction(self.auto_suggest_action)
         toolbar.addAction(self.continue_action)
+
+        view_menu = menu.addMenu("&View")
+        bible_toggle = self.bible.toggleViewAction()
+        bible_toggle.setShortcut(QKeySequence("Ctrl+B"))
+        view_menu.addAction(bible_toggle)
 
         help_menu = menu.addMenu("&Help")
         self.about_action = self._action("&About Inkling", self.show_about)
@@ -312,7 +329,13 @@ class MainWindow(QMainWindow):
             return
         cursor = self.editor.textCursor()
         text = self.editor.toPlainText()
-        request = Request("continue", text, cursor.position(), self.continue_params)
+        request = Request(
+            "continue",
+            text,
+            cursor.position(),
+            self.continue_params,
+            options={"bible": [dict(e) for e in self.bible.entries()]},
+        )
         self._active_id = request.id
         self.editor.begin_insertion()
         self.stop_action.setEnabled(True)
@@ -328,12 +351,22 @@ class MainWindow(QMainWindow):
 
     @Slot(int, str)
     def _on_worker_chunk_ready(self, request_id: int, text: str) -> None:
+        if request_id == self._bible_id:
+            self.bible.apply_event(json.loads(text))
+            return
         if request_id != self._active_id:
             return  # not ours, or stale: a newer request replaced it
         self.editor.insert_chunk(text)
 
     @Slot(int, object)
     def _on_worker_finished(self, request_id: int, result: dict) -> None:
+        if request_id == self._bible_id:
+            self._bible_id = None
+            self.bible.setEnabled(True)
+            done = "Stopped." if result.get("cancelled") else "Generated."
+            self.statusBar().showMessage(done, 4000)
+            self.bible_done.emit(result)
+            return
         if request_id != self._active_id:
             return
         self._end_continuation()
@@ -345,7 +378,11 @@ class MainWindow(QMainWindow):
 
     @Slot(int, str)
     def _on_worker_failed(self, request_id: int, message: str) -> None:
-        if request_id == self._active_id:
+        if request_id == self._bible_id:
+            self._bible_id = None
+            self.bible.setEnabled(True)
+            self.show_error("Generation failed", message)
+        elif request_id == self._active_id:
             self._end_continuation()
             self.show_error("Generation failed", message)
         else:
@@ -359,6 +396,40 @@ class MainWindow(QMainWindow):
         self.continue_action.setEnabled(True)
         self.statusBar().clearMessage()
         self.documents.autosave()
+
+    # --- story bible ----------------------------------------------------------------
+    @Slot(object)
+    def _on_bible_generate_requested(self, options: dict) -> None:
+        if not self.model_ready or self.editor.inserting:
+            self.statusBar().showMessage("The model is busy or not ready yet.", 4000)
+            return
+        request = Request("bible", "", 0, SamplerParams(), options=options)
+        self._bible_id = request.id
+        self.statusBar().showMessage("Generating… (Esc in the editor does not stop this)")
+        self.model_thread.worker.post(request)
+
+    @Slot()
+    def _on_bible_changed(self) -> None:
+        self.editor.document().setModified(True)
+        self.documents._emit_title()
+
+    def _bible_state(self) -> tuple[list, list, str, str]:
+        return (
+            self.bible.characters,
+            self.bible.background,
+            self.bible.premise.text(),
+            self.bible.genre.text(),
+        )
+
+    @Slot()
+    def _on_documents_opened(self) -> None:
+        story = self.documents.story
+        if story is not None:
+            self.bible.bind(story.characters, story.background)
+            self.bible.premise.setText(story.premise)
+            self.bible.genre.setText(str(story.style.get("genre", "")))
+        else:
+            self.bible.bind([], [])
 
     # --- documents ------------------------------------------------------------------
     @Slot(str)
@@ -379,6 +450,7 @@ class MainWindow(QMainWindow):
             return
         dialog = StoryDialog(story, self)
         dialog.accepted.connect(lambda: dialog.apply() and self._story_changed())
+        dialog.accepted.connect(lambda: self.bible.premise.setText(story.premise))
         dialog.open()
         self.story_dialog = dialog
 

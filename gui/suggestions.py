@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from PySide6.QtCore import QObject, QTimer, Signal, Slot
@@ -65,6 +66,7 @@ class SuggestionController(QObject):
         self.enabled = True
         self.model_ready = False
         self._live: _Live | None = None
+        self.bible_entries: Callable[[], list] | None = None
         self._alternatives: list[str] = []
         self._alt_index = 0
         self._timer = QTimer(self)
@@ -186,7 +188,11 @@ class SuggestionController(QObject):
             position - start,
             self.options.params(alternative),
             revision=doc.revision(),
-            options={"alternative": alternative, "suggest": self.options},
+            options={
+                "alternative": alternative,
+                "suggest": self.options,
+                "bible": [dict(e) for e in self.bible_entries()] if self.bible_entries else [],
+            },
         )
         self._live = _Live(request, cursor.position(), alternative, doc.revision())
         self.worker.post(request)

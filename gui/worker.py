@@ -9,6 +9,7 @@ is never a backlog. Replies travel back as queued signals.
 from __future__ import annotations
 
 import itertools
+import json
 import logging
 import sys
 import threading
@@ -19,8 +20,10 @@ from typing import Any
 
 from PySide6.QtCore import QObject, QThread, Signal, Slot
 
+from backend.bible import lore_for
 from backend.engines import create_engine
 from backend.engines.base import Engine, EngineError
+from backend.jobs.character import iter_entry
 from backend.jobs.complete import continue_text
 from backend.jobs.healing import piece_index
 from backend.jobs.suggest import SuggestOptions, suggest_stream
@@ -54,17 +57,49 @@ class Request:
 JobFn = Callable[[Engine, Request, threading.Event], Iterator[str]]
 
 
+def _lore(request: Request) -> str:
+    entries = request.options.get("bible") or ()
+    return lore_for(request.text[: request.cursor], entries) if entries else ""
+
+
 def _job_continue(engine: Engine, request: Request, cancel: threading.Event) -> Iterator[str]:
-    return continue_text(engine, request.text[: request.cursor], request.params, cancel)
+    before = request.text[: request.cursor]
+    return continue_text(engine, before, request.params, cancel, preamble=_lore(request))
 
 
 def _job_suggest(engine: Engine, request: Request, cancel: threading.Event) -> Iterator[str]:
     options = request.options.get("suggest") or SuggestOptions()
     alternative = int(request.options.get("alternative", 0))
-    return suggest_stream(engine, request.text, request.cursor, options, alternative, cancel)
+    return suggest_stream(
+        engine, request.text, request.cursor, options, alternative, cancel, _lore(request)
+    )
 
 
-JOBS: dict[str, JobFn] = {"continue": _job_continue, "suggest": _job_suggest}
+def _job_bible(engine: Engine, request: Request, cancel: threading.Event) -> Iterator[str]:
+    """Character / background generation; each chunk is one JSON-encoded field event."""
+    o = request.options
+    for alt in range(int(o.get("count", 1))):
+        for event in iter_entry(
+            engine,
+            o["kind"],
+            o.get("premise", ""),
+            o.get("genre", ""),
+            locked=o.get("locked"),
+            only=tuple(o["only"]) if o.get("only") else None,
+            cast=o.get("cast", ""),
+            seed=int(o.get("seed", 1)) + alt,
+            cancel=cancel,
+        ):
+            yield json.dumps(
+                {"alt": alt, "field": event.field, "text": event.text, "final": event.final}
+            )
+
+
+JOBS: dict[str, JobFn] = {
+    "continue": _job_continue,
+    "suggest": _job_suggest,
+    "bible": _job_bible,
+}
 
 
 class GenerationWorker(QObject):

@@ -33,8 +33,12 @@ def continue_text(
     cancel: threading.Event | None = None,
     *,
     heal: bool = True,
+    preamble: str = "",
 ) -> Iterator[str]:
-    """Yield the continuation of `before_cursor`, exactly as it should be inserted."""
-    healed = heal_prompt(engine, before_cursor, enabled=heal)
+    """Yield the continuation of `before_cursor`, exactly as it should be inserted.
+
+    `preamble` (story notes from the bible) goes in front of the text.
+    """
+    healed = heal_prompt(engine, preamble + before_cursor, enabled=heal)
     stream = engine.stream(healed.tokens, params, cancel, constraint_for(engine, healed))
     yield from strip_required(stream, healed.required_text)

@@ -173,12 +173,16 @@ def suggest_stream(
     options: SuggestOptions,
     alternative: int = 0,
     cancel: threading.Event | None = None,
+    preamble: str = "",
 ) -> Iterator[str]:
-    """Yield one suggestion in pieces: exactly the text to insert at the cursor."""
+    """Yield one suggestion in pieces: exactly the text to insert at the cursor.
+
+    `preamble` (story notes from the bible) goes in front of the context window.
+    """
     ctx = suggest_context(text, cursor, options)
     if ctx.mid_word or not ctx.before.strip():
         return
-    healed = heal_prompt(engine, ctx.before, enabled=options.heal)
+    healed = heal_prompt(engine, preamble + ctx.before, enabled=options.heal)
     params = options.params(alternative)
     raw = engine.stream(healed.tokens, params, cancel, constraint_for(engine, healed))
     shaper = Shaper(ctx.after)

@@ -1,0 +1,427 @@
+"""The story bible dock: characters and background entries, generated or written by hand."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QUndoCommand, QUndoStack
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QDialog,
+    QDockWidget,
+    QFileDialog,
+    QFormLayout,
+    QGridLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QMenu,
+    QPlainTextEdit,
+    QPushButton,
+    QScrollArea,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from backend.atomic import SaveError, atomic_write_bytes
+from backend.bible import bible_markdown, entry_kind, fields_for
+from backend.cards import CardError, import_card, sheet_to_card, write_card_png
+
+SHORT_FIELDS = {"Name", "Age", "Gender/pronouns", "Occupation", "Kind"}
+
+
+class _DeleteEntry(QUndoCommand):
+    """Deleting an entry, undoable."""
+
+    def __init__(self, panel: BiblePanel, entries: list[dict[str, Any]], index: int) -> None:
+        super().__init__(f"Delete {entries[index].get('Name', 'entry')}")
+        self.panel, self.entries, self.index = panel, entries, index
+        self.entry = entries[index]
+
+    def redo(self) -> None:
+        self.entries.pop(self.index)
+        self.panel.refresh()
+        self.panel.changed.emit()
+
+    def undo(self) -> None:
+        self.entries.insert(self.index, self.entry)
+        self.panel.refresh(select=self.entry)
+        self.panel.changed.emit()
+
+
+class BiblePanel(QDockWidget):
+    """Lists the bible's entries and edits the selected one, field by field."""
+
+    changed = Signal()
+    generate_requested = Signal(object)
+    status = Signal(str)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__("Story bible", parent)
+        self.setObjectName("story-bible")
+        self.characters: list[dict[str, Any]] = []
+        self.background: list[dict[str, Any]] = []
+        self.current: dict[str, Any] | None = None
+        self.undo_stack = QUndoStack(self)
+        self.locks: set[str] = set()
+        self.alternatives: list[dict[str, str]] = [{}, {}, {}]
+        self._loading = False
+        self._pending_target: dict[str, Any] | None = None
+
+        body = QWidget()
+        layout = QVBoxLayout(body)
+        context = QFormLayout()
+        self.premise = QLineEdit()
+        self.premise.setPlaceholderText("What the story is about")
+        self.genre = QLineEdit()
+        self.genre.setPlaceholderText("e.g. mystery, cozy fantasy")
+        context.addRow("Premise", self.premise)
+        context.addRow("Genre", self.genre)
+        layout.addLayout(context)
+        self.list = QListWidget()
+        self.list.currentRowChanged.connect(self._on_list_current_row_changed)
+        layout.addWidget(self.list, 1)
+
+        row = QHBoxLayout()
+        self.new_character_button = QPushButton("New character")
+        self.new_character_button.clicked.connect(lambda: self.add_entry("character"))
+        self.new_background_button = QPushButton("New place/thing")
+        self.new_background_button.clicked.connect(lambda: self.add_entry("background"))
+        row.addWidget(self.new_character_button)
+        row.addWidget(self.new_background_button)
+        layout.addLayout(row)
+        row = QHBoxLayout()
+        self.generate_button = QPushButton("Generate")
+        self.generate_button.setToolTip("Fill every unlocked field")
+        self.generate_button.clicked.connect(self.generate_current)
+        self.generate3_button = QPushButton("Generate 3")
+        self.generate3_button.setToolTip("Three alternatives side by side")
+        self.generate3_button.clicked.connect(self.generate_three)
+        self.delete_button = QPushButton("Delete")
+        self.delete_button.clicked.connect(self.delete_current)
+        self.undo_button = QPushButton("Undo")
+        self.undo_button.clicked.connect(self.undo_stack.undo)
+        self.undo_stack.canUndoChanged.connect(self.undo_button.setEnabled)
+        self.undo_button.setEnabled(False)
+        for b in (self.generate_button, self.generate3_button, self.delete_button):
+            row.addWidget(b)
+        row.addWidget(self.undo_button)
+        layout.addLayout(row)
+        row = QHBoxLayout()
+        import_button = QPushButton("Import card…")
+        import_button.clicked.connect(lambda: self.import_card_file())
+        export_button = QToolButton()
+        export_button.setText("Export")
+        export_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
+        menu = QMenu(export_button)
+        menu.addAction("Character card (PNG)…", lambda: self.export_current("png"))
+        menu.addAction("Character card (JSON)…", lambda: self.export_current("json"))
+        menu.addAction("Entry as Markdown…", lambda: self.export_current("md"))
+        menu.addAction("Whole bible as Markdown…", lambda: self.export_current("bible"))
+        export_button.setMenu(menu)
+        row.addWidget(import_button)
+        row.addWidget(export_button)
+        layout.addLayout(row)
+
+        self.form_host = QScrollArea()
+        self.form_host.setWidgetResizable(True)
+        layout.addWidget(self.form_host, 2)
+        self.editors: dict[str, QLineEdit | QPlainTextEdit] = {}
+        self.lock_boxes: dict[str, QCheckBox] = {}
+        self.regen_buttons: dict[str, QToolButton] = {}
+        self.setWidget(body)
+        self.refresh()
+
+    # --- data -----------------------------------------------------------------------
+    def bind(self, characters: list[dict[str, Any]], background: list[dict[str, Any]]) -> None:
+        """Edit these lists (a story project's own) in place."""
+        self.characters, self.background = characters, background
+        self.undo_stack.clear()
+        self.refresh()
+
+    def entries(self) -> list[dict[str, Any]]:
+        """Every entry, characters first."""
+        return [*self.characters, *self.background]
+
+    def cast(self) -> str:
+        """'Name (occupation); …' of the characters, for Relationships."""
+        return "; ".join(
+            f"{c.get('Name')} ({c.get('Occupation', '').lower() or 'character'})"
+            for c in self.characters
+            if c.get("Name") and c is not self.current
+        )
+
+    def refresh(self, select: dict[str, Any] | None = None) -> None:
+        """Rebuild the list (and keep or set the selection)."""
+        keep = select or self.current
+        self.list.blockSignals(True)
+        self.list.clear()
+        for entry in self.entries():
+            icon = "👤" if entry_kind(entry) == "character" else "🏛"
+            kind = "" if entry_kind(entry) == "character" else f" ({entry.get('Kind', '')})"
+            self.list.addItem(f"{icon} {entry.get('Name') or 'Unnamed'}{kind}")
+        self.list.blockSignals(False)
+        entries = self.entries()
+        index = next((i for i, e in enumerate(entries) if e is keep), -1)
+        if index == -1 and entries:
+            index = 0
+        self.list.setCurrentRow(index)
+        self._show(entries[index] if index >= 0 else None)
+
+    def add_entry(self, kind: str, values: dict[str, str] | None = None) -> dict[str, Any]:
+        """Add an entry (empty, or with values) and select it."""
+        entry: dict[str, Any] = {f: "" for f in fields_for(kind)}
+        if kind == "background":
+            entry["Kind"] = "setting"
+        entry.update(values or {})
+        (self.characters if kind == "character" else self.background).append(entry)
+        self.refresh(select=entry)
+        self.changed.emit()
+        return entry
+
+    def delete_current(self) -> None:
+        """Delete the selected entry (undoable)."""
+        if self.current is None:
+            return
+        owner = self.characters if entry_kind(self.current) == "character" else self.background
+        index = next(i for i, e in enumerate(owner) if e is self.current)
+        self.undo_stack.push(_DeleteEntry(self, owner, index))
+
+    # --- form -----------------------------------------------------------------------
+    def _on_list_current_row_changed(self, row: int) -> None:
+        entries = self.entries()
+        self._show(entries[row] if 0 <= row < len(entries) else None)
+
+    def _show(self, entry: dict[str, Any] | None) -> None:
+        if entry is not self.current:
+            self.locks = set()
+        self.current = entry
+        form_widget = QWidget()
+        grid = QGridLayout(form_widget)
+        self.editors, self.lock_boxes, self.regen_buttons = {}, {}, {}
+        if entry is None:
+            grid.addWidget(QLabel("Add a character or a place to start."), 0, 0)
+        else:
+            self._loading = True
+            for row, field in enumerate(fields_for(entry_kind(entry))):
+                grid.addWidget(QLabel(field), row, 0, Qt.AlignmentFlag.AlignTop)
+                if field in SHORT_FIELDS:
+                    editor: QLineEdit | QPlainTextEdit = QLineEdit(str(entry.get(field, "")))
+                    editor.textEdited.connect(lambda _t, f=field: self._on_field_edited(f))
+                else:
+                    editor = QPlainTextEdit(str(entry.get(field, "")))
+                    editor.setFixedHeight(58)
+                    editor.textChanged.connect(lambda f=field: self._on_field_edited(f))
+                lock = QCheckBox("lock")
+                lock.setChecked(field in self.locks)
+                lock.toggled.connect(lambda on, f=field: self._on_lock_toggled(f, on))
+                regen = QToolButton()
+                regen.setText("↻")
+                regen.setToolTip(f"Regenerate {field} only")
+                regen.clicked.connect(lambda _c=False, f=field: self.regenerate_field(f))
+                grid.addWidget(editor, row, 1)
+                grid.addWidget(lock, row, 2, Qt.AlignmentFlag.AlignTop)
+                grid.addWidget(regen, row, 3, Qt.AlignmentFlag.AlignTop)
+                self.editors[field], self.lock_boxes[field] = editor, lock
+                self.regen_buttons[field] = regen
+            self._loading = False
+        self.form_host.setWidget(form_widget)
+
+    def _on_field_edited(self, field: str) -> None:
+        if self._loading or self.current is None:
+            return
+        editor = self.editors[field]
+        text = editor.text() if isinstance(editor, QLineEdit) else editor.toPlainText()
+        self.current[field] = text
+        if field in ("Name", "Kind"):
+            row = self.list.currentRow()
+            self.refresh(select=self.current)
+            self.list.setCurrentRow(row)
+        self.changed.emit()
+
+    def _on_lock_toggled(self, field: str, on: bool) -> None:
+        (self.locks.add if on else self.locks.discard)(field)
+
+    def set_field(self, field: str, text: str) -> None:
+        """Show generated text in the form (and store it)."""
+        if self.current is None or field not in self.editors:
+            return
+        self.current[field] = text
+        editor = self.editors[field]
+        self._loading = True
+        if isinstance(editor, QLineEdit):
+            editor.setText(text)
+        else:
+            editor.setPlainText(text)
+        self._loading = False
+
+    # --- generation -----------------------------------------------------------------
+    def _request(self, count: int = 1, only: tuple[str, ...] = ()) -> dict[str, Any] | None:
+        if self.current is None:
+            self.add_entry("character")
+        assert self.current is not None
+        kind = entry_kind(self.current)
+        if only:
+            locked = {f: v for f, v in self.current.items() if f in fields_for(kind) and v}
+        else:
+            locked = {f: self.current.get(f, "") for f in self.locks if self.current.get(f)}
+        return {
+            "kind": kind,
+            "premise": self.premise.text(),
+            "genre": self.genre.text(),
+            "locked": locked,
+            "only": list(only),
+            "cast": self.cast(),
+            "count": count,
+            "seed": self._next_seed(),
+        }
+
+    def _next_seed(self) -> int:
+        self._seed = getattr(self, "_seed", 0) + 1
+        return self._seed
+
+    def generate_current(self) -> None:
+        """Fill every unlocked field of the selected entry."""
+        options = self._request()
+        if options:
+            self._pending_target = self.current
+            self.generate_requested.emit(options)
+
+    def regenerate_field(self, field: str) -> None:
+        """Regenerate one field with all the others as context."""
+        options = self._request(only=(field,))
+        if options:
+            self._pending_target = self.current
+            self.generate_requested.emit(options)
+
+    def generate_three(self) -> None:
+        """Three alternative entries, shown side by side."""
+        options = self._request(count=3)
+        if options:
+            self._pending_target = None
+            self.alternatives = [{}, {}, {}]
+            self.alternatives_dialog = AlternativesDialog(self, options["kind"])
+            self.alternatives_dialog.open()
+            self.generate_requested.emit(options)
+
+    def apply_event(self, event: dict[str, Any]) -> None:
+        """A streamed field event from the generator."""
+        if self._pending_target is not None:
+            if self._pending_target is self.current:
+                self.set_field(event["field"], event["text"])
+            else:
+                self._pending_target[event["field"]] = event["text"]
+            if event["final"] and event["field"] == "Name":
+                self.refresh(select=self.current)
+            if event["final"]:
+                self.changed.emit()
+            return
+        alt = int(event["alt"])
+        if 0 <= alt < 3:
+            self.alternatives[alt][event["field"]] = event["text"]
+            dialog = getattr(self, "alternatives_dialog", None)
+            if dialog is not None:
+                dialog.update_column(alt, self.alternatives[alt])
+
+    def choose_alternative(self, alt: int) -> None:
+        """Use one of the three alternatives as the selected entry's values."""
+        values = {k: v for k, v in self.alternatives[alt].items() if v}
+        if self.current is None:
+            self.add_entry("character", values)
+            return
+        for field, value in values.items():
+            if field not in self.locks:
+                self.current[field] = value
+        self.refresh(select=self.current)
+        self.changed.emit()
+
+    # --- cards ----------------------------------------------------------------------
+    def import_card_file(self, path: str | None = None) -> bool:
+        """Import a PNG or JSON character card as a new character."""
+        path = (
+            path
+            or QFileDialog.getOpenFileName(
+                self, "Import character card", "", "Character cards (*.png *.json)"
+            )[0]
+        )
+        if not path:
+            return False
+        try:
+            sheet, card = import_card(path)
+        except CardError as exc:
+            self.status.emit(f"Card not imported: {exc}")
+            return False
+        entry = self.add_entry("character", sheet)
+        entry["_card"] = json.dumps(card, ensure_ascii=False)
+        self.status.emit(f"Imported {sheet.get('Name')}.")
+        return True
+
+    def export_current(self, fmt: str, path: str | None = None) -> bool:
+        """Export the selected character as a card or Markdown, or the whole bible."""
+        not_a_character = self.current is None or entry_kind(self.current) != "character"
+        if fmt in ("png", "json") and not_a_character:
+            self.status.emit("Select a character to export as a card.")
+            return False
+        suffix = {"png": "PNG (*.png)", "json": "JSON (*.json)"}.get(fmt, "Markdown (*.md)")
+        path = path or QFileDialog.getSaveFileName(self, "Export", "", suffix)[0]
+        if not path:
+            return False
+        entry = self.current or {}
+        base = json.loads(entry["_card"]) if entry.get("_card") else None
+        if fmt == "png":
+            data = write_card_png(sheet_to_card(_sheet(entry), base))
+        elif fmt == "json":
+            card = sheet_to_card(_sheet(entry), base)
+            data = json.dumps(card, ensure_ascii=False, indent=2).encode()
+        elif fmt == "md":
+            data = bible_markdown([_sheet(entry)], str(entry.get("Name") or "Entry")).encode()
+        else:
+            data = bible_markdown([_sheet(e) for e in self.entries()]).encode()
+        try:
+            atomic_write_bytes(Path(path), data, backup=False)
+        except SaveError as exc:
+            self.status.emit(str(exc))
+            return False
+        self.status.emit(f"Exported {Path(path).name}.")
+        return True
+
+
+def _sheet(entry: dict[str, Any]) -> dict[str, str]:
+    return {k: str(v) for k, v in entry.items() if not k.startswith("_")}
+
+
+class AlternativesDialog(QDialog):
+    """Three generated entries side by side; pick one."""
+
+    def __init__(self, panel: BiblePanel, kind: str) -> None:
+        super().__init__(panel)
+        self.setWindowTitle("Three alternatives")
+        self.panel = panel
+        layout = QHBoxLayout(self)
+        self.columns: list[QPlainTextEdit] = []
+        for alt in range(3):
+            col = QVBoxLayout()
+            text = QPlainTextEdit()
+            text.setReadOnly(True)
+            use = QPushButton(f"Use #{alt + 1}")
+            use.clicked.connect(lambda _c=False, a=alt: self._use(a))
+            col.addWidget(text)
+            col.addWidget(use)
+            layout.addLayout(col)
+            self.columns.append(text)
+        self.kind = kind
+        self.resize(900, 420)
+
+    def update_column(self, alt: int, values: dict[str, str]) -> None:
+        """Show the alternative's fields so far."""
+        lines = [f"{f}: {values[f]}" for f in fields_for(self.kind) if values.get(f)]
+        self.columns[alt].setPlainText("\n".join(lines))
+
+    def _use(self, alt: int) -> None:
+        self.panel.choose_alternative(alt)
+        self.accept()
