@@ -165,7 +165,9 @@ def problem(field: str, value: str, sheet: dict[str, str], kind: str) -> str | N
     v = value.strip()
     if not v:
         return "empty"
-    if v.lower() in example_values(kind) and v.lower() not in ("none yet.", "none"):
+    categorical = field in ("Age", "Gender/pronouns", "Kind")
+    copied = v.lower() in example_values(kind) and v.lower() not in ("none yet.", "none")
+    if copied and not categorical:
         return "copied from the examples"
     if LABEL_RE.search(v):
         return "ran into another field"
