@@ -139,7 +139,7 @@ def test_bad_cards_are_refused_with_a_message(tmp_path: Path, content: bytes, wo
 def test_damaged_chunk_and_bad_base64(tmp_path: Path) -> None:
     png = bytearray(write_card_png(sheet_to_card(SHEET)))
     png[40] ^= 0xFF
-    with pytest.raises(CardError, match="damaged|truncated"):
+    with pytest.raises(CardError, match=r"damaged|truncated"):
         read_card_png(bytes(png))
     bad = blank_png(4, 4)
     bad = bad[:-12] + chunk(b"tEXt", b"chara\x00@@not base64@@") + bad[-12:]
