@@ -46,6 +46,7 @@ class LlamaCppEngine:
         self._n_ctx = n_ctx
         self._n_threads = n_threads or default_threads()
         self._llm: Any = None
+        self._guide: Any = None
         self._pieces: list[bytes] | None = None
         self._eog: set[int] = set()
         self._lock = threading.Lock()
@@ -185,13 +186,43 @@ class LlamaCppEngine:
             if tail:
                 yield tail
 
+    def session(
+        self, prompt: Sequence[int], cancel: threading.Event | None = None, guide: bool = False
+    ) -> LlamaSession | None:
+        """A step-by-step logits session over `prompt` (None if cancelled while reading it).
+
+        `guide=True` uses a second context, for classifier-free guidance, so the main
+        context's cache is not disturbed.
+        """
+        self._require()
+        llm = self._guide_llm() if guide else self._llm
+        tokens = self._prompt_ids(list(prompt), 1)
+        if not self._prefill(tokens, cancel, llm):
+            return None
+        return LlamaSession(llm)
+
+    def _guide_llm(self) -> Any:
+        if self._guide is None:
+            import llama_cpp
+
+            self._guide = _load_llama(
+                llama_cpp,
+                self.path,
+                self._n_ctx,
+                self._n_threads,
+                llama_cpp.llama_progress_callback(0),
+            )
+        return self._guide
+
     def close(self) -> None:
         """Free the model and its context now, not whenever the garbage collector runs."""
-        if self._llm is not None:
-            try:
-                self._llm.close()
-            finally:
-                self._llm = None
+        for attr in ("_guide", "_llm"):
+            llm = getattr(self, attr)
+            if llm is not None:
+                try:
+                    llm.close()
+                finally:
+                    setattr(self, attr, None)
 
     def _require(self) -> None:
         if self._llm is None:
@@ -205,9 +236,9 @@ class LlamaCppEngine:
         ids = bos + fit_tokens(body, self.context_length - len(bos), max_tokens)
         return ids or [self._llm.token_eos()]
 
-    def _prefill(self, tokens: list[int], cancel: threading.Event | None) -> bool:
+    def _prefill(self, tokens: list[int], cancel: threading.Event | None, llm: Any = None) -> bool:
         """Evaluate the prompt in small chunks after the cached common prefix."""
-        llm = self._llm
+        llm = llm or self._llm
         cached = llm.input_ids[: llm.n_tokens].tolist()
         common = 0
         for a, b in zip(cached, tokens, strict=False):
@@ -249,6 +280,24 @@ class LlamaCppEngine:
         probs = np.where(probs >= params.min_p * probs.max(), probs, 0.0)
         probs /= probs.sum()
         return int(ids[top[rng.choices(range(k), weights=probs.tolist())[0]]])
+
+
+class LlamaSession:
+    """Logits for the next token, and a way to feed the chosen one (one context)."""
+
+    def __init__(self, llm: Any) -> None:
+        self._llm = llm
+
+    def logits(self) -> np.ndarray:
+        """The last position's logits (a view: copy before changing it)."""
+        import llama_cpp
+
+        ptr = llama_cpp.llama_get_logits_ith(self._llm._ctx.ctx, -1)
+        return np.ctypeslib.as_array(ptr, shape=(self._llm.n_vocab(),))
+
+    def push(self, token: int) -> None:
+        """Evaluate one more token."""
+        self._llm.eval([token])
 
 
 _native_log_callback = None

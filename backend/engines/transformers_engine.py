@@ -75,6 +75,7 @@ class TransformersEngine:
         self._bos: list[int] = []
         self._cache: Any = None
         self._cache_ids: list[int] = []
+        self._guide_cache: tuple[Any, list[int]] = (None, [])
         self._ctx = 0
         self._lock = threading.Lock()
 
@@ -200,6 +201,23 @@ class TransformersEngine:
             if tail:
                 yield tail
 
+    def session(
+        self, prompt: Sequence[int], cancel: threading.Event | None = None, guide: bool = False
+    ) -> TransformersSession | None:
+        """A step-by-step logits session; `guide=True` keeps its own cache (for guidance)."""
+        self._require()
+        ids = self._prompt_ids(list(prompt), 1)
+        session = TransformersSession(self, guide)
+        with session.active():
+            import torch
+
+            with torch.inference_mode():
+                logits = self._prefill(ids, cancel)
+        if logits is None:
+            return None
+        session.last = logits
+        return session
+
     def close(self) -> None:
         """Drop the model and its cache."""
         self._model = None
@@ -268,3 +286,44 @@ class TransformersEngine:
         self._cache = out.past_key_values
         self._cache_ids.extend(tokens)
         return out.logits[0, -1]
+
+
+class TransformersSession:
+    """Logits and feeding for the transformers engine; a guide session has its own cache."""
+
+    def __init__(self, engine: TransformersEngine, guide: bool) -> None:
+        self._engine = engine
+        self._guide = guide
+        self.last: Any = None
+
+    def active(self) -> Any:
+        """Swap this session's cache in for the duration of a block."""
+        import contextlib
+
+        engine = self._engine
+
+        @contextlib.contextmanager
+        def swapped() -> Any:
+            if not self._guide:
+                yield
+                return
+            saved = (engine._cache, engine._cache_ids)
+            engine._cache, engine._cache_ids = engine._guide_cache
+            try:
+                yield
+            finally:
+                engine._guide_cache = (engine._cache, engine._cache_ids)
+                engine._cache, engine._cache_ids = saved
+
+        return swapped()
+
+    def logits(self) -> Any:
+        """The last position's logits as a numpy array."""
+        return self.last.float().numpy()
+
+    def push(self, token: int) -> None:
+        """Evaluate one more token."""
+        import torch
+
+        with self.active(), torch.inference_mode():
+            self.last = self._engine._forward([token])

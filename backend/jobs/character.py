@@ -193,6 +193,9 @@ def problem(field: str, value: str, sheet: dict[str, str], kind: str) -> str | N
     elif field == "Kind":
         if v.lower() not in BACKGROUND_KINDS:
             return "not a kind"
+    elif field == "Occupation":
+        if len(v) < 3 or len(v.split()) > 8:
+            return "not an occupation"
     elif len(v) < 8 or len(v.split()) < 2:
         return "too short"
     if kind == "character" and field not in ("Name", "Age", "Gender/pronouns"):

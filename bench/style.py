@@ -1,0 +1,113 @@
+"""Style-control benchmark on the bundled model.
+
+20 story openings (third person, past tense) x 4 seeds. For each control: adherence with
+style control on (header + exemplar, logit bias, guidance) and the same requests with no
+style control (the baseline). POV: first- vs third-person pronouns outside dialogue decide
+(backend.style.detect_person). Tense: a verb-form heuristic (backend.style.detect_tense:
+-ed and irregular past forms against is/are/has and pronoun + -s verbs). Also length (median
+words per setting), creativity (distinct-2 across the slider), pronoun share (published
+prose: about 6-10%), and decode speed with and without guidance. Last line: one JSON object.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import statistics
+import time
+
+from common import bundled_model_path
+
+from backend.engines.llamacpp import LlamaCppEngine
+from backend.jobs.styled import styled_stream
+from backend.style import Style, detect_person, detect_tense, distinct_2, pronoun_share
+
+OPENINGS = [
+    "The rain had not stopped for three days when Martha finally opened the letter.",
+    "Tom walked along the harbour wall, counting the boats that had not come back.",
+    "The old house at the end of Mill Lane had been empty since the winter of the fire.",
+    "Elena found the key under the third stone from the gate, exactly where the note said.",
+    "Nobody in the village remembered the stranger arriving, but everyone saw him leave.",
+    "The train slowed in the middle of the forest, and the lights in the carriage went out.",
+    "Samuel had been a clockmaker for forty years, and he had never seen a clock run backwards.",
+    "The wedding was supposed to start at noon, but the bride was still in the garden.",
+    "When the letter arrived, Grace put it on the mantelpiece and did not open it for a week.",
+    "The ship's bell rang twice in the fog, though no one was standing near it.",
+    "Arthur kept the shop open late on Thursdays, for the customers who came after dark.",
+    "The lighthouse keeper saw the small boat long before it reached the rocks.",
+    "Mara had promised her mother she would never go down to the river alone.",
+    "The snow began just after midnight, and by morning the road to the town had vanished.",
+    "Daniel found the photograph in a library book he had borrowed for a school project.",
+    "The market opened at dawn, and by six the square was loud with voices.",
+    "Lucy had never liked the painting in the hall, the one with the woman in grey.",
+    "The village band played the same three songs every summer, and nobody complained.",
+    "Jonah woke to the sound of someone digging in the garden below his window.",
+    "The detective arrived after the police had gone, which was how she preferred it.",
+]
+
+
+def run(engine, style: Style, seeds: int, openings: list[str], **flags) -> list[str]:
+    out = []
+    for i, opening in enumerate(openings):
+        for s in range(seeds):
+            text = "".join(styled_stream(engine, opening + " ", style, seed=1000 * i + s, **flags))
+            out.append(text)
+    return out
+
+
+def share(texts: list[str], detector, want: str) -> float:
+    return sum(detector(t) == want for t in texts) / max(1, len(texts))
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--openings", type=int, default=20)
+    parser.add_argument("--seeds", type=int, default=4)
+    args = parser.parse_args()
+    openings = OPENINGS[: args.openings]
+    engine = LlamaCppEngine(bundled_model_path())
+    engine.load()
+    base = Style(length="paragraph", creativity=0.5)
+    off = {"use_bias": False, "use_header": False, "use_guidance": False}
+    result: dict[str, float] = {}
+    texts_on: list[str] = []
+    for pov in ("first", "third_limited"):
+        want = "first" if pov == "first" else "third"
+        style = base.with_(pov=pov, tense="past")
+        on = run(engine, style, args.seeds, openings)
+        texts_on += on
+        result[f"pov_{want}"] = round(share(on, detect_person, want), 3)
+        result[f"pov_{want}_baseline"] = round(
+            share(run(engine, style, args.seeds, openings, **off), detect_person, want), 3
+        )
+        print(json.dumps(result), flush=True)
+    for tense in ("past", "present"):
+        style = base.with_(pov="third_limited", tense=tense)
+        on = run(engine, style, args.seeds, openings)
+        texts_on += on
+        result[f"tense_{tense}"] = round(share(on, detect_tense, tense), 3)
+        result[f"tense_{tense}_baseline"] = round(
+            share(run(engine, style, args.seeds, openings, **off), detect_tense, tense), 3
+        )
+        print(json.dumps(result), flush=True)
+    result["pronoun_share"] = round(statistics.mean(pronoun_share(t) for t in texts_on), 3)
+    few = openings[:5]
+    for length in ("sentence", "paragraph", "beat"):
+        words = [len(t.split()) for t in run(engine, base.with_(length=length), 2, few)]
+        result[f"median_words_{length}"] = statistics.median(words)
+    for c in (0.0, 0.5, 1.0):
+        texts = run(engine, base.with_(creativity=c), 2, few)
+        result[f"distinct2_creativity_{c}"] = round(distinct_2(texts), 3)
+    styled = base.with_(pov="first", tense="present", length="beat")
+    for name, flags in (("with_guidance", {}), ("without_guidance", {"use_guidance": False})):
+        started = time.perf_counter()
+        tokens = 0
+        for text in run(engine, styled, 1, few[:3], **flags):
+            tokens += len(engine.tokenize(text))
+        result[f"decode_tps_{name}"] = round(tokens / (time.perf_counter() - started), 1)
+    engine.close()
+    print(json.dumps(result))
+
+
+if __name__ == "__main__":
+    main()
