@@ -241,12 +241,15 @@ class Editor(QPlainTextEdit):
 
     # --- streamed insertion ---------------------------------------------------------
     def begin_insertion(self) -> None:
-        """Start a streamed insertion at the cursor; the writer cannot type over it."""
+        """Start a streamed insertion at the cursor, replacing the selection if there is one.
+
+        The writer cannot type over it; the whole insertion (and the replaced text) is one
+        undo step. Nothing changes until the first chunk arrives.
+        """
         self.clear_ghost()
-        cursor = self.textCursor()
-        cursor.clearSelection()
-        self._insert_cursor = cursor
+        self._insert_cursor = QTextCursor(self.textCursor())
         self._inserted_any = False
+        self._inserted = ""
         self.setReadOnly(True)
 
     def insert_chunk(self, text: str) -> None:
@@ -258,9 +261,12 @@ class Editor(QPlainTextEdit):
             cursor.joinPreviousEditBlock()
         else:
             cursor.beginEditBlock()
+            if cursor.hasSelection():
+                cursor.removeSelectedText()
         cursor.insertText(text)
         cursor.endEditBlock()
         self._inserted_any = True
+        self._inserted += text
         self.setTextCursor(cursor)
         self.ensureCursorVisible()
 
@@ -268,6 +274,33 @@ class Editor(QPlainTextEdit):
         """Finish the streamed insertion and give the editor back to the writer."""
         self._insert_cursor = None
         self.setReadOnly(False)
+
+    def insertion_position(self) -> int:
+        """Where the running insertion starts."""
+        c = self._insert_cursor
+        return c.selectionStart() if c is not None else self.textCursor().position()
+
+    def inserted_text(self) -> str:
+        """What the last streamed insertion put into the document."""
+        return getattr(self, "_inserted", "")
+
+    def select_range(self, start: int, end: int) -> None:
+        """Select [start, end)."""
+        cursor = self.textCursor()
+        cursor.setPosition(start)
+        cursor.setPosition(end, QTextCursor.MoveMode.KeepAnchor)
+        self.setTextCursor(cursor)
+
+    def replace_range(self, start: int, end: int, text: str) -> None:
+        """Replace [start, end) with `text` as one undo step; the cursor ends after it."""
+        self.clear_ghost()
+        cursor = self.textCursor()
+        cursor.beginEditBlock()
+        cursor.setPosition(start)
+        cursor.setPosition(end, QTextCursor.MoveMode.KeepAnchor)
+        cursor.insertText(text)
+        cursor.endEditBlock()
+        self.setTextCursor(cursor)
 
     @property
     def inserting(self) -> bool:

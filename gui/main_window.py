@@ -22,12 +22,15 @@ from backend.paths import AppPaths
 from backend.recovery import RecoveryStore
 from backend.settings import Settings, SettingsStore
 from backend.state import StateStore
+from backend.style import Style, StyleError, match_style
 from gui.about import AboutDialog
 from gui.bible_panel import BiblePanel
 from gui.editor import Editor
 from gui.files import DocumentController, Prompts
+from gui.history import InsertionHistory
 from gui.preferences import PreferencesDialog
 from gui.story_dialog import StoryDialog
+from gui.style_panel import StylePanel
 from gui.suggestions import SuggestionController
 from gui.theme import apply_theme
 from gui.worker import ModelThread, Request
@@ -82,6 +85,14 @@ class MainWindow(QMainWindow):
         self.bible.generate_requested.connect(self._on_bible_generate_requested)
         self.bible.changed.connect(self._on_bible_changed)
         self.bible.status.connect(lambda m: self.statusBar().showMessage(m, 8000))
+        self.style_panel = StylePanel(paths.data / "presets", self)
+        self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.style_panel)
+        self.tabifyDockWidget(self.bible, self.style_panel)
+        self.bible.raise_()
+        self.style_panel.changed.connect(self._on_style_panel_changed)
+        self.style_panel.status.connect(lambda m: self.statusBar().showMessage(m, 6000))
+        self.style_panel.match_requested.connect(self.match_style_from_selection)
+        self.history = InsertionHistory()
         self.documents.opened.connect(self._on_documents_opened)
         self.documents.bible_provider = self._bible_state
         self.suggestions.bible_entries = self.bible.entries
@@ -173,7 +184,26 @@ class MainWindow(QMainWindow):
             "&Stop", self.stop_generation, QKeySequence(Qt.Key.Key_Escape)
         )
         self.stop_action.setEnabled(False)
-        gen_menu.addActions([self.continue_action, self.stop_action])
+        self.retry_action = self._action("&Retry", self.retry_continuation, QKeySequence("Ctrl+R"))
+        self.older_action = self._action(
+            "&Previous version", lambda: self.browse_versions(-1), QKeySequence("Alt+Left")
+        )
+        self.newer_action = self._action(
+            "&Next version", lambda: self.browse_versions(1), QKeySequence("Alt+Right")
+        )
+        self.rewrite_action = self._action(
+            "Re&write selection", self.rewrite_selection, QKeySequence("Ctrl+Shift+R")
+        )
+        gen_menu.addActions(
+            [
+                self.continue_action,
+                self.stop_action,
+                self.retry_action,
+                self.older_action,
+                self.newer_action,
+                self.rewrite_action,
+            ]
+        )
 
         suggest_menu = menu.addMenu("&Suggest")
         self.auto_suggest_action = QAction("Suggestions as you &type", self)
@@ -207,6 +237,9 @@ class MainWindow(QMainWindow):
         bible_toggle = self.bible.toggleViewAction()
         bible_toggle.setShortcut(QKeySequence("Ctrl+B"))
         view_menu.addAction(bible_toggle)
+        style_toggle = self.style_panel.toggleViewAction()
+        style_toggle.setShortcut(QKeySequence("Ctrl+Shift+Y"))
+        view_menu.addAction(style_toggle)
 
         help_menu = menu.addMenu("&Help")
         self.about_action = self._action("&About Inkling", self.show_about)
@@ -319,25 +352,45 @@ class MainWindow(QMainWindow):
         self.show_error("The model could not be loaded", message)
 
     # --- continuation ---------------------------------------------------------------
+    def _generation_options(self) -> dict:
+        options: dict = {"bible": [dict(e) for e in self.bible.entries()]}
+        style = self.style_panel.style()
+        note = self.style_panel.authors_note.text().strip()
+        # An untouched style panel means plain continuation with the Preferences sampler.
+        if self.style_panel.enabled.isChecked() and (style != Style() or note):
+            options["style"] = style
+            options["premise"] = self.bible.premise.text()
+            options["authors_note"] = self.style_panel.authors_note.text()
+        return options
+
     @Slot()
-    def start_continuation(self) -> None:
-        """Stream a continuation at the cursor (Ctrl+Enter)."""
+    def start_continuation(self, replace_last: bool = False) -> None:
+        """Stream a continuation at the cursor (Ctrl+Enter); Retry replaces the last one."""
         if self.editor.inserting:
             return
         if not self.model_ready:
             self.statusBar().showMessage("The model is not ready yet.", 4000)
             return
-        cursor = self.editor.textCursor()
+        if replace_last:
+            node = self.history.current_node(self.editor.toPlainText())
+            if node is None:
+                self.statusBar().showMessage("Nothing to retry: continue first.", 4000)
+                return
+            self.editor.select_range(node.start, node.start + len(node.text))
+            before_end = node.start
+        else:
+            before_end = self.editor.textCursor().selectionStart()
         text = self.editor.toPlainText()
-        request = Request(
-            "continue",
-            text,
-            cursor.position(),
-            self.continue_params,
-            options={"bible": [dict(e) for e in self.bible.entries()]},
-        )
+        self._seed_counter = getattr(self, "_seed_counter", 0) + 1
+        params = self.continue_params.with_(seed=self._seed_counter)
+        request = Request("continue", text, before_end, params, options=self._generation_options())
+        self._begin_request(request, "retry" if replace_last else "new")
+
+    def _begin_request(self, request: Request, mode: str) -> None:
         self._active_id = request.id
+        self._active_mode = mode
         self.editor.begin_insertion()
+        self._insert_start = self.editor.insertion_position()
         self.stop_action.setEnabled(True)
         self.continue_action.setEnabled(False)
         self.statusBar().showMessage("Writing… (Esc stops)")
@@ -358,6 +411,70 @@ class MainWindow(QMainWindow):
             return  # not ours, or stale: a newer request replaced it
         self.editor.insert_chunk(text)
 
+    @Slot()
+    def retry_continuation(self) -> None:
+        """Ctrl+R: replace the last continuation with a new one (the old one is kept)."""
+        self.start_continuation(replace_last=True)
+
+    @Slot()
+    def browse_versions(self, step: int) -> None:
+        """Alt+Left / Alt+Right: step through the versions of the last continuation."""
+        if self.editor.inserting:
+            return
+        node = self.history.current_node(self.editor.toPlainText())
+        if node is None:
+            return
+        text = node.step(step)
+        if text is None:
+            return
+        self.editor.replace_range(node.start, node.start + len(node.previous_text), text)
+        self.statusBar().showMessage(f"Version {node.index + 1} of {len(node.versions)}", 3000)
+
+    @Slot()
+    def rewrite_selection(self) -> None:
+        """Rewrite the selected passage in the chosen style."""
+        cursor = self.editor.textCursor()
+        if not cursor.hasSelection() or not self.model_ready or self.editor.inserting:
+            self.statusBar().showMessage("Select a passage to rewrite.", 4000)
+            return
+        passage = cursor.selectedText().replace("\u2029", "\n")
+        self._seed_counter = getattr(self, "_seed_counter", 0) + 1
+        options = self._generation_options()
+        options.setdefault("style", self.style_panel.style())
+        request = Request(
+            "rewrite",
+            passage,
+            len(passage),
+            self.continue_params.with_(seed=self._seed_counter),
+            options=options,
+        )
+        self._begin_request(request, "rewrite")
+
+    @Slot()
+    def match_style_from_selection(self) -> None:
+        """'Match my style': derive the style from the selected passage."""
+        passage = self.editor.textCursor().selectedText().replace("\u2029", "\n")
+        if len(passage.split()) < 15:
+            self.statusBar().showMessage("Select a passage of a few sentences first.", 5000)
+            return
+        derived = match_style(passage)
+        current = self.style_panel.style()
+        style = current.with_(
+            pov=derived.pov or current.pov,
+            tense=derived.tense or current.tense,
+            notes=derived.notes,
+        )
+        self.style_panel.set_style(style)
+        self._on_style_panel_changed(style)
+        self.statusBar().showMessage("Style matched to the selection.", 5000)
+
+    @Slot(object)
+    def _on_style_panel_changed(self, style: object) -> None:
+        if self.documents.story is not None:
+            self.documents.story.style = dict(style.to_dict())
+            self.editor.document().setModified(True)
+        self.settings.last_style_preset = getattr(style, "name", "") or ""
+
     @Slot(int, object)
     def _on_worker_finished(self, request_id: int, result: dict) -> None:
         if request_id == self._bible_id:
@@ -369,7 +486,14 @@ class MainWindow(QMainWindow):
             return
         if request_id != self._active_id:
             return
+        inserted = self.editor.inserted_text()
+        start = self._insert_start
         self._end_continuation()
+        if inserted:
+            if self._active_mode_was == "retry":
+                self.history.add_version(inserted)
+            elif self._active_mode_was == "new":
+                self.history.new_insertion(start, inserted)
         tps = result.get("tokens_per_s")
         if tps:
             self.speed_label.setText(f"{tps:.0f} tokens/s")
@@ -390,6 +514,7 @@ class MainWindow(QMainWindow):
             self.statusBar().showMessage(f"Suggestion failed: {message}", 8000)
 
     def _end_continuation(self) -> None:
+        self._active_mode_was = getattr(self, "_active_mode", "new")
         self._active_id = None
         self.editor.end_insertion()
         self.stop_action.setEnabled(False)
@@ -424,7 +549,12 @@ class MainWindow(QMainWindow):
     @Slot()
     def _on_documents_opened(self) -> None:
         story = self.documents.story
+        self.history = InsertionHistory()
         if story is not None:
+            try:
+                self.style_panel.set_style(Style.from_mapping(story.style))
+            except StyleError as exc:
+                self.statusBar().showMessage(f"The story's style was not understood: {exc}")
             self.bible.bind(story.characters, story.background)
             self.bible.premise.setText(story.premise)
             self.bible.genre.setText(str(story.style.get("genre", "")))

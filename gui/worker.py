@@ -26,9 +26,11 @@ from backend.engines.base import Engine, EngineError
 from backend.jobs.character import iter_entry
 from backend.jobs.complete import continue_text
 from backend.jobs.healing import piece_index
+from backend.jobs.styled import StoryContext, styled_stream
 from backend.jobs.suggest import SuggestOptions, suggest_stream
 from backend.models import ModelSpec, bundled_spec
 from backend.params import SamplerParams
+from backend.style import sampler_for
 
 log = logging.getLogger(__name__)
 
@@ -64,7 +66,27 @@ def _lore(request: Request) -> str:
 
 def _job_continue(engine: Engine, request: Request, cancel: threading.Event) -> Iterator[str]:
     before = request.text[: request.cursor]
-    return continue_text(engine, before, request.params, cancel, preamble=_lore(request))
+    style = request.options.get("style")
+    if style is None:
+        return continue_text(engine, before, request.params, cancel, preamble=_lore(request))
+    story = StoryContext(
+        premise=request.options.get("premise", ""),
+        authors_note=request.options.get("authors_note", ""),
+        lore=_lore(request),
+    )
+    return styled_stream(engine, before, style, story, seed=request.params.seed, cancel=cancel)
+
+
+def _job_rewrite(engine: Engine, request: Request, cancel: threading.Event) -> Iterator[str]:
+    """Rewrite the selected passage (request.text) in the style."""
+    passage = request.text.strip()
+    words = len(passage.split())
+    style = request.options["style"].with_(length="sentence" if words < 25 else "paragraph")
+    prompt = f"Original passage:\n{passage}\n\nThe same passage, rewritten:\n"
+    params = sampler_for(style, request.params.seed).with_(max_tokens=max(24, words * 2))
+    return styled_stream(
+        engine, prompt, style, seed=request.params.seed, cancel=cancel, params=params
+    )
 
 
 def _job_suggest(engine: Engine, request: Request, cancel: threading.Event) -> Iterator[str]:
@@ -97,6 +119,7 @@ def _job_bible(engine: Engine, request: Request, cancel: threading.Event) -> Ite
 
 JOBS: dict[str, JobFn] = {
     "continue": _job_continue,
+    "rewrite": _job_rewrite,
     "suggest": _job_suggest,
     "bible": _job_bible,
 }

@@ -51,7 +51,7 @@ def test_ctrl_enter_streams_at_cursor_as_one_undo_step(qtbot, make_window) -> No
     with qtbot.waitSignal(window.continuation_done, timeout=5000):
         qtbot.keyClick(editor, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
     text = editor.toPlainText()
-    assert text.startswith("Alice saw the rabbit ran down"), text
+    assert text.startswith("Alice saw ") and "rabbit ran down" in text, text
     assert not editor.isReadOnly()
     assert window.model_label.text() == "Fake model"
     editor.undo()

@@ -1,0 +1,224 @@
+"""The style dock: genre, tone, point of view, tense, length, creativity, notes, presets."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QDockWidget,
+    QFileDialog,
+    QFormLayout,
+    QHBoxLayout,
+    QInputDialog,
+    QLineEdit,
+    QPushButton,
+    QSlider,
+    QVBoxLayout,
+    QWidget,
+)
+
+from backend.style import (
+    LENGTHS,
+    POVS,
+    TENSES,
+    Style,
+    StyleError,
+    builtin_presets,
+    load_preset,
+    save_preset,
+    user_presets,
+)
+
+TONES = ("", "bleak", "whimsical", "tense", "lyrical", "dry", "warm", "eerie")
+POV_LABELS = {
+    "": "Any",
+    "first": "First person",
+    "second": "Second person",
+    "third_limited": "Third person limited",
+    "third_omniscient": "Third person omniscient",
+}
+LENGTH_LABELS = {"sentence": "A sentence", "paragraph": "A paragraph", "beat": "A scene beat"}
+
+
+class StylePanel(QDockWidget):
+    """Edits the story's style; emits `changed` with the new Style."""
+
+    changed = Signal(object)
+    status = Signal(str)
+    match_requested = Signal()
+
+    def __init__(self, presets_dir: Path, parent: QWidget | None = None) -> None:
+        super().__init__("Style", parent)
+        self.setObjectName("style")
+        self.presets_dir = presets_dir
+        self._loading = False
+        body = QWidget()
+        layout = QVBoxLayout(body)
+        presets_row = QHBoxLayout()
+        self.preset = QComboBox()
+        self.apply_preset_button = QPushButton("Apply")
+        self.apply_preset_button.clicked.connect(self.apply_selected_preset)
+        presets_row.addWidget(self.preset, 1)
+        presets_row.addWidget(self.apply_preset_button)
+        layout.addLayout(presets_row)
+        row = QHBoxLayout()
+        self.save_preset_button = QPushButton("Save as preset…")
+        self.save_preset_button.clicked.connect(lambda: self.save_as_preset())
+        self.import_button = QPushButton("Import…")
+        self.import_button.clicked.connect(lambda: self.import_preset())
+        self.export_button = QPushButton("Export…")
+        self.export_button.clicked.connect(lambda: self.export_preset())
+        for b in (self.save_preset_button, self.import_button, self.export_button):
+            row.addWidget(b)
+        layout.addLayout(row)
+
+        form = QFormLayout()
+        self.enabled = QCheckBox("Use this style for Ctrl+Enter")
+        self.enabled.setChecked(True)
+        self.genre = QLineEdit()
+        self.tone = QComboBox()
+        self.tone.setEditable(True)
+        self.tone.addItems(list(TONES))
+        self.pov = QComboBox()
+        for key in ("", *POVS):
+            self.pov.addItem(POV_LABELS[key], key)
+        self.tense = QComboBox()
+        for key in ("", *TENSES):
+            self.tense.addItem(key.capitalize() if key else "Any", key)
+        self.length = QComboBox()
+        for key in LENGTHS:
+            self.length.addItem(LENGTH_LABELS[key], key)
+        self.creativity = QSlider(Qt.Orientation.Horizontal)
+        self.creativity.setRange(0, 100)
+        self.guidance = QSlider(Qt.Orientation.Horizontal)
+        self.guidance.setRange(100, 300)
+        self.guidance.setToolTip("How strongly the style steers (1.0 = no guidance)")
+        self.notes = QLineEdit()
+        self.notes.setPlaceholderText("e.g. short sentences, no adverbs")
+        self.authors_note = QLineEdit()
+        self.authors_note.setPlaceholderText("Author's note, e.g. the storm breaks tonight")
+        self.match_button = QPushButton("Match my style (from the selection)")
+        self.match_button.clicked.connect(self.match_requested)
+        form.addRow(self.enabled)
+        form.addRow("Genre", self.genre)
+        form.addRow("Tone", self.tone)
+        form.addRow("Point of view", self.pov)
+        form.addRow("Tense", self.tense)
+        form.addRow("Length", self.length)
+        form.addRow("Creativity", self.creativity)
+        form.addRow("Style strength", self.guidance)
+        form.addRow("Style notes", self.notes)
+        form.addRow("Author's note", self.authors_note)
+        form.addRow(self.match_button)
+        layout.addLayout(form)
+        layout.addStretch(1)
+        self.setWidget(body)
+        for signal in (
+            self.genre.textEdited,
+            self.tone.currentTextChanged,
+            self.pov.currentIndexChanged,
+            self.tense.currentIndexChanged,
+            self.length.currentIndexChanged,
+            self.creativity.valueChanged,
+            self.guidance.valueChanged,
+            self.notes.textEdited,
+            self.authors_note.textEdited,
+        ):
+            signal.connect(self._on_any_changed)
+        self.set_style(Style())
+        self.reload_presets()
+
+    # --- style <-> widgets ------------------------------------------------------------
+    def style(self) -> Style:
+        """The style the widgets show."""
+        return Style(
+            genre=self.genre.text().strip(),
+            tone=self.tone.currentText().strip(),
+            pov=self.pov.currentData(),
+            tense=self.tense.currentData(),
+            length=self.length.currentData(),
+            creativity=self.creativity.value() / 100,
+            guidance=self.guidance.value() / 100,
+            notes=self.notes.text().strip(),
+        )
+
+    def set_style(self, style: Style) -> None:
+        """Show `style` in the widgets (without emitting `changed`)."""
+        self._loading = True
+        try:
+            self.genre.setText(style.genre)
+            self.tone.setCurrentText(style.tone)
+            self.pov.setCurrentIndex(max(0, self.pov.findData(style.pov)))
+            self.tense.setCurrentIndex(max(0, self.tense.findData(style.tense)))
+            self.length.setCurrentIndex(max(0, self.length.findData(style.length)))
+            self.creativity.setValue(round(style.creativity * 100))
+            self.guidance.setValue(round(style.guidance * 100))
+            self.notes.setText(style.notes)
+        finally:
+            self._loading = False
+
+    def _on_any_changed(self, *_args: object) -> None:
+        if not self._loading:
+            self.changed.emit(self.style())
+
+    # --- presets ----------------------------------------------------------------------
+    def presets(self) -> dict[str, Style]:
+        """Built-in presets, then the writer's own (which win on a name clash)."""
+        return {**builtin_presets(), **user_presets(self.presets_dir)}
+
+    def reload_presets(self, select: str = "") -> None:
+        """Refill the preset list."""
+        self.preset.clear()
+        for name in self.presets():
+            self.preset.addItem(name)
+        if select:
+            self.preset.setCurrentText(select)
+
+    def apply_selected_preset(self) -> None:
+        """Apply the preset chosen in the list."""
+        style = self.presets().get(self.preset.currentText())
+        if style is not None:
+            self.set_style(style)
+            self.changed.emit(self.style().with_(name=style.name))
+            self.status.emit(f"Style preset “{style.name}” applied.")
+
+    def save_as_preset(self, name: str | None = None) -> Path | None:
+        """Save the current style as one of the writer's presets."""
+        if name is None:
+            name, ok = QInputDialog.getText(self, "Save preset", "Preset name:")
+            if not ok or not name.strip():
+                return None
+        name = name.strip()
+        self.presets_dir.mkdir(parents=True, exist_ok=True)
+        safe = "".join(c if c.isalnum() or c in "-_ " else "_" for c in name).strip() or "preset"
+        path = self.presets_dir / f"{safe}.toml"
+        save_preset(self.style().with_(name=name), path)
+        self.reload_presets(select=name)
+        self.status.emit(f"Saved preset “{name}”.")
+        return path
+
+    def export_preset(self, path: str | None = None) -> bool:
+        """Write the current style to a TOML file the writer chooses."""
+        path = path or QFileDialog.getSaveFileName(self, "Export style", "", "TOML (*.toml)")[0]
+        if not path:
+            return False
+        save_preset(self.style().with_(name=self.preset.currentText() or "My style"), Path(path))
+        return True
+
+    def import_preset(self, path: str | None = None) -> bool:
+        """Read a preset file, add it to the writer's presets and apply it."""
+        path = path or QFileDialog.getOpenFileName(self, "Import style", "", "TOML (*.toml)")[0]
+        if not path:
+            return False
+        try:
+            style = load_preset(Path(path))
+        except StyleError as exc:
+            self.status.emit(f"Preset not imported: {exc}")
+            return False
+        self.set_style(style)
+        self.save_as_preset(style.name or Path(path).stem)
+        self.changed.emit(self.style())
+        return True
