@@ -34,8 +34,68 @@ POV_WORDS = {
     "second": ("you", "your", "yours", "yourself", "you're", "you'd"),
     "third": ("he", "she", "him", "her", "his", "hers", "himself", "herself", "they", "them"),
 }
-PAST_WORDS = ("was", "were", "had", "did", "said", "looked", "went", "came", "felt", "knew")
-PRESENT_WORDS = ("is", "are", "has", "does", "says", "looks", "goes", "comes", "feels", "knows")
+PAST_WORDS = (
+    "was",
+    "were",
+    "had",
+    "did",
+    "said",
+    "looked",
+    "went",
+    "came",
+    "felt",
+    "knew",
+    "saw",
+    "could",
+    "would",
+    "thought",
+    "took",
+    "made",
+    "got",
+    "found",
+    "told",
+    "left",
+    "stood",
+    "ran",
+    "heard",
+    "began",
+    "turned",
+    "walked",
+    "seemed",
+    "wanted",
+    "asked",
+)
+PRESENT_WORDS = (
+    "is",
+    "are",
+    "has",
+    "does",
+    "says",
+    "looks",
+    "goes",
+    "comes",
+    "feels",
+    "knows",
+    "sees",
+    "can",
+    "will",
+    "thinks",
+    "takes",
+    "makes",
+    "gets",
+    "finds",
+    "tells",
+    "stands",
+    "runs",
+    "hears",
+    "begins",
+    "turns",
+    "walks",
+    "seems",
+    "wants",
+    "asks",
+    "am",
+)
 
 EXEMPLARS = {
     ("first", "past"): "I pushed the door open and stepped inside. The room smelled of "
@@ -68,7 +128,7 @@ class Style:
     length: str = "paragraph"
     creativity: float = 0.5
     notes: str = ""
-    guidance: float = 1.5
+    guidance: float = 2.0
     name: str = ""
 
     def __post_init__(self) -> None:
@@ -181,12 +241,12 @@ def bias_words(style: Style) -> dict[str, float]:
                 bias[w] = bias.get(w, 0.0) + (1.2 if person == style.person else -1.2)
     if style.tense == "present":
         for w in PAST_WORDS:
-            bias[w] = bias.get(w, 0.0) - 1.5
+            bias[w] = bias.get(w, 0.0) - 3.0
         for w in PRESENT_WORDS:
-            bias[w] = bias.get(w, 0.0) + 0.8
+            bias[w] = bias.get(w, 0.0) + 1.2
     elif style.tense == "past":
         for w in PRESENT_WORDS:
-            bias[w] = bias.get(w, 0.0) - 1.5
+            bias[w] = bias.get(w, 0.0) - 2.0
         for w in PAST_WORDS:
             bias[w] = bias.get(w, 0.0) + 0.5
     return bias

@@ -46,6 +46,13 @@ def bias_vector(engine: Engine, style: Style, size: int) -> np.ndarray | None:
     per_engine = _bias_cache.setdefault(engine, {})
     if key not in per_engine:
         vec = np.zeros(size, dtype=np.float32)
+        if style.tense == "present":
+            # Regular past forms ("-ed" words) are too many to list: find them in the
+            # vocabulary itself.
+            for i, piece in enumerate(engine.token_pieces()[:size]):
+                word = piece.strip().lower()
+                if len(word) >= 5 and word.endswith(b"ed") and word.isalpha():
+                    vec[i] = -2.0
         for word, value in words.items():
             for form in {f" {word}", word, f" {word.capitalize()}", word.capitalize()}:
                 ids = engine.tokenize(form)
@@ -152,7 +159,9 @@ def styled_stream(
     story = story or StoryContext()
     params = params or sampler_for(style, seed)
     styled, plain = build_prompts(text_before, style, story)
-    prompt = styled if use_header else plain
+    prompt = (
+        styled if use_header else story.lore + insert_authors_note(text_before, story.authors_note)
+    )
     healed = heal_prompt(engine, prompt)
     main = engine.session(healed.tokens, cancel)
     if main is None:
