@@ -105,7 +105,7 @@ def main() -> None:
             expected = expected[:cursor] + ch + expected[cursor:]
             cursor += 1
         # Pauses like a writer's, so suggestions arrive and stream.
-        deadline = time.perf_counter() + rng.choice((0.005, 0.01, 0.03, 0.12, 0.4))
+        deadline = time.perf_counter() + rng.choice((0.002, 0.005, 0.01, 0.05, 0.3))
         while time.perf_counter() < deadline:
             app.processEvents()
         if i == 200:

@@ -67,7 +67,9 @@ def main() -> None:
     openings = OPENINGS[: args.openings]
     engine = LlamaCppEngine(bundled_model_path())
     engine.load()
-    base = Style(length="paragraph", creativity=0.5)
+    # Adherence is measured on one-sentence continuations (the first sentence is where a
+    # base model commits to a person and tense); length and creativity use their own.
+    base = Style(length="sentence", creativity=0.5)
     off = {"use_bias": False, "use_header": False, "use_guidance": False}
     result: dict[str, float] = {}
     texts_on: list[str] = []
