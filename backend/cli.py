@@ -15,6 +15,7 @@ from backend.jobs.complete import continue_text
 from backend.models import ENGINES, ModelSpec, bundled_spec, spec_for_path
 from backend.params import ParamError, SamplerParams
 from backend.paths import app_paths
+from backend.style import LENGTHS, POVS, TENSES, Style, StyleError
 
 log = logging.getLogger(__name__)
 
@@ -43,6 +44,17 @@ def build_parser() -> argparse.ArgumentParser:
 
     serve = sub.add_parser("serve", parents=[common], help="answer JSON lines on stdin")
     serve.add_argument("--stdio", action="store_true", required=True)
+
+    cont = sub.add_parser("continue", parents=[common], help="continue TEXT in a style")
+    cont.add_argument("text", help="the text to continue")
+    cont.add_argument("--genre", default="")
+    cont.add_argument("--tone", default="")
+    cont.add_argument("--pov", default="", choices=["", *POVS])
+    cont.add_argument("--tense", default="", choices=["", *TENSES])
+    cont.add_argument("--length", default="paragraph", choices=LENGTHS)
+    cont.add_argument("--creativity", type=float, default=0.5)
+    cont.add_argument("--notes", default="")
+    cont.add_argument("--seed", type=int, default=1)
 
     character = sub.add_parser("character", parents=[common], help="generate a character sheet")
     character.add_argument("--premise", required=True)
@@ -108,6 +120,17 @@ def run_headless(args: argparse.Namespace, stdout: TextIO = sys.stdout) -> int:
             print(f"Bundled model ready: {path}", file=stdout)
             return 0
         params = None
+        style = None
+        if args.command == "continue":
+            style = Style(
+                genre=args.genre,
+                tone=args.tone,
+                pov=args.pov,
+                tense=args.tense,
+                length=args.length,
+                creativity=args.creativity,
+                notes=args.notes,
+            )
         if args.command == "complete":
             params = SamplerParams(
                 temperature=args.temperature,
@@ -121,7 +144,7 @@ def run_headless(args: argparse.Namespace, stdout: TextIO = sys.stdout) -> int:
             )
         spec = resolve_spec(args.model, args.engine, args.config)
         engine = load_engine(spec)
-    except (EngineError, ParamError) as exc:
+    except (EngineError, ParamError, StyleError) as exc:
         print(f"inkling: {exc}", file=sys.stderr)
         return 2
     try:
@@ -134,6 +157,14 @@ def run_headless(args: argparse.Namespace, stdout: TextIO = sys.stdout) -> int:
             return 0
         if args.command == "character":
             return run_character(engine, args, stdout)
+        if args.command == "continue":
+            from backend.jobs.styled import styled_stream
+
+            for chunk in styled_stream(engine, args.text, style, seed=args.seed):
+                stdout.write(chunk)
+                stdout.flush()
+            stdout.write("\n")
+            return 0
         from backend.serve import serve_stdio
 
         serve_stdio(engine, spec.name, sys.stdin, stdout)

@@ -13,8 +13,10 @@ from backend.bible import fields_for
 from backend.engines.base import Engine, EngineError
 from backend.jobs.character import generate_entry, invalid_fields
 from backend.jobs.complete import continue_text
+from backend.jobs.styled import StoryContext, styled_stream
 from backend.jobs.suggest import MAX_ALTERNATIVES, SuggestOptions, suggest
 from backend.params import ParamError, SamplerParams
+from backend.style import Style, StyleError
 
 log = logging.getLogger(__name__)
 
@@ -97,8 +99,29 @@ def _entry_op(kind: str) -> Handler:
     return op
 
 
+def op_continue(engine: Engine, request: dict[str, Any]) -> dict[str, Any]:
+    """{"op": "continue", "text", "cursor", "style": {...}, "seed"} -> {"text": ...}."""
+    text = _text_field(request)
+    cursor = _int_field(request, "cursor", len(text), 0, len(text))
+    raw_style = request.get("style", {})
+    if not isinstance(raw_style, dict):
+        raise RequestError("'style' must be an object")
+    try:
+        style = Style.from_mapping(raw_style)
+    except StyleError as exc:
+        raise RequestError(str(exc)) from exc
+    seed = _int_field(request, "seed", 1, 0, 2**31 - 1)
+    story = StoryContext(
+        premise=str(request.get("premise", "")), authors_note=str(request.get("authors_note", ""))
+    )
+    started = time.perf_counter()
+    out = "".join(styled_stream(engine, text[:cursor], style, story, seed=seed))
+    return {"text": out, "ms": round((time.perf_counter() - started) * 1000, 1)}
+
+
 OPS: dict[str, Handler] = {
     "complete": op_complete,
+    "continue": op_continue,
     "suggest": op_suggest,
     "character": _entry_op("character"),
     "background": _entry_op("background"),

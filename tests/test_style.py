@@ -185,3 +185,26 @@ def test_length_settings_order(llama_engine) -> None:
         return float(np.median(counts))
 
     assert words("sentence") < words("paragraph")
+
+
+@pytest.mark.slow
+def test_headless_continue_op(llama_engine) -> None:
+    import json
+
+    from backend.serve import handle_line
+
+    request = {
+        "id": 1,
+        "op": "continue",
+        "text": "The rain had not stopped. ",
+        "seed": 2,
+        "style": {"pov": "first", "tense": "past", "length": "sentence"},
+    }
+    reply = handle_line(llama_engine, json.dumps(request))
+    assert reply["id"] == 1 and 1 <= len(reply["text"].split()) <= 45
+    assert handle_line(llama_engine, json.dumps(request))["text"] == reply["text"]
+    bad = handle_line(
+        llama_engine,
+        json.dumps({"id": 2, "op": "continue", "text": "x", "style": {"length": "novel"}}),
+    )
+    assert "length" in bad["error"]
