@@ -279,52 +279,8 @@ def detect_tense(text: str) -> str | None:
     is/are/has/does and third-person -s verbs after a pronoun ("she walks").
     """
     words = [w.lower() for w in narration_words(text)]
-    irregular_past = {
-        "was",
-        "were",
-        "had",
-        "did",
-        "said",
-        "went",
-        "came",
-        "saw",
-        "knew",
-        "felt",
-        "thought",
-        "took",
-        "made",
-        "got",
-        "found",
-        "told",
-        "left",
-        "stood",
-        "ran",
-        "heard",
-        "began",
-        "could",
-        "would",
-    }
-    present_aux = {
-        "is",
-        "are",
-        "am",
-        "has",
-        "does",
-        "says",
-        "goes",
-        "comes",
-        "sees",
-        "knows",
-        "feels",
-        "thinks",
-        "takes",
-        "makes",
-        "gets",
-        "finds",
-        "tells",
-        "can",
-        "will",
-    }
+    irregular_past = set(PAST_WORDS) | {"went", "came", "saw"}
+    present_aux = set(PRESENT_WORDS)
     past = sum(w in irregular_past or (len(w) > 4 and w.endswith("ed")) for w in words)
     present = sum(w in present_aux for w in words)
     pronouns = {"he", "she", "it", "i", "you", "we", "they"}

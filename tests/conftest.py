@@ -101,3 +101,13 @@ def tiny_gpt2_engine(tiny_gpt2_dir: Path):
     engine.load()
     yield engine
     engine.close()
+
+
+@pytest.fixture
+def windows():
+    """Keeps windows alive for the test, then closes them (stopping their model threads)."""
+    made: list = []
+    yield made
+    for window in made:
+        window.close()
+        assert not window.model_thread.thread.isRunning()

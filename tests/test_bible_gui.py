@@ -13,14 +13,6 @@ from gui.main_window import MainWindow
 from tests.fakes import FakeFactory, ScriptedPrompts, fake_spec
 
 
-@pytest.fixture
-def windows():
-    made: list[MainWindow] = []
-    yield made
-    for window in made:
-        window.close()
-
-
 def make(qtbot, windows, tmp_path: Path, spec: ModelSpec, **kwargs) -> MainWindow:
     window = MainWindow(app_paths(tmp_path / "home"), spec, prompts=ScriptedPrompts(), **kwargs)
     windows.append(window)

@@ -20,14 +20,6 @@ ROOT = Path(__file__).resolve().parents[1]
 
 
 @pytest.fixture
-def windows():
-    made: list[MainWindow] = []
-    yield made
-    for window in made:
-        window.close()
-
-
-@pytest.fixture
 def open_window(qtbot, windows, tmp_path: Path):
     def make(prompts: ScriptedPrompts | None = None, home: Path | None = None) -> MainWindow:
         window = MainWindow(

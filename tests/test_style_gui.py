@@ -16,14 +16,6 @@ CTRL = Qt.KeyboardModifier.ControlModifier
 ALT = Qt.KeyboardModifier.AltModifier
 
 
-@pytest.fixture
-def windows():
-    made: list[MainWindow] = []
-    yield made
-    for window in made:
-        window.close()
-
-
 def make(qtbot, windows, home: Path, spec: ModelSpec, **kwargs) -> MainWindow:
     window = MainWindow(app_paths(home), spec, prompts=ScriptedPrompts(), **kwargs)
     windows.append(window)

@@ -16,14 +16,6 @@ CTRL = Qt.KeyboardModifier.ControlModifier
 ALT = Qt.KeyboardModifier.AltModifier
 
 
-@pytest.fixture
-def windows():
-    made: list[MainWindow] = []
-    yield made
-    for window in made:
-        window.close()
-
-
 def open_window(qtbot, windows, tmp_path: Path, spec=None, **kwargs) -> MainWindow:
     kwargs.setdefault("prompts", ScriptedPrompts())
     window = MainWindow(app_paths(tmp_path / "home"), spec or fake_spec(tmp_path), **kwargs)

@@ -13,16 +13,6 @@ from gui.main_window import MainWindow
 from tests.fakes import FakeFactory, ScriptedPrompts, fake_spec
 
 
-@pytest.fixture
-def windows():
-    """Keeps windows alive for the test and closes them (stopping their threads) after."""
-    made: list[MainWindow] = []
-    yield made
-    for window in made:
-        window.close()
-        assert not window.model_thread.thread.isRunning()
-
-
 def open_window(qtbot, windows: list, tmp_path: Path, spec=None, **kwargs) -> MainWindow:
     kwargs.setdefault("prompts", ScriptedPrompts())
     window = MainWindow(app_paths(tmp_path / "home"), spec or fake_spec(tmp_path), **kwargs)
