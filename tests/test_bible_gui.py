@@ -83,14 +83,14 @@ def test_generate_lock_regenerate_edit_with_the_real_model(
     bible.premise.setText("A lighthouse keeper finds a stranded girl with a red umbrella.")
     bible.genre.setText("gothic")
     bible.add_entry("character")
-    with qtbot.waitSignal(window.bible_done, timeout=120000):
+    with qtbot.waitSignal(window.bible_done, timeout=400000):
         bible.generate_button.click()
     entry = bible.current
     assert entry["Name"] and entry["Age"].isdigit() and entry["Backstory"]
     name, goal = entry["Name"], entry["Goal"]
     bible.lock_boxes["Name"].setChecked(True)
     old_backstory = entry["Backstory"]
-    with qtbot.waitSignal(window.bible_done, timeout=120000):
+    with qtbot.waitSignal(window.bible_done, timeout=400000):
         bible.regen_buttons["Backstory"].click()
     assert entry["Name"] == name and entry["Goal"] == goal
     assert entry["Backstory"] != old_backstory
