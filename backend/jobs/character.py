@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 import threading
+import zlib
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
@@ -258,7 +259,8 @@ def iter_entry(
                 repeat_penalty=1.1,
                 max_tokens=MAX_TOKENS.get(field, DEFAULT_FIELD_TOKENS),
                 stop=("\n",),
-                seed=(seed * 7919 + attempt * 104729 + hash(field) % 1000) % (2**31 - 1),
+                seed=(seed * 7919 + attempt * 104729 + zlib.crc32(field.encode()) % 1000)
+                % (2**31 - 1),
             )
             constraint = DigitsConstraint(engine) if field == "Age" else None
             text = ""
