@@ -64,7 +64,6 @@ class Editor(QPlainTextEdit):
         self._ghost = ""
         self._ghost_pos = -1
         self._ghost_block_pos = -1
-        self._applying_ghost = False
         self.typing_through = False
         self.keys = {name: QKeySequence(seq) for name, seq in DEFAULT_KEYS.items()}
         self.cursorPositionChanged.connect(self._on_self_cursor_moved)
@@ -151,12 +150,8 @@ class Editor(QPlainTextEdit):
             self._relayout(block.position(), block.length())
 
     def _relayout(self, position: int, length: int) -> None:
-        self._applying_ghost = True
-        try:
-            self.document().markContentsDirty(position, length)
-            self.viewport().update()
-        finally:
-            self._applying_ghost = False
+        self.document().markContentsDirty(position, length)
+        self.viewport().update()
 
     def _on_self_cursor_moved(self) -> None:
         if self._ghost and self.textCursor().position() != self._ghost_pos:

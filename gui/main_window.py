@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import copy
 import json
 import logging
 from collections.abc import Callable
@@ -630,13 +629,3 @@ class MainWindow(QMainWindow):
         self.documents.shutdown()
         self.model_thread.stop()
         super().closeEvent(event)
-
-    def snapshot(self) -> dict[str, object]:
-        """What a person would see, for tests and diagnostics."""
-        return {
-            "title": self.windowTitle(),
-            "text": self.editor.toPlainText(),
-            "ghost": self.editor.ghost_text,
-            "model": self.model_label.text(),
-            "settings": copy.deepcopy(self.settings),
-        }

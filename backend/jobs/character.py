@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 import threading
+import weakref
 import zlib
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -83,12 +84,16 @@ class DigitsConstraint:
         self._digits += sum(ch.isdigit() for ch in piece.decode("utf-8", "ignore"))
 
 
-_number_cache: dict[int, tuple[np.ndarray, np.ndarray, np.ndarray]] = {}
+# Keyed by the engine itself (weakly): an id() key could hand a reloaded model the
+# previous model's token ids.
+_number_cache: weakref.WeakKeyDictionary[object, tuple[np.ndarray, np.ndarray, np.ndarray]] = (
+    weakref.WeakKeyDictionary()
+)
 
 
 def _number_ids(engine: Engine) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Token ids of single digits, of a lone space, and of a line end."""
-    key = id(engine)
+    key = engine
     if key not in _number_cache:
         pieces = engine.token_pieces()
 
