@@ -8,6 +8,8 @@ from typing import Any
 
 MAX_TOKENS_LIMIT = 8192
 MAX_STOP_STRINGS = 16
+MAX_LOGIT_BIAS = 4096
+LOGIT_BIAS_LIMIT = 100.0
 
 
 class ParamError(ValueError):
@@ -26,6 +28,8 @@ class SamplerParams:
     max_tokens: int = 128
     stop: tuple[str, ...] = field(default_factory=tuple)
     seed: int | None = None
+    # (token id, bias) pairs added to the logits before sampling; -100 bans a token.
+    logit_bias: tuple[tuple[int, float], ...] = field(default_factory=tuple)
 
     def __post_init__(self) -> None:
         # Frozen dataclass: normalise through object.__setattr__ once, then it never changes.
@@ -43,6 +47,19 @@ class SamplerParams:
                 raise ParamError("stop strings must be non-empty text")
         if self.seed is not None:
             _check_int("seed", self.seed, 0, 2**31 - 1)
+        bias = self.logit_bias
+        if isinstance(bias, dict):
+            bias = bias.items()
+        try:
+            pairs = tuple((tok, value) for tok, value in bias)
+        except (TypeError, ValueError):
+            raise ParamError("logit_bias must map token ids to numbers") from None
+        if len(pairs) > MAX_LOGIT_BIAS:
+            raise ParamError(f"at most {MAX_LOGIT_BIAS} logit_bias entries are allowed")
+        for tok, value in pairs:
+            _check_int("logit_bias token id", tok, 0, 10_000_000)
+            _check_number("logit_bias value", value, -LOGIT_BIAS_LIMIT, LOGIT_BIAS_LIMIT)
+        object.__setattr__(self, "logit_bias", pairs)
 
     @property
     def greedy(self) -> bool:
@@ -71,6 +88,13 @@ class SamplerParams:
                 changes[name] = tuple(value)
             elif name == "seed" and value is None:
                 changes[name] = None
+            elif name == "logit_bias":
+                if not isinstance(value, dict):
+                    raise ParamError("logit_bias must be an object of token id -> bias")
+                try:
+                    changes[name] = tuple((int(k), v) for k, v in value.items())
+                except ValueError:
+                    raise ParamError("logit_bias keys must be token ids") from None
             else:
                 changes[name] = value
         return replace(base, **changes)

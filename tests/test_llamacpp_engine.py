@@ -105,3 +105,12 @@ def test_stream_without_a_model_is_an_error() -> None:
 
     with pytest.raises(EngineError, match="No model"):
         list(LlamaCppEngine("nowhere.gguf").stream("x", GREEDY))
+
+
+def test_logit_bias_bans_tokens(llama_engine) -> None:
+    prompt = "Monday, Tuesday, Wednesday,"
+    pieces = llama_engine.token_pieces()
+    ban = [i for i, p in enumerate(pieces) if p.strip().lower().startswith(b"thu")]
+    params = GREEDY.with_(max_tokens=4, logit_bias=tuple((i, -100.0) for i in ban))
+    text = "".join(llama_engine.stream(prompt, params))
+    assert "Thu" not in text and text.strip()

@@ -44,3 +44,17 @@ def test_from_mapping_accepts_json_and_rejects_unknown_keys() -> None:
     assert p.greedy and p.stop == ("\n",) and p.seed == 3
     with pytest.raises(ParamError, match="unknown"):
         SamplerParams.from_mapping({"temprature": 1.0})
+
+
+def test_logit_bias_is_checked_and_normalised() -> None:
+    p = SamplerParams(logit_bias={5: -100.0, 7: 2})
+    assert p.logit_bias == ((5, -100.0), (7, 2))
+    assert SamplerParams.from_mapping({"logit_bias": {"5": -1.5}}).logit_bias == ((5, -1.5),)
+    with pytest.raises(ParamError, match="logit_bias value"):
+        SamplerParams(logit_bias=((1, 1e9),))
+    with pytest.raises(ParamError, match="token id"):
+        SamplerParams(logit_bias=((-1, 1.0),))
+    with pytest.raises(ParamError, match="logit_bias"):
+        SamplerParams.from_mapping({"logit_bias": {"x": 1.0}})
+    with pytest.raises(ParamError, match="logit_bias"):
+        SamplerParams(logit_bias=((i, 1.0) for i in range(5000)))  # type: ignore[arg-type]

@@ -111,3 +111,11 @@ def test_bundled_gguf_cache_reuse_past_the_sliding_window(hf_gguf_engine, tmp_pa
     hf_gguf_engine._reset_cache()
     cold = "".join(hf_gguf_engine.stream(prompt + " Alice", params))
     assert warm == cold
+
+
+def test_logit_bias_changes_the_greedy_pick(tiny_gpt2_engine) -> None:
+    plain = GREEDY.with_(max_tokens=1)
+    first = tiny_gpt2_engine.tokenize("".join(tiny_gpt2_engine.stream("Alice was", plain)))[0]
+    banned = plain.with_(logit_bias=((first, -100.0),))
+    other = "".join(tiny_gpt2_engine.stream("Alice was", banned))
+    assert other and tiny_gpt2_engine.tokenize(other)[0] != first

@@ -168,6 +168,7 @@ class LlamaCppEngine:
                 temp=params.temperature,
                 repeat_penalty=params.repeat_penalty,
                 reset=True,
+                logits_processor=_bias_processor(params.logit_bias, self._llm.n_vocab()),
             )
             try:
                 while produced < params.max_tokens and not assembler.stopped:
@@ -271,6 +272,9 @@ class LlamaCppEngine:
         ptr = llama_cpp.llama_get_logits_ith(self._llm._ctx.ctx, -1)
         row = np.ctypeslib.as_array(ptr, shape=(self._llm.n_vocab(),))
         logits = row[ids].astype(np.float64)
+        if params.logit_bias:
+            bias = dict(params.logit_bias)
+            logits += np.array([bias.get(int(i), 0.0) for i in ids])
         if params.greedy:
             return int(ids[int(np.argmax(logits))])
         k = min(ids.size, params.top_k or ids.size)
@@ -280,6 +284,22 @@ class LlamaCppEngine:
         probs = np.where(probs >= params.min_p * probs.max(), probs, 0.0)
         probs /= probs.sum()
         return int(ids[top[rng.choices(range(k), weights=probs.tolist())[0]]])
+
+
+def _bias_processor(logit_bias: Sequence[tuple[int, float]], n_vocab: int) -> Any:
+    """A llama-cpp-python logits processor adding a fixed bias per token (None if none)."""
+    pairs = [(tok, value) for tok, value in logit_bias if tok < n_vocab]
+    if not pairs:
+        return None
+    ids = np.asarray([tok for tok, _ in pairs], dtype=np.int64)
+    values = np.asarray([value for _, value in pairs], dtype=np.float32)
+
+    def apply(_input_ids: Any, scores: np.ndarray) -> np.ndarray:
+        # The scores arrive indexed by token id (the full vocabulary, before any cut).
+        scores[ids] += values
+        return scores
+
+    return [apply]
 
 
 class LlamaSession:

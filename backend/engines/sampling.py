@@ -27,6 +27,10 @@ def sample_token(
     import torch
 
     logits = logits.float().clone()
+    if params.logit_bias:
+        ids = torch.tensor([tok for tok, _ in params.logit_bias], dtype=torch.long)
+        ids = ids.clamp(max=logits.numel() - 1)
+        logits[ids] += torch.tensor([value for _, value in params.logit_bias])
     if params.repeat_penalty != 1.0 and recent:
         ids = torch.tensor(sorted(set(recent[-PENALTY_WINDOW:])), dtype=torch.long)
         vals = logits[ids]

@@ -42,6 +42,7 @@ MASCULINE = {"man", "male", "boy", "gentleman"}
 NAME_RE = re.compile(
     r"^(?:The |A )?[A-Z][\w'’.-]*(?: (?:of|the|de|van|von|al|du|la|le|and|[A-Z][\w'’.-]*)){0,4}$"
 )
+SHAPED_FIELDS = ("Name", "Age", "Gender/pronouns", "Kind")
 LABEL_RE = re.compile(r"\b(Premise|Genre|Cast|Name|Age|Gender/pronouns|Occupation):")
 
 
@@ -103,6 +104,40 @@ def _number_ids(engine: Engine) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
 
         _number_cache[key] = (ids(rb"[0-9]"), ids(rb" "), ids(rb"\n"))
     return _number_cache[key]
+
+
+_pronoun_cache: weakref.WeakKeyDictionary[object, dict[str, tuple[int, ...]]] = (
+    weakref.WeakKeyDictionary()
+)
+
+
+def _pronoun_ids(engine: Engine) -> dict[str, tuple[int, ...]]:
+    """Token ids that spell a whole pronoun of each set (' her', 'She', ...)."""
+    if engine not in _pronoun_cache:
+        out: dict[str, list[int]] = {k: [] for k in PRONOUN_SETS}
+        lookup = {w: k for k, words in PRONOUN_SETS.items() for w in words}
+        for i, piece in enumerate(engine.token_pieces()):
+            word = piece.lstrip(b" ")
+            if not word or not (piece.startswith(b" ") or word[:1].isupper()):
+                continue
+            key = lookup.get(word.decode("utf-8", "ignore").lower())
+            if key:
+                out[key].append(i)
+        _pronoun_cache[engine] = {k: tuple(v) for k, v in out.items()}
+    return _pronoun_cache[engine]
+
+
+def pronoun_bias(engine: Engine, gender: str) -> tuple[tuple[int, float], ...]:
+    """A logit bias that bans the pronouns the Gender field rules out (empty if unknown).
+
+    Plural 'they' stays allowed for a she or he: it may be about other people.
+    """
+    expected = pronoun_set(gender)
+    if expected is None:
+        return ()
+    ruled_out = [k for k in PRONOUN_SETS if k not in (expected, "they")]
+    ids = _pronoun_ids(engine)
+    return tuple((tok, -100.0) for k in ruled_out for tok in ids[k])
 
 
 def render(entry: dict[str, str], fields: tuple[str, ...]) -> str:
@@ -252,6 +287,7 @@ def iter_entry(
                 yield FieldEvent(field, sheet[field], True)
             continue
         best = ""
+        bias = pronoun_bias(engine, sheet.get("Gender/pronouns", "")) if kind == "character" else ()
         for attempt in range(ATTEMPTS):
             if cancel is not None and cancel.is_set():
                 return
@@ -266,6 +302,7 @@ def iter_entry(
                 stop=("\n",),
                 seed=(seed * 7919 + attempt * 104729 + zlib.crc32(field.encode()) % 1000)
                 % (2**31 - 1),
+                logit_bias=bias if field not in SHAPED_FIELDS else (),
             )
             constraint = DigitsConstraint(engine) if field == "Age" else None
             text = ""
