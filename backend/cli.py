@@ -5,7 +5,9 @@ from __future__ import annotations
 import argparse
 import json
 import logging
+import os
 import sys
+from pathlib import Path
 from typing import TextIO
 
 from backend.bible import CHARACTER_FIELDS
@@ -18,6 +20,7 @@ from backend.paths import app_paths
 from backend.style import LENGTHS, POVS, TENSES, Style, StyleError
 
 log = logging.getLogger(__name__)
+API_KEY_ENV = "INKLING_API_KEY"
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -75,15 +78,39 @@ def _add_common(parser: argparse.ArgumentParser, default: object) -> None:
         "--engine", choices=ENGINES, default=default, help="which engine runs the model"
     )
     parser.add_argument(
-        "--model", metavar="PATH", default=default, help="a .gguf file or a transformers folder"
+        "--model",
+        metavar="PATH",
+        default=default,
+        help="a .gguf file or a transformers folder (with --engine remote: the server's model)",
+    )
+    parser.add_argument(
+        "--url",
+        metavar="URL",
+        default=default,
+        help="an OpenAI-compatible server for --engine remote (API key in $INKLING_API_KEY)",
     )
     parser.add_argument(
         "-v", "--verbose", action="store_true", default=default or False, help="log more"
     )
 
 
-def resolve_spec(model: str | None, engine: str | None, config: str | None) -> ModelSpec:
-    """The model to use: --model if given, else the bundled default (assembled if needed)."""
+def resolve_spec(
+    model: str | None, engine: str | None, config: str | None, url: str | None = None
+) -> ModelSpec:
+    """The model to use: a server, --model if given, else the bundled default."""
+    if engine == "remote" or url:
+        if not url:
+            raise EngineError("--engine remote needs --url http://host:port.")
+        if engine not in (None, "remote"):
+            raise EngineError("--url is for --engine remote.")
+        return ModelSpec(
+            "remote",
+            Path(),
+            model or url,
+            url=url,
+            remote_model=model or "",
+            api_key=os.environ.get(API_KEY_ENV, ""),
+        )
     if model:
         return spec_for_path(model, engine)
     spec = bundled_spec(app_paths(config).models)
@@ -142,7 +169,7 @@ def run_headless(args: argparse.Namespace, stdout: TextIO = sys.stdout) -> int:
                 stop=tuple(args.stop),
                 seed=args.seed,
             )
-        spec = resolve_spec(args.model, args.engine, args.config)
+        spec = resolve_spec(args.model, args.engine, args.config, args.url)
         engine = load_engine(spec)
     except (EngineError, ParamError, StyleError) as exc:
         print(f"inkling: {exc}", file=sys.stderr)

@@ -6,7 +6,7 @@ import hashlib
 import json
 import logging
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from backend.engines.base import EngineError, ProgressFn
@@ -21,20 +21,28 @@ BUNDLED_LICENCE = (
     "ai.google.dev/gemma/terms"
 )
 GGUF_MAGIC = b"GGUF"
-ENGINES = ("llamacpp", "transformers")
+ENGINES = ("llamacpp", "transformers", "remote")
 
 
 @dataclass(frozen=True)
 class ModelSpec:
-    """Which model to load and with which engine."""
+    """Which model to load and with which engine (remote: a server's URL and model name)."""
 
     engine: str
     path: Path
     name: str
+    url: str = ""
+    remote_model: str = ""
+    api_key: str = field(default="", repr=False)
+    # Extra stop strings from the model's prompt format (an instruct model's end-of-turn).
+    stop: tuple[str, ...] = ()
 
     def to_json(self) -> dict[str, str]:
-        """A JSON-friendly form for settings and the headless protocol."""
-        return {"engine": self.engine, "path": str(self.path), "name": self.name}
+        """A JSON-friendly form for settings and the headless protocol (never the key)."""
+        out = {"engine": self.engine, "path": str(self.path), "name": self.name}
+        if self.engine == "remote":
+            out.update(url=self.url, model=self.remote_model)
+        return out
 
 
 def check_gguf(path: Path) -> None:
@@ -76,6 +84,8 @@ def spec_for_path(path: str | os.PathLike[str], engine: str | None = None) -> Mo
     p = Path(path).expanduser()
     if engine is not None and engine not in ENGINES:
         raise EngineError(f"Unknown engine {engine!r}; choose one of {', '.join(ENGINES)}.")
+    if engine == "remote":
+        raise EngineError("The remote engine takes a server URL (--url), not a model path.")
     if p.is_dir():
         if engine == "llamacpp":
             raise EngineError("The llama.cpp engine loads a .gguf file, not a folder.")

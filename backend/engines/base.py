@@ -53,6 +53,11 @@ class Engine(Protocol):
         """Release the model's native resources."""
 
 
+def has_vocabulary(engine: object) -> bool:
+    """True when the engine exposes its token pieces (token healing, constraints, bias)."""
+    return bool(getattr(engine, "has_vocabulary", True))
+
+
 class TextAssembler:
     """Turns token bytes into text: UTF-8 safe, stop strings honoured, partial stops held back."""
 

@@ -50,6 +50,8 @@ class LlamaCppEngine:
         self._pieces: list[bytes] | None = None
         self._eog: set[int] = set()
         self._lock = threading.Lock()
+        # End-of-turn strings of an instruct model's prompt format, stopped at like any other.
+        self.extra_stop: tuple[str, ...] = ()
 
     def load(self, progress: ProgressFn | None = None) -> None:
         """Check the file, then load it; llama.cpp reports its own loading progress."""
@@ -135,7 +137,7 @@ class LlamaCppEngine:
         """Yield text as llama.cpp samples it; the KV cache keeps the shared prompt prefix."""
         self._require()
         tokens = self._prompt_ids(prompt, params.max_tokens)
-        assembler = TextAssembler(params.stop)
+        assembler = TextAssembler((*params.stop, *self.extra_stop))
         with self._lock:
             if not self._prefill(tokens, cancel):
                 return

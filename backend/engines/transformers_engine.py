@@ -78,6 +78,7 @@ class TransformersEngine:
         self._guide_cache: tuple[Any, list[int]] = (None, [])
         self._ctx = 0
         self._lock = threading.Lock()
+        self.extra_stop: tuple[str, ...] = ()
 
     def load(self, progress: ProgressFn | None = None) -> None:
         """Load tokenizer and weights from local files only; never runs remote code."""
@@ -171,7 +172,7 @@ class TransformersEngine:
         generator = None
         if params.seed is not None:
             generator = torch.Generator().manual_seed(params.seed)
-        assembler = TextAssembler(params.stop)
+        assembler = TextAssembler((*params.stop, *self.extra_stop))
         with self._lock, torch.inference_mode():
             logits = self._prefill(ids, cancel)
             if logits is None:

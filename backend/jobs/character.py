@@ -19,7 +19,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from backend.bible import BACKGROUND_KINDS, examples, fields_for
-from backend.engines.base import Engine
+from backend.engines.base import Engine, EngineError, has_vocabulary
 from backend.params import SamplerParams
 
 MAX_TOKENS = {
@@ -53,6 +53,25 @@ class FieldEvent:
     field: str
     text: str
     final: bool
+
+
+AGE_GRAMMAR = 'root ::= " "? [1-9] [0-9]?'
+
+
+class GrammarConstraint:
+    """For servers: the same shape as a GBNF grammar (used where the server accepts one)."""
+
+    active = False
+
+    def __init__(self, grammar: str) -> None:
+        self.grammar = grammar
+
+
+def age_constraint(engine: Engine) -> DigitsConstraint | GrammarConstraint:
+    """Digits only: token by token locally, a grammar on a server."""
+    if has_vocabulary(engine):
+        return DigitsConstraint(engine)
+    return GrammarConstraint(AGE_GRAMMAR)
 
 
 class DigitsConstraint:
@@ -115,6 +134,9 @@ def _pronoun_ids(engine: Engine) -> dict[str, tuple[int, ...]]:
     """Token ids that spell a whole pronoun of each set (' her', 'She', ...)."""
     if engine not in _pronoun_cache:
         out: dict[str, list[int]] = {k: [] for k in PRONOUN_SETS}
+        if not has_vocabulary(engine):
+            _pronoun_cache[engine] = _pronoun_ids_by_tokenizer(engine)
+            return _pronoun_cache[engine]
         lookup = {w: k for k, words in PRONOUN_SETS.items() for w in words}
         for i, piece in enumerate(engine.token_pieces()):
             word = piece.lstrip(b" ")
@@ -125,6 +147,23 @@ def _pronoun_ids(engine: Engine) -> dict[str, tuple[int, ...]]:
                 out[key].append(i)
         _pronoun_cache[engine] = {k: tuple(v) for k, v in out.items()}
     return _pronoun_cache[engine]
+
+
+def _pronoun_ids_by_tokenizer(engine: Engine) -> dict[str, tuple[int, ...]]:
+    """The same ids asked of a server's tokenizer (empty when it has none)."""
+    out: dict[str, tuple[int, ...]] = {}
+    for key, words in PRONOUN_SETS.items():
+        ids = []
+        for word in words:
+            for form in (f" {word}", f" {word.capitalize()}", word.capitalize()):
+                try:
+                    toks = engine.tokenize(form)
+                except EngineError:
+                    return {k: () for k in PRONOUN_SETS}
+                if len(toks) == 1:
+                    ids.append(toks[0])
+        out[key] = tuple(ids)
+    return out
 
 
 def pronoun_bias(engine: Engine, gender: str) -> tuple[tuple[int, float], ...]:
@@ -255,6 +294,9 @@ def _clean(field: str, text: str) -> str:
         v = v.split()[0].strip(".,;").lower() if v.split() else ""
     if field == "Name":
         v = v.rstrip(".,;")
+    if field == "Age":
+        m = re.match(r"\d+", v)
+        v = m.group(0) if m else v
     return v
 
 
@@ -304,7 +346,7 @@ def iter_entry(
                 % (2**31 - 1),
                 logit_bias=bias if field not in SHAPED_FIELDS else (),
             )
-            constraint = DigitsConstraint(engine) if field == "Age" else None
+            constraint = age_constraint(engine) if field == "Age" else None
             text = ""
             for chunk in engine.stream(prompt, params, cancel, constraint):
                 text += chunk

@@ -17,7 +17,8 @@ def strip_required(chunks: Iterator[str], required: str) -> Iterator[str]:
         if pending:
             n = min(len(pending), len(chunk))
             if chunk[:n] != pending[:n]:
-                # The engine broke the constraint (it cannot, but never duplicate text).
+                # Unconstrained (a remote server) or a broken constraint: the text is new,
+                # so keep all of it and never duplicate what the document already has.
                 pending = ""
             else:
                 pending = pending[n:]
@@ -40,5 +41,5 @@ def continue_text(
     `preamble` (story notes from the bible) goes in front of the text.
     """
     healed = heal_prompt(engine, preamble + before_cursor, enabled=heal)
-    stream = engine.stream(healed.tokens, params, cancel, constraint_for(engine, healed))
+    stream = engine.stream(healed.prompt, params, cancel, constraint_for(engine, healed))
     yield from strip_required(stream, healed.required_text)

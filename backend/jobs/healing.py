@@ -11,7 +11,7 @@ from __future__ import annotations
 import weakref
 from dataclasses import dataclass
 
-from backend.engines.base import Engine, PieceIndex, PrefixConstraint
+from backend.engines.base import Engine, PieceIndex, PrefixConstraint, has_vocabulary
 
 MAX_BACKUP_TOKENS = 3
 MAX_BACKUP_BYTES = 24
@@ -35,6 +35,14 @@ class HealedPrompt:
 
     tokens: list[int]
     required: bytes
+    # Engines without a vocabulary (a remote server) get text; healing then only moves
+    # trailing spaces out of the prompt.
+    text: str | None = None
+
+    @property
+    def prompt(self) -> str | list[int]:
+        """What to send to the engine: the token ids, or the text."""
+        return self.text if self.text is not None else self.tokens
 
     @property
     def required_text(self) -> str:
@@ -44,6 +52,11 @@ class HealedPrompt:
 
 def heal_prompt(engine: Engine, text: str, enabled: bool = True) -> HealedPrompt:
     """Tokenize `text` and back up over the partial word (or space) at its end."""
+    if not has_vocabulary(engine):
+        kept = text.rstrip(" \t") if enabled else text
+        if not kept.strip():
+            kept = text
+        return HealedPrompt([], text[len(kept) :].encode("utf-8"), kept)
     tokens = engine.tokenize(text)
     if not enabled or not tokens:
         return HealedPrompt(tokens, b"")
@@ -70,7 +83,7 @@ def heal_prompt(engine: Engine, text: str, enabled: bool = True) -> HealedPrompt
 
 def constraint_for(engine: Engine, healed: HealedPrompt) -> PrefixConstraint | None:
     """A constraint that makes generation start with the removed bytes, or None."""
-    if not healed.required:
+    if not healed.required or not has_vocabulary(engine):
         return None
     return PrefixConstraint(piece_index(engine), healed.required)
 

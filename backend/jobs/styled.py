@@ -162,6 +162,9 @@ def styled_stream(
     prompt = (
         styled if use_header else story.lore + insert_authors_note(text_before, story.authors_note)
     )
+    if not hasattr(engine, "session"):
+        yield from _styled_text_stream(engine, prompt, style, params, cancel, use_bias)
+        return
     healed = heal_prompt(engine, prompt)
     main = engine.session(healed.tokens, cancel)
     if main is None:
@@ -180,7 +183,7 @@ def styled_stream(
     recent = list(healed.tokens[-PENALTY_WINDOW:])
     pieces = engine.token_pieces()
     eos = set(engine.banned_tokens()) if hasattr(engine, "banned_tokens") else set()
-    assembler = TextAssembler(params.stop)
+    assembler = TextAssembler((*params.stop, *getattr(engine, "extra_stop", ())))
     rule = LengthRule(style.length)
 
     def raw() -> Iterator[str]:
@@ -220,3 +223,53 @@ def styled_stream(
             yield out
         if rule.done:
             return
+
+
+def sparse_bias(engine: Engine, style: Style) -> tuple[tuple[int, float], ...]:
+    """The style's word bias as (token id, value) pairs, for engines that sample themselves.
+
+    Built with the engine's tokenizer (a server's, when it has one); the vocabulary-wide
+    past-tense penalty needs the whole vocabulary and is left out.
+    """
+    from backend.engines.base import EngineError
+
+    out: dict[int, float] = {}
+    for word, value in bias_words(style).items():
+        for form in (f" {word}", f" {word.capitalize()}", word.capitalize()):
+            try:
+                ids = engine.tokenize(form)
+            except EngineError:
+                return ()
+            if len(ids) == 1:
+                out[ids[0]] = value
+    return tuple(out.items())
+
+
+def _styled_text_stream(
+    engine: Engine,
+    prompt: str,
+    style: Style,
+    params: SamplerParams,
+    cancel: threading.Event | None,
+    use_bias: bool,
+) -> Iterator[str]:
+    """Header, exemplar, bias through the engine's own sampler, and the length rule.
+
+    For engines without step-by-step logits (a remote server): no guidance.
+    """
+    healed = heal_prompt(engine, prompt)
+    if use_bias:
+        params = params.with_(logit_bias=sparse_bias(engine, style))
+    rule = LengthRule(style.length)
+    raw = engine.stream(healed.prompt, params, cancel, constraint_for(engine, healed))
+    try:
+        for chunk in strip_required(raw, healed.required_text):
+            out = rule.feed(chunk)
+            if out:
+                yield out
+            if rule.done:
+                return
+    finally:
+        close = getattr(raw, "close", None)
+        if close is not None:
+            close()

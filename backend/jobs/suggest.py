@@ -184,7 +184,7 @@ def suggest_stream(
         return
     healed = heal_prompt(engine, preamble + ctx.before, enabled=options.heal)
     params = options.params(alternative)
-    raw = engine.stream(healed.tokens, params, cancel, constraint_for(engine, healed))
+    raw = engine.stream(healed.prompt, params, cancel, constraint_for(engine, healed))
     shaper = Shaper(ctx.after)
     try:
         for chunk in strip_required(raw, healed.required_text):
