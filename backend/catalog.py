@@ -364,6 +364,24 @@ class Catalog:
                 return e
         return None
 
+    def id_for_spec(self, spec: ModelSpec) -> str | None:
+        """The entry a loaded spec came from (None if it is not in the list)."""
+        for e in self.entries:
+            if spec.engine == "remote":
+                same = e.engine == "remote" and (e.url, e.remote_model) == (
+                    spec.url,
+                    spec.remote_model,
+                )
+            else:
+                same = bool(
+                    e.engine == spec.engine
+                    and e.path
+                    and Path(e.path).resolve() == Path(spec.path).resolve()
+                )
+            if same:
+                return e.id
+        return None
+
     def spec(self, entry_id: str) -> ModelSpec:
         """The load spec for an entry, with its API key."""
         entry = self.get(entry_id)

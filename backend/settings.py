@@ -45,6 +45,7 @@ class ModelSettings:
 
     path: str = ""
     engine: str = ""
+    active: str = ""  # an id from the model list (models.toml); wins over path
 
 
 @dataclass

@@ -12,10 +12,11 @@ from PySide6.QtGui import QAction, QCloseEvent, QFont, QKeySequence
 from PySide6.QtWidgets import QLabel, QMainWindow, QMessageBox, QProgressBar, QWidget
 
 from backend.atomic import SaveError
+from backend.catalog import BUNDLED_ID, Catalog, CatalogError
 from backend.engines import create_engine
 from backend.engines.base import Engine, EngineError
 from backend.jobs.suggest import SuggestOptions
-from backend.models import ModelSpec, spec_for_path
+from backend.models import BUNDLED_NAME, ModelSpec, spec_for_path
 from backend.params import SamplerParams
 from backend.paths import AppPaths
 from backend.recovery import RecoveryStore
@@ -27,6 +28,7 @@ from gui.bible_panel import BiblePanel
 from gui.editor import Editor
 from gui.files import DocumentController, Prompts
 from gui.history import InsertionHistory
+from gui.model_manager import ModelManagerDialog
 from gui.preferences import PreferencesDialog
 from gui.story_dialog import StoryDialog
 from gui.style_panel import StylePanel
@@ -106,7 +108,17 @@ class MainWindow(QMainWindow):
         worker.load_progress.connect(self._on_worker_load_progress)
         worker.model_loaded.connect(self._on_worker_model_loaded)
         worker.model_failed.connect(self._on_worker_model_failed)
-        if spec is None and not load_error and self.settings.model.path:
+        self.catalog = Catalog(paths)
+        self.active_model_id = ""
+        worker.spec_loaded.connect(self._on_worker_spec_loaded)
+        worker.switch_failed.connect(self._on_worker_switch_failed)
+        active = self.settings.model.active
+        if spec is None and not load_error and active and active != BUNDLED_ID:
+            try:
+                spec = self.catalog.spec(active)
+            except CatalogError:
+                self.statusBar().showMessage("The chosen model is gone; using the bundled one.")
+        elif spec is None and not load_error and self.settings.model.path:
             try:
                 spec = spec_for_path(self.settings.model.path, self.settings.model.engine or None)
             except EngineError as exc:
@@ -240,6 +252,12 @@ class MainWindow(QMainWindow):
         style_toggle.setShortcut(QKeySequence("Ctrl+Shift+Y"))
         view_menu.addAction(style_toggle)
 
+        model_menu = menu.addMenu("&Model")
+        self.models_action = self._action(
+            "&Manage Models…", self.show_models, QKeySequence("Ctrl+Shift+M")
+        )
+        model_menu.addAction(self.models_action)
+
         help_menu = menu.addMenu("&Help")
         self.about_action = self._action("&About Inkling", self.show_about)
         help_menu.addAction(self.about_action)
@@ -283,9 +301,9 @@ class MainWindow(QMainWindow):
 
     @property
     def continue_params(self) -> SamplerParams:
-        """Sampler settings for Ctrl+Enter, from the preferences."""
+        """Sampler settings for Ctrl+Enter: the preferences, under the model's own defaults."""
         s = self.settings.sampler
-        return SamplerParams(
+        params = SamplerParams(
             temperature=s.temperature,
             top_p=s.top_p,
             top_k=s.top_k,
@@ -293,6 +311,8 @@ class MainWindow(QMainWindow):
             repeat_penalty=s.repeat_penalty,
             max_tokens=s.max_tokens,
         )
+        entry = self.catalog.get(self.active_model_id)
+        return params.with_(**entry.sampler) if entry is not None and entry.sampler else params
 
     @Slot(bool)
     def _on_auto_suggest_toggled(self, enabled: bool) -> None:
@@ -328,6 +348,55 @@ class MainWindow(QMainWindow):
         self.progress.setValue(0)
         self.progress.setVisible(True)
         self.model_thread.worker.load_model(spec)
+
+    @Slot()
+    def show_models(self) -> ModelManagerDialog:
+        """Model → Manage Models."""
+        dialog = getattr(self, "models_dialog", None)
+        if dialog is None:
+            dialog = ModelManagerDialog(self.catalog, self.active_model_id, self)
+            dialog.switch_requested.connect(self.switch_model)
+            self.models_dialog = dialog
+        dialog.refresh()
+        dialog.show()
+        dialog.raise_()
+        return dialog
+
+    @Slot(str)
+    def switch_model(self, entry_id: str) -> None:
+        """Unload the current model and load another one from the list, while the app runs."""
+        if self.editor.inserting:
+            self.stop_generation()
+        try:
+            spec = None if entry_id == BUNDLED_ID else self.catalog.spec(entry_id)
+        except CatalogError as exc:
+            self.show_error("The model could not be loaded", str(exc))
+            return
+        self.load_model(spec)
+
+    @Slot(object)
+    def _on_worker_spec_loaded(self, spec: ModelSpec) -> None:
+        entry_id = self.catalog.id_for_spec(spec) or ""
+        if spec.name == BUNDLED_NAME and not entry_id:
+            entry_id = BUNDLED_ID
+        self.active_model_id = entry_id
+        if entry_id and self.settings.model.active != entry_id:
+            self.settings.model.active = entry_id
+            self.settings.model.path = ""
+            self.settings.model.engine = ""
+            self.save_settings()
+        dialog = getattr(self, "models_dialog", None)
+        if dialog is not None:
+            dialog.set_active(entry_id)
+            dialog.status.setText(f"{spec.name} is loaded.")
+
+    @Slot(str)
+    def _on_worker_switch_failed(self, message: str) -> None:
+        self.last_error = message
+        dialog = getattr(self, "models_dialog", None)
+        if dialog is not None:
+            dialog.status.setText(message)
+        self.show_error("The model could not be loaded", message)
 
     @Slot(float)
     def _on_worker_load_progress(self, fraction: float) -> None:

@@ -1,0 +1,475 @@
+"""Model → Manage Models: the bundled model, added files and folders, servers, downloads.
+
+Inspecting a file and downloading run on short-lived helper threads (they never touch a
+loaded model); switching goes through the model thread like every other model call.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QObject, Qt, Signal
+from PySide6.QtGui import QFont
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QDoubleSpinBox,
+    QFileDialog,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QMessageBox,
+    QProgressBar,
+    QPushButton,
+    QSpinBox,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from backend.catalog import PROMPT_FORMATS, Catalog, CatalogError, ModelEntry, human_size
+from backend.download import DownloadError, download
+
+COLUMNS = ("", "Name", "Engine", "Format", "Architecture", "Context", "Size", "Licence", "Prompt")
+
+
+class Background(QObject):
+    """Runs one function on a helper thread; the result comes back as a queued signal."""
+
+    done = Signal(object)
+    failed = Signal(str)
+    progress = Signal(object, object)
+
+    def start(self, fn: Callable[[], Any]) -> None:
+        """Run `fn()` off the GUI thread."""
+
+        def run() -> None:
+            try:
+                result = fn()
+            except (CatalogError, DownloadError) as exc:
+                self.failed.emit(str(exc))
+            except Exception as exc:  # never let a helper thread take the app down
+                self.failed.emit(f"Something went wrong: {exc}")
+            else:
+                self.done.emit(result)
+
+        threading.Thread(target=run, name="inkling-helper", daemon=True).start()
+
+
+class ModelManagerDialog(QDialog):
+    """Lists every model; add, remove, tune and switch without restarting."""
+
+    switch_requested = Signal(str)
+
+    def __init__(self, catalog: Catalog, active_id: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("Models")
+        self.resize(860, 380)
+        self.catalog = catalog
+        self.active_id = active_id
+        self.table = QTableWidget(0, len(COLUMNS))
+        self.table.setHorizontalHeaderLabels(COLUMNS)
+        self.table.setSelectionBehavior(QTableWidget.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QTableWidget.SelectionMode.SingleSelection)
+        self.table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
+        self.table.verticalHeader().setVisible(False)
+        self.table.horizontalHeader().setStretchLastSection(True)
+        self.table.itemSelectionChanged.connect(self._update_buttons)
+        self.table.doubleClicked.connect(lambda _i: self.use_selected())
+        self.status = QLabel("")
+        self.status.setWordWrap(True)
+        self.use_button = QPushButton("&Use This Model")
+        self.use_button.clicked.connect(self.use_selected)
+        add_file = QPushButton("Add &GGUF File…")
+        add_file.clicked.connect(self.add_file)
+        add_folder = QPushButton("Add &Folder…")
+        add_folder.clicked.connect(self.add_folder)
+        add_server = QPushButton("Add &Server…")
+        add_server.clicked.connect(self.add_server)
+        fetch = QPushButton("&Download…")
+        fetch.clicked.connect(self.download)
+        self.tune_button = QPushButton("Se&ttings…")
+        self.tune_button.clicked.connect(self.tune_selected)
+        self.remove_button = QPushButton("&Remove")
+        self.remove_button.clicked.connect(self.remove_selected)
+        buttons = QHBoxLayout()
+        for b in (self.use_button, add_file, add_folder, add_server, fetch):
+            buttons.addWidget(b)
+        buttons.addStretch(1)
+        buttons.addWidget(self.tune_button)
+        buttons.addWidget(self.remove_button)
+        close = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        close.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.table)
+        layout.addLayout(buttons)
+        layout.addWidget(self.status)
+        layout.addWidget(close)
+        self._helpers: list[Background] = []
+        if catalog.problem:
+            self.status.setText(catalog.problem)
+        self.refresh()
+
+    # --- list -------------------------------------------------------------------------
+    def refresh(self, select: str | None = None) -> None:
+        """Rebuild the table (keeping or moving the selection)."""
+        keep = select or self.selected_id() or self.active_id
+        self.table.setRowCount(0)
+        for row, e in enumerate(self.catalog.entries):
+            self.table.insertRow(row)
+            where = e.url if e.engine == "remote" else e.path
+            values = (
+                "●" if e.id == self.active_id else "",
+                e.name,
+                {"llamacpp": "llama.cpp", "transformers": "transformers", "remote": "server"}[
+                    e.engine
+                ],
+                e.format,
+                e.architecture or (e.remote_model if e.engine == "remote" else ""),
+                f"{e.context_length:,}" if e.context_length else "",
+                human_size(e.size_bytes) if e.size_bytes else "",
+                e.licence if len(e.licence) < 40 else e.licence[:37] + "…",
+                e.prompt_format,
+            )
+            for col, value in enumerate(values):
+                item = QTableWidgetItem(value)
+                item.setData(Qt.ItemDataRole.UserRole, e.id)
+                item.setToolTip(f"{e.name}\n{where}\n{e.licence}")
+                if e.id == self.active_id:
+                    font = QFont(item.font())
+                    font.setBold(True)
+                    item.setFont(font)
+                self.table.setItem(row, col, item)
+            if e.id == keep:
+                self.table.selectRow(row)
+        self.table.resizeColumnsToContents()
+        self._update_buttons()
+
+    def selected_id(self) -> str | None:
+        """The id of the selected model, if any."""
+        rows = self.table.selectionModel().selectedRows() if self.table.selectionModel() else []
+        if not rows:
+            return None
+        return self.table.item(rows[0].row(), 0).data(Qt.ItemDataRole.UserRole)
+
+    def set_active(self, entry_id: str) -> None:
+        """Mark the model now loaded."""
+        self.active_id = entry_id
+        self.refresh()
+
+    def _update_buttons(self) -> None:
+        entry = self.catalog.get(self.selected_id() or "")
+        self.use_button.setEnabled(entry is not None and entry.id != self.active_id)
+        self.remove_button.setEnabled(entry is not None and not entry.bundled)
+        self.tune_button.setEnabled(entry is not None and not entry.bundled)
+
+    # --- actions ----------------------------------------------------------------------
+    def use_selected(self) -> None:
+        """Ask the window to switch to the selected model."""
+        entry_id = self.selected_id()
+        if entry_id and entry_id != self.active_id:
+            self.status.setText(f"Loading {self.catalog.get(entry_id).name}…")
+            self.switch_requested.emit(entry_id)
+
+    def add_file(self, path: str | None = None) -> None:
+        """Add a .gguf file (checked on a helper thread first)."""
+        if not path:
+            path, _ = QFileDialog.getOpenFileName(
+                self, "Add a GGUF model", str(Path.home()), "GGUF models (*.gguf);;All files (*)"
+            )
+        if path:
+            self._add(path)
+
+    def add_folder(self, path: str | None = None) -> None:
+        """Add a transformers model folder (checked on a helper thread first)."""
+        if not path:
+            path = QFileDialog.getExistingDirectory(self, "Add a transformers model folder")
+        if path:
+            self._add(path)
+
+    def _add(self, path: str) -> None:
+        from backend.catalog import inspect_path
+
+        self.status.setText(f"Checking {Path(path).name}…")
+        helper = self._helper()
+        helper.done.connect(self._on_inspected)
+        helper.failed.connect(lambda m: self._refuse("This model cannot be added", m))
+        helper.start(lambda: inspect_path(path))
+
+    def _on_inspected(self, entry: ModelEntry) -> None:
+        try:
+            added = self.catalog.add(entry)
+        except (CatalogError, OSError) as exc:
+            self._refuse("The model list could not be saved", str(exc))
+            return
+        self.status.setText(f"Added {added.name}: {added.summary()}.")
+        self.refresh(select=added.id)
+        self.added = added
+
+    def add_server(self) -> None:
+        """Add an OpenAI-compatible server."""
+        dialog = ServerDialog(self)
+        if dialog.exec() != QDialog.DialogCode.Accepted:
+            return
+        try:
+            entry = self.catalog.add_remote(*dialog.values())
+        except (CatalogError, OSError) as exc:
+            self._refuse("The server cannot be added", str(exc))
+            return
+        self.status.setText(f"Added {entry.name} ({entry.url}). Use it to connect.")
+        self.refresh(select=entry.id)
+
+    def download(self) -> None:
+        """Download a GGUF from the Hugging Face hub (only when asked)."""
+        dialog = DownloadDialog(self.catalog, self)
+        dialog.added.connect(lambda e: self.refresh(select=e.id))
+        dialog.open()
+        self.download_dialog = dialog
+
+    def tune_selected(self) -> None:
+        """Per-model sampler defaults and prompt format."""
+        entry = self.catalog.get(self.selected_id() or "")
+        if entry is None or entry.bundled:
+            return
+        dialog = ModelSettingsDialog(entry, self)
+        if dialog.exec() != QDialog.DialogCode.Accepted:
+            return
+        try:
+            self.catalog.update_sampler(entry.id, dialog.sampler())
+            self.catalog.set_prompt_format(entry.id, dialog.prompt_format())
+        except (CatalogError, OSError) as exc:
+            self._refuse("These settings were not saved", str(exc))
+            return
+        self.refresh()
+
+    def remove_selected(self, confirm: bool = True) -> None:
+        """Remove the selected model (its file only if Inkling downloaded it)."""
+        entry = self.catalog.get(self.selected_id() or "")
+        if entry is None or entry.bundled:
+            return
+        if confirm:
+            what = "and delete the downloaded file" if entry.downloaded else "(the file stays)"
+            answer = QMessageBox.question(self, "Remove model", f"Remove {entry.name} {what}?")
+            if answer != QMessageBox.StandardButton.Yes:
+                return
+        was_active = entry.id == self.active_id
+        try:
+            self.catalog.remove(entry.id)
+        except (CatalogError, OSError) as exc:
+            self._refuse("The model was not removed", str(exc))
+            return
+        self.status.setText(f"Removed {entry.name}.")
+        self.refresh()
+        if was_active:
+            self.switch_requested.emit("bundled")
+
+    def _helper(self) -> Background:
+        helper = Background(self)
+        self._helpers.append(helper)
+        return helper
+
+    def _refuse(self, title: str, message: str) -> None:
+        self.status.setText(message)
+        self.last_error = message
+        box = QMessageBox(QMessageBox.Icon.Warning, title, message, parent=self)
+        box.open()
+
+
+class ServerDialog(QDialog):
+    """Name, URL, model name and API key of a server."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("Add a server")
+        self.name = QLineEdit()
+        self.url = QLineEdit()
+        self.url.setPlaceholderText("http://192.168.1.20:8080")
+        self.model = QLineEdit()
+        self.model.setPlaceholderText("(the server's first model)")
+        self.key = QLineEdit()
+        self.key.setEchoMode(QLineEdit.EchoMode.Password)
+        self.key.setPlaceholderText("(none)")
+        form = QFormLayout(self)
+        form.addRow("Name", self.name)
+        form.addRow("Address", self.url)
+        form.addRow("Model", self.model)
+        form.addRow("API key", self.key)
+        form.addRow(QLabel("The key is stored in a file only you can read."))
+        box = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+        )
+        box.accepted.connect(self.accept)
+        box.rejected.connect(self.reject)
+        form.addRow(box)
+
+    def values(self) -> tuple[str, str, str, str]:
+        """(name, url, model, key) as typed."""
+        return self.name.text(), self.url.text(), self.model.text(), self.key.text()
+
+
+class ModelSettingsDialog(QDialog):
+    """A model's own sampler defaults and prompt format."""
+
+    def __init__(self, entry: ModelEntry, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(f"{entry.name}: settings")
+        s = entry.sampler
+        self.temperature = _spin(0.0, 2.0, 0.05, s.get("temperature", 0.8))
+        self.top_p = _spin(0.05, 1.0, 0.05, s.get("top_p", 0.95))
+        self.min_p = _spin(0.0, 1.0, 0.01, s.get("min_p", 0.05))
+        self.repeat_penalty = _spin(1.0, 2.0, 0.05, s.get("repeat_penalty", 1.1))
+        self.top_k = QSpinBox()
+        self.top_k.setRange(0, 1000)
+        self.top_k.setValue(int(s.get("top_k", 40)))
+        self.format = QComboBox()
+        self.format.addItems(list(PROMPT_FORMATS))
+        self.format.setCurrentText(entry.prompt_format)
+        form = QFormLayout(self)
+        form.addRow("Temperature", self.temperature)
+        form.addRow("Top p", self.top_p)
+        form.addRow("Top k", self.top_k)
+        form.addRow("Min p", self.min_p)
+        form.addRow("Repeat penalty", self.repeat_penalty)
+        form.addRow("Prompt format", self.format)
+        form.addRow(QLabel("An instruct model's format adds its end-of-turn marks as stops."))
+        box = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+        )
+        box.accepted.connect(self.accept)
+        box.rejected.connect(self.reject)
+        form.addRow(box)
+
+    def sampler(self) -> dict[str, float]:
+        """The sampler defaults as entered."""
+        return {
+            "temperature": round(self.temperature.value(), 3),
+            "top_p": round(self.top_p.value(), 3),
+            "top_k": self.top_k.value(),
+            "min_p": round(self.min_p.value(), 3),
+            "repeat_penalty": round(self.repeat_penalty.value(), 3),
+        }
+
+    def prompt_format(self) -> str:
+        """The chosen prompt format."""
+        return self.format.currentText()
+
+
+def _spin(low: float, high: float, step: float, value: float) -> QDoubleSpinBox:
+    box = QDoubleSpinBox()
+    box.setRange(low, high)
+    box.setSingleStep(step)
+    box.setDecimals(2)
+    box.setValue(float(value))
+    return box
+
+
+class DownloadDialog(QDialog):
+    """Repository, file and optional checksum; progress, cancel, resume."""
+
+    added = Signal(object)
+    _progress = Signal(object, object)
+
+    def __init__(self, catalog: Catalog, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("Download a model")
+        self.catalog = catalog
+        self.repo = QLineEdit()
+        self.repo.setPlaceholderText("owner/repository")
+        self.file = QLineEdit()
+        self.file.setPlaceholderText("model.Q4_K_M.gguf")
+        self.sha = QLineEdit()
+        self.sha.setPlaceholderText("(optional; the hub's own checksum is used)")
+        self.bar = QProgressBar()
+        self.bar.setRange(0, 1000)
+        self.message = QLabel("Downloads come from huggingface.co, only when you press Download.")
+        self.message.setWordWrap(True)
+        self.start_button = QPushButton("&Download")
+        self.start_button.clicked.connect(self.start)
+        self.cancel_button = QPushButton("&Cancel")
+        self.cancel_button.clicked.connect(self.cancel)
+        form = QFormLayout(self)
+        form.addRow("Repository", self.repo)
+        form.addRow("File", self.file)
+        form.addRow("SHA-256", self.sha)
+        form.addRow(self.bar)
+        form.addRow(self.message)
+        row = QHBoxLayout()
+        row.addStretch(1)
+        row.addWidget(self.start_button)
+        row.addWidget(self.cancel_button)
+        form.addRow(row)
+        self._cancel: threading.Event | None = None
+        self._progress.connect(self._on_progress)
+        self.base: str | None = None  # the hub's address; None: $HF_ENDPOINT or huggingface.co
+
+    def start(self) -> None:
+        """Begin (or resume) the download on a helper thread."""
+        if self._cancel is not None:
+            return
+        repo, name, sha = self.repo.text().strip(), self.file.text().strip(), self.sha.text()
+        self._cancel = threading.Event()
+        cancel = self._cancel
+        self.start_button.setEnabled(False)
+        self.message.setText(f"Downloading {name}…")
+        helper = Background(self)
+        helper.done.connect(self._on_done)
+        helper.failed.connect(self._on_failed)
+        models = self.catalog.paths.models
+        base = self.base
+
+        def job() -> ModelEntry:
+            from backend.catalog import inspect_gguf
+
+            path = download(
+                repo, name, models, sha256=sha or None, base=base, cancel=cancel,
+                progress=lambda n, total: self._progress.emit(n, total),
+            )  # fmt: skip
+            try:
+                entry = inspect_gguf(path)
+            except CatalogError:
+                path.unlink(missing_ok=True)
+                raise
+            entry.downloaded = True
+            entry.source = f"{repo}/{name}"
+            return entry
+
+        self._helper = helper
+        helper.start(job)
+
+    def cancel(self) -> None:
+        """Stop the download (it can resume later), or close the dialog."""
+        if self._cancel is not None:
+            self._cancel.set()
+        else:
+            self.reject()
+
+    def _on_progress(self, done: int, total: int | None) -> None:
+        if total:
+            self.bar.setValue(int(1000 * done / total))
+            self.message.setText(f"{human_size(done)} of {human_size(total)}")
+        else:
+            self.message.setText(f"{human_size(done)}")
+
+    def _on_done(self, entry: ModelEntry) -> None:
+        self._cancel = None
+        self.start_button.setEnabled(True)
+        try:
+            added = self.catalog.add(entry)
+        except (CatalogError, OSError) as exc:
+            self.message.setText(str(exc))
+            return
+        self.bar.setValue(1000)
+        self.message.setText(f"Downloaded and checked {added.name}.")
+        self.added.emit(added)
+
+    def _on_failed(self, message: str) -> None:
+        self._cancel = None
+        self.start_button.setEnabled(True)
+        self.message.setText(message)
+        self.last_error = message

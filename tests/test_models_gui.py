@@ -1,0 +1,114 @@
+"""Model → Manage Models with real models: add, switch while running, fall back, servers."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import Qt
+
+from backend.catalog import BUNDLED_ID
+from backend.models import BUNDLED_NAME, ModelSpec
+from tests.test_window import open_window
+
+pytestmark = pytest.mark.slow
+
+
+def _select(dialog, entry_id: str) -> None:
+    for row in range(dialog.table.rowCount()):
+        if dialog.table.item(row, 0).data(Qt.ItemDataRole.UserRole) == entry_id:
+            dialog.table.selectRow(row)
+            return
+    raise AssertionError(f"{entry_id} is not listed")
+
+
+def _switch(qtbot, window, dialog, entry_id: str) -> None:
+    _select(dialog, entry_id)
+    dialog.use_selected()
+    qtbot.waitUntil(
+        lambda: window.model_ready and window.active_model_id == entry_id, timeout=120000
+    )
+
+
+def _continue(qtbot, window) -> str:
+    window.editor.setPlainText("The lighthouse keeper climbed the stairs and")
+    cursor = window.editor.textCursor()
+    cursor.movePosition(cursor.MoveOperation.End)
+    window.editor.setTextCursor(cursor)
+    # The manager dialog is the active window, so call the action rather than its shortcut.
+    with qtbot.waitSignal(window.continuation_done, timeout=120000):
+        window.continue_action.trigger()
+    return window.editor.toPlainText()[len("The lighthouse keeper climbed the stairs and") :]
+
+
+def _add(qtbot, dialog, path: Path) -> str:
+    before = {e.id for e in dialog.catalog.entries}
+    (dialog.add_folder if path.is_dir() else dialog.add_file)(str(path))
+    qtbot.waitUntil(lambda: len(dialog.catalog.entries) > len(before), timeout=60000)
+    (new,) = {e.id for e in dialog.catalog.entries} - before
+    return new
+
+
+def test_add_switch_and_fall_back_while_the_app_runs(
+    qtbot, windows, tmp_path: Path, bundled_gguf: Path, smollm_gguf: Path, tiny_gpt2_dir: Path
+) -> None:
+    window = open_window(
+        qtbot, windows, tmp_path, ModelSpec("llamacpp", bundled_gguf, BUNDLED_NAME)
+    )
+    qtbot.waitUntil(lambda: window.model_ready, timeout=60000)
+    assert window.active_model_id == BUNDLED_ID
+    dialog = window.show_models()
+    smol = _add(qtbot, dialog, smollm_gguf)
+    gpt2 = _add(qtbot, dialog, tiny_gpt2_dir)
+    assert dialog.table.rowCount() == 3
+    _switch(qtbot, window, dialog, smol)
+    assert window.model_name == "SmolLM2-135M-Instruct.Q4_1"
+    assert _continue(qtbot, window).strip()
+    assert "<|im_end|>" not in window.editor.toPlainText()
+    _switch(qtbot, window, dialog, gpt2)
+    assert _continue(qtbot, window).strip()
+    _switch(qtbot, window, dialog, BUNDLED_ID)
+    assert window.settings.model.active == BUNDLED_ID
+    # A file that passed its check but broke afterwards: the previous model comes back.
+    broken = tmp_path / "broken.gguf"
+    shutil.copy(smollm_gguf, broken)
+    bad = _add(qtbot, dialog, broken)
+    with broken.open("r+b") as f:
+        f.truncate(4096)
+    _select(dialog, bad)
+    with qtbot.waitSignal(window.model_thread.worker.switch_failed, timeout=60000):
+        dialog.use_selected()
+    qtbot.waitUntil(lambda: window.model_ready, timeout=60000)
+    assert window.active_model_id == BUNDLED_ID and "went back" in window.last_error
+    assert _continue(qtbot, window).strip()
+    # Refused at the door: not a model at all.
+    junk = tmp_path / "notes.gguf"
+    junk.write_text("chapter one, draft two")
+    dialog.add_file(str(junk))
+    qtbot.waitUntil(lambda: "not a GGUF" in dialog.status.text(), timeout=10000)
+    dialog.close()
+    window.close()
+
+
+def test_a_server_is_a_model_like_any_other(
+    qtbot, windows, tmp_path: Path, bundled_gguf: Path, llama_server
+) -> None:
+    url, key = llama_server
+    window = open_window(
+        qtbot, windows, tmp_path, ModelSpec("llamacpp", bundled_gguf, BUNDLED_NAME)
+    )
+    qtbot.waitUntil(lambda: window.model_ready, timeout=60000)
+    dialog = window.show_models()
+    server = window.catalog.add_remote("Local server", url, "", key)
+    dead = window.catalog.add_remote("Dead server", "http://127.0.0.1:1", "", "")
+    dialog.refresh()
+    _switch(qtbot, window, dialog, server.id)
+    assert _continue(qtbot, window).strip()
+    _select(dialog, dead.id)
+    with qtbot.waitSignal(window.model_thread.worker.switch_failed, timeout=60000):
+        dialog.use_selected()
+    qtbot.waitUntil(lambda: window.model_ready, timeout=60000)
+    assert window.active_model_id == server.id and "refused" in window.last_error
+    dialog.close()
+    window.close()
