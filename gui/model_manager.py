@@ -295,18 +295,16 @@ class ServerDialog(QDialog):
         self.key = QLineEdit()
         self.key.setEchoMode(QLineEdit.EchoMode.Password)
         self.key.setPlaceholderText("(none)")
-        form = QFormLayout(self)
-        form.addRow("Name", self.name)
-        form.addRow("Address", self.url)
-        form.addRow("Model", self.model)
-        form.addRow("API key", self.key)
-        form.addRow(QLabel("The key is stored in a file only you can read."))
-        box = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+        _form(
+            self,
+            [
+                ("Name", self.name),
+                ("Address", self.url),
+                ("Model", self.model),
+                ("API key", self.key),
+            ],
+            "The key is stored in a file only you can read.",
         )
-        box.accepted.connect(self.accept)
-        box.rejected.connect(self.reject)
-        form.addRow(box)
 
     def values(self) -> tuple[str, str, str, str]:
         """(name, url, model, key) as typed."""
@@ -330,20 +328,15 @@ class ModelSettingsDialog(QDialog):
         self.format = QComboBox()
         self.format.addItems(list(PROMPT_FORMATS))
         self.format.setCurrentText(entry.prompt_format)
-        form = QFormLayout(self)
-        form.addRow("Temperature", self.temperature)
-        form.addRow("Top p", self.top_p)
-        form.addRow("Top k", self.top_k)
-        form.addRow("Min p", self.min_p)
-        form.addRow("Repeat penalty", self.repeat_penalty)
-        form.addRow("Prompt format", self.format)
-        form.addRow(QLabel("An instruct model's format adds its end-of-turn marks as stops."))
-        box = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
-        )
-        box.accepted.connect(self.accept)
-        box.rejected.connect(self.reject)
-        form.addRow(box)
+        rows = [
+            ("Temperature", self.temperature),
+            ("Top p", self.top_p),
+            ("Top k", self.top_k),
+            ("Min p", self.min_p),
+            ("Repeat penalty", self.repeat_penalty),
+            ("Prompt format", self.format),
+        ]
+        _form(self, rows, "An instruct model's format adds its end-of-turn marks as stops.")
 
     def sampler(self) -> dict[str, float]:
         """The sampler defaults as entered."""
@@ -358,6 +351,20 @@ class ModelSettingsDialog(QDialog):
     def prompt_format(self) -> str:
         """The chosen prompt format."""
         return self.format.currentText()
+
+
+def _form(dialog: QDialog, rows: list[tuple[str, QWidget]], note: str) -> None:
+    """Labelled rows, a note, and OK / Cancel."""
+    form = QFormLayout(dialog)
+    for label, widget in rows:
+        form.addRow(label, widget)
+    form.addRow(QLabel(note))
+    box = QDialogButtonBox(
+        QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+    )
+    box.accepted.connect(dialog.accept)
+    box.rejected.connect(dialog.reject)
+    form.addRow(box)
 
 
 def _spin(low: float, high: float, step: float, value: float) -> QDoubleSpinBox:

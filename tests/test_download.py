@@ -2,77 +2,14 @@
 
 from __future__ import annotations
 
-import hashlib
 import threading
-from collections.abc import Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
 
 from backend import download as dl
 from backend.download import DownloadCancelled, DownloadError
-
-BLOB = b"GGUF" + bytes(range(256)) * (3 * 4096)  # about 3 MB
-SHA = hashlib.sha256(BLOB).hexdigest()
-
-
-class Hub:
-    """What the stand-in server does: drop the connection, lie about the checksum, ..."""
-
-    def __init__(self) -> None:
-        self.drop_after: int | None = None
-        self.sha = SHA
-        self.requests: list[tuple[str, str, str]] = []
-
-
-@pytest.fixture
-def hub() -> Iterator[tuple[str, Hub]]:
-    state = Hub()
-
-    class Handler(BaseHTTPRequestHandler):
-        def log_message(self, *_args: object) -> None:
-            pass
-
-        def _headers(self, status: int, length: int, start: int = 0) -> None:
-            self.send_response(status)
-            self.send_header("Content-Length", str(length))
-            self.send_header("X-Linked-Size", str(len(BLOB)))
-            self.send_header("X-Linked-Etag", f'"{state.sha}"')
-            if status == 206:
-                self.send_header("Content-Range", f"bytes {start}-{len(BLOB) - 1}/{len(BLOB)}")
-            self.end_headers()
-
-        def do_HEAD(self) -> None:
-            state.requests.append(("HEAD", self.path, ""))
-            if not self.path.startswith("/owner/model/resolve/main/"):
-                self.send_error(404)
-                return
-            self._headers(200, len(BLOB))
-
-        def do_GET(self) -> None:
-            rng = self.headers.get("Range", "")
-            state.requests.append(("GET", self.path, rng))
-            if not self.path.startswith("/owner/model/resolve/main/"):
-                self.send_error(404)
-                return
-            start = int(rng.split("=")[1].split("-")[0]) if rng else 0
-            body = BLOB[start:]
-            self._headers(206 if rng else 200, len(body), start)
-            if state.drop_after is not None:
-                self.wfile.write(body[: state.drop_after])
-                self.wfile.flush()
-                self.connection.shutdown(2)
-                state.drop_after = None
-                return
-            self.wfile.write(body)
-
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_address[1]}", state
-    server.shutdown()
-    server.server_close()
+from tests.conftest import BLOB
 
 
 def test_download_verifies_the_checksum_and_reports_progress(hub, tmp_path: Path) -> None:

@@ -112,3 +112,42 @@ def test_a_server_is_a_model_like_any_other(
     assert window.active_model_id == server.id and "refused" in window.last_error
     dialog.close()
     window.close()
+
+
+def test_download_dialog_adds_a_checked_model_and_remove_deletes_it(
+    qtbot, isolated_home, smollm_gguf: Path, hub
+) -> None:
+    import hashlib
+
+    from backend.catalog import Catalog
+    from backend.paths import app_paths
+    from gui.model_manager import DownloadDialog, ModelManagerDialog
+
+    base, state = hub
+    state.blob = smollm_gguf.read_bytes()
+    state.sha = hashlib.sha256(state.blob).hexdigest()
+    catalog = Catalog(app_paths())
+    dialog = DownloadDialog(catalog)
+    qtbot.addWidget(dialog)
+    dialog.base = base
+    dialog.repo.setText("owner/model")
+    dialog.file.setText("small.gguf")
+    with qtbot.waitSignal(dialog.added, timeout=60000) as got:
+        dialog.start()
+    entry = got.args[0]
+    assert entry.downloaded and entry.source == "owner/model/small.gguf"
+    assert Path(entry.path).parent == app_paths().models and Path(entry.path).is_file()
+    assert dialog.bar.value() == 1000
+    manager = ModelManagerDialog(catalog, BUNDLED_ID)
+    qtbot.addWidget(manager)
+    _select(manager, entry.id)
+    assert manager.remove_button.isEnabled()
+    manager.remove_selected(confirm=False)
+    assert catalog.get(entry.id) is None and not Path(entry.path).exists()
+    # A file that is not a model is refused after download and not kept.
+    state.blob = b"<html>not a model</html>" * 100
+    state.sha = hashlib.sha256(state.blob).hexdigest()
+    dialog.file.setText("page.gguf")
+    dialog.start()
+    qtbot.waitUntil(lambda: "not a GGUF" in dialog.message.text(), timeout=20000)
+    assert not (app_paths().models / "page.gguf").exists()
