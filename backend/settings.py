@@ -18,6 +18,7 @@ from typing import Any
 import tomli_w
 
 from backend.atomic import SaveError, atomic_write_bytes, backup_path
+from backend.params import SamplerParams
 from backend.paths import AppPaths
 
 log = logging.getLogger(__name__)
@@ -58,6 +59,17 @@ class SamplerSettings:
     min_p: float = 0.05
     repeat_penalty: float = 1.1
     max_tokens: int = 120
+
+    def params(self) -> SamplerParams:
+        """These settings as sampler parameters (raises ParamError when out of range)."""
+        return SamplerParams(
+            temperature=self.temperature,
+            top_p=self.top_p,
+            top_k=self.top_k,
+            min_p=self.min_p,
+            repeat_penalty=self.repeat_penalty,
+            max_tokens=self.max_tokens,
+        )
 
 
 @dataclass
@@ -108,17 +120,7 @@ class Settings:
         unknown = set(self.suggestions.hotkeys) - set(HOTKEY_NAMES)
         if unknown:
             raise SettingsError(f"unknown hotkey(s): {', '.join(sorted(unknown))}")
-        from backend.params import SamplerParams
-
-        s = self.sampler
-        SamplerParams(
-            temperature=s.temperature,
-            top_p=s.top_p,
-            top_k=s.top_k,
-            min_p=s.min_p,
-            repeat_penalty=s.repeat_penalty,
-            max_tokens=s.max_tokens,
-        )
+        self.sampler.params()
 
     def to_dict(self) -> dict[str, Any]:
         """The TOML document: known sections over whatever unknown keys were read."""

@@ -302,15 +302,7 @@ class MainWindow(QMainWindow):
     @property
     def continue_params(self) -> SamplerParams:
         """Sampler settings for Ctrl+Enter: the preferences, under the model's own defaults."""
-        s = self.settings.sampler
-        params = SamplerParams(
-            temperature=s.temperature,
-            top_p=s.top_p,
-            top_k=s.top_k,
-            min_p=s.min_p,
-            repeat_penalty=s.repeat_penalty,
-            max_tokens=s.max_tokens,
-        )
+        params = self.settings.sampler.params()
         entry = self.catalog.get(self.active_model_id)
         return params.with_(**entry.sampler) if entry is not None and entry.sampler else params
 

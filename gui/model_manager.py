@@ -210,7 +210,6 @@ class ModelManagerDialog(QDialog):
             return
         self.status.setText(f"Added {added.name}: {added.summary()}.")
         self.refresh(select=added.id)
-        self.added = added
 
     def add_server(self) -> None:
         """Add an OpenAI-compatible server."""
@@ -276,7 +275,6 @@ class ModelManagerDialog(QDialog):
 
     def _refuse(self, title: str, message: str) -> None:
         self.status.setText(message)
-        self.last_error = message
         box = QMessageBox(QMessageBox.Icon.Warning, title, message, parent=self)
         box.open()
 
@@ -479,4 +477,3 @@ class DownloadDialog(QDialog):
         self._cancel = None
         self.start_button.setEnabled(True)
         self.message.setText(message)
-        self.last_error = message

@@ -53,6 +53,19 @@ class Engine(Protocol):
         """Release the model's native resources."""
 
 
+def word_token_ids(engine: Engine, word: str, *, bare: bool = False) -> list[int]:
+    """Ids of the spellings of `word` (" she", " She", "She"; with `bare` also "she") that
+    are exactly one token. Raises EngineError when the engine cannot tokenize."""
+    cap = word.capitalize()
+    forms = [f" {word}", f" {cap}", cap, *([word] if bare else [])]
+    out = []
+    for form in forms:
+        ids = engine.tokenize(form)
+        if len(ids) == 1:
+            out.append(ids[0])
+    return out
+
+
 def has_vocabulary(engine: object) -> bool:
     """True when the engine exposes its token pieces (token healing, constraints, bias)."""
     return bool(getattr(engine, "has_vocabulary", True))

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from backend.bible import BACKGROUND_KINDS, examples, fields_for
-from backend.engines.base import Engine, EngineError, has_vocabulary
+from backend.engines.base import Engine, EngineError, has_vocabulary, word_token_ids
 from backend.params import SamplerParams
 
 MAX_TOKENS = {
@@ -152,17 +152,11 @@ def _pronoun_ids(engine: Engine) -> dict[str, tuple[int, ...]]:
 def _pronoun_ids_by_tokenizer(engine: Engine) -> dict[str, tuple[int, ...]]:
     """The same ids asked of a server's tokenizer (empty when it has none)."""
     out: dict[str, tuple[int, ...]] = {}
-    for key, words in PRONOUN_SETS.items():
-        ids = []
-        for word in words:
-            for form in (f" {word}", f" {word.capitalize()}", word.capitalize()):
-                try:
-                    toks = engine.tokenize(form)
-                except EngineError:
-                    return {k: () for k in PRONOUN_SETS}
-                if len(toks) == 1:
-                    ids.append(toks[0])
-        out[key] = tuple(ids)
+    try:
+        for key, words in PRONOUN_SETS.items():
+            out[key] = tuple(t for word in words for t in word_token_ids(engine, word))
+    except EngineError:
+        return {k: () for k in PRONOUN_SETS}
     return out
 
 

@@ -16,7 +16,13 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from backend.engines.base import Engine, PrefixConstraint, TextAssembler
+from backend.engines.base import (
+    Engine,
+    EngineError,
+    PrefixConstraint,
+    TextAssembler,
+    word_token_ids,
+)
 from backend.jobs.complete import strip_required
 from backend.jobs.healing import constraint_for, heal_prompt
 from backend.params import SamplerParams
@@ -54,10 +60,9 @@ def bias_vector(engine: Engine, style: Style, size: int) -> np.ndarray | None:
                 if len(word) >= 5 and word.endswith(b"ed") and word.isalpha():
                     vec[i] = -2.0
         for word, value in words.items():
-            for form in {f" {word}", word, f" {word.capitalize()}", word.capitalize()}:
-                ids = engine.tokenize(form)
-                if len(ids) == 1 and ids[0] < size:
-                    vec[ids[0]] = value
+            for tok in word_token_ids(engine, word, bare=True):
+                if tok < size:
+                    vec[tok] = value
         per_engine[key] = vec
     return per_engine[key]
 
@@ -231,17 +236,13 @@ def sparse_bias(engine: Engine, style: Style) -> tuple[tuple[int, float], ...]:
     Built with the engine's tokenizer (a server's, when it has one); the vocabulary-wide
     past-tense penalty needs the whole vocabulary and is left out.
     """
-    from backend.engines.base import EngineError
-
     out: dict[int, float] = {}
     for word, value in bias_words(style).items():
-        for form in (f" {word}", f" {word.capitalize()}", word.capitalize()):
-            try:
-                ids = engine.tokenize(form)
-            except EngineError:
-                return ()
-            if len(ids) == 1:
-                out[ids[0]] = value
+        try:
+            ids = word_token_ids(engine, word)
+        except EngineError:
+            return ()
+        out.update(dict.fromkeys(ids, value))
     return tuple(out.items())
 
 
