@@ -1,12 +1,16 @@
 """Style-control benchmark on the bundled model.
 
 20 story openings (third person, past tense) x 4 seeds. For each control: adherence with
-style control on (header + exemplar, logit bias, guidance) and the same requests with no
-style control (the baseline). POV: first- vs third-person pronouns outside dialogue decide
-(backend.style.detect_person). Tense: a verb-form heuristic (backend.style.detect_tense:
--ed and irregular past forms against is/are/has and pronoun + -s verbs). Also length (median
-words per setting), creativity (distinct-2 across the slider), pronoun share (published
-prose: about 6-10%), and decode speed with and without guidance. Last line: one JSON object.
+full style control (header + exemplar, logit bias, guidance, and the sentence check that
+samples a sentence again when it misses the voice), with the same levers but no sentence
+check, and with no style control at all (the baseline). POV: first- vs third-person
+pronouns outside dialogue decide (backend.style.detect_person). Tense: a verb-form heuristic
+(backend.style.detect_tense: -ed and irregular past forms, not participles after has/is or
+adjectives after her/the, against is/are/has and pronoun + -s verbs). Also length (median
+words per setting and the share inside the panel's range), creativity (distinct-2 across
+the slider), pronoun share (published prose: about 6-10%) with and without control, seconds
+per request, time to the first text of a paragraph, and decode speed with and without
+guidance. Last line: one JSON object.
 """
 
 from __future__ import annotations
@@ -20,7 +24,14 @@ from common import bundled_model_path
 
 from backend.engines.llamacpp import LlamaCppEngine
 from backend.jobs.styled import styled_stream
-from backend.style import Style, detect_person, detect_tense, distinct_2, pronoun_share
+from backend.style import (
+    LENGTH_WORDS,
+    Style,
+    detect_person,
+    detect_tense,
+    distinct_2,
+    pronoun_share,
+)
 
 OPENINGS = [
     "The rain had not stopped for three days when Martha finally opened the letter.",
@@ -55,8 +66,25 @@ def run(engine, style: Style, seeds: int, openings: list[str], **flags) -> list[
     return out
 
 
+def timed(engine, style: Style, seeds: int, openings: list[str], **flags) -> tuple[list, float]:
+    started = time.perf_counter()
+    texts = run(engine, style, seeds, openings, **flags)
+    return texts, (time.perf_counter() - started) / max(1, len(texts))
+
+
 def share(texts: list[str], detector, want: str) -> float:
     return sum(detector(t) == want for t in texts) / max(1, len(texts))
+
+
+def first_text_seconds(engine, style: Style, openings: list[str], **flags) -> float:
+    waits = []
+    for i, opening in enumerate(openings):
+        started = time.perf_counter()
+        stream = styled_stream(engine, opening + " ", style, seed=i, **flags)
+        next(stream, None)
+        waits.append(time.perf_counter() - started)
+        stream.close()
+    return statistics.median(waits)
 
 
 def main() -> None:
@@ -70,41 +98,54 @@ def main() -> None:
     # Adherence is measured on one-sentence continuations (the first sentence is where a
     # base model commits to a person and tense); length and creativity use their own.
     base = Style(length="sentence", creativity=0.5)
-    off = {"use_bias": False, "use_header": False, "use_guidance": False}
+    off = {"use_bias": False, "use_header": False, "use_guidance": False, "use_check": False}
+    third = base.with_(pov="third_limited")
+    cases = [
+        ("pov_first", base.with_(pov="first", tense="past"), detect_person, "first"),
+        ("pov_third", third.with_(tense="past"), detect_person, "third"),
+        ("tense_past", third.with_(tense="past"), detect_tense, "past"),
+        ("tense_present", third.with_(tense="present"), detect_tense, "present"),
+    ]
     result: dict[str, float] = {}
-    texts_on: list[str] = []
-    for pov in ("first", "third_limited"):
-        want = "first" if pov == "first" else "third"
-        style = base.with_(pov=pov, tense="past")
-        on = run(engine, style, args.seeds, openings)
-        texts_on += on
-        result[f"pov_{want}"] = round(share(on, detect_person, want), 3)
-        result[f"pov_{want}_baseline"] = round(
-            share(run(engine, style, args.seeds, openings, **off), detect_person, want), 3
-        )
+    shares_on: list[float] = []
+    shares_off: list[float] = []
+    for name, style, detector, want in cases:
+        on, secs_on = timed(engine, style, args.seeds, openings)
+        no_check, _ = timed(engine, style, args.seeds, openings, use_check=False)
+        baseline, secs_off = timed(engine, style, args.seeds, openings, **off)
+        result[name] = round(share(on, detector, want), 3)
+        result[f"{name}_no_check"] = round(share(no_check, detector, want), 3)
+        result[f"{name}_baseline"] = round(share(baseline, detector, want), 3)
+        result[f"{name}_s_per_request"] = round(secs_on, 2)
+        result[f"{name}_s_per_request_baseline"] = round(secs_off, 2)
+        shares_on += [pronoun_share(t) for t in on]
+        shares_off += [pronoun_share(t) for t in baseline]
         print(json.dumps(result), flush=True)
-    for tense in ("past", "present"):
-        style = base.with_(pov="third_limited", tense=tense)
-        on = run(engine, style, args.seeds, openings)
-        texts_on += on
-        result[f"tense_{tense}"] = round(share(on, detect_tense, tense), 3)
-        result[f"tense_{tense}_baseline"] = round(
-            share(run(engine, style, args.seeds, openings, **off), detect_tense, tense), 3
-        )
-        print(json.dumps(result), flush=True)
-    result["pronoun_share"] = round(statistics.mean(pronoun_share(t) for t in texts_on), 3)
+    result["pronoun_share"] = round(statistics.mean(shares_on), 3)
+    result["pronoun_share_baseline"] = round(statistics.mean(shares_off), 3)
     few = openings[:5]
     for length in ("sentence", "paragraph", "beat"):
-        words = [len(t.split()) for t in run(engine, base.with_(length=length), 2, few)]
+        low, high = LENGTH_WORDS[length]
+        styled = base.with_(pov="first", tense="present", length=length)
+        words = [len(t.split()) for t in run(engine, styled, 2, few)]
         result[f"median_words_{length}"] = statistics.median(words)
+        result[f"in_range_{length}"] = round(sum(low <= w <= high for w in words) / len(words), 3)
+        print(json.dumps(result), flush=True)
+    paragraph = base.with_(pov="first", tense="present", length="paragraph")
+    result["first_text_s_paragraph"] = round(first_text_seconds(engine, paragraph, few), 2)
+    result["first_text_s_paragraph_no_check"] = round(
+        first_text_seconds(engine, paragraph, few, use_check=False), 2
+    )
     for c in (0.0, 0.5, 1.0):
         texts = run(engine, base.with_(creativity=c), 2, few)
         result[f"distinct2_creativity_{c}"] = round(distinct_2(texts), 3)
-    styled = base.with_(pov="first", tense="present", length="beat")
+    # Guidance runs a second sequence: its cost is decode speed with and without it (the
+    # sentence check is off here so that only guidance differs).
+    beat = base.with_(pov="first", tense="present", length="beat")
     for name, flags in (("with_guidance", {}), ("without_guidance", {"use_guidance": False})):
         started = time.perf_counter()
         tokens = 0
-        for text in run(engine, styled, 1, few[:3], **flags):
+        for text in run(engine, beat, 1, few[:3], use_check=False, **flags):
             tokens += len(engine.tokenize(text))
         result[f"decode_tps_{name}"] = round(tokens / (time.perf_counter() - started), 1)
     engine.close()

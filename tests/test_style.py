@@ -7,7 +7,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from backend.jobs.styled import LengthRule, sample_numpy, styled_stream
+from backend.jobs.styled import LengthRule, VoiceCheck, sample_numpy, styled_stream
 from backend.params import SamplerParams
 from backend.style import (
     Style,
@@ -16,9 +16,12 @@ from backend.style import (
     detect_person,
     detect_tense,
     distinct_2,
+    header_marks,
+    in_dialogue,
     insert_authors_note,
     load_preset,
     match_style,
+    pronoun_share,
     sampler_for,
     save_preset,
     style_header,
@@ -87,6 +90,30 @@ def test_measurement_heuristics() -> None:
     assert distinct_2(["a b c d"]) > distinct_2(["a b a b a b"])
     style = match_style("I walk the dog. I am tired. The street is empty. I hear a car. " * 3)
     assert style.pov == "first" and style.tense == "present" and "short" in style.notes
+    # Capitals count ("My"), irregular past forms count, participles and adjectives do not.
+    assert detect_person("My feet were wet from the walk.") == "first"
+    assert detect_tense("She kept her head down and wrote.") == "past"
+    assert detect_tense("The voice in her left ear says nothing.") == "present"
+    assert detect_tense("She has never left the house and it is finished.") == "present"
+    assert detect_tense("The sky.") is None
+    assert in_dialogue('He said, "I am') and not in_dialogue('He said, "I am." She')
+    assert in_dialogue("“Hello” and “there") and not in_dialogue('"Open.\n\nShe left')
+
+
+def test_voice_check_judges_sentences() -> None:
+    # The text before is third person past: the first sentence has to set the new voice.
+    check = VoiceCheck(Style(pov="first", tense="present"), "Tom walked to the harbour.")
+    assert check.faults(" I walk to the water.") == 0
+    assert check.faults(" He walked to the water.") > check.faults(" The water is cold.") > 0
+    check.accept(" I walk to the water.")
+    # Once set, a sentence about someone else is fine unless the continuation tips over.
+    assert check.faults(" She is there too.") == 0
+    # Dialogue is not narration: the check only sees what is outside the quotes.
+    assert check.faults(" The boat is gone.         ") == 0
+    # A text already in the requested voice needs no establishing sentence.
+    settled = VoiceCheck(Style(pov="first"), "I knew the house. I had lived there.")
+    assert settled.faults(" The door was open.") == 0
+    assert not VoiceCheck(Style(), "Anything.").active
 
 
 def test_length_rule() -> None:
@@ -97,6 +124,124 @@ def test_length_rule() -> None:
     words = " word" * 50
     out = rule.feed(words + "\n\nNext paragraph")
     assert out == words and rule.done
+    # A big chunk: the cut is at the first sentence end with enough words, not a title.
+    rule = LengthRule("sentence")
+    out = rule.feed(' "Dear Mrs. Wright, come in," I said. Then I left. And more.')
+    assert out == ' "Dear Mrs. Wright, come in," I said.' and rule.done
+    # Whole checked sentences are never split, even at a short dialogue line.
+    rule = LengthRule("sentence", whole_sentences=True)
+    assert rule.feed(" “Go.”") == " “Go.”" and not rule.done
+    assert rule.feed(" I stood in the doorway.") == " I stood in the doorway." and rule.done
+    # A paragraph with no sentence end in sight still stops.
+    rule = LengthRule("paragraph")
+    rule.feed(" word" * 300)
+    assert rule.done and len(rule.text.split()) <= 220
+
+
+def test_header_marks_catch_an_echoed_header() -> None:
+    header = style_header(Style(genre="noir", pov="first", tense="present"))
+    marks = header_marks(header)
+    assert "Narration:" in marks and "Genre:" in marks and "(I, me" in marks
+    assert "Premise:" not in marks and header_marks("") == ()
+
+
+class ScriptedEngine:
+    """A tiny fake model: after the start or a full stop it picks " He" or " I" evenly,
+    then " ran" or " walked", then "."; it records every token its sessions evaluate."""
+
+    name = "scripted"
+    PIECES = (b"", b"Story", b".", b" He", b" I", b" ran", b" walked", b'"', b" ")
+
+    def __init__(self) -> None:
+        self.sessions: list[ScriptedSession] = []
+
+    def tokenize(self, text: str) -> list[int]:
+        data, out = text.encode(), []
+        while data:
+            known = [i for i, p in enumerate(self.PIECES) if p and data.startswith(p)]
+            if not known:  # a byte the vocabulary lacks: two filler tokens
+                out += [0, 0]
+                data = data[1:]
+                continue
+            tok = max(known, key=lambda i: len(self.PIECES[i]))
+            out.append(tok)
+            data = data[len(self.PIECES[tok]) :]
+        return out
+
+    def token_pieces(self) -> list[bytes]:
+        return list(self.PIECES)
+
+    def banned_tokens(self) -> set[int]:
+        return {0}
+
+    def session(self, prompt, cancel=None, guide=False):
+        session = ScriptedSession(list(prompt))
+        self.sessions.append(session)
+        return session
+
+
+class ScriptedSession:
+    def __init__(self, tokens: list[int]) -> None:
+        self.tokens = tokens
+
+    def logits(self) -> np.ndarray:
+        out = np.full(len(ScriptedEngine.PIECES), -50.0, dtype=np.float32)
+        last = self.tokens[-1]
+        nxt = {3: (5, 6), 4: (5, 6), 5: (2,), 6: (2,)}.get(last, (3, 4))
+        out[list(nxt)] = 0.0
+        return out
+
+    def push(self, token: int) -> None:
+        self.tokens.append(token)
+
+
+def test_sentence_check_resamples_off_voice_sentences() -> None:
+    style = Style(pov="first", length="sentence", creativity=1.0)
+    texts = []
+    for seed in range(10):
+        engine = ScriptedEngine()
+        text = "".join(styled_stream(engine, "Story.", style, seed=seed, use_header=False))
+        texts.append(text)
+        # Two sentences make the four words a sentence needs. The first has to set the
+        # voice; the second may be about him, as long as the whole still reads first person.
+        # The model's context is exactly what was kept: rejected tries never stay in it.
+        assert len(text.split()) == 4 and text.startswith(" I "), text
+        assert detect_person(text) == "first"
+        pieces = b"".join(ScriptedEngine.PIECES[t] for t in engine.sessions[-1].tokens[1:])
+        assert pieces.decode().startswith("." + text)
+    unchecked = [
+        "".join(
+            styled_stream(
+                ScriptedEngine(),
+                "Story.",
+                style,
+                seed=seed,
+                use_header=False,
+                use_bias=False,
+                use_check=False,
+            )
+        )
+        for seed in range(10)
+    ]
+    assert any(t.startswith(" He") for t in unchecked)
+
+
+def test_style_bias_stays_out_of_dialogue() -> None:
+    # Point-of-view bias pushes " He" down in narration but not inside quoted speech.
+    style = Style(pov="first", length="sentence", creativity=1.0)
+
+    def he_share(before: str) -> float:
+        firsts = [
+            "".join(
+                styled_stream(
+                    ScriptedEngine(), before, style, seed=s, use_header=False, use_check=False
+                )
+            ).split()[0]
+            for s in range(40)
+        ]
+        return firsts.count("He") / len(firsts)
+
+    assert he_share('Story. "') > he_share("Story.") + 0.2
 
 
 def test_sample_numpy_respects_greedy_and_allowed() -> None:
@@ -141,42 +286,44 @@ def _share(engine, style: Style, detector, want: str, **flags) -> float:
     return hits / (2 * len(OPENINGS))
 
 
+NO_CONTROL = {"use_bias": False, "use_header": False, "use_guidance": False, "use_check": False}
+
+
 @pytest.mark.slow
 def test_first_person_control_beats_the_baseline(llama_engine) -> None:
-    # 8 continuations of third-person openings; tolerance: style control must reach 5/8
-    # first-person and beat the uncontrolled baseline by at least 3/8.
+    # 8 continuations of third-person openings. Measured here: 8/8 first person with
+    # control, 1/8 without. Tolerance: at least 7/8, and 4/8 above the baseline.
     style = Style(pov="first", tense="past", length="sentence")
     on = _share(llama_engine, style, detect_person, "first")
-    off = _share(
-        llama_engine,
-        style,
-        detect_person,
-        "first",
-        use_bias=False,
-        use_header=False,
-        use_guidance=False,
-    )
-    # Measured here: 4/8 first person with control, 0/8 without. Tolerance: at least 3/8,
-    # and at least 2/8 above the uncontrolled baseline.
-    assert on >= 3 / 8 and on - off >= 2 / 8, (on, off)
+    off = _share(llama_engine, style, detect_person, "first", **NO_CONTROL)
+    assert on >= 7 / 8 and on - off >= 4 / 8, (on, off)
 
 
 @pytest.mark.slow
 def test_present_tense_control_beats_the_baseline(llama_engine) -> None:
-    # Past-tense openings pull hard towards the past. Measured here: 1/8 present with
-    # control, 0/8 without. Tolerance: control must beat the baseline.
+    # Past-tense openings pull hard towards the past. Measured here: 8/8 present with
+    # control, 0/8 without. Tolerance: at least 6/8, and 4/8 above the baseline.
     style = Style(pov="third_limited", tense="present", length="sentence")
     on = _share(llama_engine, style, detect_tense, "present")
-    off = _share(
-        llama_engine,
-        style,
-        detect_tense,
-        "present",
-        use_bias=False,
-        use_header=False,
-        use_guidance=False,
-    )
-    assert on > off, (on, off)
+    off = _share(llama_engine, style, detect_tense, "present", **NO_CONTROL)
+    assert on >= 6 / 8 and on - off >= 4 / 8, (on, off)
+
+
+@pytest.mark.slow
+def test_first_present_paragraph(llama_engine) -> None:
+    # The window's "first person, present tense, a paragraph" on the real model: every
+    # paragraph reads first person and present, keeps near prose's pronoun share, and
+    # lands in the panel's word range. Tolerance: 3 of 4 openings on each count; pronoun
+    # share (published prose: 6-10%) below 20% on average.
+    style = Style(pov="first", tense="present", tone="bleak", length="paragraph")
+    texts = [
+        "".join(styled_stream(llama_engine, o + " ", style, seed=5 + i))
+        for i, o in enumerate(OPENINGS)
+    ]
+    assert sum(detect_person(t) == "first" for t in texts) >= 3, texts
+    assert sum(detect_tense(t) == "present" for t in texts) >= 3, texts
+    assert sum(40 <= len(t.split()) <= 160 for t in texts) >= 3, texts
+    assert np.mean([pronoun_share(t) for t in texts]) < 0.20, texts
 
 
 @pytest.mark.slow

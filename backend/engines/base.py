@@ -80,6 +80,7 @@ class TextAssembler:
         self._hold = max((len(s) for s in self._stop), default=1) - 1
         self._pending = ""
         self.stopped = False
+        self.stopped_on: str | None = None  # the stop string that ended the text
         self.text = ""
 
     def feed(self, data: bytes) -> str:
@@ -101,7 +102,7 @@ class TextAssembler:
         for s in self._stop:
             i = self._pending.find(s)
             if i != -1 and (cut == -1 or i < cut):
-                cut = i
+                cut, self.stopped_on = i, s
         if cut != -1:
             out = self._pending[:cut]
             self._pending = ""

@@ -8,14 +8,17 @@ without the style header: guided = plain + scale * (styled - plain).
 
 from __future__ import annotations
 
+import copy
 import re
 import threading
 import weakref
 from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 
+import backend.style as style_module
 from backend.engines.base import (
     Engine,
     EngineError,
@@ -26,7 +29,20 @@ from backend.engines.base import (
 from backend.jobs.complete import strip_required
 from backend.jobs.healing import constraint_for, heal_prompt
 from backend.params import SamplerParams
-from backend.style import LENGTH_WORDS, Style, bias_words, insert_authors_note, style_header
+from backend.style import (
+    LENGTH_WORDS,
+    Style,
+    bias_words,
+    detect_person,
+    detect_tense,
+    header_marks,
+    in_dialogue,
+    insert_authors_note,
+    narration_words,
+    person_counts,
+    style_header,
+    tense_counts,
+)
 
 PENALTY_WINDOW = 64
 _bias_cache: weakref.WeakKeyDictionary[object, dict[tuple, np.ndarray]] = (
@@ -48,7 +64,8 @@ def bias_vector(engine: Engine, style: Style, size: int) -> np.ndarray | None:
     words = bias_words(style)
     if not words:
         return None
-    key = (style.person, style.tense, size)
+    ed = style_module.ED_AWAY if style.tense == "present" else 0.0
+    key = (ed, tuple(sorted(words.items())), size)
     per_engine = _bias_cache.setdefault(engine, {})
     if key not in per_engine:
         vec = np.zeros(size, dtype=np.float32)
@@ -58,7 +75,7 @@ def bias_vector(engine: Engine, style: Style, size: int) -> np.ndarray | None:
             for i, piece in enumerate(engine.token_pieces()[:size]):
                 word = piece.strip().lower()
                 if len(word) >= 5 and word.endswith(b"ed") and word.isalpha():
-                    vec[i] = -2.0
+                    vec[i] = -ed
         for word, value in words.items():
             for tok in word_token_ids(engine, word, bare=True):
                 if tok < size:
@@ -105,12 +122,29 @@ def sample_numpy(
     return int(top[rng.choice(len(top), p=probs)])
 
 
-class LengthRule:
-    """Stops a continuation at the length the writer chose, at a natural boundary."""
+_TERMINATOR = re.compile(r"[.!?…][\"'”’)\]]*(?=\s|$)")
+_ABBREVIATIONS = frozenset(
+    {"mr", "mrs", "ms", "dr", "st", "mt", "jr", "sr", "prof", "capt", "col", "gen", "lt", "sgt"}
+)
 
-    def __init__(self, length: str) -> None:
+
+def _is_abbreviation(text: str) -> bool:
+    """True when `text` ends with a title such as "Mrs." rather than a sentence."""
+    m = re.search(r"([A-Za-z]+)\.$", text)
+    return m is not None and m.group(1).lower() in _ABBREVIATIONS
+
+
+class LengthRule:
+    """Stops a continuation at the length the writer chose, at a natural boundary.
+
+    Chunks may be single tokens or, from the sentence check, whole sentences; with
+    `whole_sentences` each chunk is known to end a sentence.
+    """
+
+    def __init__(self, length: str, whole_sentences: bool = False) -> None:
         self.low, self.high = LENGTH_WORDS[length]
         self.length = length
+        self.whole = whole_sentences
         self.text = ""
         self.done = False
 
@@ -120,29 +154,305 @@ class LengthRule:
             return ""
         start = len(self.text)
         self.text += chunk
-        words = len(self.text.split())
-        cut = None
-        if self.length == "sentence":
-            m = re.search(r"[.!?][\"'”’)]*(\s|$)", self.text[start:]) if words >= self.low else None
-            if m:
-                cut = start + m.end(0)
-        else:
-            para = self.text.find("\n\n", start)
-            if para != -1 and words >= self.low:
-                cut = para
-            elif words >= self.high:
-                m = re.search(r"[.!?][\"'”’)]*\s", self.text[start:])
-                cut = start + m.end(0) if m else len(self.text)
+        cut = self._cut(start)
         if cut is not None:
             self.text = self.text[:cut].rstrip() if self.length == "sentence" else self.text[:cut]
             self.done = True
         return self.text[start:]
+
+    def _ends(self, start: int) -> list[int]:
+        """Sentence ends in the text added since `start`."""
+        if self.whole:
+            return [len(self.text)]
+        return [
+            m.end()
+            for m in _TERMINATOR.finditer(self.text, start)
+            if not _is_abbreviation(self.text[: m.end()].rstrip("\"'”’)]"))
+        ]
+
+    def _cut(self, start: int) -> int | None:
+        para = self.text.find("\n\n", max(0, start - 1))
+        if self.length != "sentence" and para != -1 and len(self.text[:para].split()) >= self.low:
+            return para
+        limit = self.low if self.length == "sentence" else self.high
+        for end in self._ends(start):
+            if len(self.text[:end].split()) >= limit:
+                return end
+        if self.length != "sentence" and len(self.text.split()) >= self.high + 60:
+            # No sentence end in sight: stop anyway, after a whole word.
+            words = list(re.finditer(r"\S+", self.text))
+            return words[self.high + 59].end()
+        return None
 
 
 def build_prompts(text_before: str, style: Style, story: StoryContext) -> tuple[str, str]:
     """(styled prompt, plain prompt): the plain one drops the style header, for guidance."""
     body = story.lore + insert_authors_note(text_before, story.authors_note)
     return style_header(style, story.premise) + body, body
+
+
+class VoiceCheck:
+    """Judges each finished sentence of a continuation against the requested POV and tense.
+
+    A sentence is at fault when its narration (dialogue aside) is dominated by the wrong
+    person or tense and so is the continuation as a whole, and, while the text before the
+    cursor does not yet read in the requested voice, when it has none of the requested
+    forms: the first sentence has to set the voice. Faults count the offending words.
+    """
+
+    def __init__(self, style: Style, text_before: str) -> None:
+        self.person = style.person
+        self.tense = style.tense
+        tail = text_before[-1200:]
+        self.establish_person = bool(self.person) and detect_person(tail) != self.person
+        self.establish_tense = bool(self.tense) and detect_tense(tail) != self.tense
+        self.persons: dict[str, int] = {}
+        self.tenses: dict[str, int] = {}
+
+    @property
+    def active(self) -> bool:
+        """True when there is a point of view or tense to check."""
+        return bool(self.person or self.tense)
+
+    def faults(self, narration: str) -> int:
+        """0 when the sentence reads in the requested voice; more the further it is off."""
+        words = narration_words(narration)
+        total = 0
+        if self.person:
+            total += _faults(person_counts(words), self.persons, self.person, self.establish_person)
+        if self.tense:
+            total += _faults(tense_counts(words), self.tenses, self.tense, self.establish_tense)
+        return total
+
+    def accept(self, narration: str) -> None:
+        """Record a sentence that is now part of the continuation."""
+        words = narration_words(narration)
+        if self.person:
+            counts = person_counts(words)
+            _add(self.persons, counts)
+            self.establish_person &= not _leads(counts, self.person)
+        if self.tense:
+            counts = tense_counts(words)
+            _add(self.tenses, counts)
+            self.establish_tense &= not _leads(counts, self.tense)
+
+
+def _faults(counts: dict[str, int], so_far: dict[str, int], want: str, establish: bool) -> int:
+    have = counts[want]
+    wrong = max(v for k, v in counts.items() if k != want)
+    total_have = have + so_far.get(want, 0)
+    total_wrong = max(v + so_far.get(k, 0) for k, v in counts.items() if k != want)
+    faults = wrong - have if wrong > have and total_wrong > total_have else 0
+    return faults + (1 if establish and have == 0 else 0)
+
+
+def _leads(counts: dict[str, int], want: str) -> bool:
+    return counts[want] > 0 and counts[want] >= max(v for k, v in counts.items() if k != want)
+
+
+def _add(total: dict[str, int], counts: dict[str, int]) -> None:
+    for k, v in counts.items():
+        total[k] = total.get(k, 0) + v
+
+
+MAX_ATTEMPTS = 6  # tries per sentence before the least faulty one is kept
+BIAS_STEP = 0.5  # each new try multiplies the style bias by 1 + BIAS_STEP * try number
+_SENTENCE_END = re.compile(r"[.!?…][\"'”’)\]]*(\s*)$")
+
+
+@dataclass
+class _Attempt:
+    """One try at the next sentence, and the generator state at its end."""
+
+    tokens: list[int]
+    text: str
+    narration: str
+    end: str  # "sentence", "eos", "stop", "length" or "cancel"
+    pending: int | None  # the sampled token that opens the next sentence
+    assembler: TextAssembler
+    constraint: PrefixConstraint | None
+    quoted: bool
+    faults: int = 0
+
+
+def _sentence_ends(text: str, piece: bytes) -> bool:
+    """True when `text` has just finished a sentence and `piece` starts the next one."""
+    m = _SENTENCE_END.search(text)
+    if m is None or not (m.group(1) or piece[:1].isspace()):
+        return False
+    return not _is_abbreviation(text.rstrip())
+
+
+class _StyledRun:
+    """Samples a styled continuation over one or two engine sessions (two for guidance)."""
+
+    def __init__(
+        self,
+        engine: Engine,
+        prompt: list[int],
+        guide_prompt: list[int] | None,
+        style: Style,
+        params: SamplerParams,
+        cancel: threading.Event | None,
+        bias: np.ndarray | None,
+        check: VoiceCheck | None,
+        quoted: bool,
+    ) -> None:
+        self.engine = engine
+        self.prompt = prompt
+        self.guide_prompt = guide_prompt
+        self.scale = float(style.guidance)
+        self.params = params
+        self.cancel = cancel
+        self.bias = bias
+        self.check = check
+        self.quoted = quoted
+        self.tokens: list[int] = []
+        self.sampled = 0
+        self.rng = np.random.default_rng(params.seed)
+        self.pieces = engine.token_pieces()
+        self.eos = set(engine.banned_tokens()) if hasattr(engine, "banned_tokens") else set()
+        self.main: Any = None
+        self.guide: Any = None
+        self.echo_marks: tuple[str, ...] = ()
+        self.bias_scale = 1.0  # grows with each new try at a sentence that missed the voice
+
+    def seat(self) -> bool:
+        """Point the sessions at prompt + accepted tokens (cheap: the cache is reused)."""
+        self.main = self.engine.session(self.prompt + self.tokens, self.cancel)
+        if self.main is None:
+            return False
+        if self.guide_prompt is not None:
+            self.guide = self.engine.session(
+                self.guide_prompt + self.tokens, self.cancel, guide=True
+            )
+            if self.guide is None:
+                return False
+        return True
+
+    def push(self, tok: int) -> None:
+        self.main.push(tok)
+        if self.guide is not None:
+            self.guide.push(tok)
+
+    def next_token(self, recent: list[int], constraint: PrefixConstraint | None) -> int:
+        logits = np.array(self.main.logits(), dtype=np.float32)
+        if self.guide is not None:
+            g = np.asarray(self.guide.logits(), dtype=np.float32)
+            logits = g + self.scale * (logits - g)
+        if self.bias is not None and not self.quoted:
+            logits += self.bias_scale * self.bias[: logits.size]
+        allowed = constraint.allowed() if constraint is not None and constraint.active else None
+        self.sampled += 1
+        return sample_numpy(logits, self.params, recent, self.rng, allowed)
+
+    def attempt(
+        self,
+        assembler: TextAssembler,
+        constraint: PrefixConstraint | None,
+        first: int | None,
+        stream: bool,
+    ) -> Iterator[str]:
+        """Sample until a sentence ends (or everything does); returns an _Attempt.
+
+        With `stream`, text is yielded as it comes and no sentence boundary is looked for.
+        """
+        assembler = copy.deepcopy(assembler)
+        constraint = copy.copy(constraint)
+        quoted_at_start = self.quoted
+        toks: list[int] = []
+        text = narration = ""
+        recent = (self.prompt + self.tokens)[-PENALTY_WINDOW:]
+        end, pending = "length", None
+        budget = self.params.max_tokens - len(self.tokens)
+        while len(toks) < budget and self.sampled < 4 * self.params.max_tokens:
+            if self.cancel is not None and self.cancel.is_set():
+                end = "cancel"
+                break
+            if first is not None:
+                tok, first = first, None
+            else:
+                tok = self.next_token(recent + toks, constraint)
+            if tok in self.eos or tok >= len(self.pieces):
+                end = "eos"
+                break
+            piece = self.pieces[tok]
+            if not stream and narration.strip() and _sentence_ends(text, piece):
+                end, pending = "sentence", tok
+                break
+            if constraint is not None and constraint.active:
+                constraint.advance(piece)
+            out = assembler.feed(piece)
+            for ch in out:
+                if ch in '"“”':
+                    self.quoted = ch == "“" or (ch == '"' and not self.quoted)
+                    narration += " "
+                else:
+                    narration += " " if self.quoted else ch
+            text += out
+            if stream and out:
+                yield out
+            if assembler.stopped:
+                end = "stop"
+                break
+            toks.append(tok)
+            self.push(tok)
+        if end not in ("sentence", "stop", "cancel"):
+            tail = assembler.flush()
+            text += tail
+            narration += tail if not self.quoted else ""
+            if stream and tail:
+                yield tail
+        result = _Attempt(toks, text, narration, end, pending, assembler, constraint, self.quoted)
+        self.quoted = quoted_at_start
+        return result
+
+    def run(self, assembler: TextAssembler, constraint: PrefixConstraint | None) -> Iterator[str]:
+        """Yield the continuation: token by token, or checked sentence by sentence."""
+        if self.check is None or not self.check.active:
+            yield from self.attempt(assembler, constraint, None, stream=True)
+            return
+        pending: int | None = None
+        while True:
+            best: _Attempt | None = None
+            for n in range(MAX_ATTEMPTS):
+                if n and not self.seat():
+                    return
+                self.bias_scale = 1.0 + BIAS_STEP * n
+                tried = yield from self.attempt(
+                    assembler, constraint, pending if n == 0 else None, False
+                )
+                if tried.end == "cancel":
+                    return
+                tried.faults = self.check.faults(tried.narration)
+                if tried.assembler.stopped_on in self.echo_marks:
+                    tried.faults += 5  # the style header copied into the story
+                if not tried.text.strip():
+                    tried.faults += 3
+                if best is None or tried.faults < best.faults:
+                    best = tried
+                if tried.faults == 0 or tried.end == "length":
+                    break
+            assert best is not None
+            if best is not tried and not self._reseat_to(best):
+                return
+            self.tokens += best.tokens
+            self.check.accept(best.narration)
+            self.quoted = best.quoted
+            assembler, constraint, pending = best.assembler, best.constraint, best.pending
+            if best.text:
+                yield best.text
+            if best.end != "sentence":
+                return
+
+    def _reseat_to(self, best: _Attempt) -> bool:
+        """Bring the sessions back to the end of an earlier attempt."""
+        saved = self.tokens
+        self.tokens = self.tokens + best.tokens
+        try:
+            return self.seat()
+        finally:
+            self.tokens = saved
 
 
 def styled_stream(
@@ -156,78 +466,59 @@ def styled_stream(
     use_bias: bool = True,
     use_header: bool = True,
     use_guidance: bool = True,
+    use_check: bool = True,
     params: SamplerParams | None = None,
 ) -> Iterator[str]:
-    """Yield a continuation in the chosen style, exactly as it should be inserted."""
+    """Yield a continuation in the chosen style, exactly as it should be inserted.
+
+    With a point of view or tense chosen (and `use_check`), text arrives a sentence at a
+    time: each sentence is checked against the voice and sampled again when it is off.
+    """
     from backend.style import sampler_for
 
     story = story or StoryContext()
     params = params or sampler_for(style, seed)
     styled, plain = build_prompts(text_before, style, story)
-    prompt = (
-        styled if use_header else story.lore + insert_authors_note(text_before, story.authors_note)
-    )
+    prompt = styled if use_header else plain
     if not hasattr(engine, "session"):
         yield from _styled_text_stream(engine, prompt, style, params, cancel, use_bias)
         return
     healed = heal_prompt(engine, prompt)
-    main = engine.session(healed.tokens, cancel)
-    if main is None:
-        return
-    guide = None
-    scale = float(style.guidance)
-    if use_guidance and use_header and scale != 1.0 and style_header(style, story.premise):
+    guide_prompt = None
+    if use_guidance and use_header and style.guidance != 1.0 and style_header(style, story.premise):
         plain_healed = heal_prompt(engine, plain)
         if plain_healed.required == healed.required:
-            guide = engine.session(plain_healed.tokens, cancel, guide=True)
-    constraint: PrefixConstraint | None = constraint_for(engine, healed)
-    first = main.logits()
-    size = first.size
-    bias = bias_vector(engine, style, size) if use_bias else None
-    rng = np.random.default_rng(params.seed)
-    recent = list(healed.tokens[-PENALTY_WINDOW:])
-    pieces = engine.token_pieces()
-    eos = set(engine.banned_tokens()) if hasattr(engine, "banned_tokens") else set()
-    assembler = TextAssembler((*params.stop, *getattr(engine, "extra_stop", ())))
-    rule = LengthRule(style.length)
-
-    def raw() -> Iterator[str]:
-        nonlocal constraint
-        for _ in range(params.max_tokens):
-            if cancel is not None and cancel.is_set():
+            guide_prompt = list(plain_healed.tokens)
+    check = VoiceCheck(style, text_before) if use_check else None
+    run = _StyledRun(
+        engine,
+        list(healed.tokens),
+        guide_prompt,
+        style,
+        params,
+        cancel,
+        None,
+        check,
+        # Generation re-creates the healed tail first, so dialogue is judged without it.
+        in_dialogue(text_before.removesuffix(healed.required_text)),
+    )
+    if not run.seat():
+        return
+    if use_bias:
+        run.bias = bias_vector(engine, style, run.main.logits().size)
+    run.echo_marks = header_marks(style_header(style, story.premise)) if use_header else ()
+    assembler = TextAssembler((*params.stop, *getattr(engine, "extra_stop", ()), *run.echo_marks))
+    rule = LengthRule(style.length, whole_sentences=check is not None and check.active)
+    chunks = run.run(assembler, constraint_for(engine, healed))
+    try:
+        for chunk in strip_required(chunks, healed.required_text):
+            out = rule.feed(chunk)
+            if out:
+                yield out
+            if rule.done:
                 return
-            logits = np.array(main.logits(), dtype=np.float32)
-            if guide is not None:
-                g = np.asarray(guide.logits(), dtype=np.float32)
-                logits = g + scale * (logits - g)
-            if bias is not None:
-                logits += bias
-            allowed = constraint.allowed() if constraint is not None and constraint.active else None
-            tok = sample_numpy(logits, params, recent, rng, allowed)
-            if tok in eos or tok >= len(pieces):
-                return
-            piece = pieces[tok]
-            if constraint is not None and constraint.active:
-                constraint.advance(piece)
-            text = assembler.feed(piece)
-            if text:
-                yield text
-            if assembler.stopped:
-                return
-            recent.append(tok)
-            main.push(tok)
-            if guide is not None:
-                guide.push(tok)
-        tail = assembler.flush()
-        if tail:
-            yield tail
-
-    for chunk in strip_required(raw(), healed.required_text):
-        out = rule.feed(chunk)
-        if out:
-            yield out
-        if rule.done:
-            return
+    finally:
+        chunks.close()
 
 
 def sparse_bias(engine: Engine, style: Style) -> tuple[tuple[int, float], ...]:
