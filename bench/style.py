@@ -30,7 +30,10 @@ from backend.style import (
     detect_person,
     detect_tense,
     distinct_2,
+    header_marks,
+    narration_words,
     pronoun_share,
+    style_header,
 )
 
 OPENINGS = [
@@ -70,6 +73,11 @@ def timed(engine, style: Style, seeds: int, openings: list[str], **flags) -> tup
     started = time.perf_counter()
     texts = run(engine, style, seeds, openings, **flags)
     return texts, (time.perf_counter() - started) / max(1, len(texts))
+
+
+def five_grams(text: str) -> set[tuple[str, ...]]:
+    words = [w.lower() for w in narration_words(text)]
+    return {tuple(words[i : i + 5]) for i in range(len(words) - 4)}
 
 
 def share(texts: list[str], detector, want: str) -> float:
@@ -124,13 +132,37 @@ def main() -> None:
     result["pronoun_share"] = round(statistics.mean(shares_on), 3)
     result["pronoun_share_baseline"] = round(statistics.mean(shares_off), 3)
     few = openings[:5]
+    longer: list[str] = []
     for length in ("sentence", "paragraph", "beat"):
         low, high = LENGTH_WORDS[length]
         styled = base.with_(pov="first", tense="present", length=length)
-        words = [len(t.split()) for t in run(engine, styled, 2, few)]
+        texts = run(engine, styled, 2, few)
+        words = [len(t.split()) for t in texts]
         result[f"median_words_{length}"] = statistics.median(words)
         result[f"in_range_{length}"] = round(sum(low <= w <= high for w in words) / len(words), 3)
+        if length == "paragraph":
+            plain = run(engine, styled, 2, few, **off)
+            result["pronoun_share_paragraph"] = round(
+                statistics.mean(pronoun_share(t) for t in texts), 3
+            )
+            result["pronoun_share_paragraph_baseline"] = round(
+                statistics.mean(pronoun_share(t) for t in plain), 3
+            )
+            for name, detector, want in (
+                ("pov_first", detect_person, "first"),
+                ("tense_present", detect_tense, "present"),
+            ):
+                result[f"{name}_paragraph"] = round(share(texts, detector, want), 3)
+        longer += texts
         print(json.dumps(result), flush=True)
+    # The header copied into the story: a label ("Narration:") or a five-word run of the
+    # exemplar, in the paragraphs and beats.
+    header = style_header(base.with_(pov="first", tense="present"))
+    marks, runs = header_marks(header), five_grams(header)
+    result["header_echo_share"] = round(
+        sum(any(m in t for m in marks) or bool(five_grams(t) & runs) for t in longer) / len(longer),
+        3,
+    )
     paragraph = base.with_(pov="first", tense="present", length="paragraph")
     result["first_text_s_paragraph"] = round(first_text_seconds(engine, paragraph, few), 2)
     result["first_text_s_paragraph_no_check"] = round(

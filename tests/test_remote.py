@@ -21,7 +21,7 @@ from backend.jobs.styled import styled_stream
 from backend.jobs.suggest import SuggestOptions, suggest
 from backend.params import SamplerParams
 from backend.serve import handle_line
-from backend.style import Style
+from backend.style import Style, detect_person
 
 pytestmark = pytest.mark.slow
 ROOT = Path(__file__).resolve().parents[1]
@@ -72,7 +72,8 @@ def test_every_writing_feature_works_through_the_server(remote_engine) -> None:
             seed=2,
         )
     )
-    assert styled.strip() and len(styled.split()) < 60
+    # The sentence check runs through the server too (one request per try at a sentence).
+    assert styled.strip() and len(styled.split()) < 60 and detect_person(styled) == "first"
     premise = "A lighthouse keeper finds a stranded girl with a red umbrella."
     sheet = generate_entry(remote_engine, "character", premise, "mystery", seed=1)
     assert list(sheet) == list(CHARACTER_FIELDS)

@@ -114,6 +114,11 @@ def test_voice_check_judges_sentences() -> None:
     settled = VoiceCheck(Style(pov="first"), "I knew the house. I had lived there.")
     assert settled.faults(" The door was open.") == 0
     assert not VoiceCheck(Style(), "Anything.").active
+    # Repeating the header's exemplar is copying, not writing.
+    first_present = Style(pov="first", tense="present")
+    copier = VoiceCheck(first_present, "I wait.", style_header(first_present))
+    assert copier.faults(" I push the door open and step inside.") >= 5
+    assert copier.faults(" I push the gate and wait.") == 0
 
 
 def test_length_rule() -> None:
@@ -226,6 +231,40 @@ def test_sentence_check_resamples_off_voice_sentences() -> None:
     assert any(t.startswith(" He") for t in unchecked)
 
 
+class TextOnlyEngine:
+    """A fake server: no logits, only text streams. Even seeds write about him, odd about
+    me; it records every request."""
+
+    name = "server"
+    has_vocabulary = False
+
+    def __init__(self) -> None:
+        self.requests: list[tuple[str, SamplerParams]] = []
+
+    def tokenize(self, text: str) -> list[int]:
+        return [ord(c) for c in text]
+
+    def stream(self, prompt, params, cancel=None, constraint=None):
+        self.requests.append((prompt, params))
+        who = "He" if (params.seed or 0) % 2 == 0 else "I"
+        yield from [f" {who} ran", " to the", " sea.", " Then", " more."]
+
+
+def test_sentence_check_through_a_server() -> None:
+    engine = TextOnlyEngine()
+    style = Style(pov="first", length="paragraph")
+    text = "".join(styled_stream(engine, "Story. ", style, seed=2, use_header=False))
+    assert text.startswith("I ran to the sea.") and 40 <= len(text.split()) <= 160
+    # The first try (seed 2) wrote "He ran..." and was cut at its sentence end and refused;
+    # the second asked again with a new seed and a stronger bias; then the text went on
+    # from what was kept.
+    (p1, a), (p2, b), (p3, _c) = engine.requests[:3]
+    assert p1 == p2 == "Story." and p3 == "Story. I ran to the sea."
+    assert a.seed != b.seed
+    bias_a, bias_b = dict(a.logit_bias), dict(b.logit_bias)
+    assert bias_a and all(bias_b[t] < v < 0 for t, v in bias_a.items() if v < 0)
+
+
 def test_style_bias_stays_out_of_dialogue() -> None:
     # Point-of-view bias pushes " He" down in narration but not inside quoted speech.
     style = Style(pov="first", length="sentence", creativity=1.0)
@@ -324,6 +363,7 @@ def test_first_present_paragraph(llama_engine) -> None:
     assert sum(detect_tense(t) == "present" for t in texts) >= 3, texts
     assert sum(40 <= len(t.split()) <= 160 for t in texts) >= 3, texts
     assert np.mean([pronoun_share(t) for t in texts]) < 0.20, texts
+    assert not any(mark in t for t in texts for mark in header_marks(style_header(style)))
 
 
 @pytest.mark.slow

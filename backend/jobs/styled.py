@@ -27,8 +27,8 @@ from backend.engines.base import (
     word_token_ids,
 )
 from backend.jobs.complete import strip_required
-from backend.jobs.healing import constraint_for, heal_prompt
-from backend.params import SamplerParams
+from backend.jobs.healing import HealedPrompt, constraint_for, heal_prompt
+from backend.params import MAX_STOP_STRINGS, SamplerParams
 from backend.style import (
     LENGTH_WORDS,
     Style,
@@ -200,9 +200,12 @@ class VoiceCheck:
     forms: the first sentence has to set the voice. Faults count the offending words.
     """
 
-    def __init__(self, style: Style, text_before: str) -> None:
+    def __init__(self, style: Style, text_before: str, header: str = "") -> None:
         self.person = style.person
         self.tense = style.tense
+        # Five-word runs of the style header: a sentence that repeats one is copying the
+        # exemplar, not writing the story.
+        self.copied = _ngrams(narration_words(header.lower()), 5)
         tail = text_before[-1200:]
         self.establish_person = bool(self.person) and detect_person(tail) != self.person
         self.establish_tense = bool(self.tense) and detect_tense(tail) != self.tense
@@ -217,7 +220,7 @@ class VoiceCheck:
     def faults(self, narration: str) -> int:
         """0 when the sentence reads in the requested voice; more the further it is off."""
         words = narration_words(narration)
-        total = 0
+        total = 5 if _ngrams([w.lower() for w in words], 5) & self.copied else 0
         if self.person:
             total += _faults(person_counts(words), self.persons, self.person, self.establish_person)
         if self.tense:
@@ -235,6 +238,10 @@ class VoiceCheck:
             counts = tense_counts(words)
             _add(self.tenses, counts)
             self.establish_tense &= not _leads(counts, self.tense)
+
+
+def _ngrams(words: list[str], n: int) -> set[tuple[str, ...]]:
+    return {tuple(words[i : i + n]) for i in range(len(words) - n + 1)}
 
 
 def _faults(counts: dict[str, int], so_far: dict[str, int], want: str, establish: bool) -> int:
@@ -256,8 +263,32 @@ def _add(total: dict[str, int], counts: dict[str, int]) -> None:
 
 
 MAX_ATTEMPTS = 6  # tries per sentence before the least faulty one is kept
+MAX_SENTENCES = 80
 BIAS_STEP = 0.5  # each new try multiplies the style bias by 1 + BIAS_STEP * try number
 _SENTENCE_END = re.compile(r"[.!?…][\"'”’)\]]*(\s*)$")
+
+
+def narration_of(text: str, quoted: bool) -> tuple[str, bool]:
+    """`text` with quoted speech blanked out, and whether it ends inside a quote."""
+    out = []
+    for ch in text:
+        if ch in '"“”':
+            quoted = ch == "“" or (ch == '"' and not quoted)
+            out.append(" ")
+        else:
+            out.append(" " if quoted else ch)
+    return "".join(out), quoted
+
+
+def first_sentence_end(text: str, quoted: bool) -> int | None:
+    """Where the first sentence with some narration in it ends, once that is certain."""
+    for m in _TERMINATOR.finditer(text):
+        end = m.end()
+        if end == len(text) or _is_abbreviation(text[:end].rstrip("\"'”’)]")):
+            continue  # a closing quote may still come; or "Mrs." is no sentence end
+        if narration_of(text[:end], quoted)[0].strip():
+            return end
+    return None
 
 
 @dataclass
@@ -273,6 +304,7 @@ class _Attempt:
     constraint: PrefixConstraint | None
     quoted: bool
     faults: int = 0
+    line_start: bool = False
 
 
 def _sentence_ends(text: str, piece: bytes) -> bool:
@@ -316,6 +348,10 @@ class _StyledRun:
         self.guide: Any = None
         self.echo_marks: tuple[str, ...] = ()
         self.bias_scale = 1.0  # grows with each new try at a sentence that missed the voice
+        # At the start of a line a base model likes to begin a new header ("Narration: …");
+        # the header's label words are held down there.
+        self.labels = np.zeros(0, dtype=np.int64)
+        self.line_start = False
 
     def seat(self) -> bool:
         """Point the sessions at prompt + accepted tokens (cheap: the cache is reused)."""
@@ -342,6 +378,8 @@ class _StyledRun:
             logits = g + self.scale * (logits - g)
         if self.bias is not None and not self.quoted:
             logits += self.bias_scale * self.bias[: logits.size]
+        if self.line_start and self.labels.size:
+            logits[self.labels[self.labels < logits.size]] -= LABEL_PENALTY
         allowed = constraint.allowed() if constraint is not None and constraint.active else None
         self.sampled += 1
         return sample_numpy(logits, self.params, recent, self.rng, allowed)
@@ -359,7 +397,7 @@ class _StyledRun:
         """
         assembler = copy.deepcopy(assembler)
         constraint = copy.copy(constraint)
-        quoted_at_start = self.quoted
+        quoted_at_start, line_start_at_start = self.quoted, self.line_start
         toks: list[int] = []
         text = narration = ""
         recent = (self.prompt + self.tokens)[-PENALTY_WINDOW:]
@@ -383,13 +421,11 @@ class _StyledRun:
             if constraint is not None and constraint.active:
                 constraint.advance(piece)
             out = assembler.feed(piece)
-            for ch in out:
-                if ch in '"“”':
-                    self.quoted = ch == "“" or (ch == '"' and not self.quoted)
-                    narration += " "
-                else:
-                    narration += " " if self.quoted else ch
+            said, self.quoted = narration_of(out, self.quoted)
+            narration += said
             text += out
+            if out:
+                self.line_start = out.endswith("\n")
             if stream and out:
                 yield out
             if assembler.stopped:
@@ -400,11 +436,13 @@ class _StyledRun:
         if end not in ("sentence", "stop", "cancel"):
             tail = assembler.flush()
             text += tail
-            narration += tail if not self.quoted else ""
+            said, self.quoted = narration_of(tail, self.quoted)
+            narration += said
             if stream and tail:
                 yield tail
         result = _Attempt(toks, text, narration, end, pending, assembler, constraint, self.quoted)
-        self.quoted = quoted_at_start
+        result.line_start = self.line_start
+        self.quoted, self.line_start = quoted_at_start, line_start_at_start
         return result
 
     def run(self, assembler: TextAssembler, constraint: PrefixConstraint | None) -> Iterator[str]:
@@ -438,7 +476,7 @@ class _StyledRun:
                 return
             self.tokens += best.tokens
             self.check.accept(best.narration)
-            self.quoted = best.quoted
+            self.quoted, self.line_start = best.quoted, best.line_start
             assembler, constraint, pending = best.assembler, best.constraint, best.pending
             if best.text:
                 yield best.text
@@ -480,36 +518,43 @@ def styled_stream(
     params = params or sampler_for(style, seed)
     styled, plain = build_prompts(text_before, style, story)
     prompt = styled if use_header else plain
-    if not hasattr(engine, "session"):
-        yield from _styled_text_stream(engine, prompt, style, params, cancel, use_bias)
-        return
     healed = heal_prompt(engine, prompt)
-    guide_prompt = None
-    if use_guidance and use_header and style.guidance != 1.0 and style_header(style, story.premise):
-        plain_healed = heal_prompt(engine, plain)
-        if plain_healed.required == healed.required:
-            guide_prompt = list(plain_healed.tokens)
-    check = VoiceCheck(style, text_before) if use_check else None
-    run = _StyledRun(
-        engine,
-        list(healed.tokens),
-        guide_prompt,
-        style,
-        params,
-        cancel,
-        None,
-        check,
-        # Generation re-creates the healed tail first, so dialogue is judged without it.
-        in_dialogue(text_before.removesuffix(healed.required_text)),
-    )
-    if not run.seat():
-        return
-    if use_bias:
-        run.bias = bias_vector(engine, style, run.main.logits().size)
-    run.echo_marks = header_marks(style_header(style, story.premise)) if use_header else ()
-    assembler = TextAssembler((*params.stop, *getattr(engine, "extra_stop", ()), *run.echo_marks))
-    rule = LengthRule(style.length, whole_sentences=check is not None and check.active)
-    chunks = run.run(assembler, constraint_for(engine, healed))
+    header = style_header(style, story.premise) if use_header else ""
+    check = VoiceCheck(style, text_before, header) if use_check else None
+    checking = check is not None and check.active
+    marks = header_marks(header)
+    # Generation re-creates the healed tail first, so dialogue is judged without it.
+    quoted = in_dialogue(text_before.removesuffix(healed.required_text))
+    if hasattr(engine, "session"):
+        guide_prompt = None
+        if use_guidance and use_header and style.guidance != 1.0 and marks:
+            plain_healed = heal_prompt(engine, plain)
+            if plain_healed.required == healed.required:
+                guide_prompt = list(plain_healed.tokens)
+        run = _StyledRun(
+            engine, list(healed.tokens), guide_prompt, style, params, cancel, None, check, quoted
+        )
+        if not run.seat():
+            return
+        if use_bias:
+            run.bias = bias_vector(engine, style, run.main.logits().size)
+        run.echo_marks = marks
+        if marks:
+            run.labels = label_tokens(engine)
+            run.line_start = not text_before.strip() or text_before.rstrip(" ").endswith("\n")
+        assembler = TextAssembler((*params.stop, *getattr(engine, "extra_stop", ()), *marks))
+        chunks = run.run(assembler, constraint_for(engine, healed))
+    else:
+        # A server samples for us: bias goes with the request, and there is no guidance.
+        if use_bias:
+            params = params.with_(logit_bias=sparse_bias(engine, style))
+        params = params.with_(stop=(*params.stop, *marks)[:MAX_STOP_STRINGS])
+        if checking and isinstance(healed.prompt, str):
+            chunks = _checked_text_chunks(engine, healed, params, cancel, check, quoted)
+        else:
+            checking = False
+            chunks = engine.stream(healed.prompt, params, cancel, constraint_for(engine, healed))
+    rule = LengthRule(style.length, whole_sentences=checking)
     try:
         for chunk in strip_required(chunks, healed.required_text):
             out = rule.feed(chunk)
@@ -518,7 +563,22 @@ def styled_stream(
             if rule.done:
                 return
     finally:
-        chunks.close()
+        close = getattr(chunks, "close", None)
+        if close is not None:
+            close()
+
+
+LABEL_PENALTY = 10.0
+_LABEL_WORDS = ("Narration", "Narrator", "Sample", "Genre", "Tone", "Style", "Premise", "Author")
+_labels_cache: weakref.WeakKeyDictionary[object, np.ndarray] = weakref.WeakKeyDictionary()
+
+
+def label_tokens(engine: Engine) -> np.ndarray:
+    """First tokens of the style header's label words, as they would start a line."""
+    if engine not in _labels_cache:
+        ids = {engine.tokenize(form)[0] for w in _LABEL_WORDS for form in (w, f" {w}")}
+        _labels_cache[engine] = np.array(sorted(ids), dtype=np.int64)
+    return _labels_cache[engine]
 
 
 def sparse_bias(engine: Engine, style: Style) -> tuple[tuple[int, float], ...]:
@@ -537,31 +597,53 @@ def sparse_bias(engine: Engine, style: Style) -> tuple[tuple[int, float], ...]:
     return tuple(out.items())
 
 
-def _styled_text_stream(
+def _checked_text_chunks(
     engine: Engine,
-    prompt: str,
-    style: Style,
+    healed: HealedPrompt,
     params: SamplerParams,
     cancel: threading.Event | None,
-    use_bias: bool,
+    check: VoiceCheck,
+    quoted: bool,
 ) -> Iterator[str]:
-    """Header, exemplar, bias through the engine's own sampler, and the length rule.
-
-    For engines without step-by-step logits (a remote server): no guidance.
-    """
-    healed = heal_prompt(engine, prompt)
-    if use_bias:
-        params = params.with_(logit_bias=sparse_bias(engine, style))
-    rule = LengthRule(style.length)
-    raw = engine.stream(healed.prompt, params, cancel, constraint_for(engine, healed))
-    try:
-        for chunk in strip_required(raw, healed.required_text):
-            out = rule.feed(chunk)
-            if out:
-                yield out
-            if rule.done:
+    """The sentence check for an engine that streams text (a server): one request per
+    try at a sentence, cut at its end; the server's prompt cache keeps each one cheap."""
+    assert isinstance(healed.prompt, str)
+    accepted = ""
+    for k in range(MAX_SENTENCES):
+        best: tuple[int, str, str, bool, bool] | None = None
+        for n in range(MAX_ATTEMPTS):
+            seed = None if params.seed is None else (params.seed + 7919 * n + 131 * k) % 2**31
+            scale = 1.0 + BIAS_STEP * n
+            bias = tuple((t, v * scale) for t, v in params.logit_bias)
+            stream = engine.stream(
+                healed.prompt + accepted, params.with_(seed=seed, logit_bias=bias), cancel
+            )
+            text, end, finished = "", None, True
+            try:
+                for chunk in stream:
+                    text += chunk
+                    end = first_sentence_end(text, quoted)
+                    if end is not None:
+                        finished = False
+                        break
+            finally:
+                close = getattr(stream, "close", None)
+                if close is not None:
+                    close()
+            if cancel is not None and cancel.is_set():
                 return
-    finally:
-        close = getattr(raw, "close", None)
-        if close is not None:
-            close()
+            piece = text[:end] if end is not None else text
+            narration, quoted_after = narration_of(piece, quoted)
+            faults = check.faults(narration) + (0 if piece.strip() else 3)
+            if best is None or faults < best[0]:
+                best = (faults, piece, narration, quoted_after, finished)
+            if faults == 0:
+                break
+        assert best is not None
+        _faults, piece, narration, quoted, finished = best
+        check.accept(narration)
+        accepted += piece
+        if piece:
+            yield piece
+        if finished:
+            return
