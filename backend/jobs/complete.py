@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Iterator
+from typing import Protocol
 
 from backend.engines.base import Engine
 from backend.jobs.healing import constraint_for, heal_prompt
@@ -25,6 +26,29 @@ def strip_required(chunks: Iterator[str], required: str) -> Iterator[str]:
                 chunk = chunk[n:]
         if chunk:
             yield chunk
+
+
+class StreamTrim(Protocol):
+    """Something that trims a stream: text in, what to show out, and when to stop."""
+
+    done: bool
+
+    def feed(self, chunk: str) -> str: ...
+
+
+def shaped(chunks: Iterator[str], required: str, shaper: StreamTrim) -> Iterator[str]:
+    """Drop the healed prefix, pass the text through `shaper`, and close the source."""
+    try:
+        for chunk in strip_required(chunks, required):
+            out = shaper.feed(chunk)
+            if out:
+                yield out
+            if shaper.done:
+                return
+    finally:
+        close = getattr(chunks, "close", None)
+        if close is not None:
+            close()
 
 
 def continue_text(

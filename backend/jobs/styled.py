@@ -26,7 +26,7 @@ from backend.engines.base import (
     TextAssembler,
     word_token_ids,
 )
-from backend.jobs.complete import strip_required
+from backend.jobs.complete import shaped
 from backend.jobs.healing import HealedPrompt, constraint_for, heal_prompt
 from backend.params import MAX_STOP_STRINGS, SamplerParams
 from backend.style import (
@@ -554,18 +554,7 @@ def styled_stream(
         else:
             checking = False
             chunks = engine.stream(healed.prompt, params, cancel, constraint_for(engine, healed))
-    rule = LengthRule(style.length, whole_sentences=checking)
-    try:
-        for chunk in strip_required(chunks, healed.required_text):
-            out = rule.feed(chunk)
-            if out:
-                yield out
-            if rule.done:
-                return
-    finally:
-        close = getattr(chunks, "close", None)
-        if close is not None:
-            close()
+    yield from shaped(chunks, healed.required_text, LengthRule(style.length, checking))
 
 
 LABEL_PENALTY = 10.0

@@ -8,7 +8,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from backend.engines.base import Engine
-from backend.jobs.complete import strip_required
+from backend.jobs.complete import shaped
 from backend.jobs.healing import constraint_for, heal_prompt
 from backend.params import SamplerParams
 from backend.prompts import anchored_start
@@ -185,16 +185,7 @@ def suggest_stream(
     healed = heal_prompt(engine, preamble + ctx.before, enabled=options.heal)
     params = options.params(alternative)
     raw = engine.stream(healed.prompt, params, cancel, constraint_for(engine, healed))
-    shaper = Shaper(ctx.after)
-    try:
-        for chunk in strip_required(raw, healed.required_text):
-            piece = shaper.feed(chunk)
-            if piece:
-                yield piece
-            if shaper.done:
-                break
-    finally:
-        raw.close()
+    yield from shaped(raw, healed.required_text, Shaper(ctx.after))
 
 
 def clean_suggestion(text: str) -> str:
