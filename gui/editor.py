@@ -83,6 +83,20 @@ class Editor(QPlainTextEdit):
             self._ghost_pos = -1
             return
         cursor = self.textCursor()
+        self._paint_preedit(cursor, text)
+        self._ghost = text
+        self._ghost_pos = cursor.position()
+
+    def show_draft(self, text: str) -> None:
+        """Show the sentence a continuation is writing, in ghost colour after what it has
+        inserted, until the sentence is kept (inserted) or replaced by another try."""
+        self._remove_preedit()
+        cursor = self._insert_cursor
+        if cursor is None or not text or cursor.hasSelection():
+            return
+        self._paint_preedit(cursor, text)
+
+    def _paint_preedit(self, cursor: QTextCursor, text: str) -> None:
         block = cursor.block()
         offset = cursor.position() - block.position()
         display = text.split("\n", 1)[0]
@@ -95,8 +109,6 @@ class Editor(QPlainTextEdit):
         span.length = len(display)
         span.format = fmt
         layout.setFormats([span])
-        self._ghost = text
-        self._ghost_pos = cursor.position()
         self._ghost_block_pos = block.position()
         self._relayout(block.position(), block.length())
 
@@ -252,6 +264,7 @@ class Editor(QPlainTextEdit):
         cursor = self._insert_cursor
         if cursor is None or not text:
             return
+        self._remove_preedit()  # a draft of this text, if one is showing
         if self._inserted_any:
             cursor.joinPreviousEditBlock()
         else:
@@ -267,6 +280,7 @@ class Editor(QPlainTextEdit):
 
     def end_insertion(self) -> None:
         """Finish the streamed insertion and give the editor back to the writer."""
+        self._remove_preedit()
         self._insert_cursor = None
         self.setReadOnly(False)
 

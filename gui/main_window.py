@@ -103,6 +103,7 @@ class MainWindow(QMainWindow):
         self._restore_geometry()
 
         worker.chunk_ready.connect(self._on_worker_chunk_ready)
+        worker.draft_ready.connect(self._on_worker_draft_ready)
         worker.finished.connect(self._on_worker_finished)
         worker.failed.connect(self._on_worker_failed)
         worker.load_progress.connect(self._on_worker_load_progress)
@@ -470,6 +471,11 @@ class MainWindow(QMainWindow):
         if request_id != self._active_id:
             return  # not ours, or stale: a newer request replaced it
         self.editor.insert_chunk(text)
+
+    @Slot(int, str)
+    def _on_worker_draft_ready(self, request_id: int, text: str) -> None:
+        if request_id == self._active_id and self.editor.inserting:
+            self.editor.show_draft(text)
 
     @Slot()
     def retry_continuation(self) -> None:

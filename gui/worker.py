@@ -56,7 +56,8 @@ class Request:
     id: int = field(default_factory=next_request_id)
 
 
-JobFn = Callable[[Engine, Request, threading.Event], Iterator[str]]
+DraftFn = Callable[[str], None]
+JobFn = Callable[[Engine, Request, threading.Event, DraftFn], Iterator[str]]
 
 
 def _lore(request: Request) -> str:
@@ -64,7 +65,9 @@ def _lore(request: Request) -> str:
     return lore_for(request.text[: request.cursor], entries) if entries else ""
 
 
-def _job_continue(engine: Engine, request: Request, cancel: threading.Event) -> Iterator[str]:
+def _job_continue(
+    engine: Engine, request: Request, cancel: threading.Event, draft: DraftFn
+) -> Iterator[str]:
     before = request.text[: request.cursor]
     style = request.options.get("style")
     if style is None:
@@ -74,10 +77,14 @@ def _job_continue(engine: Engine, request: Request, cancel: threading.Event) -> 
         authors_note=request.options.get("authors_note", ""),
         lore=_lore(request),
     )
-    return styled_stream(engine, before, style, story, seed=request.params.seed, cancel=cancel)
+    return styled_stream(
+        engine, before, style, story, seed=request.params.seed, cancel=cancel, draft=draft
+    )
 
 
-def _job_rewrite(engine: Engine, request: Request, cancel: threading.Event) -> Iterator[str]:
+def _job_rewrite(
+    engine: Engine, request: Request, cancel: threading.Event, draft: DraftFn
+) -> Iterator[str]:
     """Rewrite the selected passage (request.text) in the style."""
     passage = request.text.strip()
     words = len(passage.split())
@@ -85,11 +92,13 @@ def _job_rewrite(engine: Engine, request: Request, cancel: threading.Event) -> I
     prompt = f"Original passage:\n{passage}\n\nThe same passage, rewritten:\n"
     params = sampler_for(style, request.params.seed).with_(max_tokens=max(24, words * 2))
     return styled_stream(
-        engine, prompt, style, seed=request.params.seed, cancel=cancel, params=params
+        engine, prompt, style, seed=request.params.seed, cancel=cancel, params=params, draft=draft
     )
 
 
-def _job_suggest(engine: Engine, request: Request, cancel: threading.Event) -> Iterator[str]:
+def _job_suggest(
+    engine: Engine, request: Request, cancel: threading.Event, _draft: DraftFn
+) -> Iterator[str]:
     options = request.options.get("suggest") or SuggestOptions()
     alternative = int(request.options.get("alternative", 0))
     return suggest_stream(
@@ -97,7 +106,9 @@ def _job_suggest(engine: Engine, request: Request, cancel: threading.Event) -> I
     )
 
 
-def _job_bible(engine: Engine, request: Request, cancel: threading.Event) -> Iterator[str]:
+def _job_bible(
+    engine: Engine, request: Request, cancel: threading.Event, _draft: DraftFn
+) -> Iterator[str]:
     """Character / background generation; each chunk is one JSON-encoded field event."""
     o = request.options
     for alt in range(int(o.get("count", 1))):
@@ -129,6 +140,7 @@ class GenerationWorker(QObject):
     """Lives on the model thread; every native call happens in its slots."""
 
     chunk_ready = Signal(int, str)
+    draft_ready = Signal(int, str)  # the sentence being written, not yet checked and kept
     finished = Signal(int, object)
     failed = Signal(int, str)
     load_progress = Signal(float)
@@ -254,7 +266,11 @@ class GenerationWorker(QObject):
         chunks = 0
         parts: list[str] = []
         try:
-            for chunk in job(self._engine, request, cancel):
+
+            def draft(text: str) -> None:
+                self.draft_ready.emit(request.id, text)
+
+            for chunk in job(self._engine, request, cancel, draft):
                 if first is None:
                     first = time.perf_counter()
                 chunks += 1

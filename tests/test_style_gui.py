@@ -89,8 +89,17 @@ def test_styled_continuation_with_the_real_model(
     panel.length.setCurrentIndex(panel.length.findData("paragraph"))
     opening = "The rain had not stopped for three days when Martha opened the letter. "
     qtbot.keyClicks(window.editor, opening)
+    events: list[str] = []
+    worker = window.model_thread.worker
+    worker.draft_ready.connect(lambda _id, text: events.append("draft"))
+    worker.chunk_ready.connect(lambda _id, text: events.append("chunk"))
     with qtbot.waitSignal(window.continuation_done, timeout=120000):
         qtbot.keyClick(window.editor, Qt.Key.Key_Return, CTRL)
+    # The sentence being written shows as a draft before it is checked and inserted, and
+    # no draft is left on screen afterwards.
+    assert "draft" in events and events.index("draft") < events.index("chunk")
+    block = window.editor.document().lastBlock()
+    assert block.layout().preeditAreaText() == ""
     versions = [window.editor.toPlainText()[len(opening) :]]
     for _ in range(2):
         with qtbot.waitSignal(window.continuation_done, timeout=120000):

@@ -12,7 +12,7 @@ import copy
 import re
 import threading
 import weakref
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -352,6 +352,9 @@ class _StyledRun:
         # the header's label words are held down there.
         self.labels = np.zeros(0, dtype=np.int64)
         self.line_start = False
+        # Shown the sentence being written before it is checked (the window draws it in
+        # ghost colour); called with the try's text so far.
+        self.draft: Callable[[str], None] | None = None
 
     def seat(self) -> bool:
         """Point the sessions at prompt + accepted tokens (cheap: the cache is reused)."""
@@ -426,6 +429,8 @@ class _StyledRun:
             text += out
             if out:
                 self.line_start = out.endswith("\n")
+                if self.draft is not None and not stream:
+                    self.draft(text)
             if stream and out:
                 yield out
             if assembler.stopped:
@@ -506,11 +511,13 @@ def styled_stream(
     use_guidance: bool = True,
     use_check: bool = True,
     params: SamplerParams | None = None,
+    draft: Callable[[str], None] | None = None,
 ) -> Iterator[str]:
     """Yield a continuation in the chosen style, exactly as it should be inserted.
 
     With a point of view or tense chosen (and `use_check`), text arrives a sentence at a
-    time: each sentence is checked against the voice and sampled again when it is off.
+    time: each sentence is checked against the voice and sampled again when it is off,
+    and `draft` (if given) sees each sentence as it is being written.
     """
     from backend.style import sampler_for
 
@@ -539,6 +546,8 @@ def styled_stream(
         if use_bias:
             run.bias = bias_vector(engine, style, run.main.logits().size)
         run.echo_marks = marks
+        if draft is not None:
+            run.draft = lambda text: draft(text if run.tokens else _unhealed(text, healed))
         if marks:
             run.labels = label_tokens(engine)
             run.line_start = not text_before.strip() or text_before.rstrip(" ").endswith("\n")
@@ -550,7 +559,7 @@ def styled_stream(
             params = params.with_(logit_bias=sparse_bias(engine, style))
         params = params.with_(stop=(*params.stop, *marks)[:MAX_STOP_STRINGS])
         if checking and isinstance(healed.prompt, str):
-            chunks = _checked_text_chunks(engine, healed, params, cancel, check, quoted)
+            chunks = _checked_text_chunks(engine, healed, params, cancel, check, quoted, draft)
         else:
             checking = False
             chunks = engine.stream(healed.prompt, params, cancel, constraint_for(engine, healed))
@@ -586,6 +595,11 @@ def sparse_bias(engine: Engine, style: Style) -> tuple[tuple[int, float], ...]:
     return tuple(out.items())
 
 
+def _unhealed(text: str, healed: HealedPrompt) -> str:
+    """The start of a continuation without the healed tail the document already has."""
+    return text.removeprefix(healed.required_text)
+
+
 def _checked_text_chunks(
     engine: Engine,
     healed: HealedPrompt,
@@ -593,6 +607,7 @@ def _checked_text_chunks(
     cancel: threading.Event | None,
     check: VoiceCheck,
     quoted: bool,
+    draft: Callable[[str], None] | None = None,
 ) -> Iterator[str]:
     """The sentence check for an engine that streams text (a server): one request per
     try at a sentence, cut at its end; the server's prompt cache keeps each one cheap."""
@@ -611,6 +626,8 @@ def _checked_text_chunks(
             try:
                 for chunk in stream:
                     text += chunk
+                    if draft is not None:
+                        draft(text if accepted else _unhealed(text, healed))
                     end = first_sentence_end(text, quoted)
                     if end is not None:
                         finished = False
