@@ -142,3 +142,17 @@ class ScriptedPrompts:
 
     def error(self, title: str, message: str) -> None:
         self.errors.append((title, message))
+
+
+def ready_window(qtbot, windows: list, home: Path, spec: ModelSpec, **kwargs):
+    """A shown main window with scripted prompts, its model loaded, suggestions off."""
+    from backend.paths import app_paths
+    from gui.main_window import MainWindow
+
+    window = MainWindow(app_paths(home), spec, prompts=ScriptedPrompts(), **kwargs)
+    windows.append(window)
+    qtbot.addWidget(window)
+    window.show()
+    qtbot.waitUntil(lambda: window.model_ready, timeout=60000)
+    window.suggestions.set_enabled(False)
+    return window

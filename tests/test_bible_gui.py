@@ -8,19 +8,12 @@ import pytest
 from PySide6.QtCore import Qt
 
 from backend.models import BUNDLED_NAME, ModelSpec
-from backend.paths import app_paths
 from gui.main_window import MainWindow
-from tests.fakes import FakeFactory, ScriptedPrompts, fake_spec
+from tests.fakes import FakeFactory, fake_spec, ready_window
 
 
 def make(qtbot, windows, tmp_path: Path, spec: ModelSpec, **kwargs) -> MainWindow:
-    window = MainWindow(app_paths(tmp_path / "home"), spec, prompts=ScriptedPrompts(), **kwargs)
-    windows.append(window)
-    qtbot.addWidget(window)
-    window.show()
-    qtbot.waitUntil(lambda: window.model_ready, timeout=60000)
-    window.suggestions.set_enabled(False)
-    return window
+    return ready_window(qtbot, windows, tmp_path / "home", spec, **kwargs)
 
 
 def test_entries_reach_the_continuation_prompt(qtbot, windows, tmp_path: Path) -> None:

@@ -8,23 +8,14 @@ import pytest
 from PySide6.QtCore import Qt
 
 from backend.models import BUNDLED_NAME, ModelSpec
-from backend.paths import app_paths
 from backend.style import detect_person, detect_tense
-from gui.main_window import MainWindow
-from tests.fakes import FakeFactory, ScriptedPrompts, fake_spec
+from tests.fakes import FakeFactory, fake_spec, ready_window
 
 CTRL = Qt.KeyboardModifier.ControlModifier
 ALT = Qt.KeyboardModifier.AltModifier
 
 
-def make(qtbot, windows, home: Path, spec: ModelSpec, **kwargs) -> MainWindow:
-    window = MainWindow(app_paths(home), spec, prompts=ScriptedPrompts(), **kwargs)
-    windows.append(window)
-    qtbot.addWidget(window)
-    window.show()
-    qtbot.waitUntil(lambda: window.model_ready, timeout=60000)
-    window.suggestions.set_enabled(False)
-    return window
+make = ready_window
 
 
 def test_retry_twice_then_step_back_to_the_first(qtbot, windows, tmp_path: Path) -> None:

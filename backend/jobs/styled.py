@@ -18,7 +18,6 @@ from typing import Any
 
 import numpy as np
 
-import backend.style as style_module
 from backend.engines.base import (
     Engine,
     EngineError,
@@ -30,6 +29,7 @@ from backend.jobs.complete import shaped
 from backend.jobs.healing import HealedPrompt, constraint_for, heal_prompt
 from backend.params import MAX_STOP_STRINGS, SamplerParams
 from backend.style import (
+    ED_AWAY,
     LENGTH_WORDS,
     Style,
     bias_words,
@@ -64,7 +64,7 @@ def bias_vector(engine: Engine, style: Style, size: int) -> np.ndarray | None:
     words = bias_words(style)
     if not words:
         return None
-    ed = style_module.ED_AWAY if style.tense == "present" else 0.0
+    ed = ED_AWAY if style.tense == "present" else 0.0
     key = (ed, tuple(sorted(words.items())), size)
     per_engine = _bias_cache.setdefault(engine, {})
     if key not in per_engine:
@@ -326,7 +326,6 @@ class _StyledRun:
         style: Style,
         params: SamplerParams,
         cancel: threading.Event | None,
-        bias: np.ndarray | None,
         check: VoiceCheck | None,
         quoted: bool,
     ) -> None:
@@ -336,7 +335,7 @@ class _StyledRun:
         self.scale = float(style.guidance)
         self.params = params
         self.cancel = cancel
-        self.bias = bias
+        self.bias: np.ndarray | None = None  # set once the vocabulary size is known
         self.check = check
         self.quoted = quoted
         self.tokens: list[int] = []
@@ -539,7 +538,7 @@ def styled_stream(
             if plain_healed.required == healed.required:
                 guide_prompt = list(plain_healed.tokens)
         run = _StyledRun(
-            engine, list(healed.tokens), guide_prompt, style, params, cancel, None, check, quoted
+            engine, list(healed.tokens), guide_prompt, style, params, cancel, check, quoted
         )
         if not run.seat():
             return
