@@ -250,6 +250,33 @@ class TextOnlyEngine:
         yield from [f" {who} ran", " to the", " sea.", " Then", " more."]
 
 
+class EndingSession(ScriptedSession):
+    """Like ScriptedSession, but after every full stop the model would rather end the text."""
+
+    def logits(self) -> np.ndarray:
+        out = super().logits()
+        if self.tokens[-1] == 2:
+            out[0] = 5.0  # end of text, about 150 times likelier than either next sentence
+        return out
+
+
+class EndingEngine(ScriptedEngine):
+    def session(self, prompt, cancel=None, guide=False):
+        session = EndingSession(list(prompt))
+        self.sessions.append(session)
+        return session
+
+
+@pytest.mark.parametrize("pov", ["", "first"])
+def test_the_end_waits_for_the_promised_length(pov: str) -> None:
+    # A paragraph promises at least 40 words; this model would stop after two. With the end
+    # held back it goes on, and once the length is there the end comes at a sentence end.
+    style = Style(pov=pov, length="paragraph", creativity=1.0)
+    for seed in range(4):
+        text = "".join(styled_stream(EndingEngine(), "Story.", style, seed=seed, use_header=False))
+        assert 40 <= len(text.split()) <= 44 and text.endswith("."), text
+
+
 def test_sentence_check_through_a_server() -> None:
     engine = TextOnlyEngine()
     style = Style(pov="first", length="paragraph")

@@ -343,6 +343,11 @@ class _StyledRun:
         self.rng = np.random.default_rng(params.seed)
         self.pieces = engine.token_pieces()
         self.eos = set(engine.banned_tokens()) if hasattr(engine, "banned_tokens") else set()
+        self.eos_ids = np.array(sorted(self.eos), dtype=np.int64)
+        # A small model likes to end the text early: the end is held back until the
+        # continuation has the words its length promises.
+        self.min_words = 0
+        self.kept_words = 0
         self.main: Any = None
         self.guide: Any = None
         self.echo_marks: tuple[str, ...] = ()
@@ -373,11 +378,15 @@ class _StyledRun:
         if self.guide is not None:
             self.guide.push(tok)
 
-    def next_token(self, recent: list[int], constraint: PrefixConstraint | None) -> int:
+    def next_token(
+        self, recent: list[int], constraint: PrefixConstraint | None, words: int = 0
+    ) -> int:
         logits = np.array(self.main.logits(), dtype=np.float32)
         if self.guide is not None:
             g = np.asarray(self.guide.logits(), dtype=np.float32)
             logits = g + self.scale * (logits - g)
+        if words < self.min_words and self.eos_ids.size:
+            logits[self.eos_ids[self.eos_ids < logits.size]] = -np.inf
         if self.bias is not None and not self.quoted:
             logits += self.bias_scale * self.bias[: logits.size]
         if self.line_start and self.labels.size:
@@ -412,7 +421,8 @@ class _StyledRun:
             if first is not None:
                 tok, first = first, None
             else:
-                tok = self.next_token(recent + toks, constraint)
+                words = self.kept_words + len(text.split())
+                tok = self.next_token(recent + toks, constraint, words)
             if tok in self.eos or tok >= len(self.pieces):
                 end = "eos"
                 break
@@ -479,6 +489,7 @@ class _StyledRun:
             if best is not tried and not self._reseat_to(best):
                 return
             self.tokens += best.tokens
+            self.kept_words += len(best.text.split())
             self.check.accept(best.narration)
             self.quoted, self.line_start = best.quoted, best.line_start
             assembler, constraint, pending = best.assembler, best.constraint, best.pending
@@ -545,6 +556,7 @@ def styled_stream(
         if use_bias:
             run.bias = bias_vector(engine, style, run.main.logits().size)
         run.echo_marks = marks
+        run.min_words = LENGTH_WORDS[style.length][0]
         if draft is not None:
             run.draft = lambda text: draft(text if run.tokens else _unhealed(text, healed))
         if marks:
