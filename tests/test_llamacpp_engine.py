@@ -114,3 +114,48 @@ def test_logit_bias_bans_tokens(llama_engine) -> None:
     params = GREEDY.with_(max_tokens=4, logit_bias=tuple((i, -100.0) for i in ban))
     text = "".join(llama_engine.stream(prompt, params))
     assert "Thu" not in text and text.strip()
+
+
+def _top(logits, k: int = 5) -> list[int]:
+    import numpy as np
+
+    return np.argsort(-np.asarray(logits))[:k].tolist()
+
+
+def test_guided_pair_matches_two_separate_sequences(llama_engine) -> None:
+    import numpy as np
+
+    styled = llama_engine.tokenize("Narration: first person.\n\nThe old man walked to the sea and")
+    plain = llama_engine.tokenize("The old man walked to the sea and")
+    more = llama_engine.tokenize(" looked out at the grey")
+    pair = llama_engine.guided_session(styled, plain)
+    for tok in more:
+        pair.push(tok)
+    both = [np.array(x) for x in pair.logits()]
+    # Batched and single evaluation round differently (so do chunked and token-by-token
+    # prompts, by up to about 0.8 in a logit); the distributions must still agree.
+    for logits, prompt in zip(both, (styled, plain), strict=True):
+        alone = np.array(llama_engine.session(prompt + more).logits())
+        assert _top(logits, 1) == _top(alone, 1)
+        p, q = np.exp(logits - logits.max()), np.exp(alone - alone.max())
+        p, q = p / p.sum(), q / q.sum()
+        assert float((q * (np.log(q + 1e-30) - np.log(p + 1e-30))).sum()) < 0.05
+    # Rolled back to a shorter prefix (a retry), each sequence reads as if fresh, and only
+    # the dropped tail is evaluated again.
+    decoded: list[int] = []
+    original = pair._decode
+    pair._decode = lambda entries, want: (decoded.append(len(entries)), original(entries, want))
+    try:
+        assert llama_engine.guided_session(styled + more[:1], plain + more[:1]) is pair
+    finally:
+        del pair._decode
+    assert decoded == [2]  # the last kept token of each sequence, for its logits
+    assert len(pair.tokens[1]) == len(llama_engine._prompt_ids(plain + more[:1], 1))
+    again = [np.array(x) for x in pair.logits()]
+    for logits, prompt in zip(again, (styled, plain), strict=True):
+        alone = np.array(llama_engine.session(prompt + more[:1]).logits())
+        assert _top(logits, 1) == _top(alone, 1)
+    # The main context's cache, which suggestions use, was left alone by the pair.
+    with EvalCounter(llama_engine) as counter:
+        llama_engine.session(plain + more[:1])
+    assert counter.count <= 1

@@ -46,7 +46,7 @@ class LlamaCppEngine:
         self._n_ctx = n_ctx
         self._n_threads = n_threads or default_threads()
         self._llm: Any = None
-        self._guide: Any = None
+        self._pair: GuidedPair | None = None
         self._pieces: list[bytes] | None = None
         self._eog: set[int] = set()
         self._lock = threading.Lock()
@@ -190,42 +190,48 @@ class LlamaCppEngine:
                 yield tail
 
     def session(
-        self, prompt: Sequence[int], cancel: threading.Event | None = None, guide: bool = False
+        self, prompt: Sequence[int], cancel: threading.Event | None = None
     ) -> LlamaSession | None:
-        """A step-by-step logits session over `prompt` (None if cancelled while reading it).
+        """A step-by-step logits session over `prompt` (None if cancelled while reading it)."""
+        self._require()
+        tokens = self._prompt_ids(list(prompt), 1)
+        if not self._prefill(tokens, cancel):
+            return None
+        return LlamaSession(self._llm)
 
-        `guide=True` uses a second context, for classifier-free guidance, so the main
-        context's cache is not disturbed.
+    def guided_session(
+        self,
+        prompt: Sequence[int],
+        guide_prompt: Sequence[int],
+        cancel: threading.Event | None = None,
+    ) -> GuidedPair | None:
+        """Two sequences stepped together in one batch, for classifier-free guidance: the
+        styled prompt and the plain one cost one evaluation per token, not two.
+
+        They live in a context of their own (sharing the model's weights), so the main
+        context's cache, which suggestions rely on, is not disturbed.
         """
         self._require()
-        llm = self._guide_llm() if guide else self._llm
-        tokens = self._prompt_ids(list(prompt), 1)
-        if not self._prefill(tokens, cancel, llm):
+        if self._pair is None:
+            self._pair = GuidedPair(self._llm, self.context_length, self._n_threads)
+        main = self._prompt_ids(list(prompt), 1)
+        guide = self._prompt_ids(list(guide_prompt), 1)
+        if not self._pair.seat(main, guide, cancel):
             return None
-        return LlamaSession(llm)
-
-    def _guide_llm(self) -> Any:
-        if self._guide is None:
-            import llama_cpp
-
-            self._guide = _load_llama(
-                llama_cpp,
-                self.path,
-                self._n_ctx,
-                self._n_threads,
-                llama_cpp.llama_progress_callback(0),
-            )
-        return self._guide
+        return self._pair
 
     def close(self) -> None:
-        """Free the model and its context now, not whenever the garbage collector runs."""
-        for attr in ("_guide", "_llm"):
-            llm = getattr(self, attr)
-            if llm is not None:
-                try:
-                    llm.close()
-                finally:
-                    setattr(self, attr, None)
+        """Free the model and its contexts now, not whenever the garbage collector runs."""
+        if self._pair is not None:
+            try:
+                self._pair.close()
+            finally:
+                self._pair = None
+        if self._llm is not None:
+            try:
+                self._llm.close()
+            finally:
+                self._llm = None
 
     def _require(self) -> None:
         if self._llm is None:
@@ -320,6 +326,97 @@ class LlamaSession:
     def push(self, token: int) -> None:
         """Evaluate one more token."""
         self._llm.eval([token])
+
+
+class GuidedPair:
+    """Two sequences in one llama.cpp context, evaluated together one token at a time.
+
+    Sequence 0 is the styled prompt, sequence 1 the guide. Each keeps the tokens it holds
+    so that a new request reuses the common prefix (the cache rolls back exactly, which
+    retries depend on). A step decodes one batch of two tokens, which reads the weights
+    once: measured on the bundled model, guided decoding went from about 28 to 36 tokens/s
+    against two contexts stepped in turn (56 without guidance).
+    """
+
+    def __init__(self, llm: Any, n_ctx: int, n_threads: int) -> None:
+        import llama_cpp
+        from llama_cpp import _internals
+
+        params = llama_cpp.llama_context_default_params()
+        params.n_ctx = 2 * n_ctx  # each sequence gets half when the cache is not unified
+        params.n_batch = params.n_ubatch = PREFILL_CHUNK
+        params.n_seq_max = 2
+        params.kv_unified = False
+        params.swa_full = True
+        params.n_threads = params.n_threads_batch = n_threads
+        self._llm = llm
+        self._ctx = _internals.LlamaContext(model=llm._model, params=params, verbose=False)
+        self._batch = _internals.LlamaBatch(n_tokens=PREFILL_CHUNK, embd=0, n_seq_max=2)
+        self._n_vocab = llm.n_vocab()
+        self.tokens: list[list[int]] = [[], []]
+
+    def seat(
+        self, main: list[int], guide: list[int], cancel: threading.Event | None = None
+    ) -> bool:
+        """Hold `main` and `guide`, evaluating only what differs from what is held."""
+        wanted = (main, guide)
+        for seq, tokens in enumerate(wanted):
+            held = self.tokens[seq]
+            common = 0
+            for a, b in zip(held, tokens, strict=False):
+                if a != b:
+                    break
+                common += 1
+            keep = min(common, len(tokens) - 1)  # the last token is evaluated for its logits
+            if not self._ctx.kv_cache_seq_rm(seq, keep, -1):
+                self._ctx.kv_cache_seq_rm(seq, 0, -1)
+                keep = 0
+            self.tokens[seq] = held[:keep]
+            rest = tokens[keep:-1]
+            for start in range(0, len(rest), PREFILL_CHUNK):
+                if cancel is not None and cancel.is_set():
+                    return False
+                self._decode([(t, seq) for t in rest[start : start + PREFILL_CHUNK]], False)
+        if cancel is not None and cancel.is_set():
+            return False
+        self._decode([(main[-1], 0), (guide[-1], 1)], True)
+        return True
+
+    def push(self, token: int) -> None:
+        """Evaluate `token` at the end of both sequences, in one batch."""
+        self._decode([(token, 0), (token, 1)], True)
+
+    def logits(self) -> tuple[np.ndarray, np.ndarray]:
+        """The next-token logits of the styled sequence and of the guide (views)."""
+        import llama_cpp
+
+        return tuple(  # type: ignore[return-value]
+            np.ctypeslib.as_array(
+                llama_cpp.llama_get_logits_ith(self._ctx.ctx, i), shape=(self._n_vocab,)
+            )
+            for i in (0, 1)
+        )
+
+    def _decode(self, entries: list[tuple[int, int]], want_logits: bool) -> None:
+        batch = self._batch.batch
+        batch.n_tokens = len(entries)
+        for i, (token, seq) in enumerate(entries):
+            batch.token[i] = token
+            batch.pos[i] = len(self.tokens[seq])
+            batch.seq_id[i][0] = seq
+            batch.n_seq_id[i] = 1
+            batch.logits[i] = want_logits
+            self.tokens[seq].append(token)
+        try:
+            self._ctx.decode(self._batch)
+        except RuntimeError as exc:
+            self.tokens = [[], []]
+            self._ctx.kv_cache_seq_rm(-1, 0, -1)
+            raise EngineError(f"llama.cpp could not evaluate the text ({exc}).") from exc
+
+    def close(self) -> None:
+        self._batch.close()
+        self._ctx.close()
 
 
 _native_log_callback = None

@@ -350,6 +350,7 @@ class _StyledRun:
         self.kept_words = 0
         self.main: Any = None
         self.guide: Any = None
+        self.pair: Any = None  # both sequences in one batch, where the engine offers it
         self.echo_marks: tuple[str, ...] = ()
         self.bias_scale = 1.0  # grows with each new try at a sentence that missed the voice
         # At the start of a line a base model likes to begin a new header ("Narration: …");
@@ -362,6 +363,12 @@ class _StyledRun:
 
     def seat(self) -> bool:
         """Point the sessions at prompt + accepted tokens (cheap: the cache is reused)."""
+        if self.guide_prompt is not None and hasattr(self.engine, "guided_session"):
+            # Both sequences in one batch, one evaluation per token.
+            self.pair = self.engine.guided_session(
+                self.prompt + self.tokens, self.guide_prompt + self.tokens, self.cancel
+            )
+            return self.pair is not None
         self.main = self.engine.session(self.prompt + self.tokens, self.cancel)
         if self.main is None:
             return False
@@ -374,16 +381,26 @@ class _StyledRun:
         return True
 
     def push(self, tok: int) -> None:
+        if self.pair is not None:
+            self.pair.push(tok)
+            return
         self.main.push(tok)
         if self.guide is not None:
             self.guide.push(tok)
 
+    def raw_logits(self) -> tuple[np.ndarray, np.ndarray | None]:
+        """The styled sequence's next-token logits, and the guide's (None without)."""
+        if self.pair is not None:
+            return self.pair.logits()
+        return self.main.logits(), None if self.guide is None else self.guide.logits()
+
     def next_token(
         self, recent: list[int], constraint: PrefixConstraint | None, words: int = 0
     ) -> int:
-        logits = np.array(self.main.logits(), dtype=np.float32)
-        if self.guide is not None:
-            g = np.asarray(self.guide.logits(), dtype=np.float32)
+        main, guide = self.raw_logits()
+        logits = np.array(main, dtype=np.float32)
+        if guide is not None:
+            g = np.asarray(guide, dtype=np.float32)
             logits = g + self.scale * (logits - g)
         if words < self.min_words and self.eos_ids.size:
             logits[self.eos_ids[self.eos_ids < logits.size]] = -np.inf
@@ -554,7 +571,7 @@ def styled_stream(
         if not run.seat():
             return
         if use_bias:
-            run.bias = bias_vector(engine, style, run.main.logits().size)
+            run.bias = bias_vector(engine, style, run.raw_logits()[0].size)
         run.echo_marks = marks
         run.min_words = LENGTH_WORDS[style.length][0]
         if draft is not None:
