@@ -319,6 +319,11 @@ _BASE_VERBS = _wordset(
 )
 
 
+def all_words(text: str) -> list[str]:
+    """Every word of `text`, dialogue included."""
+    return _WORD.findall(text)
+
+
 def narration_words(text: str) -> list[str]:
     """Words outside dialogue (quoted speech removed)."""
     return _WORD.findall(_QUOTED.sub(" ", text))

@@ -23,7 +23,7 @@ import time
 from common import bundled_model_path
 
 from backend.engines.llamacpp import LlamaCppEngine
-from backend.jobs.styled import styled_stream
+from backend.jobs.styled import META, styled_stream
 from backend.style import (
     LENGTH_WORDS,
     Style,
@@ -173,6 +173,8 @@ def main() -> None:
         sum(any(m in t for m in marks) or bool(five_grams(t) & runs) for t in longer) / len(longer),
         3,
     )
+    # Talk about the narration instead of the story ("In this example, the narrator…").
+    result["meta_talk_share"] = round(sum(bool(META.search(t)) for t in longer) / len(longer), 3)
     paragraph = base.with_(pov="first", tense="present", length="paragraph")
     kept, drafted = first_text_seconds(engine, paragraph, few)
     result["first_text_s_paragraph"] = round(kept, 2)

@@ -119,6 +119,9 @@ def test_voice_check_judges_sentences() -> None:
     copier = VoiceCheck(first_present, "I wait.", style_header(first_present))
     assert copier.faults(" I push the door open and step inside.") >= 5
     assert copier.faults(" I push the gate and wait.") == 0
+    # ... and a character who says the exemplar is copying it too.
+    quoted = ' "I push the door open and step inside," Tom says.'
+    assert copier.faults(" Tom says.", quoted) >= 5
 
 
 def test_length_rule() -> None:
@@ -275,6 +278,47 @@ def test_the_end_waits_for_the_promised_length(pov: str) -> None:
     for seed in range(4):
         text = "".join(styled_stream(EndingEngine(), "Story.", style, seed=seed, use_header=False))
         assert 40 <= len(text.split()) <= 44 and text.endswith("."), text
+
+
+class LabelSession(ScriptedSession):
+    """After a full stop this model likes a new paragraph that opens with a label:
+    "\n\nNote: I ran." (the way a base model starts to copy a style header back)."""
+
+    def logits(self) -> np.ndarray:
+        out = np.concatenate([super().logits(), np.full(3, -50.0, dtype=np.float32)])
+        last = self.tokens[-1]
+        if last == 2:
+            out[9], out[[3, 4]] = 1.0, -1.0
+        elif last == 9:
+            out[:], out[10], out[4] = -50.0, 0.0, -2.0
+        elif last == 10:
+            out[:], out[11], out[5] = -50.0, 0.0, -3.0
+        elif last == 11:
+            out[:], out[4] = -50.0, 0.0
+        return out
+
+
+class LabelEngine(ScriptedEngine):
+    PIECES = (*ScriptedEngine.PIECES, b"\n\n", b"Note", b":")
+
+    def session(self, prompt, cancel=None, guide=False):
+        session = LabelSession(list(prompt))
+        self.sessions.append(session)
+        return session
+
+
+def test_a_label_line_never_reaches_the_story() -> None:
+    style = Style(pov="first", length="paragraph", creativity=1.0, guidance=1.0)
+    for seed in range(6):
+        text = "".join(styled_stream(LabelEngine(), "Story.", style, seed=seed, use_bias=False))
+        assert "Note:" not in text and len(text.split()) >= 40, text
+    # Without the header there is nothing to copy back, and the label stays the model's.
+    plain = Style(length="paragraph", creativity=1.0)
+    texts = [
+        "".join(styled_stream(LabelEngine(), "Story.", plain, seed=s, use_header=False))
+        for s in range(6)
+    ]
+    assert any("Note:" in t for t in texts)
 
 
 def test_sentence_check_through_a_server() -> None:

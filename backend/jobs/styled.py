@@ -32,6 +32,7 @@ from backend.style import (
     ED_AWAY,
     LENGTH_WORDS,
     Style,
+    all_words,
     bias_words,
     detect_person,
     detect_tense,
@@ -217,10 +218,15 @@ class VoiceCheck:
         """True when there is a point of view or tense to check."""
         return bool(self.person or self.tense)
 
-    def faults(self, narration: str) -> int:
-        """0 when the sentence reads in the requested voice; more the further it is off."""
+    def faults(self, narration: str, text: str | None = None) -> int:
+        """0 when the sentence reads in the requested voice; more the further it is off.
+
+        `text` is the whole sentence, dialogue included, for the exemplar-copy check (a
+        character may not say the exemplar either); without it, `narration` is used.
+        """
         words = narration_words(narration)
-        total = 5 if _ngrams([w.lower() for w in words], 5) & self.copied else 0
+        said = all_words(text) if text is not None else words
+        total = 5 if _ngrams([w.lower() for w in said], 5) & self.copied else 0
         if self.person:
             total += _faults(person_counts(words), self.persons, self.person, self.establish_person)
         if self.tense:
@@ -304,7 +310,7 @@ class _Attempt:
     constraint: PrefixConstraint | None
     quoted: bool
     faults: int = 0
-    line_start: bool = False
+    line: str | None = None
 
 
 def _sentence_ends(text: str, piece: bytes) -> bool:
@@ -356,7 +362,14 @@ class _StyledRun:
         # At the start of a line a base model likes to begin a new header ("Narration: …");
         # the header's label words are held down there.
         self.labels = np.zeros(0, dtype=np.int64)
-        self.line_start = False
+        self.colons = np.zeros(0, dtype=np.int64)
+        # The head of a fresh line ("" right after a line break) while it is at most two
+        # words long; None elsewhere. "Sentence: first person" starts that way.
+        self.line: str | None = None
+        # After a try that broke the paragraph to start a new header, the next tries at
+        # that sentence are held to the same paragraph.
+        self.breaks = np.zeros(0, dtype=np.int64)
+        self.hold_break = False
         # Shown the sentence being written before it is checked (the window draws it in
         # ghost colour); called with the try's text so far.
         self.draft: Callable[[str], None] | None = None
@@ -395,7 +408,11 @@ class _StyledRun:
         return self.main.logits(), None if self.guide is None else self.guide.logits()
 
     def next_token(
-        self, recent: list[int], constraint: PrefixConstraint | None, words: int = 0
+        self,
+        recent: list[int],
+        constraint: PrefixConstraint | None,
+        words: int = 0,
+        first: bool = False,
     ) -> int:
         main, guide = self.raw_logits()
         logits = np.array(main, dtype=np.float32)
@@ -406,8 +423,12 @@ class _StyledRun:
             logits[self.eos_ids[self.eos_ids < logits.size]] = -np.inf
         if self.bias is not None and not self.quoted:
             logits += self.bias_scale * self.bias[: logits.size]
-        if self.line_start and self.labels.size:
-            logits[self.labels[self.labels < logits.size]] -= LABEL_PENALTY
+        if self.line is not None and not self.quoted:
+            # At a line's start its label word; after a word or two, a label's colon.
+            held = self.labels if not self.line.strip() else self.colons
+            logits[held[held < logits.size]] -= LABEL_PENALTY
+        if first and self.hold_break:
+            logits[self.breaks[self.breaks < logits.size]] -= LABEL_PENALTY
         allowed = constraint.allowed() if constraint is not None and constraint.active else None
         self.sampled += 1
         return sample_numpy(logits, self.params, recent, self.rng, allowed)
@@ -425,7 +446,7 @@ class _StyledRun:
         """
         assembler = copy.deepcopy(assembler)
         constraint = copy.copy(constraint)
-        quoted_at_start, line_start_at_start = self.quoted, self.line_start
+        quoted_at_start, line_at_start = self.quoted, self.line
         toks: list[int] = []
         text = narration = ""
         recent = (self.prompt + self.tokens)[-PENALTY_WINDOW:]
@@ -439,7 +460,7 @@ class _StyledRun:
                 tok, first = first, None
             else:
                 words = self.kept_words + len(text.split())
-                tok = self.next_token(recent + toks, constraint, words)
+                tok = self.next_token(recent + toks, constraint, words, not toks)
             if tok in self.eos or tok >= len(self.pieces):
                 end = "eos"
                 break
@@ -454,7 +475,7 @@ class _StyledRun:
             narration += said
             text += out
             if out:
-                self.line_start = out.endswith("\n")
+                self.line = _line_head(self.line, out)
                 if self.draft is not None and not stream:
                     self.draft(text)
             if stream and out:
@@ -472,8 +493,8 @@ class _StyledRun:
             if stream and tail:
                 yield tail
         result = _Attempt(toks, text, narration, end, pending, assembler, constraint, self.quoted)
-        result.line_start = self.line_start
-        self.quoted, self.line_start = quoted_at_start, line_start_at_start
+        result.line = self.line
+        self.quoted, self.line = quoted_at_start, line_at_start
         return result
 
     def run(self, assembler: TextAssembler, constraint: PrefixConstraint | None) -> Iterator[str]:
@@ -493,9 +514,12 @@ class _StyledRun:
                 )
                 if tried.end == "cancel":
                     return
-                tried.faults = self.check.faults(tried.narration)
-                if tried.assembler.stopped_on in self.echo_marks:
-                    tried.faults += 5  # the style header copied into the story
+                tried.faults = self.check.faults(tried.narration, tried.text)
+                if self._echoes(tried):
+                    tried.faults += ECHO_FAULTS
+                if self.echo_marks and META.search(tried.narration):
+                    tried.faults += ECHO_FAULTS  # talk about the narration, not the story
+                    self.hold_break = tried.text.startswith("\n")
                 if not tried.text.strip():
                     tried.faults += 3
                 if best is None or tried.faults < best.faults:
@@ -503,17 +527,26 @@ class _StyledRun:
                 if tried.faults == 0 or tried.end == "length":
                     break
             assert best is not None
+            self.hold_break = False
+            if self._echoes(best):
+                return  # every try started a new header: the continuation ends before it
             if best is not tried and not self._reseat_to(best):
                 return
             self.tokens += best.tokens
             self.kept_words += len(best.text.split())
             self.check.accept(best.narration)
-            self.quoted, self.line_start = best.quoted, best.line_start
+            self.quoted, self.line = best.quoted, best.line
             assembler, constraint, pending = best.assembler, best.constraint, best.pending
             if best.text:
                 yield best.text
             if best.end != "sentence":
                 return
+
+    def _echoes(self, tried: _Attempt) -> bool:
+        """True when a try copies the style header: one of its marks, or a label line."""
+        return tried.assembler.stopped_on in self.echo_marks or bool(
+            self.echo_marks and _LABEL_LINE.search(tried.text)
+        )
 
     def _reseat_to(self, best: _Attempt) -> bool:
         """Bring the sessions back to the end of an earlier attempt."""
@@ -578,7 +611,10 @@ def styled_stream(
             run.draft = lambda text: draft(text if run.tokens else _unhealed(text, healed))
         if marks:
             run.labels = label_tokens(engine)
-            run.line_start = not text_before.strip() or text_before.rstrip(" ").endswith("\n")
+            run.colons = colon_tokens(engine)
+            run.breaks = break_tokens(engine)
+            at_break = not text_before.strip() or text_before.rstrip(" ").endswith("\n")
+            run.line = "" if at_break else None
         assembler = TextAssembler((*params.stop, *getattr(engine, "extra_stop", ()), *marks))
         chunks = run.run(assembler, constraint_for(engine, healed))
     else:
@@ -587,7 +623,9 @@ def styled_stream(
             params = params.with_(logit_bias=sparse_bias(engine, style))
         params = params.with_(stop=(*params.stop, *marks)[:MAX_STOP_STRINGS])
         if checking and isinstance(healed.prompt, str):
-            chunks = _checked_text_chunks(engine, healed, params, cancel, check, quoted, draft)
+            chunks = _checked_text_chunks(
+                engine, healed, params, cancel, check, quoted, draft, bool(marks)
+            )
         else:
             checking = False
             chunks = engine.stream(healed.prompt, params, cancel, constraint_for(engine, healed))
@@ -595,8 +633,51 @@ def styled_stream(
 
 
 LABEL_PENALTY = 10.0
+ECHO_FAULTS = 5
+# Words a story seldom uses and a base model reaches for once it starts to discuss the
+# style header instead of following it ("In this example, the narrator uses the first person").
+META = re.compile(
+    r"\b(?:narrat(?:ion|or|ive)s?|(?:first|second|third)[- ]person|(?:past|present) tense"
+    r"|the reader|this example|exposition)\b",
+    re.IGNORECASE,
+)
+# A new line that opens with a label ("Sentence:", "Plot development (first person):").
+_LABEL_LINE = re.compile(r"\n[ \t]*[A-Z][^\n.!?\"“”:]{0,50}:(?=\s|$)")
 _LABEL_WORDS = ("Narration", "Narrator", "Sample", "Genre", "Tone", "Style", "Premise", "Author")
 _labels_cache: weakref.WeakKeyDictionary[object, np.ndarray] = weakref.WeakKeyDictionary()
+
+
+def _line_head(line: str | None, out: str) -> str | None:
+    """The head of a fresh line after `out` is added (see _StyledRun.line)."""
+    if "\n" in out:
+        line = out.rsplit("\n", 1)[1]
+    elif line is not None:
+        line += out
+    if line is not None and (len(line.split()) > 2 or len(line) > 40):
+        return None
+    return line
+
+
+_token_sets: weakref.WeakKeyDictionary[object, dict[str, np.ndarray]] = weakref.WeakKeyDictionary()
+
+
+def colon_tokens(engine: Engine) -> np.ndarray:
+    """Tokens that begin with a colon: the end of a label such as "Sentence:"."""
+    return _tokens_where(engine, "colon", lambda p: p.lstrip().startswith(b":"))
+
+
+def break_tokens(engine: Engine) -> np.ndarray:
+    """Tokens that begin with a line break."""
+    return _tokens_where(engine, "break", lambda p: p.lstrip(b" ").startswith(b"\n"))
+
+
+def _tokens_where(engine: Engine, kind: str, test: Callable[[bytes], bool]) -> np.ndarray:
+    """Ids of the engine's tokens whose piece passes `test` (cached per engine and kind)."""
+    found = _token_sets.setdefault(engine, {})
+    if kind not in found:
+        ids = [i for i, p in enumerate(engine.token_pieces()) if test(p)]
+        found[kind] = np.array(ids, dtype=np.int64)
+    return found[kind]
 
 
 def label_tokens(engine: Engine) -> np.ndarray:
@@ -636,9 +717,11 @@ def _checked_text_chunks(
     check: VoiceCheck,
     quoted: bool,
     draft: Callable[[str], None] | None = None,
+    header: bool = True,
 ) -> Iterator[str]:
     """The sentence check for an engine that streams text (a server): one request per
-    try at a sentence, cut at its end; the server's prompt cache keeps each one cheap."""
+    try at a sentence, cut at its end; the server's prompt cache keeps each one cheap.
+    With a style `header` in the prompt, tries that talk about it count as faults."""
     assert isinstance(healed.prompt, str)
     accepted = ""
     for k in range(MAX_SENTENCES):
@@ -668,7 +751,9 @@ def _checked_text_chunks(
                 return
             piece = text[:end] if end is not None else text
             narration, quoted_after = narration_of(piece, quoted)
-            faults = check.faults(narration) + (0 if piece.strip() else 3)
+            faults = check.faults(narration, piece) + (0 if piece.strip() else 3)
+            if header and (META.search(narration) or _LABEL_LINE.search(piece)):
+                faults += ECHO_FAULTS
             if best is None or faults < best[0]:
                 best = (faults, piece, narration, quoted_after, finished)
             if faults == 0:
