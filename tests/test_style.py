@@ -140,6 +140,12 @@ def test_length_rule() -> None:
     rule = LengthRule("sentence", whole_sentences=True)
     assert rule.feed(" “Go.”") == " “Go.”" and not rule.done
     assert rule.feed(" I stood in the doorway.") == " I stood in the doorway." and rule.done
+    # A checked sentence that would go past the range is left out whole.
+    rule = LengthRule("paragraph", whole_sentences=True)
+    first = " I" + " wait" * 148 + "."
+    assert rule.feed(first) == first and not rule.done
+    assert rule.feed(" I" + " go" * 20 + ".") == "" and rule.done
+    assert len(rule.text.split()) == 149
     # A paragraph with no sentence end in sight still stops.
     rule = LengthRule("paragraph")
     rule.feed(" word" * 300)

@@ -172,6 +172,11 @@ class LengthRule:
         ]
 
     def _cut(self, start: int) -> int | None:
+        if self.whole and self.length != "sentence":
+            # A whole sentence that would carry the text past the range is left out.
+            before = len(self.text[:start].split())
+            if len(self.text.split()) > self.high and before >= self.low:
+                return start
         para = self.text.find("\n\n", max(0, start - 1))
         if self.length != "sentence" and para != -1 and len(self.text[:para].split()) >= self.low:
             return para
