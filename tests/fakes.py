@@ -149,7 +149,8 @@ def ready_window(qtbot, windows: list, home: Path, spec: ModelSpec, **kwargs):
     from backend.paths import app_paths
     from gui.main_window import MainWindow
 
-    window = MainWindow(app_paths(home), spec, prompts=ScriptedPrompts(), **kwargs)
+    kwargs.setdefault("prompts", ScriptedPrompts())
+    window = MainWindow(app_paths(home), spec, **kwargs)
     windows.append(window)
     qtbot.addWidget(window)
     window.show()

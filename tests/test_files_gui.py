@@ -14,7 +14,7 @@ from PySide6.QtCore import Qt
 
 from backend.paths import app_paths
 from gui.main_window import MainWindow
-from tests.fakes import FakeFactory, ScriptedPrompts, fake_spec
+from tests.fakes import FakeFactory, ScriptedPrompts, fake_spec, ready_window
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -22,18 +22,14 @@ ROOT = Path(__file__).resolve().parents[1]
 @pytest.fixture
 def open_window(qtbot, windows, tmp_path: Path):
     def make(prompts: ScriptedPrompts | None = None, home: Path | None = None) -> MainWindow:
-        window = MainWindow(
-            app_paths(home or tmp_path / "home"),
+        return ready_window(
+            qtbot,
+            windows,
+            home or tmp_path / "home",
             fake_spec(tmp_path),
             engine_factory=FakeFactory(),
             prompts=prompts or ScriptedPrompts(),
         )
-        windows.append(window)
-        qtbot.addWidget(window)
-        window.show()
-        qtbot.waitUntil(lambda: window.model_ready, timeout=5000)
-        window.suggestions.set_enabled(False)
-        return window
 
     return make
 
@@ -213,7 +209,7 @@ KILL_SCRIPT = textwrap.dedent(
     from PySide6.QtWidgets import QApplication
     from backend.paths import app_paths
     from gui.main_window import MainWindow
-    from tests.fakes import FakeFactory, ScriptedPrompts, fake_spec
+    from tests.fakes import FakeFactory, ScriptedPrompts, fake_spec, ready_window
     from pathlib import Path
     app = QApplication([])
     w = MainWindow(app_paths({home!r}), fake_spec(Path({home!r})),

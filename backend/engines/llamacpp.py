@@ -245,15 +245,11 @@ class LlamaCppEngine:
         ids = bos + fit_tokens(body, self.context_length - len(bos), max_tokens)
         return ids or [self._llm.token_eos()]
 
-    def _prefill(self, tokens: list[int], cancel: threading.Event | None, llm: Any = None) -> bool:
+    def _prefill(self, tokens: list[int], cancel: threading.Event | None) -> bool:
         """Evaluate the prompt in small chunks after the cached common prefix."""
-        llm = llm or self._llm
+        llm = self._llm
         cached = llm.input_ids[: llm.n_tokens].tolist()
-        common = 0
-        for a, b in zip(cached, tokens, strict=False):
-            if a != b:
-                break
-            common += 1
+        common = _common_prefix(cached, tokens)
         if common == len(tokens) == len(cached) and not llm._requires_eval:
             return True
         keep = min(common, len(tokens) - 1)
@@ -328,6 +324,16 @@ class LlamaSession:
         self._llm.eval([token])
 
 
+def _common_prefix(a: Sequence[int], b: Sequence[int]) -> int:
+    """How many leading tokens `a` and `b` share."""
+    n = 0
+    for x, y in zip(a, b, strict=False):
+        if x != y:
+            break
+        n += 1
+    return n
+
+
 class GuidedPair:
     """Two sequences in one llama.cpp context, evaluated together one token at a time.
 
@@ -349,7 +355,6 @@ class GuidedPair:
         params.kv_unified = False
         params.swa_full = True
         params.n_threads = params.n_threads_batch = n_threads
-        self._llm = llm
         self._ctx = _internals.LlamaContext(model=llm._model, params=params, verbose=False)
         self._batch = _internals.LlamaBatch(n_tokens=PREFILL_CHUNK, embd=0, n_seq_max=2)
         self._n_vocab = llm.n_vocab()
@@ -362,11 +367,7 @@ class GuidedPair:
         wanted = (main, guide)
         for seq, tokens in enumerate(wanted):
             held = self.tokens[seq]
-            common = 0
-            for a, b in zip(held, tokens, strict=False):
-                if a != b:
-                    break
-                common += 1
+            common = _common_prefix(held, tokens)
             keep = min(common, len(tokens) - 1)  # the last token is evaluated for its logits
             if not self._ctx.kv_cache_seq_rm(seq, keep, -1):
                 self._ctx.kv_cache_seq_rm(seq, 0, -1)
