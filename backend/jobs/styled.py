@@ -520,10 +520,10 @@ class _StyledRun:
                 if tried.end == "cancel":
                     return
                 tried.faults = self.check.faults(tried.narration, tried.text)
-                if self._echoes(tried):
-                    tried.faults += ECHO_FAULTS
-                if self.echo_marks and META.search(tried.narration):
-                    tried.faults += ECHO_FAULTS  # talk about the narration, not the story
+                echoed = self._echoes(tried)
+                meta = bool(self.echo_marks and META.search(tried.narration))
+                tried.faults += ECHO_FAULTS * (echoed + meta)  # meta: talk about the narration
+                if echoed or meta:
                     self.hold_break = tried.text.startswith("\n")
                 if not tried.text.strip():
                     tried.faults += 3
