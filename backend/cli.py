@@ -1,4 +1,6 @@
-"""Command-line parsing and the headless commands (complete, serve, setup-model)."""
+"""Command-line parsing and the headless commands (complete, continue, rewrite, character,
+serve, setup-model). They load the model the writer chose and use their sampler defaults,
+as the window does, unless --ignore-settings or a flag says otherwise."""
 
 from __future__ import annotations
 
@@ -10,14 +12,20 @@ import sys
 from pathlib import Path
 from typing import TextIO
 
-from backend.bible import CHARACTER_FIELDS
 from backend.engines import create_engine
 from backend.engines.base import Engine, EngineError
+from backend.engines.params import ParamError, SamplerParams
 from backend.jobs.complete import continue_text
-from backend.models import ENGINES, ModelSpec, bundled_spec, spec_for_path
-from backend.params import ParamError, SamplerParams
-from backend.paths import app_paths
-from backend.style import LENGTHS, POVS, TENSES, Style, StyleError
+from backend.jobs.rewrite import rewrite_stream
+from backend.jobs.styled import styled_stream
+from backend.models.bundled import bundled_spec
+from backend.models.catalogue import Catalog
+from backend.models.choice import ModelRequest, choose_model
+from backend.models.spec import ENGINES, ModelSpec
+from backend.storage.paths import AppPaths, app_paths
+from backend.storage.settings import Settings, SettingsStore
+from backend.story.bible import CHARACTER_FIELDS
+from backend.story.style.model import LENGTHS, POVS, TENSES, Style, StyleError
 
 log = logging.getLogger(__name__)
 API_KEY_ENV = "INKLING_API_KEY"
@@ -37,27 +45,25 @@ def build_parser() -> argparse.ArgumentParser:
     complete = sub.add_parser("complete", parents=[common], help="continue TEXT on stdout")
     complete.add_argument("text", help="the text to continue")
     complete.add_argument("--max-tokens", type=int, default=64)
-    complete.add_argument("--temperature", type=float, default=0.8)
-    complete.add_argument("--top-p", type=float, default=0.95)
-    complete.add_argument("--top-k", type=int, default=40)
-    complete.add_argument("--min-p", type=float, default=0.05)
-    complete.add_argument("--repeat-penalty", type=float, default=1.1)
+    # Unset sampler options take the writer's defaults from Preferences.
+    complete.add_argument("--temperature", type=float)
+    complete.add_argument("--top-p", type=float)
+    complete.add_argument("--top-k", type=int)
+    complete.add_argument("--min-p", type=float)
+    complete.add_argument("--repeat-penalty", type=float)
     complete.add_argument("--stop", action="append", default=[])
     complete.add_argument("--seed", type=int)
 
     serve = sub.add_parser("serve", parents=[common], help="answer JSON lines on stdin")
     serve.add_argument("--stdio", action="store_true", required=True)
 
-    cont = sub.add_parser("continue", parents=[common], help="continue TEXT in a style")
-    cont.add_argument("text", help="the text to continue")
-    cont.add_argument("--genre", default="")
-    cont.add_argument("--tone", default="")
-    cont.add_argument("--pov", default="", choices=["", *POVS])
-    cont.add_argument("--tense", default="", choices=["", *TENSES])
-    cont.add_argument("--length", default="paragraph", choices=LENGTHS)
-    cont.add_argument("--creativity", type=float, default=0.5)
-    cont.add_argument("--notes", default="")
-    cont.add_argument("--seed", type=int, default=1)
+    for name, help_text, target in (
+        ("continue", "continue TEXT in a style", "the text to continue"),
+        ("rewrite", "rewrite PASSAGE in a style", "the passage to rewrite"),
+    ):
+        styled = sub.add_parser(name, parents=[common], help=help_text)
+        styled.add_argument("text", help=target)
+        _add_style_options(styled)
 
     character = sub.add_parser("character", parents=[common], help="generate a character sheet")
     character.add_argument("--premise", required=True)
@@ -68,6 +74,17 @@ def build_parser() -> argparse.ArgumentParser:
 
     sub.add_parser("setup-model", parents=[common], help="prepare the bundled model")
     return parser
+
+
+def _add_style_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--genre", default="")
+    parser.add_argument("--tone", default="")
+    parser.add_argument("--pov", default="", choices=["", *POVS])
+    parser.add_argument("--tense", default="", choices=["", *TENSES])
+    parser.add_argument("--length", default="paragraph", choices=LENGTHS)
+    parser.add_argument("--creativity", type=float, default=0.5)
+    parser.add_argument("--notes", default="")
+    parser.add_argument("--seed", type=int, default=1)
 
 
 def _add_common(parser: argparse.ArgumentParser, default: object) -> None:
@@ -90,33 +107,31 @@ def _add_common(parser: argparse.ArgumentParser, default: object) -> None:
         help="an OpenAI-compatible server for --engine remote (API key in $INKLING_API_KEY)",
     )
     parser.add_argument(
+        "--ignore-settings",
+        action="store_true",
+        default=default or False,
+        help="use the bundled model and built-in defaults, not the writer's settings",
+    )
+    parser.add_argument(
         "-v", "--verbose", action="store_true", default=default or False, help="log more"
     )
 
 
-def resolve_spec(
-    model: str | None, engine: str | None, config: str | None, url: str | None = None
-) -> ModelSpec:
-    """The model to use: a server, --model if given, else the bundled default."""
-    if engine == "remote" or url:
-        if not url:
-            raise EngineError("--engine remote needs --url http://host:port.")
-        if engine not in (None, "remote"):
-            raise EngineError("--url is for --engine remote.")
-        return ModelSpec(
-            "remote",
-            Path(),
-            model or url,
-            url=url,
-            remote_model=model or "",
-            api_key=os.environ.get(API_KEY_ENV, ""),
-        )
-    if model:
-        return spec_for_path(model, engine)
-    spec = bundled_spec(app_paths(config).models)
-    if engine and engine != spec.engine:
-        return ModelSpec(engine, spec.path, spec.name)
-    return spec
+def model_request(args: argparse.Namespace) -> ModelRequest:
+    """What the command line asks for, model-wise."""
+    return ModelRequest(
+        model=args.model or "",
+        engine=args.engine or "",
+        url=args.url or "",
+        api_key=os.environ.get(API_KEY_ENV, ""),
+    )
+
+
+def headless_settings(args: argparse.Namespace, paths: AppPaths) -> Settings:
+    """The writer's settings (or the defaults, with --ignore-settings)."""
+    if args.ignore_settings:
+        return Settings()
+    return SettingsStore(paths).load()
 
 
 def load_engine(spec: ModelSpec) -> Engine:
@@ -126,6 +141,41 @@ def load_engine(spec: ModelSpec) -> Engine:
     return engine
 
 
+def _style(args: argparse.Namespace) -> Style:
+    return Style(
+        genre=args.genre,
+        tone=args.tone,
+        pov=args.pov,
+        tense=args.tense,
+        length=args.length,
+        creativity=args.creativity,
+        notes=args.notes,
+    )
+
+
+def _complete_params(args: argparse.Namespace, defaults: SamplerParams) -> SamplerParams:
+    chosen = {
+        "temperature": args.temperature,
+        "top_p": args.top_p,
+        "top_k": args.top_k,
+        "min_p": args.min_p,
+        "repeat_penalty": args.repeat_penalty,
+        "seed": args.seed,
+    }
+    given = {k: v for k, v in chosen.items() if v is not None}
+    return defaults.with_(max_tokens=args.max_tokens, stop=tuple(args.stop), **given)
+
+
+def _locked(args: argparse.Namespace) -> dict[str, str]:
+    locked: dict[str, str] = {}
+    for item in getattr(args, "lock", []):
+        field, sep, value = item.partition("=")
+        if not sep or field not in CHARACTER_FIELDS:
+            raise ParamError(f"--lock takes FIELD=VALUE with FIELD one of {CHARACTER_FIELDS}")
+        locked[field] = value
+    return locked
+
+
 def run_headless(args: argparse.Namespace, stdout: TextIO = sys.stdout) -> int:
     """Run a headless command; returns the process exit code."""
     logging.basicConfig(
@@ -133,69 +183,27 @@ def run_headless(args: argparse.Namespace, stdout: TextIO = sys.stdout) -> int:
         stream=sys.stderr,
         format="%(levelname)s %(name)s: %(message)s",
     )
-    locked: dict[str, str] = {}
-    for item in getattr(args, "lock", []):
-        field, sep, value = item.partition("=")
-        if not sep or field not in CHARACTER_FIELDS:
-            print(f"inkling: --lock takes FIELD=VALUE with FIELD one of {CHARACTER_FIELDS}")
-            return 2
-        locked[field] = value
-    args.locked = locked
+    paths = app_paths(args.config)
     try:
+        args.locked = _locked(args)
         if args.command == "setup-model":
-            path = bundled_spec(app_paths(args.config).models).path
+            path = bundled_spec(paths.models).path
             print(f"Bundled model ready: {path}", file=stdout)
             return 0
-        params = None
-        style = None
-        if args.command == "continue":
-            style = Style(
-                genre=args.genre,
-                tone=args.tone,
-                pov=args.pov,
-                tense=args.tense,
-                length=args.length,
-                creativity=args.creativity,
-                notes=args.notes,
-            )
-        if args.command == "complete":
-            params = SamplerParams(
-                temperature=args.temperature,
-                top_p=args.top_p,
-                top_k=args.top_k,
-                min_p=args.min_p,
-                repeat_penalty=args.repeat_penalty,
-                max_tokens=args.max_tokens,
-                stop=tuple(args.stop),
-                seed=args.seed,
-            )
-        spec = resolve_spec(args.model, args.engine, args.config, args.url)
+        settings = headless_settings(args, paths)
+        choice = choose_model(paths, settings.model, model_request(args))
+        if choice.notice or choice.problem:
+            print(f"inkling: {choice.notice or choice.problem}", file=sys.stderr)
+        spec = choice.resolve(paths)
+        defaults = settings.sampler.params().with_(**model_sampler(paths, spec))
+        params = _complete_params(args, defaults) if args.command == "complete" else defaults
+        style = _style(args) if args.command in ("continue", "rewrite") else None
         engine = load_engine(spec)
     except (EngineError, ParamError, StyleError) as exc:
         print(f"inkling: {exc}", file=sys.stderr)
         return 2
     try:
-        if args.command == "complete":
-            assert params is not None
-            for chunk in continue_text(engine, args.text, params):
-                stdout.write(chunk)
-                stdout.flush()
-            stdout.write("\n")
-            return 0
-        if args.command == "character":
-            return run_character(engine, args, stdout)
-        if args.command == "continue":
-            from backend.jobs.styled import styled_stream
-
-            for chunk in styled_stream(engine, args.text, style, seed=args.seed):
-                stdout.write(chunk)
-                stdout.flush()
-            stdout.write("\n")
-            return 0
-        from backend.serve import serve_stdio
-
-        serve_stdio(engine, spec.name, sys.stdin, stdout)
-        return 0
+        return _run_loaded(args, engine, spec, params, style, stdout)
     except EngineError as exc:
         print(f"inkling: {exc}", file=sys.stderr)
         return 1
@@ -205,14 +213,50 @@ def run_headless(args: argparse.Namespace, stdout: TextIO = sys.stdout) -> int:
         engine.close()
 
 
+def model_sampler(paths: AppPaths, spec: ModelSpec) -> dict[str, float]:
+    """The model's own sampler defaults from the model manager (empty when it has none)."""
+    catalog = Catalog(paths)
+    entry = catalog.get(catalog.id_for_spec(spec) or "")
+    return dict(entry.sampler) if entry is not None else {}
+
+
+def _run_loaded(
+    args: argparse.Namespace,
+    engine: Engine,
+    spec: ModelSpec,
+    params: SamplerParams,
+    style: Style | None,
+    stdout: TextIO,
+) -> int:
+    if args.command == "character":
+        return run_character(engine, args, stdout)
+    if args.command == "serve":
+        from backend.serve import serve_stdio
+
+        serve_stdio(engine, spec.name, sys.stdin, stdout, defaults=params)
+        return 0
+    if args.command == "complete":
+        chunks = continue_text(engine, args.text, params)
+    elif args.command == "rewrite":
+        assert style is not None
+        chunks = rewrite_stream(engine, args.text, style, seed=args.seed)
+    else:
+        assert style is not None
+        chunks = styled_stream(engine, args.text, style, seed=args.seed)
+    for chunk in chunks:
+        stdout.write(chunk)
+        stdout.flush()
+    stdout.write("\n")
+    return 0
+
+
 def run_character(engine: Engine, args: argparse.Namespace, stdout: TextIO) -> int:
     """Generate a character sheet, print it, and export it if asked."""
-    from pathlib import Path
 
-    from backend.atomic import SaveError, atomic_write_bytes
-    from backend.bible import bible_markdown
-    from backend.cards import sheet_to_card, write_card_png
     from backend.jobs.character import generate_entry
+    from backend.storage.atomic import SaveError, atomic_write_bytes
+    from backend.story.bible import bible_markdown
+    from backend.story.cards import sheet_to_card, write_card_png
 
     sheet = generate_entry(
         engine, "character", args.premise, args.genre, locked=args.locked, seed=args.seed

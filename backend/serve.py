@@ -7,22 +7,33 @@ import logging
 import threading
 import time
 from collections.abc import Callable
+from dataclasses import dataclass, field
 from typing import Any, TextIO
 
-from backend.bible import fields_for
 from backend.engines.base import Engine, EngineError
+from backend.engines.params import SAMPLING_KEYS, ParamError, SamplerParams
 from backend.jobs.character import generate_entry, invalid_fields
 from backend.jobs.complete import continue_text
+from backend.jobs.rewrite import rewrite_stream
 from backend.jobs.styled import StoryContext, styled_stream
 from backend.jobs.suggest import MAX_ALTERNATIVES, SuggestOptions, suggest
-from backend.params import ParamError, SamplerParams
-from backend.style import Style, StyleError
+from backend.story.bible import fields_for
+from backend.story.style.model import Style, StyleError
 
 log = logging.getLogger(__name__)
 
-Handler = Callable[[Engine, dict[str, Any]], dict[str, Any]]
 
-SAMPLER_KEYS = ("temperature", "top_p", "top_k", "min_p", "repeat_penalty", "max_tokens", "stop")
+@dataclass(frozen=True)
+class Server:
+    """What every request is answered with: the loaded engine and the sampler defaults."""
+
+    engine: Engine
+    defaults: SamplerParams = field(default_factory=SamplerParams)
+
+
+Handler = Callable[[Server, dict[str, Any]], dict[str, Any]]
+
+REQUEST_SAMPLER_KEYS = (*SAMPLING_KEYS, "max_tokens", "stop")
 
 
 class RequestError(ValueError):
@@ -31,7 +42,7 @@ class RequestError(ValueError):
 
 def params_from_request(request: dict[str, Any], base: SamplerParams) -> SamplerParams:
     """Sampler settings from the request's own keys, over the server's defaults."""
-    chosen = {k: request[k] for k in SAMPLER_KEYS if k in request}
+    chosen = {k: request[k] for k in REQUEST_SAMPLER_KEYS if k in request}
     if "seed" in request:
         chosen["seed"] = request["seed"]
     return SamplerParams.from_mapping(chosen, base)
@@ -44,12 +55,12 @@ def _text_field(request: dict[str, Any], name: str = "text") -> str:
     return value
 
 
-def op_complete(engine: Engine, request: dict[str, Any]) -> dict[str, Any]:
+def op_complete(server: Server, request: dict[str, Any]) -> dict[str, Any]:
     """{"op": "complete", "text": ...} -> {"text": continuation}."""
     text = _text_field(request)
-    params = params_from_request(request, SamplerParams(max_tokens=64))
+    params = params_from_request(request, server.defaults.with_(max_tokens=64))
     started = time.perf_counter()
-    out = "".join(continue_text(engine, text, params))
+    out = "".join(continue_text(server.engine, text, params))
     return {"text": out, "ms": round((time.perf_counter() - started) * 1000, 1)}
 
 
@@ -62,7 +73,7 @@ def _int_field(request: dict[str, Any], name: str, default: int, low: int, high:
     return value
 
 
-def op_suggest(engine: Engine, request: dict[str, Any]) -> dict[str, Any]:
+def op_suggest(server: Server, request: dict[str, Any]) -> dict[str, Any]:
     """{"op": "suggest", "text", "cursor", "alternatives", "max_tokens"} -> suggestions."""
     text = _text_field(request)
     cursor = _int_field(request, "cursor", len(text), 0, len(text))
@@ -72,12 +83,12 @@ def op_suggest(engine: Engine, request: dict[str, Any]) -> dict[str, Any]:
     if not isinstance(heal, bool):
         raise RequestError("'heal' must be true or false")
     options = SuggestOptions(max_tokens=max_tokens, heal=heal)
-    suggestions, ms = suggest(engine, text, cursor, options, alternatives)
+    suggestions, ms = suggest(server.engine, text, cursor, options, alternatives)
     return {"suggestions": suggestions, "ms": round(ms, 1)}
 
 
 def _entry_op(kind: str) -> Handler:
-    def op(engine: Engine, request: dict[str, Any]) -> dict[str, Any]:
+    def op(server: Server, request: dict[str, Any]) -> dict[str, Any]:
         premise = request.get("premise", "")
         genre = request.get("genre", "")
         locked = request.get("locked", {})
@@ -92,43 +103,60 @@ def _entry_op(kind: str) -> Handler:
             raise RequestError(f"unknown field(s) in 'locked': {', '.join(unknown)}")
         seed = _int_field(request, "seed", 1, 0, 2**31 - 1)
         started = time.perf_counter()
-        entry = generate_entry(engine, kind, premise, genre, locked=locked, seed=seed)
+        entry = generate_entry(server.engine, kind, premise, genre, locked=locked, seed=seed)
         ms = round((time.perf_counter() - started) * 1000, 1)
         return {"sheet": entry, "invalid": invalid_fields(entry, kind), "ms": ms}
 
     return op
 
 
-def op_continue(engine: Engine, request: dict[str, Any]) -> dict[str, Any]:
-    """{"op": "continue", "text", "cursor", "style": {...}, "seed"} -> {"text": ...}."""
-    text = _text_field(request)
-    cursor = _int_field(request, "cursor", len(text), 0, len(text))
+def _style_field(request: dict[str, Any]) -> Style:
     raw_style = request.get("style", {})
     if not isinstance(raw_style, dict):
         raise RequestError("'style' must be an object")
     try:
-        style = Style.from_mapping(raw_style)
+        return Style.from_mapping(raw_style)
     except StyleError as exc:
         raise RequestError(str(exc)) from exc
+
+
+def op_continue(server: Server, request: dict[str, Any]) -> dict[str, Any]:
+    """{"op": "continue", "text", "cursor", "style": {...}, "seed"} -> {"text": ...}."""
+    text = _text_field(request)
+    cursor = _int_field(request, "cursor", len(text), 0, len(text))
+    style = _style_field(request)
     seed = _int_field(request, "seed", 1, 0, 2**31 - 1)
     story = StoryContext(
         premise=str(request.get("premise", "")), authors_note=str(request.get("authors_note", ""))
     )
     started = time.perf_counter()
-    out = "".join(styled_stream(engine, text[:cursor], style, story, seed=seed))
+    out = "".join(styled_stream(server.engine, text[:cursor], style, story, seed=seed))
+    return {"text": out, "ms": round((time.perf_counter() - started) * 1000, 1)}
+
+
+def op_rewrite(server: Server, request: dict[str, Any]) -> dict[str, Any]:
+    """{"op": "rewrite", "text", "style": {...}, "seed"} -> {"text": the passage rewritten}."""
+    text = _text_field(request)
+    if not text.strip():
+        raise RequestError("'text' must hold the passage to rewrite")
+    style = _style_field(request)
+    seed = _int_field(request, "seed", 1, 0, 2**31 - 1)
+    started = time.perf_counter()
+    out = "".join(rewrite_stream(server.engine, text, style, seed=seed))
     return {"text": out, "ms": round((time.perf_counter() - started) * 1000, 1)}
 
 
 OPS: dict[str, Handler] = {
     "complete": op_complete,
     "continue": op_continue,
+    "rewrite": op_rewrite,
     "suggest": op_suggest,
     "character": _entry_op("character"),
     "background": _entry_op("background"),
 }
 
 
-def handle_line(engine: Engine, line: str) -> dict[str, Any]:
+def handle_line(engine: Engine, line: str, defaults: SamplerParams | None = None) -> dict[str, Any]:
     """Answer one request line; never raises for anything a client can send."""
     try:
         request = json.loads(line)
@@ -143,7 +171,7 @@ def handle_line(engine: Engine, line: str) -> dict[str, Any]:
         known = ", ".join(sorted(OPS))
         return {"id": req_id, "error": f"unknown op {op!r}; known ops: {known}"}
     try:
-        reply = handler(engine, request)
+        reply = handler(Server(engine, defaults or SamplerParams()), request)
     except (RequestError, ParamError, EngineError) as exc:
         return {"id": req_id, "error": str(exc)}
     except Exception as exc:  # the server must outlive any one bad request
@@ -152,7 +180,13 @@ def handle_line(engine: Engine, line: str) -> dict[str, Any]:
     return {"id": req_id, **reply}
 
 
-def serve_stdio(engine: Engine, model_name: str, stdin: TextIO, stdout: TextIO) -> None:
+def serve_stdio(
+    engine: Engine,
+    model_name: str,
+    stdin: TextIO,
+    stdout: TextIO,
+    defaults: SamplerParams | None = None,
+) -> None:
     """Announce readiness, then answer one JSON line per request line until EOF."""
     lock = threading.Lock()
 
@@ -165,4 +199,4 @@ def serve_stdio(engine: Engine, model_name: str, stdin: TextIO, stdout: TextIO) 
     for line in stdin:
         if not line.strip():
             continue
-        send(handle_line(engine, line))
+        send(handle_line(engine, line, defaults))

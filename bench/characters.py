@@ -12,9 +12,9 @@ import time
 
 from common import bundled_model_path, percentile
 
-from backend.bible import CHARACTER_FIELDS
 from backend.engines.llamacpp import LlamaCppEngine
 from backend.jobs.character import example_values, generate_entry, invalid_fields
+from backend.story.bible import CHARACTER_FIELDS
 
 PREMISES = [
     "A lighthouse keeper finds a stranded girl with a red umbrella.",

@@ -22,8 +22,8 @@ def unwrapped_corpus() -> str:
 
 def bundled_model_path() -> Path:
     """The bundled model in the user's data folder (assembled on first use)."""
-    from backend.models import ensure_bundled_model
-    from backend.paths import app_paths
+    from backend.models.bundled import ensure_bundled_model
+    from backend.storage.paths import app_paths
 
     return ensure_bundled_model(app_paths().models)
 

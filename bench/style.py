@@ -4,8 +4,8 @@
 full style control (header + exemplar, logit bias, guidance, and the sentence check that
 samples a sentence again when it misses the voice), with the same levers but no sentence
 check, and with no style control at all (the baseline). POV: first- vs third-person
-pronouns outside dialogue decide (backend.style.detect_person). Tense: a verb-form heuristic
-(backend.style.detect_tense: -ed and irregular past forms, not participles after has/is or
+pronouns outside dialogue decide (backend.story.style.detect_person). Tense: a verb-form heuristic
+(backend.story.style.detect_tense: -ed and irregular past forms, not participles after has/is or
 adjectives after her/the, against is/are/has and pronoun + -s verbs). Also length (median
 words per setting and the share inside the panel's range), creativity (distinct-2 across
 the slider), pronoun share (published prose: about 6-10%) with and without control, seconds
@@ -24,17 +24,15 @@ from common import bundled_model_path
 
 from backend.engines.llamacpp import LlamaCppEngine
 from backend.jobs.styled import META, styled_stream
-from backend.style import (
-    LENGTH_WORDS,
-    Style,
+from backend.story.style.detect import (
     detect_person,
     detect_tense,
     distinct_2,
-    header_marks,
     narration_words,
     pronoun_share,
-    style_header,
 )
+from backend.story.style.header import header_marks, style_header
+from backend.story.style.model import LENGTH_WORDS, Style
 
 OPENINGS = [
     "The rain had not stopped for three days when Martha finally opened the letter.",

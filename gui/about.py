@@ -5,7 +5,7 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLabel, QVBoxLayout, QWidget
 
-from backend.models import BUNDLED_LICENCE, BUNDLED_NAME
+from backend.models.bundled import BUNDLED_LICENCE, BUNDLED_NAME
 
 ABOUT_TEXT = f"""<h2>Inkling</h2>
 <p>A local, offline writing assistant for fiction writers. Your text stays on this computer:

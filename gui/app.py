@@ -6,18 +6,17 @@ import argparse
 import logging
 import signal
 import sys
-from pathlib import Path
 
 from PySide6.QtCore import QTimer
 from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication
 
-from backend.cli import resolve_spec
+from backend.cli import model_request
 from backend.engines.base import EngineError
-from backend.paths import app_paths
+from backend.models.choice import ModelRequest, choose_model
+from backend.storage.paths import RESOURCES, app_paths
+from backend.storage.settings import ModelSettings
 from gui.main_window import MainWindow
-
-RESOURCES = Path(__file__).resolve().parent.parent / "resources"
 
 
 def run_gui(args: argparse.Namespace) -> int:
@@ -28,13 +27,12 @@ def run_gui(args: argparse.Namespace) -> int:
     app.setDesktopFileName("inkling")
     app.setWindowIcon(QIcon(str(RESOURCES / "icons" / "inkling.svg")))
     paths = app_paths(args.config)
-    spec, error = None, None
-    if args.model or args.url or args.engine == "remote":
-        try:
-            spec = resolve_spec(args.model, args.engine, args.config, args.url)
-        except EngineError as exc:
-            error = str(exc)
-    window = MainWindow(paths, spec, load_error=error)
+    request, error = model_request(args), None
+    try:
+        choose_model(paths, ModelSettings(), request)  # a bad --model is said at once
+    except EngineError as exc:
+        request, error = ModelRequest(), str(exc)
+    window = MainWindow(paths, request, load_error=error)
     window.show()
     # Ctrl+C or a polite kill closes the window normally (saving prompts, model shutdown).
     for sig in (signal.SIGINT, signal.SIGTERM):

@@ -28,9 +28,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from backend.atomic import SaveError, atomic_write_bytes
-from backend.bible import bible_markdown, entry_kind, fields_for
-from backend.cards import CardError, import_card, sheet_to_card, write_card_png
+from backend.jobs.kinds import EntryEvent, EntryJob
+from backend.storage.atomic import SaveError, atomic_write_bytes
+from backend.story.bible import bible_markdown, entry_kind, fields_for
+from backend.story.cards import CardError, import_card, sheet_to_card, write_card_png
 
 SHORT_FIELDS = {"Name", "Age", "Gender/pronouns", "Occupation", "Kind"}
 
@@ -72,6 +73,8 @@ class BiblePanel(QDockWidget):
         self.alternatives: list[dict[str, str]] = [{}, {}, {}]
         self._loading = False
         self._pending_target: dict[str, Any] | None = None
+        self._seed = 0
+        self.alternatives_dialog: AlternativesDialog | None = None
 
         body = QWidget()
         layout = QVBoxLayout(body)
@@ -261,7 +264,7 @@ class BiblePanel(QDockWidget):
         self._loading = False
 
     # --- generation -----------------------------------------------------------------
-    def _request(self, count: int = 1, only: tuple[str, ...] = ()) -> dict[str, Any] | None:
+    def _request(self, count: int = 1, only: tuple[str, ...] = ()) -> EntryJob:
         if self.current is None:
             self.add_entry("character")
         assert self.current is not None
@@ -270,63 +273,58 @@ class BiblePanel(QDockWidget):
             locked = {f: v for f, v in self.current.items() if f in fields_for(kind) and v}
         else:
             locked = {f: self.current.get(f, "") for f in self.locks if self.current.get(f)}
-        return {
-            "kind": kind,
-            "premise": self.premise.text(),
-            "genre": self.genre.text(),
-            "locked": locked,
-            "only": list(only),
-            "cast": self.cast(),
-            "count": count,
-            "seed": self._next_seed(),
-        }
+        return EntryJob(
+            entry_kind=kind,
+            premise=self.premise.text(),
+            genre=self.genre.text(),
+            locked=locked,
+            only=tuple(only),
+            cast=self.cast(),
+            seed=self._next_seed(),
+            count=count,
+        )
 
     def _next_seed(self) -> int:
-        self._seed = getattr(self, "_seed", 0) + 1
+        self._seed += 1
         return self._seed
 
     def generate_current(self) -> None:
         """Fill every unlocked field of the selected entry."""
-        options = self._request()
-        if options:
-            self._pending_target = self.current
-            self.generate_requested.emit(options)
+        job = self._request()
+        self._pending_target = self.current
+        self.generate_requested.emit(job)
 
     def regenerate_field(self, field: str) -> None:
         """Regenerate one field with all the others as context."""
-        options = self._request(only=(field,))
-        if options:
-            self._pending_target = self.current
-            self.generate_requested.emit(options)
+        job = self._request(only=(field,))
+        self._pending_target = self.current
+        self.generate_requested.emit(job)
 
     def generate_three(self) -> None:
         """Three alternative entries, shown side by side."""
-        options = self._request(count=3)
-        if options:
-            self._pending_target = None
-            self.alternatives = [{}, {}, {}]
-            self.alternatives_dialog = AlternativesDialog(self, options["kind"])
-            self.alternatives_dialog.open()
-            self.generate_requested.emit(options)
+        job = self._request(count=3)
+        self._pending_target = None
+        self.alternatives = [{}, {}, {}]
+        self.alternatives_dialog = AlternativesDialog(self, job.entry_kind)
+        self.alternatives_dialog.open()
+        self.generate_requested.emit(job)
 
-    def apply_event(self, event: dict[str, Any]) -> None:
+    def apply_event(self, event: EntryEvent) -> None:
         """A streamed field event from the generator."""
         if self._pending_target is not None:
             if self._pending_target is self.current:
-                self.set_field(event["field"], event["text"])
+                self.set_field(event.field, event.text)
             else:
-                self._pending_target[event["field"]] = event["text"]
-            if event["final"] and event["field"] == "Name":
+                self._pending_target[event.field] = event.text
+            if event.final and event.field == "Name":
                 self.refresh(select=self.current)
-            if event["final"]:
+            if event.final:
                 self.changed.emit()
             return
-        alt = int(event["alt"])
-        if 0 <= alt < 3:
-            self.alternatives[alt][event["field"]] = event["text"]
-            dialog = getattr(self, "alternatives_dialog", None)
-            if dialog is not None:
-                dialog.update_column(alt, self.alternatives[alt])
+        if 0 <= event.alt < 3:
+            self.alternatives[event.alt][event.field] = event.text
+            if self.alternatives_dialog is not None:
+                self.alternatives_dialog.update_column(event.alt, self.alternatives[event.alt])
 
     def choose_alternative(self, alt: int) -> None:
         """Use one of the three alternatives as the selected entry's values."""

@@ -23,14 +23,8 @@ from PySide6.QtGui import (
 )
 from PySide6.QtWidgets import QPlainTextEdit, QWidget
 
-DEFAULT_KEYS = {
-    "accept": "Tab",
-    "accept_word": "Ctrl+Right",
-    "dismiss": "Esc",
-    "next": "Alt+]",
-    "previous": "Alt+[",
-    "request": "Ctrl+Space",
-}
+from backend.storage.settings import DEFAULT_HOTKEYS
+
 _MODIFIER_KEYS = {
     Qt.Key.Key_Control,
     Qt.Key.Key_Shift,
@@ -65,7 +59,7 @@ class Editor(QPlainTextEdit):
         self._ghost_pos = -1
         self._ghost_block_pos = -1
         self.typing_through = False
-        self.keys = {name: QKeySequence(seq) for name, seq in DEFAULT_KEYS.items()}
+        self.keys = {name: QKeySequence(seq) for name, seq in DEFAULT_HOTKEYS.items()}
         self.cursorPositionChanged.connect(self._on_self_cursor_moved)
         self.selectionChanged.connect(self._on_self_selection_changed)
 

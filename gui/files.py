@@ -14,8 +14,8 @@ from pathlib import Path
 from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtWidgets import QFileDialog, QInputDialog, QMessageBox, QWidget
 
-from backend.atomic import SaveError
-from backend.documents import (
+from backend.storage.atomic import SaveError
+from backend.storage.documents import (
     STORY_SUFFIX,
     Document,
     DocumentError,
@@ -28,8 +28,8 @@ from backend.documents import (
     save_document,
     save_story,
 )
-from backend.recovery import DocumentLock, LockError, Recovery, RecoveryStore
-from backend.settings import Settings
+from backend.storage.recovery import DocumentLock, LockError, Recovery, RecoveryStore
+from backend.storage.settings import Settings
 from gui.editor import Editor
 
 log = logging.getLogger(__name__)
@@ -156,7 +156,7 @@ class DocumentController(QObject):
         self._closed = False
         self._io = ThreadPoolExecutor(max_workers=1, thread_name_prefix="inkling-autosave")
         self.autosave_failed.connect(self.status)
-        editor.document().modificationChanged.connect(self._emit_title)
+        editor.document().modificationChanged.connect(self.emit_title)
         editor.document().contentsChange.connect(self._on_document_contents_change)
 
     # --- state ----------------------------------------------------------------------
@@ -172,7 +172,7 @@ class DocumentController(QObject):
             return self.story.title or self.story.folder.stem
         return self.doc.path.name if self.doc.path else "Untitled"
 
-    def _emit_title(self, *_args: object) -> None:
+    def emit_title(self, *_args: object) -> None:
         self.title_changed.emit(self.display_name)
 
     def _on_document_contents_change(self, _pos: int, removed: int, added: int) -> None:
@@ -364,7 +364,7 @@ class DocumentController(QObject):
         self.editor.document().setModified(False)
         self._discard_recovery(self.doc.path)
         self._discard_recovery(None)
-        self._emit_title()
+        self.emit_title()
         self.saved.emit(str(self.doc.path))
         return True
 
@@ -386,7 +386,7 @@ class DocumentController(QObject):
         self.editor.clear_ghost()
         self.editor.setPlainText(doc.text)
         self.editor.document().setModified(False)
-        self._emit_title()
+        self.emit_title()
         self.opened.emit()
 
     def _persist(self) -> None:

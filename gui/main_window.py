@@ -1,40 +1,48 @@
-"""The main window: the editor, the menus and a status bar that tells what the model does."""
+"""The main window: the editor, the docks, and the wiring between them and the model thread.
+
+Menus are built in gui/menus.py, the status bar is gui/status_bar.py, and each feature has
+a controller of its own (suggestions, continuations, the story bible, documents).
+"""
 
 from __future__ import annotations
 
-import json
 import logging
 from collections.abc import Callable
-from pathlib import Path
 
 from PySide6.QtCore import QByteArray, Qt, Signal, Slot
-from PySide6.QtGui import QAction, QCloseEvent, QFont, QKeySequence
-from PySide6.QtWidgets import QLabel, QMainWindow, QMessageBox, QProgressBar, QWidget
+from PySide6.QtGui import QCloseEvent, QFont, QKeySequence
+from PySide6.QtWidgets import QMainWindow, QMessageBox, QWidget
 
-from backend.atomic import SaveError
-from backend.catalog import BUNDLED_ID, Catalog, CatalogError
 from backend.engines import create_engine
-from backend.engines.base import Engine, EngineError
+from backend.engines.base import Engine
+from backend.engines.params import SamplerParams
 from backend.jobs.suggest import SuggestOptions
-from backend.models import BUNDLED_NAME, ModelSpec, spec_for_path
-from backend.params import SamplerParams
-from backend.paths import AppPaths
-from backend.recovery import RecoveryStore
-from backend.settings import Settings, SettingsStore
-from backend.state import StateStore
-from backend.style import Style, StyleError, match_style
+from backend.models.bundled import BUNDLED_NAME
+from backend.models.catalogue import BUNDLED_ID, Catalog, CatalogError
+from backend.models.choice import choose_model
+from backend.models.spec import ModelSpec
+from backend.storage.atomic import SaveError
+from backend.storage.paths import AppPaths
+from backend.storage.recovery import RecoveryStore
+from backend.storage.settings import Settings, SettingsStore
+from backend.storage.state import StateStore
+from backend.story.style.detect import match_style
+from backend.story.style.model import Style, StyleError
 from gui.about import AboutDialog
+from gui.bible_controller import BibleController
 from gui.bible_panel import BiblePanel
+from gui.continuation import ContinuationController, StoryInputs
 from gui.editor import Editor
 from gui.files import DocumentController, Prompts
-from gui.history import InsertionHistory
+from gui.menus import build_menus, fill_recent_menu
 from gui.model_manager import ModelManagerDialog
 from gui.preferences import PreferencesDialog
+from gui.status_bar import StatusBar
 from gui.story_dialog import StoryDialog
 from gui.style_panel import StylePanel
 from gui.suggestions import SuggestionController
 from gui.theme import apply_theme
-from gui.worker import ModelThread, Request
+from gui.worker import ModelThread
 
 log = logging.getLogger(__name__)
 
@@ -61,215 +69,99 @@ class MainWindow(QMainWindow):
         self.store = SettingsStore(paths)
         self.settings: Settings = self.store.load()
         self.state = StateStore(paths)
-        self.editor = Editor(self)
-        self.setCentralWidget(self.editor)
+        self.catalog = Catalog(paths)
+        self.active_model_id = ""
         self.model_name = ""
         self.model_ready = False
         self.last_error = ""
-        self._active_id: int | None = None
+        self.models_dialog: ModelManagerDialog | None = None
         self._error_box: QMessageBox | None = None
         self._closed = False
         self.prompts = prompts or Prompts(self)
-
-        self._build_status_bar()
+        self.editor = Editor(self)
+        self.setCentralWidget(self.editor)
+        self.status = StatusBar(self)
+        self.setStatusBar(self.status)
         self.model_thread = ModelThread(paths.models, engine_factory)
+        self._build_parts()
+        self.actions = build_menus(self)
+        self._rebuild_recent_menu()
+        self._connect_worker()
+        self.apply_settings(self.settings)
+        self._restore_geometry()
+        self._load_first_model(spec, load_error)
+        if self.store.notice:
+            self.show_error("Settings were reset", self.store.notice)
+        self.documents.emit_title()
+
+    # --- construction ---------------------------------------------------------------
+    def _build_parts(self) -> None:
         worker = self.model_thread.worker
         self.suggestions = SuggestionController(self.editor, worker)
         self.documents = DocumentController(
-            self.editor, self.settings, RecoveryStore(paths.state), self.prompts, self.save_settings
+            self.editor,
+            self.settings,
+            RecoveryStore(self.paths.state),
+            self.prompts,
+            self.save_settings,
         )
         self.documents.title_changed.connect(self._on_documents_title_changed)
-        self.documents.status.connect(lambda m: self.statusBar().showMessage(m, 8000))
+        self.documents.status.connect(lambda m: self.status.showMessage(m, 8000))
         self.documents.recent_changed.connect(self._rebuild_recent_menu)
+        self.documents.opened.connect(self._on_documents_opened)
+        self.documents.bible_provider = self._bible_state
         self.bible = BiblePanel(self)
         self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.bible)
-        self.bible.generate_requested.connect(self._on_bible_generate_requested)
-        self.bible.changed.connect(self._on_bible_changed)
-        self.bible.status.connect(lambda m: self.statusBar().showMessage(m, 8000))
-        self.style_panel = StylePanel(paths.data / "presets", self)
+        self.bible.changed.connect(self._on_story_changed)
+        self.bible.status.connect(lambda m: self.status.showMessage(m, 8000))
+        self.style_panel = StylePanel(self.paths.data / "presets", self)
         self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.style_panel)
         self.tabifyDockWidget(self.bible, self.style_panel)
         self.bible.raise_()
         self.style_panel.changed.connect(self._on_style_panel_changed)
-        self.style_panel.status.connect(lambda m: self.statusBar().showMessage(m, 6000))
+        self.style_panel.status.connect(lambda m: self.status.showMessage(m, 6000))
         self.style_panel.match_requested.connect(self.match_style_from_selection)
-        self.history = InsertionHistory()
-        self.documents.opened.connect(self._on_documents_opened)
-        self.documents.bible_provider = self._bible_state
         self.suggestions.bible_entries = self.bible.entries
-        self._bible_id: int | None = None
-        self._build_actions()
-        self.apply_settings(self.settings)
-        self._restore_geometry()
+        self.continuation = ContinuationController(
+            self.editor, worker, self._story_inputs, lambda: self.continue_params, self._style
+        )
+        self.bible_generation = BibleController(
+            self.bible, worker, lambda: self.model_ready and not self.editor.inserting
+        )
+        for controller in (self.continuation, self.bible_generation):
+            controller.message.connect(self._on_controller_message)
+            controller.error.connect(self.show_error)
+        self.continuation.running_changed.connect(self._on_continuation_running_changed)
+        self.continuation.ended.connect(self._on_continuation_ended)
+        self.continuation.speed.connect(self.status.set_speed)
+        self.continuation.done.connect(self.continuation_done)
+        self.bible_generation.done.connect(self.bible_done)
 
-        worker.chunk_ready.connect(self._on_worker_chunk_ready)
-        worker.draft_ready.connect(self._on_worker_draft_ready)
-        worker.finished.connect(self._on_worker_finished)
+    def _connect_worker(self) -> None:
+        worker = self.model_thread.worker
         worker.failed.connect(self._on_worker_failed)
-        worker.load_progress.connect(self._on_worker_load_progress)
+        worker.load_progress.connect(self.status.load_progress)
         worker.model_loaded.connect(self._on_worker_model_loaded)
         worker.model_failed.connect(self._on_worker_model_failed)
-        self.catalog = Catalog(paths)
-        self.active_model_id = ""
         worker.spec_loaded.connect(self._on_worker_spec_loaded)
         worker.switch_failed.connect(self._on_worker_switch_failed)
-        active = self.settings.model.active
-        if spec is None and not load_error and active and active != BUNDLED_ID:
-            try:
-                spec = self.catalog.spec(active)
-            except CatalogError:
-                self.statusBar().showMessage("The chosen model is gone; using the bundled one.")
-        elif spec is None and not load_error and self.settings.model.path:
-            try:
-                spec = spec_for_path(self.settings.model.path, self.settings.model.engine or None)
-            except EngineError as exc:
-                load_error = f"{exc} Falling back to the bundled model."
-                self._on_worker_model_failed(load_error)
-                load_error = None
+
+    def _load_first_model(self, spec: ModelSpec | None, load_error: str | None) -> None:
         if load_error:
             self._on_worker_model_failed(load_error)
-        else:
-            self.load_model(spec)
-        if self.store.notice:
-            self.show_error("Settings were reset", self.store.notice)
-        self.documents._emit_title()
+            return
+        if spec is None:
+            choice = choose_model(self.paths, self.settings.model)
+            spec = choice.spec
+            if choice.notice:
+                self.status.showMessage(choice.notice)
+            if choice.problem:
+                self._on_worker_model_failed(choice.problem)
+        self.load_model(spec)
 
-    # --- construction ---------------------------------------------------------------
-    def _build_status_bar(self) -> None:
-        bar = self.statusBar()
-        self.model_label = QLabel("No model")
-        self.progress = QProgressBar()
-        self.progress.setRange(0, 100)
-        self.progress.setMaximumWidth(160)
-        self.progress.setVisible(False)
-        self.speed_label = QLabel("")
-        bar.addPermanentWidget(self.speed_label)
-        bar.addPermanentWidget(self.progress)
-        bar.addPermanentWidget(self.model_label)
-
-    def _action(self, text: str, slot: Callable[..., object], shortcut: object = None) -> QAction:
-        action = QAction(text, self)
-        if shortcut is not None:
-            if isinstance(shortcut, list):
-                action.setShortcuts(shortcut)
-            else:
-                action.setShortcut(shortcut)
-        action.triggered.connect(slot)
-        return action
-
-    def _build_actions(self) -> None:
-        menu = self.menuBar()
-        keys = QKeySequence.StandardKey
-        file_menu = menu.addMenu("&File")
-        file_menu.addAction(self._action("&New", self.documents.new, keys.New))
-        file_menu.addAction(self._action("&Open…", lambda: self.documents.open(), keys.Open))
-        self.recent_menu = file_menu.addMenu("Open &Recent")
-        file_menu.addAction(self._action("&Save", self.documents.save, keys.Save))
-        file_menu.addAction(self._action("Save &As…", self.documents.save_as, keys.SaveAs))
-        file_menu.addAction(self._action("&Close", self.documents.new, keys.Close))
-        export = file_menu.addMenu("&Export")
-        export.addAction(self._action("As &Markdown…", lambda: self.documents.export(True)))
-        export.addAction(self._action("As &Plain Text…", lambda: self.documents.export(False)))
-        file_menu.addSeparator()
-        self.story_action = self._action("Story &Details…", self.show_story_details)
-        file_menu.addAction(self.story_action)
-        file_menu.addSeparator()
-        file_menu.addAction(self._action("&Quit", self.close, keys.Quit))
-        self._rebuild_recent_menu()
-
-        edit_menu = menu.addMenu("&Edit")
-        edit_menu.addAction(self._action("&Undo", self.editor.undo, keys.Undo))
-        edit_menu.addAction(self._action("&Redo", self.editor.redo, keys.Redo))
-        edit_menu.addSeparator()
-        self.preferences_action = self._action(
-            "&Preferences…", self.show_preferences, keys.Preferences
-        )
-        edit_menu.addAction(self.preferences_action)
-
-        gen_menu = menu.addMenu("&Generate")
-        self.continue_action = self._action(
-            "&Continue writing",
-            self.start_continuation,
-            [QKeySequence("Ctrl+Return"), QKeySequence("Ctrl+Enter")],
-        )
-        self.stop_action = self._action(
-            "&Stop", self.stop_generation, QKeySequence(Qt.Key.Key_Escape)
-        )
-        self.stop_action.setEnabled(False)
-        self.retry_action = self._action("&Retry", self.retry_continuation, QKeySequence("Ctrl+R"))
-        self.older_action = self._action(
-            "&Previous version", lambda: self.browse_versions(-1), QKeySequence("Alt+Left")
-        )
-        self.newer_action = self._action(
-            "&Next version", lambda: self.browse_versions(1), QKeySequence("Alt+Right")
-        )
-        self.rewrite_action = self._action(
-            "Re&write selection", self.rewrite_selection, QKeySequence("Ctrl+Shift+R")
-        )
-        gen_menu.addActions(
-            [
-                self.continue_action,
-                self.stop_action,
-                self.retry_action,
-                self.older_action,
-                self.newer_action,
-                self.rewrite_action,
-            ]
-        )
-
-        suggest_menu = menu.addMenu("&Suggest")
-        self.auto_suggest_action = QAction("Suggestions as you &type", self)
-        self.auto_suggest_action.setCheckable(True)
-        self.auto_suggest_action.setChecked(True)
-        self.auto_suggest_action.toggled.connect(self._on_auto_suggest_toggled)
-        suggest_menu.addAction(self.auto_suggest_action)
-        suggest_menu.addSeparator()
-        # The editor owns these keys (they are rebindable there); the menu shows and runs them.
-        self._suggest_menu_actions: dict[str, tuple[QAction, str]] = {}
-        for label, name, slot in (
-            ("Suggest &now", "request", self.suggestions.request_now),
-            ("&Accept suggestion", "accept", self.editor.accept_ghost),
-            ("Accept next &word", "accept_word", self.editor.accept_next_word),
-            ("&Next alternative", "next", lambda: self.editor.alternative_requested.emit(1)),
-            (
-                "&Previous alternative",
-                "previous",
-                lambda: self.editor.alternative_requested.emit(-1),
-            ),
-        ):
-            action = self._action(label, slot)
-            self._suggest_menu_actions[name] = (action, label)
-            suggest_menu.addAction(action)
-        toolbar = self.addToolBar("Suggestions")
-        toolbar.setObjectName("suggestions-toolbar")
-        toolbar.addAction(self.auto_suggest_action)
-        toolbar.addAction(self.continue_action)
-
-        view_menu = menu.addMenu("&View")
-        bible_toggle = self.bible.toggleViewAction()
-        bible_toggle.setShortcut(QKeySequence("Ctrl+B"))
-        view_menu.addAction(bible_toggle)
-        style_toggle = self.style_panel.toggleViewAction()
-        style_toggle.setShortcut(QKeySequence("Ctrl+Shift+Y"))
-        view_menu.addAction(style_toggle)
-
-        model_menu = menu.addMenu("&Model")
-        self.models_action = self._action(
-            "&Manage Models…", self.show_models, QKeySequence("Ctrl+Shift+M")
-        )
-        model_menu.addAction(self.models_action)
-
-        help_menu = menu.addMenu("&Help")
-        self.about_action = self._action("&About Inkling", self.show_about)
-        help_menu.addAction(self.about_action)
-
+    @Slot()
     def _rebuild_recent_menu(self) -> None:
-        self.recent_menu.clear()
-        for path in self.settings.recent_files:
-            self.recent_menu.addAction(
-                self._action(Path(path).name, lambda _c=False, p=path: self.documents.open(p))
-            )
-        self.recent_menu.setEnabled(bool(self.settings.recent_files))
+        fill_recent_menu(self, self.actions.recent_menu, self.settings.recent_files)
 
     # --- settings -------------------------------------------------------------------
     def apply_settings(self, settings: Settings) -> None:
@@ -283,14 +175,14 @@ class MainWindow(QMainWindow):
         self.editor.keys = {
             name: QKeySequence(seq) for name, seq in settings.suggestions.hotkeys.items()
         }
-        for name, (action, label) in self._suggest_menu_actions.items():
+        for name, (act, label) in self.actions.suggest.items():
             key = self.editor.keys[name].toString(QKeySequence.SequenceFormat.NativeText)
-            action.setText(f"{label}\t{key}")
+            act.setText(f"{label}\t{key}")
         self.suggestions.base_delay_ms = settings.suggestions.delay_ms
         self.suggestions.options = SuggestOptions(max_tokens=settings.suggestions.max_tokens)
-        self.auto_suggest_action.blockSignals(True)
-        self.auto_suggest_action.setChecked(settings.suggestions.enabled)
-        self.auto_suggest_action.blockSignals(False)
+        self.actions.auto_suggest.blockSignals(True)
+        self.actions.auto_suggest.setChecked(settings.suggestions.enabled)
+        self.actions.auto_suggest.blockSignals(False)
         self.suggestions.set_enabled(settings.suggestions.enabled)
 
     def save_settings(self) -> None:
@@ -298,7 +190,7 @@ class MainWindow(QMainWindow):
         try:
             self.store.save(self.settings)
         except (SaveError, ValueError) as exc:
-            self.statusBar().showMessage(f"Settings not saved: {exc}", 8000)
+            self.status.showMessage(f"Settings not saved: {exc}", 8000)
 
     @property
     def continue_params(self) -> SamplerParams:
@@ -308,7 +200,8 @@ class MainWindow(QMainWindow):
         return params.with_(**entry.sampler) if entry is not None and entry.sampler else params
 
     @Slot(bool)
-    def _on_auto_suggest_toggled(self, enabled: bool) -> None:
+    def set_auto_suggest(self, enabled: bool) -> None:
+        """Suggest → Suggestions as you type."""
         self.settings.suggestions.enabled = enabled
         self.suggestions.set_enabled(enabled)
         self.save_settings()
@@ -335,31 +228,31 @@ class MainWindow(QMainWindow):
     # --- model ----------------------------------------------------------------------
     def load_model(self, spec: ModelSpec | None) -> None:
         """Load a model in the background (None: the bundled one)."""
-        self.model_ready = False
-        self.suggestions.model_ready = False
-        self.model_label.setText("Loading model…")
-        self.progress.setValue(0)
-        self.progress.setVisible(True)
+        self._set_model_ready(False)
+        self.status.model_loading()
         self.model_thread.worker.load_model(spec)
+
+    def _set_model_ready(self, ready: bool) -> None:
+        self.model_ready = ready
+        self.suggestions.model_ready = ready
+        self.continuation.model_ready = ready
 
     @Slot()
     def show_models(self) -> ModelManagerDialog:
         """Model → Manage Models."""
-        dialog = getattr(self, "models_dialog", None)
-        if dialog is None:
-            dialog = ModelManagerDialog(self.catalog, self.active_model_id, self)
-            dialog.switch_requested.connect(self.switch_model)
-            self.models_dialog = dialog
-        dialog.refresh()
-        dialog.show()
-        dialog.raise_()
-        return dialog
+        if self.models_dialog is None:
+            self.models_dialog = ModelManagerDialog(self.catalog, self.active_model_id, self)
+            self.models_dialog.switch_requested.connect(self.switch_model)
+        self.models_dialog.refresh()
+        self.models_dialog.show()
+        self.models_dialog.raise_()
+        return self.models_dialog
 
     @Slot(str)
     def switch_model(self, entry_id: str) -> None:
         """Unload the current model and load another one from the list, while the app runs."""
         if self.editor.inserting:
-            self.stop_generation()
+            self.continuation.stop()
         try:
             spec = None if entry_id == BUNDLED_ID else self.catalog.spec(entry_id)
         except CatalogError as exc:
@@ -378,150 +271,77 @@ class MainWindow(QMainWindow):
             self.settings.model.path = ""
             self.settings.model.engine = ""
             self.save_settings()
-        dialog = getattr(self, "models_dialog", None)
-        if dialog is not None:
-            dialog.set_active(entry_id)
-            dialog.status.setText(f"{spec.name} is loaded.")
+        if self.models_dialog is not None:
+            self.models_dialog.set_active(entry_id)
+            self.models_dialog.status.setText(f"{spec.name} is loaded.")
 
     @Slot(str)
     def _on_worker_switch_failed(self, message: str) -> None:
         self.last_error = message
-        dialog = getattr(self, "models_dialog", None)
-        if dialog is not None:
-            dialog.status.setText(message)
+        if self.models_dialog is not None:
+            self.models_dialog.status.setText(message)
         self.show_error("The model could not be loaded", message)
-
-    @Slot(float)
-    def _on_worker_load_progress(self, fraction: float) -> None:
-        self.progress.setValue(int(fraction * 100))
 
     @Slot(str)
     def _on_worker_model_loaded(self, name: str) -> None:
-        self.model_ready = True
-        self.suggestions.model_ready = True
+        self._set_model_ready(True)
         self.model_name = name
-        self.progress.setVisible(False)
-        self.model_label.setText(name)
-        self.statusBar().showMessage(f"{name} is ready. Ctrl+Enter continues your text.", 5000)
+        self.status.model_ready(name)
 
     @Slot(str)
     def _on_worker_model_failed(self, message: str) -> None:
-        self.model_ready = False
-        self.suggestions.model_ready = False
-        self.progress.setVisible(False)
-        self.model_label.setText("No model")
+        self._set_model_ready(False)
+        self.status.model_failed()
         self.show_error("The model could not be loaded", message)
 
-    # --- continuation ---------------------------------------------------------------
-    def _generation_options(self) -> dict:
-        options: dict = {"bible": [dict(e) for e in self.bible.entries()]}
+    @Slot(int, str)
+    def _on_worker_failed(self, request_id: int, message: str) -> None:
+        if self.continuation.owns(request_id) or self.bible_generation.owns(request_id):
+            return  # their controllers say so
+        self.last_error = message
+        self.status.showMessage(f"Suggestion failed: {message}", 8000)
+
+    # --- continuation and style -----------------------------------------------------
+    def _style(self) -> Style:
+        return self.style_panel.style()
+
+    def _story_inputs(self) -> StoryInputs:
         style = self.style_panel.style()
         note = self.style_panel.authors_note.text().strip()
         # An untouched style panel means plain continuation with the Preferences sampler.
-        if self.style_panel.enabled.isChecked() and (style != Style() or note):
-            options["style"] = style
-            options["premise"] = self.bible.premise.text()
-            options["authors_note"] = self.style_panel.authors_note.text()
-        return options
-
-    @Slot()
-    def start_continuation(self, replace_last: bool = False) -> None:
-        """Stream a continuation at the cursor (Ctrl+Enter); Retry replaces the last one."""
-        if self.editor.inserting:
-            return
-        if not self.model_ready:
-            self.statusBar().showMessage("The model is not ready yet.", 4000)
-            return
-        if replace_last:
-            node = self.history.current_node(self.editor.toPlainText())
-            if node is None:
-                self.statusBar().showMessage("Nothing to retry: continue first.", 4000)
-                return
-            self.editor.select_range(node.start, node.start + len(node.text))
-            before_end = node.start
-        else:
-            before_end = self.editor.textCursor().selectionStart()
-        text = self.editor.toPlainText()
-        self._seed_counter = getattr(self, "_seed_counter", 0) + 1
-        params = self.continue_params.with_(seed=self._seed_counter)
-        request = Request("continue", text, before_end, params, options=self._generation_options())
-        self._begin_request(request, "retry" if replace_last else "new")
-
-    def _begin_request(self, request: Request, mode: str) -> None:
-        self._active_id = request.id
-        self._active_mode = mode
-        self.editor.begin_insertion()
-        self._insert_start = self.editor.insertion_position()
-        self.stop_action.setEnabled(True)
-        self.continue_action.setEnabled(False)
-        self.statusBar().showMessage("Writing… (Esc stops)")
-        self.model_thread.worker.post(request)
-
-    @Slot()
-    def stop_generation(self) -> None:
-        """Stop the running continuation (Esc); what was written so far stays."""
-        if self._active_id is not None:
-            self.model_thread.worker.cancel(self._active_id)
-
-    @Slot(int, str)
-    def _on_worker_chunk_ready(self, request_id: int, text: str) -> None:
-        if request_id == self._bible_id:
-            self.bible.apply_event(json.loads(text))
-            return
-        if request_id != self._active_id:
-            return  # not ours, or stale: a newer request replaced it
-        self.editor.insert_chunk(text)
-
-    @Slot(int, str)
-    def _on_worker_draft_ready(self, request_id: int, text: str) -> None:
-        if request_id == self._active_id and self.editor.inserting:
-            self.editor.show_draft(text)
-
-    @Slot()
-    def retry_continuation(self) -> None:
-        """Ctrl+R: replace the last continuation with a new one (the old one is kept)."""
-        self.start_continuation(replace_last=True)
-
-    @Slot()
-    def browse_versions(self, step: int) -> None:
-        """Alt+Left / Alt+Right: step through the versions of the last continuation."""
-        if self.editor.inserting:
-            return
-        node = self.history.current_node(self.editor.toPlainText())
-        if node is None:
-            return
-        text = node.step(step)
-        if text is None:
-            return
-        self.editor.replace_range(node.start, node.start + len(node.previous_text), text)
-        self.statusBar().showMessage(f"Version {node.index + 1} of {len(node.versions)}", 3000)
-
-    @Slot()
-    def rewrite_selection(self) -> None:
-        """Rewrite the selected passage in the chosen style."""
-        cursor = self.editor.textCursor()
-        if not cursor.hasSelection() or not self.model_ready or self.editor.inserting:
-            self.statusBar().showMessage("Select a passage to rewrite.", 4000)
-            return
-        passage = cursor.selectedText().replace("\u2029", "\n")
-        self._seed_counter = getattr(self, "_seed_counter", 0) + 1
-        options = self._generation_options()
-        options.setdefault("style", self.style_panel.style())
-        request = Request(
-            "rewrite",
-            passage,
-            len(passage),
-            self.continue_params.with_(seed=self._seed_counter),
-            options=options,
+        styled = self.style_panel.enabled.isChecked() and (style != Style() or bool(note))
+        return StoryInputs(
+            style=style if styled else None,
+            premise=self.bible.premise.text() if styled else "",
+            authors_note=self.style_panel.authors_note.text() if styled else "",
+            bible=tuple(dict(e) for e in self.bible.entries()),
         )
-        self._begin_request(request, "rewrite")
+
+    @Slot(bool)
+    def _on_continuation_running_changed(self, running: bool) -> None:
+        self.actions.stop.setEnabled(running)
+        self.actions.continue_.setEnabled(not running)
+
+    @Slot()
+    def _on_continuation_ended(self) -> None:
+        self.status.clearMessage()
+        self.documents.autosave()
+
+    @Slot(str, int)
+    def _on_controller_message(self, text: str, ms: int) -> None:
+        self.status.showMessage(text, ms)
+
+    @Slot()
+    def start_continuation(self) -> None:
+        """Ctrl+Enter."""
+        self.continuation.start()
 
     @Slot()
     def match_style_from_selection(self) -> None:
         """'Match my style': derive the style from the selected passage."""
         passage = self.editor.textCursor().selectedText().replace("\u2029", "\n")
         if len(passage.split()) < 15:
-            self.statusBar().showMessage("Select a passage of a few sentences first.", 5000)
+            self.status.showMessage("Select a passage of a few sentences first.", 5000)
             return
         derived = match_style(passage)
         current = self.style_panel.style()
@@ -532,78 +352,16 @@ class MainWindow(QMainWindow):
         )
         self.style_panel.set_style(style)
         self._on_style_panel_changed(style)
-        self.statusBar().showMessage("Style matched to the selection.", 5000)
+        self.status.showMessage("Style matched to the selection.", 5000)
 
     @Slot(object)
-    def _on_style_panel_changed(self, style: object) -> None:
+    def _on_style_panel_changed(self, style: Style) -> None:
         if self.documents.story is not None:
             self.documents.story.style = dict(style.to_dict())
             self.editor.document().setModified(True)
-        self.settings.last_style_preset = getattr(style, "name", "") or ""
+        self.settings.last_style_preset = style.name
 
-    @Slot(int, object)
-    def _on_worker_finished(self, request_id: int, result: dict) -> None:
-        if request_id == self._bible_id:
-            self._bible_id = None
-            self.bible.setEnabled(True)
-            done = "Stopped." if result.get("cancelled") else "Generated."
-            self.statusBar().showMessage(done, 4000)
-            self.bible_done.emit(result)
-            return
-        if request_id != self._active_id:
-            return
-        inserted = self.editor.inserted_text()
-        start = self._insert_start
-        self._end_continuation()
-        if inserted:
-            if self._active_mode_was == "retry":
-                self.history.add_version(inserted)
-            elif self._active_mode_was == "new":
-                self.history.new_insertion(start, inserted)
-        tps = result.get("tokens_per_s")
-        if tps:
-            self.speed_label.setText(f"{tps:.0f} tokens/s")
-        self.statusBar().showMessage("Stopped." if result.get("cancelled") else "Done.", 3000)
-        self.continuation_done.emit(result)
-
-    @Slot(int, str)
-    def _on_worker_failed(self, request_id: int, message: str) -> None:
-        if request_id == self._bible_id:
-            self._bible_id = None
-            self.bible.setEnabled(True)
-            self.show_error("Generation failed", message)
-        elif request_id == self._active_id:
-            self._end_continuation()
-            self.show_error("Generation failed", message)
-        else:
-            self.last_error = message
-            self.statusBar().showMessage(f"Suggestion failed: {message}", 8000)
-
-    def _end_continuation(self) -> None:
-        self._active_mode_was = getattr(self, "_active_mode", "new")
-        self._active_id = None
-        self.editor.end_insertion()
-        self.stop_action.setEnabled(False)
-        self.continue_action.setEnabled(True)
-        self.statusBar().clearMessage()
-        self.documents.autosave()
-
-    # --- story bible ----------------------------------------------------------------
-    @Slot(object)
-    def _on_bible_generate_requested(self, options: dict) -> None:
-        if not self.model_ready or self.editor.inserting:
-            self.statusBar().showMessage("The model is busy or not ready yet.", 4000)
-            return
-        request = Request("bible", "", 0, SamplerParams(), options=options)
-        self._bible_id = request.id
-        self.statusBar().showMessage("Generating… (Esc in the editor does not stop this)")
-        self.model_thread.worker.post(request)
-
-    @Slot()
-    def _on_bible_changed(self) -> None:
-        self.editor.document().setModified(True)
-        self.documents._emit_title()
-
+    # --- story ----------------------------------------------------------------------
     def _bible_state(self) -> tuple[list, list, str, str]:
         return (
             self.bible.characters,
@@ -613,21 +371,25 @@ class MainWindow(QMainWindow):
         )
 
     @Slot()
+    def _on_story_changed(self) -> None:
+        self.editor.document().setModified(True)
+        self.documents.emit_title()
+
+    @Slot()
     def _on_documents_opened(self) -> None:
         story = self.documents.story
-        self.history = InsertionHistory()
-        if story is not None:
-            try:
-                self.style_panel.set_style(Style.from_mapping(story.style))
-            except StyleError as exc:
-                self.statusBar().showMessage(f"The story's style was not understood: {exc}")
-            self.bible.bind(story.characters, story.background)
-            self.bible.premise.setText(story.premise)
-            self.bible.genre.setText(str(story.style.get("genre", "")))
-        else:
+        self.continuation.reset_history()
+        if story is None:
             self.bible.bind([], [])
+            return
+        try:
+            self.style_panel.set_style(Style.from_mapping(story.style))
+        except StyleError as exc:
+            self.status.showMessage(f"The story's style was not understood: {exc}")
+        self.bible.bind(story.characters, story.background)
+        self.bible.premise.setText(story.premise)
+        self.bible.genre.setText(str(story.style.get("genre", "")))
 
-    # --- documents ------------------------------------------------------------------
     @Slot(str)
     def _on_documents_title_changed(self, name: str) -> None:
         self.setWindowTitle(f"{name}[*] — Inkling")
@@ -638,21 +400,17 @@ class MainWindow(QMainWindow):
         """Title, premise and notes of a story project (Save As a .inkling folder first)."""
         story = self.documents.story
         if story is None:
-            self.statusBar().showMessage(
+            self.status.showMessage(
                 "Story details belong to a story project: use Save As and a name ending in "
                 ".inkling.",
                 8000,
             )
             return
         dialog = StoryDialog(story, self)
-        dialog.accepted.connect(lambda: dialog.apply() and self._story_changed())
+        dialog.accepted.connect(lambda: dialog.apply() and self._on_story_changed())
         dialog.accepted.connect(lambda: self.bible.premise.setText(story.premise))
         dialog.open()
         self.story_dialog = dialog
-
-    def _story_changed(self) -> None:
-        self.editor.document().setModified(True)
-        self.documents._emit_title()
 
     def offer_recovery(self) -> None:
         """After a crash, offer the unsaved work found in recovery files."""
@@ -667,10 +425,11 @@ class MainWindow(QMainWindow):
                 self.documents.recovery.discard_file(rec.file)
 
     # --- dialogs --------------------------------------------------------------------
+    @Slot(str, str)
     def show_error(self, title: str, message: str) -> None:
         """Say what went wrong in the status bar and a non-blocking dialog."""
         self.last_error = message
-        self.statusBar().showMessage(f"{title}: {message}")
+        self.status.showMessage(f"{title}: {message}")
         box = QMessageBox(QMessageBox.Icon.Warning, title, message, parent=self)
         box.setWindowModality(Qt.WindowModality.WindowModal)
         box.open()

@@ -33,8 +33,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from backend.catalog import PROMPT_FORMATS, Catalog, CatalogError, ModelEntry, human_size
-from backend.download import DownloadError, download
+from backend.models.catalogue import PROMPT_FORMATS, Catalog, CatalogError, ModelEntry, human_size
+from backend.models.download import DownloadError, download
 
 COLUMNS = ("", "Name", "Engine", "Format", "Architecture", "Context", "Size", "Licence", "Prompt")
 
@@ -194,7 +194,7 @@ class ModelManagerDialog(QDialog):
             self._add(path)
 
     def _add(self, path: str) -> None:
-        from backend.catalog import inspect_path
+        from backend.models.catalogue import inspect_path
 
         self.status.setText(f"Checking {Path(path).name}…")
         helper = self._helper()
@@ -429,7 +429,7 @@ class DownloadDialog(QDialog):
         base = self.base
 
         def job() -> ModelEntry:
-            from backend.catalog import inspect_gguf
+            from backend.models.catalogue import inspect_gguf
 
             path = download(
                 repo, name, models, sha256=sha or None, base=base, cancel=cancel,

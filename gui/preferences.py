@@ -26,7 +26,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from backend.settings import DEFAULT_HOTKEYS, HOTKEY_NAMES, THEMES, Settings, SettingsError
+from backend.storage.settings import DEFAULT_HOTKEYS, HOTKEY_NAMES, THEMES, Settings, SettingsError
 
 HOTKEY_LABELS = {
     "accept": "Accept suggestion",

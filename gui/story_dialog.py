@@ -11,7 +11,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from backend.documents import Story
+from backend.storage.documents import Story
 
 
 class StoryDialog(QDialog):

@@ -20,17 +20,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from backend.style import (
-    LENGTHS,
-    POVS,
-    TENSES,
-    Style,
-    StyleError,
-    builtin_presets,
-    load_preset,
-    save_preset,
-    user_presets,
-)
+from backend.story.style.model import LENGTHS, POVS, TENSES, Style, StyleError
+from backend.story.style.presets import builtin_presets, load_preset, save_preset, user_presets
 
 TONES = ("", "bleak", "whimsical", "tense", "lyrical", "dry", "warm", "eerie")
 POV_LABELS = {

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 from PySide6.QtCore import QObject, QTimer, Signal, Slot
 
+from backend.jobs.kinds import JobResult, SuggestJob
 from backend.jobs.suggest import (
     AFTER_CURSOR_CHARS,
     CHARS_PER_TOKEN,
@@ -15,7 +16,7 @@ from backend.jobs.suggest import (
     SuggestOptions,
     clean_suggestion,
 )
-from backend.prompts import window_start
+from backend.text.windows import window_start
 from gui.editor import Editor
 from gui.worker import GenerationWorker, Request
 
@@ -182,18 +183,9 @@ class SuggestionController(QObject):
         position = cursor.position()
         start = window_start(position, self.options.context_tokens * CHARS_PER_TOKEN)
         window = self.editor.text_range(start, position + AFTER_CURSOR_CHARS)
-        request = Request(
-            "suggest",
-            window,
-            position - start,
-            self.options.params(alternative),
-            revision=doc.revision(),
-            options={
-                "alternative": alternative,
-                "suggest": self.options,
-                "bible": [dict(e) for e in self.bible_entries()] if self.bible_entries else [],
-            },
-        )
+        bible = tuple(dict(e) for e in self.bible_entries()) if self.bible_entries else ()
+        job = SuggestJob(window, position - start, self.options, alternative, bible)
+        request = Request(job, revision=doc.revision())
         self._live = _Live(request, cursor.position(), alternative, doc.revision())
         self.worker.post(request)
         self.request_posted.emit(request.id)
@@ -224,7 +216,7 @@ class SuggestionController(QObject):
             self._show(live)
 
     @Slot(int, object)
-    def _on_worker_finished(self, request_id: int, _result: dict) -> None:
+    def _on_worker_finished(self, request_id: int, _result: JobResult) -> None:
         live = self._current(request_id)
         if live is None:
             return

@@ -9,28 +9,21 @@ is never a backlog. Replies travel back as queued signals.
 from __future__ import annotations
 
 import itertools
-import json
 import logging
 import sys
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
 from PySide6.QtCore import QObject, QThread, Signal, Slot
 
-from backend.bible import lore_for
 from backend.engines import create_engine
-from backend.engines.base import Engine, EngineError, has_vocabulary
-from backend.jobs.character import iter_entry
-from backend.jobs.complete import continue_text
-from backend.jobs.healing import piece_index
-from backend.jobs.styled import StoryContext, styled_stream
-from backend.jobs.suggest import SuggestOptions, suggest_stream
-from backend.models import ModelSpec, bundled_spec
-from backend.params import SamplerParams
-from backend.style import sampler_for
+from backend.engines.base import Engine, EngineError
+from backend.jobs.kinds import Job, JobResult
+from backend.models.bundled import bundled_spec
+from backend.models.spec import ModelSpec
 
 log = logging.getLogger(__name__)
 
@@ -45,103 +38,20 @@ def next_request_id() -> int:
 
 @dataclass(frozen=True)
 class Request:
-    """One generation job, as plain immutable data."""
+    """One job for the model thread, with its id and the document revision it was made at."""
 
-    kind: str
-    text: str
-    cursor: int
-    params: SamplerParams
+    job: Job
     revision: int = 0
-    options: dict[str, Any] = field(default_factory=dict)
     id: int = field(default_factory=next_request_id)
-
-
-DraftFn = Callable[[str], None]
-JobFn = Callable[[Engine, Request, threading.Event, DraftFn], Iterator[str]]
-
-
-def _lore(request: Request) -> str:
-    entries = request.options.get("bible") or ()
-    return lore_for(request.text[: request.cursor], entries) if entries else ""
-
-
-def _job_continue(
-    engine: Engine, request: Request, cancel: threading.Event, draft: DraftFn
-) -> Iterator[str]:
-    before = request.text[: request.cursor]
-    style = request.options.get("style")
-    if style is None:
-        return continue_text(engine, before, request.params, cancel, preamble=_lore(request))
-    story = StoryContext(
-        premise=request.options.get("premise", ""),
-        authors_note=request.options.get("authors_note", ""),
-        lore=_lore(request),
-    )
-    return styled_stream(
-        engine, before, style, story, seed=request.params.seed, cancel=cancel, draft=draft
-    )
-
-
-def _job_rewrite(
-    engine: Engine, request: Request, cancel: threading.Event, draft: DraftFn
-) -> Iterator[str]:
-    """Rewrite the selected passage (request.text) in the style."""
-    passage = request.text.strip()
-    words = len(passage.split())
-    style = request.options["style"].with_(length="sentence" if words < 25 else "paragraph")
-    prompt = f"Original passage:\n{passage}\n\nThe same passage, rewritten:\n"
-    params = sampler_for(style, request.params.seed).with_(max_tokens=max(24, words * 2))
-    return styled_stream(
-        engine, prompt, style, seed=request.params.seed, cancel=cancel, params=params, draft=draft
-    )
-
-
-def _job_suggest(
-    engine: Engine, request: Request, cancel: threading.Event, _draft: DraftFn
-) -> Iterator[str]:
-    options = request.options.get("suggest") or SuggestOptions()
-    alternative = int(request.options.get("alternative", 0))
-    return suggest_stream(
-        engine, request.text, request.cursor, options, alternative, cancel, _lore(request)
-    )
-
-
-def _job_bible(
-    engine: Engine, request: Request, cancel: threading.Event, _draft: DraftFn
-) -> Iterator[str]:
-    """Character / background generation; each chunk is one JSON-encoded field event."""
-    o = request.options
-    for alt in range(int(o.get("count", 1))):
-        for event in iter_entry(
-            engine,
-            o["kind"],
-            o.get("premise", ""),
-            o.get("genre", ""),
-            locked=o.get("locked"),
-            only=tuple(o["only"]) if o.get("only") else None,
-            cast=o.get("cast", ""),
-            seed=int(o.get("seed", 1)) + alt,
-            cancel=cancel,
-        ):
-            yield json.dumps(
-                {"alt": alt, "field": event.field, "text": event.text, "final": event.final}
-            )
-
-
-JOBS: dict[str, JobFn] = {
-    "continue": _job_continue,
-    "rewrite": _job_rewrite,
-    "suggest": _job_suggest,
-    "bible": _job_bible,
-}
 
 
 class GenerationWorker(QObject):
     """Lives on the model thread; every native call happens in its slots."""
 
     chunk_ready = Signal(int, str)
+    event_ready = Signal(int, object)  # a typed event that is not text (an EntryEvent)
     draft_ready = Signal(int, str)  # the sentence being written, not yet checked and kept
-    finished = Signal(int, object)
+    finished = Signal(int, object)  # a JobResult
     failed = Signal(int, str)
     load_progress = Signal(float)
     model_loaded = Signal(str)
@@ -220,8 +130,9 @@ class GenerationWorker(QObject):
             engine = self._engine_factory(spec)
             engine.load(lambda f: self.load_progress.emit(0.2 + 0.7 * f))
             # Prepare token healing now, not on the first keystroke.
-            if has_vocabulary(engine):
-                piece_index(engine)
+            vocab = engine.vocabulary
+            if vocab is not None:
+                _ = vocab.piece_index
             self.load_progress.emit(1.0)
         except Exception as exc:  # a broken model must never take the app down
             if not isinstance(exc, EngineError):
@@ -257,25 +168,24 @@ class GenerationWorker(QObject):
         if self._engine is None:
             self.failed.emit(request.id, "No model is loaded yet.")
             return
-        job = JOBS.get(request.kind)
-        if job is None:
-            self.failed.emit(request.id, f"Unknown job {request.kind!r}.")
-            return
         started = time.perf_counter()
         first = None
         chunks = 0
         parts: list[str] = []
+
+        def draft(text: str) -> None:
+            self.draft_ready.emit(request.id, text)
+
         try:
-
-            def draft(text: str) -> None:
-                self.draft_ready.emit(request.id, text)
-
-            for chunk in job(self._engine, request, cancel, draft):
+            for item in request.job.run(self._engine, cancel, draft):
                 if first is None:
                     first = time.perf_counter()
                 chunks += 1
-                parts.append(chunk)
-                self.chunk_ready.emit(request.id, chunk)
+                if isinstance(item, str):
+                    parts.append(item)
+                    self.chunk_ready.emit(request.id, item)
+                else:
+                    self.event_ready.emit(request.id, item)
         except EngineError as exc:
             self.failed.emit(request.id, str(exc))
             return
@@ -284,18 +194,15 @@ class GenerationWorker(QObject):
             self.failed.emit(request.id, f"Generation failed: {exc}. Reloading the model.")
             self._reload()
             return
-        ended = time.perf_counter()
-        decode_s = ended - first if first is not None else 0.0
-        self.finished.emit(
-            request.id,
-            {
-                "text": "".join(parts),
-                "cancelled": cancel.is_set(),
-                "ttft_ms": (first - started) * 1000 if first is not None else None,
-                "tokens_per_s": (chunks - 1) / decode_s if chunks > 1 and decode_s > 0 else None,
-                "revision": request.revision,
-            },
+        decode_s = time.perf_counter() - first if first is not None else 0.0
+        result = JobResult(
+            text="".join(parts),
+            cancelled=cancel.is_set(),
+            ttft_ms=(first - started) * 1000 if first is not None else None,
+            tokens_per_s=(chunks - 1) / decode_s if chunks > 1 and decode_s > 0 else None,
+            revision=request.revision,
         )
+        self.finished.emit(request.id, result)
 
     def _reload(self) -> None:
         spec = self._spec

@@ -40,7 +40,7 @@ def isolated_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 @pytest.fixture(scope="session")
 def bundled_gguf(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The bundled Gemma GGUF, assembled through the app's own code into a session folder."""
-    from backend.models import ensure_bundled_model
+    from backend.models.bundled import ensure_bundled_model
 
     return ensure_bundled_model(tmp_path_factory.mktemp("models"))
 

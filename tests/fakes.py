@@ -7,9 +7,11 @@ import time
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 
-from backend.engines.base import EngineError, PrefixConstraint, ProgressFn, TextAssembler
-from backend.models import ModelSpec
-from backend.params import SamplerParams
+from backend.engines.assembler import TextAssembler
+from backend.engines.base import EngineError, EngineKind, ProgressFn
+from backend.engines.params import SamplerParams
+from backend.engines.vocabulary import PrefixConstraint, Vocabulary
+from backend.models.spec import ModelSpec
 
 WORDS = [
     *("the", "rabbit", "ran", "down", "the", "long", "dark"),
@@ -29,6 +31,8 @@ class FakeEngine:
         self.started = threading.Event()
         self.tokens_emitted = 0
         self.raise_on_stream: Exception | None = None
+        self.extra_stop: tuple[str, ...] = ()
+        self._vocabulary: Vocabulary | None = None
 
     def load(self, progress: ProgressFn | None = None) -> None:
         if self.fail_load:
@@ -42,14 +46,18 @@ class FakeEngine:
         return 2048
 
     @property
-    def bos_tokens(self) -> list[int]:
-        return []
+    def vocabulary(self) -> Vocabulary:
+        if self._vocabulary is None:
+            pieces = [chr(i).encode() for i in range(0x3000)]
+            self._vocabulary = Vocabulary(pieces, self.tokenize, ())
+        return self._vocabulary
+
+    @property
+    def stepper(self) -> None:
+        return None
 
     def tokenize(self, text: str) -> list[int]:
         return [ord(c) for c in text]
-
-    def token_pieces(self) -> list[bytes]:
-        return [chr(i).encode() if i < 0xD800 else b"" for i in range(0x3000)]
 
     def stream(
         self,
@@ -102,7 +110,7 @@ class FakeFactory:
 
 def fake_spec(tmp: Path) -> ModelSpec:
     """A spec that names no real file (the fake factory ignores it)."""
-    return ModelSpec("fake", tmp / "fake.gguf", "Fake model")
+    return ModelSpec(EngineKind.LLAMACPP, tmp / "fake.gguf", "Fake model")
 
 
 class ScriptedPrompts:
@@ -146,7 +154,7 @@ class ScriptedPrompts:
 
 def ready_window(qtbot, windows: list, home: Path, spec: ModelSpec, **kwargs):
     """A shown main window with scripted prompts, its model loaded, suggestions off."""
-    from backend.paths import app_paths
+    from backend.storage.paths import app_paths
     from gui.main_window import MainWindow
 
     kwargs.setdefault("prompts", ScriptedPrompts())

@@ -11,8 +11,8 @@ ROOT = Path(__file__).resolve().parents[1]
 
 PROBE = """
 import json, sys
-import backend.cli, backend.serve, backend.engines, backend.models, backend.prompts
-import backend.jobs.complete, backend.jobs.healing, backend.params, backend.paths
+import backend.cli, backend.serve, backend.engines, backend.models.spec, backend.text.windows
+import backend.jobs.complete, backend.jobs.healing, backend.engines.params, backend.storage.paths
 print(json.dumps(sorted(m for m in sys.modules if m.split('.')[0] in
     ('PySide6', 'shiboken6', 'torch', 'llama_cpp', 'transformers'))))
 """

@@ -2,34 +2,30 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
-from backend.engines.base import Engine, EngineError, ProgressFn
+from backend.engines.base import Engine, EngineError, EngineKind, ProgressFn
 
 if TYPE_CHECKING:
-    from backend.models import ModelSpec
+    from backend.models.spec import ModelSpec
 
-__all__ = ["Engine", "EngineError", "ProgressFn", "create_engine"]
+__all__ = ["Engine", "EngineError", "EngineKind", "ProgressFn", "create_engine"]
 
 
-def create_engine(spec: ModelSpec, **options: Any) -> Engine:
+def create_engine(spec: ModelSpec) -> Engine:
     """An unloaded engine for `spec`; importing torch or llama_cpp waits until here."""
-    engine: Any
-    if spec.engine == "llamacpp":
+    if spec.engine == EngineKind.LLAMACPP:
         from backend.engines.llamacpp import LlamaCppEngine
 
-        engine = LlamaCppEngine(spec.path, name=spec.name, **options)
-    elif spec.engine == "transformers":
+        return LlamaCppEngine(spec.path, name=spec.name, extra_stop=spec.stop)
+    if spec.engine == EngineKind.TRANSFORMERS:
         from backend.engines.transformers_engine import TransformersEngine
 
-        engine = TransformersEngine(spec.path, name=spec.name)
-    elif spec.engine == "remote":
+        return TransformersEngine(spec.path, name=spec.name, extra_stop=spec.stop)
+    if spec.engine == EngineKind.REMOTE:
         from backend.engines.remote import RemoteEngine
 
         return RemoteEngine(
             spec.url, spec.remote_model, spec.api_key, name=spec.name, extra_stop=spec.stop
         )
-    else:
-        raise EngineError(f"Unknown engine {spec.engine!r}.")
-    engine.extra_stop = tuple(spec.stop)
-    return engine
+    raise EngineError(f"Unknown engine {spec.engine!r}.")

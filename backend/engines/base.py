@@ -1,194 +1,142 @@
-"""The engine protocol every model backend implements, and the pieces they share."""
+"""The engine contract: what every model backend offers, and what some declare on top.
+
+Every engine streams text for a prompt (`Engine`). Engines that know their vocabulary
+offer it as a `Vocabulary` (token healing, constraints, bias); engines that sample in
+Inkling's own process offer a `Stepper` (step-by-step logits, for the styled job's levers
+and guidance). Both are `None` where an engine has no such thing (a server), so jobs ask
+the engine what it can do instead of probing it.
+"""
 
 from __future__ import annotations
 
-import bisect
-import codecs
 import threading
-from collections.abc import Callable, Iterator, Sequence
-from typing import Any, Protocol, runtime_checkable
+from collections.abc import Callable, Generator, Sequence
+from enum import StrEnum
+from typing import TYPE_CHECKING, Protocol
 
-from backend.params import SamplerParams
+import numpy as np
+
+from backend.engines.params import SamplerParams
+
+if TYPE_CHECKING:
+    from backend.engines.vocabulary import Vocabulary
 
 ProgressFn = Callable[[float], None]
+TextStream = Generator[str, None, None]
+
+
+class EngineKind(StrEnum):
+    """The engines Inkling can run a model with."""
+
+    LLAMACPP = "llamacpp"
+    TRANSFORMERS = "transformers"
+    REMOTE = "remote"
 
 
 class EngineError(RuntimeError):
     """A model could not be loaded or run; the message is meant for the writer."""
 
 
-@runtime_checkable
+class Constraint(Protocol):
+    """Limits which tokens may come next (token healing, digits only, ...)."""
+
+    @property
+    def active(self) -> bool:
+        """True while the next token is still constrained."""
+        ...
+
+    @property
+    def grammar(self) -> str | None:
+        """The same rule as a GBNF grammar, for servers that accept one (None: none)."""
+        ...
+
+    def allowed(self) -> np.ndarray:
+        """Token ids allowed for the next step."""
+        ...
+
+    def advance(self, piece: bytes) -> None:
+        """Record the piece that was generated."""
+        ...
+
+
+class Session(Protocol):
+    """One sequence's next-token logits, and a way to feed the chosen token."""
+
+    def logits(self) -> np.ndarray:
+        """The next-token logits (a view: copy before changing it)."""
+        ...
+
+    def push(self, token: int) -> None:
+        """Evaluate one more token."""
+        ...
+
+
+class GuidedSession(Protocol):
+    """A styled sequence and its guide (the same text without the style), stepped together."""
+
+    def logits(self) -> tuple[np.ndarray, np.ndarray]:
+        """The styled sequence's next-token logits and the guide's (views)."""
+        ...
+
+    def push(self, token: int) -> None:
+        """Evaluate `token` at the end of both sequences."""
+        ...
+
+
+class Stepper(Protocol):
+    """Step-by-step access to the model, for engines that sample in Inkling's process."""
+
+    def session(self, prompt: Sequence[int], cancel: threading.Event | None) -> Session | None:
+        """A session seated on `prompt` (None if cancelled while reading it)."""
+        ...
+
+    def guided_session(
+        self, prompt: Sequence[int], guide_prompt: Sequence[int], cancel: threading.Event | None
+    ) -> GuidedSession | None:
+        """Both prompts seated for classifier-free guidance (None if cancelled)."""
+        ...
+
+
 class Engine(Protocol):
-    """A loaded language model that streams text for a prompt."""
+    """A language model that streams text for a prompt."""
 
     name: str
+    # End-of-turn strings of an instruct model's prompt format, stopped at like any other.
+    extra_stop: tuple[str, ...]
 
     def load(self, progress: ProgressFn | None = None) -> None:
         """Load the model, reporting progress in [0, 1]; raises EngineError."""
+        ...
 
     def tokenize(self, text: str) -> list[int]:
-        """Token ids for text, without any special tokens."""
-
-    def token_pieces(self) -> list[bytes]:
-        """The decoded bytes of every vocabulary entry, indexed by token id."""
+        """Token ids for text, without special tokens (EngineError where there is none)."""
+        ...
 
     @property
     def context_length(self) -> int:
         """How many tokens fit in the model's context window."""
+        ...
 
     @property
-    def bos_tokens(self) -> list[int]:
-        """Tokens the engine puts in front of every prompt."""
+    def vocabulary(self) -> Vocabulary | None:
+        """The loaded model's vocabulary, or None where the engine has none (a server)."""
+        ...
+
+    @property
+    def stepper(self) -> Stepper | None:
+        """Step-by-step logits, or None where sampling happens elsewhere (a server)."""
+        ...
 
     def stream(
         self,
         prompt: str | Sequence[int],
         params: SamplerParams,
         cancel: threading.Event | None = None,
-        constraint: PrefixConstraint | None = None,
-    ) -> Iterator[str]:
-        """Yield generated text as it comes; stops on cancel, a stop string or max_tokens."""
+        constraint: Constraint | None = None,
+    ) -> TextStream:
+        """Yield text as it comes; stops on cancel, a stop string or max_tokens."""
+        ...
 
     def close(self) -> None:
         """Release the model's native resources."""
-
-
-def word_token_ids(engine: Engine, word: str, *, bare: bool = False) -> list[int]:
-    """Ids of the spellings of `word` (" she", " She", "She"; with `bare` also "she") that
-    are exactly one token. Raises EngineError when the engine cannot tokenize."""
-    cap = word.capitalize()
-    forms = [f" {word}", f" {cap}", cap, *([word] if bare else [])]
-    out = []
-    for form in forms:
-        ids = engine.tokenize(form)
-        if len(ids) == 1:
-            out.append(ids[0])
-    return out
-
-
-def has_vocabulary(engine: object) -> bool:
-    """True when the engine exposes its token pieces (token healing, constraints, bias)."""
-    return bool(getattr(engine, "has_vocabulary", True))
-
-
-class TextAssembler:
-    """Turns token bytes into text: UTF-8 safe, stop strings honoured, partial stops held back."""
-
-    def __init__(self, stop: Sequence[str]) -> None:
-        self._decoder = codecs.getincrementaldecoder("utf-8")(errors="replace")
-        self._stop = [s for s in stop if s]
-        self._hold = max((len(s) for s in self._stop), default=1) - 1
-        self._pending = ""
-        self.stopped = False
-        self.stopped_on: str | None = None  # the stop string that ended the text
-        self.text = ""
-
-    def feed(self, data: bytes) -> str:
-        """Add one token's bytes; return the text that is now safe to show."""
-        if self.stopped:
-            return ""
-        self._pending += self._decoder.decode(data)
-        return self._release(final=False)
-
-    def flush(self) -> str:
-        """Return whatever is still held back once generation ends."""
-        if self.stopped:
-            return ""
-        self._pending += self._decoder.decode(b"", final=True)
-        return self._release(final=True)
-
-    def _release(self, *, final: bool) -> str:
-        cut = -1
-        for s in self._stop:
-            i = self._pending.find(s)
-            if i != -1 and (cut == -1 or i < cut):
-                cut, self.stopped_on = i, s
-        if cut != -1:
-            out = self._pending[:cut]
-            self._pending = ""
-            self.stopped = True
-        elif final or not self._stop:
-            out, self._pending = self._pending, ""
-        else:
-            # Keep back a tail that could still grow into a stop string.
-            keep = 0
-            for s in self._stop:
-                for n in range(min(len(s) - 1, len(self._pending)), 0, -1):
-                    if s.startswith(self._pending[-n:]):
-                        keep = max(keep, n)
-                        break
-            split = len(self._pending) - keep
-            out, self._pending = self._pending[:split], self._pending[split:]
-        self.text += out
-        return out
-
-
-class PrefixConstraint:
-    """Token healing: the generated bytes must begin with `required`.
-
-    At each step only tokens whose piece is consistent with what is still required are
-    allowed (the piece starts with the rest, or the rest starts with the piece). Once the
-    required bytes are covered the constraint steps aside.
-    """
-
-    def __init__(self, index: PieceIndex, required: bytes) -> None:
-        self._index = index
-        self.remaining = required
-
-    @property
-    def active(self) -> bool:
-        """True while the next token is still constrained."""
-        return bool(self.remaining)
-
-    def allowed(self) -> Any:
-        """Token ids (a numpy array) allowed for the next step."""
-        return self._index.consistent_with(self.remaining)
-
-    def advance(self, piece: bytes) -> None:
-        """Record the piece that was generated."""
-        if self.remaining.startswith(piece):
-            self.remaining = self.remaining[len(piece) :]
-        else:
-            self.remaining = b""
-
-
-class PieceIndex:
-    """Vocabulary pieces sorted for fast 'starts with' queries (Gemma has 262k of them)."""
-
-    def __init__(self, pieces: Sequence[bytes], banned: Sequence[int] = ()) -> None:
-        import numpy as np
-
-        banned_set = set(banned)
-        ids = [i for i, p in enumerate(pieces) if p and i not in banned_set]
-        # numpy sorts fixed-width bytes without holding the GIL, so building the index
-        # (262k entries for Gemma) never freezes the window.
-        keys = np.array([pieces[i] for i in ids], dtype=bytes)
-        order = np.argsort(keys, kind="stable")
-        self._ids_np = np.asarray(ids, dtype=np.int64)[order]
-        self._sorted = [pieces[i] for i in self._ids_np.tolist()]
-        self._by_piece: dict[bytes, list[int]] = {}
-        for i in self._ids_np.tolist():
-            self._by_piece.setdefault(pieces[i], []).append(i)
-
-    def consistent_with(self, required: bytes) -> Any:
-        """Ids (a numpy array) whose piece starts with `required` or is a prefix of it."""
-        import numpy as np
-
-        lo = bisect.bisect_left(self._sorted, required)
-        upper = _prefix_upper_bound(required)
-        hi = len(self._sorted) if upper is None else bisect.bisect_left(self._sorted, upper)
-        extra = [i for k in range(1, len(required)) for i in self._by_piece.get(required[:k], ())]
-        if not extra:
-            return self._ids_np[lo:hi]
-        return np.concatenate([self._ids_np[lo:hi], np.asarray(extra, dtype=np.int64)])
-
-
-def _prefix_upper_bound(prefix: bytes) -> bytes | None:
-    """The smallest byte string above every string that starts with `prefix`."""
-    data = bytearray(prefix)
-    while data and data[-1] == 0xFF:
-        data.pop()
-    if not data:
-        return None
-    data[-1] += 1
-    return bytes(data)
+        ...

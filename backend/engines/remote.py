@@ -21,8 +21,10 @@ from collections.abc import Iterator, Sequence
 from typing import Any
 from urllib.parse import urlsplit
 
-from backend.engines.base import EngineError, ProgressFn, TextAssembler
-from backend.params import SamplerParams
+from backend.engines.assembler import TextAssembler
+from backend.engines.base import Constraint, EngineError, ProgressFn, TextStream
+from backend.engines.params import SamplerParams
+from backend.engines.vocabulary import Vocabulary
 
 log = logging.getLogger(__name__)
 
@@ -37,8 +39,6 @@ RETRY_STATUSES = {502, 503, 504}
 
 class RemoteEngine:
     """Completions from a server of the writer's own."""
-
-    has_vocabulary = False  # no per-token vocabulary: token healing works on text instead
 
     def __init__(
         self,
@@ -59,8 +59,7 @@ class RemoteEngine:
         self._host = parts.hostname
         self._port = parts.port or (443 if parts.scheme == "https" else 80)
         self._base_path = parts.path.rstrip("/")
-        if self._base_path.endswith("/v1"):
-            self._base_path = self._base_path[:-3]
+        self._base_path = strip_api_suffix(self._base_path)
         self.model = model
         self._api_key = api_key
         self.name = name or model or self._host
@@ -103,9 +102,14 @@ class RemoteEngine:
         return self._context
 
     @property
-    def bos_tokens(self) -> list[int]:
-        """The server adds its own BOS token."""
-        return []
+    def vocabulary(self) -> Vocabulary | None:
+        """None: a server shares no per-token vocabulary (token healing works on text)."""
+        return None
+
+    @property
+    def stepper(self) -> None:
+        """None: the server samples every token itself."""
+        return None
 
     @property
     def supports_grammar(self) -> bool:
@@ -126,17 +130,13 @@ class RemoteEngine:
             tokens = tokens[len(self._bos) :]
         return [int(t) for t in tokens]
 
-    def token_pieces(self) -> list[bytes]:
-        """Not available over HTTP: callers check `has_vocabulary` first."""
-        raise EngineError("A remote model's vocabulary is not available.")
-
     def stream(
         self,
         prompt: str | Sequence[int],
         params: SamplerParams,
         cancel: threading.Event | None = None,
-        constraint: Any = None,
-    ) -> Iterator[str]:
+        constraint: Constraint | None = None,
+    ) -> TextStream:
         """Yield text as the server streams it; cancelling closes the connection."""
         self._require()
         if not isinstance(prompt, str):
@@ -159,7 +159,7 @@ class RemoteEngine:
             payload["seed"] = params.seed
         if params.logit_bias:
             payload["logit_bias"] = {str(t): v for t, v in params.logit_bias}
-        grammar = getattr(constraint, "grammar", None)
+        grammar = constraint.grammar if constraint is not None else None
         if grammar and self.supports_grammar:
             payload["grammar"] = grammar
         assembler = TextAssembler(stop)
@@ -336,6 +336,12 @@ class RemoteEngine:
         if not isinstance(data, dict):
             raise EngineError(f"The server at {self.url} gave an unexpected answer.")
         return data
+
+
+def strip_api_suffix(path: str) -> str:
+    """A server address's path without a trailing "/v1" (the writer may paste either)."""
+    path = path.rstrip("/")
+    return path[:-3] if path.endswith("/v1") else path
 
 
 def _sse_events(

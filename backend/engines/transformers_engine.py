@@ -6,15 +6,28 @@ import logging
 import os
 import re
 import threading
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from backend.engines.base import EngineError, PrefixConstraint, ProgressFn, TextAssembler
-from backend.engines.sampling import sample_token
-from backend.models import check_gguf, check_transformers_folder
-from backend.params import SamplerParams
-from backend.prompts import fit_tokens
+import numpy as np
+
+from backend.engines.assembler import TextAssembler
+from backend.engines.base import (
+    Constraint,
+    EngineError,
+    GuidedSession,
+    ProgressFn,
+    Session,
+    Stepper,
+    TextStream,
+)
+from backend.engines.params import SamplerParams
+from backend.engines.sampling import sample, seeded_rng
+from backend.engines.vocabulary import Vocabulary
+from backend.models.gguf_meta import check_gguf
+from backend.models.spec import check_transformers_folder
+from backend.text.windows import fit_tokens
 
 log = logging.getLogger(__name__)
 
@@ -64,21 +77,20 @@ def token_pieces_of(tokenizer: Any) -> tuple[list[bytes], set[int]]:
 class TransformersEngine:
     """A causal LM from a local folder (safetensors only) or a .gguf file, on the CPU."""
 
-    def __init__(self, path: str | os.PathLike[str], name: str | None = None) -> None:
+    def __init__(
+        self, path: str | os.PathLike[str], name: str | None = None, extra_stop: Sequence[str] = ()
+    ) -> None:
         self.path = Path(path)
         self.name = name or self.path.name
+        self.extra_stop = tuple(extra_stop)
         self._model: Any = None
         self._tok: Any = None
-        self._pieces: list[bytes] = []
-        self._special: set[int] = set()
-        self._eos: set[int] = set()
+        self._vocabulary: Vocabulary | None = None
         self._bos: list[int] = []
-        self._cache: Any = None
-        self._cache_ids: list[int] = []
-        self._guide_cache: tuple[Any, list[int]] = (None, [])
+        self._main = _KVCache(self)
+        self._guide = _KVCache(self)  # the guidance sequence keeps a cache of its own
         self._ctx = 0
         self._lock = threading.Lock()
-        self.extra_stop: tuple[str, ...] = ()
 
     def load(self, progress: ProgressFn | None = None) -> None:
         """Load tokenizer and weights from local files only; never runs remote code."""
@@ -91,36 +103,18 @@ class TransformersEngine:
         report(0.05)
         try:
             import torch
-            from transformers import AutoModelForCausalLM, AutoTokenizer
         except ImportError as exc:
             raise EngineError("The transformers engine needs torch and transformers.") from exc
         torch.set_num_threads(max(1, os.cpu_count() or 1))
-        common: dict[str, Any] = {"local_files_only": True, "trust_remote_code": False}
-        try:
-            if is_gguf:
-                where = str(self.path.parent)
-                self._tok = AutoTokenizer.from_pretrained(where, gguf_file=self.path.name, **common)
-                report(0.3)
-                self._model = AutoModelForCausalLM.from_pretrained(
-                    where, gguf_file=self.path.name, dtype=torch.float32, **common
-                )
-            else:
-                self._tok = AutoTokenizer.from_pretrained(str(self.path), **common)
-                report(0.3)
-                self._model = AutoModelForCausalLM.from_pretrained(
-                    str(self.path), use_safetensors=True, dtype=torch.float32, **common
-                )
-        except EngineError:
-            raise
-        except Exception as exc:  # transformers raises many kinds for a bad model
-            raise EngineError(f"Could not load {self.path.name}: {exc}") from exc
+        self._tok, self._model = _load_pretrained(self.path, is_gguf, report)
         self._model.eval()
         report(0.85)
-        self._pieces, self._special = token_pieces_of(self._tok)
+        pieces, special = token_pieces_of(self._tok)
         eos = self._model.generation_config.eos_token_id
         if eos is None:
             eos = self._tok.eos_token_id
-        self._eos = set(eos if isinstance(eos, list) else [eos]) - {None}
+        end = set(eos if isinstance(eos, list) else [eos]) - {None}
+        self._vocabulary = Vocabulary(pieces, self.tokenize, end, special)
         with_special = self._tok.encode("a", add_special_tokens=True)
         plain = self._tok.encode("a", add_special_tokens=False)
         n_extra = len(with_special) - len(plain)
@@ -143,38 +137,45 @@ class TransformersEngine:
         """Tokens put in front of every prompt (Gemma's <bos>; none for GPT-2)."""
         return list(self._bos)
 
+    @property
+    def cached_tokens(self) -> list[int]:
+        """The token ids the main cache holds (what the next prompt can reuse)."""
+        return list(self._main.ids)
+
+    @property
+    def vocabulary(self) -> Vocabulary:
+        """Decoded bytes of each vocabulary entry (special tokens are empty), end tokens."""
+        if self._vocabulary is None:
+            raise EngineError("No model is loaded.")
+        return self._vocabulary
+
+    @property
+    def stepper(self) -> Stepper:
+        """Inkling samples every token of this engine itself."""
+        return self
+
     def tokenize(self, text: str) -> list[int]:
         """Token ids for text, without special tokens."""
         self._require()
         return list(self._tok.encode(text, add_special_tokens=False))
-
-    def token_pieces(self) -> list[bytes]:
-        """Decoded bytes of each vocabulary entry (special tokens are empty)."""
-        self._require()
-        return self._pieces
-
-    def banned_tokens(self) -> set[int]:
-        """Tokens never allowed in the middle of prose (special and end-of-text tokens)."""
-        return self._special | self._eos
 
     def stream(
         self,
         prompt: str | Sequence[int],
         params: SamplerParams,
         cancel: threading.Event | None = None,
-        constraint: PrefixConstraint | None = None,
-    ) -> Iterator[str]:
+        constraint: Constraint | None = None,
+    ) -> TextStream:
         """Yield generated text; the cache keeps the prompt's KV for the next call."""
         import torch
 
         self._require()
+        vocab = self.vocabulary
         ids = self._prompt_ids(prompt, params.max_tokens)
-        generator = None
-        if params.seed is not None:
-            generator = torch.Generator().manual_seed(params.seed)
+        rng = seeded_rng(params.seed)
         assembler = TextAssembler((*params.stop, *self.extra_stop))
         with self._lock, torch.inference_mode():
-            logits = self._prefill(ids, cancel)
+            logits = self._main.prefill(ids, cancel)
             if logits is None:
                 return
             recent = list(ids)
@@ -184,11 +185,10 @@ class TransformersEngine:
                 allowed = None
                 if constraint is not None and constraint.active:
                     allowed = constraint.allowed()
-                    allowed = allowed if len(allowed) else None
-                tok = sample_token(logits, params, recent, generator, allowed)
-                if tok in self._eos or tok in self._special:
+                tok = sample(_numpy(logits), params, recent, rng, allowed)
+                if tok in vocab.banned:
                     break
-                piece = self._pieces[tok]
+                piece = vocab.pieces[tok]
                 if constraint is not None and constraint.active:
                     constraint.advance(piece)
                 text = assembler.feed(piece)
@@ -197,34 +197,52 @@ class TransformersEngine:
                 if assembler.stopped:
                     break
                 recent.append(tok)
-                logits = self._forward([tok])
+                logits = self._main.forward([tok])
             tail = assembler.flush()
             if tail:
                 yield tail
 
     def session(
-        self, prompt: Sequence[int], cancel: threading.Event | None = None, guide: bool = False
-    ) -> TransformersSession | None:
-        """A step-by-step logits session; `guide=True` keeps its own cache (for guidance)."""
-        self._require()
-        ids = self._prompt_ids(list(prompt), 1)
-        session = TransformersSession(self, guide)
-        with session.active():
-            import torch
+        self, prompt: Sequence[int], cancel: threading.Event | None = None
+    ) -> Session | None:
+        """A step-by-step logits session on the main cache."""
+        return self._session(self._main, prompt, cancel)
 
-            with torch.inference_mode():
-                logits = self._prefill(ids, cancel)
-        if logits is None:
+    def guided_session(
+        self,
+        prompt: Sequence[int],
+        guide_prompt: Sequence[int],
+        cancel: threading.Event | None = None,
+    ) -> GuidedSession | None:
+        """The styled prompt on the main cache and the guide on its own, stepped in turn."""
+        main = self._session(self._main, prompt, cancel)
+        guide = self._session(self._guide, guide_prompt, cancel)
+        if main is None or guide is None:
             return None
-        session.last = logits
-        return session
+        return TransformersPair(main, guide)
 
     def close(self) -> None:
-        """Drop the model and its cache."""
+        """Drop the model and its caches."""
         self._model = None
         self._tok = None
-        self._cache = None
-        self._cache_ids = []
+        self._vocabulary = None
+        self._main.clear()
+        self._guide.clear()
+
+    def model(self) -> Any:
+        """The loaded torch model (EngineError when none is)."""
+        self._require()
+        return self._model
+
+    def _session(
+        self, cache: _KVCache, prompt: Sequence[int], cancel: threading.Event | None
+    ) -> TransformersSession | None:
+        import torch
+
+        self._require()
+        with torch.inference_mode():
+            logits = cache.prefill(self._prompt_ids(list(prompt), 1), cancel)
+        return None if logits is None else TransformersSession(cache, logits)
 
     def _require(self) -> None:
         if self._model is None:
@@ -236,95 +254,135 @@ class TransformersEngine:
             body = body[len(self._bos) :]
         ids = self._bos + fit_tokens(body, self._ctx - len(self._bos), max_tokens)
         # An empty prompt still needs one token to condition on: GPT-2 uses end-of-text.
-        return ids or [next(iter(self._eos), 0)]
+        return ids or [next(iter(self.vocabulary.end_tokens), 0)]
 
-    def _reset_cache(self) -> None:
-        from transformers import DynamicCache
 
-        self._cache = DynamicCache(config=self._model.config)
-        # Sliding-window layers normally forget states beyond their window; recording them
-        # lets us roll the cache back to the shared prefix of the next prompt.
-        self._cache.activate_past_recording()
-        self._cache_ids = []
+def _load_pretrained(path: Path, is_gguf: bool, report: ProgressFn) -> tuple[Any, Any]:
+    """Tokenizer and model from local files; EngineError for anything that goes wrong."""
+    import torch
+    from transformers import AutoModelForCausalLM, AutoTokenizer
 
-    def _prefill(self, ids: list[int], cancel: threading.Event | None) -> Any:
+    common: dict[str, Any] = {"local_files_only": True, "trust_remote_code": False}
+    try:
+        if is_gguf:
+            where = str(path.parent)
+            tok = AutoTokenizer.from_pretrained(where, gguf_file=path.name, **common)
+            report(0.3)
+            model = AutoModelForCausalLM.from_pretrained(
+                where, gguf_file=path.name, dtype=torch.float32, **common
+            )
+        else:
+            tok = AutoTokenizer.from_pretrained(str(path), **common)
+            report(0.3)
+            model = AutoModelForCausalLM.from_pretrained(
+                str(path), use_safetensors=True, dtype=torch.float32, **common
+            )
+    except Exception as exc:  # transformers raises many kinds for a bad model
+        raise EngineError(f"Could not load {path.name}: {exc}") from exc
+    return tok, model
+
+
+def _numpy(logits: Any) -> np.ndarray:
+    """A float32 copy of a torch logits row, for the sampler to change."""
+    return np.array(logits.float().numpy(), dtype=np.float32)
+
+
+class _KVCache:
+    """One sequence's key/value cache and the token ids it holds."""
+
+    def __init__(self, engine: TransformersEngine) -> None:
+        self._engine = engine
+        self.cache: Any = None
+        self.ids: list[int] = []
+
+    def clear(self) -> None:
+        """Forget everything (the model is gone, or its weights changed)."""
+        self.cache = None
+        self.ids = []
+
+    def prefill(self, ids: list[int], cancel: threading.Event | None) -> Any:
+        """Evaluate `ids` after the common prefix with what is cached; the last logits."""
         common = 0
-        for a, b in zip(self._cache_ids, ids, strict=False):
+        for a, b in zip(self.ids, ids, strict=False):
             if a != b:
                 break
             common += 1
         common = min(common, len(ids) - 1)  # the last prompt token must run to give logits
-        if self._cache is None or common == 0:
-            self._reset_cache()
-        elif common < len(self._cache_ids):
+        if self.cache is None or common == 0:
+            self._reset()
+        elif common < len(self.ids):
             try:
-                self._cache.crop(common - len(self._cache_ids))
-                self._cache_ids = self._cache_ids[:common]
+                self.cache.crop(common - len(self.ids))
+                self.ids = self.ids[:common]
             except (RuntimeError, ValueError):
                 log.info("cache could not roll back; evaluating the prompt again")
-                self._reset_cache()
-        rest = ids[len(self._cache_ids) :]
+                self._reset()
+        rest = ids[len(self.ids) :]
         logits = None
         for start in range(0, len(rest), PREFILL_CHUNK):
             if cancel is not None and cancel.is_set():
                 return None
-            logits = self._forward(rest[start : start + PREFILL_CHUNK])
+            logits = self.forward(rest[start : start + PREFILL_CHUNK])
         return logits
 
-    def _forward(self, tokens: list[int]) -> Any:
+    def forward(self, tokens: list[int]) -> Any:
+        """Evaluate `tokens` at the end of the cache; the last position's logits."""
         import torch
 
         try:
-            out = self._model(
+            out = self._engine.model()(
                 input_ids=torch.tensor([tokens], dtype=torch.long),
-                past_key_values=self._cache,
+                past_key_values=self.cache,
                 use_cache=True,
             )
         except Exception:
-            self._cache = None
-            self._cache_ids = []
+            self.clear()
             raise
-        self._cache = out.past_key_values
-        self._cache_ids.extend(tokens)
+        self.cache = out.past_key_values
+        self.ids.extend(tokens)
         return out.logits[0, -1]
+
+    def _reset(self) -> None:
+        from transformers import DynamicCache
+
+        self.cache = DynamicCache(config=self._engine.model().config)
+        # Sliding-window layers normally forget states beyond their window; recording them
+        # lets us roll the cache back to the shared prefix of the next prompt.
+        self.cache.activate_past_recording()
+        self.ids = []
 
 
 class TransformersSession:
-    """Logits and feeding for the transformers engine; a guide session has its own cache."""
+    """Logits and feeding over one of the engine's caches."""
 
-    def __init__(self, engine: TransformersEngine, guide: bool) -> None:
-        self._engine = engine
-        self._guide = guide
-        self.last: Any = None
+    def __init__(self, cache: _KVCache, last: Any) -> None:
+        self._cache = cache
+        self._last = last
 
-    def active(self) -> Any:
-        """Swap this session's cache in for the duration of a block."""
-        import contextlib
-
-        engine = self._engine
-
-        @contextlib.contextmanager
-        def swapped() -> Any:
-            if not self._guide:
-                yield
-                return
-            saved = (engine._cache, engine._cache_ids)
-            engine._cache, engine._cache_ids = engine._guide_cache
-            try:
-                yield
-            finally:
-                engine._guide_cache = (engine._cache, engine._cache_ids)
-                engine._cache, engine._cache_ids = saved
-
-        return swapped()
-
-    def logits(self) -> Any:
+    def logits(self) -> np.ndarray:
         """The last position's logits as a numpy array."""
-        return self.last.float().numpy()
+        return self._last.float().numpy()  # type: ignore[no-any-return]
 
     def push(self, token: int) -> None:
         """Evaluate one more token."""
         import torch
 
-        with self.active(), torch.inference_mode():
-            self.last = self._engine._forward([token])
+        with torch.inference_mode():
+            self._last = self._cache.forward([token])
+
+
+class TransformersPair:
+    """The styled and the guide sequence of classifier-free guidance, stepped in turn."""
+
+    def __init__(self, main: TransformersSession, guide: TransformersSession) -> None:
+        self._main = main
+        self._guide = guide
+
+    def logits(self) -> tuple[np.ndarray, np.ndarray]:
+        """Both sequences' next-token logits."""
+        return self._main.logits(), self._guide.logits()
+
+    def push(self, token: int) -> None:
+        """Evaluate `token` at the end of both."""
+        self._main.push(token)
+        self._guide.push(token)

@@ -11,16 +11,16 @@ from __future__ import annotations
 
 import re
 import threading
-import weakref
 import zlib
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 import numpy as np
 
-from backend.bible import BACKGROUND_KINDS, examples, fields_for
-from backend.engines.base import Engine, EngineError, has_vocabulary, word_token_ids
-from backend.params import SamplerParams
+from backend.engines.base import Constraint, Engine, EngineError
+from backend.engines.params import SamplerParams
+from backend.engines.vocabulary import Vocabulary, word_token_ids
+from backend.story.bible import BACKGROUND_KINDS, examples, fields_for
 
 MAX_TOKENS = {
     "Name": 8,
@@ -64,21 +64,36 @@ class GrammarConstraint:
     active = False
 
     def __init__(self, grammar: str) -> None:
-        self.grammar = grammar
+        self._grammar = grammar
+
+    @property
+    def grammar(self) -> str | None:
+        """The rule for the server."""
+        return self._grammar
+
+    def allowed(self) -> np.ndarray:
+        """Nothing is masked locally."""
+        return np.zeros(0, dtype=np.int64)
+
+    def advance(self, piece: bytes) -> None:
+        """Nothing to track."""
 
 
-def age_constraint(engine: Engine) -> DigitsConstraint | GrammarConstraint:
+def age_constraint(engine: Engine) -> Constraint:
     """Digits only: token by token locally, a grammar on a server."""
-    if has_vocabulary(engine):
-        return DigitsConstraint(engine)
+    vocab = engine.vocabulary
+    if vocab is not None:
+        return DigitsConstraint(vocab)
     return GrammarConstraint(AGE_GRAMMAR)
 
 
 class DigitsConstraint:
     """Age: an optional space, then one or two digits, then the line ends."""
 
-    def __init__(self, engine: Engine, max_digits: int = 2) -> None:
-        self._digit_ids, self._space_ids, self._newline_ids = _number_ids(engine)
+    def __init__(self, vocab: Vocabulary, max_digits: int = 2) -> None:
+        self._digit_ids, self._space_ids, self._newline_ids = vocab.memo(
+            "number-tokens", lambda: _number_ids(vocab)
+        )
         self._max = max_digits
         self._digits = 0
         self._steps = 0
@@ -87,6 +102,11 @@ class DigitsConstraint:
     def active(self) -> bool:
         """Constrained throughout: the value is a number and nothing else."""
         return True
+
+    @property
+    def grammar(self) -> str | None:
+        """The same rule for a server."""
+        return AGE_GRAMMAR
 
     def allowed(self) -> np.ndarray:
         """Space first (optional), digits, then only a line end."""
@@ -104,49 +124,35 @@ class DigitsConstraint:
         self._digits += sum(ch.isdigit() for ch in piece.decode("utf-8", "ignore"))
 
 
-# Keyed by the engine itself (weakly): an id() key could hand a reloaded model the
-# previous model's token ids.
-_number_cache: weakref.WeakKeyDictionary[object, tuple[np.ndarray, np.ndarray, np.ndarray]] = (
-    weakref.WeakKeyDictionary()
-)
-
-
-def _number_ids(engine: Engine) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def _number_ids(vocab: Vocabulary) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Token ids of single digits, of a lone space, and of a line end."""
-    key = engine
-    if key not in _number_cache:
-        pieces = engine.token_pieces()
 
-        def ids(pattern: bytes) -> np.ndarray:
-            found = [i for i, p in enumerate(pieces) if p and re.fullmatch(pattern, p)]
-            return np.asarray(found, dtype=np.int64)
+    def ids(pattern: bytes) -> np.ndarray:
+        found = [i for i, p in enumerate(vocab.pieces) if p and re.fullmatch(pattern, p)]
+        return np.asarray(found, dtype=np.int64)
 
-        _number_cache[key] = (ids(rb"[0-9]"), ids(rb" "), ids(rb"\n"))
-    return _number_cache[key]
-
-
-_pronoun_cache: weakref.WeakKeyDictionary[object, dict[str, tuple[int, ...]]] = (
-    weakref.WeakKeyDictionary()
-)
+    return ids(rb"[0-9]"), ids(rb" "), ids(rb"\n")
 
 
 def _pronoun_ids(engine: Engine) -> dict[str, tuple[int, ...]]:
     """Token ids that spell a whole pronoun of each set (' her', 'She', ...)."""
-    if engine not in _pronoun_cache:
-        out: dict[str, list[int]] = {k: [] for k in PRONOUN_SETS}
-        if not has_vocabulary(engine):
-            _pronoun_cache[engine] = _pronoun_ids_by_tokenizer(engine)
-            return _pronoun_cache[engine]
-        lookup = {w: k for k, words in PRONOUN_SETS.items() for w in words}
-        for i, piece in enumerate(engine.token_pieces()):
-            word = piece.lstrip(b" ")
-            if not word or not (piece.startswith(b" ") or word[:1].isupper()):
-                continue
-            key = lookup.get(word.decode("utf-8", "ignore").lower())
-            if key:
-                out[key].append(i)
-        _pronoun_cache[engine] = {k: tuple(v) for k, v in out.items()}
-    return _pronoun_cache[engine]
+    vocab = engine.vocabulary
+    if vocab is None:
+        return _pronoun_ids_by_tokenizer(engine)
+    return vocab.memo("pronoun-tokens", lambda: _pronoun_ids_in(vocab))
+
+
+def _pronoun_ids_in(vocab: Vocabulary) -> dict[str, tuple[int, ...]]:
+    out: dict[str, list[int]] = {k: [] for k in PRONOUN_SETS}
+    lookup = {w: k for k, words in PRONOUN_SETS.items() for w in words}
+    for i, piece in enumerate(vocab.pieces):
+        word = piece.lstrip(b" ")
+        if not word or not (piece.startswith(b" ") or word[:1].isupper()):
+            continue
+        key = lookup.get(word.decode("utf-8", "ignore").lower())
+        if key:
+            out[key].append(i)
+    return {k: tuple(v) for k, v in out.items()}
 
 
 def _pronoun_ids_by_tokenizer(engine: Engine) -> dict[str, tuple[int, ...]]:
@@ -154,7 +160,7 @@ def _pronoun_ids_by_tokenizer(engine: Engine) -> dict[str, tuple[int, ...]]:
     out: dict[str, tuple[int, ...]] = {}
     try:
         for key, words in PRONOUN_SETS.items():
-            out[key] = tuple(t for word in words for t in word_token_ids(engine, word))
+            out[key] = tuple(t for word in words for t in word_token_ids(engine.tokenize, word))
     except EngineError:
         return {k: () for k in PRONOUN_SETS}
     return out

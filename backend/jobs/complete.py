@@ -3,15 +3,15 @@
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterator
+from collections.abc import Iterable
 from typing import Protocol
 
-from backend.engines.base import Engine
+from backend.engines.base import Engine, TextStream
+from backend.engines.params import SamplerParams
 from backend.jobs.healing import constraint_for, heal_prompt
-from backend.params import SamplerParams
 
 
-def strip_required(chunks: Iterator[str], required: str) -> Iterator[str]:
+def strip_required(chunks: Iterable[str], required: str) -> TextStream:
     """Drop the healed prefix (text already in the document) from the start of a stream."""
     pending = required
     for chunk in chunks:
@@ -36,7 +36,7 @@ class StreamTrim(Protocol):
     def feed(self, chunk: str) -> str: ...
 
 
-def shaped(chunks: Iterator[str], required: str, shaper: StreamTrim) -> Iterator[str]:
+def shaped(chunks: TextStream, required: str, shaper: StreamTrim) -> TextStream:
     """Drop the healed prefix, pass the text through `shaper`, and close the source."""
     try:
         for chunk in strip_required(chunks, required):
@@ -46,9 +46,7 @@ def shaped(chunks: Iterator[str], required: str, shaper: StreamTrim) -> Iterator
             if shaper.done:
                 return
     finally:
-        close = getattr(chunks, "close", None)
-        if close is not None:
-            close()
+        chunks.close()
 
 
 def continue_text(
@@ -59,7 +57,7 @@ def continue_text(
     *,
     heal: bool = True,
     preamble: str = "",
-) -> Iterator[str]:
+) -> TextStream:
     """Yield the continuation of `before_cursor`, exactly as it should be inserted.
 
     `preamble` (story notes from the bible) goes in front of the text.

@@ -8,25 +8,13 @@ that naturally spans the cursor (" Netherfield").
 
 from __future__ import annotations
 
-import weakref
 from dataclasses import dataclass
 
-from backend.engines.base import Engine, PieceIndex, PrefixConstraint, has_vocabulary
+from backend.engines.base import Engine
+from backend.engines.vocabulary import PrefixConstraint
 
 MAX_BACKUP_TOKENS = 3
 MAX_BACKUP_BYTES = 24
-
-_indexes: weakref.WeakKeyDictionary[object, PieceIndex] = weakref.WeakKeyDictionary()
-
-
-def piece_index(engine: Engine) -> PieceIndex:
-    """The engine's vocabulary index, built once per engine."""
-    index = _indexes.get(engine)
-    if index is None:
-        banned = engine.banned_tokens() if hasattr(engine, "banned_tokens") else set()
-        index = PieceIndex(engine.token_pieces(), banned=sorted(banned))
-        _indexes[engine] = index
-    return index
 
 
 @dataclass(frozen=True)
@@ -52,7 +40,8 @@ class HealedPrompt:
 
 def heal_prompt(engine: Engine, text: str, enabled: bool = True) -> HealedPrompt:
     """Tokenize `text` and back up over the partial word (or space) at its end."""
-    if not has_vocabulary(engine):
+    vocab = engine.vocabulary
+    if vocab is None:
         kept = text.rstrip(" \t") if enabled else text
         if not kept.strip():
             kept = text
@@ -60,7 +49,7 @@ def heal_prompt(engine: Engine, text: str, enabled: bool = True) -> HealedPrompt
     tokens = engine.tokenize(text)
     if not enabled or not tokens:
         return HealedPrompt(tokens, b"")
-    pieces = engine.token_pieces()
+    pieces = vocab.pieces
     cut = len(tokens)
     required = b""
     while cut > 0 and len(tokens) - cut < MAX_BACKUP_TOKENS:
@@ -83,9 +72,10 @@ def heal_prompt(engine: Engine, text: str, enabled: bool = True) -> HealedPrompt
 
 def constraint_for(engine: Engine, healed: HealedPrompt) -> PrefixConstraint | None:
     """A constraint that makes generation start with the removed bytes, or None."""
-    if not healed.required or not has_vocabulary(engine):
+    vocab = engine.vocabulary
+    if not healed.required or vocab is None:
         return None
-    return PrefixConstraint(piece_index(engine), healed.required)
+    return PrefixConstraint(vocab.piece_index, healed.required)
 
 
 def _decodes(data: bytes) -> bool:

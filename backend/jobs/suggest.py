@@ -8,17 +8,15 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from backend.engines.base import Engine
+from backend.engines.params import SamplerParams
 from backend.jobs.complete import shaped
 from backend.jobs.healing import constraint_for, heal_prompt
-from backend.params import SamplerParams
-from backend.prompts import anchored_start
+from backend.text.sentences import clause_end
+from backend.text.windows import anchored_start
 
 MAX_ALTERNATIVES = 3
 CHARS_PER_TOKEN = 4  # a safe over-estimate for English prose; the engine fits tokens exactly
 AFTER_CURSOR_CHARS = 200
-SENTENCE_END = ".!?"
-CLAUSE_END = ";:"
-CLOSERS = "\"'”’)]"
 
 
 @dataclass(frozen=True)
@@ -82,25 +80,10 @@ class Shaper:
             return ""
         start = len(self.text)
         candidate = self.text + chunk
-        cut = None
         nl = candidate.find("\n", start)
-        if nl != -1:
+        cut = clause_end(candidate if nl == -1 else candidate[:nl], start)
+        if cut is None and nl != -1:
             cut = nl
-        for i in range(start, len(candidate) if cut is None else cut):
-            ch = candidate[i]
-            if ch in SENTENCE_END or ch in CLAUSE_END:
-                end = i + 1
-                while end < len(candidate) and candidate[end] in CLOSERS:
-                    end += 1
-                # "Mr." and decimals are not sentence ends; a following space or quote is.
-                if ch == "." and (
-                    (end < len(candidate) and candidate[end].isalnum())
-                    or _abbreviation_before(candidate, i)
-                ):
-                    continue
-                if len(candidate[:end].strip()) > 1:
-                    cut = end
-                    break
         if cut is not None:
             candidate = candidate[:cut]
             self.done = True
@@ -111,42 +94,6 @@ class Shaper:
         out = candidate[start:]
         self.text = candidate
         return out
-
-
-ABBREVIATIONS = frozenset(
-    [
-        "mr",
-        "mrs",
-        "ms",
-        "dr",
-        "st",
-        "prof",
-        "sr",
-        "jr",
-        "mt",
-        "capt",
-        "col",
-        "gen",
-        "lt",
-        "sgt",
-        "rev",
-        "hon",
-        "vs",
-        "etc",
-        "no",
-        "vol",
-        "ch",
-    ]
-)
-
-
-def _abbreviation_before(text: str, dot: int) -> bool:
-    """True when the '.' at `dot` ends a title or abbreviation such as "Mr." or "St."."""
-    start = dot
-    while start > 0 and text[start - 1].isalpha():
-        start -= 1
-    word = text[start:dot].lower()
-    return word in ABBREVIATIONS or (len(word) == 1 and text[start:dot].isupper())
 
 
 def _overlap(text: str, after: str) -> str:

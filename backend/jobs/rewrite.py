@@ -1,0 +1,36 @@
+"""Rewrite a passage in the chosen style (Ctrl+Shift+R, `rewrite` op and command)."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+
+from backend.engines.base import Engine, TextStream
+from backend.jobs.styled import styled_stream
+from backend.story.style.model import Style, sampler_for
+
+# Below this many words the rewrite is one sentence long, else a paragraph.
+SENTENCE_WORDS = 25
+
+
+def rewrite_prompt(passage: str) -> str:
+    """The text a base model continues with the rewritten passage."""
+    return f"Original passage:\n{passage.strip()}\n\nThe same passage, rewritten:\n"
+
+
+def rewrite_stream(
+    engine: Engine,
+    passage: str,
+    style: Style,
+    *,
+    seed: int | None = None,
+    cancel: threading.Event | None = None,
+    draft: Callable[[str], None] | None = None,
+) -> TextStream:
+    """Yield `passage` rewritten in `style`, about as long as the original."""
+    words = len(passage.split())
+    style = style.with_(length="sentence" if words < SENTENCE_WORDS else "paragraph")
+    params = sampler_for(style, seed).with_(max_tokens=max(24, words * 2))
+    yield from styled_stream(
+        engine, rewrite_prompt(passage), style, seed=seed, cancel=cancel, params=params, draft=draft
+    )

@@ -1,0 +1,162 @@
+"""Style-controlled continuation: header + exemplar, logit bias, guidance, length rules,
+and a sentence check that samples a sentence again when it misses the requested voice.
+
+Engines that sample in Inkling's process (a `Stepper`) run every lever locally (run.py,
+levers.py); a server samples for us, so the bias goes with the request and the sentence
+check makes one request per try (server.py). Both score tries the same way (voice.py).
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import numpy as np
+
+from backend.engines.assembler import TextAssembler
+from backend.engines.base import Engine, Stepper, TextStream
+from backend.engines.params import MAX_STOP_STRINGS, SamplerParams
+from backend.engines.sampling import LogitsProcessor
+from backend.engines.vocabulary import Vocabulary
+from backend.jobs.complete import shaped
+from backend.jobs.healing import HealedPrompt, constraint_for, heal_prompt
+from backend.jobs.styled.length import LengthRule
+from backend.jobs.styled.levers import (
+    BreakPenalty,
+    HoldEnd,
+    LabelPenalty,
+    Position,
+    StyleBias,
+    break_tokens,
+    colon_tokens,
+    label_tokens,
+    sparse_bias,
+)
+from backend.jobs.styled.run import RunConfig, StyledRun
+from backend.jobs.styled.server import checked_text_chunks
+from backend.jobs.styled.voice import META, VoiceCheck
+from backend.story.style.detect import in_dialogue
+from backend.story.style.header import header_marks, insert_authors_note, style_header
+from backend.story.style.model import LENGTH_WORDS, Style, sampler_for
+
+__all__ = ["META", "LengthRule", "StoryContext", "VoiceCheck", "build_prompts", "styled_stream"]
+
+
+@dataclass(frozen=True)
+class StoryContext:
+    """What surrounds the text: premise, author's note and story-bible notes."""
+
+    premise: str = ""
+    authors_note: str = ""
+    lore: str = ""
+
+
+def build_prompts(text_before: str, style: Style, story: StoryContext) -> tuple[str, str]:
+    """(styled prompt, plain prompt): the plain one drops the style header, for guidance."""
+    body = story.lore + insert_authors_note(text_before, story.authors_note)
+    return style_header(style, story.premise) + body, body
+
+
+def styled_stream(
+    engine: Engine,
+    text_before: str,
+    style: Style,
+    story: StoryContext | None = None,
+    *,
+    seed: int | None = None,
+    cancel: threading.Event | None = None,
+    use_bias: bool = True,
+    use_header: bool = True,
+    use_guidance: bool = True,
+    use_check: bool = True,
+    params: SamplerParams | None = None,
+    draft: Callable[[str], None] | None = None,
+) -> TextStream:
+    """Yield a continuation in the chosen style, exactly as it should be inserted.
+
+    With a point of view or tense chosen (and `use_check`), text arrives a sentence at
+    a time: each sentence is checked against the voice and sampled again when it is off,
+    and `draft` (if given) sees each sentence as it is being written.
+    """
+    story = story or StoryContext()
+    params = params or sampler_for(style, seed)
+    styled, plain = build_prompts(text_before, style, story)
+    healed = heal_prompt(engine, styled if use_header else plain)
+    header = style_header(style, story.premise) if use_header else ""
+    check = VoiceCheck(style, text_before, header) if use_check else None
+    checking = check is not None and check.active
+    marks = header_marks(header)
+    # Generation re-creates the healed tail first, so dialogue is judged without it.
+    quoted = in_dialogue(text_before.removesuffix(healed.required_text))
+    stepper, vocab = engine.stepper, engine.vocabulary
+    if stepper is not None and vocab is not None:
+        guide = None
+        if use_guidance and use_header and style.guidance != 1.0 and marks:
+            plain_healed = heal_prompt(engine, plain)
+            if plain_healed.required == healed.required:
+                guide = tuple(plain_healed.tokens)
+        at_break = not text_before.strip() or text_before.rstrip(" ").endswith("\n")
+        position = Position(quoted=quoted, line="" if marks and at_break else None)
+        config = RunConfig(
+            prompt=tuple(healed.tokens),
+            guide_prompt=guide,
+            guidance=float(style.guidance),
+            params=params,
+            pieces=vocab.pieces,
+            end_tokens=vocab.banned,
+            processors=_processors(vocab, style, use_bias, marks, position),
+            position=position,
+            header=bool(marks),
+            echo_marks=marks,
+            draft=draft,
+            healed_text=healed.required_text,
+        )
+        chunks = _local_chunks(stepper, config, cancel, healed, engine, check)
+    else:
+        # A server samples for us: bias goes with the request, and there is no guidance.
+        if use_bias:
+            params = params.with_(logit_bias=sparse_bias(engine, style))
+        params = params.with_(stop=(*params.stop, *marks)[:MAX_STOP_STRINGS])
+        if check is not None and checking and healed.text is not None:
+            chunks = checked_text_chunks(
+                engine, healed, params, cancel, check, quoted, draft, bool(marks)
+            )
+        else:
+            checking = False
+            chunks = engine.stream(healed.prompt, params, cancel, constraint_for(engine, healed))
+    yield from shaped(chunks, healed.required_text, LengthRule(style.length, checking))
+
+
+def _processors(
+    vocab: Vocabulary,
+    style: Style,
+    use_bias: bool,
+    marks: tuple[str, ...],
+    position: Position,
+) -> tuple[LogitsProcessor, ...]:
+    """The logit levers of a local styled run, in the order they apply."""
+    end_ids = np.array(sorted(vocab.banned), dtype=np.int64)
+    out: list[LogitsProcessor] = [HoldEnd(end_ids, LENGTH_WORDS[style.length][0], position)]
+    if use_bias:
+        out.append(StyleBias(vocab, style, position))
+    if marks:
+        out.append(LabelPenalty(label_tokens(vocab), colon_tokens(vocab), position))
+        out.append(BreakPenalty(break_tokens(vocab), position))
+    return tuple(out)
+
+
+def _local_chunks(
+    stepper: Stepper,
+    config: RunConfig,
+    cancel: threading.Event | None,
+    healed: HealedPrompt,
+    engine: Engine,
+    check: VoiceCheck | None,
+) -> TextStream:
+    """The run's text, once its session is seated (nothing if cancelled first)."""
+    run = StyledRun(stepper, config, cancel)
+    if not run.seat():
+        return
+    assembler = TextAssembler((*config.params.stop, *engine.extra_stop, *config.echo_marks))
+    yield from run.run(assembler, constraint_for(engine, healed), check)

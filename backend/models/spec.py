@@ -1,0 +1,76 @@
+"""Which model to load and with which engine, and the checks a local model passes first."""
+
+from __future__ import annotations
+
+import logging
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from backend.engines.base import EngineError, EngineKind
+from backend.models.gguf_meta import check_gguf
+
+log = logging.getLogger(__name__)
+
+ENGINES = tuple(kind.value for kind in EngineKind)
+
+
+@dataclass(frozen=True)
+class ModelSpec:
+    """Which model to load and with which engine (remote: a server's URL and model name)."""
+
+    engine: EngineKind
+    path: Path
+    name: str
+    url: str = ""
+    remote_model: str = ""
+    api_key: str = field(default="", repr=False)
+    # Extra stop strings from the model's prompt format (an instruct model's end-of-turn).
+    stop: tuple[str, ...] = ()
+
+    def __post_init__(self) -> None:
+        try:
+            object.__setattr__(self, "engine", EngineKind(self.engine))
+        except ValueError:
+            raise EngineError(
+                f"Unknown engine {self.engine!r}; choose one of {', '.join(ENGINES)}."
+            ) from None
+
+    def to_json(self) -> dict[str, str]:
+        """A JSON-friendly form for settings and the headless protocol (never the key)."""
+        out = {"engine": self.engine.value, "path": str(self.path), "name": self.name}
+        if self.engine == EngineKind.REMOTE:
+            out.update(url=self.url, model=self.remote_model)
+        return out
+
+
+def check_transformers_folder(path: Path) -> None:
+    """Raise EngineError unless `path` holds a config, safetensors weights and a tokenizer."""
+    if not path.is_dir():
+        raise EngineError(f"{path} is not a model folder.")
+    if not (path / "config.json").is_file():
+        raise EngineError(f"{path.name} has no config.json, so it is not a transformers model.")
+    if not any(path.glob("*.safetensors")):
+        raise EngineError(
+            f"{path.name} has no .safetensors weights. Inkling only loads safetensors "
+            "(pickled .bin weights can run code when loaded)."
+        )
+    tokenizer_files = ("tokenizer.json", "vocab.json", "tokenizer.model")
+    if not any((path / name).is_file() for name in tokenizer_files):
+        raise EngineError(f"{path.name} has no tokenizer files.")
+
+
+def spec_for_path(path: str | os.PathLike[str], engine: str | None = None) -> ModelSpec:
+    """Pick the engine for a model path (a .gguf file or a transformers folder) and check it."""
+    p = Path(path).expanduser()
+    if engine is not None and engine not in ENGINES:
+        raise EngineError(f"Unknown engine {engine!r}; choose one of {', '.join(ENGINES)}.")
+    if engine == EngineKind.REMOTE:
+        raise EngineError("The remote engine takes a server URL (--url), not a model path.")
+    if p.is_dir():
+        if engine == EngineKind.LLAMACPP:
+            raise EngineError("The llama.cpp engine loads a .gguf file, not a folder.")
+        check_transformers_folder(p)
+        return ModelSpec(EngineKind.TRANSFORMERS, p, p.name)
+    check_gguf(p)
+    return ModelSpec(EngineKind(engine or EngineKind.LLAMACPP), p, p.stem)

@@ -1,0 +1,282 @@
+"""Reading and writing the writer's text: plain files, story projects, exports.
+
+Reading is defensive: binary files are refused, invalid UTF-8 is never silently altered
+(the caller chooses an encoding or replacement characters), line endings are remembered
+and restored on save. Writing is atomic with the previous version kept as a backup.
+"""
+
+from __future__ import annotations
+
+import codecs
+import hashlib
+import os
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import tomli_w
+
+from backend.storage.atomic import SaveError, atomic_write_bytes, atomic_write_text
+
+MAX_DOCUMENT_BYTES = 64 * 1024 * 1024
+STORY_SUFFIX = ".inkling"
+STORY_FORMAT = 1
+FALLBACK_ENCODINGS = ("cp1252", "latin-1")
+
+
+class DocumentError(Exception):
+    """A document cannot be opened; the message is for the writer."""
+
+
+class EncodingProblem(DocumentError):
+    """The file is not valid UTF-8: the writer picks an encoding or replacement characters."""
+
+    def __init__(self, path: Path, position: int) -> None:
+        super().__init__(
+            f"{path.name} is not valid UTF-8 (first bad byte at offset {position}). "
+            "Open it as Windows-1252, or with replacement characters?"
+        )
+        self.path = path
+        self.position = position
+
+
+@dataclass
+class Document:
+    """Text as the editor holds it (newlines normalised to \\n) plus how it was stored."""
+
+    text: str
+    path: Path | None = None
+    encoding: str = "utf-8"
+    newline: str = "\n"
+    bom: bool = False
+    fingerprint: str = ""
+    notes: list[str] = field(default_factory=list)
+
+    def to_bytes(self, text: str | None = None) -> bytes:
+        """Encode for disk with the original newline style, encoding and BOM."""
+        body = (self.text if text is None else text).replace("\n", self.newline)
+        data = body.encode(self.encoding, errors="strict")
+        if self.bom and self.encoding == "utf-8":
+            data = codecs.BOM_UTF8 + data
+        return data
+
+
+def fingerprint(data: bytes) -> str:
+    """A short content hash, to notice when a file changed on disk since we read it."""
+    return hashlib.sha256(data).hexdigest()[:32]
+
+
+def looks_binary(data: bytes) -> bool:
+    """True for data that is clearly not text (NUL bytes or many control characters)."""
+    sample = data[:65536]
+    if not sample:
+        return False
+    if sample.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return False
+    if b"\x00" in sample:
+        return True
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError:
+        controls = sum(1 for b in sample if b < 32 and b not in (9, 10, 12, 13, 27))
+        return controls / len(sample) > 0.10
+    return False
+
+
+def detect_newline(text: str) -> str:
+    """The file's dominant line ending: \\r\\n, \\r or \\n."""
+    crlf = text.count("\r\n")
+    cr = text.count("\r") - crlf
+    lf = text.count("\n") - crlf
+    best = max((crlf, "\r\n"), (cr, "\r"), (lf, "\n"))
+    return best[1] if best[0] else "\n"
+
+
+def decode(data: bytes, path: Path, encoding: str | None = None, replace: bool = False) -> Document:
+    """Turn file bytes into a Document, or raise DocumentError / EncodingProblem."""
+    if looks_binary(data):
+        raise DocumentError(f"{path.name} looks like a binary file, not text; it was not opened.")
+    bom = data.startswith(codecs.BOM_UTF8)
+    notes: list[str] = []
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        encoding = encoding or "utf-16"
+    chosen = encoding or "utf-8"
+    try:
+        text = data.decode("utf-8-sig" if chosen == "utf-8" else chosen)
+    except UnicodeDecodeError as exc:
+        if not replace:
+            raise EncodingProblem(path, exc.start) from exc
+        text = data.decode("utf-8-sig" if chosen == "utf-8" else chosen, errors="replace")
+        notes.append("Some bytes were not valid text and show as �. Saving will write them as �.")
+    except LookupError as exc:
+        raise DocumentError(f"Unknown encoding {chosen!r}.") from exc
+    newline = detect_newline(text)
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    doc = Document(text, path, chosen if chosen != "utf-16" else "utf-16", newline, bom)
+    doc.fingerprint = fingerprint(data)
+    doc.notes = notes
+    if "\u0000" in text:
+        doc.notes.append("The file contains NUL characters.")
+    return doc
+
+
+def read_document(
+    path: str | os.PathLike[str], encoding: str | None = None, replace: bool = False
+) -> Document:
+    """Read a .txt / .md (or any text) file. Raises DocumentError with a clear message."""
+    p = Path(path)
+    try:
+        size = p.stat().st_size
+        if size > MAX_DOCUMENT_BYTES:
+            raise DocumentError(
+                f"{p.name} is {size // (1024 * 1024)} MB; Inkling opens texts up to "
+                f"{MAX_DOCUMENT_BYTES // (1024 * 1024)} MB."
+            )
+        data = p.read_bytes()
+    except FileNotFoundError as exc:
+        raise DocumentError(f"{p.name} does not exist (was it moved or deleted?).") from exc
+    except IsADirectoryError as exc:
+        raise DocumentError(f"{p.name} is a folder.") from exc
+    except PermissionError as exc:
+        raise DocumentError(f"Inkling is not allowed to read {p.name}.") from exc
+    except OSError as exc:
+        raise DocumentError(f"Could not read {p.name}: {exc.strerror}.") from exc
+    return decode(data, p, encoding, replace)
+
+
+def changed_on_disk(doc: Document) -> bool:
+    """True when the file at doc.path no longer holds what we read or last saved."""
+    if doc.path is None or not doc.fingerprint:
+        return False
+    try:
+        return fingerprint(doc.path.read_bytes()) != doc.fingerprint
+    except OSError:
+        return True
+
+
+def save_document(doc: Document, text: str, path: Path | None = None) -> None:
+    """Save `text` atomically to `path` (default doc.path); updates doc on success."""
+    target = path or doc.path
+    if target is None:
+        raise SaveError("Choose where to save first.")
+    try:
+        data = doc.to_bytes(text)
+    except UnicodeEncodeError as exc:
+        raise SaveError(
+            f"Some characters cannot be written as {doc.encoding}; save as UTF-8 instead."
+        ) from exc
+    atomic_write_bytes(target, data, backup=True)
+    doc.text = text
+    doc.path = target
+    doc.fingerprint = fingerprint(data)
+
+
+def export_text(text: str, path: Path, markdown: bool) -> None:
+    """Export the manuscript as Markdown or plain text (UTF-8, \\n line endings)."""
+    body = text if markdown else strip_markdown(text)
+    atomic_write_text(path, body if body.endswith("\n") else body + "\n", backup=False)
+
+
+def strip_markdown(text: str) -> str:
+    """Plain text from light Markdown: headings, emphasis markers and rules removed."""
+    import re
+
+    out = []
+    for line in text.split("\n"):
+        line = re.sub(r"^#{1,6}\s+", "", line)
+        if re.fullmatch(r"\s*([-*_])(\s*\1){2,}\s*", line):
+            line = ""
+        line = re.sub(r"(\*\*|__)(.+?)\1", r"\2", line)
+        line = re.sub(r"(?<![\w*])([*_])(?!\s)(.+?)(?<!\s)\1(?![\w*])", r"\2", line)
+        out.append(line)
+    return "\n".join(out)
+
+
+# --- story projects -------------------------------------------------------------------
+@dataclass
+class Story:
+    """A story project: manuscript, bible, style and notes, kept together in one folder."""
+
+    folder: Path
+    title: str = ""
+    premise: str = ""
+    notes: str = ""
+    style: dict[str, Any] = field(default_factory=dict)
+    characters: list[dict[str, Any]] = field(default_factory=list)
+    background: list[dict[str, Any]] = field(default_factory=list)
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def manuscript_path(self) -> Path:
+        """The manuscript inside the project folder."""
+        return self.folder / "manuscript.md"
+
+
+def migrate_story(data: dict[str, Any]) -> dict[str, Any]:
+    """Bring story.toml data forward to STORY_FORMAT; refuse formats from the future."""
+    version = data.get("format", 0)
+    if not isinstance(version, int):
+        raise DocumentError("story.toml has an unreadable format number.")
+    if version > STORY_FORMAT:
+        raise DocumentError(
+            f"This story was saved by a newer Inkling (format {version}); please update."
+        )
+    if version == 0:
+        # Format 0 kept the premise under [story] and had no bible tables.
+        story = data.pop("story", {})
+        data.setdefault("title", story.get("title", ""))
+        data.setdefault("premise", story.get("premise", ""))
+        data["format"] = 1
+    return data
+
+
+def load_story(folder: str | os.PathLike[str]) -> tuple[Story, Document]:
+    """Open a story project folder: its metadata and its manuscript document."""
+    root = Path(folder)
+    meta = root / "story.toml"
+    try:
+        with meta.open("rb") as f:
+            data = migrate_story(tomllib.load(f))
+    except FileNotFoundError as exc:
+        raise DocumentError(f"{root.name} is not an Inkling story (no story.toml).") from exc
+    except tomllib.TOMLDecodeError as exc:
+        raise DocumentError(f"{root.name}/story.toml is damaged: {exc}.") from exc
+    except OSError as exc:
+        raise DocumentError(f"Could not read {meta}: {exc.strerror}.") from exc
+    known = {"format", "title", "premise", "notes", "style", "characters", "background"}
+    story = Story(
+        root,
+        title=str(data.get("title", "")),
+        premise=str(data.get("premise", "")),
+        notes=str(data.get("notes", "")),
+        style=dict(data.get("style", {})),
+        characters=list(data.get("characters", [])),
+        background=list(data.get("background", [])),
+        extra={k: v for k, v in data.items() if k not in known},
+    )
+    if story.manuscript_path.exists():
+        doc = read_document(story.manuscript_path)
+    else:
+        doc = Document("", story.manuscript_path)
+    return story, doc
+
+
+def save_story(story: Story, doc: Document, text: str) -> None:
+    """Save the project: manuscript first, then story.toml, each atomically."""
+    try:
+        story.folder.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise SaveError(f"Could not create {story.folder}: {exc.strerror}.") from exc
+    save_document(doc, text, story.manuscript_path)
+    data = {
+        **story.extra,
+        "format": STORY_FORMAT,
+        "title": story.title,
+        "premise": story.premise,
+        "notes": story.notes,
+        "style": story.style,
+        "characters": story.characters,
+        "background": story.background,
+    }
+    atomic_write_bytes(story.folder / "story.toml", tomli_w.dumps(data).encode(), backup=True)

@@ -1,0 +1,165 @@
+"""Autosave recovery files and document locks: a crash loses at most a couple of seconds.
+
+Unsaved work is written (atomically) to a recovery file in the state folder. After a crash
+the next start finds it and offers it back; it is deleted only when the writer saves or
+says to discard it. A lock file beside a document stops a second Inkling from editing it;
+a lock whose process is gone is stale and is taken over.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import json
+import os
+import socket
+import time
+import uuid
+from dataclasses import dataclass
+from pathlib import Path
+
+from backend.storage.atomic import atomic_write_text
+
+
+@dataclass(frozen=True)
+class Recovery:
+    """One recovery file: what was being written, and where it belongs."""
+
+    file: Path
+    document: str
+    text: str
+    saved_at: float
+    pid: int
+
+    @property
+    def title(self) -> str:
+        """A short label for the recovery dialog."""
+        return Path(self.document).name if self.document else "Untitled"
+
+    def preview(self, chars: int = 400) -> str:
+        """The end of the recovered text, where the latest work is."""
+        return self.text[-chars:]
+
+
+class RecoveryStore:
+    """Recovery files under <state>/recovery, one per open document."""
+
+    def __init__(self, state_dir: Path) -> None:
+        self.folder = state_dir / "recovery"
+        self.session = uuid.uuid4().hex[:12]
+
+    def key_for(self, document: Path | None) -> str:
+        """A stable file name for a document (untitled ones are per session)."""
+        if document is None:
+            return f"untitled-{self.session}"
+        return hashlib.sha256(str(document.resolve()).encode()).hexdigest()[:24]
+
+    def write(self, document: Path | None, text: str) -> Path:
+        """Save unsaved work for `document`. Raises SaveError."""
+        self.folder.mkdir(parents=True, exist_ok=True)
+        target = self.folder / f"{self.key_for(document)}.json"
+        payload = {
+            "document": str(document) if document else "",
+            "text": text,
+            "saved_at": time.time(),
+            "pid": os.getpid(),
+        }
+        atomic_write_text(target, json.dumps(payload, ensure_ascii=False), backup=False)
+        return target
+
+    def discard(self, document: Path | None) -> None:
+        """Remove the recovery file for `document` (after a save, or when the writer says)."""
+        with contextlib.suppress(OSError):
+            (self.folder / f"{self.key_for(document)}.json").unlink()
+
+    def discard_file(self, file: Path) -> None:
+        """Remove one recovery file."""
+        with contextlib.suppress(OSError):
+            file.unlink()
+
+    def pending(self) -> list[Recovery]:
+        """Recovery files left by Inkling processes that are no longer running."""
+        found: list[Recovery] = []
+        if not self.folder.is_dir():
+            return found
+        for file in sorted(self.folder.glob("*.json")):
+            try:
+                data = json.loads(file.read_text(encoding="utf-8"))
+                rec = Recovery(
+                    file,
+                    str(data["document"]),
+                    str(data["text"]),
+                    float(data["saved_at"]),
+                    int(data["pid"]),
+                )
+            except (OSError, ValueError, KeyError, TypeError):
+                continue
+            if rec.pid != os.getpid() and not pid_alive(rec.pid):
+                found.append(rec)
+        return found
+
+
+def pid_alive(pid: int) -> bool:
+    """True if a process with this id exists on this machine."""
+    if pid <= 0:
+        return False
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    except OSError:
+        return False
+    return True
+
+
+class LockError(Exception):
+    """Another running Inkling is editing the document."""
+
+
+class DocumentLock:
+    """A lock file beside the document: '.~<name>.inkling-lock' with pid, host and time."""
+
+    def __init__(self, document: Path) -> None:
+        self.document = document
+        self.path = document.with_name(f".~{document.name}.inkling-lock")
+        self.held = False
+
+    def acquire(self) -> str | None:
+        """Take the lock. Raises LockError if a live process holds it; returns a note if a
+        stale lock was taken over. A folder we cannot write to gets no lock (read-only use).
+        """
+        note = None
+        owner = self._owner()
+        if owner is not None:
+            host, pid = owner.get("host"), int(owner.get("pid", 0))
+            if host == socket.gethostname() and pid != os.getpid() and pid_alive(pid):
+                raise LockError(
+                    f"{self.document.name} is open in another Inkling window (process {pid})."
+                )
+            if host != socket.gethostname():
+                raise LockError(
+                    f"{self.document.name} is being edited on {host}; close it there first."
+                )
+            note = f"A stale lock on {self.document.name} was cleared (Inkling had stopped)."
+        payload = {"pid": os.getpid(), "host": socket.gethostname(), "time": time.time()}
+        try:
+            self.path.write_text(json.dumps(payload), encoding="utf-8")
+        except OSError:
+            return note
+        self.held = True
+        return note
+
+    def release(self) -> None:
+        """Remove the lock if we hold it."""
+        if self.held:
+            with contextlib.suppress(OSError):
+                self.path.unlink()
+            self.held = False
+
+    def _owner(self) -> dict | None:
+        try:
+            return json.loads(self.path.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return None

@@ -1,0 +1,246 @@
+"""Per-user settings: one typed object, stored as TOML, merged over defaults, never lost.
+
+The file is written atomically with the previous good copy kept as settings.toml.bak. A
+corrupt or wrong-typed file is renamed aside with a timestamp; the backup (or the defaults)
+loads instead and the writer is told once. Unknown keys are kept as they were.
+"""
+
+from __future__ import annotations
+
+import copy
+import logging
+import time
+import tomllib
+from dataclasses import asdict, dataclass, field, fields
+from pathlib import Path
+from typing import Any
+
+import tomli_w
+
+from backend.engines.params import SamplerParams
+from backend.storage.atomic import SaveError, atomic_write_bytes, backup_path
+from backend.storage.paths import AppPaths
+
+log = logging.getLogger(__name__)
+
+THEMES = ("system", "light", "dark")
+HOTKEY_NAMES = ("accept", "accept_word", "dismiss", "next", "previous", "request")
+DEFAULT_HOTKEYS = {
+    "accept": "Tab",
+    "accept_word": "Ctrl+Right",
+    "dismiss": "Esc",
+    "next": "Alt+]",
+    "previous": "Alt+[",
+    "request": "Ctrl+Space",
+}
+MAX_RECENT = 10
+
+
+class SettingsError(ValueError):
+    """A settings value has the wrong type or is out of range."""
+
+
+@dataclass
+class ModelSettings:
+    """Which model and engine to load (empty path: the bundled model)."""
+
+    path: str = ""
+    engine: str = ""
+    active: str = ""  # an id from the model list (models.toml); wins over path
+
+
+_SAMPLER = SamplerParams()
+
+
+@dataclass
+class SamplerSettings:
+    """Defaults for continuations: the sampler's own, with a continuation's length."""
+
+    temperature: float = _SAMPLER.temperature
+    top_p: float = _SAMPLER.top_p
+    top_k: int = _SAMPLER.top_k
+    min_p: float = _SAMPLER.min_p
+    repeat_penalty: float = _SAMPLER.repeat_penalty
+    max_tokens: int = 120
+
+    def params(self) -> SamplerParams:
+        """These settings as sampler parameters (raises ParamError when out of range)."""
+        return SamplerParams(
+            temperature=self.temperature,
+            top_p=self.top_p,
+            top_k=self.top_k,
+            min_p=self.min_p,
+            repeat_penalty=self.repeat_penalty,
+            max_tokens=self.max_tokens,
+        )
+
+
+@dataclass
+class SuggestionSettings:
+    """Inline suggestions: on/off, timing, length and hotkeys."""
+
+    enabled: bool = True
+    delay_ms: int = 250
+    max_tokens: int = 12
+    hotkeys: dict[str, str] = field(default_factory=lambda: dict(DEFAULT_HOTKEYS))
+
+
+@dataclass
+class EditorSettings:
+    """How the writing surface looks."""
+
+    theme: str = "system"
+    font_family: str = "Serif"
+    font_size: int = 13
+
+
+@dataclass
+class Settings:
+    """Everything Inkling remembers between runs."""
+
+    model: ModelSettings = field(default_factory=ModelSettings)
+    sampler: SamplerSettings = field(default_factory=SamplerSettings)
+    suggestions: SuggestionSettings = field(default_factory=SuggestionSettings)
+    editor: EditorSettings = field(default_factory=EditorSettings)
+    recent_files: list[str] = field(default_factory=list)
+    last_style_preset: str = ""
+    extra: dict[str, Any] = field(default_factory=dict, repr=False)
+
+    def add_recent(self, path: str) -> None:
+        """Put `path` first in the recent-files list."""
+        self.recent_files = [path, *(p for p in self.recent_files if p != path)][:MAX_RECENT]
+
+    def validate(self) -> None:
+        """Raise SettingsError for out-of-range values."""
+        if self.editor.theme not in THEMES:
+            raise SettingsError(f"theme must be one of {', '.join(THEMES)}")
+        if not 6 <= self.editor.font_size <= 72:
+            raise SettingsError("font size must be between 6 and 72")
+        if not 0 <= self.suggestions.delay_ms <= 5000:
+            raise SettingsError("suggestion delay must be between 0 and 5000 ms")
+        if not 1 <= self.suggestions.max_tokens <= 64:
+            raise SettingsError("suggestion length must be between 1 and 64 tokens")
+        unknown = set(self.suggestions.hotkeys) - set(HOTKEY_NAMES)
+        if unknown:
+            raise SettingsError(f"unknown hotkey(s): {', '.join(sorted(unknown))}")
+        self.sampler.params()
+
+    def to_dict(self) -> dict[str, Any]:
+        """The TOML document: known sections over whatever unknown keys were read."""
+        data = copy.deepcopy(self.extra)
+        known = asdict(self)
+        known.pop("extra")
+        for key, value in known.items():
+            if isinstance(value, dict) and isinstance(data.get(key), dict):
+                data[key].update(value)
+            else:
+                data[key] = value
+        return data
+
+
+def _coerce(value: Any, default: Any, where: str) -> Any:
+    """Check `value` against the type of `default` (ints are accepted for floats)."""
+    if isinstance(default, bool):
+        ok = isinstance(value, bool)
+    elif isinstance(default, float):
+        ok = isinstance(value, int | float) and not isinstance(value, bool)
+        value = float(value) if ok else value
+    elif isinstance(default, int):
+        ok = isinstance(value, int) and not isinstance(value, bool)
+    elif isinstance(default, str):
+        ok = isinstance(value, str)
+    elif isinstance(default, list):
+        ok = isinstance(value, list) and all(isinstance(v, str) for v in value)
+    elif isinstance(default, dict):
+        ok = isinstance(value, dict) and all(isinstance(v, str) for v in value.values())
+    else:
+        ok = True
+    if not ok:
+        raise SettingsError(f"{where} should be {type(default).__name__}, not {value!r}")
+    return value
+
+
+def settings_from_dict(data: dict[str, Any]) -> Settings:
+    """Merge `data` over the defaults; unknown keys go to `extra`. Raises SettingsError."""
+    settings = Settings()
+    settings.extra = copy.deepcopy(data)
+    for f in fields(Settings):
+        if f.name == "extra" or f.name not in data:
+            continue
+        current = getattr(settings, f.name)
+        value = data[f.name]
+        if hasattr(current, "__dataclass_fields__"):
+            if not isinstance(value, dict):
+                raise SettingsError(f"[{f.name}] should be a table")
+            for sub in fields(current):
+                if sub.name in value:
+                    where = f"{f.name}.{sub.name}"
+                    default = getattr(current, sub.name)
+                    merged = _coerce(value[sub.name], default, where)
+                    if isinstance(default, dict):
+                        merged = {**default, **merged}
+                    setattr(current, sub.name, merged)
+        else:
+            setattr(settings, f.name, _coerce(value, current, f.name))
+    settings.validate()
+    return settings
+
+
+class SettingsStore:
+    """Loads and saves settings.toml under the config folder."""
+
+    def __init__(self, paths: AppPaths) -> None:
+        self.path = paths.settings_file
+        self.notice: str | None = None
+
+    def load(self) -> Settings:
+        """The settings on disk, or the backup, or the defaults; sets `notice` on recovery."""
+        self.notice = None
+        if not self.path.exists():
+            return Settings()
+        try:
+            return self._read(self.path)
+        except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError, SettingsError) as exc:
+            problem = str(exc)
+        aside = self._move_aside()
+        bak = backup_path(self.path)
+        if bak.exists():
+            try:
+                settings = self._read(bak)
+            except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError, SettingsError):
+                settings = None
+            if settings is not None:
+                self.notice = (
+                    f"Your settings file could not be read ({problem}). It was kept as "
+                    f"{aside.name if aside else 'is'} and the last good copy was loaded."
+                )
+                return settings
+        self.notice = (
+            f"Your settings file could not be read ({problem}). It was kept as "
+            f"{aside.name if aside else 'is'} and the defaults were loaded."
+        )
+        return Settings()
+
+    def save(self, settings: Settings) -> None:
+        """Write atomically, keeping the previous good file as the backup. Raises SaveError."""
+        settings.validate()
+        data = tomli_w.dumps(settings.to_dict()).encode("utf-8")
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise SaveError(f"Could not create {self.path.parent}: {exc.strerror}.") from exc
+        atomic_write_bytes(self.path, data, backup=True)
+
+    def _read(self, path: Path) -> Settings:
+        with path.open("rb") as f:
+            return settings_from_dict(tomllib.load(f))
+
+    def _move_aside(self) -> Path | None:
+        stamp = time.strftime("%Y%m%d-%H%M%S")
+        aside = self.path.with_name(f"settings.corrupt-{stamp}.toml")
+        try:
+            self.path.replace(aside)
+        except OSError:
+            log.warning("could not move the unreadable settings file aside")
+            return None
+        return aside

@@ -1,0 +1,137 @@
+"""Measuring style: whose pronouns and which verb forms a passage uses (the benchmark,
+the tests, the sentence check, "Match my style")."""
+
+from __future__ import annotations
+
+import itertools
+import re
+
+from backend.story.style.model import Style
+from backend.story.style.words import (
+    ADVERBS,
+    BASE_VERBS,
+    IRREGULAR_PAST,
+    NOT_PAST_ED,
+    PARTICIPLE_AFTER,
+    PERSON_SETS,
+    PLURAL_SUBJECTS,
+    POV_WORDS,
+    PRESENT_SET,
+    SUBJECTS,
+)
+
+_QUOTED = re.compile(r"[\"“][^\"”]*[\"”]")
+_WORD = re.compile(r"[A-Za-z']+")
+
+
+def all_words(text: str) -> list[str]:
+    """Every word of `text`, dialogue included."""
+    return _WORD.findall(text)
+
+
+def narration_words(text: str) -> list[str]:
+    """Words outside dialogue (quoted speech removed)."""
+    return _WORD.findall(_QUOTED.sub(" ", text))
+
+
+def person_counts(words: list[str]) -> dict[str, int]:
+    """How many first-, second- and third-person pronouns there are among `words`."""
+    lower = [w.lower() for w in words]
+    return {p: sum(w in ws for w in lower) for p, ws in PERSON_SETS.items()}
+
+
+def detect_person(text: str) -> str | None:
+    """'first', 'second' or 'third': whose pronouns dominate the narration."""
+    counts = person_counts(narration_words(text))
+    best = max(counts, key=lambda k: counts[k])
+    return best if counts[best] > 0 else None
+
+
+def tense_counts(words: list[str]) -> dict[str, int]:
+    """Verb forms that mark past and present tense among `words` (see detect_tense)."""
+    lower = [w.lower() for w in words]
+    past = present = 0
+    before = ""  # the last word that is not an adverb such as "never"
+    for w in lower:
+        if w in PRESENT_SET:
+            present += 1
+        elif w in IRREGULAR_PAST or (len(w) > 4 and w.endswith("ed") and w not in NOT_PAST_ED):
+            past += before not in PARTICIPLE_AFTER
+        if w not in ADVERBS:
+            before = w
+    for a, b in itertools.pairwise(lower):
+        s_verb = len(b) > 3 and b.endswith("s") and not b.endswith("ss")
+        if (a in SUBJECTS and s_verb) or (a in PLURAL_SUBJECTS and b in BASE_VERBS):
+            present += 1
+    return {"past": past, "present": present}
+
+
+def detect_tense(text: str) -> str | None:
+    """'past' or 'present' by a verb-form heuristic over the narration.
+
+    Past: -ed words (less a few adjectives such as "naked") and about 150 irregular past
+    forms (was, had, said, kept, wrote, …), except participles after has/have/is/are/am/be
+    ("she has left", "it is finished") and adjectives after a determiner ("her left
+    hand"). Present: is/are/has/does/am and other common present forms, a pronoun followed
+    by an -s verb ("she walks"), and I/you/we/they followed by a common base verb ("I walk").
+    Ties go to past, the usual narrative tense.
+    """
+    counts = tense_counts(narration_words(text))
+    if counts["past"] == counts["present"] == 0:
+        return None
+    return "past" if counts["past"] >= counts["present"] else "present"
+
+
+def in_dialogue(text: str) -> bool:
+    """True when `text` ends inside quoted speech (judged over its last paragraph)."""
+    para = text[text.rfind("\n\n") + 1 :]
+    depth = False
+    for ch in para:
+        if ch == '"':
+            depth = not depth
+        elif ch == "“":
+            depth = True
+        elif ch == "”":
+            depth = False
+    return depth
+
+
+def pronoun_share(text: str) -> float:
+    """Share of narration words that are personal pronouns (prose: about 6-10%)."""
+    words = narration_words(text)
+    if not words:
+        return 0.0
+    allp = {w.lower() for ws in POV_WORDS.values() for w in ws}
+    return sum(w.lower() in allp for w in words) / len(words)
+
+
+def distinct_2(texts: list[str]) -> float:
+    """Distinct bigrams over all bigrams across `texts` (higher: more varied)."""
+    seen, total = set(), 0
+    for t in texts:
+        words = t.lower().split()
+        pairs = list(itertools.pairwise(words))
+        total += len(pairs)
+        seen.update(pairs)
+    return len(seen) / total if total else 0.0
+
+
+def match_style(passage: str) -> Style:
+    """'Match my style': a style (with notes and detected POV/tense) from a passage."""
+    person = detect_person(passage) or ""
+    tense = detect_tense(passage) or ""
+    sentences = [s for s in re.split(r"(?<=[.!?])\s+", passage.strip()) if s]
+    words = passage.split()
+    avg = len(words) / max(1, len(sentences))
+    dialogue = len(_QUOTED.findall(passage))
+    rhythm = (
+        "short, clipped sentences"
+        if avg < 12
+        else ("long, flowing sentences" if avg > 24 else "medium-length sentences")
+    )
+    notes = f"{rhythm} (about {avg:.0f} words each)"
+    if dialogue:
+        notes += ", with dialogue"
+    excerpt = " ".join(words[:60])
+    pov = {"first": "first", "second": "second", "third": "third_limited"}.get(person, "")
+    return Style(pov=pov, tense=tense, notes=f"{notes}. Like: {excerpt}")

@@ -1,0 +1,1 @@
+"""Script-aware text rules shared by every job: sentences, words, context windows."""

@@ -1,0 +1,162 @@
+"""Every menu, action and shortcut of the main window, built in one place."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QObject, Qt
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import QMenu
+
+if TYPE_CHECKING:
+    from gui.main_window import MainWindow
+
+Shortcut = QKeySequence | QKeySequence.StandardKey | list[QKeySequence] | None
+
+
+@dataclass
+class Actions:
+    """The actions other parts of the window enable, check or relabel."""
+
+    continue_: QAction
+    stop: QAction
+    retry: QAction
+    older: QAction
+    newer: QAction
+    rewrite: QAction
+    auto_suggest: QAction
+    preferences: QAction
+    models: QAction
+    about: QAction
+    story: QAction
+    recent_menu: QMenu
+    # hotkey name -> (action, label): the editor owns these keys, the menu shows them
+    suggest: dict[str, tuple[QAction, str]] = field(default_factory=dict)
+
+
+def action(
+    parent: QObject, text: str, slot: Callable[..., object], shortcut: Shortcut = None
+) -> QAction:
+    """A QAction calling `slot`, with an optional shortcut (or several)."""
+    act = QAction(text, parent)
+    if isinstance(shortcut, list):
+        act.setShortcuts(shortcut)
+    elif shortcut is not None:
+        act.setShortcut(shortcut)
+    act.triggered.connect(slot)
+    return act
+
+
+def build_menus(w: MainWindow) -> Actions:
+    """Build the menu bar and the toolbar of `w`; returns the actions it keeps."""
+    keys = QKeySequence.StandardKey
+    menu = w.menuBar()
+    docs = w.documents
+    file_menu = menu.addMenu("&File")
+    file_menu.addAction(action(w, "&New", docs.new, keys.New))
+    file_menu.addAction(action(w, "&Open…", lambda: docs.open(), keys.Open))
+    recent = file_menu.addMenu("Open &Recent")
+    file_menu.addAction(action(w, "&Save", docs.save, keys.Save))
+    file_menu.addAction(action(w, "Save &As…", docs.save_as, keys.SaveAs))
+    file_menu.addAction(action(w, "&Close", docs.new, keys.Close))
+    export = file_menu.addMenu("&Export")
+    export.addAction(action(w, "As &Markdown…", lambda: docs.export(True)))
+    export.addAction(action(w, "As &Plain Text…", lambda: docs.export(False)))
+    file_menu.addSeparator()
+    story = action(w, "Story &Details…", w.show_story_details)
+    file_menu.addAction(story)
+    file_menu.addSeparator()
+    file_menu.addAction(action(w, "&Quit", w.close, keys.Quit))
+
+    edit_menu = menu.addMenu("&Edit")
+    edit_menu.addAction(action(w, "&Undo", w.editor.undo, keys.Undo))
+    edit_menu.addAction(action(w, "&Redo", w.editor.redo, keys.Redo))
+    edit_menu.addSeparator()
+    preferences = action(w, "&Preferences…", w.show_preferences, keys.Preferences)
+    edit_menu.addAction(preferences)
+
+    actions = _generate_menu(w, recent, story, preferences)
+    _suggest_menu(w, actions)
+    toolbar = w.addToolBar("Suggestions")
+    toolbar.setObjectName("suggestions-toolbar")
+    toolbar.addAction(actions.auto_suggest)
+    toolbar.addAction(actions.continue_)
+
+    view_menu = menu.addMenu("&View")
+    bible_toggle = w.bible.toggleViewAction()
+    bible_toggle.setShortcut(QKeySequence("Ctrl+B"))
+    view_menu.addAction(bible_toggle)
+    style_toggle = w.style_panel.toggleViewAction()
+    style_toggle.setShortcut(QKeySequence("Ctrl+Shift+Y"))
+    view_menu.addAction(style_toggle)
+    menu.addMenu("&Model").addAction(actions.models)
+    menu.addMenu("&Help").addAction(actions.about)
+    return actions
+
+
+def _generate_menu(w: MainWindow, recent: QMenu, story: QAction, preferences: QAction) -> Actions:
+    c = w.continuation
+    actions = Actions(
+        continue_=action(
+            w,
+            "&Continue writing",
+            c.start,
+            [QKeySequence("Ctrl+Return"), QKeySequence("Ctrl+Enter")],
+        ),
+        stop=action(w, "&Stop", c.stop, QKeySequence(Qt.Key.Key_Escape)),
+        retry=action(w, "&Retry", c.retry, QKeySequence("Ctrl+R")),
+        older=action(w, "&Previous version", lambda: c.browse(-1), QKeySequence("Alt+Left")),
+        newer=action(w, "&Next version", lambda: c.browse(1), QKeySequence("Alt+Right")),
+        rewrite=action(w, "Re&write selection", c.rewrite_selection, QKeySequence("Ctrl+Shift+R")),
+        auto_suggest=QAction("Suggestions as you &type", w),
+        preferences=preferences,
+        models=action(w, "&Manage Models…", w.show_models, QKeySequence("Ctrl+Shift+M")),
+        about=action(w, "&About Inkling", w.show_about),
+        story=story,
+        recent_menu=recent,
+    )
+    actions.stop.setEnabled(False)
+    gen_menu = w.menuBar().addMenu("&Generate")
+    gen_menu.addActions(
+        [
+            actions.continue_,
+            actions.stop,
+            actions.retry,
+            actions.older,
+            actions.newer,
+            actions.rewrite,
+        ]
+    )
+    return actions
+
+
+def _suggest_menu(w: MainWindow, actions: Actions) -> None:
+    suggest_menu = w.menuBar().addMenu("&Suggest")
+    auto = actions.auto_suggest
+    auto.setCheckable(True)
+    auto.setChecked(True)
+    auto.toggled.connect(w.set_auto_suggest)
+    suggest_menu.addAction(auto)
+    suggest_menu.addSeparator()
+    editor = w.editor
+    for label, name, slot in (
+        ("Suggest &now", "request", w.suggestions.request_now),
+        ("&Accept suggestion", "accept", editor.accept_ghost),
+        ("Accept next &word", "accept_word", editor.accept_next_word),
+        ("&Next alternative", "next", lambda: editor.alternative_requested.emit(1)),
+        ("&Previous alternative", "previous", lambda: editor.alternative_requested.emit(-1)),
+    ):
+        act = action(w, label, slot)
+        actions.suggest[name] = (act, label)
+        suggest_menu.addAction(act)
+
+
+def fill_recent_menu(w: MainWindow, menu: QMenu, paths: list[str]) -> None:
+    """List the recent files in `menu` (disabled when there are none)."""
+    menu.clear()
+    for path in paths:
+        menu.addAction(action(w, Path(path).name, lambda _c=False, p=path: w.documents.open(p)))
+    menu.setEnabled(bool(paths))

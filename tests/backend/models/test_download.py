@@ -1,0 +1,88 @@
+"""Model downloads against a stand-in for the hub on 127.0.0.1 (never the real internet)."""
+
+from __future__ import annotations
+
+import threading
+from pathlib import Path
+
+import pytest
+
+from backend.models import download as dl
+from backend.models.download import DownloadCancelled, DownloadError
+from tests.conftest import BLOB
+
+
+def test_download_verifies_the_checksum_and_reports_progress(hub, tmp_path: Path) -> None:
+    base, _state = hub
+    seen: list[int] = []
+    path = dl.download(
+        "owner/model", "m.gguf", tmp_path, base=base, progress=lambda n, t: seen.append(n)
+    )
+    assert path.read_bytes() == BLOB
+    assert seen[-1] == len(BLOB) and len(seen) >= 3
+    assert not (tmp_path / "m.gguf.part").exists()
+
+
+def test_a_dropped_download_resumes_with_a_range_request(hub, tmp_path: Path) -> None:
+    base, state = hub
+    state.drop_after = 1 << 20
+    with pytest.raises(DownloadError, match="dropped"):
+        dl.download("owner/model", "m.gguf", tmp_path, base=base)
+    part = tmp_path / "m.gguf.part"
+    assert part.stat().st_size == 1 << 20
+    path = dl.download("owner/model", "m.gguf", tmp_path, base=base)
+    assert path.read_bytes() == BLOB
+    assert state.requests[-1] == ("GET", "/owner/model/resolve/main/m.gguf", f"bytes={1 << 20}-")
+
+
+def test_cancel_keeps_the_part_for_later(hub, tmp_path: Path) -> None:
+    base, _state = hub
+    cancel = threading.Event()
+    with pytest.raises(DownloadCancelled):
+        dl.download(
+            "owner/model",
+            "m.gguf",
+            tmp_path,
+            base=base,
+            cancel=cancel,
+            progress=lambda n, t: cancel.set(),
+        )
+    assert (tmp_path / "m.gguf.part").stat().st_size > 0
+    assert not (tmp_path / "m.gguf").exists()
+
+
+def test_a_wrong_checksum_deletes_the_file(hub, tmp_path: Path) -> None:
+    base, state = hub
+    state.sha = "0" * 64
+    with pytest.raises(DownloadError, match="checksum"):
+        dl.download("owner/model", "m.gguf", tmp_path, base=base)
+    assert list(tmp_path.iterdir()) == []
+    with pytest.raises(DownloadError, match="checksum"):
+        dl.download("owner/model", "m.gguf", tmp_path, base=base, sha256="ab" * 32)
+
+
+def test_disk_space_is_checked_before_fetching(hub, tmp_path: Path, monkeypatch) -> None:
+    base, state = hub
+    monkeypatch.setattr(dl.shutil, "disk_usage", lambda _p: type("U", (), {"free": 1000})())
+    with pytest.raises(DownloadError, match="disk space"):
+        dl.download("owner/model", "m.gguf", tmp_path, base=base)
+    assert [r[0] for r in state.requests] == ["HEAD"]
+
+
+@pytest.mark.parametrize(
+    ("repo", "name", "words"),
+    [
+        ("not a repo", "m.gguf", "repository id"),
+        ("owner/model", "../x", "file name"),
+        ("owner/other", "m.gguf", "no such"),
+    ],
+)
+def test_bad_requests_have_clear_messages(hub, tmp_path: Path, repo, name, words) -> None:
+    base, _state = hub
+    with pytest.raises(DownloadError, match=words):
+        dl.download(repo, name, tmp_path, base=base)
+
+
+def test_a_dead_hub_is_a_clear_message(tmp_path: Path) -> None:
+    with pytest.raises(DownloadError, match="Cannot reach"):
+        dl.download("owner/model", "m.gguf", tmp_path, base="http://127.0.0.1:1")
