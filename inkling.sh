@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Sets Inkling up in .venv/ (dependencies and the bundled model), then runs it.
 #   ./inkling.sh           set up, then open the app
-#   ./inkling.sh test      set up, then run ruff and the whole test suite
+#   ./inkling.sh test      set up, then run ruff, mypy and the whole test suite
 #   ./inkling.sh setup     set up only
 #   ./inkling.sh ARGS...   set up, then `python main.py ARGS...` (e.g. complete "Once upon")
 set -euo pipefail
@@ -69,6 +69,8 @@ case "$cmd" in
     echo "==> ruff"
     .venv/bin/ruff check .
     .venv/bin/ruff format --check .
+    echo "==> mypy"
+    .venv/bin/mypy
     echo "==> tests"
     QT_QPA_PLATFORM=offscreen .venv/bin/python -m pytest -q -p no:cacheprovider tests
     ;;

@@ -14,7 +14,7 @@ from typing import TextIO
 
 from backend.engines import create_engine
 from backend.engines.base import Engine, EngineError
-from backend.engines.params import ParamError, SamplerParams
+from backend.engines.params import SAMPLING_KEYS, ParamError, SamplerParams
 from backend.jobs.complete import continue_text
 from backend.jobs.rewrite import rewrite_stream
 from backend.jobs.styled import styled_stream
@@ -22,9 +22,11 @@ from backend.models.bundled import bundled_spec
 from backend.models.catalogue import Catalog
 from backend.models.choice import ModelRequest, choose_model
 from backend.models.spec import ENGINES, ModelSpec
+from backend.storage.atomic import SaveError, atomic_write_bytes
 from backend.storage.paths import AppPaths, app_paths
 from backend.storage.settings import Settings, SettingsStore
-from backend.story.bible import CHARACTER_FIELDS
+from backend.story.bible import CHARACTER_FIELDS, bible_markdown
+from backend.story.cards import CardError, sheet_to_card, write_card_png
 from backend.story.style.model import LENGTHS, POVS, TENSES, Style, StyleError
 
 log = logging.getLogger(__name__)
@@ -71,6 +73,9 @@ def build_parser() -> argparse.ArgumentParser:
     character.add_argument("--seed", type=int, default=1)
     character.add_argument("--lock", action="append", default=[], metavar="FIELD=VALUE")
     character.add_argument("--export", metavar="FILE", help="also write a .png/.json card or .md")
+    character.add_argument(
+        "--portrait", metavar="IMAGE", help="a picture (PNG, JPEG, WebP) for a .png card"
+    )
 
     sub.add_parser("setup-model", parents=[common], help="prepare the bundled model")
     return parser
@@ -154,15 +159,7 @@ def _style(args: argparse.Namespace) -> Style:
 
 
 def _complete_params(args: argparse.Namespace, defaults: SamplerParams) -> SamplerParams:
-    chosen = {
-        "temperature": args.temperature,
-        "top_p": args.top_p,
-        "top_k": args.top_k,
-        "min_p": args.min_p,
-        "repeat_penalty": args.repeat_penalty,
-        "seed": args.seed,
-    }
-    given = {k: v for k, v in chosen.items() if v is not None}
+    given = {k: getattr(args, k) for k in (*SAMPLING_KEYS, "seed") if getattr(args, k) is not None}
     return defaults.with_(max_tokens=args.max_tokens, stop=tuple(args.stop), **given)
 
 
@@ -191,6 +188,8 @@ def run_headless(args: argparse.Namespace, stdout: TextIO = sys.stdout) -> int:
             print(f"Bundled model ready: {path}", file=stdout)
             return 0
         settings = headless_settings(args, paths)
+        if args.command == "complete":
+            _complete_params(args, settings.sampler.params())  # bad values are said first
         choice = choose_model(paths, settings.model, model_request(args))
         if choice.notice or choice.problem:
             print(f"inkling: {choice.notice or choice.problem}", file=sys.stderr)
@@ -252,33 +251,38 @@ def _run_loaded(
 
 def run_character(engine: Engine, args: argparse.Namespace, stdout: TextIO) -> int:
     """Generate a character sheet, print it, and export it if asked."""
-
     from backend.jobs.character import generate_entry
-    from backend.storage.atomic import SaveError, atomic_write_bytes
-    from backend.story.bible import bible_markdown
-    from backend.story.cards import sheet_to_card, write_card_png
 
     sheet = generate_entry(
         engine, "character", args.premise, args.genre, locked=args.locked, seed=args.seed
     )
     for field, value in sheet.items():
         stdout.write(f"{field}: {value}\n")
-    if args.export:
-        target = Path(args.export)
-        suffix = target.suffix.lower()
-        if suffix == ".png":
-            data = write_card_png(sheet_to_card(sheet))
-        elif suffix == ".json":
-            data = json.dumps(sheet_to_card(sheet), ensure_ascii=False, indent=2).encode()
-        elif suffix == ".md":
-            data = bible_markdown([sheet], title=sheet.get("Name") or "Character").encode()
-        else:
-            print("inkling: --export takes a .png, .json or .md file", file=sys.stderr)
-            return 2
-        try:
-            atomic_write_bytes(target, data, backup=False)
-        except SaveError as exc:
-            print(f"inkling: {exc}", file=sys.stderr)
-            return 1
-        stdout.write(f"Exported {target}\n")
+    if not args.export:
+        return 0
+    target = Path(args.export)
+    try:
+        data = _export_bytes(sheet, target, args.portrait)
+    except (CardError, OSError, ValueError) as exc:
+        print(f"inkling: {exc}", file=sys.stderr)
+        return 2
+    try:
+        atomic_write_bytes(target, data, backup=False)
+    except SaveError as exc:
+        print(f"inkling: {exc}", file=sys.stderr)
+        return 1
+    stdout.write(f"Exported {target}\n")
     return 0
+
+
+def _export_bytes(sheet: dict[str, str], target: Path, portrait: str | None) -> bytes:
+    """The exported sheet: a PNG card (on `portrait`, if given), card JSON or Markdown."""
+    suffix = target.suffix.lower()
+    if suffix == ".png":
+        image = Path(portrait).read_bytes() if portrait else None
+        return write_card_png(sheet_to_card(sheet), image)
+    if suffix == ".json":
+        return json.dumps(sheet_to_card(sheet), ensure_ascii=False, indent=2).encode()
+    if suffix == ".md":
+        return bible_markdown([sheet], title=sheet.get("Name") or "Character").encode()
+    raise ValueError("--export takes a .png, .json or .md file")

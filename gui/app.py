@@ -13,7 +13,7 @@ from PySide6.QtWidgets import QApplication
 
 from backend.cli import model_request
 from backend.engines.base import EngineError
-from backend.models.choice import ModelRequest, choose_model
+from backend.models.choice import choose_model
 from backend.storage.paths import RESOURCES, app_paths
 from backend.storage.settings import ModelSettings
 from gui.main_window import MainWindow
@@ -22,17 +22,19 @@ from gui.main_window import MainWindow
 def run_gui(args: argparse.Namespace) -> int:
     """Open the window and run the event loop until it closes."""
     logging.basicConfig(level=logging.INFO if args.verbose else logging.WARNING)
-    app = QApplication.instance() or QApplication(sys.argv)
+    existing = QApplication.instance()
+    app = existing if isinstance(existing, QApplication) else QApplication(sys.argv)
     app.setApplicationName("Inkling")
     app.setDesktopFileName("inkling")
     app.setWindowIcon(QIcon(str(RESOURCES / "icons" / "inkling.svg")))
     paths = app_paths(args.config)
-    request, error = model_request(args), None
-    try:
-        choose_model(paths, ModelSettings(), request)  # a bad --model is said at once
-    except EngineError as exc:
-        request, error = ModelRequest(), str(exc)
-    window = MainWindow(paths, request, load_error=error)
+    request, spec, error = model_request(args), None, None
+    if request.explicit:  # else the window goes by the writer's settings
+        try:
+            spec = choose_model(paths, ModelSettings(), request).spec
+        except EngineError as exc:
+            error = str(exc)
+    window = MainWindow(paths, spec, load_error=error)
     window.show()
     # Ctrl+C or a polite kill closes the window normally (saving prompts, model shutdown).
     for sig in (signal.SIGINT, signal.SIGTERM):

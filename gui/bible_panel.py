@@ -98,6 +98,19 @@ class BiblePanel(QDockWidget):
         row.addWidget(self.new_character_button)
         row.addWidget(self.new_background_button)
         layout.addLayout(row)
+        layout.addLayout(self._build_generate_row())
+        layout.addLayout(self._build_card_row())
+
+        self.form_host = QScrollArea()
+        self.form_host.setWidgetResizable(True)
+        layout.addWidget(self.form_host, 2)
+        self.editors: dict[str, QLineEdit | QPlainTextEdit] = {}
+        self.lock_boxes: dict[str, QCheckBox] = {}
+        self.regen_buttons: dict[str, QToolButton] = {}
+        self.setWidget(body)
+        self.refresh()
+
+    def _build_generate_row(self) -> QHBoxLayout:
         row = QHBoxLayout()
         self.generate_button = QPushButton("Generate")
         self.generate_button.setToolTip("Fill every unlocked field")
@@ -114,7 +127,9 @@ class BiblePanel(QDockWidget):
         for b in (self.generate_button, self.generate3_button, self.delete_button):
             row.addWidget(b)
         row.addWidget(self.undo_button)
-        layout.addLayout(row)
+        return row
+
+    def _build_card_row(self) -> QHBoxLayout:
         row = QHBoxLayout()
         import_button = QPushButton("Import card…")
         import_button.clicked.connect(lambda: self.import_card_file())
@@ -129,16 +144,7 @@ class BiblePanel(QDockWidget):
         export_button.setMenu(menu)
         row.addWidget(import_button)
         row.addWidget(export_button)
-        layout.addLayout(row)
-
-        self.form_host = QScrollArea()
-        self.form_host.setWidgetResizable(True)
-        layout.addWidget(self.form_host, 2)
-        self.editors: dict[str, QLineEdit | QPlainTextEdit] = {}
-        self.lock_boxes: dict[str, QCheckBox] = {}
-        self.regen_buttons: dict[str, QToolButton] = {}
-        self.setWidget(body)
-        self.refresh()
+        return row
 
     # --- data -----------------------------------------------------------------------
     def bind(self, characters: list[dict[str, Any]], background: list[dict[str, Any]]) -> None:
@@ -214,8 +220,9 @@ class BiblePanel(QDockWidget):
             for row, field in enumerate(fields_for(entry_kind(entry))):
                 grid.addWidget(QLabel(field), row, 0, Qt.AlignmentFlag.AlignTop)
                 if field in SHORT_FIELDS:
-                    editor: QLineEdit | QPlainTextEdit = QLineEdit(str(entry.get(field, "")))
-                    editor.textEdited.connect(lambda _t, f=field: self._on_field_edited(f))
+                    line = QLineEdit(str(entry.get(field, "")))
+                    line.textEdited.connect(lambda _t, f=field: self._on_field_edited(f))
+                    editor: QLineEdit | QPlainTextEdit = line
                 else:
                     editor = QPlainTextEdit(str(entry.get(field, "")))
                     editor.setFixedHeight(58)

@@ -55,6 +55,7 @@ class Editor(QPlainTextEdit):
         self.document().setDocumentMargin(24)
         self._insert_cursor: QTextCursor | None = None
         self._inserted_any = False
+        self._inserted = ""
         self._ghost = ""
         self._ghost_pos = -1
         self._ghost_block_pos = -1
@@ -285,7 +286,7 @@ class Editor(QPlainTextEdit):
 
     def inserted_text(self) -> str:
         """What the last streamed insertion put into the document."""
-        return getattr(self, "_inserted", "")
+        return self._inserted
 
     def select_range(self, start: int, end: int) -> None:
         """Select [start, end)."""

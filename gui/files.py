@@ -201,9 +201,10 @@ class DocumentController(QObject):
             if target.is_dir():
                 story, doc = load_story(target)
             else:
-                story, doc = None, self._read_with_choice(target)
-                if doc is None:
+                story, read = None, self._read_with_choice(target)
+                if read is None:
                     return False
+                doc = read
             lock = DocumentLock(doc.path or target)
             note = lock.acquire()
         except (DocumentError, LockError) as exc:

@@ -84,7 +84,7 @@ class MainWindow(QMainWindow):
         self.setStatusBar(self.status)
         self.model_thread = ModelThread(paths.models, engine_factory)
         self._build_parts()
-        self.actions = build_menus(self)
+        self.menu_actions = build_menus(self)
         self._rebuild_recent_menu()
         self._connect_worker()
         self.apply_settings(self.settings)
@@ -161,7 +161,7 @@ class MainWindow(QMainWindow):
 
     @Slot()
     def _rebuild_recent_menu(self) -> None:
-        fill_recent_menu(self, self.actions.recent_menu, self.settings.recent_files)
+        fill_recent_menu(self, self.menu_actions.recent_menu, self.settings.recent_files)
 
     # --- settings -------------------------------------------------------------------
     def apply_settings(self, settings: Settings) -> None:
@@ -175,14 +175,14 @@ class MainWindow(QMainWindow):
         self.editor.keys = {
             name: QKeySequence(seq) for name, seq in settings.suggestions.hotkeys.items()
         }
-        for name, (act, label) in self.actions.suggest.items():
+        for name, (act, label) in self.menu_actions.suggest.items():
             key = self.editor.keys[name].toString(QKeySequence.SequenceFormat.NativeText)
             act.setText(f"{label}\t{key}")
         self.suggestions.base_delay_ms = settings.suggestions.delay_ms
         self.suggestions.options = SuggestOptions(max_tokens=settings.suggestions.max_tokens)
-        self.actions.auto_suggest.blockSignals(True)
-        self.actions.auto_suggest.setChecked(settings.suggestions.enabled)
-        self.actions.auto_suggest.blockSignals(False)
+        self.menu_actions.auto_suggest.blockSignals(True)
+        self.menu_actions.auto_suggest.setChecked(settings.suggestions.enabled)
+        self.menu_actions.auto_suggest.blockSignals(False)
         self.suggestions.set_enabled(settings.suggestions.enabled)
 
     def save_settings(self) -> None:
@@ -303,10 +303,10 @@ class MainWindow(QMainWindow):
 
     # --- continuation and style -----------------------------------------------------
     def _style(self) -> Style:
-        return self.style_panel.style()
+        return self.style_panel.current_style()
 
     def _story_inputs(self) -> StoryInputs:
-        style = self.style_panel.style()
+        style = self.style_panel.current_style()
         note = self.style_panel.authors_note.text().strip()
         # An untouched style panel means plain continuation with the Preferences sampler.
         styled = self.style_panel.enabled.isChecked() and (style != Style() or bool(note))
@@ -319,8 +319,8 @@ class MainWindow(QMainWindow):
 
     @Slot(bool)
     def _on_continuation_running_changed(self, running: bool) -> None:
-        self.actions.stop.setEnabled(running)
-        self.actions.continue_.setEnabled(not running)
+        self.menu_actions.stop.setEnabled(running)
+        self.menu_actions.continue_.setEnabled(not running)
 
     @Slot()
     def _on_continuation_ended(self) -> None:
@@ -344,7 +344,7 @@ class MainWindow(QMainWindow):
             self.status.showMessage("Select a passage of a few sentences first.", 5000)
             return
         derived = match_style(passage)
-        current = self.style_panel.style()
+        current = self.style_panel.current_style()
         style = current.with_(
             pov=derived.pov or current.pov,
             tense=derived.tense or current.tense,
@@ -451,7 +451,7 @@ class MainWindow(QMainWindow):
             event.ignore()
             return
         self._closed = True
-        self.state.set("window_geometry", bytes(self.saveGeometry().toBase64()).decode())
+        self.state.set("window_geometry", bytes(self.saveGeometry().toBase64().data()).decode())
         self.documents.shutdown()
         self.model_thread.stop()
         super().closeEvent(event)

@@ -33,9 +33,15 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from backend.engines.base import EngineKind
 from backend.models.catalogue import PROMPT_FORMATS, Catalog, CatalogError, ModelEntry, human_size
 from backend.models.download import DownloadError, download
 
+ENGINE_LABELS = {
+    EngineKind.LLAMACPP: "llama.cpp",
+    EngineKind.TRANSFORMERS: "transformers",
+    EngineKind.REMOTE: "server",
+}
 COLUMNS = ("", "Name", "Engine", "Format", "Architecture", "Context", "Size", "Licence", "Prompt")
 
 
@@ -123,15 +129,13 @@ class ModelManagerDialog(QDialog):
         self.table.setRowCount(0)
         for row, e in enumerate(self.catalog.entries):
             self.table.insertRow(row)
-            where = e.url if e.engine == "remote" else e.path
+            where = e.url if e.engine == EngineKind.REMOTE else e.path
             values = (
                 "●" if e.id == self.active_id else "",
                 e.name,
-                {"llamacpp": "llama.cpp", "transformers": "transformers", "remote": "server"}[
-                    e.engine
-                ],
+                ENGINE_LABELS[EngineKind(e.engine)],
                 e.format,
-                e.architecture or (e.remote_model if e.engine == "remote" else ""),
+                e.architecture or (e.remote_model if e.engine == EngineKind.REMOTE else ""),
                 f"{e.context_length:,}" if e.context_length else "",
                 human_size(e.size_bytes) if e.size_bytes else "",
                 e.licence if len(e.licence) < 40 else e.licence[:37] + "…",
@@ -156,7 +160,8 @@ class ModelManagerDialog(QDialog):
         rows = self.table.selectionModel().selectedRows() if self.table.selectionModel() else []
         if not rows:
             return None
-        return self.table.item(rows[0].row(), 0).data(Qt.ItemDataRole.UserRole)
+        item = self.table.item(rows[0].row(), 0)
+        return None if item is None else item.data(Qt.ItemDataRole.UserRole)
 
     def set_active(self, entry_id: str) -> None:
         """Mark the model now loaded."""
@@ -172,10 +177,10 @@ class ModelManagerDialog(QDialog):
     # --- actions ----------------------------------------------------------------------
     def use_selected(self) -> None:
         """Ask the window to switch to the selected model."""
-        entry_id = self.selected_id()
-        if entry_id and entry_id != self.active_id:
-            self.status.setText(f"Loading {self.catalog.get(entry_id).name}…")
-            self.switch_requested.emit(entry_id)
+        entry = self.catalog.get(self.selected_id() or "")
+        if entry is not None and entry.id != self.active_id:
+            self.status.setText(f"Loading {entry.name}…")
+            self.switch_requested.emit(entry.id)
 
     def add_file(self, path: str | None = None) -> None:
         """Add a .gguf file (checked on a helper thread first)."""

@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from backend.engines.base import EngineKind
 from backend.storage.settings import DEFAULT_HOTKEYS, HOTKEY_NAMES, THEMES, Settings, SettingsError
 
 HOTKEY_LABELS = {
@@ -137,7 +138,7 @@ class PreferencesDialog(QDialog):
         holder = QWidget()
         holder.setLayout(row)
         self.engine = QComboBox()
-        self.engine.addItems(["Automatic", "llamacpp", "transformers"])
+        self.engine.addItems(["Automatic", EngineKind.LLAMACPP, EngineKind.TRANSFORMERS])
         form.addRow("Model", holder)
         form.addRow("Engine", self.engine)
         form.addRow(QLabel("A new model loads the next time Inkling starts."))

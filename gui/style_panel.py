@@ -48,13 +48,34 @@ class StylePanel(QDockWidget):
         self._loading = False
         body = QWidget()
         layout = QVBoxLayout(body)
+        layout.addLayout(self._build_preset_rows())
+        layout.addLayout(self._build_form())
+        layout.addStretch(1)
+        self.setWidget(body)
+        for signal in (
+            self.genre.textEdited,
+            self.tone.currentTextChanged,
+            self.pov.currentIndexChanged,
+            self.tense.currentIndexChanged,
+            self.length.currentIndexChanged,
+            self.creativity.valueChanged,
+            self.guidance.valueChanged,
+            self.notes.textEdited,
+            self.authors_note.textEdited,
+        ):
+            signal.connect(self._on_any_changed)
+        self.set_style(Style())
+        self.reload_presets()
+
+    def _build_preset_rows(self) -> QVBoxLayout:
+        rows = QVBoxLayout()
         presets_row = QHBoxLayout()
         self.preset = QComboBox()
         self.apply_preset_button = QPushButton("Apply")
         self.apply_preset_button.clicked.connect(self.apply_selected_preset)
         presets_row.addWidget(self.preset, 1)
         presets_row.addWidget(self.apply_preset_button)
-        layout.addLayout(presets_row)
+        rows.addLayout(presets_row)
         row = QHBoxLayout()
         self.save_preset_button = QPushButton("Save as preset…")
         self.save_preset_button.clicked.connect(lambda: self.save_as_preset())
@@ -64,8 +85,10 @@ class StylePanel(QDockWidget):
         self.export_button.clicked.connect(lambda: self.export_preset())
         for b in (self.save_preset_button, self.import_button, self.export_button):
             row.addWidget(b)
-        layout.addLayout(row)
+        rows.addLayout(row)
+        return rows
 
+    def _build_form(self) -> QFormLayout:
         form = QFormLayout()
         self.enabled = QCheckBox("Use this style for Ctrl+Enter")
         self.enabled.setChecked(True)
@@ -94,36 +117,23 @@ class StylePanel(QDockWidget):
         self.match_button = QPushButton("Match my style (from the selection)")
         self.match_button.clicked.connect(self.match_requested)
         form.addRow(self.enabled)
-        form.addRow("Genre", self.genre)
-        form.addRow("Tone", self.tone)
-        form.addRow("Point of view", self.pov)
-        form.addRow("Tense", self.tense)
-        form.addRow("Length", self.length)
-        form.addRow("Creativity", self.creativity)
-        form.addRow("Style strength", self.guidance)
-        form.addRow("Style notes", self.notes)
-        form.addRow("Author's note", self.authors_note)
-        form.addRow(self.match_button)
-        layout.addLayout(form)
-        layout.addStretch(1)
-        self.setWidget(body)
-        for signal in (
-            self.genre.textEdited,
-            self.tone.currentTextChanged,
-            self.pov.currentIndexChanged,
-            self.tense.currentIndexChanged,
-            self.length.currentIndexChanged,
-            self.creativity.valueChanged,
-            self.guidance.valueChanged,
-            self.notes.textEdited,
-            self.authors_note.textEdited,
+        for label, widget in (
+            ("Genre", self.genre),
+            ("Tone", self.tone),
+            ("Point of view", self.pov),
+            ("Tense", self.tense),
+            ("Length", self.length),
+            ("Creativity", self.creativity),
+            ("Style strength", self.guidance),
+            ("Style notes", self.notes),
+            ("Author's note", self.authors_note),
         ):
-            signal.connect(self._on_any_changed)
-        self.set_style(Style())
-        self.reload_presets()
+            form.addRow(label, widget)
+        form.addRow(self.match_button)
+        return form
 
     # --- style <-> widgets ------------------------------------------------------------
-    def style(self) -> Style:
+    def current_style(self) -> Style:
         """The style the widgets show."""
         return Style(
             genre=self.genre.text().strip(),
@@ -153,7 +163,7 @@ class StylePanel(QDockWidget):
 
     def _on_any_changed(self, *_args: object) -> None:
         if not self._loading:
-            self.changed.emit(self.style())
+            self.changed.emit(self.current_style())
 
     # --- presets ----------------------------------------------------------------------
     def presets(self) -> dict[str, Style]:
@@ -173,7 +183,7 @@ class StylePanel(QDockWidget):
         style = self.presets().get(self.preset.currentText())
         if style is not None:
             self.set_style(style)
-            self.changed.emit(self.style().with_(name=style.name))
+            self.changed.emit(self.current_style().with_(name=style.name))
             self.status.emit(f"Style preset “{style.name}” applied.")
 
     def save_as_preset(self, name: str | None = None) -> Path | None:
@@ -186,7 +196,7 @@ class StylePanel(QDockWidget):
         self.presets_dir.mkdir(parents=True, exist_ok=True)
         safe = "".join(c if c.isalnum() or c in "-_ " else "_" for c in name).strip() or "preset"
         path = self.presets_dir / f"{safe}.toml"
-        save_preset(self.style().with_(name=name), path)
+        save_preset(self.current_style().with_(name=name), path)
         self.reload_presets(select=name)
         self.status.emit(f"Saved preset “{name}”.")
         return path
@@ -196,7 +206,9 @@ class StylePanel(QDockWidget):
         path = path or QFileDialog.getSaveFileName(self, "Export style", "", "TOML (*.toml)")[0]
         if not path:
             return False
-        save_preset(self.style().with_(name=self.preset.currentText() or "My style"), Path(path))
+        save_preset(
+            self.current_style().with_(name=self.preset.currentText() or "My style"), Path(path)
+        )
         return True
 
     def import_preset(self, path: str | None = None) -> bool:
@@ -211,5 +223,5 @@ class StylePanel(QDockWidget):
             return False
         self.set_style(style)
         self.save_as_preset(style.name or Path(path).stem)
-        self.changed.emit(self.style())
+        self.changed.emit(self.current_style())
         return True

@@ -204,7 +204,14 @@ class Hub:
 
 
 @pytest.fixture
-def hub() -> Iterator[tuple[str, Hub]]:
+def hub(monkeypatch: pytest.MonkeyPatch) -> Iterator[tuple[str, Hub]]:
+    import huggingface_hub.constants
+
+    # The session keeps the hub client offline (no test may reach the internet); a download
+    # test talks to this stand-in on 127.0.0.1 only.
+    monkeypatch.setattr(huggingface_hub.constants, "HF_HUB_OFFLINE", False)
+    # 1 MB reads instead of 10 MB, so progress and a cancel land inside the 3 MB test file.
+    monkeypatch.setattr(huggingface_hub.constants, "DOWNLOAD_CHUNK_SIZE", 1 << 20)
     state = Hub()
 
     class Handler(BaseHTTPRequestHandler):
@@ -216,6 +223,8 @@ def hub() -> Iterator[tuple[str, Hub]]:
             self.send_header("Content-Length", str(length))
             self.send_header("X-Linked-Size", str(len(state.blob)))
             self.send_header("X-Linked-Etag", f'"{state.sha}"')
+            self.send_header("ETag", f'"{state.sha}"')
+            self.send_header("X-Repo-Commit", "0" * 40)
             if status == 206:
                 self.send_header(
                     "Content-Range", f"bytes {start}-{len(state.blob) - 1}/{len(state.blob)}"

@@ -32,7 +32,7 @@ from backend.engines.params import SamplerParams
 from backend.engines.sampling import sample, seeded_rng
 from backend.engines.vocabulary import Vocabulary
 from backend.models.gguf_meta import check_gguf
-from backend.text.windows import fit_tokens
+from backend.text.windows import prompt_tokens
 
 log = logging.getLogger(__name__)
 
@@ -244,12 +244,8 @@ class LlamaCppEngine:
 
     def _prompt_ids(self, prompt: str | Sequence[int], max_tokens: int) -> list[int]:
         rt = self._runtime()
-        bos = rt.bos_tokens()
         body = rt.tokenize(prompt) if isinstance(prompt, str) else list(prompt)
-        if bos and body[: len(bos)] == bos:
-            body = body[len(bos) :]
-        ids = bos + fit_tokens(body, self.context_length - len(bos), max_tokens)
-        return ids or [rt.eos_token()]
+        return prompt_tokens(rt.bos_tokens(), body, self.context_length, max_tokens, rt.eos_token())
 
 
 def _bias_processor(logit_bias: Sequence[tuple[int, float]], n_vocab: int) -> Any:

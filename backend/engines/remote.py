@@ -142,6 +142,30 @@ class RemoteEngine:
         if not isinstance(prompt, str):
             raise EngineError("The remote engine takes text prompts.")
         stop = [*params.stop, *self.extra_stop]
+        payload = self._payload(prompt, params, stop, constraint)
+        assembler = TextAssembler(stop)
+        with self._lock:
+            conn, response = self._open("POST", "/v1/completions", payload, stream=True)
+            self._active = conn
+            try:
+                yield from _stream_text(response, assembler, cancel)
+            except TimeoutError as exc:
+                raise EngineError(
+                    f"The server at {self.url} stopped responding for {self.timeout:.0f} s."
+                ) from exc
+            except (OSError, http.client.HTTPException) as exc:
+                if cancel is not None and cancel.is_set():
+                    return
+                raise EngineError(f"The connection to {self.url} broke: {exc}.") from exc
+            finally:
+                # Closing the socket is what tells the server to stop generating.
+                self._active = None
+                conn.close()
+
+    def _payload(
+        self, prompt: str, params: SamplerParams, stop: list[str], constraint: Constraint | None
+    ) -> dict[str, Any]:
+        """The completions request: the writer's sampler settings, stops, bias, grammar."""
         payload: dict[str, Any] = {
             "model": self.model,
             "prompt": self._fit(prompt, params.max_tokens),
@@ -162,41 +186,7 @@ class RemoteEngine:
         grammar = constraint.grammar if constraint is not None else None
         if grammar and self.supports_grammar:
             payload["grammar"] = grammar
-        assembler = TextAssembler(stop)
-        with self._lock:
-            conn, response = self._open("POST", "/v1/completions", payload, stream=True)
-            self._active = conn
-            try:
-                for event in _sse_events(response, cancel):
-                    if event == "[DONE]":
-                        break
-                    try:
-                        data = json.loads(event)
-                    except json.JSONDecodeError:
-                        continue
-                    if "error" in data:
-                        raise EngineError(f"The server reported an error: {_message(data)}")
-                    choices = data.get("choices") or [{}]
-                    text = assembler.feed(str(choices[0].get("text", "")).encode("utf-8"))
-                    if text:
-                        yield text
-                    if assembler.stopped:
-                        break
-                tail = assembler.flush()
-                if tail and not (cancel is not None and cancel.is_set()):
-                    yield tail
-            except TimeoutError as exc:
-                raise EngineError(
-                    f"The server at {self.url} stopped responding for {self.timeout:.0f} s."
-                ) from exc
-            except (OSError, http.client.HTTPException) as exc:
-                if cancel is not None and cancel.is_set():
-                    return
-                raise EngineError(f"The connection to {self.url} broke: {exc}.") from exc
-            finally:
-                # Closing the socket is what tells the server to stop generating.
-                self._active = None
-                conn.close()
+        return payload
 
     def close(self) -> None:
         """Drop any open stream."""
@@ -342,6 +332,32 @@ def strip_api_suffix(path: str) -> str:
     """A server address's path without a trailing "/v1" (the writer may paste either)."""
     path = path.rstrip("/")
     return path[:-3] if path.endswith("/v1") else path
+
+
+def _stream_text(
+    response: http.client.HTTPResponse,
+    assembler: TextAssembler,
+    cancel: threading.Event | None,
+) -> TextStream:
+    """The text of a completions event stream, through `assembler` (stops honoured)."""
+    for event in _sse_events(response, cancel):
+        if event == "[DONE]":
+            break
+        try:
+            data = json.loads(event)
+        except json.JSONDecodeError:
+            continue
+        if "error" in data:
+            raise EngineError(f"The server reported an error: {_message(data)}")
+        choices = data.get("choices") or [{}]
+        text = assembler.feed(str(choices[0].get("text", "")).encode("utf-8"))
+        if text:
+            yield text
+        if assembler.stopped:
+            break
+    tail = assembler.flush()
+    if tail and not (cancel is not None and cancel.is_set()):
+        yield tail
 
 
 def _sse_events(

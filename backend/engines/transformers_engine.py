@@ -27,7 +27,7 @@ from backend.engines.sampling import sample, seeded_rng
 from backend.engines.vocabulary import Vocabulary
 from backend.models.gguf_meta import check_gguf
 from backend.models.spec import check_transformers_folder
-from backend.text.windows import fit_tokens
+from backend.text.windows import prompt_tokens
 
 log = logging.getLogger(__name__)
 
@@ -250,11 +250,9 @@ class TransformersEngine:
 
     def _prompt_ids(self, prompt: str | Sequence[int], max_tokens: int) -> list[int]:
         body = self.tokenize(prompt) if isinstance(prompt, str) else list(prompt)
-        if self._bos and body[: len(self._bos)] == self._bos:
-            body = body[len(self._bos) :]
-        ids = self._bos + fit_tokens(body, self._ctx - len(self._bos), max_tokens)
         # An empty prompt still needs one token to condition on: GPT-2 uses end-of-text.
-        return ids or [next(iter(self.vocabulary.end_tokens), 0)]
+        empty = next(iter(self.vocabulary.end_tokens), 0)
+        return prompt_tokens(self._bos, body, self._ctx, max_tokens, empty)
 
 
 def _load_pretrained(path: Path, is_gguf: bool, report: ProgressFn) -> tuple[Any, Any]:
@@ -361,7 +359,7 @@ class TransformersSession:
 
     def logits(self) -> np.ndarray:
         """The last position's logits as a numpy array."""
-        return self._last.float().numpy()  # type: ignore[no-any-return]
+        return self._last.float().numpy()
 
     def push(self, token: int) -> None:
         """Evaluate one more token."""

@@ -75,7 +75,7 @@ class Vocabulary:
         """`build()` once per vocabulary and key; the same object after that."""
         if key not in self._memo:
             self._memo[key] = build()
-        return self._memo[key]  # type: ignore[no-any-return]
+        return self._memo[key]
 
 
 class PrefixConstraint:

@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 import threading
 import zlib
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Generator, Iterator
 from dataclasses import dataclass
 
 import numpy as np
@@ -245,6 +245,15 @@ def problem(field: str, value: str, sheet: dict[str, str], kind: str) -> str | N
     v = value.strip()
     if not v:
         return "empty"
+    return (
+        _degenerate(field, v, sheet, kind)
+        or _shape_problem(field, v, kind)
+        or _pronoun_problem(field, v, sheet, kind)
+    )
+
+
+def _degenerate(field: str, v: str, sheet: dict[str, str], kind: str) -> str | None:
+    """Copied from the examples, run into another field, repeated, or repetitive."""
     categorical = field in ("Age", "Gender/pronouns", "Kind")
     copied = v.lower() in example_values(kind) and v.lower() not in ("none yet.", "none")
     if copied and not categorical:
@@ -256,36 +265,47 @@ def problem(field: str, value: str, sheet: dict[str, str], kind: str) -> str | N
             return f"repeats {other}"
     if re.search(r"\b(\w+)(?:\W+\1\b){3,}", v, re.IGNORECASE):
         return "repetitive"
+    return None
+
+
+def _gender_problem(v: str) -> str | None:
+    pronouns = pronoun_set(v)
+    if pronouns is None:
+        return "no pronouns"
+    words = set(re.findall(r"[a-z]+", v.lower()))
+    if (words & FEMININE and pronouns == "he") or (words & MASCULINE and pronouns == "she"):
+        return "gender and pronouns disagree"
+    return None
+
+
+def _shape_problem(field: str, v: str, kind: str) -> str | None:
+    """The field's own shape: a name, an age, pronouns, a kind, an occupation, prose."""
     if field == "Name":
         names = {str(ex["Name"]).lower() for ex in examples()[kind]}
-        if v.lower() in names or len(v) > 40 or not NAME_RE.match(v):
-            return "not a name"
-    elif field == "Age":
-        if not v.isdigit() or not 5 <= int(v) <= 110:
-            return "not a plausible age"
-    elif field == "Gender/pronouns":
-        pronouns = pronoun_set(v)
-        if pronouns is None:
-            return "no pronouns"
-        words = set(re.findall(r"[a-z]+", v.lower()))
-        if (words & FEMININE and pronouns == "he") or (words & MASCULINE and pronouns == "she"):
-            return "gender and pronouns disagree"
-    elif field == "Kind":
-        if v.lower() not in BACKGROUND_KINDS:
-            return "not a kind"
-    elif field == "Occupation":
-        if len(v) < 3 or len(v.split()) > 8:
-            return "not an occupation"
-    elif len(v) < 8 or len(v.split()) < 2:
-        return "too short"
-    if kind == "character" and field not in ("Name", "Age", "Gender/pronouns"):
-        expected = pronoun_set(sheet.get("Gender/pronouns", ""))
-        if expected is not None:
-            counts = _pronoun_counts(v)
-            wrong = sum(c for k, c in counts.items() if k != expected and k != "they")
-            if wrong > counts[expected]:
-                return "pronouns do not match the Gender field"
-    return None
+        bad = v.lower() in names or len(v) > 40 or not NAME_RE.match(v)
+        return "not a name" if bad else None
+    if field == "Age":
+        plausible = v.isdigit() and 5 <= int(v) <= 110
+        return None if plausible else "not a plausible age"
+    if field == "Gender/pronouns":
+        return _gender_problem(v)
+    if field == "Kind":
+        return None if v.lower() in BACKGROUND_KINDS else "not a kind"
+    if field == "Occupation":
+        return "not an occupation" if len(v) < 3 or len(v.split()) > 8 else None
+    return "too short" if len(v) < 8 or len(v.split()) < 2 else None
+
+
+def _pronoun_problem(field: str, v: str, sheet: dict[str, str], kind: str) -> str | None:
+    """A character's prose fields use the pronouns its Gender field gives."""
+    if kind != "character" or field in ("Name", "Age", "Gender/pronouns"):
+        return None
+    expected = pronoun_set(sheet.get("Gender/pronouns", ""))
+    if expected is None:
+        return None
+    counts = _pronoun_counts(v)
+    wrong = sum(c for k, c in counts.items() if k != expected and k != "they")
+    return "pronouns do not match the Gender field" if wrong > counts[expected] else None
 
 
 def _clean(field: str, text: str) -> str:
@@ -323,46 +343,77 @@ def iter_entry(
     targets = [f for f in fields if (f in only if only else f not in sheet)]
     for field in targets:
         sheet.pop(field, None)
+    entry = _EntryRequest(engine, kind, premise, genre, cast, seed, creativity, cancel)
     for field in fields:
         if field not in targets:
             if field in sheet:
                 yield FieldEvent(field, sheet[field], True)
             continue
-        best = ""
-        bias = pronoun_bias(engine, sheet.get("Gender/pronouns", "")) if kind == "character" else ()
+        best = yield from entry.field(field, sheet)
+        if best is None:
+            return  # cancelled
+        sheet[field] = best
+        yield FieldEvent(field, best, True)
+
+
+@dataclass(frozen=True)
+class _EntryRequest:
+    """What every field of one entry is generated from."""
+
+    engine: Engine
+    kind: str
+    premise: str
+    genre: str
+    cast: str
+    seed: int
+    creativity: float
+    cancel: threading.Event | None
+
+    def params(
+        self, field: str, attempt: int, bias: tuple[tuple[int, float], ...]
+    ) -> SamplerParams:
+        """Sampling for one try at a field: hotter with each retry, its own seed."""
+        return SamplerParams(
+            temperature=self.creativity
+            if attempt == 0
+            else min(1.2, self.creativity + 0.15 * attempt),
+            top_p=0.95,
+            top_k=50,
+            min_p=0.05,
+            repeat_penalty=1.1,
+            max_tokens=MAX_TOKENS.get(field, DEFAULT_FIELD_TOKENS),
+            stop=("\n",),
+            seed=(self.seed * 7919 + attempt * 104729 + zlib.crc32(field.encode()) % 1000)
+            % (2**31 - 1),
+            logit_bias=bias if field not in SHAPED_FIELDS else (),
+        )
+
+    def field(self, field: str, sheet: dict[str, str]) -> Generator[FieldEvent, None, str | None]:
+        """Try a field up to ATTEMPTS times; its value (None when cancelled)."""
+        best, value = "", ""
+        gender = sheet.get("Gender/pronouns", "")
+        bias = pronoun_bias(self.engine, gender) if self.kind == "character" else ()
         for attempt in range(ATTEMPTS):
-            if cancel is not None and cancel.is_set():
-                return
-            prompt = build_prompt(kind, premise, genre, cast, sheet, field)
-            params = SamplerParams(
-                temperature=creativity if attempt == 0 else min(1.2, creativity + 0.15 * attempt),
-                top_p=0.95,
-                top_k=50,
-                min_p=0.05,
-                repeat_penalty=1.1,
-                max_tokens=MAX_TOKENS.get(field, DEFAULT_FIELD_TOKENS),
-                stop=("\n",),
-                seed=(seed * 7919 + attempt * 104729 + zlib.crc32(field.encode()) % 1000)
-                % (2**31 - 1),
-                logit_bias=bias if field not in SHAPED_FIELDS else (),
-            )
-            constraint = age_constraint(engine) if field == "Age" else None
+            if self.cancel is not None and self.cancel.is_set():
+                return None
+            prompt = build_prompt(self.kind, self.premise, self.genre, self.cast, sheet, field)
+            constraint = age_constraint(self.engine) if field == "Age" else None
             text = ""
-            for chunk in engine.stream(prompt, params, cancel, constraint):
+            params = self.params(field, attempt, bias)
+            for chunk in self.engine.stream(prompt, params, self.cancel, constraint):
                 text += chunk
                 yield FieldEvent(field, _clean(field, text), False)
             value = _clean(field, text)
-            if problem(field, value, sheet, kind) is None:
+            if problem(field, value, sheet, self.kind) is None:
                 best = value
                 break
             if not best and value and field not in ("Name", "Age", "Kind"):
                 best = value
         if not best and field == "Kind":
             best = "setting"
-        if field == "Gender/pronouns" and problem(field, best, sheet, kind):
+        if field == "Gender/pronouns" and problem(field, best, sheet, self.kind):
             best = repair_pronouns(best or value)
-        sheet[field] = best
-        yield FieldEvent(field, best, True)
+        return best
 
 
 def generate_entry(

@@ -93,7 +93,7 @@ class ModelEntry:
                 stop=stop,
             )
         path = models_dir / BUNDLED_FILE if self.bundled else Path(self.path)
-        return ModelSpec(self.engine, path, self.name, stop=stop)
+        return ModelSpec(EngineKind(self.engine), path, self.name, stop=stop)
 
     def summary(self) -> str:
         """One line for lists and status messages."""

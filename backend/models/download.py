@@ -1,27 +1,28 @@
 """Model downloads from the Hugging Face hub, only when the writer asks for one.
 
-Resumable (a `.part` file and an HTTP Range request), checked against the SHA-256 the hub
-publishes for the file (or one the writer gives), cancellable between blocks, and refused
-up front when the disk cannot hold the file. The endpoint can be changed (HF_ENDPOINT, as in
-the hub's own tools), which is also how the tests point it at a server on 127.0.0.1.
+The hub's own client (`huggingface_hub`) reads the file's metadata and fetches it: it
+sends the HTTP Range request for a partial file, retries a dropped connection from where
+it broke, and reports progress through a tqdm class, which is also where a cancel lands.
+Inkling keeps the partial file (`name.part`, so a cancelled download resumes later) and
+adds a clear message for every failure, a disk-space check before anything is fetched,
+and a SHA-256 check (the hub's published checksum, or one the writer gives) before the
+file appears among their models. The endpoint can be changed
+(HF_ENDPOINT, as in the hub's own tools), which is also how the tests point it at a
+server on 127.0.0.1.
 """
 
 from __future__ import annotations
 
 import contextlib
 import hashlib
-import http.client
 import os
 import re
 import shutil
 import threading
-import urllib.error
-import urllib.request
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
-from urllib.parse import quote
 
 DEFAULT_ENDPOINT = "https://huggingface.co"
 BLOCK = 1 << 20
@@ -29,6 +30,8 @@ DISK_MARGIN = 64 << 20  # keep this much free after the download
 TIMEOUT_S = 30.0
 REPO_RE = re.compile(r"^[A-Za-z0-9][\w.-]*/[\w.-]+$")
 SHA256_RE = re.compile(r"^[0-9a-f]{64}$")
+
+ProgressFn = Callable[[int, int | None], None]
 
 
 class DownloadError(RuntimeError):
@@ -53,46 +56,26 @@ def endpoint() -> str:
     return os.environ.get("HF_ENDPOINT", DEFAULT_ENDPOINT).rstrip("/")
 
 
-def file_url(repo: str, filename: str, revision: str = "main", base: str | None = None) -> str:
-    """The hub's download address for one file of a repository."""
+def check_names(repo: str, filename: str) -> None:
+    """DownloadError unless `repo` is owner/name and `filename` a path inside it."""
     if not REPO_RE.match(repo):
         raise DownloadError(f"{repo!r} is not a repository id (owner/name).")
     if not filename or filename.startswith("/") or ".." in filename.split("/"):
         raise DownloadError(f"{filename!r} is not a file name in the repository.")
-    return f"{base or endpoint()}/{repo}/resolve/{quote(revision)}/{quote(filename)}"
 
 
-def _request(url: str, method: str = "GET", headers: dict[str, str] | None = None) -> Any:
-    req = urllib.request.Request(url, method=method, headers=headers or {})
-    req.add_header("User-Agent", "Inkling")
-    try:
-        return urllib.request.urlopen(req, timeout=TIMEOUT_S)
-    except urllib.error.HTTPError as exc:
-        if exc.code in (401, 403):
-            raise DownloadError(
-                "The hub refused the download (the model may need you to accept its licence "
-                "on the website, or a token)."
-            ) from exc
-        if exc.code == 404:
-            raise DownloadError("The hub has no such repository or file.") from exc
-        if exc.code == 416:
-            raise
-        raise DownloadError(f"The hub answered HTTP {exc.code}.") from exc
-    except (urllib.error.URLError, OSError) as exc:
-        reason = getattr(exc, "reason", exc)
-        raise DownloadError(f"Cannot reach {url.split('/')[2]}: {reason}.") from exc
+def describe(
+    repo: str, filename: str, revision: str = "main", base: str | None = None
+) -> RemoteFile:
+    """Size and checksum of one file, from the hub's metadata (a HEAD request)."""
+    from huggingface_hub import get_hf_file_metadata, hf_hub_url
 
-
-def describe(url: str) -> RemoteFile:
-    """Size and checksum from a HEAD request (the hub sends them as X-Linked-* headers)."""
-    with _request(url, "HEAD") as resp:
-        headers = resp.headers
-        size = headers.get("X-Linked-Size") or headers.get("Content-Length")
-        etag = (headers.get("X-Linked-Etag") or headers.get("ETag") or "").strip('"').lower()
-        etag = etag.removeprefix("w/").strip('"')
-    return RemoteFile(
-        url, int(size) if size and size.isdigit() else None, etag if SHA256_RE.match(etag) else None
-    )
+    check_names(repo, filename)
+    url = hf_hub_url(repo, filename, revision=revision, endpoint=base or endpoint())
+    with _hub_errors(url):
+        meta = get_hf_file_metadata(url, token=False, timeout=TIMEOUT_S, endpoint=base)
+    etag = (meta.etag or "").strip('"').lower().removeprefix("w/").strip('"')
+    return RemoteFile(url, meta.size, etag if SHA256_RE.match(etag) else None)
 
 
 def download(
@@ -103,108 +86,147 @@ def download(
     sha256: str | None = None,
     revision: str = "main",
     base: str | None = None,
-    progress: Callable[[int, int | None], None] | None = None,
+    progress: ProgressFn | None = None,
     cancel: threading.Event | None = None,
 ) -> Path:
     """Fetch one file into `dest_dir`, resuming a partial download; returns its path."""
-    url = file_url(repo, filename, revision, base)
     expected = (sha256 or "").strip().lower() or None
     if expected is not None and not SHA256_RE.match(expected):
         raise DownloadError("The checksum must be 64 hexadecimal characters (SHA-256).")
-    info = describe(url)
+    info = describe(repo, filename, revision, base)
     expected = expected or info.sha256
-    dest_dir.mkdir(parents=True, exist_ok=True)
     target = dest_dir / Path(filename).name
     if target.exists():
         raise DownloadError(f"{target.name} is already in {dest_dir}.")
-    part = target.with_name(target.name + ".part")
-    have = part.stat().st_size if part.exists() else 0
-    if info.size is not None:
-        if have > info.size:
+    part = part_path(dest_dir, filename)
+    try:
+        dest_dir.mkdir(parents=True, exist_ok=True)
+        have = part.stat().st_size if part.exists() else 0
+        if info.size is not None and have > info.size:
             part.unlink()
             have = 0
-        need = info.size - have + DISK_MARGIN
-        free = shutil.disk_usage(dest_dir).free
-        if free < need:
-            raise DownloadError(
-                f"Not enough disk space: the model needs {info.size / 1e9:.2f} GB and "
-                f"{free / 1e9:.2f} GB is free in {dest_dir}."
-            )
-    digest = hashlib.sha256()
-    if have:
-        with part.open("rb") as f:
-            while block := f.read(BLOCK):
-                digest.update(block)
-    headers = {"Range": f"bytes={have}-"} if have else {}
-    try:
-        resp = _request(url, headers=headers)
-    except urllib.error.HTTPError:  # 416: the part file is already complete
-        resp = None
-    if resp is not None:
-        with resp:
-            if have and resp.status != 206:
-                # The server ignored the range: start again from the beginning.
-                have = 0
-                digest = hashlib.sha256()
-                mode = "wb"
-            else:
-                mode = "ab"
-            have = _receive(resp, part, mode, have, info.size, digest, progress, cancel)
-    if info.size is not None and have < info.size:
-        raise DownloadError(
-            f"The connection dropped after {have / 1e6:.1f} MB; try again to resume."
-        )
-    if expected is not None and digest.hexdigest() != expected:
+    except OSError as exc:
+        raise DownloadError(f"Could not write the download: {exc.strerror or exc}.") from exc
+    _check_space(info.size, have, dest_dir)
+    if info.size is None or have < info.size:
+        _fetch(info, part, have, progress, cancel)
+    if expected is not None and _sha256(part) != expected:
         with contextlib.suppress(OSError):
             part.unlink()
         raise DownloadError(
             "The downloaded file does not match its checksum; it was deleted. Try again."
         )
-    os.replace(part, target)
+    try:
+        os.replace(part, target)
+    except OSError as exc:
+        raise DownloadError(f"Could not write the download: {exc.strerror or exc}.") from exc
     return target
 
 
-def _receive(
-    resp: Any,
+def part_path(dest_dir: Path, filename: str) -> Path:
+    """Where an unfinished download of `filename` waits to be resumed."""
+    return dest_dir / (Path(filename).name + ".part")
+
+
+def _fetch(
+    info: RemoteFile,
     part: Path,
-    mode: str,
     have: int,
-    total: int | None,
-    digest: Any,
-    progress: Callable[[int, int | None], None] | None,
+    progress: ProgressFn | None,
     cancel: threading.Event | None,
-) -> int:
-    """Copy the response body into the part file; returns the bytes now on disk."""
+) -> None:
+    """Append the rest of the file to `part` (the hub client asks for a Range and retries a
+    dropped connection from where it broke)."""
+    from huggingface_hub.file_download import http_get
+
     try:
-        out = part.open(mode)
+        out = part.open("ab")
     except OSError as exc:
         raise DownloadError(f"Could not write the download: {exc.strerror or exc}.") from exc
-    with out:
-        while True:
+    with out, _hub_errors(info.url):
+        http_get(
+            info.url,
+            out,
+            resume_size=have,
+            headers={"user-agent": "Inkling"},
+            expected_size=info.size,
+            tqdm_class=_progress_bar(progress, cancel),
+        )
+        out.flush()
+        os.fsync(out.fileno())
+
+
+def _check_space(size: int | None, have: int, dest_dir: Path) -> None:
+    """DownloadError when the disk cannot hold what is still to come."""
+    if size is None:
+        return
+    free = shutil.disk_usage(dest_dir).free
+    if free < size - have + DISK_MARGIN:
+        raise DownloadError(
+            f"Not enough disk space: the model needs {size / 1e9:.2f} GB and "
+            f"{free / 1e9:.2f} GB is free in {dest_dir}."
+        )
+
+
+def _sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as f:
+        while block := f.read(BLOCK):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def _progress_bar(progress: ProgressFn | None, cancel: threading.Event | None) -> type:
+    """A tqdm class the hub client reports to: progress out, cancel in."""
+    from tqdm import tqdm
+
+    class Progress(tqdm):
+        def __init__(self, *args: Any, **kwargs: Any) -> None:
+            self.received = int(kwargs.get("initial") or 0)
+            self.size = kwargs.get("total")
+            kwargs["disable"] = True  # nothing on the terminal
+            super().__init__(*args, **kwargs)
+
+        def update(self, n: float | None = 1) -> bool | None:
             if cancel is not None and cancel.is_set():
                 raise DownloadCancelled("The download was cancelled; it can resume.")
-            try:
-                block = resp.read(BLOCK)
-            except (OSError, http.client.HTTPException) as exc:
-                raise DownloadError(
-                    f"The connection dropped after {have / 1e6:.1f} MB; try again to resume."
-                ) from exc
-            if not block:
-                break
-            try:
-                out.write(block)
-            except OSError as exc:
-                raise DownloadError(
-                    f"Could not write the download: {exc.strerror or exc}. The part already "
-                    "downloaded is kept."
-                ) from exc
-            digest.update(block)
-            have += len(block)
+            self.received += int(n or 0)
             if progress is not None:
-                progress(have, total)
-        try:
-            out.flush()
-            os.fsync(out.fileno())
-        except OSError as exc:
-            raise DownloadError(f"Could not write the download: {exc.strerror or exc}.") from exc
-    return have
+                progress(self.received, self.size)
+            return None
+
+    return Progress
+
+
+@contextlib.contextmanager
+def _hub_errors(url: str) -> Any:
+    """Turn the hub client's exceptions into messages for the writer."""
+    from huggingface_hub.errors import HfHubHTTPError, OfflineModeIsEnabled
+
+    host = url.split("/")[2] if "://" in url else url
+    try:
+        yield
+    except DownloadError:
+        raise
+    except OfflineModeIsEnabled as exc:
+        raise DownloadError("Downloads are switched off (HF_HUB_OFFLINE is set).") from exc
+    except HfHubHTTPError as exc:
+        status = exc.response.status_code if exc.response is not None else 0
+        raise DownloadError(_status_message(status)) from exc
+    except OSError as exc:
+        raise DownloadError(f"Could not write the download: {exc.strerror or exc}.") from exc
+    except Exception as exc:  # the client's connection errors have no common base
+        if "dropped" in str(exc).lower() or "incomplete" in str(exc).lower():
+            raise DownloadError("The connection dropped; try again to resume.") from exc
+        raise DownloadError(f"Cannot reach {host}: {exc}.") from exc
+
+
+def _status_message(status: int) -> str:
+    if status in (401, 403):
+        return (
+            "The hub refused the download (the model may need you to accept its licence "
+            "on the website, or a token)."
+        )
+    if status == 404:
+        return "The hub has no such repository or file."
+    return f"The hub answered HTTP {status}."

@@ -17,7 +17,7 @@ from typing import Any
 
 import tomli_w
 
-from backend.engines.params import SamplerParams
+from backend.engines.params import SAMPLING_KEYS, SamplerParams
 from backend.storage.atomic import SaveError, atomic_write_bytes, backup_path
 from backend.storage.paths import AppPaths
 
@@ -65,14 +65,8 @@ class SamplerSettings:
 
     def params(self) -> SamplerParams:
         """These settings as sampler parameters (raises ParamError when out of range)."""
-        return SamplerParams(
-            temperature=self.temperature,
-            top_p=self.top_p,
-            top_k=self.top_k,
-            min_p=self.min_p,
-            repeat_penalty=self.repeat_penalty,
-            max_tokens=self.max_tokens,
-        )
+        values = {k: getattr(self, k) for k in SAMPLING_KEYS}
+        return SamplerParams(max_tokens=self.max_tokens, **values)
 
 
 @dataclass

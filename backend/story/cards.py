@@ -1,9 +1,11 @@
 """Character Card V2 (and V3) import and export, as JSON and as PNG.
 
 A PNG card carries the card JSON base64-encoded in tEXt chunks: keyword 'chara' (V2) and
-'ccv3' (V3); on import 'ccv3' wins. Our sheet maps onto the card's fields and is also kept
-whole under extensions.inkling, so a round trip loses nothing; extension keys we do not
-know are kept as they were. Cards are data: nothing in them is executed or rendered.
+'ccv3' (V3); on import 'ccv3' wins. Images are read and written with Pillow, so a portrait
+can come from any picture it reads (PNG, JPEG, WebP), scaled down to fit. Our sheet maps
+onto the card's fields and is also kept whole under extensions.inkling, so a round trip
+loses nothing; extension keys we do not know are kept as they were. Cards are data:
+nothing in them is executed or rendered.
 """
 
 from __future__ import annotations
@@ -11,9 +13,8 @@ from __future__ import annotations
 import base64
 import binascii
 import copy
+import io
 import json
-import struct
-import zlib
 from pathlib import Path
 from typing import Any
 
@@ -21,7 +22,6 @@ from backend.story.bible import CHARACTER_FIELDS
 
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 MAX_CARD_FILE = 32 * 1024 * 1024
-MAX_CHUNK = 16 * 1024 * 1024
 STRING_FIELDS = (
     "name",
     "description",
@@ -55,8 +55,8 @@ class CardError(ValueError):
 def sheet_to_card(sheet: dict[str, str], base: dict[str, Any] | None = None) -> dict[str, Any]:
     """A Character Card V2 for `sheet`. `base` (an imported card) keeps its other fields."""
     card = copy.deepcopy(base) if base else {}
-    data = card.get("data") if isinstance(card.get("data"), dict) else {}
-    data = dict(data)
+    found = card.get("data")
+    data: dict[str, Any] = dict(found) if isinstance(found, dict) else {}
     desc = "\n".join(f"{f}: {sheet[f]}" for f in DESCRIPTION_FIELDS if sheet.get(f))
     data.update(
         {
@@ -151,47 +151,31 @@ def read_card_json(raw: bytes) -> dict[str, Any]:
 
 
 # --- PNG --------------------------------------------------------------------------------
-def _chunk(kind: bytes, payload: bytes) -> bytes:
-    crc = zlib.crc32(kind + payload) & 0xFFFFFFFF
-    return struct.pack(">I", len(payload)) + kind + payload + struct.pack(">I", crc)
+# A portrait larger than this is scaled down (keeping its shape) before it carries a card.
+PORTRAIT_SIZE = (400, 600)
+BLANK_RGB = (38, 42, 56)
 
 
-def iter_png_chunks(data: bytes) -> list[tuple[bytes, bytes]]:
-    """(type, payload) for every chunk; raises CardError for a damaged PNG."""
-    if not data.startswith(PNG_SIGNATURE):
-        raise CardError("The file is not a PNG image.")
-    chunks = []
-    pos = len(PNG_SIGNATURE)
-    while pos < len(data):
-        if pos + 8 > len(data):
-            raise CardError("The PNG is truncated.")
-        (length,) = struct.unpack(">I", data[pos : pos + 4])
-        kind = data[pos + 4 : pos + 8]
-        if length > MAX_CHUNK:
-            raise CardError("The PNG has an implausibly large chunk.")
-        end = pos + 8 + length
-        if end + 4 > len(data):
-            raise CardError("The PNG is truncated.")
-        payload = data[pos + 8 : end]
-        (crc,) = struct.unpack(">I", data[end : end + 4])
-        if crc != zlib.crc32(kind + payload) & 0xFFFFFFFF:
-            raise CardError("The PNG is damaged (a chunk checksum is wrong).")
-        chunks.append((kind, payload))
-        pos = end + 4
-        if kind == b"IEND":
-            break
-    if not chunks or chunks[-1][0] != b"IEND":
-        raise CardError("The PNG is truncated.")
-    return chunks
+def _open_image(data: bytes) -> Any:
+    """A loaded Pillow image; CardError for anything Pillow cannot read."""
+    from PIL import Image, UnidentifiedImageError
+
+    try:
+        image = Image.open(io.BytesIO(data))
+        image.load()
+    except Image.DecompressionBombError as exc:
+        raise CardError("The image is too large to be a character portrait.") from exc
+    except (UnidentifiedImageError, SyntaxError, OSError, ValueError) as exc:
+        raise CardError("The image is damaged or truncated.") from exc
+    return image
 
 
 def read_card_png(data: bytes) -> dict[str, Any]:
     """The card inside a PNG (ccv3 over chara). Raises CardError."""
-    texts: dict[str, bytes] = {}
-    for kind, payload in iter_png_chunks(data):
-        if kind == b"tEXt" and b"\x00" in payload:
-            key, _, value = payload.partition(b"\x00")
-            texts[key.decode("latin-1").lower()] = value
+    if not data.startswith(PNG_SIGNATURE):
+        raise CardError("The file is not a PNG image.")
+    image = _open_image(data)
+    texts = {str(k).lower(): v for k, v in getattr(image, "text", {}).items()}
     raw = texts.get("ccv3") or texts.get("chara")
     if raw is None:
         raise CardError("This PNG has no character card in it.")
@@ -202,32 +186,39 @@ def read_card_png(data: bytes) -> dict[str, Any]:
     return read_card_json(decoded)
 
 
-def blank_png(
-    width: int = 400, height: int = 600, rgb: tuple[int, int, int] = (38, 42, 56)
-) -> bytes:
+def blank_png(width: int = 400, height: int = 600, rgb: tuple[int, int, int] = BLANK_RGB) -> bytes:
     """A plain PNG image to carry a card when the character has no portrait."""
-    row = b"\x00" + bytes(rgb) * width
-    raw = zlib.compress(row * height, 9)
-    header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
-    return PNG_SIGNATURE + _chunk(b"IHDR", header) + _chunk(b"IDAT", raw) + _chunk(b"IEND", b"")
+    from PIL import Image
+
+    out = io.BytesIO()
+    Image.new("RGB", (width, height), rgb).save(out, "PNG")
+    return out.getvalue()
+
+
+def portrait(data: bytes) -> Any:
+    """A portrait from any image Pillow reads (PNG, JPEG, WebP, ...), scaled to fit
+    PORTRAIT_SIZE. Raises CardError."""
+    image = _open_image(data)
+    if image.mode not in ("RGB", "RGBA"):
+        image = image.convert("RGBA" if "A" in image.getbands() else "RGB")
+    image.thumbnail(PORTRAIT_SIZE)
+    return image
 
 
 def write_card_png(card: dict[str, Any], image: bytes | None = None) -> bytes:
-    """PNG bytes with the card in 'chara' (V2) and 'ccv3' (V3) tEXt chunks."""
-    chunks = iter_png_chunks(image or blank_png())
-    v2 = base64.b64encode(json.dumps(card, ensure_ascii=False).encode("utf-8"))
+    """PNG bytes with the card in 'chara' (V2) and 'ccv3' (V3) tEXt chunks, on `image`
+    (any picture Pillow reads, scaled down to a portrait) or a plain background."""
+    from PIL import PngImagePlugin
+
+    picture = portrait(image if image is not None else blank_png())
     v3_card = copy.deepcopy(card)
     v3_card["spec"], v3_card["spec_version"] = "chara_card_v3", "3.0"
-    v3 = base64.b64encode(json.dumps(v3_card, ensure_ascii=False).encode("utf-8"))
-    out = [PNG_SIGNATURE]
-    for kind, payload in chunks:
-        if kind == b"tEXt" and payload.split(b"\x00", 1)[0].lower() in (b"chara", b"ccv3"):
-            continue  # replace any card already in the image
-        if kind == b"IEND":
-            out.append(_chunk(b"tEXt", b"chara\x00" + v2))
-            out.append(_chunk(b"tEXt", b"ccv3\x00" + v3))
-        out.append(_chunk(kind, payload))
-    return b"".join(out)
+    info = PngImagePlugin.PngInfo()
+    for key, value in (("chara", card), ("ccv3", v3_card)):
+        info.add_text(key, base64.b64encode(json.dumps(value, ensure_ascii=False).encode()))
+    out = io.BytesIO()
+    picture.save(out, "PNG", pnginfo=info)
+    return out.getvalue()
 
 
 def import_card(path: str | Path) -> tuple[dict[str, str], dict[str, Any]]:

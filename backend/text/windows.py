@@ -23,6 +23,20 @@ def fit_tokens(tokens: Sequence[int], context_length: int, max_tokens: int) -> l
     return list(tokens[drop:])
 
 
+def prompt_tokens(
+    bos: Sequence[int], body: Sequence[int], context_length: int, max_tokens: int, empty: int
+) -> list[int]:
+    """`bos` + the most recent part of `body` that leaves room for `max_tokens` of output.
+
+    A body that already starts with `bos` is not given it twice; a prompt with nothing in
+    it gets the `empty` token to condition on.
+    """
+    if bos and list(body[: len(bos)]) == list(bos):
+        body = body[len(bos) :]
+    ids = list(bos) + fit_tokens(body, context_length - len(bos), max_tokens)
+    return ids or [empty]
+
+
 def window_start(cursor: int, budget_chars: int) -> int:
     """The earliest allowed start, quantised up to a multiple of budget/4 (0 if it all fits)."""
     if cursor <= budget_chars:

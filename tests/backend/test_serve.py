@@ -99,3 +99,61 @@ def test_serve_stdio_process_with_the_bundled_model(bundled_gguf: Path) -> None:
     assert lines[1]["id"] == 1 and lines[1]["text"]
     assert "error" in lines[2]
     assert lines[3]["text"] == lines[1]["text"]
+
+
+def test_rewrite_op_in_process(tiny_gpt2_engine) -> None:
+    request = {"id": 7, "op": "rewrite", "text": "The cat sat on the mat.", "seed": 2}
+    reply = handle_line(tiny_gpt2_engine, json.dumps(request))
+    assert reply["id"] == 7 and isinstance(reply["text"], str) and "ms" in reply
+    empty = handle_line(tiny_gpt2_engine, json.dumps({"id": 8, "op": "rewrite", "text": " "}))
+    assert "passage" in empty["error"]
+    bad = handle_line(
+        tiny_gpt2_engine, json.dumps({"id": 9, "op": "rewrite", "text": "x", "style": {"pov": 3}})
+    )
+    assert bad["id"] == 9 and "pov" in bad["error"]
+
+
+def test_serve_uses_the_defaults_it_is_given(tiny_gpt2_engine) -> None:
+    from backend.engines.params import SamplerParams
+
+    line = json.dumps({"id": 1, "op": "complete", "text": "Alice", "max_tokens": 6})
+    greedy = SamplerParams(temperature=0.0)
+    a = handle_line(tiny_gpt2_engine, line, greedy)["text"]
+    b = handle_line(tiny_gpt2_engine, line, greedy)["text"]
+    assert a == b  # no seed, yet the same: the defaults said greedy
+
+
+def test_cli_rewrite_command(tiny_gpt2_dir: Path, tmp_path: Path) -> None:
+    out = run_main(
+        "rewrite",
+        "The cat sat on the mat.",
+        "--pov",
+        "first",
+        "--model",
+        str(tiny_gpt2_dir),
+        "--config",
+        str(tmp_path),
+    )
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.endswith("\n")
+
+
+def test_headless_commands_use_the_writers_settings(tiny_gpt2_dir: Path, tmp_path: Path) -> None:
+    # The writer chose the tiny GPT-2 in Preferences and greedy sampling; `complete` uses
+    # both, and --ignore-settings goes back to the bundled model.
+    from backend.storage.paths import app_paths
+    from backend.storage.settings import Settings, SettingsStore
+
+    paths = app_paths(tmp_path)
+    settings = Settings()
+    settings.model.path = str(tiny_gpt2_dir)
+    settings.sampler.temperature = 0.0
+    SettingsStore(paths).save(settings)
+    args = ("complete", "Alice was", "--max-tokens", "6", "--config", str(tmp_path), "-v")
+    first, second = run_main(*args), run_main(*args)
+    assert first.returncode == 0, first.stderr
+    assert "with transformers" in first.stderr
+    assert first.stdout == second.stdout and first.stdout.strip()
+    bundled = run_main(*args, "--ignore-settings")
+    assert bundled.returncode == 0, bundled.stderr
+    assert "with llama.cpp" in bundled.stderr

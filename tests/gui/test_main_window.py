@@ -102,7 +102,7 @@ def test_close_mid_generation_shuts_down_cleanly(qtbot, make_window) -> None:
 
 def test_about_box_shows_the_gemma_licence(make_window) -> None:
     window = make_window(FakeFactory())
-    window.actions.about.trigger()
+    window.menu_actions.about.trigger()
     text = window.about_dialog.label.text()
     assert "Gemma Terms of Use" in text
     assert "ai.google.dev/gemma/terms" in text

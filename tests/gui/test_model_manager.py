@@ -39,7 +39,7 @@ def _continue(qtbot, window) -> str:
     window.editor.setTextCursor(cursor)
     # The manager dialog is the active window, so call the action rather than its shortcut.
     with qtbot.waitSignal(window.continuation_done, timeout=120000):
-        window.actions.continue_.trigger()
+        window.menu_actions.continue_.trigger()
     return window.editor.toPlainText()[len("The lighthouse keeper climbed the stairs and") :]
 
 

@@ -54,16 +54,16 @@ def test_preset_saved_in_one_story_applies_to_another(qtbot, windows, tmp_path: 
     exported = tmp_path / "bleak.toml"
     assert panel.export_preset(str(exported))
     window.documents.new()
-    panel.set_style(panel.style().with_(pov="", tense="", tone=""))
+    panel.set_style(panel.current_style().with_(pov="", tense="", tone=""))
     panel.preset.setCurrentText("Bleak first present")
     panel.apply_selected_preset()
-    style = panel.style()
+    style = panel.current_style()
     assert (style.pov, style.tense, style.tone) == ("first", "present", "bleak")
     other = make(
         qtbot, windows, tmp_path / "other", fake_spec(tmp_path), engine_factory=FakeFactory()
     )
     assert other.style_panel.import_preset(str(exported))
-    assert other.style_panel.style().pov == "first"
+    assert other.style_panel.current_style().pov == "first"
 
 
 @pytest.mark.slow

@@ -143,7 +143,7 @@ def test_alternatives_cycle_with_alt_brackets(qtbot, window) -> None:
 
 
 def test_ctrl_space_asks_now_even_when_automatic_is_off(qtbot, window) -> None:
-    window.actions.auto_suggest.setChecked(False)
+    window.menu_actions.auto_suggest.setChecked(False)
     qtbot.keyClicks(window.editor, "Alice saw")
     qtbot.wait(100)
     assert window.editor.ghost_text == ""

@@ -73,12 +73,9 @@ def styled_stream(
     params: SamplerParams | None = None,
     draft: Callable[[str], None] | None = None,
 ) -> TextStream:
-    """Yield a continuation in the chosen style, exactly as it should be inserted.
-
-    With a point of view or tense chosen (and `use_check`), text arrives a sentence at
-    a time: each sentence is checked against the voice and sampled again when it is off,
-    and `draft` (if given) sees each sentence as it is being written.
-    """
+    """Yield a continuation in the chosen style, exactly as it should be inserted. With a
+    point of view or tense chosen (and `use_check`), text arrives a checked sentence at a
+    time, and `draft` (if given) sees each sentence as it is being written."""
     story = story or StoryContext()
     params = params or sampler_for(style, seed)
     styled, plain = build_prompts(text_before, style, story)
@@ -91,13 +88,9 @@ def styled_stream(
     quoted = in_dialogue(text_before.removesuffix(healed.required_text))
     stepper, vocab = engine.stepper, engine.vocabulary
     if stepper is not None and vocab is not None:
-        guide = None
-        if use_guidance and use_header and style.guidance != 1.0 and marks:
-            plain_healed = heal_prompt(engine, plain)
-            if plain_healed.required == healed.required:
-                guide = tuple(plain_healed.tokens)
-        at_break = not text_before.strip() or text_before.rstrip(" ").endswith("\n")
-        position = Position(quoted=quoted, line="" if marks and at_break else None)
+        guided = use_guidance and use_header and style.guidance != 1.0 and bool(marks)
+        guide = _guide_prompt(engine, plain, healed) if guided else None
+        position = Position(quoted=quoted, line="" if marks and _at_break(text_before) else None)
         config = RunConfig(
             prompt=tuple(healed.tokens),
             guide_prompt=guide,
@@ -118,14 +111,40 @@ def styled_stream(
         if use_bias:
             params = params.with_(logit_bias=sparse_bias(engine, style))
         params = params.with_(stop=(*params.stop, *marks)[:MAX_STOP_STRINGS])
-        if check is not None and checking and healed.text is not None:
-            chunks = checked_text_chunks(
-                engine, healed, params, cancel, check, quoted, draft, bool(marks)
-            )
-        else:
-            checking = False
-            chunks = engine.stream(healed.prompt, params, cancel, constraint_for(engine, healed))
+        checking = checking and healed.text is not None
+        server_check = check if checking else None
+        chunks = _server_chunks(
+            engine, healed, params, cancel, server_check, quoted, draft, bool(marks)
+        )
     yield from shaped(chunks, healed.required_text, LengthRule(style.length, checking))
+
+
+def _server_chunks(
+    engine: Engine,
+    healed: HealedPrompt,
+    params: SamplerParams,
+    cancel: threading.Event | None,
+    check: VoiceCheck | None,
+    quoted: bool,
+    draft: Callable[[str], None] | None,
+    header: bool,
+) -> TextStream:
+    """A server's text: checked a sentence at a time, or streamed as it comes. With a
+    style `header` in the prompt, tries that copy it or talk about it are faults."""
+    if check is None:
+        return engine.stream(healed.prompt, params, cancel, constraint_for(engine, healed))
+    return checked_text_chunks(engine, healed, params, cancel, check, quoted, draft, header)
+
+
+def _at_break(text_before: str) -> bool:
+    """True when the cursor starts a line (where a base model likes to start a header)."""
+    return not text_before.strip() or text_before.rstrip(" ").endswith("\n")
+
+
+def _guide_prompt(engine: Engine, plain: str, healed: HealedPrompt) -> tuple[int, ...] | None:
+    """The plain prompt for guidance, when it heals to the same tail as the styled one."""
+    plain_healed = heal_prompt(engine, plain)
+    return tuple(plain_healed.tokens) if plain_healed.required == healed.required else None
 
 
 def _processors(

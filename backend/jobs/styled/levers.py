@@ -130,8 +130,8 @@ def _build_bias(vocab: Vocabulary, words: dict[str, float], ed: float, size: int
         # Regular past forms ("-ed" words) are too many to list: find them in the
         # vocabulary itself.
         for i, piece in enumerate(vocab.pieces[:size]):
-            word = piece.strip().lower()
-            if len(word) >= 5 and word.endswith(b"ed") and word.isalpha():
+            form = piece.strip().lower()
+            if len(form) >= 5 and form.endswith(b"ed") and form.isalpha():
                 vec[i] = -ed
     for word, value in words.items():
         for tok in vocab.word_ids(word, bare=True):

@@ -69,6 +69,20 @@ class Attempt:
         return self.score.faults if self.score is not None else 0
 
 
+@dataclass
+class _Written:
+    """What one try has produced so far."""
+
+    tokens: list[int] = field(default_factory=list)
+    text: str = ""
+    narration: str = ""  # the text with quoted speech blanked out
+
+    def add(self, out: str, position: Position) -> None:
+        said, position.quoted = narration_of(out, position.quoted)
+        self.narration += said
+        self.text += out
+
+
 class StyledRun:
     """Samples a styled continuation over one engine session, or a guided pair."""
 
@@ -80,7 +94,8 @@ class StyledRun:
         self.tokens: list[int] = []
         self.sampled = 0
         self.rng = seeded_rng(config.params.seed)
-        self._session: Session | GuidedSession | None = None
+        self._single: Session | None = None
+        self._pair: GuidedSession | None = None
 
     def seat(self) -> bool:
         """Point the session at prompt + accepted tokens (cheap: the cache is reused)."""
@@ -88,10 +103,10 @@ class StyledRun:
         prompt = [*c.prompt, *self.tokens]
         if c.guide_prompt is not None:
             guide = [*c.guide_prompt, *self.tokens]
-            self._session = self.stepper.guided_session(prompt, guide, self.cancel)
-        else:
-            self._session = self.stepper.session(prompt, self.cancel)
-        return self._session is not None
+            self._pair = self.stepper.guided_session(prompt, guide, self.cancel)
+            return self._pair is not None
+        self._single = self.stepper.session(prompt, self.cancel)
+        return self._single is not None
 
     def run(
         self, assembler: TextAssembler, constraint: Constraint | None, check: VoiceCheck | None
@@ -169,64 +184,63 @@ class StyledRun:
         assembler = copy.deepcopy(assembler)
         constraint = copy.copy(constraint)
         quoted_at_start, line_at_start = pos.quoted, pos.line
-        toks: list[int] = []
-        text = narration = ""
+        done = _Written()
         recent = [*c.prompt, *self.tokens][-PENALTY_WINDOW:]
         end, pending = "length", None
         budget = c.params.max_tokens - len(self.tokens)
-        while len(toks) < budget and self.sampled < 4 * c.params.max_tokens:
+        while len(done.tokens) < budget and self.sampled < 4 * c.params.max_tokens:
             if self.cancel is not None and self.cancel.is_set():
                 end = "cancel"
                 break
             if first is not None:
                 tok, first = first, None
             else:
-                pos.words, pos.first = kept_words + len(text.split()), not toks
-                tok = self._next_token(recent + toks, constraint)
+                pos.words, pos.first = kept_words + len(done.text.split()), not done.tokens
+                tok = self._next_token(recent + done.tokens, constraint)
             if tok in c.end_tokens or tok >= len(c.pieces):
                 end = "eos"
                 break
             piece = c.pieces[tok]
-            if not stream and narration.strip() and ends_sentence(text, piece):
+            if not stream and done.narration.strip() and ends_sentence(done.text, piece):
                 end, pending = "sentence", tok
                 break
             if constraint is not None and constraint.active:
                 constraint.advance(piece)
-            out = assembler.feed(piece)
-            said, pos.quoted = narration_of(out, pos.quoted)
-            narration += said
-            text += out
-            if out:
-                pos.line = line_head(pos.line, out)
-                if c.draft is not None and not stream:
-                    c.draft(text if self.tokens else text.removeprefix(c.healed_text))
+            out = self._write(assembler.feed(piece), done, stream)
             if stream and out:
                 yield out
             if assembler.stopped:
                 end = "stop"
                 break
-            toks.append(tok)
+            done.tokens.append(tok)
             self._push(tok)
         if end not in ("sentence", "stop", "cancel"):
             tail = assembler.flush()
-            text += tail
-            said, pos.quoted = narration_of(tail, pos.quoted)
-            narration += said
+            done.add(tail, pos)
             if stream and tail:
                 yield tail
         result = Attempt(
-            toks, text, narration, end, pending, assembler, constraint, pos.quoted, pos.line
-        )
+            done.tokens, done.text, done.narration, end, pending, assembler, constraint,
+            pos.quoted, pos.line,
+        )  # fmt: skip
         pos.quoted, pos.line = quoted_at_start, line_at_start
         return result
 
+    def _write(self, out: str, done: _Written, stream: bool) -> str:
+        """Record text the assembler released; show a checked try's draft."""
+        done.add(out, self.position)
+        if out:
+            self.position.line = line_head(self.position.line, out)
+            draft = self.config.draft
+            if draft is not None and not stream:
+                draft(done.text if self.tokens else done.text.removeprefix(self.config.healed_text))
+        return out
+
     def _raw_logits(self) -> tuple[np.ndarray, np.ndarray | None]:
-        session = self._session
-        assert session is not None, "seat() first"
-        if self.config.guide_prompt is not None:
-            main, guide = session.logits()  # type: ignore[misc]
-            return main, guide
-        return session.logits(), None  # type: ignore[return-value]
+        if self._pair is not None:
+            return self._pair.logits()
+        assert self._single is not None, "seat() first"
+        return self._single.logits(), None
 
     def _next_token(self, recent: list[int], constraint: Constraint | None) -> int:
         main, guide = self._raw_logits()
@@ -237,8 +251,9 @@ class StyledRun:
         return sample(logits, self.config.params, recent, self.rng, allowed)
 
     def _push(self, tok: int) -> None:
-        assert self._session is not None, "seat() first"
-        self._session.push(tok)
+        session = self._pair or self._single
+        assert session is not None, "seat() first"
+        session.push(tok)
 
     def _reseat_to(self, best: Attempt) -> bool:
         """Bring the session back to the end of an earlier attempt."""

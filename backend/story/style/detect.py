@@ -19,6 +19,7 @@ from backend.story.style.words import (
     PRESENT_SET,
     SUBJECTS,
 )
+from backend.text.sentences import split_sentences
 
 _QUOTED = re.compile(r"[\"“][^\"”]*[\"”]")
 _WORD = re.compile(r"[A-Za-z']+")
@@ -120,7 +121,7 @@ def match_style(passage: str) -> Style:
     """'Match my style': a style (with notes and detected POV/tense) from a passage."""
     person = detect_person(passage) or ""
     tense = detect_tense(passage) or ""
-    sentences = [s for s in re.split(r"(?<=[.!?])\s+", passage.strip()) if s]
+    sentences = split_sentences(passage)
     words = passage.split()
     avg = len(words) / max(1, len(sentences))
     dialogue = len(_QUOTED.findall(passage))

@@ -117,8 +117,8 @@ def test_v1_and_foreign_cards_map_to_a_sheet() -> None:
     ("content", "words"),
     [
         (blank_png(8, 8), "no character card"),
-        (blank_png(8, 8)[:40], "truncated"),
-        (b"\x89PNG\r\n\x1a\n" + struct.pack(">I", 2**30) + b"tEXt", "large"),
+        (blank_png(8, 8)[:40], "damaged or truncated"),
+        (b"\x89PNG\r\n\x1a\n" + struct.pack(">I", 2**30) + b"tEXt", "damaged or truncated"),
         (b"{not json", "not valid JSON"),
         (b"\xff\xfe\x00garbage", "not UTF-8"),
         (json.dumps({"spec": "chara_card_v2", "data": {"name": 5}}).encode(), "text"),
@@ -153,3 +153,26 @@ def test_markdown_export_is_plain_text() -> None:
     )
     assert "## Wren Ashby" in md and "- **Occupation:** Clockmaker" in md
     assert "<b>tall</b>" in md  # kept literally: cards are data, never rendered
+
+
+@pytest.mark.parametrize("fmt", ["JPEG", "WEBP", "PNG"])
+def test_a_portrait_in_any_format_is_scaled_into_the_card(tmp_path: Path, fmt: str) -> None:
+    import io
+
+    from PIL import Image
+
+    source = io.BytesIO()
+    Image.new("RGB", (1600, 1200), (200, 30, 40)).save(source, fmt)
+    png = write_card_png(sheet_to_card(SHEET), source.getvalue())
+    image = Image.open(io.BytesIO(png))
+    assert image.format == "PNG"
+    # Scaled to fit 400 x 600, keeping its 4:3 shape, and still the same picture.
+    assert image.size == (400, 300)
+    red, green, _blue = image.convert("RGB").getpixel((200, 150))
+    assert red > 150 and green < 80
+    assert card_to_sheet(read_card_png(png))["Name"] == SHEET["Name"]
+
+
+def test_a_portrait_that_is_not_an_image_is_refused() -> None:
+    with pytest.raises(CardError, match="damaged or truncated"):
+        write_card_png(sheet_to_card(SHEET), b"not a picture at all")

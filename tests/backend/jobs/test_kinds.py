@@ -1,0 +1,71 @@
+"""Every job is frozen data that runs headless, on a real engine."""
+
+from __future__ import annotations
+
+import dataclasses
+import threading
+
+import pytest
+
+from backend.engines.params import SamplerParams
+from backend.jobs.kinds import (
+    ContinueJob,
+    EntryEvent,
+    EntryJob,
+    JobKind,
+    RewriteJob,
+    SuggestJob,
+)
+from backend.jobs.suggest import SuggestOptions
+from backend.story.style.model import Style
+from tests.fakes import FakeEngine
+
+GREEDY = SamplerParams(temperature=0.0, max_tokens=6, seed=1)
+
+
+def run(job, engine) -> list:  # type: ignore[no-untyped-def]
+    drafts: list[str] = []
+    out = list(job.run(engine, threading.Event(), drafts.append))
+    return out
+
+
+def test_jobs_are_frozen_and_know_their_kind() -> None:
+    job = ContinueJob("Once", GREEDY)
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        job.text_before = "Twice"  # type: ignore[misc]
+    kinds = {ContinueJob.kind, RewriteJob.kind, SuggestJob.kind, EntryJob.kind}
+    assert kinds == set(JobKind)
+
+
+def test_continue_plain_and_styled_on_a_real_engine(tiny_gpt2_engine) -> None:
+    plain = "".join(run(ContinueJob("Alice was", GREEDY), tiny_gpt2_engine))
+    again = "".join(run(ContinueJob("Alice was", GREEDY), tiny_gpt2_engine))
+    assert plain and plain == again
+    styled = run(ContinueJob("Alice was", GREEDY, style=Style(length="sentence")), tiny_gpt2_engine)
+    assert all(isinstance(chunk, str) for chunk in styled) and "".join(styled)
+
+
+def test_the_bible_reaches_the_prompt() -> None:
+    engine = FakeEngine()
+    bible = ({"Name": "Wren Ashby", "Occupation": "Clockmaker"},)
+    run(ContinueJob("Wren opened the shop", GREEDY, bible=bible), engine)
+    assert "Wren Ashby" in engine.prompts[-1]
+    run(SuggestJob("Wren opened the shop and", 24, SuggestOptions(), bible=bible), engine)
+    assert "Clockmaker" in engine.prompts[-1]
+
+
+def test_rewrite_runs_headless(tiny_gpt2_engine) -> None:
+    out = "".join(run(RewriteJob("The cat sat on the mat.", Style(), seed=2), tiny_gpt2_engine))
+    assert isinstance(out, str)
+    engine = FakeEngine()
+    run(RewriteJob("The cat sat on the mat.", Style(), seed=2), engine)
+    assert "Original passage:\nThe cat sat on the mat." in engine.prompts[-1]
+
+
+def test_entry_job_yields_typed_events_for_each_alternative(tiny_gpt2_engine) -> None:
+    job = EntryJob("character", premise="A clockmaker's apprentice", seed=3, count=2)
+    events = run(job, tiny_gpt2_engine)
+    assert events and all(isinstance(e, EntryEvent) for e in events)
+    finals = [(e.alt, e.field) for e in events if e.final]
+    assert {alt for alt, _ in finals} == {0, 1}
+    assert ("0", "Name") not in finals and (0, "Name") in finals
