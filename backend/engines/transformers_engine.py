@@ -330,13 +330,13 @@ class _KVCache:
         try:
             out = self._engine.model()(
                 input_ids=torch.tensor([tokens], dtype=torch.long),
-                past_key_values=self.cache,
+                cache=self.cache,
                 use_cache=True,
             )
         except Exception:
             self.clear()
             raise
-        self.cache = out.past_key_values
+        self.cache = out.cache
         self.ids.extend(tokens)
         return out.logits[0, -1]
 
