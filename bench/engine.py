@@ -140,7 +140,7 @@ def main() -> None:
         result["hf_load_s"] = round(time.perf_counter() - started, 1)
         hf_cold, hf_warm = [], []
         for r in range(2):
-            hf._reset_cache()
+            hf.forget_cache()
             hf_cold.append(first_chunk_ms(hf, long_prompt, one))
             hf_warm.append(first_chunk_ms(hf, long_prompt + f" word{r}", one))
         result["hf_cold_ttft_ms"] = round(median(hf_cold), 1)

@@ -9,12 +9,14 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 
+# Every backend module, engines included: the heavy libraries wait until a model loads.
 PROBE = """
-import json, sys
-import backend.cli, backend.serve, backend.engines, backend.models.spec, backend.text.windows
-import backend.jobs.complete, backend.jobs.healing, backend.engines.params, backend.storage.paths
+import importlib, json, pkgutil, sys
+import backend
+for info in pkgutil.walk_packages(backend.__path__, "backend."):
+    importlib.import_module(info.name)
 print(json.dumps(sorted(m for m in sys.modules if m.split('.')[0] in
-    ('PySide6', 'shiboken6', 'torch', 'llama_cpp', 'transformers'))))
+    ('PySide6', 'shiboken6', 'torch', 'llama_cpp', 'transformers', 'huggingface_hub', 'PIL'))))
 """
 
 

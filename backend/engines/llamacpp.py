@@ -145,8 +145,8 @@ class LlamaCppEngine:
                     allowed = constraint.allowed()
                     if not len(allowed):
                         break
-                    logits = np.array(rt.last_logits(), dtype=np.float32)
-                    tok = sample(logits, params, tokens, rng, allowed)
+                    # With a mask the sampler reads only the allowed entries of the view.
+                    tok = sample(rt.last_logits(), params, tokens, rng, allowed)
                     constraint.advance(pieces[tok])
                     text = assembler.feed(pieces[tok])
                     if text:

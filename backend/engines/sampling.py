@@ -36,22 +36,57 @@ def sample(
 ) -> int:
     """Pick the next token id from a float32 logits vector (which may be modified in place).
 
-    `allowed` (token ids) masks every other token out; an empty array means no mask.
+    `allowed` (token ids) masks every other token out; an empty array means no mask. With
+    a mask only the allowed entries are touched, which keeps a constrained step cheap on a
+    262k-token vocabulary.
     """
-    if params.logit_bias:
-        ids = np.fromiter((tok for tok, _ in params.logit_bias), dtype=np.int64)
-        values = np.fromiter((value for _, value in params.logit_bias), dtype=np.float32)
-        keep = ids < logits.size
-        logits[ids[keep]] += values[keep]
-    if params.repeat_penalty != 1.0 and len(recent):
-        ids = np.fromiter(set(recent[-PENALTY_WINDOW:]), dtype=np.int64)
-        ids = ids[ids < logits.size]
-        vals = logits[ids]
-        logits[ids] = np.where(vals > 0, vals / params.repeat_penalty, vals * params.repeat_penalty)
     if allowed is not None and len(allowed):
-        masked = np.full_like(logits, -np.inf)
-        masked[allowed] = logits[allowed]
-        logits = masked
+        ids = np.asarray(allowed, dtype=np.int64)
+        ids = ids[ids < logits.size]
+        sub = logits[ids].astype(np.float32)
+        _adjust(sub, ids, params, recent)
+        return int(ids[_pick(sub, params, rng)])
+    _adjust(logits, None, params, recent)
+    return _pick(logits, params, rng)
+
+
+def _adjust(
+    logits: np.ndarray, ids: np.ndarray | None, params: SamplerParams, recent: Sequence[int]
+) -> None:
+    """Logit bias, then the repetition penalty, in place. `ids` names the token of each
+    entry when `logits` holds only some of the vocabulary (None: all of it, in order)."""
+    if params.logit_bias:
+        tokens = np.fromiter((tok for tok, _ in params.logit_bias), dtype=np.int64)
+        values = np.fromiter((value for _, value in params.logit_bias), dtype=np.float32)
+        where, found = _positions(tokens, ids, logits.size)
+        logits[where] += values[found]
+    if params.repeat_penalty != 1.0 and len(recent):
+        tokens = np.fromiter(set(recent[-PENALTY_WINDOW:]), dtype=np.int64)
+        where, _found = _positions(tokens, ids, logits.size)
+        vals = logits[where]
+        logits[where] = np.where(
+            vals > 0, vals / params.repeat_penalty, vals * params.repeat_penalty
+        )
+
+
+def _positions(
+    tokens: np.ndarray, ids: np.ndarray | None, size: int
+) -> tuple[np.ndarray, np.ndarray]:
+    """Where `tokens` sit in a logits vector, and which of `tokens` are there at all."""
+    if ids is None:
+        found = np.flatnonzero(tokens < size)
+        return tokens[found], found
+    order = np.argsort(ids, kind="stable")
+    sorted_ids = ids[order]
+    at = np.searchsorted(sorted_ids, tokens)
+    hit = at < sorted_ids.size
+    hit[hit] = sorted_ids[at[hit]] == tokens[hit]
+    found = np.flatnonzero(hit)
+    return order[at[found]], found
+
+
+def _pick(logits: np.ndarray, params: SamplerParams, rng: np.random.Generator) -> int:
+    """Greedy, or top-k, top-p, min-p and temperature; the index into `logits`."""
     if params.greedy:
         return int(np.argmax(logits))
     k = min(params.top_k or logits.size, logits.size)

@@ -221,6 +221,11 @@ class TransformersEngine:
             return None
         return TransformersPair(main, guide)
 
+    def forget_cache(self) -> None:
+        """Drop the cached prompts: the next call evaluates its prompt from scratch."""
+        self._main.clear()
+        self._guide.clear()
+
     def close(self) -> None:
         """Drop the model and its caches."""
         self._model = None

@@ -1,1 +1,1 @@
-"""Generation jobs: plain functions over an engine."""
+"""Generation jobs over an engine; kinds.py holds every job as frozen data."""

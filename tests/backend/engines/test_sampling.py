@@ -70,3 +70,37 @@ def test_processors_run_in_order() -> None:
 
     out = apply_processors([first, second], [1, 2], LOGITS.copy())
     assert seen == ["first", "second saw 0"] and out[0] == pytest.approx(100.0)
+
+
+def reference(logits, params, recent, rng, allowed):  # type: ignore[no-untyped-def]
+    """The whole-vocabulary way: bias, penalty, mask everything else to -inf, then pick."""
+    logits = logits.copy()
+    for tok, value in params.logit_bias:
+        logits[tok] += value
+    ids = np.array(sorted(set(recent[-64:])), dtype=np.int64)
+    if params.repeat_penalty != 1.0 and ids.size:
+        vals = logits[ids]
+        logits[ids] = np.where(vals > 0, vals / params.repeat_penalty, vals * params.repeat_penalty)
+    masked = np.full_like(logits, -np.inf)
+    masked[allowed] = logits[allowed]
+    return sample(masked, params.with_(logit_bias=(), repeat_penalty=1.0), [], rng)
+
+
+@pytest.mark.parametrize("temperature", [0.0, 0.7, 1.3])
+def test_a_masked_step_picks_what_the_whole_vocabulary_would(temperature: float) -> None:
+    gen = np.random.default_rng(11)
+    params = SamplerParams(
+        temperature=temperature,
+        top_k=5,
+        top_p=0.9,
+        min_p=0.02,
+        repeat_penalty=1.3,
+        logit_bias=((3, 2.0), (40, -1.5), (7, 0.5)),
+    )
+    for trial in range(60):
+        logits = gen.normal(0, 3, 200).astype(np.float32)
+        allowed = gen.choice(200, size=int(gen.integers(1, 30)), replace=False)
+        recent = gen.integers(0, 200, 20).tolist()
+        fast = sample(logits.copy(), params, recent, seeded_rng(trial), allowed)
+        slow = reference(logits, params, recent, seeded_rng(trial), allowed)
+        assert fast == slow and fast in allowed.tolist()
