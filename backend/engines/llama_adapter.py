@@ -145,10 +145,6 @@ class LlamaRuntime:
             llm.eval(rest[start : start + PREFILL_CHUNK])
         return True
 
-    def forget(self) -> None:
-        """Drop the cached prompt (the weights changed, or the cache can no longer be trusted)."""
-        self.llm.reset()
-
     def eval(self, tokens: Sequence[int]) -> None:
         """Evaluate more tokens at the end of the cached sequence."""
         self.llm.eval(list(tokens))

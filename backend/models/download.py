@@ -19,10 +19,10 @@ import os
 import re
 import shutil
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 DEFAULT_ENDPOINT = "https://huggingface.co"
 BLOCK = 1 << 20
@@ -143,7 +143,7 @@ def _fetch(
         out = part.open("ab")
     except OSError as exc:
         raise DownloadError(f"Could not write the download: {exc.strerror or exc}.") from exc
-    with out, _hub_errors(info.url):
+    with out, _hub_errors(info.url, out, have):
         http_get(
             info.url,
             out,
@@ -199,8 +199,10 @@ def _progress_bar(progress: ProgressFn | None, cancel: threading.Event | None) -
 
 
 @contextlib.contextmanager
-def _hub_errors(url: str) -> Any:
-    """Turn the hub client's exceptions into messages for the writer."""
+def _hub_errors(url: str, part: BinaryIO | None = None, have: int = 0) -> Iterator[None]:
+    """Turn the hub client's exceptions into messages for the writer. With `part` (the file
+    being fetched into, which held `have` bytes), a failure after the body started is a
+    dropped connection that the next try resumes."""
     from huggingface_hub.errors import HfHubHTTPError, OfflineModeIsEnabled
 
     host = url.split("/")[2] if "://" in url else url
@@ -213,11 +215,13 @@ def _hub_errors(url: str) -> Any:
     except HfHubHTTPError as exc:
         status = exc.response.status_code if exc.response is not None else 0
         raise DownloadError(_status_message(status)) from exc
-    except OSError as exc:
-        raise DownloadError(f"Could not write the download: {exc.strerror or exc}.") from exc
     except Exception as exc:  # the client's connection errors have no common base
-        if "dropped" in str(exc).lower() or "incomplete" in str(exc).lower():
-            raise DownloadError("The connection dropped; try again to resume.") from exc
+        if isinstance(exc, OSError) and exc.errno is not None:
+            raise DownloadError(f"Could not write the download: {exc.strerror or exc}.") from exc
+        if part is not None and part.tell() > have:
+            raise DownloadError(
+                f"The connection dropped after {part.tell() / 1e6:.1f} MB; try again to resume."
+            ) from exc
         raise DownloadError(f"Cannot reach {host}: {exc}.") from exc
 
 

@@ -2,15 +2,12 @@
 
 from __future__ import annotations
 
-import logging
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from backend.engines.base import EngineError, EngineKind
 from backend.models.gguf_meta import check_gguf
-
-log = logging.getLogger(__name__)
 
 ENGINES = tuple(kind.value for kind in EngineKind)
 

@@ -186,12 +186,17 @@ def read_card_png(data: bytes) -> dict[str, Any]:
     return read_card_json(decoded)
 
 
-def blank_png(width: int = 400, height: int = 600, rgb: tuple[int, int, int] = BLANK_RGB) -> bytes:
-    """A plain PNG image to carry a card when the character has no portrait."""
+def _blank(width: int, height: int, rgb: tuple[int, int, int] = BLANK_RGB) -> Any:
+    """A plain picture to carry a card when the character has no portrait."""
     from PIL import Image
 
+    return Image.new("RGB", (width, height), rgb)
+
+
+def blank_png(width: int = 400, height: int = 600, rgb: tuple[int, int, int] = BLANK_RGB) -> bytes:
+    """A plain PNG image (a card with no portrait carries one of these)."""
     out = io.BytesIO()
-    Image.new("RGB", (width, height), rgb).save(out, "PNG")
+    _blank(width, height, rgb).save(out, "PNG")
     return out.getvalue()
 
 
@@ -210,7 +215,7 @@ def write_card_png(card: dict[str, Any], image: bytes | None = None) -> bytes:
     (any picture Pillow reads, scaled down to a portrait) or a plain background."""
     from PIL import PngImagePlugin
 
-    picture = portrait(image if image is not None else blank_png())
+    picture = portrait(image) if image is not None else _blank(*PORTRAIT_SIZE)
     v3_card = copy.deepcopy(card)
     v3_card["spec"], v3_card["spec_version"] = "chara_card_v3", "3.0"
     info = PngImagePlugin.PngInfo()

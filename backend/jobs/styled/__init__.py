@@ -100,7 +100,6 @@ def styled_stream(
             end_tokens=vocab.banned,
             processors=_processors(vocab, style, use_bias, marks, position),
             position=position,
-            header=bool(marks),
             echo_marks=marks,
             draft=draft,
             healed_text=healed.required_text,

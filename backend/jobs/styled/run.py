@@ -42,7 +42,7 @@ class RunConfig:
     end_tokens: frozenset[int]
     processors: tuple[LogitsProcessor, ...] = ()
     position: Position = field(default_factory=Position)  # shared with the processors
-    header: bool = False  # a style header is in the prompt (its echoes are faults)
+    # Strings only a copy of the style header contains; with any, echoes of it are faults.
     echo_marks: tuple[str, ...] = ()
     draft: DraftFn | None = None  # shown the sentence being written, before it is checked
     healed_text: str = ""  # the prompt's healed tail, which the document already has
@@ -153,7 +153,7 @@ class StyledRun:
                 return None
             stopped = tried.assembler.stopped_on in self.config.echo_marks
             tried.score = score_attempt(
-                check, tried.text, tried.narration, self.config.header, stopped
+                check, tried.text, tried.narration, bool(self.config.echo_marks), stopped
             )
             if tried.score.echoed or tried.score.meta:
                 self.position.hold_break = tried.text.startswith("\n")
