@@ -1,6 +1,7 @@
 """Command-line parsing and the headless commands (complete, continue, rewrite, character,
 serve, setup-model). They load the model the writer chose and use their sampler defaults,
-as the window does, unless --ignore-settings or a flag says otherwise."""
+as the window does, unless --ignore-settings or a flag says otherwise. The book commands
+(import, stats, export) are in backend/formats/commands.py and need no model."""
 
 from __future__ import annotations
 
@@ -15,6 +16,7 @@ from typing import TextIO
 from backend.engines import create_engine
 from backend.engines.base import Engine, EngineError
 from backend.engines.params import SAMPLING_KEYS, ParamError, SamplerParams
+from backend.formats.commands import add_commands, run_book_command
 from backend.jobs.complete import continue_text
 from backend.jobs.rewrite import rewrite_stream
 from backend.jobs.styled import styled_stream
@@ -31,6 +33,7 @@ from backend.story.style.model import LENGTHS, POVS, TENSES, Style, StyleError
 
 log = logging.getLogger(__name__)
 API_KEY_ENV = "INKLING_API_KEY"
+BOOK_COMMANDS = ("import", "stats", "export")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -78,6 +81,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
 
     sub.add_parser("setup-model", parents=[common], help="prepare the bundled model")
+    add_commands(sub)
     return parser
 
 
@@ -180,6 +184,8 @@ def run_headless(args: argparse.Namespace, stdout: TextIO = sys.stdout) -> int:
         stream=sys.stderr,
         format="%(levelname)s %(name)s: %(message)s",
     )
+    if args.command in BOOK_COMMANDS:
+        return run_book_command(args, stdout)
     paths = app_paths(args.config)
     try:
         args.locked = _locked(args)

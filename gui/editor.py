@@ -9,19 +9,21 @@ from __future__ import annotations
 
 import re
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QEvent, Qt, Signal
 from PySide6.QtGui import (
     QColor,
     QFont,
     QKeyEvent,
     QKeySequence,
     QPalette,
+    QResizeEvent,
     QTextCharFormat,
     QTextCursor,
+    QTextDocument,
     QTextLayout,
     QTextOption,
 )
-from PySide6.QtWidgets import QPlainTextEdit, QWidget
+from PySide6.QtWidgets import QPlainTextDocumentLayout, QPlainTextEdit, QWidget
 
 from backend.storage.settings import DEFAULT_HOTKEYS
 
@@ -44,9 +46,19 @@ class Editor(QPlainTextEdit):
     suggestion_requested = Signal()
     alternative_requested = Signal(int)
     typed_through = Signal(str)
+    # The shown document's contentsChange, followed across scene switches.
+    contents_changed = Signal(int, int, int)
+    document_replaced = Signal()
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
+        self.column_chars = 0
+        self.typewriter = False
+        # A document the editor does not own (Qt deletes its default one on setDocument),
+        # so plain texts keep theirs while scenes come and go.
+        own = QTextDocument(self)
+        own.setDocumentLayout(QPlainTextDocumentLayout(own))
+        self.setDocument(own)
         self.setWordWrapMode(QTextOption.WrapMode.WrapAtWordBoundaryOrAnywhere)
         font = QFont("Serif")
         font.setStyleHint(QFont.StyleHint.Serif)
@@ -63,6 +75,53 @@ class Editor(QPlainTextEdit):
         self.keys = {name: QKeySequence(seq) for name, seq in DEFAULT_HOTKEYS.items()}
         self.cursorPositionChanged.connect(self._on_self_cursor_moved)
         self.selectionChanged.connect(self._on_self_selection_changed)
+        self.document().contentsChange.connect(self.contents_changed)
+
+    # --- documents, column and scrolling --------------------------------------------
+    def show_document(self, document: QTextDocument) -> None:
+        """Show another document (a scene); its undo history and cursor come with it."""
+        if document is self.document():
+            return
+        self.clear_ghost()
+        self.document().contentsChange.disconnect(self.contents_changed)
+        if not isinstance(document.documentLayout(), QPlainTextDocumentLayout):
+            document.setDocumentLayout(QPlainTextDocumentLayout(document))
+        document.setDocumentMargin(24)
+        document.setDefaultFont(self.font())
+        self.setDocument(document)
+        document.contentsChange.connect(self.contents_changed)
+        self.setExtraSelections([])
+        self.document_replaced.emit()
+
+    def set_column(self, chars: int) -> None:
+        """Keep the text in a centred column about `chars` characters wide (0: full width)."""
+        self.column_chars = max(0, chars)
+        self._update_margins()
+
+    def _update_margins(self) -> None:
+        side = 0
+        if self.column_chars:
+            wanted = self.fontMetrics().averageCharWidth() * self.column_chars + 48
+            side = max(0, (self.width() - wanted) // 2)
+        self.setViewportMargins(side, 0, side, 0)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        """Keep the column centred."""
+        super().resizeEvent(event)
+        self._update_margins()
+
+    def changeEvent(self, event: QEvent) -> None:
+        """A new font or zoom changes the column's width in pixels."""
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.FontChange:
+            self._update_margins()
+
+    def set_typewriter(self, on: bool) -> None:
+        """Typewriter scrolling: the line being written stays at the middle of the view."""
+        self.typewriter = on
+        self.setCenterOnScroll(on)
+        if on:
+            self.centerCursor()
 
     # --- ghost text -----------------------------------------------------------------
     @property
@@ -161,6 +220,8 @@ class Editor(QPlainTextEdit):
         self.viewport().update()
 
     def _on_self_cursor_moved(self) -> None:
+        if self.typewriter:
+            self.centerCursor()
         if self._ghost and self.textCursor().position() != self._ghost_pos:
             self.clear_ghost()
             self.ghost_dismissed.emit()

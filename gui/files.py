@@ -1,7 +1,6 @@
-"""The open document's life: new, open, save, save as, close, recent, export, autosave.
-
-Questions to the writer go through a `Prompts` object, so tests can answer them and the
-app shows real dialogs.
+"""The open document's life: new, open, save, save as, close, recent, import, export,
+autosave. Questions to the writer go through a `Prompts` object (gui/prompts.py), so tests
+can answer them and the app shows real dialogs.
 """
 
 from __future__ import annotations
@@ -12,109 +11,39 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 
 from PySide6.QtCore import QObject, QTimer, Signal
-from PySide6.QtWidgets import QFileDialog, QInputDialog, QMessageBox, QWidget
 
+from backend.formats.book import ExportError, book_from_story, write_book
+from backend.formats.manuscript import read_manuscript
 from backend.storage.atomic import SaveError
 from backend.storage.documents import (
-    STORY_SUFFIX,
     Document,
     DocumentError,
     EncodingProblem,
-    Story,
     changed_on_disk,
     export_text,
-    load_story,
     read_document,
     save_document,
+)
+from backend.storage.projects import (
+    STORY_SUFFIX,
+    Story,
+    load_story,
+    new_story,
+    plan_save,
+    run_save,
     save_story,
 )
 from backend.storage.recovery import DocumentLock, LockError, Recovery, RecoveryStore
 from backend.storage.settings import Settings
+from gui.book_dialogs import ExportDialog, ImportDialog
 from gui.editor import Editor
+from gui.project import ProjectController
+from gui.prompts import Prompts
 
 log = logging.getLogger(__name__)
 
 AUTOSAVE_IDLE_MS = 2000
 AUTOSAVE_PERIOD_MS = 30_000
-OPEN_FILTER = "Stories and text (*.txt *.md *.markdown story.toml);;All files (*)"
-
-
-class Prompts:
-    """Real dialogs; tests substitute an object with the same methods."""
-
-    def __init__(self, parent: QWidget) -> None:
-        self.parent = parent
-
-    def save_changes(self, name: str) -> str:
-        """'save', 'discard' or 'cancel'."""
-        box = QMessageBox(
-            QMessageBox.Icon.Question,
-            "Unsaved changes",
-            f"Save the changes to {name} before closing it?",
-            QMessageBox.StandardButton.Save
-            | QMessageBox.StandardButton.Discard
-            | QMessageBox.StandardButton.Cancel,
-            self.parent,
-        )
-        answer = box.exec()
-        return {
-            QMessageBox.StandardButton.Save: "save",
-            QMessageBox.StandardButton.Discard: "discard",
-        }.get(QMessageBox.StandardButton(answer), "cancel")
-
-    def open_path(self) -> str:
-        """A file to open ('' for none)."""
-        return QFileDialog.getOpenFileName(self.parent, "Open", "", OPEN_FILTER)[0]
-
-    def save_path(self, suggested: str) -> str:
-        """Where to save ('' for cancel). A name ending in .inkling makes a story project."""
-        return QFileDialog.getSaveFileName(
-            self.parent,
-            "Save as",
-            suggested,
-            "Markdown (*.md);;Plain text (*.txt);;Inkling story folder (*.inkling)",
-        )[0]
-
-    def export_path(self, markdown: bool) -> str:
-        """Where to export the manuscript."""
-        kind = "Markdown (*.md)" if markdown else "Plain text (*.txt)"
-        return QFileDialog.getSaveFileName(self.parent, "Export", "", kind)[0]
-
-    def encoding(self, message: str) -> str | None:
-        """'cp1252', 'replace' or None (do not open)."""
-        choices = ["Open as Windows-1252", "Open with replacement characters (�)"]
-        choice, ok = QInputDialog.getItem(self.parent, "Not UTF-8", message, choices, 0, False)
-        if not ok:
-            return None
-        return "cp1252" if choice == choices[0] else "replace"
-
-    def overwrite_changed(self, name: str) -> bool:
-        """The file changed on disk since it was opened: overwrite it anyway?"""
-        answer = QMessageBox.question(
-            self.parent,
-            "File changed on disk",
-            f"{name} was changed by another program since you opened it. Overwrite it?",
-        )
-        return answer == QMessageBox.StandardButton.Yes
-
-    def recover(self, rec: Recovery) -> str:
-        """'restore', 'discard' or 'later' for one recovery file, with a preview."""
-        box = QMessageBox(self.parent)
-        box.setIcon(QMessageBox.Icon.Information)
-        box.setWindowTitle("Recover unsaved work")
-        box.setText(f"Inkling found unsaved work on {rec.title} from an earlier session.")
-        box.setInformativeText("…" + rec.preview(300))
-        box.setDetailedText(rec.text[-5000:])
-        restore = box.addButton("Restore", QMessageBox.ButtonRole.AcceptRole)
-        discard = box.addButton("Discard", QMessageBox.ButtonRole.DestructiveRole)
-        box.addButton("Decide later", QMessageBox.ButtonRole.RejectRole)
-        box.exec()
-        clicked = box.clickedButton()
-        return "restore" if clicked is restore else "discard" if clicked is discard else "later"
-
-    def error(self, title: str, message: str) -> None:
-        """Tell the writer something went wrong."""
-        QMessageBox.warning(self.parent, title, message)
 
 
 class DocumentController(QObject):
@@ -126,6 +55,7 @@ class DocumentController(QObject):
     recent_changed = Signal()
     autosave_failed = Signal(str)
     opened = Signal()
+    _project_save_failed = Signal(object)
 
     def __init__(
         self,
@@ -143,6 +73,12 @@ class DocumentController(QObject):
         self._persist_settings = persist_settings
         self.doc = Document("")
         self.story: Story | None = None
+        self.project = ProjectController(editor, lambda: editor.inserting)
+        self.project.changed.connect(self.emit_title)
+        self._plain_document = editor.document()
+        self._project_save_failed.connect(self.project.mark_unsaved)
+        self.import_dialog: ImportDialog | None = None
+        self.export_dialog: ExportDialog | None = None
         self.bible_provider: Callable[[], tuple[list, list, str, str]] | None = None
         self.lock: DocumentLock | None = None
         self._idle = QTimer(self)
@@ -156,14 +92,24 @@ class DocumentController(QObject):
         self._closed = False
         self._io = ThreadPoolExecutor(max_workers=1, thread_name_prefix="inkling-autosave")
         self.autosave_failed.connect(self.status)
-        editor.document().modificationChanged.connect(self.emit_title)
-        editor.document().contentsChange.connect(self._on_document_contents_change)
+        editor.modificationChanged.connect(self.emit_title)
+        editor.contents_changed.connect(self._on_document_contents_change)
 
     # --- state ----------------------------------------------------------------------
     @property
     def modified(self) -> bool:
         """True when the editor holds changes not yet saved."""
+        if self.story is not None:
+            return self.project.modified
         return self.editor.document().isModified()
+
+    def mark_changed(self) -> None:
+        """The story's details (bible, style, goals) changed."""
+        if self.story is not None:
+            self.project.touch()
+        else:
+            self.editor.document().setModified(True)
+        self.emit_title()
 
     @property
     def display_name(self) -> str:
@@ -198,8 +144,10 @@ class DocumentController(QObject):
         if not self.close_document():
             return False
         try:
+            notes: list[str] = []
             if target.is_dir():
-                story, doc = load_story(target)
+                story, notes = load_story(target)
+                doc = Document("", target / "story.toml")
             else:
                 story, read = None, self._read_with_choice(target)
                 if read is None:
@@ -214,6 +162,8 @@ class DocumentController(QObject):
         for message in [*doc.notes, note]:
             if message:
                 self.status.emit(message)
+        if notes:
+            self.prompts.error("Opened with problems", "\n\n".join(notes))
         self.settings.add_recent(str(target))
         self._persist()
         self.recent_changed.emit()
@@ -236,13 +186,14 @@ class DocumentController(QObject):
         target = Path(path)
         old_key = self.doc.path
         if target.suffix == STORY_SUFFIX:
-            old = self.story
-            self.story = Story(target, title=target.stem)
-            if old is not None:
-                self.story.notes, self.story.style = old.notes, old.style
-            self.doc = Document(self.editor.toPlainText(), target / "manuscript.md")
-        else:
-            self.story = None
+            self._become_project(target)
+        elif self.story is not None:
+            self.prompts.error(
+                "Save failed",
+                "A story is saved as a folder whose name ends in .inkling. Use File → Export "
+                "for a single .docx, .epub, .md or .txt file.",
+            )
+            return False
         ok = self._write(target if self.story is None else self.doc.path)
         if ok:
             self._discard_recovery(old_key)
@@ -252,8 +203,28 @@ class DocumentController(QObject):
             self.recent_changed.emit()
         return ok
 
+    def _become_project(self, target: Path) -> None:
+        """Save As a .inkling folder: a text becomes chapter 1, a story moves to `target`."""
+        if self.story is not None:
+            self.project.sync()
+            self.story.folder = target
+            self.project.binder_dirty = True
+            self.project.mark_unsaved({s.id for _c, s in self.story.binder.scenes()})
+        else:
+            story = new_story(target, self.editor.toPlainText())
+            self.editor.clear()
+            self.editor.document().setModified(False)
+            self.story = story
+            self.project.bind(story)
+            self.project.mark_unsaved({s.id for _c, s in story.binder.scenes()})
+            self.opened.emit()
+        self.doc = Document("", target / "story.toml")
+
     def export(self, markdown: bool) -> bool:
-        """Export the manuscript as Markdown or plain text."""
+        """Export the manuscript as Markdown or plain text (a story: the book dialog)."""
+        if self.story is not None:
+            self.export_book()
+            return False
         path = self.prompts.export_path(markdown)
         if not path:
             return False
@@ -265,9 +236,73 @@ class DocumentController(QObject):
         self.status.emit(f"Exported to {path}")
         return True
 
+    def export_book(self) -> None:
+        """File → Export: choose a format and chapters, then where."""
+        if self.story is None:
+            self.status.emit("Export of chapters belongs to a story project.")
+            return
+        self.export_dialog = ExportDialog(len(self.story.binder.chapters), self.editor.window())
+        self.export_dialog.accepted.connect(self._on_export_dialog_accepted)
+        self.export_dialog.open()
+
+    def _on_export_dialog_accepted(self) -> None:
+        dialog = self.export_dialog
+        if dialog is None or self.story is None:
+            return
+        kind = str(dialog.kind.currentData())
+        path = self.prompts.export_path(kind)
+        if not path:
+            return
+        target = Path(path)
+        if not target.suffix:
+            target = target.with_suffix(f".{kind}")
+        self.project.sync()
+        try:
+            write_book(book_from_story(self.story, dialog.chapters()), target)
+        except ExportError as exc:
+            self.prompts.error("Export failed", str(exc))
+            return
+        self.status.emit(f"Exported to {target}")
+
+    def import_manuscript(self) -> None:
+        """File → Import Manuscript: choose a file, preview the split, then make a story."""
+        path = self.prompts.import_path()
+        if not path:
+            return
+        source = Path(path)
+        try:
+            text = read_manuscript(source)
+        except DocumentError as exc:
+            self.prompts.error("Cannot import", str(exc))
+            return
+        self.import_dialog = ImportDialog(source, text, self.editor.window())
+        self.import_dialog.accepted.connect(self._on_import_dialog_accepted)
+        self.import_dialog.open()
+
+    def _on_import_dialog_accepted(self) -> None:
+        dialog = self.import_dialog
+        if dialog is None or dialog.plan is None:
+            return
+        path = self.prompts.save_path(str(dialog.source.with_suffix(STORY_SUFFIX)))
+        if not path:
+            return
+        target = Path(path)
+        if target.suffix != STORY_SUFFIX:
+            target = target.with_name(target.name + STORY_SUFFIX)
+        if target.exists() and any(target.iterdir()):
+            self.prompts.error("Cannot import", f"{target.name} already exists; choose a new name.")
+            return
+        story = dialog.plan.to_story(target, dialog.source.stem)
+        try:
+            save_story(story)
+        except SaveError as exc:
+            self.prompts.error("Cannot import", str(exc))
+            return
+        self.open(str(target))
+
     def close_document(self) -> bool:
         """Ask to save unsaved changes; False if the writer cancelled."""
-        if self.modified and self.editor.toPlainText():
+        if self.modified and (self.story is not None or self.editor.toPlainText()):
             answer = self.prompts.save_changes(self.display_name)
             if answer == "cancel":
                 return False
@@ -288,9 +323,45 @@ class DocumentController(QObject):
         self._idle.stop()
         if not self.modified:
             return
+        if self.story is not None:
+            self._autosave_project()
+            return
         future = self._submit(self.recovery.write, self.doc.path, self.editor.toPlainText())
         if future is not None:
             future.add_done_callback(self._on_autosave_done)
+
+    def _autosave_project(self) -> None:
+        """A story saves itself: the changed scenes are copied here and written in the
+        background, the way Scrivener and novelWriter keep a project on disk."""
+        if self.story is None:
+            return
+        changed = self._prepare_project_save()
+        plan = plan_save(self.story, changed)
+        self.project.mark_saved(changed)
+        self.emit_title()
+        future = self._submit(run_save, plan)
+        if future is not None:
+            future.add_done_callback(lambda f: self._on_project_autosave_done(f, changed))
+
+    def _on_project_autosave_done(self, future: Future, changed: set[str]) -> None:
+        exc = future.exception()
+        if exc is not None:
+            self._project_save_failed.emit(changed)
+            self.autosave_failed.emit(f"Autosave failed: {exc}")
+
+    def _prepare_project_save(self) -> set[str]:
+        story = self.story
+        assert story is not None
+        if self.bible_provider is not None:
+            characters, background, premise, genre = self.bible_provider()
+            story.characters, story.background = characters, background
+            story.premise = premise or story.premise
+            if genre:
+                story.style["genre"] = genre
+        self.project.sync()
+        story.history = dict(self.project.progress.history)
+        story.goals = self.project.progress.goals()
+        return self.project.changed_ids()
 
     def _on_autosave_done(self, future: Future) -> None:
         exc = future.exception()
@@ -347,18 +418,14 @@ class DocumentController(QObject):
             return read_document(path, encoding=choice)
 
     def _write(self, target: Path | None) -> bool:
-        text = self.editor.toPlainText()
         try:
             if self.story is not None:
-                if self.bible_provider is not None:
-                    characters, background, premise, genre = self.bible_provider()
-                    self.story.characters, self.story.background = characters, background
-                    self.story.premise = premise or self.story.premise
-                    if genre:
-                        self.story.style["genre"] = genre
-                save_story(self.story, self.doc, text)
+                self.flush()  # an autosave in flight finishes first
+                changed = self._prepare_project_save()
+                save_story(self.story, changed)
+                self.project.mark_saved(changed)
             else:
-                save_document(self.doc, text, target)
+                save_document(self.doc, self.editor.toPlainText(), target)
         except SaveError as exc:
             self.prompts.error("Save failed", f"{exc}\n\nYou can save to another place.")
             return False
@@ -385,7 +452,13 @@ class DocumentController(QObject):
     ) -> None:
         self.doc, self.story, self.lock = doc, story, lock
         self.editor.clear_ghost()
-        self.editor.setPlainText(doc.text)
+        if story is not None:
+            self.project.bind(story)
+        else:
+            self.project.bind(None)
+            self.editor.show_document(self._plain_document)
+            self.editor.setReadOnly(False)
+            self.editor.setPlainText(doc.text)
         self.editor.document().setModified(False)
         self.emit_title()
         self.opened.emit()

@@ -10,7 +10,7 @@ import logging
 from collections.abc import Callable
 
 from PySide6.QtCore import QByteArray, Qt, Signal, Slot
-from PySide6.QtGui import QCloseEvent, QFont, QKeySequence
+from PySide6.QtGui import QCloseEvent, QKeySequence
 from PySide6.QtWidgets import QMainWindow, QMessageBox, QWidget
 
 from backend.engines import create_engine
@@ -31,6 +31,7 @@ from backend.story.style.model import Style, StyleError
 from gui.about import AboutDialog
 from gui.bible_controller import BibleController
 from gui.bible_panel import BiblePanel
+from gui.book import BookController
 from gui.continuation import ContinuationController, StoryInputs
 from gui.editor import Editor
 from gui.files import DocumentController, Prompts
@@ -110,6 +111,9 @@ class MainWindow(QMainWindow):
         self.documents.recent_changed.connect(self._rebuild_recent_menu)
         self.documents.opened.connect(self._on_documents_opened)
         self.documents.bible_provider = self._bible_state
+        self.book = BookController(self, self.editor, self.documents)
+        self.book.message.connect(self.status.showMessage)
+        self.status.addPermanentWidget(self.book.counts_label)
         self.bible = BiblePanel(self)
         self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.bible)
         self.bible.changed.connect(self._on_story_changed)
@@ -168,9 +172,7 @@ class MainWindow(QMainWindow):
         """Apply everything that can change live: font, theme, suggestions, hotkeys."""
         self.settings = settings
         self.documents.settings = settings
-        font = QFont(settings.editor.font_family)
-        font.setPointSize(settings.editor.font_size)
-        self.editor.setFont(font)
+        self.book.apply_settings(settings)
         apply_theme(settings.editor.theme)
         self.editor.keys = {
             name: QKeySequence(seq) for name, seq in settings.suggestions.hotkeys.items()
@@ -358,7 +360,7 @@ class MainWindow(QMainWindow):
     def _on_style_panel_changed(self, style: Style) -> None:
         if self.documents.story is not None:
             self.documents.story.style = dict(style.to_dict())
-            self.editor.document().setModified(True)
+            self.documents.mark_changed()
         self.settings.last_style_preset = style.name
 
     # --- story ----------------------------------------------------------------------
@@ -372,8 +374,7 @@ class MainWindow(QMainWindow):
 
     @Slot()
     def _on_story_changed(self) -> None:
-        self.editor.document().setModified(True)
-        self.documents.emit_title()
+        self.documents.mark_changed()
 
     @Slot()
     def _on_documents_opened(self) -> None:
@@ -409,6 +410,7 @@ class MainWindow(QMainWindow):
         dialog = StoryDialog(story, self)
         dialog.accepted.connect(lambda: dialog.apply() and self._on_story_changed())
         dialog.accepted.connect(lambda: self.bible.premise.setText(story.premise))
+        dialog.accepted.connect(self.book.configure_spelling)
         dialog.open()
         self.story_dialog = dialog
 
@@ -453,5 +455,6 @@ class MainWindow(QMainWindow):
         self._closed = True
         self.state.set("window_geometry", bytes(self.saveGeometry().toBase64().data()).decode())
         self.documents.shutdown()
+        self.book.shutdown()
         self.model_thread.stop()
         super().closeEvent(event)

@@ -62,7 +62,12 @@ def build_menus(w: MainWindow) -> Actions:
     file_menu.addAction(action(w, "&Save", docs.save, keys.Save))
     file_menu.addAction(action(w, "Save &As…", docs.save_as, keys.SaveAs))
     file_menu.addAction(action(w, "&Close", docs.new, keys.Close))
+    file_menu.addSeparator()
+    file_menu.addAction(action(w, "&Import Manuscript…", docs.import_manuscript))
     export = file_menu.addMenu("&Export")
+    export.addAction(
+        action(w, "&Book (Word, EPUB, Markdown, text)…", docs.export_book, QKeySequence("Ctrl+E"))
+    )
     export.addAction(action(w, "As &Markdown…", lambda: docs.export(True)))
     export.addAction(action(w, "As &Plain Text…", lambda: docs.export(False)))
     file_menu.addSeparator()
@@ -74,6 +79,11 @@ def build_menus(w: MainWindow) -> Actions:
     edit_menu = menu.addMenu("&Edit")
     edit_menu.addAction(action(w, "&Undo", w.editor.undo, keys.Undo))
     edit_menu.addAction(action(w, "&Redo", w.editor.redo, keys.Redo))
+    edit_menu.addSeparator()
+    edit_menu.addAction(action(w, "&Find…", lambda: w.book.find.open(False), keys.Find))
+    edit_menu.addAction(
+        action(w, "Find and &Replace…", lambda: w.book.find.open(True), QKeySequence("Ctrl+H"))
+    )
     edit_menu.addSeparator()
     preferences = action(w, "&Preferences…", w.show_preferences, keys.Preferences)
     edit_menu.addAction(preferences)
@@ -92,9 +102,48 @@ def build_menus(w: MainWindow) -> Actions:
     style_toggle = w.style_panel.toggleViewAction()
     style_toggle.setShortcut(QKeySequence("Ctrl+Shift+Y"))
     view_menu.addAction(style_toggle)
+    _book_menus(w, view_menu)
     menu.addMenu("&Model").addAction(actions.models)
     menu.addMenu("&Help").addAction(actions.about)
+    # Shortcuts keep working while focus mode hides the menu bar.
+    for top in menu.actions():
+        if top.menu() is not None:
+            w.addActions([a for a in top.menu().actions() if not a.isSeparator()])
     return actions
+
+
+def _book_menus(w: MainWindow, view_menu: QMenu) -> None:
+    book = w.book
+    binder_toggle = book.binder.toggleViewAction()
+    binder_toggle.setShortcut(QKeySequence("Ctrl+Shift+B"))
+    view_menu.addAction(binder_toggle)
+    view_menu.addSeparator()
+    focus = action(w, "&Focus Mode", book.focus.toggle, QKeySequence(Qt.Key.Key_F11))
+    view_menu.addAction(focus)
+    view_menu.addAction(
+        action(
+            w, "Zoom &In", lambda: book.zoom(1), [QKeySequence("Ctrl+="), QKeySequence("Ctrl++")]
+        )
+    )
+    view_menu.addAction(action(w, "Zoom &Out", lambda: book.zoom(-1), QKeySequence("Ctrl+-")))
+    view_menu.addAction(action(w, "&Reset Zoom", lambda: book.zoom(0), QKeySequence("Ctrl+0")))
+    view_menu.addSeparator()
+    view_menu.addAction(action(w, "Read the &Whole Book", book.read_book))
+    book_menu = w.menuBar().addMenu("&Book")
+    for label, slot, keys in (
+        ("New &Chapter", book.binder.add_chapter, None),
+        ("New &Scene", book.binder.add_scene, QKeySequence("Ctrl+Shift+N")),
+        (
+            "S&plit Scene at Cursor",
+            w.documents.project.split_at_cursor,
+            QKeySequence("Ctrl+Shift+K"),
+        ),
+        ("&Merge with Next Scene", book.binder.merge_current, None),
+        ("&Undo Binder Change", w.documents.project.undo, None),
+    ):
+        book_menu.addAction(action(w, label, slot, keys))
+    book_menu.addSeparator()
+    book_menu.addAction(action(w, "&Goals and History…", book.show_goals))
 
 
 def _generate_menu(w: MainWindow, recent: QMenu, story: QAction, preferences: QAction) -> Actions:

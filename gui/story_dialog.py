@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from PySide6.QtWidgets import (
+    QComboBox,
     QDialog,
     QDialogButtonBox,
     QFormLayout,
@@ -11,7 +12,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from backend.storage.documents import Story
+from backend.storage.projects import Story
+from backend.text.spelling import LANGUAGES
 
 
 class StoryDialog(QDialog):
@@ -26,7 +28,14 @@ class StoryDialog(QDialog):
         self.premise = QPlainTextEdit(story.premise)
         self.premise.setMaximumHeight(90)
         self.notes = QPlainTextEdit(story.notes)
+        self.author = QLineEdit(story.author)
+        self.language = QComboBox()
+        for code, name in [*LANGUAGES.items(), ("zh", "Chinese (not spell checked)")]:
+            self.language.addItem(name, code)
+        self.language.setCurrentIndex(max(0, self.language.findData(story.language)))
         form.addRow("Title", self.title)
+        form.addRow("Author", self.author)
+        form.addRow("Language", self.language)
         form.addRow("Premise", self.premise)
         form.addRow("Notes", self.notes)
         buttons = QDialogButtonBox(
@@ -39,7 +48,14 @@ class StoryDialog(QDialog):
 
     def apply(self) -> bool:
         """Copy the fields into the story; True if anything changed."""
-        new = (self.title.text().strip(), self.premise.toPlainText(), self.notes.toPlainText())
-        old = (self.story.title, self.story.premise, self.story.notes)
-        self.story.title, self.story.premise, self.story.notes = new
+        new = (
+            self.title.text().strip(),
+            self.premise.toPlainText(),
+            self.notes.toPlainText(),
+            self.author.text().strip(),
+            str(self.language.currentData()),
+        )
+        story = self.story
+        old = (story.title, story.premise, story.notes, story.author, story.language)
+        story.title, story.premise, story.notes, story.author, story.language = new
         return new != old

@@ -73,7 +73,8 @@ class SuggestionController(QObject):
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
         self._timer.timeout.connect(self._on_timer_timeout)
-        editor.document().contentsChange.connect(self._on_document_contents_change)
+        editor.contents_changed.connect(self._on_document_contents_change)
+        editor.document_replaced.connect(self._on_editor_document_replaced)
         editor.suggestion_requested.connect(self.request_now)
         editor.alternative_requested.connect(self._on_editor_alternative_requested)
         editor.typed_through.connect(self._on_editor_typed_through)
@@ -118,6 +119,13 @@ class SuggestionController(QObject):
             return
         before = self.editor.char_before(self.editor.textCursor().position())
         self._timer.start(debounce_ms(self.base_delay_ms, before))
+
+    @Slot()
+    def _on_editor_document_replaced(self) -> None:
+        # Another scene is shown: a suggestion for the old one must never land here.
+        self._timer.stop()
+        self._drop_live()
+        self._alternatives = []
 
     @Slot(str)
     def _on_editor_typed_through(self, typed: str) -> None:

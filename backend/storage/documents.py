@@ -10,18 +10,12 @@ from __future__ import annotations
 import codecs
 import hashlib
 import os
-import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
-
-import tomli_w
 
 from backend.storage.atomic import SaveError, atomic_write_bytes, atomic_write_text
 
 MAX_DOCUMENT_BYTES = 64 * 1024 * 1024
-STORY_SUFFIX = ".inkling"
-STORY_FORMAT = 1
 FALLBACK_ENCODINGS = ("cp1252", "latin-1")
 
 
@@ -191,92 +185,3 @@ def strip_markdown(text: str) -> str:
         line = re.sub(r"(?<![\w*])([*_])(?!\s)(.+?)(?<!\s)\1(?![\w*])", r"\2", line)
         out.append(line)
     return "\n".join(out)
-
-
-# --- story projects -------------------------------------------------------------------
-@dataclass
-class Story:
-    """A story project: manuscript, bible, style and notes, kept together in one folder."""
-
-    folder: Path
-    title: str = ""
-    premise: str = ""
-    notes: str = ""
-    style: dict[str, Any] = field(default_factory=dict)
-    characters: list[dict[str, Any]] = field(default_factory=list)
-    background: list[dict[str, Any]] = field(default_factory=list)
-    extra: dict[str, Any] = field(default_factory=dict)
-
-    @property
-    def manuscript_path(self) -> Path:
-        """The manuscript inside the project folder."""
-        return self.folder / "manuscript.md"
-
-
-def migrate_story(data: dict[str, Any]) -> dict[str, Any]:
-    """Bring story.toml data forward to STORY_FORMAT; refuse formats from the future."""
-    version = data.get("format", 0)
-    if not isinstance(version, int):
-        raise DocumentError("story.toml has an unreadable format number.")
-    if version > STORY_FORMAT:
-        raise DocumentError(
-            f"This story was saved by a newer Inkling (format {version}); please update."
-        )
-    if version == 0:
-        # Format 0 kept the premise under [story] and had no bible tables.
-        story = data.pop("story", {})
-        data.setdefault("title", story.get("title", ""))
-        data.setdefault("premise", story.get("premise", ""))
-        data["format"] = 1
-    return data
-
-
-def load_story(folder: str | os.PathLike[str]) -> tuple[Story, Document]:
-    """Open a story project folder: its metadata and its manuscript document."""
-    root = Path(folder)
-    meta = root / "story.toml"
-    try:
-        with meta.open("rb") as f:
-            data = migrate_story(tomllib.load(f))
-    except FileNotFoundError as exc:
-        raise DocumentError(f"{root.name} is not an Inkling story (no story.toml).") from exc
-    except tomllib.TOMLDecodeError as exc:
-        raise DocumentError(f"{root.name}/story.toml is damaged: {exc}.") from exc
-    except OSError as exc:
-        raise DocumentError(f"Could not read {meta}: {exc.strerror}.") from exc
-    known = {"format", "title", "premise", "notes", "style", "characters", "background"}
-    story = Story(
-        root,
-        title=str(data.get("title", "")),
-        premise=str(data.get("premise", "")),
-        notes=str(data.get("notes", "")),
-        style=dict(data.get("style", {})),
-        characters=list(data.get("characters", [])),
-        background=list(data.get("background", [])),
-        extra={k: v for k, v in data.items() if k not in known},
-    )
-    if story.manuscript_path.exists():
-        doc = read_document(story.manuscript_path)
-    else:
-        doc = Document("", story.manuscript_path)
-    return story, doc
-
-
-def save_story(story: Story, doc: Document, text: str) -> None:
-    """Save the project: manuscript first, then story.toml, each atomically."""
-    try:
-        story.folder.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        raise SaveError(f"Could not create {story.folder}: {exc.strerror}.") from exc
-    save_document(doc, text, story.manuscript_path)
-    data = {
-        **story.extra,
-        "format": STORY_FORMAT,
-        "title": story.title,
-        "premise": story.premise,
-        "notes": story.notes,
-        "style": story.style,
-        "characters": story.characters,
-        "background": story.background,
-    }
-    atomic_write_bytes(story.folder / "story.toml", tomli_w.dumps(data).encode(), backup=True)

@@ -86,6 +86,10 @@ class EditorSettings:
     theme: str = "system"
     font_family: str = "Serif"
     font_size: int = 13
+    zoom: int = 0  # steps of Ctrl+= / Ctrl+- over font_size
+    column_width: int = 0  # characters; 0 uses the whole window width
+    typewriter: bool = True  # typewriter scrolling in focus mode
+    spellcheck: bool = True
 
 
 @dataclass
@@ -110,6 +114,10 @@ class Settings:
             raise SettingsError(f"theme must be one of {', '.join(THEMES)}")
         if not 6 <= self.editor.font_size <= 72:
             raise SettingsError("font size must be between 6 and 72")
+        if not -10 <= self.editor.zoom <= 30:
+            raise SettingsError("zoom must be between -10 and 30 steps")
+        if self.editor.column_width and not 30 <= self.editor.column_width <= 300:
+            raise SettingsError("text column width must be 0 (full width) or 30–300 characters")
         if not 0 <= self.suggestions.delay_ms <= 5000:
             raise SettingsError("suggestion delay must be between 0 and 5000 ms")
         if not 1 <= self.suggestions.max_tokens <= 64:

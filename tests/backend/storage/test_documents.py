@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import tomllib
 from pathlib import Path
 
 import pytest
@@ -11,17 +10,13 @@ from hypothesis import strategies as st
 
 from backend.jobs.suggest import SuggestOptions, suggest_context
 from backend.storage.documents import (
-    STORY_FORMAT,
     Document,
     DocumentError,
     EncodingProblem,
-    Story,
     changed_on_disk,
     export_text,
-    load_story,
     read_document,
     save_document,
-    save_story,
 )
 
 
@@ -96,30 +91,6 @@ def test_changed_on_disk_is_detected(tmp_path: Path) -> None:
     assert changed_on_disk(doc)
     f.unlink()
     assert changed_on_disk(doc)
-
-
-def test_story_project_round_trip_and_migration(tmp_path: Path) -> None:
-    folder = tmp_path / "Hollow.inkling"
-    story = Story(folder, title="Hollow", premise="A town that forgets.", notes="n")
-    story.style = {"pov": "first", "tense": "present"}
-    story.characters = [{"Name": "Wren", "Age": "31"}]
-    story.extra = {"future_table": {"x": 1}}
-    save_story(story, Document("", None), "Chapter 1\n\nThe bell rang.")
-    loaded, doc = load_story(folder)
-    assert doc.text == "Chapter 1\n\nThe bell rang."
-    assert loaded.title == "Hollow" and loaded.style["pov"] == "first"
-    assert loaded.characters == [{"Name": "Wren", "Age": "31"}]
-    assert loaded.extra == {"future_table": {"x": 1}}
-    data = tomllib.loads((folder / "story.toml").read_text())
-    assert data["format"] == STORY_FORMAT
-    old = tmp_path / "Old.inkling"
-    old.mkdir()
-    (old / "story.toml").write_text('format = 0\n[story]\ntitle = "Old"\npremise = "p"\n')
-    migrated, _ = load_story(old)
-    assert migrated.title == "Old" and migrated.premise == "p"
-    (old / "story.toml").write_text("format = 99\n")
-    with pytest.raises(DocumentError, match="newer Inkling"):
-        load_story(old)
 
 
 def test_export_markdown_and_plain(tmp_path: Path) -> None:

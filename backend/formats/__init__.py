@@ -1,0 +1,1 @@
+"""Manuscript formats: importing .txt/.md/.docx into a project, exporting a book."""

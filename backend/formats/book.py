@@ -1,0 +1,201 @@
+"""A book ready to export: chosen chapters as paragraphs, with inline emphasis parsed.
+
+The editor holds light Markdown; every format renders the same `BookChapter`s, so DOCX,
+EPUB, Markdown and plain text agree on order, headings, scene breaks and emphasis.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from backend.storage.atomic import SaveError, atomic_write_bytes
+from backend.storage.projects import Story
+from backend.text.counts import word_count
+
+FORMATS = ("docx", "epub", "md", "txt")
+_EMPHASIS = re.compile(
+    r"(\*\*|__)(?=\S)(.+?)(?<=\S)\1|(?<![\w*])([*_])(?=\S)(.+?)(?<=\S)\3(?![\w*])"
+)
+_HEADING = re.compile(r"^#{1,6}\s+")
+
+
+class ExportError(ValueError):
+    """The export cannot be made as asked; the message is for the writer."""
+
+
+@dataclass(frozen=True)
+class Run:
+    """A stretch of text with its emphasis."""
+
+    text: str
+    bold: bool = False
+    italic: bool = False
+
+
+@dataclass
+class BookChapter:
+    """One chapter to export: title, the part it opens, scenes as lists of paragraphs."""
+
+    number: int
+    title: str
+    part: str = ""
+    scenes: list[list[str]] = field(default_factory=list)
+
+
+@dataclass
+class Book:
+    """What an export writes."""
+
+    title: str
+    author: str
+    language: str
+    chapters: list[BookChapter]
+
+    @property
+    def words(self) -> int:
+        """Words in the exported chapters."""
+        return sum(word_count(p) for c in self.chapters for s in c.scenes for p in s)
+
+
+def runs(paragraph: str) -> list[Run]:
+    """Split a paragraph at **bold** and *italic* markers."""
+    out: list[Run] = []
+    last = 0
+    for match in _EMPHASIS.finditer(paragraph):
+        if match.start() > last:
+            out.append(Run(paragraph[last : match.start()]))
+        if match.group(1):
+            out.append(Run(match.group(2), bold=True))
+        else:
+            out.append(Run(match.group(4), italic=True))
+        last = match.end()
+    if last < len(paragraph):
+        out.append(Run(paragraph[last:]))
+    return out
+
+
+def paragraphs(text: str) -> list[str]:
+    """Each non-empty line is a paragraph (Markdown heading markers dropped)."""
+    return [_HEADING.sub("", line.strip()) for line in text.split("\n") if line.strip()]
+
+
+def parse_range(spec: str | None, count: int) -> list[int]:
+    """1-based chapter numbers from "1-5", "3" or "1,4-6"; all chapters for None or ''."""
+    if not spec:
+        return list(range(1, count + 1))
+    chosen: list[int] = []
+    for part in spec.replace(" ", "").split(","):
+        match = re.fullmatch(r"(\d+)(?:-(\d+))?", part)
+        if not match:
+            raise ExportError(f"“{spec}” is not a chapter range; write it like 1-5 or 2,4.")
+        first = int(match.group(1))
+        last = int(match.group(2) or first)
+        if not 1 <= first <= last <= count:
+            raise ExportError(f"Chapters {part} are outside this book's 1–{count}.")
+        chosen.extend(n for n in range(first, last + 1) if n not in chosen)
+    return chosen
+
+
+def book_from_story(story: Story, chapters: str | None = None) -> Book:
+    """The chosen chapters of a story (all by default), as a Book."""
+    numbers = parse_range(chapters, len(story.binder.chapters))
+    out = []
+    for n in numbers:
+        chapter = story.binder.chapters[n - 1]
+        scenes = [paragraphs(s.text) for s in chapter.scenes]
+        out.append(BookChapter(n, chapter.title, chapter.part, [s for s in scenes if s]))
+    return Book(story.title or story.folder.stem, story.author, story.language or "en", out)
+
+
+def write_book(book: Book, target: Path) -> None:
+    """Write the book in the format its file name asks for, atomically."""
+    kind = target.suffix.lower().lstrip(".")
+    if kind not in FORMATS:
+        raise ExportError(f"Inkling exports .docx, .epub, .md and .txt, not “{target.suffix}”.")
+    if target.is_dir():
+        raise ExportError(f"{target} is a folder; choose a file name.")
+    writer: Callable[[Book], bytes]
+    if kind == "docx":
+        from backend.formats.docx_out import docx_bytes as writer
+    elif kind == "epub":
+        from backend.formats.epub_out import epub_bytes as writer
+    elif kind == "md":
+        writer = markdown_bytes
+    else:
+        writer = text_bytes
+    try:
+        atomic_write_bytes(target, writer(book), backup=False)
+    except SaveError as exc:
+        raise ExportError(str(exc)) from exc
+
+
+def markdown_bytes(book: Book) -> bytes:
+    """The book as Markdown: # title, ## chapters, *** between scenes."""
+    out = [f"# {book.title}", ""]
+    if book.author:
+        out += [f"*by {book.author}*", ""]
+    for chapter in book.chapters:
+        if chapter.part and _opens_part(book, chapter):
+            out += [f"# {chapter.part}", ""]
+        out += [f"## {chapter.title}", ""]
+        for i, scene in enumerate(chapter.scenes):
+            if i:
+                out += ["***", ""]
+            for paragraph in scene:
+                out += [paragraph, ""]
+    return ("\n".join(out).rstrip() + "\n").encode("utf-8")
+
+
+def text_bytes(book: Book) -> bytes:
+    """The book as plain text: emphasis markers removed, * * * between scenes."""
+    out = [book.title.upper(), ""]
+    if book.author:
+        out += [f"by {book.author}", ""]
+    for chapter in book.chapters:
+        if chapter.part and _opens_part(book, chapter):
+            out += ["", chapter.part.upper(), ""]
+        out += ["", chapter.title, ""]
+        for i, scene in enumerate(chapter.scenes):
+            if i:
+                out += ["* * *", ""]
+            for paragraph in scene:
+                out += ["".join(r.text for r in runs(paragraph)), ""]
+    return ("\n".join(out).rstrip() + "\n").encode("utf-8")
+
+
+def _opens_part(book: Book, chapter: BookChapter) -> bool:
+    index = book.chapters.index(chapter)
+    return index == 0 or book.chapters[index - 1].part != chapter.part
+
+
+def inline_html(text: str) -> str:
+    """A paragraph as XHTML, emphasis as <em> and <strong>."""
+    out = []
+    for run in runs(text):
+        piece = html.escape(run.text, quote=False)
+        if run.italic:
+            piece = f"<em>{piece}</em>"
+        if run.bold:
+            piece = f"<strong>{piece}</strong>"
+        out.append(piece)
+    return "".join(out)
+
+
+def chapter_html(chapter: BookChapter, part_heading: str = "") -> str:
+    """The XHTML body of one chapter."""
+    out = []
+    if part_heading:
+        out.append(f"<h1>{html.escape(part_heading)}</h1>")
+    tag = "h2" if part_heading else "h1"
+    out.append(f"<{tag}>{html.escape(chapter.title)}</{tag}>")
+    for i, scene in enumerate(chapter.scenes):
+        if i:
+            out.append('<p class="scene-break">* * *</p>')
+        for j, text in enumerate(scene):
+            cls = ' class="first"' if j == 0 else ""
+            out.append(f"<p{cls}>{inline_html(text)}</p>")
+    return "\n".join(out)

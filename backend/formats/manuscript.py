@@ -1,0 +1,259 @@
+"""Importing a manuscript: read .txt, .md or .docx and split it into chapters and scenes.
+
+Chapters start at heading lines ("Chapter 1", "CHAPTER I", "第一章", Markdown `#`
+headings, or a pattern the writer gives); "Part One" / "第一部" lines group chapters into
+parts; scenes break at separator lines such as `***`, `* * *` or a lone `#`. The split is
+a plan the writer can preview before anything is written.
+"""
+
+from __future__ import annotations
+
+import re
+import statistics
+import zipfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from backend.storage.documents import DocumentError, read_document
+from backend.storage.projects import Story
+from backend.story.binder import Chapter, Scene
+from backend.text.counts import word_count
+
+_WORDS = (
+    "one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|"
+    "fifteen|sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|sixty|seventy|"
+    "eighty|ninety|hundred"
+)
+_NUM = rf"(?:\d+|[IVXLCDM]+|(?:{_WORDS})(?:[- ](?:{_WORDS}))*)"
+_CN_NUM = r"[0-9０-９一二三四五六七八九十百千零〇两]+"
+PRESETS: dict[str, str] = {
+    "Chapter 1": r"chapter\s+\d+\b.*",
+    "CHAPTER I": r"chapter\s+[IVXLCDM]+\b.*",
+    "第一章": rf"第{_CN_NUM}[章回节].*",
+    "# headings": r"#{1,2}\s+\S.*",
+}
+AUTO_CHAPTER = re.compile(
+    rf"(?:chapter\s+{_NUM}\b.{{0,80}}|第{_CN_NUM}[章回节].{{0,40}}|#{{1,2}}\s+\S.{{0,120}}|prologue|epilogue)",
+    re.IGNORECASE,
+)
+PART = re.compile(rf"(?:part\s+{_NUM}\b.{{0,60}}|第{_CN_NUM}[部卷].{{0,40}})", re.IGNORECASE)
+SCENE_BREAK = re.compile(r"(?:[*#~§⁂◇◆＊•·]\s*){1,5}|-{3,}|={3,}")
+MAX_HEADING_CHARS = 120
+MAX_IMPORT_BYTES = 64 * 1024 * 1024
+
+
+class ImportProblem(DocumentError):
+    """The manuscript cannot be imported as asked; the message is for the writer."""
+
+
+@dataclass
+class PlannedChapter:
+    """One chapter as the split found it."""
+
+    title: str
+    part: str = ""
+    scenes: list[str] = field(default_factory=list)
+
+    @property
+    def words(self) -> int:
+        """Words (CJK characters count one each) in the chapter."""
+        return sum(word_count(s) for s in self.scenes)
+
+
+@dataclass
+class ImportPlan:
+    """The chapters found, and what the writer should know about the split."""
+
+    chapters: list[PlannedChapter]
+    notes: list[str] = field(default_factory=list)
+
+    def summary(self) -> dict[str, object]:
+        """JSON-ready: each chapter's title, part, scene count and words."""
+        return {
+            "chapters": [
+                {"title": c.title, "part": c.part, "scenes": len(c.scenes), "words": c.words}
+                for c in self.chapters
+            ],
+            "chapter_count": len(self.chapters),
+            "words": sum(c.words for c in self.chapters),
+            "notes": self.notes,
+        }
+
+    def to_story(self, folder: Path, title: str = "") -> Story:
+        """A new project holding the planned chapters and scenes."""
+        story = Story(folder, title=title or folder.stem)
+        for planned in self.chapters:
+            chapter = Chapter(title=planned.title, part=planned.part)
+            for n, text in enumerate(planned.scenes or [""], 1):
+                chapter.scenes.append(Scene(title=f"Scene {n}", text=text))
+            story.binder.chapters.append(chapter)
+        return story
+
+
+# --- reading ----------------------------------------------------------------------------
+def read_manuscript(path: Path) -> str:
+    """The text of a .txt, .md or .docx file (docx headings become `#` lines)."""
+    if path.suffix.lower() == ".docx":
+        return read_docx(path)
+    return read_document(path, replace=True).text
+
+
+def read_docx(path: Path) -> str:
+    """Paragraphs of a Word file; Heading and Title styles become Markdown headings."""
+    try:
+        with path.open("rb") as f:
+            head = f.read(8)
+    except OSError as exc:
+        raise ImportProblem(f"Could not read {path.name}: {exc.strerror}.") from exc
+    if head.startswith(b"\xd0\xcf\x11\xe0"):
+        raise ImportProblem(
+            f"{path.name} is password-protected or an old Word 97–2003 file. Save it from Word "
+            "as a .docx without a password, then import it."
+        )
+    if not zipfile.is_zipfile(path):
+        raise ImportProblem(f"{path.name} is not a Word (.docx) file.")
+    import docx
+    from docx.opc.exceptions import PackageNotFoundError
+
+    try:
+        document = docx.Document(str(path))
+    except (PackageNotFoundError, KeyError, ValueError, zipfile.BadZipFile) as exc:
+        raise ImportProblem(f"{path.name} is not a Word document Inkling can read: {exc}.") from exc
+    lines: list[str] = []
+    for paragraph in document.paragraphs:
+        style = (paragraph.style.name if paragraph.style is not None else "") or ""
+        text = paragraph.text.strip()
+        if style.startswith(("Heading", "Title")) and text:
+            level = 1 if style in ("Title", "Heading 1") else 2
+            lines.append(f"{'#' * level} {text}")
+        else:
+            lines.append(text)
+        lines.append("")
+    return "\n".join(lines)
+
+
+# --- splitting --------------------------------------------------------------------------
+def chapter_pattern(pattern: str | None) -> re.Pattern[str]:
+    """The heading pattern for a preset name, a regex, or automatic detection (None)."""
+    if not pattern:
+        return AUTO_CHAPTER
+    body = PRESETS.get(pattern, pattern)
+    try:
+        return re.compile(body, re.IGNORECASE if pattern in PRESETS else 0)
+    except re.error as exc:
+        raise ImportProblem(
+            f"The chapter pattern is not a valid regular expression: {exc}."
+        ) from exc
+
+
+def _is_heading(line: str, pattern: re.Pattern[str]) -> bool:
+    stripped = line.strip()
+    return 0 < len(stripped) <= MAX_HEADING_CHARS and pattern.fullmatch(stripped) is not None
+
+
+def _title(line: str) -> str:
+    return line.strip().lstrip("#").strip() or "Untitled"
+
+
+def looks_hard_wrapped(text: str) -> bool:
+    """True for text wrapped at a fixed width with blank lines between paragraphs."""
+    lines = [ln for ln in text.split("\n") if ln.strip()]
+    if len(lines) < 20 or "\n\n" not in text:
+        return False
+    lengths = [len(ln) for ln in lines]
+    joined = sum(
+        1
+        for a, b in zip(text.split("\n"), text.split("\n")[1:], strict=False)
+        if a.strip() and b.strip()
+    )
+    return 45 <= statistics.median(lengths) <= 90 and joined > len(lines) // 3
+
+
+def unwrap(paragraph: str) -> str:
+    """Join a hard-wrapped paragraph's lines with spaces (CJK lines join without one)."""
+    out = ""
+    for line in paragraph.split("\n"):
+        line = line.strip()
+        if not out:
+            out = line
+        elif out and ("\u3000" <= out[-1] <= "\u9fff" or "\uff00" <= out[-1] <= "\uffef"):
+            out += line
+        else:
+            out += " " + line
+    return out
+
+
+def _scenes(lines: list[str], join_lines: bool) -> list[str]:
+    scenes: list[list[str]] = [[]]
+    for line in lines:
+        if line.strip() and SCENE_BREAK.fullmatch(line.strip()):
+            scenes.append([])
+        else:
+            scenes[-1].append(line)
+    out = []
+    for chunk in scenes:
+        text = "\n".join(chunk).strip("\n")
+        if join_lines:
+            text = "\n\n".join(unwrap(p) for p in re.split(r"\n\s*\n", text) if p.strip())
+        if text.strip():
+            out.append(text)
+    return out
+
+
+def split_manuscript(
+    text: str, pattern: str | None = None, join_lines: bool | None = None
+) -> ImportPlan:
+    """Split `text` into chapters and scenes. An explicit pattern that finds nothing raises."""
+    regex = chapter_pattern(pattern)
+    if join_lines is None:
+        join_lines = looks_hard_wrapped(text)
+    notes: list[str] = []
+    chapters: list[PlannedChapter] = []
+    part = ""
+    preamble: list[str] = []
+    body: list[str] = preamble
+    for line in text.replace("\r\n", "\n").split("\n"):
+        if _is_heading(line, PART) and not _is_heading(line, regex):
+            part = _title(line)
+            continue
+        if _is_heading(line, regex):
+            chapters.append(PlannedChapter(_title(line), part))
+            body = []
+            chapters[-1].scenes = body  # filled in below
+            continue
+        body.append(line)
+    if not chapters:
+        if pattern:
+            raise ImportProblem(
+                "The chapter pattern found no chapter headings. Check it against a heading "
+                "line in the manuscript, or import with automatic detection."
+            )
+        notes.append("No chapter headings were found: the text is one chapter.")
+    planned = [
+        PlannedChapter(c.title, c.part, _scenes(list(c.scenes), join_lines)) for c in chapters
+    ]
+    front = _scenes(preamble, join_lines)
+    if front:
+        planned.insert(0, PlannedChapter("Opening" if chapters else "Chapter 1", "", front))
+        if chapters:
+            notes.append("The text before the first heading became a chapter called “Opening”.")
+    if join_lines:
+        notes.append("Hard-wrapped lines were joined into paragraphs.")
+    return ImportPlan(planned or [PlannedChapter("Chapter 1", "", [""])], notes)
+
+
+def import_manuscript(
+    source: Path, target: Path, pattern: str | None = None
+) -> tuple[Story, ImportPlan]:
+    """Read and split a manuscript into a new project at `target` (not yet saved)."""
+    if target.exists() and any(target.iterdir()):
+        raise ImportProblem(f"{target.name} already exists; choose a new name for the story.")
+    try:
+        size = source.stat().st_size
+    except OSError as exc:
+        raise ImportProblem(f"Could not read {source.name}: {exc.strerror or exc}.") from exc
+    if size > MAX_IMPORT_BYTES:
+        raise ImportProblem(f"{source.name} is too large to import ({size // 2**20} MB).")
+    plan = split_manuscript(read_manuscript(source), pattern)
+    title = source.stem.replace("_", " ")
+    return plan.to_story(target, title), plan

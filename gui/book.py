@@ -1,0 +1,208 @@
+"""The book around the editor: the binder dock, find and replace, spell checking, focus
+mode, zoom, live counts in the status bar, goals, and the whole-book reader. The main
+window builds one BookController and the menus call into it."""
+
+from __future__ import annotations
+
+from concurrent.futures import Future, ThreadPoolExecutor
+
+from PySide6.QtCore import QObject, Qt, QTimer, Signal
+from PySide6.QtGui import QFont
+from PySide6.QtWidgets import QLabel, QMainWindow
+
+from backend.storage.settings import Settings
+from backend.text.counts import is_mostly_cjk, word_count
+from gui.binder import BinderDock
+from gui.book_dialogs import BookReader
+from gui.editor import Editor
+from gui.files import DocumentController
+from gui.find import FindDock
+from gui.focus import FocusMode
+from gui.goals import GoalsDialog
+from gui.spelling import SpellController
+
+PLAIN_COUNT_DELAY_MS = 500
+
+
+class BookController(QObject):
+    """Owns the book features; the window owns the editor and the documents."""
+
+    message = Signal(str, int)
+    _plain_counted = Signal(int, bool)
+
+    def __init__(self, window: QMainWindow, editor: Editor, documents: DocumentController) -> None:
+        super().__init__(window)
+        self.window = window
+        self.editor = editor
+        self.documents = documents
+        self.project = documents.project
+        self.binder = BinderDock(self.project, window)
+        window.addDockWidget(Qt.DockWidgetArea.LeftDockWidgetArea, self.binder)
+        self.binder.hide()
+        self.find = FindDock(editor, self.project, lambda q: documents.prompts.confirm(q), window)
+        window.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, self.find)
+        self.find.hide()
+        self.spelling = SpellController(editor)
+        self.focus = FocusMode(window, editor)
+        self.counts_label = QLabel("")
+        self.goals_dialog: GoalsDialog | None = None
+        self.reader: BookReader | None = None
+        self.settings = Settings()
+        self._plain_words = 0
+        self._plain_cjk = False
+        self._closed = False
+        self._counter = ThreadPoolExecutor(max_workers=1, thread_name_prefix="inkling-count")
+        self._plain_timer = QTimer(self)
+        self._plain_timer.setSingleShot(True)
+        self._plain_timer.setInterval(PLAIN_COUNT_DELAY_MS)
+        self._plain_timer.timeout.connect(self._count_plain)
+        self._plain_counted.connect(self._on_plain_counted)
+        editor.contents_changed.connect(self._on_editor_contents_changed)
+        self.project.counts_changed.connect(self.update_counts)
+        self.project.scene_opened.connect(self.update_counts)
+        self.project.message.connect(lambda m: self.message.emit(m, 6000))
+        self.spelling.message.connect(lambda m: self.message.emit(m, 8000))
+        self.spelling.word_added.connect(self._on_spelling_word_added)
+        documents.opened.connect(self._on_documents_opened)
+
+    # --- settings -------------------------------------------------------------------
+    def apply_settings(self, settings: Settings) -> None:
+        """Font size with zoom, the column width, typewriter scrolling, spell checking."""
+        self.settings = settings
+        font = QFont(settings.editor.font_family)
+        font.setPointSize(max(4, settings.editor.font_size + settings.editor.zoom))
+        self.editor.setFont(font)
+        self.editor.document().setDefaultFont(font)
+        self.focus.typewriter = settings.editor.typewriter
+        self.focus.normal_column = settings.editor.column_width
+        if not self.focus.active:
+            self.editor.set_column(settings.editor.column_width)
+        self.configure_spelling()
+
+    def zoom(self, step: int) -> None:
+        """Ctrl+= / Ctrl+- (step ±1) and Ctrl+0 (step 0 resets)."""
+        editor = self.settings.editor
+        editor.zoom = 0 if step == 0 else max(-10, min(30, editor.zoom + step))
+        self.apply_settings(self.settings)
+        self.message.emit(
+            self.tr("Zoom %+d") % editor.zoom if editor.zoom else self.tr("Zoom reset"), 2000
+        )
+
+    def configure_spelling(self) -> None:
+        story = self.documents.story
+        words: list[str] = []
+        language = "en"
+        if story is not None:
+            language = story.language or "en"
+            words = list(story.spelling_words)
+            for entry in story.characters:
+                words.extend(str(entry.get("Name", "")).split())
+        self.spelling.configure(
+            self.settings.editor.spellcheck and language != "zh", language, words
+        )
+
+    def _on_spelling_word_added(self, word: str) -> None:
+        story = self.documents.story
+        if story is not None and word not in story.spelling_words:
+            story.spelling_words.append(word)
+            self.documents.mark_changed()
+
+    def _on_documents_opened(self) -> None:
+        has_story = self.documents.story is not None
+        self.binder.setVisible(has_story and not self.focus.active)
+        self.binder.rebuild()
+        self.configure_spelling()
+        if not has_story:
+            self._count_plain()
+        self.update_counts()
+
+    # --- counts ---------------------------------------------------------------------
+    def _on_editor_contents_changed(self, _pos: int, removed: int, added: int) -> None:
+        if self.documents.story is None and (removed or added):
+            self._plain_timer.start()
+
+    def _count_plain(self) -> None:
+        # The text is copied here; counting runs on a worker thread, off the typing path.
+        if self._closed:
+            return
+        text = self.editor.toPlainText()
+        future = self._counter.submit(lambda: (word_count(text), is_mostly_cjk(text)))
+        future.add_done_callback(self._on_plain_future_done)
+
+    def _on_plain_future_done(self, future: Future) -> None:
+        if future.exception() is None:
+            self._plain_counted.emit(*future.result())
+
+    def _on_plain_counted(self, words: int, cjk: bool) -> None:
+        self._plain_words, self._plain_cjk = words, cjk
+        self.update_counts()
+
+    def count_text(self) -> str:
+        """What the status bar shows: scene, chapter, book, today against the goal."""
+        unit = self.tr("characters") if self._cjk() else self.tr("words")
+        if self.documents.story is None:
+            return f"{self._plain_words:,} {unit}"
+        project = self.project
+        if not project.current:
+            return f"{project.book_words():,} {unit}"
+        chapter = project.binder.chapter_of(project.current)
+        progress = project.progress
+        today = f"{progress.today:,}" + (
+            f" / {progress.daily_goal:,}" if progress.daily_goal else ""
+        )
+        return (
+            self.tr("Scene %1 · Chapter %2 · Book %3 %4 · Today %5")
+            .replace("%1", f"{project.counts.get(project.current, 0):,}")
+            .replace("%2", f"{project.chapter_words(chapter):,}")
+            .replace("%3", f"{project.book_words():,}")
+            .replace("%4", unit)
+            .replace("%5", today)
+        )
+
+    def _cjk(self) -> bool:
+        if self.documents.story is None:
+            return self._plain_cjk
+        return (
+            is_mostly_cjk(self.project.text_of(self.project.current)[:5000])
+            if self.project.current
+            else False
+        )
+
+    def update_counts(self, *_args: object) -> None:
+        """Refresh the status bar's counts."""
+        self.counts_label.setText(self.count_text())
+
+    # --- commands -------------------------------------------------------------------
+    def show_goals(self) -> None:
+        """Story → Goals and history."""
+        if self.documents.story is None:
+            self.message.emit(
+                self.tr("Goals belong to a story project (Save As a .inkling folder)."), 6000
+            )
+            return
+        dialog = GoalsDialog(self.project.progress, self.window)
+        dialog.accepted.connect(
+            lambda: (dialog.apply(), self.documents.mark_changed(), self.update_counts())
+        )
+        dialog.open()
+        self.goals_dialog = dialog
+
+    def read_book(self) -> None:
+        """View → Read the whole book."""
+        story = self.documents.story
+        if story is None:
+            return
+        self.project.sync()
+        self.reader = BookReader(story, self.window)
+        if self.project.current:
+            chapter = self.project.binder.chapter_of(self.project.current)
+            self.reader.show()
+            self.reader.show_chapter(self.project.binder.chapters.index(chapter) + 1)
+        else:
+            self.reader.show()
+
+    def shutdown(self) -> None:
+        """Stop the counting thread."""
+        self._closed = True
+        self._plain_timer.stop()
+        self._counter.shutdown(wait=True)

@@ -1,0 +1,107 @@
+"""Questions the window asks the writer, as real dialogs; tests substitute an object with
+the same methods."""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import QFileDialog, QInputDialog, QMessageBox, QWidget
+
+from backend.storage.recovery import Recovery
+
+OPEN_FILTER = "Stories and text (*.txt *.md *.markdown story.toml);;All files (*)"
+IMPORT_FILTER = "Manuscripts (*.docx *.txt *.md *.markdown);;All files (*)"
+EXPORT_FILTERS = {
+    "docx": "Word (*.docx)",
+    "epub": "EPUB (*.epub)",
+    "md": "Markdown (*.md)",
+    "txt": "Plain text (*.txt)",
+}
+
+
+class Prompts:
+    """Real dialogs; tests substitute an object with the same methods."""
+
+    def __init__(self, parent: QWidget) -> None:
+        self.parent = parent
+
+    def save_changes(self, name: str) -> str:
+        """'save', 'discard' or 'cancel'."""
+        box = QMessageBox(
+            QMessageBox.Icon.Question,
+            "Unsaved changes",
+            f"Save the changes to {name} before closing it?",
+            QMessageBox.StandardButton.Save
+            | QMessageBox.StandardButton.Discard
+            | QMessageBox.StandardButton.Cancel,
+            self.parent,
+        )
+        answer = box.exec()
+        return {
+            QMessageBox.StandardButton.Save: "save",
+            QMessageBox.StandardButton.Discard: "discard",
+        }.get(QMessageBox.StandardButton(answer), "cancel")
+
+    def open_path(self) -> str:
+        """A file to open ('' for none)."""
+        return QFileDialog.getOpenFileName(self.parent, "Open", "", OPEN_FILTER)[0]
+
+    def save_path(self, suggested: str) -> str:
+        """Where to save ('' for cancel). A name ending in .inkling makes a story project."""
+        return QFileDialog.getSaveFileName(
+            self.parent,
+            "Save as",
+            suggested,
+            "Markdown (*.md);;Plain text (*.txt);;Inkling story folder (*.inkling)",
+        )[0]
+
+    def export_path(self, markdown: bool | str) -> str:
+        """Where to export: a bool for a plain document (Markdown or not), else a format."""
+        if isinstance(markdown, bool):
+            kind = "Markdown (*.md)" if markdown else "Plain text (*.txt)"
+        else:
+            kind = EXPORT_FILTERS.get(markdown, "All files (*)")
+        return QFileDialog.getSaveFileName(self.parent, "Export", "", kind)[0]
+
+    def import_path(self) -> str:
+        """A manuscript to import ('' for none)."""
+        return QFileDialog.getOpenFileName(self.parent, "Import a manuscript", "", IMPORT_FILTER)[0]
+
+    def confirm(self, question: str) -> bool:
+        """A yes/no question."""
+        answer = QMessageBox.question(self.parent, "Inkling", question)
+        return answer == QMessageBox.StandardButton.Yes
+
+    def encoding(self, message: str) -> str | None:
+        """'cp1252', 'replace' or None (do not open)."""
+        choices = ["Open as Windows-1252", "Open with replacement characters (�)"]
+        choice, ok = QInputDialog.getItem(self.parent, "Not UTF-8", message, choices, 0, False)
+        if not ok:
+            return None
+        return "cp1252" if choice == choices[0] else "replace"
+
+    def overwrite_changed(self, name: str) -> bool:
+        """The file changed on disk since it was opened: overwrite it anyway?"""
+        answer = QMessageBox.question(
+            self.parent,
+            "File changed on disk",
+            f"{name} was changed by another program since you opened it. Overwrite it?",
+        )
+        return answer == QMessageBox.StandardButton.Yes
+
+    def recover(self, rec: Recovery) -> str:
+        """'restore', 'discard' or 'later' for one recovery file, with a preview."""
+        box = QMessageBox(self.parent)
+        box.setIcon(QMessageBox.Icon.Information)
+        box.setWindowTitle("Recover unsaved work")
+        box.setText(f"Inkling found unsaved work on {rec.title} from an earlier session.")
+        box.setInformativeText("…" + rec.preview(300))
+        box.setDetailedText(rec.text[-5000:])
+        restore = box.addButton("Restore", QMessageBox.ButtonRole.AcceptRole)
+        discard = box.addButton("Discard", QMessageBox.ButtonRole.DestructiveRole)
+        box.addButton("Decide later", QMessageBox.ButtonRole.RejectRole)
+        box.exec()
+        clicked = box.clickedButton()
+        return "restore" if clicked is restore else "discard" if clicked is discard else "later"
+
+    def error(self, title: str, message: str) -> None:
+        """Tell the writer something went wrong."""
+        QMessageBox.warning(self.parent, title, message)
