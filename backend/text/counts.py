@@ -41,4 +41,4 @@ def is_mostly_cjk(text: str) -> bool:
     """True when CJK characters outnumber Latin words (the status bar then says characters)."""
     sample = text[:20000]
     cjk = cjk_count(sample)
-    return cjk > 0 and cjk >= word_count(sample) - cjk
+    return cjk > word_count(sample) - cjk

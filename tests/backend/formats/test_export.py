@@ -1,0 +1,94 @@
+"""Export read back with the same libraries: DOCX styles and order, EPUB structure, text."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import docx
+import pytest
+from ebooklib import epub
+
+from backend.formats.book import ExportError, book_from_story, parse_range, write_book
+from backend.storage.projects import Story
+from backend.story.binder import Chapter, Scene
+
+
+def story(tmp_path: Path) -> Story:
+    s = Story(tmp_path / "Tide.inkling", title="The Tide", author="Mara Quill")
+    for n in range(1, 5):
+        s.binder.chapters.append(
+            Chapter(
+                title=f"Chapter {n}",
+                part="Part One" if n <= 2 else "Part Two",
+                scenes=[
+                    Scene(text=f"Opening of {n}, *softly* said.\nSecond paragraph {n}."),
+                    Scene(text=f"After the break in {n} & <more>."),
+                ],
+            )
+        )
+    return s
+
+
+def test_docx_uses_real_styles_and_keeps_order(tmp_path: Path) -> None:
+    target = tmp_path / "book.docx"
+    write_book(book_from_story(story(tmp_path)), target)
+    document = docx.Document(str(target))
+    paragraphs = document.paragraphs
+    headings = [p.text for p in paragraphs if p.style.name == "Heading 2"]
+    assert headings == ["Chapter 1", "Chapter 2", "Chapter 3", "Chapter 4"]
+    assert [p.text for p in paragraphs if p.style.name == "Heading 1"] == ["Part One", "Part Two"]
+    assert document.styles["Heading 1"].paragraph_format.page_break_before
+    assert document.styles["Normal"].paragraph_format.first_line_indent is not None
+    title = next(p for p in paragraphs if p.style.name == "Title")
+    assert title.text == "The Tide"
+    breaks = [p for p in paragraphs if p.style.name == "Scene Break"]
+    assert len(breaks) == 4 and all(p.text == "#" for p in breaks)
+    body = [p for p in paragraphs if p.style.name in ("Normal", "First Paragraph")]
+    assert body[0].text == "Opening of 1, softly said." and body[0].style.name == "First Paragraph"
+    assert any(r.italic and r.text == "softly" for r in body[0].runs)
+    assert all(p.paragraph_format.first_line_indent is None for p in body)  # no direct formatting
+    assert document.core_properties.author == "Mara Quill"
+
+
+def test_epub_has_a_file_per_chapter_nav_and_metadata(tmp_path: Path) -> None:
+    target = tmp_path / "book.epub"
+    write_book(book_from_story(story(tmp_path), "2-3"), target)
+    book = epub.read_epub(str(target))
+    assert book.get_metadata("DC", "title")[0][0] == "The Tide"
+    assert book.get_metadata("DC", "creator")[0][0] == "Mara Quill"
+    assert book.get_metadata("DC", "language")[0][0] == "en"
+    chapters = [i for i in book.get_items() if i.get_name().startswith("chapter_")]
+    assert [c.get_name() for c in chapters] == ["chapter_001.xhtml", "chapter_002.xhtml"]
+    first = chapters[0].get_content().decode()
+    assert "<h2>Chapter 2</h2>" in first and "&amp; &lt;more&gt;" in first
+    assert "<em>softly</em>" in first
+    assert any(i.get_name() == "nav.xhtml" for i in book.get_items())
+    spine = [idref for idref, _linear in book.spine]
+    assert spine[0] == "nav" and len(spine) == 3
+
+
+def test_markdown_and_plain_text(tmp_path: Path) -> None:
+    s = story(tmp_path)
+    write_book(book_from_story(s, "1"), tmp_path / "a.md")
+    write_book(book_from_story(s, "1"), tmp_path / "a.txt")
+    md = (tmp_path / "a.md").read_text()
+    assert md.startswith("# The Tide") and "## Chapter 1" in md and "\n***\n" in md
+    assert "*softly*" in md
+    txt = (tmp_path / "a.txt").read_text()
+    assert "softly said" in txt and "*" not in txt.replace("* * *", "")
+
+
+def test_ranges_and_bad_targets(tmp_path: Path) -> None:
+    assert parse_range("1-3,5", 6) == [1, 2, 3, 5]
+    assert parse_range("", 2) == [1, 2]
+    with pytest.raises(ExportError, match="outside"):
+        parse_range("3-9", 4)
+    with pytest.raises(ExportError, match="not a chapter range"):
+        parse_range("first", 4)
+    book = book_from_story(story(tmp_path))
+    with pytest.raises(ExportError, match="exports"):
+        write_book(book, tmp_path / "book.pdf")
+    blocker = tmp_path / "file"
+    blocker.write_text("x")
+    with pytest.raises(ExportError):
+        write_book(book, blocker / "book.docx")
