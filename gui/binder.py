@@ -124,8 +124,6 @@ class BinderDock(QDockWidget):
             ("Alt+Down", lambda: self.shift(1)),
             ("F2", self.rename_current),
             ("Del", self.delete_current),
-            ("Ctrl+Z", self.project.undo),
-            ("Ctrl+Shift+Z", self.project.redo),
         ):
             act = QAction(self.tree)
             act.setShortcut(QKeySequence(keys))

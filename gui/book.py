@@ -173,6 +173,23 @@ class BookController(QObject):
         self.counts_label.setText(self.count_text())
 
     # --- commands -------------------------------------------------------------------
+    def undo(self) -> None:
+        """Edit → Undo: the binder's last change when it has the focus, else the text's."""
+        if self.binder.tree.hasFocus():
+            label = self.project.undo()
+            self.message.emit(
+                self.tr("Undone: %s") % label if label else self.tr("Nothing to undo."), 4000
+            )
+        else:
+            self.editor.undo()
+
+    def redo(self) -> None:
+        """Edit → Redo, the same way."""
+        if self.binder.tree.hasFocus():
+            self.project.redo()
+        else:
+            self.editor.redo()
+
     def show_goals(self) -> None:
         """Story → Goals and history."""
         if self.documents.story is None:

@@ -77,8 +77,8 @@ def build_menus(w: MainWindow) -> Actions:
     file_menu.addAction(action(w, "&Quit", w.close, keys.Quit))
 
     edit_menu = menu.addMenu("&Edit")
-    edit_menu.addAction(action(w, "&Undo", w.editor.undo, keys.Undo))
-    edit_menu.addAction(action(w, "&Redo", w.editor.redo, keys.Redo))
+    edit_menu.addAction(action(w, "&Undo", w.book.undo, keys.Undo))
+    edit_menu.addAction(action(w, "&Redo", w.book.redo, keys.Redo))
     edit_menu.addSeparator()
     edit_menu.addAction(action(w, "&Find…", lambda: w.book.find.open(False), keys.Find))
     edit_menu.addAction(

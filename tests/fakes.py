@@ -151,6 +151,12 @@ class ScriptedPrompts:
     def error(self, title: str, message: str) -> None:
         self.errors.append((title, message))
 
+    def import_path(self) -> str:
+        return str(self._next("import_path", ""))
+
+    def confirm(self, question: str) -> bool:
+        return bool(self._next("confirm", True, question))
+
 
 def ready_window(qtbot, windows: list, home: Path, spec: ModelSpec, **kwargs):
     """A shown main window with scripted prompts, its model loaded, suggestions off."""
