@@ -77,7 +77,7 @@ class BinderDock(QDockWidget):
         self.tree.itemClicked.connect(self._on_tree_item_activated)
         self.tree.currentItemChanged.connect(self._on_tree_current_changed)
         self.tree.customContextMenuRequested.connect(self._on_tree_menu)
-        self.tree.move_requested.connect(self.move)
+        self.tree.move_requested.connect(self.move_item)
         self.menu: QMenu | None = None
         body = QWidget()
         layout = QVBoxLayout(body)
@@ -167,14 +167,15 @@ class BinderDock(QDockWidget):
         self.update_counts()
         self._select(self.project.current)
 
+    def _tops(self) -> list[QTreeWidgetItem]:
+        return _children(self.tree.invisibleRootItem())
+
     def update_counts(self) -> None:
         """Refresh the word column from the controller's cached counts."""
         counts = self.project.counts
-        for i in range(self.tree.topLevelItemCount()):
-            top = self.tree.topLevelItem(i)
+        for top in self._tops():
             total = 0
-            for j in range(top.childCount()):
-                child = top.child(j)
+            for child in _children(top):
                 words = counts.get(str(child.data(0, ID)), 0)
                 total += words
                 child.setText(1, f"{words:,}")
@@ -183,13 +184,12 @@ class BinderDock(QDockWidget):
 
     def item_for(self, item_id: str) -> QTreeWidgetItem | None:
         """The tree item showing a chapter or scene."""
-        for i in range(self.tree.topLevelItemCount()):
-            top = self.tree.topLevelItem(i)
+        for top in self._tops():
             if top.data(0, ID) == item_id:
                 return top
-            for j in range(top.childCount()):
-                if top.child(j).data(0, ID) == item_id:
-                    return top.child(j)
+            for child in _children(top):
+                if child.data(0, ID) == item_id:
+                    return child
         return None
 
     def _select(self, scene_id: str) -> None:
@@ -327,7 +327,7 @@ class BinderDock(QDockWidget):
         if item_id and isinstance(self.binder.item(item_id), Scene):
             self.project.apply(lambda b: b.merge_with_next(item_id))
 
-    def move(self, item_id: str, target_id: str, where: int) -> None:
+    def move_item(self, item_id: str, target_id: str, where: int) -> None:
         """A drop: put `item_id` above (-1), into (0) or below (1) `target_id`."""
         if item_id == target_id or TRASH in (item_id, target_id):
             return
@@ -371,3 +371,8 @@ class BinderDock(QDockWidget):
         undo.setEnabled(bool(self.binder.can_undo()))
         self.menu = menu
         menu.popup(self.tree.viewport().mapToGlobal(pos))
+
+
+def _children(item: QTreeWidgetItem) -> list[QTreeWidgetItem]:
+    found = (item.child(i) for i in range(item.childCount()))
+    return [child for child in found if child is not None]

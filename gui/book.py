@@ -198,11 +198,15 @@ class BookController(QObject):
             )
             return
         dialog = GoalsDialog(self.project.progress, self.window)
-        dialog.accepted.connect(
-            lambda: (dialog.apply(), self.documents.mark_changed(), self.update_counts())
-        )
+        dialog.accepted.connect(self._on_goals_accepted)
         dialog.open()
         self.goals_dialog = dialog
+
+    def _on_goals_accepted(self) -> None:
+        if self.goals_dialog is not None:
+            self.goals_dialog.apply()
+            self.documents.mark_changed()
+            self.update_counts()
 
     def read_book(self) -> None:
         """View → Read the whole book."""

@@ -107,8 +107,9 @@ def build_menus(w: MainWindow) -> Actions:
     menu.addMenu("&Help").addAction(actions.about)
     # Shortcuts keep working while focus mode hides the menu bar.
     for top in menu.actions():
-        if top.menu() is not None:
-            w.addActions([a for a in top.menu().actions() if not a.isSeparator()])
+        sub = top.menu()
+        if isinstance(sub, QMenu):
+            w.addActions([a for a in sub.actions() if not a.isSeparator()])
     return actions
 
 

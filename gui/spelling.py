@@ -95,8 +95,8 @@ class SpellController(QObject):
                 cursor = QTextCursor(editor.document())
                 cursor.setPosition(base + _units(text, start))
                 cursor.setPosition(base + _units(text, end), QTextCursor.MoveMode.KeepAnchor)
-                selection.cursor = cursor  # type: ignore[attr-defined]
-                selection.format = fmt  # type: ignore[attr-defined]
+                selection.cursor = cursor
+                selection.format = fmt
                 selections.append(selection)
                 found.append((cursor.selectionStart(), cursor.selectionEnd(), word))
             block = block.next()
@@ -112,27 +112,23 @@ class SpellController(QObject):
 
     def show_menu(self, pos: QPoint) -> QMenu:
         """The editor's context menu, with corrections first for a misspelt word."""
-        menu = self.editor.createStandardContextMenu(pos)
+        standard = self.editor.createStandardContextMenu(pos)
         hit = self.word_at(self.editor.cursorForPosition(pos).position()) if self.enabled else None
+        menu = QMenu(self.editor)
         if hit is not None and self.speller is not None:
             start, end, word = hit
-            first = menu.actions()[0] if menu.actions() else None
             suggestions = self.speller.suggestions(word)
             for suggestion in suggestions:
                 act = menu.addAction(suggestion)
                 act.triggered.connect(lambda _c=False, s=suggestion: self.correct(start, end, s))
-                menu.insertAction(first, act)
             if not suggestions:
-                none = menu.addAction(self.tr("(no suggestions)"))
-                none.setEnabled(False)
-                menu.insertAction(first, none)
-            add = menu.addAction(self.tr("Add “%s” to dictionary") % word)
-            add.triggered.connect(lambda: self.add_word(word))
-            menu.insertAction(first, add)
-            ignore = menu.addAction(self.tr("Ignore “%s”") % word)
-            ignore.triggered.connect(lambda: self.ignore_word(word))
-            menu.insertAction(first, ignore)
-            menu.insertSeparator(first)
+                menu.addAction(self.tr("(no suggestions)")).setEnabled(False)
+            menu.addSeparator()
+            menu.addAction(self.tr("Add “%s” to dictionary") % word, lambda: self.add_word(word))
+            menu.addAction(self.tr("Ignore “%s”") % word, lambda: self.ignore_word(word))
+            menu.addSeparator()
+        standard.setParent(menu, standard.windowFlags())
+        menu.addActions(standard.actions())
         self.menu = menu
         menu.popup(self.editor.viewport().mapToGlobal(pos))
         return menu

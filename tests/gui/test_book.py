@@ -99,7 +99,7 @@ def test_import_with_preview_then_write_and_reorder(qtbot, book_window, tmp_path
     # And a drop of chapter 1's first scene onto chapter 3's first scene.
     moved = window.documents.story.binder.chapters[0].scenes[0].id
     target_scene = window.documents.story.binder.chapters[2].scenes[0].id
-    binder.move(moved, target_scene, 1)
+    binder.move_item(moved, target_scene, 1)
     assert [s.id for s in window.documents.story.binder.chapters[2].scenes][1] == moved
     qtbot.keyClick(window.editor, Qt.Key.Key_S, CTRL)
     reopened, notes = load_story(target)
