@@ -56,6 +56,7 @@ class DocumentController(QObject):
     autosave_failed = Signal(str)
     opened = Signal()
     _project_save_failed = Signal(object)
+    _export_done = Signal(str, object)
 
     def __init__(
         self,
@@ -77,6 +78,7 @@ class DocumentController(QObject):
         self.project.changed.connect(self.emit_title)
         self._plain_document = editor.document()
         self._project_save_failed.connect(self.project.mark_unsaved)
+        self._export_done.connect(self._on_export_done)
         self.import_dialog: ImportDialog | None = None
         self.export_dialog: ExportDialog | None = None
         self.bible_provider: Callable[[], tuple[list, list, str, str]] | None = None
@@ -258,11 +260,21 @@ class DocumentController(QObject):
             target = target.with_suffix(f".{kind}")
         self.project.sync()
         try:
-            write_book(book_from_story(self.story, dialog.chapters()), target)
+            book = book_from_story(self.story, dialog.chapters())
         except ExportError as exc:
             self.prompts.error("Export failed", str(exc))
             return
-        self.status.emit(f"Exported to {target}")
+        # A long book takes seconds to lay out as DOCX: written on the background writer.
+        future = self._submit(write_book, book, target)
+        if future is not None:
+            self.status.emit(f"Exporting to {target.name}…")
+            future.add_done_callback(lambda f: self._export_done.emit(str(target), f.exception()))
+
+    def _on_export_done(self, target: str, exc: BaseException | None) -> None:
+        if exc is None:
+            self.status.emit(f"Exported to {target}")
+        else:
+            self.prompts.error("Export failed", str(exc))
 
     def import_manuscript(self) -> None:
         """File → Import Manuscript: choose a file, preview the split, then make a story."""

@@ -265,7 +265,11 @@ def test_focus_mode_zoom_and_column(qtbot, book_window, tmp_path: Path) -> None:
 
 def test_export_docx_and_epub_from_the_dialog(qtbot, book_window, tmp_path: Path) -> None:
     out_docx, out_epub = tmp_path / "h.docx", tmp_path / "h.epub"
-    window = open_story(qtbot, book_window, tmp_path, export_path=[str(out_docx), str(out_epub)])
+    blocked = tmp_path / "a-file" / "h.docx"
+    (tmp_path / "a-file").write_text("x")
+    window = open_story(
+        qtbot, book_window, tmp_path, export_path=[str(out_docx), str(out_epub), str(blocked)]
+    )
     window.editor.moveCursor(window.editor.textCursor().MoveOperation.End)
     qtbot.keyClicks(window.editor, " Unsaved words.")
     qtbot.keyClick(window.editor, Qt.Key.Key_E, CTRL)
@@ -274,6 +278,7 @@ def test_export_docx_and_epub_from_the_dialog(qtbot, book_window, tmp_path: Path
     dialog.range.lineEdit().selectAll()
     qtbot.keyClicks(dialog.range.lineEdit(), "1-3")
     dialog.accept()
+    window.documents.flush()
     headings = [
         p.text for p in docx.Document(str(out_docx)).paragraphs if p.style.name == "Heading 1"
     ]
@@ -284,10 +289,16 @@ def test_export_docx_and_epub_from_the_dialog(qtbot, book_window, tmp_path: Path
     dialog = window.documents.export_dialog
     dialog.kind.setCurrentIndex(1)
     dialog.accept()
+    window.documents.flush()
     chapters = [
         i for i in epub.read_epub(str(out_epub)).get_items() if i.get_name().startswith("chapter_")
     ]
     assert len(chapters) == 6 and b"Chapter 6" in chapters[-1].get_content()
+    window.documents.export_book()
+    window.documents.export_dialog.accept()
+    window.documents.flush()
+    qtbot.waitUntil(lambda: bool(window.documents.prompts.errors), timeout=3000)
+    assert window.documents.prompts.errors[-1][0] == "Export failed"
 
 
 def test_old_project_opens_migrated_and_plain_files_still_work(
