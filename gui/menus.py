@@ -105,12 +105,16 @@ def build_menus(w: MainWindow) -> Actions:
     _book_menus(w, view_menu)
     menu.addMenu("&Model").addAction(actions.models)
     menu.addMenu("&Help").addAction(actions.about)
-    # Shortcuts keep working while focus mode hides the menu bar.
-    for top in menu.actions():
+    _keep_shortcuts(w)
+    return actions
+
+
+def _keep_shortcuts(w: MainWindow) -> None:
+    """Shortcuts keep working while focus mode hides the menu bar."""
+    for top in w.menuBar().actions():
         sub = top.menu()
         if isinstance(sub, QMenu):
             w.addActions([a for a in sub.actions() if not a.isSeparator()])
-    return actions
 
 
 def _book_menus(w: MainWindow, view_menu: QMenu) -> None:

@@ -343,3 +343,28 @@ def test_damaged_scene_opens_read_only_and_the_rest_opens(
     assert window.editor.toPlainText().startswith("Wren walked")
     qtbot.keyClick(window.editor, Qt.Key.Key_S, CTRL)
     assert story.scene_path(first.id).read_bytes() == b"\x00\xff" * 50
+
+
+def test_dropping_a_scene_in_the_binder_moves_it(qtbot, book_window, tmp_path: Path) -> None:
+    from PySide6.QtCore import QPointF
+    from PySide6.QtGui import QDropEvent
+
+    window = open_story(qtbot, book_window, tmp_path, chapters=3)
+    tree = window.book.binder.tree
+    story = window.documents.story
+    dragged = story.binder.chapters[0].scenes[0].id
+    click_scene(qtbot, window, 0, 0)
+    target = tree.topLevelItem(2).child(1)
+    rect = tree.visualItemRect(target)
+    mime = tree.mimeData([tree.currentItem()])
+    drop = QDropEvent(
+        QPointF(rect.center().x(), rect.bottom() - 1),
+        Qt.DropAction.MoveAction,
+        mime,
+        Qt.MouseButton.LeftButton,
+        Qt.KeyboardModifier.NoModifier,
+    )
+    tree.dropEvent(drop)
+    assert [s.id for s in story.binder.chapters[2].scenes][-1] == dragged
+    assert len(story.binder.chapters[0].scenes) == 1
+    assert tree.topLevelItem(2).childCount() == 3  # rebuilt from the binder, not moved by Qt
