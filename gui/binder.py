@@ -4,7 +4,7 @@ notes. Every change goes through the ProjectController, so it can be undone."""
 from __future__ import annotations
 
 from PySide6.QtCore import QPoint, Qt, Signal
-from PySide6.QtGui import QDropEvent, QKeySequence
+from PySide6.QtGui import QAction, QDropEvent, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -117,8 +117,6 @@ class BinderDock(QDockWidget):
         return form
 
     def _add_shortcuts(self) -> None:
-        from PySide6.QtGui import QAction
-
         for keys, slot in (
             ("Alt+Up", lambda: self.shift(-1)),
             ("Alt+Down", lambda: self.shift(1)),
@@ -246,10 +244,7 @@ class BinderDock(QDockWidget):
     # --- actions --------------------------------------------------------------------
     def _on_tree_item_activated(self, item: QTreeWidgetItem, _column: int = 0) -> None:
         item_id = str(item.data(0, ID))
-        if self._loading or item_id == TRASH:
-            return
-        target = self.binder.item(item_id) if item_id else None
-        if isinstance(target, Scene) and any(s.id == item_id for _c, s in self.binder.scenes()):
+        if not self._loading and item_id in {s.id for _c, s in self.binder.scenes()}:
             self.project.open_scene(item_id)
 
     def _on_tree_current_changed(self, current: QTreeWidgetItem | None, _previous: object) -> None:

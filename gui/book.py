@@ -215,12 +215,10 @@ class BookController(QObject):
             return
         self.project.sync()
         self.reader = BookReader(story, self.window)
+        self.reader.show()
         if self.project.current:
             chapter = self.project.binder.chapter_of(self.project.current)
-            self.reader.show()
             self.reader.show_chapter(self.project.binder.chapters.index(chapter) + 1)
-        else:
-            self.reader.show()
 
     def shutdown(self) -> None:
         """Stop the counting thread."""

@@ -3,6 +3,7 @@ chapters, and reading the whole book as one continuous text."""
 
 from __future__ import annotations
 
+import html
 from pathlib import Path
 
 from PySide6.QtWidgets import (
@@ -132,7 +133,7 @@ class BookReader(QDialog):
         self.resize(720, 800)
         self.browser = QTextBrowser()
         book = book_from_story(story)
-        parts = [f"<h1 style='text-align:center'>{_escape(book.title)}</h1>"]
+        parts = [f"<h1 style='text-align:center'>{html.escape(book.title)}</h1>"]
         last_part = ""
         for chapter in book.chapters:
             part = chapter.part if chapter.part and chapter.part != last_part else ""
@@ -145,9 +146,3 @@ class BookReader(QDialog):
     def show_chapter(self, number: int) -> None:
         """Scroll to a chapter."""
         self.browser.scrollToAnchor(f"chapter-{number}")
-
-
-def _escape(text: str) -> str:
-    import html
-
-    return html.escape(text)

@@ -13,7 +13,7 @@ from pathlib import Path
 from PySide6.QtCore import QObject, QTimer, Signal
 
 from backend.formats.book import ExportError, book_from_story, write_book
-from backend.formats.manuscript import read_manuscript
+from backend.formats.manuscript import check_new_story, read_manuscript
 from backend.storage.atomic import SaveError
 from backend.storage.documents import (
     Document,
@@ -73,7 +73,6 @@ class DocumentController(QObject):
         self.prompts = prompts
         self._persist_settings = persist_settings
         self.doc = Document("")
-        self.story: Story | None = None
         self.project = ProjectController(editor, lambda: editor.inserting)
         self.project.changed.connect(self.emit_title)
         self._plain_document = editor.document()
@@ -98,6 +97,11 @@ class DocumentController(QObject):
         editor.contents_changed.connect(self._on_document_contents_change)
 
     # --- state ----------------------------------------------------------------------
+    @property
+    def story(self) -> Story | None:
+        """The open story project (None for a plain text file)."""
+        return self.project.story
+
     @property
     def modified(self) -> bool:
         """True when the editor holds changes not yet saved."""
@@ -210,13 +214,11 @@ class DocumentController(QObject):
         if self.story is not None:
             self.project.sync()
             self.story.folder = target
-            self.project.binder_dirty = True
             self.project.mark_unsaved({s.id for _c, s in self.story.binder.scenes()})
         else:
             story = new_story(target, self.editor.toPlainText())
             self.editor.clear()
             self.editor.document().setModified(False)
-            self.story = story
             self.project.bind(story)
             self.project.mark_unsaved({s.id for _c, s in story.binder.scenes()})
             self.opened.emit()
@@ -301,13 +303,10 @@ class DocumentController(QObject):
         target = Path(path)
         if target.suffix != STORY_SUFFIX:
             target = target.with_name(target.name + STORY_SUFFIX)
-        if target.exists() and any(target.iterdir()):
-            self.prompts.error("Cannot import", f"{target.name} already exists; choose a new name.")
-            return
-        story = dialog.plan.to_story(target, dialog.source.stem)
         try:
-            save_story(story)
-        except SaveError as exc:
+            check_new_story(target)
+            save_story(dialog.plan.to_story(target, dialog.source.stem))
+        except (DocumentError, SaveError) as exc:
             self.prompts.error("Cannot import", str(exc))
             return
         self.open(str(target))
@@ -462,12 +461,10 @@ class DocumentController(QObject):
     def _set_document(
         self, doc: Document, story: Story | None, lock: DocumentLock | None = None
     ) -> None:
-        self.doc, self.story, self.lock = doc, story, lock
+        self.doc, self.lock = doc, lock
         self.editor.clear_ghost()
-        if story is not None:
-            self.project.bind(story)
-        else:
-            self.project.bind(None)
+        self.project.bind(story)
+        if story is None:
             self.editor.show_document(self._plain_document)
             self.editor.setReadOnly(False)
             self.editor.setPlainText(doc.text)

@@ -7,7 +7,6 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QTextCursor
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -24,31 +23,10 @@ from PySide6.QtWidgets import (
 )
 
 from backend.text.search import Hit, SearchError, SearchOptions, find_all, replacements
-from gui.editor import Editor
+from gui.editor import Editor, edit_document, qt_position
 from gui.project import ProjectController
 
 SCENE, BOOK = 0, 1
-_BMP_END = "\U00010000"
-
-
-def qt_position(text: str, index: int) -> int:
-    """A Python string index as a Qt (UTF-16) position."""
-    head = text[:index]
-    if not head or max(head) < _BMP_END:
-        return index
-    return index + sum(1 for c in head if c >= _BMP_END)
-
-
-def python_index(text: str, position: int) -> int:
-    """A Qt (UTF-16) position as a Python string index."""
-    if not text or max(text) < _BMP_END:
-        return position
-    units = 0
-    for index, char in enumerate(text):
-        if units >= position:
-            return index
-        units += 2 if char >= _BMP_END else 1
-    return len(text)
 
 
 class FindDock(QDockWidget):
@@ -234,20 +212,11 @@ class FindDock(QDockWidget):
             if key and self.project.story is not None:
                 self.project.apply_edits(key, qt_edits)
             else:
-                self._edit_editor(qt_edits)
+                edit_document(self.editor.document(), qt_edits)
         self.info.setText(self.tr("Replaced %1.").replace("%1", str(count)))
         self.project.changed.emit()
         self.replaced.emit(count)
         return count
-
-    def _edit_editor(self, edits: list[tuple[int, int, str]]) -> None:
-        cursor = QTextCursor(self.editor.document())
-        cursor.beginEditBlock()
-        for start, end, new in reversed(edits):
-            cursor.setPosition(start)
-            cursor.setPosition(end, QTextCursor.MoveMode.KeepAnchor)
-            cursor.insertText(new)
-        cursor.endEditBlock()
 
     def _confirm(self, question: str) -> bool:
         answer = QMessageBox.question(self, self.tr("Replace all"), question)

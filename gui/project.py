@@ -8,20 +8,18 @@ book-wide replace is one undo step in each scene it touched.
 from __future__ import annotations
 
 import contextlib
-import logging
 from collections.abc import Callable, Iterator
 
 from PySide6.QtCore import QObject, QTimer, Signal
-from PySide6.QtGui import QTextCursor, QTextDocument
+from PySide6.QtGui import QTextDocument
 from PySide6.QtWidgets import QPlainTextDocumentLayout
 
 from backend.storage.projects import Story
 from backend.story.binder import Binder, BinderError, Chapter, Scene
 from backend.story.progress import Progress
 from backend.text.counts import word_count
-from gui.editor import Editor
+from gui.editor import Editor, edit_document
 
-log = logging.getLogger(__name__)
 COUNT_DELAY_MS = 400
 
 
@@ -146,9 +144,6 @@ class ProjectController(QObject):
             if doc is not None:
                 doc.setModified(False)
         self.binder_dirty = False
-        if self.story is not None:
-            self.story.history = dict(self.progress.history)
-            self.story.goals = self.progress.goals()
 
     def mark_unsaved(self, ids: set[str]) -> None:
         """A background save of these scenes failed: they still need writing."""
@@ -252,13 +247,7 @@ class ProjectController(QObject):
     def apply_edits(self, scene_id: str, edits: list[tuple[int, int, str]]) -> None:
         """Replace ranges of a scene (in order, Qt positions) as one undo step."""
         doc = self.document(scene_id)
-        cursor = QTextCursor(doc)
-        cursor.beginEditBlock()
-        for start, end, new in reversed(edits):
-            cursor.setPosition(start)
-            cursor.setPosition(end, QTextCursor.MoveMode.KeepAnchor)
-            cursor.insertText(new)
-        cursor.endEditBlock()
+        edit_document(doc, edits)
         self.counts[scene_id] = word_count(doc.toPlainText())
         self.progress.update(self.book_words())
         self.counts_changed.emit()

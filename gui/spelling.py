@@ -4,17 +4,15 @@ right-click offers corrections, "Add to dictionary" and "Ignore"."""
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Callable
 
 from PySide6.QtCore import QObject, QPoint, Qt, QTimer, Signal
 from PySide6.QtGui import QColor, QTextCharFormat, QTextCursor
 from PySide6.QtWidgets import QMenu, QTextEdit
 
-from backend.text.spelling import Speller, SpellingError, words_in
-from gui.editor import Editor
+from backend.text.spelling import Speller, SpellingError
+from gui.editor import Editor, qt_position
 
-log = logging.getLogger(__name__)
 CHECK_DELAY_MS = 350
 
 
@@ -54,7 +52,10 @@ class SpellController(QObject):
             except SpellingError as exc:
                 self.message.emit(str(exc))
                 self.enabled = False
-        self.schedule() if self.enabled else self.clear()
+        if self.enabled:
+            self.schedule()
+        else:
+            self.clear()
 
     def clear(self) -> None:
         """Remove every underline."""
@@ -88,13 +89,13 @@ class SpellController(QObject):
             and editor.blockBoundingGeometry(block).translated(offset).top() <= bottom
         ):
             text, base = block.text(), block.position()
-            for start, end, word in words_in(text):
-                if word in self.ignored or self.speller.is_correct(word):
+            for start, end, word in self.speller.misspelled(text):
+                if word in self.ignored:
                     continue
                 selection = QTextEdit.ExtraSelection()
                 cursor = QTextCursor(editor.document())
-                cursor.setPosition(base + _units(text, start))
-                cursor.setPosition(base + _units(text, end), QTextCursor.MoveMode.KeepAnchor)
+                cursor.setPosition(base + qt_position(text, start))
+                cursor.setPosition(base + qt_position(text, end), QTextCursor.MoveMode.KeepAnchor)
                 selection.cursor = cursor
                 selection.format = fmt
                 selections.append(selection)
@@ -149,9 +150,3 @@ class SpellController(QObject):
         """Stop underlining `word` until the app closes."""
         self.ignored.add(word)
         self.check_visible()
-
-
-def _units(text: str, index: int) -> int:
-    """A Python index in `text` as UTF-16 units (Qt positions)."""
-    head = text[:index]
-    return index + sum(1 for c in head if c >= "\U00010000")

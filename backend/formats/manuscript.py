@@ -8,6 +8,7 @@ a plan the writer can preview before anything is written.
 
 from __future__ import annotations
 
+import itertools
 import re
 import statistics
 import zipfile
@@ -93,6 +94,12 @@ class ImportPlan:
 # --- reading ----------------------------------------------------------------------------
 def read_manuscript(path: Path) -> str:
     """The text of a .txt, .md or .docx file (docx headings become `#` lines)."""
+    try:
+        size = path.stat().st_size
+    except OSError as exc:
+        raise ImportProblem(f"Could not read {path.name}: {exc.strerror or exc}.") from exc
+    if size > MAX_IMPORT_BYTES:
+        raise ImportProblem(f"{path.name} is too large to import ({size // 2**20} MB).")
     if path.suffix.lower() == ".docx":
         return read_docx(path)
     return read_document(path, replace=True).text
@@ -161,11 +168,7 @@ def looks_hard_wrapped(text: str) -> bool:
     if len(lines) < 20 or "\n\n" not in text:
         return False
     lengths = [len(ln) for ln in lines]
-    joined = sum(
-        1
-        for a, b in zip(text.split("\n"), text.split("\n")[1:], strict=False)
-        if a.strip() and b.strip()
-    )
+    joined = sum(1 for a, b in itertools.pairwise(text.split("\n")) if a.strip() and b.strip())
     return 45 <= statistics.median(lengths) <= 90 and joined > len(lines) // 3
 
 
@@ -208,52 +211,47 @@ def split_manuscript(
     if join_lines is None:
         join_lines = looks_hard_wrapped(text)
     notes: list[str] = []
-    chapters: list[PlannedChapter] = []
     part = ""
     preamble: list[str] = []
-    body: list[str] = preamble
+    sections: list[tuple[str, str, list[str]]] = []  # title, part, lines
+    body = preamble
     for line in text.replace("\r\n", "\n").split("\n"):
         if _is_heading(line, PART) and not _is_heading(line, regex):
             part = _title(line)
-            continue
-        if _is_heading(line, regex):
-            chapters.append(PlannedChapter(_title(line), part))
+        elif _is_heading(line, regex):
             body = []
-            chapters[-1].scenes = body  # filled in below
-            continue
-        body.append(line)
-    if not chapters:
+            sections.append((_title(line), part, body))
+        else:
+            body.append(line)
+    if not sections:
         if pattern:
             raise ImportProblem(
                 "The chapter pattern found no chapter headings. Check it against a heading "
                 "line in the manuscript, or import with automatic detection."
             )
         notes.append("No chapter headings were found: the text is one chapter.")
-    planned = [
-        PlannedChapter(c.title, c.part, _scenes(list(c.scenes), join_lines)) for c in chapters
-    ]
+    planned = [PlannedChapter(title, p, _scenes(lines, join_lines)) for title, p, lines in sections]
     front = _scenes(preamble, join_lines)
     if front:
-        planned.insert(0, PlannedChapter("Opening" if chapters else "Chapter 1", "", front))
-        if chapters:
+        planned.insert(0, PlannedChapter("Opening" if sections else "Chapter 1", "", front))
+        if sections:
             notes.append("The text before the first heading became a chapter called “Opening”.")
     if join_lines:
         notes.append("Hard-wrapped lines were joined into paragraphs.")
     return ImportPlan(planned or [PlannedChapter("Chapter 1", "", [""])], notes)
 
 
+def check_new_story(target: Path) -> None:
+    """Refuse to import over a folder that already holds something."""
+    if target.exists() and (not target.is_dir() or any(target.iterdir())):
+        raise ImportProblem(f"{target.name} already exists; choose a new name for the story.")
+
+
 def import_manuscript(
     source: Path, target: Path, pattern: str | None = None
 ) -> tuple[Story, ImportPlan]:
     """Read and split a manuscript into a new project at `target` (not yet saved)."""
-    if target.exists() and any(target.iterdir()):
-        raise ImportProblem(f"{target.name} already exists; choose a new name for the story.")
-    try:
-        size = source.stat().st_size
-    except OSError as exc:
-        raise ImportProblem(f"Could not read {source.name}: {exc.strerror or exc}.") from exc
-    if size > MAX_IMPORT_BYTES:
-        raise ImportProblem(f"{source.name} is too large to import ({size // 2**20} MB).")
+    check_new_story(target)
     plan = split_manuscript(read_manuscript(source), pattern)
     title = source.stem.replace("_", " ")
     return plan.to_story(target, title), plan

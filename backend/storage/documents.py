@@ -1,8 +1,9 @@
-"""Reading and writing the writer's text: plain files, story projects, exports.
+"""Reading and writing plain text files (.txt, .md) and exporting them as text.
 
 Reading is defensive: binary files are refused, invalid UTF-8 is never silently altered
 (the caller chooses an encoding or replacement characters), line endings are remembered
 and restored on save. Writing is atomic with the previous version kept as a backup.
+Story projects are backend/storage/projects.py.
 """
 
 from __future__ import annotations

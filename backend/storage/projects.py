@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import logging
 import os
-import shutil
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -140,7 +139,7 @@ def _load_binder(root: Path, notes: list[str]) -> Binder:
         except FileNotFoundError:
             continue
         except (tomllib.TOMLDecodeError, OSError, TypeError) as exc:
-            notes.append(f"{candidate.name} is damaged ({exc}); ")
+            notes.append(f"{candidate.name} is damaged ({exc}).")
             continue
         if candidate != path:
             notes.append("The chapter list was restored from its backup copy.")
@@ -169,7 +168,6 @@ def _read_texts(story: Story, notes: list[str]) -> None:
                 scene.id = new_id()
                 notes.append(f"Two scenes shared the file {old}.md; “{scene.title}” is now a copy.")
                 _read_scene(story, scene, story.scene_path(old), notes)
-                scene.problem = ""
                 seen.add(scene.id)
                 continue
             seen.add(scene.id)
@@ -356,11 +354,3 @@ def run_save(plan: SavePlan) -> None:
 def save_story(story: Story, changed: set[str] | None = None) -> None:
     """Save the project now (changed scenes only when `changed` is given)."""
     run_save(plan_save(story, changed))
-
-
-def empty_trash(story: Story) -> int:
-    """Delete the trashed scenes for good; returns how many."""
-    count = len(story.binder.trash)
-    story.binder.trash.clear()
-    shutil.rmtree(story.folder / "trash", ignore_errors=True)
-    return count

@@ -119,10 +119,6 @@ class Binder:
         """The label of the change undo would take back ('' for none)."""
         return self._undo[-1][2] if self._undo else ""
 
-    def can_redo(self) -> str:
-        """The label of the change redo would make again."""
-        return self._redo[-1][2] if self._redo else ""
-
     def undo(self) -> str:
         """Take back the last structural change; returns its label."""
         if not self._undo:
