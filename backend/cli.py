@@ -10,6 +10,7 @@ import json
 import logging
 import os
 import sys
+import threading
 from pathlib import Path
 from typing import TextIO
 
@@ -18,6 +19,7 @@ from backend.engines.base import Engine, EngineError
 from backend.engines.params import SAMPLING_KEYS, ParamError, SamplerParams
 from backend.formats.commands import add_commands, run_book_command
 from backend.jobs.complete import continue_text
+from backend.jobs.kinds import ContinueJob
 from backend.jobs.rewrite import rewrite_stream
 from backend.jobs.styled import styled_stream
 from backend.models.bundled import bundled_spec
@@ -25,10 +27,12 @@ from backend.models.catalogue import Catalog
 from backend.models.choice import ModelRequest, choose_model
 from backend.models.spec import ENGINES, ModelSpec
 from backend.storage.atomic import SaveError, atomic_write_bytes
+from backend.storage.documents import DocumentError
 from backend.storage.paths import AppPaths, app_paths
 from backend.storage.settings import Settings, SettingsStore
 from backend.story.bible import CHARACTER_FIELDS, bible_markdown
 from backend.story.cards import CardError, sheet_to_card, write_card_png
+from backend.story.memory.position import PlaceError, StoryPlace, open_place
 from backend.story.style.model import LENGTHS, POVS, TENSES, Style, StyleError
 
 log = logging.getLogger(__name__)
@@ -67,8 +71,13 @@ def build_parser() -> argparse.ArgumentParser:
         ("rewrite", "rewrite PASSAGE in a style", "the passage to rewrite"),
     ):
         styled = sub.add_parser(name, parents=[common], help=help_text)
-        styled.add_argument("text", help=target)
+        styled.add_argument("text", help=target, nargs="?" if name == "continue" else None)
         _add_style_options(styled)
+        if name == "continue":
+            styled.add_argument("--story", metavar="FOLDER", help="continue a story instead")
+            styled.add_argument("--chapter", type=int, default=1, help="chapter number (from 1)")
+            styled.add_argument("--scene", type=int, default=1, help="scene number (from 1)")
+            styled.add_argument("--cursor", type=int, help="offset in the scene (default: end)")
 
     character = sub.add_parser("character", parents=[common], help="generate a character sheet")
     character.add_argument("--premise", required=True)
@@ -203,8 +212,9 @@ def run_headless(args: argparse.Namespace, stdout: TextIO = sys.stdout) -> int:
         defaults = settings.sampler.params().with_(**model_sampler(paths, spec))
         params = _complete_params(args, defaults) if args.command == "complete" else defaults
         style = _style(args) if args.command in ("continue", "rewrite") else None
+        args.place = _place(args, paths)
         engine = load_engine(spec)
-    except (EngineError, ParamError, StyleError) as exc:
+    except (EngineError, ParamError, StyleError, DocumentError, PlaceError) as exc:
         print(f"inkling: {exc}", file=sys.stderr)
         return 2
     try:
@@ -216,6 +226,17 @@ def run_headless(args: argparse.Namespace, stdout: TextIO = sys.stdout) -> int:
         return 130
     finally:
         engine.close()
+
+
+def _place(args: argparse.Namespace, paths: AppPaths) -> StoryPlace | None:
+    """The story place of `continue --story` (None for every other command)."""
+    if args.command != "continue":
+        return None
+    if args.story is None:
+        if args.text is None:
+            raise ParamError("give the text to continue, or --story FOLDER --chapter N")
+        return None
+    return open_place(args.story, args.chapter, args.scene, args.cursor, cache_dir=paths.cache)
 
 
 def model_sampler(paths: AppPaths, spec: ModelSpec) -> dict[str, float]:
@@ -238,13 +259,30 @@ def _run_loaded(
     if args.command == "serve":
         from backend.serve import serve_stdio
 
-        serve_stdio(engine, spec.name, sys.stdin, stdout, defaults=params)
+        serve_stdio(
+            engine,
+            spec.name,
+            sys.stdin,
+            stdout,
+            defaults=params,
+            cache_dir=app_paths(args.config).cache,
+        )
         return 0
     if args.command == "complete":
         chunks = continue_text(engine, args.text, params)
     elif args.command == "rewrite":
         assert style is not None
         chunks = rewrite_stream(engine, args.text, style, seed=args.seed)
+    elif args.place is not None:
+        place = args.place
+        job = ContinueJob(
+            place.before, SamplerParams(seed=args.seed), style, place.story.premise, book=place.book
+        )
+        for note in place.notes:
+            print(f"inkling: {note}", file=sys.stderr)
+        chunks = (
+            x for x in job.run(engine, threading.Event(), lambda _s: None) if isinstance(x, str)
+        )
     else:
         assert style is not None
         chunks = styled_stream(engine, args.text, style, seed=args.seed)

@@ -8,17 +8,23 @@ import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any, TextIO
 
 from backend.engines.base import Engine, EngineError
 from backend.engines.params import SAMPLING_KEYS, ParamError, SamplerParams
 from backend.jobs.character import generate_entry, invalid_fields
 from backend.jobs.complete import continue_text
+from backend.jobs.context import assemble_for
+from backend.jobs.kinds import ContinueJob, Job, SuggestJob
 from backend.jobs.rewrite import rewrite_stream
 from backend.jobs.styled import StoryContext, styled_stream
-from backend.jobs.suggest import MAX_ALTERNATIVES, SuggestOptions, suggest
+from backend.jobs.suggest import MAX_ALTERNATIVES, SuggestOptions, clean_suggestion, suggest
+from backend.storage.documents import DocumentError
 from backend.story.bible import fields_for
-from backend.story.style.model import Style, StyleError
+from backend.story.memory.position import PlaceError, StoryPlace, open_place
+from backend.story.style.header import style_header
+from backend.story.style.model import Style, StyleError, sampler_for
 
 log = logging.getLogger(__name__)
 
@@ -29,6 +35,7 @@ class Server:
 
     engine: Engine
     defaults: SamplerParams = field(default_factory=SamplerParams)
+    cache_dir: Path | None = None  # where stories' recall indexes are cached
 
 
 Handler = Callable[[Server, dict[str, Any]], dict[str, Any]]
@@ -73,18 +80,66 @@ def _int_field(request: dict[str, Any], name: str, default: int, low: int, high:
     return value
 
 
+def _story_place(server: Server, request: dict[str, Any]) -> StoryPlace | None:
+    """The place a request names with "story", "chapter", "scene" and "cursor" (or None)."""
+    path = request.get("story")
+    if path is None:
+        return None
+    if not isinstance(path, str) or not path:
+        raise RequestError("'story' must be the path of a story folder")
+    chapter = _int_field(request, "chapter", 1, 1, 1_000_000)
+    scene = _int_field(request, "scene", 1, 1, 1_000_000)
+    cursor = _int_field(request, "cursor", 0, 0, 2**31) if "cursor" in request else None
+    note = request.get("authors_note", "")
+    if not isinstance(note, str):
+        raise RequestError("'authors_note' must be a string")
+    try:
+        return open_place(
+            path, chapter, scene, cursor, cache_dir=server.cache_dir, authors_note=note
+        )
+    except (DocumentError, PlaceError) as exc:
+        raise RequestError(str(exc)) from exc
+
+
+def _text_of(job: Job, engine: Engine) -> str:
+    """A job's text (its assembled prompt and other events left aside)."""
+    out = job.run(engine, threading.Event(), lambda _s: None)
+    return "".join(x for x in out if isinstance(x, str))
+
+
+def _with_notes(reply: dict[str, Any], place: StoryPlace | None) -> dict[str, Any]:
+    if place is not None and place.notes:
+        reply["notes"] = list(place.notes)
+    return reply
+
+
 def op_suggest(server: Server, request: dict[str, Any]) -> dict[str, Any]:
-    """{"op": "suggest", "text", "cursor", "alternatives", "max_tokens"} -> suggestions."""
-    text = _text_field(request)
-    cursor = _int_field(request, "cursor", len(text), 0, len(text))
+    """{"op": "suggest", "text", "cursor", "alternatives", "max_tokens"} -> suggestions;
+    or "story", "chapter", "scene", "cursor" instead of "text"."""
+    place = _story_place(server, request)
+    text = place.scene.text if place is not None else _text_field(request)
+    default_cursor = place.cursor if place is not None else len(text)
+    cursor = _int_field(request, "cursor", default_cursor, 0, len(text))
     alternatives = _int_field(request, "alternatives", 1, 1, MAX_ALTERNATIVES)
     max_tokens = _int_field(request, "max_tokens", 12, 1, 64)
     heal = request.get("heal", True)
     if not isinstance(heal, bool):
         raise RequestError("'heal' must be true or false")
     options = SuggestOptions(max_tokens=max_tokens, heal=heal)
-    suggestions, ms = suggest(server.engine, text, cursor, options, alternatives)
-    return {"suggestions": suggestions, "ms": round(ms, 1)}
+    if place is None:
+        suggestions, ms = suggest(server.engine, text, cursor, options, alternatives)
+        return {"suggestions": suggestions, "ms": round(ms, 1)}
+    started = time.perf_counter()
+    suggestions = []
+    for alt in range(alternatives + 2):  # two spare tries: samples may repeat
+        if len(suggestions) >= alternatives:
+            break
+        job = SuggestJob(text, cursor, options, alt, book=place.book)
+        found = clean_suggestion(_text_of(job, server.engine))
+        if found.strip() and found not in suggestions:
+            suggestions.append(found)
+    ms = round((time.perf_counter() - started) * 1000, 1)
+    return _with_notes({"suggestions": suggestions, "ms": ms}, place)
 
 
 def _entry_op(kind: str) -> Handler:
@@ -121,11 +176,22 @@ def _style_field(request: dict[str, Any]) -> Style:
 
 
 def op_continue(server: Server, request: dict[str, Any]) -> dict[str, Any]:
-    """{"op": "continue", "text", "cursor", "style": {...}, "seed"} -> {"text": ...}."""
-    text = _text_field(request)
-    cursor = _int_field(request, "cursor", len(text), 0, len(text))
+    """{"op": "continue", "text", "cursor", "style": {...}, "seed"} -> {"text": ...}; or
+    "story", "chapter", "scene", "cursor" instead of "text"."""
+    place = _story_place(server, request)
     style = _style_field(request)
     seed = _int_field(request, "seed", 1, 0, 2**31 - 1)
+    if place is not None:
+        premise = request.get("premise", place.story.premise)
+        job = ContinueJob(
+            place.before, SamplerParams(seed=seed), style, str(premise), book=place.book
+        )
+        started = time.perf_counter()
+        out = _text_of(job, server.engine)
+        ms = round((time.perf_counter() - started) * 1000, 1)
+        return _with_notes({"text": out, "ms": ms}, place)
+    text = _text_field(request)
+    cursor = _int_field(request, "cursor", len(text), 0, len(text))
     story = StoryContext(
         premise=str(request.get("premise", "")), authors_note=str(request.get("authors_note", ""))
     )
@@ -146,7 +212,30 @@ def op_rewrite(server: Server, request: dict[str, Any]) -> dict[str, Any]:
     return {"text": out, "ms": round((time.perf_counter() - started) * 1000, 1)}
 
 
+def op_context(server: Server, request: dict[str, Any]) -> dict[str, Any]:
+    """{"op": "context", "story", "chapter", "scene", "cursor", "task"} -> the prompt that
+    task would be given there, section by section, with tokens against budgets."""
+    place = _story_place(server, request)
+    if place is None:
+        raise RequestError("'story' must be the path of a story folder")
+    task = request.get("task", "continue")
+    if task == "suggest":
+        options = SuggestOptions()
+        cap = options.context_tokens
+        asm = assemble_for(server.engine, place.book, place.before, options.max_tokens, cap=cap)
+    elif task == "continue":
+        style = _style_field(request)
+        premise = str(request.get("premise", place.story.premise))
+        max_tokens = sampler_for(style).max_tokens
+        header = style_header(style, premise)
+        asm = assemble_for(server.engine, place.book, place.before, max_tokens, header=header)
+    else:
+        raise RequestError(f"'task' must be 'suggest' or 'continue', not {task!r}")
+    return _with_notes(asm.to_json(), place)
+
+
 OPS: dict[str, Handler] = {
+    "context": op_context,
     "complete": op_complete,
     "continue": op_continue,
     "rewrite": op_rewrite,
@@ -156,7 +245,12 @@ OPS: dict[str, Handler] = {
 }
 
 
-def handle_line(engine: Engine, line: str, defaults: SamplerParams | None = None) -> dict[str, Any]:
+def handle_line(
+    engine: Engine,
+    line: str,
+    defaults: SamplerParams | None = None,
+    cache_dir: Path | None = None,
+) -> dict[str, Any]:
     """Answer one request line; never raises for anything a client can send."""
     try:
         request = json.loads(line)
@@ -171,7 +265,7 @@ def handle_line(engine: Engine, line: str, defaults: SamplerParams | None = None
         known = ", ".join(sorted(OPS))
         return {"id": req_id, "error": f"unknown op {op!r}; known ops: {known}"}
     try:
-        reply = handler(Server(engine, defaults or SamplerParams()), request)
+        reply = handler(Server(engine, defaults or SamplerParams(), cache_dir), request)
     except (RequestError, ParamError, EngineError) as exc:
         return {"id": req_id, "error": str(exc)}
     except Exception as exc:  # the server must outlive any one bad request
@@ -186,6 +280,7 @@ def serve_stdio(
     stdin: TextIO,
     stdout: TextIO,
     defaults: SamplerParams | None = None,
+    cache_dir: Path | None = None,
 ) -> None:
     """Announce readiness, then answer one JSON line per request line until EOF."""
     lock = threading.Lock()
@@ -199,4 +294,4 @@ def serve_stdio(
     for line in stdin:
         if not line.strip():
             continue
-        send(handle_line(engine, line, defaults))
+        send(handle_line(engine, line, defaults, cache_dir))

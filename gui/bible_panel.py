@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -68,6 +69,8 @@ class BiblePanel(QDockWidget):
         self.characters: list[dict[str, Any]] = []
         self.background: list[dict[str, Any]] = []
         self.current: dict[str, Any] | None = None
+        # The book's memory lines, told to the model with the premise (set by the window).
+        self.memory_text: Callable[[], str] = str
         self.undo_stack = QUndoStack(self)
         self.locks: set[str] = set()
         self.alternatives: list[dict[str, str]] = [{}, {}, {}]
@@ -289,6 +292,7 @@ class BiblePanel(QDockWidget):
             cast=self.cast(),
             seed=self._next_seed(),
             count=count,
+            memory=self.memory_text(),
         )
 
     def _next_seed(self) -> int:

@@ -14,6 +14,7 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QMenu,
     QPlainTextEdit,
+    QToolButton,
     QTreeWidget,
     QTreeWidgetItem,
     QVBoxLayout,
@@ -68,6 +69,8 @@ class BinderTree(QTreeWidget):
 class BinderDock(QDockWidget):
     """Chapters and scenes: open, add, rename, delete, reorder, split, merge, notes."""
 
+    draft_requested = Signal(str, bool)  # item id, written by the model (else extractive)
+
     def __init__(self, project: ProjectController, parent: QWidget | None = None) -> None:
         super().__init__(self.tr("Chapters and scenes"), parent)
         self.setObjectName("binder")
@@ -103,12 +106,20 @@ class BinderDock(QDockWidget):
         self.part_edit.setPlaceholderText(self.tr("part this chapter belongs to"))
         self.synopsis = QPlainTextEdit()
         self.synopsis.setMaximumHeight(90)
+        self.draft_button = QToolButton()
+        self.draft_button.setText(self.tr("Draft synopsis"))
+        self.draft_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
+        drafts = QMenu(self.draft_button)
+        drafts.addAction(self.tr("Quick draft from the text"), lambda: self._draft(False))
+        drafts.addAction(self.tr("Draft with the model"), lambda: self._draft(True))
+        self.draft_button.setMenu(drafts)
         form.addRow(self.tr("Title"), self.title_edit)
         form.addRow(self.tr("Status"), self.status_box)
         form.addRow(self.tr("Point of view"), self.pov_edit)
         form.addRow(self.tr("Tags"), self.tags_edit)
         form.addRow(self.tr("Part"), self.part_edit)
         form.addRow(self.tr("Synopsis"), self.synopsis)
+        form.addRow("", self.draft_button)
         self.title_edit.editingFinished.connect(self._on_form_title_edited)
         for edit in (self.pov_edit, self.tags_edit, self.part_edit):
             edit.editingFinished.connect(self._on_form_edited)
@@ -197,6 +208,11 @@ class BinderDock(QDockWidget):
             self.tree.setCurrentItem(item)
             self._loading = False
             self._fill_form(scene_id)
+
+    def _draft(self, by_model: bool) -> None:
+        item_id = self.selected_id()
+        if item_id and item_id != TRASH:
+            self.draft_requested.emit(item_id, by_model)
 
     def selected_id(self) -> str:
         """The id of the selected chapter or scene ('' for none)."""

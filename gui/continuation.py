@@ -9,6 +9,7 @@ from PySide6.QtCore import QObject, Signal, Slot
 
 from backend.engines.params import SamplerParams
 from backend.jobs.kinds import ContinueJob, Job, JobResult, RewriteJob
+from backend.story.memory.assembly import BookContext
 from backend.story.style.model import Style
 from gui.editor import Editor
 from gui.history import InsertionHistory
@@ -27,6 +28,7 @@ class StoryInputs:
     premise: str
     authors_note: str
     bible: tuple[dict[str, str], ...]
+    book: BookContext | None = None  # memory, synopses, recall: what the book tells the model
 
 
 class ContinuationController(QObject):
@@ -97,6 +99,7 @@ class ContinuationController(QObject):
             premise=inputs.premise,
             authors_note=inputs.authors_note,
             bible=inputs.bible,
+            book=inputs.book,
         )
         self._begin(job, RETRY if replace_last else NEW)
 
@@ -113,8 +116,9 @@ class ContinuationController(QObject):
             self.message.emit("Select a passage to rewrite.", 4000)
             return
         passage = cursor.selectedText().replace("\u2029", "\n")
-        style = self.inputs().style or self.style()
-        self._begin(RewriteJob(passage, style, self._next_seed()), REWRITE)
+        inputs = self.inputs()
+        style = inputs.style or self.style()
+        self._begin(RewriteJob(passage, style, self._next_seed(), inputs.book), REWRITE)
 
     @Slot()
     def browse(self, step: int) -> None:

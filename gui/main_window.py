@@ -35,6 +35,7 @@ from gui.book import BookController
 from gui.continuation import ContinuationController, StoryInputs
 from gui.editor import Editor
 from gui.files import DocumentController, Prompts
+from gui.memory import MemoryController
 from gui.menus import build_menus, fill_recent_menu
 from gui.model_manager import ModelManagerDialog
 from gui.preferences import PreferencesDialog
@@ -125,7 +126,18 @@ class MainWindow(QMainWindow):
         self.style_panel.changed.connect(self._on_style_panel_changed)
         self.style_panel.status.connect(lambda m: self.status.showMessage(m, 6000))
         self.style_panel.match_requested.connect(self.match_style_from_selection)
-        self.suggestions.bible_entries = self.bible.entries
+        self.memory = MemoryController(
+            self, self.documents.project, self.editor, worker, self.paths.cache
+        )
+        self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.memory.dock)
+        self.tabifyDockWidget(self.style_panel, self.memory.dock)
+        self.bible.raise_()
+        self.memory.bible_entries = self.bible.entries
+        self.memory.authors_note = self._suggestion_note
+        self.memory.message.connect(self._on_controller_message)
+        self.bible.memory_text = lambda: self.memory.book_context().memory
+        self.suggestions.book_context = self.memory.book_context
+        self.book.binder.draft_requested.connect(self.memory.draft_synopsis)
         self.continuation = ContinuationController(
             self.editor, worker, self._story_inputs, lambda: self.continue_params, self._style
         )
@@ -312,12 +324,18 @@ class MainWindow(QMainWindow):
         note = self.style_panel.authors_note.text().strip()
         # An untouched style panel means plain continuation with the Preferences sampler.
         styled = self.style_panel.enabled.isChecked() and (style != Style() or bool(note))
+        note = self.style_panel.authors_note.text() if styled else ""
         return StoryInputs(
             style=style if styled else None,
             premise=self.bible.premise.text() if styled else "",
-            authors_note=self.style_panel.authors_note.text() if styled else "",
+            authors_note=note,
             bible=tuple(dict(e) for e in self.bible.entries()),
+            book=self.memory.book_context(note),
         )
+
+    def _suggestion_note(self) -> str:
+        """Suggestions follow the author's note while the style panel is on."""
+        return self.style_panel.authors_note.text() if self.style_panel.enabled.isChecked() else ""
 
     @Slot(bool)
     def _on_continuation_running_changed(self, running: bool) -> None:
@@ -380,6 +398,7 @@ class MainWindow(QMainWindow):
     def _on_documents_opened(self) -> None:
         story = self.documents.story
         self.continuation.reset_history()
+        self.memory.story_opened()
         if story is None:
             self.bible.bind([], [])
             return
@@ -456,5 +475,6 @@ class MainWindow(QMainWindow):
         self.state.set("window_geometry", bytes(self.saveGeometry().toBase64().data()).decode())
         self.documents.shutdown()
         self.book.shutdown()
+        self.memory.shutdown()
         self.model_thread.stop()
         super().closeEvent(event)

@@ -16,6 +16,7 @@ from backend.jobs.suggest import (
     SuggestOptions,
     clean_suggestion,
 )
+from backend.story.memory.assembly import BookContext
 from backend.text.windows import window_start
 from gui.editor import Editor
 from gui.worker import GenerationWorker, Request
@@ -67,7 +68,8 @@ class SuggestionController(QObject):
         self.enabled = True
         self.model_ready = False
         self._live: _Live | None = None
-        self.bible_entries: Callable[[], list] | None = None
+        # What the book tells the model (memory, synopses, lore, recall); set by the window.
+        self.book_context: Callable[[], BookContext] | None = None
         self._alternatives: list[str] = []
         self._alt_index = 0
         self._timer = QTimer(self)
@@ -191,8 +193,10 @@ class SuggestionController(QObject):
         position = cursor.position()
         start = window_start(position, self.options.context_tokens * CHARS_PER_TOKEN)
         window = self.editor.text_range(start, position + AFTER_CURSOR_CHARS)
-        bible = tuple(dict(e) for e in self.bible_entries()) if self.bible_entries else ()
-        job = SuggestJob(window, position - start, self.options, alternative, bible)
+        book = self.book_context() if self.book_context is not None else None
+        job = SuggestJob(
+            window, position - start, self.options, alternative, book=book, offset=start
+        )
         request = Request(job, revision=doc.revision())
         self._live = _Live(request, cursor.position(), alternative, doc.revision())
         self.worker.post(request)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable, Iterator, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from enum import StrEnum
 from typing import ClassVar, Protocol
 
@@ -17,13 +17,17 @@ from backend.engines.base import Engine
 from backend.engines.params import SamplerParams
 from backend.jobs.character import iter_entry
 from backend.jobs.complete import continue_text
+from backend.jobs.context import assemble_for
 from backend.jobs.rewrite import rewrite_stream
 from backend.jobs.styled import StoryContext, styled_stream
 from backend.jobs.suggest import SuggestOptions, suggest_stream
-from backend.story.bible import lore_for
-from backend.story.style.model import Style
+from backend.story.memory.assembly import Assembly, BookContext
+from backend.story.memory.synopsis import clean_draft, synopsis_prompt
+from backend.story.style.header import style_header
+from backend.story.style.model import Style, sampler_for
 
 DraftFn = Callable[[str], None]
+MEMORY_CHARS = 600  # of premise and memory together in a bible entry's one-line premise
 Entry = Mapping[str, str]
 
 
@@ -34,6 +38,7 @@ class JobKind(StrEnum):
     REWRITE = "rewrite"
     SUGGEST = "suggest"
     ENTRY = "entry"
+    SYNOPSIS = "synopsis"
 
 
 @dataclass(frozen=True)
@@ -46,7 +51,8 @@ class EntryEvent:
     final: bool
 
 
-JobOutput = str | EntryEvent
+# Jobs that assemble their prompt from the book yield its Assembly first, for the viewer.
+JobOutput = str | EntryEvent | Assembly
 
 
 class Job(Protocol):
@@ -59,8 +65,11 @@ class Job(Protocol):
         ...
 
 
-def _lore(text_before: str, bible: tuple[Entry, ...]) -> str:
-    return lore_for(text_before, [dict(e) for e in bible]) if bible else ""
+def _book(book: BookContext | None, bible: tuple[Entry, ...], note: str = "") -> BookContext:
+    """The job's book context; a loose document gets one with just its bible entries."""
+    if book is not None:
+        return book
+    return BookContext(bible=tuple(bible), authors_note=note)
 
 
 @dataclass(frozen=True)
@@ -74,16 +83,30 @@ class ContinueJob:
     premise: str = ""
     authors_note: str = ""
     bible: tuple[Entry, ...] = ()
+    book: BookContext | None = None
 
-    def run(self, engine: Engine, cancel: threading.Event, draft: DraftFn) -> Iterator[str]:
-        """The continuation, exactly as it should be inserted."""
-        lore = _lore(self.text_before, self.bible)
+    def run(
+        self, engine: Engine, cancel: threading.Event, draft: DraftFn
+    ) -> Iterator[str | Assembly]:
+        """The assembled prompt, then the continuation exactly as it should be inserted."""
+        book = _book(self.book, self.bible, self.authors_note if self.style else "")
         if self.style is None:
-            return continue_text(engine, self.text_before, self.params, cancel, preamble=lore)
-        story = StoryContext(premise=self.premise, authors_note=self.authors_note, lore=lore)
-        return styled_stream(
+            asm = assemble_for(
+                engine, book, self.text_before, self.params.max_tokens, task="continuation"
+            )
+            yield asm
+            yield from continue_text(engine, asm.body, self.params, cancel, preamble=asm.prefix)
+            return
+        params = sampler_for(self.style, self.params.seed)
+        header = style_header(self.style, self.premise)
+        asm = assemble_for(
+            engine, book, self.text_before, params.max_tokens, header=header, task="continuation"
+        )
+        yield asm
+        story = StoryContext(premise=self.premise, authors_note=asm.authors_note, lore=asm.prefix)
+        yield from styled_stream(
             engine,
-            self.text_before,
+            asm.recent,
             self.style,
             story,
             seed=self.params.seed,
@@ -100,12 +123,22 @@ class RewriteJob:
     passage: str
     style: Style
     seed: int | None = None
+    book: BookContext | None = None
 
-    def run(self, engine: Engine, cancel: threading.Event, draft: DraftFn) -> Iterator[str]:
-        """The rewritten passage."""
-        return rewrite_stream(
-            engine, self.passage, self.style, seed=self.seed, cancel=cancel, draft=draft
-        )
+    def run(
+        self, engine: Engine, cancel: threading.Event, draft: DraftFn
+    ) -> Iterator[str | Assembly]:
+        """The book's notes for the passage, then the rewritten passage."""
+        preamble = ""
+        if self.book is not None:
+            book = replace(self.book, authors_note="")
+            asm = assemble_for(engine, book, self.passage, 256, settled=True, task="rewrite")
+            yield asm
+            preamble = asm.prefix
+        yield from rewrite_stream(
+            engine, self.passage, self.style, seed=self.seed, cancel=cancel, draft=draft,
+            preamble=preamble,
+        )  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -118,13 +151,28 @@ class SuggestJob:
     options: SuggestOptions = field(default_factory=SuggestOptions)
     alternative: int = 0
     bible: tuple[Entry, ...] = ()
+    book: BookContext | None = None
+    offset: int = 0  # where `text` starts in the scene: windows are anchored to the scene
 
-    def run(self, engine: Engine, cancel: threading.Event, draft: DraftFn) -> Iterator[str]:
-        """The suggestion's text, in pieces."""
-        lore = _lore(self.text[: self.cursor], self.bible)
-        return suggest_stream(
-            engine, self.text, self.cursor, self.options, self.alternative, cancel, lore
-        )
+    def run(
+        self, engine: Engine, cancel: threading.Event, draft: DraftFn
+    ) -> Iterator[str | Assembly]:
+        """The assembled prompt, then the suggestion's text in pieces."""
+        book = _book(self.book, self.bible)
+        cursor = max(0, min(self.cursor, len(self.text)))
+        options = self.options
+        asm = assemble_for(
+            engine, book, self.text[:cursor], options.max_tokens,
+            cap=options.context_tokens, offset=self.offset, task="suggestion",
+        )  # fmt: skip
+        yield asm
+        body = asm.body
+        # The recent text already fits: the window cut must not cut it again.
+        fitted = replace(options, context_tokens=max(options.context_tokens, len(body)))
+        yield from suggest_stream(
+            engine, body + self.text[cursor:], len(body), fitted, self.alternative, cancel,
+            asm.prefix,
+        )  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -140,14 +188,16 @@ class EntryJob:
     cast: str = ""
     seed: int = 1
     count: int = 1
+    memory: str = ""  # the book's memory lines, told along with the premise
 
     def run(self, engine: Engine, cancel: threading.Event, draft: DraftFn) -> Iterator[EntryEvent]:
         """Each field's text as it streams, then final."""
+        premise = " ".join([self.premise.strip(), *self.memory.split()])[:MEMORY_CHARS]
         for alt in range(self.count):
             for event in iter_entry(
                 engine,
                 self.entry_kind,
-                self.premise,
+                premise.strip(),
                 self.genre,
                 locked=dict(self.locked),
                 only=self.only or None,
@@ -156,6 +206,26 @@ class EntryJob:
                 cancel=cancel,
             ):
                 yield EntryEvent(alt, event.field, event.text, event.final)
+
+
+@dataclass(frozen=True)
+class SynopsisJob:
+    """A model-written draft synopsis of a chapter's or scene's text."""
+
+    kind: ClassVar[JobKind] = JobKind.SYNOPSIS
+    text: str
+    what: str = "chapter"
+    seed: int = 1
+
+    def run(self, engine: Engine, cancel: threading.Event, draft: DraftFn) -> Iterator[str]:
+        """The draft, cleaned (one line, at most two sentences)."""
+        params = SamplerParams(
+            temperature=0.3, top_p=0.9, repeat_penalty=1.3, max_tokens=64, stop=("\n",),
+            seed=self.seed,
+        )  # fmt: skip
+        prompt = synopsis_prompt(self.text, self.what)
+        out = "".join(continue_text(engine, prompt, params, cancel, heal=False))
+        yield clean_draft(out)
 
 
 @dataclass(frozen=True)

@@ -6,7 +6,7 @@ import threading
 from collections.abc import Callable
 
 from backend.engines.base import Engine, TextStream
-from backend.jobs.styled import styled_stream
+from backend.jobs.styled import StoryContext, styled_stream
 from backend.story.style.model import Style, sampler_for
 
 # Below this many words the rewrite is one sentence long, else a paragraph.
@@ -26,11 +26,20 @@ def rewrite_stream(
     seed: int | None = None,
     cancel: threading.Event | None = None,
     draft: Callable[[str], None] | None = None,
+    preamble: str = "",
 ) -> TextStream:
-    """Yield `passage` rewritten in `style`, about as long as the original."""
+    """Yield `passage` rewritten in `style`, about as long as the original. `preamble`
+    (the book's memory, synopses and lore) goes in front."""
     words = len(passage.split())
     style = style.with_(length="sentence" if words < SENTENCE_WORDS else "paragraph")
     params = sampler_for(style, seed).with_(max_tokens=max(24, words * 2))
     yield from styled_stream(
-        engine, rewrite_prompt(passage), style, seed=seed, cancel=cancel, params=params, draft=draft
+        engine,
+        rewrite_prompt(passage),
+        style,
+        StoryContext(lore=preamble),
+        seed=seed,
+        cancel=cancel,
+        params=params,
+        draft=draft,
     )

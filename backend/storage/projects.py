@@ -3,7 +3,8 @@
 Format 2 layout::
 
     Story.inkling/
-      story.toml      title, author, premise, notes, style, bible, goals, language, words
+      story.toml      title, author, premise, notes, style, bible, goals, language, words,
+                      memory and the context budgets
       binder.toml     chapters and scenes in order with their metadata, and the trash
       scenes/<id>.md  one Markdown file per scene
       trash/<id>.md   deleted scenes, until the trash is emptied
@@ -38,7 +39,7 @@ FORMAT1_BACKUP = "manuscript.md.format1"
 _ITEM_KEYS = ("id", "title", "synopsis", "status", "pov", "tags")
 _STORY_KEYS = {
     "format", "title", "author", "premise", "notes", "style", "characters", "background",
-    "goals", "history", "language", "spelling_words",
+    "goals", "history", "language", "spelling_words", "memory", "context",
 }  # fmt: skip
 
 
@@ -58,6 +59,10 @@ class Story:
     goals: dict[str, int] = field(default_factory=dict)
     history: dict[str, int] = field(default_factory=dict)
     spelling_words: list[str] = field(default_factory=list)
+    # Lines the model is always told (long-book memory) and the [context] table: budgets,
+    # pinned and muted items (see backend/story/memory/budgets.py).
+    memory: str = ""
+    context: dict[str, Any] = field(default_factory=dict)
     binder: Binder = field(default_factory=Binder)
     extra: dict[str, Any] = field(default_factory=dict)
 
@@ -233,6 +238,8 @@ def _story_from_data(root: Path, data: dict[str, Any]) -> Story:
         if isinstance(history, dict)
         else {},
         spelling_words=[str(w) for w in data.get("spelling_words", [])],
+        memory=str(data.get("memory", "")),
+        context=dict(data["context"]) if isinstance(data.get("context"), dict) else {},
         extra={k: v for k, v in data.items() if k not in _STORY_KEYS},
     )
 
@@ -300,6 +307,8 @@ def story_to_dict(story: Story) -> dict[str, Any]:
         "goals": story.goals,
         "history": story.history,
         "spelling_words": sorted(set(story.spelling_words)),
+        "memory": story.memory,
+        "context": story.context,
     }
 
 

@@ -1,14 +1,14 @@
 """The story bible: character sheets and background entries, and what the model is told.
 
 Entries are plain dicts from field name to text, so they round-trip through TOML, JSON and
-cards unchanged. `lore_for` picks the entries mentioned near the cursor (a lorebook).
+cards unchanged. Which entries a prompt mentions is backend/story/memory/lore.py.
 """
 
 from __future__ import annotations
 
 import re
 import tomllib
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from functools import cache
 from typing import Any
 
@@ -30,8 +30,6 @@ CHARACTER_FIELDS = (
 BACKGROUND_FIELDS = ("Name", "Kind", "Description", "Secrets", "Connections")
 BACKGROUND_KINDS = ("setting", "location", "faction", "history", "item")
 TEMPLATES = RESOURCES / "templates" / "bible.toml"
-LORE_SCAN_CHARS = 1500
-LORE_BUDGET_CHARS = 900
 
 
 @cache
@@ -57,8 +55,10 @@ def summary(entry: dict[str, Any]) -> str:
     kind = entry_kind(entry)
     name = str(entry.get("Name", "")).strip()
     if kind == "character":
+        about = [str(entry.get(f, "")).strip() for f in ("Age", "Gender/pronouns")]
+        about = [a for a in about if a and a != "unknown"]
         bits = [
-            f"{name} ({entry.get('Age', '?')}, {entry.get('Gender/pronouns', '')})".strip(),
+            f"{name} ({', '.join(about)})" if about else name,
             str(entry.get("Occupation", "")),
             str(entry.get("Personality", "")),
             str(entry.get("Appearance", "")),
@@ -80,30 +80,6 @@ def keywords(entry: dict[str, Any]) -> list[str]:
     if isinstance(extra, str):
         words += [k.strip() for k in extra.split(",") if k.strip()]
     return words
-
-
-def lore_for(
-    text_before: str, entries: Sequence[dict[str, Any]], budget_chars: int = LORE_BUDGET_CHARS
-) -> str:
-    """A short 'story notes' block for entries whose names appear near the cursor."""
-    recent = text_before[-LORE_SCAN_CHARS:]
-    picked: list[tuple[int, str]] = []
-    for entry in entries:
-        hits = [recent.rfind(k) for k in keywords(entry)]
-        last = max(hits, default=-1)
-        if last >= 0:
-            picked.append((last, summary(entry)))
-    if not picked:
-        return ""
-    picked.sort(reverse=True)  # most recently mentioned first
-    lines: list[str] = []
-    used = 0
-    for _, line in picked:
-        if used + len(line) > budget_chars:
-            break
-        lines.append(f"- {line}")
-        used += len(line)
-    return "Story notes:\n" + "\n".join(lines) + "\n\n" if lines else ""
 
 
 def bible_markdown(entries: Iterable[dict[str, Any]], title: str = "Story bible") -> str:

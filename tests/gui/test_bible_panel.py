@@ -29,7 +29,7 @@ def test_entries_reach_the_continuation_prompt(qtbot, windows, tmp_path: Path) -
     with qtbot.waitSignal(window.continuation_done, timeout=5000):
         qtbot.keyClick(window.editor, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
     prompt = factory.engines[-1].prompts[-1]
-    assert "Story notes:" in prompt and "Wren Ashby" in prompt and "Clockmaker" in prompt
+    assert "Characters and places:" in prompt and "Wren Ashby" in prompt and "Clockmaker" in prompt
 
 
 def test_delete_and_undo(qtbot, windows, tmp_path: Path) -> None:

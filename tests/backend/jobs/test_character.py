@@ -19,8 +19,9 @@ from backend.jobs.character import (
     repair_pronouns,
 )
 from backend.serve import handle_line
-from backend.story.bible import BACKGROUND_FIELDS, CHARACTER_FIELDS, lore_for
+from backend.story.bible import BACKGROUND_FIELDS, CHARACTER_FIELDS, summary
 from backend.story.cards import import_card
+from backend.story.memory.lore import pick_lore
 
 ROOT = Path(__file__).resolve().parents[3]
 PREMISE = "A retired detective in a seaside town finds a message in a bottle from her dead sister."
@@ -58,10 +59,12 @@ def test_lore_picks_entries_named_near_the_cursor() -> None:
     tower = {"Name": "The Clock Tower", "Kind": "location", "Description": "Tall and silent."}
     far = {"Name": "Old Tom", "Age": "70", "Occupation": "Ferryman"}
     text = "Old Tom waved. " + "x " * 2000 + "Wren climbed the stairs of the Clock Tower."
-    lore = lore_for(text, [wren, tower, far])
-    assert "Wren Ashby (31" in lore and "Clockmaker" in lore and "Tall and silent" in lore
+    hits, _muted, _notes = pick_lore(text[-1500:], "", [wren, tower, far])
+    lore = " ".join(h.text for h in hits)
+    assert "Wren Ashby (31)" in lore and "Clockmaker" in lore and "Tall and silent" in lore
     assert "Old Tom" not in lore
-    assert lore_for("nobody here", [wren]) == ""
+    assert pick_lore("nobody here", "", [wren])[0] == []
+    assert summary({"Name": "Wren", "Age": "", "Occupation": "Clockmaker"}) == "Wren Clockmaker"
 
 
 @pytest.mark.slow

@@ -15,8 +15,10 @@ from backend.jobs.kinds import (
     JobKind,
     RewriteJob,
     SuggestJob,
+    SynopsisJob,
 )
 from backend.jobs.suggest import SuggestOptions
+from backend.story.memory.assembly import Assembly, BookContext, Note
 from backend.story.style.model import Style
 from tests.fakes import FakeEngine
 
@@ -24,8 +26,12 @@ GREEDY = SamplerParams(temperature=0.0, max_tokens=6, seed=1)
 
 
 def run(job, engine) -> list:  # type: ignore[no-untyped-def]
+    """The job's text pieces (or events); the assembled prompt comes first and is checked."""
     drafts: list[str] = []
     out = list(job.run(engine, threading.Event(), drafts.append))
+    if out and isinstance(out[0], Assembly):
+        assert out[0].total_tokens <= out[0].budget
+        return out[1:]
     return out
 
 
@@ -33,7 +39,7 @@ def test_jobs_are_frozen_and_know_their_kind() -> None:
     job = ContinueJob("Once", GREEDY)
     with pytest.raises(dataclasses.FrozenInstanceError):
         job.text_before = "Twice"  # type: ignore[misc]
-    kinds = {ContinueJob.kind, RewriteJob.kind, SuggestJob.kind, EntryJob.kind}
+    kinds = {ContinueJob.kind, RewriteJob.kind, SuggestJob.kind, EntryJob.kind, SynopsisJob.kind}
     assert kinds == set(JobKind)
 
 
@@ -69,3 +75,30 @@ def test_entry_job_yields_typed_events_for_each_alternative(tiny_gpt2_engine) ->
     finals = [(e.alt, e.field) for e in events if e.final]
     assert {alt for alt, _ in finals} == {0, 1}
     assert ("0", "Name") not in finals and (0, "Name") in finals
+
+
+def test_jobs_with_a_book_tell_the_model_its_memory_and_say_what_they_sent() -> None:
+    engine = FakeEngine()
+    book = BookContext(
+        memory="Wren is a clockmaker's apprentice.",
+        earlier=(Note("Chapter 1", "Wren finds the broken clock."),),
+        chapter=Note("Chapter 2", "Wren repairs it."),
+    )
+    out = list(
+        SuggestJob("Wren opened the shop and", 24, book=book).run(
+            engine, threading.Event(), lambda _s: None
+        )
+    )
+    asm = out[0]
+    assert isinstance(asm, Assembly) and asm.task == "suggestion"
+    assert engine.prompts[-1].startswith("Notes on the book:\nWren is a clockmaker")
+    assert "Wren finds the broken clock" in engine.prompts[-1]
+    run(ContinueJob("Wren opened the shop", GREEDY, book=book), engine)
+    assert "Chapter 2: Wren repairs it." in engine.prompts[-1]
+    run(RewriteJob("Wren opened the shop.", Style(), seed=2, book=book), engine)
+    assert "clockmaker's apprentice" in engine.prompts[-1]
+
+
+def test_synopsis_job_drafts_one_line(tiny_gpt2_engine) -> None:
+    out = run(SynopsisJob("Wren opened the shop. The clock had stopped at noon."), tiny_gpt2_engine)
+    assert len(out) == 1 and "\n" not in out[0]

@@ -1,0 +1,83 @@
+"""The glue between a job and long-book memory: token counting with the engine's own
+tokenizer (cached, since most sections repeat from one request to the next), and each
+task's share of the model's context."""
+
+from __future__ import annotations
+
+import weakref
+from collections import OrderedDict
+from dataclasses import replace
+
+from backend.engines.base import Engine, EngineError
+from backend.story.memory.assembly import Assembly, BookContext, assemble, chars_per_token
+
+CACHE_ENTRIES = 2048
+SPARE_TOKENS = 16  # room for the start-of-text token and healing
+
+
+class TokenCounter:
+    """Counts tokens with the engine's tokenizer, remembering recent answers; a server
+    without a tokenizer gets a careful estimate instead."""
+
+    def __init__(self, engine: Engine) -> None:
+        self._engine = engine
+        self._cache: OrderedDict[str, int] = OrderedDict()
+        self.estimated = False
+
+    def __call__(self, text: str) -> int:
+        if not text:
+            return 0
+        hit = self._cache.get(text)
+        if hit is not None:
+            self._cache.move_to_end(text)
+            return hit
+        try:
+            n = len(self._engine.tokenize(text)) if not self.estimated else -1
+        except EngineError:
+            self.estimated = True
+            n = -1
+        if n < 0:
+            n = int(len(text) / chars_per_token(text)) + 1
+        self._cache[text] = n
+        if len(self._cache) > CACHE_ENTRIES:
+            self._cache.popitem(last=False)
+        return n
+
+
+_COUNTERS: weakref.WeakKeyDictionary[Engine, TokenCounter] = weakref.WeakKeyDictionary()
+
+
+def counter_for(engine: Engine) -> TokenCounter:
+    """The engine's token counter (one per engine, kept while the engine lives)."""
+    try:
+        counter = _COUNTERS.get(engine)
+        if counter is None:
+            counter = _COUNTERS[engine] = TokenCounter(engine)
+        return counter
+    except TypeError:  # an engine that cannot be weakly referenced
+        return TokenCounter(engine)
+
+
+def prompt_budget(engine: Engine, max_tokens: int, cap: int | None = None) -> int:
+    """Tokens a prompt may take: the context less the reply (and `cap`, if smaller)."""
+    room = max(64, engine.context_length - max_tokens - SPARE_TOKENS)
+    return min(room, cap) if cap else room
+
+
+def assemble_for(
+    engine: Engine,
+    book: BookContext,
+    before: str,
+    max_tokens: int,
+    *,
+    cap: int | None = None,
+    offset: int = 0,
+    header: str = "",
+    settled: bool = False,
+    task: str = "",
+) -> Assembly:
+    """The assembled prompt of a `task` on `engine`."""
+    budget = prompt_budget(engine, max_tokens, cap)
+    count = counter_for(engine)
+    asm = assemble(book, before, count, budget, offset=offset, header=header, settled=settled)
+    return replace(asm, task=task)

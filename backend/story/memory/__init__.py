@@ -1,0 +1,9 @@
+"""Long-book memory: what the model sees, assembled from named sections within budgets.
+
+budgets.py   the sections, their shares of the context and the writer's pins and mutes
+recall.py    keyword retrieval (BM25) over every scene of the book, with its on-disk cache
+lore.py      story-bible entries triggered by names and keys, with cascading
+assembly.py  the prompt, section by section, and what was left out for lack of room
+position.py  a story and a place in it -> the plain data a job carries (BookContext)
+synopsis.py  draft synopses: extractive, and the prompt for a model-written one
+"""

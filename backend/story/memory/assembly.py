@@ -1,0 +1,405 @@
+"""The prompt for a request, assembled from named sections within budgets.
+
+Sections come in a fixed order, from what changes least (memory, story so far, this
+chapter) to what changes most (recent text), so that the engine's cached prefix keeps
+hitting. Lore and recalled passages are chosen from the text up to a *stable point*, the
+cursor rounded down to the same step that moves the recent window: typing within a step
+changes neither them nor the window's start, so a warm suggestion stays warm.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+from backend.story.memory.budgets import PRIORITY, ContextSettings
+from backend.story.memory.lore import pick_lore
+from backend.story.memory.recall import Passage, RecallIndex
+from backend.story.memory.sections import (
+    MUTED,
+    Candidate,
+    Item,
+    Section,
+    TokenCount,
+    fill,
+    passage_label,
+    trim_to,
+)
+from backend.story.style.header import insert_authors_note
+from backend.text.counts import is_mostly_cjk
+
+LORE_SCAN_CHARS = 1500
+QUERY_CHARS = 1200
+RECALL_CANDIDATES = 8
+BREAK = "* * *\n\n"
+NOTE_MARK = "[Author's note: {}]"
+MIN_STEP_CHARS = 200
+
+
+@dataclass(frozen=True)
+class Note:
+    """A chapter's or scene's label and synopsis."""
+
+    label: str
+    synopsis: str = ""
+
+
+@dataclass(frozen=True)
+class BookContext:
+    """Everything about the book a request may draw on besides the text at the cursor."""
+
+    memory: str = ""
+    earlier: tuple[Note, ...] = ()  # the chapters before this one, in book order
+    chapter: Note | None = None
+    scenes: tuple[Note, ...] = ()  # earlier scenes of this chapter
+    scene: Note | None = None
+    scene_id: str = ""
+    lead_in: str = ""  # the end of the scene before this one
+    lead_in_scene: str = ""
+    lead_in_from: int = 0  # where the lead-in starts in its scene
+    bible: tuple[Mapping[str, str], ...] = ()
+    authors_note: str = ""
+    index: RecallIndex | None = field(default=None, compare=False)
+    settings: ContextSettings = field(default_factory=ContextSettings)
+
+    @property
+    def planned(self) -> str:
+        """What the writer planned for here: this chapter's and scene's synopses."""
+        notes = [n for n in (self.chapter, self.scene) if n is not None]
+        return "\n".join(n.synopsis for n in notes if n.synopsis)
+
+
+@dataclass(frozen=True)
+class Assembly:
+    """The prompt of one request, section by section, in prompt order."""
+
+    sections: tuple[Section, ...]
+    budget: int
+    recent: str  # the recent text, without the author's note
+    authors_note: str
+    notes: tuple[str, ...] = ()
+    task: str = ""  # what the prompt was for: "suggestion", "continuation", "rewrite"
+
+    @property
+    def prompt(self) -> str:
+        """The exact text the model is given."""
+        return "".join(s.text for s in self.sections)
+
+    @property
+    def prefix(self) -> str:
+        """The notes before the recent text, without the style header (the part that
+        stays put while typing)."""
+        notes = "".join(s.text for s in self.sections if s.name != "style")
+        return notes[: len(notes) - len(self.body)]
+
+    @property
+    def body(self) -> str:
+        """The recent text with the author's note placed in it."""
+        return insert_authors_note(self.recent, self.authors_note)
+
+    @property
+    def total_tokens(self) -> int:
+        """Tokens of every section together."""
+        return sum(s.tokens for s in self.sections)
+
+    def section(self, name: str) -> Section | None:
+        """The first section called `name`."""
+        return next((s for s in self.sections if s.name == name), None)
+
+    def to_json(self) -> dict[str, object]:
+        """The answer of the headless `context` op."""
+        return {
+            "sections": [s.to_json() for s in self.sections if s.text or s.items or s.notes],
+            "total_tokens": self.total_tokens,
+            "budget": self.budget,
+            "notes": list(self.notes),
+            "task": self.task,
+        }
+
+
+def chars_per_token(text: str) -> float:
+    """A first guess of characters per token, refined by counting."""
+    return 1.4 if is_mostly_cjk(text[-2000:]) else 4.0
+
+
+@dataclass(frozen=True)
+class _Place:
+    """Where the request is: the text before the cursor, with the lead-in, in one string."""
+
+    full: str  # lead-in + the text before the cursor
+    base: int  # absolute position (in the scene) of full[0]; negative when a lead-in leads
+    step: int
+    nominal: int  # about how many characters of recent text the budget holds
+
+    @property
+    def cursor(self) -> int:
+        return self.base + len(self.full)
+
+    def stable(self) -> str:
+        """The text up to the cursor rounded down to the step: it moves once a step."""
+        point = max(0, self.cursor // self.step * self.step)
+        return self.full[: max(0, point - self.base)]
+
+    def quantised(self, chars: int) -> int:
+        """`chars` rounded down to whole steps (when it is at least one step)."""
+        return chars // self.step * self.step if chars >= self.step else chars
+
+    def start_for(self, chars: int) -> int:
+        """Where in `full` a window of about `chars` before the cursor starts: it moves
+        when the cursor crosses a whole step, and never in between."""
+        earliest = self.cursor // self.step * self.step - self.quantised(chars)
+        return max(0, min(earliest - self.base, len(self.full)))
+
+
+def _place(book: BookContext, before: str, offset: int, total: int, shares: float) -> _Place:
+    lead = book.lead_in if offset == 0 and book.lead_in.strip() else ""
+    full = f"{lead.rstrip()}\n\n{BREAK}{before}" if lead else before
+    nominal = int(total * shares * chars_per_token(full))
+    step = max(MIN_STEP_CHARS, nominal // 3)
+    return _Place(full, offset - (len(full) - len(before)), step, nominal)
+
+
+def assemble(
+    book: BookContext,
+    before: str,
+    count: TokenCount,
+    total: int,
+    *,
+    offset: int = 0,
+    header: str = "",
+    settled: bool = False,
+) -> Assembly:
+    """The prompt for text `before` the cursor (which starts `offset` characters into the
+    scene), within `total` tokens. `header` (a style header) goes first. `settled`: the
+    text is not being typed (a passage to rewrite): lore and recall read all of it."""
+    budgets = book.settings.budgets
+    place = _place(book, before, offset, total, budgets.share("recent"))
+    stable = place.full if settled else place.stable()
+    notes: list[str] = []
+    head = Section("style", header, count(header), count(header)) if header else None
+    left = total - (head.tokens if head else 0)
+    room_for_sections = max(0, left - int(total * budgets.share("recent")))
+    built: dict[str, Section] = {}
+    for name in PRIORITY:
+        budget = min(budgets.tokens(name, total), room_for_sections)
+        section = _build(name, book, stable, place, budget, count, notes, settled)
+        built[name] = section
+        room_for_sections -= section.tokens
+        left -= section.tokens
+    note = built.pop("authors_note")
+    recent_section, recent = _recent(place, left, count, bool(_prefix_of(built)))
+    sections = [s for s in (head, *_ordered(built)) if s is not None]
+    note_text = note.text[len(NOTE_MARK.format("")) - 1 : -1] if note.text else ""
+    sections += _recent_sections(recent_section, recent, note, note_text)
+    return Assembly(tuple(sections), total, recent, note_text, tuple(notes))
+
+
+def _prefix_of(built: dict[str, Section]) -> str:
+    return "".join(s.text for s in built.values())
+
+
+def _ordered(built: dict[str, Section]) -> list[Section]:
+    order = ("memory", "story_so_far", "this_chapter", "lore", "recalled")
+    return [built[n] for n in order if n in built]
+
+
+def _build(
+    name: str,
+    book: BookContext,
+    stable: str,
+    place: _Place,
+    budget: int,
+    count: TokenCount,
+    notes: list[str],
+    settled: bool,
+) -> Section:
+    if name == "memory":
+        return _memory(book.memory, budget, count)
+    if name == "story_so_far":
+        return _story_so_far(book, budget, count)
+    if name == "this_chapter":
+        return _this_chapter(book, budget, count)
+    if name == "lore":
+        scan_chars = LORE_SCAN_CHARS + place.step  # rounded down, still LORE_SCAN_CHARS
+        scan = place.full if settled else place.full[place.start_for(scan_chars) :]
+        return _lore(book, scan, budget, count, notes)
+    if name == "recalled":
+        return _recalled(book, stable, place, budget, count)
+    note = book.authors_note.strip()
+    note = trim_to(note, budget - count(NOTE_MARK.format("")), count) if note else ""
+    text = NOTE_MARK.format(note) if note else ""
+    return Section("authors_note", text, count(text) if text else 0, budget)
+
+
+def _memory(memory: str, budget: int, count: TokenCount) -> Section:
+    lines = [line.strip() for line in memory.splitlines() if line.strip()]
+    cands = [Candidate(f"memory:{i}", line, line + "\n") for i, line in enumerate(lines)]
+    section = fill("memory", "Notes on the book:\n", cands, budget, count)
+    dropped = sum(1 for i in section.items if i.state != "in")
+    if dropped:
+        section = Section(
+            section.name, section.text, section.tokens, budget, section.items,
+            (f"Memory is longer than its budget of {budget} tokens: "
+             f"{dropped} line(s) trimmed or left out.",),
+        )  # fmt: skip
+    return section
+
+
+def _story_so_far(book: BookContext, budget: int, count: TokenCount) -> Section:
+    with_text = [(i, n) for i, n in enumerate(book.earlier) if n.synopsis.strip()]
+    missing = [n.label for n in book.earlier if not n.synopsis.strip()]
+    cands = [
+        Candidate(f"chapter:{i}", n.label, f"{n.label}: {n.synopsis.strip()}\n")
+        for i, n in reversed(with_text)  # the most recent chapters are offered room first
+    ]
+    section = fill(
+        "story_so_far", "The story so far:\n", cands, budget, count,
+        order=lambda kept: sorted(kept, key=lambda c: int(c.key.split(":")[1])),
+        contiguous=True,
+    )  # fmt: skip
+    if missing:
+        shown = ", ".join(missing[:5]) + (" …" if len(missing) > 5 else "")
+        note = f"{len(missing)} earlier chapter(s) have no synopsis: {shown}"
+        section = Section(*_fields(section), notes=(note,))
+    return section
+
+
+def _fields(s: Section) -> tuple[str, str, int, int, tuple[Item, ...]]:
+    return s.name, s.text, s.tokens, s.budget, s.items
+
+
+def _this_chapter(book: BookContext, budget: int, count: TokenCount) -> Section:
+    if book.chapter is None:
+        return Section("this_chapter", "", 0, budget)
+    cands = [Candidate("this:chapter", book.chapter.label, _line(book.chapter))]
+    cands += [
+        Candidate(f"this:scene:{i}", n.label, _line(n))
+        for i, n in enumerate(book.scenes)
+        if n.synopsis.strip()
+    ]
+    if book.scene is not None and book.scene.synopsis.strip():
+        cands.append(Candidate("this:scene", book.scene.label, _line(book.scene)))
+    section = fill("this_chapter", "", cands, budget, count)
+    if not book.chapter.synopsis.strip():
+        note = f"{book.chapter.label} has no synopsis yet: the model knows only its title."
+        section = Section(*_fields(section), notes=(note,))
+    return section
+
+
+def _line(note: Note) -> str:
+    synopsis = note.synopsis.strip()
+    return f"{note.label}: {synopsis}\n" if synopsis else f"{note.label}\n"
+
+
+def _lore(
+    book: BookContext, scan: str, budget: int, count: TokenCount, notes: list[str]
+) -> Section:
+    index = book.index
+    settings = book.settings
+
+    def common(key: str) -> bool:
+        return index is not None and len(index) >= 10 and index.doc_share(key) > 0.5
+
+    hits, muted, key_notes = pick_lore(
+        scan,
+        book.planned,
+        [dict(e) for e in book.bible],
+        settings.pinned,
+        settings.muted,
+        common,
+    )
+    cands = [Candidate(h.key, f"{h.name} ({h.reason})", f"- {h.text}\n", h.rank == 0) for h in hits]
+    positions = {h.key: h.position for h in hits}
+    section = fill(
+        "lore", "Characters and places:\n", cands, budget, count,
+        order=lambda kept: sorted(kept, key=lambda c: positions[c.key]),
+    )  # fmt: skip
+    extra = tuple(Item(f"lore:{n}", n, 0, MUTED) for n in muted)
+    notes += key_notes
+    return Section(*_fields(section)[:4], section.items + extra, tuple(key_notes))
+
+
+def _recalled(
+    book: BookContext, stable: str, place: _Place, budget: int, count: TokenCount
+) -> Section:
+    index = book.index
+    if index is None or budget <= 0:
+        return Section("recalled", "", 0, budget)
+    query = f"{book.planned}\n{stable[-QUERY_CHARS:]}"
+    seen_from = max(0, place.cursor - place.nominal)  # the model sees the text after this
+
+    def excluded(p: Passage) -> bool:
+        if p.scene_id == book.scene_id:
+            return p.end > seen_from and p.start < place.cursor + 200
+        return p.scene_id == book.lead_in_scene and p.end > book.lead_in_from
+
+    settings = book.settings
+    found = index.search(query, RECALL_CANDIDATES, excluded)
+    by_key = {p.key: p for p, _ in found}
+    pinned = [p for p in index.passages if p.key in settings.pinned and p.key not in by_key]
+    cands = [
+        Candidate(p.key, passage_label(p), f"From {p.chapter_title}:\n{p.text}\n", True)
+        for p in pinned
+    ]
+    muted: list[Item] = []
+    for p, _score in found:
+        if p.key in settings.muted:
+            muted.append(Item(p.key, passage_label(p), 0, MUTED))
+            continue
+        pin = p.key in settings.pinned
+        cands.append(
+            Candidate(p.key, passage_label(p), f"From {p.chapter_title}:\n{p.text}\n", pin)
+        )
+    order = {p.key: (p.chapter, p.start) for p in (*pinned, *by_key.values())}
+    section = fill(
+        "recalled", "", cands, budget, count,
+        order=lambda kept: sorted(kept, key=lambda c: order[c.key]), sep="\n",
+    )  # fmt: skip
+    return Section(*_fields(section)[:4], section.items + tuple(muted))
+
+
+def _recent(place: _Place, room: int, count: TokenCount, after_notes: bool) -> tuple[Section, str]:
+    """The recent text: as much as `room` allows, its start anchored to the step."""
+    sep = BREAK if after_notes else ""
+    full = place.full
+    chars = place.quantised(max(0, int((room - count(sep)) * chars_per_token(full))))
+    for _ in range(12):
+        start = _anchored(place, chars)
+        window = full[start:]
+        n = count(sep + window)
+        if n <= room or not window:
+            break
+        chars = place.quantised(max(0, min(chars - place.step, int(chars * room / n))))
+    return Section("recent", sep + window, n, room), window
+
+
+def _anchored(place: _Place, chars: int) -> int:
+    """Where the recent window starts in `place.full`: moved in whole steps, then to the
+    next paragraph or sentence start within the step."""
+    if len(place.full) <= chars:
+        return 0
+    start = place.start_for(chars)
+    window = place.full[start : start + place.step]
+    for mark in ("\n", ". ", "! ", "? ", "。"):
+        i = window.find(mark)
+        if i != -1:
+            start += i + len(mark)
+            break
+    while start < len(place.full) and place.full[start] in " \n\t":
+        start += 1
+    return start
+
+
+def _recent_sections(recent: Section, text: str, note: Section, note_text: str) -> list[Section]:
+    """The recent text, split around the author's note the way insert_authors_note places it."""
+    if not note.text or not note_text:
+        return [recent]
+    sep = recent.text[: len(recent.text) - len(text)]
+    placed = insert_authors_note(text, note_text)
+    marker = NOTE_MARK.format(note_text)
+    at = placed.find(marker)
+    head, tail = placed[:at], placed[at + len(marker) :]
+    out = [Section("recent", sep + head, recent.tokens, recent.budget)] if sep + head else []
+    out.append(Section("authors_note", marker, note.tokens, note.budget))
+    out.append(Section("recent", tail, 0, recent.budget))
+    return out

@@ -1,0 +1,182 @@
+"""A story and a place in it, turned into the plain data a request carries."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from backend.storage.projects import Story, load_story
+from backend.story.binder import Chapter, Scene
+from backend.story.memory.assembly import BookContext, Note
+from backend.story.memory.budgets import ContextSettings
+from backend.story.memory.recall import RecallIndex, SceneText, build_index, cache_path
+
+LEAD_IN_CHARS = 1500
+
+
+class PlaceError(LookupError):
+    """A chapter or scene number that is not in the book; the message says what is."""
+
+
+def chapter_label(chapter: Chapter, number: int) -> str:
+    """'Chapter 3' or 'Chapter 3 (The Ball)'; a title that already says 'Chapter' is kept."""
+    title = chapter.title.strip()
+    if not title or title.lower().startswith(("chapter", "第")):
+        return title or f"Chapter {number}"
+    return f"Chapter {number} ({title})"
+
+
+def scene_label(scene: Scene, number: int) -> str:
+    """'Scene 2' or 'Scene 2 (At the inn)'."""
+    title = scene.title.strip()
+    if not title or title.lower().startswith("scene"):
+        return title or f"Scene {number}"
+    return f"Scene {number} ({title})"
+
+
+def scene_texts(story: Story, texts: Mapping[str, str] | None = None) -> list[SceneText]:
+    """Every scene as the recall index sees it (`texts` overrides scene text by id)."""
+    out: list[SceneText] = []
+    for n, chapter in enumerate(story.binder.chapters):
+        label = chapter_label(chapter, n + 1)
+        for scene in chapter.scenes:
+            text = texts.get(scene.id, scene.text) if texts else scene.text
+            out.append(SceneText(scene.id, n, label, text))
+    return out
+
+
+def story_index(
+    story: Story, cache_dir: Path | None, texts: Mapping[str, str] | None = None
+) -> tuple[RecallIndex, str]:
+    """The story's recall index (cached under `cache_dir`), and a note if it was rebuilt."""
+    cache = cache_path(cache_dir, story.folder) if cache_dir is not None else None
+    return build_index(scene_texts(story, texts), cache)
+
+
+def locate(story: Story, chapter: int, scene: int = 1) -> Scene:
+    """The scene at 1-based `chapter` and `scene` numbers (PlaceError if there is none)."""
+    chapters = story.binder.chapters
+    if not 1 <= chapter <= len(chapters):
+        raise PlaceError(f"There is no chapter {chapter}: the book has {len(chapters)}.")
+    scenes = chapters[chapter - 1].scenes
+    if not 1 <= scene <= len(scenes):
+        raise PlaceError(
+            f"Chapter {chapter} has {len(scenes)} scene(s); there is no scene {scene}."
+        )
+    return scenes[scene - 1]
+
+
+def book_context(
+    story: Story,
+    scene_id: str,
+    *,
+    index: RecallIndex | None = None,
+    authors_note: str = "",
+    bible: Sequence[Mapping[str, Any]] | None = None,
+    texts: Mapping[str, str] | None = None,
+) -> BookContext:
+    """What a request at scene `scene_id` draws on: memory, synopses, bible, the lead-in
+    from the scene before, the recall index and the story's context settings."""
+    settings, _ = ContextSettings.from_mapping(story.context)
+    entries = bible if bible is not None else [*story.characters, *story.background]
+    chapters = story.binder.chapters
+    where = next(
+        (
+            (c, s)
+            for c, ch in enumerate(chapters)
+            for s, sc in enumerate(ch.scenes)
+            if sc.id == scene_id
+        ),
+        None,
+    )
+    common: dict[str, Any] = {
+        "memory": story.memory,
+        "bible": tuple({str(k): str(v) for k, v in e.items()} for e in entries),
+        "authors_note": authors_note,
+        "index": index,
+        "settings": settings,
+        "scene_id": scene_id,
+    }
+    if where is None:
+        return BookContext(**common)
+    c, s = where
+    chapter = chapters[c]
+    earlier = tuple(
+        Note(chapter_label(ch, i + 1), ch.synopsis) for i, ch in enumerate(chapters[:c])
+    )
+    scenes = tuple(
+        Note(scene_label(sc, i + 1), sc.synopsis) for i, sc in enumerate(chapter.scenes[:s])
+    )
+    prev = _previous_scene(chapters, c, s)
+    lead = ""
+    lead_from = 0
+    if prev is not None:
+        text = texts.get(prev.id, prev.text) if texts else prev.text
+        lead_from = max(0, len(text) - LEAD_IN_CHARS)
+        lead = text[lead_from:]
+    return BookContext(
+        **common,
+        earlier=earlier,
+        chapter=Note(chapter_label(chapter, c + 1), chapter.synopsis),
+        scenes=scenes,
+        scene=Note(scene_label(chapter.scenes[s], s + 1), chapter.scenes[s].synopsis),
+        lead_in=lead,
+        lead_in_scene=prev.id if prev is not None else "",
+        lead_in_from=lead_from,
+    )
+
+
+def _previous_scene(chapters: Sequence[Chapter], c: int, s: int) -> Scene | None:
+    if s > 0:
+        return chapters[c].scenes[s - 1]
+    for chapter in reversed(chapters[:c]):
+        if chapter.scenes:
+            return chapter.scenes[-1]
+    return None
+
+
+@dataclass(frozen=True)
+class StoryPlace:
+    """A place in a story on disk, ready for a request: the scene's text, the cursor, and
+    the book context (with its recall index). `notes` tell the writer about problems."""
+
+    story: Story
+    scene: Scene
+    cursor: int
+    book: BookContext
+    notes: tuple[str, ...] = ()
+
+    @property
+    def before(self) -> str:
+        """The scene's text before the cursor."""
+        return self.scene.text[: self.cursor]
+
+
+def open_place(
+    folder: str | os.PathLike[str],
+    chapter: int,
+    scene: int = 1,
+    cursor: int | None = None,
+    *,
+    cache_dir: Path | None = None,
+    authors_note: str = "",
+) -> StoryPlace:
+    """Load the story at `folder` and find the place (chapter and scene numbers from 1, the
+    cursor as a character offset in the scene, its end when None). Raises DocumentError
+    for a story that cannot be opened and PlaceError for a place that is not in it."""
+    story, notes = load_story(folder)
+    found = locate(story, chapter, scene)
+    if found.problem:
+        raise PlaceError(f"That scene could not be read: {found.problem}")
+    end = len(found.text)
+    at = end if cursor is None else cursor
+    if not 0 <= at <= end:
+        raise PlaceError(f"The cursor must be between 0 and {end} in that scene, not {at}.")
+    index, note = story_index(story, cache_dir)
+    book = book_context(story, found.id, index=index, authors_note=authors_note)
+    _, budget_note = ContextSettings.from_mapping(story.context)
+    extra = tuple(n for n in (note, budget_note) if n)
+    return StoryPlace(story, found, at, book, (*notes, *extra))
