@@ -295,7 +295,10 @@ def main() -> None:
     parser.add_argument("--typed", type=int, default=600, help="characters typed per passage")
     parser.add_argument("--synopsis-step", type=int, default=3)
     parser.add_argument("--only", choices=("names", "continue", "ksr", "synopsis"))
+    parser.add_argument("--conditions", default="recent,retrieval,full")
     args = parser.parse_args()
+    global CONDITIONS
+    CONDITIONS = tuple(args.conditions.split(","))
     engine = LlamaCppEngine(bundled_model_path())
     engine.load()
     results: dict[str, object] = {}
