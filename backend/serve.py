@@ -221,7 +221,7 @@ def op_context(server: Server, request: dict[str, Any]) -> dict[str, Any]:
     task = request.get("task", "continue")
     if task == "suggest":
         options = SuggestOptions()
-        cap = options.context_tokens
+        cap = options.book_tokens
         asm = assemble_for(server.engine, place.book, place.before, options.max_tokens, cap=cap)
     elif task == "continue":
         style = _style_field(request)

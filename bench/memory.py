@@ -3,9 +3,11 @@
 The book: Alice's Adventures in Wonderland cut into 60 chapters (bench/alice_book.py),
 with the memory lines, chapter synopses and bible entries of bench/data/alice_memory.toml.
 At places in its later half (chapters 31-60), three ways of building the prompt are
-compared, each within the same 1,536-token suggestion budget:
+compared (suggestions in a story get 2,048 tokens, a plain document 1,536):
 
-  recent     the last 3,000 characters of the book only (what a small model saw before)
+  recent     recent text only: the last 3,000 characters of the book for names and
+             continuations, and for keystroke savings the window the editor sends for a
+             plain document (anchored in steps, up to 1,536 tokens), as before
   retrieval  day one: the assembly with no memory, synopses or bible, just recalled
              passages of the book so far and the lead-in from the chapter before
   full       memory, story so far, this chapter, lore, recalled passages, recent text
@@ -38,13 +40,14 @@ from inline import simulate
 from backend.engines.llamacpp import LlamaCppEngine
 from backend.engines.params import SamplerParams
 from backend.jobs.kinds import ContinueJob, SuggestJob, SynopsisJob
-from backend.jobs.suggest import SuggestOptions, clean_suggestion
+from backend.jobs.suggest import CHARS_PER_TOKEN, SuggestOptions, clean_suggestion
 from backend.storage.projects import Story
 from backend.story.memory.assembly import Assembly, BookContext
 from backend.story.memory.position import book_context, scene_texts
 from backend.story.memory.recall import build_index
 from backend.story.memory.synopsis import extractive_synopsis
 from backend.text.terms import names_in, search_terms
+from backend.text.windows import window_start
 
 RECENT_CHARS = 3000
 CAST = [
@@ -221,7 +224,8 @@ def _typist(
 
     def run(doc: str) -> tuple[str, float | None, float]:
         if condition == "recent":
-            offset = max(0, len(doc) - RECENT_CHARS)
+            # As the window sends a plain document: a window anchored in large steps.
+            offset = window_start(len(doc), OPTIONS.context_tokens * CHARS_PER_TOKEN)
             text, asm, first, full = setup.suggest(doc[offset:], BookContext(), offset)
         else:
             text, asm, first, full = setup.suggest(doc[setup.book.starts[ch] :], book, 0)

@@ -98,6 +98,13 @@ class ContextDock(QDockWidget):
         layout.addWidget(split, 1)
         self.setWidget(body)
         self._loading = False
+        self._stale = False
+        self._task = ""
+        self.visibilityChanged.connect(self._on_visibility_changed)
+
+    def _on_visibility_changed(self, visible: bool) -> None:
+        if visible and self._stale and self.assembly is not None:
+            self.show_assembly(self.assembly, self._task)
 
     # --- memory ---------------------------------------------------------------------
     def set_memory(self, text: str, enabled: bool) -> None:
@@ -116,8 +123,14 @@ class ContextDock(QDockWidget):
 
     # --- the last prompt ------------------------------------------------------------
     def show_assembly(self, assembly: Assembly, task: str = "") -> None:
-        """Show a request's prompt: sections, items, notes, coloured text."""
+        """Show a request's prompt: sections, items, notes, coloured text. While the dock
+        is hidden it is only kept, and drawn when the dock is shown."""
         self.assembly = assembly
+        self._task = task
+        if not self.isVisible():
+            self._stale = True
+            return
+        self._stale = False
         used, budget = assembly.total_tokens, assembly.budget
         what = f"{task} · " if task else ""
         self.summary.setText(

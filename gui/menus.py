@@ -96,21 +96,26 @@ def build_menus(w: MainWindow) -> Actions:
     toolbar.addAction(actions.continue_)
 
     view_menu = menu.addMenu("&View")
-    bible_toggle = w.bible.toggleViewAction()
-    bible_toggle.setShortcut(QKeySequence("Ctrl+B"))
-    view_menu.addAction(bible_toggle)
-    style_toggle = w.style_panel.toggleViewAction()
-    style_toggle.setShortcut(QKeySequence("Ctrl+Shift+Y"))
-    view_menu.addAction(style_toggle)
-    context_toggle = w.memory.dock.toggleViewAction()
-    context_toggle.setText("What the &Model Sees")
-    context_toggle.setShortcut(QKeySequence("Ctrl+Shift+I"))
-    view_menu.addAction(context_toggle)
+    _dock_toggles(w, view_menu)
     _book_menus(w, view_menu)
     menu.addMenu("&Model").addAction(actions.models)
     menu.addMenu("&Help").addAction(actions.about)
     _keep_shortcuts(w)
     return actions
+
+
+def _dock_toggles(w: MainWindow, view_menu: QMenu) -> None:
+    """Show or hide the side panels."""
+    for dock, text, keys in (
+        (w.bible, "", "Ctrl+B"),
+        (w.style_panel, "", "Ctrl+Shift+Y"),
+        (w.memory.dock, "What the &Model Sees", "Ctrl+Shift+I"),
+    ):
+        toggle = dock.toggleViewAction()
+        if text:
+            toggle.setText(text)
+        toggle.setShortcut(QKeySequence(keys))
+        view_menu.addAction(toggle)
 
 
 def _keep_shortcuts(w: MainWindow) -> None:

@@ -161,9 +161,10 @@ class SuggestJob:
         book = _book(self.book, self.bible)
         cursor = max(0, min(self.cursor, len(self.text)))
         options = self.options
+        cap = options.book_tokens if book.in_a_story else options.context_tokens
         asm = assemble_for(
             engine, book, self.text[:cursor], options.max_tokens,
-            cap=options.context_tokens, offset=self.offset, task="suggestion",
+            cap=cap, offset=self.offset, task="suggestion",
         )  # fmt: skip
         yield asm
         body = asm.body

@@ -25,6 +25,9 @@ class SuggestOptions:
 
     max_tokens: int = 12
     context_tokens: int = 1536
+    # With a story's memory, synopses, lore and recalled passages in the prompt: they get
+    # room of their own, so the recent text keeps about what it had (bench/memory.py).
+    book_tokens: int = 2048
     heal: bool = True
     alt_temperature: float = 0.8
 

@@ -63,6 +63,11 @@ class BookContext:
     settings: ContextSettings = field(default_factory=ContextSettings)
 
     @property
+    def in_a_story(self) -> bool:
+        """True for a place in a story (not a loose document with only bible entries)."""
+        return bool(self.scene_id or self.memory or self.earlier or self.index is not None)
+
+    @property
     def planned(self) -> str:
         """What the writer planned for here: this chapter's and scene's synopses."""
         notes = [n for n in (self.chapter, self.scene) if n is not None]

@@ -31,9 +31,11 @@ def _score(sentence: str, seen: set[str]) -> float:
     fresh = len(names - seen)
     events = len(_EVENT.findall(sentence))
     quoted = sentence[:1] in "'\"‘“「"
+    fragment = sentence[:1].islower()  # a piece of dialogue cut at a quotation
     words = max(1, word_count(sentence))
     # Narration that brings names and happenings together; dialogue and long asides less.
-    return (2.0 * fresh + len(names) + events) / (words**0.5) - (1.5 if quoted else 0.0)
+    penalty = (1.5 if quoted else 0.0) + (1.0 if fragment else 0.0)
+    return (2.0 * fresh + len(names) + events) / (words**0.5) - penalty
 
 
 def extractive_synopsis(text: str, max_words: int = DRAFT_WORDS) -> str:
@@ -44,8 +46,10 @@ def extractive_synopsis(text: str, max_words: int = DRAFT_WORDS) -> str:
     chosen: list[int] = []
     seen: set[str] = set()
     used = 0
-    while len(chosen) < len(sentences):
-        rest = [i for i in range(len(sentences)) if i not in chosen]
+    fits = [i for i, s in enumerate(sentences) if word_count(s) <= max_words]
+    pool = fits or list(range(len(sentences)))
+    while len(chosen) < len(pool):
+        rest = [i for i in pool if i not in chosen]
         best = max(rest, key=lambda i: _score(sentences[i], seen))
         n = word_count(sentences[best])
         if chosen and used + n > max_words:
@@ -56,7 +60,10 @@ def extractive_synopsis(text: str, max_words: int = DRAFT_WORDS) -> str:
         if used >= max_words:
             break
     joiner = "" if is_mostly_cjk(text) else " "
-    return joiner.join(sentences[i] for i in sorted(chosen))
+    draft = joiner.join(sentences[i] for i in sorted(chosen))
+    if not fits:  # every sentence is long: keep the best one's opening words
+        draft = " ".join(draft.split()[:max_words]) + " …"
+    return draft
 
 
 def synopsis_prompt(text: str, what: str = "chapter") -> str:
