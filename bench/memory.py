@@ -3,7 +3,8 @@
 The book: Alice's Adventures in Wonderland cut into 60 chapters (bench/alice_book.py),
 with the memory lines, chapter synopses and bible entries of bench/data/alice_memory.toml.
 At places in its later half (chapters 31-60), three ways of building the prompt are
-compared (suggestions in a story get 2,048 tokens, a plain document 1,536):
+compared (suggestions in a story get 2,048 tokens, a plain document 1,536). Absent names
+are counted in chapters 21-60, continuations and keystrokes in chapters 31-60:
 
   recent     recent text only: the last 3,000 characters of the book for names and
              continuations, and for keystroke savings the window the editor sends for a
@@ -100,7 +101,7 @@ class Book:
         return max(k for k, s in enumerate(self.starts) if s <= i)
 
 
-def absent_name_places(book: Book, first_chapter: int = 30) -> list[tuple[int, str]]:
+def absent_name_places(book: Book, first_chapter: int = 20) -> list[tuple[int, str]]:
     """(offset, name) where a cast name starts that is not in the last 3,000 characters."""
     out = []
     for m in re.finditer(r"(?<=[ ‘'\"(\n])(" + "|".join(CAST) + r")\b", book.text):
@@ -294,7 +295,7 @@ def synopses(setup: Setup, step: int) -> dict[str, dict]:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--places", type=int, default=40, help="absent-name places")
+    parser.add_argument("--places", type=int, default=60, help="absent-name places")
     parser.add_argument("--continuations", type=int, default=20)
     parser.add_argument("--typed", type=int, default=600, help="characters typed per passage")
     parser.add_argument("--synopsis-step", type=int, default=3)

@@ -10,7 +10,7 @@ from backend.text.counts import is_mostly_cjk, word_count
 from backend.text.sentences import split_sentences
 from backend.text.terms import names_in
 
-DRAFT_WORDS = 45
+DRAFT_WORDS = 60
 PROMPT_CHARS = 3500
 _EVENT = re.compile(
     r"\b(\w+ed|went|came|saw|found|took|gave|ran|fell|met|told|asked|began|left|got|made|"

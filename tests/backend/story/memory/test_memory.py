@@ -249,3 +249,10 @@ def test_extractive_synopsis_keeps_the_sentences_with_names_and_events():
     )
     draft = extractive_synopsis(text, max_words=15)
     assert draft.startswith("Mara met Orrin")
+
+
+def test_extractive_synopsis_of_only_long_sentences_is_cut_to_the_limit():
+    text = "Mara walked " + "and walked " * 60 + "to Saltmarsh."
+    draft = extractive_synopsis(text, max_words=20)
+    assert draft.endswith("…") and len(draft.split()) <= 21
+    assert extractive_synopsis("") == ""
