@@ -13,6 +13,7 @@ from PySide6.QtWidgets import (
     QDoubleSpinBox,
     QFormLayout,
     QHBoxLayout,
+    QHeaderView,
     QLabel,
     QMenu,
     QPlainTextEdit,
@@ -89,6 +90,11 @@ class ContextDock(QDockWidget):
         split = QSplitter(Qt.Orientation.Vertical)
         self.tree = QTreeWidget()
         self.tree.setHeaderLabels([self.tr("Section"), self.tr("Tokens"), self.tr("State")])
+        header = self.tree.header()
+        header.setStretchLastSection(False)
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        header.setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(2, QHeaderView.ResizeMode.ResizeToContents)
         self.tree.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self.tree.customContextMenuRequested.connect(self._on_tree_menu)
         self.prompt = QTextEdit()
@@ -155,8 +161,11 @@ class ContextDock(QDockWidget):
             total = int(top.data(1, KEY)) + section.tokens
             top.setData(1, KEY, total)
             top.setText(1, f"{total} / {section.budget}")
-            over = [i for i in section.items if i.state in (NO_ROOM, TRIMMED)]
-            top.setText(2, self.tr("trimmed") if over or section.notes else "")
+            states = {i.state for i in section.items}
+            if TRIMMED in states or (section.notes and section.name == "memory"):
+                top.setText(2, self.tr("trimmed to fit"))
+            elif NO_ROOM in states:
+                top.setText(2, self.tr("some left out"))
             for item in section.items:
                 child = QTreeWidgetItem([item.label, str(item.tokens), STATE_WORDS[item.state]])
                 child.setData(0, KEY, item.key)
@@ -169,7 +178,6 @@ class ContextDock(QDockWidget):
             if not any(note in s.notes for s in assembly.sections):
                 self.tree.addTopLevelItem(QTreeWidgetItem([f"⚠ {note}", "", ""]))
         self.tree.expandAll()
-        self.tree.resizeColumnToContents(1)
 
     def _fill_prompt(self, assembly: Assembly) -> None:
         self.prompt.clear()
