@@ -34,6 +34,7 @@ RECALL_CANDIDATES = 8
 BREAK = "* * *\n\n"
 NOTE_MARK = "[Author's note: {}]"
 MIN_STEP_CHARS = 200
+PROBE_CHARS = 100  # a passage whose opening is in the visible text is not recalled
 
 
 @dataclass(frozen=True)
@@ -135,6 +136,7 @@ class _Place:
     base: int  # absolute position (in the scene) of full[0]; negative when a lead-in leads
     step: int
     nominal: int  # about how many characters of recent text the budget holds
+    typed: int  # how many characters at the end of `full` are the text given (no lead-in)
 
     @property
     def cursor(self) -> int:
@@ -161,7 +163,7 @@ def _place(book: BookContext, before: str, offset: int, total: int, shares: floa
     full = f"{lead.rstrip()}\n\n{BREAK}{before}" if lead else before
     nominal = int(total * shares * chars_per_token(full))
     step = max(MIN_STEP_CHARS, nominal // 3)
-    return _Place(full, offset - (len(full) - len(before)), step, nominal)
+    return _Place(full, offset - (len(full) - len(before)), step, nominal, len(before))
 
 
 def assemble(
@@ -333,7 +335,14 @@ def _recalled(
     query = f"{book.planned}\n{stable[-QUERY_CHARS:]}"
     seen_from = max(0, place.cursor - place.nominal)  # the model sees the text after this
 
+    # What the model sees anyway; its start moves in steps, like the window's.
+    visible = place.full[place.start_for(place.nominal) :]
+    own = place.full[len(place.full) - place.typed :]
+    probes = {t[:PROBE_CHARS].strip() for t in (visible, own)} - {""}
+
     def excluded(p: Passage) -> bool:
+        if p.text[:PROBE_CHARS] in visible or any(probe in p.text for probe in probes):
+            return True  # the model sees it already (a passage being rewritten, say)
         if p.scene_id == book.scene_id:
             return p.end > seen_from and p.start < place.cursor + 200
         return p.scene_id == book.lead_in_scene and p.end > book.lead_in_from

@@ -51,8 +51,9 @@ class Passage:
 
     @property
     def key(self) -> str:
-        """How the writer's pins and mutes name this passage."""
-        return f"recall:{self.scene_id}:{self.start}"
+        """How the writer's pins and mutes name this passage: by its words, so that edits
+        elsewhere in the scene do not lose a pin."""
+        return f"recall:{self.scene_id}:{text_hash(' '.join(self.text.split()))[:12]}"
 
 
 def passage_spans(text: str, size: int = PASSAGE_CHARS) -> list[tuple[int, int]]:

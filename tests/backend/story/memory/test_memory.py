@@ -256,3 +256,16 @@ def test_extractive_synopsis_of_only_long_sentences_is_cut_to_the_limit():
     draft = extractive_synopsis(text, max_words=20)
     assert draft.endswith("…") and len(draft.split()) <= 21
     assert extractive_synopsis("") == ""
+
+
+def test_a_passage_being_rewritten_is_not_recalled_and_pins_survive_edits_before_it(story):
+    hidden = story.binder.chapters[2].scenes[0].text
+    passage = hidden[hidden.index("Orrin hid") :]
+    _scene, book = at_chapter(story, 40)
+    asm = assemble(book, passage, words, TOTAL, settled=True)
+    assert "astrolabe" not in asm.prefix
+    index, _ = story_index(story, None)
+    key = index.search("astrolabe altar", k=1)[0][0].key
+    story.binder.chapters[2].scenes[0].text = "A new opening paragraph.\n\n" + hidden
+    moved, _ = story_index(story, None)
+    assert moved.search("astrolabe altar", k=1)[0][0].key == key
