@@ -10,7 +10,7 @@ import json
 import logging
 import os
 import sys
-import threading
+from collections.abc import Iterator
 from pathlib import Path
 from typing import TextIO
 
@@ -19,7 +19,7 @@ from backend.engines.base import Engine, EngineError
 from backend.engines.params import SAMPLING_KEYS, ParamError, SamplerParams
 from backend.formats.commands import add_commands, run_book_command
 from backend.jobs.complete import continue_text
-from backend.jobs.kinds import ContinueJob
+from backend.jobs.kinds import ContinueJob, text_stream
 from backend.jobs.rewrite import rewrite_stream
 from backend.jobs.styled import styled_stream
 from backend.models.bundled import bundled_spec
@@ -268,6 +268,7 @@ def _run_loaded(
             cache_dir=app_paths(args.config).cache,
         )
         return 0
+    chunks: Iterator[str]
     if args.command == "complete":
         chunks = continue_text(engine, args.text, params)
     elif args.command == "rewrite":
@@ -280,9 +281,7 @@ def _run_loaded(
         )
         for note in place.notes:
             print(f"inkling: {note}", file=sys.stderr)
-        chunks = (
-            x for x in job.run(engine, threading.Event(), lambda _s: None) if isinstance(x, str)
-        )
+        chunks = text_stream(job, engine)
     else:
         assert style is not None
         chunks = styled_stream(engine, args.text, style, seed=args.seed)

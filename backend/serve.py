@@ -15,16 +15,14 @@ from backend.engines.base import Engine, EngineError
 from backend.engines.params import SAMPLING_KEYS, ParamError, SamplerParams
 from backend.jobs.character import generate_entry, invalid_fields
 from backend.jobs.complete import continue_text
-from backend.jobs.context import assemble_for
-from backend.jobs.kinds import ContinueJob, Job, SuggestJob
+from backend.jobs.kinds import ContinueJob, SuggestJob, text_stream
 from backend.jobs.rewrite import rewrite_stream
 from backend.jobs.styled import StoryContext, styled_stream
 from backend.jobs.suggest import MAX_ALTERNATIVES, SuggestOptions, clean_suggestion, suggest
 from backend.storage.documents import DocumentError
 from backend.story.bible import fields_for
 from backend.story.memory.position import PlaceError, StoryPlace, open_place
-from backend.story.style.header import style_header
-from backend.story.style.model import Style, StyleError, sampler_for
+from backend.story.style.model import Style, StyleError
 
 log = logging.getLogger(__name__)
 
@@ -101,15 +99,9 @@ def _story_place(server: Server, request: dict[str, Any]) -> StoryPlace | None:
         raise RequestError(str(exc)) from exc
 
 
-def _text_of(job: Job, engine: Engine) -> str:
-    """A job's text (its assembled prompt and other events left aside)."""
-    out = job.run(engine, threading.Event(), lambda _s: None)
-    return "".join(x for x in out if isinstance(x, str))
-
-
 def _with_notes(reply: dict[str, Any], place: StoryPlace | None) -> dict[str, Any]:
     if place is not None and place.notes:
-        reply["notes"] = list(place.notes)
+        reply["notes"] = [*reply.get("notes", []), *place.notes]
     return reply
 
 
@@ -135,7 +127,7 @@ def op_suggest(server: Server, request: dict[str, Any]) -> dict[str, Any]:
         if len(suggestions) >= alternatives:
             break
         job = SuggestJob(text, cursor, options, alt, book=place.book)
-        found = clean_suggestion(_text_of(job, server.engine))
+        found = clean_suggestion("".join(text_stream(job, server.engine)))
         if found.strip() and found not in suggestions:
             suggestions.append(found)
     ms = round((time.perf_counter() - started) * 1000, 1)
@@ -187,7 +179,7 @@ def op_continue(server: Server, request: dict[str, Any]) -> dict[str, Any]:
             place.before, SamplerParams(seed=seed), style, str(premise), book=place.book
         )
         started = time.perf_counter()
-        out = _text_of(job, server.engine)
+        out = "".join(text_stream(job, server.engine))
         ms = round((time.perf_counter() - started) * 1000, 1)
         return _with_notes({"text": out, "ms": ms}, place)
     text = _text_field(request)
@@ -219,19 +211,17 @@ def op_context(server: Server, request: dict[str, Any]) -> dict[str, Any]:
     if place is None:
         raise RequestError("'story' must be the path of a story folder")
     task = request.get("task", "continue")
+    job: SuggestJob | ContinueJob
     if task == "suggest":
-        options = SuggestOptions()
-        cap = options.book_tokens
-        asm = assemble_for(server.engine, place.book, place.before, options.max_tokens, cap=cap)
+        job = SuggestJob(place.scene.text, place.cursor, book=place.book)
     elif task == "continue":
-        style = _style_field(request)
         premise = str(request.get("premise", place.story.premise))
-        max_tokens = sampler_for(style).max_tokens
-        header = style_header(style, premise)
-        asm = assemble_for(server.engine, place.book, place.before, max_tokens, header=header)
+        job = ContinueJob(
+            place.before, SamplerParams(), _style_field(request), premise, book=place.book
+        )
     else:
         raise RequestError(f"'task' must be 'suggest' or 'continue', not {task!r}")
-    return _with_notes(asm.to_json(), place)
+    return _with_notes(job.assemble(server.engine).to_json(), place)
 
 
 OPS: dict[str, Handler] = {

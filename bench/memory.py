@@ -40,7 +40,7 @@ from inline import simulate
 
 from backend.engines.llamacpp import LlamaCppEngine
 from backend.engines.params import SamplerParams
-from backend.jobs.kinds import ContinueJob, SuggestJob, SynopsisJob
+from backend.jobs.kinds import ContinueJob, SuggestJob, SynopsisJob, text_stream
 from backend.jobs.suggest import CHARS_PER_TOKEN, SuggestOptions, clean_suggestion
 from backend.storage.projects import Story
 from backend.story.memory.assembly import Assembly, BookContext
@@ -199,11 +199,7 @@ def continuations(setup: Setup, count: int) -> dict[str, dict]:
             before, book, _offset = setup.context(condition, i)
             params = SamplerParams(max_tokens=48, seed=100 + k)
             job = ContinueJob(before, params, book=book)
-            text = "".join(
-                x
-                for x in job.run(setup.engine, threading.Event(), lambda _s: None)
-                if isinstance(x, str)
-            )
+            text = "".join(text_stream(job, setup.engine))
             found = names_in(text)
             names += len(found)
             invented += sum(1 for n in found if n not in known)
@@ -276,7 +272,7 @@ def synopses(setup: Setup, step: int) -> dict[str, dict]:
         text = setup.book.chapters[n]
         drafts = {"extractive": extractive_synopsis(text)}
         job = SynopsisJob(text, "chapter", seed=1)
-        drafts["model"] = "".join(job.run(setup.engine, threading.Event(), lambda _s: None))
+        drafts["model"] = "".join(text_stream(job, setup.engine))
         for how, draft in drafts.items():
             scores[how].append(overlap(draft, hand[n]))
         if n in (0, 42):

@@ -174,9 +174,6 @@ class ContextDock(QDockWidget):
                 child = QTreeWidgetItem([f"⚠ {note}", "", ""])
                 child.setToolTip(0, note)
                 top.addChild(child)
-        for note in assembly.notes:
-            if not any(note in s.notes for s in assembly.sections):
-                self.tree.addTopLevelItem(QTreeWidgetItem([f"⚠ {note}", "", ""]))
         self.tree.expandAll()
 
     def _fill_prompt(self, assembly: Assembly) -> None:

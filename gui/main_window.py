@@ -135,7 +135,7 @@ class MainWindow(QMainWindow):
         self.memory.bible_entries = self.bible.entries
         self.memory.authors_note = self._suggestion_note
         self.memory.message.connect(self._on_controller_message)
-        self.bible.memory_text = lambda: self.memory.book_context().memory
+        self.bible.memory_text = lambda: self.documents.story.memory if self.documents.story else ""
         self.suggestions.book_context = self.memory.book_context
         self.book.binder.draft_requested.connect(self.memory.draft_synopsis)
         self.continuation = ContinuationController(

@@ -32,7 +32,6 @@ INDEX_DELAY_MS = 4000
 class MemoryController(QObject):
     """Owns the recall index of the open story and what each request is told about it."""
 
-    index_ready = Signal(object)  # the new RecallIndex
     message = Signal(str, int)
     _built = Signal(object, str, int)  # index, note, generation (from the index thread)
 
@@ -130,7 +129,6 @@ class MemoryController(QObject):
         self.index = index
         if note:
             self.message.emit(note, 6000)
-        self.index_ready.emit(index)
 
     def _on_editor_contents_changed(self, _pos: int, removed: int, added: int) -> None:
         if (removed or added) and self.project.story is not None:

@@ -85,24 +85,27 @@ class ContinueJob:
     bible: tuple[Entry, ...] = ()
     book: BookContext | None = None
 
+    def assemble(self, engine: Engine) -> Assembly:
+        """The prompt this continuation sends, section by section."""
+        book = _book(self.book, self.bible, self.authors_note if self.style else "")
+        if self.style is None:
+            max_tokens, header = self.params.max_tokens, ""
+        else:
+            max_tokens = sampler_for(self.style, self.params.seed).max_tokens
+            header = style_header(self.style, self.premise)
+        return assemble_for(
+            engine, book, self.text_before, max_tokens, header=header, task="continuation"
+        )
+
     def run(
         self, engine: Engine, cancel: threading.Event, draft: DraftFn
     ) -> Iterator[str | Assembly]:
         """The assembled prompt, then the continuation exactly as it should be inserted."""
-        book = _book(self.book, self.bible, self.authors_note if self.style else "")
+        asm = self.assemble(engine)
+        yield asm
         if self.style is None:
-            asm = assemble_for(
-                engine, book, self.text_before, self.params.max_tokens, task="continuation"
-            )
-            yield asm
             yield from continue_text(engine, asm.body, self.params, cancel, preamble=asm.prefix)
             return
-        params = sampler_for(self.style, self.params.seed)
-        header = style_header(self.style, self.premise)
-        asm = assemble_for(
-            engine, book, self.text_before, params.max_tokens, header=header, task="continuation"
-        )
-        yield asm
         story = StoryContext(premise=self.premise, authors_note=asm.authors_note, lore=asm.prefix)
         yield from styled_stream(
             engine,
@@ -154,20 +157,27 @@ class SuggestJob:
     book: BookContext | None = None
     offset: int = 0  # where `text` starts in the scene: windows are anchored to the scene
 
+    @property
+    def _cursor(self) -> int:
+        return max(0, min(self.cursor, len(self.text)))
+
+    def assemble(self, engine: Engine) -> Assembly:
+        """The prompt this suggestion sends, section by section."""
+        book = _book(self.book, self.bible)
+        options = self.options
+        cap = options.book_tokens if book.in_a_story else options.context_tokens
+        return assemble_for(
+            engine, book, self.text[: self._cursor], options.max_tokens,
+            cap=cap, offset=self.offset, task="suggestion",
+        )  # fmt: skip
+
     def run(
         self, engine: Engine, cancel: threading.Event, draft: DraftFn
     ) -> Iterator[str | Assembly]:
         """The assembled prompt, then the suggestion's text in pieces."""
-        book = _book(self.book, self.bible)
-        cursor = max(0, min(self.cursor, len(self.text)))
-        options = self.options
-        cap = options.book_tokens if book.in_a_story else options.context_tokens
-        asm = assemble_for(
-            engine, book, self.text[:cursor], options.max_tokens,
-            cap=cap, offset=self.offset, task="suggestion",
-        )  # fmt: skip
+        asm = self.assemble(engine)
         yield asm
-        body = asm.body
+        body, options, cursor = asm.body, self.options, self._cursor
         # The recent text already fits: the window cut must not cut it again.
         fitted = replace(options, context_tokens=max(options.context_tokens, len(body)))
         yield from suggest_stream(
@@ -227,6 +237,13 @@ class SynopsisJob:
         prompt = synopsis_prompt(self.text, self.what)
         out = "".join(continue_text(engine, prompt, params, cancel, heal=False))
         yield clean_draft(out)
+
+
+def text_stream(job: Job, engine: Engine, cancel: threading.Event | None = None) -> Iterator[str]:
+    """A job's text as it streams, headless: its assembled prompt and drafts left aside."""
+    for out in job.run(engine, cancel or threading.Event(), lambda _s: None):
+        if isinstance(out, str):
+            yield out
 
 
 @dataclass(frozen=True)

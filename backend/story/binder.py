@@ -50,6 +50,10 @@ class Chapter(Item):
     scenes: list[Scene] = field(default_factory=list)
 
 
+# Chapters, trash and the label of the change that followed them.
+_Snapshot = tuple[list[Chapter], list[Scene], str]
+
+
 class BinderError(ValueError):
     """An operation that makes no sense (merging the last scene, …)."""
 
@@ -60,8 +64,8 @@ class Binder:
 
     chapters: list[Chapter] = field(default_factory=list)
     trash: list[Scene] = field(default_factory=list)
-    _undo: list[tuple[list[Chapter], list[Scene], str]] = field(default_factory=list, repr=False)
-    _redo: list[tuple[list[Chapter], list[Scene], str]] = field(default_factory=list, repr=False)
+    _undo: list[_Snapshot] = field(default_factory=list, repr=False)
+    _redo: list[_Snapshot] = field(default_factory=list, repr=False)
 
     # --- looking things up --------------------------------------------------------------
     def scenes(self) -> Iterator[tuple[Chapter, Scene]]:
@@ -121,19 +125,18 @@ class Binder:
 
     def undo(self) -> str:
         """Take back the last structural change; returns its label."""
-        if not self._undo:
-            return ""
-        chapters, trash, label = self._undo.pop()
-        self._redo.append((self.chapters, self.trash, label))
-        self.chapters, self.trash = chapters, trash
-        return label
+        return self._step(self._undo, self._redo)
 
     def redo(self) -> str:
         """Make the last undone change again."""
-        if not self._redo:
+        return self._step(self._redo, self._undo)
+
+    def _step(self, source: list[_Snapshot], target: list[_Snapshot]) -> str:
+        """Go back to the newest snapshot in `source`, keeping the present in `target`."""
+        if not source:
             return ""
-        chapters, trash, label = self._redo.pop()
-        self._undo.append((self.chapters, self.trash, label))
+        chapters, trash, label = source.pop()
+        target.append((self.chapters, self.trash, label))
         self.chapters, self.trash = chapters, trash
         return label
 

@@ -63,3 +63,17 @@ def anchored_start(cursor: int, budget_chars: int, text: str) -> int:
         if i != -1:
             return start + i + len(mark)
     return start
+
+
+def sentence_start(text: str, start: int, within: int) -> int:
+    """`start` moved past the first line or sentence end in the next `within` characters,
+    then past white space, so that a window cut there begins with a whole sentence."""
+    window = text[start : start + within]
+    for mark in ("\n", ". ", "! ", "? ", "。"):
+        i = window.find(mark)
+        if i != -1:
+            start += i + len(mark)
+            break
+    while start < len(text) and text[start] in " \n\t":
+        start += 1
+    return start

@@ -10,7 +10,7 @@ changes neither them nor the window's start, so a warm suggestion stays warm.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from backend.story.memory.budgets import PRIORITY, ContextSettings
 from backend.story.memory.lore import pick_lore
@@ -27,6 +27,7 @@ from backend.story.memory.sections import (
 )
 from backend.story.style.header import insert_authors_note
 from backend.text.counts import is_mostly_cjk
+from backend.text.windows import sentence_start
 
 LORE_SCAN_CHARS = 1500
 QUERY_CHARS = 1200
@@ -83,7 +84,6 @@ class Assembly:
     budget: int
     recent: str  # the recent text, without the author's note
     authors_note: str
-    notes: tuple[str, ...] = ()
     task: str = ""  # what the prompt was for: "suggestion", "continuation", "rewrite"
 
     @property
@@ -102,6 +102,11 @@ class Assembly:
     def body(self) -> str:
         """The recent text with the author's note placed in it."""
         return insert_authors_note(self.recent, self.authors_note)
+
+    @property
+    def notes(self) -> tuple[str, ...]:
+        """Every section's notes for the writer, in prompt order."""
+        return tuple(n for s in self.sections for n in s.notes)
 
     @property
     def total_tokens(self) -> int:
@@ -182,27 +187,22 @@ def assemble(
     budgets = book.settings.budgets
     place = _place(book, before, offset, total, budgets.share("recent"))
     stable = place.full if settled else place.stable()
-    notes: list[str] = []
     head = Section("style", header, count(header), count(header)) if header else None
     left = total - (head.tokens if head else 0)
     room_for_sections = max(0, left - int(total * budgets.share("recent")))
     built: dict[str, Section] = {}
     for name in PRIORITY:
         budget = min(budgets.tokens(name, total), room_for_sections)
-        section = _build(name, book, stable, place, budget, count, notes, settled)
+        section = _build(name, book, stable, place, budget, count, settled)
         built[name] = section
         room_for_sections -= section.tokens
         left -= section.tokens
     note = built.pop("authors_note")
-    recent_section, recent = _recent(place, left, count, bool(_prefix_of(built)))
+    recent_section, recent = _recent(place, left, count, any(s.text for s in built.values()))
     sections = [s for s in (head, *_ordered(built)) if s is not None]
     note_text = note.text[len(NOTE_MARK.format("")) - 1 : -1] if note.text else ""
     sections += _recent_sections(recent_section, recent, note, note_text)
-    return Assembly(tuple(sections), total, recent, note_text, tuple(notes))
-
-
-def _prefix_of(built: dict[str, Section]) -> str:
-    return "".join(s.text for s in built.values())
+    return Assembly(tuple(sections), total, recent, note_text)
 
 
 def _ordered(built: dict[str, Section]) -> list[Section]:
@@ -217,7 +217,6 @@ def _build(
     place: _Place,
     budget: int,
     count: TokenCount,
-    notes: list[str],
     settled: bool,
 ) -> Section:
     if name == "memory":
@@ -229,7 +228,7 @@ def _build(
     if name == "lore":
         scan_chars = LORE_SCAN_CHARS + place.step  # rounded down, still LORE_SCAN_CHARS
         scan = place.full if settled else place.full[place.start_for(scan_chars) :]
-        return _lore(book, scan, budget, count, notes)
+        return _lore(book, scan, budget, count)
     if name == "recalled":
         return _recalled(book, stable, place, budget, count)
     note = book.authors_note.strip()
@@ -244,11 +243,11 @@ def _memory(memory: str, budget: int, count: TokenCount) -> Section:
     section = fill("memory", "Notes on the book:\n", cands, budget, count)
     dropped = sum(1 for i in section.items if i.state != "in")
     if dropped:
-        section = Section(
-            section.name, section.text, section.tokens, budget, section.items,
-            (f"Memory is longer than its budget of {budget} tokens: "
-             f"{dropped} line(s) trimmed or left out.",),
-        )  # fmt: skip
+        note = (
+            f"Memory is longer than its budget of {budget} tokens: "
+            f"{dropped} line(s) trimmed or left out."
+        )
+        section = replace(section, notes=(note,))
     return section
 
 
@@ -267,12 +266,8 @@ def _story_so_far(book: BookContext, budget: int, count: TokenCount) -> Section:
     if missing:
         shown = ", ".join(missing[:5]) + (" …" if len(missing) > 5 else "")
         note = f"{len(missing)} earlier chapter(s) have no synopsis: {shown}"
-        section = Section(*_fields(section), notes=(note,))
+        section = replace(section, notes=(note,))
     return section
-
-
-def _fields(s: Section) -> tuple[str, str, int, int, tuple[Item, ...]]:
-    return s.name, s.text, s.tokens, s.budget, s.items
 
 
 def _this_chapter(book: BookContext, budget: int, count: TokenCount) -> Section:
@@ -289,7 +284,7 @@ def _this_chapter(book: BookContext, budget: int, count: TokenCount) -> Section:
     section = fill("this_chapter", "", cands, budget, count)
     if not book.chapter.synopsis.strip():
         note = f"{book.chapter.label} has no synopsis yet: the model knows only its title."
-        section = Section(*_fields(section), notes=(note,))
+        section = replace(section, notes=(note,))
     return section
 
 
@@ -298,9 +293,7 @@ def _line(note: Note) -> str:
     return f"{note.label}: {synopsis}\n" if synopsis else f"{note.label}\n"
 
 
-def _lore(
-    book: BookContext, scan: str, budget: int, count: TokenCount, notes: list[str]
-) -> Section:
+def _lore(book: BookContext, scan: str, budget: int, count: TokenCount) -> Section:
     index = book.index
     settings = book.settings
 
@@ -322,8 +315,7 @@ def _lore(
         order=lambda kept: sorted(kept, key=lambda c: positions[c.key]),
     )  # fmt: skip
     extra = tuple(Item(f"lore:{n}", n, 0, MUTED) for n in muted)
-    notes += key_notes
-    return Section(*_fields(section)[:4], section.items + extra, tuple(key_notes))
+    return replace(section, items=section.items + extra, notes=tuple(key_notes))
 
 
 def _recalled(
@@ -369,7 +361,7 @@ def _recalled(
         "recalled", "", cands, budget, count,
         order=lambda kept: sorted(kept, key=lambda c: order[c.key]), sep="\n",
     )  # fmt: skip
-    return Section(*_fields(section)[:4], section.items + tuple(muted))
+    return replace(section, items=section.items + tuple(muted))
 
 
 def _recent(place: _Place, room: int, count: TokenCount, after_notes: bool) -> tuple[Section, str]:
@@ -392,16 +384,7 @@ def _anchored(place: _Place, chars: int) -> int:
     next paragraph or sentence start within the step."""
     if len(place.full) <= chars:
         return 0
-    start = place.start_for(chars)
-    window = place.full[start : start + place.step]
-    for mark in ("\n", ". ", "! ", "? ", "。"):
-        i = window.find(mark)
-        if i != -1:
-            start += i + len(mark)
-            break
-    while start < len(place.full) and place.full[start] in " \n\t":
-        start += 1
-    return start
+    return sentence_start(place.full, place.start_for(chars), place.step)
 
 
 def _recent_sections(recent: Section, text: str, note: Section, note_text: str) -> list[Section]:

@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from functools import cache
 from typing import Any
 
 from backend.story.bible import keywords, summary
@@ -50,6 +51,7 @@ def lore_key(name: str) -> str:
     return f"lore:{name}"
 
 
+@cache  # keys repeat from one request to the next
 def _pattern(key: str) -> re.Pattern[str]:
     if CJK_CHAR.search(key):
         return re.compile(re.escape(key))

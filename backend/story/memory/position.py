@@ -13,8 +13,10 @@ from backend.story.binder import Chapter, Scene
 from backend.story.memory.assembly import BookContext, Note
 from backend.story.memory.budgets import ContextSettings
 from backend.story.memory.recall import RecallIndex, SceneText, build_index, cache_path
+from backend.text.windows import sentence_start
 
 LEAD_IN_CHARS = 1500
+LEAD_SNAP_CHARS = 400  # how far the lead-in's start may move to begin a sentence
 
 
 class PlaceError(LookupError):
@@ -115,7 +117,8 @@ def book_context(
     lead_from = 0
     if prev is not None:
         text = texts.get(prev.id, prev.text) if texts else prev.text
-        lead_from = _clean_start(text, max(0, len(text) - LEAD_IN_CHARS))
+        lead_from = len(text) - LEAD_IN_CHARS
+        lead_from = sentence_start(text, lead_from, LEAD_SNAP_CHARS) if lead_from > 0 else 0
         lead = text[lead_from:]
     return BookContext(
         **common,
@@ -127,21 +130,6 @@ def book_context(
         lead_in_scene=prev.id if prev is not None else "",
         lead_in_from=lead_from,
     )
-
-
-def _clean_start(text: str, start: int) -> int:
-    """`start` moved to the next paragraph or sentence start, so no word is cut in half."""
-    if start == 0:
-        return 0
-    window = text[start : start + 400]
-    for mark in ("\n", ". ", "! ", "? ", "。"):
-        i = window.find(mark)
-        if i != -1:
-            start += i + len(mark)
-            break
-    while start < len(text) and text[start] in " \n\t":
-        start += 1
-    return start
 
 
 def _previous_scene(chapters: Sequence[Chapter], c: int, s: int) -> Scene | None:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from backend.story.memory.budgets import TITLES
 from backend.story.memory.recall import Passage
@@ -136,7 +136,7 @@ def fill(
         ]
         rest = [c for c in candidates if c.key != last.key]
         again = fill(name, heading, rest, budget, count, order, contiguous, sep)
-        return Section(name, again.text, again.tokens, budget, tuple(marked))
+        return replace(again, items=tuple(marked))
     return Section(name, body, tokens, budget, tuple(items))
 
 
