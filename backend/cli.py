@@ -22,6 +22,9 @@ from backend.jobs.complete import continue_text
 from backend.jobs.kinds import ContinueJob, text_stream
 from backend.jobs.rewrite import rewrite_stream
 from backend.jobs.styled import styled_stream
+from backend.jobs.voice.command import add_parser as add_voice_command
+from backend.jobs.voice.command import run_train_voice
+from backend.models.adapter_library import clamp_scale
 from backend.models.bundled import bundled_spec
 from backend.models.catalogue import Catalog
 from backend.models.choice import ModelRequest, choose_model
@@ -90,8 +93,18 @@ def build_parser() -> argparse.ArgumentParser:
     )
 
     sub.add_parser("setup-model", parents=[common], help="prepare the bundled model")
+    add_voice_command(sub, common)
+    for name in ("complete", "serve", "continue"):
+        _add_adapter_options(sub.choices[name])
     add_commands(sub)
     return parser
+
+
+def _add_adapter_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--adapter", metavar="ADAPTER.gguf", help="a voice adapter for the model")
+    parser.add_argument(
+        "--adapter-scale", type=float, default=1.0, help="the adapter's strength (0 to 2)"
+    )
 
 
 def _add_style_options(parser: argparse.ArgumentParser) -> None:
@@ -209,12 +222,20 @@ def run_headless(args: argparse.Namespace, stdout: TextIO = sys.stdout) -> int:
         if choice.notice or choice.problem:
             print(f"inkling: {choice.notice or choice.problem}", file=sys.stderr)
         spec = choice.resolve(paths)
+        if args.command == "train-voice":
+            return run_train_voice(args, spec, stdout)
         defaults = settings.sampler.params().with_(**model_sampler(paths, spec))
         params = _complete_params(args, defaults) if args.command == "complete" else defaults
         style = _style(args) if args.command in ("continue", "rewrite") else None
         args.place = _place(args, paths)
         engine = load_engine(spec)
     except (EngineError, ParamError, StyleError, DocumentError, PlaceError) as exc:
+        print(f"inkling: {exc}", file=sys.stderr)
+        return 2
+    try:
+        _apply_adapter(args, engine)
+    except EngineError as exc:
+        engine.close()
         print(f"inkling: {exc}", file=sys.stderr)
         return 2
     try:
@@ -226,6 +247,17 @@ def run_headless(args: argparse.Namespace, stdout: TextIO = sys.stdout) -> int:
         return 130
     finally:
         engine.close()
+
+
+def _apply_adapter(args: argparse.Namespace, engine: Engine) -> None:
+    """Switch on --adapter at --adapter-scale (EngineError: refused, or a server)."""
+    path = getattr(args, "adapter", None)
+    if not path:
+        return
+    slot = engine.adapters
+    if slot is None:
+        raise EngineError("Voice adapters are not available through a server.")
+    slot.set_adapter(Path(path).expanduser(), clamp_scale(args.adapter_scale))
 
 
 def _place(args: argparse.Namespace, paths: AppPaths) -> StoryPlace | None:

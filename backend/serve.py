@@ -19,6 +19,7 @@ from backend.jobs.kinds import ContinueJob, SuggestJob, text_stream
 from backend.jobs.rewrite import rewrite_stream
 from backend.jobs.styled import StoryContext, styled_stream
 from backend.jobs.suggest import MAX_ALTERNATIVES, SuggestOptions, clean_suggestion, suggest
+from backend.models.adapter_library import MAX_SCALE, MIN_SCALE
 from backend.storage.documents import DocumentError
 from backend.story.bible import fields_for
 from backend.story.memory.position import PlaceError, StoryPlace, open_place
@@ -224,7 +225,32 @@ def op_context(server: Server, request: dict[str, Any]) -> dict[str, Any]:
     return _with_notes(job.assemble(server.engine).to_json(), place)
 
 
+def op_adapter(server: Server, request: dict[str, Any]) -> dict[str, Any]:
+    """{"op": "adapter", "path": ADAPTER.gguf or null, "scale": S} -> {"adapter", "scale"};
+    switches the voice adapter live (null or scale 0: off), without reloading the model."""
+    slot = server.engine.adapters
+    if slot is None:
+        raise RequestError("voice adapters are not available through a server")
+    path = request.get("path")
+    if path is not None and (not isinstance(path, str) or not path):
+        raise RequestError("'path' must be the path of an adapter file, or null")
+    scale = request.get("scale", 1.0)
+    if isinstance(scale, bool) or not isinstance(scale, int | float):
+        raise RequestError("'scale' must be a number")
+    if not MIN_SCALE <= scale <= MAX_SCALE:
+        raise RequestError(f"'scale' must be between {MIN_SCALE:g} and {MAX_SCALE:g}")
+    started = time.perf_counter()
+    slot.set_adapter(Path(path).expanduser() if path else None, float(scale))
+    current = slot.adapter
+    return {
+        "adapter": str(current[0]) if current else None,
+        "scale": current[1] if current else 0.0,
+        "ms": round((time.perf_counter() - started) * 1000, 1),
+    }
+
+
 OPS: dict[str, Handler] = {
+    "adapter": op_adapter,
     "context": op_context,
     "complete": op_complete,
     "continue": op_continue,

@@ -16,7 +16,6 @@ from __future__ import annotations
 import argparse
 import itertools
 import json
-import re
 import threading
 import time
 
@@ -24,81 +23,20 @@ from common import bundled_model_path, median, percentile, unwrapped_corpus
 
 from backend.engines.llamacpp import LlamaCppEngine
 from backend.engines.params import SamplerParams
-from backend.jobs.suggest import SuggestOptions, clean_suggestion, suggest_stream
+from backend.jobs import keystrokes
+from backend.jobs.suggest import SuggestOptions
 
 CONTEXT_CHARS = 3000
 TYPED_CHARS = 1500
-WORD = re.compile(r"\s*\S+")
-
-
-def accepted_prefix(suggestion: str, target: str) -> tuple[str, int]:
-    """The leading whole words of `suggestion` that match `target`, and how many."""
-    taken = ""
-    words = 0
-    for m in WORD.finditer(suggestion):
-        candidate = taken + m.group(0)
-        if not target.startswith(candidate):
-            break
-        end = len(candidate)
-        if end < len(target) and target[end - 1].isalnum() and target[end].isalnum():
-            break  # a word cut in half is not a whole word
-        taken, words = candidate, words + 1
-    return taken, words
 
 
 def simulate(suggest_fn, context: str, target: str) -> dict:
-    """Type `target` after `context`, accepting matching words; return counts and timings."""
-    pos = 0
-    keystrokes = 0
-    requests = 0
-    accepted_words = 0
-    ttfts: list[float] = []
-    fulls: list[float] = []
-    just_accepted = False
-    while pos < len(target):
-        prev = target[pos - 1] if pos else " "
-        prev2 = target[pos - 2] if pos > 1 else " "
-        word_start = not prev.isalnum() and prev != "'"
-        first_letter = prev.isalnum() and not prev2.isalnum()
-        if word_start or first_letter or just_accepted:
-            requests += 1
-            text, ttft, full = suggest_fn(context + target[:pos])
-            if ttft is not None:
-                ttfts.append(ttft)
-            fulls.append(full)
-            taken, n = accepted_prefix(text, target[pos:])
-            if n:
-                keystrokes += n
-                accepted_words += n
-                pos += len(taken)
-                just_accepted = True
-                continue
-        just_accepted = False
-        keystrokes += 1
-        pos += 1
-    return {
-        "ksr": (len(target) - keystrokes) / len(target),
-        "requests": requests,
-        "accepted_words": accepted_words,
-        "ttfts": ttfts,
-        "fulls": fulls,
-    }
+    """The shared harness's result as a dict."""
+    return vars(keystrokes.simulate(suggest_fn, context, target))
 
 
 def ours(engine: LlamaCppEngine, heal: bool):
-    options = SuggestOptions(heal=heal)
-
-    def run(doc: str) -> tuple[str, float | None, float]:
-        started = time.perf_counter()
-        first = None
-        parts = []
-        for piece in suggest_stream(engine, doc, len(doc), options):
-            if first is None:
-                first = (time.perf_counter() - started) * 1000
-            parts.append(piece)
-        return clean_suggestion("".join(parts)), first, (time.perf_counter() - started) * 1000
-
-    return run
+    return keystrokes.editor_suggestions(engine, SuggestOptions(heal=heal))
 
 
 def raw_baseline(engine: LlamaCppEngine):

@@ -53,6 +53,10 @@ class FakeEngine:
         return self._vocabulary
 
     @property
+    def adapters(self) -> None:
+        return None
+
+    @property
     def stepper(self) -> None:
         return None
 

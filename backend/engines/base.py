@@ -12,6 +12,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable, Generator, Sequence
 from enum import StrEnum
+from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
 
 import numpy as np
@@ -96,6 +97,27 @@ class Stepper(Protocol):
         """Both prompts seated for classifier-free guidance (None if cancelled)."""
         ...
 
+    def score(self, tokens: Sequence[int], cancel: threading.Event | None = None) -> np.ndarray:
+        """Log-probability of each of `tokens` after the start of a text and the ones before."""
+        ...
+
+
+class AdapterSlot(Protocol):
+    """LoRA adapters applied to the loaded weights, switched without reloading the model."""
+
+    @property
+    def adapter(self) -> tuple[Path, float] | None:
+        """The adapter in use and its strength (None: the plain model)."""
+        ...
+
+    def set_adapter(self, path: Path | None, scale: float = 1.0) -> None:
+        """Switch to `path` at `scale` (None or 0: off); EngineError for a bad or foreign file."""
+        ...
+
+    def forget_adapter(self, path: Path) -> None:
+        """Release a deleted adapter (unless it is in use)."""
+        ...
+
 
 class Engine(Protocol):
     """A language model that streams text for a prompt."""
@@ -125,6 +147,11 @@ class Engine(Protocol):
     @property
     def stepper(self) -> Stepper | None:
         """Step-by-step logits, or None where sampling happens elsewhere (a server)."""
+        ...
+
+    @property
+    def adapters(self) -> AdapterSlot | None:
+        """LoRA adapters, or None where the weights are out of reach (a server)."""
         ...
 
     def stream(

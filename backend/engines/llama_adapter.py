@@ -38,12 +38,15 @@ def check_internals() -> list[str]:
     init_source = inspect.getsource(llama_cpp.Llama.__init__)
     if "llama_cpp.llama_model_default_params()" not in init_source:
         problems.append("Llama.__init__ no longer builds llama_model_default_params()")
-    for name in ("llama_get_logits_ith", "llama_token_to_piece", "llama_vocab_is_eog"):
+    for name in (
+        "llama_get_logits_ith", "llama_token_to_piece", "llama_vocab_is_eog",
+        "llama_adapter_lora_init", "llama_adapter_lora_free", "llama_set_adapters_lora",
+    ):  # fmt: skip
         if not hasattr(llama_cpp, name):
             problems.append(f"llama_cpp.{name} is gone")
     for cls, members in (
         (_internals.LlamaContext, ("decode", "kv_cache_seq_rm", "close")),
-        (_internals.LlamaBatch, ("close",)),
+        (_internals.LlamaBatch, ("close", "set_batch")),
         (_internals.LlamaModel, ("add_bos_token",)),
         (llama_cpp.Llama, ("eval", "reset", "generate", "set_seed", "n_vocab", "close")),
     ):
@@ -78,6 +81,7 @@ class LlamaRuntime:
             )
         self.n_vocab = int(self.llm.n_vocab())
         self.n_threads = n_threads
+        self.loras = LoraSet(llama_cpp, self.llm._model.model)
 
     @property
     def n_ctx(self) -> int:
@@ -164,11 +168,110 @@ class LlamaRuntime:
 
     def guided_pair(self) -> GuidedPair:
         """A second context on the same weights holding two sequences (for guidance)."""
-        return GuidedPair(self.llm._model, self.n_ctx, self.n_threads, self.n_vocab)
+        pair = GuidedPair(self.llm._model, self.n_ctx, self.n_threads, self.n_vocab)
+        self.loras.apply(pair.context)
+        return pair
+
+    def set_lora(self, path: Path | None, scale: float) -> None:
+        """Apply an adapter (None: none) to the main context and forget what it cached."""
+        self.loras.choose(path, scale)
+        self.loras.apply(self.llm._ctx.ctx)
+        self.llm.reset()  # the cached prefix was computed with other weights
+
+    def score(self, tokens: Sequence[int], cancel: threading.Event | None = None) -> np.ndarray:
+        """Log-probability of each of `tokens[1:]` after the ones before it (one window).
+
+        A context of its own, sized to the window and asking for every position's logits,
+        made and freed per call: the main context's cache is not disturbed.
+        """
+        from llama_cpp import _internals
+
+        params = self._llama_cpp.llama_context_default_params()
+        params.n_ctx = params.n_batch = params.n_ubatch = max(16, len(tokens))
+        params.n_threads = params.n_threads_batch = self.n_threads
+        ctx = _internals.LlamaContext(model=self.llm._model, params=params, verbose=False)
+        batch = _internals.LlamaBatch(n_tokens=len(tokens), embd=0, n_seq_max=1)
+        try:
+            self.loras.apply(ctx.ctx)
+            batch.set_batch(list(tokens), n_past=0, logits_all=True)
+            ctx.decode(batch)
+            get = self._llama_cpp.llama_get_logits_ith
+            out = np.empty(len(tokens) - 1, dtype=np.float64)
+            for i in range(len(tokens) - 1):
+                if cancel is not None and cancel.is_set():
+                    raise EngineError("Cancelled.")
+                row = np.ctypeslib.as_array(get(ctx.ctx, i), shape=(self.n_vocab,))
+                top = float(row.max())
+                log_z = top + float(np.log(np.exp(row - top, dtype=np.float64).sum()))
+                out[i] = float(row[tokens[i + 1]]) - log_z
+            return out
+        finally:
+            batch.close()
+            ctx.close()
 
     def close(self) -> None:
-        """Free the model and its context."""
+        """Free the adapters, the model and its context."""
+        self.loras.close()
         self.llm.close()
+
+
+class LoraSet:
+    """LoRA adapters loaded into one llama.cpp model, and the one applied to its contexts.
+
+    An adapter's tensors load once and stay until the model closes (or the adapter is
+    forgotten), so switching or changing the strength is a pointer swap, not a reload.
+    """
+
+    def __init__(self, llama_cpp: Any, model: Any) -> None:
+        self._llama_cpp = llama_cpp
+        self._model = model
+        self._handles: dict[Path, Any] = {}
+        self.current: tuple[Path, float] | None = None
+
+    def choose(self, path: Path | None, scale: float) -> None:
+        """Make `path` at `scale` the adapter to apply (None or scale 0: none)."""
+        if path is None or scale == 0:
+            self.current = None
+            return
+        path = path.resolve()
+        if path not in self._handles:
+            handle = self._llama_cpp.llama_adapter_lora_init(self._model, str(path).encode())
+            if not handle:
+                raise EngineError(
+                    f"llama.cpp could not load the adapter {path.name}; it may be damaged or "
+                    "made for another model."
+                )
+            self._handles[path] = handle
+        self.current = (path, float(scale))
+
+    def apply(self, ctx: Any) -> None:
+        """Set the chosen adapter (or none) on a context of this model."""
+        lib = self._llama_cpp
+        if self.current is None:
+            result = lib.llama_set_adapters_lora(ctx, None, 0, None)
+        else:
+            path, scale = self.current
+            handles = (lib.llama_adapter_lora_p_ctypes * 1)(self._handles[path])
+            scales = (ctypes.c_float * 1)(scale)
+            result = lib.llama_set_adapters_lora(ctx, handles, 1, scales)
+        if result != 0:
+            raise EngineError(f"llama.cpp could not switch the adapter (error {result}).")
+
+    def forget(self, path: Path) -> None:
+        """Free an adapter that is not in use (it was deleted)."""
+        path = path.resolve()
+        if self.current is not None and self.current[0] == path:
+            return
+        handle = self._handles.pop(path, None)
+        if handle:
+            self._llama_cpp.llama_adapter_lora_free(handle)
+
+    def close(self) -> None:
+        """Free every adapter (the contexts using them are closed next)."""
+        for handle in self._handles.values():
+            self._llama_cpp.llama_adapter_lora_free(handle)
+        self._handles.clear()
+        self.current = None
 
 
 class GuidedPair:
@@ -197,6 +300,11 @@ class GuidedPair:
         self._batch = _internals.LlamaBatch(n_tokens=PREFILL_CHUNK, embd=0, n_seq_max=2)
         self._n_vocab = n_vocab
         self.tokens: list[list[int]] = [[], []]
+
+    @property
+    def context(self) -> Any:
+        """The native context (to set adapters on)."""
+        return self._ctx.ctx
 
     def seat(
         self, main: list[int], guide: list[int], cancel: threading.Event | None = None

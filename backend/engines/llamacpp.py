@@ -14,6 +14,7 @@ import numpy as np
 
 from backend.engines.assembler import TextAssembler
 from backend.engines.base import (
+    AdapterSlot,
     Constraint,
     EngineError,
     GuidedSession,
@@ -31,6 +32,7 @@ from backend.engines.llama_adapter import (
 from backend.engines.params import SamplerParams
 from backend.engines.sampling import sample, seeded_rng
 from backend.engines.vocabulary import Vocabulary
+from backend.models.adapters import check_adapter
 from backend.models.gguf_meta import check_gguf
 from backend.text.windows import prompt_tokens
 
@@ -115,6 +117,45 @@ class LlamaCppEngine:
     def stepper(self) -> Stepper:
         """llama.cpp gives us its logits, so Inkling can sample step by step."""
         return self
+
+    @property
+    def adapters(self) -> AdapterSlot:
+        """LoRA adapters switch in llama.cpp without a reload."""
+        return self
+
+    @property
+    def adapter(self) -> tuple[Path, float] | None:
+        """The adapter in use and its strength (None: the plain model)."""
+        return self._runtime().loras.current if self._rt is not None else None
+
+    def set_adapter(self, path: Path | None, scale: float = 1.0) -> None:
+        """Switch to the adapter at `path` with strength `scale` (None or 0: off).
+
+        The file is checked against this model first; its tensors load once and stay, so
+        switching back and forth or changing the strength costs a pointer swap. Every cached
+        prompt is dropped, since it was computed with other weights.
+        """
+        rt = self._runtime()
+        if path is not None:
+            check_adapter(path, self.path)
+        with self._lock:
+            rt.set_lora(path, scale)
+            if self._pair is not None:
+                self._pair.forget()
+                rt.loras.apply(self._pair.context)
+
+    def forget_adapter(self, path: Path) -> None:
+        """Free a deleted adapter's tensors (unless it is the one in use)."""
+        if self._rt is not None:
+            with self._lock:
+                self._rt.loras.forget(path)
+
+    def score(self, tokens: Sequence[int], cancel: threading.Event | None = None) -> np.ndarray:
+        """Log-probability of each of `tokens` after BOS and the tokens before it."""
+        rt = self._runtime()
+        start = rt.bos_tokens() or [rt.eos_token()]
+        with self._lock:
+            return rt.score([*start, *tokens], cancel)
 
     def tokenize(self, text: str) -> list[int]:
         """Token ids for text, without BOS or special tokens."""

@@ -112,6 +112,11 @@ class RemoteEngine:
         return None
 
     @property
+    def adapters(self) -> None:
+        """None: the server's weights are out of reach, so adapters are not available."""
+        return None
+
+    @property
     def supports_grammar(self) -> bool:
         """True for the llama.cpp family, which accepts a GBNF `grammar`."""
         return self._tokenizer is not None

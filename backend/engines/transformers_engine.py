@@ -14,6 +14,7 @@ import numpy as np
 
 from backend.engines.assembler import TextAssembler
 from backend.engines.base import (
+    AdapterSlot,
     Constraint,
     EngineError,
     GuidedSession,
@@ -25,6 +26,7 @@ from backend.engines.base import (
 from backend.engines.params import SamplerParams
 from backend.engines.sampling import sample, seeded_rng
 from backend.engines.vocabulary import Vocabulary
+from backend.models.adapters import check_adapter
 from backend.models.gguf_meta import check_gguf
 from backend.models.spec import check_transformers_folder
 from backend.text.windows import prompt_tokens
@@ -91,6 +93,7 @@ class TransformersEngine:
         self._guide = _KVCache(self)  # the guidance sequence keeps a cache of its own
         self._ctx = 0
         self._lock = threading.Lock()
+        self._adapters: Any = None
 
     def load(self, progress: ProgressFn | None = None) -> None:
         """Load tokenizer and weights from local files only; never runs remote code."""
@@ -106,7 +109,7 @@ class TransformersEngine:
         except ImportError as exc:
             raise EngineError("The transformers engine needs torch and transformers.") from exc
         torch.set_num_threads(max(1, os.cpu_count() or 1))
-        self._tok, self._model = _load_pretrained(self.path, is_gguf, report)
+        self._tok, self._model = load_pretrained(self.path, is_gguf, report)
         self._model.eval()
         report(0.85)
         pieces, special = token_pieces_of(self._tok)
@@ -153,6 +156,57 @@ class TransformersEngine:
     def stepper(self) -> Stepper:
         """Inkling samples every token of this engine itself."""
         return self
+
+    @property
+    def adapters(self) -> AdapterSlot:
+        """LoRA adapters through peft, switched in place."""
+        return self
+
+    @property
+    def adapter(self) -> tuple[Path, float] | None:
+        """The adapter in use and its strength (None: the plain model)."""
+        return self._adapters.current if self._adapters is not None else None
+
+    def set_adapter(self, path: Path | None, scale: float = 1.0) -> None:
+        """Switch to the adapter at `path` with strength `scale` (None or 0: off)."""
+        from backend.engines.peft_adapters import PeftAdapters
+
+        self._require()
+        if path is not None:
+            check_adapter(path, self.path)
+        with self._lock:
+            if self._adapters is None:
+                self._adapters = PeftAdapters(self._model, self.path)
+            self._adapters.choose(path, scale)
+            self.forget_cache()
+
+    def forget_adapter(self, path: Path) -> None:
+        """Remove a deleted adapter's layers (unless it is in use)."""
+        if self._adapters is not None:
+            with self._lock:
+                self._adapters.forget(path)
+
+    def score(self, tokens: Sequence[int], cancel: threading.Event | None = None) -> np.ndarray:
+        """Log-probability of each of `tokens` after BOS (or end-of-text) and the ones before."""
+        import torch
+
+        self._require()
+        ids = [*self._start_tokens(), *tokens]
+        start = ids[: len(ids) - len(tokens)]
+        with self._lock, torch.inference_mode():
+            out = self._model(input_ids=torch.tensor([ids]))
+            logits = out.logits[0, len(start) - 1 : -1]
+            logp = torch.log_softmax(logits, dim=-1)
+            picked = logp.gather(1, torch.tensor(list(tokens)).unsqueeze(1)).squeeze(1)
+        return picked.double().numpy()
+
+    def _start_tokens(self) -> list[int]:
+        """What a text starts from: BOS, or end-of-text for a model without one (GPT-2)."""
+        if self._bos:
+            return list(self._bos)
+        size = len(self.vocabulary.pieces)
+        ids = (self._tok.bos_token_id, self._tok.eos_token_id, *self.vocabulary.end_tokens)
+        return [next((t for t in ids if t is not None and 0 <= t < size), 0)]
 
     def tokenize(self, text: str) -> list[int]:
         """Token ids for text, without special tokens."""
@@ -231,6 +285,7 @@ class TransformersEngine:
         self._model = None
         self._tok = None
         self._vocabulary = None
+        self._adapters = None
         self._main.clear()
         self._guide.clear()
 
@@ -260,7 +315,7 @@ class TransformersEngine:
         return prompt_tokens(self._bos, body, self._ctx, max_tokens, empty)
 
 
-def _load_pretrained(path: Path, is_gguf: bool, report: ProgressFn) -> tuple[Any, Any]:
+def load_pretrained(path: Path, is_gguf: bool, report: ProgressFn) -> tuple[Any, Any]:
     """Tokenizer and model from local files; EngineError for anything that goes wrong."""
     import torch
     from transformers import AutoModelForCausalLM, AutoTokenizer
