@@ -11,6 +11,7 @@ from PySide6.QtGui import QFont
 from PySide6.QtWidgets import QLabel, QMainWindow
 
 from backend.storage.settings import Settings
+from backend.story.memory.position import scene_texts
 from backend.text.counts import is_mostly_cjk, word_count
 from gui.binder import BinderDock
 from gui.book_dialogs import BookReader
@@ -219,6 +220,16 @@ class BookController(QObject):
         if self.project.current:
             chapter = self.project.binder.chapter_of(self.project.current)
             self.reader.show_chapter(self.project.binder.chapters.index(chapter) + 1)
+
+    def book_text(self) -> tuple[str, str] | None:
+        """(title, text) of the open book, every scene in order, or of the open document."""
+        story = self.documents.story
+        if story is None:
+            text = self.editor.toPlainText()
+            return (self.documents.display_name, text) if text.strip() else None
+        scenes = scene_texts(story, dict(self.documents.project.texts()))
+        text = "\n\n".join(s.text.strip() for s in scenes if s.text.strip())
+        return (story.title or story.folder.name, text) if text else None
 
     def shutdown(self) -> None:
         """Stop the counting thread."""

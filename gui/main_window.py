@@ -29,6 +29,7 @@ from backend.storage.state import StateStore
 from backend.story.style.detect import match_style
 from backend.story.style.model import Style, StyleError
 from gui.about import AboutDialog
+from gui.adapters import AdaptersPanel
 from gui.bible_controller import BibleController
 from gui.bible_panel import BiblePanel
 from gui.book import BookController
@@ -44,6 +45,7 @@ from gui.story_dialog import StoryDialog
 from gui.style_panel import StylePanel
 from gui.suggestions import SuggestionController
 from gui.theme import apply_theme
+from gui.voice import VoiceController
 from gui.worker import ModelThread
 
 log = logging.getLogger(__name__)
@@ -152,6 +154,10 @@ class MainWindow(QMainWindow):
         self.continuation.speed.connect(self.status.set_speed)
         self.continuation.done.connect(self.continuation_done)
         self.bible_generation.done.connect(self.bible_done)
+        self.voice = VoiceController(self, worker, self.paths, self.book.book_text)
+        self.voice.message.connect(lambda m: self.status.showMessage(m, 8000))
+        self.voice.error.connect(self.show_error)
+        self.status.addPermanentWidget(self.voice.status_label)
 
     def _connect_worker(self) -> None:
         worker = self.model_thread.worker
@@ -257,6 +263,9 @@ class MainWindow(QMainWindow):
         if self.models_dialog is None:
             self.models_dialog = ModelManagerDialog(self.catalog, self.active_model_id, self)
             self.models_dialog.switch_requested.connect(self.switch_model)
+            panel = AdaptersPanel(self.voice, self.models_dialog)
+            self.models_dialog.selection_changed.connect(panel.show_model)
+            self.models_dialog.add_section(panel)
         self.models_dialog.refresh()
         self.models_dialog.show()
         self.models_dialog.raise_()
@@ -476,5 +485,6 @@ class MainWindow(QMainWindow):
         self.documents.shutdown()
         self.book.shutdown()
         self.memory.shutdown()
+        self.voice.shutdown()
         self.model_thread.stop()
         super().closeEvent(event)

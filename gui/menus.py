@@ -30,6 +30,7 @@ class Actions:
     auto_suggest: QAction
     preferences: QAction
     models: QAction
+    train_voice: QAction
     about: QAction
     story: QAction
     recent_menu: QMenu
@@ -98,7 +99,9 @@ def build_menus(w: MainWindow) -> Actions:
     view_menu = menu.addMenu("&View")
     _dock_toggles(w, view_menu)
     _book_menus(w, view_menu)
-    menu.addMenu("&Model").addAction(actions.models)
+    model_menu = menu.addMenu("&Model")
+    model_menu.addAction(actions.models)
+    model_menu.addAction(actions.train_voice)
     menu.addMenu("&Help").addAction(actions.about)
     _keep_shortcuts(w)
     return actions
@@ -177,6 +180,7 @@ def _generate_menu(w: MainWindow, recent: QMenu, story: QAction, preferences: QA
         auto_suggest=QAction("Suggestions as you &type", w),
         preferences=preferences,
         models=action(w, "&Manage Models…", w.show_models, QKeySequence("Ctrl+Shift+M")),
+        train_voice=action(w, "&Train on My Writing…", w.voice.show_training),
         about=action(w, "&About Inkling", w.show_about),
         story=story,
         recent_menu=recent,

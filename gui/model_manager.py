@@ -72,6 +72,7 @@ class ModelManagerDialog(QDialog):
     """Lists every model; add, remove, tune and switch without restarting."""
 
     switch_requested = Signal(str)
+    selection_changed = Signal(object)  # the selected model's ModelSpec, or None
 
     def __init__(self, catalog: Catalog, active_id: str, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -168,8 +169,18 @@ class ModelManagerDialog(QDialog):
         self.active_id = entry_id
         self.refresh()
 
+    def add_section(self, widget: QWidget) -> None:
+        """Show `widget` under the list (it follows the selection through selection_changed)."""
+        layout = self.layout()
+        if isinstance(layout, QVBoxLayout):
+            layout.insertWidget(2, widget)
+
     def _update_buttons(self) -> None:
         entry = self.catalog.get(self.selected_id() or "")
+        try:
+            self.selection_changed.emit(self.catalog.spec(entry.id) if entry else None)
+        except CatalogError:
+            self.selection_changed.emit(None)
         self.use_button.setEnabled(entry is not None and entry.id != self.active_id)
         self.remove_button.setEnabled(entry is not None and not entry.bundled)
         self.tune_button.setEnabled(entry is not None and not entry.bundled)

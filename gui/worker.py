@@ -15,6 +15,7 @@ import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QObject, QThread, Signal, Slot
@@ -58,7 +59,11 @@ class GenerationWorker(QObject):
     model_failed = Signal(str)
     spec_loaded = Signal(object)  # the ModelSpec now in use (after a switch or a fallback)
     switch_failed = Signal(str)  # the new model failed; the previous one is loaded again
+    adapter_changed = Signal(object)  # (path, strength) of the voice adapter now on, or None
+    adapter_failed = Signal(str)
     _wake = Signal()
+    _adapter_requested = Signal(object, float)
+    _forget_requested = Signal(object)
     _load_requested = Signal(object)
     _close_requested = Signal()
 
@@ -76,6 +81,8 @@ class GenerationWorker(QObject):
         self._wake.connect(self._drain)
         self._load_requested.connect(self._load)
         self._close_requested.connect(self._close)
+        self._adapter_requested.connect(self._set_adapter)
+        self._forget_requested.connect(self._forget_adapter)
 
     # --- called from the GUI thread -------------------------------------------------
     def post(self, request: Request) -> None:
@@ -98,6 +105,15 @@ class GenerationWorker(QObject):
         """Load `spec` (None: the bundled model) on the model thread."""
         self.cancel()
         self._load_requested.emit(spec)
+
+    def set_adapter(self, path: Path | None, scale: float = 1.0) -> None:
+        """Switch the voice adapter (None: off) on the model thread, between two jobs."""
+        self.cancel()
+        self._adapter_requested.emit(path, float(scale))
+
+    def forget_adapter(self, path: Path) -> None:
+        """Release a deleted adapter's weights on the model thread."""
+        self._forget_requested.emit(path)
 
     def request_close(self) -> None:
         """Cancel everything, close the model on its own thread, then stop the thread."""
@@ -151,6 +167,30 @@ class GenerationWorker(QObject):
         self.model_loaded.emit(spec.name)
         self.spec_loaded.emit(spec)
         return None
+
+    @Slot(object, float)
+    def _set_adapter(self, path: Path | None, scale: float) -> None:
+        slot = self._engine.adapters if self._engine is not None else None
+        if self._engine is None:
+            self.adapter_failed.emit("No model is loaded yet.")
+            return
+        if slot is None:
+            self.adapter_failed.emit(
+                "Voice adapters are not available through a server: its model runs elsewhere."
+            )
+            return
+        try:
+            slot.set_adapter(path, scale)
+        except EngineError as exc:
+            self.adapter_failed.emit(str(exc))
+            return
+        self.adapter_changed.emit(slot.adapter)
+
+    @Slot(object)
+    def _forget_adapter(self, path: Path) -> None:
+        slot = self._engine.adapters if self._engine is not None else None
+        if slot is not None:
+            slot.forget_adapter(path)
 
     @Slot()
     def _drain(self) -> None:

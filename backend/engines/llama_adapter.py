@@ -379,9 +379,10 @@ def route_native_logs() -> None:
 
     @llama_cpp.llama_log_callback
     def on_log(level: int, text: bytes, _user: Any) -> None:
+        # ggml levels: 1 debug, 2 info, 3 warning (chatty: every context it makes), 4 error.
         message = text.decode("utf-8", "replace").rstrip()
         if message:
-            _native_log.log(logging.ERROR if level == 3 else logging.DEBUG, "%s", message)
+            _native_log.log(logging.ERROR if level == 4 else logging.DEBUG, "%s", message)
 
     _native_log_callback = on_log  # keep the ctypes callback alive for the process
     llama_cpp.llama_log_set(on_log, ctypes.c_void_p(0))

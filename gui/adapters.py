@@ -1,0 +1,194 @@
+"""The voice adapters of the model selected in Manage Models: on/off, strength, rename, delete."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import Qt, Slot
+from PySide6.QtWidgets import (
+    QFileDialog,
+    QGroupBox,
+    QHBoxLayout,
+    QInputDialog,
+    QLabel,
+    QPushButton,
+    QSlider,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from backend.models.adapter_library import AdapterLibrary
+from backend.models.adapters import AdapterError
+from backend.models.catalogue import human_size
+from backend.models.spec import ModelSpec
+from gui.voice import NOT_ON_A_SERVER, VoiceController
+
+COLUMNS = ("On", "Name", "Learned from", "Made", "Size", "Perplexity")
+
+
+class AdaptersPanel(QGroupBox):
+    """Adapters trained for one model."""
+
+    def __init__(self, voice: VoiceController, parent: QWidget | None = None) -> None:
+        super().__init__("Voice adapters", parent)
+        self.voice = voice
+        self.spec: ModelSpec | None = None
+        self.library: AdapterLibrary | None = None
+        self.table = QTableWidget(0, len(COLUMNS))
+        self.table.setHorizontalHeaderLabels(COLUMNS)
+        self.table.setSelectionBehavior(QTableWidget.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QTableWidget.SelectionMode.SingleSelection)
+        self.table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
+        self.table.verticalHeader().setVisible(False)
+        self.table.horizontalHeader().setStretchLastSection(True)
+        self.table.setMaximumHeight(140)
+        self.table.itemSelectionChanged.connect(self._update_buttons)
+        self.note = QLabel("")
+        self.note.setWordWrap(True)
+        self.on_button = QPushButton("Switch &On")
+        self.on_button.clicked.connect(self.toggle_selected)
+        self.strength = QSlider(Qt.Orientation.Horizontal)
+        self.strength.setRange(0, 200)
+        self.strength.setValue(100)
+        self.strength.setToolTip("How strongly the adapter changes the model (100 %: as trained)")
+        self.strength.sliderReleased.connect(self._on_strength_released)
+        self.strength_label = QLabel("100 %")
+        self.strength.valueChanged.connect(lambda v: self.strength_label.setText(f"{v} %"))
+        self.rename_button = QPushButton("Re&name…")
+        self.rename_button.clicked.connect(lambda: self.rename_selected())
+        self.delete_button = QPushButton("De&lete")
+        self.delete_button.clicked.connect(self.delete_selected)
+        self.add_button = QPushButton("Add Adapter &File…")
+        self.add_button.clicked.connect(lambda: self.add_file())
+        self.train_button = QPushButton("&Train on My Writing…")
+        self.train_button.clicked.connect(self.voice.show_training)
+        row = QHBoxLayout()
+        row.addWidget(self.on_button)
+        row.addWidget(QLabel("Strength"))
+        row.addWidget(self.strength, 1)
+        row.addWidget(self.strength_label)
+        for b in (self.rename_button, self.delete_button, self.add_button, self.train_button):
+            row.addWidget(b)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.table)
+        layout.addLayout(row)
+        layout.addWidget(self.note)
+        voice.changed.connect(self.refresh)
+        self.show_model(None)
+
+    def show_model(self, spec: ModelSpec | None) -> None:
+        """List the adapters of `spec` (None: nothing selected)."""
+        self.spec = spec
+        self.library = self.voice.library(spec) if spec is not None else None
+        self.refresh()
+
+    @Slot()
+    def refresh(self) -> None:
+        """Rebuild the list."""
+        keep = self.selected_file()
+        self.table.setRowCount(0)
+        library = self.library
+        if self.spec is not None and library is None:
+            self.note.setText(NOT_ON_A_SERVER)
+        elif library is not None:
+            active = library.active()
+            entries = library.entries()
+            for row, e in enumerate(entries):
+                on = active is not None and active.path.name == e.file
+                sources = ", ".join(e.meta.sources)
+                values = ("●" if on else "", e.name, sources, e.meta.created[:10],
+                          human_size(e.size), e.gain)  # fmt: skip
+                self.table.insertRow(row)
+                for col, value in enumerate(values):
+                    item = QTableWidgetItem(value)
+                    item.setData(Qt.ItemDataRole.UserRole, e.file)
+                    item.setToolTip(sources)
+                    self.table.setItem(row, col, item)
+                if e.file == keep:
+                    self.table.selectRow(row)
+            if active is not None:
+                self.strength.setValue(round(active.scale * 100))
+            loaded = self.spec is not None and self.voice.is_loaded(self.spec)
+            self.note.setText(
+                ("" if entries else "No adapters yet: train one on your writing.")
+                + ("" if loaded else " Changes apply when this model is loaded.")
+            )
+        self.table.resizeColumnsToContents()
+        self._update_buttons()
+
+    def selected_file(self) -> str | None:
+        """The file of the selected adapter."""
+        items = self.table.selectedItems()
+        return items[0].data(Qt.ItemDataRole.UserRole) if items else None
+
+    def _update_buttons(self) -> None:
+        library, file = self.library, self.selected_file()
+        active = library.active() if library is not None else None
+        is_on = active is not None and file is not None and active.path.name == file
+        self.on_button.setText("Switch &Off" if is_on else "Switch &On")
+        for b in (self.on_button, self.rename_button, self.delete_button):
+            b.setEnabled(file is not None)
+        self.strength.setEnabled(active is not None)
+        for b in (self.add_button, self.train_button):
+            b.setEnabled(library is not None)
+
+    @Slot()
+    def toggle_selected(self) -> None:
+        """Switch the selected adapter on (or off, if it is the one on)."""
+        library, file = self.library, self.selected_file()
+        if library is None or file is None:
+            return
+        active = library.active()
+        turning_off = active is not None and active.path.name == file
+        self.voice.switch(library, None if turning_off else file, self.strength.value() / 100)
+
+    @Slot()
+    def _on_strength_released(self) -> None:
+        library = self.library
+        active = library.active() if library is not None else None
+        if library is not None and active is not None:
+            self.voice.switch(library, active.path.name, self.strength.value() / 100)
+
+    def rename_selected(self, name: str | None = None) -> None:
+        """Give the selected adapter a new name."""
+        library, file = self.library, self.selected_file()
+        if library is None or file is None:
+            return
+        if name is None:
+            current = self.table.item(self.table.currentRow(), 1)
+            name, ok = QInputDialog.getText(self, "Rename adapter", "Name:",
+                                            text=current.text() if current else "")  # fmt: skip
+            if not ok:
+                return
+        try:
+            library.rename(file, name)
+        except AdapterError as exc:
+            self.note.setText(str(exc))
+            return
+        self.refresh()
+
+    @Slot()
+    def delete_selected(self) -> None:
+        """Delete the selected adapter."""
+        library, file = self.library, self.selected_file()
+        if library is not None and file is not None:
+            self.voice.delete(library, file)
+
+    def add_file(self, path: str | None = None) -> bool:
+        """Add an adapter file made elsewhere (refused if it is for another model)."""
+        library = self.library
+        if library is None:
+            return False
+        if path is None:
+            path, _ = QFileDialog.getOpenFileName(self, "Add adapter", "", "LoRA adapters (*.gguf)")
+            if not path:
+                return False
+        try:
+            library.add(Path(path))
+        except AdapterError as exc:
+            self.note.setText(str(exc))
+            return False
+        self.refresh()
+        return True
