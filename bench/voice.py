@@ -64,7 +64,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--minutes", type=float, default=10.0)
     parser.add_argument("--adapter", help="measure this adapter instead of training one")
-    parser.add_argument("--learning-rate", type=float, default=1e-3)
+    parser.add_argument("--learning-rate", type=float, default=TrainSettings.learning_rate)
     parser.add_argument("--rank", type=int, default=16)
     parser.add_argument("--sequence", type=int, default=256)
     args = parser.parse_args()

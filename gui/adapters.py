@@ -13,7 +13,6 @@ from PySide6.QtWidgets import (
     QLabel,
     QPushButton,
     QSlider,
-    QTableWidget,
     QTableWidgetItem,
     QVBoxLayout,
     QWidget,
@@ -23,6 +22,7 @@ from backend.models.adapter_library import AdapterLibrary
 from backend.models.adapters import AdapterError
 from backend.models.catalogue import human_size
 from backend.models.spec import ModelSpec
+from gui.tables import list_table
 from gui.voice import NOT_ON_A_SERVER, VoiceController
 
 COLUMNS = ("On", "Name", "Learned from", "Made", "Size", "Perplexity")
@@ -36,13 +36,7 @@ class AdaptersPanel(QGroupBox):
         self.voice = voice
         self.spec: ModelSpec | None = None
         self.library: AdapterLibrary | None = None
-        self.table = QTableWidget(0, len(COLUMNS))
-        self.table.setHorizontalHeaderLabels(COLUMNS)
-        self.table.setSelectionBehavior(QTableWidget.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QTableWidget.SelectionMode.SingleSelection)
-        self.table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
-        self.table.verticalHeader().setVisible(False)
-        self.table.horizontalHeader().setStretchLastSection(True)
+        self.table = list_table(COLUMNS)
         self.table.setMaximumHeight(140)
         self.table.itemSelectionChanged.connect(self._update_buttons)
         self.note = QLabel("")

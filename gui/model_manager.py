@@ -27,7 +27,6 @@ from PySide6.QtWidgets import (
     QProgressBar,
     QPushButton,
     QSpinBox,
-    QTableWidget,
     QTableWidgetItem,
     QVBoxLayout,
     QWidget,
@@ -36,6 +35,7 @@ from PySide6.QtWidgets import (
 from backend.engines.base import EngineKind
 from backend.models.catalogue import PROMPT_FORMATS, Catalog, CatalogError, ModelEntry, human_size
 from backend.models.download import DownloadError, download
+from gui.tables import list_table
 
 ENGINE_LABELS = {
     EngineKind.LLAMACPP: "llama.cpp",
@@ -80,13 +80,7 @@ class ModelManagerDialog(QDialog):
         self.resize(860, 380)
         self.catalog = catalog
         self.active_id = active_id
-        self.table = QTableWidget(0, len(COLUMNS))
-        self.table.setHorizontalHeaderLabels(COLUMNS)
-        self.table.setSelectionBehavior(QTableWidget.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QTableWidget.SelectionMode.SingleSelection)
-        self.table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
-        self.table.verticalHeader().setVisible(False)
-        self.table.horizontalHeader().setStretchLastSection(True)
+        self.table = list_table(COLUMNS)
         self.table.itemSelectionChanged.connect(self._update_buttons)
         self.table.doubleClicked.connect(lambda _i: self.use_selected())
         self.status = QLabel("")

@@ -66,6 +66,7 @@ class TrainingProcess(QObject):
         self.process.errorOccurred.connect(self._on_process_error)
         self._buffer = b""
         self._error = ""
+        self._cancelling = False
         self._kill_timer = QTimer(self)
         self._kill_timer.setSingleShot(True)
         self._kill_timer.timeout.connect(self.process.kill)
@@ -77,12 +78,13 @@ class TrainingProcess(QObject):
 
     def start(self, arguments: list[str]) -> None:
         """Start `main.py train-voice ARGUMENTS` with this Python."""
-        self._buffer, self._error = b"", ""
+        self._buffer, self._error, self._cancelling = b"", "", False
         self.process.start(sys.executable, [str(MAIN), "train-voice", *arguments])
 
     def cancel(self) -> None:
         """Ask the process to stop (it checkpoints first); kill it if it takes too long."""
         if self.running:
+            self._cancelling = True
             self.process.terminate()
             self._kill_timer.start(STOP_GRACE_MS)
 
@@ -105,11 +107,15 @@ class TrainingProcess(QObject):
     def _on_process_finished(self, code: int, status: QProcess.ExitStatus) -> None:
         self._kill_timer.stop()
         self._on_process_output()
-        if status == QProcess.ExitStatus.CrashExit and code != EXIT_CANCELLED:
-            stderr = bytes(self.process.readAllStandardError().data()).decode("utf-8", "replace")
-            log.warning("train-voice stopped: %s", stderr[-2000:])
-            self._error = self._error or "The training process stopped unexpectedly."
-            code = EXIT_CANCELLED if self._kill_timer.isActive() else max(code, 1)
+        if status == QProcess.ExitStatus.CrashExit:
+            # Killed after a cancel that took too long: its last checkpoint still stands.
+            if self._cancelling:
+                code = EXIT_CANCELLED
+            else:
+                stderr = bytes(self.process.readAllStandardError().data())
+                log.warning("train-voice stopped: %s", stderr[-2000:].decode("utf-8", "replace"))
+                self._error = self._error or "The training process stopped unexpectedly."
+                code = max(code, 1)
         self.ended.emit(code, self._error)
 
     @Slot(QProcess.ProcessError)
@@ -137,9 +143,9 @@ class TrainVoiceDialog(QDialog):
             "gain. You can keep writing while it trains."
         )
         intro.setWordWrap(True)
-        self.use_book = QCheckBox(book or "The current book")
-        self.use_book.setEnabled(bool(book))
-        self.use_book.setChecked(bool(book))
+        self.has_book = bool(book)
+        self.use_book = QCheckBox(book or "The open book (none is open)")
+        self.use_book.setChecked(self.has_book)
         self.files = QListWidget()
         add = QPushButton("&Add Files…")
         add.clicked.connect(self.add_files)
@@ -225,8 +231,9 @@ class TrainVoiceDialog(QDialog):
         self.cancel_button.setEnabled(True)
         self.switch_button.setVisible(False)
         self.delete_button.setVisible(False)
-        for w in (self.use_book, self.files, self.minutes):
-            w.setEnabled(not running and (w is not self.use_book or bool(self.use_book.text())))
+        for w in (self.files, self.minutes):
+            w.setEnabled(not running)
+        self.use_book.setEnabled(not running and self.has_book)
 
     @Slot()
     def _on_start_clicked(self) -> None:

@@ -25,12 +25,11 @@ from backend.storage.atomic import SaveError, atomic_write_text
 from backend.storage.paths import AppPaths
 from backend.text.counts import word_count
 from gui.training import EXIT_CANCELLED, TrainingProcess, TrainVoiceDialog
-from gui.worker import GenerationWorker
+from gui.worker import NOT_ON_A_SERVER, GenerationWorker
 
 log = logging.getLogger(__name__)
 
 TRAINING_OUT = "new-voice.gguf"
-NOT_ON_A_SERVER = "Voice adapters are not available through a server: its model runs elsewhere."
 # (title, text) of the book or document open in the window, or None.
 BookText = Callable[[], tuple[str, str] | None]
 
@@ -57,6 +56,7 @@ class VoiceController(QObject):
         self.process.line_read.connect(self._on_process_event)
         self.process.ended.connect(self._on_process_ended)
         self.dialog: TrainVoiceDialog | None = None
+        self._dialog_for: ModelSpec | None = None
         self.trained: AdapterEntry | None = None
         self._result: dict[str, Any] = {}
         worker.spec_loaded.connect(self._on_worker_spec_loaded)
@@ -145,7 +145,11 @@ class VoiceController(QObject):
         if self.library() is None:
             self.error.emit("Train on my writing", NOT_ON_A_SERVER)
             return None
+        if self.dialog is not None and not self.process.running and self._dialog_for != self.spec:
+            self.dialog.deleteLater()
+            self.dialog = None
         if self.dialog is None:
+            self._dialog_for = self.spec
             book = self.book()
             label = f"{book[0]} ({word_count(book[1]):,} words)" if book else ""
             self.dialog = TrainVoiceDialog(self.spec.name, label, self.parent_widget)

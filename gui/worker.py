@@ -30,6 +30,7 @@ log = logging.getLogger(__name__)
 
 _ids = itertools.count(1)
 GIL_SWITCH_INTERVAL_S = 0.0005
+NOT_ON_A_SERVER = "Voice adapters are not available through a server: its model runs elsewhere."
 
 
 def next_request_id() -> int:
@@ -175,9 +176,7 @@ class GenerationWorker(QObject):
             self.adapter_failed.emit("No model is loaded yet.")
             return
         if slot is None:
-            self.adapter_failed.emit(
-                "Voice adapters are not available through a server: its model runs elsewhere."
-            )
+            self.adapter_failed.emit(NOT_ON_A_SERVER)
             return
         try:
             slot.set_adapter(path, scale)

@@ -65,7 +65,22 @@ class AdapterLibrary:
     def __init__(self, root: Path, model_path: Path) -> None:
         self.model_path = model_path
         self.folder = root / fingerprint(model_path)
-        self._index = self._read_index()
+        self._cached: tuple[tuple[int, int], dict[str, Any]] | None = None
+
+    @property
+    def _index(self) -> dict[str, Any]:
+        # Read on every use: the window and a finished training may both hold a library
+        # object for the same model, and neither may write back a stale list.
+        if self._cached is None or self._cached[0] != self._stamp():
+            self._cached = (self._stamp(), self._read_index())
+        return self._cached[1]
+
+    def _stamp(self) -> tuple[int, int]:
+        try:
+            st = (self.folder / INDEX).stat()
+        except OSError:
+            return (0, 0)
+        return (st.st_mtime_ns, st.st_size)
 
     def entries(self) -> list[AdapterEntry]:
         """Every adapter that is still readable, newest first."""

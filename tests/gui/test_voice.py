@@ -8,14 +8,16 @@ import pytest
 from PySide6.QtCore import Qt
 
 from backend.engines.base import EngineKind
+from backend.jobs.kinds import SuggestJob
 from backend.models.adapter_library import AdapterLibrary
 from backend.models.adapters import write_adapter
 from backend.models.bundled import BUNDLED_NAME
 from backend.models.spec import ModelSpec
 from gui.adapters import AdaptersPanel
-from gui.voice import NOT_ON_A_SERVER
+from gui.worker import NOT_ON_A_SERVER, Request
 from tests.backend.models.test_adapters import meta_for, random_pairs
 from tests.conftest import CORPUS
+from tests.fakes import FakeFactory
 from tests.gui.test_main_window import open_window
 
 pytestmark = pytest.mark.slow
@@ -95,8 +97,12 @@ def test_the_adapter_left_on_is_applied_when_the_model_loads(
 
 
 def test_a_server_model_says_adapters_are_not_available(qtbot, windows, tmp_path: Path) -> None:
-    window = open_window(qtbot, windows, tmp_path)
+    window = open_window(qtbot, windows, tmp_path, engine_factory=FakeFactory())
     qtbot.waitUntil(lambda: window.model_ready, timeout=5000)
+    # An engine without adapters (a server's) answers a switch with the reason.
+    with qtbot.waitSignal(window.model_thread.worker.adapter_failed) as failed:
+        window.model_thread.worker.set_adapter(tmp_path / "voice.gguf")
+    assert failed.args == [NOT_ON_A_SERVER]
     panel = _panel(window)
     panel.show_model(ModelSpec(EngineKind.REMOTE, Path(), "server", url="http://127.0.0.1:9"))
     assert panel.note.text() == NOT_ON_A_SERVER
@@ -110,20 +116,28 @@ def pages(tmp_path: Path) -> Path:
     return path
 
 
-def test_training_runs_in_a_process_and_the_result_can_be_switched_on(
-    qtbot, windows, tmp_path: Path, tiny_gpt2_dir: Path, pages: Path
-) -> None:
-    window = open_window(qtbot, windows, tmp_path, ModelSpec("transformers", tiny_gpt2_dir, "tiny"))
+def _training_dialog(qtbot, windows, tmp_path: Path, model: Path, pages: Path):
+    window = open_window(qtbot, windows, tmp_path, ModelSpec("transformers", model, "tiny"))
     qtbot.waitUntil(lambda: window.model_ready, timeout=60000)
     dialog = window.voice.show_training()
     assert dialog is not None and not dialog.isModal()
     dialog.add_files([str(pages)])
+    return window, dialog
+
+
+def test_training_runs_in_a_process_and_the_result_can_be_switched_on(
+    qtbot, windows, tmp_path: Path, tiny_gpt2_dir: Path, pages: Path
+) -> None:
+    window, dialog = _training_dialog(qtbot, windows, tmp_path, tiny_gpt2_dir, pages)
     dialog.minutes.setValue(1)
+    worker = window.model_thread.worker
     with qtbot.waitSignal(window.voice.process.ended, timeout=240000) as ended:
         dialog.start_button.click()
         assert dialog.cancel_button.isVisible() and not dialog.start_button.isVisible()
-        # The window stays responsive: the model thread still answers while training runs.
-        assert window.model_thread.thread.isRunning()
+        # Suggestions keep working: the model thread answers while the training runs.
+        with qtbot.waitSignal(worker.finished, timeout=30000) as answered:
+            worker.post(Request(SuggestJob("Alice was beginning to", 22)))
+        assert window.voice.process.running and answered.args[1].text is not None
     assert ended.args == [0, ""]
     assert "Perplexity on your held-out text" in dialog.outcome.text()
     assert dialog.switch_button.isVisible() and dialog.bar.value() == 1000
@@ -137,11 +151,7 @@ def test_training_runs_in_a_process_and_the_result_can_be_switched_on(
 def test_cancel_stops_the_process_and_offers_to_resume(
     qtbot, windows, tmp_path: Path, tiny_gpt2_dir: Path, pages: Path
 ) -> None:
-    window = open_window(qtbot, windows, tmp_path, ModelSpec("transformers", tiny_gpt2_dir, "tiny"))
-    qtbot.waitUntil(lambda: window.model_ready, timeout=60000)
-    dialog = window.voice.show_training()
-    assert dialog is not None
-    dialog.add_files([str(pages)])
+    window, dialog = _training_dialog(qtbot, windows, tmp_path, tiny_gpt2_dir, pages)
     seen: list[str] = []
 
     def on_line(event: dict) -> None:

@@ -32,7 +32,7 @@ def add_parser(sub: Any, common: argparse.ArgumentParser) -> None:
     train.add_argument("--name", default="", help="the adapter's name")
     train.add_argument("--steps", type=int, default=0, help="stop after this many steps")
     train.add_argument("--rank", type=int, default=16)
-    train.add_argument("--learning-rate", type=float, default=1e-3)
+    train.add_argument("--learning-rate", type=float, default=TrainSettings.learning_rate)
     train.add_argument("--sequence", type=int, default=256, help="tokens per training step")
     train.add_argument("--min-words", type=int, default=1000, help=argparse.SUPPRESS)
     train.add_argument("--no-nice", action="store_true", help="run at normal priority")

@@ -238,7 +238,8 @@ def _finish(
 def _progress(p: Progress) -> dict[str, Any]:
     return {"event": "step", "step": p.step, "steps": p.steps, "loss": round(p.loss, 4),
             "elapsed": round(p.elapsed, 1), "remaining": round(p.remaining, 1),
-            "fraction": round(p.fraction, 4), "tokens": p.tokens}  # fmt: skip
+            "fraction": round(p.fraction, 4), "tokens": p.tokens,
+            "validation": None if p.validation is None else round(p.validation, 3)}  # fmt: skip
 
 
 def _name(text: TrainingText) -> str:

@@ -31,6 +31,13 @@ from backend.models.adapters import tensor_names
 log = logging.getLogger(__name__)
 
 CHECKPOINT = "checkpoint.pt"
+LORA_DROPOUT = 0.1
+# A slice of the training text is kept to see when training starts to memorise instead of
+# learning the style: every 20th sequence, at most 8; training stops after two checks
+# without a gain, and the best weights so far are the adapter.
+VALIDATION_EVERY = 20
+MAX_VALIDATION = 8
+PATIENCE = 2
 
 
 @dataclass(frozen=True)
@@ -40,7 +47,9 @@ class TrainSettings:
     minutes: float = 10.0
     rank: int = 16
     alpha: float = 32.0
-    learning_rate: float = 1e-3
+    # 1e-3 made held-out text worse within one pass on the bundled model; 2e-4 took
+    # held-out perplexity from 22.4 to 17.0 in 100 steps (bench/voice.py).
+    learning_rate: float = 2e-4
     sequence: int = 256
     max_epochs: int = 3
     warmup_steps: int = 8
@@ -82,6 +91,7 @@ class Progress:
     elapsed: float
     remaining: float
     tokens: int
+    validation: float | None = None  # perplexity on the validation slice, best so far
 
     @property
     def fraction(self) -> float:
@@ -169,7 +179,7 @@ class Trainer:
         self.model = model
         self.arch = arch
         self.blocks = blocks
-        self._modules = tensor_names((n for n, _ in model.named_modules()), arch, blocks)
+        self.modules = tensor_names((n for n, _ in model.named_modules()), arch, blocks)
 
     def sequences(self, text: str, length: int) -> list[list[int]]:
         """The text as token sequences of `length`, each starting with the model's BOS."""
@@ -187,7 +197,59 @@ class Trainer:
         on_progress: Callable[[Progress], None],
         cancel: threading.Event,
     ) -> Trained:
-        """Train until the budget, the epochs or the step limit ends, or cancel; checkpointed."""
+        """Train until the budget, the epochs or the step limit ends, the text kept for
+        validation stops improving, or cancel; checkpointed. The best weights are kept."""
+        train, validation = split_validation(sequences)
+        fit = _Fit(self, settings, train, validation, checkpoint)
+        run = fit.run
+        last_save = time.monotonic()
+        while run.more() and not fit.stalled and not cancel.is_set():
+            loss = fit.step()
+            if validation and run.step % fit.every == 0:
+                fit.validate()
+            on_progress(run.progress(loss, fit.best))
+            if time.monotonic() - last_save >= settings.checkpoint_seconds:
+                fit.save()
+                last_save = time.monotonic()
+        if not cancel.is_set() and validation and run.step % fit.every:
+            fit.validate()
+        fit.save()
+        pairs = self._pairs(fit.best_weights())
+        return Trained(pairs, run.step, run.tokens, run.elapsed, cancel.is_set())
+
+    def _pairs(self, state: dict[str, Any]) -> dict[str, tuple[np.ndarray, np.ndarray]]:
+        out = {}
+        for module, tensor in self.modules.items():
+            a = state.get(f"base_model.model.{module}.lora_A.weight")
+            b = state.get(f"base_model.model.{module}.lora_B.weight")
+            if a is not None and b is not None:
+                out[tensor] = (a.detach().float().numpy(), b.detach().float().numpy())
+        if not out:
+            raise VoiceError("Training produced no adapter weights.")
+        return out
+
+
+def split_validation(sequences: list[list[int]]) -> tuple[list[list[int]], list[list[int]]]:
+    """Every 20th sequence (up to 8) set aside to stop training before it overfits; none
+    when the text is too short to spare them."""
+    if len(sequences) < VALIDATION_EVERY:
+        return sequences, []
+    picked = set(range(VALIDATION_EVERY - 1, len(sequences), VALIDATION_EVERY)[:MAX_VALIDATION])
+    train = [s for i, s in enumerate(sequences) if i not in picked]
+    return train, [sequences[i] for i in sorted(picked)]
+
+
+class _Fit:
+    """The peft model, its optimiser and the bookkeeping of one training run."""
+
+    def __init__(
+        self,
+        trainer: Trainer,
+        settings: TrainSettings,
+        train: list[list[int]],
+        validation: list[list[int]],
+        checkpoint: Checkpoint,
+    ) -> None:
         import torch
         from peft import LoraConfig, get_peft_model, set_peft_model_state_dict
 
@@ -195,63 +257,86 @@ class Trainer:
         config = LoraConfig(
             r=settings.rank,
             lora_alpha=settings.alpha,  # type: ignore[arg-type]  # a float works
-            lora_dropout=0.05,
-            target_modules=sorted({m.rsplit(".", 1)[-1] for m in self._modules}),
-            fan_in_fan_out=self.arch == "gpt2",
+            lora_dropout=LORA_DROPOUT,
+            target_modules=sorted({m.rsplit(".", 1)[-1] for m in trainer.modules}),
+            fan_in_fan_out=trainer.arch == "gpt2",
         )
-        peft_model = get_peft_model(self.model, config)
-        trainable = [p for p in peft_model.parameters() if p.requires_grad]
-        optimiser = torch.optim.AdamW(trainable, lr=settings.learning_rate, weight_decay=0.0)
-        step, elapsed = 0, 0.0
+        self.model = get_peft_model(trainer.model, config)
+        trainable = [p for p in self.model.parameters() if p.requires_grad]
+        self.optimiser = torch.optim.AdamW(trainable, lr=settings.learning_rate, weight_decay=0)
+        self.settings = settings
+        self.validation = validation
+        self.checkpoint = checkpoint
+        self.best: float | None = None  # validation perplexity of the best weights
+        self.best_state: dict[str, Any] | None = None
+        self.misses = 0
         state = checkpoint.load()
+        step, elapsed = 0, 0.0
         if state is not None:
-            set_peft_model_state_dict(peft_model, state["lora"])
-            optimiser.load_state_dict(state["optimiser"])
+            set_peft_model_state_dict(self.model, state["lora"])
+            self.optimiser.load_state_dict(state["optimiser"])
             step, elapsed = int(state["step"]), float(state["elapsed"])
+            self.best, self.best_state = state.get("best"), state.get("best_lora")
+            self.misses = int(state.get("misses", 0))
             log.info("resuming at step %d after %.0f s", step, elapsed)
-        run = _Run(settings, sequences, step, elapsed)
+        self.run = _Run(settings, train, step, elapsed)
+        self.every = max(10, min(25, len(train) // 4))
+        self.model.train()
 
-        def save() -> None:
-            lora = {k: v for k, v in peft_model.state_dict().items() if "lora_" in k}
-            lora = {k.replace(".default.", "."): v for k, v in lora.items()}
-            checkpoint.save(
-                {
-                    "lora": lora,
-                    "optimiser": optimiser.state_dict(),
-                    "step": run.step,
-                    "elapsed": run.elapsed,
-                }
-            )
+    @property
+    def stalled(self) -> bool:
+        """The validation text stopped improving (twice in a row)."""
+        return self.misses >= PATIENCE
 
-        peft_model.train()
-        last_save = time.monotonic()
-        while run.more() and not cancel.is_set():
-            started = time.monotonic()
-            batch = torch.tensor([run.next_sequence()])
-            for group in optimiser.param_groups:
-                group["lr"] = learning_rate(settings, run.step, run.fraction())
-            loss = _step(peft_model, optimiser, batch)
-            run.advance(time.monotonic() - started, len(batch[0]))
-            on_progress(run.progress(loss))
-            if time.monotonic() - last_save >= settings.checkpoint_seconds:
-                save()
-                last_save = time.monotonic()
-        save()
-        peft_model.eval()
-        pairs = self._pairs(peft_model)
-        return Trained(pairs, run.step, run.tokens, run.elapsed, cancel.is_set())
+    def step(self) -> float:
+        """One optimisation step on the next sequence; its loss."""
+        import torch
 
-    def _pairs(self, peft_model: Any) -> dict[str, tuple[np.ndarray, np.ndarray]]:
-        state = peft_model.state_dict()
-        out = {}
-        for module, tensor in self._modules.items():
-            a = state.get(f"base_model.model.{module}.lora_A.default.weight")
-            b = state.get(f"base_model.model.{module}.lora_B.default.weight")
-            if a is not None and b is not None:
-                out[tensor] = (a.detach().float().numpy(), b.detach().float().numpy())
-        if not out:
-            raise VoiceError("Training produced no adapter weights.")
-        return out
+        started = time.monotonic()
+        batch = torch.tensor([self.run.next_sequence()])
+        for group in self.optimiser.param_groups:
+            group["lr"] = learning_rate(self.settings, self.run.step, self.run.fraction())
+        loss = _step(self.model, self.optimiser, batch)
+        self.run.advance(time.monotonic() - started, len(batch[0]))
+        return loss
+
+    def lora(self) -> dict[str, Any]:
+        """The adapter's weights now, without peft's adapter name in their keys."""
+        state = self.model.state_dict()
+        return {k.replace(".default.", "."): v.detach().clone() for k, v in state.items()
+                if "lora_" in k}  # fmt: skip
+
+    def validate(self) -> None:
+        """Perplexity on the validation sequences; keep the weights if they are the best."""
+        import torch
+
+        started = time.monotonic()
+        self.model.eval()
+        total, count = 0.0, 0
+        with torch.inference_mode():
+            for sequence in self.validation:
+                batch = torch.tensor([sequence])
+                total += float(self.model(input_ids=batch, labels=batch).loss) * (len(sequence) - 1)
+                count += len(sequence) - 1
+        self.model.train()
+        ppl = math.exp(total / max(1, count))
+        if self.best is None or ppl < self.best:
+            self.best, self.best_state, self.misses = ppl, self.lora(), 0
+        else:
+            self.misses += 1
+        self.run.elapsed += time.monotonic() - started
+
+    def best_weights(self) -> dict[str, Any]:
+        """The best weights seen (the last ones when nothing was validated)."""
+        return self.best_state if self.best_state is not None else self.lora()
+
+    def save(self) -> None:
+        """Checkpoint everything needed to go on from here."""
+        self.checkpoint.save({
+            "lora": self.lora(), "optimiser": self.optimiser.state_dict(),
+            "step": self.run.step, "elapsed": self.run.elapsed, "best": self.best,
+            "best_lora": self.best_state, "misses": self.misses,
+        })  # fmt: skip
 
 
 def _step(model: Any, optimiser: Any, batch: Any) -> float:
@@ -310,8 +395,10 @@ class _Run:
         self.tokens += tokens
         self._recent = [*self._recent[-19:], seconds]
 
-    def progress(self, loss: float) -> Progress:
+    def progress(self, loss: float, validation: float | None) -> Progress:
         per_step = sum(self._recent) / max(1, len(self._recent))
         by_steps = (self.steps - self.step) * per_step
         remaining = max(0.0, min(self.budget - self.elapsed, by_steps))
-        return Progress(self.step, self.steps, loss, self.elapsed, remaining, self.tokens)
+        return Progress(
+            self.step, self.steps, loss, self.elapsed, remaining, self.tokens, validation
+        )

@@ -23,7 +23,8 @@ from backend.models.spec import spec_for_path
 from tests.conftest import CORPUS
 
 ROOT = Path(__file__).resolve().parents[3]
-TINY = {"sequence": 64, "max_epochs": 1, "warmup_steps": 2, "checkpoint_seconds": 0.0}
+TINY = {"sequence": 64, "max_epochs": 1, "warmup_steps": 2, "checkpoint_seconds": 0.0,
+        "learning_rate": 1e-3}  # fmt: skip
 
 
 @pytest.fixture(scope="module")
@@ -93,15 +94,19 @@ def test_cancel_keeps_a_checkpoint_and_the_next_run_resumes_from_it(
     assert out.is_file() and not req.work.exists()
 
 
+def train_command(model: Path, text: Path, out: Path) -> list[str]:
+    return [
+        sys.executable, str(ROOT / "main.py"), "train-voice", "--model", str(model),
+        "--text", str(text), "--out", str(out), "--sequence", "64", "--min-words", "500",
+        "--ignore-settings", "--no-nice",
+    ]  # fmt: skip
+
+
 def test_headless_command_prints_json_progress_and_a_final_line(
     tiny_gpt2_dir: Path, prose: Path, tmp_path: Path
 ) -> None:
     out = tmp_path / "cli.gguf"
-    cmd = [
-        sys.executable, str(ROOT / "main.py"), "train-voice", "--model", str(tiny_gpt2_dir),
-        "--text", str(prose), "--out", str(out), "--steps", "4", "--sequence", "64",
-        "--min-words", "500", "--ignore-settings",
-    ]  # fmt: skip
+    cmd = [*train_command(tiny_gpt2_dir, prose, out), "--steps", "4"]
     done = subprocess.run(cmd, capture_output=True, text=True, timeout=300, cwd=ROOT)
     assert done.returncode == 0, done.stderr
     lines = [json.loads(line) for line in done.stdout.splitlines()]
@@ -115,12 +120,9 @@ def test_sigterm_cancels_the_headless_run_with_exit_code_3(
     tiny_gpt2_dir: Path, prose: Path, tmp_path: Path
 ) -> None:
     out = tmp_path / "sig.gguf"
-    cmd = [
-        sys.executable, str(ROOT / "main.py"), "train-voice", "--model", str(tiny_gpt2_dir),
-        "--text", str(prose), "--out", str(out), "--sequence", "64", "--min-words", "500",
-        "--ignore-settings",
-    ]  # fmt: skip
-    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, text=True, cwd=ROOT)
+    proc = subprocess.Popen(
+        train_command(tiny_gpt2_dir, prose, out), stdout=subprocess.PIPE, text=True, cwd=ROOT
+    )
     assert proc.stdout is not None
     seen = []
     for line in proc.stdout:
@@ -221,3 +223,15 @@ def test_running_out_of_memory_is_a_message_not_a_crash(
 class _Boom:
     def __call__(self, **_kw: object) -> None:
         raise RuntimeError("DefaultCPUAllocator: can't allocate memory: you tried 9 GB")
+
+
+def test_predictions_agree_only_when_top_tokens_are_shared() -> None:
+    import numpy as np
+
+    from backend.jobs.voice.agreement import predictions_agree
+
+    a = np.arange(100, dtype=np.float32)
+    close = a.copy()
+    close[[99, 98]] = close[[98, 99]]  # the top two swapped: still agreeing
+    far = a[::-1].copy()
+    assert predictions_agree(a, close) and not predictions_agree(a, far)

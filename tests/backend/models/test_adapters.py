@@ -205,3 +205,17 @@ def test_a_damaged_library_index_lists_the_files_switched_off(
     again = AdapterLibrary(tmp_path, bundled_gguf)
     assert [e.file for e in again.entries()] == [entry.file] and again.active() is None
     shutil.rmtree(library.folder)
+
+
+def test_the_transformers_copy_agrees_with_llama_cpp_before_training(
+    hf_gguf_engine, llama_engine, tiny_gpt2_engine
+) -> None:
+    from backend.jobs.voice.agreement import PROMPTS, check_agreement
+    from backend.jobs.voice.texts import VoiceError
+
+    assert check_agreement(hf_gguf_engine._tok, hf_gguf_engine.model(), llama_engine) == len(
+        PROMPTS
+    )
+    # Another model's copy: its tokens differ, so training on it is refused.
+    with pytest.raises(VoiceError, match="different tokens"):
+        check_agreement(tiny_gpt2_engine._tok, tiny_gpt2_engine.model(), llama_engine)
