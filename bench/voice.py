@@ -65,8 +65,9 @@ def main() -> None:
     parser.add_argument("--minutes", type=float, default=10.0)
     parser.add_argument("--adapter", help="measure this adapter instead of training one")
     parser.add_argument("--learning-rate", type=float, default=TrainSettings.learning_rate)
-    parser.add_argument("--rank", type=int, default=16)
+    parser.add_argument("--rank", type=int, default=TrainSettings.rank)
     parser.add_argument("--sequence", type=int, default=256)
+    parser.add_argument("--targets", default=",".join(TrainSettings.targets))
     args = parser.parse_args()
     train_text, held = book_parts()
     model = bundled_model_path()
@@ -81,6 +82,7 @@ def main() -> None:
         settings = TrainSettings(
             minutes=args.minutes, rank=args.rank, alpha=2.0 * args.rank,
             learning_rate=args.learning_rate, sequence=args.sequence,
+            targets=tuple(args.targets.split(",")),
         )  # fmt: skip
         request = VoiceRequest(
             (work / "chapters-1-8.txt",), adapter,

@@ -147,6 +147,7 @@ class TrainVoiceDialog(QDialog):
         self.use_book = QCheckBox(book or "The open book (none is open)")
         self.use_book.setChecked(self.has_book)
         self.files = QListWidget()
+        self.files.setMaximumHeight(110)
         add = QPushButton("&Add Files…")
         add.clicked.connect(self.add_files)
         remove = QPushButton("&Remove")
@@ -170,6 +171,7 @@ class TrainVoiceDialog(QDialog):
         self.switch_button.clicked.connect(self.switch_on_requested)
         self.delete_button = QPushButton("&Delete It")
         self.delete_button.clicked.connect(self.delete_requested)
+        self.file_buttons = (add, remove)
         self._build(intro, add, remove)
         self.set_running(False)
 
@@ -231,7 +233,7 @@ class TrainVoiceDialog(QDialog):
         self.cancel_button.setEnabled(True)
         self.switch_button.setVisible(False)
         self.delete_button.setVisible(False)
-        for w in (self.files, self.minutes):
+        for w in (self.files, self.minutes, *self.file_buttons):
             w.setEnabled(not running)
         self.use_book.setEnabled(not running and self.has_book)
 
@@ -280,6 +282,7 @@ class TrainVoiceDialog(QDialog):
         if not helps:
             lines.append("This adapter did not help on text it had not seen; you may delete it.")
         self.stage.setText("Done." if helps else "Done, without a gain.")
+        self.timing.setText("")
         self.outcome.setText("\n".join(lines))
         self.switch_button.setVisible(True)
         self.delete_button.setVisible(True)

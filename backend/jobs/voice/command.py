@@ -31,9 +31,15 @@ def add_parser(sub: Any, common: argparse.ArgumentParser) -> None:
     train.add_argument("--holdout", metavar="FILE", help="measure on this text, not the last tenth")
     train.add_argument("--name", default="", help="the adapter's name")
     train.add_argument("--steps", type=int, default=0, help="stop after this many steps")
-    train.add_argument("--rank", type=int, default=16)
+    train.add_argument("--rank", type=int, default=TrainSettings.rank)
     train.add_argument("--learning-rate", type=float, default=TrainSettings.learning_rate)
     train.add_argument("--sequence", type=int, default=256, help="tokens per training step")
+    train.add_argument(
+        "--targets",
+        default=",".join(TrainSettings.targets),
+        help="projections to adapt, comma-separated (q_proj,k_proj,v_proj,o_proj,gate_proj,"
+        "up_proj,down_proj; GPT-2: c_attn,c_proj,c_fc)",
+    )
     train.add_argument("--min-words", type=int, default=1000, help=argparse.SUPPRESS)
     train.add_argument("--no-nice", action="store_true", help="run at normal priority")
 
@@ -62,6 +68,7 @@ def run_train_voice(args: argparse.Namespace, spec: ModelSpec, stdout: TextIO) -
             learning_rate=args.learning_rate,
             sequence=args.sequence,
             max_steps=args.steps,
+            targets=tuple(t.strip() for t in args.targets.split(",") if t.strip()),
         ),
         holdout=Path(args.holdout) if args.holdout else None,
         name=args.name,
