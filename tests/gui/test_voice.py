@@ -35,7 +35,7 @@ def _bundled_window(qtbot, windows, tmp_path: Path, bundled_gguf: Path):
     window = open_window(
         qtbot, windows, tmp_path, ModelSpec("llamacpp", bundled_gguf, BUNDLED_NAME)
     )
-    qtbot.waitUntil(lambda: window.model_ready, timeout=60000)
+    qtbot.waitUntil(lambda: window.model_ready and window.voice.spec is not None, timeout=60000)
     return window
 
 
@@ -51,6 +51,8 @@ def test_an_adapter_is_added_switched_on_and_off_live_and_deleted(
 ) -> None:
     window = _bundled_window(qtbot, windows, tmp_path, bundled_gguf)
     panel = _panel(window)
+    # The list's bundled entry lives in the test's own models folder; show the loaded one.
+    panel.show_model(window.voice.spec)
     assert panel.spec is not None and panel.spec.path == bundled_gguf
     assert panel.add_file(str(adapter_file))
     panel.table.selectRow(0)
@@ -59,7 +61,8 @@ def test_an_adapter_is_added_switched_on_and_off_live_and_deleted(
         panel.toggle_selected()
     kept = panel.library.folder / panel.selected_file()
     assert on.args[0] == (kept.resolve(), 1.0)
-    assert window.voice.status_label.text() == "Voice: Noir (100%)"
+    # The worker's signal reaches the window through the event loop.
+    qtbot.waitUntil(lambda: window.voice.status_label.text() == "Voice: Noir (100%)")
     assert panel.table.item(0, 0).text() == "●"
     panel.strength.setValue(50)
     with qtbot.waitSignal(window.model_thread.worker.adapter_changed, timeout=30000) as half:
@@ -69,7 +72,8 @@ def test_an_adapter_is_added_switched_on_and_off_live_and_deleted(
     assert panel.table.item(0, 1).text() == "Hardboiled"
     with qtbot.waitSignal(window.model_thread.worker.adapter_changed, timeout=30000) as off:
         panel.toggle_selected()
-    assert off.args[0] is None and window.voice.status_label.text() == ""
+    assert off.args[0] is None
+    qtbot.waitUntil(lambda: window.voice.status_label.text() == "")
     with qtbot.waitSignal(window.model_thread.worker.adapter_changed, timeout=30000):
         panel.toggle_selected()
     panel.delete_selected()
