@@ -57,6 +57,7 @@ class VoiceController(QObject):
         self.process.ended.connect(self._on_process_ended)
         self.dialog: TrainVoiceDialog | None = None
         self._dialog_for: ModelSpec | None = None
+        self._book_file: Path | None = None  # the book's text, written for one run
         self.trained: AdapterEntry | None = None
         self._result: dict[str, Any] = {}
         worker.spec_loaded.connect(self._on_worker_spec_loaded)
@@ -179,7 +180,8 @@ class VoiceController(QObject):
         texts = list(files)
         try:
             if use_book:
-                texts.insert(0, str(self._write_book(out.parent)))
+                self._book_file = self._write_book(out.parent)
+                texts.insert(0, str(self._book_file))
         except (SaveError, OSError) as exc:
             self.dialog.stage.setText(f"Could not prepare the book's text: {exc}")
             return
@@ -226,6 +228,10 @@ class VoiceController(QObject):
 
     @Slot(int, str)
     def _on_process_ended(self, code: int, error: str) -> None:
+        if self._book_file is not None:
+            # A resume writes the book again (it may have changed); no copy is left behind.
+            self._book_file.unlink(missing_ok=True)
+            self._book_file = None
         dialog = self.dialog
         if code == 0 and self._result:
             self._keep_trained()

@@ -120,9 +120,10 @@ def pages(tmp_path: Path) -> Path:
     return path
 
 
-def _training_dialog(qtbot, windows, tmp_path: Path, model: Path, pages: Path):
+def _training_dialog(qtbot, windows, tmp_path: Path, model: Path, pages: Path, book: str = ""):
     window = open_window(qtbot, windows, tmp_path, ModelSpec("transformers", model, "tiny"))
     qtbot.waitUntil(lambda: window.model_ready, timeout=60000)
+    window.editor.setPlainText(book)
     dialog = window.voice.show_training()
     assert dialog is not None and not dialog.isModal()
     dialog.add_files([str(pages)])
@@ -132,7 +133,9 @@ def _training_dialog(qtbot, windows, tmp_path: Path, model: Path, pages: Path):
 def test_training_runs_in_a_process_and_the_result_can_be_switched_on(
     qtbot, windows, tmp_path: Path, tiny_gpt2_dir: Path, pages: Path
 ) -> None:
-    window, dialog = _training_dialog(qtbot, windows, tmp_path, tiny_gpt2_dir, pages)
+    book = CORPUS.read_text(encoding="utf-8")[60000:64000]  # the open document
+    window, dialog = _training_dialog(qtbot, windows, tmp_path, tiny_gpt2_dir, pages, book)
+    assert dialog.use_book.isChecked() and "words" in dialog.use_book.text()
     dialog.minutes.setValue(1)
     worker = window.model_thread.worker
     with qtbot.waitSignal(window.voice.process.ended, timeout=240000) as ended:
@@ -146,7 +149,9 @@ def test_training_runs_in_a_process_and_the_result_can_be_switched_on(
     assert "Perplexity on your held-out text" in dialog.outcome.text()
     assert dialog.switch_button.isVisible() and dialog.bar.value() == 1000
     entry = window.voice.trained
-    assert entry is not None and entry.meta.sources == ("pages.md",)
+    assert entry is not None and entry.meta.sources == ("Untitled.txt", "pages.md")
+    # The copy of the book written for the run is not left behind.
+    assert not list(window.voice.root.rglob("Untitled.txt"))
     with qtbot.waitSignal(window.model_thread.worker.adapter_changed, timeout=30000) as on:
         dialog.switch_button.click()
     assert on.args[0] is not None and on.args[0][0].name == entry.file
