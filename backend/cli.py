@@ -25,6 +25,7 @@ from backend.jobs.styled import styled_stream
 from backend.jobs.voice.command import add_parser as add_voice_command
 from backend.jobs.voice.command import run_train_voice
 from backend.models.adapter_library import clamp_scale
+from backend.models.adapters import NOT_ON_A_SERVER
 from backend.models.bundled import bundled_spec
 from backend.models.catalogue import Catalog
 from backend.models.choice import ModelRequest, choose_model
@@ -256,7 +257,7 @@ def _apply_adapter(args: argparse.Namespace, engine: Engine) -> None:
         return
     slot = engine.adapters
     if slot is None:
-        raise EngineError("Voice adapters are not available through a server.")
+        raise EngineError(NOT_ON_A_SERVER)
     slot.set_adapter(Path(path).expanduser(), clamp_scale(args.adapter_scale))
 
 

@@ -20,6 +20,7 @@ from backend.jobs.rewrite import rewrite_stream
 from backend.jobs.styled import StoryContext, styled_stream
 from backend.jobs.suggest import MAX_ALTERNATIVES, SuggestOptions, clean_suggestion, suggest
 from backend.models.adapter_library import MAX_SCALE, MIN_SCALE
+from backend.models.adapters import NOT_ON_A_SERVER
 from backend.storage.documents import DocumentError
 from backend.story.bible import fields_for
 from backend.story.memory.position import PlaceError, StoryPlace, open_place
@@ -230,7 +231,7 @@ def op_adapter(server: Server, request: dict[str, Any]) -> dict[str, Any]:
     switches the voice adapter live (null or scale 0: off), without reloading the model."""
     slot = server.engine.adapters
     if slot is None:
-        raise RequestError("voice adapters are not available through a server")
+        raise RequestError(NOT_ON_A_SERVER)
     path = request.get("path")
     if path is not None and (not isinstance(path, str) or not path):
         raise RequestError("'path' must be the path of an adapter file, or null")

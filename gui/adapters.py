@@ -19,11 +19,11 @@ from PySide6.QtWidgets import (
 )
 
 from backend.models.adapter_library import AdapterLibrary
-from backend.models.adapters import AdapterError
+from backend.models.adapters import NOT_ON_A_SERVER, AdapterError
 from backend.models.catalogue import human_size
 from backend.models.spec import ModelSpec
 from gui.tables import list_table
-from gui.voice import NOT_ON_A_SERVER, VoiceController
+from gui.voice import VoiceController
 
 COLUMNS = ("On", "Name", "Learned from", "Made", "Size", "Perplexity")
 

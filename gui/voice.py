@@ -19,13 +19,13 @@ from PySide6.QtWidgets import QLabel, QWidget
 from backend.engines.base import EngineKind
 from backend.jobs.voice.texts import MIN_WORDS
 from backend.models.adapter_library import AdapterEntry, AdapterLibrary
-from backend.models.adapters import AdapterError
+from backend.models.adapters import NOT_ON_A_SERVER, AdapterError
 from backend.models.spec import ModelSpec
 from backend.storage.atomic import SaveError, atomic_write_text
 from backend.storage.paths import AppPaths
 from backend.text.counts import word_count
 from gui.training import EXIT_CANCELLED, TrainingProcess, TrainVoiceDialog
-from gui.worker import NOT_ON_A_SERVER, GenerationWorker
+from gui.worker import GenerationWorker
 
 log = logging.getLogger(__name__)
 
@@ -58,6 +58,7 @@ class VoiceController(QObject):
         self.dialog: TrainVoiceDialog | None = None
         self._dialog_for: ModelSpec | None = None
         self._book_file: Path | None = None  # the book's text, written for one run
+        self._libraries: dict[Path, AdapterLibrary] = {}
         self.trained: AdapterEntry | None = None
         self._result: dict[str, Any] = {}
         worker.spec_loaded.connect(self._on_worker_spec_loaded)
@@ -70,11 +71,13 @@ class VoiceController(QObject):
         spec = spec or self.spec
         if spec is None or spec.engine == EngineKind.REMOTE:
             return None
-        try:
-            return AdapterLibrary(self.root, spec.path)
-        except AdapterError as exc:
-            log.warning("no adapter list for %s: %s", spec.name, exc)
-            return None
+        if spec.path not in self._libraries:  # one read of the model's identity each
+            try:
+                self._libraries[spec.path] = AdapterLibrary(self.root, spec.path)
+            except AdapterError as exc:
+                log.warning("no adapter list for %s: %s", spec.name, exc)
+                return None
+        return self._libraries[spec.path]
 
     def is_loaded(self, spec: ModelSpec) -> bool:
         """Whether `spec` is the model in use."""

@@ -23,6 +23,7 @@ from PySide6.QtCore import QObject, QThread, Signal, Slot
 from backend.engines import create_engine
 from backend.engines.base import Engine, EngineError
 from backend.jobs.kinds import Job, JobResult
+from backend.models.adapters import NOT_ON_A_SERVER
 from backend.models.bundled import bundled_spec
 from backend.models.spec import ModelSpec
 
@@ -30,7 +31,6 @@ log = logging.getLogger(__name__)
 
 _ids = itertools.count(1)
 GIL_SWITCH_INTERVAL_S = 0.0005
-NOT_ON_A_SERVER = "Voice adapters are not available through a server: its model runs elsewhere."
 
 
 def next_request_id() -> int:
@@ -171,10 +171,10 @@ class GenerationWorker(QObject):
 
     @Slot(object, float)
     def _set_adapter(self, path: Path | None, scale: float) -> None:
-        slot = self._engine.adapters if self._engine is not None else None
         if self._engine is None:
             self.adapter_failed.emit("No model is loaded yet.")
             return
+        slot = self._engine.adapters
         if slot is None:
             self.adapter_failed.emit(NOT_ON_A_SERVER)
             return

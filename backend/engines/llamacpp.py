@@ -32,7 +32,7 @@ from backend.engines.llama_adapter import (
 from backend.engines.params import SamplerParams
 from backend.engines.sampling import sample, seeded_rng
 from backend.engines.vocabulary import Vocabulary
-from backend.models.adapters import check_adapter
+from backend.models.adapters import BaseModel, check_adapter
 from backend.models.gguf_meta import check_gguf
 from backend.text.windows import prompt_tokens
 
@@ -66,6 +66,7 @@ class LlamaCppEngine:
         self._rt: LlamaRuntime | None = None
         self._pair: GuidedPair | None = None
         self._vocabulary: Vocabulary | None = None
+        self._base: BaseModel | None = None  # read on the first adapter switch
         self._lock = threading.Lock()
 
     def load(self, progress: ProgressFn | None = None) -> None:
@@ -137,7 +138,9 @@ class LlamaCppEngine:
         """
         rt = self._runtime()
         if path is not None:
-            check_adapter(path, self.path)
+            if self._base is None:
+                self._base = BaseModel.of(self.path)
+            check_adapter(path, self._base)
         with self._lock:
             rt.set_lora(path, scale)
             if self._pair is not None:

@@ -8,7 +8,7 @@ import re
 import threading
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -26,10 +26,13 @@ from backend.engines.base import (
 from backend.engines.params import SamplerParams
 from backend.engines.sampling import sample, seeded_rng
 from backend.engines.vocabulary import Vocabulary
-from backend.models.adapters import check_adapter
+from backend.models.adapters import BaseModel, check_adapter
 from backend.models.gguf_meta import check_gguf
 from backend.models.spec import check_transformers_folder
 from backend.text.windows import prompt_tokens
+
+if TYPE_CHECKING:
+    from backend.engines.peft_adapters import PeftAdapters
 
 log = logging.getLogger(__name__)
 
@@ -93,7 +96,8 @@ class TransformersEngine:
         self._guide = _KVCache(self)  # the guidance sequence keeps a cache of its own
         self._ctx = 0
         self._lock = threading.Lock()
-        self._adapters: Any = None
+        self._adapters: PeftAdapters | None = None
+        self._base: BaseModel | None = None  # read on the first adapter switch
 
     def load(self, progress: ProgressFn | None = None) -> None:
         """Load tokenizer and weights from local files only; never runs remote code."""
@@ -173,7 +177,9 @@ class TransformersEngine:
 
         self._require()
         if path is not None:
-            check_adapter(path, self.path)
+            if self._base is None:
+                self._base = BaseModel.of(self.path)
+            check_adapter(path, self._base)
         with self._lock:
             if self._adapters is None:
                 self._adapters = PeftAdapters(self._model, self.path)

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from backend.models.adapters import AdapterError, AdapterMeta, check_adapter, fingerprint
+from backend.models.adapters import AdapterError, AdapterMeta, BaseModel, check_adapter
 from backend.storage.atomic import SaveError, atomic_write_text
 
 log = logging.getLogger(__name__)
@@ -63,9 +63,14 @@ class AdapterLibrary:
     """The adapters of one base model."""
 
     def __init__(self, root: Path, model_path: Path) -> None:
-        self.model_path = model_path
-        self.folder = root / fingerprint(model_path)
+        self.base = BaseModel.of(model_path)
+        self.folder = root / self.base.fingerprint
         self._cached: tuple[tuple[int, int], dict[str, Any]] | None = None
+
+    @property
+    def model_path(self) -> Path:
+        """The base model's file or folder."""
+        return self.base.path
 
     @property
     def _index(self) -> dict[str, Any]:
@@ -88,7 +93,7 @@ class AdapterLibrary:
         for file, name in self._index["names"].items():
             path = self.folder / file
             try:
-                meta = check_adapter(path, self.model_path)
+                meta = check_adapter(path, self.base)
                 size = path.stat().st_size
             except (AdapterError, OSError) as exc:
                 log.warning("skipping adapter %s: %s", path, exc)
@@ -98,7 +103,7 @@ class AdapterLibrary:
 
     def add(self, source: Path, name: str = "", move: bool = False) -> AdapterEntry:
         """Check `source` against this model and keep a copy (moved, for a fresh training)."""
-        meta = check_adapter(source, self.model_path)
+        meta = check_adapter(source, self.base)
         self.folder.mkdir(parents=True, exist_ok=True)
         file = self._free_file_name(source.stem)
         target = self.folder / file

@@ -34,8 +34,28 @@ _ARCH_ALIASES = {"gemma3_text": "gemma3", "gemma2_text": "gemma2"}
 _META = "inkling.adapter"
 
 
+NOT_ON_A_SERVER = "Voice adapters are not available through a server: its model runs elsewhere."
+
+
 class AdapterError(EngineError):
     """An adapter file is damaged, not an adapter, or made for another model."""
+
+
+@dataclass(frozen=True)
+class BaseModel:
+    """What an adapter is checked against: a model's file or folder, its llama.cpp
+    architecture and its fingerprint, read once."""
+
+    path: Path
+    architecture: str
+    fingerprint: str
+
+    @classmethod
+    def of(cls, model_path: Path) -> BaseModel:
+        """Read the architecture and the fingerprint of `model_path`."""
+        identity = fingerprint(model_path)  # AdapterError first for a missing model
+        arch, _blocks = model_architecture(model_path)
+        return cls(model_path, arch, identity)
 
 
 @dataclass(frozen=True)
@@ -103,7 +123,10 @@ def model_architecture(model_path: Path) -> tuple[str, int]:
         arch = _ARCH_ALIASES.get(arch, arch)
         blocks = config.get("num_hidden_layers") or config.get("n_layer") or 0
         return arch, int(blocks)
-    meta = read_metadata(model_path)
+    try:
+        meta = read_metadata(model_path)
+    except EngineError as exc:
+        raise AdapterError(str(exc)) from exc
     arch = str(meta.get("general.architecture", ""))
     return arch, int(meta.get(f"{arch}.block_count", 0) or 0)
 
@@ -242,16 +265,17 @@ def read_pairs(path: Path) -> dict[str, tuple[np.ndarray, np.ndarray]]:
     return {base: (p["lora_a"], p["lora_b"]) for base, p in found.items()}
 
 
-def check_adapter(path: Path, model_path: Path) -> AdapterMeta:
-    """The adapter's metadata if it was made for `model_path`; AdapterError otherwise."""
+def check_adapter(path: Path, base: Path | BaseModel) -> AdapterMeta:
+    """The adapter's metadata if it was made for `base`; AdapterError otherwise."""
     meta = read_adapter(path)
-    arch, _blocks = model_architecture(model_path)
+    model = base if isinstance(base, BaseModel) else BaseModel.of(base)
+    model_path, arch = model.path, model.architecture
     if meta.architecture != arch:
         raise AdapterError(
             f"{path.name} was made for a {meta.architecture or 'different'} model; "
             f"{model_path.name} is {arch or 'something else'}."
         )
-    if meta.base_id and meta.base_id != fingerprint(model_path):
+    if meta.base_id and meta.base_id != model.fingerprint:
         made_for = meta.base_name or "another model"
         raise AdapterError(
             f"{path.name} was trained on {made_for}, not on {model_path.name}; "

@@ -10,11 +10,11 @@ from PySide6.QtCore import Qt
 from backend.engines.base import EngineKind
 from backend.jobs.kinds import SuggestJob
 from backend.models.adapter_library import AdapterLibrary
-from backend.models.adapters import write_adapter
+from backend.models.adapters import NOT_ON_A_SERVER, write_adapter
 from backend.models.bundled import BUNDLED_NAME
 from backend.models.spec import ModelSpec
 from gui.adapters import AdaptersPanel
-from gui.worker import NOT_ON_A_SERVER, Request
+from gui.worker import Request
 from tests.backend.models.test_adapters import meta_for, random_pairs
 from tests.conftest import CORPUS
 from tests.fakes import FakeFactory

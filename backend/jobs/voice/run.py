@@ -13,7 +13,7 @@ import shutil
 import threading
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -223,7 +223,7 @@ def _finish(
 ) -> dict[str, Any]:
     measured = {"ppl_before": round(before.perplexity, 3), "ppl_after": round(after.perplexity, 3),
                 "ksr_before": round(before.ksr, 4), "ksr_after": round(after.ksr, 4)}  # fmt: skip
-    final = AdapterMeta(**{**meta.__dict__, "measured": measured})
+    final = replace(meta, measured=measured)
     _write(request.out, trained, final)
     return {
         "adapter": str(request.out),
