@@ -13,7 +13,7 @@ from typing import Any, TextIO
 
 from backend.engines.base import Engine, EngineError
 from backend.engines.params import SAMPLING_KEYS, ParamError, SamplerParams
-from backend.jobs.character import generate_entry, invalid_fields
+from backend.jobs.character import generate_entry
 from backend.jobs.complete import continue_text
 from backend.jobs.kinds import ContinueJob, SuggestJob, text_stream
 from backend.jobs.rewrite import rewrite_stream
@@ -24,6 +24,7 @@ from backend.models.adapters import NOT_ON_A_SERVER
 from backend.storage.documents import DocumentError
 from backend.story.bible import fields_for
 from backend.story.memory.position import PlaceError, StoryPlace, open_place
+from backend.story.sheet_rules import invalid_fields
 from backend.story.style.model import Style, StyleError
 
 log = logging.getLogger(__name__)

@@ -1,7 +1,7 @@
 """Character generator benchmark on the bundled model: validity, speed, copying, variety.
 
-20 premises x 3 genres, one sheet each (seed = premise index), plus 5 seeds of one premise
-for name variety. Last line: one JSON object.
+20 premises x 3 genres (English, or Chinese with --lang zh), one sheet each (seed =
+premise index), plus 5 seeds of one premise for name variety. Last line: one JSON object.
 """
 
 from __future__ import annotations
@@ -13,8 +13,9 @@ import time
 from common import bundled_model_path, percentile
 
 from backend.engines.llamacpp import LlamaCppEngine
-from backend.jobs.character import example_values, generate_entry, invalid_fields
+from backend.jobs.character import generate_entry
 from backend.story.bible import CHARACTER_FIELDS
+from backend.story.sheet_rules import example_values, invalid_fields
 
 PREMISES = [
     "A lighthouse keeper finds a stranded girl with a red umbrella.",
@@ -39,23 +40,51 @@ PREMISES = [
     "A chess prodigy realises her opponent is her future self.",
 ]
 GENRES = ["mystery", "fantasy", "romance"]
+PREMISES_ZH = [
+    "守灯塔的人在礁石上发现一个撑着红伞的小女孩。",
+    "两家死对头的点心铺必须为同一场皇家婚礼备办喜饼。",
+    "一位绘图师发现了一条任何地图上都没有的街。",
+    "退休的女警探收到了已故姐姐寄来的一封信。",
+    "末班夜车从来没有驶到过终点站。",
+    "一个村子每年冬天都会忘掉一个词。",
+    "一位小提琴手能听见每个听她演奏的人心里在想什么。",
+    "档案馆管理员发现了自己的讣告，日期是下个星期。",
+    "船上的厨子是唯一醒着的人，而全船的人都不再变老。",
+    "兄妹俩继承了一家旅馆，每个房间都停在不同的年份。",
+    "养蜂人的蜂巢开始在蜂脾上筑出文字。",
+    "一个信差要送一个包裹，每说一句谎话它就重一分。",
+    "小镇电台的主持人开始接到来自未来的电话。",
+    "园丁种出了一棵不结果子、只结钥匙的树。",
+    "一名译者受雇替一位别人都看不见的客人说话。",
+    "一位年迈的孪生姐妹和妹妹最后一次互换身份，为期一周。",
+    "山地救援队发现一串只向上、从不向下的脚印。",
+    "博物馆的保安注意到有一幅画每天夜里都会变。",
+    "一个裁缝缝制的外套能让穿的人穿墙而过。",
+    "一位象棋神童发现她的对手是未来的自己。",
+]
+GENRES_ZH = ["悬疑", "奇幻", "爱情"]
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--premises", type=int, default=len(PREMISES))
+    parser.add_argument("--lang", choices=("en", "zh"), default="en")
     args = parser.parse_args()
+    lang = args.lang
+    premises, genres = (PREMISES_ZH, GENRES_ZH) if lang == "zh" else (PREMISES, GENRES)
     engine = LlamaCppEngine(bundled_model_path())
     engine.load()
-    copied_values = example_values("character")
+    copied_values = example_values("character", lang)
     times, valid, fields_total, fields_copied = [], 0, 0, 0
     problems: dict[str, int] = {}
-    for i, premise in enumerate(PREMISES[: args.premises]):
-        for genre in GENRES:
+    slowest: list[tuple[float, dict[str, str]]] = []
+    for i, premise in enumerate(premises[: args.premises]):
+        for genre in genres:
             started = time.perf_counter()
-            sheet = generate_entry(engine, "character", premise, genre, seed=i + 1)
+            sheet = generate_entry(engine, "character", premise, genre, seed=i + 1, lang=lang)
             times.append(time.perf_counter() - started)
-            bad = invalid_fields(sheet, "character")
+            slowest = sorted([*slowest, (times[-1], sheet)], key=lambda x: -x[0])[:1]
+            bad = invalid_fields(sheet, "character", lang)
             valid += not bad
             for field, why in bad.items():
                 problems[f"{field}: {why}"] = problems.get(f"{field}: {why}", 0) + 1
@@ -63,18 +92,21 @@ def main() -> None:
                 fields_total += 1
                 value = sheet[field].strip().lower()
                 if field not in ("Age", "Gender/pronouns") and value in copied_values:
-                    fields_copied += value not in ("none yet.", "none")
+                    fields_copied += value not in ("none yet.", "none", "暂无。")
         print(f"{i + 1} premises, {valid}/{len(times)} valid", flush=True)
     names = {
-        generate_entry(engine, "character", PREMISES[0], "mystery", seed=100 + s)["Name"]
+        generate_entry(engine, "character", premises[0], genres[0], seed=100 + s, lang=lang)["Name"]
         for s in range(5)
     }
     engine.close()
-    print("problems:", json.dumps(problems, sort_keys=True))
+    print("problems:", json.dumps(problems, sort_keys=True, ensure_ascii=False))
+    print("slowest sheet:", json.dumps(slowest[0][1], ensure_ascii=False))
     print(
         json.dumps(
             {
+                "lang": lang,
                 "sheets": len(times),
+                "max_s": round(max(times), 2),
                 "valid_share": round(valid / len(times), 3),
                 "mean_s": round(sum(times) / len(times), 2),
                 "p95_s": round(percentile(times, 95), 2),

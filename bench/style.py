@@ -10,7 +10,9 @@ adjectives after her/the, against is/are/has and pronoun + -s verbs). Also lengt
 words per setting and the share inside the panel's range), creativity (distinct-2 across
 the slider), pronoun share (published prose: about 6-10%) with and without control, seconds
 per request, time to the first text of a paragraph, and decode speed with and without
-guidance. Last line: one JSON object.
+guidance. With --lang zh: 20 Chinese openings (third person), first- and third-person
+adherence with and without control (the same detector: 我 against 他/她 outside quotes),
+and paragraph lengths in characters. Last line: one JSON object.
 """
 
 from __future__ import annotations
@@ -24,6 +26,7 @@ from common import bundled_model_path
 
 from backend.engines.llamacpp import LlamaCppEngine
 from backend.jobs.styled import META, styled_stream
+from backend.story.language import pack
 from backend.story.style.detect import (
     detect_person,
     detect_tense,
@@ -58,11 +61,38 @@ OPENINGS = [
 ]
 
 
+OPENINGS_ZH = [
+    "雨已经下了三天，玛莎终于拆开了那封信。",
+    "阿汤沿着港口的堤岸走着，数着那些没有回来的船。",
+    "磨坊巷尽头的老房子，自从那年冬天失火以后就一直空着。",
+    "艾琳在大门外第三块石头下面找到了钥匙，正是纸条上说的地方。",
+    "村里没有人记得那个陌生人是什么时候来的，可大家都看见他走了。",
+    "火车在森林中间慢了下来，车厢里的灯一下子全灭了。",
+    "老周做了四十年钟表匠，从没见过一只倒着走的钟。",
+    "婚礼本该在正午开始，新娘却还待在花园里。",
+    "信到的那天，阿秀把它放在壁炉架上，一个星期都没有拆。",
+    "雾里的船钟响了两下，可钟旁边一个人也没有。",
+    "每到星期四，老陈的铺子总要开到很晚，等那些天黑以后才来的客人。",
+    "守灯塔的人远远就看见了那条小船，那时它离礁石还很远。",
+    "小梅答应过母亲，绝不一个人去河边。",
+    "雪是半夜过后开始下的，到了早上，通往镇上的路已经不见了。",
+    "小林在一本从图书馆借来的书里发现了一张照片。",
+    "集市天一亮就开张了，不到六点，广场上已经人声鼎沸。",
+    "露西从来不喜欢走廊里那幅画，画上是一个穿灰衣服的女人。",
+    "村里的乐队每年夏天都演奏同样的三首曲子，从没有人抱怨。",
+    "半夜里，阿杰被窗下花园里挖土的声音吵醒了。",
+    "警察都走了以后，女探长才到，她向来喜欢这样。",
+]
+
+
 def run(engine, style: Style, seeds: int, openings: list[str], **flags) -> list[str]:
     out = []
+    joiner = "" if flags.get("lang") == "zh" else " "
     for i, opening in enumerate(openings):
         for s in range(seeds):
-            text = "".join(styled_stream(engine, opening + " ", style, seed=1000 * i + s, **flags))
+            text = "".join(
+                styled_stream(engine, opening + joiner, style, seed=1000 * i + s, **flags)
+            )
             out.append(text)
     return out
 
@@ -103,14 +133,53 @@ def first_text_seconds(
     return statistics.median(waits), (statistics.median(drafts) if drafts else None)
 
 
+def chinese(engine, args: argparse.Namespace) -> dict[str, float]:
+    """Person adherence of Chinese continuations, with and without control, and lengths."""
+    openings = OPENINGS_ZH[: args.openings]
+    base = Style(length="sentence", creativity=0.5)
+    off = {"use_bias": False, "use_header": False, "use_guidance": False, "use_check": False}
+    result: dict[str, float] = {}
+    for name, pov, want in (
+        ("pov_first", "first", "first"),
+        ("pov_third", "third_limited", "third"),
+    ):
+        style = base.with_(pov=pov)
+        on, secs_on = timed(engine, style, args.seeds, openings, lang="zh")
+        no_check, _ = timed(engine, style, args.seeds, openings, use_check=False, lang="zh")
+        baseline, secs_off = timed(engine, style, args.seeds, openings, lang="zh", **off)
+        result[name] = round(share(on, detect_person, want), 3)
+        result[f"{name}_no_check"] = round(share(no_check, detect_person, want), 3)
+        result[f"{name}_baseline"] = round(share(baseline, detect_person, want), 3)
+        result[f"{name}_s_per_request"] = round(secs_on, 2)
+        result[f"{name}_s_per_request_baseline"] = round(secs_off, 2)
+        print(json.dumps(result), flush=True)
+        print("sample:", on[0], "|", on[1], flush=True)
+    language = pack("zh")
+    for length in ("sentence", "paragraph"):
+        low, high = language.lengths[length]
+        texts = run(engine, base.with_(pov="first", length=length), 2, openings[:5], lang="zh")
+        chars = [language.count(t) for t in texts]
+        result[f"median_chars_{length}"] = statistics.median(chars)
+        result[f"in_range_{length}"] = round(sum(low <= c <= high for c in chars) / len(chars), 3)
+        result[f"pov_first_{length}"] = round(share(texts, detect_person, "first"), 3)
+        print(json.dumps(result), flush=True)
+        print("sample:", texts[0], flush=True)
+    return result
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--openings", type=int, default=20)
     parser.add_argument("--seeds", type=int, default=4)
+    parser.add_argument("--lang", choices=("en", "zh"), default="en")
     args = parser.parse_args()
     openings = OPENINGS[: args.openings]
     engine = LlamaCppEngine(bundled_model_path())
     engine.load()
+    if args.lang == "zh":
+        print(json.dumps(chinese(engine, args), ensure_ascii=False))
+        engine.close()
+        return
     # Adherence is measured on one-sentence continuations (the first sentence is where a
     # base model commits to a person and tense); length and creativity use their own.
     base = Style(length="sentence", creativity=0.5)

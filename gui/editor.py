@@ -3,16 +3,22 @@
 Ghost text is drawn through the block layout's pre-edit area (the mechanism input methods
 use for uncommitted text): it sits inline at the cursor in the editor's own font, wraps
 with the paragraph, and never touches the document or its undo stack until accepted.
+
+Because an input method (pinyin, wubi, Japanese, Korean, a dead key) draws its own
+composition in that same area, the ghost steps aside while a composition is open and no
+suggestion is asked for; the committed text then counts as typed, so committing the
+ghost's next word keeps the rest of it.
 """
 
 from __future__ import annotations
 
-import re
+from collections.abc import Callable
 
 from PySide6.QtCore import QEvent, Qt, Signal
 from PySide6.QtGui import (
     QColor,
     QFont,
+    QInputMethodEvent,
     QKeyEvent,
     QKeySequence,
     QPalette,
@@ -26,6 +32,7 @@ from PySide6.QtGui import (
 from PySide6.QtWidgets import QPlainTextDocumentLayout, QPlainTextEdit, QWidget
 
 from backend.storage.settings import DEFAULT_HOTKEYS
+from backend.text.words import next_word
 
 _MODIFIER_KEYS = {
     Qt.Key.Key_Control,
@@ -35,8 +42,10 @@ _MODIFIER_KEYS = {
     Qt.Key.Key_AltGr,
     Qt.Key.Key_CapsLock,
 }
-_NEXT_WORD = re.compile(r"\s*[^\s]+")
 _BMP_END = "\U00010000"
+# Dead keys (´ ` ^ ¨ …) and the Compose key start a character; they type nothing yet.
+_DEAD_KEYS = range(Qt.Key.Key_Dead_Grave.value, Qt.Key.Key_Dead_Longsolidusoverlay.value + 1)
+_COMPOSE_KEYS = {Qt.Key.Key_Multi_key.value, *_DEAD_KEYS}
 
 
 def qt_position(text: str, index: int) -> int:
@@ -78,6 +87,8 @@ class Editor(QPlainTextEdit):
     suggestion_requested = Signal()
     alternative_requested = Signal(int)
     typed_through = Signal(str)
+    # An input method's composition opened (True) or closed (False).
+    composing_changed = Signal(bool)
     # The shown document's contentsChange, followed across scene switches.
     contents_changed = Signal(int, int, int)
     document_replaced = Signal()
@@ -104,6 +115,8 @@ class Editor(QPlainTextEdit):
         self._ghost_pos = -1
         self._ghost_block_pos = -1
         self.typing_through = False
+        self._composing = False
+        self._held_ghost = ""  # the ghost hidden while a composition is open
         self.keys = {name: QKeySequence(seq) for name, seq in DEFAULT_HOTKEYS.items()}
         self.cursorPositionChanged.connect(self._on_self_cursor_moved)
         self.selectionChanged.connect(self._on_self_selection_changed)
@@ -164,7 +177,8 @@ class Editor(QPlainTextEdit):
     def show_ghost(self, text: str) -> None:
         """Show `text` as ghost text at the cursor (replacing any previous one)."""
         self._remove_preedit()
-        if not text or self.textCursor().hasSelection() or self.isReadOnly():
+        blocked = self._composing or self.textCursor().hasSelection() or self.isReadOnly()
+        if not text or blocked:
             self._ghost = ""
             self._ghost_pos = -1
             return
@@ -223,9 +237,9 @@ class Editor(QPlainTextEdit):
         return take
 
     def accept_next_word(self) -> str:
-        """Insert the ghost text's next word (with the space before it)."""
-        m = _NEXT_WORD.match(self._ghost)
-        return self.accept_ghost(m.group(0) if m else self._ghost)
+        """Insert the ghost text's next word (with the space before it; one Chinese word as
+        the segmenter cuts it)."""
+        return self.accept_ghost(next_word(self._ghost))
 
     def _ghost_colour(self) -> QColor:
         text = self.palette().color(QPalette.ColorRole.Text)
@@ -273,8 +287,9 @@ class Editor(QPlainTextEdit):
         if self._matches(event, "request"):
             self.suggestion_requested.emit()
             return
-        if event.key() in _MODIFIER_KEYS:
-            super().keyPressEvent(event)  # pressing Ctrl alone must not dismiss anything
+        if event.key() in _MODIFIER_KEYS or event.key() in _COMPOSE_KEYS:
+            # Pressing Ctrl alone, or a dead key that waits for its letter, dismisses nothing.
+            super().keyPressEvent(event)
             return
         if self._ghost:
             if self._matches(event, "accept"):
@@ -298,22 +313,65 @@ class Editor(QPlainTextEdit):
                 Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.AltModifier
             )
             if typed and plain and typed.isprintable() and self._ghost.startswith(typed):
-                rest = self._ghost[len(typed) :]
-                self.clear_ghost()
-                self.typing_through = True
-                try:
-                    super().keyPressEvent(event)
-                finally:
-                    self.typing_through = False
-                if rest:
-                    self.show_ghost(rest)
-                self.typed_through.emit(typed)
+                self._type_through(
+                    self._ghost, typed, lambda: super(Editor, self).keyPressEvent(event)
+                )
                 return
             self.clear_ghost()
             self.ghost_dismissed.emit()
         elif self._matches(event, "next") or self._matches(event, "previous"):
             return
         super().keyPressEvent(event)
+
+    def _type_through(self, ghost: str, typed: str, insert: Callable[[], None]) -> None:
+        """Insert `typed` (a prefix of `ghost`) as the writer's own text; the rest of the
+        ghost stays."""
+        rest = ghost[len(typed) :]
+        self.clear_ghost()
+        self.typing_through = True
+        try:
+            insert()
+        finally:
+            self.typing_through = False
+        if rest:
+            self.show_ghost(rest)
+        self.typed_through.emit(typed)
+
+    # --- input methods --------------------------------------------------------------
+    @property
+    def composing(self) -> bool:
+        """True while an input method has uncommitted (pre-edit) text."""
+        return self._composing
+
+    def inputMethodEvent(self, event: QInputMethodEvent) -> None:
+        """Hide the ghost while a composition is open; a commit counts as typing."""
+        preedit, commit = event.preeditString(), event.commitString()
+        if preedit and not self._composing:
+            self._held_ghost = self._ghost
+            if self._ghost:
+                self.clear_ghost()  # hidden, not dismissed: a commit may still match it
+            self._set_composing(True)
+        if preedit:
+            super().inputMethodEvent(event)
+            return
+        held = self._held_ghost if self._composing else self._ghost
+        self._held_ghost = ""
+        was_composing = self._composing
+        self._set_composing(False)
+        if commit and held.startswith(commit) and event.replacementLength() == 0:
+            self._type_through(held, commit, lambda: super(Editor, self).inputMethodEvent(event))
+            return
+        if commit and held:
+            self.clear_ghost()
+            self.ghost_dismissed.emit()
+        super().inputMethodEvent(event)
+        if not commit and was_composing and held:
+            self.show_ghost(held)  # the composition was cancelled: nothing changed
+
+    def _set_composing(self, on: bool) -> None:
+        if on != self._composing:
+            self._composing = on
+            self.composing_changed.emit(on)
 
     # --- reading without copying the whole document ---------------------------------
     def text_range(self, start: int, end: int) -> str:

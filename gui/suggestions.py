@@ -17,19 +17,24 @@ from backend.jobs.suggest import (
     clean_suggestion,
 )
 from backend.story.memory.assembly import BookContext
+from backend.text.counts import CJK_CHAR
 from backend.text.windows import window_start
 from gui.editor import Editor
 from gui.worker import GenerationWorker, Request
 
 log = logging.getLogger(__name__)
 
-BOUNDARY_CHARS = " \t\n.,;:!?\"'”’)—-"
+BOUNDARY_CHARS = " \t\n.,;:!?\"'”’)—-。，、；：！？」』）…"
 
 
 def debounce_ms(base_ms: int, text_before: str) -> int:
-    """Shorter right after a space or punctuation (a word just ended), longer mid-word."""
+    """Shorter right after a space or punctuation (a word just ended), longer mid-word.
+
+    Chinese arrives from the input method a word or phrase at a time, so a Han character
+    is a word's end too.
+    """
     last = text_before[-1:]
-    if not last or last in BOUNDARY_CHARS:
+    if not last or last in BOUNDARY_CHARS or CJK_CHAR.match(last):
         return max(40, base_ms // 2)
     return int(base_ms * 1.6)
 
@@ -82,6 +87,7 @@ class SuggestionController(QObject):
         editor.typed_through.connect(self._on_editor_typed_through)
         editor.ghost_accepted.connect(self._on_editor_ghost_accepted)
         editor.ghost_dismissed.connect(self._on_editor_ghost_dismissed)
+        editor.composing_changed.connect(self._on_editor_composing_changed)
         worker.chunk_ready.connect(self._on_worker_chunk_ready)
         worker.finished.connect(self._on_worker_finished)
         worker.failed.connect(self._on_worker_failed)
@@ -155,6 +161,15 @@ class SuggestionController(QObject):
         self._drop_live()
         self._alternatives = []
 
+    @Slot(bool)
+    def _on_editor_composing_changed(self, composing: bool) -> None:
+        # While the input method composes, nothing is asked for; a request in flight
+        # would only land on text that is about to change.
+        if composing:
+            self._timer.stop()
+            if self._live is not None and not self._live.done:
+                self._drop_live()
+
     @Slot(int)
     def _on_editor_alternative_requested(self, step: int) -> None:
         if not self._alternatives:
@@ -180,7 +195,8 @@ class SuggestionController(QObject):
 
     # --- requests -------------------------------------------------------------------
     def _post(self, alternative: int, keep_ghost: bool = False) -> None:
-        if not self.model_ready or self.editor.inserting or self.editor.isReadOnly():
+        editor = self.editor
+        if not self.model_ready or editor.inserting or editor.isReadOnly() or editor.composing:
             return
         cursor = self.editor.textCursor()
         if cursor.hasSelection():

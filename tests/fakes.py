@@ -17,6 +17,8 @@ WORDS = [
     *("the", "rabbit", "ran", "down", "the", "long", "dark"),
     *("hall", "and", "the", "door", "was", "shut"),
 ]
+# What the fake writes after Chinese text: words with no spaces, a comma, a full stop.
+CHINESE_WORDS = ["我们", "走", "到", "门口", "，", "看见", "他", "站", "在", "那里", "。"]
 
 
 class FakeEngine:
@@ -48,7 +50,8 @@ class FakeEngine:
     @property
     def vocabulary(self) -> Vocabulary:
         if self._vocabulary is None:
-            pieces = [chr(i).encode() for i in range(0x3000)]
+            # One piece per character of the whole BMP, CJK included.
+            pieces = [chr(i).encode(errors="replace") for i in range(0x10000)]
             self._vocabulary = Vocabulary(pieces, self.tokenize, ())
         return self._vocabulary
 
@@ -79,7 +82,10 @@ class FakeEngine:
         required = constraint.remaining.decode() if constraint is not None else ""
         words = [required] if required else []
         shift = (params.seed or 0) % len(WORDS)
-        words += [" " + w for w in WORDS[shift:] + WORDS[:shift]]
+        if any("\u4e00" <= c <= "\u9fff" for c in text[-20:]):
+            words += CHINESE_WORDS[shift % 3 :]
+        else:
+            words += [" " + w for w in WORDS[shift:] + WORDS[:shift]]
         for i, word in enumerate(words):
             if i >= params.max_tokens or (cancel is not None and cancel.is_set()):
                 break

@@ -1,4 +1,5 @@
-"""Character sheets and background entries, generated field by field on any base model.
+"""Character sheets and background entries, generated field by field on any base model,
+in English or Chinese (or any language with a bible template).
 
 Each field is prompted with a few-shot template (resources/templates/bible.toml) and the
 fields written so far, so consecutive prompts share their front and the engine's prefix
@@ -20,7 +21,14 @@ import numpy as np
 from backend.engines.base import Constraint, Engine, EngineError
 from backend.engines.params import SamplerParams
 from backend.engines.vocabulary import Vocabulary, word_token_ids
-from backend.story.bible import BACKGROUND_KINDS, examples, fields_for
+from backend.story.bible import examples, fields_for
+from backend.story.sheet_rules import (
+    normalise,
+    problem,
+    pronoun_set,
+    repair_pronouns,
+    sheet_rules,
+)
 
 MAX_TOKENS = {
     "Name": 8,
@@ -32,18 +40,7 @@ MAX_TOKENS = {
 }
 DEFAULT_FIELD_TOKENS = 40
 ATTEMPTS = 4
-PRONOUN_SETS = {
-    "she": ("she", "her", "hers", "herself"),
-    "he": ("he", "him", "his", "himself"),
-    "they": ("they", "them", "their", "theirs", "themselves"),
-}
-FEMININE = {"woman", "female", "girl", "lady"}
-MASCULINE = {"man", "male", "boy", "gentleman"}
-NAME_RE = re.compile(
-    r"^(?:The |A )?[A-Z][\w'’.-]*(?: (?:of|the|de|van|von|al|du|la|le|and|[A-Z][\w'’.-]*)){0,4}$"
-)
 SHAPED_FIELDS = ("Name", "Age", "Gender/pronouns", "Kind")
-LABEL_RE = re.compile(r"\b(Premise|Genre|Cast|Name|Age|Gender/pronouns|Occupation):")
 
 
 @dataclass(frozen=True)
@@ -134,54 +131,66 @@ def _number_ids(vocab: Vocabulary) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     return ids(rb"[0-9]"), ids(rb" "), ids(rb"\n")
 
 
-def _pronoun_ids(engine: Engine) -> dict[str, tuple[int, ...]]:
-    """Token ids that spell a whole pronoun of each set (' her', 'She', ...)."""
+def _pronoun_ids(engine: Engine, lang: str) -> dict[str, tuple[int, ...]]:
+    """Token ids that spell a pronoun of each set (' her', 'She', ...; for Chinese every
+    token that starts with one: 她, 她的)."""
     vocab = engine.vocabulary
     if vocab is None:
-        return _pronoun_ids_by_tokenizer(engine)
-    return vocab.memo("pronoun-tokens", lambda: _pronoun_ids_in(vocab))
+        return _pronoun_ids_by_tokenizer(engine, lang)
+    return vocab.memo(("pronoun-tokens", lang), lambda: _pronoun_ids_in(vocab, lang))
 
 
-def _pronoun_ids_in(vocab: Vocabulary) -> dict[str, tuple[int, ...]]:
-    out: dict[str, list[int]] = {k: [] for k in PRONOUN_SETS}
-    lookup = {w: k for k, words in PRONOUN_SETS.items() for w in words}
+def _pronoun_ids_in(vocab: Vocabulary, lang: str) -> dict[str, tuple[int, ...]]:
+    rules = sheet_rules(lang)
+    out: dict[str, list[int]] = {k: [] for k in rules.pronouns}
+    lookup = {w: k for k, words in rules.pronouns.items() for w in words}
+    # Longest first, so that 他们 (they) is found before 他 (he).
+    heads = sorted(lookup, key=len, reverse=True)
     for i, piece in enumerate(vocab.pieces):
-        word = piece.lstrip(b" ")
-        if not word or not (piece.startswith(b" ") or word[:1].isupper()):
+        word = piece.lstrip(b" ").decode("utf-8", "ignore")
+        if not word:
             continue
-        key = lookup.get(word.decode("utf-8", "ignore").lower())
+        if rules.prefix_tokens:
+            key = next((lookup[h] for h in heads if word.startswith(h)), None)
+        elif piece.startswith(b" ") or word[:1].isupper():
+            key = lookup.get(word.lower())
+        else:
+            key = None
         if key:
             out[key].append(i)
     return {k: tuple(v) for k, v in out.items()}
 
 
-def _pronoun_ids_by_tokenizer(engine: Engine) -> dict[str, tuple[int, ...]]:
+def _pronoun_ids_by_tokenizer(engine: Engine, lang: str) -> dict[str, tuple[int, ...]]:
     """The same ids asked of a server's tokenizer (empty when it has none)."""
+    sets = sheet_rules(lang).pronouns
     out: dict[str, tuple[int, ...]] = {}
     try:
-        for key, words in PRONOUN_SETS.items():
+        for key, words in sets.items():
             out[key] = tuple(t for word in words for t in word_token_ids(engine.tokenize, word))
     except EngineError:
-        return {k: () for k in PRONOUN_SETS}
+        return {k: () for k in sets}
     return out
 
 
-def pronoun_bias(engine: Engine, gender: str) -> tuple[tuple[int, float], ...]:
+def pronoun_bias(engine: Engine, gender: str, lang: str = "en") -> tuple[tuple[int, float], ...]:
     """A logit bias that bans the pronouns the Gender field rules out (empty if unknown).
 
     Plural 'they' stays allowed for a she or he: it may be about other people.
     """
-    expected = pronoun_set(gender)
+    expected = pronoun_set(gender, lang)
     if expected is None:
         return ()
-    ruled_out = [k for k in PRONOUN_SETS if k not in (expected, "they")]
-    ids = _pronoun_ids(engine)
+    ids = _pronoun_ids(engine, lang)
+    ruled_out = [k for k in ids if k not in (expected, "they")]
     return tuple((tok, -100.0) for k in ruled_out for tok in ids[k])
 
 
-def render(entry: dict[str, str], fields: tuple[str, ...]) -> str:
-    """Fields as 'Label: value' lines."""
-    return "".join(f"{f}: {entry[f]}\n" for f in fields if entry.get(f))
+def render(entry: dict[str, str], fields: tuple[str, ...], lang: str = "en") -> str:
+    """Fields as 'Label: value' lines, in the language's labels."""
+    rules = sheet_rules(lang)
+    colon = rules.prompt["colon"]
+    return "".join(f"{rules.label(f)}{colon}{entry[f]}\n" for f in fields if entry.get(f))
 
 
 def build_prompt(
@@ -191,131 +200,40 @@ def build_prompt(
     cast: str,
     known: dict[str, str],
     target: str,
+    lang: str = "en",
 ) -> str:
     """The few-shot prompt that ends with 'target:' after every known field."""
     fields = fields_for(kind)
-    parts = []
-    for ex in examples()[kind]:
-        parts.append(
-            f"Premise: {ex['premise']}\nGenre: {ex['genre']}\nCast: {ex['cast']}\n"
-            + render(ex, fields)
+    rules = sheet_rules(lang)
+    p, colon = rules.prompt, rules.prompt["colon"]
+
+    def head(premise: str, genre: str, cast: str) -> str:
+        return (
+            f"{p['premise']}{colon}{premise}\n{p['genre']}{colon}{genre}\n"
+            f"{p['cast']}{colon}{cast}\n"
         )
-    order = [f for f in fields if f in known and f != target]
-    head = f"Premise: {premise.strip()}\nGenre: {genre.strip()}\nCast: {cast or 'none'}\n"
-    parts.append(head + "".join(f"{f}: {known[f]}\n" for f in order) + f"{target}:")
+
+    parts = [
+        head(ex["premise"], ex["genre"], ex["cast"]) + render(ex, fields, lang)
+        for ex in examples(lang)[kind]
+    ]
+    order = {f: known[f] for f in fields if f in known and f != target}
+    parts.append(
+        head(premise.strip(), genre.strip(), cast or p["none"])
+        + render(order, tuple(order), lang)
+        + f"{rules.label(target)}{colon.rstrip()}"
+    )
     return "\n".join(parts)
 
 
-def example_values(kind: str) -> set[str]:
-    """Every field value in the few-shot examples (lower-cased), to reject copies."""
-    out = set()
-    for ex in examples()[kind]:
-        for f in fields_for(kind):
-            if ex.get(f):
-                out.add(str(ex[f]).strip().lower())
-    return out
-
-
-def pronoun_set(gender: str) -> str | None:
-    """'she', 'he' or 'they' from a Gender/pronouns value."""
-    low = gender.lower()
-    for key, words in PRONOUN_SETS.items():
-        if f"{words[0]}/{words[1]}" in low:
-            return key
-    return None
-
-
-def repair_pronouns(value: str) -> str:
-    """A consistent Gender/pronouns value built from the gender word the model chose."""
-    words = set(re.findall(r"[a-z]+", value.lower()))
-    if words & FEMININE:
-        return f"{sorted(words & FEMININE)[0]}, she/her"
-    if words & MASCULINE:
-        return f"{sorted(words & MASCULINE)[0]}, he/him"
-    return "they/them"
-
-
-def _pronoun_counts(text: str) -> dict[str, int]:
-    words = re.findall(r"[a-z]+", text.lower())
-    return {k: sum(w in v for w in words) for k, v in PRONOUN_SETS.items()}
-
-
-def problem(field: str, value: str, sheet: dict[str, str], kind: str) -> str | None:
-    """Why `value` is not acceptable for `field`, or None if it is."""
-    v = value.strip()
-    if not v:
-        return "empty"
-    return (
-        _degenerate(field, v, sheet, kind)
-        or _shape_problem(field, v, kind)
-        or _pronoun_problem(field, v, sheet, kind)
-    )
-
-
-def _degenerate(field: str, v: str, sheet: dict[str, str], kind: str) -> str | None:
-    """Copied from the examples, run into another field, repeated, or repetitive."""
-    categorical = field in ("Age", "Gender/pronouns", "Kind")
-    copied = v.lower() in example_values(kind) and v.lower() not in ("none yet.", "none")
-    if copied and not categorical:
-        return "copied from the examples"
-    if LABEL_RE.search(v):
-        return "ran into another field"
-    for other, text in sheet.items():
-        if other != field and text and text.strip().lower() == v.lower():
-            return f"repeats {other}"
-    if re.search(r"\b(\w+)(?:\W+\1\b){3,}", v, re.IGNORECASE):
-        return "repetitive"
-    return None
-
-
-def _gender_problem(v: str) -> str | None:
-    pronouns = pronoun_set(v)
-    if pronouns is None:
-        return "no pronouns"
-    words = set(re.findall(r"[a-z]+", v.lower()))
-    if (words & FEMININE and pronouns == "he") or (words & MASCULINE and pronouns == "she"):
-        return "gender and pronouns disagree"
-    return None
-
-
-def _shape_problem(field: str, v: str, kind: str) -> str | None:
-    """The field's own shape: a name, an age, pronouns, a kind, an occupation, prose."""
-    if field == "Name":
-        names = {str(ex["Name"]).lower() for ex in examples()[kind]}
-        bad = v.lower() in names or len(v) > 40 or not NAME_RE.match(v)
-        return "not a name" if bad else None
-    if field == "Age":
-        plausible = v.isdigit() and 5 <= int(v) <= 110
-        return None if plausible else "not a plausible age"
-    if field == "Gender/pronouns":
-        return _gender_problem(v)
+def _clean(field: str, text: str, lang: str = "en") -> str:
+    v = text.strip().strip('"“”').strip()
     if field == "Kind":
-        return None if v.lower() in BACKGROUND_KINDS else "not a kind"
-    if field == "Occupation":
-        return "not an occupation" if len(v) < 3 or len(v.split()) > 8 else None
-    return "too short" if len(v) < 8 or len(v.split()) < 2 else None
-
-
-def _pronoun_problem(field: str, v: str, sheet: dict[str, str], kind: str) -> str | None:
-    """A character's prose fields use the pronouns its Gender field gives."""
-    if kind != "character" or field in ("Name", "Age", "Gender/pronouns"):
-        return None
-    expected = pronoun_set(sheet.get("Gender/pronouns", ""))
-    if expected is None:
-        return None
-    counts = _pronoun_counts(v)
-    wrong = sum(c for k, c in counts.items() if k != expected and k != "they")
-    return "pronouns do not match the Gender field" if wrong > counts[expected] else None
-
-
-def _clean(field: str, text: str) -> str:
-    v = text.strip().strip('"').strip()
-    if field == "Kind":
-        v = v.split()[0].strip(".,;").lower() if v.split() else ""
+        v = v.split()[0].strip(".,;。，；").lower() if v.split() else ""
     if field == "Name":
-        v = v.rstrip(".,;")
+        v = v.rstrip(".,;。，；")
     if field == "Age":
-        m = re.match(r"\d+", v)
+        m = re.match(r"\d+", normalise(v))
         v = m.group(0) if m else v
     return v
 
@@ -332,6 +250,7 @@ def iter_entry(
     seed: int = 1,
     cancel: threading.Event | None = None,
     creativity: float = 0.8,
+    lang: str = "en",
 ) -> Iterator[FieldEvent]:
     """Generate an entry field by field, yielding each field's text as it streams.
 
@@ -343,7 +262,7 @@ def iter_entry(
     targets = [f for f in fields if (f in only if only else f not in sheet)]
     for field in targets:
         sheet.pop(field, None)
-    entry = _EntryRequest(engine, kind, premise, genre, cast, seed, creativity, cancel)
+    entry = _EntryRequest(engine, kind, premise, genre, cast, seed, creativity, cancel, lang)
     for field in fields:
         if field not in targets:
             if field in sheet:
@@ -368,6 +287,7 @@ class _EntryRequest:
     seed: int
     creativity: float
     cancel: threading.Event | None
+    lang: str = "en"
 
     def params(
         self, field: str, attempt: int, bias: tuple[tuple[int, float], ...]
@@ -392,27 +312,30 @@ class _EntryRequest:
         """Try a field up to ATTEMPTS times; its value (None when cancelled)."""
         best, value = "", ""
         gender = sheet.get("Gender/pronouns", "")
-        bias = pronoun_bias(self.engine, gender) if self.kind == "character" else ()
+        lang = self.lang
+        bias = pronoun_bias(self.engine, gender, lang) if self.kind == "character" else ()
         for attempt in range(ATTEMPTS):
             if self.cancel is not None and self.cancel.is_set():
                 return None
-            prompt = build_prompt(self.kind, self.premise, self.genre, self.cast, sheet, field)
+            prompt = build_prompt(
+                self.kind, self.premise, self.genre, self.cast, sheet, field, lang
+            )
             constraint = age_constraint(self.engine) if field == "Age" else None
             text = ""
             params = self.params(field, attempt, bias)
             for chunk in self.engine.stream(prompt, params, self.cancel, constraint):
                 text += chunk
-                yield FieldEvent(field, _clean(field, text), False)
-            value = _clean(field, text)
-            if problem(field, value, sheet, self.kind) is None:
+                yield FieldEvent(field, _clean(field, text, lang), False)
+            value = _clean(field, text, lang)
+            if problem(field, value, sheet, self.kind, lang) is None:
                 best = value
                 break
             if not best and value and field not in ("Name", "Age", "Kind"):
                 best = value
         if not best and field == "Kind":
-            best = "setting"
-        if field == "Gender/pronouns" and problem(field, best, sheet, self.kind):
-            best = repair_pronouns(best or value)
+            best = sheet_rules(lang).kinds["setting"]
+        if field == "Gender/pronouns" and problem(field, best, sheet, self.kind, lang):
+            best = repair_pronouns(best or value, lang)
         return best
 
 
@@ -432,14 +355,3 @@ def generate_entry(
         if event.final:
             sheet[event.field] = event.text
     return {f: sheet.get(f, "") for f in fields_for(kind)}
-
-
-def invalid_fields(entry: dict[str, str], kind: str) -> dict[str, str]:
-    """Field -> problem for every field that fails its check (empty dict: all valid)."""
-    out = {}
-    for field in fields_for(kind):
-        others = {k: v for k, v in entry.items() if k != field}
-        p = problem(field, entry.get(field, ""), others, kind)
-        if p:
-            out[field] = p
-    return out

@@ -25,6 +25,7 @@ from backend.story.memory.assembly import Assembly, BookContext
 from backend.story.memory.synopsis import clean_draft, synopsis_prompt
 from backend.story.style.header import style_header
 from backend.story.style.model import Style, sampler_for
+from backend.text.language import generation_language
 
 DraftFn = Callable[[str], None]
 MEMORY_CHARS = 600  # of premise and memory together in a bible entry's one-line premise
@@ -84,6 +85,12 @@ class ContinueJob:
     authors_note: str = ""
     bible: tuple[Entry, ...] = ()
     book: BookContext | None = None
+    language: str = ""  # the story's choice; '' detects it from the text
+
+    @property
+    def lang(self) -> str:
+        """The language to continue in."""
+        return generation_language(self.language, self.text_before[-2000:], self.premise)
 
     def assemble(self, engine: Engine) -> Assembly:
         """The prompt this continuation sends, section by section."""
@@ -92,7 +99,7 @@ class ContinueJob:
             max_tokens, header = self.params.max_tokens, ""
         else:
             max_tokens = sampler_for(self.style, self.params.seed).max_tokens
-            header = style_header(self.style, self.premise)
+            header = style_header(self.style, self.premise, self.lang)
         return assemble_for(
             engine, book, self.text_before, max_tokens, header=header, task="continuation"
         )
@@ -115,6 +122,7 @@ class ContinueJob:
             seed=self.params.seed,
             cancel=cancel,
             draft=draft,
+            lang=self.lang,
         )
 
 
@@ -200,6 +208,7 @@ class EntryJob:
     seed: int = 1
     count: int = 1
     memory: str = ""  # the book's memory lines, told along with the premise
+    language: str = ""  # the story's choice; '' detects it from the premise and cast
 
     def run(self, engine: Engine, cancel: threading.Event, draft: DraftFn) -> Iterator[EntryEvent]:
         """Each field's text as it streams, then final."""
@@ -215,6 +224,7 @@ class EntryJob:
                 cast=self.cast,
                 seed=self.seed + alt,
                 cancel=cancel,
+                lang=generation_language(self.language, premise, self.cast, self.genre),
             ):
                 yield EntryEvent(alt, event.field, event.text, event.final)
 

@@ -13,6 +13,7 @@ from backend.jobs.complete import shaped
 from backend.jobs.healing import constraint_for, heal_prompt
 from backend.text.sentences import clause_end
 from backend.text.windows import anchored_start
+from backend.text.words import inside_word
 
 MAX_ALTERNATIVES = 3
 CHARS_PER_TOKEN = 4  # a safe over-estimate for English prose; the engine fits tokens exactly
@@ -55,7 +56,7 @@ class SuggestContext:
     @property
     def mid_word(self) -> bool:
         """True when the cursor sits inside a word (the writer is editing it, not extending)."""
-        return bool(self.after[:1].isalnum() and self.before[-1:].isalnum())
+        return inside_word(self.before, self.after)
 
 
 def suggest_context(text: str, cursor: int, options: SuggestOptions) -> SuggestContext:

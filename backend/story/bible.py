@@ -7,12 +7,11 @@ cards unchanged. Which entries a prompt mentions is backend/story/memory/lore.py
 from __future__ import annotations
 
 import re
-import tomllib
 from collections.abc import Iterable
-from functools import cache
 from typing import Any
 
-from backend.storage.paths import RESOURCES
+from backend.story.language import bible_template
+from backend.text.counts import CJK_CHAR
 
 CHARACTER_FIELDS = (
     "Name",
@@ -29,14 +28,11 @@ CHARACTER_FIELDS = (
 )
 BACKGROUND_FIELDS = ("Name", "Kind", "Description", "Secrets", "Connections")
 BACKGROUND_KINDS = ("setting", "location", "faction", "history", "item")
-TEMPLATES = RESOURCES / "templates" / "bible.toml"
 
 
-@cache
-def examples() -> dict[str, list[dict[str, str]]]:
-    """The few-shot examples shipped in resources/templates/bible.toml."""
-    with TEMPLATES.open("rb") as f:
-        data = tomllib.load(f)
+def examples(lang: str = "en") -> dict[str, list[dict[str, str]]]:
+    """The few-shot examples shipped in resources/templates/bible[.<lang>].toml."""
+    data = bible_template(lang)
     return {"character": data["character"], "background": data["background"]}
 
 
@@ -76,10 +72,24 @@ def keywords(entry: dict[str, Any]) -> list[str]:
         return []
     words = [name]
     words += [w for w in re.findall(r"[A-Z][\w'-]+", name) if len(w) > 2 and w not in ("The",)]
+    words += cjk_name_parts(name)
     extra = entry.get("Keywords", "")
     if isinstance(extra, str):
         words += [k.strip() for k in extra.split(",") if k.strip()]
     return words
+
+
+def cjk_name_parts(name: str) -> list[str]:
+    """What a Chinese name is also called by: the given name of a three- or four-character
+    name (林黛玉 → 黛玉) and each part of a transliterated name (约翰·华生 → 约翰, 华生)."""
+    if not CJK_CHAR.match(name):
+        return []
+    parts = [p for p in re.split(r"[·・•]", name) if len(p) >= 2]
+    if len(parts) > 1:
+        return parts
+    if len(name) in (3, 4) and all(CJK_CHAR.match(c) for c in name):
+        return [name[len(name) - 2 :]]
+    return []
 
 
 def bible_markdown(entries: Iterable[dict[str, Any]], title: str = "Story bible") -> str:

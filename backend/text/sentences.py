@@ -1,15 +1,21 @@
 """Where sentences and clauses end: one set of rules for suggestions, length rules, the
-sentence check and "Match my style"."""
+sentence check and "Match my style", for Latin scripts and for Chinese and Japanese.
+
+A Latin full stop ends a sentence only before white space (so "3.5" and "Mr." end
+nothing); the full-width marks 。！？ end one wherever they stand, because CJK text puts no
+space between sentences. A closing quote or bracket after the mark belongs to the sentence.
+"""
 
 from __future__ import annotations
 
 import re
 from collections.abc import Iterator
 
-TERMINATORS = ".!?…"
-CLAUSE_ENDS = ";:"
+CJK_TERMINATORS = "。！？｡"
+TERMINATORS = ".!?…" + CJK_TERMINATORS
+CLAUSE_ENDS = ";:；："
 # Closing quotes and brackets that belong to the sentence they follow.
-CLOSERS = "\"'”’)]"
+CLOSERS = "\"'”’)]」』）】》〉"
 # Titles and short forms whose full stop ends no sentence. "No." and "etc." are left out:
 # in fiction they end sentences far more often than they abbreviate.
 ABBREVIATIONS = frozenset(
@@ -18,8 +24,11 @@ ABBREVIATIONS = frozenset(
 )
 # A single capital before a full stop is an initial ("J. R. Hartley"), except these words.
 _NOT_INITIALS = frozenset("I")
-TERMINATOR = re.compile(rf"[{re.escape(TERMINATORS)}][{re.escape(CLOSERS)}]*(?=\s|$)")
+_LATIN_END = rf"[.!?…]+[{re.escape(CLOSERS)}]*(?=\s|$)"
+_CJK_END = rf"[{CJK_TERMINATORS}]+(?:…+)?[{re.escape(CLOSERS)}]*"
+TERMINATOR = re.compile(rf"{_CJK_END}|{_LATIN_END}")
 _END_AT_TAIL = re.compile(rf"[{re.escape(TERMINATORS)}][{re.escape(CLOSERS)}]*(\s*)$")
+_CJK_END_AT_TAIL = re.compile(rf"[{CJK_TERMINATORS}][{re.escape(CLOSERS)}]*$")
 
 
 def is_abbreviation_at(text: str, dot: int) -> bool:
@@ -50,6 +59,13 @@ def sentence_ends(text: str, start: int = 0) -> Iterator[int]:
 
 def ends_sentence(text: str, next_piece: bytes | str) -> bool:
     """True when `text` has just finished a sentence and `next_piece` starts the next one."""
+    if _CJK_END_AT_TAIL.search(text):
+        # A CJK mark ends the sentence unless a closing quote or another mark follows.
+        head = next_piece.decode("utf-8", "ignore") if isinstance(next_piece, bytes) else next_piece
+        if not next_piece:
+            return False
+        head = head.lstrip(" ")[:1]
+        return not head or (head not in CLOSERS and head not in TERMINATORS)
     m = _END_AT_TAIL.search(text)
     if m is None:
         return False
@@ -84,6 +100,8 @@ def clause_end(text: str, start: int = 0) -> int | None:
         if ch not in TERMINATORS and ch not in CLAUSE_ENDS:
             continue
         end = i + 1
+        while end < len(text) and (text[end] == ch or text[end] in "…！？!?"):
+            end += 1  # "……", "？！", "?!": one mark
         while end < len(text) and text[end] in CLOSERS:
             end += 1
         if ch == "." and ((end < len(text) and text[end].isalnum()) or is_abbreviation_at(text, i)):

@@ -36,9 +36,10 @@ from backend.jobs.styled.levers import (
 from backend.jobs.styled.run import RunConfig, StyledRun
 from backend.jobs.styled.server import checked_text_chunks
 from backend.jobs.styled.voice import META, VoiceCheck
+from backend.story.language import pack
 from backend.story.style.detect import in_dialogue
 from backend.story.style.header import header_marks, insert_authors_note, style_header
-from backend.story.style.model import LENGTH_WORDS, Style, sampler_for
+from backend.story.style.model import Style, sampler_for
 
 __all__ = ["META", "LengthRule", "StoryContext", "VoiceCheck", "build_prompts", "styled_stream"]
 
@@ -52,10 +53,12 @@ class StoryContext:
     lore: str = ""
 
 
-def build_prompts(text_before: str, style: Style, story: StoryContext) -> tuple[str, str]:
+def build_prompts(
+    text_before: str, style: Style, story: StoryContext, lang: str = "en"
+) -> tuple[str, str]:
     """(styled prompt, plain prompt): the plain one drops the style header, for guidance."""
     body = story.lore + insert_authors_note(text_before, story.authors_note)
-    return style_header(style, story.premise) + body, body
+    return style_header(style, story.premise, lang) + body, body
 
 
 def styled_stream(
@@ -72,18 +75,23 @@ def styled_stream(
     use_check: bool = True,
     params: SamplerParams | None = None,
     draft: Callable[[str], None] | None = None,
+    lang: str = "en",
 ) -> TextStream:
     """Yield a continuation in the chosen style, exactly as it should be inserted. With a
     point of view or tense chosen (and `use_check`), text arrives a checked sentence at a
-    time, and `draft` (if given) sees each sentence as it is being written."""
+    time, and `draft` (if given) sees each sentence as it is being written. `lang` picks
+    the language pack (the header, the lengths and how they are counted)."""
     story = story or StoryContext()
+    language = pack(lang)
+    if not language.has_tense:
+        style = style.with_(tense="")
     params = params or sampler_for(style, seed)
-    styled, plain = build_prompts(text_before, style, story)
+    styled, plain = build_prompts(text_before, style, story, lang)
     healed = heal_prompt(engine, styled if use_header else plain)
-    header = style_header(style, story.premise) if use_header else ""
-    check = VoiceCheck(style, text_before, header) if use_check else None
+    header = style_header(style, story.premise, lang) if use_header else ""
+    check = VoiceCheck(style, text_before, header, lang) if use_check else None
     checking = check is not None and check.active
-    marks = header_marks(header)
+    marks = header_marks(header, lang)
     # Generation re-creates the healed tail first, so dialogue is judged without it.
     quoted = in_dialogue(text_before.removesuffix(healed.required_text))
     stepper, vocab = engine.stepper, engine.vocabulary
@@ -98,11 +106,12 @@ def styled_stream(
             params=params,
             pieces=vocab.pieces,
             end_tokens=vocab.banned,
-            processors=_processors(vocab, style, use_bias, marks, position),
+            processors=_processors(vocab, style, use_bias, marks, position, lang),
             position=position,
             echo_marks=marks,
             draft=draft,
             healed_text=healed.required_text,
+            count=language.count,
         )
         chunks = _local_chunks(stepper, config, cancel, healed, engine, check)
     else:
@@ -115,7 +124,7 @@ def styled_stream(
         chunks = _server_chunks(
             engine, healed, params, cancel, server_check, quoted, draft, bool(marks)
         )
-    yield from shaped(chunks, healed.required_text, LengthRule(style.length, checking))
+    yield from shaped(chunks, healed.required_text, LengthRule(style.length, checking, lang))
 
 
 def _server_chunks(
@@ -152,14 +161,17 @@ def _processors(
     use_bias: bool,
     marks: tuple[str, ...],
     position: Position,
+    lang: str,
 ) -> tuple[LogitsProcessor, ...]:
     """The logit levers of a local styled run, in the order they apply."""
+    language = pack(lang)
     end_ids = np.array(sorted(vocab.banned), dtype=np.int64)
-    out: list[LogitsProcessor] = [HoldEnd(end_ids, LENGTH_WORDS[style.length][0], position)]
+    out: list[LogitsProcessor] = [HoldEnd(end_ids, language.lengths[style.length][0], position)]
     if use_bias:
         out.append(StyleBias(vocab, style, position))
     if marks:
-        out.append(LabelPenalty(label_tokens(vocab), colon_tokens(vocab), position))
+        words = tuple(language.header.get("label_words", ()))
+        out.append(LabelPenalty(label_tokens(vocab, words), colon_tokens(vocab), position))
         out.append(BreakPenalty(break_tokens(vocab), position))
     return tuple(out)
 

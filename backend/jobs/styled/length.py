@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from backend.story.style.model import LENGTH_WORDS
+from backend.story.language import pack
 from backend.text.sentences import sentence_ends
 
 
@@ -15,8 +15,9 @@ class LengthRule:
     `whole_sentences` each chunk is known to end a sentence.
     """
 
-    def __init__(self, length: str, whole_sentences: bool = False) -> None:
-        self.low, self.high = LENGTH_WORDS[length]
+    def __init__(self, length: str, whole_sentences: bool = False, lang: str = "en") -> None:
+        self.pack = pack(lang)
+        self.low, self.high = self.pack.lengths[length]
         self.length = length
         self.whole = whole_sentences
         self.text = ""
@@ -43,18 +44,24 @@ class LengthRule:
     def _cut(self, start: int) -> int | None:
         if self.whole and self.length != "sentence":
             # A whole sentence that would carry the text past the range is left out.
-            before = len(self.text[:start].split())
-            if len(self.text.split()) > self.high and before >= self.low:
+            before = self.pack.count(self.text[:start])
+            if self.pack.count(self.text) > self.high and before >= self.low:
                 return start
         para = self.text.find("\n\n", max(0, start - 1))
-        if self.length != "sentence" and para != -1 and len(self.text[:para].split()) >= self.low:
+        if (
+            self.length != "sentence"
+            and para != -1
+            and self.pack.count(self.text[:para]) >= self.low
+        ):
             return para
         limit = self.low if self.length == "sentence" else self.high
         for end in self._ends(start):
-            if len(self.text[:end].split()) >= limit:
+            if self.pack.count(self.text[:end]) >= limit:
                 return end
-        if self.length != "sentence" and len(self.text.split()) >= self.high + 60:
+        if self.length != "sentence" and self.pack.count(self.text) >= self.high + 60:
             # No sentence end in sight: stop anyway, after a whole word.
+            if self.pack.counts_characters:
+                return len(self.text)
             words = list(re.finditer(r"\S+", self.text))
             return words[self.high + 59].end()
         return None

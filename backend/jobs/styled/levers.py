@@ -17,10 +17,9 @@ from backend.engines.base import Engine, EngineError
 from backend.engines.vocabulary import Vocabulary, word_token_ids
 from backend.story.style.bias import ED_AWAY, bias_words
 from backend.story.style.model import Style
+from backend.text.counts import CJK_CHAR
 
 LABEL_PENALTY = 10.0
-# Label words of the style header, held down at the start of a line.
-LABEL_WORDS = ("Narration", "Narrator", "Sample", "Genre", "Tone", "Style", "Premise", "Author")
 
 
 @dataclass
@@ -134,15 +133,24 @@ def _build_bias(vocab: Vocabulary, words: dict[str, float], ed: float, size: int
             if len(form) >= 5 and form.endswith(b"ed") and form.isalpha():
                 vec[i] = -ed
     for word, value in words.items():
-        for tok in vocab.word_ids(word, bare=True):
+        for tok in _word_tokens(vocab, word):
             if tok < size:
                 vec[tok] = value
     return vec
 
 
+def _word_tokens(vocab: Vocabulary, word: str) -> list[int] | np.ndarray:
+    """Tokens of a bias word: its single-token spellings; for a Chinese pronoun every token
+    that starts with it (他, 他们, 他的), since Chinese tokens run words together."""
+    if not CJK_CHAR.match(word):
+        return vocab.word_ids(word, bare=True)
+    head = word.encode()
+    return vocab.tokens_where(lambda p: p.lstrip(b" ").startswith(head), ("cjk-word", word))
+
+
 def colon_tokens(vocab: Vocabulary) -> np.ndarray:
     """Tokens that begin with a colon: the end of a label such as "Sentence:"."""
-    return vocab.tokens_where(lambda p: p.lstrip().startswith(b":"), "colon")
+    return vocab.tokens_where(lambda p: p.lstrip().startswith((b":", "：".encode())), "colon")
 
 
 def break_tokens(vocab: Vocabulary) -> np.ndarray:
@@ -150,14 +158,15 @@ def break_tokens(vocab: Vocabulary) -> np.ndarray:
     return vocab.tokens_where(lambda p: p.lstrip(b" ").startswith(b"\n"), "break")
 
 
-def label_tokens(vocab: Vocabulary) -> np.ndarray:
-    """First tokens of the style header's label words, as they would start a line."""
+def label_tokens(vocab: Vocabulary, words: tuple[str, ...]) -> np.ndarray:
+    """First tokens of the style header's label words (the language pack's `label_words`),
+    as they would start a line."""
 
     def build() -> np.ndarray:
-        ids = {vocab.tokenize(form)[0] for w in LABEL_WORDS for form in (w, f" {w}")}
+        ids = {vocab.tokenize(form)[0] for w in words for form in (w, f" {w}")}
         return np.array(sorted(ids), dtype=np.int64)
 
-    return vocab.memo("label-tokens", build)
+    return vocab.memo(("label-tokens", words), build)
 
 
 def sparse_bias(engine: Engine, style: Style) -> tuple[tuple[int, float], ...]:

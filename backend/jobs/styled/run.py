@@ -22,8 +22,10 @@ from backend.engines.sampling import (
 )
 from backend.jobs.styled.levers import Position, guided
 from backend.jobs.styled.voice import Score, VoiceCheck, narration_of, score_attempt
+from backend.text.counts import CJK_CHAR
 from backend.text.sentences import ends_sentence
 
+CJK_LABEL_CHARS = 6
 MAX_ATTEMPTS = 6  # tries per sentence before the least faulty one is kept
 BIAS_STEP = 0.5  # each new try multiplies the style bias by 1 + BIAS_STEP * try number
 
@@ -46,6 +48,7 @@ class RunConfig:
     echo_marks: tuple[str, ...] = ()
     draft: DraftFn | None = None  # shown the sentence being written, before it is checked
     healed_text: str = ""  # the prompt's healed tail, which the document already has
+    count: Callable[[str], int] = field(default=lambda text: len(text.split()))  # length unit
 
 
 @dataclass
@@ -122,7 +125,7 @@ class StyledRun:
             if best is None or (best.score is not None and best.score.echoed):
                 return  # cancelled, or every try started a new header: end before it
             self.tokens += best.tokens
-            kept_words += len(best.text.split())
+            kept_words += self.config.count(best.text)
             check.accept(best.narration)
             self.position.quoted, self.position.line = best.quoted, best.line
             assembler, constraint, pending = best.assembler, best.constraint, best.pending
@@ -195,7 +198,8 @@ class StyledRun:
             if first is not None:
                 tok, first = first, None
             else:
-                pos.words, pos.first = kept_words + len(done.text.split()), not done.tokens
+                pos.words = kept_words + c.count(done.text)
+                pos.first = not done.tokens
                 tok = self._next_token(recent + done.tokens, constraint)
             if tok in c.end_tokens or tok >= len(c.pieces):
                 end = "eos"
@@ -273,4 +277,7 @@ def line_head(line: str | None, out: str) -> str | None:
         line += out
     if line is not None and (len(line.split()) > 2 or len(line) > 40):
         return None
+    if line is not None and len(line) > CJK_LABEL_CHARS and CJK_CHAR.search(line):
+        return None  # Chinese labels are a few characters long, and no spaces end them
+
     return line

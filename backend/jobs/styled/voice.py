@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from backend.story.language import pack
 from backend.story.style.detect import (
     all_words,
     detect_person,
@@ -22,11 +23,8 @@ ECHO_FAULTS = 5
 EMPTY_FAULTS = 3
 # Words a story seldom uses and a base model reaches for once it starts to discuss the
 # style header instead of following it ("In this example, the narrator uses the first person").
-META = re.compile(
-    r"\b(?:narrat(?:ion|or|ive)s?|(?:first|second|third)[- ]person|(?:past|present) tense"
-    r"|the reader|this example|exposition)\b",
-    re.IGNORECASE,
-)
+# (resources/languages/en.toml, like every language's)
+META = pack("en").meta
 # A new line that opens with a label ("Sentence:", "Plot development (first person):").
 LABEL_LINE = re.compile(r"\n[ \t]*[A-Z][^\n.!?\"“”:]{0,50}:(?=\s|$)")
 
@@ -40,9 +38,13 @@ class VoiceCheck:
     forms: the first sentence has to set the voice. Faults count the offending words.
     """
 
-    def __init__(self, style: Style, text_before: str, header: str = "") -> None:
+    def __init__(self, style: Style, text_before: str, header: str = "", lang: str = "en") -> None:
+        language = pack(lang)
         self.person = style.person
-        self.tense = style.tense
+        self.tense = style.tense if language.has_tense else ""
+        self.meta = language.meta
+        labels = "|".join(re.escape(x) for x in language.labels)
+        self.label_line = LABEL_LINE if lang == "en" else re.compile(rf"\n[ \t]*(?:{labels})[：:]")
         # Five-word runs of the style header: a sentence that repeats one is copying the
         # exemplar, not writing the story.
         self.copied = _ngrams(narration_words(header.lower()), 5)
@@ -99,8 +101,8 @@ def score_attempt(
 ) -> Score:
     """Faults of one try: the voice, copies of the header (with a `header` in the prompt),
     talk about the narration, and nothing written at all."""
-    echoed = header and (stopped_on_mark or bool(LABEL_LINE.search(text)))
-    meta = header and bool(META.search(narration))
+    echoed = header and (stopped_on_mark or bool(check.label_line.search(text)))
+    meta = header and bool(check.meta.search(narration))
     faults = check.faults(narration, text) + ECHO_FAULTS * (echoed + meta)
     if not text.strip():
         faults += EMPTY_FAULTS
@@ -111,8 +113,8 @@ def narration_of(text: str, quoted: bool) -> tuple[str, bool]:
     """`text` with quoted speech blanked out, and whether it ends inside a quote."""
     out = []
     for ch in text:
-        if ch in '"“”':
-            quoted = ch == "“" or (ch == '"' and not quoted)
+        if ch in '"“”「」『』':
+            quoted = ch in "“「『" or (ch == '"' and not quoted)
             out.append(" ")
         else:
             out.append(" " if quoted else ch)

@@ -3,7 +3,13 @@
 from __future__ import annotations
 
 from backend.story.style.model import Style
-from backend.story.style.words import IRREGULAR_PAST, PAST_WORDS, POV_WORDS, PRESENT_WORDS
+from backend.story.style.words import (
+    IRREGULAR_PAST,
+    PAST_WORDS,
+    POV_CHARACTERS,
+    POV_WORDS,
+    PRESENT_WORDS,
+)
 
 # Logit bias strengths, applied to narration only (never inside dialogue), chosen with
 # bench/style.py. Pushing the wanted pronouns up added nothing to adherence once the
@@ -29,6 +35,7 @@ def bias_words(style: Style) -> dict[str, float]:
     if style.person:
         for person, words in POV_WORDS.items():
             add(words, POV_TOWARD if person == style.person else -POV_AWAY)
+            add(POV_CHARACTERS[person], POV_TOWARD if person == style.person else -POV_AWAY)
     if style.tense == "present":
         add(sorted(IRREGULAR_PAST - _AMBIGUOUS_PAST), -TENSE_AWAY)
         add(("hadn't", "wasn't", "weren't", "didn't", "couldn't", "used"), -TENSE_AWAY)

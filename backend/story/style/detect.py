@@ -21,8 +21,10 @@ from backend.story.style.words import (
 )
 from backend.text.sentences import split_sentences
 
-_QUOTED = re.compile(r"[\"“][^\"”]*[\"”]")
-_WORD = re.compile(r"[A-Za-z']+")
+_QUOTED = re.compile(r"[\"“][^\"”]*[\"”]|「[^」]*」|『[^』]*』")
+# English words, and the Chinese personal pronouns (其他 "other" is none; 们 makes plurals).
+_WORD = re.compile(r"[A-Za-z']+|(?<!其)[我你您他她]")
+_OPENERS, _CLOSERS = "“「『", "”」』"
 
 
 def all_words(text: str) -> list[str]:
@@ -90,9 +92,9 @@ def in_dialogue(text: str) -> bool:
     for ch in para:
         if ch == '"':
             depth = not depth
-        elif ch == "“":
+        elif ch in _OPENERS:
             depth = True
-        elif ch == "”":
+        elif ch in _CLOSERS:
             depth = False
     return depth
 

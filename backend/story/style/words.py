@@ -76,7 +76,9 @@ def word_set(text: str) -> frozenset[str]:
     return frozenset(text.split())
 
 
-PERSON_SETS = {p: {w.lower() for w in ws} for p, ws in POV_WORDS.items()}
+# Chinese marks person with single characters (我们 and 他们 are plurals of 我 and 他).
+POV_CHARACTERS = {"first": ("我",), "second": ("你", "您"), "third": ("他", "她")}
+PERSON_SETS = {p: {w.lower() for w in ws} | set(POV_CHARACTERS[p]) for p, ws in POV_WORDS.items()}
 # Common irregular past forms (besides PAST_WORDS). Forms that are also present or base
 # forms ("read", "put", "cut", "let", "set", "hit") are left out: they prove nothing.
 IRREGULAR_PAST = word_set(

@@ -15,12 +15,13 @@ import pytest
 from backend.engines.base import EngineError
 from backend.engines.params import SamplerParams
 from backend.engines.remote import RemoteEngine
-from backend.jobs.character import generate_entry, invalid_fields
+from backend.jobs.character import generate_entry
 from backend.jobs.complete import continue_text
 from backend.jobs.styled import styled_stream
 from backend.jobs.suggest import SuggestOptions, suggest
 from backend.serve import handle_line
 from backend.story.bible import BACKGROUND_FIELDS, CHARACTER_FIELDS
+from backend.story.sheet_rules import invalid_fields
 from backend.story.style.detect import detect_person
 from backend.story.style.model import Style
 

@@ -13,15 +13,13 @@ from backend.jobs.character import (
     DigitsConstraint,
     build_prompt,
     generate_entry,
-    invalid_fields,
-    problem,
     pronoun_bias,
-    repair_pronouns,
 )
 from backend.serve import handle_line
 from backend.story.bible import BACKGROUND_FIELDS, CHARACTER_FIELDS, summary
 from backend.story.cards import import_card
 from backend.story.memory.lore import pick_lore
+from backend.story.sheet_rules import invalid_fields, problem, repair_pronouns
 
 ROOT = Path(__file__).resolve().parents[3]
 PREMISE = "A retired detective in a seaside town finds a message in a bottle from her dead sister."
