@@ -10,7 +10,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-CORPUS = ROOT.parent / "shared" / "corpus" / "alice.txt"
+CORPUS_DIR = ROOT.parent / "shared" / "corpus"
+CORPUS = CORPUS_DIR / "alice.txt"
 
 
 def unwrapped_corpus() -> str:

@@ -9,6 +9,12 @@ KSR = (characters typed - keystrokes used) / characters typed, for our pipeline,
 pipeline with token healing off, and for raw llama-cpp-python (prompt = text before the
 cursor, greedy, 12 tokens). Latency is measured in a 4,000-token document. The last line is
 one JSON object.
+
+With --lang zh: Lu Xun's 故乡 (public domain) is typed character by character after its
+first 800 characters (see backend.jobs.keystrokes.simulate_cjk: one request after every
+character not covered by an accepted suggestion, one keystroke per two accepted
+characters), for our pipeline and for raw llama-cpp-python; latency comes from the same
+requests.
 """
 
 from __future__ import annotations
@@ -19,7 +25,7 @@ import json
 import threading
 import time
 
-from common import bundled_model_path, median, percentile, unwrapped_corpus
+from common import CORPUS_DIR, bundled_model_path, median, percentile, unwrapped_corpus
 
 from backend.engines.llamacpp import LlamaCppEngine
 from backend.engines.params import SamplerParams
@@ -28,6 +34,8 @@ from backend.jobs.suggest import SuggestOptions
 
 CONTEXT_CHARS = 3000
 TYPED_CHARS = 1500
+ZH_CONTEXT = 800
+ZH_TYPED_CHARS = 1000
 
 
 def simulate(suggest_fn, context: str, target: str) -> dict:
@@ -144,13 +152,50 @@ def ui_stall(model_path, seconds: float = 25.0) -> float:
     return float(worst[0])
 
 
+def chinese(engine: LlamaCppEngine, chars: int, baselines: bool) -> dict:
+    """Keystroke savings and latency on Chinese text, ours against raw llama-cpp-python."""
+    text = (CORPUS_DIR / "guxiang.txt").read_text(encoding="utf-8")
+    text = "".join(text.split())  # the hard line breaks of the file are not the author's
+    context, target = text[:ZH_CONTEXT], text[ZH_CONTEXT : ZH_CONTEXT + chars]
+    ours_zh = keystrokes.simulate_cjk(
+        keystrokes.editor_suggestions(engine, SuggestOptions()), context, target
+    )
+    print(f"ours: ksr={ours_zh.ksr:.3f} requests={ours_zh.requests}", flush=True)
+    result = {
+        "lang": "zh",
+        "typed_chars": len(target),
+        "ksr": round(ours_zh.ksr, 4),
+        "requests": ours_zh.requests,
+        "accepted": ours_zh.accepted_words,
+        "ttft_p50_ms": round(percentile(ours_zh.ttfts, 50), 1),
+        "ttft_p95_ms": round(percentile(ours_zh.ttfts, 95), 1),
+        "full_p50_ms": round(percentile(ours_zh.fulls, 50), 1),
+        "full_p95_ms": round(percentile(ours_zh.fulls, 95), 1),
+    }
+    if baselines:
+        raw = keystrokes.simulate_cjk(raw_baseline(engine), context, target)
+        print(f"raw llama-cpp-python: ksr={raw.ksr:.3f}", flush=True)
+        result["ksr_raw_baseline"] = round(raw.ksr, 4)
+        result["ksr_vs_raw"] = round(ours_zh.ksr / max(raw.ksr, 1e-9), 2)
+        result["raw_full_p50_ms"] = round(percentile(raw.fulls, 50), 1)
+    return result
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--chars", type=int, default=TYPED_CHARS)
     parser.add_argument("--skip-baselines", action="store_true")
     parser.add_argument("--skip-ui", action="store_true")
     parser.add_argument("--ui-only", action="store_true")
+    parser.add_argument("--lang", choices=("en", "zh"), default="en")
     args = parser.parse_args()
+    if args.lang == "zh":
+        engine = LlamaCppEngine(bundled_model_path())
+        engine.load()
+        chars = args.chars if args.chars != TYPED_CHARS else ZH_TYPED_CHARS
+        print(json.dumps(chinese(engine, chars, not args.skip_baselines), ensure_ascii=False))
+        engine.close()
+        return
     if args.ui_only:
         print(json.dumps({"ui_max_stall_ms": ui_stall(bundled_model_path())}))
         return

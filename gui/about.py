@@ -23,7 +23,7 @@ class AboutDialog(QDialog):
 
     def __init__(self, model_name: str, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.setWindowTitle("About Inkling")
+        self.setWindowTitle(self.tr("About Inkling"))
         layout = QVBoxLayout(self)
         self.label = QLabel(ABOUT_TEXT + f"<p>Current model: {_escape(model_name)}</p>")
         self.label.setTextFormat(Qt.TextFormat.RichText)

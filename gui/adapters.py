@@ -41,26 +41,28 @@ class AdaptersPanel(QGroupBox):
         self.table.itemSelectionChanged.connect(self._update_buttons)
         self.note = QLabel("")
         self.note.setWordWrap(True)
-        self.on_button = QPushButton("Switch &On")
+        self.on_button = QPushButton(self.tr("Switch &On"))
         self.on_button.clicked.connect(self.toggle_selected)
         self.strength = QSlider(Qt.Orientation.Horizontal)
         self.strength.setRange(0, 200)
         self.strength.setValue(100)
-        self.strength.setToolTip("How strongly the adapter changes the model (100 %: as trained)")
+        self.strength.setToolTip(
+            self.tr("How strongly the adapter changes the model (100 %: as trained)")
+        )
         self.strength.sliderReleased.connect(self._on_strength_released)
         self.strength_label = QLabel("100 %")
         self.strength.valueChanged.connect(lambda v: self.strength_label.setText(f"{v} %"))
-        self.rename_button = QPushButton("Re&name…")
+        self.rename_button = QPushButton(self.tr("Re&name…"))
         self.rename_button.clicked.connect(lambda: self.rename_selected())
-        self.delete_button = QPushButton("De&lete")
+        self.delete_button = QPushButton(self.tr("De&lete"))
         self.delete_button.clicked.connect(self.delete_selected)
-        self.add_button = QPushButton("Add Adapter &File…")
+        self.add_button = QPushButton(self.tr("Add Adapter &File…"))
         self.add_button.clicked.connect(lambda: self.add_file())
-        self.train_button = QPushButton("&Train on My Writing…")
+        self.train_button = QPushButton(self.tr("&Train on My Writing…"))
         self.train_button.clicked.connect(self.voice.show_training)
         row = QHBoxLayout()
         row.addWidget(self.on_button)
-        row.addWidget(QLabel("Strength"))
+        row.addWidget(QLabel(self.tr("Strength")))
         row.addWidget(self.strength, 1)
         row.addWidget(self.strength_label)
         for b in (self.rename_button, self.delete_button, self.add_button, self.train_button):
@@ -152,7 +154,7 @@ class AdaptersPanel(QGroupBox):
             return
         if name is None:
             current = self.table.item(self.table.currentRow(), 1)
-            name, ok = QInputDialog.getText(self, "Rename adapter", "Name:",
+            name, ok = QInputDialog.getText(self, self.tr("Rename adapter"), self.tr("Name:"),
                                             text=current.text() if current else "")  # fmt: skip
             if not ok:
                 return
@@ -176,7 +178,9 @@ class AdaptersPanel(QGroupBox):
         if library is None:
             return False
         if path is None:
-            path, _ = QFileDialog.getOpenFileName(self, "Add adapter", "", "LoRA adapters (*.gguf)")
+            path, _ = QFileDialog.getOpenFileName(
+                self, self.tr("Add adapter"), "", self.tr("LoRA adapters (*.gguf)")
+            )
             if not path:
                 return False
         try:

@@ -6,6 +6,7 @@ import argparse
 import logging
 import signal
 import sys
+import tomllib
 
 from PySide6.QtCore import QTimer
 from PySide6.QtGui import QIcon
@@ -14,9 +15,21 @@ from PySide6.QtWidgets import QApplication
 from backend.cli import model_request
 from backend.engines.base import EngineError
 from backend.models.choice import choose_model
-from backend.storage.paths import RESOURCES, app_paths
+from backend.storage.paths import RESOURCES, AppPaths, app_paths
 from backend.storage.settings import ModelSettings
+from gui.i18n import install_translators
 from gui.main_window import MainWindow
+
+
+def interface_language(paths: AppPaths) -> str:
+    """The language Preferences chose ('' for the system's). Read without the settings
+    store's recovery, which the window runs (and reports) itself."""
+    try:
+        with paths.settings_file.open("rb") as f:
+            chosen = tomllib.load(f).get("editor", {}).get("language", "")
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError, AttributeError):
+        return ""
+    return chosen if isinstance(chosen, str) else ""
 
 
 def run_gui(args: argparse.Namespace) -> int:
@@ -28,6 +41,7 @@ def run_gui(args: argparse.Namespace) -> int:
     app.setDesktopFileName("inkling")
     app.setWindowIcon(QIcon(str(RESOURCES / "icons" / "inkling.svg")))
     paths = app_paths(args.config)
+    install_translators(app, interface_language(paths))
     request, spec, error = model_request(args), None, None
     if request.explicit:  # else the window goes by the writer's settings
         try:

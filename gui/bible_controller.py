@@ -38,11 +38,11 @@ class BibleController(QObject):
     @Slot(object)
     def _on_panel_generate_requested(self, job: EntryJob) -> None:
         if not self.can_start():
-            self.message.emit("The model is busy or not ready yet.", 4000)
+            self.message.emit(self.tr("The model is busy or not ready yet."), 4000)
             return
         request = Request(job)
         self._active_id = request.id
-        self.message.emit("Generating… (Esc in the editor does not stop this)", 0)
+        self.message.emit(self.tr("Generating… (Esc in the editor does not stop this)"), 0)
         self.worker.post(request)
 
     @Slot(int, object)
@@ -64,4 +64,4 @@ class BibleController(QObject):
         if request_id == self._active_id:
             self._active_id = None
             self.panel.setEnabled(True)
-            self.error.emit("Generation failed", message)
+            self.error.emit(self.tr("Generation failed"), message)

@@ -71,6 +71,7 @@ class BiblePanel(QDockWidget):
         self.current: dict[str, Any] | None = None
         # The book's memory lines, told to the model with the premise (set by the window).
         self.memory_text: Callable[[], str] = str
+        self.language: Callable[[], str] = str  # the story's language ('' detects it)
         self.undo_stack = QUndoStack(self)
         self.locks: set[str] = set()
         self.alternatives: list[dict[str, str]] = [{}, {}, {}]
@@ -83,20 +84,20 @@ class BiblePanel(QDockWidget):
         layout = QVBoxLayout(body)
         context = QFormLayout()
         self.premise = QLineEdit()
-        self.premise.setPlaceholderText("What the story is about")
+        self.premise.setPlaceholderText(self.tr("What the story is about"))
         self.genre = QLineEdit()
-        self.genre.setPlaceholderText("e.g. mystery, cozy fantasy")
-        context.addRow("Premise", self.premise)
-        context.addRow("Genre", self.genre)
+        self.genre.setPlaceholderText(self.tr("e.g. mystery, cozy fantasy"))
+        context.addRow(self.tr("Premise"), self.premise)
+        context.addRow(self.tr("Genre"), self.genre)
         layout.addLayout(context)
         self.list = QListWidget()
         self.list.currentRowChanged.connect(self._on_list_current_row_changed)
         layout.addWidget(self.list, 1)
 
         row = QHBoxLayout()
-        self.new_character_button = QPushButton("New character")
+        self.new_character_button = QPushButton(self.tr("New character"))
         self.new_character_button.clicked.connect(lambda: self.add_entry("character"))
-        self.new_background_button = QPushButton("New place/thing")
+        self.new_background_button = QPushButton(self.tr("New place/thing"))
         self.new_background_button.clicked.connect(lambda: self.add_entry("background"))
         row.addWidget(self.new_character_button)
         row.addWidget(self.new_background_button)
@@ -115,15 +116,15 @@ class BiblePanel(QDockWidget):
 
     def _build_generate_row(self) -> QHBoxLayout:
         row = QHBoxLayout()
-        self.generate_button = QPushButton("Generate")
-        self.generate_button.setToolTip("Fill every unlocked field")
+        self.generate_button = QPushButton(self.tr("Generate"))
+        self.generate_button.setToolTip(self.tr("Fill every unlocked field"))
         self.generate_button.clicked.connect(self.generate_current)
-        self.generate3_button = QPushButton("Generate 3")
-        self.generate3_button.setToolTip("Three alternatives side by side")
+        self.generate3_button = QPushButton(self.tr("Generate 3"))
+        self.generate3_button.setToolTip(self.tr("Three alternatives side by side"))
         self.generate3_button.clicked.connect(self.generate_three)
-        self.delete_button = QPushButton("Delete")
+        self.delete_button = QPushButton(self.tr("Delete"))
         self.delete_button.clicked.connect(self.delete_current)
-        self.undo_button = QPushButton("Undo")
+        self.undo_button = QPushButton(self.tr("Undo"))
         self.undo_button.clicked.connect(self.undo_stack.undo)
         self.undo_stack.canUndoChanged.connect(self.undo_button.setEnabled)
         self.undo_button.setEnabled(False)
@@ -134,16 +135,16 @@ class BiblePanel(QDockWidget):
 
     def _build_card_row(self) -> QHBoxLayout:
         row = QHBoxLayout()
-        import_button = QPushButton("Import card…")
+        import_button = QPushButton(self.tr("Import card…"))
         import_button.clicked.connect(lambda: self.import_card_file())
         export_button = QToolButton()
-        export_button.setText("Export")
+        export_button.setText(self.tr("Export"))
         export_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
         menu = QMenu(export_button)
-        menu.addAction("Character card (PNG)…", lambda: self.export_current("png"))
-        menu.addAction("Character card (JSON)…", lambda: self.export_current("json"))
-        menu.addAction("Entry as Markdown…", lambda: self.export_current("md"))
-        menu.addAction("Whole bible as Markdown…", lambda: self.export_current("bible"))
+        menu.addAction(self.tr("Character card (PNG)…"), lambda: self.export_current("png"))
+        menu.addAction(self.tr("Character card (JSON)…"), lambda: self.export_current("json"))
+        menu.addAction(self.tr("Entry as Markdown…"), lambda: self.export_current("md"))
+        menu.addAction(self.tr("Whole bible as Markdown…"), lambda: self.export_current("bible"))
         export_button.setMenu(menu)
         row.addWidget(import_button)
         row.addWidget(export_button)
@@ -217,7 +218,7 @@ class BiblePanel(QDockWidget):
         grid = QGridLayout(form_widget)
         self.editors, self.lock_boxes, self.regen_buttons = {}, {}, {}
         if entry is None:
-            grid.addWidget(QLabel("Add a character or a place to start."), 0, 0)
+            grid.addWidget(QLabel(self.tr("Add a character or a place to start.")), 0, 0)
         else:
             self._loading = True
             for row, field in enumerate(fields_for(entry_kind(entry))):
@@ -230,12 +231,12 @@ class BiblePanel(QDockWidget):
                     editor = QPlainTextEdit(str(entry.get(field, "")))
                     editor.setFixedHeight(58)
                     editor.textChanged.connect(lambda f=field: self._on_field_edited(f))
-                lock = QCheckBox("lock")
+                lock = QCheckBox(self.tr("lock"))
                 lock.setChecked(field in self.locks)
                 lock.toggled.connect(lambda on, f=field: self._on_lock_toggled(f, on))
                 regen = QToolButton()
                 regen.setText("↻")
-                regen.setToolTip(f"Regenerate {field} only")
+                regen.setToolTip(self.tr("Regenerate {0} only").format(field))
                 regen.clicked.connect(lambda _c=False, f=field: self.regenerate_field(f))
                 grid.addWidget(editor, row, 1)
                 grid.addWidget(lock, row, 2, Qt.AlignmentFlag.AlignTop)
@@ -293,6 +294,7 @@ class BiblePanel(QDockWidget):
             seed=self._next_seed(),
             count=count,
             memory=self.memory_text(),
+            language=self.language(),
         )
 
     def _next_seed(self) -> int:
@@ -355,7 +357,10 @@ class BiblePanel(QDockWidget):
         path = (
             path
             or QFileDialog.getOpenFileName(
-                self, "Import character card", "", "Character cards (*.png *.json)"
+                self,
+                self.tr("Import character card"),
+                "",
+                self.tr("Character cards (*.png *.json)"),
             )[0]
         )
         if not path:
@@ -363,21 +368,21 @@ class BiblePanel(QDockWidget):
         try:
             sheet, card = import_card(path)
         except CardError as exc:
-            self.status.emit(f"Card not imported: {exc}")
+            self.status.emit(self.tr("Card not imported: {0}").format(exc))
             return False
         entry = self.add_entry("character", sheet)
         entry["_card"] = json.dumps(card, ensure_ascii=False)
-        self.status.emit(f"Imported {sheet.get('Name')}.")
+        self.status.emit(self.tr("Imported {0}.").format(sheet.get("Name")))
         return True
 
     def export_current(self, fmt: str, path: str | None = None) -> bool:
         """Export the selected character as a card or Markdown, or the whole bible."""
         not_a_character = self.current is None or entry_kind(self.current) != "character"
         if fmt in ("png", "json") and not_a_character:
-            self.status.emit("Select a character to export as a card.")
+            self.status.emit(self.tr("Select a character to export as a card."))
             return False
         suffix = {"png": "PNG (*.png)", "json": "JSON (*.json)"}.get(fmt, "Markdown (*.md)")
-        path = path or QFileDialog.getSaveFileName(self, "Export", "", suffix)[0]
+        path = path or QFileDialog.getSaveFileName(self, self.tr("Export"), "", suffix)[0]
         if not path:
             return False
         entry = self.current or {}
@@ -396,7 +401,7 @@ class BiblePanel(QDockWidget):
         except SaveError as exc:
             self.status.emit(str(exc))
             return False
-        self.status.emit(f"Exported {Path(path).name}.")
+        self.status.emit(self.tr("Exported {0}.").format(Path(path).name))
         return True
 
 
@@ -409,7 +414,7 @@ class AlternativesDialog(QDialog):
 
     def __init__(self, panel: BiblePanel, kind: str) -> None:
         super().__init__(panel)
-        self.setWindowTitle("Three alternatives")
+        self.setWindowTitle(self.tr("Three alternatives"))
         self.panel = panel
         layout = QHBoxLayout(self)
         self.columns: list[QPlainTextEdit] = []
@@ -417,7 +422,7 @@ class AlternativesDialog(QDialog):
             col = QVBoxLayout()
             text = QPlainTextEdit()
             text.setReadOnly(True)
-            use = QPushButton(f"Use #{alt + 1}")
+            use = QPushButton(self.tr("Use #{0}").format(alt + 1))
             use.clicked.connect(lambda _c=False, a=alt: self._use(a))
             col.addWidget(text)
             col.addWidget(use)

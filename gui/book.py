@@ -13,6 +13,7 @@ from PySide6.QtWidgets import QLabel, QMainWindow
 from backend.storage.settings import Settings
 from backend.story.memory.position import scene_texts
 from backend.text.counts import is_mostly_cjk, word_count
+from backend.text.language import detect_language
 from gui.binder import BinderDock
 from gui.book_dialogs import BookReader
 from gui.editor import Editor
@@ -89,12 +90,20 @@ class BookController(QObject):
             self.tr("Zoom %+d") % editor.zoom if editor.zoom else self.tr("Zoom reset"), 2000
         )
 
+    def story_language(self) -> str:
+        """The story's chosen language, else the one its text is written in ('' if none)."""
+        story = self.documents.story
+        if story is not None and story.language:
+            return story.language
+        position = self.editor.textCursor().position()
+        return detect_language(self.editor.text_range(max(0, position - 4000), position + 400))
+
     def configure_spelling(self) -> None:
         story = self.documents.story
         words: list[str] = []
         language = "en"
         if story is not None:
-            language = story.language or "en"
+            language = story.language or detect_language(self.editor.toPlainText()[:4000]) or "en"
             words = list(story.spelling_words)
             for entry in story.characters:
                 words.extend(str(entry.get("Name", "")).split())

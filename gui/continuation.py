@@ -29,6 +29,7 @@ class StoryInputs:
     authors_note: str
     bible: tuple[dict[str, str], ...]
     book: BookContext | None = None  # memory, synopses, recall: what the book tells the model
+    language: str = ""  # the story's language ('' detects it from the text)
 
 
 class ContinuationController(QObject):
@@ -80,12 +81,12 @@ class ContinuationController(QObject):
         if self.editor.inserting:
             return
         if not self.model_ready:
-            self.message.emit("The model is not ready yet.", 4000)
+            self.message.emit(self.tr("The model is not ready yet."), 4000)
             return
         if replace_last:
             node = self.history.current_node(self.editor.toPlainText())
             if node is None:
-                self.message.emit("Nothing to retry: continue first.", 4000)
+                self.message.emit(self.tr("Nothing to retry: continue first."), 4000)
                 return
             self.editor.select_range(node.start, node.start + len(node.text))
             before_end = node.start
@@ -100,6 +101,7 @@ class ContinuationController(QObject):
             authors_note=inputs.authors_note,
             bible=inputs.bible,
             book=inputs.book,
+            language=inputs.language,
         )
         self._begin(job, RETRY if replace_last else NEW)
 
@@ -113,7 +115,7 @@ class ContinuationController(QObject):
         """Rewrite the selected passage in the chosen style."""
         cursor = self.editor.textCursor()
         if not cursor.hasSelection() or not self.model_ready or self.editor.inserting:
-            self.message.emit("Select a passage to rewrite.", 4000)
+            self.message.emit(self.tr("Select a passage to rewrite."), 4000)
             return
         passage = cursor.selectedText().replace("\u2029", "\n")
         inputs = self.inputs()
@@ -132,7 +134,9 @@ class ContinuationController(QObject):
         if text is None:
             return
         self.editor.replace_range(node.start, node.start + len(node.previous_text), text)
-        self.message.emit(f"Version {node.index + 1} of {len(node.versions)}", 3000)
+        self.message.emit(
+            self.tr("Version {0} of {1}").format(node.index + 1, len(node.versions)), 3000
+        )
 
     @Slot()
     def stop(self) -> None:
@@ -151,7 +155,7 @@ class ContinuationController(QObject):
         self.editor.begin_insertion()
         self._insert_start = self.editor.insertion_position()
         self.running_changed.emit(True)
-        self.message.emit("Writing… (Esc stops)", 0)
+        self.message.emit(self.tr("Writing… (Esc stops)"), 0)
         self.worker.post(request)
 
     def _end(self) -> None:
@@ -190,4 +194,4 @@ class ContinuationController(QObject):
     def _on_worker_failed(self, request_id: int, message: str) -> None:
         if request_id == self._active_id:
             self._end()
-            self.error.emit("Generation failed", message)
+            self.error.emit(self.tr("Generation failed"), message)

@@ -237,13 +237,13 @@ class DocumentController(QObject):
         except SaveError as exc:
             self.prompts.error("Export failed", str(exc))
             return False
-        self.status.emit(f"Exported to {path}")
+        self.status.emit(self.tr("Exported to {0}").format(path))
         return True
 
     def export_book(self) -> None:
         """File → Export: choose a format and chapters, then where."""
         if self.story is None:
-            self.status.emit("Export of chapters belongs to a story project.")
+            self.status.emit(self.tr("Export of chapters belongs to a story project."))
             return
         self.export_dialog = ExportDialog(len(self.story.binder.chapters), self.editor.window())
         self.export_dialog.accepted.connect(self._on_export_dialog_accepted)
@@ -269,12 +269,12 @@ class DocumentController(QObject):
         # A long book takes seconds to lay out as DOCX: written on the background writer.
         future = self._submit(write_book, book, target)
         if future is not None:
-            self.status.emit(f"Exporting to {target.name}…")
+            self.status.emit(self.tr("Exporting to {0}…").format(target.name))
             future.add_done_callback(lambda f: self._export_done.emit(str(target), f.exception()))
 
     def _on_export_done(self, target: str, exc: BaseException | None) -> None:
         if exc is None:
-            self.status.emit(f"Exported to {target}")
+            self.status.emit(self.tr("Exported to {0}").format(target))
         else:
             self.prompts.error("Export failed", str(exc))
 
@@ -358,7 +358,7 @@ class DocumentController(QObject):
         exc = future.exception()
         if exc is not None:
             self._project_save_failed.emit(changed)
-            self.autosave_failed.emit(f"Autosave failed: {exc}")
+            self.autosave_failed.emit(self.tr("Autosave failed: {0}").format(exc))
 
     def _prepare_project_save(self) -> set[str]:
         story = self.story
@@ -377,7 +377,7 @@ class DocumentController(QObject):
     def _on_autosave_done(self, future: Future) -> None:
         exc = future.exception()
         if exc is not None:
-            self.autosave_failed.emit(f"Autosave failed: {exc}")
+            self.autosave_failed.emit(self.tr("Autosave failed: {0}").format(exc))
 
     def flush(self) -> None:
         """Wait until every queued recovery write or discard has finished."""

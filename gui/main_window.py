@@ -67,7 +67,7 @@ class MainWindow(QMainWindow):
         prompts: Prompts | None = None,
     ) -> None:
         super().__init__(parent)
-        self.setWindowTitle("Inkling")
+        self.setWindowTitle(self.tr("Inkling"))
         self.resize(900, 680)
         self.paths = paths
         self.store = SettingsStore(paths)
@@ -138,6 +138,7 @@ class MainWindow(QMainWindow):
         self.memory.authors_note = self._suggestion_note
         self.memory.message.connect(self._on_controller_message)
         self.bible.memory_text = lambda: self.documents.story.memory if self.documents.story else ""
+        self.bible.language = self.book.story_language
         self.suggestions.book_context = self.memory.book_context
         self.book.binder.draft_requested.connect(self.memory.draft_synopsis)
         self.continuation = ContinuationController(
@@ -210,7 +211,7 @@ class MainWindow(QMainWindow):
         try:
             self.store.save(self.settings)
         except (SaveError, ValueError) as exc:
-            self.status.showMessage(f"Settings not saved: {exc}", 8000)
+            self.status.showMessage(self.tr("Settings not saved: {0}").format(exc), 8000)
 
     @property
     def continue_params(self) -> SamplerParams:
@@ -296,7 +297,7 @@ class MainWindow(QMainWindow):
             self.save_settings()
         if self.models_dialog is not None:
             self.models_dialog.set_active(entry_id)
-            self.models_dialog.status.setText(f"{spec.name} is loaded.")
+            self.models_dialog.status.setText(self.tr("{0} is loaded.").format(spec.name))
 
     @Slot(str)
     def _on_worker_switch_failed(self, message: str) -> None:
@@ -322,7 +323,7 @@ class MainWindow(QMainWindow):
         if self.continuation.owns(request_id) or self.bible_generation.owns(request_id):
             return  # their controllers say so
         self.last_error = message
-        self.status.showMessage(f"Suggestion failed: {message}", 8000)
+        self.status.showMessage(self.tr("Suggestion failed: {0}").format(message), 8000)
 
     # --- continuation and style -----------------------------------------------------
     def _style(self) -> Style:
@@ -340,6 +341,7 @@ class MainWindow(QMainWindow):
             authors_note=note,
             bible=tuple(dict(e) for e in self.bible.entries()),
             book=self.memory.book_context(note),
+            language=self.book.story_language(),
         )
 
     def _suggestion_note(self) -> str:
@@ -370,7 +372,7 @@ class MainWindow(QMainWindow):
         """'Match my style': derive the style from the selected passage."""
         passage = self.editor.textCursor().selectedText().replace("\u2029", "\n")
         if len(passage.split()) < 15:
-            self.status.showMessage("Select a passage of a few sentences first.", 5000)
+            self.status.showMessage(self.tr("Select a passage of a few sentences first."), 5000)
             return
         derived = match_style(passage)
         current = self.style_panel.current_style()
@@ -381,7 +383,7 @@ class MainWindow(QMainWindow):
         )
         self.style_panel.set_style(style)
         self._on_style_panel_changed(style)
-        self.status.showMessage("Style matched to the selection.", 5000)
+        self.status.showMessage(self.tr("Style matched to the selection."), 5000)
 
     @Slot(object)
     def _on_style_panel_changed(self, style: Style) -> None:
@@ -414,14 +416,16 @@ class MainWindow(QMainWindow):
         try:
             self.style_panel.set_style(Style.from_mapping(story.style))
         except StyleError as exc:
-            self.status.showMessage(f"The story's style was not understood: {exc}")
+            self.status.showMessage(
+                self.tr("The story's style was not understood: {0}").format(exc)
+            )
         self.bible.bind(story.characters, story.background)
         self.bible.premise.setText(story.premise)
         self.bible.genre.setText(str(story.style.get("genre", "")))
 
     @Slot(str)
     def _on_documents_title_changed(self, name: str) -> None:
-        self.setWindowTitle(f"{name}[*] — Inkling")
+        self.setWindowTitle(self.tr("{0}[*] — Inkling").format(name))
         self.setWindowModified(self.documents.modified)
 
     @Slot()
@@ -430,8 +434,10 @@ class MainWindow(QMainWindow):
         story = self.documents.story
         if story is None:
             self.status.showMessage(
-                "Story details belong to a story project: use Save As and a name ending in "
-                ".inkling.",
+                self.tr(
+                    "Story details belong to a story project: use Save As and a name ending in "
+                    ".inkling."
+                ),
                 8000,
             )
             return

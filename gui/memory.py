@@ -195,19 +195,19 @@ class MemoryController(QObject):
         the model in the background. Nothing is kept without the writer's say."""
         text = self.item_text(item_id)
         if not text.strip():
-            self.message.emit("There is no text to summarise yet.", 4000)
+            self.message.emit(self.tr("There is no text to summarise yet."), 4000)
             return
         if not by_model:
             self._offer(item_id, extractive_synopsis(text))
             return
         if self.editor.inserting:
-            self.message.emit("Wait for the continuation to finish first.", 4000)
+            self.message.emit(self.tr("Wait for the continuation to finish first."), 4000)
             return
         what = "chapter" if isinstance(self.project.binder.item(item_id), Chapter) else "scene"
         request = Request(SynopsisJob(text, what))
         self._synopsis = (request.id, item_id)
         self.worker.post(request)
-        self.message.emit("The model is drafting a synopsis…", 0)
+        self.message.emit(self.tr("The model is drafting a synopsis…"), 0)
 
     def _on_worker_finished(self, request_id: int, result: JobResult) -> None:
         if self._synopsis is None or self._synopsis[0] != request_id:
@@ -218,12 +218,12 @@ class MemoryController(QObject):
         if not result.cancelled and result.text.strip():
             self._offer(item_id, result.text)
         elif not result.cancelled:
-            self.message.emit("The model wrote no synopsis; try the quick draft.", 6000)
+            self.message.emit(self.tr("The model wrote no synopsis; try the quick draft."), 6000)
 
     def _on_worker_failed(self, request_id: int, message: str) -> None:
         if self._synopsis is not None and self._synopsis[0] == request_id:
             self._synopsis = None
-            self.message.emit(f"No draft synopsis: {message}", 8000)
+            self.message.emit(self.tr("No draft synopsis: {0}").format(message), 8000)
 
     def _offer(self, item_id: str, draft: str) -> None:
         try:

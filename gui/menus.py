@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QObject, Qt
+from PySide6.QtCore import QCoreApplication, QObject, Qt
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QMenu
 
@@ -56,37 +56,81 @@ def build_menus(w: MainWindow) -> Actions:
     keys = QKeySequence.StandardKey
     menu = w.menuBar()
     docs = w.documents
-    file_menu = menu.addMenu("&File")
-    file_menu.addAction(action(w, "&New", docs.new, keys.New))
-    file_menu.addAction(action(w, "&Open…", lambda: docs.open(), keys.Open))
-    recent = file_menu.addMenu("Open &Recent")
-    file_menu.addAction(action(w, "&Save", docs.save, keys.Save))
-    file_menu.addAction(action(w, "Save &As…", docs.save_as, keys.SaveAs))
-    file_menu.addAction(action(w, "&Close", docs.new, keys.Close))
-    file_menu.addSeparator()
-    file_menu.addAction(action(w, "&Import Manuscript…", docs.import_manuscript))
-    export = file_menu.addMenu("&Export")
-    export.addAction(
-        action(w, "&Book (Word, EPUB, Markdown, text)…", docs.export_book, QKeySequence("Ctrl+E"))
+    file_menu = menu.addMenu(QCoreApplication.translate("Menus", "&File"))
+    file_menu.addAction(action(w, QCoreApplication.translate("Menus", "&New"), docs.new, keys.New))
+    file_menu.addAction(
+        action(w, QCoreApplication.translate("Menus", "&Open…"), lambda: docs.open(), keys.Open)
     )
-    export.addAction(action(w, "As &Markdown…", lambda: docs.export(True)))
-    export.addAction(action(w, "As &Plain Text…", lambda: docs.export(False)))
+    recent = file_menu.addMenu(QCoreApplication.translate("Menus", "Open &Recent"))
+    file_menu.addAction(
+        action(w, QCoreApplication.translate("Menus", "&Save"), docs.save, keys.Save)
+    )
+    file_menu.addAction(
+        action(w, QCoreApplication.translate("Menus", "Save &As…"), docs.save_as, keys.SaveAs)
+    )
+    file_menu.addAction(
+        action(w, QCoreApplication.translate("Menus", "&Close"), docs.new, keys.Close)
+    )
     file_menu.addSeparator()
-    story = action(w, "Story &Details…", w.show_story_details)
+    file_menu.addAction(
+        action(
+            w, QCoreApplication.translate("Menus", "&Import Manuscript…"), docs.import_manuscript
+        )
+    )
+    export = file_menu.addMenu(QCoreApplication.translate("Menus", "&Export"))
+    export.addAction(
+        action(
+            w,
+            QCoreApplication.translate("Menus", "&Book (Word, EPUB, Markdown, text)…"),
+            docs.export_book,
+            QKeySequence("Ctrl+E"),
+        )
+    )
+    export.addAction(
+        action(w, QCoreApplication.translate("Menus", "As &Markdown…"), lambda: docs.export(True))
+    )
+    export.addAction(
+        action(
+            w, QCoreApplication.translate("Menus", "As &Plain Text…"), lambda: docs.export(False)
+        )
+    )
+    file_menu.addSeparator()
+    story = action(w, QCoreApplication.translate("Menus", "Story &Details…"), w.show_story_details)
     file_menu.addAction(story)
     file_menu.addSeparator()
-    file_menu.addAction(action(w, "&Quit", w.close, keys.Quit))
+    file_menu.addAction(action(w, QCoreApplication.translate("Menus", "&Quit"), w.close, keys.Quit))
 
-    edit_menu = menu.addMenu("&Edit")
-    edit_menu.addAction(action(w, "&Undo", w.book.undo, keys.Undo))
-    edit_menu.addAction(action(w, "&Redo", w.book.redo, keys.Redo))
-    edit_menu.addSeparator()
-    edit_menu.addAction(action(w, "&Find…", lambda: w.book.find.open(False), keys.Find))
+    edit_menu = menu.addMenu(QCoreApplication.translate("Menus", "&Edit"))
     edit_menu.addAction(
-        action(w, "Find and &Replace…", lambda: w.book.find.open(True), QKeySequence("Ctrl+H"))
+        action(w, QCoreApplication.translate("Menus", "&Undo"), w.book.undo, keys.Undo)
+    )
+    edit_menu.addAction(
+        action(w, QCoreApplication.translate("Menus", "&Redo"), w.book.redo, keys.Redo)
     )
     edit_menu.addSeparator()
-    preferences = action(w, "&Preferences…", w.show_preferences, keys.Preferences)
+    edit_menu.addAction(
+        action(
+            w,
+            QCoreApplication.translate("Menus", "&Find…"),
+            lambda: w.book.find.open(False),
+            keys.Find,
+        )
+    )
+    edit_menu.addAction(
+        action(
+            w,
+            QCoreApplication.translate("Menus", "Find and &Replace…"),
+            lambda: w.book.find.open(True),
+            QKeySequence("Ctrl+H"),
+        )
+    )
+    edit_menu.addSeparator()
+    preferences = action(
+        w,
+        QCoreApplication.translate("Menus", "&Preferences…"),
+        w.show_preferences,
+        keys.Preferences,
+    )
     edit_menu.addAction(preferences)
 
     actions = _generate_menu(w, recent, story, preferences)
@@ -96,13 +140,13 @@ def build_menus(w: MainWindow) -> Actions:
     toolbar.addAction(actions.auto_suggest)
     toolbar.addAction(actions.continue_)
 
-    view_menu = menu.addMenu("&View")
+    view_menu = menu.addMenu(QCoreApplication.translate("Menus", "&View"))
     _dock_toggles(w, view_menu)
     _book_menus(w, view_menu)
-    model_menu = menu.addMenu("&Model")
+    model_menu = menu.addMenu(QCoreApplication.translate("Menus", "&Model"))
     model_menu.addAction(actions.models)
     model_menu.addAction(actions.train_voice)
-    menu.addMenu("&Help").addAction(actions.about)
+    menu.addMenu(QCoreApplication.translate("Menus", "&Help")).addAction(actions.about)
     _keep_shortcuts(w)
     return actions
 
@@ -135,18 +179,42 @@ def _book_menus(w: MainWindow, view_menu: QMenu) -> None:
     binder_toggle.setShortcut(QKeySequence("Ctrl+Shift+B"))
     view_menu.addAction(binder_toggle)
     view_menu.addSeparator()
-    focus = action(w, "&Focus Mode", book.focus.toggle, QKeySequence(Qt.Key.Key_F11))
+    focus = action(
+        w,
+        QCoreApplication.translate("Menus", "&Focus Mode"),
+        book.focus.toggle,
+        QKeySequence(Qt.Key.Key_F11),
+    )
     view_menu.addAction(focus)
     view_menu.addAction(
         action(
-            w, "Zoom &In", lambda: book.zoom(1), [QKeySequence("Ctrl+="), QKeySequence("Ctrl++")]
+            w,
+            QCoreApplication.translate("Menus", "Zoom &In"),
+            lambda: book.zoom(1),
+            [QKeySequence("Ctrl+="), QKeySequence("Ctrl++")],
         )
     )
-    view_menu.addAction(action(w, "Zoom &Out", lambda: book.zoom(-1), QKeySequence("Ctrl+-")))
-    view_menu.addAction(action(w, "&Reset Zoom", lambda: book.zoom(0), QKeySequence("Ctrl+0")))
+    view_menu.addAction(
+        action(
+            w,
+            QCoreApplication.translate("Menus", "Zoom &Out"),
+            lambda: book.zoom(-1),
+            QKeySequence("Ctrl+-"),
+        )
+    )
+    view_menu.addAction(
+        action(
+            w,
+            QCoreApplication.translate("Menus", "&Reset Zoom"),
+            lambda: book.zoom(0),
+            QKeySequence("Ctrl+0"),
+        )
+    )
     view_menu.addSeparator()
-    view_menu.addAction(action(w, "Read the &Whole Book", book.read_book))
-    book_menu = w.menuBar().addMenu("&Book")
+    view_menu.addAction(
+        action(w, QCoreApplication.translate("Menus", "Read the &Whole Book"), book.read_book)
+    )
+    book_menu = w.menuBar().addMenu(QCoreApplication.translate("Menus", "&Book"))
     for label, slot, keys in (
         ("New &Chapter", book.binder.add_chapter, None),
         ("New &Scene", book.binder.add_scene, QKeySequence("Ctrl+Shift+N")),
@@ -160,7 +228,9 @@ def _book_menus(w: MainWindow, view_menu: QMenu) -> None:
     ):
         book_menu.addAction(action(w, label, slot, keys))
     book_menu.addSeparator()
-    book_menu.addAction(action(w, "&Goals and History…", book.show_goals))
+    book_menu.addAction(
+        action(w, QCoreApplication.translate("Menus", "&Goals and History…"), book.show_goals)
+    )
 
 
 def _generate_menu(w: MainWindow, recent: QMenu, story: QAction, preferences: QAction) -> Actions:
@@ -168,25 +238,51 @@ def _generate_menu(w: MainWindow, recent: QMenu, story: QAction, preferences: QA
     actions = Actions(
         continue_=action(
             w,
-            "&Continue writing",
+            QCoreApplication.translate("Menus", "&Continue writing"),
             c.start,
             [QKeySequence("Ctrl+Return"), QKeySequence("Ctrl+Enter")],
         ),
-        stop=action(w, "&Stop", c.stop, QKeySequence(Qt.Key.Key_Escape)),
-        retry=action(w, "&Retry", c.retry, QKeySequence("Ctrl+R")),
-        older=action(w, "&Previous version", lambda: c.browse(-1), QKeySequence("Alt+Left")),
-        newer=action(w, "&Next version", lambda: c.browse(1), QKeySequence("Alt+Right")),
-        rewrite=action(w, "Re&write selection", c.rewrite_selection, QKeySequence("Ctrl+Shift+R")),
-        auto_suggest=QAction("Suggestions as you &type", w),
+        stop=action(
+            w, QCoreApplication.translate("Menus", "&Stop"), c.stop, QKeySequence(Qt.Key.Key_Escape)
+        ),
+        retry=action(
+            w, QCoreApplication.translate("Menus", "&Retry"), c.retry, QKeySequence("Ctrl+R")
+        ),
+        older=action(
+            w,
+            QCoreApplication.translate("Menus", "&Previous version"),
+            lambda: c.browse(-1),
+            QKeySequence("Alt+Left"),
+        ),
+        newer=action(
+            w,
+            QCoreApplication.translate("Menus", "&Next version"),
+            lambda: c.browse(1),
+            QKeySequence("Alt+Right"),
+        ),
+        rewrite=action(
+            w,
+            QCoreApplication.translate("Menus", "Re&write selection"),
+            c.rewrite_selection,
+            QKeySequence("Ctrl+Shift+R"),
+        ),
+        auto_suggest=QAction(QCoreApplication.translate("Menus", "Suggestions as you &type"), w),
         preferences=preferences,
-        models=action(w, "&Manage Models…", w.show_models, QKeySequence("Ctrl+Shift+M")),
-        train_voice=action(w, "&Train on My Writing…", w.voice.show_training),
-        about=action(w, "&About Inkling", w.show_about),
+        models=action(
+            w,
+            QCoreApplication.translate("Menus", "&Manage Models…"),
+            w.show_models,
+            QKeySequence("Ctrl+Shift+M"),
+        ),
+        train_voice=action(
+            w, QCoreApplication.translate("Menus", "&Train on My Writing…"), w.voice.show_training
+        ),
+        about=action(w, QCoreApplication.translate("Menus", "&About Inkling"), w.show_about),
         story=story,
         recent_menu=recent,
     )
     actions.stop.setEnabled(False)
-    gen_menu = w.menuBar().addMenu("&Generate")
+    gen_menu = w.menuBar().addMenu(QCoreApplication.translate("Menus", "&Generate"))
     gen_menu.addActions(
         [
             actions.continue_,
@@ -201,7 +297,7 @@ def _generate_menu(w: MainWindow, recent: QMenu, story: QAction, preferences: QA
 
 
 def _suggest_menu(w: MainWindow, actions: Actions) -> None:
-    suggest_menu = w.menuBar().addMenu("&Suggest")
+    suggest_menu = w.menuBar().addMenu(QCoreApplication.translate("Menus", "&Suggest"))
     auto = actions.auto_suggest
     auto.setCheckable(True)
     auto.setChecked(True)

@@ -11,7 +11,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QObject, Qt, Signal
+from PySide6.QtCore import QCoreApplication, QObject, Qt, Signal
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import (
     QComboBox,
@@ -61,7 +61,11 @@ class Background(QObject):
             except (CatalogError, DownloadError) as exc:
                 self.failed.emit(str(exc))
             except Exception as exc:  # never let a helper thread take the app down
-                self.failed.emit(f"Something went wrong: {exc}")
+                self.failed.emit(
+                    QCoreApplication.translate("Background", "Something went wrong: {0}").format(
+                        exc
+                    )
+                )
             else:
                 self.done.emit(result)
 
@@ -76,7 +80,7 @@ class ModelManagerDialog(QDialog):
 
     def __init__(self, catalog: Catalog, active_id: str, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.setWindowTitle("Models")
+        self.setWindowTitle(self.tr("Models"))
         self.resize(860, 380)
         self.catalog = catalog
         self.active_id = active_id
@@ -85,19 +89,19 @@ class ModelManagerDialog(QDialog):
         self.table.doubleClicked.connect(lambda _i: self.use_selected())
         self.status = QLabel("")
         self.status.setWordWrap(True)
-        self.use_button = QPushButton("&Use This Model")
+        self.use_button = QPushButton(self.tr("&Use This Model"))
         self.use_button.clicked.connect(self.use_selected)
-        add_file = QPushButton("Add &GGUF File…")
+        add_file = QPushButton(self.tr("Add &GGUF File…"))
         add_file.clicked.connect(self.add_file)
-        add_folder = QPushButton("Add &Folder…")
+        add_folder = QPushButton(self.tr("Add &Folder…"))
         add_folder.clicked.connect(self.add_folder)
-        add_server = QPushButton("Add &Server…")
+        add_server = QPushButton(self.tr("Add &Server…"))
         add_server.clicked.connect(self.add_server)
-        fetch = QPushButton("&Download…")
+        fetch = QPushButton(self.tr("&Download…"))
         fetch.clicked.connect(self.download)
-        self.tune_button = QPushButton("Se&ttings…")
+        self.tune_button = QPushButton(self.tr("Se&ttings…"))
         self.tune_button.clicked.connect(self.tune_selected)
-        self.remove_button = QPushButton("&Remove")
+        self.remove_button = QPushButton(self.tr("&Remove"))
         self.remove_button.clicked.connect(self.remove_selected)
         buttons = QHBoxLayout()
         for b in (self.use_button, add_file, add_folder, add_server, fetch):
@@ -184,14 +188,17 @@ class ModelManagerDialog(QDialog):
         """Ask the window to switch to the selected model."""
         entry = self.catalog.get(self.selected_id() or "")
         if entry is not None and entry.id != self.active_id:
-            self.status.setText(f"Loading {entry.name}…")
+            self.status.setText(self.tr("Loading {0}…").format(entry.name))
             self.switch_requested.emit(entry.id)
 
     def add_file(self, path: str | None = None) -> None:
         """Add a .gguf file (checked on a helper thread first)."""
         if not path:
             path, _ = QFileDialog.getOpenFileName(
-                self, "Add a GGUF model", str(Path.home()), "GGUF models (*.gguf);;All files (*)"
+                self,
+                self.tr("Add a GGUF model"),
+                str(Path.home()),
+                self.tr("GGUF models (*.gguf);;All files (*)"),
             )
         if path:
             self._add(path)
@@ -199,14 +206,16 @@ class ModelManagerDialog(QDialog):
     def add_folder(self, path: str | None = None) -> None:
         """Add a transformers model folder (checked on a helper thread first)."""
         if not path:
-            path = QFileDialog.getExistingDirectory(self, "Add a transformers model folder")
+            path = QFileDialog.getExistingDirectory(
+                self, self.tr("Add a transformers model folder")
+            )
         if path:
             self._add(path)
 
     def _add(self, path: str) -> None:
         from backend.models.catalogue import inspect_path
 
-        self.status.setText(f"Checking {Path(path).name}…")
+        self.status.setText(self.tr("Checking {0}…").format(Path(path).name))
         helper = self._helper()
         helper.done.connect(self._on_inspected)
         helper.failed.connect(lambda m: self._refuse("This model cannot be added", m))
@@ -218,7 +227,7 @@ class ModelManagerDialog(QDialog):
         except (CatalogError, OSError) as exc:
             self._refuse("The model list could not be saved", str(exc))
             return
-        self.status.setText(f"Added {added.name}: {added.summary()}.")
+        self.status.setText(self.tr("Added {0}: {1}.").format(added.name, added.summary()))
         self.refresh(select=added.id)
 
     def add_server(self) -> None:
@@ -231,7 +240,9 @@ class ModelManagerDialog(QDialog):
         except (CatalogError, OSError) as exc:
             self._refuse("The server cannot be added", str(exc))
             return
-        self.status.setText(f"Added {entry.name} ({entry.url}). Use it to connect.")
+        self.status.setText(
+            self.tr("Added {0} ({1}). Use it to connect.").format(entry.name, entry.url)
+        )
         self.refresh(select=entry.id)
 
     def download(self) -> None:
@@ -264,7 +275,9 @@ class ModelManagerDialog(QDialog):
             return
         if confirm:
             what = "and delete the downloaded file" if entry.downloaded else "(the file stays)"
-            answer = QMessageBox.question(self, "Remove model", f"Remove {entry.name} {what}?")
+            answer = QMessageBox.question(
+                self, self.tr("Remove model"), self.tr("Remove {0} {1}?").format(entry.name, what)
+            )
             if answer != QMessageBox.StandardButton.Yes:
                 return
         was_active = entry.id == self.active_id
@@ -273,7 +286,7 @@ class ModelManagerDialog(QDialog):
         except (CatalogError, OSError) as exc:
             self._refuse("The model was not removed", str(exc))
             return
-        self.status.setText(f"Removed {entry.name}.")
+        self.status.setText(self.tr("Removed {0}.").format(entry.name))
         self.refresh()
         if was_active:
             self.switch_requested.emit("bundled")
@@ -294,15 +307,15 @@ class ServerDialog(QDialog):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.setWindowTitle("Add a server")
+        self.setWindowTitle(self.tr("Add a server"))
         self.name = QLineEdit()
         self.url = QLineEdit()
-        self.url.setPlaceholderText("http://192.168.1.20:8080")
+        self.url.setPlaceholderText(self.tr("http://192.168.1.20:8080"))
         self.model = QLineEdit()
-        self.model.setPlaceholderText("(the server's first model)")
+        self.model.setPlaceholderText(self.tr("(the server's first model)"))
         self.key = QLineEdit()
         self.key.setEchoMode(QLineEdit.EchoMode.Password)
-        self.key.setPlaceholderText("(none)")
+        self.key.setPlaceholderText(self.tr("(none)"))
         _form(
             self,
             [
@@ -324,7 +337,7 @@ class ModelSettingsDialog(QDialog):
 
     def __init__(self, entry: ModelEntry, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.setWindowTitle(f"{entry.name}: settings")
+        self.setWindowTitle(self.tr("{0}: settings").format(entry.name))
         s = entry.sampler
         self.temperature = _spin(0.0, 2.0, 0.05, s.get("temperature", 0.8))
         self.top_p = _spin(0.05, 1.0, 0.05, s.get("top_p", 0.95))
@@ -392,26 +405,28 @@ class DownloadDialog(QDialog):
 
     def __init__(self, catalog: Catalog, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.setWindowTitle("Download a model")
+        self.setWindowTitle(self.tr("Download a model"))
         self.catalog = catalog
         self.repo = QLineEdit()
-        self.repo.setPlaceholderText("owner/repository")
+        self.repo.setPlaceholderText(self.tr("owner/repository"))
         self.file = QLineEdit()
-        self.file.setPlaceholderText("model.Q4_K_M.gguf")
+        self.file.setPlaceholderText(self.tr("model.Q4_K_M.gguf"))
         self.sha = QLineEdit()
-        self.sha.setPlaceholderText("(optional; the hub's own checksum is used)")
+        self.sha.setPlaceholderText(self.tr("(optional; the hub's own checksum is used)"))
         self.bar = QProgressBar()
         self.bar.setRange(0, 1000)
-        self.message = QLabel("Downloads come from huggingface.co, only when you press Download.")
+        self.message = QLabel(
+            self.tr("Downloads come from huggingface.co, only when you press Download.")
+        )
         self.message.setWordWrap(True)
-        self.start_button = QPushButton("&Download")
+        self.start_button = QPushButton(self.tr("&Download"))
         self.start_button.clicked.connect(self.start)
-        self.cancel_button = QPushButton("&Cancel")
+        self.cancel_button = QPushButton(self.tr("&Cancel"))
         self.cancel_button.clicked.connect(self.cancel)
         form = QFormLayout(self)
-        form.addRow("Repository", self.repo)
-        form.addRow("File", self.file)
-        form.addRow("SHA-256", self.sha)
+        form.addRow(self.tr("Repository"), self.repo)
+        form.addRow(self.tr("File"), self.file)
+        form.addRow(self.tr("SHA-256"), self.sha)
         form.addRow(self.bar)
         form.addRow(self.message)
         row = QHBoxLayout()
@@ -431,7 +446,7 @@ class DownloadDialog(QDialog):
         self._cancel = threading.Event()
         cancel = self._cancel
         self.start_button.setEnabled(False)
-        self.message.setText(f"Downloading {name}…")
+        self.message.setText(self.tr("Downloading {0}…").format(name))
         helper = Background(self)
         helper.done.connect(self._on_done)
         helper.failed.connect(self._on_failed)
@@ -467,7 +482,7 @@ class DownloadDialog(QDialog):
     def _on_progress(self, done: int, total: int | None) -> None:
         if total:
             self.bar.setValue(int(1000 * done / total))
-            self.message.setText(f"{human_size(done)} of {human_size(total)}")
+            self.message.setText(self.tr("{0} of {1}").format(human_size(done), human_size(total)))
         else:
             self.message.setText(f"{human_size(done)}")
 
@@ -480,7 +495,7 @@ class DownloadDialog(QDialog):
             self.message.setText(str(exc))
             return
         self.bar.setValue(1000)
-        self.message.setText(f"Downloaded and checked {added.name}.")
+        self.message.setText(self.tr("Downloaded and checked {0}.").format(added.name))
         self.added.emit(added)
 
     def _on_failed(self, message: str) -> None:

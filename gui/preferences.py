@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
 
 from backend.engines.base import EngineKind
 from backend.storage.settings import DEFAULT_HOTKEYS, HOTKEY_NAMES, THEMES, Settings, SettingsError
+from gui.i18n import INTERFACE_LANGUAGES
 
 HOTKEY_LABELS = {
     "accept": "Accept suggestion",
@@ -61,19 +62,19 @@ class PreferencesDialog(QDialog):
 
     def __init__(self, settings: Settings, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.setWindowTitle("Preferences")
+        self.setWindowTitle(self.tr("Preferences"))
         self.settings = copy.deepcopy(settings)
         self._loading = False
         tabs = QTabWidget()
-        tabs.addTab(self._editor_tab(), "Editor")
-        tabs.addTab(self._suggestions_tab(), "Suggestions")
-        tabs.addTab(self._model_tab(), "Model")
+        tabs.addTab(self._editor_tab(), self.tr("Editor"))
+        tabs.addTab(self._suggestions_tab(), self.tr("Suggestions"))
+        tabs.addTab(self._model_tab(), self.tr("Model"))
         self.problem_label = QLabel("")
         self.problem_label.setStyleSheet("color: #b00020")
         self.problem_label.setWordWrap(True)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         self.reset_button = buttons.addButton(
-            "Reset to defaults", QDialogButtonBox.ButtonRole.ResetRole
+            self.tr("Reset to defaults"), QDialogButtonBox.ButtonRole.ResetRole
         )
         self.reset_button.clicked.connect(self.reset_to_defaults)
         buttons.rejected.connect(self.reject)
@@ -88,26 +89,34 @@ class PreferencesDialog(QDialog):
         page = QWidget()
         form = QFormLayout(page)
         self.theme = QComboBox()
-        self.theme.addItems([t.capitalize() for t in THEMES])
+        names = {"system": self.tr("System"), "light": self.tr("Light"), "dark": self.tr("Dark")}
+        self.theme.addItems([names.get(t, t) for t in THEMES])
+        self.language = QComboBox()
+        self.language.addItem(self.tr("System language"), "")
+        for code, name in INTERFACE_LANGUAGES.items():
+            self.language.addItem(name, code)
+        self.language.setToolTip(self.tr("Applies the next time Inkling starts."))
         self.font_family = QFontComboBox()
         self.font_size = QSpinBox()
         self.font_size.setRange(6, 72)
-        form.addRow("Theme", self.theme)
-        form.addRow("Font", self.font_family)
-        form.addRow("Size", self.font_size)
+        form.addRow(self.tr("Theme"), self.theme)
+        form.addRow(self.tr("Interface language"), self.language)
+        form.addRow(self.tr("Font"), self.font_family)
+        form.addRow(self.tr("Size"), self.font_size)
         self.column_width = QSpinBox()
         self.column_width.setRange(0, 300)
-        self.column_width.setSpecialValueText("Whole window")
-        self.column_width.setSuffix(" characters")
-        self.typewriter = QCheckBox("Typewriter scrolling in focus mode (F11)")
-        self.spellcheck = QCheckBox("Check spelling as I write")
-        form.addRow("Text column width", self.column_width)
+        self.column_width.setSpecialValueText(self.tr("Whole window"))
+        self.column_width.setSuffix(self.tr(" characters"))
+        self.typewriter = QCheckBox(self.tr("Typewriter scrolling in focus mode (F11)"))
+        self.spellcheck = QCheckBox(self.tr("Check spelling as I write"))
+        form.addRow(self.tr("Text column width"), self.column_width)
         form.addRow(self.typewriter)
         form.addRow(self.spellcheck)
         self.column_width.valueChanged.connect(self._changed)
         self.typewriter.toggled.connect(self._changed)
         self.spellcheck.toggled.connect(self._changed)
         self.theme.currentIndexChanged.connect(self._changed)
+        self.language.currentIndexChanged.connect(self._changed)
         self.font_family.currentFontChanged.connect(self._changed)
         self.font_size.valueChanged.connect(self._changed)
         return page
@@ -115,16 +124,16 @@ class PreferencesDialog(QDialog):
     def _suggestions_tab(self) -> QWidget:
         page = QWidget()
         form = QFormLayout(page)
-        self.suggest_enabled = QCheckBox("Suggest as I type")
+        self.suggest_enabled = QCheckBox(self.tr("Suggest as I type"))
         self.delay = QSpinBox()
         self.delay.setRange(0, 5000)
-        self.delay.setSuffix(" ms")
+        self.delay.setSuffix(self.tr(" ms"))
         self.suggest_tokens = QSpinBox()
         self.suggest_tokens.setRange(1, 64)
-        self.suggest_tokens.setSuffix(" tokens")
+        self.suggest_tokens.setSuffix(self.tr(" tokens"))
         form.addRow(self.suggest_enabled)
-        form.addRow("Pause before suggesting", self.delay)
-        form.addRow("Longest suggestion", self.suggest_tokens)
+        form.addRow(self.tr("Pause before suggesting"), self.delay)
+        form.addRow(self.tr("Longest suggestion"), self.suggest_tokens)
         self.hotkey_edits: dict[str, QKeySequenceEdit] = {}
         for name in HOTKEY_NAMES:
             edit = QKeySequenceEdit()
@@ -142,8 +151,8 @@ class PreferencesDialog(QDialog):
         form = QFormLayout(page)
         row = QHBoxLayout()
         self.model_path = QLineEdit()
-        self.model_path.setPlaceholderText("Bundled model (Gemma 3 270M)")
-        browse = QPushButton("Choose…")
+        self.model_path.setPlaceholderText(self.tr("Bundled model (Gemma 3 270M)"))
+        browse = QPushButton(self.tr("Choose…"))
         browse.clicked.connect(self._browse_model)
         row.addWidget(self.model_path)
         row.addWidget(browse)
@@ -151,9 +160,9 @@ class PreferencesDialog(QDialog):
         holder.setLayout(row)
         self.engine = QComboBox()
         self.engine.addItems(["Automatic", EngineKind.LLAMACPP, EngineKind.TRANSFORMERS])
-        form.addRow("Model", holder)
-        form.addRow("Engine", self.engine)
-        form.addRow(QLabel("A new model loads the next time Inkling starts."))
+        form.addRow(self.tr("Model"), holder)
+        form.addRow(self.tr("Engine"), self.engine)
+        form.addRow(QLabel(self.tr("A new model loads the next time Inkling starts.")))
         self.temperature = self._double(0.0, 5.0, 0.05)
         self.top_p = self._double(0.01, 1.0, 0.01)
         self.top_k = QSpinBox()
@@ -184,7 +193,9 @@ class PreferencesDialog(QDialog):
         return box
 
     def _browse_model(self) -> None:
-        path = QFileDialog.getOpenFileName(self, "Choose a model", "", "GGUF (*.gguf)")[0]
+        path = QFileDialog.getOpenFileName(
+            self, self.tr("Choose a model"), "", self.tr("GGUF (*.gguf)")
+        )[0]
         if path:
             self.model_path.setText(path)
             self._changed()
@@ -194,6 +205,7 @@ class PreferencesDialog(QDialog):
         self._loading = True
         try:
             self.theme.setCurrentIndex(THEMES.index(s.editor.theme))
+            self.language.setCurrentIndex(max(0, self.language.findData(s.editor.language)))
             self.font_family.setCurrentFont(QFont(s.editor.font_family))
             self.font_size.setValue(s.editor.font_size)
             self.column_width.setValue(s.editor.column_width)
@@ -220,6 +232,7 @@ class PreferencesDialog(QDialog):
             return
         candidate = copy.deepcopy(self.settings)
         candidate.editor.theme = THEMES[self.theme.currentIndex()]
+        candidate.editor.language = str(self.language.currentData() or "")
         candidate.editor.font_family = self.font_family.currentFont().family()
         candidate.editor.font_size = self.font_size.value()
         width = self.column_width.value()

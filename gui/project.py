@@ -92,7 +92,7 @@ class ProjectController(QObject):
         if scene_id == self.current:
             return True
         if self.busy():
-            self.message.emit("Wait for the continuation to finish, or stop it, first.")
+            self.message.emit(self.tr("Wait for the continuation to finish, or stop it, first."))
             return False
         scene = self.binder.scene(scene_id)
         self.recount_current()
@@ -100,7 +100,7 @@ class ProjectController(QObject):
         self.current = scene_id
         self.editor.show_document(self.document(scene_id))
         if scene.problem:
-            self.message.emit(f"This scene is shown read-only: {scene.problem}")
+            self.message.emit(self.tr("This scene is shown read-only: {0}").format(scene.problem))
         self.scene_opened.emit(scene_id)
         return True
 
@@ -160,7 +160,7 @@ class ProjectController(QObject):
     def apply(self, operation: Callable[[Binder], object]) -> object:
         """Run a binder operation with the texts in step; refreshes documents and the view."""
         if self.busy():
-            self.message.emit("Wait for the continuation to finish, or stop it, first.")
+            self.message.emit(self.tr("Wait for the continuation to finish, or stop it, first."))
             return None
         self.sync()
         try:

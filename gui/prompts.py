@@ -3,6 +3,7 @@ the same methods."""
 
 from __future__ import annotations
 
+from PySide6.QtCore import QCoreApplication
 from PySide6.QtWidgets import QFileDialog, QInputDialog, QMessageBox, QWidget
 
 from backend.storage.recovery import Recovery
@@ -42,15 +43,19 @@ class Prompts:
 
     def open_path(self) -> str:
         """A file to open ('' for none)."""
-        return QFileDialog.getOpenFileName(self.parent, "Open", "", OPEN_FILTER)[0]
+        return QFileDialog.getOpenFileName(
+            self.parent, QCoreApplication.translate("Prompts", "Open"), "", OPEN_FILTER
+        )[0]
 
     def save_path(self, suggested: str) -> str:
         """Where to save ('' for cancel). A name ending in .inkling makes a story project."""
         return QFileDialog.getSaveFileName(
             self.parent,
-            "Save as",
+            QCoreApplication.translate("Prompts", "Save as"),
             suggested,
-            "Markdown (*.md);;Plain text (*.txt);;Inkling story folder (*.inkling)",
+            QCoreApplication.translate(
+                "Prompts", "Markdown (*.md);;Plain text (*.txt);;Inkling story folder (*.inkling)"
+            ),
         )[0]
 
     def export_path(self, markdown: bool | str) -> str:
@@ -59,21 +64,37 @@ class Prompts:
             kind = "Markdown (*.md)" if markdown else "Plain text (*.txt)"
         else:
             kind = EXPORT_FILTERS.get(markdown, "All files (*)")
-        return QFileDialog.getSaveFileName(self.parent, "Export", "", kind)[0]
+        return QFileDialog.getSaveFileName(
+            self.parent, QCoreApplication.translate("Prompts", "Export"), "", kind
+        )[0]
 
     def import_path(self) -> str:
         """A manuscript to import ('' for none)."""
-        return QFileDialog.getOpenFileName(self.parent, "Import a manuscript", "", IMPORT_FILTER)[0]
+        return QFileDialog.getOpenFileName(
+            self.parent,
+            QCoreApplication.translate("Prompts", "Import a manuscript"),
+            "",
+            IMPORT_FILTER,
+        )[0]
 
     def confirm(self, question: str) -> bool:
         """A yes/no question."""
-        answer = QMessageBox.question(self.parent, "Inkling", question)
+        answer = QMessageBox.question(
+            self.parent, QCoreApplication.translate("Prompts", "Inkling"), question
+        )
         return answer == QMessageBox.StandardButton.Yes
 
     def encoding(self, message: str) -> str | None:
         """'cp1252', 'replace' or None (do not open)."""
         choices = ["Open as Windows-1252", "Open with replacement characters (�)"]
-        choice, ok = QInputDialog.getItem(self.parent, "Not UTF-8", message, choices, 0, False)
+        choice, ok = QInputDialog.getItem(
+            self.parent,
+            QCoreApplication.translate("Prompts", "Not UTF-8"),
+            message,
+            choices,
+            0,
+            False,
+        )
         if not ok:
             return None
         return "cp1252" if choice == choices[0] else "replace"
@@ -82,8 +103,10 @@ class Prompts:
         """The file changed on disk since it was opened: overwrite it anyway?"""
         answer = QMessageBox.question(
             self.parent,
-            "File changed on disk",
-            f"{name} was changed by another program since you opened it. Overwrite it?",
+            QCoreApplication.translate("Prompts", "File changed on disk"),
+            QCoreApplication.translate(
+                "Prompts", "{0} was changed by another program since you opened it. Overwrite it?"
+            ).format(name),
         )
         return answer == QMessageBox.StandardButton.Yes
 
@@ -91,13 +114,23 @@ class Prompts:
         """'restore', 'discard' or 'later' for one recovery file, with a preview."""
         box = QMessageBox(self.parent)
         box.setIcon(QMessageBox.Icon.Information)
-        box.setWindowTitle("Recover unsaved work")
-        box.setText(f"Inkling found unsaved work on {rec.title} from an earlier session.")
+        box.setWindowTitle(QCoreApplication.translate("Prompts", "Recover unsaved work"))
+        box.setText(
+            QCoreApplication.translate(
+                "Prompts", "Inkling found unsaved work on {0} from an earlier session."
+            ).format(rec.title)
+        )
         box.setInformativeText("…" + rec.preview(300))
         box.setDetailedText(rec.text[-5000:])
-        restore = box.addButton("Restore", QMessageBox.ButtonRole.AcceptRole)
-        discard = box.addButton("Discard", QMessageBox.ButtonRole.DestructiveRole)
-        box.addButton("Decide later", QMessageBox.ButtonRole.RejectRole)
+        restore = box.addButton(
+            QCoreApplication.translate("Prompts", "Restore"), QMessageBox.ButtonRole.AcceptRole
+        )
+        discard = box.addButton(
+            QCoreApplication.translate("Prompts", "Discard"), QMessageBox.ButtonRole.DestructiveRole
+        )
+        box.addButton(
+            QCoreApplication.translate("Prompts", "Decide later"), QMessageBox.ButtonRole.RejectRole
+        )
         box.exec()
         clicked = box.clickedButton()
         return "restore" if clicked is restore else "discard" if clicked is discard else "later"

@@ -10,7 +10,7 @@ class StatusBar(QStatusBar):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.model_label = QLabel("No model")
+        self.model_label = QLabel(self.tr("No model"))
         self.progress = QProgressBar()
         self.progress.setRange(0, 100)
         self.progress.setMaximumWidth(160)
@@ -22,7 +22,7 @@ class StatusBar(QStatusBar):
 
     def model_loading(self) -> None:
         """A model started loading."""
-        self.model_label.setText("Loading model…")
+        self.model_label.setText(self.tr("Loading model…"))
         self.progress.setValue(0)
         self.progress.setVisible(True)
 
@@ -34,13 +34,15 @@ class StatusBar(QStatusBar):
         """`name` is loaded."""
         self.progress.setVisible(False)
         self.model_label.setText(name)
-        self.showMessage(f"{name} is ready. Ctrl+Enter continues your text.", 5000)
+        self.showMessage(
+            self.tr("{0} is ready. Ctrl+Enter continues your text.").format(name), 5000
+        )
 
     def model_failed(self) -> None:
         """No model is loaded."""
         self.progress.setVisible(False)
-        self.model_label.setText("No model")
+        self.model_label.setText(self.tr("No model"))
 
     def set_speed(self, tokens_per_s: float) -> None:
         """How fast the last continuation was written."""
-        self.speed_label.setText(f"{tokens_per_s:.0f} tokens/s")
+        self.speed_label.setText(self.tr("{0:.0f} tokens/s").format(tokens_per_s))

@@ -21,7 +21,7 @@ class StoryDialog(QDialog):
 
     def __init__(self, story: Story, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.setWindowTitle("Story details")
+        self.setWindowTitle(self.tr("Story details"))
         self.story = story
         form = QFormLayout(self)
         self.title = QLineEdit(story.title)
@@ -30,14 +30,16 @@ class StoryDialog(QDialog):
         self.notes = QPlainTextEdit(story.notes)
         self.author = QLineEdit(story.author)
         self.language = QComboBox()
-        for code, name in [*LANGUAGES.items(), ("zh", "Chinese (not spell checked)")]:
-            self.language.addItem(name, code)
+        self.language.addItem(self.tr("Automatic (from the text)"), "")
+        for code, name in LANGUAGES.items():
+            self.language.addItem(self.tr(name), code)
+        self.language.addItem(self.tr("Chinese (not spell checked)"), "zh")
         self.language.setCurrentIndex(max(0, self.language.findData(story.language)))
-        form.addRow("Title", self.title)
-        form.addRow("Author", self.author)
-        form.addRow("Language", self.language)
-        form.addRow("Premise", self.premise)
-        form.addRow("Notes", self.notes)
+        form.addRow(self.tr("Title"), self.title)
+        form.addRow(self.tr("Author"), self.author)
+        form.addRow(self.tr("Language"), self.language)
+        form.addRow(self.tr("Premise"), self.premise)
+        form.addRow(self.tr("Notes"), self.notes)
         buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
         )

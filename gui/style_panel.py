@@ -71,17 +71,17 @@ class StylePanel(QDockWidget):
         rows = QVBoxLayout()
         presets_row = QHBoxLayout()
         self.preset = QComboBox()
-        self.apply_preset_button = QPushButton("Apply")
+        self.apply_preset_button = QPushButton(self.tr("Apply"))
         self.apply_preset_button.clicked.connect(self.apply_selected_preset)
         presets_row.addWidget(self.preset, 1)
         presets_row.addWidget(self.apply_preset_button)
         rows.addLayout(presets_row)
         row = QHBoxLayout()
-        self.save_preset_button = QPushButton("Save as preset…")
+        self.save_preset_button = QPushButton(self.tr("Save as preset…"))
         self.save_preset_button.clicked.connect(lambda: self.save_as_preset())
-        self.import_button = QPushButton("Import…")
+        self.import_button = QPushButton(self.tr("Import…"))
         self.import_button.clicked.connect(lambda: self.import_preset())
-        self.export_button = QPushButton("Export…")
+        self.export_button = QPushButton(self.tr("Export…"))
         self.export_button.clicked.connect(lambda: self.export_preset())
         for b in (self.save_preset_button, self.import_button, self.export_button):
             row.addWidget(b)
@@ -90,7 +90,7 @@ class StylePanel(QDockWidget):
 
     def _build_form(self) -> QFormLayout:
         form = QFormLayout()
-        self.enabled = QCheckBox("Use this style for Ctrl+Enter")
+        self.enabled = QCheckBox(self.tr("Use this style for Ctrl+Enter"))
         self.enabled.setChecked(True)
         self.genre = QLineEdit()
         self.tone = QComboBox()
@@ -109,12 +109,14 @@ class StylePanel(QDockWidget):
         self.creativity.setRange(0, 100)
         self.guidance = QSlider(Qt.Orientation.Horizontal)
         self.guidance.setRange(100, 300)
-        self.guidance.setToolTip("How strongly the style steers (1.0 = no guidance)")
+        self.guidance.setToolTip(self.tr("How strongly the style steers (1.0 = no guidance)"))
         self.notes = QLineEdit()
-        self.notes.setPlaceholderText("e.g. short sentences, no adverbs")
+        self.notes.setPlaceholderText(self.tr("e.g. short sentences, no adverbs"))
         self.authors_note = QLineEdit()
-        self.authors_note.setPlaceholderText("Author's note, e.g. the storm breaks tonight")
-        self.match_button = QPushButton("Match my style (from the selection)")
+        self.authors_note.setPlaceholderText(
+            self.tr("Author's note, e.g. the storm breaks tonight")
+        )
+        self.match_button = QPushButton(self.tr("Match my style (from the selection)"))
         self.match_button.clicked.connect(self.match_requested)
         form.addRow(self.enabled)
         for label, widget in (
@@ -184,12 +186,12 @@ class StylePanel(QDockWidget):
         if style is not None:
             self.set_style(style)
             self.changed.emit(self.current_style().with_(name=style.name))
-            self.status.emit(f"Style preset “{style.name}” applied.")
+            self.status.emit(self.tr("Style preset “{0}” applied.").format(style.name))
 
     def save_as_preset(self, name: str | None = None) -> Path | None:
         """Save the current style as one of the writer's presets."""
         if name is None:
-            name, ok = QInputDialog.getText(self, "Save preset", "Preset name:")
+            name, ok = QInputDialog.getText(self, self.tr("Save preset"), self.tr("Preset name:"))
             if not ok or not name.strip():
                 return None
         name = name.strip()
@@ -198,12 +200,17 @@ class StylePanel(QDockWidget):
         path = self.presets_dir / f"{safe}.toml"
         save_preset(self.current_style().with_(name=name), path)
         self.reload_presets(select=name)
-        self.status.emit(f"Saved preset “{name}”.")
+        self.status.emit(self.tr("Saved preset “{0}”.").format(name))
         return path
 
     def export_preset(self, path: str | None = None) -> bool:
         """Write the current style to a TOML file the writer chooses."""
-        path = path or QFileDialog.getSaveFileName(self, "Export style", "", "TOML (*.toml)")[0]
+        path = (
+            path
+            or QFileDialog.getSaveFileName(
+                self, self.tr("Export style"), "", self.tr("TOML (*.toml)")
+            )[0]
+        )
         if not path:
             return False
         save_preset(
@@ -213,13 +220,18 @@ class StylePanel(QDockWidget):
 
     def import_preset(self, path: str | None = None) -> bool:
         """Read a preset file, add it to the writer's presets and apply it."""
-        path = path or QFileDialog.getOpenFileName(self, "Import style", "", "TOML (*.toml)")[0]
+        path = (
+            path
+            or QFileDialog.getOpenFileName(
+                self, self.tr("Import style"), "", self.tr("TOML (*.toml)")
+            )[0]
+        )
         if not path:
             return False
         try:
             style = load_preset(Path(path))
         except StyleError as exc:
-            self.status.emit(f"Preset not imported: {exc}")
+            self.status.emit(self.tr("Preset not imported: {0}").format(exc))
             return False
         self.set_style(style)
         self.save_as_preset(style.name or Path(path).stem)

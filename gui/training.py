@@ -121,7 +121,7 @@ class TrainingProcess(QObject):
     @Slot(QProcess.ProcessError)
     def _on_process_error(self, error: QProcess.ProcessError) -> None:
         if error == QProcess.ProcessError.FailedToStart:
-            self.ended.emit(1, "The training process could not start.")
+            self.ended.emit(1, self.tr("The training process could not start."))
 
 
 class TrainVoiceDialog(QDialog):
@@ -134,13 +134,15 @@ class TrainVoiceDialog(QDialog):
 
     def __init__(self, model_name: str, book: str, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.setWindowTitle("Train on My Writing")
+        self.setWindowTitle(self.tr("Train on My Writing"))
         self.setModal(False)  # the writer keeps writing while it trains
         self.resize(560, 480)
         intro = QLabel(
-            f"Inkling learns your voice by training a small adapter for {model_name} on your "
-            "own pages, on this computer. A tenth of the text is kept aside to measure the "
-            "gain. You can keep writing while it trains."
+            self.tr(
+                "Inkling learns your voice by training a small adapter for {0} on your own "
+                "pages, on this computer. A tenth of the text is kept aside to measure the "
+                "gain. You can keep writing while it trains."
+            ).format(model_name)
         )
         intro.setWordWrap(True)
         self.has_book = bool(book)
@@ -148,14 +150,14 @@ class TrainVoiceDialog(QDialog):
         self.use_book.setChecked(self.has_book)
         self.files = QListWidget()
         self.files.setMaximumHeight(110)
-        add = QPushButton("&Add Files…")
+        add = QPushButton(self.tr("&Add Files…"))
         add.clicked.connect(self.add_files)
-        remove = QPushButton("&Remove")
+        remove = QPushButton(self.tr("&Remove"))
         remove.clicked.connect(self.remove_selected_files)
         self.minutes = QSpinBox()
         self.minutes.setRange(1, 600)
         self.minutes.setValue(10)
-        self.minutes.setSuffix(" minutes")
+        self.minutes.setSuffix(self.tr(" minutes"))
         self.stage = QLabel("")
         self.stage.setWordWrap(True)
         self.bar = QProgressBar()
@@ -163,13 +165,13 @@ class TrainVoiceDialog(QDialog):
         self.timing = QLabel("")
         self.outcome = QLabel("")
         self.outcome.setWordWrap(True)
-        self.start_button = QPushButton("&Start Training")
+        self.start_button = QPushButton(self.tr("&Start Training"))
         self.start_button.clicked.connect(self._on_start_clicked)
-        self.cancel_button = QPushButton("&Cancel Training")
+        self.cancel_button = QPushButton(self.tr("&Cancel Training"))
         self.cancel_button.clicked.connect(self.cancel_requested)
-        self.switch_button = QPushButton("&Switch It On")
+        self.switch_button = QPushButton(self.tr("&Switch It On"))
         self.switch_button.clicked.connect(self.switch_on_requested)
-        self.delete_button = QPushButton("&Delete It")
+        self.delete_button = QPushButton(self.tr("&Delete It"))
         self.delete_button.clicked.connect(self.delete_requested)
         self.file_buttons = (add, remove)
         self._build(intro, add, remove)
@@ -181,7 +183,7 @@ class TrainVoiceDialog(QDialog):
             file_buttons.addWidget(b)
         file_buttons.addStretch(1)
         budget = QHBoxLayout()
-        budget.addWidget(QLabel("Train for about"))
+        budget.addWidget(QLabel(self.tr("Train for about")))
         budget.addWidget(self.minutes)
         budget.addStretch(1)
         buttons = QHBoxLayout()
@@ -190,12 +192,12 @@ class TrainVoiceDialog(QDialog):
         buttons.addStretch(1)
         for b in (self.switch_button, self.delete_button):
             buttons.addWidget(b)
-        close = QPushButton("Close")
+        close = QPushButton(self.tr("Close"))
         close.clicked.connect(self.close)
         buttons.addWidget(close)
         layout = QVBoxLayout(self)
         layout.addWidget(intro)
-        layout.addWidget(QLabel("Learn from:"))
+        layout.addWidget(QLabel(self.tr("Learn from:")))
         layout.addWidget(self.use_book)
         layout.addWidget(self.files)
         layout.addLayout(file_buttons)
@@ -209,7 +211,10 @@ class TrainVoiceDialog(QDialog):
         if paths is None:
             pattern = " ".join(f"*{s}" for s in TEXT_SUFFIXES)
             paths, _ = QFileDialog.getOpenFileNames(
-                self, "Texts to learn from", "", f"Your writing ({pattern})"
+                self,
+                self.tr("Texts to learn from"),
+                "",
+                self.tr("Your writing ({0})").format(pattern),
             )
         for path in paths:
             if not self.files.findItems(path, Qt.MatchFlag.MatchExactly):
@@ -250,8 +255,9 @@ class TrainVoiceDialog(QDialog):
             self.stage.setText(STAGES[str(kind)])
         if kind == "texts":
             self.timing.setText(
-                f"Learning from {event['train_words']:,} words; "
-                f"{event['holdout_words']:,} kept aside to measure."
+                self.tr("Learning from {0:,} words; {1:,} kept aside to measure.").format(
+                    event["train_words"], event["holdout_words"]
+                )
             )
         elif kind == "measured":
             after = event.get("when") == "after"
@@ -261,8 +267,12 @@ class TrainVoiceDialog(QDialog):
         elif kind == "step":
             self.bar.setValue(round(1000 * float(event["fraction"])))
             self.timing.setText(
-                f"Step {event['step']} of {event['steps']} · {clock(event['elapsed'])} spent · "
-                f"about {clock(event['remaining'])} left"
+                self.tr("Step {0} of {1} · {2} spent · about {3} left").format(
+                    event["step"],
+                    event["steps"],
+                    clock(event["elapsed"]),
+                    clock(event["remaining"]),
+                )
             )
         elif kind == "done":
             self.bar.setValue(1000)

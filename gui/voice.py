@@ -88,7 +88,7 @@ class VoiceController(QObject):
         try:
             active = library.switch(file, scale)
         except AdapterError as exc:
-            self.error.emit("The adapter could not be switched", str(exc))
+            self.error.emit(self.tr("The adapter could not be switched"), str(exc))
             return
         if self.spec is not None and library.model_path == self.spec.path:
             self.worker.set_adapter(active.path if active else None, active.scale if active else 1)
@@ -100,7 +100,7 @@ class VoiceController(QObject):
         try:
             library.delete(file)
         except AdapterError as exc:
-            self.error.emit("The adapter could not be deleted", str(exc))
+            self.error.emit(self.tr("The adapter could not be deleted"), str(exc))
             return
         if self.active is not None and self.active[0] == path.resolve():
             self.worker.set_adapter(None)
@@ -126,7 +126,7 @@ class VoiceController(QObject):
 
     @Slot(str)
     def _on_worker_adapter_failed(self, message: str) -> None:
-        self.error.emit("The voice adapter could not be used", message)
+        self.error.emit(self.tr("The voice adapter could not be used"), message)
 
     def _show_active(self) -> None:
         if self.active is None:
@@ -137,17 +137,17 @@ class VoiceController(QObject):
         if library is not None:
             names = {library.folder / e.file: e.name for e in library.entries()}
             name = names.get(self.active[0], name)
-        self.status_label.setText(f"Voice: {name} ({self.active[1]:.0%})")
-        self.status_label.setToolTip("A voice adapter trained on your writing is on.")
+        self.status_label.setText(self.tr("Voice: {0} ({1:.0%})").format(name, self.active[1]))
+        self.status_label.setToolTip(self.tr("A voice adapter trained on your writing is on."))
 
     # --- training -------------------------------------------------------------------
     def show_training(self) -> TrainVoiceDialog | None:
         """Model → Train on My Writing."""
         if self.spec is None:
-            self.error.emit("Train on my writing", "No model is loaded yet.")
+            self.error.emit(self.tr("Train on my writing"), self.tr("No model is loaded yet."))
             return None
         if self.library() is None:
-            self.error.emit("Train on my writing", NOT_ON_A_SERVER)
+            self.error.emit(self.tr("Train on my writing"), NOT_ON_A_SERVER)
             return None
         if self.dialog is not None and not self.process.running and self._dialog_for != self.spec:
             self.dialog.deleteLater()
@@ -186,11 +186,13 @@ class VoiceController(QObject):
                 self._book_file = self._write_book(out.parent)
                 texts.insert(0, str(self._book_file))
         except (SaveError, OSError) as exc:
-            self.dialog.stage.setText(f"Could not prepare the book's text: {exc}")
+            self.dialog.stage.setText(self.tr("Could not prepare the book's text: {0}").format(exc))
             return
         if not texts:
             self.dialog.stage.setText(
-                f"Choose what to learn from: the book or your files (at least {MIN_WORDS:,} words)."
+                self.tr(
+                    "Choose what to learn from: the book or your files (at least {0:,} words)."
+                ).format(MIN_WORDS)
             )
             return
         self.trained, self._result = None, {}
@@ -199,8 +201,8 @@ class VoiceController(QObject):
             "--minutes", str(minutes), "--text", *texts,
         ])  # fmt: skip
         self.dialog.set_running(True)
-        self.dialog.stage.setText("Starting…")
-        self.message.emit("Training on your writing in the background…")
+        self.dialog.stage.setText(self.tr("Starting…"))
+        self.message.emit(self.tr("Training on your writing in the background…"))
 
     def _write_book(self, folder: Path) -> Path:
         book = self.book()
@@ -220,7 +222,9 @@ class VoiceController(QObject):
             self.process.cancel()
             if self.dialog is not None:
                 self.dialog.cancel_button.setEnabled(False)
-                self.dialog.stage.setText("Stopping at the next step and saving a checkpoint…")
+                self.dialog.stage.setText(
+                    self.tr("Stopping at the next step and saving a checkpoint…")
+                )
 
     @Slot(dict)
     def _on_process_event(self, event: dict[str, Any]) -> None:
@@ -244,7 +248,7 @@ class VoiceController(QObject):
         if code == 0 and self.trained is not None:
             dialog.show_result(self._result)
         elif code == EXIT_CANCELLED:
-            dialog.stage.setText("Cancelled. Resume picks up from the last checkpoint.")
+            dialog.stage.setText(self.tr("Cancelled. Resume picks up from the last checkpoint."))
         else:
             dialog.stage.setText(error or "The training stopped.")
         self.message.emit("Voice training finished." if code == 0 else "Voice training stopped.")
@@ -257,7 +261,7 @@ class VoiceController(QObject):
         try:
             self.trained = library.add(out, move=True)
         except AdapterError as exc:
-            self.error.emit("The adapter could not be kept", str(exc))
+            self.error.emit(self.tr("The adapter could not be kept"), str(exc))
             return
         self.changed.emit()
 
@@ -266,7 +270,7 @@ class VoiceController(QObject):
         library = self.library()
         if library is not None and self.trained is not None:
             self.switch(library, self.trained.file, 1.0)
-            self.message.emit(f"Voice adapter “{self.trained.name}” is on.")
+            self.message.emit(self.tr("Voice adapter “{0}” is on.").format(self.trained.name))
         if self.dialog is not None:
             self.dialog.close()
 

@@ -134,7 +134,9 @@ class GenerationWorker(QObject):
         if previous is not None and previous != spec:
             fallback_error = self._try_load(previous)
             if fallback_error is None:
-                self.switch_failed.emit(f"{error} Inkling went back to {previous.name}.")
+                self.switch_failed.emit(
+                    self.tr("{0} Inkling went back to {1}.").format(error, previous.name)
+                )
                 return
         self.model_failed.emit(error)
 
@@ -172,7 +174,7 @@ class GenerationWorker(QObject):
     @Slot(object, float)
     def _set_adapter(self, path: Path | None, scale: float) -> None:
         if self._engine is None:
-            self.adapter_failed.emit("No model is loaded yet.")
+            self.adapter_failed.emit(self.tr("No model is loaded yet."))
             return
         slot = self._engine.adapters
         if slot is None:
@@ -205,7 +207,7 @@ class GenerationWorker(QObject):
 
     def _run(self, request: Request, cancel: threading.Event) -> None:
         if self._engine is None:
-            self.failed.emit(request.id, "No model is loaded yet.")
+            self.failed.emit(request.id, self.tr("No model is loaded yet."))
             return
         started = time.perf_counter()
         first = None
@@ -230,7 +232,9 @@ class GenerationWorker(QObject):
             return
         except Exception as exc:  # the engine died: say so, reload, keep the app alive
             log.exception("generation failed")
-            self.failed.emit(request.id, f"Generation failed: {exc}. Reloading the model.")
+            self.failed.emit(
+                request.id, self.tr("Generation failed: {0}. Reloading the model.").format(exc)
+            )
             self._reload()
             return
         decode_s = time.perf_counter() - first if first is not None else 0.0

@@ -5,6 +5,11 @@ after an acceptance; the leading whole words of a suggestion that match the real
 accepted at one keystroke per word. KSR = (characters typed - keystrokes used) / characters.
 bench/inline.py measures the editor's suggestions with it; voice training measures an
 adapter's gain on held-out text with it.
+
+Chinese (`simulate_cjk`): the writer types character by character (an input method
+commits them); a suggestion is asked for after every character the last accepted
+suggestion did not cover; its leading whole words (as jieba cuts them) that match are
+accepted at one keystroke per two characters, about one Chinese word.
 """
 
 from __future__ import annotations
@@ -17,6 +22,7 @@ from dataclasses import dataclass, field
 
 from backend.engines.base import Engine
 from backend.jobs.suggest import SuggestOptions, clean_suggestion, suggest_stream
+from backend.text.words import next_word
 
 WORD = re.compile(r"\s*\S+")
 # (text before the cursor) -> (suggestion, ms to its first piece or None, ms in all)
@@ -85,6 +91,53 @@ def simulate(
         pos += 1
     result.ksr = (len(target) - keystrokes) / max(1, len(target))
     return result
+
+
+def accepted_cjk_prefix(suggestion: str, target: str) -> str:
+    """The leading whole words of a Chinese `suggestion` that match `target`."""
+    taken = ""
+    for word in words_of_text(suggestion):
+        if not target.startswith(taken + word):
+            break
+        taken += word
+    return taken
+
+
+def simulate_cjk(
+    suggest_fn: SuggestFn, context: str, target: str, cancel: threading.Event | None = None
+) -> Typing:
+    """Type Chinese `target` after `context` character by character, accepting matches."""
+    pos = keystrokes = 0
+    result = Typing(0.0, 0, 0)
+    while pos < len(target):
+        if cancel is not None and cancel.is_set():
+            break
+        result.requests += 1
+        text, ttft, full = suggest_fn(context + target[:pos])
+        if ttft is not None:
+            result.ttfts.append(ttft)
+        result.fulls.append(full)
+        taken = accepted_cjk_prefix(text, target[pos:])
+        if taken:
+            keystrokes += (len(taken) + 1) // 2
+            result.accepted_words += 1
+            pos += len(taken)
+            continue
+        keystrokes += 1
+        pos += 1
+    result.ksr = (len(target) - keystrokes) / max(1, len(target))
+    return result
+
+
+def words_of_text(text: str) -> list[str]:
+    """`text` cut into words with the white space and punctuation kept in place."""
+    out: list[str] = []
+    rest = text
+    while rest:
+        word = next_word(rest)
+        out.append(word)
+        rest = rest[len(word) :]
+    return out
 
 
 def editor_suggestions(engine: Engine, options: SuggestOptions | None = None) -> SuggestFn:

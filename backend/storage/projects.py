@@ -52,7 +52,7 @@ class Story:
     author: str = ""
     premise: str = ""
     notes: str = ""
-    language: str = "en"
+    language: str = ""  # '' is automatic: detected from the text
     style: dict[str, Any] = field(default_factory=dict)
     characters: list[dict[str, Any]] = field(default_factory=list)
     background: list[dict[str, Any]] = field(default_factory=list)
@@ -227,7 +227,7 @@ def _story_from_data(root: Path, data: dict[str, Any]) -> Story:
         author=str(data.get("author", "")),
         premise=str(data.get("premise", "")),
         notes=str(data.get("notes", "")),
-        language=str(data.get("language", "en")),
+        language=str(data.get("language", "")),
         style=dict(data.get("style", {})),
         characters=list(data.get("characters", [])),
         background=list(data.get("background", [])),

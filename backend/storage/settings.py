@@ -90,6 +90,7 @@ class EditorSettings:
     column_width: int = 0  # characters; 0 uses the whole window width
     typewriter: bool = True  # typewriter scrolling in focus mode
     spellcheck: bool = True
+    language: str = ""  # the interface language ("en", "zh_CN"); '' follows the system
 
 
 @dataclass

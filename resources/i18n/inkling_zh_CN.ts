@@ -1,0 +1,1874 @@
+<?xml version="1.0" encoding="utf-8"?>
+<!DOCTYPE TS>
+<TS version="2.1" language="zh_CN">
+  <context>
+    <name>AboutDialog</name>
+    <message>
+      <location filename="../../gui/about.py" line="26" />
+      <source>About Inkling</source>
+      <translation>关于 Inkling</translation>
+    </message>
+  </context>
+  <context>
+    <name>AdaptersPanel</name>
+    <message>
+      <location filename="../../gui/adapters.py" line="44" />
+      <source>Switch &amp;On</source>
+      <translation>启用(&amp;O)</translation>
+    </message>
+    <message>
+      <location filename="../../gui/adapters.py" line="50" />
+      <source>How strongly the adapter changes the model (100 %: as trained)</source>
+      <translation>适配器对模型的影响强度（100%：与训练时相同）</translation>
+    </message>
+    <message>
+      <location filename="../../gui/adapters.py" line="55" />
+      <source>Re&amp;name…</source>
+      <translation>重命名(&amp;N)…</translation>
+    </message>
+    <message>
+      <location filename="../../gui/adapters.py" line="57" />
+      <source>De&amp;lete</source>
+      <translation>删除(&amp;L)</translation>
+    </message>
+    <message>
+      <location filename="../../gui/adapters.py" line="59" />
+      <source>Add Adapter &amp;File…</source>
+      <translation>添加适配器文件(&amp;F)…</translation>
+    </message>
+    <message>
+      <location filename="../../gui/adapters.py" line="61" />
+      <source>&amp;Train on My Writing…</source>
+      <translation>用我的文字训练(&amp;T)…</translation>
+    </message>
+    <message>
+      <location filename="../../gui/adapters.py" line="65" />
+      <source>Strength</source>
+      <translation>强度</translation>
+    </message>
+    <message>
+      <location filename="../../gui/adapters.py" line="157" />
+      <source>Rename adapter</source>
+      <translation>重命名适配器</translation>
+    </message>
+    <message>
+      <location filename="../../gui/adapters.py" line="157" />
+      <source>Name:</source>
+      <translation>名称：</translation>
+    </message>
+    <message>
+      <location filename="../../gui/adapters.py" line="182" />
+      <source>Add adapter</source>
+      <translation>添加适配器</translation>
+    </message>
+    <message>
+      <location filename="../../gui/adapters.py" line="182" />
+      <source>LoRA adapters (*.gguf)</source>
+      <translation>LoRA 适配器 (*.gguf)</translation>
+    </message>
+  </context>
+  <context>
+    <name>AlternativesDialog</name>
+    <message>
+      <location filename="../../gui/bible_panel.py" line="417" />
+      <source>Three alternatives</source>
+      <translation>三个备选</translation>
+    </message>
+    <message>
+      <location filename="../../gui/bible_panel.py" line="425" />
+      <source>Use #{0}</source>
+      <translation>采用第 {0} 个</translation>
+    </message>
+  </context>
+  <context>
+    <name>Background</name>
+    <message>
+      <location filename="../../gui/model_manager.py" line="65" />
+      <source>Something went wrong: {0}</source>
+      <translation>出了点问题：{0}</translation>
+    </message>
+  </context>
+  <context>
+    <name>BibleController</name>
+    <message>
+      <location filename="../../gui/bible_controller.py" line="41" />
+      <source>The model is busy or not ready yet.</source>
+      <translation>模型正忙，或尚未就绪。</translation>
+    </message>
+    <message>
+      <location filename="../../gui/bible_controller.py" line="45" />
+      <source>Generating… (Esc in the editor does not stop this)</source>
+      <translation>正在生成…（在编辑器里按 Esc 不会停止）</translation>
+    </message>
+    <message>
+      <location filename="../../gui/bible_controller.py" line="67" />
+      <source>Generation failed</source>
+      <translation>生成失败</translation>
+    </message>
+  </context>
+  <context>
+    <name>BiblePanel</name>
+    <message>
+      <location filename="../../gui/bible_panel.py" line="87" />
+      <source>What the story is about</source>
+      <translation>这个故事讲的是什么</translation>
+    </message>
+    <message>
+      <location filename="../../gui/bible_panel.py" line="89" />
+      <source>e.g. mystery, cozy fantasy</source>
+      <translation>例如：悬疑、温馨奇幻</translation>
+    </message>
+    <message>
+      <location filename="../../gui/bible_panel.py" line="90" />
+      <source>Premise</source>
+      <translation>故事梗概</translation>
+    </message>
+    <message>
+      <location filename="../../gui/bible_panel.py" line="91" />
+      <source>Genre</source>
+      <translation>类型</translation>
+    </message>
+    <message>
+      <location filename="../../gui/bible_panel.py" line="98" />
+      <source>New character</source>
+      <translation>新建人物</translation>
+    </message>
+    <message>
+      <location filename="../../gui/bible_panel.py" line="100" />
+      <source>New place/thing</source>
+      <translation>新建地点/物品</translation>
+    </message>
+    <message>
+      <location filename="../../gui/bible_panel.py" line="119" />
+      <source>Generate</source>
+      <translation>生成</translation>
+    </message>
+    <message>
+      <location filename="../../gui/bible_panel.py" line="120" />
+      <source>Fill every unlocked field</source>
+      <translation>填写所有未锁定的栏目</translation>
+    </message>
+    <message>
+      <location filename="../../gui/bible_panel.py" line="122" />
+      <source>Generate 3</source>
+      <translation>生成 3 个</translation>
+    </message>
+    <message>
+      <location filename="../../gui/bible_panel.py" line="123" />
+      <source>Three alternatives side by side</source>
+      <translation>三个备选并排对比</translation>
+    </message>
+    <message>
+      <location filename="../../gui/bible_panel.py" line="125" />
+      <source>Delete</source>
+      <translation>删除</translation>
+    </message>
+    <message>
+      <location filename="../../gui/bible_panel.py" line="127" />
+      <source>Undo</source>
+      <translation>撤销</translation>
+    </message>
+    <message>
+      <location filename="../../gui/bible_panel.py" line="138" />
+      <source>Import card…</source>
+      <translation>导入角色卡…</translation>
+    </message>
+    <message>
+      <location filename="../../gui/bible_panel.py" line="141" />
+      <location filename="../../gui/bible_panel.py" line="385" />
+      <source>Export</source>
+      <translation>导出</translation>
+    </message>
+    <message>
+      <location filename="../../gui/bible_panel.py" line="144" />
+      <source>Character card (PNG)…</source>
+      <translation>角色卡 (PNG)…</translation>
+    </message>
+    <message>
+      <location filename="../../gui/bible_panel.py" line="145" />
+      <source>Character card (JSON)…</source>
+      <translation>角色卡 (JSON)…</translation>
+    </message>
+    <message>
+      <location filename="../../gui/bible_panel.py" line="146" />
+      <source>Entry as Markdown…</source>
+      <translation>当前条目导出为 Markdown…</translation>
+    </message>
+    <message>
+      <location filename="../../gui/bible_panel.py" line="147" />
+      <source>Whole bible as Markdown…</source>
+      <translation>整部设定集导出为 Markdown…</translation>
+    </message>
+    <message>
+      <location filename="../../gui/bible_panel.py" line="221" />
+      <source>Add a character or a place to start.</source>
+      <translation>先添加一个人物或地点。</translation>
+    </message>
+    <message>
+      <location filename="../../gui/bible_panel.py" line="234" />
+      <source>lock</source>
+      <translation>锁定</translation>
+    </message>
+    <message>
+      <location filename="../../gui/bible_panel.py" line="239" />
+      <source>Regenerate {0} only</source>
+      <translation>只重新生成“{0}”</translation>
+    </message>
+    <message>
+      <location filename="../../gui/bible_panel.py" line="361" />
+      <source>Import character card</source>
+      <translation>导入角色卡</translation>
+    </message>
+    <message>
+      <location filename="../../gui/bible_panel.py" line="363" />
+      <source>Character cards (*.png *.json)</source>
+      <translation>角色卡 (*.png *.json)</translation>
+    </message>
+    <message>
+      <location filename="../../gui/bible_panel.py" line="371" />
+      <source>Card not imported: {0}</source>
+      <translation>角色卡未能导入：{0}</translation>
+    </message>
+    <message>
+      <location filename="../../gui/bible_panel.py" line="375" />
+      <source>Imported {0}.</source>
+      <translation>已导入 {0}。</translation>
+    </message>
+    <message>
+      <location filename="../../gui/bible_panel.py" line="382" />
+      <source>Select a character to export as a card.</source>
+      <translation>请先选择要导出为角色卡的人物。</translation>
+    </message>
+    <message>
+      <location filename="../../gui/bible_panel.py" line="404" />
+      <source>Exported {0}.</source>
+      <translation>已导出 {0}。</translation>
+    </message>
+  </context>
+  <context>
+    <name>BinderDock</name>
+    <message>
+      <location filename="../../gui/binder.py" line="75" />
+      <source>Chapters and scenes</source>
+      <translation>章节与场景</translation>
+    </message>
+    <message>
+      <location filename="../../gui/binder.py" line="104" />
+      <source>comma, separated</source>
+      <translation>用逗号分隔</translation>
+    </message>
+    <message>
+      <location filename="../../gui/binder.py" line="106" />
+      <source>part this chapter belongs to</source>
+      <translation>本章所属的部</translation>
+    </message>
+    <message>
+      <location filename="../../gui/binder.py" line="110" />
+      <source>Draft synopsis</source>
+      <translation>起草梗概</translation>
+    </message>
+    <message>
+      <location filename="../../gui/binder.py" line="113" />
+      <source>Quick draft from the text</source>
+      <translation>从正文快速起草</translation>
+    </message>
+    <message>
+      <location filename="../../gui/binder.py" line="114" />
+      <source>Draft with the model</source>
+      <translation>让模型起草</translation>
+    </message>
+    <message>
+      <location filename="../../gui/binder.py" line="116" />
+      <source>Title</source>
+      <translation>标题</translation>
+    </message>
+    <message>
+      <location filename="../../gui/binder.py" line="117" />
+      <source>Status</source>
+      <translation>状态</translation>
+    </message>
+    <message>
+      <location filename="../../gui/binder.py" line="118" />
+      <source>Point of view</source>
+      <translation>视角</translation>
+    </message>
+    <message>
+      <location filename="../../gui/binder.py" line="119" />
+      <source>Tags</source>
+      <translation>标签</translation>
+    </message>
+    <message>
+      <location filename="../../gui/binder.py" line="120" />
+      <source>Part</source>
+      <translation>部</translation>
+    </message>
+    <message>
+      <location filename="../../gui/binder.py" line="121" />
+      <source>Synopsis</source>
+      <translation>梗概</translation>
+    </message>
+    <message numerus="yes">
+      <location filename="../../gui/binder.py" line="167" />
+      <source>Trash (%n)</source>
+      <translation>
+        <numerusform>废纸篓（%n）</numerusform>
+      </translation>
+    </message>
+    <message>
+      <location filename="../../gui/binder.py" line="309" />
+      <source>Rename</source>
+      <translation>重命名</translation>
+    </message>
+    <message>
+      <location filename="../../gui/binder.py" line="309" />
+      <source>Title:</source>
+      <translation>标题：</translation>
+    </message>
+    <message>
+      <location filename="../../gui/binder.py" line="319" />
+      <source>Moved to the trash. Ctrl+Z in the binder undoes it.</source>
+      <translation>已移到废纸篓。在目录中按 Ctrl+Z 可撤销。</translation>
+    </message>
+    <message>
+      <location filename="../../gui/binder.py" line="369" />
+      <source>Restore</source>
+      <translation>恢复</translation>
+    </message>
+    <message>
+      <location filename="../../gui/binder.py" line="371" />
+      <source>Add chapter</source>
+      <translation>添加章</translation>
+    </message>
+    <message>
+      <location filename="../../gui/binder.py" line="372" />
+      <source>Add scene</source>
+      <translation>添加场景</translation>
+    </message>
+    <message>
+      <location filename="../../gui/binder.py" line="373" />
+      <source>Rename…</source>
+      <translation>重命名…</translation>
+    </message>
+    <message>
+      <location filename="../../gui/binder.py" line="374" />
+      <source>Split scene at cursor</source>
+      <translation>在光标处拆分场景</translation>
+    </message>
+    <message>
+      <location filename="../../gui/binder.py" line="375" />
+      <source>Merge with next scene</source>
+      <translation>与下一场景合并</translation>
+    </message>
+    <message>
+      <location filename="../../gui/binder.py" line="376" />
+      <source>Move up</source>
+      <translation>上移</translation>
+    </message>
+    <message>
+      <location filename="../../gui/binder.py" line="377" />
+      <source>Move down</source>
+      <translation>下移</translation>
+    </message>
+    <message>
+      <location filename="../../gui/binder.py" line="379" />
+      <source>Move to trash</source>
+      <translation>移到废纸篓</translation>
+    </message>
+    <message>
+      <location filename="../../gui/binder.py" line="381" />
+      <source>Undo %s</source>
+      <translation>撤销%s</translation>
+    </message>
+  </context>
+  <context>
+    <name>BinderTree</name>
+    <message>
+      <location filename="../../gui/binder.py" line="41" />
+      <source>Title</source>
+      <translation>标题</translation>
+    </message>
+    <message>
+      <location filename="../../gui/binder.py" line="41" />
+      <source>Words</source>
+      <translation>字数</translation>
+    </message>
+  </context>
+  <context>
+    <name>BookController</name>
+    <message>
+      <location filename="../../gui/book.py" line="90" />
+      <source>Zoom %+d</source>
+      <translation>缩放 %+d</translation>
+    </message>
+    <message>
+      <location filename="../../gui/book.py" line="90" />
+      <source>Zoom reset</source>
+      <translation>缩放已还原</translation>
+    </message>
+    <message>
+      <location filename="../../gui/book.py" line="152" />
+      <source>characters</source>
+      <translation>字</translation>
+    </message>
+    <message>
+      <location filename="../../gui/book.py" line="152" />
+      <source>words</source>
+      <translation>词</translation>
+    </message>
+    <message>
+      <location filename="../../gui/book.py" line="164" />
+      <source>Scene %1 · Chapter %2 · Book %3 %4 · Today %5</source>
+      <translation>本场景 %1 · 本章 %2 · 全书 %3 %4 · 今日 %5</translation>
+    </message>
+    <message>
+      <location filename="../../gui/book.py" line="191" />
+      <source>Undone: %s</source>
+      <translation>已撤销：%s</translation>
+    </message>
+    <message>
+      <location filename="../../gui/book.py" line="191" />
+      <source>Nothing to undo.</source>
+      <translation>没有可撤销的操作。</translation>
+    </message>
+    <message>
+      <location filename="../../gui/book.py" line="207" />
+      <source>Goals belong to a story project (Save As a .inkling folder).</source>
+      <translation>写作目标属于故事项目（请另存为 .inkling 文件夹）。</translation>
+    </message>
+  </context>
+  <context>
+    <name>BudgetsDialog</name>
+    <message>
+      <location filename="../../gui/context_view.py" line="212" />
+      <source>Context budgets</source>
+      <translation>上下文配额</translation>
+    </message>
+    <message>
+      <location filename="../../gui/context_view.py" line="215" />
+      <source>Share of the model's context for each section (percent).</source>
+      <translation>各部分占模型上下文的比例（百分比）。</translation>
+    </message>
+    <message>
+      <location filename="../../gui/context_view.py" line="261" />
+      <source>{0:.0f} % (what the others leave)</source>
+      <translation>{0:.0f}%（其余部分剩下的）</translation>
+    </message>
+  </context>
+  <context>
+    <name>ContextDock</name>
+    <message>
+      <location filename="../../gui/context_view.py" line="63" />
+      <source>What the model sees</source>
+      <translation>模型看到的内容</translation>
+    </message>
+    <message>
+      <location filename="../../gui/context_view.py" line="73" />
+      <source>Memory: a few lines the model is told all through the book</source>
+      <translation>记忆：全书写作中始终告诉模型的几行话</translation>
+    </message>
+    <message>
+      <location filename="../../gui/context_view.py" line="77" />
+      <source>e.g. Mara is a smuggler's daughter. The city floods every spring.</source>
+      <translation>例如：玛拉是走私贩的女儿。这座城每年春天都会发大水。</translation>
+    </message>
+    <message>
+      <location filename="../../gui/context_view.py" line="83" />
+      <source>Nothing has been asked of the model yet.</source>
+      <translation>还没有向模型发出任何请求。</translation>
+    </message>
+    <message>
+      <location filename="../../gui/context_view.py" line="85" />
+      <source>Budgets…</source>
+      <translation>配额…</translation>
+    </message>
+    <message>
+      <location filename="../../gui/context_view.py" line="92" />
+      <source>Section</source>
+      <translation>部分</translation>
+    </message>
+    <message>
+      <location filename="../../gui/context_view.py" line="92" />
+      <source>Tokens</source>
+      <translation>词元</translation>
+    </message>
+    <message>
+      <location filename="../../gui/context_view.py" line="92" />
+      <source>State</source>
+      <translation>状态</translation>
+    </message>
+    <message>
+      <location filename="../../gui/context_view.py" line="123" />
+      <source>Open or create a story to keep memory.</source>
+      <translation>打开或新建一个故事，才能保存记忆。</translation>
+    </message>
+    <message>
+      <location filename="../../gui/context_view.py" line="143" />
+      <source>Last request: {0}{1} of {2} tokens</source>
+      <translation>上次请求：{0}{1} / {2} 词元</translation>
+    </message>
+    <message>
+      <location filename="../../gui/context_view.py" line="166" />
+      <source>trimmed to fit</source>
+      <translation>已截短以适应配额</translation>
+    </message>
+    <message>
+      <location filename="../../gui/context_view.py" line="168" />
+      <source>some left out</source>
+      <translation>部分未放入</translation>
+    </message>
+    <message>
+      <location filename="../../gui/context_view.py" line="199" />
+      <source>Unpin</source>
+      <translation>取消固定</translation>
+    </message>
+    <message>
+      <location filename="../../gui/context_view.py" line="199" />
+      <source>Pin: always include</source>
+      <translation>固定：总是放入</translation>
+    </message>
+    <message>
+      <location filename="../../gui/context_view.py" line="201" />
+      <source>Unmute</source>
+      <translation>取消屏蔽</translation>
+    </message>
+    <message>
+      <location filename="../../gui/context_view.py" line="201" />
+      <source>Mute: never include</source>
+      <translation>屏蔽：从不放入</translation>
+    </message>
+  </context>
+  <context>
+    <name>ContinuationController</name>
+    <message>
+      <location filename="../../gui/continuation.py" line="84" />
+      <source>The model is not ready yet.</source>
+      <translation>模型尚未就绪。</translation>
+    </message>
+    <message>
+      <location filename="../../gui/continuation.py" line="89" />
+      <source>Nothing to retry: continue first.</source>
+      <translation>没有可重试的内容：请先续写。</translation>
+    </message>
+    <message>
+      <location filename="../../gui/continuation.py" line="118" />
+      <source>Select a passage to rewrite.</source>
+      <translation>请选择要改写的段落。</translation>
+    </message>
+    <message>
+      <location filename="../../gui/continuation.py" line="138" />
+      <source>Version {0} of {1}</source>
+      <translation>第 {0} 版，共 {1} 版</translation>
+    </message>
+    <message>
+      <location filename="../../gui/continuation.py" line="158" />
+      <source>Writing… (Esc stops)</source>
+      <translation>正在续写…（Esc 停止）</translation>
+    </message>
+    <message>
+      <location filename="../../gui/continuation.py" line="197" />
+      <source>Generation failed</source>
+      <translation>生成失败</translation>
+    </message>
+  </context>
+  <context>
+    <name>DocumentController</name>
+    <message>
+      <location filename="../../gui/files.py" line="240" />
+      <location filename="../../gui/files.py" line="277" />
+      <source>Exported to {0}</source>
+      <translation>已导出到 {0}</translation>
+    </message>
+    <message>
+      <location filename="../../gui/files.py" line="246" />
+      <source>Export of chapters belongs to a story project.</source>
+      <translation>按章节导出只适用于故事项目。</translation>
+    </message>
+    <message>
+      <location filename="../../gui/files.py" line="272" />
+      <source>Exporting to {0}…</source>
+      <translation>正在导出到 {0}…</translation>
+    </message>
+    <message>
+      <location filename="../../gui/files.py" line="361" />
+      <location filename="../../gui/files.py" line="380" />
+      <source>Autosave failed: {0}</source>
+      <translation>自动保存失败：{0}</translation>
+    </message>
+  </context>
+  <context>
+    <name>DownloadDialog</name>
+    <message>
+      <location filename="../../gui/model_manager.py" line="408" />
+      <source>Download a model</source>
+      <translation>下载模型</translation>
+    </message>
+    <message>
+      <location filename="../../gui/model_manager.py" line="411" />
+      <source>owner/repository</source>
+      <translation>所有者/仓库</translation>
+    </message>
+    <message>
+      <location filename="../../gui/model_manager.py" line="413" />
+      <source>model.Q4_K_M.gguf</source>
+      <translation>model.Q4_K_M.gguf</translation>
+    </message>
+    <message>
+      <location filename="../../gui/model_manager.py" line="415" />
+      <source>(optional; the hub's own checksum is used)</source>
+      <translation>（可选；默认使用模型仓库自带的校验值）</translation>
+    </message>
+    <message>
+      <location filename="../../gui/model_manager.py" line="419" />
+      <source>Downloads come from huggingface.co, only when you press Download.</source>
+      <translation>只有在你点“下载”时，才会从 huggingface.co 下载。</translation>
+    </message>
+    <message>
+      <location filename="../../gui/model_manager.py" line="422" />
+      <source>&amp;Download</source>
+      <translation>下载(&amp;D)</translation>
+    </message>
+    <message>
+      <location filename="../../gui/model_manager.py" line="424" />
+      <source>&amp;Cancel</source>
+      <translation>取消(&amp;C)</translation>
+    </message>
+    <message>
+      <location filename="../../gui/model_manager.py" line="427" />
+      <source>Repository</source>
+      <translation>仓库</translation>
+    </message>
+    <message>
+      <location filename="../../gui/model_manager.py" line="428" />
+      <source>File</source>
+      <translation>文件</translation>
+    </message>
+    <message>
+      <location filename="../../gui/model_manager.py" line="429" />
+      <source>SHA-256</source>
+      <translation>SHA-256</translation>
+    </message>
+    <message>
+      <location filename="../../gui/model_manager.py" line="449" />
+      <source>Downloading {0}…</source>
+      <translation>正在下载 {0}…</translation>
+    </message>
+    <message>
+      <location filename="../../gui/model_manager.py" line="485" />
+      <source>{0} of {1}</source>
+      <translation>{0} / {1}</translation>
+    </message>
+    <message>
+      <location filename="../../gui/model_manager.py" line="498" />
+      <source>Downloaded and checked {0}.</source>
+      <translation>{0} 已下载并校验。</translation>
+    </message>
+  </context>
+  <context>
+    <name>DraftDialog</name>
+    <message>
+      <location filename="../../gui/context_view.py" line="271" />
+      <source>Draft synopsis: {0}</source>
+      <translation>梗概草稿：{0}</translation>
+    </message>
+    <message>
+      <location filename="../../gui/context_view.py" line="273" />
+      <source>Edit the draft, then use it, or discard it.</source>
+      <translation>修改草稿后采用，或者放弃。</translation>
+    </message>
+    <message>
+      <location filename="../../gui/context_view.py" line="278" />
+      <source>Use this synopsis</source>
+      <translation>采用这个梗概</translation>
+    </message>
+    <message>
+      <location filename="../../gui/context_view.py" line="280" />
+      <source>Discard</source>
+      <translation>放弃</translation>
+    </message>
+  </context>
+  <context>
+    <name>ExportDialog</name>
+    <message>
+      <location filename="../../gui/book_dialogs.py" line="96" />
+      <source>Export the book</source>
+      <translation>导出全书</translation>
+    </message>
+    <message>
+      <location filename="../../gui/book_dialogs.py" line="107" />
+      <source>All chapters</source>
+      <translation>全部章节</translation>
+    </message>
+    <message numerus="yes">
+      <location filename="../../gui/book_dialogs.py" line="109" />
+      <source>All chapters, or a range such as 1-5 or 2,4 (of %n)</source>
+      <translation>
+        <numerusform>全部章节，或一个范围，如 1-5 或 2,4（共 %n 章）</numerusform>
+      </translation>
+    </message>
+    <message>
+      <location filename="../../gui/book_dialogs.py" line="117" />
+      <source>Format</source>
+      <translation>格式</translation>
+    </message>
+    <message>
+      <location filename="../../gui/book_dialogs.py" line="118" />
+      <source>Chapters</source>
+      <translation>章节</translation>
+    </message>
+  </context>
+  <context>
+    <name>FindDock</name>
+    <message>
+      <location filename="../../gui/find.py" line="44" />
+      <source>Find and replace</source>
+      <translation>查找与替换</translation>
+    </message>
+    <message>
+      <location filename="../../gui/find.py" line="53" />
+      <source>Find</source>
+      <translation>查找</translation>
+    </message>
+    <message>
+      <location filename="../../gui/find.py" line="55" />
+      <source>Replace with</source>
+      <translation>替换为</translation>
+    </message>
+    <message>
+      <location filename="../../gui/find.py" line="56" />
+      <source>Match case</source>
+      <translation>区分大小写</translation>
+    </message>
+    <message>
+      <location filename="../../gui/find.py" line="57" />
+      <source>Whole words</source>
+      <translation>全词匹配</translation>
+    </message>
+    <message>
+      <location filename="../../gui/find.py" line="58" />
+      <source>Regular expression</source>
+      <translation>正则表达式</translation>
+    </message>
+    <message>
+      <location filename="../../gui/find.py" line="60" />
+      <source>This scene</source>
+      <translation>本场景</translation>
+    </message>
+    <message>
+      <location filename="../../gui/find.py" line="60" />
+      <source>Whole book</source>
+      <translation>全书</translation>
+    </message>
+    <message>
+      <location filename="../../gui/find.py" line="65" />
+      <source>Find all</source>
+      <translation>全部查找</translation>
+    </message>
+    <message>
+      <location filename="../../gui/find.py" line="66" />
+      <source>Next</source>
+      <translation>下一个</translation>
+    </message>
+    <message>
+      <location filename="../../gui/find.py" line="67" />
+      <source>Replace</source>
+      <translation>替换</translation>
+    </message>
+    <message>
+      <location filename="../../gui/find.py" line="68" />
+      <location filename="../../gui/find.py" line="222" />
+      <source>Replace all</source>
+      <translation>全部替换</translation>
+    </message>
+    <message>
+      <location filename="../../gui/find.py" line="128" />
+      <source>%1 found in %2 scene(s)</source>
+      <translation>在 %2 个场景中找到 %1 处</translation>
+    </message>
+    <message>
+      <location filename="../../gui/find.py" line="161" />
+      <location filename="../../gui/find.py" line="201" />
+      <source>Not found.</source>
+      <translation>未找到。</translation>
+    </message>
+    <message>
+      <location filename="../../gui/find.py" line="204" />
+      <source>Replace %1 match(es) in %2 scene(s)?</source>
+      <translation>要替换 %2 个场景中的 %1 处吗？</translation>
+    </message>
+    <message>
+      <location filename="../../gui/find.py" line="216" />
+      <source>Replaced %1.</source>
+      <translation>已替换 %1 处。</translation>
+    </message>
+  </context>
+  <context>
+    <name>GenerationWorker</name>
+    <message>
+      <location filename="../../gui/worker.py" line="138" />
+      <source>{0} Inkling went back to {1}.</source>
+      <translation>{0} Inkling 已改回使用 {1}。</translation>
+    </message>
+    <message>
+      <location filename="../../gui/worker.py" line="177" />
+      <location filename="../../gui/worker.py" line="210" />
+      <source>No model is loaded yet.</source>
+      <translation>还没有载入模型。</translation>
+    </message>
+    <message>
+      <location filename="../../gui/worker.py" line="236" />
+      <source>Generation failed: {0}. Reloading the model.</source>
+      <translation>生成失败：{0}。正在重新载入模型。</translation>
+    </message>
+  </context>
+  <context>
+    <name>GoalsDialog</name>
+    <message>
+      <location filename="../../gui/goals.py" line="68" />
+      <source>Goals and history</source>
+      <translation>目标与记录</translation>
+    </message>
+    <message>
+      <location filename="../../gui/goals.py" line="81" />
+      <source>Daily goal (words)</source>
+      <translation>每日目标（字数）</translation>
+    </message>
+    <message>
+      <location filename="../../gui/goals.py" line="82" />
+      <source>Today</source>
+      <translation>今天</translation>
+    </message>
+    <message>
+      <location filename="../../gui/goals.py" line="83" />
+      <source>Book goal (words)</source>
+      <translation>全书目标（字数）</translation>
+    </message>
+    <message>
+      <location filename="../../gui/goals.py" line="84" />
+      <source>Book</source>
+      <translation>全书</translation>
+    </message>
+    <message>
+      <location filename="../../gui/goals.py" line="85" />
+      <source>This session</source>
+      <translation>本次写作</translation>
+    </message>
+    <message>
+      <location filename="../../gui/goals.py" line="94" />
+      <source>Words written per day, last 30 days</source>
+      <translation>最近 30 天每日字数</translation>
+    </message>
+  </context>
+  <context>
+    <name>ImportDialog</name>
+    <message>
+      <location filename="../../gui/book_dialogs.py" line="34" />
+      <source>Import %s</source>
+      <translation>导入 %s</translation>
+    </message>
+    <message>
+      <location filename="../../gui/book_dialogs.py" line="43" />
+      <source>A preset, or a regular expression matching a heading line</source>
+      <translation>预设，或匹配标题行的正则表达式</translation>
+    </message>
+    <message>
+      <location filename="../../gui/book_dialogs.py" line="46" />
+      <source>Chapter</source>
+      <translation>章</translation>
+    </message>
+    <message>
+      <location filename="../../gui/book_dialogs.py" line="46" />
+      <source>Scenes</source>
+      <translation>场景</translation>
+    </message>
+    <message>
+      <location filename="../../gui/book_dialogs.py" line="46" />
+      <source>Words</source>
+      <translation>字数</translation>
+    </message>
+    <message>
+      <location filename="../../gui/book_dialogs.py" line="52" />
+      <source>Import</source>
+      <translation>导入</translation>
+    </message>
+    <message>
+      <location filename="../../gui/book_dialogs.py" line="56" />
+      <source>Chapters start at</source>
+      <translation>章节起始于</translation>
+    </message>
+    <message numerus="yes">
+      <location filename="../../gui/book_dialogs.py" line="87" />
+      <source>%n chapter(s).</source>
+      <translation>
+        <numerusform>%n 章。</numerusform>
+      </translation>
+    </message>
+  </context>
+  <context>
+    <name>MainWindow</name>
+    <message>
+      <location filename="../../gui/main_window.py" line="70" />
+      <source>Inkling</source>
+      <translation>Inkling</translation>
+    </message>
+    <message>
+      <location filename="../../gui/main_window.py" line="214" />
+      <source>Settings not saved: {0}</source>
+      <translation>设置未能保存：{0}</translation>
+    </message>
+    <message>
+      <location filename="../../gui/main_window.py" line="300" />
+      <source>{0} is loaded.</source>
+      <translation>{0} 已载入。</translation>
+    </message>
+    <message>
+      <location filename="../../gui/main_window.py" line="326" />
+      <source>Suggestion failed: {0}</source>
+      <translation>建议生成失败：{0}</translation>
+    </message>
+    <message>
+      <location filename="../../gui/main_window.py" line="375" />
+      <source>Select a passage of a few sentences first.</source>
+      <translation>请先选中几句话。</translation>
+    </message>
+    <message>
+      <location filename="../../gui/main_window.py" line="386" />
+      <source>Style matched to the selection.</source>
+      <translation>已按所选文字调整文风。</translation>
+    </message>
+    <message>
+      <location filename="../../gui/main_window.py" line="420" />
+      <source>The story's style was not understood: {0}</source>
+      <translation>无法识别这个故事的文风设置：{0}</translation>
+    </message>
+    <message>
+      <location filename="../../gui/main_window.py" line="428" />
+      <source>{0}[*] — Inkling</source>
+      <translation>{0}[*] — Inkling</translation>
+    </message>
+    <message>
+      <location filename="../../gui/main_window.py" line="438" />
+      <source>Story details belong to a story project: use Save As and a name ending in .inkling.</source>
+      <translation>故事信息属于故事项目：请用“另存为”，并以 .inkling 结尾命名。</translation>
+    </message>
+  </context>
+  <context>
+    <name>MemoryController</name>
+    <message>
+      <location filename="../../gui/memory.py" line="198" />
+      <source>There is no text to summarise yet.</source>
+      <translation>还没有可以概括的文字。</translation>
+    </message>
+    <message>
+      <location filename="../../gui/memory.py" line="204" />
+      <source>Wait for the continuation to finish first.</source>
+      <translation>请等续写完成。</translation>
+    </message>
+    <message>
+      <location filename="../../gui/memory.py" line="210" />
+      <source>The model is drafting a synopsis…</source>
+      <translation>模型正在起草梗概…</translation>
+    </message>
+    <message>
+      <location filename="../../gui/memory.py" line="221" />
+      <source>The model wrote no synopsis; try the quick draft.</source>
+      <translation>模型没有写出梗概；试试快速起草。</translation>
+    </message>
+    <message>
+      <location filename="../../gui/memory.py" line="226" />
+      <source>No draft synopsis: {0}</source>
+      <translation>没有梗概草稿：{0}</translation>
+    </message>
+  </context>
+  <context>
+    <name>Menus</name>
+    <message>
+      <location filename="../../gui/menus.py" line="59" />
+      <source>&amp;File</source>
+      <translation>文件(&amp;F)</translation>
+    </message>
+    <message>
+      <location filename="../../gui/menus.py" line="60" />
+      <source>&amp;New</source>
+      <translation>新建(&amp;N)</translation>
+    </message>
+    <message>
+      <location filename="../../gui/menus.py" line="62" />
+      <source>&amp;Open…</source>
+      <translation>打开(&amp;O)…</translation>
+    </message>
+    <message>
+      <location filename="../../gui/menus.py" line="64" />
+      <source>Open &amp;Recent</source>
+      <translation>最近打开(&amp;R)</translation>
+    </message>
+    <message>
+      <location filename="../../gui/menus.py" line="66" />
+      <source>&amp;Save</source>
+      <translation>保存(&amp;S)</translation>
+    </message>
+    <message>
+      <location filename="../../gui/menus.py" line="69" />
+      <source>Save &amp;As…</source>
+      <translation>另存为(&amp;A)…</translation>
+    </message>
+    <message>
+      <location filename="../../gui/menus.py" line="72" />
+      <source>&amp;Close</source>
+      <translation>关闭(&amp;C)</translation>
+    </message>
+    <message>
+      <location filename="../../gui/menus.py" line="77" />
+      <source>&amp;Import Manuscript…</source>
+      <translation>导入书稿(&amp;I)…</translation>
+    </message>
+    <message>
+      <location filename="../../gui/menus.py" line="80" />
+      <source>&amp;Export</source>
+      <translation>导出(&amp;E)</translation>
+    </message>
+    <message>
+      <location filename="../../gui/menus.py" line="84" />
+      <source>&amp;Book (Word, EPUB, Markdown, text)…</source>
+      <translation>全书（Word、EPUB、Markdown、纯文本）(&amp;B)…</translation>
+    </message>
+    <message>
+      <location filename="../../gui/menus.py" line="90" />
+      <source>As &amp;Markdown…</source>
+      <translation>导出为 Markdown(&amp;M)…</translation>
+    </message>
+    <message>
+      <location filename="../../gui/menus.py" line="94" />
+      <source>As &amp;Plain Text…</source>
+      <translation>导出为纯文本(&amp;P)…</translation>
+    </message>
+    <message>
+      <location filename="../../gui/menus.py" line="98" />
+      <source>Story &amp;Details…</source>
+      <translation>故事信息(&amp;D)…</translation>
+    </message>
+    <message>
+      <location filename="../../gui/menus.py" line="101" />
+      <source>&amp;Quit</source>
+      <translation>退出(&amp;Q)</translation>
+    </message>
+    <message>
+      <location filename="../../gui/menus.py" line="103" />
+      <source>&amp;Edit</source>
+      <translation>编辑(&amp;E)</translation>
+    </message>
+    <message>
+      <location filename="../../gui/menus.py" line="105" />
+      <source>&amp;Undo</source>
+      <translation>撤销(&amp;U)</translation>
+    </message>
+    <message>
+      <location filename="../../gui/menus.py" line="108" />
+      <source>&amp;Redo</source>
+      <translation>重做(&amp;R)</translation>
+    </message>
+    <message>
+      <location filename="../../gui/menus.py" line="114" />
+      <source>&amp;Find…</source>
+      <translation>查找(&amp;F)…</translation>
+    </message>
+    <message>
+      <location filename="../../gui/menus.py" line="122" />
+      <source>Find and &amp;Replace…</source>
+      <translation>查找与替换(&amp;R)…</translation>
+    </message>
+    <message>
+      <location filename="../../gui/menus.py" line="130" />
+      <source>&amp;Preferences…</source>
+      <translation>偏好设置(&amp;P)…</translation>
+    </message>
+    <message>
+      <location filename="../../gui/menus.py" line="143" />
+      <source>&amp;View</source>
+      <translation>视图(&amp;V)</translation>
+    </message>
+    <message>
+      <location filename="../../gui/menus.py" line="146" />
+      <source>&amp;Model</source>
+      <translation>模型(&amp;M)</translation>
+    </message>
+    <message>
+      <location filename="../../gui/menus.py" line="149" />
+      <source>&amp;Help</source>
+      <translation>帮助(&amp;H)</translation>
+    </message>
+    <message>
+      <location filename="../../gui/menus.py" line="184" />
+      <source>&amp;Focus Mode</source>
+      <translation>专注模式(&amp;F)</translation>
+    </message>
+    <message>
+      <location filename="../../gui/menus.py" line="192" />
+      <source>Zoom &amp;In</source>
+      <translation>放大(&amp;I)</translation>
+    </message>
+    <message>
+      <location filename="../../gui/menus.py" line="200" />
+      <source>Zoom &amp;Out</source>
+      <translation>缩小(&amp;O)</translation>
+    </message>
+    <message>
+      <location filename="../../gui/menus.py" line="208" />
+      <source>&amp;Reset Zoom</source>
+      <translation>还原缩放(&amp;R)</translation>
+    </message>
+    <message>
+      <location filename="../../gui/menus.py" line="215" />
+      <source>Read the &amp;Whole Book</source>
+      <translation>通读全书(&amp;W)</translation>
+    </message>
+    <message>
+      <location filename="../../gui/menus.py" line="217" />
+      <source>&amp;Book</source>
+      <translation>书稿(&amp;B)</translation>
+    </message>
+    <message>
+      <location filename="../../gui/menus.py" line="232" />
+      <source>&amp;Goals and History…</source>
+      <translation>目标与记录(&amp;G)…</translation>
+    </message>
+    <message>
+      <location filename="../../gui/menus.py" line="241" />
+      <source>&amp;Continue writing</source>
+      <translation>续写(&amp;C)</translation>
+    </message>
+    <message>
+      <location filename="../../gui/menus.py" line="246" />
+      <source>&amp;Stop</source>
+      <translation>停止(&amp;S)</translation>
+    </message>
+    <message>
+      <location filename="../../gui/menus.py" line="249" />
+      <source>&amp;Retry</source>
+      <translation>重写(&amp;R)</translation>
+    </message>
+    <message>
+      <location filename="../../gui/menus.py" line="253" />
+      <source>&amp;Previous version</source>
+      <translation>上一版本(&amp;P)</translation>
+    </message>
+    <message>
+      <location filename="../../gui/menus.py" line="259" />
+      <source>&amp;Next version</source>
+      <translation>下一版本(&amp;N)</translation>
+    </message>
+    <message>
+      <location filename="../../gui/menus.py" line="265" />
+      <source>Re&amp;write selection</source>
+      <translation>改写选中文字(&amp;W)</translation>
+    </message>
+    <message>
+      <location filename="../../gui/menus.py" line="269" />
+      <source>Suggestions as you &amp;type</source>
+      <translation>边写边提示(&amp;T)</translation>
+    </message>
+    <message>
+      <location filename="../../gui/menus.py" line="273" />
+      <source>&amp;Manage Models…</source>
+      <translation>管理模型(&amp;M)…</translation>
+    </message>
+    <message>
+      <location filename="../../gui/menus.py" line="278" />
+      <source>&amp;Train on My Writing…</source>
+      <translation>用我的文字训练(&amp;T)…</translation>
+    </message>
+    <message>
+      <location filename="../../gui/menus.py" line="280" />
+      <source>&amp;About Inkling</source>
+      <translation>关于 Inkling(&amp;A)</translation>
+    </message>
+    <message>
+      <location filename="../../gui/menus.py" line="285" />
+      <source>&amp;Generate</source>
+      <translation>生成(&amp;G)</translation>
+    </message>
+    <message>
+      <location filename="../../gui/menus.py" line="300" />
+      <source>&amp;Suggest</source>
+      <translation>提示(&amp;S)</translation>
+    </message>
+  </context>
+  <context>
+    <name>ModelManagerDialog</name>
+    <message>
+      <location filename="../../gui/model_manager.py" line="83" />
+      <source>Models</source>
+      <translation>模型</translation>
+    </message>
+    <message>
+      <location filename="../../gui/model_manager.py" line="92" />
+      <source>&amp;Use This Model</source>
+      <translation>使用此模型(&amp;U)</translation>
+    </message>
+    <message>
+      <location filename="../../gui/model_manager.py" line="94" />
+      <source>Add &amp;GGUF File…</source>
+      <translation>添加 GGUF 文件(&amp;G)…</translation>
+    </message>
+    <message>
+      <location filename="../../gui/model_manager.py" line="96" />
+      <source>Add &amp;Folder…</source>
+      <translation>添加文件夹(&amp;F)…</translation>
+    </message>
+    <message>
+      <location filename="../../gui/model_manager.py" line="98" />
+      <source>Add &amp;Server…</source>
+      <translation>添加服务器(&amp;S)…</translation>
+    </message>
+    <message>
+      <location filename="../../gui/model_manager.py" line="100" />
+      <source>&amp;Download…</source>
+      <translation>下载(&amp;D)…</translation>
+    </message>
+    <message>
+      <location filename="../../gui/model_manager.py" line="102" />
+      <source>Se&amp;ttings…</source>
+      <translation>设置(&amp;T)…</translation>
+    </message>
+    <message>
+      <location filename="../../gui/model_manager.py" line="104" />
+      <source>&amp;Remove</source>
+      <translation>移除(&amp;R)</translation>
+    </message>
+    <message>
+      <location filename="../../gui/model_manager.py" line="191" />
+      <source>Loading {0}…</source>
+      <translation>正在载入 {0}…</translation>
+    </message>
+    <message>
+      <location filename="../../gui/model_manager.py" line="199" />
+      <source>Add a GGUF model</source>
+      <translation>添加 GGUF 模型</translation>
+    </message>
+    <message>
+      <location filename="../../gui/model_manager.py" line="201" />
+      <source>GGUF models (*.gguf);;All files (*)</source>
+      <translation>GGUF 模型 (*.gguf);;所有文件 (*)</translation>
+    </message>
+    <message>
+      <location filename="../../gui/model_manager.py" line="210" />
+      <source>Add a transformers model folder</source>
+      <translation>添加 transformers 模型文件夹</translation>
+    </message>
+    <message>
+      <location filename="../../gui/model_manager.py" line="218" />
+      <source>Checking {0}…</source>
+      <translation>正在检查 {0}…</translation>
+    </message>
+    <message>
+      <location filename="../../gui/model_manager.py" line="230" />
+      <source>Added {0}: {1}.</source>
+      <translation>已添加 {0}：{1}。</translation>
+    </message>
+    <message>
+      <location filename="../../gui/model_manager.py" line="244" />
+      <source>Added {0} ({1}). Use it to connect.</source>
+      <translation>已添加 {0}（{1}）。使用它即可连接。</translation>
+    </message>
+    <message>
+      <location filename="../../gui/model_manager.py" line="279" />
+      <source>Remove model</source>
+      <translation>移除模型</translation>
+    </message>
+    <message>
+      <location filename="../../gui/model_manager.py" line="279" />
+      <source>Remove {0} {1}?</source>
+      <translation>移除 {0} {1}？</translation>
+    </message>
+    <message>
+      <location filename="../../gui/model_manager.py" line="289" />
+      <source>Removed {0}.</source>
+      <translation>已移除 {0}。</translation>
+    </message>
+  </context>
+  <context>
+    <name>ModelSettingsDialog</name>
+    <message>
+      <location filename="../../gui/model_manager.py" line="340" />
+      <source>{0}: settings</source>
+      <translation>{0}：设置</translation>
+    </message>
+  </context>
+  <context>
+    <name>PreferencesDialog</name>
+    <message>
+      <location filename="../../gui/preferences.py" line="64" />
+      <source>Preferences</source>
+      <translation>偏好设置</translation>
+    </message>
+    <message>
+      <location filename="../../gui/preferences.py" line="68" />
+      <source>Editor</source>
+      <translation>编辑器</translation>
+    </message>
+    <message>
+      <location filename="../../gui/preferences.py" line="69" />
+      <source>Suggestions</source>
+      <translation>写作提示</translation>
+    </message>
+    <message>
+      <location filename="../../gui/preferences.py" line="70" />
+      <location filename="../../gui/preferences.py" line="154" />
+      <source>Model</source>
+      <translation>模型</translation>
+    </message>
+    <message>
+      <location filename="../../gui/preferences.py" line="76" />
+      <source>Reset to defaults</source>
+      <translation>恢复默认</translation>
+    </message>
+    <message>
+      <location filename="../../gui/preferences.py" line="95" />
+      <source>Theme</source>
+      <translation>主题</translation>
+    </message>
+    <message>
+      <location filename="../../gui/preferences.py" line="96" />
+      <source>Font</source>
+      <translation>字体</translation>
+    </message>
+    <message>
+      <location filename="../../gui/preferences.py" line="97" />
+      <source>Size</source>
+      <translation>字号</translation>
+    </message>
+    <message>
+      <location filename="../../gui/preferences.py" line="100" />
+      <source>Whole window</source>
+      <translation>整个窗口</translation>
+    </message>
+    <message>
+      <location filename="../../gui/preferences.py" line="101" />
+      <source> characters</source>
+      <translation> 字符</translation>
+    </message>
+    <message>
+      <location filename="../../gui/preferences.py" line="102" />
+      <source>Typewriter scrolling in focus mode (F11)</source>
+      <translation>专注模式下打字机式滚动（F11）</translation>
+    </message>
+    <message>
+      <location filename="../../gui/preferences.py" line="103" />
+      <source>Check spelling as I write</source>
+      <translation>边写边检查拼写</translation>
+    </message>
+    <message>
+      <location filename="../../gui/preferences.py" line="104" />
+      <source>Text column width</source>
+      <translation>正文栏宽</translation>
+    </message>
+    <message>
+      <location filename="../../gui/preferences.py" line="118" />
+      <source>Suggest as I type</source>
+      <translation>边写边提示</translation>
+    </message>
+    <message>
+      <location filename="../../gui/preferences.py" line="121" />
+      <source> ms</source>
+      <translation> 毫秒</translation>
+    </message>
+    <message>
+      <location filename="../../gui/preferences.py" line="124" />
+      <source> tokens</source>
+      <translation> 词元</translation>
+    </message>
+    <message>
+      <location filename="../../gui/preferences.py" line="126" />
+      <source>Pause before suggesting</source>
+      <translation>提示前的停顿</translation>
+    </message>
+    <message>
+      <location filename="../../gui/preferences.py" line="127" />
+      <source>Longest suggestion</source>
+      <translation>提示最长长度</translation>
+    </message>
+    <message>
+      <location filename="../../gui/preferences.py" line="145" />
+      <source>Bundled model (Gemma 3 270M)</source>
+      <translation>内置模型（Gemma 3 270M）</translation>
+    </message>
+    <message>
+      <location filename="../../gui/preferences.py" line="146" />
+      <source>Choose…</source>
+      <translation>选择…</translation>
+    </message>
+    <message>
+      <location filename="../../gui/preferences.py" line="155" />
+      <source>Engine</source>
+      <translation>引擎</translation>
+    </message>
+    <message>
+      <location filename="../../gui/preferences.py" line="156" />
+      <source>A new model loads the next time Inkling starts.</source>
+      <translation>新模型会在下次启动 Inkling 时载入。</translation>
+    </message>
+    <message>
+      <location filename="../../gui/preferences.py" line="188" />
+      <source>Choose a model</source>
+      <translation>选择模型</translation>
+    </message>
+    <message>
+      <location filename="../../gui/preferences.py" line="188" />
+      <source>GGUF (*.gguf)</source>
+      <translation>GGUF (*.gguf)</translation>
+    </message>
+  </context>
+  <context>
+    <name>ProjectController</name>
+    <message>
+      <location filename="../../gui/project.py" line="95" />
+      <location filename="../../gui/project.py" line="163" />
+      <source>Wait for the continuation to finish, or stop it, first.</source>
+      <translation>请等续写完成，或先停止续写。</translation>
+    </message>
+    <message>
+      <location filename="../../gui/project.py" line="103" />
+      <source>This scene is shown read-only: {0}</source>
+      <translation>此场景以只读方式显示：{0}</translation>
+    </message>
+  </context>
+  <context>
+    <name>Prompts</name>
+    <message>
+      <location filename="../../gui/prompts.py" line="47" />
+      <source>Open</source>
+      <translation>打开</translation>
+    </message>
+    <message>
+      <location filename="../../gui/prompts.py" line="54" />
+      <source>Save as</source>
+      <translation>另存为</translation>
+    </message>
+    <message>
+      <location filename="../../gui/prompts.py" line="56" />
+      <source>Markdown (*.md);;Plain text (*.txt);;Inkling story folder (*.inkling)</source>
+      <translation>Markdown (*.md);;纯文本 (*.txt);;Inkling 故事文件夹 (*.inkling)</translation>
+    </message>
+    <message>
+      <location filename="../../gui/prompts.py" line="68" />
+      <source>Export</source>
+      <translation>导出</translation>
+    </message>
+    <message>
+      <location filename="../../gui/prompts.py" line="75" />
+      <source>Import a manuscript</source>
+      <translation>导入书稿</translation>
+    </message>
+    <message>
+      <location filename="../../gui/prompts.py" line="83" />
+      <source>Inkling</source>
+      <translation>Inkling</translation>
+    </message>
+    <message>
+      <location filename="../../gui/prompts.py" line="92" />
+      <source>Not UTF-8</source>
+      <translation>不是 UTF-8 编码</translation>
+    </message>
+    <message>
+      <location filename="../../gui/prompts.py" line="106" />
+      <source>File changed on disk</source>
+      <translation>文件已在磁盘上被修改</translation>
+    </message>
+    <message>
+      <location filename="../../gui/prompts.py" line="107" />
+      <source>{0} was changed by another program since you opened it. Overwrite it?</source>
+      <translation>打开 {0} 之后，它被其他程序修改过。要覆盖吗？</translation>
+    </message>
+    <message>
+      <location filename="../../gui/prompts.py" line="117" />
+      <source>Recover unsaved work</source>
+      <translation>恢复未保存的内容</translation>
+    </message>
+    <message>
+      <location filename="../../gui/prompts.py" line="119" />
+      <source>Inkling found unsaved work on {0} from an earlier session.</source>
+      <translation>Inkling 找到了上次未保存的《{0}》。</translation>
+    </message>
+    <message>
+      <location filename="../../gui/prompts.py" line="126" />
+      <source>Restore</source>
+      <translation>恢复</translation>
+    </message>
+    <message>
+      <location filename="../../gui/prompts.py" line="129" />
+      <source>Discard</source>
+      <translation>放弃</translation>
+    </message>
+    <message>
+      <location filename="../../gui/prompts.py" line="132" />
+      <source>Decide later</source>
+      <translation>稍后决定</translation>
+    </message>
+  </context>
+  <context>
+    <name>ServerDialog</name>
+    <message>
+      <location filename="../../gui/model_manager.py" line="310" />
+      <source>Add a server</source>
+      <translation>添加服务器</translation>
+    </message>
+    <message>
+      <location filename="../../gui/model_manager.py" line="313" />
+      <source>http://192.168.1.20:8080</source>
+      <translation>http://192.168.1.20:8080</translation>
+    </message>
+    <message>
+      <location filename="../../gui/model_manager.py" line="315" />
+      <source>(the server's first model)</source>
+      <translation>（服务器上的第一个模型）</translation>
+    </message>
+    <message>
+      <location filename="../../gui/model_manager.py" line="318" />
+      <source>(none)</source>
+      <translation>（无）</translation>
+    </message>
+  </context>
+  <context>
+    <name>SpellController</name>
+    <message>
+      <location filename="../../gui/spelling.py" line="126" />
+      <source>(no suggestions)</source>
+      <translation>（没有建议）</translation>
+    </message>
+    <message>
+      <location filename="../../gui/spelling.py" line="128" />
+      <source>Add “%s” to dictionary</source>
+      <translation>把“%s”加入词典</translation>
+    </message>
+    <message>
+      <location filename="../../gui/spelling.py" line="129" />
+      <source>Ignore “%s”</source>
+      <translation>忽略“%s”</translation>
+    </message>
+  </context>
+  <context>
+    <name>StatusBar</name>
+    <message>
+      <location filename="../../gui/status_bar.py" line="13" />
+      <location filename="../../gui/status_bar.py" line="44" />
+      <source>No model</source>
+      <translation>没有模型</translation>
+    </message>
+    <message>
+      <location filename="../../gui/status_bar.py" line="25" />
+      <source>Loading model…</source>
+      <translation>正在载入模型…</translation>
+    </message>
+    <message>
+      <location filename="../../gui/status_bar.py" line="38" />
+      <source>{0} is ready. Ctrl+Enter continues your text.</source>
+      <translation>{0} 已就绪。按 Ctrl+Enter 续写。</translation>
+    </message>
+    <message>
+      <location filename="../../gui/status_bar.py" line="48" />
+      <source>{0:.0f} tokens/s</source>
+      <translation>{0:.0f} 词元/秒</translation>
+    </message>
+  </context>
+  <context>
+    <name>StoryDialog</name>
+    <message>
+      <location filename="../../gui/story_dialog.py" line="24" />
+      <source>Story details</source>
+      <translation>故事信息</translation>
+    </message>
+    <message>
+      <location filename="../../gui/story_dialog.py" line="33" />
+      <source>Automatic (from the text)</source>
+      <translation>自动（根据正文判断）</translation>
+    </message>
+    <message>
+      <location filename="../../gui/story_dialog.py" line="36" />
+      <source>Chinese (not spell checked)</source>
+      <translation>中文（不检查拼写）</translation>
+    </message>
+    <message>
+      <location filename="../../gui/story_dialog.py" line="38" />
+      <source>Title</source>
+      <translation>标题</translation>
+    </message>
+    <message>
+      <location filename="../../gui/story_dialog.py" line="39" />
+      <source>Author</source>
+      <translation>作者</translation>
+    </message>
+    <message>
+      <location filename="../../gui/story_dialog.py" line="40" />
+      <source>Language</source>
+      <translation>语言</translation>
+    </message>
+    <message>
+      <location filename="../../gui/story_dialog.py" line="41" />
+      <source>Premise</source>
+      <translation>故事梗概</translation>
+    </message>
+    <message>
+      <location filename="../../gui/story_dialog.py" line="42" />
+      <source>Notes</source>
+      <translation>笔记</translation>
+    </message>
+  </context>
+  <context>
+    <name>StylePanel</name>
+    <message>
+      <location filename="../../gui/style_panel.py" line="74" />
+      <source>Apply</source>
+      <translation>应用</translation>
+    </message>
+    <message>
+      <location filename="../../gui/style_panel.py" line="80" />
+      <source>Save as preset…</source>
+      <translation>存为预设…</translation>
+    </message>
+    <message>
+      <location filename="../../gui/style_panel.py" line="82" />
+      <source>Import…</source>
+      <translation>导入…</translation>
+    </message>
+    <message>
+      <location filename="../../gui/style_panel.py" line="84" />
+      <source>Export…</source>
+      <translation>导出…</translation>
+    </message>
+    <message>
+      <location filename="../../gui/style_panel.py" line="93" />
+      <source>Use this style for Ctrl+Enter</source>
+      <translation>按 Ctrl+Enter 续写时使用此文风</translation>
+    </message>
+    <message>
+      <location filename="../../gui/style_panel.py" line="112" />
+      <source>How strongly the style steers (1.0 = no guidance)</source>
+      <translation>文风引导的强度（1.0 = 不引导）</translation>
+    </message>
+    <message>
+      <location filename="../../gui/style_panel.py" line="114" />
+      <source>e.g. short sentences, no adverbs</source>
+      <translation>例如：句子短，少用副词</translation>
+    </message>
+    <message>
+      <location filename="../../gui/style_panel.py" line="117" />
+      <source>Author's note, e.g. the storm breaks tonight</source>
+      <translation>作者备注，例如：今晚暴风雨来临</translation>
+    </message>
+    <message>
+      <location filename="../../gui/style_panel.py" line="119" />
+      <source>Match my style (from the selection)</source>
+      <translation>模仿我的文风（根据选中文字）</translation>
+    </message>
+    <message>
+      <location filename="../../gui/style_panel.py" line="189" />
+      <source>Style preset “{0}” applied.</source>
+      <translation>已应用文风预设“{0}”。</translation>
+    </message>
+    <message>
+      <location filename="../../gui/style_panel.py" line="194" />
+      <source>Save preset</source>
+      <translation>保存预设</translation>
+    </message>
+    <message>
+      <location filename="../../gui/style_panel.py" line="194" />
+      <source>Preset name:</source>
+      <translation>预设名称：</translation>
+    </message>
+    <message>
+      <location filename="../../gui/style_panel.py" line="203" />
+      <source>Saved preset “{0}”.</source>
+      <translation>已保存预设“{0}”。</translation>
+    </message>
+    <message>
+      <location filename="../../gui/style_panel.py" line="211" />
+      <source>Export style</source>
+      <translation>导出文风</translation>
+    </message>
+    <message>
+      <location filename="../../gui/style_panel.py" line="211" />
+      <location filename="../../gui/style_panel.py" line="226" />
+      <source>TOML (*.toml)</source>
+      <translation>TOML (*.toml)</translation>
+    </message>
+    <message>
+      <location filename="../../gui/style_panel.py" line="226" />
+      <source>Import style</source>
+      <translation>导入文风</translation>
+    </message>
+    <message>
+      <location filename="../../gui/style_panel.py" line="234" />
+      <source>Preset not imported: {0}</source>
+      <translation>预设未能导入：{0}</translation>
+    </message>
+  </context>
+  <context>
+    <name>TrainVoiceDialog</name>
+    <message>
+      <location filename="../../gui/training.py" line="137" />
+      <source>Train on My Writing</source>
+      <translation>用我的文字训练</translation>
+    </message>
+    <message>
+      <location filename="../../gui/training.py" line="142" />
+      <source>Inkling learns your voice by training a small adapter for {0} on your own pages, on this computer. A tenth of the text is kept aside to measure the gain. You can keep writing while it trains.</source>
+      <translation>Inkling 会在这台电脑上用你自己的文字为 {0} 训练一个小型适配器，学习你的文风。其中十分之一的文字留作检验效果。训练期间你可以继续写作。</translation>
+    </message>
+    <message>
+      <location filename="../../gui/training.py" line="153" />
+      <source>&amp;Add Files…</source>
+      <translation>添加文件(&amp;A)…</translation>
+    </message>
+    <message>
+      <location filename="../../gui/training.py" line="155" />
+      <source>&amp;Remove</source>
+      <translation>移除(&amp;R)</translation>
+    </message>
+    <message>
+      <location filename="../../gui/training.py" line="160" />
+      <source> minutes</source>
+      <translation> 分钟</translation>
+    </message>
+    <message>
+      <location filename="../../gui/training.py" line="168" />
+      <source>&amp;Start Training</source>
+      <translation>开始训练(&amp;S)</translation>
+    </message>
+    <message>
+      <location filename="../../gui/training.py" line="170" />
+      <source>&amp;Cancel Training</source>
+      <translation>取消训练(&amp;C)</translation>
+    </message>
+    <message>
+      <location filename="../../gui/training.py" line="172" />
+      <source>&amp;Switch It On</source>
+      <translation>启用(&amp;S)</translation>
+    </message>
+    <message>
+      <location filename="../../gui/training.py" line="174" />
+      <source>&amp;Delete It</source>
+      <translation>删除(&amp;D)</translation>
+    </message>
+    <message>
+      <location filename="../../gui/training.py" line="186" />
+      <source>Train for about</source>
+      <translation>训练时长约</translation>
+    </message>
+    <message>
+      <location filename="../../gui/training.py" line="195" />
+      <source>Close</source>
+      <translation>关闭</translation>
+    </message>
+    <message>
+      <location filename="../../gui/training.py" line="200" />
+      <source>Learn from:</source>
+      <translation>学习材料：</translation>
+    </message>
+    <message>
+      <location filename="../../gui/training.py" line="215" />
+      <source>Texts to learn from</source>
+      <translation>用来学习的文字</translation>
+    </message>
+    <message>
+      <location filename="../../gui/training.py" line="217" />
+      <source>Your writing ({0})</source>
+      <translation>你的作品 ({0})</translation>
+    </message>
+    <message>
+      <location filename="../../gui/training.py" line="258" />
+      <source>Learning from {0:,} words; {1:,} kept aside to measure.</source>
+      <translation>用 {0:,} 字学习；{1:,} 字留作检验。</translation>
+    </message>
+    <message>
+      <location filename="../../gui/training.py" line="270" />
+      <source>Step {0} of {1} · {2} spent · about {3} left</source>
+      <translation>第 {0} 步，共 {1} 步 · 已用 {2} · 约剩 {3}</translation>
+    </message>
+  </context>
+  <context>
+    <name>TrainingProcess</name>
+    <message>
+      <location filename="../../gui/training.py" line="124" />
+      <source>The training process could not start.</source>
+      <translation>训练进程无法启动。</translation>
+    </message>
+  </context>
+  <context>
+    <name>VoiceController</name>
+    <message>
+      <location filename="../../gui/voice.py" line="91" />
+      <source>The adapter could not be switched</source>
+      <translation>无法切换适配器</translation>
+    </message>
+    <message>
+      <location filename="../../gui/voice.py" line="103" />
+      <source>The adapter could not be deleted</source>
+      <translation>无法删除适配器</translation>
+    </message>
+    <message>
+      <location filename="../../gui/voice.py" line="129" />
+      <source>The voice adapter could not be used</source>
+      <translation>无法使用文风适配器</translation>
+    </message>
+    <message>
+      <location filename="../../gui/voice.py" line="140" />
+      <source>Voice: {0} ({1:.0%})</source>
+      <translation>文风：{0}（{1:.0%}）</translation>
+    </message>
+    <message>
+      <location filename="../../gui/voice.py" line="141" />
+      <source>A voice adapter trained on your writing is on.</source>
+      <translation>已启用用你的文字训练的文风适配器。</translation>
+    </message>
+    <message>
+      <location filename="../../gui/voice.py" line="147" />
+      <location filename="../../gui/voice.py" line="150" />
+      <source>Train on my writing</source>
+      <translation>用我的文字训练</translation>
+    </message>
+    <message>
+      <location filename="../../gui/voice.py" line="147" />
+      <source>No model is loaded yet.</source>
+      <translation>还没有载入模型。</translation>
+    </message>
+    <message>
+      <location filename="../../gui/voice.py" line="189" />
+      <source>Could not prepare the book's text: {0}</source>
+      <translation>无法准备书稿文字：{0}</translation>
+    </message>
+    <message>
+      <location filename="../../gui/voice.py" line="194" />
+      <source>Choose what to learn from: the book or your files (at least {0:,} words).</source>
+      <translation>请选择学习材料：本书或你的文件（至少 {0:,} 字）。</translation>
+    </message>
+    <message>
+      <location filename="../../gui/voice.py" line="204" />
+      <source>Starting…</source>
+      <translation>正在开始…</translation>
+    </message>
+    <message>
+      <location filename="../../gui/voice.py" line="205" />
+      <source>Training on your writing in the background…</source>
+      <translation>正在后台用你的文字训练…</translation>
+    </message>
+    <message>
+      <location filename="../../gui/voice.py" line="226" />
+      <source>Stopping at the next step and saving a checkpoint…</source>
+      <translation>将在下一步停止并保存检查点…</translation>
+    </message>
+    <message>
+      <location filename="../../gui/voice.py" line="251" />
+      <source>Cancelled. Resume picks up from the last checkpoint.</source>
+      <translation>已取消。再次训练时会从上一个检查点继续。</translation>
+    </message>
+    <message>
+      <location filename="../../gui/voice.py" line="264" />
+      <source>The adapter could not be kept</source>
+      <translation>无法保存适配器</translation>
+    </message>
+    <message>
+      <location filename="../../gui/voice.py" line="273" />
+      <source>Voice adapter “{0}” is on.</source>
+      <translation>文风适配器“{0}”已启用。</translation>
+    </message>
+  </context>
+</TS>
