@@ -57,6 +57,10 @@ setup() {
   fi
   echo "==> Preparing the bundled model"
   "$py" main.py setup-model
+  echo "==> Compiling the interface translations"
+  for ts in resources/i18n/*.ts; do
+    .venv/bin/pyside6-lrelease -silent "$ts" -qm "${ts%.ts}.qm"
+  done
 }
 
 cmd="${1:-run}"

@@ -6,16 +6,20 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLabel, QVBoxLayout, QWidget
 
 from backend.models.bundled import BUNDLED_LICENCE, BUNDLED_NAME
+from gui.i18n import QT_TRANSLATE_NOOP
 
-ABOUT_TEXT = f"""<h2>Inkling</h2>
+ABOUT_TEXT = QT_TRANSLATE_NOOP(
+    "AboutDialog",
+    """<h2>Inkling</h2>
 <p>A local, offline writing assistant for fiction writers. Your text stays on this computer:
 the model runs here, with no account, no cloud and no telemetry.</p>
 <h3>Bundled model</h3>
-<p>{BUNDLED_NAME}, by Google DeepMind.</p>
-<p>{BUNDLED_LICENCE}.</p>
+<p>{0}, by Google DeepMind.</p>
+<p>{1}.</p>
 <p>Inkling itself is released under the Apache License 2.0. It uses llama.cpp (MIT),
 PyTorch (BSD), Hugging Face transformers (Apache 2.0) and Qt for Python (LGPLv3).</p>
-"""
+""",
+)
 
 
 class AboutDialog(QDialog):
@@ -25,7 +29,9 @@ class AboutDialog(QDialog):
         super().__init__(parent)
         self.setWindowTitle(self.tr("About Inkling"))
         layout = QVBoxLayout(self)
-        self.label = QLabel(ABOUT_TEXT + f"<p>Current model: {_escape(model_name)}</p>")
+        about = self.tr(ABOUT_TEXT).format(BUNDLED_NAME, BUNDLED_LICENCE)
+        current = self.tr("<p>Current model: {0}</p>").format(_escape(model_name))
+        self.label = QLabel(about + current)
         self.label.setTextFormat(Qt.TextFormat.RichText)
         self.label.setWordWrap(True)
         self.label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)

@@ -22,21 +22,29 @@ from backend.models.adapter_library import AdapterLibrary
 from backend.models.adapters import NOT_ON_A_SERVER, AdapterError
 from backend.models.catalogue import human_size
 from backend.models.spec import ModelSpec
+from gui.i18n import QT_TRANSLATE_NOOP
 from gui.tables import list_table
 from gui.voice import VoiceController
 
-COLUMNS = ("On", "Name", "Learned from", "Made", "Size", "Perplexity")
+COLUMNS = (
+    QT_TRANSLATE_NOOP("AdaptersPanel", "On"),
+    QT_TRANSLATE_NOOP("AdaptersPanel", "Name"),
+    QT_TRANSLATE_NOOP("AdaptersPanel", "Learned from"),
+    QT_TRANSLATE_NOOP("AdaptersPanel", "Made"),
+    QT_TRANSLATE_NOOP("AdaptersPanel", "Size"),
+    QT_TRANSLATE_NOOP("AdaptersPanel", "Perplexity"),
+)
 
 
 class AdaptersPanel(QGroupBox):
     """Adapters trained for one model."""
 
     def __init__(self, voice: VoiceController, parent: QWidget | None = None) -> None:
-        super().__init__("Voice adapters", parent)
+        super().__init__(self.tr("Voice adapters"), parent)
         self.voice = voice
         self.spec: ModelSpec | None = None
         self.library: AdapterLibrary | None = None
-        self.table = list_table(COLUMNS)
+        self.table = list_table(tuple(self.tr(c) for c in COLUMNS))
         self.table.setMaximumHeight(140)
         self.table.itemSelectionChanged.connect(self._update_buttons)
         self.note = QLabel("")
@@ -108,8 +116,8 @@ class AdaptersPanel(QGroupBox):
                 self.strength.setValue(round(active.scale * 100))
             loaded = self.spec is not None and self.voice.is_loaded(self.spec)
             self.note.setText(
-                ("" if entries else "No adapters yet: train one on your writing.")
-                + ("" if loaded else " Changes apply when this model is loaded.")
+                ("" if entries else self.tr("No adapters yet: train one on your writing."))
+                + ("" if loaded else self.tr(" Changes apply when this model is loaded."))
             )
         self.table.resizeColumnsToContents()
         self._update_buttons()
@@ -123,7 +131,7 @@ class AdaptersPanel(QGroupBox):
         library, file = self.library, self.selected_file()
         active = library.active() if library is not None else None
         is_on = active is not None and file is not None and active.path.name == file
-        self.on_button.setText("Switch &Off" if is_on else "Switch &On")
+        self.on_button.setText(self.tr("Switch &Off") if is_on else self.tr("Switch &On"))
         for b in (self.on_button, self.rename_button, self.delete_button):
             b.setEnabled(file is not None)
         self.strength.setEnabled(active is not None)

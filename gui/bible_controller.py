@@ -56,7 +56,7 @@ class BibleController(QObject):
             return
         self._active_id = None
         self.panel.setEnabled(True)
-        self.message.emit("Stopped." if result.cancelled else "Generated.", 4000)
+        self.message.emit(self.tr("Stopped.") if result.cancelled else self.tr("Generated."), 4000)
         self.done.emit(result)
 
     @Slot(int, str)

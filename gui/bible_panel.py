@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
+from functools import cache
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QUndoCommand, QUndoStack
+from PySide6.QtCore import QCoreApplication, Qt, Signal
+from PySide6.QtGui import QIcon, QUndoCommand, QUndoStack
 from PySide6.QtWidgets import (
     QCheckBox,
     QDialog,
@@ -20,6 +21,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QListWidget,
+    QListWidgetItem,
     QMenu,
     QPlainTextEdit,
     QPushButton,
@@ -31,17 +33,40 @@ from PySide6.QtWidgets import (
 
 from backend.jobs.kinds import EntryEvent, EntryJob
 from backend.storage.atomic import SaveError, atomic_write_bytes
+from backend.storage.paths import RESOURCES
 from backend.story.bible import bible_markdown, entry_kind, fields_for
 from backend.story.cards import CardError, import_card, sheet_to_card, write_card_png
+from gui.i18n import QT_TRANSLATE_NOOP
 
 SHORT_FIELDS = {"Name", "Age", "Gender/pronouns", "Occupation", "Kind"}
+# Field names as the writer reads them (the entries keep the English keys).
+FIELD_LABELS = (
+    QT_TRANSLATE_NOOP("BiblePanel", "Name"),
+    QT_TRANSLATE_NOOP("BiblePanel", "Age"),
+    QT_TRANSLATE_NOOP("BiblePanel", "Gender/pronouns"),
+    QT_TRANSLATE_NOOP("BiblePanel", "Occupation"),
+    QT_TRANSLATE_NOOP("BiblePanel", "Appearance"),
+    QT_TRANSLATE_NOOP("BiblePanel", "Personality"),
+    QT_TRANSLATE_NOOP("BiblePanel", "Backstory"),
+    QT_TRANSLATE_NOOP("BiblePanel", "Goal"),
+    QT_TRANSLATE_NOOP("BiblePanel", "Flaw"),
+    QT_TRANSLATE_NOOP("BiblePanel", "Voice"),
+    QT_TRANSLATE_NOOP("BiblePanel", "Relationships"),
+    QT_TRANSLATE_NOOP("BiblePanel", "Kind"),
+    QT_TRANSLATE_NOOP("BiblePanel", "Description"),
+    QT_TRANSLATE_NOOP("BiblePanel", "Secrets"),
+    QT_TRANSLATE_NOOP("BiblePanel", "Connections"),
+)
+# Drawn icons, not emoji: an emoji needs a colour font many desktops lack (a box shows).
+ICONS = {"character": "character.svg", "background": "place.svg"}
 
 
 class _DeleteEntry(QUndoCommand):
     """Deleting an entry, undoable."""
 
     def __init__(self, panel: BiblePanel, entries: list[dict[str, Any]], index: int) -> None:
-        super().__init__(f"Delete {entries[index].get('Name', 'entry')}")
+        name = entries[index].get("Name") or QCoreApplication.translate("BiblePanel", "entry")
+        super().__init__(QCoreApplication.translate("BiblePanel", "Delete {0}").format(name))
         self.panel, self.entries, self.index = panel, entries, index
         self.entry = entries[index]
 
@@ -64,7 +89,7 @@ class BiblePanel(QDockWidget):
     status = Signal(str)
 
     def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__("Story bible", parent)
+        super().__init__(self.tr("Story bible"), parent)
         self.setObjectName("story-bible")
         self.characters: list[dict[str, Any]] = []
         self.background: list[dict[str, Any]] = []
@@ -175,9 +200,10 @@ class BiblePanel(QDockWidget):
         self.list.blockSignals(True)
         self.list.clear()
         for entry in self.entries():
-            icon = "👤" if entry_kind(entry) == "character" else "🏛"
-            kind = "" if entry_kind(entry) == "character" else f" ({entry.get('Kind', '')})"
-            self.list.addItem(f"{icon} {entry.get('Name') or 'Unnamed'}{kind}")
+            kind = entry_kind(entry)
+            name = entry.get("Name") or self.tr("Unnamed")
+            label = name if kind == "character" else f"{name} ({entry.get('Kind', '')})"
+            self.list.addItem(QListWidgetItem(_icon(kind), label))
         self.list.blockSignals(False)
         entries = self.entries()
         index = next((i for i, e in enumerate(entries) if e is keep), -1)
@@ -222,7 +248,7 @@ class BiblePanel(QDockWidget):
         else:
             self._loading = True
             for row, field in enumerate(fields_for(entry_kind(entry))):
-                grid.addWidget(QLabel(field), row, 0, Qt.AlignmentFlag.AlignTop)
+                grid.addWidget(QLabel(self.tr(field)), row, 0, Qt.AlignmentFlag.AlignTop)
                 if field in SHORT_FIELDS:
                     line = QLineEdit(str(entry.get(field, "")))
                     line.textEdited.connect(lambda _t, f=field: self._on_field_edited(f))
@@ -236,7 +262,7 @@ class BiblePanel(QDockWidget):
                 lock.toggled.connect(lambda on, f=field: self._on_lock_toggled(f, on))
                 regen = QToolButton()
                 regen.setText("↻")
-                regen.setToolTip(self.tr("Regenerate {0} only").format(field))
+                regen.setToolTip(self.tr("Regenerate {0} only").format(self.tr(field)))
                 regen.clicked.connect(lambda _c=False, f=field: self.regenerate_field(f))
                 grid.addWidget(editor, row, 1)
                 grid.addWidget(lock, row, 2, Qt.AlignmentFlag.AlignTop)
@@ -382,6 +408,7 @@ class BiblePanel(QDockWidget):
             self.status.emit(self.tr("Select a character to export as a card."))
             return False
         suffix = {"png": "PNG (*.png)", "json": "JSON (*.json)"}.get(fmt, "Markdown (*.md)")
+        # (file filters name formats, the same in every language)
         path = path or QFileDialog.getSaveFileName(self, self.tr("Export"), "", suffix)[0]
         if not path:
             return False
@@ -403,6 +430,11 @@ class BiblePanel(QDockWidget):
             return False
         self.status.emit(self.tr("Exported {0}.").format(Path(path).name))
         return True
+
+
+@cache
+def _icon(kind: str) -> QIcon:
+    return QIcon(str(RESOURCES / "icons" / ICONS[kind]))
 
 
 def _sheet(entry: dict[str, Any]) -> dict[str, str]:

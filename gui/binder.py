@@ -22,10 +22,20 @@ from PySide6.QtWidgets import (
 )
 
 from backend.story.binder import STATUSES, Binder, Chapter, Scene
+from gui.i18n import QT_TRANSLATE_NOOP
 from gui.project import ProjectController
 
 ID = Qt.ItemDataRole.UserRole
 TRASH = "__trash__"
+
+
+# The scene statuses (backend/story/binder.py STATUSES), for translation.
+STATUS_NAMES = (
+    QT_TRANSLATE_NOOP("BinderDock", "outline"),
+    QT_TRANSLATE_NOOP("BinderDock", "draft"),
+    QT_TRANSLATE_NOOP("BinderDock", "revised"),
+    QT_TRANSLATE_NOOP("BinderDock", "done"),
+)
 
 
 class BinderTree(QTreeWidget):
@@ -98,7 +108,8 @@ class BinderDock(QDockWidget):
         form = QFormLayout()
         self.title_edit = QLineEdit()
         self.status_box = QComboBox()
-        self.status_box.addItems(list(STATUSES))
+        for status in STATUSES:
+            self.status_box.addItem(self.tr(status), status)
         self.pov_edit = QLineEdit()
         self.tags_edit = QLineEdit()
         self.tags_edit.setPlaceholderText(self.tr("comma, separated"))
@@ -227,7 +238,7 @@ class BinderDock(QDockWidget):
             return
         self._loading = True
         self.title_edit.setText(item.title)
-        self.status_box.setCurrentText(item.status)
+        self.status_box.setCurrentIndex(max(0, self.status_box.findData(item.status)))
         self.pov_edit.setText(item.pov)
         self.tags_edit.setText(", ".join(item.tags))
         self.synopsis.setPlainText(item.synopsis)
@@ -248,7 +259,7 @@ class BinderDock(QDockWidget):
         if self._loading or not item_id or item_id == TRASH:
             return
         item = self.binder.item(item_id)
-        item.status = self.status_box.currentText()
+        item.status = str(self.status_box.currentData())
         item.pov = self.pov_edit.text().strip()
         item.tags = [t.strip() for t in self.tags_edit.text().split(",") if t.strip()]
         item.synopsis = self.synopsis.toPlainText()

@@ -22,8 +22,9 @@ from PySide6.QtWidgets import (
 from backend.formats.book import book_from_story, chapter_html
 from backend.formats.manuscript import PRESETS, ImportPlan, ImportProblem, split_manuscript
 from backend.storage.projects import Story
+from gui.i18n import QT_TRANSLATE_NOOP
 
-AUTOMATIC = "Automatic"
+AUTOMATIC = QT_TRANSLATE_NOOP("ImportDialog", "Automatic")
 
 
 class ImportDialog(QDialog):
@@ -38,7 +39,7 @@ class ImportDialog(QDialog):
         self.plan: ImportPlan | None = None
         self.pattern = QComboBox()
         self.pattern.setEditable(True)
-        self.pattern.addItems([AUTOMATIC, *PRESETS])
+        self.pattern.addItems([self.tr(AUTOMATIC), *PRESETS])
         self.pattern.setToolTip(
             self.tr("A preset, or a regular expression matching a heading line")
         )
@@ -65,7 +66,7 @@ class ImportDialog(QDialog):
     def pattern_text(self) -> str | None:
         """The chosen pattern (None for automatic)."""
         text = self.pattern.currentText().strip()
-        return None if text in ("", AUTOMATIC) else text
+        return None if text in ("", AUTOMATIC, self.tr(AUTOMATIC)) else text
 
     def update_preview(self, *_args: object) -> None:
         """Split again with the current pattern and show the chapters found."""
@@ -96,10 +97,10 @@ class ExportDialog(QDialog):
         self.setWindowTitle(self.tr("Export the book"))
         self.kind = QComboBox()
         for label, ext in (
-            ("Word (.docx)", "docx"),
-            ("EPUB 3 (.epub)", "epub"),
-            ("Markdown (.md)", "md"),
-            ("Plain text (.txt)", "txt"),
+            (self.tr("Word (.docx)"), "docx"),
+            (self.tr("EPUB 3 (.epub)"), "epub"),
+            (self.tr("Markdown (.md)"), "md"),
+            (self.tr("Plain text (.txt)"), "txt"),
         ):
             self.kind.addItem(label, ext)
         self.range = QComboBox()

@@ -4,7 +4,7 @@ and the budgets dialog."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import QPoint, Qt, Signal
+from PySide6.QtCore import QCoreApplication, QPoint, Qt, Signal
 from PySide6.QtGui import QBrush, QColor, QTextCharFormat, QTextCursor
 from PySide6.QtWidgets import (
     QDialog,
@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
 from backend.story.memory.assembly import Assembly
 from backend.story.memory.budgets import DEFAULT_SHARES, TITLES, BudgetError, Budgets
 from backend.story.memory.sections import MUTED, NO_ROOM, PINNED, TRIMMED
+from gui.i18n import QT_TRANSLATE_NOOP
 
 # Soft section colours that read on light and dark themes alike (drawn translucent).
 COLOURS = {
@@ -43,12 +44,28 @@ COLOURS = {
 }
 KEY = Qt.ItemDataRole.UserRole
 STATE_WORDS = {
-    "in": "in",
-    PINNED: "pinned",
-    MUTED: "muted",
-    NO_ROOM: "left out: no room",
-    TRIMMED: "trimmed to fit",
+    "in": QT_TRANSLATE_NOOP("ContextDock", "in"),
+    PINNED: QT_TRANSLATE_NOOP("ContextDock", "pinned"),
+    MUTED: QT_TRANSLATE_NOOP("ContextDock", "muted"),
+    NO_ROOM: QT_TRANSLATE_NOOP("ContextDock", "left out: no room"),
+    TRIMMED: QT_TRANSLATE_NOOP("ContextDock", "trimmed to fit"),
 }
+# The sections' titles (backend/story/memory/budgets.py TITLES), for translation.
+SECTION_TITLES = (
+    QT_TRANSLATE_NOOP("Sections", "Style"),
+    QT_TRANSLATE_NOOP("Sections", "Memory"),
+    QT_TRANSLATE_NOOP("Sections", "Story so far"),
+    QT_TRANSLATE_NOOP("Sections", "This chapter"),
+    QT_TRANSLATE_NOOP("Sections", "Characters and places"),
+    QT_TRANSLATE_NOOP("Sections", "Recalled passages"),
+    QT_TRANSLATE_NOOP("Sections", "Author's note"),
+    QT_TRANSLATE_NOOP("Sections", "Recent text"),
+)
+
+
+def section_title(title: str) -> str:
+    """A section's title in the interface's language."""
+    return QCoreApplication.translate("Sections", title)
 
 
 class ContextDock(QDockWidget):
@@ -153,7 +170,7 @@ class ContextDock(QDockWidget):
                 continue
             top = merged.get(section.name)
             if top is None:
-                top = QTreeWidgetItem([section.title, "", ""])
+                top = QTreeWidgetItem([section_title(section.title), "", ""])
                 top.setBackground(0, QBrush(COLOURS.get(section.name, QColor(0, 0, 0, 0))))
                 top.setData(1, KEY, 0)
                 merged[section.name] = top
@@ -167,7 +184,8 @@ class ContextDock(QDockWidget):
             elif NO_ROOM in states:
                 top.setText(2, self.tr("some left out"))
             for item in section.items:
-                child = QTreeWidgetItem([item.label, str(item.tokens), STATE_WORDS[item.state]])
+                state = self.tr(STATE_WORDS[item.state])
+                child = QTreeWidgetItem([item.label, str(item.tokens), state])
                 child.setData(0, KEY, item.key)
                 top.addChild(child)
             for note in section.notes:
@@ -182,7 +200,7 @@ class ContextDock(QDockWidget):
         for section in assembly.sections:
             fmt = QTextCharFormat()
             fmt.setBackground(QBrush(COLOURS.get(section.name, QColor(0, 0, 0, 0))))
-            fmt.setToolTip(section.title)
+            fmt.setToolTip(section_title(section.title))
             cursor.insertText(section.text, fmt)
         cursor.movePosition(QTextCursor.MoveOperation.End)
         self.prompt.setTextCursor(cursor)
@@ -221,9 +239,9 @@ class BudgetsDialog(QDialog):
             box.setValue(budgets.share(name) * 100)
             box.valueChanged.connect(self._check)
             self.boxes[name] = box
-            form.addRow(self.tr(TITLES[name]), box)
+            form.addRow(section_title(TITLES[name]), box)
         self.recent = QLabel()
-        form.addRow(self.tr(TITLES["recent"]), self.recent)
+        form.addRow(section_title(TITLES["recent"]), self.recent)
         self.problem = QLabel()
         self.problem.setWordWrap(True)
         form.addRow(self.problem)

@@ -187,7 +187,7 @@ class ContinuationController(QObject):
                 self.history.new_insertion(self._insert_start, inserted)
         if result.tokens_per_s:
             self.speed.emit(result.tokens_per_s)
-        self.message.emit("Stopped." if result.cancelled else "Done.", 3000)
+        self.message.emit(self.tr("Stopped.") if result.cancelled else self.tr("Done."), 3000)
         self.done.emit(result)
 
     @Slot(int, str)

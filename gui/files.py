@@ -122,7 +122,7 @@ class DocumentController(QObject):
         """The document's name for titles and prompts."""
         if self.story is not None:
             return self.story.title or self.story.folder.stem
-        return self.doc.path.name if self.doc.path else "Untitled"
+        return self.doc.path.name if self.doc.path else self.tr("Untitled")
 
     def emit_title(self, *_args: object) -> None:
         self.title_changed.emit(self.display_name)
@@ -162,14 +162,14 @@ class DocumentController(QObject):
             lock = DocumentLock(doc.path or target)
             note = lock.acquire()
         except (DocumentError, LockError) as exc:
-            self.prompts.error("Cannot open", str(exc))
+            self.prompts.error(self.tr("Cannot open"), str(exc))
             return False
         self._set_document(doc, story, lock)
         for message in [*doc.notes, note]:
             if message:
                 self.status.emit(message)
         if notes:
-            self.prompts.error("Opened with problems", "\n\n".join(notes))
+            self.prompts.error(self.tr("Opened with problems"), "\n\n".join(notes))
         self.settings.add_recent(str(target))
         self._persist()
         self.recent_changed.emit()
@@ -185,7 +185,7 @@ class DocumentController(QObject):
 
     def save_as(self) -> bool:
         """Ask for a new place and save there."""
-        suggested = str(self.doc.path) if self.doc.path else "Untitled.md"
+        suggested = str(self.doc.path) if self.doc.path else self.tr("Untitled") + ".md"
         path = self.prompts.save_path(suggested)
         if not path:
             return False
@@ -195,9 +195,11 @@ class DocumentController(QObject):
             self._become_project(target)
         elif self.story is not None:
             self.prompts.error(
-                "Save failed",
-                "A story is saved as a folder whose name ends in .inkling. Use File → Export "
-                "for a single .docx, .epub, .md or .txt file.",
+                self.tr("Save failed"),
+                self.tr(
+                    "A story is saved as a folder whose name ends in .inkling. Use File → Export "
+                    "for a single .docx, .epub, .md or .txt file."
+                ),
             )
             return False
         ok = self._write(target if self.story is None else self.doc.path)
@@ -235,7 +237,7 @@ class DocumentController(QObject):
         try:
             export_text(self.editor.toPlainText(), Path(path), markdown)
         except SaveError as exc:
-            self.prompts.error("Export failed", str(exc))
+            self.prompts.error(self.tr("Export failed"), str(exc))
             return False
         self.status.emit(self.tr("Exported to {0}").format(path))
         return True
@@ -264,7 +266,7 @@ class DocumentController(QObject):
         try:
             book = book_from_story(self.story, dialog.chapters())
         except ExportError as exc:
-            self.prompts.error("Export failed", str(exc))
+            self.prompts.error(self.tr("Export failed"), str(exc))
             return
         # A long book takes seconds to lay out as DOCX: written on the background writer.
         future = self._submit(write_book, book, target)
@@ -276,7 +278,7 @@ class DocumentController(QObject):
         if exc is None:
             self.status.emit(self.tr("Exported to {0}").format(target))
         else:
-            self.prompts.error("Export failed", str(exc))
+            self.prompts.error(self.tr("Export failed"), str(exc))
 
     def import_manuscript(self) -> None:
         """File → Import Manuscript: choose a file, preview the split, then make a story."""
@@ -287,7 +289,7 @@ class DocumentController(QObject):
         try:
             text = read_manuscript(source)
         except DocumentError as exc:
-            self.prompts.error("Cannot import", str(exc))
+            self.prompts.error(self.tr("Cannot import"), str(exc))
             return
         self.import_dialog = ImportDialog(source, text, self.editor.window())
         self.import_dialog.accepted.connect(self._on_import_dialog_accepted)
@@ -307,7 +309,7 @@ class DocumentController(QObject):
             check_new_story(target)
             save_story(dialog.plan.to_story(target, dialog.source.stem))
         except (DocumentError, SaveError) as exc:
-            self.prompts.error("Cannot import", str(exc))
+            self.prompts.error(self.tr("Cannot import"), str(exc))
             return
         self.open(str(target))
 
@@ -421,7 +423,7 @@ class DocumentController(QObject):
         try:
             return read_document(path)
         except EncodingProblem as problem:
-            choice = self.prompts.encoding(str(problem))
+            choice = self.prompts.encoding(str(problem), problem.candidates)
             if choice is None:
                 return None
             if choice == "replace":
@@ -438,7 +440,9 @@ class DocumentController(QObject):
             else:
                 save_document(self.doc, self.editor.toPlainText(), target)
         except SaveError as exc:
-            self.prompts.error("Save failed", f"{exc}\n\nYou can save to another place.")
+            self.prompts.error(
+                self.tr("Save failed"), self.tr("{0}\n\nYou can save to another place.").format(exc)
+            )
             return False
         self.editor.document().setModified(False)
         self._discard_recovery(self.doc.path)

@@ -67,3 +67,9 @@ def install_translators(app: QCoreApplication, chosen: str = "") -> QLocale:
         elif locale.language() != QLocale.Language.English:
             log.info("no %s translation for %s", name, locale.name())
     return locale
+
+
+def QT_TRANSLATE_NOOP(context: str, text: str) -> str:
+    """Marks `text` for translation in `context` (lupdate finds it); returns it as is, to
+    be translated where it is shown."""
+    return text

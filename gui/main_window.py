@@ -95,7 +95,7 @@ class MainWindow(QMainWindow):
         self._restore_geometry()
         self._load_first_model(spec, load_error)
         if self.store.notice:
-            self.show_error("Settings were reset", self.store.notice)
+            self.show_error(self.tr("Settings were reset"), self.store.notice)
         self.documents.emit_title()
 
     # --- construction ---------------------------------------------------------------
@@ -280,7 +280,7 @@ class MainWindow(QMainWindow):
         try:
             spec = None if entry_id == BUNDLED_ID else self.catalog.spec(entry_id)
         except CatalogError as exc:
-            self.show_error("The model could not be loaded", str(exc))
+            self.show_error(self.tr("The model could not be loaded"), str(exc))
             return
         self.load_model(spec)
 
@@ -304,7 +304,7 @@ class MainWindow(QMainWindow):
         self.last_error = message
         if self.models_dialog is not None:
             self.models_dialog.status.setText(message)
-        self.show_error("The model could not be loaded", message)
+        self.show_error(self.tr("The model could not be loaded"), message)
 
     @Slot(str)
     def _on_worker_model_loaded(self, name: str) -> None:
@@ -316,7 +316,7 @@ class MainWindow(QMainWindow):
     def _on_worker_model_failed(self, message: str) -> None:
         self._set_model_ready(False)
         self.status.model_failed()
-        self.show_error("The model could not be loaded", message)
+        self.show_error(self.tr("The model could not be loaded"), message)
 
     @Slot(int, str)
     def _on_worker_failed(self, request_id: int, message: str) -> None:
@@ -474,7 +474,7 @@ class MainWindow(QMainWindow):
     @Slot()
     def show_about(self) -> None:
         """Help → About, with the bundled model's licence."""
-        dialog = AboutDialog(self.model_name or "none loaded", self)
+        dialog = AboutDialog(self.model_name or self.tr("none loaded"), self)
         dialog.open()
         self.about_dialog = dialog
 

@@ -162,13 +162,17 @@ class MemoryController(QObject):
     def pin(self, key: str, on: bool = True) -> None:
         """Always include (or stop always including) a lore entry or passage."""
         self._store(self.settings().pin(key, on))
-        self.message.emit("Pinned: the next request includes it." if on else "Unpinned.", 4000)
+        self.message.emit(
+            self.tr("Pinned: the next request includes it.") if on else self.tr("Unpinned."), 4000
+        )
 
     @Slot(str, bool)
     def mute(self, key: str, on: bool = True) -> None:
         """Never include (or include again) a lore entry or passage."""
         self._store(self.settings().mute(key, on))
-        self.message.emit("Muted: the model will not be told this." if on else "Unmuted.", 4000)
+        self.message.emit(
+            self.tr("Muted: the model will not be told this.") if on else self.tr("Unmuted."), 4000
+        )
 
     @Slot()
     def edit_budgets(self) -> None:

@@ -135,7 +135,7 @@ def build_menus(w: MainWindow) -> Actions:
 
     actions = _generate_menu(w, recent, story, preferences)
     _suggest_menu(w, actions)
-    toolbar = w.addToolBar("Suggestions")
+    toolbar = w.addToolBar(QCoreApplication.translate("Menus", "Suggestions"))
     toolbar.setObjectName("suggestions-toolbar")
     toolbar.addAction(actions.auto_suggest)
     toolbar.addAction(actions.continue_)
@@ -156,7 +156,11 @@ def _dock_toggles(w: MainWindow, view_menu: QMenu) -> None:
     for dock, text, keys in (
         (w.bible, "", "Ctrl+B"),
         (w.style_panel, "", "Ctrl+Shift+Y"),
-        (w.memory.dock, "What the &Model Sees", "Ctrl+Shift+I"),
+        (
+            w.memory.dock,
+            QCoreApplication.translate("Menus", "What the &Model Sees"),
+            "Ctrl+Shift+I",
+        ),
     ):
         toggle = dock.toggleViewAction()
         if text:
@@ -216,15 +220,27 @@ def _book_menus(w: MainWindow, view_menu: QMenu) -> None:
     )
     book_menu = w.menuBar().addMenu(QCoreApplication.translate("Menus", "&Book"))
     for label, slot, keys in (
-        ("New &Chapter", book.binder.add_chapter, None),
-        ("New &Scene", book.binder.add_scene, QKeySequence("Ctrl+Shift+N")),
+        (QCoreApplication.translate("Menus", "New &Chapter"), book.binder.add_chapter, None),
         (
-            "S&plit Scene at Cursor",
+            QCoreApplication.translate("Menus", "New &Scene"),
+            book.binder.add_scene,
+            QKeySequence("Ctrl+Shift+N"),
+        ),
+        (
+            QCoreApplication.translate("Menus", "S&plit Scene at Cursor"),
             w.documents.project.split_at_cursor,
             QKeySequence("Ctrl+Shift+K"),
         ),
-        ("&Merge with Next Scene", book.binder.merge_current, None),
-        ("&Undo Binder Change", w.documents.project.undo, None),
+        (
+            QCoreApplication.translate("Menus", "&Merge with Next Scene"),
+            book.binder.merge_current,
+            None,
+        ),
+        (
+            QCoreApplication.translate("Menus", "&Undo Binder Change"),
+            w.documents.project.undo,
+            None,
+        ),
     ):
         book_menu.addAction(action(w, label, slot, keys))
     book_menu.addSeparator()
@@ -306,11 +322,23 @@ def _suggest_menu(w: MainWindow, actions: Actions) -> None:
     suggest_menu.addSeparator()
     editor = w.editor
     for label, name, slot in (
-        ("Suggest &now", "request", w.suggestions.request_now),
-        ("&Accept suggestion", "accept", editor.accept_ghost),
-        ("Accept next &word", "accept_word", editor.accept_next_word),
-        ("&Next alternative", "next", lambda: editor.alternative_requested.emit(1)),
-        ("&Previous alternative", "previous", lambda: editor.alternative_requested.emit(-1)),
+        (QCoreApplication.translate("Menus", "Suggest &now"), "request", w.suggestions.request_now),
+        (QCoreApplication.translate("Menus", "&Accept suggestion"), "accept", editor.accept_ghost),
+        (
+            QCoreApplication.translate("Menus", "Accept next &word"),
+            "accept_word",
+            editor.accept_next_word,
+        ),
+        (
+            QCoreApplication.translate("Menus", "&Next alternative"),
+            "next",
+            lambda: editor.alternative_requested.emit(1),
+        ),
+        (
+            QCoreApplication.translate("Menus", "&Previous alternative"),
+            "previous",
+            lambda: editor.alternative_requested.emit(-1),
+        ),
     ):
         act = action(w, label, slot)
         actions.suggest[name] = (act, label)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import copy
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import QCoreApplication, Signal
 from PySide6.QtGui import QFont, QKeySequence
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -28,16 +28,20 @@ from PySide6.QtWidgets import (
 
 from backend.engines.base import EngineKind
 from backend.storage.settings import DEFAULT_HOTKEYS, HOTKEY_NAMES, THEMES, Settings, SettingsError
-from gui.i18n import INTERFACE_LANGUAGES
+from gui.i18n import INTERFACE_LANGUAGES, QT_TRANSLATE_NOOP
 
 HOTKEY_LABELS = {
-    "accept": "Accept suggestion",
-    "accept_word": "Accept next word",
-    "dismiss": "Dismiss suggestion",
-    "next": "Next alternative",
-    "previous": "Previous alternative",
-    "request": "Suggest now",
+    "accept": QT_TRANSLATE_NOOP("PreferencesDialog", "Accept suggestion"),
+    "accept_word": QT_TRANSLATE_NOOP("PreferencesDialog", "Accept next word"),
+    "dismiss": QT_TRANSLATE_NOOP("PreferencesDialog", "Dismiss suggestion"),
+    "next": QT_TRANSLATE_NOOP("PreferencesDialog", "Next alternative"),
+    "previous": QT_TRANSLATE_NOOP("PreferencesDialog", "Previous alternative"),
+    "request": QT_TRANSLATE_NOOP("PreferencesDialog", "Suggest now"),
 }
+
+
+def _label(name: str) -> str:
+    return QCoreApplication.translate("PreferencesDialog", HOTKEY_LABELS[name])
 
 
 def hotkey_conflicts(hotkeys: dict[str, str]) -> list[str]:
@@ -47,11 +51,19 @@ def hotkey_conflicts(hotkeys: dict[str, str]) -> list[str]:
     for name in HOTKEY_NAMES:
         seq = QKeySequence(hotkeys.get(name, "")).toString()
         if not seq:
-            problems.append(f"{HOTKEY_LABELS[name]} has no key.")
+            problems.append(
+                QCoreApplication.translate("PreferencesDialog", "{0} has no key.").format(
+                    _label(name)
+                )
+            )
             continue
         if seq in seen:
-            problems.append(f"{seq} is used by both {seen[seq]} and {HOTKEY_LABELS[name]}.")
-        seen[seq] = HOTKEY_LABELS[name]
+            problems.append(
+                QCoreApplication.translate(
+                    "PreferencesDialog", "{0} is used by both {1} and {2}."
+                ).format(seq, seen[seq], _label(name))
+            )
+        seen[seq] = _label(name)
     return problems
 
 
@@ -140,7 +152,7 @@ class PreferencesDialog(QDialog):
             edit.setMaximumSequenceLength(1)
             edit.keySequenceChanged.connect(self._changed)
             self.hotkey_edits[name] = edit
-            form.addRow(HOTKEY_LABELS[name], edit)
+            form.addRow(_label(name), edit)
         self.suggest_enabled.toggled.connect(self._changed)
         self.delay.valueChanged.connect(self._changed)
         self.suggest_tokens.valueChanged.connect(self._changed)
@@ -159,7 +171,7 @@ class PreferencesDialog(QDialog):
         holder = QWidget()
         holder.setLayout(row)
         self.engine = QComboBox()
-        self.engine.addItems(["Automatic", EngineKind.LLAMACPP, EngineKind.TRANSFORMERS])
+        self.engine.addItems([self.tr("Automatic"), EngineKind.LLAMACPP, EngineKind.TRANSFORMERS])
         form.addRow(self.tr("Model"), holder)
         form.addRow(self.tr("Engine"), self.engine)
         form.addRow(QLabel(self.tr("A new model loads the next time Inkling starts.")))
@@ -172,12 +184,12 @@ class PreferencesDialog(QDialog):
         self.max_tokens = QSpinBox()
         self.max_tokens.setRange(1, 2048)
         for label, widget in (
-            ("Temperature", self.temperature),
-            ("Top-p", self.top_p),
-            ("Top-k", self.top_k),
-            ("Min-p", self.min_p),
-            ("Repetition penalty", self.repeat_penalty),
-            ("Continuation length", self.max_tokens),
+            (self.tr("Temperature"), self.temperature),
+            (self.tr("Top-p"), self.top_p),
+            (self.tr("Top-k"), self.top_k),
+            (self.tr("Min-p"), self.min_p),
+            (self.tr("Repetition penalty"), self.repeat_penalty),
+            (self.tr("Continuation length"), self.max_tokens),
         ):
             form.addRow(label, widget)
             widget.valueChanged.connect(self._changed)
@@ -247,7 +259,7 @@ class PreferencesDialog(QDialog):
         }
         candidate.model.path = self.model_path.text().strip()
         engine = self.engine.currentText()
-        candidate.model.engine = "" if engine == "Automatic" else engine
+        candidate.model.engine = "" if self.engine.currentIndex() == 0 else engine
         candidate.sampler.temperature = self.temperature.value()
         candidate.sampler.top_p = self.top_p.value()
         candidate.sampler.top_k = self.top_k.value()

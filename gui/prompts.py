@@ -6,16 +6,33 @@ from __future__ import annotations
 from PySide6.QtCore import QCoreApplication
 from PySide6.QtWidgets import QFileDialog, QInputDialog, QMessageBox, QWidget
 
+from backend.storage.documents import LEGACY_ENCODINGS
 from backend.storage.recovery import Recovery
+from gui.i18n import QT_TRANSLATE_NOOP
 
-OPEN_FILTER = "Stories and text (*.txt *.md *.markdown story.toml);;All files (*)"
-IMPORT_FILTER = "Manuscripts (*.docx *.txt *.md *.markdown);;All files (*)"
+# The encodings' names, for translation (backend/storage/documents.py).
+_ENCODING_NAMES = (
+    QT_TRANSLATE_NOOP("Prompts", "GB18030 (Simplified Chinese)"),
+    QT_TRANSLATE_NOOP("Prompts", "Big5 (Traditional Chinese)"),
+    QT_TRANSLATE_NOOP("Prompts", "Windows-1252 (Western European)"),
+)
+
+OPEN_FILTER = QT_TRANSLATE_NOOP(
+    "Prompts", "Stories and text (*.txt *.md *.markdown story.toml);;All files (*)"
+)
+IMPORT_FILTER = QT_TRANSLATE_NOOP(
+    "Prompts", "Manuscripts (*.docx *.txt *.md *.markdown);;All files (*)"
+)
 EXPORT_FILTERS = {
     "docx": "Word (*.docx)",
     "epub": "EPUB (*.epub)",
     "md": "Markdown (*.md)",
-    "txt": "Plain text (*.txt)",
+    "txt": QT_TRANSLATE_NOOP("Prompts", "Plain text (*.txt)"),
 }
+
+
+def _t(text: str) -> str:
+    return QCoreApplication.translate("Prompts", text)
 
 
 class Prompts:
@@ -28,8 +45,8 @@ class Prompts:
         """'save', 'discard' or 'cancel'."""
         box = QMessageBox(
             QMessageBox.Icon.Question,
-            "Unsaved changes",
-            f"Save the changes to {name} before closing it?",
+            _t("Unsaved changes"),
+            _t("Save the changes to {0} before closing it?").format(name),
             QMessageBox.StandardButton.Save
             | QMessageBox.StandardButton.Discard
             | QMessageBox.StandardButton.Cancel,
@@ -44,7 +61,7 @@ class Prompts:
     def open_path(self) -> str:
         """A file to open ('' for none)."""
         return QFileDialog.getOpenFileName(
-            self.parent, QCoreApplication.translate("Prompts", "Open"), "", OPEN_FILTER
+            self.parent, QCoreApplication.translate("Prompts", "Open"), "", _t(OPEN_FILTER)
         )[0]
 
     def save_path(self, suggested: str) -> str:
@@ -61,9 +78,9 @@ class Prompts:
     def export_path(self, markdown: bool | str) -> str:
         """Where to export: a bool for a plain document (Markdown or not), else a format."""
         if isinstance(markdown, bool):
-            kind = "Markdown (*.md)" if markdown else "Plain text (*.txt)"
+            kind = "Markdown (*.md)" if markdown else _t(EXPORT_FILTERS["txt"])
         else:
-            kind = EXPORT_FILTERS.get(markdown, "All files (*)")
+            kind = _t(EXPORT_FILTERS.get(markdown, "All files (*)"))
         return QFileDialog.getSaveFileName(
             self.parent, QCoreApplication.translate("Prompts", "Export"), "", kind
         )[0]
@@ -74,7 +91,7 @@ class Prompts:
             self.parent,
             QCoreApplication.translate("Prompts", "Import a manuscript"),
             "",
-            IMPORT_FILTER,
+            _t(IMPORT_FILTER),
         )[0]
 
     def confirm(self, question: str) -> bool:
@@ -84,20 +101,36 @@ class Prompts:
         )
         return answer == QMessageBox.StandardButton.Yes
 
-    def encoding(self, message: str) -> str | None:
-        """'cp1252', 'replace' or None (do not open)."""
-        choices = ["Open as Windows-1252", "Open with replacement characters (�)"]
+    def encoding(self, message: str, candidates: list[tuple[str, str]] | None = None) -> str | None:
+        """An encoding ('gb18030', 'big5', 'cp1252'), 'replace' or None (do not open).
+
+        Each legacy encoding the file decodes in is offered with how its text would read,
+        the likeliest first, so a wrong choice is seen before anything is opened.
+        """
+        offered = candidates if candidates is not None else [("cp1252", "")]
+        labels = [
+            QCoreApplication.translate("Prompts", "Open as {0}: {1}…").format(
+                QCoreApplication.translate("Prompts", LEGACY_ENCODINGS[code]), preview
+            )
+            if preview
+            else QCoreApplication.translate("Prompts", "Open as {0}").format(
+                QCoreApplication.translate("Prompts", LEGACY_ENCODINGS[code])
+            )
+            for code, preview in offered
+        ]
+        labels.append(QCoreApplication.translate("Prompts", "Open with replacement characters (�)"))
         choice, ok = QInputDialog.getItem(
             self.parent,
             QCoreApplication.translate("Prompts", "Not UTF-8"),
             message,
-            choices,
+            labels,
             0,
             False,
         )
         if not ok:
             return None
-        return "cp1252" if choice == choices[0] else "replace"
+        index = labels.index(choice)
+        return offered[index][0] if index < len(offered) else "replace"
 
     def overwrite_changed(self, name: str) -> bool:
         """The file changed on disk since it was opened: overwrite it anyway?"""

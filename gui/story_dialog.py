@@ -14,6 +14,19 @@ from PySide6.QtWidgets import (
 
 from backend.storage.projects import Story
 from backend.text.spelling import LANGUAGES
+from gui.i18n import QT_TRANSLATE_NOOP
+
+# The spelling languages' names (backend/text/spelling.py), for translation.
+LANGUAGE_NAMES = (
+    QT_TRANSLATE_NOOP("StoryDialog", "English"),
+    QT_TRANSLATE_NOOP("StoryDialog", "Spanish"),
+    QT_TRANSLATE_NOOP("StoryDialog", "French"),
+    QT_TRANSLATE_NOOP("StoryDialog", "German"),
+    QT_TRANSLATE_NOOP("StoryDialog", "Italian"),
+    QT_TRANSLATE_NOOP("StoryDialog", "Portuguese"),
+    QT_TRANSLATE_NOOP("StoryDialog", "Dutch"),
+    QT_TRANSLATE_NOOP("StoryDialog", "Russian"),
+)
 
 
 class StoryDialog(QDialog):

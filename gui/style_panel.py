@@ -22,16 +22,43 @@ from PySide6.QtWidgets import (
 
 from backend.story.style.model import LENGTHS, POVS, TENSES, Style, StyleError
 from backend.story.style.presets import builtin_presets, load_preset, save_preset, user_presets
+from gui.i18n import QT_TRANSLATE_NOOP
 
-TONES = ("", "bleak", "whimsical", "tense", "lyrical", "dry", "warm", "eerie")
+# Tone words are offered in the interface's language: the one chosen goes into the prompt.
+TONES = (
+    "",
+    QT_TRANSLATE_NOOP("StylePanel", "bleak"),
+    QT_TRANSLATE_NOOP("StylePanel", "whimsical"),
+    QT_TRANSLATE_NOOP("StylePanel", "tense"),
+    QT_TRANSLATE_NOOP("StylePanel", "lyrical"),
+    QT_TRANSLATE_NOOP("StylePanel", "dry"),
+    QT_TRANSLATE_NOOP("StylePanel", "warm"),
+    QT_TRANSLATE_NOOP("StylePanel", "eerie"),
+)
 POV_LABELS = {
-    "": "Any",
-    "first": "First person",
-    "second": "Second person",
-    "third_limited": "Third person limited",
-    "third_omniscient": "Third person omniscient",
+    "": QT_TRANSLATE_NOOP("StylePanel", "Any"),
+    "first": QT_TRANSLATE_NOOP("StylePanel", "First person"),
+    "second": QT_TRANSLATE_NOOP("StylePanel", "Second person"),
+    "third_limited": QT_TRANSLATE_NOOP("StylePanel", "Third person limited"),
+    "third_omniscient": QT_TRANSLATE_NOOP("StylePanel", "Third person omniscient"),
 }
-LENGTH_LABELS = {"sentence": "A sentence", "paragraph": "A paragraph", "beat": "A scene beat"}
+# The built-in presets' names (resources/presets), for translation.
+PRESET_NAMES = (
+    QT_TRANSLATE_NOOP("StylePanel", "Cozy and whimsical"),
+    QT_TRANSLATE_NOOP("StylePanel", "Lyrical omniscient"),
+    QT_TRANSLATE_NOOP("StylePanel", "Noir confession"),
+    QT_TRANSLATE_NOOP("StylePanel", "Present-tense thriller"),
+)
+TENSE_LABELS = {
+    "": QT_TRANSLATE_NOOP("StylePanel", "Any"),
+    "past": QT_TRANSLATE_NOOP("StylePanel", "Past"),
+    "present": QT_TRANSLATE_NOOP("StylePanel", "Present"),
+}
+LENGTH_LABELS = {
+    "sentence": QT_TRANSLATE_NOOP("StylePanel", "A sentence"),
+    "paragraph": QT_TRANSLATE_NOOP("StylePanel", "A paragraph"),
+    "beat": QT_TRANSLATE_NOOP("StylePanel", "A scene beat"),
+}
 
 
 class StylePanel(QDockWidget):
@@ -42,7 +69,7 @@ class StylePanel(QDockWidget):
     match_requested = Signal()
 
     def __init__(self, presets_dir: Path, parent: QWidget | None = None) -> None:
-        super().__init__("Style", parent)
+        super().__init__(self.tr("Style"), parent)
         self.setObjectName("style")
         self.presets_dir = presets_dir
         self._loading = False
@@ -95,16 +122,16 @@ class StylePanel(QDockWidget):
         self.genre = QLineEdit()
         self.tone = QComboBox()
         self.tone.setEditable(True)
-        self.tone.addItems(list(TONES))
+        self.tone.addItems([self.tr(t) if t else "" for t in TONES])
         self.pov = QComboBox()
         for key in ("", *POVS):
-            self.pov.addItem(POV_LABELS[key], key)
+            self.pov.addItem(self.tr(POV_LABELS[key]), key)
         self.tense = QComboBox()
         for key in ("", *TENSES):
-            self.tense.addItem(key.capitalize() if key else "Any", key)
+            self.tense.addItem(self.tr(TENSE_LABELS[key]), key)
         self.length = QComboBox()
         for key in LENGTHS:
-            self.length.addItem(LENGTH_LABELS[key], key)
+            self.length.addItem(self.tr(LENGTH_LABELS[key]), key)
         self.creativity = QSlider(Qt.Orientation.Horizontal)
         self.creativity.setRange(0, 100)
         self.guidance = QSlider(Qt.Orientation.Horizontal)
@@ -120,15 +147,15 @@ class StylePanel(QDockWidget):
         self.match_button.clicked.connect(self.match_requested)
         form.addRow(self.enabled)
         for label, widget in (
-            ("Genre", self.genre),
-            ("Tone", self.tone),
-            ("Point of view", self.pov),
-            ("Tense", self.tense),
-            ("Length", self.length),
-            ("Creativity", self.creativity),
-            ("Style strength", self.guidance),
-            ("Style notes", self.notes),
-            ("Author's note", self.authors_note),
+            (self.tr("Genre"), self.genre),
+            (self.tr("Tone"), self.tone),
+            (self.tr("Point of view"), self.pov),
+            (self.tr("Tense"), self.tense),
+            (self.tr("Length"), self.length),
+            (self.tr("Creativity"), self.creativity),
+            (self.tr("Style strength"), self.guidance),
+            (self.tr("Style notes"), self.notes),
+            (self.tr("Author's note"), self.authors_note),
         ):
             form.addRow(label, widget)
         form.addRow(self.match_button)
@@ -176,13 +203,13 @@ class StylePanel(QDockWidget):
         """Refill the preset list."""
         self.preset.clear()
         for name in self.presets():
-            self.preset.addItem(name)
+            self.preset.addItem(self.tr(name), name)  # built-in names come translated
         if select:
-            self.preset.setCurrentText(select)
+            self.preset.setCurrentIndex(max(0, self.preset.findData(select)))
 
     def apply_selected_preset(self) -> None:
         """Apply the preset chosen in the list."""
-        style = self.presets().get(self.preset.currentText())
+        style = self.presets().get(str(self.preset.currentData() or ""))
         if style is not None:
             self.set_style(style)
             self.changed.emit(self.current_style().with_(name=style.name))
@@ -214,7 +241,10 @@ class StylePanel(QDockWidget):
         if not path:
             return False
         save_preset(
-            self.current_style().with_(name=self.preset.currentText() or "My style"), Path(path)
+            self.current_style().with_(
+                name=str(self.preset.currentData() or "") or self.tr("My style")
+            ),
+            Path(path),
         )
         return True
 

@@ -30,6 +30,7 @@ from PySide6.QtWidgets import (
 )
 
 from backend.jobs.voice.texts import TEXT_SUFFIXES
+from gui.i18n import QT_TRANSLATE_NOOP
 
 log = logging.getLogger(__name__)
 
@@ -37,10 +38,12 @@ MAIN = Path(__file__).resolve().parents[1] / "main.py"
 STOP_GRACE_MS = 20_000
 EXIT_CANCELLED = 3
 STAGES = {
-    "texts": "Reading your texts…",
-    "loading": "Loading a copy of the model to train (about a minute)…",
-    "check": "Measuring the model before training…",
-    "resumed": "Resuming from the last checkpoint…",
+    "texts": QT_TRANSLATE_NOOP("TrainVoiceDialog", "Reading your texts…"),
+    "loading": QT_TRANSLATE_NOOP(
+        "TrainVoiceDialog", "Loading a copy of the model to train (about a minute)…"
+    ),
+    "check": QT_TRANSLATE_NOOP("TrainVoiceDialog", "Measuring the model before training…"),
+    "resumed": QT_TRANSLATE_NOOP("TrainVoiceDialog", "Resuming from the last checkpoint…"),
 }
 
 
@@ -114,7 +117,7 @@ class TrainingProcess(QObject):
             else:
                 stderr = bytes(self.process.readAllStandardError().data())
                 log.warning("train-voice stopped: %s", stderr[-2000:].decode("utf-8", "replace"))
-                self._error = self._error or "The training process stopped unexpectedly."
+                self._error = self._error or self.tr("The training process stopped unexpectedly.")
                 code = max(code, 1)
         self.ended.emit(code, self._error)
 
@@ -146,7 +149,7 @@ class TrainVoiceDialog(QDialog):
         )
         intro.setWordWrap(True)
         self.has_book = bool(book)
-        self.use_book = QCheckBox(book or "The open book (none is open)")
+        self.use_book = QCheckBox(book or self.tr("The open book (none is open)"))
         self.use_book.setChecked(self.has_book)
         self.files = QListWidget()
         self.files.setMaximumHeight(110)
@@ -233,7 +236,9 @@ class TrainVoiceDialog(QDialog):
     def set_running(self, running: bool, resumable: bool = False) -> None:
         """Buttons for a run that is going, or not."""
         self.start_button.setVisible(not running)
-        self.start_button.setText("&Resume Training" if resumable else "&Start Training")
+        self.start_button.setText(
+            self.tr("&Resume Training") if resumable else self.tr("&Start Training")
+        )
         self.cancel_button.setVisible(running)
         self.cancel_button.setEnabled(True)
         self.switch_button.setVisible(False)
@@ -252,7 +257,7 @@ class TrainVoiceDialog(QDialog):
         """Reflect one event of the training process."""
         kind = event.get("event")
         if kind in STAGES:
-            self.stage.setText(STAGES[str(kind)])
+            self.stage.setText(self.tr(STAGES[str(kind)]))
         if kind == "texts":
             self.timing.setText(
                 self.tr("Learning from {0:,} words; {1:,} kept aside to measure.").format(
@@ -262,7 +267,9 @@ class TrainVoiceDialog(QDialog):
         elif kind == "measured":
             after = event.get("when") == "after"
             self.stage.setText(
-                "Measuring the adapter on the text kept aside…" if after else "Training…"
+                self.tr("Measuring the adapter on the text kept aside…")
+                if after
+                else self.tr("Training…")
             )
         elif kind == "step":
             self.bar.setValue(round(1000 * float(event["fraction"])))
@@ -283,15 +290,22 @@ class TrainVoiceDialog(QDialog):
         before, after = float(result["ppl_before"]), float(result["ppl_after"])
         ksr_before, ksr_after = float(result["ksr_before"]), float(result["ksr_after"])
         lines = [
-            f"Perplexity on your held-out text: {before:.1f} → {after:.1f} "
-            f"({(after - before) / before:+.0%}; lower is better).",
-            f"Keystrokes saved by suggestions: {ksr_before:.0%} → {ksr_after:.0%}.",
-            f"Trained on {result['tokens']:,} tokens in {clock(float(result['seconds']))}.",
+            self.tr(
+                "Perplexity on your held-out text: {0:.1f} → {1:.1f} ({2:+.0%}; lower is better)."
+            ).format(before, after, (after - before) / before),
+            self.tr("Keystrokes saved by suggestions: {0:.0%} → {1:.0%}.").format(
+                ksr_before, ksr_after
+            ),
+            self.tr("Trained on {0:,} tokens in {1}.").format(
+                result["tokens"], clock(float(result["seconds"]))
+            ),
         ]
         helps = bool(result.get("helps"))
         if not helps:
-            lines.append("This adapter did not help on text it had not seen; you may delete it.")
-        self.stage.setText("Done." if helps else "Done, without a gain.")
+            lines.append(
+                self.tr("This adapter did not help on text it had not seen; you may delete it.")
+            )
+        self.stage.setText(self.tr("Done.") if helps else self.tr("Done, without a gain."))
         self.timing.setText("")
         self.outcome.setText("\n".join(lines))
         self.switch_button.setVisible(True)

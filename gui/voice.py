@@ -155,7 +155,9 @@ class VoiceController(QObject):
         if self.dialog is None:
             self._dialog_for = self.spec
             book = self.book()
-            label = f"{book[0]} ({word_count(book[1]):,} words)" if book else ""
+            label = (
+                self.tr("{0} ({1:,} words)").format(book[0], word_count(book[1])) if book else ""
+            )
             self.dialog = TrainVoiceDialog(self.spec.name, label, self.parent_widget)
             self.dialog.start_requested.connect(self._on_dialog_start_requested)
             self.dialog.cancel_requested.connect(self.cancel_training)
@@ -250,8 +252,10 @@ class VoiceController(QObject):
         elif code == EXIT_CANCELLED:
             dialog.stage.setText(self.tr("Cancelled. Resume picks up from the last checkpoint."))
         else:
-            dialog.stage.setText(error or "The training stopped.")
-        self.message.emit("Voice training finished." if code == 0 else "Voice training stopped.")
+            dialog.stage.setText(error or self.tr("The training stopped."))
+        self.message.emit(
+            self.tr("Voice training finished.") if code == 0 else self.tr("Voice training stopped.")
+        )
 
     def _keep_trained(self) -> None:
         library = self.library()

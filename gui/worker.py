@@ -164,7 +164,7 @@ class GenerationWorker(QObject):
             return (
                 str(exc)
                 if isinstance(exc, EngineError)
-                else f"The model could not be loaded: {exc}"
+                else self.tr("The model could not be loaded: {0}").format(exc)
             )
         self._engine, self._spec = engine, spec
         self.model_loaded.emit(spec.name)

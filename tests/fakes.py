@@ -148,7 +148,8 @@ class ScriptedPrompts:
     def export_path(self, markdown: bool) -> str:
         return str(self._next("export_path", "", markdown))
 
-    def encoding(self, message: str) -> str | None:
+    def encoding(self, message: str, candidates: object = None) -> str | None:
+        self.candidates = candidates
         value = self._next("encoding", None, message)
         return None if value is None else str(value)
 

@@ -12,12 +12,21 @@ import codecs
 import hashlib
 import os
 from dataclasses import dataclass, field
+from functools import cache
 from pathlib import Path
 
 from backend.storage.atomic import SaveError, atomic_write_bytes, atomic_write_text
 
 MAX_DOCUMENT_BYTES = 64 * 1024 * 1024
 FALLBACK_ENCODINGS = ("cp1252", "latin-1")
+# Legacy encodings a text that is not UTF-8 is offered in, most likely first.
+LEGACY_ENCODINGS = {
+    "gb18030": "GB18030 (Simplified Chinese)",
+    "big5": "Big5 (Traditional Chinese)",
+    "cp1252": "Windows-1252 (Western European)",
+}
+_CJK_MARKS = set("，。“”‘’：「」『』！？、；…—（）《》〈〉·")
+_WESTERN = set("éèêëàâäáíìîïóòôöúùûüçñßÉÈÀÁÇÖÜÄÑ’‘“”–—…«»°€£¿¡")
 
 
 class DocumentError(Exception):
@@ -25,15 +34,56 @@ class DocumentError(Exception):
 
 
 class EncodingProblem(DocumentError):
-    """The file is not valid UTF-8: the writer picks an encoding or replacement characters."""
+    """The file is not valid UTF-8: the writer picks an encoding or replacement characters.
 
-    def __init__(self, path: Path, position: int) -> None:
+    `candidates` are the legacy encodings the bytes decode in, most plausible first, each
+    with the opening of the text as it would read.
+    """
+
+    def __init__(self, path: Path, position: int, data: bytes = b"") -> None:
+        self.candidates = encoding_candidates(data)
+        names = ", ".join(LEGACY_ENCODINGS[e] for e, _ in self.candidates) or "Windows-1252"
         super().__init__(
             f"{path.name} is not valid UTF-8 (first bad byte at offset {position}). "
-            "Open it as Windows-1252, or with replacement characters?"
+            f"Open it as {names}, or with replacement characters?"
         )
         self.path = path
         self.position = position
+
+
+def encoding_candidates(data: bytes, preview: int = 60) -> list[tuple[str, str]]:
+    """(encoding, preview) for each legacy encoding `data` decodes in, most plausible
+    first: Chinese encodings by the share of common Chinese characters they give (a wrong
+    one gives rare characters and symbols), Windows-1252 by its accented letters."""
+    scored = []
+    for encoding in LEGACY_ENCODINGS:
+        try:
+            text = data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+        scored.append((_plausibility(text, encoding), encoding, " ".join(text[:400].split())))
+    scored.sort(key=lambda s: -s[0])
+    return [(encoding, text[:preview]) for _, encoding, text in scored]
+
+
+def _plausibility(text: str, encoding: str) -> float:
+    other = [c for c in text[:20000] if ord(c) > 127]
+    if not other:
+        return 0.5
+    if encoding == "cp1252":
+        dense = len(other) / max(1, len(text[:20000])) > 0.3  # CJK bytes read as letters
+        return 0.0 if dense else sum(c in _WESTERN for c in other) / len(other)
+    common = _common_han()
+    return sum(c in common or c in _CJK_MARKS for c in other) / len(other)
+
+
+@cache
+def _common_han() -> frozenset[str]:
+    """Characters of jieba's dictionary (simplified and traditional words alike)."""
+    import jieba
+
+    with jieba.get_dict_file() as f:
+        return frozenset(f.read().decode("utf-8"))
 
 
 @dataclass
@@ -101,7 +151,7 @@ def decode(data: bytes, path: Path, encoding: str | None = None, replace: bool =
         text = data.decode("utf-8-sig" if chosen == "utf-8" else chosen)
     except UnicodeDecodeError as exc:
         if not replace:
-            raise EncodingProblem(path, exc.start) from exc
+            raise EncodingProblem(path, exc.start, data) from exc
         text = data.decode("utf-8-sig" if chosen == "utf-8" else chosen, errors="replace")
         notes.append("Some bytes were not valid text and show as �. Saving will write them as �.")
     except LookupError as exc:

@@ -123,7 +123,8 @@ def test_download_dialog_adds_a_checked_model_and_remove_deletes_it(
 
     from backend.models.catalogue import Catalog
     from backend.storage.paths import app_paths
-    from gui.model_manager import DownloadDialog, ModelManagerDialog
+    from gui.model_dialogs import DownloadDialog
+    from gui.model_manager import ModelManagerDialog
 
     base, state = hub
     state.blob = smollm_gguf.read_bytes()
