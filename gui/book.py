@@ -7,12 +7,11 @@ from __future__ import annotations
 from concurrent.futures import Future, ThreadPoolExecutor
 
 from PySide6.QtCore import QObject, Qt, QTimer, Signal
-from PySide6.QtGui import QFont
 from PySide6.QtWidgets import QLabel, QMainWindow
 
 from backend.storage.settings import Settings
 from backend.story.memory.position import scene_texts
-from backend.text.counts import is_mostly_cjk, word_count
+from backend.text.counts import cjk_count, is_mostly_cjk, word_count
 from backend.text.language import detect_language
 from gui.binder import BinderDock
 from gui.book_dialogs import BookReader
@@ -22,6 +21,7 @@ from gui.find import FindDock
 from gui.focus import FocusMode
 from gui.goals import GoalsDialog
 from gui.spelling import SpellController
+from gui.theme import writing_font
 
 PLAIN_COUNT_DELAY_MS = 500
 
@@ -30,7 +30,8 @@ class BookController(QObject):
     """Owns the book features; the window owns the editor and the documents."""
 
     message = Signal(str, int)
-    _plain_counted = Signal(int, bool)
+    language_changed = Signal(str)  # the language the text is written in ("zh", "en")
+    _plain_counted = Signal(int, int)  # CJK characters, other words
 
     def __init__(self, window: QMainWindow, editor: Editor, documents: DocumentController) -> None:
         super().__init__(window)
@@ -51,7 +52,8 @@ class BookController(QObject):
         self.reader: BookReader | None = None
         self.settings = Settings()
         self._plain_words = 0
-        self._plain_cjk = False
+        self._plain_chars = 0  # Han, kana and Hangul characters: counted one by one
+        self.language = ""
         self._closed = False
         self._counter = ThreadPoolExecutor(max_workers=1, thread_name_prefix="inkling-count")
         self._plain_timer = QTimer(self)
@@ -71,8 +73,9 @@ class BookController(QObject):
     def apply_settings(self, settings: Settings) -> None:
         """Font size with zoom, the column width, typewriter scrolling, spell checking."""
         self.settings = settings
-        font = QFont(settings.editor.font_family)
-        font.setPointSize(max(4, settings.editor.font_size + settings.editor.zoom))
+        font = writing_font(
+            settings.editor.font_family, max(4, settings.editor.font_size + settings.editor.zoom)
+        )
         self.editor.setFont(font)
         self.editor.document().setDefaultFont(font)
         self.focus.typewriter = settings.editor.typewriter
@@ -136,22 +139,22 @@ class BookController(QObject):
         if self._closed:
             return
         text = self.editor.toPlainText()
-        future = self._counter.submit(lambda: (word_count(text), is_mostly_cjk(text)))
+        future = self._counter.submit(lambda: _script_counts(text))
         future.add_done_callback(self._on_plain_future_done)
 
     def _on_plain_future_done(self, future: Future) -> None:
         if future.exception() is None:
             self._plain_counted.emit(*future.result())
 
-    def _on_plain_counted(self, words: int, cjk: bool) -> None:
-        self._plain_words, self._plain_cjk = words, cjk
+    def _on_plain_counted(self, chars: int, words: int) -> None:
+        self._plain_chars, self._plain_words = chars, words
         self.update_counts()
 
     def count_text(self) -> str:
         """What the status bar shows: scene, chapter, book, today against the goal."""
         unit = self.tr("characters") if self._cjk() else self.tr("words")
         if self.documents.story is None:
-            return f"{self._plain_words:,} {unit}"
+            return self._plain_count_text()
         project = self.project
         if not project.current:
             return f"{project.book_words():,} {unit}"
@@ -169,9 +172,17 @@ class BookController(QObject):
             .replace("%5", today)
         )
 
+    def _plain_count_text(self) -> str:
+        """Characters for Chinese and Japanese, words for the rest; mixed text gets both."""
+        chars = self.tr("{0:,} characters").format(self._plain_chars)
+        words = self.tr("{0:,} words").format(self._plain_words)
+        if self._plain_chars and self._plain_words:
+            return f"{chars} · {words}"
+        return chars if self._plain_chars else words
+
     def _cjk(self) -> bool:
         if self.documents.story is None:
-            return self._plain_cjk
+            return self._plain_chars > self._plain_words
         return (
             is_mostly_cjk(self.project.text_of(self.project.current)[:5000])
             if self.project.current
@@ -179,8 +190,12 @@ class BookController(QObject):
         )
 
     def update_counts(self, *_args: object) -> None:
-        """Refresh the status bar's counts."""
+        """Refresh the status bar's counts (and say when the text's language changed)."""
         self.counts_label.setText(self.count_text())
+        language = self.story_language()
+        if language and language != self.language:
+            self.language = language
+            self.language_changed.emit(language)
 
     # --- commands -------------------------------------------------------------------
     def undo(self) -> None:
@@ -245,3 +260,9 @@ class BookController(QObject):
         self._closed = True
         self._plain_timer.stop()
         self._counter.shutdown(wait=True)
+
+
+def _script_counts(text: str) -> tuple[int, int]:
+    """(CJK characters, other words) of `text`."""
+    chars = cjk_count(text)
+    return chars, word_count(text) - chars

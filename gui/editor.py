@@ -17,7 +17,6 @@ from collections.abc import Callable
 from PySide6.QtCore import QEvent, Qt, Signal
 from PySide6.QtGui import (
     QColor,
-    QFont,
     QInputMethodEvent,
     QKeyEvent,
     QKeySequence,
@@ -33,6 +32,7 @@ from PySide6.QtWidgets import QPlainTextDocumentLayout, QPlainTextEdit, QWidget
 
 from backend.storage.settings import DEFAULT_HOTKEYS
 from backend.text.words import next_word
+from gui.theme import writing_font
 
 _MODIFIER_KEYS = {
     Qt.Key.Key_Control,
@@ -103,10 +103,7 @@ class Editor(QPlainTextEdit):
         own.setDocumentLayout(QPlainTextDocumentLayout(own))
         self.setDocument(own)
         self.setWordWrapMode(QTextOption.WrapMode.WrapAtWordBoundaryOrAnywhere)
-        font = QFont("Serif")
-        font.setStyleHint(QFont.StyleHint.Serif)
-        font.setPointSize(13)
-        self.setFont(font)
+        self.setFont(writing_font("Serif", 13))
         self.document().setDocumentMargin(24)
         self._insert_cursor: QTextCursor | None = None
         self._inserted_any = False

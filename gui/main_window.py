@@ -139,6 +139,7 @@ class MainWindow(QMainWindow):
         self.memory.message.connect(self._on_controller_message)
         self.bible.memory_text = lambda: self.documents.story.memory if self.documents.story else ""
         self.bible.language = self.book.story_language
+        self.book.language_changed.connect(self.style_panel.set_language)
         self.suggestions.book_context = self.memory.book_context
         self.book.binder.draft_requested.connect(self.memory.draft_synopsis)
         self.continuation = ContinuationController(

@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from backend.story.language import pack
 from backend.story.style.model import LENGTHS, POVS, TENSES, Style, StyleError
 from backend.story.style.presets import builtin_presets, load_preset, save_preset, user_presets
 from gui.i18n import QT_TRANSLATE_NOOP
@@ -150,7 +151,7 @@ class StylePanel(QDockWidget):
             (self.tr("Genre"), self.genre),
             (self.tr("Tone"), self.tone),
             (self.tr("Point of view"), self.pov),
-            (self.tr("Tense"), self.tense),
+            (self.tr("Tense"), self.tense),  # hidden for languages without tense
             (self.tr("Length"), self.length),
             (self.tr("Creativity"), self.creativity),
             (self.tr("Style strength"), self.guidance),
@@ -158,6 +159,7 @@ class StylePanel(QDockWidget):
             (self.tr("Author's note"), self.authors_note),
         ):
             form.addRow(label, widget)
+        self._form = form
         form.addRow(self.match_button)
         return form
 
@@ -193,6 +195,10 @@ class StylePanel(QDockWidget):
     def _on_any_changed(self, *_args: object) -> None:
         if not self._loading:
             self.changed.emit(self.current_style())
+
+    def set_language(self, lang: str) -> None:
+        """Tense is hidden for a language whose verbs carry none (Chinese)."""
+        self._form.setRowVisible(self.tense, pack(lang).has_tense)
 
     # --- presets ----------------------------------------------------------------------
     def presets(self) -> dict[str, Style]:

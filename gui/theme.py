@@ -2,10 +2,32 @@
 
 from __future__ import annotations
 
-from PySide6.QtGui import QColor, QPalette
+from PySide6.QtGui import QColor, QFont, QPalette
 from PySide6.QtWidgets import QApplication
 
 _system_palette: QPalette | None = None
+# Fallbacks for Chinese text after the writer's font, in the order a desktop is likely to
+# have them: Noto/Source Han on Linux, the Songti and PingFang of macOS, and SimSun and
+# Microsoft YaHei on Windows. Qt tries each for a glyph the first font lacks.
+CJK_FALLBACKS = (
+    "Noto Serif CJK SC",
+    "Source Han Serif SC",
+    "Songti SC",
+    "SimSun",
+    "Noto Sans CJK SC",
+    "PingFang SC",
+    "Microsoft YaHei",
+    "WenQuanYi Micro Hei",
+)
+
+
+def writing_font(family: str, point_size: int) -> QFont:
+    """The editor's font: the writer's family first, then fonts with Chinese glyphs."""
+    font = QFont(family)
+    font.setFamilies([family, *CJK_FALLBACKS])
+    font.setStyleHint(QFont.StyleHint.Serif)
+    font.setPointSize(point_size)
+    return font
 
 
 def dark_palette() -> QPalette:

@@ -79,7 +79,7 @@ class FakeEngine:
         if self.raise_on_stream is not None:
             raise self.raise_on_stream
         assembler = TextAssembler(params.stop)
-        required = constraint.remaining.decode() if constraint is not None else ""
+        required = constraint.remaining.decode() if isinstance(constraint, PrefixConstraint) else ""
         words = [required] if required else []
         shift = (params.seed or 0) % len(WORDS)
         if any("\u4e00" <= c <= "\u9fff" for c in text[-20:]):

@@ -596,42 +596,52 @@ PyTorch (BSD), Hugging Face transformers (Apache 2.0) and Qt for Python (LGPLv3)
   <context>
     <name>BookController</name>
     <message>
-      <location filename="../../gui/book.py" line="90" />
+      <location filename="../../gui/book.py" line="93" />
       <source>Zoom %+d</source>
       <translation>缩放 %+d</translation>
     </message>
     <message>
-      <location filename="../../gui/book.py" line="90" />
+      <location filename="../../gui/book.py" line="93" />
       <source>Zoom reset</source>
       <translation>缩放已还原</translation>
     </message>
     <message>
-      <location filename="../../gui/book.py" line="152" />
+      <location filename="../../gui/book.py" line="155" />
       <source>characters</source>
       <translation>字</translation>
     </message>
     <message>
-      <location filename="../../gui/book.py" line="152" />
+      <location filename="../../gui/book.py" line="155" />
       <source>words</source>
       <translation>词</translation>
     </message>
     <message>
-      <location filename="../../gui/book.py" line="164" />
+      <location filename="../../gui/book.py" line="167" />
       <source>Scene %1 · Chapter %2 · Book %3 %4 · Today %5</source>
       <translation>本场景 %1 · 本章 %2 · 全书 %3 %4 · 今日 %5</translation>
     </message>
     <message>
-      <location filename="../../gui/book.py" line="191" />
+      <location filename="../../gui/book.py" line="177" />
+      <source>{0:,} characters</source>
+      <translation>{0:,} 字</translation>
+    </message>
+    <message>
+      <location filename="../../gui/book.py" line="178" />
+      <source>{0:,} words</source>
+      <translation>{0:,} 词</translation>
+    </message>
+    <message>
+      <location filename="../../gui/book.py" line="206" />
       <source>Undone: %s</source>
       <translation>已撤销：%s</translation>
     </message>
     <message>
-      <location filename="../../gui/book.py" line="191" />
+      <location filename="../../gui/book.py" line="206" />
       <source>Nothing to undo.</source>
       <translation>没有可撤销的操作。</translation>
     </message>
     <message>
-      <location filename="../../gui/book.py" line="207" />
+      <location filename="../../gui/book.py" line="222" />
       <source>Goals belong to a story project (Save As a .inkling folder).</source>
       <translation>写作目标属于故事项目（请另存为 .inkling 文件夹）。</translation>
     </message>
@@ -1226,54 +1236,54 @@ You can save to another place.</source>
       <translation>设置已重置</translation>
     </message>
     <message>
-      <location filename="../../gui/main_window.py" line="214" />
+      <location filename="../../gui/main_window.py" line="215" />
       <source>Settings not saved: {0}</source>
       <translation>设置未能保存：{0}</translation>
     </message>
     <message>
-      <location filename="../../gui/main_window.py" line="283" />
-      <location filename="../../gui/main_window.py" line="307" />
-      <location filename="../../gui/main_window.py" line="319" />
+      <location filename="../../gui/main_window.py" line="284" />
+      <location filename="../../gui/main_window.py" line="308" />
+      <location filename="../../gui/main_window.py" line="320" />
       <source>The model could not be loaded</source>
       <translation>无法载入模型</translation>
     </message>
     <message>
-      <location filename="../../gui/main_window.py" line="300" />
+      <location filename="../../gui/main_window.py" line="301" />
       <source>{0} is loaded.</source>
       <translation>{0} 已载入。</translation>
     </message>
     <message>
-      <location filename="../../gui/main_window.py" line="326" />
+      <location filename="../../gui/main_window.py" line="327" />
       <source>Suggestion failed: {0}</source>
       <translation>建议生成失败：{0}</translation>
     </message>
     <message>
-      <location filename="../../gui/main_window.py" line="375" />
+      <location filename="../../gui/main_window.py" line="376" />
       <source>Select a passage of a few sentences first.</source>
       <translation>请先选中几句话。</translation>
     </message>
     <message>
-      <location filename="../../gui/main_window.py" line="386" />
+      <location filename="../../gui/main_window.py" line="387" />
       <source>Style matched to the selection.</source>
       <translation>已按所选文字调整文风。</translation>
     </message>
     <message>
-      <location filename="../../gui/main_window.py" line="420" />
+      <location filename="../../gui/main_window.py" line="421" />
       <source>The story's style was not understood: {0}</source>
       <translation>无法识别这个故事的文风设置：{0}</translation>
     </message>
     <message>
-      <location filename="../../gui/main_window.py" line="428" />
+      <location filename="../../gui/main_window.py" line="429" />
       <source>{0}[*] — Inkling</source>
       <translation>{0}[*] — Inkling</translation>
     </message>
     <message>
-      <location filename="../../gui/main_window.py" line="438" />
+      <location filename="../../gui/main_window.py" line="439" />
       <source>Story details belong to a story project: use Save As and a name ending in .inkling.</source>
       <translation>故事信息属于故事项目：请用“另存为”，并以 .inkling 结尾命名。</translation>
     </message>
     <message>
-      <location filename="../../gui/main_window.py" line="477" />
+      <location filename="../../gui/main_window.py" line="478" />
       <source>none loaded</source>
       <translation>未载入</translation>
     </message>
@@ -2395,249 +2405,249 @@ You can save to another place.</source>
   <context>
     <name>StylePanel</name>
     <message>
-      <location filename="../../gui/style_panel.py" line="30" />
+      <location filename="../../gui/style_panel.py" line="31" />
       <source>bleak</source>
       <translation>阴郁</translation>
     </message>
     <message>
-      <location filename="../../gui/style_panel.py" line="31" />
+      <location filename="../../gui/style_panel.py" line="32" />
       <source>whimsical</source>
       <translation>奇趣</translation>
     </message>
     <message>
-      <location filename="../../gui/style_panel.py" line="32" />
+      <location filename="../../gui/style_panel.py" line="33" />
       <source>tense</source>
       <translation>紧张</translation>
     </message>
     <message>
-      <location filename="../../gui/style_panel.py" line="33" />
+      <location filename="../../gui/style_panel.py" line="34" />
       <source>lyrical</source>
       <translation>抒情</translation>
     </message>
     <message>
-      <location filename="../../gui/style_panel.py" line="34" />
+      <location filename="../../gui/style_panel.py" line="35" />
       <source>dry</source>
       <translation>冷峻</translation>
     </message>
     <message>
-      <location filename="../../gui/style_panel.py" line="35" />
+      <location filename="../../gui/style_panel.py" line="36" />
       <source>warm</source>
       <translation>温暖</translation>
     </message>
     <message>
-      <location filename="../../gui/style_panel.py" line="36" />
+      <location filename="../../gui/style_panel.py" line="37" />
       <source>eerie</source>
       <translation>诡异</translation>
     </message>
     <message>
-      <location filename="../../gui/style_panel.py" line="39" />
-      <location filename="../../gui/style_panel.py" line="53" />
+      <location filename="../../gui/style_panel.py" line="40" />
+      <location filename="../../gui/style_panel.py" line="54" />
       <source>Any</source>
       <translation>不限</translation>
     </message>
     <message>
-      <location filename="../../gui/style_panel.py" line="40" />
+      <location filename="../../gui/style_panel.py" line="41" />
       <source>First person</source>
       <translation>第一人称</translation>
     </message>
     <message>
-      <location filename="../../gui/style_panel.py" line="41" />
+      <location filename="../../gui/style_panel.py" line="42" />
       <source>Second person</source>
       <translation>第二人称</translation>
     </message>
     <message>
-      <location filename="../../gui/style_panel.py" line="42" />
+      <location filename="../../gui/style_panel.py" line="43" />
       <source>Third person limited</source>
       <translation>第三人称有限视角</translation>
     </message>
     <message>
-      <location filename="../../gui/style_panel.py" line="43" />
+      <location filename="../../gui/style_panel.py" line="44" />
       <source>Third person omniscient</source>
       <translation>第三人称全知视角</translation>
     </message>
     <message>
-      <location filename="../../gui/style_panel.py" line="47" />
+      <location filename="../../gui/style_panel.py" line="48" />
       <source>Cozy and whimsical</source>
       <translation>温馨奇趣</translation>
     </message>
     <message>
-      <location filename="../../gui/style_panel.py" line="48" />
+      <location filename="../../gui/style_panel.py" line="49" />
       <source>Lyrical omniscient</source>
       <translation>抒情全知</translation>
     </message>
     <message>
-      <location filename="../../gui/style_panel.py" line="49" />
+      <location filename="../../gui/style_panel.py" line="50" />
       <source>Noir confession</source>
       <translation>黑色自白</translation>
     </message>
     <message>
-      <location filename="../../gui/style_panel.py" line="50" />
+      <location filename="../../gui/style_panel.py" line="51" />
       <source>Present-tense thriller</source>
       <translation>现在时惊悚</translation>
     </message>
     <message>
-      <location filename="../../gui/style_panel.py" line="54" />
+      <location filename="../../gui/style_panel.py" line="55" />
       <source>Past</source>
       <translation>过去时</translation>
     </message>
     <message>
-      <location filename="../../gui/style_panel.py" line="55" />
+      <location filename="../../gui/style_panel.py" line="56" />
       <source>Present</source>
       <translation>现在时</translation>
     </message>
     <message>
-      <location filename="../../gui/style_panel.py" line="58" />
+      <location filename="../../gui/style_panel.py" line="59" />
       <source>A sentence</source>
       <translation>一句</translation>
     </message>
     <message>
-      <location filename="../../gui/style_panel.py" line="59" />
+      <location filename="../../gui/style_panel.py" line="60" />
       <source>A paragraph</source>
       <translation>一段</translation>
     </message>
     <message>
-      <location filename="../../gui/style_panel.py" line="60" />
+      <location filename="../../gui/style_panel.py" line="61" />
       <source>A scene beat</source>
       <translation>一个情节段落</translation>
     </message>
     <message>
-      <location filename="../../gui/style_panel.py" line="72" />
+      <location filename="../../gui/style_panel.py" line="73" />
       <source>Style</source>
       <translation>文风</translation>
     </message>
     <message>
-      <location filename="../../gui/style_panel.py" line="101" />
+      <location filename="../../gui/style_panel.py" line="102" />
       <source>Apply</source>
       <translation>应用</translation>
     </message>
     <message>
-      <location filename="../../gui/style_panel.py" line="107" />
+      <location filename="../../gui/style_panel.py" line="108" />
       <source>Save as preset…</source>
       <translation>存为预设…</translation>
     </message>
     <message>
-      <location filename="../../gui/style_panel.py" line="109" />
+      <location filename="../../gui/style_panel.py" line="110" />
       <source>Import…</source>
       <translation>导入…</translation>
     </message>
     <message>
-      <location filename="../../gui/style_panel.py" line="111" />
+      <location filename="../../gui/style_panel.py" line="112" />
       <source>Export…</source>
       <translation>导出…</translation>
     </message>
     <message>
-      <location filename="../../gui/style_panel.py" line="120" />
+      <location filename="../../gui/style_panel.py" line="121" />
       <source>Use this style for Ctrl+Enter</source>
       <translation>按 Ctrl+Enter 续写时使用此文风</translation>
     </message>
     <message>
-      <location filename="../../gui/style_panel.py" line="139" />
+      <location filename="../../gui/style_panel.py" line="140" />
       <source>How strongly the style steers (1.0 = no guidance)</source>
       <translation>文风引导的强度（1.0 = 不引导）</translation>
     </message>
     <message>
-      <location filename="../../gui/style_panel.py" line="141" />
+      <location filename="../../gui/style_panel.py" line="142" />
       <source>e.g. short sentences, no adverbs</source>
       <translation>例如：句子短，少用副词</translation>
     </message>
     <message>
-      <location filename="../../gui/style_panel.py" line="144" />
+      <location filename="../../gui/style_panel.py" line="145" />
       <source>Author's note, e.g. the storm breaks tonight</source>
       <translation>作者备注，例如：今晚暴风雨来临</translation>
     </message>
     <message>
-      <location filename="../../gui/style_panel.py" line="146" />
+      <location filename="../../gui/style_panel.py" line="147" />
       <source>Match my style (from the selection)</source>
       <translation>模仿我的文风（根据选中文字）</translation>
     </message>
     <message>
-      <location filename="../../gui/style_panel.py" line="150" />
+      <location filename="../../gui/style_panel.py" line="151" />
       <source>Genre</source>
       <translation>类型</translation>
     </message>
     <message>
-      <location filename="../../gui/style_panel.py" line="151" />
+      <location filename="../../gui/style_panel.py" line="152" />
       <source>Tone</source>
       <translation>基调</translation>
     </message>
     <message>
-      <location filename="../../gui/style_panel.py" line="152" />
+      <location filename="../../gui/style_panel.py" line="153" />
       <source>Point of view</source>
       <translation>视角</translation>
     </message>
     <message>
-      <location filename="../../gui/style_panel.py" line="153" />
+      <location filename="../../gui/style_panel.py" line="154" />
       <source>Tense</source>
       <translation>时态</translation>
     </message>
     <message>
-      <location filename="../../gui/style_panel.py" line="154" />
+      <location filename="../../gui/style_panel.py" line="155" />
       <source>Length</source>
       <translation>长度</translation>
     </message>
     <message>
-      <location filename="../../gui/style_panel.py" line="155" />
+      <location filename="../../gui/style_panel.py" line="156" />
       <source>Creativity</source>
       <translation>创意</translation>
     </message>
     <message>
-      <location filename="../../gui/style_panel.py" line="156" />
+      <location filename="../../gui/style_panel.py" line="157" />
       <source>Style strength</source>
       <translation>文风强度</translation>
     </message>
     <message>
-      <location filename="../../gui/style_panel.py" line="157" />
+      <location filename="../../gui/style_panel.py" line="158" />
       <source>Style notes</source>
       <translation>文风说明</translation>
     </message>
     <message>
-      <location filename="../../gui/style_panel.py" line="158" />
+      <location filename="../../gui/style_panel.py" line="159" />
       <source>Author's note</source>
       <translation>作者备注</translation>
     </message>
     <message>
-      <location filename="../../gui/style_panel.py" line="216" />
+      <location filename="../../gui/style_panel.py" line="222" />
       <source>Style preset “{0}” applied.</source>
       <translation>已应用文风预设“{0}”。</translation>
     </message>
     <message>
-      <location filename="../../gui/style_panel.py" line="221" />
+      <location filename="../../gui/style_panel.py" line="227" />
       <source>Save preset</source>
       <translation>保存预设</translation>
     </message>
     <message>
-      <location filename="../../gui/style_panel.py" line="221" />
+      <location filename="../../gui/style_panel.py" line="227" />
       <source>Preset name:</source>
       <translation>预设名称：</translation>
     </message>
     <message>
-      <location filename="../../gui/style_panel.py" line="230" />
+      <location filename="../../gui/style_panel.py" line="236" />
       <source>Saved preset “{0}”.</source>
       <translation>已保存预设“{0}”。</translation>
     </message>
     <message>
-      <location filename="../../gui/style_panel.py" line="238" />
+      <location filename="../../gui/style_panel.py" line="244" />
       <source>Export style</source>
       <translation>导出文风</translation>
     </message>
     <message>
-      <location filename="../../gui/style_panel.py" line="238" />
-      <location filename="../../gui/style_panel.py" line="256" />
+      <location filename="../../gui/style_panel.py" line="244" />
+      <location filename="../../gui/style_panel.py" line="262" />
       <source>TOML (*.toml)</source>
       <translation>TOML (*.toml)</translation>
     </message>
     <message>
-      <location filename="../../gui/style_panel.py" line="245" />
+      <location filename="../../gui/style_panel.py" line="251" />
       <source>My style</source>
       <translation>我的文风</translation>
     </message>
     <message>
-      <location filename="../../gui/style_panel.py" line="256" />
+      <location filename="../../gui/style_panel.py" line="262" />
       <source>Import style</source>
       <translation>导入文风</translation>
     </message>
     <message>
-      <location filename="../../gui/style_panel.py" line="264" />
+      <location filename="../../gui/style_panel.py" line="270" />
       <source>Preset not imported: {0}</source>
       <translation>预设未能导入：{0}</translation>
     </message>

@@ -137,3 +137,25 @@ def test_dead_keys_and_compose_do_not_dismiss_the_ghost(qtbot) -> None:
     # The composed letter arriving as a plain key event types through as well.
     qtbot.keyClicks(editor, "t")
     assert editor.ghost_text == "é chaud"
+
+
+def test_a_chinese_story_gets_chinese_prompts_and_counts(qtbot, window) -> None:
+    """The language comes from the text: the status bar counts characters, Tense is
+    hidden, and the bible and a first-person continuation are asked for in Chinese."""
+    editor = window.editor
+    commit(editor, "雨已经下了三天，玛莎终于拆开了那封信。")
+    counts = window.book.counts_label
+    qtbot.waitUntil(lambda: counts.text() == "17 characters", timeout=3000)
+    style = window.style_panel
+    assert not style._form.isRowVisible(style.tense)
+    engine = window.model_thread.worker._engine
+    window.bible.premise.setText("守灯塔的人发现了一个撑着红伞的小女孩。")
+    with qtbot.waitSignal(window.bible_done, timeout=10000):
+        window.bible.generate_current()
+    assert any("故事梗概：守灯塔的人" in p and "姓名：" in p for p in engine.prompts)
+    style.enabled.setChecked(True)
+    style.pov.setCurrentIndex(style.pov.findData("first"))
+    editor.moveCursor(editor.textCursor().MoveOperation.End)
+    with qtbot.waitSignal(window.continuation_done, timeout=10000):
+        qtbot.keyClick(editor, Qt.Key.Key_Return, CTRL)
+    assert "叙述视角：第一人称（我）" in engine.prompts[-1]
