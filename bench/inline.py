@@ -173,6 +173,9 @@ def chinese(engine: LlamaCppEngine, chars: int, baselines: bool) -> dict:
         "full_p95_ms": round(percentile(ours_zh.fulls, 95), 1),
     }
     if baselines:
+        unhealed = keystrokes.simulate_cjk(ours(engine, heal=False), context, target)
+        print(f"no healing: ksr={unhealed.ksr:.3f}", flush=True)
+        result["ksr_no_healing"] = round(unhealed.ksr, 4)
         raw = keystrokes.simulate_cjk(raw_baseline(engine), context, target)
         print(f"raw llama-cpp-python: ksr={raw.ksr:.3f}", flush=True)
         result["ksr_raw_baseline"] = round(raw.ksr, 4)

@@ -38,6 +38,7 @@ from gui.editor import Editor
 from gui.files import DocumentController, Prompts
 from gui.memory import MemoryController
 from gui.menus import build_menus, fill_recent_menu
+from gui.messages import translate_message
 from gui.model_manager import ModelManagerDialog
 from gui.preferences import PreferencesDialog
 from gui.status_bar import StatusBar
@@ -465,6 +466,7 @@ class MainWindow(QMainWindow):
     @Slot(str, str)
     def show_error(self, title: str, message: str) -> None:
         """Say what went wrong in the status bar and a non-blocking dialog."""
+        message = translate_message(message)
         self.last_error = message
         self.status.showMessage(f"{title}: {message}")
         box = QMessageBox(QMessageBox.Icon.Warning, title, message, parent=self)

@@ -9,6 +9,7 @@ from PySide6.QtWidgets import QFileDialog, QInputDialog, QMessageBox, QWidget
 from backend.storage.documents import LEGACY_ENCODINGS
 from backend.storage.recovery import Recovery
 from gui.i18n import QT_TRANSLATE_NOOP
+from gui.messages import translate_message
 
 # The encodings' names, for translation (backend/storage/documents.py).
 _ENCODING_NAMES = (
@@ -122,7 +123,7 @@ class Prompts:
         choice, ok = QInputDialog.getItem(
             self.parent,
             QCoreApplication.translate("Prompts", "Not UTF-8"),
-            message,
+            translate_message(message),
             labels,
             0,
             False,
@@ -170,4 +171,4 @@ class Prompts:
 
     def error(self, title: str, message: str) -> None:
         """Tell the writer something went wrong."""
-        QMessageBox.warning(self.parent, title, message)
+        QMessageBox.warning(self.parent, title, translate_message(message))

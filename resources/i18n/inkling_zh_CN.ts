@@ -1226,64 +1226,64 @@ You can save to another place.</source>
   <context>
     <name>MainWindow</name>
     <message>
-      <location filename="../../gui/main_window.py" line="70" />
+      <location filename="../../gui/main_window.py" line="71" />
       <source>Inkling</source>
       <translation>Inkling</translation>
     </message>
     <message>
-      <location filename="../../gui/main_window.py" line="98" />
+      <location filename="../../gui/main_window.py" line="99" />
       <source>Settings were reset</source>
       <translation>设置已重置</translation>
     </message>
     <message>
-      <location filename="../../gui/main_window.py" line="215" />
+      <location filename="../../gui/main_window.py" line="216" />
       <source>Settings not saved: {0}</source>
       <translation>设置未能保存：{0}</translation>
     </message>
     <message>
-      <location filename="../../gui/main_window.py" line="284" />
-      <location filename="../../gui/main_window.py" line="308" />
-      <location filename="../../gui/main_window.py" line="320" />
+      <location filename="../../gui/main_window.py" line="285" />
+      <location filename="../../gui/main_window.py" line="309" />
+      <location filename="../../gui/main_window.py" line="321" />
       <source>The model could not be loaded</source>
       <translation>无法载入模型</translation>
     </message>
     <message>
-      <location filename="../../gui/main_window.py" line="301" />
+      <location filename="../../gui/main_window.py" line="302" />
       <source>{0} is loaded.</source>
       <translation>{0} 已载入。</translation>
     </message>
     <message>
-      <location filename="../../gui/main_window.py" line="327" />
+      <location filename="../../gui/main_window.py" line="328" />
       <source>Suggestion failed: {0}</source>
       <translation>建议生成失败：{0}</translation>
     </message>
     <message>
-      <location filename="../../gui/main_window.py" line="376" />
+      <location filename="../../gui/main_window.py" line="377" />
       <source>Select a passage of a few sentences first.</source>
       <translation>请先选中几句话。</translation>
     </message>
     <message>
-      <location filename="../../gui/main_window.py" line="387" />
+      <location filename="../../gui/main_window.py" line="388" />
       <source>Style matched to the selection.</source>
       <translation>已按所选文字调整文风。</translation>
     </message>
     <message>
-      <location filename="../../gui/main_window.py" line="421" />
+      <location filename="../../gui/main_window.py" line="422" />
       <source>The story's style was not understood: {0}</source>
       <translation>无法识别这个故事的文风设置：{0}</translation>
     </message>
     <message>
-      <location filename="../../gui/main_window.py" line="429" />
+      <location filename="../../gui/main_window.py" line="430" />
       <source>{0}[*] — Inkling</source>
       <translation>{0}[*] — Inkling</translation>
     </message>
     <message>
-      <location filename="../../gui/main_window.py" line="439" />
+      <location filename="../../gui/main_window.py" line="440" />
       <source>Story details belong to a story project: use Save As and a name ending in .inkling.</source>
       <translation>故事信息属于故事项目：请用“另存为”，并以 .inkling 结尾命名。</translation>
     </message>
     <message>
-      <location filename="../../gui/main_window.py" line="478" />
+      <location filename="../../gui/main_window.py" line="480" />
       <source>none loaded</source>
       <translation>未载入</translation>
     </message>
@@ -1607,6 +1607,114 @@ You can save to another place.</source>
       <location filename="../../gui/menus.py" line="338" />
       <source>&amp;Previous alternative</source>
       <translation>上一个备选(&amp;P)</translation>
+    </message>
+  </context>
+  <context>
+    <name>Messages</name>
+    <message>
+      <location filename="../../gui/messages.py" line="20" />
+      <source>{name} looks like a binary file, not text; it was not opened.</source>
+      <translation>{name} 看起来是二进制文件，不是文本；没有打开。</translation>
+    </message>
+    <message>
+      <location filename="../../gui/messages.py" line="21" />
+      <source>{name} does not exist (was it moved or deleted?).</source>
+      <translation>{name} 不存在（是否被移动或删除了？）。</translation>
+    </message>
+    <message>
+      <location filename="../../gui/messages.py" line="22" />
+      <source>{name} is a folder.</source>
+      <translation>{name} 是一个文件夹。</translation>
+    </message>
+    <message>
+      <location filename="../../gui/messages.py" line="23" />
+      <source>Inkling is not allowed to read {name}.</source>
+      <translation>Inkling 没有读取 {name} 的权限。</translation>
+    </message>
+    <message>
+      <location filename="../../gui/messages.py" line="24" />
+      <source>Could not read {name}: {reason}.</source>
+      <translation>无法读取 {name}：{reason}。</translation>
+    </message>
+    <message>
+      <location filename="../../gui/messages.py" line="25" />
+      <source>{name} is {size} MB; Inkling opens texts up to {limit} MB.</source>
+      <translation>{name} 有 {size} MB；Inkling 最多打开 {limit} MB 的文本。</translation>
+    </message>
+    <message>
+      <location filename="../../gui/messages.py" line="26" />
+      <source>{name} is not valid UTF-8 (first bad byte at offset {offset}). Open it as {encodings}, or with replacement characters?</source>
+      <translation>{name} 不是有效的 UTF-8 编码（第一个错误字节在偏移 {offset} 处）。要按 {encodings} 打开，还是用替换字符打开？</translation>
+    </message>
+    <message>
+      <location filename="../../gui/messages.py" line="31" />
+      <source>Some characters cannot be written as {encoding}; save as UTF-8 instead.</source>
+      <translation>有些字符无法用 {encoding} 编码保存；请改存为 UTF-8。</translation>
+    </message>
+    <message>
+      <location filename="../../gui/messages.py" line="34" />
+      <source>Could not save {name}: {reason}. The previous version is unchanged.</source>
+      <translation>无法保存 {name}：{reason}。之前的版本没有改动。</translation>
+    </message>
+    <message>
+      <location filename="../../gui/messages.py" line="37" />
+      <source>the disk is full</source>
+      <translation>磁盘已满</translation>
+    </message>
+    <message>
+      <location filename="../../gui/messages.py" line="38" />
+      <source>the disk quota is used up</source>
+      <translation>磁盘配额已用完</translation>
+    </message>
+    <message>
+      <location filename="../../gui/messages.py" line="39" />
+      <source>Inkling is not allowed to write there</source>
+      <translation>Inkling 没有在那里写入的权限</translation>
+    </message>
+    <message>
+      <location filename="../../gui/messages.py" line="40" />
+      <source>the disk is read-only</source>
+      <translation>磁盘是只读的</translation>
+    </message>
+    <message>
+      <location filename="../../gui/messages.py" line="41" />
+      <source>the folder no longer exists</source>
+      <translation>文件夹已不存在</translation>
+    </message>
+    <message>
+      <location filename="../../gui/messages.py" line="42" />
+      <source>Choose where to save first.</source>
+      <translation>请先选择保存位置。</translation>
+    </message>
+    <message>
+      <location filename="../../gui/messages.py" line="43" />
+      <source>{name} is open in another Inkling window (process {pid}).</source>
+      <translation>{name} 已在另一个 Inkling 窗口中打开（进程 {pid}）。</translation>
+    </message>
+    <message>
+      <location filename="../../gui/messages.py" line="44" />
+      <source>{name} is being edited on {host}; close it there first.</source>
+      <translation>{name} 正在 {host} 上编辑；请先在那里关闭它。</translation>
+    </message>
+    <message>
+      <location filename="../../gui/messages.py" line="45" />
+      <source>{name} is not an Inkling story (no story.toml).</source>
+      <translation>{name} 不是 Inkling 故事（没有 story.toml）。</translation>
+    </message>
+    <message>
+      <location filename="../../gui/messages.py" line="46" />
+      <source>{name} is not a GGUF model file (wrong header).</source>
+      <translation>{name} 不是 GGUF 模型文件（文件头不对）。</translation>
+    </message>
+    <message>
+      <location filename="../../gui/messages.py" line="47" />
+      <source>{name} is a folder, not a GGUF model file.</source>
+      <translation>{name} 是文件夹，不是 GGUF 模型文件。</translation>
+    </message>
+    <message>
+      <location filename="../../gui/messages.py" line="48" />
+      <source>Inkling needs at least {needed} words of your writing to learn your voice; these texts have {words}.</source>
+      <translation>Inkling 至少需要你写的 {needed} 字才能学习你的文风；这些文字只有 {words} 字。</translation>
     </message>
   </context>
   <context>
@@ -2071,117 +2179,117 @@ You can save to another place.</source>
   <context>
     <name>Prompts</name>
     <message>
-      <location filename="../../gui/prompts.py" line="15" />
+      <location filename="../../gui/prompts.py" line="16" />
       <source>GB18030 (Simplified Chinese)</source>
       <translation>GB18030（简体中文）</translation>
     </message>
     <message>
-      <location filename="../../gui/prompts.py" line="16" />
+      <location filename="../../gui/prompts.py" line="17" />
       <source>Big5 (Traditional Chinese)</source>
       <translation>Big5（繁体中文）</translation>
     </message>
     <message>
-      <location filename="../../gui/prompts.py" line="17" />
+      <location filename="../../gui/prompts.py" line="18" />
       <source>Windows-1252 (Western European)</source>
       <translation>Windows-1252（西欧语言）</translation>
     </message>
     <message>
-      <location filename="../../gui/prompts.py" line="20" />
+      <location filename="../../gui/prompts.py" line="21" />
       <source>Stories and text (*.txt *.md *.markdown story.toml);;All files (*)</source>
       <translation>故事与文本 (*.txt *.md *.markdown story.toml);;所有文件 (*)</translation>
     </message>
     <message>
-      <location filename="../../gui/prompts.py" line="23" />
+      <location filename="../../gui/prompts.py" line="24" />
       <source>Manuscripts (*.docx *.txt *.md *.markdown);;All files (*)</source>
       <translation>书稿 (*.docx *.txt *.md *.markdown);;所有文件 (*)</translation>
     </message>
     <message>
-      <location filename="../../gui/prompts.py" line="30" />
+      <location filename="../../gui/prompts.py" line="31" />
       <source>Plain text (*.txt)</source>
       <translation>纯文本 (*.txt)</translation>
     </message>
     <message>
-      <location filename="../../gui/prompts.py" line="64" />
+      <location filename="../../gui/prompts.py" line="65" />
       <source>Open</source>
       <translation>打开</translation>
     </message>
     <message>
-      <location filename="../../gui/prompts.py" line="71" />
+      <location filename="../../gui/prompts.py" line="72" />
       <source>Save as</source>
       <translation>另存为</translation>
     </message>
     <message>
-      <location filename="../../gui/prompts.py" line="73" />
+      <location filename="../../gui/prompts.py" line="74" />
       <source>Markdown (*.md);;Plain text (*.txt);;Inkling story folder (*.inkling)</source>
       <translation>Markdown (*.md);;纯文本 (*.txt);;Inkling 故事文件夹 (*.inkling)</translation>
     </message>
     <message>
-      <location filename="../../gui/prompts.py" line="85" />
+      <location filename="../../gui/prompts.py" line="86" />
       <source>Export</source>
       <translation>导出</translation>
     </message>
     <message>
-      <location filename="../../gui/prompts.py" line="92" />
+      <location filename="../../gui/prompts.py" line="93" />
       <source>Import a manuscript</source>
       <translation>导入书稿</translation>
     </message>
     <message>
-      <location filename="../../gui/prompts.py" line="100" />
+      <location filename="../../gui/prompts.py" line="101" />
       <source>Inkling</source>
       <translation>Inkling</translation>
     </message>
     <message>
-      <location filename="../../gui/prompts.py" line="112" />
+      <location filename="../../gui/prompts.py" line="113" />
       <source>Open as {0}: {1}…</source>
       <translation>按 {0} 打开：{1}…</translation>
     </message>
     <message>
-      <location filename="../../gui/prompts.py" line="116" />
+      <location filename="../../gui/prompts.py" line="117" />
       <source>Open as {0}</source>
       <translation>按 {0} 打开</translation>
     </message>
     <message>
-      <location filename="../../gui/prompts.py" line="121" />
+      <location filename="../../gui/prompts.py" line="122" />
       <source>Open with replacement characters (�)</source>
       <translation>用替换字符（�）打开</translation>
     </message>
     <message>
-      <location filename="../../gui/prompts.py" line="124" />
+      <location filename="../../gui/prompts.py" line="125" />
       <source>Not UTF-8</source>
       <translation>不是 UTF-8 编码</translation>
     </message>
     <message>
-      <location filename="../../gui/prompts.py" line="139" />
+      <location filename="../../gui/prompts.py" line="140" />
       <source>File changed on disk</source>
       <translation>文件已在磁盘上被修改</translation>
     </message>
     <message>
-      <location filename="../../gui/prompts.py" line="140" />
+      <location filename="../../gui/prompts.py" line="141" />
       <source>{0} was changed by another program since you opened it. Overwrite it?</source>
       <translation>打开 {0} 之后，它被其他程序修改过。要覆盖吗？</translation>
     </message>
     <message>
-      <location filename="../../gui/prompts.py" line="150" />
+      <location filename="../../gui/prompts.py" line="151" />
       <source>Recover unsaved work</source>
       <translation>恢复未保存的内容</translation>
     </message>
     <message>
-      <location filename="../../gui/prompts.py" line="152" />
+      <location filename="../../gui/prompts.py" line="153" />
       <source>Inkling found unsaved work on {0} from an earlier session.</source>
       <translation>Inkling 找到了上次未保存的《{0}》。</translation>
     </message>
     <message>
-      <location filename="../../gui/prompts.py" line="159" />
+      <location filename="../../gui/prompts.py" line="160" />
       <source>Restore</source>
       <translation>恢复</translation>
     </message>
     <message>
-      <location filename="../../gui/prompts.py" line="162" />
+      <location filename="../../gui/prompts.py" line="163" />
       <source>Discard</source>
       <translation>放弃</translation>
     </message>
     <message>
-      <location filename="../../gui/prompts.py" line="165" />
+      <location filename="../../gui/prompts.py" line="166" />
       <source>Decide later</source>
       <translation>稍后决定</translation>
     </message>

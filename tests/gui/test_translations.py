@@ -3,6 +3,7 @@ built under zh_CN shows no English words (Qt's own dialogs come translated too).
 
 from __future__ import annotations
 
+import errno
 import re
 import shutil
 import subprocess
@@ -32,12 +33,15 @@ from PySide6.QtWidgets import (
 )
 
 from backend.models.bundled import BUNDLED_LICENCE, BUNDLED_NAME
+from backend.storage.atomic import describe_os_error
+from backend.storage.documents import DocumentError, read_document
 from backend.storage.paths import app_paths
 from backend.storage.projects import Story
 from gui.about import AboutDialog
 from gui.book_dialogs import ExportDialog
 from gui.i18n import I18N, compile_translations, install_translators
 from gui.main_window import MainWindow
+from gui.messages import translate_message
 from gui.preferences import PreferencesDialog
 from gui.story_dialog import StoryDialog
 from gui.training import TrainVoiceDialog
@@ -190,3 +194,22 @@ def test_qt_standard_buttons_come_translated(qtbot, chinese) -> None:
     box = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
     qtbot.addWidget(box)
     assert box.button(QDialogButtonBox.StandardButton.Cancel).text() == "取消"
+
+
+def test_backend_messages_are_shown_in_chinese(tmp_path: Path, chinese) -> None:
+    """Real backend errors match their templates (so the two stay in step) and come out
+    in Chinese with their names filled in; an unknown message is left as it is."""
+    binary = tmp_path / "cover.png"
+    binary.write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00")
+    with pytest.raises(DocumentError) as problem:
+        read_document(binary)
+    assert (
+        translate_message(str(problem.value))
+        == "cover.png 看起来是二进制文件，不是文本；没有打开。"
+    )
+    with pytest.raises(DocumentError) as problem:
+        read_document(tmp_path / "gone.txt")
+    assert translate_message(str(problem.value)).startswith("gone.txt 不存在")
+    full = describe_os_error(OSError(errno.ENOSPC, "No space"), tmp_path / "book.md")
+    assert translate_message(full) == "无法保存 book.md：磁盘已满。之前的版本没有改动。"
+    assert translate_message("Something new went wrong.") == "Something new went wrong."
