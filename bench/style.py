@@ -133,18 +133,26 @@ def first_text_seconds(
     return statistics.median(waits), (statistics.median(drafts) if drafts else None)
 
 
+def han_runs(text: str, n: int = 6) -> set[str]:
+    han = "".join(c for c in text if "\u4e00" <= c <= "\u9fff")
+    return {han[i : i + n] for i in range(len(han) - n + 1)}
+
+
 def chinese(engine, args: argparse.Namespace) -> dict[str, float]:
     """Person adherence of Chinese continuations, with and without control, and lengths."""
     openings = OPENINGS_ZH[: args.openings]
     base = Style(length="sentence", creativity=0.5)
     off = {"use_bias": False, "use_header": False, "use_guidance": False, "use_check": False}
     result: dict[str, float] = {}
+    echoes: list[bool] = []
     for name, pov, want in (
         ("pov_first", "first", "first"),
         ("pov_third", "third_limited", "third"),
     ):
         style = base.with_(pov=pov)
         on, secs_on = timed(engine, style, args.seeds, openings, lang="zh")
+        copied = han_runs(style_header(style, "", "zh"))
+        echoes += [bool(han_runs(t) & copied) for t in on]
         no_check, _ = timed(engine, style, args.seeds, openings, use_check=False, lang="zh")
         baseline, secs_off = timed(engine, style, args.seeds, openings, lang="zh", **off)
         result[name] = round(share(on, detect_person, want), 3)
@@ -154,6 +162,8 @@ def chinese(engine, args: argparse.Namespace) -> dict[str, float]:
         result[f"{name}_s_per_request_baseline"] = round(secs_off, 2)
         print(json.dumps(result), flush=True)
         print("sample:", on[0], "|", on[1], flush=True)
+    # A six-character run of the style header (its exemplar) copied into the story.
+    result["header_echo_share"] = round(sum(echoes) / len(echoes), 3)
     language = pack("zh")
     for length in ("sentence", "paragraph"):
         low, high = language.lengths[length]

@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 
 from backend.engines.base import Engine
 from backend.jobs.suggest import SuggestOptions, clean_suggestion, suggest_stream
-from backend.text.words import next_word
+from backend.text.words import words_of
 
 WORD = re.compile(r"\s*\S+")
 # (text before the cursor) -> (suggestion, ms to its first piece or None, ms in all)
@@ -94,9 +94,10 @@ def simulate(
 
 
 def accepted_cjk_prefix(suggestion: str, target: str) -> str:
-    """The leading whole words of a Chinese `suggestion` that match `target`."""
+    """The leading whole words of a Chinese `suggestion` that match `target` (a mark of
+    punctuation is a word of its own, so "很多。" against "很多，" still takes 很多)."""
     taken = ""
-    for word in words_of_text(suggestion):
+    for word in words_of(suggestion):
         if not target.startswith(taken + word):
             break
         taken += word
@@ -127,17 +128,6 @@ def simulate_cjk(
         pos += 1
     result.ksr = (len(target) - keystrokes) / max(1, len(target))
     return result
-
-
-def words_of_text(text: str) -> list[str]:
-    """`text` cut into words with the white space and punctuation kept in place."""
-    out: list[str] = []
-    rest = text
-    while rest:
-        word = next_word(rest)
-        out.append(word)
-        rest = rest[len(word) :]
-    return out
 
 
 def editor_suggestions(engine: Engine, options: SuggestOptions | None = None) -> SuggestFn:

@@ -17,9 +17,11 @@ from backend.story.style.detect import (
     tense_counts,
 )
 from backend.story.style.model import Style
+from backend.text.counts import CJK_CHAR
 from backend.text.sentences import TERMINATOR, ends_with_abbreviation
 
 ECHO_FAULTS = 5
+HAN_RUN = 6  # characters: a run this long shared with the header is a copy of it
 EMPTY_FAULTS = 3
 # Words a story seldom uses and a base model reaches for once it starts to discuss the
 # style header instead of following it ("In this example, the narrator uses the first person").
@@ -48,6 +50,8 @@ class VoiceCheck:
         # Five-word runs of the style header: a sentence that repeats one is copying the
         # exemplar, not writing the story.
         self.copied = _ngrams(narration_words(header.lower()), 5)
+        # Chinese has no words to count: six-character runs of the header's Han text.
+        self.copied_han = _han_runs(header, HAN_RUN)
         tail = text_before[-1200:]
         self.establish_person = bool(self.person) and detect_person(tail) != self.person
         self.establish_tense = bool(self.tense) and detect_tense(tail) != self.tense
@@ -67,7 +71,9 @@ class VoiceCheck:
         """
         words = narration_words(narration)
         said = all_words(text) if text is not None else words
-        total = ECHO_FAULTS if _ngrams([w.lower() for w in said], 5) & self.copied else 0
+        copied = _ngrams([w.lower() for w in said], 5) & self.copied
+        copied_han = self.copied_han and _han_runs(text or narration, HAN_RUN) & self.copied_han
+        total = ECHO_FAULTS if copied or copied_han else 0
         if self.person:
             total += _faults(person_counts(words), self.persons, self.person, self.establish_person)
         if self.tense:
@@ -130,6 +136,12 @@ def first_sentence_end(text: str, quoted: bool) -> int | None:
         if narration_of(text[:end], quoted)[0].strip():
             return end
     return None
+
+
+def _han_runs(text: str, n: int) -> set[str]:
+    """Every run of `n` consecutive Han characters in `text` (punctuation skipped)."""
+    han = "".join(CJK_CHAR.findall(text))
+    return {han[i : i + n] for i in range(len(han) - n + 1)}
 
 
 def _ngrams(words: list[str], n: int) -> set[tuple[str, ...]]:

@@ -9,9 +9,10 @@ import pytest
 from backend.engines.params import SamplerParams
 from backend.jobs.character import build_prompt, generate_entry
 from backend.jobs.kinds import ContinueJob
-from backend.jobs.styled import LengthRule, styled_stream
+from backend.jobs.styled import LengthRule, VoiceCheck, styled_stream
+from backend.jobs.styled.voice import ECHO_FAULTS
 from backend.jobs.suggest import SuggestOptions, suggest_stream
-from backend.story.cards import card_to_sheet, sheet_to_card
+from backend.story.cards import card_to_sheet, read_card_png, sheet_to_card, write_card_png
 from backend.story.sheet_rules import invalid_fields, problem, pronoun_set, repair_pronouns
 from backend.story.style.detect import detect_person, in_dialogue
 from backend.story.style.header import header_marks, style_header
@@ -115,4 +116,13 @@ def test_a_chinese_character_sheet_is_valid_and_survives_a_card(llama_engine) ->
     assert invalid_fields(sheet, "character", "zh") == {}, sheet
     assert sheet["Age"].isdigit()
     assert any("\u4e00" <= c <= "\u9fff" for c in sheet["Personality"])
-    assert card_to_sheet(sheet_to_card(sheet))["Name"] == sheet["Name"]
+    back = card_to_sheet(read_card_png(write_card_png(sheet_to_card(sheet))))
+    assert back["Name"] == sheet["Name"] and back["Backstory"] == sheet["Backstory"]
+
+
+def test_a_sentence_copied_from_the_chinese_exemplar_is_a_fault() -> None:
+    style = Style(pov="first")
+    check = VoiceCheck(style, "雨下了三天。", style_header(style, "", "zh"), "zh")
+    assert check.faults("我立刻明白，这里不止我一个人。") >= ECHO_FAULTS
+    assert check.faults("我推开窗，看见院子里的雪。") == 0
+    assert check.faults("他推开窗，看见院子里的雪。") > 0  # the wrong person
