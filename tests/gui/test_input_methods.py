@@ -3,17 +3,12 @@ fight: real QInputMethodEvents and key events through pytest-qt."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
-import pytest
 from PySide6.QtCore import QEvent, Qt
 from PySide6.QtGui import QInputMethodEvent, QKeyEvent
 from PySide6.QtWidgets import QApplication
 
 from gui.editor import Editor
 from gui.main_window import MainWindow
-from tests.fakes import FakeFactory
-from tests.gui.test_suggestions import open_window
 
 CTRL = Qt.KeyboardModifier.ControlModifier
 GHOST = "我们走到门口，看见他站在那里。"
@@ -29,13 +24,6 @@ def commit(editor: Editor, text: str) -> None:
     event = QInputMethodEvent()
     event.setCommitString(text)
     QApplication.sendEvent(editor, event)
-
-
-@pytest.fixture
-def window(qtbot, windows, tmp_path: Path) -> MainWindow:
-    w = open_window(qtbot, windows, tmp_path, engine_factory=FakeFactory())
-    w.suggestions.base_delay_ms = 30
-    return w
 
 
 def ghost_after(qtbot, window: MainWindow, text: str) -> str:

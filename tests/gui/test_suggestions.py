@@ -10,29 +10,12 @@ from PySide6.QtCore import Qt
 from backend.jobs.kinds import SuggestJob
 from backend.models.bundled import BUNDLED_NAME
 from backend.models.spec import ModelSpec
-from backend.storage.paths import app_paths
 from gui.main_window import MainWindow
-from tests.fakes import FakeFactory, ScriptedPrompts, fake_spec
+from tests.fakes import FakeFactory
+from tests.gui.conftest import open_window
 
 CTRL = Qt.KeyboardModifier.ControlModifier
 ALT = Qt.KeyboardModifier.AltModifier
-
-
-def open_window(qtbot, windows, tmp_path: Path, spec=None, **kwargs) -> MainWindow:
-    kwargs.setdefault("prompts", ScriptedPrompts())
-    window = MainWindow(app_paths(tmp_path / "home"), spec or fake_spec(tmp_path), **kwargs)
-    windows.append(window)
-    qtbot.addWidget(window)
-    window.show()
-    qtbot.waitUntil(lambda: window.model_ready, timeout=60000)
-    return window
-
-
-@pytest.fixture
-def window(qtbot, windows, tmp_path: Path) -> MainWindow:
-    w = open_window(qtbot, windows, tmp_path, engine_factory=FakeFactory())
-    w.suggestions.base_delay_ms = 30
-    return w
 
 
 def type_and_wait(qtbot, window: MainWindow, text: str) -> str:

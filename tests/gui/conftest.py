@@ -1,0 +1,28 @@
+"""Windows for the GUI tests: a real MainWindow on the fake engine."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from backend.storage.paths import app_paths
+from gui.main_window import MainWindow
+from tests.fakes import FakeFactory, ScriptedPrompts, fake_spec
+
+
+def open_window(qtbot, windows, tmp_path: Path, spec=None, **kwargs) -> MainWindow:
+    kwargs.setdefault("prompts", ScriptedPrompts())
+    window = MainWindow(app_paths(tmp_path / "home"), spec or fake_spec(tmp_path), **kwargs)
+    windows.append(window)
+    qtbot.addWidget(window)
+    window.show()
+    qtbot.waitUntil(lambda: window.model_ready, timeout=60000)
+    return window
+
+
+@pytest.fixture
+def window(qtbot, windows, tmp_path: Path) -> MainWindow:
+    w = open_window(qtbot, windows, tmp_path, engine_factory=FakeFactory())
+    w.suggestions.base_delay_ms = 30
+    return w
