@@ -15,6 +15,7 @@ from pathlib import Path
 from backend.storage.atomic import SaveError, atomic_write_bytes
 from backend.storage.projects import Story
 from backend.text.counts import word_count
+from backend.text.language import detect_language
 
 FORMATS = ("docx", "epub", "md", "txt")
 _EMPHASIS = re.compile(
@@ -108,7 +109,14 @@ def book_from_story(story: Story, chapters: str | None = None) -> Book:
         chapter = story.binder.chapters[n - 1]
         scenes = [paragraphs(s.text) for s in chapter.scenes]
         out.append(BookChapter(n, chapter.title, chapter.part, [s for s in scenes if s]))
-    return Book(story.title or story.folder.stem, story.author, story.language or "en", out)
+    language = story.language or _detected(out) or "en"
+    return Book(story.title or story.folder.stem, story.author, language, out)
+
+
+def _detected(chapters: list[BookChapter]) -> str:
+    """The language of the first chapters' text, for a story left on Automatic."""
+    sample = " ".join(p for c in chapters[:3] for s in c.scenes for p in s)[:4000]
+    return detect_language(sample)
 
 
 def write_book(book: Book, target: Path) -> None:

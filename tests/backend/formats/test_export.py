@@ -92,3 +92,19 @@ def test_ranges_and_bad_targets(tmp_path: Path) -> None:
     blocker.write_text("x")
     with pytest.raises(ExportError):
         write_book(book, blocker / "book.docx")
+
+
+def test_a_chinese_book_exports_with_its_text_and_language(tmp_path: Path) -> None:
+    s = Story(tmp_path / "故乡.inkling", title="故乡", author="鲁迅")
+    text = "我冒了严寒，回到相隔二千余里，别了二十余年的故乡去。\n时候既然是深冬。"
+    s.binder.chapters.append(Chapter(title="第一章", scenes=[Scene(text=text)]))
+    target = tmp_path / "book.epub"
+    write_book(book_from_story(s), target)
+    book = epub.read_epub(str(target))
+    assert book.get_metadata("DC", "language")[0][0] == "zh"
+    chapter = next(i for i in book.get_items() if i.get_name().startswith("chapter_"))
+    assert "别了二十余年的故乡去" in chapter.get_content().decode()
+    word = tmp_path / "book.docx"
+    write_book(book_from_story(s), word)
+    paragraphs = [p.text for p in docx.Document(str(word)).paragraphs]
+    assert "时候既然是深冬。" in paragraphs and "第一章" in paragraphs
