@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import argparse
 import logging
+import os
 import signal
 import sys
 import tomllib
+from collections.abc import Mapping
+from pathlib import Path
 
-from PySide6.QtCore import QTimer
+from PySide6.QtCore import QLibraryInfo, QTimer
 from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication
 
@@ -32,9 +35,29 @@ def interface_language(paths: AppPaths) -> str:
     return chosen if isinstance(chosen, str) else ""
 
 
+def input_method_module(environ: Mapping[str, str], plugins: Path) -> str | None:
+    """The input-method module to use instead of the session's, or None to keep it.
+
+    Qt for Python ships the IBus and Compose input contexts but not fcitx's, so with
+    QT_IM_MODULE=fcitx no Chinese can be typed at all (novelWriter's tracker has the same
+    report). fcitx5 answers the IBus protocol through its IBus frontend, so IBus is used.
+    """
+    wanted = environ.get("QT_IM_MODULE", "")
+    if not wanted.startswith("fcitx"):
+        return None
+    if any(wanted in p.name for p in plugins.glob("*.so")):
+        return None
+    return "ibus"
+
+
 def run_gui(args: argparse.Namespace) -> int:
     """Open the window and run the event loop until it closes."""
     logging.basicConfig(level=logging.INFO if args.verbose else logging.WARNING)
+    contexts = Path(QLibraryInfo.path(QLibraryInfo.LibraryPath.PluginsPath))
+    module = input_method_module(os.environ, contexts / "platforminputcontexts")
+    if module is not None:
+        logging.getLogger(__name__).info("input method: %s instead of fcitx", module)
+        os.environ["QT_IM_MODULE"] = module
     existing = QApplication.instance()
     app = existing if isinstance(existing, QApplication) else QApplication(sys.argv)
     app.setApplicationName("Inkling")

@@ -7,6 +7,7 @@ from PySide6.QtCore import QEvent, Qt
 from PySide6.QtGui import QInputMethodEvent, QKeyEvent
 from PySide6.QtWidgets import QApplication
 
+from gui.app import input_method_module
 from gui.editor import Editor
 from gui.main_window import MainWindow
 
@@ -147,3 +148,15 @@ def test_a_chinese_story_gets_chinese_prompts_and_counts(qtbot, window) -> None:
     with qtbot.waitSignal(window.continuation_done, timeout=10000):
         qtbot.keyClick(editor, Qt.Key.Key_Return, CTRL)
     assert "叙述视角：第一人称（我）" in engine.prompts[-1]
+
+
+def test_fcitx_sessions_type_through_ibus_when_qt_has_no_fcitx_plugin(tmp_path) -> None:
+    plugins = tmp_path / "platforminputcontexts"
+    plugins.mkdir()
+    (plugins / "libibusplatforminputcontextplugin.so").write_bytes(b"")
+    assert input_method_module({"QT_IM_MODULE": "fcitx"}, plugins) == "ibus"
+    assert input_method_module({"QT_IM_MODULE": "fcitx5"}, plugins) == "ibus"
+    assert input_method_module({"QT_IM_MODULE": "ibus"}, plugins) is None
+    assert input_method_module({}, plugins) is None
+    (plugins / "libfcitx5platforminputcontextplugin.so").write_bytes(b"")
+    assert input_method_module({"QT_IM_MODULE": "fcitx5"}, plugins) is None
