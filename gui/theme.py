@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtGui import QColor, QFont, QPalette
+from PySide6.QtGui import QColor, QFont, QFontInfo, QPalette
 from PySide6.QtWidgets import QApplication
 
 _system_palette: QPalette | None = None
@@ -22,11 +22,17 @@ CJK_FALLBACKS = (
 
 
 def writing_font(family: str, point_size: int) -> QFont:
-    """The editor's font: the writer's family first, then fonts with Chinese glyphs."""
+    """The editor's font: the writer's family first, then fonts with Chinese glyphs.
+
+    A generic name ("Serif") is resolved to the family the system picks for it first: in a
+    list of families Qt takes names literally, and would skip to the first CJK font (and
+    its wide Latin letters) when no family is literally called "Serif".
+    """
     font = QFont(family)
-    font.setFamilies([family, *CJK_FALLBACKS])
     font.setStyleHint(QFont.StyleHint.Serif)
     font.setPointSize(point_size)
+    resolved = QFontInfo(font).family()
+    font.setFamilies([resolved, *(f for f in CJK_FALLBACKS if f != resolved)])
     return font
 
 

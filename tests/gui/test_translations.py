@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QLocale
-from PySide6.QtGui import QAction
+from PySide6.QtGui import QAction, QFont, QFontInfo, QFontMetrics
 from PySide6.QtWidgets import (
     QAbstractButton,
     QApplication,
@@ -44,6 +44,7 @@ from gui.main_window import MainWindow
 from gui.messages import translate_message
 from gui.preferences import PreferencesDialog
 from gui.story_dialog import StoryDialog
+from gui.theme import writing_font
 from gui.training import TrainVoiceDialog
 from tests.fakes import FakeFactory, ScriptedPrompts, fake_spec
 
@@ -172,6 +173,9 @@ def test_the_window_and_its_dialogs_speak_chinese(qtbot, windows, tmp_path, chin
     qtbot.waitUntil(lambda: window.model_ready, timeout=60000)
     window.bible.add_entry("character")
     window.bible.add_entry("background")
+    # Drawn icons before the entries' names, not emoji that need a colour font.
+    icons = [window.bible.list.item(i).icon() for i in range(window.bible.list.count())]
+    assert len(icons) == 2 and not any(icon.isNull() for icon in icons)
     found = untranslated(window)  # the menus, docks, status bar and the bible's entries
     assert found == [], found
     assert window.menuBar().actions()[0].text() == "文件(&F)"
@@ -213,3 +217,12 @@ def test_backend_messages_are_shown_in_chinese(tmp_path: Path, chinese) -> None:
     full = describe_os_error(OSError(errno.ENOSPC, "No space"), tmp_path / "book.md")
     assert translate_message(full) == "无法保存 book.md：磁盘已满。之前的版本没有改动。"
     assert translate_message("Something new went wrong.") == "Something new went wrong."
+
+
+def test_the_writing_font_keeps_its_family_and_falls_back_for_chinese(qapp) -> None:
+    font = writing_font("Serif", 13)
+    plain = QFont("Serif")
+    plain.setPointSize(13)
+    assert font.families()[0] == QFontInfo(plain).family()  # "Serif" resolved, not skipped
+    assert "Noto Serif CJK SC" in font.families() and "SimSun" in font.families()
+    assert QFontMetrics(font).averageCharWidth() == QFontMetrics(plain).averageCharWidth()
