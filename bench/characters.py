@@ -74,6 +74,7 @@ def main() -> None:
     premises, genres = (PREMISES_ZH, GENRES_ZH) if lang == "zh" else (PREMISES, GENRES)
     engine = LlamaCppEngine(bundled_model_path())
     engine.load()
+    _ = engine.vocabulary.piece_index  # built at load by the window too (gui/worker.py)
     copied_values = example_values("character", lang)
     times, valid, fields_total, fields_copied = [], 0, 0, 0
     problems: dict[str, int] = {}
