@@ -35,7 +35,7 @@ from backend.story.style.detect import (
     pronoun_share,
 )
 from backend.story.style.header import header_marks, style_header
-from backend.story.style.model import LENGTH_WORDS, Style
+from backend.story.style.model import Style
 
 OPENINGS = [
     "The rain had not stopped for three days when Martha finally opened the letter.",
@@ -221,7 +221,7 @@ def main() -> None:
     few = openings[:5]
     longer: list[str] = []
     for length in ("sentence", "paragraph", "beat"):
-        low, high = LENGTH_WORDS[length]
+        low, high = pack("en").lengths[length]
         styled = base.with_(pov="first", tense="present", length=length)
         texts = run(engine, styled, 2, few)
         words = [len(t.split()) for t in texts]

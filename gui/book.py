@@ -13,6 +13,7 @@ from backend.storage.settings import Settings
 from backend.story.memory.position import scene_texts
 from backend.text.counts import cjk_count, is_mostly_cjk, word_count
 from backend.text.language import detect_language
+from backend.text.words import warm_up
 from gui.binder import BinderDock
 from gui.book_dialogs import BookReader
 from gui.editor import Editor
@@ -24,6 +25,9 @@ from gui.spelling import SpellController
 from gui.theme import writing_font
 
 PLAIN_COUNT_DELAY_MS = 500
+
+
+CJK_LANGUAGES = ("zh", "ja")
 
 
 class BookController(QObject):
@@ -106,7 +110,8 @@ class BookController(QObject):
         words: list[str] = []
         language = "en"
         if story is not None:
-            language = story.language or detect_language(self.editor.toPlainText()[:4000]) or "en"
+            opening = self.editor.text_range(0, 4000)
+            language = story.language or detect_language(opening) or "en"
             words = list(story.spelling_words)
             for entry in story.characters:
                 words.extend(str(entry.get("Name", "")).split())
@@ -196,6 +201,10 @@ class BookController(QObject):
         if language and language != self.language:
             self.language = language
             self.language_changed.emit(language)
+            if language in CJK_LANGUAGES and not self._closed:
+                # The word segmenter's dictionary loads off the GUI thread, so the first
+                # Ctrl+Right in Chinese does not wait for it.
+                self._counter.submit(warm_up)
 
     # --- commands -------------------------------------------------------------------
     def undo(self) -> None:

@@ -21,11 +21,11 @@ from backend.jobs.context import assemble_for
 from backend.jobs.rewrite import rewrite_stream
 from backend.jobs.styled import StoryContext, styled_stream
 from backend.jobs.suggest import SuggestOptions, suggest_stream
+from backend.story.language import generation_language
 from backend.story.memory.assembly import Assembly, BookContext
 from backend.story.memory.synopsis import clean_draft, synopsis_prompt
 from backend.story.style.header import style_header
 from backend.story.style.model import Style, sampler_for
-from backend.text.language import generation_language
 
 DraftFn = Callable[[str], None]
 MEMORY_CHARS = 600  # of premise and memory together in a bible entry's one-line premise

@@ -18,7 +18,6 @@ from pathlib import Path
 from backend.storage.atomic import SaveError, atomic_write_bytes, atomic_write_text
 
 MAX_DOCUMENT_BYTES = 64 * 1024 * 1024
-FALLBACK_ENCODINGS = ("cp1252", "latin-1")
 # Legacy encodings a text that is not UTF-8 is offered in, most likely first.
 LEGACY_ENCODINGS = {
     "gb18030": "GB18030 (Simplified Chinese)",

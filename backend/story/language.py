@@ -15,7 +15,8 @@ from functools import cache
 from typing import Any
 
 from backend.storage.paths import RESOURCES
-from backend.text.counts import cjk_count, word_count
+from backend.text.counts import word_count
+from backend.text.language import detect_language
 
 LANGUAGES_DIR = RESOURCES / "languages"
 TEMPLATES_DIR = RESOURCES / "templates"
@@ -95,11 +96,10 @@ def bible_template(code: str) -> dict[str, Any]:
         return tomllib.load(f)
 
 
-def available() -> list[str]:
-    """Codes of every language with a pack."""
-    return sorted(p.stem for p in LANGUAGES_DIR.glob("*.toml"))
-
-
-def is_cjk_text(text: str) -> bool:
-    """True when `text` holds any Han, kana or Hangul character."""
-    return cjk_count(text) > 0
+def generation_language(chosen: str, *texts: str) -> str:
+    """The language to generate in: the story's choice, else detected from `texts` (the
+    first that has words); English for a language without a pack of its own."""
+    lang = chosen
+    if not lang:
+        lang = next((found for t in texts if (found := detect_language(t))), DEFAULT)
+    return lang if (LANGUAGES_DIR / f"{lang}.toml").is_file() else DEFAULT

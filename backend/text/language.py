@@ -1,5 +1,6 @@
 """Which language a text is written in, from its script: enough to pick Chinese or English
-rules, templates and prompts. A story may override it (Story → Details → Language)."""
+rules, templates and prompts (backend/story/language.py). A story may override it
+(Story → Details → Language)."""
 
 from __future__ import annotations
 
@@ -10,8 +11,6 @@ from backend.text.counts import CJK_CHAR
 _LATIN_WORD = re.compile(r"[A-Za-zÀ-ɏ]{2,}")
 _KANA = re.compile(r"[\u3040-\u30ff]")
 _HANGUL = re.compile(r"[\uac00-\ud7af]")
-# Languages whose generation rules and templates ship with Inkling (resources/languages).
-GENERATION_LANGUAGES = ("en", "zh")
 SAMPLE = 4000
 
 
@@ -34,12 +33,3 @@ def detect_language(text: str) -> str:
     if len(_HANGUL.findall(sample)) * 2 > cjk:
         return "ko"
     return "zh"
-
-
-def generation_language(chosen: str, *texts: str) -> str:
-    """The language to generate in: the story's choice, else detected from `texts` (the
-    first that has words), falling back to English for languages without templates."""
-    lang = chosen
-    if not lang:
-        lang = next((found for t in texts if (found := detect_language(t))), "en")
-    return lang if lang in GENERATION_LANGUAGES else "en"

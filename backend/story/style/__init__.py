@@ -12,7 +12,6 @@ from __future__ import annotations
 
 from backend.story.style.model import (
     LENGTH_TOKENS,
-    LENGTH_WORDS,
     LENGTHS,
     POVS,
     TENSES,
@@ -24,7 +23,6 @@ from backend.story.style.model import (
 __all__ = [
     "LENGTHS",
     "LENGTH_TOKENS",
-    "LENGTH_WORDS",
     "POVS",
     "TENSES",
     "Style",

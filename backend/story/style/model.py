@@ -11,8 +11,7 @@ from backend.engines.params import SamplerParams
 POVS = ("first", "second", "third_limited", "third_omniscient")
 TENSES = ("past", "present")
 LENGTHS = ("sentence", "paragraph", "beat")
-# The word counts the panel promises for each length.
-LENGTH_WORDS = {"sentence": (4, 40), "paragraph": (40, 160), "beat": (150, 400)}
+# The length ranges the panel promises are in each language's pack (resources/languages).
 LENGTH_TOKENS = {"sentence": 60, "paragraph": 230, "beat": 560}
 
 

@@ -15,9 +15,10 @@ from backend.storage.documents import (
     save_document,
 )
 from backend.story.bible import keywords
+from backend.story.language import generation_language
 from backend.story.memory.lore import pick_lore
 from backend.text.counts import cjk_count, word_count
-from backend.text.language import detect_language, generation_language
+from backend.text.language import detect_language
 from backend.text.sentences import clause_end, ends_sentence, split_sentences
 from backend.text.words import inside_word, next_word, words_of
 
