@@ -20,14 +20,50 @@ find_python() {
       return 0
     fi
   done
-  echo "Inkling needs Python 3.11 or newer; none was found." >&2
+  {
+    echo "Inkling needs Python 3.11 or newer; none was found (python3 is $(python3 --version 2>&1 || echo missing))."
+    if command -v apt-get >/dev/null; then echo "Install it with:  sudo apt-get install -y python3.11 python3.11-venv"
+    elif command -v dnf >/dev/null; then echo "Install it with:  sudo dnf install -y python3.11"
+    elif command -v pacman >/dev/null; then echo "Install it with:  sudo pacman -S --needed python"
+    elif command -v zypper >/dev/null; then echo "Install it with:  sudo zypper install -y python311"
+    fi
+    echo "Or point the set-up at one: PYTHON=/path/to/python3.11 ./inkling.sh"
+  } >&2
   return 1
+}
+
+make_venv() {
+  local python
+  python=$(find_python)
+  # Debian and Ubuntu keep venv's pip bootstrap in a separate package.
+  if ! "$python" -c 'import ensurepip' 2>/dev/null; then
+    local minor
+    minor=$("$python" -c 'import sys; print(f"{sys.version_info[0]}.{sys.version_info[1]}")')
+    echo "Python $minor cannot create a virtual environment here (its venv module is missing)." >&2
+    echo "Install it with:  sudo apt-get install -y python$minor-venv" >&2
+    return 1
+  fi
+  "$python" -m venv .venv
+}
+
+# Before the window opens: Qt's X11 plugin needs system libraries a fresh desktop may lack.
+# As root on Debian or Ubuntu they are installed (after saying so); otherwise the exact
+# command is printed and the set-up stops, instead of Qt's cryptic plugin error.
+check_desktop() {
+  [ "${QT_QPA_PLATFORM:-}" = offscreen ] && return 0
+  if ! .venv/bin/python -m gui.desktop_check install; then
+    if [ -n "${WAYLAND_DISPLAY:-}" ]; then
+      echo "==> Going on: this Wayland session may not need them." >&2
+      return 0
+    fi
+    exit 1
+  fi
 }
 
 setup() {
   if [ ! -x .venv/bin/python ]; then
     echo "==> Creating .venv/"
-    "$(find_python)" -m venv .venv
+    make_venv
   fi
   local py=.venv/bin/python
   local cmake_args
@@ -43,6 +79,7 @@ setup() {
     # set of CPU flags: pip's own cache would hand back a wheel built for another CPU.
     local wheels="${XDG_CACHE_HOME:-$HOME/.cache}/inkling-build/llama-cpp-python-$LLAMA_VERSION-$(echo "$cmake_args" | sha256sum | cut -c1-12)"
     if ! ls "$wheels"/llama_cpp_python-*.whl >/dev/null 2>&1; then
+      "$py" -m gui.desktop_check build
       echo "==> Building llama-cpp-python $LLAMA_VERSION (flags: ${cmake_args:-native})"
       mkdir -p "$wheels"
       CMAKE_ARGS="$cmake_args" "$py" -m pip wheel --quiet --no-deps --no-cache-dir \
@@ -80,6 +117,7 @@ case "$cmd" in
     ;;
   run)
     setup
+    check_desktop
     exec .venv/bin/python main.py
     ;;
   *)

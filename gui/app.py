@@ -5,13 +5,21 @@ from __future__ import annotations
 import argparse
 import logging
 import os
-import signal
 import sys
+import time
 import tomllib
 from collections.abc import Mapping
 from pathlib import Path
 
-from PySide6.QtCore import QLibraryInfo, QTimer
+from PySide6.QtCore import (
+    QLibraryInfo,
+    QMessageLogContext,
+    QObject,
+    QTimer,
+    QtMsgType,
+    Slot,
+    qInstallMessageHandler,
+)
 from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication
 
@@ -22,6 +30,7 @@ from backend.storage.paths import RESOURCES, AppPaths, app_paths
 from backend.storage.settings import ModelSettings
 from gui.i18n import install_translators
 from gui.main_window import MainWindow
+from gui.session import SessionGuard
 
 
 def interface_language(paths: AppPaths) -> str:
@@ -50,16 +59,45 @@ def input_method_module(environ: Mapping[str, str], plugins: Path) -> str | None
     return "ibus"
 
 
-def run_gui(args: argparse.Namespace) -> int:
-    """Open the window and run the event loop until it closes."""
+_held_messages: list[str] = []
+
+
+def _on_qt_message(mode: QtMsgType, _context: QMessageLogContext, message: str) -> None:
+    """While the application starts: Qt's messages are held back, and if no window can open
+    they are replaced by plain words on what to install."""
+    if mode == QtMsgType.QtFatalMsg and "platform plugin" in message:
+        from gui.desktop_check import window_failure_text
+
+        print(window_failure_text(message), file=sys.stderr, flush=True)
+        os._exit(1)
+    if mode != QtMsgType.QtDebugMsg:
+        _held_messages.append(message)
+
+
+def make_application() -> QApplication:
+    """The QApplication, or plain words and exit status 1 if this desktop cannot show it."""
+    existing = QApplication.instance()
+    if isinstance(existing, QApplication):
+        return existing
+    qInstallMessageHandler(_on_qt_message)
+    try:
+        return QApplication(sys.argv)
+    finally:
+        qInstallMessageHandler(None)
+        for message in _held_messages:
+            print(message, file=sys.stderr)
+        _held_messages.clear()
+
+
+def start_gui(args: argparse.Namespace) -> tuple[QApplication, MainWindow]:
+    """Create the application and show the window (the event loop is not started)."""
     logging.basicConfig(level=logging.INFO if args.verbose else logging.WARNING)
     contexts = Path(QLibraryInfo.path(QLibraryInfo.LibraryPath.PluginsPath))
     module = input_method_module(os.environ, contexts / "platforminputcontexts")
     if module is not None:
         logging.getLogger(__name__).info("input method: %s instead of fcitx", module)
         os.environ["QT_IM_MODULE"] = module
-    existing = QApplication.instance()
-    app = existing if isinstance(existing, QApplication) else QApplication(sys.argv)
+    app = make_application()
     app.setApplicationName("Inkling")
     app.setDesktopFileName("inkling")
     app.setWindowIcon(QIcon(str(RESOURCES / "icons" / "inkling.svg")))
@@ -73,14 +111,36 @@ def run_gui(args: argparse.Namespace) -> int:
             error = str(exc)
     window = MainWindow(paths, spec, load_error=error)
     window.show()
-    # Ctrl+C or a polite kill closes the window normally (saving prompts, model shutdown).
-    for sig in (signal.SIGINT, signal.SIGTERM):
-        signal.signal(sig, lambda *_a: QTimer.singleShot(0, window.close))
-    heartbeat = QTimer()  # lets Python run its signal handlers while Qt waits
-    heartbeat.start(250)
-    heartbeat.timeout.connect(lambda: None)
+    log_startup("window shown")
+    StartupClock(window)  # owned by the window
+    # A polite kill, a closed terminal, Ctrl+C or a logout: keep the work, exit, no dialog.
+    window.session = SessionGuard(app, window.hot_exit)
     app.aboutToQuit.connect(window.model_thread.stop)
-    QTimer.singleShot(0, window.offer_recovery)
+    QTimer.singleShot(0, window.documents.offer_recovery)
     if args.open:
         QTimer.singleShot(0, lambda: window.documents.open(args.open))
+    return app, window
+
+
+def log_startup(what: str) -> None:
+    """Start-up milestones with the wall clock, for bench/startup.py."""
+    logging.getLogger("inkling.startup").info("%s at %.3f", what, time.time())
+
+
+class StartupClock(QObject):
+    """Logs when the first model is ready to suggest (a slot on the GUI thread)."""
+
+    def __init__(self, window: MainWindow) -> None:
+        super().__init__(window)
+        window.model_thread.worker.model_loaded.connect(self._on_worker_model_loaded)
+
+    @Slot(str)
+    def _on_worker_model_loaded(self, _name: str) -> None:
+        log_startup("model ready")
+        self.deleteLater()  # only the first load is start-up
+
+
+def run_gui(args: argparse.Namespace) -> int:
+    """Open the window and run the event loop until it closes."""
+    app, _window = start_gui(args)
     return app.exec()

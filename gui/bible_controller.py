@@ -31,6 +31,11 @@ class BibleController(QObject):
         worker.finished.connect(self._on_worker_finished)
         worker.failed.connect(self._on_worker_failed)
 
+    @property
+    def running(self) -> bool:
+        """True while an entry is being generated."""
+        return self._active_id is not None
+
     def owns(self, request_id: int) -> bool:
         """True when `request_id` is the running generation."""
         return request_id == self._active_id

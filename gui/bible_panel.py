@@ -112,6 +112,8 @@ class BiblePanel(QDockWidget):
         self.premise.setPlaceholderText(self.tr("What the story is about"))
         self.genre = QLineEdit()
         self.genre.setPlaceholderText(self.tr("e.g. mystery, cozy fantasy"))
+        for line in (self.premise, self.genre):
+            line.textEdited.connect(lambda _t: self.changed.emit())
         context.addRow(self.tr("Premise"), self.premise)
         context.addRow(self.tr("Genre"), self.genre)
         layout.addLayout(context)

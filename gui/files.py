@@ -12,15 +12,12 @@ from pathlib import Path
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
-from backend.formats.book import ExportError, book_from_story, write_book
-from backend.formats.manuscript import check_new_story, read_manuscript
 from backend.storage.atomic import SaveError
 from backend.storage.documents import (
     Document,
     DocumentError,
     EncodingProblem,
     changed_on_disk,
-    export_text,
     read_document,
     save_document,
 )
@@ -33,12 +30,18 @@ from backend.storage.projects import (
     run_save,
     save_story,
 )
-from backend.storage.recovery import DocumentLock, LockError, Recovery, RecoveryStore
+from backend.storage.recovery import (
+    DocumentLock,
+    LockError,
+    Recovery,
+    RecoveryStore,
+    StoryState,
+)
 from backend.storage.settings import Settings
-from gui.book_dialogs import ExportDialog, ImportDialog
 from gui.editor import Editor
 from gui.project import ProjectController
 from gui.prompts import Prompts
+from gui.transfer import BookTransfer
 
 log = logging.getLogger(__name__)
 
@@ -55,8 +58,8 @@ class DocumentController(QObject):
     recent_changed = Signal()
     autosave_failed = Signal(str)
     opened = Signal()
+    restored = Signal(object)  # the StoryState that came back with a recovered text
     _project_save_failed = Signal(object)
-    _export_done = Signal(str, object)
 
     def __init__(
         self,
@@ -77,10 +80,9 @@ class DocumentController(QObject):
         self.project.changed.connect(self.emit_title)
         self._plain_document = editor.document()
         self._project_save_failed.connect(self.project.mark_unsaved)
-        self._export_done.connect(self._on_export_done)
-        self.import_dialog: ImportDialog | None = None
-        self.export_dialog: ExportDialog | None = None
-        self.bible_provider: Callable[[], tuple[list, list, str, str]] | None = None
+        self.transfer = BookTransfer(self)
+        # The bible, premise, genre and style shown for the document (set by the window).
+        self.story_state: Callable[[], StoryState] = StoryState
         self.lock: DocumentLock | None = None
         self._idle = QTimer(self)
         self._idle.setSingleShot(True)
@@ -91,6 +93,7 @@ class DocumentController(QObject):
         self._period.timeout.connect(self.autosave)
         self._period.start()
         self._closed = False
+        self._edited_since_autosave = False
         self._io = ThreadPoolExecutor(max_workers=1, thread_name_prefix="inkling-autosave")
         self.autosave_failed.connect(self.status)
         editor.modificationChanged.connect(self.emit_title)
@@ -115,7 +118,18 @@ class DocumentController(QObject):
             self.project.touch()
         else:
             self.editor.document().setModified(True)
+        self._edited_since_autosave = True
         self.emit_title()
+        self._idle.start()
+
+    @property
+    def has_unsaved_work(self) -> bool:
+        """True when closing now would lose something the writer made."""
+        if not self.modified:
+            return False
+        return (
+            self.story is not None or bool(self.editor.toPlainText()) or self.story_state().has_work
+        )
 
     @property
     def display_name(self) -> str:
@@ -128,8 +142,10 @@ class DocumentController(QObject):
         self.title_changed.emit(self.display_name)
 
     def _on_document_contents_change(self, _pos: int, removed: int, added: int) -> None:
-        if (removed or added) and not self.editor.inserting:
-            self._idle.start()
+        if removed or added:
+            self._edited_since_autosave = True
+            if not self.editor.inserting:
+                self._idle.start()
 
     # --- commands -------------------------------------------------------------------
     def new(self) -> bool:
@@ -226,96 +242,9 @@ class DocumentController(QObject):
             self.opened.emit()
         self.doc = Document("", target / "story.toml")
 
-    def export(self, markdown: bool) -> bool:
-        """Export the manuscript as Markdown or plain text (a story: the book dialog)."""
-        if self.story is not None:
-            self.export_book()
-            return False
-        path = self.prompts.export_path(markdown)
-        if not path:
-            return False
-        try:
-            export_text(self.editor.toPlainText(), Path(path), markdown)
-        except SaveError as exc:
-            self.prompts.error(self.tr("Export failed"), str(exc))
-            return False
-        self.status.emit(self.tr("Exported to {0}").format(path))
-        return True
-
-    def export_book(self) -> None:
-        """File → Export: choose a format and chapters, then where."""
-        if self.story is None:
-            self.status.emit(self.tr("Export of chapters belongs to a story project."))
-            return
-        self.export_dialog = ExportDialog(len(self.story.binder.chapters), self.editor.window())
-        self.export_dialog.accepted.connect(self._on_export_dialog_accepted)
-        self.export_dialog.open()
-
-    def _on_export_dialog_accepted(self) -> None:
-        dialog = self.export_dialog
-        if dialog is None or self.story is None:
-            return
-        kind = str(dialog.kind.currentData())
-        path = self.prompts.export_path(kind)
-        if not path:
-            return
-        target = Path(path)
-        if not target.suffix:
-            target = target.with_suffix(f".{kind}")
-        self.project.sync()
-        try:
-            book = book_from_story(self.story, dialog.chapters())
-        except ExportError as exc:
-            self.prompts.error(self.tr("Export failed"), str(exc))
-            return
-        # A long book takes seconds to lay out as DOCX: written on the background writer.
-        future = self._submit(write_book, book, target)
-        if future is not None:
-            self.status.emit(self.tr("Exporting to {0}…").format(target.name))
-            future.add_done_callback(lambda f: self._export_done.emit(str(target), f.exception()))
-
-    def _on_export_done(self, target: str, exc: BaseException | None) -> None:
-        if exc is None:
-            self.status.emit(self.tr("Exported to {0}").format(target))
-        else:
-            self.prompts.error(self.tr("Export failed"), str(exc))
-
-    def import_manuscript(self) -> None:
-        """File → Import Manuscript: choose a file, preview the split, then make a story."""
-        path = self.prompts.import_path()
-        if not path:
-            return
-        source = Path(path)
-        try:
-            text = read_manuscript(source)
-        except DocumentError as exc:
-            self.prompts.error(self.tr("Cannot import"), str(exc))
-            return
-        self.import_dialog = ImportDialog(source, text, self.editor.window())
-        self.import_dialog.accepted.connect(self._on_import_dialog_accepted)
-        self.import_dialog.open()
-
-    def _on_import_dialog_accepted(self) -> None:
-        dialog = self.import_dialog
-        if dialog is None or dialog.plan is None:
-            return
-        path = self.prompts.save_path(str(dialog.source.with_suffix(STORY_SUFFIX)))
-        if not path:
-            return
-        target = Path(path)
-        if target.suffix != STORY_SUFFIX:
-            target = target.with_name(target.name + STORY_SUFFIX)
-        try:
-            check_new_story(target)
-            save_story(dialog.plan.to_story(target, dialog.source.stem))
-        except (DocumentError, SaveError) as exc:
-            self.prompts.error(self.tr("Cannot import"), str(exc))
-            return
-        self.open(str(target))
-
     def close_document(self) -> bool:
         """Ask to save unsaved changes; False if the writer cancelled."""
-        if self.modified and (self.story is not None or self.editor.toPlainText()):
+        if self.has_unsaved_work:
             answer = self.prompts.save_changes(self.display_name)
             if answer == "cancel":
                 return False
@@ -339,9 +268,12 @@ class DocumentController(QObject):
         if self.story is not None:
             self._autosave_project()
             return
-        future = self._submit(self.recovery.write, self.doc.path, self.editor.toPlainText())
+        future = self.submit(
+            self.recovery.write, self.doc.path, self.editor.toPlainText(), self.story_state()
+        )
         if future is not None:
             future.add_done_callback(self._on_autosave_done)
+        self._edited_since_autosave = False
 
     def _autosave_project(self) -> None:
         """A story saves itself: the changed scenes are copied here and written in the
@@ -351,8 +283,9 @@ class DocumentController(QObject):
         changed = self._prepare_project_save()
         plan = plan_save(self.story, changed)
         self.project.mark_saved(changed)
+        self._edited_since_autosave = False
         self.emit_title()
-        future = self._submit(run_save, plan)
+        future = self.submit(run_save, plan)
         if future is not None:
             future.add_done_callback(lambda f: self._on_project_autosave_done(f, changed))
 
@@ -365,12 +298,11 @@ class DocumentController(QObject):
     def _prepare_project_save(self) -> set[str]:
         story = self.story
         assert story is not None
-        if self.bible_provider is not None:
-            characters, background, premise, genre = self.bible_provider()
-            story.characters, story.background = characters, background
-            story.premise = premise or story.premise
-            if genre:
-                story.style["genre"] = genre
+        state = self.story_state()
+        story.characters, story.background = state.characters, state.background
+        story.premise = state.premise or story.premise
+        if state.genre:
+            story.style["genre"] = state.genre
         self.project.sync()
         story.history = dict(self.project.progress.history)
         story.goals = self.project.progress.goals()
@@ -383,7 +315,7 @@ class DocumentController(QObject):
 
     def flush(self) -> None:
         """Wait until every queued recovery write or discard has finished."""
-        future = self._submit(lambda: None)
+        future = self.submit(lambda: None)
         if future is not None:
             future.result()
 
@@ -394,13 +326,14 @@ class DocumentController(QObject):
         self._period.stop()
         self._io.shutdown(wait=True)
 
-    def _submit(self, fn: Callable[..., object], *args: object) -> Future | None:
+    def submit(self, fn: Callable[..., object], *args: object) -> Future | None:
+        """Run `fn` on the background writer, after every write queued before it."""
         if self._closed:
             return None
         return self._io.submit(fn, *args)
 
     def _discard_recovery(self, path: Path | None) -> None:
-        self._submit(self.recovery.discard, path)
+        self.submit(self.recovery.discard, path)
 
     def restore(self, rec: Recovery) -> None:
         """Put recovered text into the editor (as unsaved changes to its document)."""
@@ -414,11 +347,52 @@ class DocumentController(QObject):
         self._set_document(doc, None)
         self.editor.selectAll()
         self.editor.insertPlainText(rec.text)
+        self.restored.emit(rec.story)
         self.editor.document().setModified(True)
-        self._submit(self.recovery.discard_file, rec.file)
+        self.submit(self.recovery.discard_file, rec.file)
         self.autosave()
 
+    def offer_recovery(self) -> None:
+        """After a crash or a hot exit, offer the unsaved work found in recovery files."""
+        for rec in self.recovery.pending():
+            answer = self.prompts.recover(rec)
+            if answer == "restore":
+                if self.close_document():
+                    self.restore(rec)
+                return
+            if answer == "discard":
+                self.recovery.discard_file(rec.file)
+
+    def hot_exit(self) -> None:
+        """Logout or a polite kill: keep the unsaved work for the next start, ask nothing.
+
+        Runs on the GUI thread and waits for the writes, so the process may end right after.
+        A story project saves itself in place; a text goes to its recovery file (written
+        again only if something changed since the last autosave). The lock is released.
+        """
+        self._idle.stop()
+        self._period.stop()
+        if not self._closed:
+            self.flush()  # an autosave in flight finishes first
+        try:
+            if self.story is not None and self.project.modified:
+                changed = self._prepare_project_save()
+                run_save(plan_save(self.story, changed))
+                self.project.mark_saved(changed)
+            elif self.story is None and self.has_unsaved_work and self._recovery_stale():
+                self.recovery.write(self.doc.path, self.editor.toPlainText(), self.story_state())
+        except SaveError:
+            log.exception("hot exit could not keep the unsaved work")
+        if self.lock is not None:
+            self.lock.release()
+            self.lock = None
+        self.shutdown()
+
     # --- helpers --------------------------------------------------------------------
+    def _recovery_stale(self) -> bool:
+        """True if the text or bible changed after the last autosave (or there was none)."""
+        return self._edited_since_autosave or not self.recovery.path_for(self.doc.path).exists()
+
     def _read_with_choice(self, path: Path) -> Document | None:
         try:
             return read_document(path)

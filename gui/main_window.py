@@ -9,7 +9,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 
-from PySide6.QtCore import QByteArray, Qt, Signal, Slot
+from PySide6.QtCore import QByteArray, QObject, Qt, Signal, Slot
 from PySide6.QtGui import QCloseEvent, QKeySequence
 from PySide6.QtWidgets import QMainWindow, QMessageBox, QWidget
 
@@ -41,6 +41,7 @@ from gui.menus import build_menus, fill_recent_menu
 from gui.messages import translate_message
 from gui.model_manager import ModelManagerDialog
 from gui.preferences import PreferencesDialog
+from gui.session import apply_story_state, story_state
 from gui.status_bar import StatusBar
 from gui.story_dialog import StoryDialog
 from gui.style_panel import StylePanel
@@ -82,6 +83,7 @@ class MainWindow(QMainWindow):
         self.models_dialog: ModelManagerDialog | None = None
         self._error_box: QMessageBox | None = None
         self._closed = False
+        self.session: QObject | None = None  # the SessionGuard when run as the app
         self.prompts = prompts or Prompts(self)
         self.editor = Editor(self)
         self.setCentralWidget(self.editor)
@@ -114,7 +116,6 @@ class MainWindow(QMainWindow):
         self.documents.status.connect(lambda m: self.status.showMessage(m, 8000))
         self.documents.recent_changed.connect(self._rebuild_recent_menu)
         self.documents.opened.connect(self._on_documents_opened)
-        self.documents.bible_provider = self._bible_state
         self.book = BookController(self, self.editor, self.documents)
         self.book.message.connect(self.status.showMessage)
         self.status.addPermanentWidget(self.book.counts_label)
@@ -129,6 +130,10 @@ class MainWindow(QMainWindow):
         self.style_panel.changed.connect(self._on_style_panel_changed)
         self.style_panel.status.connect(lambda m: self.status.showMessage(m, 6000))
         self.style_panel.match_requested.connect(self.match_style_from_selection)
+        self.documents.story_state = lambda: story_state(self.bible, self.style_panel)
+        self.documents.restored.connect(
+            lambda state: apply_story_state(state, self.bible, self.style_panel)
+        )
         self.memory = MemoryController(
             self, self.documents.project, self.editor, worker, self.paths.cache
         )
@@ -149,6 +154,7 @@ class MainWindow(QMainWindow):
         self.bible_generation = BibleController(
             self.bible, worker, lambda: self.model_ready and not self.editor.inserting
         )
+        self.suggestions.held = lambda: self.bible_generation.running
         for controller in (self.continuation, self.bible_generation):
             controller.message.connect(self._on_controller_message)
             controller.error.connect(self.show_error)
@@ -395,14 +401,6 @@ class MainWindow(QMainWindow):
         self.settings.last_style_preset = style.name
 
     # --- story ----------------------------------------------------------------------
-    def _bible_state(self) -> tuple[list, list, str, str]:
-        return (
-            self.bible.characters,
-            self.bible.background,
-            self.bible.premise.text(),
-            self.bible.genre.text(),
-        )
-
     @Slot()
     def _on_story_changed(self) -> None:
         self.documents.mark_changed()
@@ -450,18 +448,6 @@ class MainWindow(QMainWindow):
         dialog.open()
         self.story_dialog = dialog
 
-    def offer_recovery(self) -> None:
-        """After a crash, offer the unsaved work found in recovery files."""
-        for rec in self.documents.recovery.pending():
-            answer = self.prompts.recover(rec)
-            if answer == "restore":
-                if not self.documents.close_document():
-                    return
-                self.documents.restore(rec)
-                return
-            if answer == "discard":
-                self.documents.recovery.discard_file(rec.file)
-
     # --- dialogs --------------------------------------------------------------------
     @Slot(str, str)
     def show_error(self, title: str, message: str) -> None:
@@ -480,6 +466,19 @@ class MainWindow(QMainWindow):
         dialog = AboutDialog(self.model_name or self.tr("none loaded"), self)
         dialog.open()
         self.about_dialog = dialog
+
+    def hot_exit(self) -> bool:
+        """Logout or a polite kill: keep the unsaved work for the next start, ask nothing,
+        close the model. False if the model thread did not stop within a second and a half."""
+        if self._closed:
+            return True
+        self._closed = True
+        self.state.set("window_geometry", bytes(self.saveGeometry().toBase64().data()).decode())
+        self.documents.hot_exit()
+        self.book.shutdown()
+        self.memory.shutdown()
+        self.voice.shutdown(wait_ms=1000)
+        return self.model_thread.stop(timeout_ms=1500)
 
     def closeEvent(self, event: QCloseEvent) -> None:
         """Ask about unsaved work, then close the model on its own thread."""

@@ -74,7 +74,9 @@ def build_menus(w: MainWindow) -> Actions:
     file_menu.addSeparator()
     file_menu.addAction(
         action(
-            w, QCoreApplication.translate("Menus", "&Import Manuscript…"), docs.import_manuscript
+            w,
+            QCoreApplication.translate("Menus", "&Import Manuscript…"),
+            docs.transfer.import_manuscript,
         )
     )
     export = file_menu.addMenu(QCoreApplication.translate("Menus", "&Export"))
@@ -82,16 +84,22 @@ def build_menus(w: MainWindow) -> Actions:
         action(
             w,
             QCoreApplication.translate("Menus", "&Book (Word, EPUB, Markdown, text)…"),
-            docs.export_book,
+            docs.transfer.export_book,
             QKeySequence("Ctrl+E"),
         )
     )
     export.addAction(
-        action(w, QCoreApplication.translate("Menus", "As &Markdown…"), lambda: docs.export(True))
+        action(
+            w,
+            QCoreApplication.translate("Menus", "As &Markdown…"),
+            lambda: docs.transfer.export(True),
+        )
     )
     export.addAction(
         action(
-            w, QCoreApplication.translate("Menus", "As &Plain Text…"), lambda: docs.export(False)
+            w,
+            QCoreApplication.translate("Menus", "As &Plain Text…"),
+            lambda: docs.transfer.export(False),
         )
     )
     file_menu.addSeparator()

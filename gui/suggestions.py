@@ -75,6 +75,9 @@ class SuggestionController(QObject):
         self._live: _Live | None = None
         # What the book tells the model (memory, synopses, lore, recall); set by the window.
         self.book_context: Callable[[], BookContext] | None = None
+        # True while another job (a story bible entry) has the model: typing must not
+        # cancel it, so no suggestion is asked for until it ends. Set by the window.
+        self.held: Callable[[], bool] = lambda: False
         self._alternatives: list[str] = []
         self._alt_index = 0
         self._timer = QTimer(self)
@@ -197,6 +200,8 @@ class SuggestionController(QObject):
     def _post(self, alternative: int, keep_ghost: bool = False) -> None:
         editor = self.editor
         if not self.model_ready or editor.inserting or editor.isReadOnly() or editor.composing:
+            return
+        if self.held():
             return
         cursor = self.editor.textCursor()
         if cursor.hasSelection():

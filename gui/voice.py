@@ -287,10 +287,10 @@ class VoiceController(QObject):
         if self.dialog is not None:
             self.dialog.close()
 
-    def shutdown(self) -> None:
+    def shutdown(self, wait_ms: int = 10_000) -> None:
         """Stop a running training (it checkpoints, so the next run resumes)."""
         if self.process.running:
             self.process.process.terminate()
-            if not self.process.process.waitForFinished(10_000):
+            if not self.process.process.waitForFinished(wait_ms):
                 self.process.process.kill()
                 self.process.process.waitForFinished(2000)

@@ -1,9 +1,11 @@
 """Autosave recovery files and document locks: a crash loses at most a couple of seconds.
 
-Unsaved work is written (atomically) to a recovery file in the state folder. After a crash
-the next start finds it and offers it back; it is deleted only when the writer saves or
-says to discard it. A lock file beside a document stops a second Inkling from editing it;
-a lock whose process is gone is stale and is taken over.
+Unsaved work is written (atomically) to a recovery file in the state folder: the text and
+everything else the writer made for it (story bible entries, premise, genre, style, author's
+note). After a crash, or a hot exit at logout, the next start finds it and offers it back;
+it is deleted only when the writer saves or says to discard it. A lock file beside a
+document stops a second Inkling from editing it; a lock whose process is gone is stale and
+is taken over.
 """
 
 from __future__ import annotations
@@ -15,10 +17,68 @@ import os
 import socket
 import time
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from backend.storage.atomic import atomic_write_text
+
+
+def _entries(value: object) -> list[dict[str, Any]]:
+    """Story bible entries from a recovery file: dicts of text fields, anything else dropped."""
+    if not isinstance(value, list):
+        return []
+    return [
+        {str(k): str(v) for k, v in item.items() if isinstance(v, str | int | float)}
+        for item in value
+        if isinstance(item, dict)
+    ]
+
+
+@dataclass(frozen=True)
+class StoryState:
+    """What goes with an unsaved text besides the text: its bible, premise, genre, style."""
+
+    characters: list[dict[str, Any]] = field(default_factory=list)
+    background: list[dict[str, Any]] = field(default_factory=list)
+    premise: str = ""
+    genre: str = ""
+    style: dict[str, Any] = field(default_factory=dict)
+    authors_note: str = ""
+    style_on: bool = True
+
+    @property
+    def has_work(self) -> bool:
+        """True if the writer made anything here that would be lost."""
+        return bool(self.characters or self.background or self.premise or self.genre)
+
+    def to_dict(self) -> dict[str, Any]:
+        """The JSON form kept in a recovery file."""
+        return {
+            "characters": self.characters,
+            "background": self.background,
+            "premise": self.premise,
+            "genre": self.genre,
+            "style": self.style,
+            "authors_note": self.authors_note,
+            "style_on": self.style_on,
+        }
+
+    @classmethod
+    def from_mapping(cls, data: object) -> StoryState:
+        """Read defensively: a damaged part is left empty, the rest still comes back."""
+        if not isinstance(data, dict):
+            return cls()
+        style = data.get("style")
+        return cls(
+            characters=_entries(data.get("characters")),
+            background=_entries(data.get("background")),
+            premise=str(data.get("premise") or ""),
+            genre=str(data.get("genre") or ""),
+            style=dict(style) if isinstance(style, dict) else {},
+            authors_note=str(data.get("authors_note") or ""),
+            style_on=bool(data.get("style_on", True)),
+        )
 
 
 @dataclass(frozen=True)
@@ -30,6 +90,7 @@ class Recovery:
     text: str
     saved_at: float
     pid: int
+    story: StoryState = field(default_factory=StoryState)
 
     @property
     def title(self) -> str:
@@ -54,15 +115,20 @@ class RecoveryStore:
             return f"untitled-{self.session}"
         return hashlib.sha256(str(document.resolve()).encode()).hexdigest()[:24]
 
-    def write(self, document: Path | None, text: str) -> Path:
+    def path_for(self, document: Path | None) -> Path:
+        """The recovery file of `document` (it may not exist)."""
+        return self.folder / f"{self.key_for(document)}.json"
+
+    def write(self, document: Path | None, text: str, story: StoryState | None = None) -> Path:
         """Save unsaved work for `document`. Raises SaveError."""
         self.folder.mkdir(parents=True, exist_ok=True)
-        target = self.folder / f"{self.key_for(document)}.json"
+        target = self.path_for(document)
         payload = {
             "document": str(document) if document else "",
             "text": text,
             "saved_at": time.time(),
             "pid": os.getpid(),
+            "story": (story or StoryState()).to_dict(),
         }
         atomic_write_text(target, json.dumps(payload, ensure_ascii=False), backup=False)
         return target
@@ -70,7 +136,7 @@ class RecoveryStore:
     def discard(self, document: Path | None) -> None:
         """Remove the recovery file for `document` (after a save, or when the writer says)."""
         with contextlib.suppress(OSError):
-            (self.folder / f"{self.key_for(document)}.json").unlink()
+            self.path_for(document).unlink()
 
     def discard_file(self, file: Path) -> None:
         """Remove one recovery file."""
@@ -91,6 +157,7 @@ class RecoveryStore:
                     str(data["text"]),
                     float(data["saved_at"]),
                     int(data["pid"]),
+                    StoryState.from_mapping(data.get("story")),
                 )
             except (OSError, ValueError, KeyError, TypeError):
                 continue

@@ -91,3 +91,26 @@ def test_generate_lock_regenerate_edit_with_the_real_model(
     bible.editors["Flaw"].setPlainText("Cannot say no to the sea.")
     assert entry["Flaw"] == "Cannot say no to the sea."
     assert window.isWindowModified()
+
+
+def test_typing_while_an_entry_generates_does_not_cancel_it(qtbot, windows, tmp_path) -> None:
+    window = ready_window(
+        qtbot,
+        windows,
+        tmp_path / "home",
+        fake_spec(tmp_path),
+        engine_factory=FakeFactory(delay=0.01),
+    )
+    window.suggestions.base_delay_ms = 10
+    window.suggestions.set_enabled(True)
+    window.bible.premise.setText("A heist on a night train")
+    with qtbot.waitSignal(window.bible_done, timeout=20000) as done:
+        window.bible.generate_current()
+        qtbot.keyClicks(window.editor, "She waited ")
+        qtbot.wait(100)  # the debounce has long run out
+        assert window.bible_generation.running
+    assert not done.args[0].cancelled
+    assert window.bible.characters[0]["Occupation"]
+    # Once the entry is done, typing asks for suggestions again.
+    with qtbot.waitSignal(window.suggestions.suggestion_shown, timeout=10000):
+        qtbot.keyClicks(window.editor, "a")

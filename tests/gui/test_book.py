@@ -65,8 +65,8 @@ def test_import_with_preview_then_write_and_reorder(qtbot, book_window, tmp_path
     source.write_text("My Novel\n\n" + manuscript(6).replace("Chapter ", "CHAPTER "))
     target = tmp_path / "novel.inkling"
     window = book_window(ScriptedPrompts(import_path=[str(source)], save_path=[str(target)]))
-    window.documents.import_manuscript()
-    dialog = window.documents.import_dialog
+    window.documents.transfer.import_manuscript()
+    dialog = window.documents.transfer.import_dialog
     assert dialog is not None and dialog.preview.topLevelItemCount() == 7  # "Opening" + 6
     combo = dialog.pattern
     combo.lineEdit().selectAll()
@@ -273,7 +273,7 @@ def test_export_docx_and_epub_from_the_dialog(qtbot, book_window, tmp_path: Path
     window.editor.moveCursor(window.editor.textCursor().MoveOperation.End)
     qtbot.keyClicks(window.editor, " Unsaved words.")
     qtbot.keyClick(window.editor, Qt.Key.Key_E, CTRL)
-    dialog = window.documents.export_dialog
+    dialog = window.documents.transfer.export_dialog
     dialog.kind.setCurrentIndex(0)
     dialog.range.lineEdit().selectAll()
     qtbot.keyClicks(dialog.range.lineEdit(), "1-3")
@@ -285,8 +285,8 @@ def test_export_docx_and_epub_from_the_dialog(qtbot, book_window, tmp_path: Path
     assert headings == ["Chapter 1", "Chapter 2", "Chapter 3"]
     body = [p.text for p in docx.Document(str(out_docx)).paragraphs]
     assert "Wren walked to the harbour in chapter 1. Unsaved words." in body
-    window.documents.export_book()
-    dialog = window.documents.export_dialog
+    window.documents.transfer.export_book()
+    dialog = window.documents.transfer.export_dialog
     dialog.kind.setCurrentIndex(1)
     dialog.accept()
     window.documents.flush()
@@ -294,8 +294,8 @@ def test_export_docx_and_epub_from_the_dialog(qtbot, book_window, tmp_path: Path
         i for i in epub.read_epub(str(out_epub)).get_items() if i.get_name().startswith("chapter_")
     ]
     assert len(chapters) == 6 and b"Chapter 6" in chapters[-1].get_content()
-    window.documents.export_book()
-    window.documents.export_dialog.accept()
+    window.documents.transfer.export_book()
+    window.documents.transfer.export_dialog.accept()
     window.documents.flush()
     qtbot.waitUntil(lambda: bool(window.documents.prompts.errors), timeout=3000)
     assert window.documents.prompts.errors[-1][0] == "Export failed"

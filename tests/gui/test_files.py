@@ -140,7 +140,7 @@ def test_autosave_writes_recovery_and_restart_offers_it(qtbot, open_window, tmp_
     files[0].write_text(json.dumps(data))
     prompts = ScriptedPrompts(recover=["restore"])
     second = open_window(prompts, home=home)
-    second.offer_recovery()
+    second.documents.offer_recovery()
     assert second.editor.toPlainText() == "words that must survive"
     assert second.isWindowModified()
 
@@ -240,7 +240,7 @@ def test_killed_process_loses_nothing_autosaved(qtbot, open_window, tmp_path: Pa
     assert proc.returncode == -9, proc.stderr
     prompts = ScriptedPrompts(recover=["restore"])
     window = open_window(prompts, home=home)
-    window.offer_recovery()
+    window.documents.offer_recovery()
     assert window.editor.toPlainText() == "typed before the crash"
     assert prompts.asked[0][0] == "recover"
 

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from backend.storage.recovery import DocumentLock, LockError, RecoveryStore
+from backend.storage.recovery import DocumentLock, LockError, RecoveryStore, StoryState
 
 
 def dead_pid() -> int:
@@ -31,6 +31,44 @@ def test_recovery_from_a_dead_process_is_pending(tmp_path: Path) -> None:
     assert found.text == "unsaved words" and found.title == "story.md"
     store.discard(tmp_path / "story.md")
     assert store.pending() == []
+
+
+def test_the_story_comes_back_with_the_text(tmp_path: Path) -> None:
+    store = RecoveryStore(tmp_path)
+    state = StoryState(
+        characters=[{"Name": "林黛玉", "Age": "17", "_card": '{"x": 1}'}],
+        background=[{"Name": "The Lighthouse", "Kind": "place"}],
+        premise="A keeper hides a stranger",
+        genre="gothic",
+        style={"pov": "first", "tense": "past"},
+        authors_note="Keep it cold.",
+        style_on=False,
+    )
+    f = store.write(None, "unsaved words", state)
+    data = json.loads(f.read_text(encoding="utf-8"))
+    data["pid"] = dead_pid()
+    f.write_text(json.dumps(data), encoding="utf-8")
+    (found,) = store.pending()
+    assert found.story == state and found.story.has_work
+
+
+def test_a_damaged_story_part_is_left_empty_and_the_text_still_comes_back(
+    tmp_path: Path,
+) -> None:
+    store = RecoveryStore(tmp_path)
+    f = store.write(None, "unsaved words")
+    data = json.loads(f.read_text())
+    data["pid"] = dead_pid()
+    data["story"] = {"characters": "not a list", "background": [3, {"Name": "Inn"}], "style": 7}
+    f.write_text(json.dumps(data))
+    (found,) = store.pending()
+    assert found.text == "unsaved words"
+    assert found.story.characters == [] and found.story.background == [{"Name": "Inn"}]
+    assert found.story.style == {} and not StoryState().has_work
+    # A recovery file from before the story was kept has no "story" at all.
+    del data["story"]
+    f.write_text(json.dumps(data))
+    assert store.pending()[0].story == StoryState()
 
 
 def test_damaged_recovery_files_are_skipped(tmp_path: Path) -> None:

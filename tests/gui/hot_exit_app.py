@@ -1,0 +1,67 @@
+"""Inkling run as the real app (gui.app.start_gui) for the hot-exit tests.
+
+    python -m tests.gui.hot_exit_app MODE [main.py options]
+
+Once the model is ready it types into an untitled document, fills in the premise and genre
+and, in MODE "character", generates a character with the model. Then it prints READY and
+waits to be killed. With --open FILE the text goes at the end of that file instead.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+from collections.abc import Callable
+
+from PySide6.QtCore import QObject, QTimer, Slot
+from PySide6.QtTest import QTest
+
+from backend.cli import build_parser
+from gui.app import start_gui
+
+TEXT = "The lamp went out at nine, and Mara counted the waves."
+PREMISE = "A lighthouse keeper hides a stranger from the storm"
+GENRE = "gothic"
+
+
+def main() -> int:
+    mode, rest = sys.argv[1], sys.argv[2:]
+    app, window = start_gui(build_parser().parse_args(rest))
+
+    def ready(*_args: object) -> None:
+        print("READY", flush=True)
+
+    def act() -> None:
+        window.editor.moveCursor(window.editor.textCursor().MoveOperation.End)
+        QTest.keyClicks(window.editor, TEXT)
+        QTest.keyClicks(window.bible.premise, PREMISE)
+        QTest.keyClicks(window.bible.genre, GENRE)
+        if mode == "character":
+            window.bible_done.connect(ready)
+            window.bible.generate_current()
+        else:
+            ready()
+
+    starter = Starter(act)
+    window.model_thread.worker.model_loaded.connect(starter.on_model_loaded)
+    return app.exec()
+
+
+class Starter(QObject):
+    """Runs `act` on the GUI thread once the model is loaded (a lambda would run on the
+    model thread)."""
+
+    def __init__(self, act: Callable[[], None]) -> None:
+        super().__init__()
+        self.act = act
+
+    @Slot(str)
+    def on_model_loaded(self, _name: str) -> None:
+        QTimer.singleShot(0, self.act)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

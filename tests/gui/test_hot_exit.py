@@ -1,0 +1,138 @@
+"""Hot exit and whole-story recovery, with Inkling running as the real app in a subprocess.
+
+A polite kill (SIGTERM, SIGHUP, Ctrl+C) must keep the unsaved work and exit without a
+dialog; a hard kill must lose no more than the last autosave. Either way the next start
+offers the text back with its story bible, premise and genre.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from backend.storage.paths import app_paths
+from backend.storage.recovery import RecoveryStore
+from gui.main_window import MainWindow
+from tests.fakes import FakeFactory, ScriptedPrompts, fake_spec, ready_window
+from tests.gui.hot_exit_app import GENRE, PREMISE, TEXT
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+@pytest.fixture
+def open_window(qtbot, windows, tmp_path: Path):
+    def make(prompts: ScriptedPrompts, home: Path) -> MainWindow:
+        spec = fake_spec(tmp_path)
+        return ready_window(
+            qtbot, windows, home, spec, engine_factory=FakeFactory(), prompts=prompts
+        )
+
+    return make
+
+
+def launch(mode: str, home: Path, model: Path, *extra: str) -> subprocess.Popen:
+    """Start the app in `mode` and wait until it says READY."""
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "PYTHONUNBUFFERED": "1"}
+    command = [sys.executable, "-m", "tests.gui.hot_exit_app", mode, "--config", str(home)]
+    proc = subprocess.Popen(
+        [*command, "--model", str(model), *extra],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    assert proc.stdout is not None
+    line = proc.stdout.readline()
+    if line.strip() != "READY":
+        proc.kill()
+        pytest.fail(
+            f"the app did not get ready: {line!r} {proc.stderr.read() if proc.stderr else ''}"
+        )
+    return proc
+
+
+def recovery_files(home: Path) -> list[dict]:
+    folder = home / "state" / "recovery"
+    return [json.loads(f.read_text()) for f in sorted(folder.glob("*.json"))]
+
+
+def restore_in_new_window(open_window, home: Path):
+    prompts = ScriptedPrompts(recover=["restore"])
+    window = open_window(prompts, home=home)
+    window.documents.offer_recovery()
+    assert prompts.asked and prompts.asked[0][0] == "recover"
+    return window
+
+
+@pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGHUP, signal.SIGINT])
+def test_a_polite_kill_keeps_the_text_and_story_and_exits_without_a_dialog(
+    open_window, tmp_path: Path, bundled_gguf: Path, sig: signal.Signals
+) -> None:
+    home = tmp_path / "home"
+    proc = launch("type", home, bundled_gguf)
+    proc.send_signal(sig)
+    try:
+        code = proc.wait(timeout=30)  # a modal "Save changes?" would hang here
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        pytest.fail("the app was still running after the signal")
+    assert code == 0
+    [kept] = recovery_files(home)
+    assert kept["text"] == TEXT
+    assert kept["story"]["premise"] == PREMISE and kept["story"]["genre"] == GENRE
+    window = restore_in_new_window(open_window, home)
+    assert window.editor.toPlainText() == TEXT
+    assert window.bible.premise.text() == PREMISE
+    assert window.bible.genre.text() == GENRE
+    assert window.isWindowModified()
+
+
+def test_a_hard_kill_after_generating_a_character_loses_neither_text_nor_character(
+    open_window, tmp_path: Path, bundled_gguf: Path
+) -> None:
+    home = tmp_path / "home"
+    proc = launch("character", home, bundled_gguf)
+    # The idle autosave (two seconds after the last change) keeps the new character.
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        kept = recovery_files(home)
+        if kept and any(c.get("Name") for c in kept[0]["story"]["characters"]):
+            break
+        time.sleep(0.2)
+    proc.send_signal(signal.SIGKILL)
+    proc.wait(timeout=30)
+    [kept] = recovery_files(home)
+    [character] = kept["story"]["characters"]
+    assert character.get("Name")
+    window = restore_in_new_window(open_window, home)
+    assert window.editor.toPlainText() == TEXT
+    assert [c.get("Name") for c in window.bible.characters] == [character["Name"]]
+    assert window.bible.characters[0] == character
+    assert window.bible.premise.text() == PREMISE
+    # Restored work is unsaved work: closing asks again, and it is kept until then.
+    assert window.documents.has_unsaved_work
+
+
+def test_a_polite_kill_of_a_saved_file_releases_its_lock(
+    open_window, tmp_path: Path, bundled_gguf: Path
+) -> None:
+    home = tmp_path / "home"
+    doc = tmp_path / "chapter.txt"
+    doc.write_text("Saved words. ", encoding="utf-8")
+    proc = launch("type", home, bundled_gguf, "--open", str(doc))
+    lock = doc.with_name(f".~{doc.name}.inkling-lock")
+    assert lock.exists()
+    proc.send_signal(signal.SIGTERM)
+    assert proc.wait(timeout=30) == 0
+    assert not lock.exists()
+    assert doc.read_text(encoding="utf-8") == "Saved words. "  # never written behind its back
+    [kept] = RecoveryStore(app_paths(home).state).pending()
+    assert kept.document == str(doc) and kept.text == "Saved words. " + TEXT
