@@ -1,43 +1,49 @@
-"""Soak: 10,000 random keystrokes with suggestions on, in the real window (offscreen).
+"""Soak benchmarks in the real window with the bundled model answering.
 
-Types, deletes, moves, accepts suggestions (Tab, Ctrl+Right) and dismisses them at random
-with the bundled model answering. Afterwards the document must equal the text the
-simulation expects. Reports memory growth and the longest event-loop stall. Last line: one
-JSON object.
+Keystrokes (default): N random keystrokes with suggestions on (typing, deleting, moving,
+accepting with Tab and Ctrl+Right, dismissing). Memory (RSS) is read after a warm-up of
+1,000 keystrokes and after every further 10,000; the document must equal the text the
+simulation expects; stalls of the event loop are reported.
+
+    python bench/soak.py --keys 21000         warm-up, then two rounds of 10,000
+
+Long session (--long): an hour of writing in the app as a writer runs it (gui/app.py, so
+with its real signal handling): keystrokes as above, continuations (Ctrl+Enter) and a
+Retry, generated characters, a save every three minutes, a switch to SmolLM2 and back,
+and halfway a SIGTERM from outside and a restart that must offer everything back. At the
+end the saved file must equal the expected text byte for byte.
+
+    python bench/soak.py --long [--minutes 60]
+
+Last line of either: one JSON object. QT_QPA_PLATFORM picks the display (offscreen unless
+set; run under xvfb-run for a real X window).
 """
 
 from __future__ import annotations
 
 import argparse
+import itertools
 import json
 import os
-import random
+import signal
+import subprocess
+import sys
 import tempfile
 import time
+from pathlib import Path
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-from common import bundled_model_path, unwrapped_corpus
+from common import ROOT, bundled_model_path, unwrapped_corpus
+
+WARMUP_KEYS = 1000
+ROUND_KEYS = 10_000
 
 
-def rss_mb() -> float:
-    """Resident memory of this process in MB."""
-    with open("/proc/self/status") as f:
-        for line in f:
-            if line.startswith("VmRSS:"):
-                return int(line.split()[1]) / 1024
-    return float("nan")
-
-
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--keys", type=int, default=10_000)
-    parser.add_argument("--seed", type=int, default=7)
-    args = parser.parse_args()
-
-    from PySide6.QtCore import QElapsedTimer, Qt, QTimer
-    from PySide6.QtTest import QTest
+# --- keystroke soak ---------------------------------------------------------------------
+def keystroke_soak(args: argparse.Namespace) -> None:
     from PySide6.QtWidgets import QApplication
+    from soaklib import StallMeter, Typist, memory_breakdown, pump, rss_mb
 
     from backend.models.bundled import BUNDLED_NAME
     from backend.models.spec import ModelSpec
@@ -51,83 +57,105 @@ def main() -> None:
     window.prompts.save_changes = lambda _n: "discard"
     window.show()
     while not window.model_ready:
-        app.processEvents()
-        time.sleep(0.01)
+        pump(app, 0.01)
     window.suggestions.base_delay_ms = 60
-    editor = window.editor
-    source = unwrapped_corpus()[:20000]
-    rng = random.Random(args.seed)
-    expected = ""
-    cursor = 0
-    clock = QElapsedTimer()
-    clock.start()
-    last = [clock.elapsed()]
-    worst = [0]
-
-    def tick() -> None:
-        now = clock.elapsed()
-        worst[0] = max(worst[0], now - last[0] - 5)
-        last[0] = now
-
-    ticker = QTimer()
-    ticker.timeout.connect(tick)
-    ticker.start(5)
-    start_rss = rss_mb()
-    accepted = 0
-    for i in range(args.keys):
-        roll = rng.random()
-        ghost = editor.ghost_text
-        if ghost and roll < 0.05:
-            QTest.keyClick(editor, Qt.Key.Key_Tab)
-            expected = expected[:cursor] + ghost + expected[cursor:]
-            cursor += len(ghost)
-            accepted += 1
-        elif ghost and roll < 0.08:
-            before = editor.textCursor().position()
-            QTest.keyClick(editor, Qt.Key.Key_Right, Qt.KeyboardModifier.ControlModifier)
-            taken = editor.textCursor().position() - before
-            expected = expected[:cursor] + ghost[:taken] + expected[cursor:]
-            cursor += taken
-        elif roll < 0.12 and cursor > 0:
-            QTest.keyClick(editor, Qt.Key.Key_Backspace)
-            expected = expected[: cursor - 1] + expected[cursor:]
-            cursor -= 1
-        elif roll < 0.14 and cursor > 0:
-            QTest.keyClick(editor, Qt.Key.Key_Left)
-            cursor -= 1
-        elif roll < 0.15 and ghost:
-            QTest.keyClick(editor, Qt.Key.Key_Escape)
-        else:
-            ch = source[i % len(source)]
-            if ch == "\n":
-                QTest.keyClick(editor, Qt.Key.Key_Return)
-            else:
-                QTest.keyClicks(editor, ch)
-            expected = expected[:cursor] + ch + expected[cursor:]
-            cursor += 1
-        # Pauses like a writer's, so suggestions arrive and stream.
-        deadline = time.perf_counter() + rng.choice((0.002, 0.005, 0.01, 0.05, 0.3))
-        while time.perf_counter() < deadline:
-            app.processEvents()
-        if i == 200:
-            worst[0] = 0  # ignore warm-up (first suggestions, caches)
-            start_rss = rss_mb()
+    window.suggestions.set_enabled(not args.no_suggest)
+    typist = Typist(window.editor, unwrapped_corpus()[:20000], args.seed)
+    meter = StallMeter()
+    marks: list[tuple[int, float]] = []
+    for i in range(1, args.keys + 1):
+        typist.key()
+        pump(app, typist.pause())
+        if i == WARMUP_KEYS:
+            meter.reset()
+        if i == WARMUP_KEYS or (i > WARMUP_KEYS and (i - WARMUP_KEYS) % ROUND_KEYS == 0):
+            marks.append((i, rss_mb()))
         if i % 1000 == 0:
-            print(f"{i} keys, rss {rss_mb():.0f} MB, worst stall {worst[0]} ms", flush=True)
-    end_rss = rss_mb()
-    ok = editor.toPlainText() == expected
+            worst = max(meter.worst.values(), default=0)
+            print(f"{i} keys, {memory_breakdown()}, worst stall {worst:.0f} ms", flush=True)
+    ok = window.editor.toPlainText() == typist.expected
     window.close()
+    rounds = [round(b[1] - a[1], 1) for a, b in itertools.pairwise(marks)]
+    print(
+        json.dumps(
+            {
+                "keys": args.keys,
+                "document_matches": ok,
+                "accepted_suggestions": typist.accepted,
+                "rss_after_warmup_mb": round(marks[0][1], 1) if marks else None,
+                "rss_growth_per_10k_keys_mb": rounds,
+                "stalls": meter.report(),
+            }
+        )
+    )
+
+
+# --- long session: the parent -----------------------------------------------------------
+def long_soak(args: argparse.Namespace) -> None:
+    work = Path(tempfile.mkdtemp(prefix="inkling-soak-"))
+    home, document, state = work / "home", work / "novel.txt", work / "state.json"
+    document.write_text("", encoding="utf-8")
+    half = args.minutes * 30
+    started = time.time()
+    first = child(args, "1", home, document, state, until=started + 2 * half)
+    time.sleep(max(0.0, started + half - time.time()))
+    sent = time.perf_counter()
+    first.send_signal(signal.SIGTERM)
+    try:
+        first.wait(timeout=30)
+    except subprocess.TimeoutExpired:
+        first.kill()
+    exit_s = time.perf_counter() - sent
+    one = json.loads(state.read_text(encoding="utf-8"))
+    print(f"SIGTERM: exited in {exit_s:.2f} s with code {first.returncode}", flush=True)
+    second = child(args, "2", home, document, state, until=started + 2 * half)
+    second.wait()
+    two = json.loads(state.read_text(encoding="utf-8"))
+    saved = document.read_bytes()
     result = {
-        "keys": args.keys,
-        "document_matches": ok,
-        "accepted_suggestions": accepted,
-        "rss_start_mb": round(start_rss, 1),
-        "rss_end_mb": round(end_rss, 1),
-        "rss_growth_mb": round(end_rss - start_rss, 1),
-        "ui_max_stall_ms": worst[0],
+        "minutes": round((time.time() - started) / 60, 1),
+        "sigterm_exit_s": round(exit_s, 2),
+        "sigterm_exit_code": first.returncode,
+        "restored_text_matches": two.get("restored_text_matches"),
+        "restored_characters_match": two.get("restored_characters_match"),
+        "document_matches": saved == two["expected"].encode("utf-8"),
+        "document_chars": len(two["expected"]),
+        "phase1": one["report"],
+        "phase2": two["report"],
     }
     print(json.dumps(result))
 
 
+def child(
+    args: argparse.Namespace, phase: str, home: Path, document: Path, state: Path, until: float
+) -> subprocess.Popen:
+    """Run one phase of the long soak in a process of its own (it is SIGTERMed)."""
+    command = [sys.executable, __file__, "--child", phase, "--until", str(until)]
+    command += ["--home", str(home), "--document", str(document), "--state", str(state)]
+    command += ["--seed", str(args.seed)]
+    return subprocess.Popen(command, cwd=Path(__file__).parent)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--keys", type=int, default=ROUND_KEYS + WARMUP_KEYS)
+    parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--no-suggest", action="store_true", help="type with suggestions off")
+    parser.add_argument("--long", action="store_true", help="the one-hour session")
+    parser.add_argument("--minutes", type=float, default=60.0)
+    for hidden in ("--child", "--until", "--home", "--document", "--state"):
+        parser.add_argument(hidden, help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.child:
+        from soak_session import run_phase
+
+        run_phase(args)
+    elif args.long:
+        long_soak(args)
+    else:
+        keystroke_soak(args)
+
+
 if __name__ == "__main__":
+    sys.path.insert(0, str(ROOT))
     main()

@@ -22,6 +22,7 @@ from PySide6.QtCore import QObject, QThread, Signal, Slot
 
 from backend.engines import create_engine
 from backend.engines.base import Engine, EngineError
+from backend.engines.heap import HeapTrimmer
 from backend.jobs.kinds import Job, JobResult
 from backend.models.adapters import NOT_ON_A_SERVER
 from backend.models.bundled import bundled_spec
@@ -79,6 +80,7 @@ class GenerationWorker(QObject):
         self._lock = threading.Lock()
         self._pending: tuple[Request, threading.Event] | None = None
         self._current: tuple[Request, threading.Event] | None = None
+        self._heap = HeapTrimmer()
         self._wake.connect(self._drain)
         self._load_requested.connect(self._load)
         self._close_requested.connect(self._close)
@@ -199,11 +201,12 @@ class GenerationWorker(QObject):
             with self._lock:
                 if self._pending is None:
                     self._current = None
-                    return
+                    break
                 self._current = self._pending
                 self._pending = None
                 request, cancel = self._current
             self._run(request, cancel)
+        self._heap.maybe_trim()  # idle: give the freed logits copies back
 
     def _run(self, request: Request, cancel: threading.Event) -> None:
         if self._engine is None:

@@ -1,0 +1,200 @@
+"""The longest event-loop stall for each activity, in the real window with the bundled model.
+
+  suggestions    typing at a writer's pace (bench/soaklib.Typist) with suggestions streaming
+  continuation   Ctrl+Enter continuations streaming (nothing typed)
+  bible          characters generated in the story bible while the writer types on
+  long document  typing at a writer's pace in the middle of a 150,000-word plain document,
+                 suggestions on
+
+A precise 4 ms timer measures how late the event loop comes back (soaklib.StallMeter): a
+stall is time in which the window could not paint or take a key. QT_QPA_PLATFORM picks the
+display (offscreen unless set; xvfb-run for a real X window). Goal: no stall over 16 ms.
+
+    python bench/stalls.py [--only NAME] [--profile]
+
+--profile adds a sampling of the GUI thread's slowest event-loop iterations (cProfile of
+whatever ran during each stall over 8 ms). Last line: one JSON object.
+"""
+
+from __future__ import annotations
+
+import argparse
+import cProfile
+import io
+import json
+import os
+import pstats
+import tempfile
+import time
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+from common import bundled_model_path, unwrapped_corpus
+
+ACTIVITIES = ("suggestions", "continuation", "bible", "long document")
+
+
+def open_window():
+    from PySide6.QtWidgets import QApplication
+    from soaklib import pump
+
+    from backend.models.bundled import BUNDLED_NAME
+    from backend.models.spec import ModelSpec
+    from backend.storage.paths import app_paths
+    from gui.main_window import MainWindow
+
+    app = QApplication.instance() or QApplication([])
+    window = MainWindow(
+        app_paths(tempfile.mkdtemp()), ModelSpec("llamacpp", bundled_model_path(), BUNDLED_NAME)
+    )
+    window.prompts.save_changes = lambda _n: "discard"
+    window.resize(1100, 800)
+    window.show()
+    while not window.model_ready:
+        pump(app, 0.01)
+    window.suggestions.base_delay_ms = 120
+    window.suggestions.set_enabled(True)
+    window.activateWindow()
+    window.editor.setFocus()
+    return app, window
+
+
+def type_for(app, window, typist, keys: int) -> None:
+    from soaklib import pump
+
+    for _ in range(keys):
+        typist.key()
+        pump(app, typist.pause())
+
+
+def suggestions(app, window, meter, keys: int) -> None:
+    from soaklib import Typist, pump
+
+    typist = Typist(window.editor, unwrapped_corpus(), seed=3)
+    type_for(app, window, typist, 100)  # warm-up: first requests, caches
+    pump(app, 1.0)
+    meter.reset()
+    meter.activity = "suggestions"
+    type_for(app, window, typist, keys)
+
+
+def continuation(app, window, meter, runs: int) -> None:
+    from soaklib import pump
+
+    window.editor.setPlainText(unwrapped_corpus()[:3000])
+    window.editor.moveCursor(window.editor.textCursor().MoveOperation.End)
+    meter.activity = "continuation"
+    for _ in range(runs):
+        done: list[object] = []
+        window.continuation_done.connect(done.append)
+        window.start_continuation()
+        while not done:
+            pump(app, 0.01)
+        window.continuation_done.disconnect(done.append)
+        pump(app, 0.3)
+
+
+def bible(app, window, meter, runs: int) -> None:
+    from soaklib import Typist, pump
+
+    window.bible.premise.setText("A lighthouse keeper hides a stranger from a winter storm")
+    window.bible.genre.setText("gothic")
+    typist = Typist(window.editor, unwrapped_corpus()[5000:], seed=5)
+    for _ in range(runs):
+        done: list[object] = []
+        window.bible_done.connect(done.append)
+        window.bible.add_entry("character")
+        meter.activity = "bible"
+        window.bible.generate_current()
+        while not done:
+            typist.key()
+            pump(app, typist.pause())
+        window.bible_done.disconnect(done.append)
+        meter.activity = "idle"
+        pump(app, 0.3)
+
+
+def long_document(app, window, meter, keys: int) -> None:
+    from soaklib import Typist, pump
+
+    text = unwrapped_corpus()
+    book = (text + "\n\n") * max(1, 150_000 // len(text.split()) + 1)
+    window.editor.setPlainText(book)
+    cursor = window.editor.textCursor()
+    cursor.setPosition(len(book) // 2)
+    window.editor.setTextCursor(cursor)
+    window.editor.centerCursor()
+    pump(app, 2.0)  # layout, counts, spelling settle
+    typist = Typist(window.editor, text[20000:], seed=9, expected=book[: len(book) // 2])
+    meter.reset()
+    meter.activity = "long document"
+    type_for(app, window, typist, keys)
+
+
+class StallProfiler:
+    """cProfile around each event-loop iteration; keeps the profiles of slow ones."""
+
+    def __init__(self) -> None:
+        self.samples: list[tuple[float, str]] = []
+
+    def run(self, app, seconds: float) -> None:
+        deadline = time.perf_counter() + seconds
+        while time.perf_counter() < deadline:
+            prof = cProfile.Profile()
+            t = time.perf_counter()
+            prof.enable()
+            app.processEvents()
+            prof.disable()
+            ms = (time.perf_counter() - t) * 1000
+            if ms > 8:
+                out = io.StringIO()
+                pstats.Stats(prof, stream=out).sort_stats("cumulative").print_stats(12)
+                self.samples.append((ms, out.getvalue()))
+            time.sleep(0.001)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--only", choices=ACTIVITIES)
+    parser.add_argument("--keys", type=int, default=600)
+    parser.add_argument("--runs", type=int, default=4)
+    parser.add_argument("--profile", action="store_true")
+    args = parser.parse_args()
+    import soaklib
+    from soaklib import StallMeter
+
+    profiler = StallProfiler() if args.profile else None
+    if profiler is not None:
+        soaklib.pump = profiler.run  # every pause in the activities is profiled
+    app, window = open_window()
+    meter = StallMeter()
+    wanted = [args.only] if args.only else list(ACTIVITIES)
+    stalls = {}
+    for name in wanted:
+        window.editor.clear()
+        meter.reset()
+        started = time.perf_counter()
+        if name == "suggestions":
+            suggestions(app, window, meter, args.keys)
+        elif name == "continuation":
+            continuation(app, window, meter, args.runs)
+        elif name == "bible":
+            bible(app, window, meter, args.runs)
+        else:
+            long_document(app, window, meter, args.keys // 2)
+        report = stalls[name] = meter.report().get(name, {})
+        print(f"{name}: {report} in {time.perf_counter() - started:.0f} s", flush=True)
+        meter.activity = "idle"
+    result = {
+        "platform": os.environ["QT_QPA_PLATFORM"],
+        "stalls": stalls,
+    }
+    if profiler is not None:
+        for ms, text in sorted(profiler.samples, reverse=True)[:5]:
+            print(f"--- {ms:.1f} ms\n{text}")
+    window.close()
+    print(json.dumps(result))
+
+
+if __name__ == "__main__":
+    main()
