@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
+from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -12,7 +13,6 @@ from PySide6.QtCore import QCoreApplication, Qt, Signal
 from PySide6.QtGui import QIcon, QUndoCommand, QUndoStack
 from PySide6.QtWidgets import (
     QCheckBox,
-    QDialog,
     QDockWidget,
     QFileDialog,
     QFormLayout,
@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
     QPlainTextEdit,
     QPushButton,
     QScrollArea,
+    QStackedWidget,
     QToolButton,
     QVBoxLayout,
     QWidget,
@@ -36,6 +37,7 @@ from backend.storage.atomic import SaveError, atomic_write_bytes
 from backend.storage.paths import RESOURCES
 from backend.story.bible import bible_markdown, entry_kind, fields_for
 from backend.story.cards import CardError, import_card, sheet_to_card, write_card_png
+from gui.bible_dialogs import AlternativesDialog
 from gui.i18n import QT_TRANSLATE_NOOP
 
 SHORT_FIELDS = {"Name", "Age", "Gender/pronouns", "Occupation", "Kind"}
@@ -59,6 +61,16 @@ FIELD_LABELS = (
 )
 # Drawn icons, not emoji: an emoji needs a colour font many desktops lack (a box shows).
 ICONS = {"character": "character.svg", "background": "place.svg"}
+
+
+@dataclass
+class _Form:
+    """The fields of one kind of entry: built once, refilled for each entry shown."""
+
+    widget: QWidget
+    editors: dict[str, QLineEdit | QPlainTextEdit]
+    locks: dict[str, QCheckBox]
+    regens: dict[str, QToolButton]
 
 
 class _DeleteEntry(QUndoCommand):
@@ -134,6 +146,10 @@ class BiblePanel(QDockWidget):
 
         self.form_host = QScrollArea()
         self.form_host.setWidgetResizable(True)
+        self.form_stack = QStackedWidget()
+        self.form_stack.addWidget(QLabel(self.tr("Add a character or a place to start.")))
+        self.form_host.setWidget(self.form_stack)
+        self._forms: dict[str, _Form] = {}
         layout.addWidget(self.form_host, 2)
         self.editors: dict[str, QLineEdit | QPlainTextEdit] = {}
         self.lock_boxes: dict[str, QCheckBox] = {}
@@ -202,17 +218,29 @@ class BiblePanel(QDockWidget):
         self.list.blockSignals(True)
         self.list.clear()
         for entry in self.entries():
-            kind = entry_kind(entry)
-            name = entry.get("Name") or self.tr("Unnamed")
-            label = name if kind == "character" else f"{name} ({entry.get('Kind', '')})"
-            self.list.addItem(QListWidgetItem(_icon(kind), label))
-        self.list.blockSignals(False)
+            self.list.addItem(QListWidgetItem(_icon(entry_kind(entry)), self._label(entry)))
         entries = self.entries()
         index = next((i for i, e in enumerate(entries) if e is keep), -1)
         if index == -1 and entries:
             index = 0
         self.list.setCurrentRow(index)
+        self.list.blockSignals(False)
         self._show(entries[index] if index >= 0 else None)
+
+    def _label(self, entry: dict[str, Any]) -> str:
+        name = entry.get("Name") or self.tr("Unnamed")
+        return name if entry_kind(entry) == "character" else f"{name} ({entry.get('Kind', '')})"
+
+    def _relabel(self) -> None:
+        """A name changed: new labels in the list, the form left as it is."""
+        entries = self.entries()
+        if self.list.count() != len(entries):
+            self.refresh()
+            return
+        for row, entry in enumerate(entries):
+            item = self.list.item(row)
+            if item.text() != self._label(entry):
+                item.setText(self._label(entry))
 
     def add_entry(self, kind: str, values: dict[str, str] | None = None) -> dict[str, Any]:
         """Add an entry (empty, or with values) and select it."""
@@ -242,37 +270,54 @@ class BiblePanel(QDockWidget):
         if entry is not self.current:
             self.locks = set()
         self.current = entry
-        form_widget = QWidget()
-        grid = QGridLayout(form_widget)
-        self.editors, self.lock_boxes, self.regen_buttons = {}, {}, {}
         if entry is None:
-            grid.addWidget(QLabel(self.tr("Add a character or a place to start.")), 0, 0)
-        else:
-            self._loading = True
-            for row, field in enumerate(fields_for(entry_kind(entry))):
-                grid.addWidget(QLabel(self.tr(field)), row, 0, Qt.AlignmentFlag.AlignTop)
-                if field in SHORT_FIELDS:
-                    line = QLineEdit(str(entry.get(field, "")))
-                    line.textEdited.connect(lambda _t, f=field: self._on_field_edited(f))
-                    editor: QLineEdit | QPlainTextEdit = line
-                else:
-                    editor = QPlainTextEdit(str(entry.get(field, "")))
-                    editor.setFixedHeight(58)
-                    editor.textChanged.connect(lambda f=field: self._on_field_edited(f))
-                lock = QCheckBox(self.tr("lock"))
-                lock.setChecked(field in self.locks)
-                lock.toggled.connect(lambda on, f=field: self._on_lock_toggled(f, on))
-                regen = QToolButton()
-                regen.setText("↻")
-                regen.setToolTip(self.tr("Regenerate {0} only").format(self.tr(field)))
-                regen.clicked.connect(lambda _c=False, f=field: self.regenerate_field(f))
-                grid.addWidget(editor, row, 1)
-                grid.addWidget(lock, row, 2, Qt.AlignmentFlag.AlignTop)
-                grid.addWidget(regen, row, 3, Qt.AlignmentFlag.AlignTop)
-                self.editors[field], self.lock_boxes[field] = editor, lock
-                self.regen_buttons[field] = regen
-            self._loading = False
-        self.form_host.setWidget(form_widget)
+            self.form_stack.setCurrentIndex(0)
+            self.editors, self.lock_boxes, self.regen_buttons = {}, {}, {}
+            return
+        # One form per kind, built once and refilled: building 44 widgets and polishing
+        # them on their first paint took 30-50 ms, a visible stall, at every refresh.
+        kind = entry_kind(entry)
+        if kind not in self._forms:
+            self._forms[kind] = self._build_form(kind)
+        form = self._forms[kind]
+        self.editors, self.lock_boxes, self.regen_buttons = form.editors, form.locks, form.regens
+        self._loading = True
+        for field, editor in self.editors.items():
+            value = str(entry.get(field, ""))
+            if isinstance(editor, QLineEdit):
+                if editor.text() != value:
+                    editor.setText(value)
+            elif editor.toPlainText() != value:
+                editor.setPlainText(value)
+            self.lock_boxes[field].setChecked(field in self.locks)
+        self._loading = False
+        self.form_stack.setCurrentWidget(form.widget)
+
+    def _build_form(self, kind: str) -> _Form:
+        form = _Form(QWidget(), {}, {}, {})
+        grid = QGridLayout(form.widget)
+        for row, field in enumerate(fields_for(kind)):
+            grid.addWidget(QLabel(self.tr(field)), row, 0, Qt.AlignmentFlag.AlignTop)
+            if field in SHORT_FIELDS:
+                line = QLineEdit()
+                line.textEdited.connect(lambda _t, f=field: self._on_field_edited(f))
+                editor: QLineEdit | QPlainTextEdit = line
+            else:
+                editor = QPlainTextEdit()
+                editor.setFixedHeight(58)
+                editor.textChanged.connect(lambda f=field: self._on_field_edited(f))
+            lock = QCheckBox(self.tr("lock"))
+            lock.toggled.connect(lambda on, f=field: self._on_lock_toggled(f, on))
+            regen = QToolButton()
+            regen.setText("↻")
+            regen.setToolTip(self.tr("Regenerate {0} only").format(self.tr(field)))
+            regen.clicked.connect(lambda _c=False, f=field: self.regenerate_field(f))
+            grid.addWidget(editor, row, 1)
+            grid.addWidget(lock, row, 2, Qt.AlignmentFlag.AlignTop)
+            grid.addWidget(regen, row, 3, Qt.AlignmentFlag.AlignTop)
+            form.editors[field], form.locks[field], form.regens[field] = editor, lock, regen
+        self.form_stack.addWidget(form.widget)
+        return form
 
     def _on_field_edited(self, field: str) -> None:
         if self._loading or self.current is None:
@@ -281,9 +326,7 @@ class BiblePanel(QDockWidget):
         text = editor.text() if isinstance(editor, QLineEdit) else editor.toPlainText()
         self.current[field] = text
         if field in ("Name", "Kind"):
-            row = self.list.currentRow()
-            self.refresh(select=self.current)
-            self.list.setCurrentRow(row)
+            self._relabel()
         self.changed.emit()
 
     def _on_lock_toggled(self, field: str, on: bool) -> None:
@@ -346,7 +389,7 @@ class BiblePanel(QDockWidget):
         job = self._request(count=3)
         self._pending_target = None
         self.alternatives = [{}, {}, {}]
-        self.alternatives_dialog = AlternativesDialog(self, job.entry_kind)
+        self.alternatives_dialog = AlternativesDialog(self, job.entry_kind, self.choose_alternative)
         self.alternatives_dialog.open()
         self.generate_requested.emit(job)
 
@@ -358,7 +401,7 @@ class BiblePanel(QDockWidget):
             else:
                 self._pending_target[event.field] = event.text
             if event.final and event.field == "Name":
-                self.refresh(select=self.current)
+                self._relabel()
             if event.final:
                 self.changed.emit()
             return
@@ -441,35 +484,3 @@ def _icon(kind: str) -> QIcon:
 
 def _sheet(entry: dict[str, Any]) -> dict[str, str]:
     return {k: str(v) for k, v in entry.items() if not k.startswith("_")}
-
-
-class AlternativesDialog(QDialog):
-    """Three generated entries side by side; pick one."""
-
-    def __init__(self, panel: BiblePanel, kind: str) -> None:
-        super().__init__(panel)
-        self.setWindowTitle(self.tr("Three alternatives"))
-        self.panel = panel
-        layout = QHBoxLayout(self)
-        self.columns: list[QPlainTextEdit] = []
-        for alt in range(3):
-            col = QVBoxLayout()
-            text = QPlainTextEdit()
-            text.setReadOnly(True)
-            use = QPushButton(self.tr("Use #{0}").format(alt + 1))
-            use.clicked.connect(lambda _c=False, a=alt: self._use(a))
-            col.addWidget(text)
-            col.addWidget(use)
-            layout.addLayout(col)
-            self.columns.append(text)
-        self.kind = kind
-        self.resize(900, 420)
-
-    def update_column(self, alt: int, values: dict[str, str]) -> None:
-        """Show the alternative's fields so far."""
-        lines = [f"{f}: {values[f]}" for f in fields_for(self.kind) if values.get(f)]
-        self.columns[alt].setPlainText("\n".join(lines))
-
-    def _use(self, alt: int) -> None:
-        self.panel.choose_alternative(alt)
-        self.accept()

@@ -4,7 +4,7 @@ and the budgets dialog."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import QCoreApplication, QPoint, Qt, Signal
+from PySide6.QtCore import QCoreApplication, QPoint, Qt, QTimer, Signal
 from PySide6.QtGui import QBrush, QColor, QTextCharFormat, QTextCursor
 from PySide6.QtWidgets import (
     QDialog,
@@ -42,6 +42,7 @@ COLOURS = {
     "authors_note": QColor(230, 80, 80, 70),
     "recent": QColor(0, 0, 0, 0),
 }
+REDRAW_DELAY_MS = 400
 KEY = Qt.ItemDataRole.UserRole
 STATE_WORDS = {
     "in": QT_TRANSLATE_NOOP("ContextDock", "in"),
@@ -123,11 +124,18 @@ class ContextDock(QDockWidget):
         self._loading = False
         self._stale = False
         self._task = ""
+        # Drawing a prompt takes 10-16 ms; a request every keystroke pause or every
+        # sentence of a continuation would make typing and streaming stutter. The latest
+        # one is drawn once requests stop coming for a moment.
+        self._redraw = QTimer(self)
+        self._redraw.setSingleShot(True)
+        self._redraw.setInterval(REDRAW_DELAY_MS)
+        self._redraw.timeout.connect(self._draw)
         self.visibilityChanged.connect(self._on_visibility_changed)
 
     def _on_visibility_changed(self, visible: bool) -> None:
         if visible and self._stale and self.assembly is not None:
-            self.show_assembly(self.assembly, self._task)
+            self._draw()
 
     # --- memory ---------------------------------------------------------------------
     def set_memory(self, text: str, enabled: bool) -> None:
@@ -150,8 +158,13 @@ class ContextDock(QDockWidget):
         is hidden it is only kept, and drawn when the dock is shown."""
         self.assembly = assembly
         self._task = task
-        if not self.isVisible():
-            self._stale = True
+        self._stale = True
+        if self.isVisible():
+            self._redraw.start()
+
+    def _draw(self) -> None:
+        assembly, task = self.assembly, self._task
+        if assembly is None or not self.isVisible():
             return
         self._stale = False
         used, budget = assembly.total_tokens, assembly.budget

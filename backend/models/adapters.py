@@ -124,11 +124,16 @@ def model_architecture(model_path: Path) -> tuple[str, int]:
         blocks = config.get("num_hidden_layers") or config.get("n_layer") or 0
         return arch, int(blocks)
     try:
-        meta = read_metadata(model_path)
+        meta = read_metadata(model_path, _has_block_count)
     except EngineError as exc:
         raise AdapterError(str(exc)) from exc
     arch = str(meta.get("general.architecture", ""))
     return arch, int(meta.get(f"{arch}.block_count", 0) or 0)
+
+
+def _has_block_count(meta: dict[str, Any]) -> bool:
+    arch = meta.get("general.architecture")
+    return bool(arch) and f"{arch}.block_count" in meta
 
 
 def tensor_names(module_names: Iterable[str], arch: str, blocks: int) -> dict[str, str]:
