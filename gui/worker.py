@@ -151,14 +151,14 @@ class GenerationWorker(QObject):
                 spec = bundled_spec(self._models_dir, lambda f: self.load_progress.emit(0.2 * f))
             engine = self._engine_factory(spec)
             engine.load(lambda f: self.load_progress.emit(0.2 + 0.7 * f))
-            # Prepare token healing now, not on the first keystroke.
+            # The pieces are read here (native calls stay on this thread); token healing's
+            # index is built from them on a thread of its own, so the model is ready to
+            # suggest 0.4 s sooner (the first suggestions go without healing).
             vocab = engine.vocabulary
             if vocab is not None:
-                _ = vocab.piece_index
-            # The app, the model and its vocabulary are now some 300,000 objects that live as
-            # long as the model: a full garbage collection walking them took 54 ms and, with
-            # the GIL held, stalled the window. Frozen, later collections skip them.
-            gc.freeze()
+                vocab.build_index_in_background(then=_freeze)
+            else:
+                _freeze()
             self.load_progress.emit(1.0)
         except Exception as exc:  # a broken model must never take the app down
             if not isinstance(exc, EngineError):
@@ -273,6 +273,13 @@ class GenerationWorker(QObject):
     def _close(self) -> None:
         self._release_engine()
         QThread.currentThread().quit()
+
+
+def _freeze() -> None:
+    # The app, the model and its vocabulary are now some 300,000 objects that live as long
+    # as the model: a full garbage collection walking them took 54 ms and, with the GIL
+    # held, stalled the window. Frozen, later collections skip them.
+    gc.freeze()
 
 
 class ModelThread:

@@ -47,7 +47,9 @@ def heal_prompt(engine: Engine, text: str, enabled: bool = True) -> HealedPrompt
             kept = text
         return HealedPrompt([], text[len(kept) :].encode("utf-8"), kept)
     tokens = engine.tokenize(text)
-    if not enabled or not tokens:
+    # Right after a model loads its index is still being built in the background: the
+    # first requests go without healing rather than wait for it.
+    if not enabled or not tokens or not vocab.index_ready:
         return HealedPrompt(tokens, b"")
     pieces = vocab.pieces
     cut = len(tokens)

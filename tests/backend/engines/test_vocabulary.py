@@ -43,3 +43,26 @@ def test_tokens_where() -> None:
     vocab = Vocabulary(PIECES, tokenize, end_tokens=[0])
     colons = vocab.tokens_where(lambda p: p.lstrip().startswith(b":"), "colon")
     assert isinstance(colons, np.ndarray) and colons.tolist() == [6, 8]
+
+
+def test_the_index_can_be_built_in_the_background() -> None:
+    import threading
+
+    vocab = Vocabulary(PIECES, tokenize, end_tokens=[0])
+    assert vocab.index_ready  # nothing building: healing builds it on first use
+    release, done = threading.Event(), threading.Event()
+    original = Vocabulary.piece_index.func  # type: ignore[attr-defined]
+
+    def slow(self: Vocabulary):
+        release.wait(10)
+        return original(self)
+
+    Vocabulary.piece_index.func = slow  # type: ignore[attr-defined]
+    try:
+        vocab.build_index_in_background(then=done.set)
+        assert not vocab.index_ready  # healing goes without it meanwhile
+        release.set()
+        assert done.wait(10)
+    finally:
+        Vocabulary.piece_index.func = original  # type: ignore[attr-defined]
+    assert vocab.index_ready and 7 in vocab.piece_index.consistent_with(b"\n").tolist()
