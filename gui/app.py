@@ -68,7 +68,7 @@ def _on_qt_message(mode: QtMsgType, _context: QMessageLogContext, message: str) 
     if mode == QtMsgType.QtFatalMsg and "platform plugin" in message:
         from gui.desktop_check import window_failure_text
 
-        print(window_failure_text(message), file=sys.stderr, flush=True)
+        print(window_failure_text(_held_messages), file=sys.stderr, flush=True)
         os._exit(1)
     if mode != QtMsgType.QtDebugMsg:
         _held_messages.append(message)

@@ -148,22 +148,27 @@ def install_command(manager: str, packages: list[str] | tuple[str, ...]) -> str:
     return template.format(" ".join(packages))
 
 
-def window_failure_text(qt_message: str) -> str:
-    """Plain words for Qt's 'could not load the Qt platform plugin', with the fix if known."""
+def window_failure_text(qt_messages: list[str]) -> str:
+    """Plain words for Qt's 'no Qt platform plugin could be initialized' (and the messages
+    Qt gave before it), with the fix when it is known."""
     advice = display_advice()
     if advice is not None:
         return advice.text()
-    if not (os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY")):
-        return (
-            "Inkling could not open its window: no graphical desktop was found (neither "
-            "DISPLAY nor WAYLAND_DISPLAY is set). Start it from a desktop session.\n"
-            f"More in {README_SECTION}."
+    display = os.environ.get("DISPLAY", "")
+    if not (display or os.environ.get("WAYLAND_DISPLAY")):
+        reason = (
+            "no graphical desktop was found (neither DISPLAY nor WAYLAND_DISPLAY is set). "
+            "Start it from a desktop session."
         )
-    return (
-        "Inkling could not open its window: Qt could not use this desktop's display "
-        f"({qt_message.strip().splitlines()[0] if qt_message.strip() else 'no reason given'}).\n"
-        f"More in {README_SECTION}."
-    )
+    elif any("could not connect to display" in m for m in qt_messages):
+        reason = (
+            f"the display {display} did not answer. Is the desktop session still running, "
+            "and is DISPLAY right?"
+        )
+    else:
+        said = next((m.strip() for m in qt_messages if "plugin" in m), "")
+        reason = "Qt could not use this desktop's display" + (f" ({said})." if said else ".")
+    return f"Inkling could not open its window: {reason}\nMore in {README_SECTION}."
 
 
 def xcb_plugin() -> Path | None:

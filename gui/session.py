@@ -29,7 +29,10 @@ from gui.style_panel import StylePanel
 
 log = logging.getLogger(__name__)
 
-HOT_EXIT_SIGNALS = (signal.SIGTERM, signal.SIGHUP, signal.SIGINT)
+# SIGHUP does not exist on Windows.
+HOT_EXIT_SIGNALS = tuple(
+    getattr(signal, name) for name in ("SIGTERM", "SIGHUP", "SIGINT") if hasattr(signal, name)
+)
 
 
 def story_state(bible: BiblePanel, style_panel: StylePanel) -> StoryState:
@@ -107,13 +110,3 @@ class SessionGuard(QObject):
             logging.shutdown()
             os._exit(0)
         QGuiApplication.quit()
-
-    def uninstall(self) -> None:
-        """Give the signals back to Python's defaults (tests open many windows)."""
-        signal.set_wakeup_fd(-1)
-        signal.signal(signal.SIGINT, signal.default_int_handler)
-        for sig in (signal.SIGTERM, signal.SIGHUP):
-            signal.signal(sig, signal.SIG_DFL)
-        self._notifier.setEnabled(False)
-        self._reader.close()
-        self._writer.close()

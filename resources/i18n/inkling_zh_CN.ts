@@ -145,12 +145,12 @@ PyTorch (BSD), Hugging Face transformers (Apache 2.0) and Qt for Python (LGPLv3)
 <context>
     <name>AlternativesDialog</name>
     <message>
-        <location filename="../../gui/bible_panel.py" line="451"/>
+        <location filename="../../gui/bible_dialogs.py" line="24"/>
         <source>Three alternatives</source>
         <translation>三个备选</translation>
     </message>
     <message>
-        <location filename="../../gui/bible_panel.py" line="459"/>
+        <location filename="../../gui/bible_dialogs.py" line="32"/>
         <source>Use #{0}</source>
         <translation>采用第 {0} 个</translation>
     </message>
@@ -194,233 +194,233 @@ PyTorch (BSD), Hugging Face transformers (Apache 2.0) and Qt for Python (LGPLv3)
 <context>
     <name>BiblePanel</name>
     <message>
-        <location filename="../../gui/bible_panel.py" line="44"/>
+        <location filename="../../gui/bible_panel.py" line="46"/>
         <source>Name</source>
         <translation>名称</translation>
     </message>
     <message>
-        <location filename="../../gui/bible_panel.py" line="45"/>
+        <location filename="../../gui/bible_panel.py" line="47"/>
         <source>Age</source>
         <translation>年龄</translation>
     </message>
     <message>
-        <location filename="../../gui/bible_panel.py" line="46"/>
+        <location filename="../../gui/bible_panel.py" line="48"/>
         <source>Gender/pronouns</source>
         <translation>性别/代词</translation>
     </message>
     <message>
-        <location filename="../../gui/bible_panel.py" line="47"/>
+        <location filename="../../gui/bible_panel.py" line="49"/>
         <source>Occupation</source>
         <translation>职业</translation>
     </message>
     <message>
-        <location filename="../../gui/bible_panel.py" line="48"/>
+        <location filename="../../gui/bible_panel.py" line="50"/>
         <source>Appearance</source>
         <translation>外貌</translation>
     </message>
     <message>
-        <location filename="../../gui/bible_panel.py" line="49"/>
+        <location filename="../../gui/bible_panel.py" line="51"/>
         <source>Personality</source>
         <translation>性格</translation>
     </message>
     <message>
-        <location filename="../../gui/bible_panel.py" line="50"/>
+        <location filename="../../gui/bible_panel.py" line="52"/>
         <source>Backstory</source>
         <translation>身世</translation>
     </message>
     <message>
-        <location filename="../../gui/bible_panel.py" line="51"/>
+        <location filename="../../gui/bible_panel.py" line="53"/>
         <source>Goal</source>
         <translation>目标</translation>
     </message>
     <message>
-        <location filename="../../gui/bible_panel.py" line="52"/>
+        <location filename="../../gui/bible_panel.py" line="54"/>
         <source>Flaw</source>
         <translation>弱点</translation>
     </message>
     <message>
-        <location filename="../../gui/bible_panel.py" line="53"/>
+        <location filename="../../gui/bible_panel.py" line="55"/>
         <source>Voice</source>
         <translation>说话方式</translation>
     </message>
     <message>
-        <location filename="../../gui/bible_panel.py" line="54"/>
+        <location filename="../../gui/bible_panel.py" line="56"/>
         <source>Relationships</source>
         <translation>人物关系</translation>
     </message>
     <message>
-        <location filename="../../gui/bible_panel.py" line="55"/>
+        <location filename="../../gui/bible_panel.py" line="57"/>
         <source>Kind</source>
         <translation>类别</translation>
     </message>
     <message>
-        <location filename="../../gui/bible_panel.py" line="56"/>
+        <location filename="../../gui/bible_panel.py" line="58"/>
         <source>Description</source>
         <translation>描述</translation>
     </message>
     <message>
-        <location filename="../../gui/bible_panel.py" line="57"/>
+        <location filename="../../gui/bible_panel.py" line="59"/>
         <source>Secrets</source>
         <translation>秘密</translation>
     </message>
     <message>
-        <location filename="../../gui/bible_panel.py" line="58"/>
+        <location filename="../../gui/bible_panel.py" line="60"/>
         <source>Connections</source>
         <translation>关联</translation>
     </message>
     <message>
-        <location filename="../../gui/bible_panel.py" line="68"/>
+        <location filename="../../gui/bible_panel.py" line="80"/>
         <source>entry</source>
         <translation>条目</translation>
     </message>
     <message>
-        <location filename="../../gui/bible_panel.py" line="69"/>
+        <location filename="../../gui/bible_panel.py" line="81"/>
         <source>Delete {0}</source>
         <translation>删除 {0}</translation>
     </message>
     <message>
-        <location filename="../../gui/bible_panel.py" line="92"/>
+        <location filename="../../gui/bible_panel.py" line="104"/>
         <source>Story bible</source>
         <translation>故事设定集</translation>
     </message>
     <message>
-        <location filename="../../gui/bible_panel.py" line="112"/>
+        <location filename="../../gui/bible_panel.py" line="124"/>
         <source>What the story is about</source>
         <translation>这个故事讲的是什么</translation>
     </message>
     <message>
-        <location filename="../../gui/bible_panel.py" line="114"/>
+        <location filename="../../gui/bible_panel.py" line="126"/>
         <source>e.g. mystery, cozy fantasy</source>
         <translation>例如：悬疑、温馨奇幻</translation>
     </message>
     <message>
-        <location filename="../../gui/bible_panel.py" line="117"/>
+        <location filename="../../gui/bible_panel.py" line="129"/>
         <source>Premise</source>
         <translation>故事梗概</translation>
     </message>
     <message>
-        <location filename="../../gui/bible_panel.py" line="118"/>
+        <location filename="../../gui/bible_panel.py" line="130"/>
         <source>Genre</source>
         <translation>类型</translation>
     </message>
     <message>
-        <location filename="../../gui/bible_panel.py" line="125"/>
+        <location filename="../../gui/bible_panel.py" line="137"/>
         <source>New character</source>
         <translation>新建人物</translation>
     </message>
     <message>
-        <location filename="../../gui/bible_panel.py" line="127"/>
+        <location filename="../../gui/bible_panel.py" line="139"/>
         <source>New place/thing</source>
         <translation>新建地点/物品</translation>
     </message>
     <message>
-        <location filename="../../gui/bible_panel.py" line="146"/>
+        <location filename="../../gui/bible_panel.py" line="162"/>
         <source>Generate</source>
         <translation>生成</translation>
     </message>
     <message>
-        <location filename="../../gui/bible_panel.py" line="147"/>
+        <location filename="../../gui/bible_panel.py" line="163"/>
         <source>Fill every unlocked field</source>
         <translation>填写所有未锁定的栏目</translation>
     </message>
     <message>
-        <location filename="../../gui/bible_panel.py" line="149"/>
+        <location filename="../../gui/bible_panel.py" line="165"/>
         <source>Generate 3</source>
         <translation>生成 3 个</translation>
     </message>
     <message>
-        <location filename="../../gui/bible_panel.py" line="150"/>
+        <location filename="../../gui/bible_panel.py" line="166"/>
         <source>Three alternatives side by side</source>
         <translation>三个备选并排对比</translation>
     </message>
     <message>
-        <location filename="../../gui/bible_panel.py" line="152"/>
+        <location filename="../../gui/bible_panel.py" line="168"/>
         <source>Delete</source>
         <translation>删除</translation>
     </message>
     <message>
-        <location filename="../../gui/bible_panel.py" line="154"/>
+        <location filename="../../gui/bible_panel.py" line="170"/>
         <source>Undo</source>
         <translation>撤销</translation>
     </message>
     <message>
-        <location filename="../../gui/bible_panel.py" line="165"/>
+        <location filename="../../gui/bible_panel.py" line="181"/>
         <source>Import card…</source>
         <translation>导入角色卡…</translation>
     </message>
     <message>
-        <location filename="../../gui/bible_panel.py" line="168"/>
-        <location filename="../../gui/bible_panel.py" line="414"/>
+        <location filename="../../gui/bible_panel.py" line="184"/>
+        <location filename="../../gui/bible_panel.py" line="457"/>
         <source>Export</source>
         <translation>导出</translation>
     </message>
     <message>
-        <location filename="../../gui/bible_panel.py" line="171"/>
+        <location filename="../../gui/bible_panel.py" line="187"/>
         <source>Character card (PNG)…</source>
         <translation>角色卡 (PNG)…</translation>
     </message>
     <message>
-        <location filename="../../gui/bible_panel.py" line="172"/>
+        <location filename="../../gui/bible_panel.py" line="188"/>
         <source>Character card (JSON)…</source>
         <translation>角色卡 (JSON)…</translation>
     </message>
     <message>
-        <location filename="../../gui/bible_panel.py" line="173"/>
+        <location filename="../../gui/bible_panel.py" line="189"/>
         <source>Entry as Markdown…</source>
         <translation>当前条目导出为 Markdown…</translation>
     </message>
     <message>
-        <location filename="../../gui/bible_panel.py" line="174"/>
+        <location filename="../../gui/bible_panel.py" line="190"/>
         <source>Whole bible as Markdown…</source>
         <translation>整部设定集导出为 Markdown…</translation>
     </message>
     <message>
-        <location filename="../../gui/bible_panel.py" line="206"/>
+        <location filename="../../gui/bible_panel.py" line="231"/>
         <source>Unnamed</source>
         <translation>未命名</translation>
     </message>
     <message>
-        <location filename="../../gui/bible_panel.py" line="249"/>
+        <location filename="../../gui/bible_panel.py" line="150"/>
         <source>Add a character or a place to start.</source>
         <translation>先添加一个人物或地点。</translation>
     </message>
     <message>
-        <location filename="../../gui/bible_panel.py" line="262"/>
+        <location filename="../../gui/bible_panel.py" line="309"/>
         <source>lock</source>
         <translation>锁定</translation>
     </message>
     <message>
-        <location filename="../../gui/bible_panel.py" line="267"/>
+        <location filename="../../gui/bible_panel.py" line="313"/>
         <source>Regenerate {0} only</source>
         <translation>只重新生成“{0}”</translation>
     </message>
     <message>
-        <location filename="../../gui/bible_panel.py" line="389"/>
+        <location filename="../../gui/bible_panel.py" line="432"/>
         <source>Import character card</source>
         <translation>导入角色卡</translation>
     </message>
     <message>
-        <location filename="../../gui/bible_panel.py" line="391"/>
+        <location filename="../../gui/bible_panel.py" line="434"/>
         <source>Character cards (*.png *.json)</source>
         <translation>角色卡 (*.png *.json)</translation>
     </message>
     <message>
-        <location filename="../../gui/bible_panel.py" line="399"/>
+        <location filename="../../gui/bible_panel.py" line="442"/>
         <source>Card not imported: {0}</source>
         <translation>角色卡未能导入：{0}</translation>
     </message>
     <message>
-        <location filename="../../gui/bible_panel.py" line="403"/>
+        <location filename="../../gui/bible_panel.py" line="446"/>
         <source>Imported {0}.</source>
         <translation>已导入 {0}。</translation>
     </message>
     <message>
-        <location filename="../../gui/bible_panel.py" line="410"/>
+        <location filename="../../gui/bible_panel.py" line="453"/>
         <source>Select a character to export as a card.</source>
         <translation>请先选择要导出为角色卡的人物。</translation>
     </message>
     <message>
-        <location filename="../../gui/bible_panel.py" line="433"/>
+        <location filename="../../gui/bible_panel.py" line="476"/>
         <source>Exported {0}.</source>
         <translation>已导出 {0}。</translation>
     </message>
@@ -681,17 +681,17 @@ PyTorch (BSD), Hugging Face transformers (Apache 2.0) and Qt for Python (LGPLv3)
 <context>
     <name>BudgetsDialog</name>
     <message>
-        <location filename="../../gui/context_view.py" line="230"/>
+        <location filename="../../gui/context_view.py" line="243"/>
         <source>Context budgets</source>
         <translation>上下文配额</translation>
     </message>
     <message>
-        <location filename="../../gui/context_view.py" line="233"/>
+        <location filename="../../gui/context_view.py" line="246"/>
         <source>Share of the model&apos;s context for each section (percent).</source>
         <translation>各部分占模型上下文的比例（百分比）。</translation>
     </message>
     <message>
-        <location filename="../../gui/context_view.py" line="279"/>
+        <location filename="../../gui/context_view.py" line="292"/>
         <source>{0:.0f} % (what the others leave)</source>
         <translation>{0:.0f}%（其余部分剩下的）</translation>
     </message>
@@ -699,103 +699,103 @@ PyTorch (BSD), Hugging Face transformers (Apache 2.0) and Qt for Python (LGPLv3)
 <context>
     <name>ContextDock</name>
     <message>
-        <location filename="../../gui/context_view.py" line="80"/>
+        <location filename="../../gui/context_view.py" line="81"/>
         <source>What the model sees</source>
         <translation>模型看到的内容</translation>
     </message>
     <message>
-        <location filename="../../gui/context_view.py" line="90"/>
+        <location filename="../../gui/context_view.py" line="91"/>
         <source>Memory: a few lines the model is told all through the book</source>
         <translation>记忆：全书写作中始终告诉模型的几行话</translation>
     </message>
     <message>
-        <location filename="../../gui/context_view.py" line="94"/>
+        <location filename="../../gui/context_view.py" line="95"/>
         <source>e.g. Mara is a smuggler&apos;s daughter. The city floods every spring.</source>
         <translation>例如：玛拉是走私贩的女儿。这座城每年春天都会发大水。</translation>
     </message>
     <message>
-        <location filename="../../gui/context_view.py" line="100"/>
+        <location filename="../../gui/context_view.py" line="101"/>
         <source>Nothing has been asked of the model yet.</source>
         <translation>还没有向模型发出任何请求。</translation>
     </message>
     <message>
-        <location filename="../../gui/context_view.py" line="102"/>
+        <location filename="../../gui/context_view.py" line="103"/>
         <source>Budgets…</source>
         <translation>配额…</translation>
     </message>
     <message>
-        <location filename="../../gui/context_view.py" line="109"/>
+        <location filename="../../gui/context_view.py" line="110"/>
         <source>Section</source>
         <translation>部分</translation>
     </message>
     <message>
-        <location filename="../../gui/context_view.py" line="109"/>
+        <location filename="../../gui/context_view.py" line="110"/>
         <source>Tokens</source>
         <translation>词元</translation>
     </message>
     <message>
-        <location filename="../../gui/context_view.py" line="109"/>
+        <location filename="../../gui/context_view.py" line="110"/>
         <source>State</source>
         <translation>状态</translation>
     </message>
     <message>
-        <location filename="../../gui/context_view.py" line="140"/>
+        <location filename="../../gui/context_view.py" line="148"/>
         <source>Open or create a story to keep memory.</source>
         <translation>打开或新建一个故事，才能保存记忆。</translation>
     </message>
     <message>
-        <location filename="../../gui/context_view.py" line="160"/>
+        <location filename="../../gui/context_view.py" line="173"/>
         <source>Last request: {0}{1} of {2} tokens</source>
         <translation>上次请求：{0}{1} / {2} 词元</translation>
     </message>
     <message>
-        <location filename="../../gui/context_view.py" line="51"/>
-        <location filename="../../gui/context_view.py" line="183"/>
+        <location filename="../../gui/context_view.py" line="52"/>
+        <location filename="../../gui/context_view.py" line="196"/>
         <source>trimmed to fit</source>
         <translation>已截短以适应配额</translation>
     </message>
     <message>
-        <location filename="../../gui/context_view.py" line="47"/>
+        <location filename="../../gui/context_view.py" line="48"/>
         <source>in</source>
         <translation>已放入</translation>
     </message>
     <message>
-        <location filename="../../gui/context_view.py" line="48"/>
+        <location filename="../../gui/context_view.py" line="49"/>
         <source>pinned</source>
         <translation>已固定</translation>
     </message>
     <message>
-        <location filename="../../gui/context_view.py" line="49"/>
+        <location filename="../../gui/context_view.py" line="50"/>
         <source>muted</source>
         <translation>已屏蔽</translation>
     </message>
     <message>
-        <location filename="../../gui/context_view.py" line="50"/>
+        <location filename="../../gui/context_view.py" line="51"/>
         <source>left out: no room</source>
         <translation>未放入：没有空间</translation>
     </message>
     <message>
-        <location filename="../../gui/context_view.py" line="185"/>
+        <location filename="../../gui/context_view.py" line="198"/>
         <source>some left out</source>
         <translation>部分未放入</translation>
     </message>
     <message>
-        <location filename="../../gui/context_view.py" line="217"/>
+        <location filename="../../gui/context_view.py" line="230"/>
         <source>Unpin</source>
         <translation>取消固定</translation>
     </message>
     <message>
-        <location filename="../../gui/context_view.py" line="217"/>
+        <location filename="../../gui/context_view.py" line="230"/>
         <source>Pin: always include</source>
         <translation>固定：总是放入</translation>
     </message>
     <message>
-        <location filename="../../gui/context_view.py" line="219"/>
+        <location filename="../../gui/context_view.py" line="232"/>
         <source>Unmute</source>
         <translation>取消屏蔽</translation>
     </message>
     <message>
-        <location filename="../../gui/context_view.py" line="219"/>
+        <location filename="../../gui/context_view.py" line="232"/>
         <source>Mute: never include</source>
         <translation>屏蔽：从不放入</translation>
     </message>
@@ -959,22 +959,22 @@ You can save to another place.</source>
 <context>
     <name>DraftDialog</name>
     <message>
-        <location filename="../../gui/context_view.py" line="289"/>
+        <location filename="../../gui/context_view.py" line="302"/>
         <source>Draft synopsis: {0}</source>
         <translation>梗概草稿：{0}</translation>
     </message>
     <message>
-        <location filename="../../gui/context_view.py" line="291"/>
+        <location filename="../../gui/context_view.py" line="304"/>
         <source>Edit the draft, then use it, or discard it.</source>
         <translation>修改草稿后采用，或者放弃。</translation>
     </message>
     <message>
-        <location filename="../../gui/context_view.py" line="296"/>
+        <location filename="../../gui/context_view.py" line="309"/>
         <source>Use this synopsis</source>
         <translation>采用这个梗概</translation>
     </message>
     <message>
-        <location filename="../../gui/context_view.py" line="298"/>
+        <location filename="../../gui/context_view.py" line="311"/>
         <source>Discard</source>
         <translation>放弃</translation>
     </message>
@@ -1117,23 +1117,23 @@ You can save to another place.</source>
 <context>
     <name>GenerationWorker</name>
     <message>
-        <location filename="../../gui/worker.py" line="138"/>
+        <location filename="../../gui/worker.py" line="141"/>
         <source>{0} Inkling went back to {1}.</source>
         <translation>{0} Inkling 已改回使用 {1}。</translation>
     </message>
     <message>
-        <location filename="../../gui/worker.py" line="167"/>
+        <location filename="../../gui/worker.py" line="174"/>
         <source>The model could not be loaded: {0}</source>
         <translation>无法载入模型：{0}</translation>
     </message>
     <message>
-        <location filename="../../gui/worker.py" line="177"/>
-        <location filename="../../gui/worker.py" line="210"/>
+        <location filename="../../gui/worker.py" line="184"/>
+        <location filename="../../gui/worker.py" line="218"/>
         <source>No model is loaded yet.</source>
         <translation>还没有载入模型。</translation>
     </message>
     <message>
-        <location filename="../../gui/worker.py" line="236"/>
+        <location filename="../../gui/worker.py" line="244"/>
         <source>Generation failed: {0}. Reloading the model.</source>
         <translation>生成失败：{0}。正在重新载入模型。</translation>
     </message>
@@ -2301,42 +2301,42 @@ You can save to another place.</source>
 <context>
     <name>Sections</name>
     <message>
-        <location filename="../../gui/context_view.py" line="55"/>
+        <location filename="../../gui/context_view.py" line="56"/>
         <source>Style</source>
         <translation>文风</translation>
     </message>
     <message>
-        <location filename="../../gui/context_view.py" line="56"/>
+        <location filename="../../gui/context_view.py" line="57"/>
         <source>Memory</source>
         <translation>记忆</translation>
     </message>
     <message>
-        <location filename="../../gui/context_view.py" line="57"/>
+        <location filename="../../gui/context_view.py" line="58"/>
         <source>Story so far</source>
         <translation>前情</translation>
     </message>
     <message>
-        <location filename="../../gui/context_view.py" line="58"/>
+        <location filename="../../gui/context_view.py" line="59"/>
         <source>This chapter</source>
         <translation>本章</translation>
     </message>
     <message>
-        <location filename="../../gui/context_view.py" line="59"/>
+        <location filename="../../gui/context_view.py" line="60"/>
         <source>Characters and places</source>
         <translation>人物与地点</translation>
     </message>
     <message>
-        <location filename="../../gui/context_view.py" line="60"/>
+        <location filename="../../gui/context_view.py" line="61"/>
         <source>Recalled passages</source>
         <translation>回想起的段落</translation>
     </message>
     <message>
-        <location filename="../../gui/context_view.py" line="61"/>
+        <location filename="../../gui/context_view.py" line="62"/>
         <source>Author&apos;s note</source>
         <translation>作者备注</translation>
     </message>
     <message>
-        <location filename="../../gui/context_view.py" line="62"/>
+        <location filename="../../gui/context_view.py" line="63"/>
         <source>Recent text</source>
         <translation>最近的正文</translation>
     </message>

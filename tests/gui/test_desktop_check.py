@@ -117,3 +117,13 @@ def test_when_no_window_can_open_the_app_says_why_in_plain_words(tmp_path: Path)
     assert "README.md" in proc.stderr
     assert "window" in proc.stderr
     assert "Reinstalling the application may fix this problem" not in proc.stderr
+
+
+def test_the_reason_a_window_cannot_open_is_said_plainly(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(desktop_check, "display_advice", lambda: None)
+    monkeypatch.setenv("DISPLAY", ":5")
+    text = desktop_check.window_failure_text(["qt.qpa.xcb: could not connect to display :5"])
+    assert "the display :5 did not answer" in text and "README.md" in text
+    monkeypatch.delenv("DISPLAY")
+    monkeypatch.delenv("WAYLAND_DISPLAY", raising=False)
+    assert "no graphical desktop was found" in desktop_check.window_failure_text([])

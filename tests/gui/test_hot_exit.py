@@ -17,7 +17,9 @@ from pathlib import Path
 
 import pytest
 
+from backend.formats.manuscript import split_manuscript
 from backend.storage.paths import app_paths
+from backend.storage.projects import load_story, save_story
 from backend.storage.recovery import RecoveryStore
 from gui.main_window import MainWindow
 from tests.fakes import FakeFactory, ScriptedPrompts, fake_spec, ready_window
@@ -136,3 +138,30 @@ def test_a_polite_kill_of_a_saved_file_releases_its_lock(
     assert doc.read_text(encoding="utf-8") == "Saved words. "  # never written behind its back
     [kept] = RecoveryStore(app_paths(home).state).pending()
     assert kept.document == str(doc) and kept.text == "Saved words. " + TEXT
+
+
+def test_hot_exit_of_a_story_saves_its_changed_scene_and_bible_in_place(
+    qtbot, windows, tmp_path: Path
+) -> None:
+    folder = tmp_path / "Harbour.inkling"
+    text = "Chapter 1\n\nWren walked to the harbour.\n\nChapter 2\n\nThe tide turned."
+    save_story(split_manuscript(text).to_story(folder, "Harbour"))
+    prompts = ScriptedPrompts()
+    window = ready_window(
+        qtbot, windows, tmp_path / "home", fake_spec(tmp_path),
+        engine_factory=FakeFactory(), prompts=prompts,
+    )  # fmt: skip
+    assert window.documents.open(str(folder))
+    window.editor.moveCursor(window.editor.textCursor().MoveOperation.End)
+    qtbot.keyClicks(window.editor, " Gulls cried.")
+    qtbot.keyClicks(window.bible.premise, "A harbour town keeps a secret")
+    window.bible.add_entry("character", {"Name": "Wren Ashby", "Occupation": "Pilot"})
+    assert window.hot_exit()  # no question asked, the model thread stopped
+    assert not [a for a in prompts.asked if a[0] == "save_changes"]
+    assert not window.model_thread.thread.isRunning()
+    story, _notes = load_story(folder)
+    scenes = [s.text for _c, s in story.binder.scenes()]
+    assert scenes[0].endswith("Wren walked to the harbour. Gulls cried.")
+    assert story.premise == "A harbour town keeps a secret"
+    assert [c["Name"] for c in story.characters] == ["Wren Ashby"]
+    assert not list(folder.glob(".~*inkling-lock"))
