@@ -327,7 +327,9 @@ class _EntryRequest:
                 text += chunk
                 yield FieldEvent(field, _clean(field, text, lang), False)
             value = _clean(field, text, lang)
-            if problem(field, value, sheet, self.kind, lang) is None:
+            if problem(field, value, sheet, self.kind, lang) is None and not (
+                field == "Name" and name_taken(value, self.cast)
+            ):
                 best = value
                 break
             if not best and value and field not in ("Name", "Age", "Kind"):
@@ -337,6 +339,12 @@ class _EntryRequest:
         if field == "Gender/pronouns" and problem(field, best, sheet, self.kind, lang):
             best = repair_pronouns(best or value, lang)
         return best
+
+
+def name_taken(name: str, cast: str) -> bool:
+    """True if a character of the cast ('Name (occupation); …') already has this name."""
+    names = {part.split(" (")[0].strip().casefold() for part in cast.split(";")}
+    return bool(name.strip()) and name.strip().casefold() in names
 
 
 def generate_entry(

@@ -13,6 +13,7 @@ from backend.jobs.character import (
     DigitsConstraint,
     build_prompt,
     generate_entry,
+    name_taken,
     pronoun_bias,
 )
 from backend.serve import handle_line
@@ -75,6 +76,17 @@ def test_generated_sheets_are_valid_and_fast_enough(llama_engine) -> None:
         assert invalid_fields(sheet, "character") == {}, sheet
         names.add(sheet["Name"])
     assert len(names) == 3, names
+
+
+def test_a_new_character_never_takes_a_name_of_the_cast(llama_engine) -> None:
+    assert name_taken("ryuu yui", "Ryuu Yui (pilot); Mara Voss (keeper)")
+    assert not name_taken("Ryuu", "Ryuu Yui (pilot)") and not name_taken("", "")
+    # No premise: the model's favourite name comes back seed after seed unless refused.
+    cast: list[str] = []
+    for seed in (1, 2, 3):
+        sheet = generate_entry(llama_engine, "character", "", "", cast="; ".join(cast), seed=seed)
+        assert not name_taken(sheet["Name"], "; ".join(cast)), (sheet["Name"], cast)
+        cast.append(f"{sheet['Name']} ({sheet['Occupation']})")
 
 
 def test_pronoun_bias_bans_only_the_ruled_out_pronouns(llama_engine) -> None:
