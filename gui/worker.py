@@ -19,11 +19,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QObject, QThread, Signal, Slot
+from PySide6.QtCore import QObject, QThread, QTimer, Signal, Slot
 
 from backend.engines import create_engine
 from backend.engines.base import Engine, EngineError
-from backend.engines.heap import HeapTrimmer
+from backend.engines.heap import TRIM_EVERY_S, HeapTrimmer
 from backend.jobs.kinds import Job, JobResult
 from backend.models.adapters import NOT_ON_A_SERVER
 from backend.models.bundled import bundled_spec
@@ -82,6 +82,12 @@ class GenerationWorker(QObject):
         self._pending: tuple[Request, threading.Event] | None = None
         self._current: tuple[Request, threading.Event] | None = None
         self._heap = HeapTrimmer()
+        # A drain inside the trimmer's interval is trimmed a little later (a child timer,
+        # so it moves to the model thread with the worker).
+        self._trim_later = QTimer(self)
+        self._trim_later.setSingleShot(True)
+        self._trim_later.setInterval(round(TRIM_EVERY_S * 1000) + 100)
+        self._trim_later.timeout.connect(self._on_trim_later_timeout)
         self._wake.connect(self._drain)
         self._load_requested.connect(self._load)
         self._close_requested.connect(self._close)
@@ -211,7 +217,14 @@ class GenerationWorker(QObject):
                 self._pending = None
                 request, cancel = self._current
             self._run(request, cancel)
-        self._heap.maybe_trim()  # idle: give the freed logits copies back
+        # Idle: give the freed logits copies back, now or shortly.
+        if self._heap.available and not self._heap.maybe_trim():
+            self._trim_later.start()
+
+    @Slot()
+    def _on_trim_later_timeout(self) -> None:
+        if self._current is None:
+            self._heap.maybe_trim()
 
     def _run(self, request: Request, cancel: threading.Event) -> None:
         if self._engine is None:
@@ -271,6 +284,7 @@ class GenerationWorker(QObject):
 
     @Slot()
     def _close(self) -> None:
+        self._trim_later.stop()  # on its own thread, before the thread ends
         self._release_engine()
         QThread.currentThread().quit()
 
