@@ -36,7 +36,7 @@ from pathlib import Path
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-from common import ROOT, bundled_model_path, unwrapped_corpus
+from common import ROOT, unwrapped_corpus
 
 WARMUP_KEYS = 1000
 ROUND_KEYS = 10_000
@@ -45,24 +45,9 @@ IDLE_BEFORE_MEASURE_S = 8.0
 
 # --- keystroke soak ---------------------------------------------------------------------
 def keystroke_soak(args: argparse.Namespace) -> None:
-    from PySide6.QtWidgets import QApplication
-    from soaklib import StallMeter, Typist, memory_breakdown, pump, rss_mb
+    from soaklib import StallMeter, Typist, memory_breakdown, open_window, pump, rss_mb
 
-    from backend.models.bundled import BUNDLED_NAME
-    from backend.models.spec import ModelSpec
-    from backend.storage.paths import app_paths
-    from gui.main_window import MainWindow
-
-    app = QApplication.instance() or QApplication([])
-    window = MainWindow(
-        app_paths(tempfile.mkdtemp()), ModelSpec("llamacpp", bundled_model_path(), BUNDLED_NAME)
-    )
-    window.prompts.save_changes = lambda _n: "discard"
-    window.show()
-    while not window.model_ready:
-        pump(app, 0.01)
-    window.suggestions.base_delay_ms = 60
-    window.suggestions.set_enabled(not args.no_suggest)
+    app, window = open_window(base_delay_ms=60, suggest=not args.no_suggest)
     typist = Typist(window.editor, unwrapped_corpus()[:20000], args.seed)
     meter = StallMeter()
     marks: list[tuple[int, float]] = []

@@ -95,6 +95,34 @@ class StallMeter:
         }
 
 
+def open_window(base_delay_ms: int, suggest: bool = True, size: tuple[int, int] | None = None):
+    """The real window on a fresh settings folder with the bundled model, once it is ready."""
+    import tempfile
+
+    from common import bundled_model_path
+
+    from backend.models.bundled import BUNDLED_NAME
+    from backend.models.spec import ModelSpec
+    from backend.storage.paths import app_paths
+    from gui.main_window import MainWindow
+
+    app = QApplication.instance() or QApplication([])
+    window = MainWindow(
+        app_paths(tempfile.mkdtemp()), ModelSpec("llamacpp", bundled_model_path(), BUNDLED_NAME)
+    )
+    window.prompts.save_changes = lambda _n: "discard"
+    if size is not None:
+        window.resize(*size)
+    window.show()
+    while not window.model_ready:
+        pump(app, 0.01)
+    window.suggestions.base_delay_ms = base_delay_ms
+    window.suggestions.set_enabled(suggest)
+    window.activateWindow()
+    window.editor.setFocus()
+    return app, window
+
+
 def pump(app: QApplication, seconds: float) -> None:
     """Let the event loop run for `seconds`, as the app does while the writer pauses."""
     deadline = time.perf_counter() + seconds

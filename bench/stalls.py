@@ -24,39 +24,19 @@ import io
 import json
 import os
 import pstats
-import tempfile
 import time
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-from common import bundled_model_path, unwrapped_corpus
+from common import unwrapped_corpus
 
 ACTIVITIES = ("suggestions", "continuation", "bible", "long document")
 
 
 def open_window():
-    from PySide6.QtWidgets import QApplication
-    from soaklib import pump
+    from soaklib import open_window as open_bench_window
 
-    from backend.models.bundled import BUNDLED_NAME
-    from backend.models.spec import ModelSpec
-    from backend.storage.paths import app_paths
-    from gui.main_window import MainWindow
-
-    app = QApplication.instance() or QApplication([])
-    window = MainWindow(
-        app_paths(tempfile.mkdtemp()), ModelSpec("llamacpp", bundled_model_path(), BUNDLED_NAME)
-    )
-    window.prompts.save_changes = lambda _n: "discard"
-    window.resize(1100, 800)
-    window.show()
-    while not window.model_ready:
-        pump(app, 0.01)
-    window.suggestions.base_delay_ms = 120
-    window.suggestions.set_enabled(True)
-    window.activateWindow()
-    window.editor.setFocus()
-    return app, window
+    return open_bench_window(base_delay_ms=120, size=(1100, 800))
 
 
 def type_for(app, window, typist, keys: int) -> None:

@@ -283,7 +283,6 @@ class DocumentController(QObject):
         changed = self._prepare_project_save()
         plan = plan_save(self.story, changed)
         self.project.mark_saved(changed)
-        self._edited_since_autosave = False
         self.emit_title()
         future = self.submit(run_save, plan)
         if future is not None:

@@ -9,7 +9,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 
-from PySide6.QtCore import QByteArray, QObject, Qt, Signal, Slot
+from PySide6.QtCore import QByteArray, Qt, Signal, Slot
 from PySide6.QtGui import QCloseEvent, QKeySequence
 from PySide6.QtWidgets import QMainWindow, QMessageBox, QWidget
 
@@ -41,7 +41,7 @@ from gui.menus import build_menus, fill_recent_menu
 from gui.messages import translate_message
 from gui.model_manager import ModelManagerDialog
 from gui.preferences import PreferencesDialog
-from gui.session import apply_story_state, story_state
+from gui.session import SessionGuard, apply_story_state, story_state
 from gui.status_bar import StatusBar
 from gui.story_dialog import StoryDialog
 from gui.style_panel import StylePanel
@@ -83,7 +83,7 @@ class MainWindow(QMainWindow):
         self.models_dialog: ModelManagerDialog | None = None
         self._error_box: QMessageBox | None = None
         self._closed = False
-        self.session: QObject | None = None  # the SessionGuard when run as the app
+        self.session: SessionGuard | None = None  # set when run as the app
         self.prompts = prompts or Prompts(self)
         self.editor = Editor(self)
         self.setCentralWidget(self.editor)
@@ -472,13 +472,18 @@ class MainWindow(QMainWindow):
         close the model. False if the model thread did not stop within a second and a half."""
         if self._closed:
             return True
+        self.documents.hot_exit()
+        return self._shut_down(voice_wait_ms=1000, model_wait_ms=1500)
+
+    def _shut_down(self, voice_wait_ms: int = 10_000, model_wait_ms: int = 30_000) -> bool:
+        """Keep the window's place, stop every background thread and close the model;
+        False if the model thread did not stop in time."""
         self._closed = True
         self.state.set("window_geometry", bytes(self.saveGeometry().toBase64().data()).decode())
-        self.documents.hot_exit()
         self.book.shutdown()
         self.memory.shutdown()
-        self.voice.shutdown(wait_ms=1000)
-        return self.model_thread.stop(timeout_ms=1500)
+        self.voice.shutdown(wait_ms=voice_wait_ms)
+        return self.model_thread.stop(timeout_ms=model_wait_ms)
 
     def closeEvent(self, event: QCloseEvent) -> None:
         """Ask about unsaved work, then close the model on its own thread."""
@@ -488,11 +493,6 @@ class MainWindow(QMainWindow):
         if not self.documents.close_document():
             event.ignore()
             return
-        self._closed = True
-        self.state.set("window_geometry", bytes(self.saveGeometry().toBase64().data()).decode())
         self.documents.shutdown()
-        self.book.shutdown()
-        self.memory.shutdown()
-        self.voice.shutdown()
-        self.model_thread.stop()
+        self._shut_down()
         super().closeEvent(event)

@@ -201,7 +201,7 @@ class SuggestionController(QObject):
         editor = self.editor
         if not self.model_ready or editor.inserting or editor.isReadOnly() or editor.composing:
             return
-        if self.held():
+        if self.held():  # a story bible entry is being generated
             return
         cursor = self.editor.textCursor()
         if cursor.hasSelection():
