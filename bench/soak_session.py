@@ -77,7 +77,7 @@ class Session:
         previous = self.meter.activity
         self.meter.activity = activity or previous
         deadline = time.time() + limit_s
-        while not done() and time.time() < deadline and not self.window._closed:
+        while not done() and time.time() < deadline and not self.window.closed:
             pump(self.app, 0.01)
         self.meter.activity = previous
         return bool(done())
@@ -139,7 +139,7 @@ class Session:
         window.bible.generate_current()
         self.meter.activity = "bible"
         for _ in range(keys):
-            if results or window._closed:
+            if results or window.closed:
                 break
             typist.key()
             pump(self.app, typist.pause())
@@ -173,7 +173,7 @@ class Session:
         back_at = float("inf")
         retried = False
         last_state = 0.0
-        while time.time() < self.until and not self.window._closed:
+        while time.time() < self.until and not self.window.closed:
             typist.key()
             pump(self.app, typist.pause())
             now = time.time()
@@ -201,7 +201,7 @@ class Session:
                 self.rss.append(rss_mb())
                 self.record(typist, final=False)
                 last_state = now
-        if not self.window._closed:  # the end of phase 2
+        if not self.window.closed:  # the end of phase 2
             if back_at != float("inf"):
                 self.switch(BUNDLED_ID)
             self.save()

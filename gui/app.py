@@ -142,5 +142,20 @@ class StartupClock(QObject):
 
 def run_gui(args: argparse.Namespace) -> int:
     """Open the window and run the event loop until it closes."""
-    app, _window = start_gui(args)
-    return app.exec()
+    app, window = start_gui(args)
+    return run_event_loop(app, window)
+
+
+def run_event_loop(app: QApplication, window: MainWindow) -> int:
+    """Run the event loop; if it ends with the window still open, keep the work as a hot
+    exit does.
+
+    Qt ends the loop by itself (status 1) when the X display goes away, and on Linux that is
+    what a logout looks like: Qt for Python's X11 plugin has no session-manager support, so
+    no commitDataRequest comes first.
+    """
+    code = app.exec()
+    if not window.closed:
+        logging.getLogger(__name__).warning("the display went away: keeping the work")
+        window.hot_exit()
+    return code

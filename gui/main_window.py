@@ -82,7 +82,7 @@ class MainWindow(QMainWindow):
         self.last_error = ""
         self.models_dialog: ModelManagerDialog | None = None
         self._error_box: QMessageBox | None = None
-        self._closed = False
+        self.closed = False
         self.session: SessionGuard | None = None  # set when run as the app
         self.prompts = prompts or Prompts(self)
         self.editor = Editor(self)
@@ -470,7 +470,7 @@ class MainWindow(QMainWindow):
     def hot_exit(self) -> bool:
         """Logout or a polite kill: keep the unsaved work for the next start, ask nothing,
         close the model. False if the model thread did not stop within a second and a half."""
-        if self._closed:
+        if self.closed:
             return True
         self.documents.hot_exit()
         return self._shut_down(voice_wait_ms=1000, model_wait_ms=1500)
@@ -478,7 +478,7 @@ class MainWindow(QMainWindow):
     def _shut_down(self, voice_wait_ms: int = 10_000, model_wait_ms: int = 30_000) -> bool:
         """Keep the window's place, stop every background thread and close the model;
         False if the model thread did not stop in time."""
-        self._closed = True
+        self.closed = True
         self.state.set("window_geometry", bytes(self.saveGeometry().toBase64().data()).decode())
         self.book.shutdown()
         self.memory.shutdown()
@@ -487,7 +487,7 @@ class MainWindow(QMainWindow):
 
     def closeEvent(self, event: QCloseEvent) -> None:
         """Ask about unsaved work, then close the model on its own thread."""
-        if self._closed:
+        if self.closed:
             super().closeEvent(event)
             return
         if not self.documents.close_document():

@@ -7,6 +7,10 @@ the story bible and style that go with it), releases its locks, closes the model
 exits, and the next start offers the work back as after a crash. Quit from the menu still
 asks. Signals reach the Qt event loop through a wake-up socket, so they are handled at
 once even while Qt waits, with no polling timer.
+
+On Linux a logout usually gives no notice at all: Qt for Python's X11 plugin has no
+session-manager support, so the first sign is the X server going away, and Qt then ends
+the event loop with status 1. `gui.app.run_event_loop` keeps the work in that case too.
 """
 
 from __future__ import annotations

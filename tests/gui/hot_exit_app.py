@@ -4,7 +4,8 @@
 
 Once the model is ready it types into an untitled document, fills in the premise and genre
 and, in MODE "character", generates a character with the model. Then it prints READY and
-waits to be killed. With --open FILE the text goes at the end of that file instead.
+waits to be killed. With --open FILE the text goes at the end of that file instead. In MODE
+"display-lost" it then ends the event loop with status 1, as Qt does when the X display goes.
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ from PySide6.QtCore import QObject, QTimer, Slot
 from PySide6.QtTest import QTest
 
 from backend.cli import build_parser
-from gui.app import start_gui
+from gui.app import run_event_loop, start_gui
 
 TEXT = "The lamp went out at nine, and Mara counted the waves."
 PREMISE = "A lighthouse keeper hides a stranger from the storm"
@@ -44,10 +45,12 @@ def main() -> int:
             window.bible.generate_current()
         else:
             ready()
+        if mode == "display-lost":
+            QTimer.singleShot(100, lambda: app.exit(1))
 
     starter = Starter(act)
     window.model_thread.worker.model_loaded.connect(starter.on_model_loaded)
-    return app.exec()
+    return run_event_loop(app, window)
 
 
 class Starter(QObject):

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -39,9 +40,11 @@ def open_window(qtbot, windows, tmp_path: Path):
     return make
 
 
-def launch(mode: str, home: Path, model: Path, *extra: str) -> subprocess.Popen:
-    """Start the app in `mode` and wait until it says READY."""
+def launch(mode: str, home: Path, model: Path, *extra: str, display: str = "") -> subprocess.Popen:
+    """Start the app in `mode` and wait until it says READY (on X `display` if given)."""
     env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "PYTHONUNBUFFERED": "1"}
+    if display:
+        env.update(QT_QPA_PLATFORM="xcb", DISPLAY=display)
     command = [sys.executable, "-m", "tests.gui.hot_exit_app", mode, "--config", str(home)]
     proc = subprocess.Popen(
         [*command, "--model", str(model), *extra],
@@ -95,6 +98,49 @@ def test_a_polite_kill_keeps_the_text_and_story_and_exits_without_a_dialog(
     assert window.bible.premise.text() == PREMISE
     assert window.bible.genre.text() == GENRE
     assert window.isWindowModified()
+
+
+def assert_work_kept(open_window, home: Path) -> None:
+    [kept] = recovery_files(home)
+    assert kept["text"] == TEXT and kept["story"]["premise"] == PREMISE
+    window = restore_in_new_window(open_window, home)
+    assert window.editor.toPlainText() == TEXT
+    assert window.bible.genre.text() == GENRE
+
+
+def test_an_event_loop_that_ends_under_the_open_window_keeps_the_work(
+    open_window, tmp_path: Path, bundled_gguf: Path
+) -> None:
+    # What Qt does when the X display goes away (a logout on Linux): it ends the loop with 1.
+    home = tmp_path / "home"
+    proc = launch("display-lost", home, bundled_gguf)
+    assert proc.wait(timeout=30) == 1
+    assert_work_kept(open_window, home)
+
+
+@pytest.mark.skipif(shutil.which("Xvfb") is None, reason="needs Xvfb for a real X display")
+def test_the_x_server_going_away_keeps_the_work(
+    open_window, tmp_path: Path, bundled_gguf: Path
+) -> None:
+    home = tmp_path / "home"
+    display = f":{90 + os.getpid() % 500}"
+    xvfb = subprocess.Popen(["Xvfb", display], stderr=subprocess.DEVNULL)
+    try:
+        socket = Path(f"/tmp/.X11-unix/X{display[1:]}")
+        deadline = time.monotonic() + 10
+        while not socket.exists() and time.monotonic() < deadline:
+            time.sleep(0.05)
+        proc = launch("type", home, bundled_gguf, display=display)
+    finally:
+        xvfb.terminate()
+        xvfb.wait(timeout=10)
+    try:
+        code = proc.wait(timeout=30)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        pytest.fail("the app was still running after its display went away")
+    assert code == 1
+    assert_work_kept(open_window, home)
 
 
 def test_a_hard_kill_after_generating_a_character_loses_neither_text_nor_character(
