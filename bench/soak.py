@@ -50,7 +50,7 @@ def keystroke_soak(args: argparse.Namespace) -> None:
     app, window = open_window(base_delay_ms=60, suggest=not args.no_suggest)
     typist = Typist(window.editor, unwrapped_corpus()[:20000], args.seed)
     meter = StallMeter()
-    marks: list[tuple[int, float]] = []
+    marks: list[tuple[int, float, float]] = []
     peak = 0.0
     for i in range(1, args.keys + 1):
         typist.key()
@@ -62,7 +62,7 @@ def keystroke_soak(args: argparse.Namespace) -> None:
             # memory back (gui/worker.py trims at most every 5 s), so what is compared is
             # what the app keeps, not what one request had in flight.
             pump(app, IDLE_BEFORE_MEASURE_S)
-            marks.append((i, rss_mb()))
+            marks.append((i, rss_mb(), memory_breakdown().get("malloc_in_use", 0.0)))
         peak = max(peak, rss_mb())
         if i % 1000 == 0:
             worst = max(meter.worst.values(), default=0)
@@ -78,6 +78,7 @@ def keystroke_soak(args: argparse.Namespace) -> None:
                 "accepted_suggestions": typist.accepted,
                 "rss_after_warmup_mb": round(marks[0][1], 1) if marks else None,
                 "rss_idle_mb": [round(m[1], 1) for m in marks],
+                "malloc_in_use_idle_mb": [m[2] for m in marks],
                 "rss_peak_mb": round(peak, 1),
                 "rss_growth_per_10k_keys_mb": rounds,
                 "stalls": meter.report(),
