@@ -12,6 +12,10 @@ from backend.engines.base import Engine, EngineError
 from backend.story.memory.assembly import Assembly, BookContext, assemble, chars_per_token
 
 CACHE_ENTRIES = 2048
+# The recent-text window is a new key at almost every keystroke and runs to thousands of
+# characters, so the cache is bounded by what it holds too: 2,048 full windows were 12 MB
+# of English (24 MB of Chinese) kept for nothing (bench/soak.py).
+CACHE_CHARS = 400_000
 SPARE_TOKENS = 16  # room for the start-of-text token and healing
 
 
@@ -22,6 +26,7 @@ class TokenCounter:
     def __init__(self, engine: Engine) -> None:
         self._engine = engine
         self._cache: OrderedDict[str, int] = OrderedDict()
+        self._chars = 0  # characters held as keys
         self.estimated = False
 
     def __call__(self, text: str) -> int:
@@ -39,8 +44,10 @@ class TokenCounter:
         if n < 0:
             n = int(len(text) / chars_per_token(text)) + 1
         self._cache[text] = n
-        if len(self._cache) > CACHE_ENTRIES:
-            self._cache.popitem(last=False)
+        self._chars += len(text)
+        while len(self._cache) > CACHE_ENTRIES or self._chars > CACHE_CHARS:
+            oldest, _n = self._cache.popitem(last=False)
+            self._chars -= len(oldest)
         return n
 
 
