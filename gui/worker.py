@@ -217,7 +217,7 @@ class GenerationWorker(QObject):
                 self._pending = None
                 request, cancel = self._current
             self._run(request, cancel)
-        # Idle: give the freed logits copies back, now or shortly.
+        # Idle: give freed memory back to the system, now or shortly.
         if self._heap.available and not self._heap.maybe_trim():
             self._trim_later.start()
 

@@ -175,14 +175,9 @@ class LlamaRuntime:
             yield from inner
         finally:
             inner.close()
-            self.release_sampler()
-
-    def release_sampler(self) -> None:
-        """Free llama-cpp-python's current sampler chain now (the next generate makes one)."""
-        sampler = getattr(self.llm, "_sampler", None)
-        if sampler is not None:
-            sampler.close()
-            self.llm._sampler = None
+            if self.llm._sampler is not None:  # the next generate makes a new one
+                self.llm._sampler.close()
+                self.llm._sampler = None
 
     def guided_pair(self) -> GuidedPair:
         """A second context on the same weights holding two sequences (for guidance)."""
