@@ -8,6 +8,7 @@ import threading
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from typing import ClassVar
 
 import pytest
 
@@ -35,6 +36,52 @@ def isolated_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     home = tmp_path / "inkling-home"
     monkeypatch.setenv("INKLING_HOME", str(home))
     return home
+
+
+class Canary:
+    """Files beside a hostile project that nothing Inkling does may change, read or remove.
+
+    The folder is `tmp_path/notes`, so an id like ``../../notes/ideas`` in a project at
+    `tmp_path/Story.inkling` reaches it. `check()` proves every file is there with the same
+    bytes and that no file was added; the fixture checks again when the test ends.
+    """
+
+    FILES: ClassVar[dict[str, bytes]] = {
+        "ideas.md": b"My secret ideas for the next book.\n",
+        "ideas.md.bak": b"An older copy of my ideas.\n",
+        "notes.md": b"Notes that must never be deleted.\n",
+        "id_rsa": b"-----BEGIN KEY-----\nnot for anyone\n-----END KEY-----\n",
+    }
+
+    def __init__(self, folder: Path) -> None:
+        self.path = folder
+        folder.mkdir(parents=True, exist_ok=True)
+        for name, data in self.FILES.items():
+            (folder / name).write_bytes(data)
+        self._sums = self._snapshot()
+
+    def _snapshot(self) -> dict[str, str]:
+        return {
+            str(p.relative_to(self.path)): hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in sorted(self.path.rglob("*"))
+            if p.is_file() or p.is_symlink()
+        }
+
+    def check(self) -> None:
+        """Assert the canary folder holds exactly what it held at the start."""
+        assert self._snapshot() == self._sums, "a file outside the project was touched"
+
+    def texts(self) -> list[str]:
+        """The canary files' texts, to prove none of them leaked into an output."""
+        return [data.decode().strip() for data in self.FILES.values()]
+
+
+@pytest.fixture
+def canary(tmp_path: Path) -> Iterator[Canary]:
+    """A canary folder beside every hostile case; checked unchanged at the end."""
+    bird = Canary(tmp_path / "notes")
+    yield bird
+    bird.check()
 
 
 @pytest.fixture(scope="session")

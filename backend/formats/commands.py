@@ -12,7 +12,7 @@ from backend.formats.book import ExportError, book_from_story, write_book
 from backend.formats.manuscript import ImportProblem, import_manuscript
 from backend.storage.atomic import SaveError
 from backend.storage.documents import DocumentError
-from backend.storage.projects import STORY_SUFFIX, load_story, save_story
+from backend.storage.projects import STORY_SUFFIX, load_story, write_new_story
 from backend.story.progress import book_stats
 
 
@@ -61,7 +61,7 @@ def _import(args: argparse.Namespace, stdout: TextIO) -> int:
     if target.suffix != STORY_SUFFIX:
         raise ImportProblem(f"The story folder's name must end in {STORY_SUFFIX}.")
     story, plan = import_manuscript(Path(args.file), target, args.chapters)
-    save_story(story)
+    write_new_story(story)
     summary = {"story": str(target), **plan.summary()}
     json.dump(summary, stdout, ensure_ascii=False, indent=2)
     print(file=stdout)

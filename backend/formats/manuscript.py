@@ -9,14 +9,16 @@ a plan the writer can preview before anything is written.
 from __future__ import annotations
 
 import itertools
+import os
 import re
+import stat
 import statistics
-import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from backend.storage.documents import DocumentError, read_document
+from backend.storage.documents import DocumentError, decode
 from backend.storage.projects import Story
+from backend.storage.untrusted import RefusedFile, describe_size, read_bounded
 from backend.story.binder import Chapter, Scene
 from backend.text.counts import word_count
 
@@ -93,50 +95,42 @@ class ImportPlan:
 
 # --- reading ----------------------------------------------------------------------------
 def read_manuscript(path: Path) -> str:
-    """The text of a .txt, .md or .docx file (docx headings become `#` lines)."""
+    """The text of a .txt, .md or .docx file (docx headings become `#` lines).
+
+    Only an ordinary file is read (a pipe or a link to a device is refused at once), at
+    most MAX_IMPORT_BYTES of it. Raises ImportProblem (or DocumentError for a binary file).
+    """
     try:
-        size = path.stat().st_size
+        info = os.stat(path)
     except OSError as exc:
         raise ImportProblem(f"Could not read {path.name}: {exc.strerror or exc}.") from exc
-    if size > MAX_IMPORT_BYTES:
-        raise ImportProblem(f"{path.name} is too large to import ({size // 2**20} MB).")
-    if path.suffix.lower() == ".docx":
-        return read_docx(path)
-    return read_document(path, replace=True).text
-
-
-def read_docx(path: Path) -> str:
-    """Paragraphs of a Word file; Heading and Title styles become Markdown headings."""
-    try:
-        with path.open("rb") as f:
-            head = f.read(8)
-    except OSError as exc:
-        raise ImportProblem(f"Could not read {path.name}: {exc.strerror}.") from exc
-    if head.startswith(b"\xd0\xcf\x11\xe0"):
+    if stat.S_ISDIR(info.st_mode):
+        raise ImportProblem(f"{path.name} is a folder, not a manuscript.")
+    if not stat.S_ISREG(info.st_mode):
         raise ImportProblem(
-            f"{path.name} is password-protected or an old Word 97–2003 file. Save it from Word "
-            "as a .docx without a password, then import it."
+            f"{path.name} is not an ordinary file (it is a device, a pipe or a socket); "
+            "it was not read."
         )
-    if not zipfile.is_zipfile(path):
-        raise ImportProblem(f"{path.name} is not a Word (.docx) file.")
-    import docx
-    from docx.opc.exceptions import PackageNotFoundError
+    if info.st_size > MAX_IMPORT_BYTES:
+        raise ImportProblem(
+            f"{path.name} is too large to import ({info.st_size // 2**20} MB; the most is "
+            f"{describe_size(MAX_IMPORT_BYTES)})."
+        )
+    if path.suffix.lower() == ".docx":
+        # Imported on first use: nothing else here needs the XML and zip readers.
+        from backend.formats.docx_in import DocxRefused, read_docx
 
+        try:
+            return read_docx(path)
+        except DocxRefused as exc:
+            raise ImportProblem(str(exc)) from exc
     try:
-        document = docx.Document(str(path))
-    except (PackageNotFoundError, KeyError, ValueError, zipfile.BadZipFile) as exc:
-        raise ImportProblem(f"{path.name} is not a Word document Inkling can read: {exc}.") from exc
-    lines: list[str] = []
-    for paragraph in document.paragraphs:
-        style = (paragraph.style.name if paragraph.style is not None else "") or ""
-        text = paragraph.text.strip()
-        if style.startswith(("Heading", "Title")) and text:
-            level = 1 if style in ("Title", "Heading 1") else 2
-            lines.append(f"{'#' * level} {text}")
-        else:
-            lines.append(text)
-        lines.append("")
-    return "\n".join(lines)
+        data = read_bounded(path, MAX_IMPORT_BYTES)
+    except RefusedFile as exc:
+        raise ImportProblem(str(exc)) from exc
+    except OSError as exc:
+        raise ImportProblem(f"Could not read {path.name}: {exc.strerror or exc}.") from exc
+    return decode(data, path, replace=True).text
 
 
 # --- splitting --------------------------------------------------------------------------
@@ -156,6 +150,15 @@ def chapter_pattern(pattern: str | None) -> re.Pattern[str]:
 def _is_heading(line: str, pattern: re.Pattern[str]) -> bool:
     stripped = line.strip()
     return 0 < len(stripped) <= MAX_HEADING_CHARS and pattern.fullmatch(stripped) is not None
+
+
+def _is_part(line: str, regex: re.Pattern[str]) -> bool:
+    """A part heading: "Part One" on a line of its own, or as a Markdown heading ("# Part
+    One", as Inkling's own Markdown and Word exports write parts)."""
+    marked = line.lstrip().startswith("#")
+    if marked:
+        return _is_heading(_title(line), PART)
+    return _is_heading(line, PART) and not _is_heading(line, regex)
 
 
 def _title(line: str) -> str:
@@ -216,7 +219,7 @@ def split_manuscript(
     sections: list[tuple[str, str, list[str]]] = []  # title, part, lines
     body = preamble
     for line in text.replace("\r\n", "\n").split("\n"):
-        if _is_heading(line, PART) and not _is_heading(line, regex):
+        if _is_part(line, regex):
             part = _title(line)
         elif _is_heading(line, regex):
             body = []
@@ -243,7 +246,13 @@ def split_manuscript(
 
 def check_new_story(target: Path) -> None:
     """Refuse to import over a folder that already holds something."""
-    if target.exists() and (not target.is_dir() or any(target.iterdir())):
+    try:
+        taken = os.path.lexists(target) and (
+            os.path.islink(target) or not os.path.isdir(target) or bool(os.listdir(target))
+        )
+    except OSError as exc:
+        raise ImportProblem(f"Could not look at {target.name}: {exc.strerror or exc}.") from exc
+    if taken:
         raise ImportProblem(f"{target.name} already exists; choose a new name for the story.")
 
 

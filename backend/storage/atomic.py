@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import contextlib
+import ctypes
 import errno
 import logging
 import os
 import shutil
+import sys
 import tempfile
+from collections.abc import Iterable
 from pathlib import Path
 
 log = logging.getLogger(__name__)
@@ -23,8 +26,8 @@ class SaveError(Exception):
         self.errno = errno_value
 
 
-def describe_os_error(exc: OSError, path: Path) -> str:
-    """A sentence a writer can act on, for a failed write to `path`."""
+def os_reason(exc: OSError) -> str:
+    """Why a write failed, in a writer's words ('the disk is full')."""
     reasons = {
         errno.ENOSPC: "the disk is full",
         errno.EDQUOT: "the disk quota is used up",
@@ -33,8 +36,12 @@ def describe_os_error(exc: OSError, path: Path) -> str:
         errno.EROFS: "the disk is read-only",
         errno.ENOENT: "the folder no longer exists",
     }
-    reason = reasons.get(exc.errno or 0, exc.strerror or str(exc))
-    return f"Could not save {path.name}: {reason}. The previous version is unchanged."
+    return reasons.get(exc.errno or 0, exc.strerror or str(exc))
+
+
+def describe_os_error(exc: OSError, path: Path) -> str:
+    """A sentence a writer can act on, for a failed write to `path`."""
+    return f"Could not save {path.name}: {os_reason(exc)}. The previous version is unchanged."
 
 
 def backup_path(path: Path) -> Path:
@@ -85,6 +92,52 @@ def atomic_write_bytes(path: str | os.PathLike[str], data: bytes, *, backup: boo
         if tmp_name is not None:
             with contextlib.suppress(OSError):
                 os.unlink(tmp_name)
+
+
+def write_new_file(path: Path, data: bytes) -> None:
+    """Create `path`, which must not exist yet, holding `data`, without syncing it.
+
+    For a whole new folder that is made durable at once by `sync_new_files` and only then
+    renamed into place: until the rename nothing points at it, so a crash loses nothing.
+    Raises OSError (FileExistsError if something, even a link, is already there).
+    """
+    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_CLOEXEC", 0)
+    fd = os.open(path, flags | getattr(os, "O_NOFOLLOW", 0), 0o600)
+    with os.fdopen(fd, "wb") as f:
+        f.write(data)
+
+
+def sync_new_files(folders: list[Path], files: Iterable[Path]) -> None:
+    """Make files written by `write_new_file` durable, then the folders that list them.
+
+    On Linux one syncfs() flushes the whole file system the folders are on, which is far
+    cheaper than an fsync per file once there are thousands of them; elsewhere each file
+    is synced once. Raises OSError.
+    """
+    if not (folders and _syncfs(folders[0])):
+        for path in files:
+            fd = os.open(path, os.O_RDONLY | getattr(os, "O_CLOEXEC", 0))
+            try:
+                os.fsync(fd)
+            finally:
+                os.close(fd)
+    for folder in folders:
+        fsync_dir(folder)
+
+
+def _syncfs(folder: Path) -> bool:
+    """syncfs(2) on the file system holding `folder`; False where it is not available."""
+    if not sys.platform.startswith("linux"):
+        return False
+    try:
+        syncfs = ctypes.CDLL(None, use_errno=True).syncfs
+    except (OSError, AttributeError):
+        return False
+    fd = os.open(folder, os.O_RDONLY | getattr(os, "O_CLOEXEC", 0))
+    try:
+        return bool(syncfs(fd) == 0)
+    finally:
+        os.close(fd)
 
 
 def atomic_write_text(path: str | os.PathLike[str], text: str, *, backup: bool = True) -> None:

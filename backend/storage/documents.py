@@ -9,13 +9,16 @@ Story projects are backend/storage/projects.py.
 from __future__ import annotations
 
 import codecs
+import contextlib
 import hashlib
 import os
+import stat
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 
 from backend.storage.atomic import SaveError, atomic_write_bytes, atomic_write_text
+from backend.storage.untrusted import OpenFolder, RefusedFile, read_bounded
 
 MAX_DOCUMENT_BYTES = 64 * 1024 * 1024
 # Legacy encodings a text that is not UTF-8 is offered in, most likely first.
@@ -166,18 +169,38 @@ def decode(data: bytes, path: Path, encoding: str | None = None, replace: bool =
 
 
 def read_document(
-    path: str | os.PathLike[str], encoding: str | None = None, replace: bool = False
+    path: str | os.PathLike[str],
+    encoding: str | None = None,
+    replace: bool = False,
+    *,
+    root: Path | None = None,
+    folder: OpenFolder | None = None,
 ) -> Document:
-    """Read a .txt / .md (or any text) file. Raises DocumentError with a clear message."""
+    """Read a .txt / .md (or any text) file. Raises DocumentError with a clear message.
+
+    Only an ordinary file is read (a pipe or a device is refused at once), and at most
+    MAX_DOCUMENT_BYTES of it, counted as it is read. With `root`, the file must lie inside
+    that folder once links are resolved (a scene of a story project); with `folder`, the
+    file is the one of that name in the open folder (which checks the same).
+    """
     p = Path(path)
+    if root is None and folder is None:
+        # A quick refusal for an ordinary file that says how big it is; the bound that
+        # holds is the one read_bounded counts.
+        with contextlib.suppress(OSError):
+            info = p.stat()
+            if stat.S_ISREG(info.st_mode) and info.st_size > MAX_DOCUMENT_BYTES:
+                raise DocumentError(
+                    f"{p.name} is {info.st_size // (1024 * 1024)} MB; Inkling opens texts "
+                    f"up to {MAX_DOCUMENT_BYTES // (1024 * 1024)} MB."
+                )
     try:
-        size = p.stat().st_size
-        if size > MAX_DOCUMENT_BYTES:
-            raise DocumentError(
-                f"{p.name} is {size // (1024 * 1024)} MB; Inkling opens texts up to "
-                f"{MAX_DOCUMENT_BYTES // (1024 * 1024)} MB."
-            )
-        data = p.read_bytes()
+        if folder is not None:
+            data = folder.read(p.name, MAX_DOCUMENT_BYTES)
+        else:
+            data = read_bounded(p, MAX_DOCUMENT_BYTES, root=root)
+    except RefusedFile as exc:
+        raise DocumentError(str(exc)) from exc
     except FileNotFoundError as exc:
         raise DocumentError(f"{p.name} does not exist (was it moved or deleted?).") from exc
     except IsADirectoryError as exc:
@@ -194,8 +217,8 @@ def changed_on_disk(doc: Document) -> bool:
     if doc.path is None or not doc.fingerprint:
         return False
     try:
-        return fingerprint(doc.path.read_bytes()) != doc.fingerprint
-    except OSError:
+        return fingerprint(read_bounded(doc.path, MAX_DOCUMENT_BYTES)) != doc.fingerprint
+    except (OSError, RefusedFile):
         return True
 
 

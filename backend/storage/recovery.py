@@ -15,6 +15,7 @@ import hashlib
 import json
 import os
 import socket
+import stat
 import time
 import uuid
 from dataclasses import dataclass, field
@@ -22,6 +23,12 @@ from pathlib import Path
 from typing import Any
 
 from backend.storage.atomic import atomic_write_text
+from backend.storage.untrusted import RefusedFile, read_json
+
+# A recovery file holds a whole document (up to 64 MB, more once escaped as JSON) and its
+# story details; a lock file a few dozen bytes.
+MAX_RECOVERY_BYTES = 160 * 1024 * 1024
+MAX_LOCK_BYTES = 64 * 1024
 
 
 def _entries(value: object) -> list[dict[str, Any]]:
@@ -150,7 +157,7 @@ class RecoveryStore:
             return found
         for file in sorted(self.folder.glob("*.json")):
             try:
-                data = json.loads(file.read_text(encoding="utf-8"))
+                data = read_json(file, MAX_RECOVERY_BYTES)
                 rec = Recovery(
                     file,
                     str(data["document"]),
@@ -159,7 +166,7 @@ class RecoveryStore:
                     int(data["pid"]),
                     StoryState.from_mapping(data.get("story")),
                 )
-            except (OSError, ValueError, KeyError, TypeError):
+            except (OSError, RefusedFile, ValueError, KeyError, TypeError, AttributeError):
                 continue
             if rec.pid != os.getpid() and not pid_alive(rec.pid):
                 found.append(rec)
@@ -176,7 +183,7 @@ def pid_alive(pid: int) -> bool:
         return False
     except PermissionError:
         return True
-    except OSError:
+    except (OSError, OverflowError):  # OverflowError: a number no process id can be
         return False
     return True
 
@@ -200,7 +207,9 @@ class DocumentLock:
         note = None
         owner = self._owner()
         if owner is not None:
-            host, pid = owner.get("host"), int(owner.get("pid", 0))
+            host, pid = owner.get("host"), owner.get("pid", 0)
+            if isinstance(pid, bool) or not isinstance(pid, int) or not isinstance(host, str):
+                host, pid = socket.gethostname(), 0  # a damaged lock: nobody holds it
             if host == socket.gethostname() and pid != os.getpid() and pid_alive(pid):
                 raise LockError(
                     f"{self.document.name} is open in another Inkling window (process {pid})."
@@ -211,12 +220,30 @@ class DocumentLock:
                 )
             note = f"A stale lock on {self.document.name} was cleared (Inkling had stopped)."
         payload = {"pid": os.getpid(), "host": socket.gethostname(), "time": time.time()}
-        try:
-            self.path.write_text(json.dumps(payload), encoding="utf-8")
-        except OSError:
+        if not self._write(json.dumps(payload).encode("utf-8")):
             return note
         self.held = True
         return note
+
+    def _write(self, data: bytes) -> bool:
+        """Write the lock file itself: never through a link, never into a pipe or device."""
+        flags = os.O_WRONLY | os.O_CREAT | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0)
+        try:
+            fd = os.open(self.path, flags | getattr(os, "O_NOFOLLOW", 0), 0o644)
+        except OSError:  # a link (ELOOP), a pipe nobody reads (ENXIO), a read-only folder
+            return False
+        try:
+            if not stat.S_ISREG(os.fstat(fd).st_mode):
+                return False
+            os.ftruncate(fd, 0)
+            view = memoryview(data)
+            while view:
+                view = view[os.write(fd, view) :]
+        except OSError:
+            return False
+        finally:
+            os.close(fd)
+        return True
 
     def release(self) -> None:
         """Remove the lock if we hold it."""
@@ -225,8 +252,9 @@ class DocumentLock:
                 self.path.unlink()
             self.held = False
 
-    def _owner(self) -> dict | None:
+    def _owner(self) -> dict[str, Any] | None:
         try:
-            return json.loads(self.path.read_text(encoding="utf-8"))
-        except (OSError, ValueError):
+            data = read_json(self.path, MAX_LOCK_BYTES, root=self.path.parent)
+        except (OSError, RefusedFile):
             return None
+        return data if isinstance(data, dict) else None

@@ -8,6 +8,9 @@ from typing import Any
 
 from backend.storage.atomic import SaveError, atomic_write_text
 from backend.storage.paths import AppPaths
+from backend.storage.untrusted import RefusedFile, read_json
+
+MAX_STATE_BYTES = 4 * 1024 * 1024
 
 log = logging.getLogger(__name__)
 
@@ -18,9 +21,11 @@ class StateStore:
     def __init__(self, paths: AppPaths) -> None:
         self.path = paths.state / "state.json"
         try:
-            data = json.loads(self.path.read_text(encoding="utf-8"))
+            data = read_json(self.path, MAX_STATE_BYTES)
             self._data: dict[str, Any] = data if isinstance(data, dict) else {}
-        except (OSError, ValueError):
+        except (OSError, RefusedFile) as exc:
+            if not isinstance(exc, FileNotFoundError):
+                log.warning("window state forgotten: %s", exc)
             self._data = {}
 
     def get(self, key: str, default: Any = None) -> Any:

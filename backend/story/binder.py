@@ -40,6 +40,10 @@ class Scene(Item):
     text: str = ""
     # Set when the file could not be read: the scene is shown but never written over.
     problem: str = ""
+    # The project-relative file the text was read from when the scene had to be given a new
+    # id (the old one could not name a file, or was another scene's): the next save writes
+    # the text under the new id, then removes this file.
+    moved_from: str = ""
 
 
 @dataclass

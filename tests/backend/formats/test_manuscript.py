@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import docx
@@ -94,3 +95,50 @@ def test_import_refuses_an_existing_story(tmp_path: Path) -> None:
     (target / "story.toml").write_text("format = 2\n")
     with pytest.raises(ImportProblem, match="already exists"):
         import_manuscript(source, target)
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="no named pipes here")
+def test_a_pipe_is_refused_at_once(tmp_path: Path, canary) -> None:
+    for name in ("book.txt", "book.docx"):
+        pipe = tmp_path / name
+        os.mkfifo(pipe)
+        with pytest.raises(ImportProblem) as refused:
+            read_manuscript(pipe)
+        assert str(refused.value) == (
+            f"{name} is not an ordinary file (it is a device, a pipe or a socket); it was not read."
+        )
+    canary.check()
+
+
+@pytest.mark.skipif(not Path("/dev/zero").exists(), reason="no /dev/zero here")
+def test_a_link_to_dev_zero_is_refused_at_once(tmp_path: Path) -> None:
+    for name in ("zero.txt", "zero.md", "zero.docx"):
+        (tmp_path / name).symlink_to("/dev/zero")
+        with pytest.raises(ImportProblem, match="is not an ordinary file"):
+            read_manuscript(tmp_path / name)
+    with pytest.raises(ImportProblem, match="folder"):
+        read_manuscript(tmp_path)
+
+
+def test_a_manuscript_over_the_limit_names_it(tmp_path: Path, monkeypatch) -> None:
+    import backend.formats.manuscript as manuscript
+
+    monkeypatch.setattr(manuscript, "MAX_IMPORT_BYTES", 2 * 1024 * 1024)
+    path = tmp_path / "long.txt"
+    path.write_bytes(b"word " * (1024 * 1024))
+    with pytest.raises(ImportProblem) as refused:
+        read_manuscript(path)
+    assert str(refused.value) == "long.txt is too large to import (5 MB; the most is 2 MB)."
+
+
+def test_markdown_part_headings_open_parts_not_empty_chapters() -> None:
+    text = (
+        "# Part One\n\n## Chapter 1\n\nA.\n\n## Chapter 2\n\nB.\n\n"
+        "# Part Two\n\n## Chapter 3\n\nC.\n"
+    )
+    plan = split_manuscript(text)
+    assert [(c.title, c.part) for c in plan.chapters] == [
+        ("Chapter 1", "Part One"),
+        ("Chapter 2", "Part One"),
+        ("Chapter 3", "Part Two"),
+    ]

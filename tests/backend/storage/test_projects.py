@@ -2,6 +2,12 @@
 
 from __future__ import annotations
 
+import errno
+import os
+import re
+import signal
+import subprocess
+import sys
 import tomllib
 from pathlib import Path
 
@@ -11,10 +17,12 @@ from backend.storage.atomic import SaveError
 from backend.storage.documents import DocumentError
 from backend.storage.projects import (
     FORMAT1_BACKUP,
+    PART_SUFFIX,
     STORY_FORMAT,
     load_story,
     new_story,
     save_story,
+    write_new_story,
 )
 from backend.story.binder import Chapter, Scene
 
@@ -155,3 +163,84 @@ def test_save_into_a_read_only_place_says_so(tmp_path: Path) -> None:
     (tmp_path / "file-not-folder").write_text("x")
     with pytest.raises(SaveError):
         save_story(story)
+
+
+# --- a new project in one step ----------------------------------------------------------
+def leftovers(parent: Path) -> list[str]:
+    return sorted(p.name for p in parent.iterdir() if p.name.endswith(PART_SUFFIX))
+
+
+def test_a_new_story_appears_in_one_step(tmp_path: Path) -> None:
+    story = two_chapter_story(tmp_path / "New.inkling")
+    write_new_story(story)
+    loaded, notes = load_story(tmp_path / "New.inkling")
+    assert notes == []
+    assert [s.text for _c, s in loaded.binder.scenes()] == [
+        "The bell rang.",
+        "Wren slept.",
+        "Dawn.",
+    ]
+    assert leftovers(tmp_path) == []
+    with pytest.raises(SaveError, match=re.escape("New.inkling already exists")):
+        write_new_story(two_chapter_story(tmp_path / "New.inkling"))
+    (tmp_path / "Empty.inkling").mkdir()  # an empty folder, e.g. made by a file dialog
+    write_new_story(two_chapter_story(tmp_path / "Empty.inkling"))
+    assert load_story(tmp_path / "Empty.inkling")[1] == []
+
+
+def test_a_failed_write_leaves_no_half_story(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import backend.storage.projects as projects
+
+    calls = []
+
+    def full_disk(path: Path, data: bytes) -> None:
+        calls.append(path)
+        if len(calls) > 2:
+            raise OSError(errno.ENOSPC, "No space left on device")
+        real(path, data)
+
+    real = projects.write_new_file
+    monkeypatch.setattr(projects, "write_new_file", full_disk)
+    with pytest.raises(SaveError) as failed:
+        write_new_story(two_chapter_story(tmp_path / "Full.inkling"))
+    assert (
+        str(failed.value) == "Could not create Full.inkling: the disk is full. Nothing was written."
+    )
+    assert not (tmp_path / "Full.inkling").exists() and leftovers(tmp_path) == []
+    monkeypatch.setattr(projects, "write_new_file", real)
+    write_new_story(two_chapter_story(tmp_path / "Full.inkling"))
+    assert load_story(tmp_path / "Full.inkling")[1] == []
+
+
+KILLED_WRITE = """
+import os, signal, sys
+from pathlib import Path
+import backend.storage.projects as projects
+from backend.storage.projects import new_story
+
+def killed(folders, files):
+    os.kill(os.getpid(), signal.SIGKILL)
+
+projects.sync_new_files = killed
+story = new_story(Path(sys.argv[1]), "Half written.")
+projects.write_new_story(story)
+"""
+
+
+@pytest.mark.skipif(not hasattr(signal, "SIGKILL"), reason="no SIGKILL here")
+def test_a_killed_import_leaves_nothing_and_the_next_try_works(tmp_path: Path) -> None:
+    target = tmp_path / "Killed.inkling"
+    root = Path(__file__).resolve().parents[3]
+    done = subprocess.run(
+        [sys.executable, "-c", KILLED_WRITE, str(target)], cwd=root, timeout=60, check=False
+    )
+    assert done.returncode == -signal.SIGKILL
+    assert not target.exists()
+    assert len(leftovers(tmp_path)) == 1  # hidden, and never taken for the story
+    mine = tmp_path / f".Killed.inkling.{os.getpid()}-x{PART_SUFFIX}"
+    mine.mkdir()  # a write still running in a live process is left alone
+    write_new_story(new_story(target, "Second try."))
+    assert [s.text for _c, s in load_story(target)[0].binder.scenes()] == ["Second try."]
+    assert leftovers(tmp_path) == [mine.name]
