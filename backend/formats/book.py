@@ -22,6 +22,14 @@ _EMPHASIS = re.compile(
     r"(\*\*|__)(?=\S)(.+?)(?<=\S)\1|(?<![\w*])([*_])(?=\S)(.+?)(?<=\S)\3(?![\w*])"
 )
 _HEADING = re.compile(r"^#{1,6}\s+")
+# A form feed (a page break in text pasted from a PDF) or a vertical tab (a line break in
+# text copied out of Word) ends a paragraph as a new line does.
+_PARAGRAPH_BREAK = re.compile("[\n\f\v]")
+# What XML 1.0 cannot hold: C0 controls other than tab, line feed and carriage return, the
+# non-characters U+FFFE and U+FFFF, and lone surrogates. python-docx and ebooklib refuse
+# (or write unreadable files for) text holding any of them.
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
+_SURROGATE = re.compile("[\ud800-\udfff]")  # a lone one has no UTF-8 form
 
 
 class ExportError(ValueError):
@@ -80,8 +88,37 @@ def runs(paragraph: str) -> list[Run]:
 
 
 def paragraphs(text: str) -> list[str]:
-    """Each non-empty line is a paragraph (Markdown heading markers dropped)."""
-    return [_HEADING.sub("", line.strip()) for line in text.split("\n") if line.strip()]
+    """Each non-empty line is a paragraph (Markdown heading markers dropped); a form feed
+    or a vertical tab ends a line too."""
+    lines = _PARAGRAPH_BREAK.split(text)
+    return [_HEADING.sub("", line.strip()) for line in lines if line.strip()]
+
+
+def xml_text(text: str) -> str:
+    """`text` with what XML 1.0 cannot hold taken out: a form feed or a vertical tab
+    becomes a space, any other such character is dropped."""
+    return _NOT_XML.sub(_xml_replacement, text)
+
+
+def _xml_replacement(match: re.Match[str]) -> str:
+    return " " if match.group() in "\f\v" else ""
+
+
+def xml_book(book: Book) -> Book:
+    """A copy of `book` whose every text can go into XML, for the DOCX and EPUB writers:
+    title, author, language, parts, chapter titles and paragraphs."""
+    chapters = []
+    for chapter in book.chapters:
+        scenes = []
+        for scene in chapter.scenes:
+            pieces = (piece for text in scene for piece in _PARAGRAPH_BREAK.split(text))
+            cleaned = [xml_text(piece).strip() for piece in pieces]
+            if any(cleaned):
+                scenes.append([p for p in cleaned if p])
+        chapters.append(
+            BookChapter(chapter.number, xml_text(chapter.title), xml_text(chapter.part), scenes)
+        )
+    return Book(xml_text(book.title), xml_text(book.author), xml_text(book.language), chapters)
 
 
 def parse_range(spec: str | None, count: int) -> list[int]:
@@ -155,7 +192,7 @@ def markdown_bytes(book: Book) -> bytes:
                 out += ["***", ""]
             for paragraph in scene:
                 out += [paragraph, ""]
-    return ("\n".join(out).rstrip() + "\n").encode("utf-8")
+    return _utf8("\n".join(out).rstrip() + "\n")
 
 
 def text_bytes(book: Book) -> bytes:
@@ -172,7 +209,11 @@ def text_bytes(book: Book) -> bytes:
                 out += ["* * *", ""]
             for paragraph in scene:
                 out += ["".join(r.text for r in runs(paragraph)), ""]
-    return ("\n".join(out).rstrip() + "\n").encode("utf-8")
+    return _utf8("\n".join(out).rstrip() + "\n")
+
+
+def _utf8(text: str) -> bytes:
+    return _SURROGATE.sub("", text).encode("utf-8")
 
 
 def _opens_part(book: Book, chapter: BookChapter) -> bool:

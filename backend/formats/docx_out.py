@@ -19,7 +19,7 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Inches, Pt
 
-from backend.formats.book import Book, runs
+from backend.formats.book import Book, runs, xml_book
 
 FONT = "Times New Roman"
 SCENE_BREAK = "#"
@@ -107,7 +107,8 @@ def _paragraph(doc: Any, text: str, style: str) -> None:
 
 
 def docx_bytes(book: Book) -> bytes:
-    """The book as a .docx file."""
+    """The book as a .docx file (text XML cannot hold is left out, see xml_book)."""
+    book = xml_book(book)
     doc = Document()
     section = doc.sections[0]
     for side in ("left_margin", "right_margin", "top_margin", "bottom_margin"):

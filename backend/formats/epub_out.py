@@ -8,7 +8,7 @@ import uuid
 
 from ebooklib import epub
 
-from backend.formats.book import Book, chapter_html
+from backend.formats.book import Book, chapter_html, xml_book
 
 CSS = """body { font-family: serif; line-height: 1.5; }
 h1, h2 { text-align: center; margin: 2em 0 1em; page-break-before: always; }
@@ -19,7 +19,8 @@ p.scene-break { text-align: center; margin: 1em 0; }
 
 
 def epub_bytes(book: Book) -> bytes:
-    """The book as an .epub file."""
+    """The book as an .epub file (text XML cannot hold is left out, see xml_book)."""
+    book = xml_book(book)
     e = epub.EpubBook()
     e.set_identifier(f"urn:uuid:{uuid.uuid4()}")
     e.set_title(book.title)

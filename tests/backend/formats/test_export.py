@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import zipfile
 from pathlib import Path
 
 import docx
@@ -11,6 +12,7 @@ from ebooklib import epub
 from backend.formats.book import ExportError, book_from_story, parse_range, write_book
 from backend.storage.projects import Story
 from backend.story.binder import Chapter, Scene
+from tests.conftest import Canary
 
 
 def story(tmp_path: Path) -> Story:
@@ -108,3 +110,92 @@ def test_a_chinese_book_exports_with_its_text_and_language(tmp_path: Path) -> No
     write_book(book_from_story(s), word)
     paragraphs = [p.text for p in docx.Document(str(word)).paragraphs]
     assert "时候既然是深冬。" in paragraphs and "第一章" in paragraphs
+
+
+# Every character XML 1.0 cannot hold but the form feed and the vertical tab, which end a
+# paragraph (text pasted from a PDF brings form feeds) and are tried on their own.
+NOT_XML = (
+    "".join(chr(c) for c in range(32) if chr(c) not in "\t\n\r\f\v") + "\ufffe\uffff\ud800\udfff"
+)
+
+
+def messy_story(tmp_path: Path) -> Story:
+    s = Story(
+        tmp_path / "Story.inkling", title=f"The\x0cTide{NOT_XML}", author="Mara\x00 Quill\x1b"
+    )
+    s.language = "en\x01"
+    s.binder.chapters.append(
+        Chapter(
+            title=f"Chapter\x0bOne{NOT_XML}",
+            part="Part\x01 One\ufffe",
+            scenes=[
+                Scene(text=f"End of a page.\x0cStart of the next.\nA bell{NOT_XML} rang."),
+                Scene(text="\x0c\x00\x07"),
+                Scene(text="Lone \ud83d surrogate and a *soft\x08* word."),
+            ],
+        )
+    )
+    return s
+
+
+def xml_is_clean(text: str) -> bool:
+    return not any(c in text for c in NOT_XML + "\f\v")
+
+
+def parse_every_xml_member(path: Path) -> dict[str, str]:
+    """Each XML or XHTML file inside the zip, parsed strictly; their texts by name."""
+    from defusedxml import ElementTree as SafeET
+
+    texts = {}
+    with zipfile.ZipFile(path) as archive:
+        for name in archive.namelist():
+            if name.endswith((".xml", ".xhtml", ".opf", ".ncx", ".rels")):
+                root = SafeET.fromstring(archive.read(name))
+                texts[name] = "".join(root.itertext())
+    return texts
+
+
+def test_docx_export_leaves_out_what_xml_cannot_hold(tmp_path: Path, canary: Canary) -> None:
+    target = tmp_path / "book.docx"
+    write_book(book_from_story(messy_story(tmp_path)), target)
+    texts = parse_every_xml_member(target)
+    assert all(xml_is_clean(t) for t in texts.values())
+    document = docx.Document(str(target))
+    paragraphs = [p.text for p in document.paragraphs]
+    assert "End of a page." in paragraphs and "Start of the next." in paragraphs
+    assert "A bell rang." in paragraphs
+    assert "Lone  surrogate and a soft word." in paragraphs
+    assert "The Tide" in paragraphs and "Chapter One" in paragraphs and "Part One" in paragraphs
+    assert document.core_properties.title == "The Tide"
+    assert document.core_properties.author == "Mara Quill"
+    assert sum(p.style.name == "Scene Break" for p in document.paragraphs) == 1
+    assert not any(text in "\n".join(texts.values()) for text in canary.texts())
+
+
+def test_epub_export_leaves_out_what_xml_cannot_hold(tmp_path: Path, canary: Canary) -> None:
+    target = tmp_path / "book.epub"
+    write_book(book_from_story(messy_story(tmp_path)), target)
+    texts = parse_every_xml_member(target)
+    assert all(xml_is_clean(t) for t in texts.values())
+    book = epub.read_epub(str(target))
+    assert book.get_metadata("DC", "title")[0][0] == "The Tide"
+    assert book.get_metadata("DC", "creator")[0][0] == "Mara Quill"
+    assert book.get_metadata("DC", "language")[0][0] == "en"
+    chapter = next(i for i in book.get_items() if i.get_name().startswith("chapter_"))
+    content = chapter.get_content().decode()
+    assert "<p>Start of the next.</p>" in content and "A bell rang." in content
+    assert "<h2>Chapter One</h2>" in content and "<h1>Part One</h1>" in content
+    assert "<em>soft</em>" in content
+    nav = next(t for name, t in texts.items() if name.endswith("nav.xhtml"))
+    assert "Chapter One" in nav
+
+
+def test_markdown_and_text_split_paragraphs_at_form_feeds(tmp_path: Path) -> None:
+    s = messy_story(tmp_path)
+    write_book(book_from_story(s), tmp_path / "a.md")
+    write_book(book_from_story(s), tmp_path / "a.txt")
+    md = (tmp_path / "a.md").read_text(encoding="utf-8")
+    assert "End of a page.\n\nStart of the next." in md
+    assert "Lone  surrogate and a *soft\x08* word." in md
+    txt = (tmp_path / "a.txt").read_text(encoding="utf-8")
+    assert "End of a page.\n\nStart of the next." in txt
