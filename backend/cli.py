@@ -35,7 +35,7 @@ from backend.storage.documents import DocumentError
 from backend.storage.paths import AppPaths, app_paths
 from backend.storage.settings import Settings, SettingsStore
 from backend.story.bible import CHARACTER_FIELDS, bible_markdown
-from backend.story.cards import CardError, sheet_to_card, write_card_png
+from backend.story.cards import CardError, read_portrait, sheet_to_card, write_card_png
 from backend.story.memory.position import PlaceError, StoryPlace, open_place
 from backend.story.style.model import LENGTHS, POVS, TENSES, Style, StyleError
 
@@ -160,10 +160,15 @@ def model_request(args: argparse.Namespace) -> ModelRequest:
 
 
 def headless_settings(args: argparse.Namespace, paths: AppPaths) -> Settings:
-    """The writer's settings (or the defaults, with --ignore-settings)."""
+    """The writer's settings (or the defaults, with --ignore-settings). A damaged settings
+    file is set aside as the window does it, and the notice goes to stderr."""
     if args.ignore_settings:
         return Settings()
-    return SettingsStore(paths).load()
+    store = SettingsStore(paths)
+    settings = store.load()
+    if store.notice:
+        print(f"inkling: {store.notice}", file=sys.stderr)
+    return settings
 
 
 def load_engine(spec: ModelSpec) -> Engine:
@@ -355,7 +360,7 @@ def _export_bytes(sheet: dict[str, str], target: Path, portrait: str | None) -> 
     """The exported sheet: a PNG card (on `portrait`, if given), card JSON or Markdown."""
     suffix = target.suffix.lower()
     if suffix == ".png":
-        image = Path(portrait).read_bytes() if portrait else None
+        image = read_portrait(portrait) if portrait else None
         return write_card_png(sheet_to_card(sheet), image)
     if suffix == ".json":
         return json.dumps(sheet_to_card(sheet), ensure_ascii=False, indent=2).encode()

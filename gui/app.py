@@ -7,7 +7,6 @@ import logging
 import os
 import sys
 import time
-import tomllib
 from collections.abc import Mapping
 from pathlib import Path
 
@@ -26,8 +25,9 @@ from PySide6.QtWidgets import QApplication
 from backend.cli import model_request
 from backend.engines.base import EngineError
 from backend.models.choice import choose_model
+from backend.storage.atomic import backup_path
 from backend.storage.paths import RESOURCES, AppPaths, app_paths
-from backend.storage.settings import ModelSettings
+from backend.storage.settings import ModelSettings, SettingsError, read_settings
 from gui.i18n import install_translators
 from gui.main_window import MainWindow
 from gui.session import SessionGuard
@@ -35,13 +35,16 @@ from gui.session import SessionGuard
 
 def interface_language(paths: AppPaths) -> str:
     """The language Preferences chose ('' for the system's). Read without the settings
-    store's recovery, which the window runs (and reports) itself."""
-    try:
-        with paths.settings_file.open("rb") as f:
-            chosen = tomllib.load(f).get("editor", {}).get("language", "")
-    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError, AttributeError):
+    store's recovery, which the window runs (and reports) itself, but from the file it
+    will load: settings.toml, or its backup when that is unusable. Never fatal."""
+    if not os.path.lexists(paths.settings_file):
         return ""
-    return chosen if isinstance(chosen, str) else ""
+    for path in (paths.settings_file, backup_path(paths.settings_file)):
+        try:
+            return read_settings(path).editor.language
+        except SettingsError:
+            continue
+    return ""
 
 
 def input_method_module(environ: Mapping[str, str], plugins: Path) -> str | None:

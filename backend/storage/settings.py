@@ -3,23 +3,29 @@
 The file is written atomically with the previous good copy kept as settings.toml.bak. A
 corrupt or wrong-typed file is renamed aside with a timestamp; the backup (or the defaults)
 loads instead and the writer is told once. Unknown keys are kept as they were.
+
+The file is read through the untrusted-file gate (bounded size and nesting, no FIFOs or
+devices, a BOM accepted), and whatever is wrong in it, the window still starts.
 """
 
 from __future__ import annotations
 
 import copy
 import logging
+import math
+import os
 import time
-import tomllib
+import unicodedata
 from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
 from typing import Any
 
 import tomli_w
 
-from backend.engines.params import SAMPLING_KEYS, SamplerParams
+from backend.engines.params import SAMPLING_KEYS, ParamError, SamplerParams
 from backend.storage.atomic import SaveError, atomic_write_bytes, backup_path
 from backend.storage.paths import AppPaths
+from backend.storage.untrusted import RefusedFile, is_safe_id, loads_toml, read_bounded
 
 log = logging.getLogger(__name__)
 
@@ -34,6 +40,10 @@ DEFAULT_HOTKEYS = {
     "request": "Ctrl+Space",
 }
 MAX_RECENT = 10
+MAX_SETTINGS_FILE = 1024 * 1024  # a settings file is a few KB; unknown sections are kept
+MAX_PATH_CHARS = 4096  # PATH_MAX on Linux
+MAX_HOTKEY_CHARS = 64
+MAX_ID_CHARS = 200
 
 
 class SettingsError(ValueError):
@@ -119,14 +129,28 @@ class Settings:
             raise SettingsError("zoom must be between -10 and 30 steps")
         if self.editor.column_width and not 30 <= self.editor.column_width <= 300:
             raise SettingsError("text column width must be 0 (full width) or 30–300 characters")
+        language = self.editor.language
+        if language and not is_safe_id(language):
+            # It names a translation file, so it is a language code, never a path.
+            raise SettingsError(f"language must be a code such as zh_CN, not {_brief(language)}")
+        _check_line("font", self.editor.font_family, MAX_ID_CHARS)
         if not 0 <= self.suggestions.delay_ms <= 5000:
             raise SettingsError("suggestion delay must be between 0 and 5000 ms")
         if not 1 <= self.suggestions.max_tokens <= 64:
             raise SettingsError("suggestion length must be between 1 and 64 tokens")
         unknown = set(self.suggestions.hotkeys) - set(HOTKEY_NAMES)
         if unknown:
-            raise SettingsError(f"unknown hotkey(s): {', '.join(sorted(unknown))}")
-        self.sampler.params()
+            raise SettingsError(f"unknown hotkey(s): {', '.join(sorted(unknown))[:200]}")
+        for name, keys in self.suggestions.hotkeys.items():
+            _check_line(f"the {name} hotkey", keys, MAX_HOTKEY_CHARS)
+        _check_line("the model's path", self.model.path, MAX_PATH_CHARS)
+        _check_line("the model's engine", self.model.engine, MAX_ID_CHARS)
+        _check_line("the model's id", self.model.active, MAX_ID_CHARS)
+        _check_line("the last style preset", self.last_style_preset, MAX_ID_CHARS)
+        try:
+            self.sampler.params()
+        except ParamError as exc:
+            raise SettingsError(f"[sampler] {exc}") from exc
 
     def to_dict(self) -> dict[str, Any]:
         """The TOML document: known sections over whatever unknown keys were read."""
@@ -141,13 +165,59 @@ class Settings:
         return data
 
 
+def _brief(value: object) -> str:
+    """A value from the file, short enough to quote in a message."""
+    if isinstance(value, bool | float) or (isinstance(value, int) and abs(value) < 10**30):
+        return repr(value)
+    if isinstance(value, int):
+        return "a very large number"
+    if isinstance(value, str):
+        shown = repr(value)
+        return shown if len(shown) <= 40 else shown[:40] + "…"
+    if isinstance(value, dict):
+        return "a table"
+    return f"a {type(value).__name__}"
+
+
+def _check_line(what: str, text: str, most: int) -> None:
+    """Text that is one line of at most `most` characters (paths and names in the file)."""
+    if len(text) > most:
+        raise SettingsError(f"{what} is longer than {most} characters")
+    if not _one_line(text):
+        raise SettingsError(f"{what} holds control characters")
+
+
+def _one_line(text: str) -> bool:
+    return all(unicodedata.category(c) not in ("Cc", "Zl", "Zp") for c in text)
+
+
+def clean_recent(value: object) -> list[str]:
+    """The recent-files list with whatever is not a usable path dropped (not text, empty,
+    over PATH_MAX, with control characters, repeated), at most MAX_RECENT entries."""
+    out: list[str] = []
+    if not isinstance(value, list):
+        return out
+    for item in value:
+        usable = isinstance(item, str) and 0 < len(item) <= MAX_PATH_CHARS and _one_line(item)
+        if usable and item not in out:
+            out.append(item)
+            if len(out) == MAX_RECENT:
+                break
+    return out
+
+
 def _coerce(value: Any, default: Any, where: str) -> Any:
     """Check `value` against the type of `default` (ints are accepted for floats)."""
     if isinstance(default, bool):
         ok = isinstance(value, bool)
     elif isinstance(default, float):
         ok = isinstance(value, int | float) and not isinstance(value, bool)
-        value = float(value) if ok else value
+        if ok:
+            try:
+                value = float(value)
+            except OverflowError:
+                ok = False
+            ok = ok and math.isfinite(value)
     elif isinstance(default, int):
         ok = isinstance(value, int) and not isinstance(value, bool)
     elif isinstance(default, str):
@@ -155,16 +225,20 @@ def _coerce(value: Any, default: Any, where: str) -> Any:
     elif isinstance(default, list):
         ok = isinstance(value, list) and all(isinstance(v, str) for v in value)
     elif isinstance(default, dict):
-        ok = isinstance(value, dict) and all(isinstance(v, str) for v in value.values())
+        ok = isinstance(value, dict) and all(
+            isinstance(k, str) and isinstance(v, str) for k, v in value.items()
+        )
     else:
         ok = True
     if not ok:
-        raise SettingsError(f"{where} should be {type(default).__name__}, not {value!r}")
+        raise SettingsError(f"{where} should be {type(default).__name__}, not {_brief(value)}")
     return value
 
 
 def settings_from_dict(data: dict[str, Any]) -> Settings:
     """Merge `data` over the defaults; unknown keys go to `extra`. Raises SettingsError."""
+    if not isinstance(data, dict):
+        raise SettingsError("the settings are not a table")
     settings = Settings()
     settings.extra = copy.deepcopy(data)
     for f in fields(Settings):
@@ -172,7 +246,9 @@ def settings_from_dict(data: dict[str, Any]) -> Settings:
             continue
         current = getattr(settings, f.name)
         value = data[f.name]
-        if hasattr(current, "__dataclass_fields__"):
+        if f.name == "recent_files":
+            settings.recent_files = clean_recent(value)
+        elif hasattr(current, "__dataclass_fields__"):
             if not isinstance(value, dict):
                 raise SettingsError(f"[{f.name}] should be a table")
             for sub in fields(current):
@@ -189,6 +265,25 @@ def settings_from_dict(data: dict[str, Any]) -> Settings:
     return settings
 
 
+def read_settings(path: Path) -> Settings:
+    """The settings in `path`, read bounded and checked. Raises SettingsError, whatever is
+    wrong with the file (unreadable, special, too large, damaged, wrong types)."""
+    try:
+        data = loads_toml(read_bounded(path, MAX_SETTINGS_FILE), path.name)
+    except RefusedFile as exc:
+        raise SettingsError(str(exc).rstrip(".")) from exc
+    except OSError as exc:
+        raise SettingsError(f"{path.name} could not be read ({exc.strerror or exc})") from exc
+    except ValueError as exc:  # tomllib's own: an integer of more digits than Python converts
+        raise SettingsError(f"{path.name} is damaged ({exc})") from exc
+    try:
+        return settings_from_dict(data)
+    except SettingsError:
+        raise
+    except Exception as exc:  # whatever the file holds, the window must start
+        raise SettingsError(f"{path.name} holds a value Inkling cannot use ({exc})") from exc
+
+
 class SettingsStore:
     """Loads and saves settings.toml under the config folder."""
 
@@ -199,28 +294,29 @@ class SettingsStore:
     def load(self) -> Settings:
         """The settings on disk, or the backup, or the defaults; sets `notice` on recovery."""
         self.notice = None
-        if not self.path.exists():
+        if not os.path.lexists(self.path):
             return Settings()
         try:
-            return self._read(self.path)
-        except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError, SettingsError) as exc:
+            return read_settings(self.path)
+        except SettingsError as exc:
             problem = str(exc)
+        log.warning("settings file unusable: %s", problem)
         aside = self._move_aside()
+        kept = f"It was kept as {aside.name}" if aside else "It was left as it is"
         bak = backup_path(self.path)
-        if bak.exists():
+        if os.path.lexists(bak):
             try:
-                settings = self._read(bak)
-            except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError, SettingsError):
-                settings = None
-            if settings is not None:
+                settings = read_settings(bak)
+            except SettingsError as exc:
+                log.warning("settings backup unusable too: %s", exc)
+            else:
                 self.notice = (
-                    f"Your settings file could not be read ({problem}). It was kept as "
-                    f"{aside.name if aside else 'is'} and the last good copy was loaded."
+                    f"Your settings file could not be used: {problem}. {kept} and the last "
+                    "good copy was loaded."
                 )
                 return settings
         self.notice = (
-            f"Your settings file could not be read ({problem}). It was kept as "
-            f"{aside.name if aside else 'is'} and the defaults were loaded."
+            f"Your settings file could not be used: {problem}. {kept} and the defaults were loaded."
         )
         return Settings()
 
@@ -233,10 +329,6 @@ class SettingsStore:
         except OSError as exc:
             raise SaveError(f"Could not create {self.path.parent}: {exc.strerror}.") from exc
         atomic_write_bytes(self.path, data, backup=True)
-
-    def _read(self, path: Path) -> Settings:
-        with path.open("rb") as f:
-            return settings_from_dict(tomllib.load(f))
 
     def _move_aside(self) -> Path | None:
         stamp = time.strftime("%Y%m%d-%H%M%S")

@@ -4,23 +4,32 @@ files so that a new language is a translation, not new code.
 resources/languages/<code>.toml holds the style header's labels, exemplars, the length
 ranges and how lengths are counted; resources/templates/bible[.<code>].toml holds the
 character and background examples and the rules their fields are checked by.
+
+A language code comes from a story's own files, so it only ever names a pack: it must be a
+plain id (no separators, no dots), the pack is proven to lie in its folder, and it is read
+bounded. A code without a usable pack falls back to English.
 """
 
 from __future__ import annotations
 
+import logging
 import re
-import tomllib
 from dataclasses import dataclass
-from functools import cache
+from functools import lru_cache
+from pathlib import Path
 from typing import Any
 
 from backend.storage.paths import RESOURCES
+from backend.storage.untrusted import RefusedFile, inside, is_safe_id, read_toml
 from backend.text.counts import word_count
 from backend.text.language import detect_language
 
 LANGUAGES_DIR = RESOURCES / "languages"
 TEMPLATES_DIR = RESOURCES / "templates"
 DEFAULT = "en"
+MAX_PACK_FILE = 1024 * 1024  # a pack or template is a few KB of words and rules
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -63,14 +72,37 @@ class LanguagePack:
 HEADER_LABELS = ("genre", "tone", "narration", "notes", "premise", "sample")
 
 
-@cache
+def _data_file(folder: Path, name: str) -> Path | None:
+    """`folder`/`name`, when it is a file that lies inside `folder`; else None."""
+    try:
+        path = inside(folder, name)
+    except RefusedFile:
+        return None
+    return path if path.is_file() else None
+
+
+def pack_file(code: str) -> Path | None:
+    """The pack file for `code`, or None when `code` is not a plain id or has no pack."""
+    return _data_file(LANGUAGES_DIR, f"{code}.toml") if is_safe_id(code) else None
+
+
+def _read(path: Path, folder: Path) -> dict[str, Any]:
+    return read_toml(path, MAX_PACK_FILE, root=folder)
+
+
+@lru_cache(maxsize=16)  # codes come from story files: a bounded cache
 def pack(code: str) -> LanguagePack:
-    """The pack for `code` (English when there is none)."""
-    path = LANGUAGES_DIR / f"{code}.toml"
-    if not path.is_file():
-        path, code = LANGUAGES_DIR / f"{DEFAULT}.toml", DEFAULT
-    with path.open("rb") as f:
-        data = tomllib.load(f)
+    """The pack for `code` (English when there is none, or it cannot be read)."""
+    path = pack_file(code)
+    if path is not None and code != DEFAULT:
+        try:
+            return _pack(code, _read(path, LANGUAGES_DIR))
+        except (RefusedFile, OSError, KeyError, TypeError, ValueError, IndexError) as exc:
+            log.warning("language pack %s unusable, English is used: %s", code, exc)
+    return _pack(DEFAULT, _read(LANGUAGES_DIR / f"{DEFAULT}.toml", LANGUAGES_DIR))
+
+
+def _pack(code: str, data: dict[str, Any]) -> LanguagePack:
     header = dict(data["header"])
     return LanguagePack(
         code=code,
@@ -86,14 +118,18 @@ def pack(code: str) -> LanguagePack:
     )
 
 
-@cache
+@lru_cache(maxsize=16)  # codes come from story files: a bounded cache
 def bible_template(code: str) -> dict[str, Any]:
     """The bible examples and rules for `code` (English when there are none)."""
-    path = TEMPLATES_DIR / f"bible.{code}.toml"
-    if code == DEFAULT or not path.is_file():
-        path = TEMPLATES_DIR / "bible.toml"
-    with path.open("rb") as f:
-        return tomllib.load(f)
+    path = None
+    if code != DEFAULT and is_safe_id(code):
+        path = _data_file(TEMPLATES_DIR, f"bible.{code}.toml")
+    if path is not None:
+        try:
+            return _read(path, TEMPLATES_DIR)
+        except (RefusedFile, OSError, ValueError) as exc:
+            log.warning("bible template for %s unusable, English is used: %s", code, exc)
+    return _read(TEMPLATES_DIR / "bible.toml", TEMPLATES_DIR)
 
 
 def generation_language(chosen: str, *texts: str) -> str:
@@ -102,4 +138,4 @@ def generation_language(chosen: str, *texts: str) -> str:
     lang = chosen
     if not lang:
         lang = next((found for t in texts if (found := detect_language(t))), DEFAULT)
-    return lang if (LANGUAGES_DIR / f"{lang}.toml").is_file() else DEFAULT
+    return lang if pack_file(lang) is not None else DEFAULT

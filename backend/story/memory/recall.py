@@ -2,7 +2,8 @@
 
 The book is cut into passages of a few paragraphs. Their search terms are cached on disk
 per scene (keyed by a hash of the scene's text), so opening a long book or changing one
-scene re-reads only what changed; a damaged cache is rebuilt, never fatal.
+scene re-reads only what changed; a damaged cache is rebuilt, never fatal. The cache is
+read like any other file that may have been tampered with: bounded in size and nesting.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from typing import Any
 from rank_bm25 import BM25Plus
 
 from backend.storage.atomic import SaveError, atomic_write_bytes
+from backend.storage.untrusted import RefusedFile, read_json
 from backend.text.terms import names_in, search_terms
 
 log = logging.getLogger(__name__)
@@ -26,6 +28,10 @@ log = logging.getLogger(__name__)
 PASSAGE_CHARS = 700
 CACHE_VERSION = 1
 NAME_WEIGHT = 3  # a name in the query counts this many times: names anchor what matters
+# The cache holds each passage's search terms: about the size of the book's text. A book
+# of several million words stays well under this; past it the index is rebuilt each time.
+MAX_CACHE_FILE = 256 * 1024 * 1024
+CACHE_DEPTH = 6  # {scenes: {id: {passages: [[start, end, [terms]]]}}}
 
 
 @dataclass(frozen=True)
@@ -153,22 +159,38 @@ def _read_cache(path: Path | None) -> tuple[dict[str, Any], bool]:
     if path is None or not path.exists():
         return {}, False
     try:
-        data = json.loads(path.read_text("utf-8"))
-        if data.get("version") != CACHE_VERSION or not isinstance(data.get("scenes"), dict):
-            return {}, True
-        return data["scenes"], False
-    except (OSError, ValueError, AttributeError) as exc:
+        data = read_json(path, MAX_CACHE_FILE, max_depth=CACHE_DEPTH)
+    except (OSError, RefusedFile) as exc:
         log.warning("recall index %s unreadable: %s", path, exc)
         return {}, True
+    if (
+        not isinstance(data, dict)
+        or data.get("version") != CACHE_VERSION
+        or not isinstance(data.get("scenes"), dict)
+    ):
+        return {}, True
+    return data["scenes"], False
 
 
 def _valid(entry: Any, text: str) -> bool:
-    try:
-        return entry["hash"] == text_hash(text) and all(
-            0 <= s < e <= len(text) and isinstance(t, list) for s, e, t in entry["passages"]
-        )
-    except (KeyError, TypeError, ValueError):
+    """True when a cached scene entry is for this text and every span and term list in it
+    is well formed (anything else means the entry is rebuilt)."""
+    if not isinstance(entry, dict) or entry.get("hash") != text_hash(text):
         return False
+    passages = entry.get("passages")
+    if not isinstance(passages, list):
+        return False
+    for item in passages:
+        if not isinstance(item, list) or len(item) != 3:
+            return False
+        start, end, terms = item
+        if type(start) is not int or type(end) is not int:  # bool and float are not offsets
+            return False
+        if not 0 <= start < end <= len(text) or not isinstance(terms, list):
+            return False
+        if not all(isinstance(t, str) for t in terms):
+            return False
+    return True
 
 
 def build_index(scenes: Iterable[SceneText], cache: Path | None = None) -> tuple[RecallIndex, str]:
@@ -179,9 +201,8 @@ def build_index(scenes: Iterable[SceneText], cache: Path | None = None) -> tuple
     passages: list[Passage] = []
     terms: list[list[str]] = []
     for scene in scenes:
-        entry: dict[str, Any] = cached.get(scene.scene_id) or {}
-        if not _valid(entry, scene.text):
-            entry = _scene_entry(scene)
+        found: Any = cached.get(scene.scene_id)
+        entry: dict[str, Any] = found if _valid(found, scene.text) else _scene_entry(scene)
         fresh[scene.scene_id] = entry
         for start, end, words in entry["passages"]:
             passages.append(
