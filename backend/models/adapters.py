@@ -5,13 +5,20 @@ An adapter file is what llama.cpp's loader reads (`general.type = "adapter"`,
 `.lora_b` pair per adapted weight), plus Inkling's own `inkling.*` keys: which base model it
 was trained on (a fingerprint, so an adapter for another model is refused before any engine
 sees it), where its text came from, and the gain measured when it was made.
+
+Adapter files are shared between writers, so what they say about themselves is checked:
+the `inkling.*` JSON is bounded in size and nesting and every field is type-checked, and
+only regular files are read.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
+import logging
+import math
 import os
+import stat
 from collections.abc import Iterable, Mapping
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -21,6 +28,9 @@ import numpy as np
 
 from backend.engines.base import EngineError
 from backend.models.gguf_meta import read_metadata
+from backend.storage.untrusted import RefusedFile, loads_json, read_json
+
+log = logging.getLogger(__name__)
 
 # The projections an adapter may change: attention and MLP (Gemma/Llama names, then GPT-2's).
 # Never the embeddings or the head: the bundled model ties them.
@@ -32,6 +42,11 @@ _FINGERPRINT_BYTES = 1 << 20
 # transformers' model_type where llama.cpp names the architecture differently.
 _ARCH_ALIASES = {"gemma3_text": "gemma3", "gemma2_text": "gemma2"}
 _META = "inkling.adapter"
+CONFIG_LIMIT = 8 << 20  # a transformers folder's config.json
+# What an adapter may say about itself: its own JSON, and the texts kept from it.
+OWN_JSON_LIMIT = 1 << 20
+MAX_TEXT = 300
+MAX_SOURCES = 1000
 
 
 NOT_ON_A_SERVER = "Voice adapters are not available through a server: its model runs elsewhere."
@@ -95,15 +110,27 @@ def fingerprint(model_path: Path) -> str:
         raise AdapterError(f"{model_path} is not a model Inkling can train an adapter for.")
     for path in files:
         try:
-            size = path.stat().st_size
-            with path.open("rb") as f:
-                digest.update(f"{path.name}:{size}".encode())
-                digest.update(f.read(_FINGERPRINT_BYTES))
-                f.seek(max(0, size - _FINGERPRINT_BYTES))
-                digest.update(f.read(_FINGERPRINT_BYTES))
+            _digest_ends(digest, path)
         except OSError as exc:
             raise AdapterError(f"Cannot read {path.name}: {exc.strerror or exc}.") from exc
     return digest.hexdigest()[:16]
+
+
+def _digest_ends(digest: Any, path: Path) -> None:
+    """Add a file's name, size, first and last megabyte to `digest`. A regular file only:
+    a FIFO would block the read, and a device has no size to find its end by."""
+    fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
+    with os.fdopen(fd, "rb") as f:
+        st = os.fstat(fd)
+        if not stat.S_ISREG(st.st_mode):
+            raise AdapterError(
+                f"{path.name} is not an ordinary file (it is a device, a pipe or a socket)."
+            )
+        os.set_blocking(fd, True)
+        digest.update(f"{path.name}:{st.st_size}".encode())
+        digest.update(f.read(_FINGERPRINT_BYTES))
+        f.seek(max(0, st.st_size - _FINGERPRINT_BYTES))
+        digest.update(f.read(_FINGERPRINT_BYTES))
 
 
 def _weight_files(folder: Path) -> list[Path]:
@@ -116,19 +143,43 @@ def model_architecture(model_path: Path) -> tuple[str, int]:
     """llama.cpp's architecture name and block count for a GGUF file or a transformers folder."""
     if model_path.is_dir():
         try:
-            config = json.loads((model_path / "config.json").read_text(encoding="utf-8"))
-        except (OSError, ValueError) as exc:
-            raise AdapterError(f"Cannot read {model_path.name}'s config.json ({exc}).") from exc
-        arch = str(config.get("model_type", ""))
+            config = read_json(model_path / "config.json", CONFIG_LIMIT)
+        except RefusedFile as exc:
+            raise AdapterError(f"Cannot use {model_path.name}: {exc}") from exc
+        except OSError as exc:
+            raise AdapterError(
+                f"Cannot read {model_path.name}'s config.json ({exc.strerror or exc})."
+            ) from exc
+        if not isinstance(config, dict):
+            raise AdapterError(f"{model_path.name}'s config.json is not a model configuration.")
+        arch = _text(config.get("model_type"))
         arch = _ARCH_ALIASES.get(arch, arch)
-        blocks = config.get("num_hidden_layers") or config.get("n_layer") or 0
-        return arch, int(blocks)
+        blocks = _whole(config.get("num_hidden_layers")) or _whole(config.get("n_layer"))
+        return arch, blocks
     try:
         meta = read_metadata(model_path, _has_block_count)
     except EngineError as exc:
         raise AdapterError(str(exc)) from exc
-    arch = str(meta.get("general.architecture", ""))
-    return arch, int(meta.get(f"{arch}.block_count", 0) or 0)
+    arch = _text(meta.get("general.architecture"))
+    return arch, _whole(meta.get(f"{arch}.block_count"))
+
+
+def _text(value: object, most: int = MAX_TEXT) -> str:
+    """`value` if it is text (cut to `most` characters), else ''."""
+    return value[:most] if isinstance(value, str) else ""
+
+
+def _whole(value: object) -> int:
+    """`value` if it is a non-negative whole number, else 0."""
+    return value if isinstance(value, int) and not isinstance(value, bool) and value > 0 else 0
+
+
+def _number(value: object) -> float:
+    """`value` if it is a finite number, else 0.0."""
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return 0.0
+    number = float(value)
+    return number if math.isfinite(number) else 0.0
 
 
 def _has_block_count(meta: dict[str, Any]) -> bool:
@@ -198,7 +249,7 @@ def _own_keys(meta: AdapterMeta) -> dict[str, Any]:
 
 def read_adapter(path: Path) -> AdapterMeta:
     """The metadata of an adapter file; AdapterError if it is not a usable LoRA adapter."""
-    if not path.is_file():
+    if not os.path.lexists(path):
         raise AdapterError(f"The adapter file {path} does not exist.")
     try:
         meta = read_metadata(path)
@@ -210,25 +261,46 @@ def read_adapter(path: Path) -> AdapterMeta:
     ranks = {a[1] for a, _b in pairs.values()}
     if not pairs or len(ranks) != 1:
         raise AdapterError(f"{path.name} is a damaged LoRA adapter (its tensors do not pair up).")
-    own: dict[str, Any] = {}
-    try:
-        own = json.loads(str(meta.get(f"{_META}.json", "{}")))
-    except ValueError:
-        own = {}
+    own = _own_json(meta.get(f"{_META}.json"), path)
+    sources = own.get("sources")
+    measured = own.get("measured")
     return AdapterMeta(
-        architecture=str(meta.get("general.architecture", "")),
-        alpha=float(meta.get("adapter.lora.alpha", 0.0) or 0.0),
+        architecture=_text(meta.get("general.architecture")),
+        alpha=_number(meta.get("adapter.lora.alpha")),
         rank=int(ranks.pop()),
         tensors=len(pairs),
-        base_id=str(own.get("base_id", "")),
-        base_name=str(own.get("base_name", "")),
-        name=str(own.get("name", "")) or path.stem,
-        sources=tuple(str(s) for s in own.get("sources", ())),
-        created=str(own.get("created", "")),
-        tokens=int(own.get("tokens", 0) or 0),
-        seconds=float(own.get("seconds", 0.0) or 0.0),
-        measured={k: float(v) for k, v in dict(own.get("measured", {})).items()},
+        base_id=_text(own.get("base_id")),
+        base_name=_text(own.get("base_name")),
+        name=_text(own.get("name")).strip() or path.stem,
+        sources=tuple(
+            _text(s) for s in (sources if isinstance(sources, list) else [])[:MAX_SOURCES]
+        ),
+        created=_text(own.get("created")),
+        tokens=_whole(own.get("tokens")),
+        seconds=_number(own.get("seconds")),
+        measured={
+            k[:MAX_TEXT]: _number(v)
+            for k, v in (measured if isinstance(measured, dict) else {}).items()
+            if isinstance(v, int | float) and not isinstance(v, bool)
+        },
     )
+
+
+def _own_json(value: object, path: Path) -> dict[str, Any]:
+    """Inkling's own keys in an adapter ({} when absent or unusable: the adapter itself is
+    still good, only the facts it tells about itself are lost)."""
+    if not isinstance(value, str):
+        return {}
+    data = value.encode("utf-8", "replace")
+    if len(data) > OWN_JSON_LIMIT:
+        log.warning("%s: its own notes are larger than 1 MB; ignored", path.name)
+        return {}
+    try:
+        own = loads_json(data, f"{path.name}'s notes")
+    except RefusedFile as exc:
+        log.warning("%s", exc)
+        return {}
+    return own if isinstance(own, dict) else {}
 
 
 def _pair_shapes(path: Path) -> dict[str, tuple[tuple[int, ...], tuple[int, ...]]]:
@@ -237,7 +309,7 @@ def _pair_shapes(path: Path) -> dict[str, tuple[tuple[int, ...], tuple[int, ...]
 
     try:
         reader = gguf.GGUFReader(str(path))
-    except (ValueError, OSError, IndexError, KeyError) as exc:
+    except Exception as exc:  # the gguf reader has no error type of its own for bad data
         raise AdapterError(f"{path.name} is a damaged adapter file ({exc}).") from exc
     shapes: dict[str, dict[str, tuple[int, ...]]] = {}
     for tensor in reader.tensors:

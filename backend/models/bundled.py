@@ -10,12 +10,15 @@ from pathlib import Path
 
 from backend.engines.base import EngineError, EngineKind, ProgressFn
 from backend.models.spec import ModelSpec
+from backend.storage.atomic import SaveError, atomic_write_text
+from backend.storage.untrusted import RefusedFile, read_bounded
 
 log = logging.getLogger(__name__)
 
 BUNDLED_NAME = "Gemma 3 270M (Q4_K_M)"
 BUNDLED_FILE = "gemma-3-270m-q4_k_m.gguf"
 BUNDLED_SHA256 = "a5fd3b62230aa5ec60212297dc9d20eaa70578ac519e00d93a17e44c087a6818"
+STAMP_LIMIT = 4096
 BUNDLED_LICENCE = (
     "Gemma is provided under and subject to the Gemma Terms of Use found at "
     "ai.google.dev/gemma/terms"
@@ -49,9 +52,9 @@ def ensure_bundled_model(models_dir: Path, progress: ProgressFn | None = None) -
     stamp = _stamp_path(target)
     if target.is_file() and stamp.is_file():
         try:
-            if stamp.read_text() == _stamp(target):
+            if read_bounded(stamp, STAMP_LIMIT) == _stamp(target).encode():
                 return target
-        except OSError:
+        except (OSError, RefusedFile):
             pass
     if target.is_file() and _sha256(target) == BUNDLED_SHA256:
         _write_stamp(target)
@@ -73,7 +76,10 @@ def ensure_bundled_model(models_dir: Path, progress: ProgressFn | None = None) -
     try:
         models_dir.mkdir(parents=True, exist_ok=True)
         tmp = target.with_name(target.name + ".part")
-        with tmp.open("wb") as out:
+        # A fresh file: whatever was left under this name (a link included) is removed, not
+        # written through.
+        tmp.unlink(missing_ok=True)
+        with tmp.open("xb") as out:
             for chunk in chunks:
                 with chunk.open("rb") as f:
                     while block := f.read(4 << 20):
@@ -99,8 +105,8 @@ def ensure_bundled_model(models_dir: Path, progress: ProgressFn | None = None) -
 
 def _write_stamp(target: Path) -> None:
     try:
-        _stamp_path(target).write_text(_stamp(target))
-    except OSError:
+        atomic_write_text(_stamp_path(target), _stamp(target), backup=False)
+    except (SaveError, OSError):
         log.warning("Could not record that %s was verified", target)
 
 

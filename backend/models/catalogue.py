@@ -4,17 +4,20 @@ Kept in `models.toml` beside the settings (written atomically). API keys live ap
 `secrets.toml`, readable by the user only. Every local model is inspected before it is
 accepted: the file's magic bytes and metadata, an architecture this build can run, weights
 and tokenizer present.
+
+Both files, and a model folder's config.json, tokenizer_config.json and README, are read
+through the bounded readers of backend.storage.untrusted: a list edited by hand or a model
+folder from elsewhere may hold anything. A model's location may be any file of the writer's
+own, but Inkling only ever deletes a file that lies inside its own models folder.
 """
 
 from __future__ import annotations
 
-import json
 import logging
 import os
 import re
 import stat
-import tomllib
-from dataclasses import asdict, dataclass, field, fields, replace
+from dataclasses import MISSING, asdict, dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any
 
@@ -28,10 +31,28 @@ from backend.models.gguf_meta import check_gguf, read_metadata
 from backend.models.spec import ENGINES, ModelSpec, check_transformers_folder
 from backend.storage.atomic import SaveError, atomic_write_bytes
 from backend.storage.paths import AppPaths
+from backend.storage.untrusted import (
+    RefusedFile,
+    is_inside,
+    is_safe_id,
+    loads_toml,
+    read_bounded,
+    read_head,
+    read_json,
+    read_toml,
+)
 
 log = logging.getLogger(__name__)
 
 BUNDLED_ID = "bundled"
+# The most Inkling reads of each file; a real models.toml is a few KB, a config.json a few
+# KB (a few MB with a large label map), a tokenizer_config.json up to several MB.
+MODELS_LIMIT = 4 << 20
+SECRETS_LIMIT = 256 << 10
+CONFIG_LIMIT = 8 << 20
+TOKENIZER_CONFIG_LIMIT = 32 << 20
+README_HEAD = 16 << 10
+MAX_TEXT = 4096  # the longest name, path or address taken from models.toml
 # Prompt formats we recognise from a chat template, and the strings that end a turn in each.
 PROMPT_FORMATS = {
     "plain": (),
@@ -163,27 +184,40 @@ def inspect_gguf(path: Path, *, probe: bool = True) -> ModelEntry:
         meta = read_metadata(path)
     except EngineError as exc:
         raise CatalogError(str(exc)) from exc
-    arch = str(meta.get("general.architecture", ""))
+    arch = _text(meta.get("general.architecture"))
     if not arch:
         raise CatalogError(f"{path.name} does not say which architecture it is.")
     if meta.get("gguf.tensor_count", 0) == 0:
         raise CatalogError(f"{path.name} holds no weights (it may be a vocabulary-only file).")
     if probe:
         _probe_llama(path, arch)
-    licence = str(meta.get("general.license", ""))
-    template = meta.get("tokenizer.chat_template", "")
+    licence = _text(meta.get("general.license"))
+    try:
+        size = path.stat().st_size
+    except OSError as exc:
+        raise CatalogError(f"Cannot read {path.name}: {exc.strerror or exc}.") from exc
     return ModelEntry(
         id="",
         name=path.stem,
         engine=EngineKind.LLAMACPP,
         path=str(path),
-        size_bytes=path.stat().st_size,
+        size_bytes=size,
         format="GGUF",
         architecture=arch,
-        context_length=int(meta.get(f"{arch}.context_length", 0) or 0),
+        context_length=_count(meta.get(f"{arch}.context_length")),
         licence=LICENCE_NAMES.get(licence.lower(), licence),
-        prompt_format=prompt_format_of(template if isinstance(template, str) else ""),
+        prompt_format=prompt_format_of(_text(meta.get("tokenizer.chat_template"), 1 << 20)),
     )
+
+
+def _text(value: object, most: int = 200) -> str:
+    """A string from a model's metadata, or '' when it is something else."""
+    return value[:most] if isinstance(value, str) else ""
+
+
+def _count(value: object) -> int:
+    """A non-negative whole number from a model's metadata, or 0."""
+    return value if isinstance(value, int) and not isinstance(value, bool) and value > 0 else 0
 
 
 def _probe_llama(path: Path, arch: str) -> None:
@@ -208,67 +242,96 @@ def inspect_transformers(path: Path) -> ModelEntry:
     except EngineError as exc:
         raise CatalogError(str(exc)) from exc
     try:
-        config = json.loads((path / "config.json").read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise CatalogError(f"{path.name}/config.json cannot be read ({exc}).") from exc
+        config = read_json(path / "config.json", CONFIG_LIMIT)
+    except RefusedFile as exc:
+        raise CatalogError(f"The model folder {path.name} cannot be used: {exc}") from exc
+    except OSError as exc:
+        raise CatalogError(
+            f"{path.name}/config.json cannot be read ({exc.strerror or exc})."
+        ) from exc
     if not isinstance(config, dict):
         raise CatalogError(f"{path.name}/config.json is not a model configuration.")
-    model_type = str(config.get("model_type", ""))
+    model_type = _text(config.get("model_type"))
     try:
         from transformers.models.auto.modeling_auto import MODEL_FOR_CAUSAL_LM_MAPPING_NAMES
     except ImportError as exc:
         raise CatalogError("The transformers engine is not installed.") from exc
     if model_type not in MODEL_FOR_CAUSAL_LM_MAPPING_NAMES:
         raise CatalogError(
-            f"{path.name} is a {model_type or 'unknown'!s} model; transformers cannot run it "
-            "as a text generator."
+            f"{path.name} is {'a ' + model_type if model_type else 'an unknown kind of'} model; "
+            "transformers cannot run it as a text generator."
         )
     context = next(
         (
-            int(config[k])
+            _count(config[k])
             for k in ("max_position_embeddings", "n_positions", "n_ctx")
-            if isinstance(config.get(k), int)
+            if _count(config.get(k))
         ),
         0,
     )
-    size = sum(p.stat().st_size for p in path.glob("*.safetensors"))
-    template = ""
-    tok_config = path / "tokenizer_config.json"
-    if tok_config.is_file():
-        try:
-            template = str(json.loads(tok_config.read_text("utf-8")).get("chat_template") or "")
-        except (OSError, UnicodeDecodeError, json.JSONDecodeError, AttributeError):
-            template = ""
     return ModelEntry(
         id="",
         name=path.name,
         engine=EngineKind.TRANSFORMERS,
         path=str(path),
-        size_bytes=size,
+        size_bytes=_weights_size(path),
         format="safetensors",
         architecture=model_type,
         context_length=context,
         licence=_readme_licence(path),
-        prompt_format=prompt_format_of(template),
+        prompt_format=prompt_format_of(_chat_template(path)),
     )
 
 
-def _readme_licence(path: Path) -> str:
-    readme = path / "README.md"
+def _weights_size(folder: Path) -> int:
+    total = 0
+    for weights in folder.glob("*.safetensors"):
+        try:
+            total += weights.stat().st_size
+        except OSError:  # a dangling link: the loader will say so
+            continue
+    return total
+
+
+def _chat_template(folder: Path) -> str:
+    """The chat template in tokenizer_config.json ('' when there is none or it is unusable):
+    a string, or a list of named templates of which the default one counts."""
+    path = folder / "tokenizer_config.json"
     try:
-        head = readme.read_text("utf-8", errors="replace")[:4000] if readme.is_file() else ""
-    except OSError:
+        data = read_json(path, TOKENIZER_CONFIG_LIMIT)
+    except FileNotFoundError:
         return ""
-    m = re.search(r"^license:\s*(\S+)", head, re.MULTILINE)
+    except (OSError, RefusedFile) as exc:
+        log.warning("ignoring %s: %s", path, exc)
+        return ""
+    template = data.get("chat_template") if isinstance(data, dict) else None
+    if isinstance(template, list):
+        named = [t for t in template if isinstance(t, dict)]
+        template = next((t.get("template") for t in named if t.get("name") == "default"), None)
+    return template if isinstance(template, str) else ""
+
+
+def _readme_licence(path: Path) -> str:
+    head = _read_head(path / "README.md", README_HEAD)
+    m = re.search(r"^license:\s*(\S{1,80})", head, re.MULTILINE)
     return LICENCE_NAMES.get(m.group(1).lower(), m.group(1)) if m else ""
+
+
+def _read_head(path: Path, most: int) -> str:
+    """The first `most` bytes of a regular file as text ('' for anything else)."""
+    return read_head(path, most).decode("utf-8", errors="replace")
 
 
 def inspect_path(path: str | os.PathLike[str]) -> ModelEntry:
     """inspect_gguf for a file, inspect_transformers for a folder."""
-    p = Path(path).expanduser()
-    if not p.exists():
-        raise CatalogError(f"{p} does not exist.")
-    return inspect_transformers(p) if p.is_dir() else inspect_gguf(p)
+    try:
+        p = Path(path).expanduser()
+        if not p.exists():
+            raise CatalogError(f"{p} does not exist.")
+        is_dir = p.is_dir()
+    except (OSError, ValueError) as exc:  # a NUL in the name, a link loop
+        raise CatalogError(f"{os.fspath(path)!r} cannot be used as a model ({exc}).") from exc
+    return inspect_transformers(p) if is_dir else inspect_gguf(p)
 
 
 def check_url(url: str) -> str:
@@ -306,27 +369,92 @@ class Catalog:
 
     # --- persistence ------------------------------------------------------------------
     def load(self) -> None:
-        """Read models.toml; a damaged file is set aside and the bundled model remains."""
+        """Read models.toml; a damaged file is set aside and the bundled model remains.
+
+        An entry that cannot be right (a wrong type, an unknown engine, a relative path) is
+        skipped with a note in `problem`; the others are kept, and a copy of the file as it
+        was is kept beside it, so nothing the writer wrote is lost at the next save.
+        """
         self.entries = [bundled_entry(self.paths.models)]
-        if not self.file.is_file():
-            return
+        self.problem = ""
         try:
-            data = tomllib.loads(self.file.read_text(encoding="utf-8"))
-        except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
-            self.problem = f"The model list could not be read ({exc}); it was set aside."
+            raw = read_bounded(self.file, MODELS_LIMIT)
+            data = loads_toml(raw, self.file.name)
+        except FileNotFoundError:
+            return
+        except RefusedFile as exc:
+            self.problem = f"{exc} The model list was set aside; the bundled model remains."
             log.warning("%s", self.problem)
             self._set_aside()
             return
-        known = {f.name for f in fields(ModelEntry)}
-        for raw in data.get("model", []):
-            if not isinstance(raw, dict) or raw.get("id") in (None, BUNDLED_ID):
-                continue
+        except OSError as exc:
+            self.problem = (
+                f"The model list could not be read ({exc.strerror or exc}); it was set aside."
+            )
+            log.warning("%s", self.problem)
+            self._set_aside()
+            return
+        skipped: list[str] = []
+        rows = data.get("model", [])
+        if not isinstance(rows, list):
+            skipped.append("“model” is not a list of [[model]] tables")
+            rows = []
+        taken = {BUNDLED_ID}
+        for number, row in enumerate(rows, 1):
             try:
-                entry = ModelEntry(**{k: v for k, v in raw.items() if k in known})
-            except TypeError:
+                entry = self._entry_from(row, taken)
+            except CatalogError as exc:
+                skipped.append(f"model {number}: {exc}")
                 continue
-            if entry.engine in ENGINES:
+            if entry is not None:
+                taken.add(entry.id)
                 self.entries.append(entry)
+        if skipped:
+            self._keep_copy(raw)
+            self.problem = (
+                f"Some of the model list in {self.file.name} could not be used and was "
+                f"skipped ({'; '.join(skipped[:3])}{'; …' if len(skipped) > 3 else ''}). "
+                f"The file as it was is kept as {self.file.name}.damaged."
+            )
+            for note in skipped:
+                log.warning("%s: skipped %s", self.file, note)
+
+    def _entry_from(self, row: object, taken: set[str]) -> ModelEntry | None:
+        """One entry from models.toml, every field checked; None for the bundled model's
+        own row. Raises CatalogError saying what is wrong."""
+        if not isinstance(row, dict):
+            raise CatalogError("it is not a table")
+        entry_id = row.get("id")
+        if entry_id == BUNDLED_ID:
+            return None
+        if not isinstance(entry_id, str) or not is_safe_id(entry_id):
+            raise CatalogError("its id is missing or not a plain name")
+        if entry_id in taken:
+            raise CatalogError(f"the id {entry_id} is listed twice")
+        entry = ModelEntry(**_checked_fields(row, entry_id))
+        if entry.downloaded and not self._own_download(entry.path):
+            # Only files in the models folder were downloaded by Inkling; anything else
+            # is the writer's own and is never deleted.
+            log.warning("%s: %s is outside the models folder; kept as the writer's own file",
+                        self.file, entry.path)  # fmt: skip
+            entry.downloaded = False
+        return entry
+
+    def _own_download(self, path: str) -> bool:
+        """True when `path` lies inside the models folder (links resolved) and is not the
+        bundled model: the only files removing an entry may delete."""
+        if not path or "\x00" in path:
+            return False
+        target = Path(path)
+        return is_inside(self.paths.models, target) and _resolved(target) != _resolved(
+            self.paths.models / BUNDLED_FILE
+        )
+
+    def _keep_copy(self, data: bytes) -> None:
+        try:
+            atomic_write_bytes(self.file.with_name(self.file.name + ".damaged"), data, backup=False)
+        except SaveError as exc:
+            log.warning("could not keep a copy of %s: %s", self.file, exc)
 
     def _set_aside(self) -> None:
         try:
@@ -347,9 +475,14 @@ class Catalog:
 
     def find_path(self, path: str) -> ModelEntry | None:
         """The entry for a local file or folder, or None."""
-        target = str(Path(path).expanduser().resolve())
+        try:
+            target = _resolved(Path(path).expanduser())
+        except RuntimeError:  # no home folder to expand ~ to
+            return None
+        if target is None:
+            return None
         for e in self.entries:
-            if e.path and str(Path(e.path).resolve()) == target:
+            if e.path and _resolved(Path(e.path)) == target:
                 return e
         return None
 
@@ -362,10 +495,11 @@ class Catalog:
                     spec.remote_model,
                 )
             else:
+                where = _resolved(Path(e.path)) if e.path else None
                 same = bool(
                     e.engine == spec.engine
-                    and e.path
-                    and Path(e.path).resolve() == Path(spec.path).resolve()
+                    and where is not None
+                    and where == _resolved(Path(spec.path))
                 )
             if same:
                 return e.id
@@ -439,7 +573,7 @@ class Catalog:
         self.entries.remove(entry)
         self.save()
         self.set_api_key(entry_id, "")
-        if entry.downloaded and entry.path:
+        if entry.downloaded and self._own_download(entry.path):
             try:
                 Path(entry.path).unlink(missing_ok=True)
             except OSError as exc:
@@ -473,9 +607,76 @@ class Catalog:
 
     def _secrets(self) -> dict[str, Any]:
         try:
-            return tomllib.loads(self.secrets_file.read_text(encoding="utf-8"))
+            data = read_toml(self.secrets_file, SECRETS_LIMIT)
         except FileNotFoundError:
             return {}
-        except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
+        except (OSError, RefusedFile) as exc:
             log.warning("the API key file could not be read: %s", exc)
             return {}
+        # Only text keys for plain ids; anything else is dropped when the file is next saved.
+        return {k: v for k, v in data.items() if is_safe_id(k) and isinstance(v, str)}
+
+
+def _checked_fields(row: dict[str, Any], entry_id: str) -> dict[str, Any]:
+    """The ModelEntry fields of a models.toml row, each of the right type and usable."""
+    values: dict[str, Any] = {"name": entry_id}
+    for f in fields(ModelEntry):
+        if f.name not in row:
+            if f.default is MISSING and f.default_factory is MISSING and f.name != "name":
+                raise CatalogError(f"it has no {f.name}")
+            continue
+        values[f.name] = _field_value(f.name, f.type, row[f.name])
+    if values["engine"] not in ENGINES:
+        raise CatalogError(f"the engine {values['engine'][:40]!r} is not one Inkling has")
+    if values["engine"] == EngineKind.REMOTE:
+        values["url"] = check_url(values.get("url", ""))
+    elif not os.path.isabs(values.get("path", "")):
+        raise CatalogError("its path is not a full path to a model file or folder")
+    values["sampler"] = check_sampler(values.get("sampler", {}))
+    if values.get("prompt_format", "plain") not in PROMPT_FORMATS:
+        values["prompt_format"] = "plain"
+    return values
+
+
+def _resolved(path: Path) -> str | None:
+    """`path` with every link resolved, or None when it cannot be (a link loop, a NUL)."""
+    try:
+        return str(path.resolve())
+    except (OSError, RuntimeError, ValueError):
+        return None
+
+
+# The Python types each models.toml field may hold (the dataclass's annotations are strings).
+_FIELD_TYPES: dict[str, type] = {"str": str, "int": int, "bool": bool}
+
+
+def _field_value(name: str, annotation: object, value: object) -> Any:
+    """`value` for the ModelEntry field `name` if its type is right; CatalogError if not."""
+    if name == "sampler":
+        if not isinstance(value, dict):
+            raise CatalogError("its sampler is not a table of settings")
+        return value
+    expected = _FIELD_TYPES[str(annotation)]
+    # bool is an int in Python; a count given as true is as wrong as one given as text.
+    if not isinstance(value, expected) or (expected is int and isinstance(value, bool)):
+        raise CatalogError(f"its {name} is {_kind(value)}, not {_kind(expected())}")
+    if isinstance(value, str) and (len(value) > MAX_TEXT or "\x00" in value):
+        raise CatalogError(f"its {name} is not a usable text (too long, or a NUL in it)")
+    if isinstance(value, int) and not isinstance(value, bool) and not 0 <= value < 1 << 63:
+        raise CatalogError(f"its {name} is out of range")
+    return value
+
+
+def _kind(value: object) -> str:
+    """A TOML value's kind in a writer's words."""
+    if isinstance(value, bool):
+        return "true/false"
+    if isinstance(value, int | float):
+        return "a number"
+    if isinstance(value, str):
+        return "text"
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, dict):
+        return "a table"
+    return "a date or time"

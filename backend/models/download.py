@@ -9,20 +9,28 @@ and a SHA-256 check (the hub's published checksum, or one the writer gives) befo
 file appears among their models. The endpoint can be changed
 (HF_ENDPOINT, as in the hub's own tools), which is also how the tests point it at a
 server on 127.0.0.1.
+
+The file name in the repository decides the name in the models folder, so it is checked
+like any name from outside: only its last part is used, it must be a plain file name, and
+the file and its `.part` must stay inside the models folder and not be links.
 """
 
 from __future__ import annotations
 
 import contextlib
+import errno
 import hashlib
 import os
 import re
 import shutil
+import stat
 import threading
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, BinaryIO
+
+from backend.storage.untrusted import RefusedFile, inside
 
 DEFAULT_ENDPOINT = "https://huggingface.co"
 BLOCK = 1 << 20
@@ -30,6 +38,7 @@ DISK_MARGIN = 64 << 20  # keep this much free after the download
 TIMEOUT_S = 30.0
 REPO_RE = re.compile(r"^[A-Za-z0-9][\w.-]*/[\w.-]+$")
 SHA256_RE = re.compile(r"^[0-9a-f]{64}$")
+MAX_NAME = 200  # leaves room for ".part" within the 255 bytes most file systems allow
 
 ProgressFn = Callable[[int, int | None], None]
 
@@ -60,8 +69,26 @@ def check_names(repo: str, filename: str) -> None:
     """DownloadError unless `repo` is owner/name and `filename` a path inside it."""
     if not REPO_RE.match(repo):
         raise DownloadError(f"{repo!r} is not a repository id (owner/name).")
-    if not filename or filename.startswith("/") or ".." in filename.split("/"):
-        raise DownloadError(f"{filename!r} is not a file name in the repository.")
+    parts = filename.split("/")
+    if (
+        not filename
+        or filename.startswith("/")
+        or ".." in parts
+        or "\x00" in filename
+        or "\\" in filename
+        or not _is_plain_name(parts[-1])
+    ):
+        raise DownloadError(f"{filename[:100]!r} is not a file name in the repository.")
+
+
+def _is_plain_name(name: str) -> bool:
+    """A name the models folder can hold as it is: not empty, not hidden, not too long."""
+    return bool(name) and not name.startswith(".") and len(name.encode("utf-8")) <= MAX_NAME
+
+
+def local_name(filename: str) -> str:
+    """The name a repository file gets in the models folder: its last part."""
+    return filename.rsplit("/", 1)[-1]
 
 
 def describe(
@@ -95,8 +122,8 @@ def download(
         raise DownloadError("The checksum must be 64 hexadecimal characters (SHA-256).")
     info = describe(repo, filename, revision, base)
     expected = expected or info.sha256
-    target = dest_dir / Path(filename).name
-    if target.exists():
+    target = _in_folder(dest_dir, local_name(filename))
+    if os.path.lexists(target):
         raise DownloadError(f"{target.name} is already in {dest_dir}.")
     part = part_path(dest_dir, filename)
     try:
@@ -125,7 +152,25 @@ def download(
 
 def part_path(dest_dir: Path, filename: str) -> Path:
     """Where an unfinished download of `filename` waits to be resumed."""
-    return dest_dir / (Path(filename).name + ".part")
+    return _in_folder(dest_dir, local_name(filename) + ".part")
+
+
+def _in_folder(dest_dir: Path, name: str) -> Path:
+    """`dest_dir/name`, proven to stay inside `dest_dir` and not to be a link: a download
+    is written into this file, and a link would carry the writing elsewhere."""
+    if not _is_plain_name(name) or "/" in name or "\x00" in name:
+        raise DownloadError(f"{name[:100]!r} is not a file name for the models folder.")
+    try:
+        inside(dest_dir, name)
+    except RefusedFile as exc:
+        raise DownloadError(str(exc)) from exc
+    path = dest_dir / name
+    if path.is_symlink():
+        raise DownloadError(
+            f"{name} in {dest_dir} is a link; Inkling does not download through links. "
+            "Remove it and try again."
+        )
+    return path
 
 
 def _fetch(
@@ -139,10 +184,7 @@ def _fetch(
     dropped connection from where it broke)."""
     from huggingface_hub.file_download import http_get
 
-    try:
-        out = part.open("ab")
-    except OSError as exc:
-        raise DownloadError(f"Could not write the download: {exc.strerror or exc}.") from exc
+    out = _open_part(part)
     with out, _hub_errors(info.url, out, have):
         http_get(
             info.url,
@@ -154,6 +196,25 @@ def _fetch(
         )
         out.flush()
         os.fsync(out.fileno())
+
+
+def _open_part(part: Path) -> BinaryIO:
+    """The partial download opened for appending: a regular file, never through a link,
+    and never a FIFO (which would block the download thread)."""
+    flags = os.O_WRONLY | os.O_APPEND | os.O_CREAT | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0)
+    try:
+        fd = os.open(part, flags | getattr(os, "O_NOFOLLOW", 0), 0o644)
+    except OSError as exc:
+        if exc.errno in (errno.ELOOP, errno.ENXIO):
+            raise DownloadError(
+                f"{part.name} is not an ordinary file; remove it and try again."
+            ) from exc
+        raise DownloadError(f"Could not write the download: {exc.strerror or exc}.") from exc
+    if not stat.S_ISREG(os.fstat(fd).st_mode):
+        os.close(fd)
+        raise DownloadError(f"{part.name} is not an ordinary file; remove it and try again.")
+    os.set_blocking(fd, True)
+    return os.fdopen(fd, "ab")
 
 
 def _check_space(size: int | None, have: int, dest_dir: Path) -> None:

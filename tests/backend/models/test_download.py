@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import threading
 from pathlib import Path
 
@@ -90,3 +91,78 @@ def test_bad_requests_have_clear_messages(hub, tmp_path: Path, repo, name, words
 def test_a_dead_hub_is_a_clear_message(hub, tmp_path: Path) -> None:
     with pytest.raises(DownloadError, match="Cannot reach"):
         dl.download("owner/model", "m.gguf", tmp_path, base="http://127.0.0.1:1")
+
+
+# --- repository file names and folders that would lead outside the models folder -------------
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "../../notes/ideas.md",
+        "../x.gguf",
+        "sub/../../x.gguf",
+        "/etc/x.gguf",
+        "..\\..\\notes\\ideas.md",
+        "x\x00.gguf",
+        "sub/",
+        "sub/.",
+        "sub/..",
+        ".hidden.gguf",
+        "x" * 300 + ".gguf",
+    ],
+)
+def test_a_hub_file_name_never_leads_outside_the_models_folder(
+    hub, tmp_path: Path, canary, name: str
+) -> None:
+    base, state = hub
+    models = tmp_path / "Story.inkling" / "models"
+    with pytest.raises(DownloadError, match="is not a file name in the repository"):
+        dl.download("owner/model", name, models, base=base)
+    assert state.requests == []  # refused before anything is asked of the hub
+    assert not models.exists()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["notes"]
+    canary.check()
+
+
+def test_a_file_in_a_repository_folder_lands_in_the_models_folder(
+    hub, tmp_path: Path, canary
+) -> None:
+    base, _state = hub
+    models = tmp_path / "models"
+    path = dl.download("owner/model", "quantised/m.gguf", models, base=base)
+    assert path == models / "m.gguf" and path.read_bytes() == BLOB
+    canary.check()
+
+
+@pytest.mark.parametrize("which", ["part", "target"])
+def test_links_in_the_models_folder_are_not_written_through(
+    hub, tmp_path: Path, canary, which: str
+) -> None:
+    base, _state = hub
+    models = tmp_path / "models"
+    models.mkdir()
+    name = "m.gguf.part" if which == "part" else "m.gguf"
+    (models / name).symlink_to(canary.path / "ideas.md")
+    with pytest.raises(DownloadError) as caught:
+        dl.download("owner/model", "m.gguf", models, base=base)
+    assert f"“{name}” leads outside models" in str(caught.value)
+    (models / name).unlink()
+    # A link that stays inside the folder is refused too: it would overwrite another model.
+    (models / "other.gguf").write_bytes(b"another model")
+    (models / name).symlink_to("other.gguf")
+    with pytest.raises(DownloadError, match=r"is a link|already in"):
+        dl.download("owner/model", "m.gguf", models, base=base)
+    assert (models / "other.gguf").read_bytes() == b"another model"
+    canary.check()
+
+
+def test_a_fifo_as_the_partial_download_is_refused(hub, tmp_path: Path, canary) -> None:
+    base, _state = hub
+    models = tmp_path / "models"
+    models.mkdir()
+    os.mkfifo(models / "m.gguf.part")
+    with pytest.raises(DownloadError, match=r"m\.gguf\.part is not an ordinary file"):
+        dl.download("owner/model", "m.gguf", models, base=base)
+    assert not (models / "m.gguf").exists()
+    canary.check()
