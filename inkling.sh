@@ -112,8 +112,12 @@ case "$cmd" in
     .venv/bin/ruff format --check .
     echo "==> mypy"
     .venv/bin/mypy
-    echo "==> tests"
-    QT_QPA_PLATFORM=offscreen .venv/bin/python -m pytest -q -p no:cacheprovider tests
+    # A random order (pytest-randomly) so that a test leaning on what ran before fails here
+    # rather than on a writer's machine. INKLING_TEST_SEED=N replays an order.
+    seed="${INKLING_TEST_SEED:-$(od -An -N4 -tu4 /dev/urandom | tr -d ' ')}"
+    echo "==> tests (random order: seed $seed; replay with INKLING_TEST_SEED=$seed ./inkling.sh test)"
+    QT_QPA_PLATFORM=offscreen .venv/bin/python -m pytest -q -p no:cacheprovider \
+      --randomly-seed="$seed" tests
     ;;
   run)
     setup

@@ -36,10 +36,15 @@ def _glibc_trim() -> Callable[[int], int] | None:
 class HeapTrimmer:
     """Calls malloc_trim at most every `every_s` seconds (never on other C libraries)."""
 
-    def __init__(self, every_s: float = TRIM_EVERY_S) -> None:
+    def __init__(
+        self, every_s: float = TRIM_EVERY_S, clock: Callable[[], float] = time.monotonic
+    ) -> None:
         self.every_s = every_s
         self._trim = _glibc_trim()
-        self._last = 0.0
+        self._clock = clock
+        # None until the first trim: the monotonic clock counts from boot, so a start value
+        # of 0 would hold the first trim back on a machine up for less than `every_s`.
+        self._last: float | None = None
         self.trims = 0
 
     @property
@@ -49,8 +54,10 @@ class HeapTrimmer:
 
     def maybe_trim(self) -> bool:
         """Trim now if the last trim is old enough; True if it ran."""
-        now = time.monotonic()
-        if self._trim is None or now - self._last < self.every_s:
+        if self._trim is None:
+            return False
+        now = self._clock()
+        if self._last is not None and now - self._last < self.every_s:
             return False
         self._last = now
         self._trim(0)  # ctypes releases the GIL for the call

@@ -22,10 +22,23 @@ from backend.engines.base import EngineError
 
 log = logging.getLogger(__name__)
 
-# Small prompt-evaluation batches let a cancel land mid-prompt without costing throughput.
+# A prompt is evaluated in batches fixed by its length alone (`batches`). llama.cpp's CPU
+# kernels round differently with the number of tokens in a batch and a token's place in it
+# (one token takes a dot product per weight row, several take tiled matrix kernels; repacked
+# Q4_K weights go four tokens at a time and the rest one by one), and which kernels these are
+# depends on the CPU's vector extensions. The same prompt split into other batches gave
+# last-token logits up to 1.6 apart on the bundled model. With the batches fixed, a prompt's
+# logits depend on its tokens alone, never on what the cache held before: the same text gets
+# the same suggestion warm or cold, and an adapter switched off gives back exactly what the
+# plain model gave. A batch is kept from the cache only if it was evaluated as the very same
+# batch. Batches of at most PREFILL_CHUNK tokens also let a cancel land mid-prompt.
 PREFILL_CHUNK = 128
+# The batches after the last whole PREFILL_CHUNK (small: typing redoes at most one).
+TAIL_BATCH = 8
 # The attributes of a loaded `Llama` that this module reads or writes.
-LLAMA_ATTRIBUTES = ("_model", "_ctx", "_requires_eval", "_sampler", "input_ids", "n_tokens")
+LLAMA_ATTRIBUTES = (
+    "_model", "_ctx", "_batch", "_requires_eval", "_sampler", "input_ids", "n_tokens",
+)  # fmt: skip
 _load_lock = threading.Lock()
 
 
@@ -64,6 +77,42 @@ def common_prefix(a: Sequence[int], b: Sequence[int]) -> int:
     return n
 
 
+def batches(n: int) -> list[tuple[int, int]]:
+    """The (start, end) batches a prompt of `n` tokens is evaluated in.
+
+    Whole PREFILL_CHUNKs from the first token, then TAIL_BATCHes, then the last few tokens
+    in falling powers of two (300 tokens: 128, 128, five of 8, 4). A prompt that grows by a
+    few tokens keeps all its batches but the last one or two: 3 to 9 tokens evaluated per
+    suggestion while typing, and a whole chunk once every PREFILL_CHUNK tokens.
+    """
+    out: list[tuple[int, int]] = []
+    start = 0
+    for size in (PREFILL_CHUNK, TAIL_BATCH):
+        while n - start >= size:
+            out.append((start, start + size))
+            start += size
+    size = TAIL_BATCH // 2
+    while start < n:
+        while size > n - start:
+            size //= 2
+        out.append((start, start + size))
+        start += size
+    return out
+
+
+def kept_batches(
+    done: Sequence[tuple[int, int]], plan: Sequence[tuple[int, int]], shared: int
+) -> int:
+    """How many leading batches of `plan` the cache already holds: those evaluated as the same
+    batches before (`done`) over the `shared` leading tokens the cache and the prompt share."""
+    kept = 0
+    for old, new in zip(done, plan, strict=False):
+        if old != new or new[1] > shared:
+            break
+        kept += 1
+    return kept
+
+
 class LlamaRuntime:
     """A loaded `Llama` seen through the few operations the engine needs."""
 
@@ -82,6 +131,9 @@ class LlamaRuntime:
         self.n_vocab = int(self.llm.n_vocab())
         self.n_threads = n_threads
         self.loras = LoraSet(llama_cpp, self.llm._model.model)
+        self._done: list[tuple[int, int]] = []  # the cached batches `batches` planned
+        self._ready: list[int] | None = None  # the prompt whose logits the context holds
+        self._left = 0  # `llm.n_tokens` as this class last left it
 
     @property
     def n_ctx(self) -> int:
@@ -131,27 +183,60 @@ class LlamaRuntime:
         return out
 
     def prefill(self, tokens: list[int], cancel: threading.Event | None) -> bool:
-        """Evaluate `tokens` after the cached common prefix, in small chunks (False: cancelled)."""
+        """Evaluate `tokens` in the batches their length fixes, keeping those cached (False:
+        cancelled). The logits are the same whatever the cache held before (see `batches`)."""
         llm = self.llm
-        cached = llm.input_ids[: llm.n_tokens].tolist()
-        common = common_prefix(cached, tokens)
-        if common == len(tokens) == len(cached) and not llm._requires_eval:
+        if llm.n_tokens != self._left:  # evaluated through `llm` directly: trust none of it
+            self._done, self._ready = [], None
+        if tokens == self._ready and llm.n_tokens == len(tokens) and not llm._requires_eval:
             return True
-        keep = min(common, len(tokens) - 1)
+        self._ready = None
+        plan = batches(len(tokens))
+        shared = common_prefix(llm.input_ids[: llm.n_tokens].tolist(), tokens)
+        # The last batch always runs again: its last token gives the logits.
+        kept = kept_batches(self._done, plan[:-1], shared)
+        keep = plan[kept - 1][1] if kept else 0
         if keep > 0 and llm._ctx.kv_cache_seq_rm(-1, keep, -1):
             llm.n_tokens = keep
         else:
             llm.reset()
-        rest = tokens[llm.n_tokens :]
-        for start in range(0, len(rest), PREFILL_CHUNK):
-            if cancel is not None and cancel.is_set():
-                return False
-            llm.eval(rest[start : start + PREFILL_CHUNK])
+            kept = 0
+        self._done = plan[:kept]
+        try:
+            for start, end in plan[kept:]:
+                if cancel is not None and cancel.is_set():
+                    return False
+                self._run(tokens[start:end], logits=end == len(tokens))
+                self._done.append((start, end))
+        finally:
+            self._left = llm.n_tokens
+        self._ready = list(tokens)
         return True
+
+    def _run(self, tokens: list[int], logits: bool) -> None:
+        """Evaluate one batch at the end of the cache, with the logits of its last token or
+        without: they cost about 10 ms a batch on the bundled model, and only the prompt's
+        last batch needs them."""
+        llm = self.llm
+        if logits:
+            llm.eval(tokens)
+            return
+        n_past = llm.n_tokens
+        llm._ctx.kv_cache_seq_rm(-1, n_past, -1)  # as `Llama.eval` does
+        llm._batch.set_batch(batch=tokens, n_past=n_past, logits_all=False)
+        llm._batch.batch.logits[len(tokens) - 1] = False
+        llm._ctx.decode(llm._batch)
+        llm.input_ids[n_past : n_past + len(tokens)] = tokens
+        llm.n_tokens = n_past + len(tokens)
 
     def eval(self, tokens: Sequence[int]) -> None:
         """Evaluate more tokens at the end of the cached sequence."""
-        self.llm.eval(list(tokens))
+        self._ready = None
+        self._done = [b for b in self._done if b[1] <= self.llm.n_tokens]
+        try:
+            self.llm.eval(list(tokens))
+        finally:
+            self._left = self.llm.n_tokens
 
     def last_logits(self) -> np.ndarray:
         """The last evaluated position's logits (a view: copy before changing it)."""
@@ -170,14 +255,21 @@ class LlamaRuntime:
         garbage collector came round: 30-180 MB more while suggestions streamed
         (bench/soak.py), none of it visible to tracemalloc.
         """
-        inner = self.llm.generate(tokens, reset=True, logits_processor=logits_processor, **sampling)
+        llm = self.llm
+        held = llm.input_ids[: llm.n_tokens].tolist()
+        if held != tokens or llm._requires_eval:
+            # llama-cpp-python would evaluate the prompt in batches of its own choosing.
+            self.prefill(tokens, None)
+        self._ready = None
+        inner = llm.generate(tokens, reset=True, logits_processor=logits_processor, **sampling)
         try:
             yield from inner
         finally:
             inner.close()
-            if self.llm._sampler is not None:  # the next generate makes a new one
-                self.llm._sampler.close()
-                self.llm._sampler = None
+            self._left = llm.n_tokens
+            if llm._sampler is not None:  # the next generate makes a new one
+                llm._sampler.close()
+                llm._sampler = None
 
     def guided_pair(self) -> GuidedPair:
         """A second context on the same weights holding two sequences (for guidance)."""
@@ -190,6 +282,7 @@ class LlamaRuntime:
         self.loras.choose(path, scale)
         self.loras.apply(self.llm._ctx.ctx)
         self.llm.reset()  # the cached prefix was computed with other weights
+        self._done, self._ready, self._left = [], None, 0
 
     def score(self, tokens: Sequence[int], cancel: threading.Event | None = None) -> np.ndarray:
         """Log-probability of each of `tokens[1:]` after the ones before it (one window).
@@ -313,6 +406,7 @@ class GuidedPair:
         self._batch = _internals.LlamaBatch(n_tokens=PREFILL_CHUNK, embd=0, n_seq_max=2)
         self._n_vocab = n_vocab
         self.tokens: list[list[int]] = [[], []]
+        self._done: list[list[tuple[int, int]]] = [[], []]  # per sequence, as in LlamaRuntime
 
     @property
     def context(self) -> Any:
@@ -322,19 +416,24 @@ class GuidedPair:
     def seat(
         self, main: list[int], guide: list[int], cancel: threading.Event | None = None
     ) -> bool:
-        """Hold `main` and `guide`, evaluating only what differs from what is held."""
+        """Hold `main` and `guide`, keeping the batches of them already evaluated (see
+        `batches`); the last token of each is evaluated in one batch of two, for the logits."""
         for seq, tokens in enumerate((main, guide)):
             held = self.tokens[seq]
-            keep = min(common_prefix(held, tokens), len(tokens) - 1)  # the last one gives logits
+            body = tokens[:-1]
+            plan = batches(len(body))
+            kept = kept_batches(self._done[seq], plan, common_prefix(held, tokens))
+            keep = plan[kept - 1][1] if kept else 0
             if not self._ctx.kv_cache_seq_rm(seq, keep, -1):
                 self._ctx.kv_cache_seq_rm(seq, 0, -1)
-                keep = 0
+                keep = kept = 0
             self.tokens[seq] = held[:keep]
-            rest = tokens[keep:-1]
-            for start in range(0, len(rest), PREFILL_CHUNK):
+            self._done[seq] = plan[:kept]
+            for start, end in plan[kept:]:
                 if cancel is not None and cancel.is_set():
                     return False
-                self._decode([(t, seq) for t in rest[start : start + PREFILL_CHUNK]], False)
+                self._decode([(t, seq) for t in body[start:end]], False)
+                self._done[seq].append((start, end))
         if cancel is not None and cancel.is_set():
             return False
         self._decode([(main[-1], 0), (guide[-1], 1)], True)
@@ -344,6 +443,7 @@ class GuidedPair:
         """Drop both sequences (the weights changed)."""
         self._ctx.kv_cache_seq_rm(-1, 0, -1)
         self.tokens = [[], []]
+        self._done = [[], []]
 
     def push(self, token: int) -> None:
         """Evaluate `token` at the end of both sequences, in one batch."""

@@ -4,10 +4,18 @@ version stops having them."""
 from __future__ import annotations
 
 import threading
+from itertools import pairwise
 
 import pytest
 
-from backend.engines.llama_adapter import LLAMA_ATTRIBUTES, check_internals, common_prefix
+from backend.engines.llama_adapter import (
+    LLAMA_ATTRIBUTES,
+    PREFILL_CHUNK,
+    batches,
+    check_internals,
+    common_prefix,
+    kept_batches,
+)
 
 
 def test_the_installed_llama_cpp_python_has_every_internal_we_use() -> None:
@@ -64,3 +72,26 @@ def test_common_prefix() -> None:
     assert common_prefix([1, 2, 3], [1, 2, 4, 5]) == 2
     assert common_prefix([], [1]) == 0
     assert common_prefix([1, 2], [1, 2]) == 2
+
+
+def test_a_prompts_batches_follow_from_its_length_alone() -> None:
+    assert batches(0) == [] and batches(1) == [(0, 1)]
+    assert batches(300) == [
+        (0, 128), (128, 256), (256, 264), (264, 272), (272, 280), (280, 288), (288, 296),
+        (296, 300),
+    ]  # fmt: skip
+    assert batches(7) == [(0, 4), (4, 6), (6, 7)]
+    for n in range(1, 3 * PREFILL_CHUNK + 2):
+        plan = batches(n)
+        assert plan[0][0] == 0 and plan[-1][1] == n
+        assert all(a[1] == b[0] for a, b in pairwise(plan))
+        assert all(0 < end - start <= PREFILL_CHUNK for start, end in plan)
+
+
+def test_only_the_same_batches_over_shared_tokens_are_kept() -> None:
+    done, grown = batches(300), batches(301)
+    assert kept_batches(done, grown, shared=300) == len(done)  # one more token: all kept
+    assert kept_batches(batches(303), batches(304), shared=303) == 7  # 4, 2, 1 become one 8
+    assert kept_batches(done, grown, shared=200) == 1  # the text changed in the second batch
+    assert kept_batches(batches(255), batches(256), shared=255) == 1  # the tail becomes a chunk
+    assert kept_batches([], grown, shared=301) == 0
