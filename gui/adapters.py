@@ -22,6 +22,7 @@ from backend.models.adapter_library import AdapterLibrary
 from backend.models.adapters import NOT_ON_A_SERVER, AdapterError
 from backend.models.catalogue import human_size
 from backend.models.spec import ModelSpec
+from backend.storage.untrusted import RefusedFile
 from gui.i18n import QT_TRANSLATE_NOOP
 from gui.tables import list_table
 from gui.voice import VoiceController
@@ -168,7 +169,7 @@ class AdaptersPanel(QGroupBox):
                 return
         try:
             library.rename(file, name)
-        except AdapterError as exc:
+        except (AdapterError, RefusedFile) as exc:
             self.note.setText(str(exc))
             return
         self.refresh()
@@ -193,7 +194,7 @@ class AdaptersPanel(QGroupBox):
                 return False
         try:
             library.add(Path(path))
-        except AdapterError as exc:
+        except (AdapterError, RefusedFile) as exc:
             self.note.setText(str(exc))
             return False
         self.refresh()

@@ -35,10 +35,12 @@ from PySide6.QtWidgets import (
 from backend.jobs.kinds import EntryEvent, EntryJob
 from backend.storage.atomic import SaveError, atomic_write_bytes
 from backend.storage.paths import RESOURCES
+from backend.storage.untrusted import RefusedFile
 from backend.story.bible import bible_markdown, entry_kind, fields_for
-from backend.story.cards import CardError, import_card, sheet_to_card, write_card_png
+from backend.story.cards import CardError, import_card, kept_card, sheet_to_card, write_card_png
 from gui.bible_dialogs import AlternativesDialog
 from gui.i18n import QT_TRANSLATE_NOOP
+from gui.messages import translate_message
 
 SHORT_FIELDS = {"Name", "Age", "Gender/pronouns", "Occupation", "Kind"}
 # Field names as the writer reads them (the entries keep the English keys).
@@ -438,8 +440,8 @@ class BiblePanel(QDockWidget):
             return False
         try:
             sheet, card = import_card(path)
-        except CardError as exc:
-            self.status.emit(self.tr("Card not imported: {0}").format(exc))
+        except (CardError, RefusedFile) as exc:
+            self.status.emit(self.tr("Card not imported: {0}").format(translate_message(str(exc))))
             return False
         entry = self.add_entry("character", sheet)
         entry["_card"] = json.dumps(card, ensure_ascii=False)
@@ -458,7 +460,8 @@ class BiblePanel(QDockWidget):
         if not path:
             return False
         entry = self.current or {}
-        base = json.loads(entry["_card"]) if entry.get("_card") else None
+        # The kept card came with a story file that may have travelled: read with bounds.
+        base = kept_card(entry.get("_card"))
         if fmt == "png":
             data = write_card_png(sheet_to_card(_sheet(entry), base))
         elif fmt == "json":
@@ -470,7 +473,7 @@ class BiblePanel(QDockWidget):
             data = bible_markdown([_sheet(e) for e in self.entries()]).encode()
         try:
             atomic_write_bytes(Path(path), data, backup=False)
-        except SaveError as exc:
+        except (SaveError, RefusedFile) as exc:
             self.status.emit(str(exc))
             return False
         self.status.emit(self.tr("Exported {0}.").format(Path(path).name))

@@ -3,6 +3,8 @@ notes. Every change goes through the ProjectController, so it can be undone."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from PySide6.QtCore import QPoint, Qt, Signal
 from PySide6.QtGui import QAction, QDropEvent, QKeySequence
 from PySide6.QtWidgets import (
@@ -14,6 +16,7 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QMenu,
     QPlainTextEdit,
+    QStyle,
     QToolButton,
     QTreeWidget,
     QTreeWidgetItem,
@@ -23,6 +26,7 @@ from PySide6.QtWidgets import (
 
 from backend.story.binder import STATUSES, Binder, Chapter, Scene
 from gui.i18n import QT_TRANSLATE_NOOP
+from gui.messages import translate_message
 from gui.project import ProjectController
 
 ID = Qt.ItemDataRole.UserRole
@@ -92,6 +96,9 @@ class BinderDock(QDockWidget):
         self.tree.customContextMenuRequested.connect(self._on_tree_menu)
         self.tree.move_requested.connect(self.move_item)
         self.menu: QMenu | None = None
+        # Asked before adding a chapter or scene to a plain text: turns it into a story
+        # project (the window sets it), True when there is one afterwards.
+        self.ensure_project: Callable[[], bool] = lambda: False
         body = QWidget()
         layout = QVBoxLayout(body)
         layout.setContentsMargins(4, 4, 4, 4)
@@ -168,24 +175,30 @@ class BinderDock(QDockWidget):
             item.setFlags(item.flags() | Qt.ItemFlag.ItemIsDragEnabled)
             self.tree.addTopLevelItem(item)
             for scene in chapter.scenes:
-                child = QTreeWidgetItem([scene.title, ""])
-                child.setData(0, ID, scene.id)
-                if scene.problem:
-                    child.setToolTip(0, scene.problem)
-                item.addChild(child)
+                item.addChild(self._scene_item(scene))
             item.setExpanded(True)
         if self.binder.trash:
             trash = QTreeWidgetItem([self.tr("Trash (%n)", "", len(self.binder.trash)), ""])
             trash.setData(0, ID, TRASH)
             trash.setFlags(trash.flags() & ~Qt.ItemFlag.ItemIsDragEnabled)
             for scene in self.binder.trash:
-                child = QTreeWidgetItem([scene.title, ""])
-                child.setData(0, ID, scene.id)
-                trash.addChild(child)
+                trash.addChild(self._scene_item(scene))
             self.tree.addTopLevelItem(trash)
         self._loading = False
         self.update_counts()
         self._select(self.project.current)
+
+    def _scene_item(self, scene: Scene) -> QTreeWidgetItem:
+        """A scene's row; one that could not be read says so, and why, at a glance."""
+        child = QTreeWidgetItem([scene.title, ""])
+        child.setData(0, ID, scene.id)
+        problem = translate_message(scene.problem) if scene.problem else ""
+        if problem:
+            child.setText(0, self.tr("{0} (read-only)").format(scene.title))
+            child.setIcon(0, self.style().standardIcon(QStyle.StandardPixmap.SP_MessageBoxWarning))
+            child.setToolTip(0, self.tr("Read-only: {0}").format(problem))
+            child.setFlags(child.flags() & ~Qt.ItemFlag.ItemIsDragEnabled)
+        return child
 
     def _tops(self) -> list[QTreeWidgetItem]:
         return _children(self.tree.invisibleRootItem())
@@ -279,7 +292,10 @@ class BinderDock(QDockWidget):
             self._fill_form(str(current.data(0, ID)))
 
     def add_chapter(self) -> None:
-        """A new chapter after the selected one."""
+        """A new chapter after the selected one (a plain text is offered to become a story
+        project first)."""
+        if self.project.story is None and not self.ensure_project():
+            return
         selected = self.selected_id()
         after = None
         if selected and selected != TRASH:
@@ -290,7 +306,10 @@ class BinderDock(QDockWidget):
             self.project.open_scene(chapter.scenes[0].id)
 
     def add_scene(self) -> None:
-        """A new scene after the selected scene (or at the end of the selected chapter)."""
+        """A new scene after the selected scene (or at the end of the selected chapter); a
+        plain text is offered to become a story project first."""
+        if self.project.story is None and not self.ensure_project():
+            return
         selected = self.selected_id() or self.project.current
         if not selected or selected == TRASH:
             return
@@ -314,7 +333,7 @@ class BinderDock(QDockWidget):
     def rename_current(self) -> None:
         """Ask for a new title for the selected item."""
         item_id = self.selected_id()
-        if not item_id or item_id == TRASH:
+        if not item_id or item_id == TRASH or self.project.story is None:
             return
         old = self.binder.item(item_id).title
         title, ok = QInputDialog.getText(self, self.tr("Rename"), self.tr("Title:"), text=old)
@@ -324,8 +343,9 @@ class BinderDock(QDockWidget):
     def delete_current(self) -> None:
         """Move the selected scene or chapter to the trash (undo brings it back)."""
         item_id = self.selected_id()
-        if item_id and item_id != TRASH and item_id not in {s.id for s in self.binder.trash}:
-            self.project.apply(lambda b: b.delete(item_id))
+        if not item_id or item_id == TRASH or item_id in {s.id for s in self.binder.trash}:
+            return
+        if self.project.apply(lambda b: b.delete(item_id), (item_id,)) is not None:
             self.project.message.emit(
                 self.tr("Moved to the trash. Ctrl+Z in the binder undoes it.")
             )
@@ -334,26 +354,41 @@ class BinderDock(QDockWidget):
         """Bring the selected trashed scene back."""
         item_id = self.selected_id()
         if item_id in {s.id for s in self.binder.trash}:
-            self.project.apply(lambda b: b.restore(item_id))
+            self.project.apply(lambda b: b.restore(item_id), (item_id,))
 
     def shift(self, step: int) -> None:
         """Move the selected item up or down one place."""
         item_id = self.selected_id()
-        if item_id and item_id != TRASH:
+        if item_id and item_id != TRASH and self.project.story is not None:
             self.project.apply(lambda b: b.shift(item_id, step))
             self._select(item_id)
 
     def merge_current(self) -> None:
         """Join the selected scene with the next one."""
         item_id = self.selected_id() or self.project.current
-        if item_id and isinstance(self.binder.item(item_id), Scene):
-            self.project.apply(lambda b: b.merge_with_next(item_id))
+        if self.project.story is None:
+            self.project.apply(lambda b: None)  # says why nothing happens
+            return
+        if not item_id or item_id == TRASH or item_id in {s.id for s in self.binder.trash}:
+            return
+        if not isinstance(self.binder.item(item_id), Scene):
+            return
+        scenes = self.binder.chapter_of(item_id).scenes
+        index = [s.id for s in scenes].index(item_id)
+        touched = tuple(s.id for s in scenes[index : index + 2])
+        self.project.apply(lambda b: b.merge_with_next(item_id), touched)
 
     def move_item(self, item_id: str, target_id: str, where: int) -> None:
         """A drop: put `item_id` above (-1), into (0) or below (1) `target_id`."""
-        if item_id == target_id or TRASH in (item_id, target_id):
+        if item_id == target_id or TRASH in (item_id, target_id) or self.project.story is None:
             return
-        item, target = self.binder.item(item_id), self.binder.item(target_id)
+        trashed = {s.id for s in self.binder.trash}
+        if item_id in trashed or target_id in trashed:
+            return  # the trash is left by Restore, which checks the scene first
+        try:
+            item, target = self.binder.item(item_id), self.binder.item(target_id)
+        except KeyError:
+            return
         if isinstance(item, Chapter):
             chapter = target if isinstance(target, Chapter) else self.binder.chapter_of(target.id)
             index = self.binder.chapters.index(chapter) + (1 if where > 0 else 0)
@@ -372,27 +407,37 @@ class BinderDock(QDockWidget):
             self.project.apply(lambda b: b.move_scene(item.id, chapter.id, index))
         self._select(item_id)
 
-    def _on_tree_menu(self, pos: QPoint) -> None:
+    def context_menu(self) -> QMenu:
+        """The tree's right-click menu for the selected item. Without a story project only
+        the additions (which offer to make one) are enabled."""
         menu = QMenu(self)
         selected = self.selected_id()
         in_trash = selected in {s.id for s in self.binder.trash}
+        structural: list[QAction] = []
         if in_trash:
-            menu.addAction(self.tr("Restore"), self.restore_current)
+            structural.append(menu.addAction(self.tr("Restore"), self.restore_current))
         else:
             menu.addAction(self.tr("Add chapter"), self.add_chapter)
             menu.addAction(self.tr("Add scene"), self.add_scene)
-            menu.addAction(self.tr("Rename…"), self.rename_current)
-            menu.addAction(self.tr("Split scene at cursor"), self.project.split_at_cursor)
-            menu.addAction(self.tr("Merge with next scene"), self.merge_current)
-            menu.addAction(self.tr("Move up"), lambda: self.shift(-1))
-            menu.addAction(self.tr("Move down"), lambda: self.shift(1))
+            structural += [
+                menu.addAction(self.tr("Rename…"), self.rename_current),
+                menu.addAction(self.tr("Split scene at cursor"), self.project.split_at_cursor),
+                menu.addAction(self.tr("Merge with next scene"), self.merge_current),
+                menu.addAction(self.tr("Move up"), lambda: self.shift(-1)),
+                menu.addAction(self.tr("Move down"), lambda: self.shift(1)),
+            ]
             menu.addSeparator()
-            menu.addAction(self.tr("Move to trash"), self.delete_current)
+            structural.append(menu.addAction(self.tr("Move to trash"), self.delete_current))
         menu.addSeparator()
         undo = menu.addAction(self.tr("Undo %s") % self.binder.can_undo(), self.project.undo)
         undo.setEnabled(bool(self.binder.can_undo()))
-        self.menu = menu
-        menu.popup(self.tree.viewport().mapToGlobal(pos))
+        for act in structural:
+            act.setEnabled(self.project.story is not None and bool(selected))
+        return menu
+
+    def _on_tree_menu(self, pos: QPoint) -> None:
+        self.menu = self.context_menu()
+        self.menu.popup(self.tree.viewport().mapToGlobal(pos))
 
 
 def _children(item: QTreeWidgetItem) -> list[QTreeWidgetItem]:

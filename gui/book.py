@@ -52,6 +52,10 @@ class BookController(QObject):
         self.spelling = SpellController(editor)
         self.focus = FocusMode(window, editor)
         self.counts_label = QLabel("")
+        # Stays in the status bar while the shown scene is read-only, with the reason.
+        self.locked_label = QLabel("")
+        self.locked_label.setVisible(False)
+        self.locked_label.setMaximumWidth(320)
         self.goals_dialog: GoalsDialog | None = None
         self.reader: BookReader | None = None
         self.settings = Settings()
@@ -72,6 +76,9 @@ class BookController(QObject):
         self.spelling.message.connect(lambda m: self.message.emit(m, 8000))
         self.spelling.word_added.connect(self._on_spelling_word_added)
         documents.opened.connect(self._on_documents_opened)
+        editor.locked_changed.connect(self._on_editor_locked_changed)
+        editor.typed_while_locked.connect(self._on_editor_typed_while_locked)
+        self.binder.ensure_project = self.offer_project
 
     # --- settings -------------------------------------------------------------------
     def apply_settings(self, settings: Settings) -> None:
@@ -133,6 +140,31 @@ class BookController(QObject):
         if not has_story:
             self._count_plain()
         self.update_counts()
+
+    def offer_project(self) -> bool:
+        """Chapters and scenes need a story project: offer to turn the plain text into one
+        (it becomes chapter 1, scene 1). True when a project is open afterwards."""
+        if self.documents.story is not None:
+            return True
+        if self.project.refuses_while_busy():
+            return False
+        question = self.tr(
+            "Turn this document into a story project?\n\nChapters and scenes live in a story "
+            "project: a folder whose name ends in .inkling. Your text becomes chapter 1, "
+            "scene 1, and the project is saved there at once."
+        )
+        if not self.documents.prompts.confirm(question):
+            return False
+        return self.documents.save_as_project()
+
+    def _on_editor_locked_changed(self, reason: str) -> None:
+        elided = reason if len(reason) <= 120 else reason[:119] + "…"
+        self.locked_label.setText(self.tr("Read-only: {0}").format(elided))
+        self.locked_label.setToolTip(reason)
+        self.locked_label.setVisible(bool(reason))
+
+    def _on_editor_typed_while_locked(self, reason: str) -> None:
+        self.message.emit(self.tr("This scene is read-only: {0}").format(reason), 8000)
 
     # --- counts ---------------------------------------------------------------------
     def _on_editor_contents_changed(self, _pos: int, removed: int, added: int) -> None:
@@ -209,7 +241,7 @@ class BookController(QObject):
     # --- commands -------------------------------------------------------------------
     def undo(self) -> None:
         """Edit → Undo: the binder's last change when it has the focus, else the text's."""
-        if self.binder.tree.hasFocus():
+        if self.binder.tree.hasFocus() and self.documents.story is not None:
             label = self.project.undo()
             self.message.emit(
                 self.tr("Undone: %s") % label if label else self.tr("Nothing to undo."), 4000
@@ -219,7 +251,7 @@ class BookController(QObject):
 
     def redo(self) -> None:
         """Edit → Redo, the same way."""
-        if self.binder.tree.hasFocus():
+        if self.binder.tree.hasFocus() and self.documents.story is not None:
             self.project.redo()
         else:
             self.editor.redo()

@@ -3,9 +3,13 @@ chapters, and reading the whole book as one continuous text."""
 
 from __future__ import annotations
 
+import contextlib
 import html
+from concurrent.futures import Executor, Future
+from dataclasses import dataclass, field
 from pathlib import Path
 
+from PySide6.QtCore import QTimer, Signal
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
@@ -25,18 +29,64 @@ from backend.storage.projects import Story
 from gui.i18n import QT_TRANSLATE_NOOP
 
 AUTOMATIC = QT_TRANSLATE_NOOP("ImportDialog", "Automatic")
+SPLIT_DELAY_MS = 250  # a pattern is split again once typing pauses, not per keystroke
+MAX_PREVIEW_ROWS = 2000  # a manuscript with 60,000 headings lists the first ones, then counts
+
+
+@dataclass(frozen=True)
+class SplitPreview:
+    """A split of a manuscript and the preview's rows (title, scenes, words), made on any
+    thread: counting the words of a long book is not done on the GUI thread."""
+
+    plan: ImportPlan | None
+    problem: str = ""  # why the pattern finds nothing (plan is None)
+    rows: list[tuple[str, int, int]] = field(default_factory=list)
+
+
+def split_preview(text: str, pattern: str | None = None) -> SplitPreview:
+    """Split `text` and count the first MAX_PREVIEW_ROWS chapters' words."""
+    try:
+        plan = split_manuscript(text, pattern)
+    except ImportProblem as exc:
+        return SplitPreview(None, str(exc))
+    rows = [
+        (f"{c.part} · {c.title}" if c.part else c.title, len(c.scenes), c.words)
+        for c in plan.chapters[:MAX_PREVIEW_ROWS]
+    ]
+    return SplitPreview(plan, "", rows)
 
 
 class ImportDialog(QDialog):
-    """Choose how to split a manuscript and see the chapters before anything is written."""
+    """Choose how to split a manuscript and see the chapters before anything is written.
 
-    def __init__(self, source: Path, text: str, parent: QWidget | None = None) -> None:
+    With an `executor`, a changed pattern is split there (a long manuscript takes a while)
+    and only the newest split is shown; without one it is split at once.
+    """
+
+    _split_done = Signal(int, object)  # split number, its SplitPreview
+
+    def __init__(
+        self,
+        source: Path,
+        text: str,
+        parent: QWidget | None = None,
+        preview: SplitPreview | None = None,
+        executor: Executor | None = None,
+    ) -> None:
         super().__init__(parent)
         self.setWindowTitle(self.tr("Import %s") % source.name)
         self.resize(560, 520)
         self.source = source
         self.text = text
         self.plan: ImportPlan | None = None
+        self._executor = executor
+        self._asked = 0  # splits asked for; only the newest one's result is shown
+        self._shown = 0
+        self._timer = QTimer(self)
+        self._timer.setSingleShot(True)
+        self._timer.setInterval(SPLIT_DELAY_MS)
+        self._timer.timeout.connect(self._split)
+        self._split_done.connect(self._on_split_done)
         self.pattern = QComboBox()
         self.pattern.setEditable(True)
         self.pattern.addItems([self.tr(AUTOMATIC), *PRESETS])
@@ -61,7 +111,15 @@ class ImportDialog(QDialog):
         layout.addWidget(self.notes)
         layout.addWidget(self.buttons)
         self.pattern.currentTextChanged.connect(self.update_preview)
-        self.update_preview()
+        if preview is not None:
+            self._show(preview)
+        else:
+            self.update_preview()
+
+    @property
+    def pending(self) -> bool:
+        """True while a split for the current pattern is still to come."""
+        return self._timer.isActive() or self._shown != self._asked
 
     def pattern_text(self) -> str | None:
         """The chosen pattern (None for automatic)."""
@@ -69,23 +127,55 @@ class ImportDialog(QDialog):
         return None if text in ("", AUTOMATIC, self.tr(AUTOMATIC)) else text
 
     def update_preview(self, *_args: object) -> None:
-        """Split again with the current pattern and show the chapters found."""
+        """Split again with the current pattern (once typing pauses) and show the chapters."""
+        if self._executor is None:
+            self._split()
+            return
+        self.buttons.button(QDialogButtonBox.StandardButton.Ok).setEnabled(False)
+        self.notes.setText(self.tr("Looking for chapters…"))
+        self._timer.start()
+
+    def _split(self) -> None:
+        self._timer.stop()
+        self._asked += 1
+        asked, pattern = self._asked, self.pattern_text()
+        if self._executor is None:
+            self._on_split_done(asked, split_preview(self.text, pattern))
+            return
+        future = self._executor.submit(split_preview, self.text, pattern)
+        future.add_done_callback(lambda f: self._deliver(asked, f))
+
+    def _deliver(self, asked: int, future: Future) -> None:
+        # On the executor's thread: only data crosses, through a queued signal.
+        if future.cancelled() or future.exception() is not None:
+            return
+        with contextlib.suppress(RuntimeError):  # the dialog was closed and deleted meanwhile
+            self._split_done.emit(asked, future.result())
+
+    def _on_split_done(self, asked: int, preview: SplitPreview) -> None:
+        if asked != self._asked:
+            return  # a newer pattern was typed meanwhile
+        self._shown = asked
+        self._show(preview)
+
+    def _show(self, preview: SplitPreview) -> None:
         self.preview.clear()
+        self.plan = plan = preview.plan
         ok = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
-        try:
-            self.plan = split_manuscript(self.text, self.pattern_text())
-        except ImportProblem as exc:
-            self.plan = None
-            self.notes.setText(str(exc))
+        if plan is None:
+            self.notes.setText(preview.problem)
             ok.setEnabled(False)
             return
-        for chapter in self.plan.chapters:
-            title = f"{chapter.part} · {chapter.title}" if chapter.part else chapter.title
-            self.preview.addTopLevelItem(
-                QTreeWidgetItem([title, str(len(chapter.scenes)), f"{chapter.words:,}"])
-            )
-        count = len(self.plan.chapters)
-        self.notes.setText(" ".join([self.tr("%n chapter(s).", "", count), *self.plan.notes]))
+        rows = [
+            QTreeWidgetItem([title, str(scenes), f"{words:,}"])
+            for title, scenes, words in preview.rows
+        ]
+        count = len(plan.chapters)
+        if count > len(preview.rows):
+            more = count - len(preview.rows)
+            rows.append(QTreeWidgetItem([self.tr("…and %n more chapter(s)", "", more), "", ""]))
+        self.preview.addTopLevelItems(rows)
+        self.notes.setText(" ".join([self.tr("%n chapter(s).", "", count), *plan.notes]))
         ok.setEnabled(True)
 
 

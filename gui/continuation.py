@@ -78,7 +78,7 @@ class ContinuationController(QObject):
     @Slot()
     def start(self, replace_last: bool = False) -> None:
         """Stream a continuation at the cursor (Ctrl+Enter); Retry replaces the last one."""
-        if self.editor.inserting:
+        if self.editor.inserting or self._refused_while_locked():
             return
         if not self.model_ready:
             self.message.emit(self.tr("The model is not ready yet."), 4000)
@@ -113,6 +113,8 @@ class ContinuationController(QObject):
     @Slot()
     def rewrite_selection(self) -> None:
         """Rewrite the selected passage in the chosen style."""
+        if self._refused_while_locked():
+            return
         cursor = self.editor.textCursor()
         if not cursor.hasSelection() or not self.model_ready or self.editor.inserting:
             self.message.emit(self.tr("Select a passage to rewrite."), 4000)
@@ -125,7 +127,7 @@ class ContinuationController(QObject):
     @Slot()
     def browse(self, step: int) -> None:
         """Alt+Left / Alt+Right: step through the versions of the last continuation."""
-        if self.editor.inserting:
+        if self.editor.inserting or self._refused_while_locked():
             return
         node = self.history.current_node(self.editor.toPlainText())
         if node is None:
@@ -143,6 +145,15 @@ class ContinuationController(QObject):
         """Stop the running continuation (Esc); what was written so far stays."""
         if self._active_id is not None:
             self.worker.cancel(self._active_id)
+
+    def _refused_while_locked(self) -> bool:
+        """A read-only text (a scene that could not be read) is never written into."""
+        if not self.editor.locked_reason:
+            return False
+        self.message.emit(
+            self.tr("This text is read-only: {0}").format(self.editor.locked_reason), 8000
+        )
+        return True
 
     def _next_seed(self) -> int:
         self._seed += 1

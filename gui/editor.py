@@ -79,6 +79,18 @@ def edit_document(document: QTextDocument, edits: list[tuple[int, int, str]]) ->
     cursor.endEditBlock()
 
 
+def _edits_text(event: QKeyEvent) -> bool:
+    """True for a key that would type or delete text (not a move, a copy or a shortcut)."""
+    if event.key() in (Qt.Key.Key_Backspace, Qt.Key.Key_Delete, Qt.Key.Key_Return,
+                       Qt.Key.Key_Enter, Qt.Key.Key_Tab):  # fmt: skip
+        return True
+    if event.matches(QKeySequence.StandardKey.Paste) or event.matches(QKeySequence.StandardKey.Cut):
+        return True
+    command = Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.AltModifier
+    text = event.text()
+    return bool(text) and text.isprintable() and not event.modifiers() & command
+
+
 class Editor(QPlainTextEdit):
     """Plain-text editor with ghost text; streamed continuations land as one undo step."""
 
@@ -92,6 +104,10 @@ class Editor(QPlainTextEdit):
     # The shown document's contentsChange, followed across scene switches.
     contents_changed = Signal(int, int, int)
     document_replaced = Signal()
+    # The shown text became read-only for a reason ('' when it is the writer's again).
+    locked_changed = Signal(str)
+    # The writer typed into a text that is read-only (the reason is shown again).
+    typed_while_locked = Signal(str)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -114,6 +130,7 @@ class Editor(QPlainTextEdit):
         self.typing_through = False
         self._composing = False
         self._held_ghost = ""  # the ghost hidden while a composition is open
+        self.locked_reason = ""  # why the shown text is read-only ('' when it is not)
         self.keys = {name: QKeySequence(seq) for name, seq in DEFAULT_HOTKEYS.items()}
         self.cursorPositionChanged.connect(self._on_self_cursor_moved)
         self.selectionChanged.connect(self._on_self_selection_changed)
@@ -134,6 +151,18 @@ class Editor(QPlainTextEdit):
         document.contentsChange.connect(self.contents_changed)
         self.setExtraSelections([])
         self.document_replaced.emit()
+
+    def set_locked(self, reason: str) -> None:
+        """Make the shown text read-only for `reason` ('' gives it back to the writer).
+
+        Kept apart from the read-only state a streamed insertion uses, so the end of a
+        continuation never unlocks a text that must not be written to.
+        """
+        self.locked_reason = reason
+        self.setReadOnly(bool(reason) or self.inserting)
+        if reason:
+            self.clear_ghost()
+        self.locked_changed.emit(reason)
 
     def set_column(self, chars: int) -> None:
         """Keep the text in a centred column about `chars` characters wide (0: full width)."""
@@ -281,6 +310,9 @@ class Editor(QPlainTextEdit):
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
         """Suggestion hotkeys first; typing that matches the ghost keeps it."""
+        if self.locked_reason and _edits_text(event):
+            # Qt ignores typing in a read-only editor without a sign; say why instead.
+            self.typed_while_locked.emit(self.locked_reason)
         if self._matches(event, "request"):
             self.suggestion_requested.emit()
             return
@@ -425,7 +457,7 @@ class Editor(QPlainTextEdit):
         """Finish the streamed insertion and give the editor back to the writer."""
         self._remove_preedit()
         self._insert_cursor = None
-        self.setReadOnly(False)
+        self.setReadOnly(bool(self.locked_reason))
 
     def insertion_position(self) -> int:
         """Where the running insertion starts."""
@@ -444,7 +476,11 @@ class Editor(QPlainTextEdit):
         self.setTextCursor(cursor)
 
     def replace_range(self, start: int, end: int, text: str) -> None:
-        """Replace [start, end) with `text` as one undo step; the cursor ends after it."""
+        """Replace [start, end) with `text` as one undo step; the cursor ends after it.
+        Nothing changes in a locked text."""
+        if self.locked_reason:
+            self.typed_while_locked.emit(self.locked_reason)
+            return
         self.clear_ghost()
         cursor = self.textCursor()
         cursor.beginEditBlock()

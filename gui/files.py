@@ -12,6 +12,7 @@ from pathlib import Path
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
+from backend.formats.manuscript import check_new_story
 from backend.storage.atomic import SaveError
 from backend.storage.documents import (
     Document,
@@ -38,7 +39,9 @@ from backend.storage.recovery import (
     StoryState,
 )
 from backend.storage.settings import Settings
+from backend.storage.untrusted import RefusedFile
 from gui.editor import Editor
+from gui.messages import translate_message
 from gui.project import ProjectController
 from gui.prompts import Prompts
 from gui.transfer import BookTransfer
@@ -47,6 +50,7 @@ log = logging.getLogger(__name__)
 
 AUTOSAVE_IDLE_MS = 2000
 AUTOSAVE_PERIOD_MS = 30_000
+MAX_NOTES_SHOWN = 12  # a damaged project can have a note per scene; the rest are counted
 
 
 class DocumentController(QObject):
@@ -110,14 +114,14 @@ class DocumentController(QObject):
         """True when the editor holds changes not yet saved."""
         if self.story is not None:
             return self.project.modified
-        return self.editor.document().isModified()
+        return self._plain_document.isModified()
 
     def mark_changed(self) -> None:
         """The story's details (bible, style, goals) changed."""
         if self.story is not None:
             self.project.touch()
         else:
-            self.editor.document().setModified(True)
+            self._plain_document.setModified(True)
         self._edited_since_autosave = True
         self.emit_title()
         self._idle.start()
@@ -127,9 +131,7 @@ class DocumentController(QObject):
         """True when closing now would lose something the writer made."""
         if not self.modified:
             return False
-        return (
-            self.story is not None or bool(self.editor.toPlainText()) or self.story_state().has_work
-        )
+        return self.story is not None or bool(self.plain_text()) or self.story_state().has_work
 
     @property
     def display_name(self) -> str:
@@ -137,6 +139,21 @@ class DocumentController(QObject):
         if self.story is not None:
             return self.story.title or self.story.folder.stem
         return self.doc.path.name if self.doc.path else self.tr("Untitled")
+
+    def plain_text(self) -> str:
+        """The plain text's words, from its own document whatever the editor shows: a save
+        or an autosave never takes the text of something else (an empty scene view)."""
+        return self._plain_document.toPlainText()
+
+    def _check_plain_shown(self) -> None:
+        """Without a story the editor shows the plain text, editable; put it back if not."""
+        if self.story is not None:
+            return
+        if self.editor.document() is not self._plain_document or self.editor.locked_reason:
+            log.warning("the editor was not showing the plain text; it is shown again")
+            self.editor.show_document(self._plain_document)
+            self.editor.set_locked("")
+            self.emit_title()
 
     def emit_title(self, *_args: object) -> None:
         self.title_changed.emit(self.display_name)
@@ -166,33 +183,62 @@ class DocumentController(QObject):
         if not self.close_document():
             return False
         try:
-            notes: list[str] = []
             if target.is_dir():
                 story, notes = load_story(target)
-                doc = Document("", target / "story.toml")
-            else:
-                story, read = None, self._read_with_choice(target)
-                if read is None:
-                    return False
-                doc = read
+                return self._show_opened(target, Document("", target / "story.toml"), story, notes)
+            read = self._read_with_choice(target)
+        except (DocumentError, RefusedFile, OSError) as exc:
+            self._cannot_open(target, exc)
+            return False
+        return read is not None and self._show_opened(target, read, None, [])
+
+    def open_story(self, folder: Path, story: Story, notes: list[str]) -> bool:
+        """Show a story project loaded elsewhere (an import loads it off the GUI thread)."""
+        if not self.close_document():
+            return False
+        return self._show_opened(folder, Document("", folder / "story.toml"), story, notes)
+
+    def _show_opened(
+        self, target: Path, doc: Document, story: Story | None, notes: list[str]
+    ) -> bool:
+        try:
             lock = DocumentLock(doc.path or target)
             note = lock.acquire()
-        except (DocumentError, LockError) as exc:
-            self.prompts.error(self.tr("Cannot open"), str(exc))
+        except (LockError, RefusedFile, OSError) as exc:
+            self._cannot_open(target, exc)
             return False
         self._set_document(doc, story, lock)
         for message in [*doc.notes, note]:
             if message:
                 self.status.emit(message)
         if notes:
-            self.prompts.error(self.tr("Opened with problems"), "\n\n".join(notes))
+            self.prompts.error(self.tr("Opened with problems"), self._notes_text(notes))
         self.settings.add_recent(str(target))
         self._persist()
         self.recent_changed.emit()
         return True
 
+    def _cannot_open(self, target: Path, exc: Exception) -> None:
+        # Worded as the backend words them, so they come translated (gui/messages.py).
+        if isinstance(exc, FileNotFoundError):
+            message = f"{target.name} does not exist (was it moved or deleted?)."
+        elif isinstance(exc, OSError):
+            message = f"Could not read {target.name}: {exc.strerror or exc}."
+        else:
+            message = str(exc)
+        self.prompts.error(self.tr("Cannot open"), message)
+
+    def _notes_text(self, notes: list[str]) -> str:
+        """The notes from opening a project, the first few in full and the rest counted."""
+        shown = [translate_message(n) for n in notes[:MAX_NOTES_SHOWN]]
+        if len(notes) > MAX_NOTES_SHOWN:
+            more = len(notes) - MAX_NOTES_SHOWN
+            shown.append(self.tr("…and %n more problem(s) like these.", "", more))
+        return "\n\n".join(shown)
+
     def save(self) -> bool:
         """Save to the current file, or ask where. Returns True on success."""
+        self._check_plain_shown()
         if self.doc.path is None and self.story is None:
             return self.save_as()
         if changed_on_disk(self.doc) and not self.prompts.overwrite_changed(self.display_name):
@@ -201,14 +247,34 @@ class DocumentController(QObject):
 
     def save_as(self) -> bool:
         """Ask for a new place and save there."""
+        self._check_plain_shown()
         suggested = str(self.doc.path) if self.doc.path else self.tr("Untitled") + ".md"
         path = self.prompts.save_path(suggested)
         if not path:
             return False
+        return self._save_to(Path(path))
+
+    def save_as_project(self) -> bool:
+        """Turn the plain text into a story project: ask for the folder (a name ending in
+        .inkling), make the text chapter 1, scene 1 and save it there now."""
+        if self.story is not None:
+            return True
+        self._check_plain_shown()
+        stem = self.doc.path.stem if self.doc.path else self.tr("Untitled")
+        start = self.doc.path.parent if self.doc.path else Path.home()
+        path = self.prompts.save_path(str(start / f"{stem}{STORY_SUFFIX}"))
+        if not path:
+            return False
         target = Path(path)
+        if target.suffix != STORY_SUFFIX:
+            target = target.with_name(target.name + STORY_SUFFIX)
+        return self._save_to(target)
+
+    def _save_to(self, target: Path) -> bool:
         old_key = self.doc.path
         if target.suffix == STORY_SUFFIX:
-            self._become_project(target)
+            if not self._become_project(target):
+                return False
         elif self.story is not None:
             self.prompts.error(
                 self.tr("Save failed"),
@@ -227,20 +293,28 @@ class DocumentController(QObject):
             self.recent_changed.emit()
         return ok
 
-    def _become_project(self, target: Path) -> None:
-        """Save As a .inkling folder: a text becomes chapter 1, a story moves to `target`."""
+    def _become_project(self, target: Path) -> bool:
+        """Save As a .inkling folder: a text becomes chapter 1, a story moves to `target`.
+        False (and the writer is told) when `target` already holds something."""
+        try:
+            check_new_story(target)
+        except DocumentError as exc:
+            self.prompts.error(self.tr("Save failed"), str(exc))
+            return False
         if self.story is not None:
             self.project.sync()
             self.story.folder = target
             self.project.mark_unsaved({s.id for _c, s in self.story.binder.scenes()})
         else:
-            story = new_story(target, self.editor.toPlainText())
-            self.editor.clear()
-            self.editor.document().setModified(False)
+            story = new_story(target, self.plain_text())
+            # The plain text's undo history would replay into the next plain text opened.
+            self._plain_document.clear()
+            self._plain_document.setModified(False)
             self.project.bind(story)
             self.project.mark_unsaved({s.id for _c, s in story.binder.scenes()})
             self.opened.emit()
         self.doc = Document("", target / "story.toml")
+        return True
 
     def close_document(self) -> bool:
         """Ask to save unsaved changes; False if the writer cancelled."""
@@ -268,8 +342,9 @@ class DocumentController(QObject):
         if self.story is not None:
             self._autosave_project()
             return
+        self._check_plain_shown()
         future = self.submit(
-            self.recovery.write, self.doc.path, self.editor.toPlainText(), self.story_state()
+            self.recovery.write, self.doc.path, self.plain_text(), self.story_state()
         )
         if future is not None:
             future.add_done_callback(self._on_autosave_done)
@@ -281,7 +356,11 @@ class DocumentController(QObject):
         if self.story is None:
             return
         changed = self._prepare_project_save()
-        plan = plan_save(self.story, changed)
+        try:
+            plan = plan_save(self.story, changed)
+        except (SaveError, RefusedFile) as exc:
+            self.autosave_failed.emit(self.tr("Autosave failed: {0}").format(exc))
+            return
         self.project.mark_saved(changed)
         self.emit_title()
         future = self.submit(run_save, plan)
@@ -323,6 +402,7 @@ class DocumentController(QObject):
         self._closed = True
         self._idle.stop()
         self._period.stop()
+        self.transfer.shutdown()
         self._io.shutdown(wait=True)
 
     def submit(self, fn: Callable[..., object], *args: object) -> Future | None:
@@ -341,13 +421,13 @@ class DocumentController(QObject):
         if path is not None and path.exists():
             try:
                 doc = read_document(path, replace=True)
-            except DocumentError:
+            except (DocumentError, RefusedFile, OSError):
                 doc = Document("", path)
         self._set_document(doc, None)
         self.editor.selectAll()
         self.editor.insertPlainText(rec.text)
         self.restored.emit(rec.story)
-        self.editor.document().setModified(True)
+        self._plain_document.setModified(True)
         self.submit(self.recovery.discard_file, rec.file)
         self.autosave()
 
@@ -379,8 +459,8 @@ class DocumentController(QObject):
                 run_save(plan_save(self.story, changed))
                 self.project.mark_saved(changed)
             elif self.story is None and self.has_unsaved_work and self._recovery_stale():
-                self.recovery.write(self.doc.path, self.editor.toPlainText(), self.story_state())
-        except SaveError:
+                self.recovery.write(self.doc.path, self.plain_text(), self.story_state())
+        except (SaveError, RefusedFile, OSError):
             log.exception("hot exit could not keep the unsaved work")
         if self.lock is not None:
             self.lock.release()
@@ -411,8 +491,10 @@ class DocumentController(QObject):
                 save_story(self.story, changed)
                 self.project.mark_saved(changed)
             else:
-                save_document(self.doc, self.editor.toPlainText(), target)
-        except SaveError as exc:
+                self._check_plain_shown()
+                save_document(self.doc, self.plain_text(), target)
+                self._plain_document.setModified(False)
+        except (SaveError, RefusedFile) as exc:
             self.prompts.error(
                 self.tr("Save failed"), self.tr("{0}\n\nYou can save to another place.").format(exc)
             )
@@ -443,7 +525,7 @@ class DocumentController(QObject):
         self.project.bind(story)
         if story is None:
             self.editor.show_document(self._plain_document)
-            self.editor.setReadOnly(False)
+            self.editor.set_locked("")
             self.editor.setPlainText(doc.text)
         self.editor.document().setModified(False)
         self.emit_title()

@@ -165,6 +165,11 @@ class FindDock(QDockWidget):
 
     def replace_one(self) -> None:
         """Replace the selected hit and find the next."""
+        if self.editor.locked_reason:
+            self.info.setText(
+                self.tr("This scene is read-only: {0}").format(self.editor.locked_reason)
+            )
+            return
         cursor = self.editor.textCursor()
         try:
             options = self.options()
@@ -189,7 +194,11 @@ class FindDock(QDockWidget):
             options = self.options()
             pattern = options.pattern()
             plan = []
+            # A scene that could not be read is never written (nor the text shown locked).
+            locked = {s.id for _c, s in self.project.binder.scenes() if s.problem}
             for key, text in self._texts():
+                if key in locked or (not key and self.editor.locked_reason):
+                    continue
                 edits = replacements(text, pattern, self.replacement.text(), options.regex)
                 if edits:
                     plan.append((key, text, edits))

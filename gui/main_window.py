@@ -26,6 +26,7 @@ from backend.storage.paths import AppPaths
 from backend.storage.recovery import RecoveryStore
 from backend.storage.settings import Settings, SettingsStore
 from backend.storage.state import StateStore
+from backend.storage.untrusted import RefusedFile
 from backend.story.style.detect import match_style
 from backend.story.style.model import Style, StyleError
 from gui.about import AboutDialog
@@ -92,6 +93,9 @@ class MainWindow(QMainWindow):
         self.model_thread = ModelThread(paths.models, engine_factory)
         self._build_parts()
         self.menu_actions = build_menus(self)
+        self.documents.opened.connect(self._update_book_actions)
+        self.documents.project.structure_changed.connect(self._update_book_actions)
+        self._update_book_actions()
         self._rebuild_recent_menu()
         self._connect_worker()
         self.apply_settings(self.settings)
@@ -118,6 +122,7 @@ class MainWindow(QMainWindow):
         self.documents.opened.connect(self._on_documents_opened)
         self.book = BookController(self, self.editor, self.documents)
         self.book.message.connect(self.status.showMessage)
+        self.status.addPermanentWidget(self.book.locked_label)
         self.status.addPermanentWidget(self.book.counts_label)
         self.bible = BiblePanel(self)
         self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.bible)
@@ -189,6 +194,11 @@ class MainWindow(QMainWindow):
             if choice.problem:
                 self._on_worker_model_failed(choice.problem)
         self.load_model(spec)
+
+    @Slot()
+    def _update_book_actions(self) -> None:
+        project = self.documents.project
+        self.menu_actions.show_project(project.story is not None, bool(project.binder.can_undo()))
 
     @Slot()
     def _rebuild_recent_menu(self) -> None:
@@ -287,7 +297,7 @@ class MainWindow(QMainWindow):
             self.continuation.stop()
         try:
             spec = None if entry_id == BUNDLED_ID else self.catalog.spec(entry_id)
-        except CatalogError as exc:
+        except (CatalogError, RefusedFile) as exc:
             self.show_error(self.tr("The model could not be loaded"), str(exc))
             return
         self.load_model(spec)

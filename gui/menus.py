@@ -36,6 +36,16 @@ class Actions:
     recent_menu: QMenu
     # hotkey name -> (action, label): the editor owns these keys, the menu shows them
     suggest: dict[str, tuple[QAction, str]] = field(default_factory=dict)
+    # Book → actions that change a project's structure: off while a plain text is open
+    book_structure: list[QAction] = field(default_factory=list)
+    book_undo: QAction | None = None
+
+    def show_project(self, is_open: bool, can_undo: bool) -> None:
+        """Enable the structural book actions when a story project is open."""
+        for act in self.book_structure:
+            act.setEnabled(is_open)
+        if self.book_undo is not None:
+            self.book_undo.setEnabled(is_open and can_undo)
 
 
 def action(
@@ -150,7 +160,7 @@ def build_menus(w: MainWindow) -> Actions:
 
     view_menu = menu.addMenu(QCoreApplication.translate("Menus", "&View"))
     _dock_toggles(w, view_menu)
-    _book_menus(w, view_menu)
+    _book_menus(w, view_menu, actions)
     model_menu = menu.addMenu(QCoreApplication.translate("Menus", "&Model"))
     model_menu.addAction(actions.models)
     model_menu.addAction(actions.train_voice)
@@ -185,7 +195,7 @@ def _keep_shortcuts(w: MainWindow) -> None:
             w.addActions([a for a in sub.actions() if not a.isSeparator()])
 
 
-def _book_menus(w: MainWindow, view_menu: QMenu) -> None:
+def _book_menus(w: MainWindow, view_menu: QMenu, actions: Actions) -> None:
     book = w.book
     binder_toggle = book.binder.toggleViewAction()
     binder_toggle.setShortcut(QKeySequence("Ctrl+Shift+B"))
@@ -223,34 +233,48 @@ def _book_menus(w: MainWindow, view_menu: QMenu) -> None:
         )
     )
     view_menu.addSeparator()
-    view_menu.addAction(
-        action(w, QCoreApplication.translate("Menus", "Read the &Whole Book"), book.read_book)
-    )
+    read = action(w, QCoreApplication.translate("Menus", "Read the &Whole Book"), book.read_book)
+    view_menu.addAction(read)
+    actions.book_structure.append(read)
     book_menu = w.menuBar().addMenu(QCoreApplication.translate("Menus", "&Book"))
-    for label, slot, keys in (
-        (QCoreApplication.translate("Menus", "New &Chapter"), book.binder.add_chapter, None),
+    # New Chapter and New Scene offer to turn a plain text into a story project; the rest
+    # only make sense in one and are disabled without it.
+    needs_project = QCoreApplication.translate(
+        "Menus", "Open a story project, or use New Chapter to turn this text into one."
+    )
+    for label, slot, keys, structural in (
+        (QCoreApplication.translate("Menus", "New &Chapter"), book.binder.add_chapter, None, False),
         (
             QCoreApplication.translate("Menus", "New &Scene"),
             book.binder.add_scene,
             QKeySequence("Ctrl+Shift+N"),
+            False,
         ),
         (
             QCoreApplication.translate("Menus", "S&plit Scene at Cursor"),
             w.documents.project.split_at_cursor,
             QKeySequence("Ctrl+Shift+K"),
+            True,
         ),
         (
             QCoreApplication.translate("Menus", "&Merge with Next Scene"),
             book.binder.merge_current,
             None,
+            True,
         ),
         (
             QCoreApplication.translate("Menus", "&Undo Binder Change"),
             w.documents.project.undo,
             None,
+            True,
         ),
     ):
-        book_menu.addAction(action(w, label, slot, keys))
+        act = action(w, label, slot, keys)
+        book_menu.addAction(act)
+        if structural:
+            act.setStatusTip(needs_project)
+            actions.book_structure.append(act)
+    actions.book_undo = act  # the last one
     book_menu.addSeparator()
     book_menu.addAction(
         action(w, QCoreApplication.translate("Menus", "&Goals and History…"), book.show_goals)

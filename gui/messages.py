@@ -50,6 +50,21 @@ TEMPLATES = (
         "Inkling needs at least {needed} words of your writing to learn your voice; "
         "these texts have {words}.",
     ),
+    # Refusals of the untrusted-file gate (backend/storage/untrusted.py).
+    QT_TRANSLATE_NOOP(
+        "Messages",
+        "{name} is not an ordinary file (it is a device, a pipe or a socket); it was not read.",
+    ),
+    QT_TRANSLATE_NOOP(
+        "Messages",
+        "{name} is larger than {limit}, the most Inkling reads for this kind of file; "
+        "it was not read.",
+    ),
+    QT_TRANSLATE_NOOP("Messages", "{name} nests deeper than {depth} levels; it was not read."),
+    QT_TRANSLATE_NOOP(
+        "Messages", "{name} leads outside {folder}; Inkling never reads or writes there."
+    ),
+    QT_TRANSLATE_NOOP("Messages", "{name} is a link Inkling does not follow."),
 )
 
 

@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 
 from backend.models.catalogue import PROMPT_FORMATS, Catalog, CatalogError, ModelEntry, human_size
 from backend.models.download import DownloadError, download
+from backend.storage.untrusted import RefusedFile
 
 
 class Background(QObject):
@@ -40,7 +41,7 @@ class Background(QObject):
         def run() -> None:
             try:
                 result = fn()
-            except (CatalogError, DownloadError) as exc:
+            except (CatalogError, DownloadError, RefusedFile) as exc:
                 self.failed.emit(str(exc))
             except Exception as exc:  # never let a helper thread take the app down
                 self.failed.emit(
@@ -216,7 +217,7 @@ class DownloadDialog(QDialog):
             )  # fmt: skip
             try:
                 entry = inspect_gguf(path)
-            except CatalogError:
+            except (CatalogError, RefusedFile):
                 path.unlink(missing_ok=True)
                 raise
             entry.downloaded = True
@@ -245,7 +246,7 @@ class DownloadDialog(QDialog):
         self.start_button.setEnabled(True)
         try:
             added = self.catalog.add(entry)
-        except (CatalogError, OSError) as exc:
+        except (CatalogError, RefusedFile, OSError) as exc:
             self.message.setText(str(exc))
             return
         self.bar.setValue(1000)

@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 
 from backend.engines.base import EngineKind
 from backend.models.catalogue import Catalog, CatalogError, ModelEntry, human_size
+from backend.storage.untrusted import RefusedFile
 from gui.i18n import QT_TRANSLATE_NOOP
 from gui.model_dialogs import Background, DownloadDialog, ModelSettingsDialog, ServerDialog
 from gui.tables import list_table
@@ -152,7 +153,7 @@ class ModelManagerDialog(QDialog):
         entry = self.catalog.get(self.selected_id() or "")
         try:
             self.selection_changed.emit(self.catalog.spec(entry.id) if entry else None)
-        except CatalogError:
+        except (CatalogError, RefusedFile):
             self.selection_changed.emit(None)
         self.use_button.setEnabled(entry is not None and entry.id != self.active_id)
         self.remove_button.setEnabled(entry is not None and not entry.bundled)
@@ -199,7 +200,7 @@ class ModelManagerDialog(QDialog):
     def _on_inspected(self, entry: ModelEntry) -> None:
         try:
             added = self.catalog.add(entry)
-        except (CatalogError, OSError) as exc:
+        except (CatalogError, RefusedFile, OSError) as exc:
             self._refuse(self.tr("The model list could not be saved"), str(exc))
             return
         self.status.setText(self.tr("Added {0}: {1}.").format(added.name, added.summary()))
@@ -212,7 +213,7 @@ class ModelManagerDialog(QDialog):
             return
         try:
             entry = self.catalog.add_remote(*dialog.values())
-        except (CatalogError, OSError) as exc:
+        except (CatalogError, RefusedFile, OSError) as exc:
             self._refuse(self.tr("The server cannot be added"), str(exc))
             return
         self.status.setText(
@@ -238,7 +239,7 @@ class ModelManagerDialog(QDialog):
         try:
             self.catalog.update_sampler(entry.id, dialog.sampler())
             self.catalog.set_prompt_format(entry.id, dialog.prompt_format())
-        except (CatalogError, OSError) as exc:
+        except (CatalogError, RefusedFile, OSError) as exc:
             self._refuse(self.tr("These settings were not saved"), str(exc))
             return
         self.refresh()
@@ -262,7 +263,7 @@ class ModelManagerDialog(QDialog):
         was_active = entry.id == self.active_id
         try:
             self.catalog.remove(entry.id)
-        except (CatalogError, OSError) as exc:
+        except (CatalogError, RefusedFile, OSError) as exc:
             self._refuse(self.tr("The model was not removed"), str(exc))
             return
         self.status.setText(self.tr("Removed {0}.").format(entry.name))

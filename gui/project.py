@@ -18,9 +18,16 @@ from backend.storage.projects import Story
 from backend.story.binder import Binder, BinderError, Chapter, Scene
 from backend.story.progress import Progress
 from backend.text.counts import word_count
-from gui.editor import Editor, edit_document
+from gui.editor import Editor, edit_document, python_index
+from gui.i18n import QT_TRANSLATE_NOOP
+from gui.messages import translate_message
 
 COUNT_DELAY_MS = 400
+NO_PROJECT = QT_TRANSLATE_NOOP(
+    "ProjectController",
+    "Chapters and scenes belong to a story project: use Book → New Chapter, or Save As with a "
+    "name ending in .inkling.",
+)
 
 
 class ProjectController(QObject):
@@ -91,17 +98,58 @@ class ProjectController(QObject):
         """Show a scene in the editor; refused while a continuation is being written."""
         if scene_id == self.current:
             return True
-        if self.busy():
-            self.message.emit(self.tr("Wait for the continuation to finish, or stop it, first."))
+        if self.refuses_while_busy():
             return False
-        scene = self.binder.scene(scene_id)
+        try:
+            scene = self.binder.scene(scene_id)
+        except KeyError:
+            return False
         self.recount_current()
-        self.editor.setReadOnly(bool(scene.problem))
         self.current = scene_id
         self.editor.show_document(self.document(scene_id))
+        self.editor.set_locked(self.problem_of(scene_id))
         if scene.problem:
-            self.message.emit(self.tr("This scene is shown read-only: {0}").format(scene.problem))
+            self.message.emit(
+                self.tr("This scene is shown read-only: {0}").format(self.problem_of(scene_id))
+            )
         self.scene_opened.emit(scene_id)
+        return True
+
+    def refuses_while_busy(self) -> bool:
+        """True (and says so) while a continuation is being written into the editor."""
+        if not self.busy():
+            return False
+        self.message.emit(self.tr("Wait for the continuation to finish, or stop it, first."))
+        return True
+
+    def problem_of(self, scene_id: str) -> str:
+        """Why a scene (live or in the trash) is read-only, for the writer ('' if it is not)."""
+        try:
+            item = self.binder.item(scene_id)
+        except KeyError:
+            return ""
+        problem = item.problem if isinstance(item, Scene) else ""
+        return translate_message(problem) if problem else ""
+
+    def _refuses_problem(self, item_id: str) -> bool:
+        """True (and says why) when `item_id` is, or holds, a scene that could not be read.
+
+        Such a scene stays where it is on disk: moving it to or from the trash, splitting or
+        merging it would leave its text only in memory, or remove the file that holds it.
+        """
+        try:
+            item = self.binder.item(item_id)
+        except KeyError:
+            return False
+        scenes = item.scenes if isinstance(item, Chapter) else [item]
+        broken = next((s for s in scenes if s.problem), None)
+        if broken is None:
+            return False
+        self.message.emit(
+            self.tr("“{0}” could not be read, so Inkling leaves it as it is: {1}").format(
+                broken.title, translate_message(broken.problem)
+            )
+        )
         return True
 
     def text_of(self, scene_id: str) -> str:
@@ -157,10 +205,19 @@ class ProjectController(QObject):
         self.changed.emit()
 
     # --- structure ------------------------------------------------------------------
-    def apply(self, operation: Callable[[Binder], object]) -> object:
-        """Run a binder operation with the texts in step; refreshes documents and the view."""
-        if self.busy():
-            self.message.emit(self.tr("Wait for the continuation to finish, or stop it, first."))
+    def apply(self, operation: Callable[[Binder], object], touches: tuple[str, ...] = ()) -> object:
+        """Run a binder operation with the texts in step; refreshes documents and the view.
+
+        `touches` names the items whose files the operation moves, splits or merges: one
+        that could not be read is refused. Without a story project there is no binder, and
+        nothing happens (the text in the editor is never replaced).
+        """
+        if self.story is None:
+            self.message.emit(self.tr(NO_PROJECT))
+            return None
+        if any(self._refuses_problem(item_id) for item_id in touches):
+            return None
+        if self.refuses_while_busy():
             return None
         self.sync()
         try:
@@ -195,7 +252,9 @@ class ProjectController(QObject):
                 self.open_scene(first.id)
             else:
                 self.editor.show_document(QTextDocument(self))
-                self.editor.setReadOnly(True)
+                self.editor.set_locked(
+                    self.tr("The book has no scene: add one with Book → New Scene.")
+                )
         self.structure_changed.emit()
         self.counts_changed.emit()
         self.changed.emit()
@@ -210,11 +269,15 @@ class ProjectController(QObject):
 
     def split_at_cursor(self) -> Scene | None:
         """Split the current scene at the cursor."""
+        if self.story is None:
+            self.message.emit(self.tr(NO_PROJECT))
+            return None
         if not self.current:
             return None
-        at = self.editor.textCursor().position()
+        # The binder cuts a Python string; the cursor counts UTF-16 units.
+        at = python_index(self.editor.toPlainText(), self.editor.textCursor().position())
         scene_id = self.current
-        result = self.apply(lambda b: b.split_scene(scene_id, at))
+        result = self.apply(lambda b: b.split_scene(scene_id, at), (scene_id,))
         if isinstance(result, Scene):
             self.open_scene(result.id)
             return result

@@ -20,10 +20,19 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from backend.storage.atomic import SaveError
+from backend.storage.untrusted import RefusedFile
 from backend.story.language import pack
 from backend.story.style.model import LENGTHS, POVS, TENSES, Style, StyleError
-from backend.story.style.presets import builtin_presets, load_preset, save_preset, user_presets
+from backend.story.style.presets import (
+    builtin_presets,
+    load_preset,
+    preset_path,
+    save_preset,
+    user_presets,
+)
 from gui.i18n import QT_TRANSLATE_NOOP
+from gui.messages import translate_message
 
 # Tone words are offered in the interface's language: the one chosen goes into the prompt.
 TONES = (
@@ -201,14 +210,23 @@ class StylePanel(QDockWidget):
         self._form.setRowVisible(self.tense, pack(lang).has_tense)
 
     # --- presets ----------------------------------------------------------------------
-    def presets(self) -> dict[str, Style]:
-        """Built-in presets, then the writer's own (which win on a name clash)."""
-        return {**builtin_presets(), **user_presets(self.presets_dir)}
+    def presets(self, problems: list[str] | None = None) -> dict[str, Style]:
+        """Built-in presets, then the writer's own (which win on a name clash). Why a preset
+        file was skipped is added to `problems`."""
+        return {**builtin_presets(), **user_presets(self.presets_dir, problems)}
 
     def reload_presets(self, select: str = "") -> None:
-        """Refill the preset list."""
+        """Refill the preset list (a preset file that cannot be used is named and skipped)."""
         self.preset.clear()
-        for name in self.presets():
+        problems: list[str] = []
+        presets = self.presets(problems)
+        if problems:
+            self.status.emit(
+                self.tr("Some style presets were skipped: {0}").format(
+                    " ".join(translate_message(p) for p in problems[:3])
+                )
+            )
+        for name in presets:
             self.preset.addItem(self.tr(name), name)  # built-in names come translated
         if select:
             self.preset.setCurrentIndex(max(0, self.preset.findData(select)))
@@ -228,10 +246,13 @@ class StylePanel(QDockWidget):
             if not ok or not name.strip():
                 return None
         name = name.strip()
-        self.presets_dir.mkdir(parents=True, exist_ok=True)
-        safe = "".join(c if c.isalnum() or c in "-_ " else "_" for c in name).strip() or "preset"
-        path = self.presets_dir / f"{safe}.toml"
-        save_preset(self.current_style().with_(name=name), path)
+        try:
+            self.presets_dir.mkdir(parents=True, exist_ok=True)
+            path = preset_path(self.presets_dir, name)
+            save_preset(self.current_style().with_(name=name), path)
+        except (StyleError, SaveError, RefusedFile, OSError) as exc:
+            self.status.emit(self.tr("Preset not saved: {0}").format(translate_message(str(exc))))
+            return None
         self.reload_presets(select=name)
         self.status.emit(self.tr("Saved preset “{0}”.").format(name))
         return path
@@ -246,12 +267,16 @@ class StylePanel(QDockWidget):
         )
         if not path:
             return False
-        save_preset(
-            self.current_style().with_(
-                name=str(self.preset.currentData() or "") or self.tr("My style")
-            ),
-            Path(path),
-        )
+        try:
+            save_preset(
+                self.current_style().with_(
+                    name=str(self.preset.currentData() or "") or self.tr("My style")
+                ),
+                Path(path),
+            )
+        except SaveError as exc:
+            self.status.emit(self.tr("Preset not saved: {0}").format(translate_message(str(exc))))
+            return False
         return True
 
     def import_preset(self, path: str | None = None) -> bool:
@@ -266,10 +291,13 @@ class StylePanel(QDockWidget):
             return False
         try:
             style = load_preset(Path(path))
-        except StyleError as exc:
-            self.status.emit(self.tr("Preset not imported: {0}").format(exc))
+        except (StyleError, RefusedFile) as exc:
+            self.status.emit(
+                self.tr("Preset not imported: {0}").format(translate_message(str(exc)))
+            )
             return False
         self.set_style(style)
-        self.save_as_preset(style.name or Path(path).stem)
+        if self.save_as_preset(style.name or Path(path).stem) is None:
+            return False
         self.changed.emit(self.current_style())
         return True

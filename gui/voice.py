@@ -23,6 +23,7 @@ from backend.models.adapters import NOT_ON_A_SERVER, AdapterError
 from backend.models.spec import ModelSpec
 from backend.storage.atomic import SaveError, atomic_write_text
 from backend.storage.paths import AppPaths
+from backend.storage.untrusted import RefusedFile
 from backend.text.counts import word_count
 from gui.training import EXIT_CANCELLED, TrainingProcess, TrainVoiceDialog
 from gui.worker import GenerationWorker
@@ -74,7 +75,7 @@ class VoiceController(QObject):
         if spec.path not in self._libraries:  # one read of the model's identity each
             try:
                 self._libraries[spec.path] = AdapterLibrary(self.root, spec.path)
-            except AdapterError as exc:
+            except (AdapterError, RefusedFile) as exc:
                 log.warning("no adapter list for %s: %s", spec.name, exc)
                 return None
         return self._libraries[spec.path]
@@ -87,7 +88,7 @@ class VoiceController(QObject):
         """Turn an adapter on at `scale` (None: off); live when its model is loaded."""
         try:
             active = library.switch(file, scale)
-        except AdapterError as exc:
+        except (AdapterError, RefusedFile) as exc:
             self.error.emit(self.tr("The adapter could not be switched"), str(exc))
             return
         if self.spec is not None and library.model_path == self.spec.path:
@@ -99,7 +100,7 @@ class VoiceController(QObject):
         path = library.folder / file
         try:
             library.delete(file)
-        except AdapterError as exc:
+        except (AdapterError, RefusedFile) as exc:
             self.error.emit(self.tr("The adapter could not be deleted"), str(exc))
             return
         if self.active is not None and self.active[0] == path.resolve():
@@ -264,7 +265,7 @@ class VoiceController(QObject):
             return
         try:
             self.trained = library.add(out, move=True)
-        except AdapterError as exc:
+        except (AdapterError, RefusedFile) as exc:
             self.error.emit(self.tr("The adapter could not be kept"), str(exc))
             return
         self.changed.emit()

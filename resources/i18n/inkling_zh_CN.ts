@@ -36,108 +36,108 @@ PyTorch (BSD), Hugging Face transformers (Apache 2.0) and Qt for Python (LGPLv3)
 <context>
     <name>AdaptersPanel</name>
     <message>
-        <location filename="../../gui/adapters.py" line="30"/>
+        <location filename="../../gui/adapters.py" line="31"/>
         <source>On</source>
         <translation>启用</translation>
     </message>
     <message>
-        <location filename="../../gui/adapters.py" line="31"/>
+        <location filename="../../gui/adapters.py" line="32"/>
         <source>Name</source>
         <translation>名称</translation>
     </message>
     <message>
-        <location filename="../../gui/adapters.py" line="32"/>
+        <location filename="../../gui/adapters.py" line="33"/>
         <source>Learned from</source>
         <translation>学习材料</translation>
     </message>
     <message>
-        <location filename="../../gui/adapters.py" line="33"/>
+        <location filename="../../gui/adapters.py" line="34"/>
         <source>Made</source>
         <translation>创建时间</translation>
     </message>
     <message>
-        <location filename="../../gui/adapters.py" line="34"/>
+        <location filename="../../gui/adapters.py" line="35"/>
         <source>Size</source>
         <translation>字号</translation>
     </message>
     <message>
-        <location filename="../../gui/adapters.py" line="35"/>
+        <location filename="../../gui/adapters.py" line="36"/>
         <source>Perplexity</source>
         <translation>困惑度</translation>
     </message>
     <message>
-        <location filename="../../gui/adapters.py" line="43"/>
+        <location filename="../../gui/adapters.py" line="44"/>
         <source>Voice adapters</source>
         <translation>文风适配器</translation>
     </message>
     <message>
-        <location filename="../../gui/adapters.py" line="52"/>
-        <location filename="../../gui/adapters.py" line="134"/>
+        <location filename="../../gui/adapters.py" line="53"/>
+        <location filename="../../gui/adapters.py" line="135"/>
         <source>Switch &amp;On</source>
         <translation>启用(&amp;O)</translation>
     </message>
     <message>
-        <location filename="../../gui/adapters.py" line="58"/>
+        <location filename="../../gui/adapters.py" line="59"/>
         <source>How strongly the adapter changes the model (100 %: as trained)</source>
         <translation>适配器对模型的影响强度（100%：与训练时相同）</translation>
     </message>
     <message>
-        <location filename="../../gui/adapters.py" line="63"/>
+        <location filename="../../gui/adapters.py" line="64"/>
         <source>Re&amp;name…</source>
         <translation>重命名(&amp;N)…</translation>
     </message>
     <message>
-        <location filename="../../gui/adapters.py" line="65"/>
+        <location filename="../../gui/adapters.py" line="66"/>
         <source>De&amp;lete</source>
         <translation>删除(&amp;L)</translation>
     </message>
     <message>
-        <location filename="../../gui/adapters.py" line="67"/>
+        <location filename="../../gui/adapters.py" line="68"/>
         <source>Add Adapter &amp;File…</source>
         <translation>添加适配器文件(&amp;F)…</translation>
     </message>
     <message>
-        <location filename="../../gui/adapters.py" line="69"/>
+        <location filename="../../gui/adapters.py" line="70"/>
         <source>&amp;Train on My Writing…</source>
         <translation>用我的文字训练(&amp;T)…</translation>
     </message>
     <message>
-        <location filename="../../gui/adapters.py" line="73"/>
+        <location filename="../../gui/adapters.py" line="74"/>
         <source>Strength</source>
         <translation>强度</translation>
     </message>
     <message>
-        <location filename="../../gui/adapters.py" line="119"/>
+        <location filename="../../gui/adapters.py" line="120"/>
         <source>No adapters yet: train one on your writing.</source>
         <translation>还没有适配器：用你的文字训练一个吧。</translation>
     </message>
     <message>
-        <location filename="../../gui/adapters.py" line="120"/>
+        <location filename="../../gui/adapters.py" line="121"/>
         <source> Changes apply when this model is loaded.</source>
         <translation>更改会在载入此模型时生效。</translation>
     </message>
     <message>
-        <location filename="../../gui/adapters.py" line="134"/>
+        <location filename="../../gui/adapters.py" line="135"/>
         <source>Switch &amp;Off</source>
         <translation>停用(&amp;O)</translation>
     </message>
     <message>
-        <location filename="../../gui/adapters.py" line="165"/>
+        <location filename="../../gui/adapters.py" line="166"/>
         <source>Rename adapter</source>
         <translation>重命名适配器</translation>
     </message>
     <message>
-        <location filename="../../gui/adapters.py" line="165"/>
+        <location filename="../../gui/adapters.py" line="166"/>
         <source>Name:</source>
         <translation>名称：</translation>
     </message>
     <message>
-        <location filename="../../gui/adapters.py" line="190"/>
+        <location filename="../../gui/adapters.py" line="191"/>
         <source>Add adapter</source>
         <translation>添加适配器</translation>
     </message>
     <message>
-        <location filename="../../gui/adapters.py" line="190"/>
+        <location filename="../../gui/adapters.py" line="191"/>
         <source>LoRA adapters (*.gguf)</source>
         <translation>LoRA 适配器 (*.gguf)</translation>
     </message>
@@ -158,7 +158,7 @@ PyTorch (BSD), Hugging Face transformers (Apache 2.0) and Qt for Python (LGPLv3)
 <context>
     <name>Background</name>
     <message>
-        <location filename="../../gui/model_dialogs.py" line="47"/>
+        <location filename="../../gui/model_dialogs.py" line="48"/>
         <source>Something went wrong: {0}</source>
         <translation>出了点问题：{0}</translation>
     </message>
@@ -194,233 +194,233 @@ PyTorch (BSD), Hugging Face transformers (Apache 2.0) and Qt for Python (LGPLv3)
 <context>
     <name>BiblePanel</name>
     <message>
-        <location filename="../../gui/bible_panel.py" line="46"/>
+        <location filename="../../gui/bible_panel.py" line="48"/>
         <source>Name</source>
         <translation>名称</translation>
     </message>
     <message>
-        <location filename="../../gui/bible_panel.py" line="47"/>
+        <location filename="../../gui/bible_panel.py" line="49"/>
         <source>Age</source>
         <translation>年龄</translation>
     </message>
     <message>
-        <location filename="../../gui/bible_panel.py" line="48"/>
+        <location filename="../../gui/bible_panel.py" line="50"/>
         <source>Gender/pronouns</source>
         <translation>性别/代词</translation>
     </message>
     <message>
-        <location filename="../../gui/bible_panel.py" line="49"/>
+        <location filename="../../gui/bible_panel.py" line="51"/>
         <source>Occupation</source>
         <translation>职业</translation>
     </message>
     <message>
-        <location filename="../../gui/bible_panel.py" line="50"/>
+        <location filename="../../gui/bible_panel.py" line="52"/>
         <source>Appearance</source>
         <translation>外貌</translation>
     </message>
     <message>
-        <location filename="../../gui/bible_panel.py" line="51"/>
+        <location filename="../../gui/bible_panel.py" line="53"/>
         <source>Personality</source>
         <translation>性格</translation>
     </message>
     <message>
-        <location filename="../../gui/bible_panel.py" line="52"/>
+        <location filename="../../gui/bible_panel.py" line="54"/>
         <source>Backstory</source>
         <translation>身世</translation>
     </message>
     <message>
-        <location filename="../../gui/bible_panel.py" line="53"/>
+        <location filename="../../gui/bible_panel.py" line="55"/>
         <source>Goal</source>
         <translation>目标</translation>
     </message>
     <message>
-        <location filename="../../gui/bible_panel.py" line="54"/>
+        <location filename="../../gui/bible_panel.py" line="56"/>
         <source>Flaw</source>
         <translation>弱点</translation>
     </message>
     <message>
-        <location filename="../../gui/bible_panel.py" line="55"/>
+        <location filename="../../gui/bible_panel.py" line="57"/>
         <source>Voice</source>
         <translation>说话方式</translation>
     </message>
     <message>
-        <location filename="../../gui/bible_panel.py" line="56"/>
+        <location filename="../../gui/bible_panel.py" line="58"/>
         <source>Relationships</source>
         <translation>人物关系</translation>
     </message>
     <message>
-        <location filename="../../gui/bible_panel.py" line="57"/>
+        <location filename="../../gui/bible_panel.py" line="59"/>
         <source>Kind</source>
         <translation>类别</translation>
     </message>
     <message>
-        <location filename="../../gui/bible_panel.py" line="58"/>
+        <location filename="../../gui/bible_panel.py" line="60"/>
         <source>Description</source>
         <translation>描述</translation>
     </message>
     <message>
-        <location filename="../../gui/bible_panel.py" line="59"/>
+        <location filename="../../gui/bible_panel.py" line="61"/>
         <source>Secrets</source>
         <translation>秘密</translation>
     </message>
     <message>
-        <location filename="../../gui/bible_panel.py" line="60"/>
+        <location filename="../../gui/bible_panel.py" line="62"/>
         <source>Connections</source>
         <translation>关联</translation>
     </message>
     <message>
-        <location filename="../../gui/bible_panel.py" line="80"/>
+        <location filename="../../gui/bible_panel.py" line="82"/>
         <source>entry</source>
         <translation>条目</translation>
     </message>
     <message>
-        <location filename="../../gui/bible_panel.py" line="81"/>
+        <location filename="../../gui/bible_panel.py" line="83"/>
         <source>Delete {0}</source>
         <translation>删除 {0}</translation>
     </message>
     <message>
-        <location filename="../../gui/bible_panel.py" line="104"/>
+        <location filename="../../gui/bible_panel.py" line="106"/>
         <source>Story bible</source>
         <translation>故事设定集</translation>
     </message>
     <message>
-        <location filename="../../gui/bible_panel.py" line="124"/>
+        <location filename="../../gui/bible_panel.py" line="126"/>
         <source>What the story is about</source>
         <translation>这个故事讲的是什么</translation>
     </message>
     <message>
-        <location filename="../../gui/bible_panel.py" line="126"/>
+        <location filename="../../gui/bible_panel.py" line="128"/>
         <source>e.g. mystery, cozy fantasy</source>
         <translation>例如：悬疑、温馨奇幻</translation>
     </message>
     <message>
-        <location filename="../../gui/bible_panel.py" line="129"/>
+        <location filename="../../gui/bible_panel.py" line="131"/>
         <source>Premise</source>
         <translation>故事梗概</translation>
     </message>
     <message>
-        <location filename="../../gui/bible_panel.py" line="130"/>
+        <location filename="../../gui/bible_panel.py" line="132"/>
         <source>Genre</source>
         <translation>类型</translation>
     </message>
     <message>
-        <location filename="../../gui/bible_panel.py" line="137"/>
+        <location filename="../../gui/bible_panel.py" line="139"/>
         <source>New character</source>
         <translation>新建人物</translation>
     </message>
     <message>
-        <location filename="../../gui/bible_panel.py" line="139"/>
+        <location filename="../../gui/bible_panel.py" line="141"/>
         <source>New place/thing</source>
         <translation>新建地点/物品</translation>
     </message>
     <message>
-        <location filename="../../gui/bible_panel.py" line="162"/>
+        <location filename="../../gui/bible_panel.py" line="164"/>
         <source>Generate</source>
         <translation>生成</translation>
     </message>
     <message>
-        <location filename="../../gui/bible_panel.py" line="163"/>
+        <location filename="../../gui/bible_panel.py" line="165"/>
         <source>Fill every unlocked field</source>
         <translation>填写所有未锁定的栏目</translation>
     </message>
     <message>
-        <location filename="../../gui/bible_panel.py" line="165"/>
+        <location filename="../../gui/bible_panel.py" line="167"/>
         <source>Generate 3</source>
         <translation>生成 3 个</translation>
     </message>
     <message>
-        <location filename="../../gui/bible_panel.py" line="166"/>
+        <location filename="../../gui/bible_panel.py" line="168"/>
         <source>Three alternatives side by side</source>
         <translation>三个备选并排对比</translation>
     </message>
     <message>
-        <location filename="../../gui/bible_panel.py" line="168"/>
+        <location filename="../../gui/bible_panel.py" line="170"/>
         <source>Delete</source>
         <translation>删除</translation>
     </message>
     <message>
-        <location filename="../../gui/bible_panel.py" line="170"/>
+        <location filename="../../gui/bible_panel.py" line="172"/>
         <source>Undo</source>
         <translation>撤销</translation>
     </message>
     <message>
-        <location filename="../../gui/bible_panel.py" line="181"/>
+        <location filename="../../gui/bible_panel.py" line="183"/>
         <source>Import card…</source>
         <translation>导入角色卡…</translation>
     </message>
     <message>
-        <location filename="../../gui/bible_panel.py" line="184"/>
-        <location filename="../../gui/bible_panel.py" line="457"/>
+        <location filename="../../gui/bible_panel.py" line="186"/>
+        <location filename="../../gui/bible_panel.py" line="459"/>
         <source>Export</source>
         <translation>导出</translation>
     </message>
     <message>
-        <location filename="../../gui/bible_panel.py" line="187"/>
+        <location filename="../../gui/bible_panel.py" line="189"/>
         <source>Character card (PNG)…</source>
         <translation>角色卡 (PNG)…</translation>
     </message>
     <message>
-        <location filename="../../gui/bible_panel.py" line="188"/>
+        <location filename="../../gui/bible_panel.py" line="190"/>
         <source>Character card (JSON)…</source>
         <translation>角色卡 (JSON)…</translation>
     </message>
     <message>
-        <location filename="../../gui/bible_panel.py" line="189"/>
+        <location filename="../../gui/bible_panel.py" line="191"/>
         <source>Entry as Markdown…</source>
         <translation>当前条目导出为 Markdown…</translation>
     </message>
     <message>
-        <location filename="../../gui/bible_panel.py" line="190"/>
+        <location filename="../../gui/bible_panel.py" line="192"/>
         <source>Whole bible as Markdown…</source>
         <translation>整部设定集导出为 Markdown…</translation>
     </message>
     <message>
-        <location filename="../../gui/bible_panel.py" line="231"/>
+        <location filename="../../gui/bible_panel.py" line="233"/>
         <source>Unnamed</source>
         <translation>未命名</translation>
     </message>
     <message>
-        <location filename="../../gui/bible_panel.py" line="150"/>
+        <location filename="../../gui/bible_panel.py" line="152"/>
         <source>Add a character or a place to start.</source>
         <translation>先添加一个人物或地点。</translation>
     </message>
     <message>
-        <location filename="../../gui/bible_panel.py" line="309"/>
+        <location filename="../../gui/bible_panel.py" line="311"/>
         <source>lock</source>
         <translation>锁定</translation>
     </message>
     <message>
-        <location filename="../../gui/bible_panel.py" line="313"/>
+        <location filename="../../gui/bible_panel.py" line="315"/>
         <source>Regenerate {0} only</source>
         <translation>只重新生成“{0}”</translation>
     </message>
     <message>
-        <location filename="../../gui/bible_panel.py" line="432"/>
+        <location filename="../../gui/bible_panel.py" line="434"/>
         <source>Import character card</source>
         <translation>导入角色卡</translation>
     </message>
     <message>
-        <location filename="../../gui/bible_panel.py" line="434"/>
+        <location filename="../../gui/bible_panel.py" line="436"/>
         <source>Character cards (*.png *.json)</source>
         <translation>角色卡 (*.png *.json)</translation>
     </message>
     <message>
-        <location filename="../../gui/bible_panel.py" line="442"/>
+        <location filename="../../gui/bible_panel.py" line="444"/>
         <source>Card not imported: {0}</source>
         <translation>角色卡未能导入：{0}</translation>
     </message>
     <message>
-        <location filename="../../gui/bible_panel.py" line="446"/>
+        <location filename="../../gui/bible_panel.py" line="448"/>
         <source>Imported {0}.</source>
         <translation>已导入 {0}。</translation>
     </message>
     <message>
-        <location filename="../../gui/bible_panel.py" line="453"/>
+        <location filename="../../gui/bible_panel.py" line="455"/>
         <source>Select a character to export as a card.</source>
         <translation>请先选择要导出为角色卡的人物。</translation>
     </message>
     <message>
-        <location filename="../../gui/bible_panel.py" line="476"/>
+        <location filename="../../gui/bible_panel.py" line="479"/>
         <source>Exported {0}.</source>
         <translation>已导出 {0}。</translation>
     </message>
@@ -428,154 +428,164 @@ PyTorch (BSD), Hugging Face transformers (Apache 2.0) and Qt for Python (LGPLv3)
 <context>
     <name>BinderDock</name>
     <message>
-        <location filename="../../gui/binder.py" line="34"/>
+        <location filename="../../gui/binder.py" line="38"/>
         <source>outline</source>
         <translation>大纲</translation>
     </message>
     <message>
-        <location filename="../../gui/binder.py" line="35"/>
+        <location filename="../../gui/binder.py" line="39"/>
         <source>draft</source>
         <translation>初稿</translation>
     </message>
     <message>
-        <location filename="../../gui/binder.py" line="36"/>
+        <location filename="../../gui/binder.py" line="40"/>
         <source>revised</source>
         <translation>已修改</translation>
     </message>
     <message>
-        <location filename="../../gui/binder.py" line="37"/>
+        <location filename="../../gui/binder.py" line="41"/>
         <source>done</source>
         <translation>定稿</translation>
     </message>
     <message>
-        <location filename="../../gui/binder.py" line="85"/>
+        <location filename="../../gui/binder.py" line="89"/>
         <source>Chapters and scenes</source>
         <translation>章节与场景</translation>
     </message>
     <message>
-        <location filename="../../gui/binder.py" line="115"/>
+        <location filename="../../gui/binder.py" line="122"/>
         <source>comma, separated</source>
         <translation>用逗号分隔</translation>
     </message>
     <message>
-        <location filename="../../gui/binder.py" line="117"/>
+        <location filename="../../gui/binder.py" line="124"/>
         <source>part this chapter belongs to</source>
         <translation>本章所属的部</translation>
     </message>
     <message>
-        <location filename="../../gui/binder.py" line="121"/>
+        <location filename="../../gui/binder.py" line="128"/>
         <source>Draft synopsis</source>
         <translation>起草梗概</translation>
     </message>
     <message>
-        <location filename="../../gui/binder.py" line="124"/>
+        <location filename="../../gui/binder.py" line="131"/>
         <source>Quick draft from the text</source>
         <translation>从正文快速起草</translation>
     </message>
     <message>
-        <location filename="../../gui/binder.py" line="125"/>
+        <location filename="../../gui/binder.py" line="132"/>
         <source>Draft with the model</source>
         <translation>让模型起草</translation>
     </message>
     <message>
-        <location filename="../../gui/binder.py" line="127"/>
+        <location filename="../../gui/binder.py" line="134"/>
         <source>Title</source>
         <translation>标题</translation>
     </message>
     <message>
-        <location filename="../../gui/binder.py" line="128"/>
+        <location filename="../../gui/binder.py" line="135"/>
         <source>Status</source>
         <translation>状态</translation>
     </message>
     <message>
-        <location filename="../../gui/binder.py" line="129"/>
+        <location filename="../../gui/binder.py" line="136"/>
         <source>Point of view</source>
         <translation>视角</translation>
     </message>
     <message>
-        <location filename="../../gui/binder.py" line="130"/>
+        <location filename="../../gui/binder.py" line="137"/>
         <source>Tags</source>
         <translation>标签</translation>
     </message>
     <message>
-        <location filename="../../gui/binder.py" line="131"/>
+        <location filename="../../gui/binder.py" line="138"/>
         <source>Part</source>
         <translation>部</translation>
     </message>
     <message>
-        <location filename="../../gui/binder.py" line="132"/>
+        <location filename="../../gui/binder.py" line="139"/>
         <source>Synopsis</source>
         <translation>梗概</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../gui/binder.py" line="178"/>
+        <location filename="../../gui/binder.py" line="181"/>
         <source>Trash (%n)</source>
         <translation>
             <numerusform>废纸篓（%n）</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../gui/binder.py" line="320"/>
+        <location filename="../../gui/binder.py" line="197"/>
+        <source>{0} (read-only)</source>
+        <translation>{0}（只读）</translation>
+    </message>
+    <message>
+        <location filename="../../gui/binder.py" line="199"/>
+        <source>Read-only: {0}</source>
+        <translation>只读：{0}</translation>
+    </message>
+    <message>
+        <location filename="../../gui/binder.py" line="339"/>
         <source>Rename</source>
         <translation>重命名</translation>
     </message>
     <message>
-        <location filename="../../gui/binder.py" line="320"/>
+        <location filename="../../gui/binder.py" line="339"/>
         <source>Title:</source>
         <translation>标题：</translation>
     </message>
     <message>
-        <location filename="../../gui/binder.py" line="330"/>
+        <location filename="../../gui/binder.py" line="350"/>
         <source>Moved to the trash. Ctrl+Z in the binder undoes it.</source>
         <translation>已移到废纸篓。在目录中按 Ctrl+Z 可撤销。</translation>
     </message>
     <message>
-        <location filename="../../gui/binder.py" line="380"/>
+        <location filename="../../gui/binder.py" line="418"/>
         <source>Restore</source>
         <translation>恢复</translation>
     </message>
     <message>
-        <location filename="../../gui/binder.py" line="382"/>
+        <location filename="../../gui/binder.py" line="420"/>
         <source>Add chapter</source>
         <translation>添加章</translation>
     </message>
     <message>
-        <location filename="../../gui/binder.py" line="383"/>
+        <location filename="../../gui/binder.py" line="421"/>
         <source>Add scene</source>
         <translation>添加场景</translation>
     </message>
     <message>
-        <location filename="../../gui/binder.py" line="384"/>
+        <location filename="../../gui/binder.py" line="423"/>
         <source>Rename…</source>
         <translation>重命名…</translation>
     </message>
     <message>
-        <location filename="../../gui/binder.py" line="385"/>
+        <location filename="../../gui/binder.py" line="424"/>
         <source>Split scene at cursor</source>
         <translation>在光标处拆分场景</translation>
     </message>
     <message>
-        <location filename="../../gui/binder.py" line="386"/>
+        <location filename="../../gui/binder.py" line="425"/>
         <source>Merge with next scene</source>
         <translation>与下一场景合并</translation>
     </message>
     <message>
-        <location filename="../../gui/binder.py" line="387"/>
+        <location filename="../../gui/binder.py" line="426"/>
         <source>Move up</source>
         <translation>上移</translation>
     </message>
     <message>
-        <location filename="../../gui/binder.py" line="388"/>
+        <location filename="../../gui/binder.py" line="427"/>
         <source>Move down</source>
         <translation>下移</translation>
     </message>
     <message>
-        <location filename="../../gui/binder.py" line="390"/>
+        <location filename="../../gui/binder.py" line="430"/>
         <source>Move to trash</source>
         <translation>移到废纸篓</translation>
     </message>
     <message>
-        <location filename="../../gui/binder.py" line="392"/>
+        <location filename="../../gui/binder.py" line="432"/>
         <source>Undo %s</source>
         <translation>撤销%s</translation>
     </message>
@@ -583,12 +593,12 @@ PyTorch (BSD), Hugging Face transformers (Apache 2.0) and Qt for Python (LGPLv3)
 <context>
     <name>BinderTree</name>
     <message>
-        <location filename="../../gui/binder.py" line="51"/>
+        <location filename="../../gui/binder.py" line="55"/>
         <source>Title</source>
         <translation>标题</translation>
     </message>
     <message>
-        <location filename="../../gui/binder.py" line="51"/>
+        <location filename="../../gui/binder.py" line="55"/>
         <source>Words</source>
         <translation>字数</translation>
     </message>
@@ -596,52 +606,71 @@ PyTorch (BSD), Hugging Face transformers (Apache 2.0) and Qt for Python (LGPLv3)
 <context>
     <name>BookController</name>
     <message>
-        <location filename="../../gui/book.py" line="97"/>
+        <location filename="../../gui/book.py" line="104"/>
         <source>Zoom %+d</source>
         <translation>缩放 %+d</translation>
     </message>
     <message>
-        <location filename="../../gui/book.py" line="97"/>
+        <location filename="../../gui/book.py" line="104"/>
         <source>Zoom reset</source>
         <translation>缩放已还原</translation>
     </message>
     <message>
-        <location filename="../../gui/book.py" line="160"/>
+        <location filename="../../gui/book.py" line="152"/>
+        <source>Turn this document into a story project?
+
+Chapters and scenes live in a story project: a folder whose name ends in .inkling. Your text becomes chapter 1, scene 1, and the project is saved there at once.</source>
+        <translation>把这份文档变成故事项目吗？
+
+章和场景存放在故事项目里：一个名称以 .inkling 结尾的文件夹。你的文字会成为第 1 章第 1 个场景，项目会立即保存在那里。</translation>
+    </message>
+    <message>
+        <location filename="../../gui/book.py" line="162"/>
+        <source>Read-only: {0}</source>
+        <translation>只读：{0}</translation>
+    </message>
+    <message>
+        <location filename="../../gui/book.py" line="167"/>
+        <source>This scene is read-only: {0}</source>
+        <translation>此场景为只读：{0}</translation>
+    </message>
+    <message>
+        <location filename="../../gui/book.py" line="192"/>
         <source>characters</source>
         <translation>字</translation>
     </message>
     <message>
-        <location filename="../../gui/book.py" line="160"/>
+        <location filename="../../gui/book.py" line="192"/>
         <source>words</source>
         <translation>词</translation>
     </message>
     <message>
-        <location filename="../../gui/book.py" line="172"/>
+        <location filename="../../gui/book.py" line="204"/>
         <source>Scene %1 · Chapter %2 · Book %3 %4 · Today %5</source>
         <translation>本场景 %1 · 本章 %2 · 全书 %3 %4 · 今日 %5</translation>
     </message>
     <message>
-        <location filename="../../gui/book.py" line="182"/>
+        <location filename="../../gui/book.py" line="214"/>
         <source>{0:,} characters</source>
         <translation>{0:,} 字</translation>
     </message>
     <message>
-        <location filename="../../gui/book.py" line="183"/>
+        <location filename="../../gui/book.py" line="215"/>
         <source>{0:,} words</source>
         <translation>{0:,} 词</translation>
     </message>
     <message>
-        <location filename="../../gui/book.py" line="215"/>
+        <location filename="../../gui/book.py" line="247"/>
         <source>Undone: %s</source>
         <translation>已撤销：%s</translation>
     </message>
     <message>
-        <location filename="../../gui/book.py" line="215"/>
+        <location filename="../../gui/book.py" line="247"/>
         <source>Nothing to undo.</source>
         <translation>没有可撤销的操作。</translation>
     </message>
     <message>
-        <location filename="../../gui/book.py" line="231"/>
+        <location filename="../../gui/book.py" line="263"/>
         <source>Goals belong to a story project (Save As a .inkling folder).</source>
         <translation>写作目标属于故事项目（请另存为 .inkling 文件夹）。</translation>
     </message>
@@ -649,33 +678,58 @@ PyTorch (BSD), Hugging Face transformers (Apache 2.0) and Qt for Python (LGPLv3)
 <context>
     <name>BookTransfer</name>
     <message>
-        <location filename="../../gui/transfer.py" line="46"/>
-        <location filename="../../gui/transfer.py" line="77"/>
-        <location filename="../../gui/transfer.py" line="89"/>
+        <location filename="../../gui/transfer.py" line="75"/>
+        <location filename="../../gui/transfer.py" line="106"/>
+        <location filename="../../gui/transfer.py" line="120"/>
         <source>Export failed</source>
         <translation>导出失败</translation>
     </message>
     <message>
-        <location filename="../../gui/transfer.py" line="48"/>
-        <location filename="../../gui/transfer.py" line="87"/>
+        <location filename="../../gui/transfer.py" line="77"/>
+        <location filename="../../gui/transfer.py" line="116"/>
         <source>Exported to {0}</source>
         <translation>已导出到 {0}</translation>
     </message>
     <message>
-        <location filename="../../gui/transfer.py" line="54"/>
+        <location filename="../../gui/transfer.py" line="83"/>
         <source>Export of chapters belongs to a story project.</source>
         <translation>按章节导出只适用于故事项目。</translation>
     </message>
     <message>
-        <location filename="../../gui/transfer.py" line="82"/>
+        <location filename="../../gui/transfer.py" line="111"/>
         <source>Exporting to {0}…</source>
         <translation>正在导出到 {0}…</translation>
     </message>
     <message>
-        <location filename="../../gui/transfer.py" line="100"/>
-        <location filename="../../gui/transfer.py" line="120"/>
+        <location filename="../../gui/transfer.py" line="132"/>
+        <source>An import is already running.</source>
+        <translation>已有一个导入正在进行。</translation>
+    </message>
+    <message>
+        <location filename="../../gui/transfer.py" line="138"/>
+        <source>Reading {0}…</source>
+        <translation>正在读取 {0}…</translation>
+    </message>
+    <message>
+        <location filename="../../gui/transfer.py" line="154"/>
+        <location filename="../../gui/transfer.py" line="192"/>
         <source>Cannot import</source>
         <translation>无法导入</translation>
+    </message>
+    <message>
+        <location filename="../../gui/transfer.py" line="176"/>
+        <source>Writing {0}…</source>
+        <translation>正在写入 {0}…</translation>
+    </message>
+    <message>
+        <location filename="../../gui/transfer.py" line="206"/>
+        <source>Import cancelled.</source>
+        <translation>导入已取消。</translation>
+    </message>
+    <message>
+        <location filename="../../gui/transfer.py" line="241"/>
+        <source>Inkling could not import this file: {0}</source>
+        <translation>Inkling 无法导入此文件：{0}</translation>
     </message>
 </context>
 <context>
@@ -813,32 +867,37 @@ PyTorch (BSD), Hugging Face transformers (Apache 2.0) and Qt for Python (LGPLv3)
         <translation>没有可重试的内容：请先续写。</translation>
     </message>
     <message>
-        <location filename="../../gui/continuation.py" line="118"/>
+        <location filename="../../gui/continuation.py" line="120"/>
         <source>Select a passage to rewrite.</source>
         <translation>请选择要改写的段落。</translation>
     </message>
     <message>
-        <location filename="../../gui/continuation.py" line="138"/>
+        <location filename="../../gui/continuation.py" line="140"/>
         <source>Version {0} of {1}</source>
         <translation>第 {0} 版，共 {1} 版</translation>
     </message>
     <message>
-        <location filename="../../gui/continuation.py" line="158"/>
+        <location filename="../../gui/continuation.py" line="154"/>
+        <source>This text is read-only: {0}</source>
+        <translation>此文本为只读：{0}</translation>
+    </message>
+    <message>
+        <location filename="../../gui/continuation.py" line="169"/>
         <source>Writing… (Esc stops)</source>
         <translation>正在续写…（Esc 停止）</translation>
     </message>
     <message>
-        <location filename="../../gui/continuation.py" line="190"/>
+        <location filename="../../gui/continuation.py" line="201"/>
         <source>Stopped.</source>
         <translation>已停止。</translation>
     </message>
     <message>
-        <location filename="../../gui/continuation.py" line="190"/>
+        <location filename="../../gui/continuation.py" line="201"/>
         <source>Done.</source>
         <translation>完成。</translation>
     </message>
     <message>
-        <location filename="../../gui/continuation.py" line="197"/>
+        <location filename="../../gui/continuation.py" line="208"/>
         <source>Generation failed</source>
         <translation>生成失败</translation>
     </message>
@@ -846,40 +905,50 @@ PyTorch (BSD), Hugging Face transformers (Apache 2.0) and Qt for Python (LGPLv3)
 <context>
     <name>DocumentController</name>
     <message>
-        <location filename="../../gui/files.py" line="139"/>
-        <location filename="../../gui/files.py" line="204"/>
+        <location filename="../../gui/files.py" line="141"/>
+        <location filename="../../gui/files.py" line="251"/>
+        <location filename="../../gui/files.py" line="263"/>
         <source>Untitled</source>
         <translation>未命名</translation>
     </message>
     <message>
-        <location filename="../../gui/files.py" line="181"/>
+        <location filename="../../gui/files.py" line="229"/>
         <source>Cannot open</source>
         <translation>无法打开</translation>
     </message>
     <message>
-        <location filename="../../gui/files.py" line="188"/>
+        <location filename="../../gui/files.py" line="215"/>
         <source>Opened with problems</source>
         <translation>打开时发现问题</translation>
     </message>
+    <message numerus="yes">
+        <location filename="../../gui/files.py" line="236"/>
+        <source>…and %n more problem(s) like these.</source>
+        <translation>
+            <numerusform>……另有 %n 个类似的问题。</numerusform>
+        </translation>
+    </message>
     <message>
-        <location filename="../../gui/files.py" line="214"/>
-        <location filename="../../gui/files.py" line="418"/>
+        <location filename="../../gui/files.py" line="280"/>
+        <location filename="../../gui/files.py" line="302"/>
+        <location filename="../../gui/files.py" line="499"/>
         <source>Save failed</source>
         <translation>保存失败</translation>
     </message>
     <message>
-        <location filename="../../gui/files.py" line="216"/>
+        <location filename="../../gui/files.py" line="282"/>
         <source>A story is saved as a folder whose name ends in .inkling. Use File → Export for a single .docx, .epub, .md or .txt file.</source>
         <translation>故事会保存为一个以 .inkling 结尾的文件夹。如需单个 .docx、.epub、.md 或 .txt 文件，请用“文件 → 导出”。</translation>
     </message>
     <message>
-        <location filename="../../gui/files.py" line="296"/>
-        <location filename="../../gui/files.py" line="314"/>
+        <location filename="../../gui/files.py" line="362"/>
+        <location filename="../../gui/files.py" line="374"/>
+        <location filename="../../gui/files.py" line="392"/>
         <source>Autosave failed: {0}</source>
         <translation>自动保存失败：{0}</translation>
     </message>
     <message>
-        <location filename="../../gui/files.py" line="418"/>
+        <location filename="../../gui/files.py" line="499"/>
         <source>{0}
 
 You can save to another place.</source>
@@ -891,67 +960,67 @@ You can save to another place.</source>
 <context>
     <name>DownloadDialog</name>
     <message>
-        <location filename="../../gui/model_dialogs.py" line="162"/>
+        <location filename="../../gui/model_dialogs.py" line="163"/>
         <source>Download a model</source>
         <translation>下载模型</translation>
     </message>
     <message>
-        <location filename="../../gui/model_dialogs.py" line="165"/>
+        <location filename="../../gui/model_dialogs.py" line="166"/>
         <source>owner/repository</source>
         <translation>所有者/仓库</translation>
     </message>
     <message>
-        <location filename="../../gui/model_dialogs.py" line="167"/>
+        <location filename="../../gui/model_dialogs.py" line="168"/>
         <source>model.Q4_K_M.gguf</source>
         <translation>model.Q4_K_M.gguf</translation>
     </message>
     <message>
-        <location filename="../../gui/model_dialogs.py" line="169"/>
+        <location filename="../../gui/model_dialogs.py" line="170"/>
         <source>(optional; the hub&apos;s own checksum is used)</source>
         <translation>（可选；默认使用模型仓库自带的校验值）</translation>
     </message>
     <message>
-        <location filename="../../gui/model_dialogs.py" line="173"/>
+        <location filename="../../gui/model_dialogs.py" line="174"/>
         <source>Downloads come from huggingface.co, only when you press Download.</source>
         <translation>只有在你点“下载”时，才会从 huggingface.co 下载。</translation>
     </message>
     <message>
-        <location filename="../../gui/model_dialogs.py" line="176"/>
+        <location filename="../../gui/model_dialogs.py" line="177"/>
         <source>&amp;Download</source>
         <translation>下载(&amp;D)</translation>
     </message>
     <message>
-        <location filename="../../gui/model_dialogs.py" line="178"/>
+        <location filename="../../gui/model_dialogs.py" line="179"/>
         <source>&amp;Cancel</source>
         <translation>取消(&amp;C)</translation>
     </message>
     <message>
-        <location filename="../../gui/model_dialogs.py" line="181"/>
+        <location filename="../../gui/model_dialogs.py" line="182"/>
         <source>Repository</source>
         <translation>仓库</translation>
     </message>
     <message>
-        <location filename="../../gui/model_dialogs.py" line="182"/>
+        <location filename="../../gui/model_dialogs.py" line="183"/>
         <source>File</source>
         <translation>文件</translation>
     </message>
     <message>
-        <location filename="../../gui/model_dialogs.py" line="183"/>
+        <location filename="../../gui/model_dialogs.py" line="184"/>
         <source>SHA-256</source>
         <translation>SHA-256</translation>
     </message>
     <message>
-        <location filename="../../gui/model_dialogs.py" line="203"/>
+        <location filename="../../gui/model_dialogs.py" line="204"/>
         <source>Downloading {0}…</source>
         <translation>正在下载 {0}…</translation>
     </message>
     <message>
-        <location filename="../../gui/model_dialogs.py" line="239"/>
+        <location filename="../../gui/model_dialogs.py" line="240"/>
         <source>{0} of {1}</source>
         <translation>{0} / {1}</translation>
     </message>
     <message>
-        <location filename="../../gui/model_dialogs.py" line="252"/>
+        <location filename="../../gui/model_dialogs.py" line="253"/>
         <source>Downloaded and checked {0}.</source>
         <translation>{0} 已下载并校验。</translation>
     </message>
@@ -982,49 +1051,49 @@ You can save to another place.</source>
 <context>
     <name>ExportDialog</name>
     <message>
-        <location filename="../../gui/book_dialogs.py" line="97"/>
+        <location filename="../../gui/book_dialogs.py" line="187"/>
         <source>Export the book</source>
         <translation>导出全书</translation>
     </message>
     <message>
-        <location filename="../../gui/book_dialogs.py" line="100"/>
+        <location filename="../../gui/book_dialogs.py" line="190"/>
         <source>Word (.docx)</source>
         <translation>Word (.docx)</translation>
     </message>
     <message>
-        <location filename="../../gui/book_dialogs.py" line="101"/>
+        <location filename="../../gui/book_dialogs.py" line="191"/>
         <source>EPUB 3 (.epub)</source>
         <translation>EPUB 3 (.epub)</translation>
     </message>
     <message>
-        <location filename="../../gui/book_dialogs.py" line="102"/>
+        <location filename="../../gui/book_dialogs.py" line="192"/>
         <source>Markdown (.md)</source>
         <translation>Markdown (.md)</translation>
     </message>
     <message>
-        <location filename="../../gui/book_dialogs.py" line="103"/>
+        <location filename="../../gui/book_dialogs.py" line="193"/>
         <source>Plain text (.txt)</source>
         <translation>纯文本 (.txt)</translation>
     </message>
     <message>
-        <location filename="../../gui/book_dialogs.py" line="108"/>
+        <location filename="../../gui/book_dialogs.py" line="198"/>
         <source>All chapters</source>
         <translation>全部章节</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../gui/book_dialogs.py" line="110"/>
+        <location filename="../../gui/book_dialogs.py" line="200"/>
         <source>All chapters, or a range such as 1-5 or 2,4 (of %n)</source>
         <translation>
             <numerusform>全部章节，或一个范围，如 1-5 或 2,4（共 %n 章）</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../gui/book_dialogs.py" line="118"/>
+        <location filename="../../gui/book_dialogs.py" line="208"/>
         <source>Format</source>
         <translation>格式</translation>
     </message>
     <message>
-        <location filename="../../gui/book_dialogs.py" line="119"/>
+        <location filename="../../gui/book_dialogs.py" line="209"/>
         <source>Chapters</source>
         <translation>章节</translation>
     </message>
@@ -1088,7 +1157,7 @@ You can save to another place.</source>
     </message>
     <message>
         <location filename="../../gui/find.py" line="68"/>
-        <location filename="../../gui/find.py" line="222"/>
+        <location filename="../../gui/find.py" line="231"/>
         <source>Replace all</source>
         <translation>全部替换</translation>
     </message>
@@ -1099,17 +1168,22 @@ You can save to another place.</source>
     </message>
     <message>
         <location filename="../../gui/find.py" line="161"/>
-        <location filename="../../gui/find.py" line="201"/>
+        <location filename="../../gui/find.py" line="210"/>
         <source>Not found.</source>
         <translation>未找到。</translation>
     </message>
     <message>
-        <location filename="../../gui/find.py" line="204"/>
+        <location filename="../../gui/find.py" line="170"/>
+        <source>This scene is read-only: {0}</source>
+        <translation>此场景为只读：{0}</translation>
+    </message>
+    <message>
+        <location filename="../../gui/find.py" line="213"/>
         <source>Replace %1 match(es) in %2 scene(s)?</source>
         <translation>要替换 %2 个场景中的 %1 处吗？</translation>
     </message>
     <message>
-        <location filename="../../gui/find.py" line="216"/>
+        <location filename="../../gui/find.py" line="225"/>
         <source>Replaced %1.</source>
         <translation>已替换 %1 处。</translation>
     </message>
@@ -1117,23 +1191,23 @@ You can save to another place.</source>
 <context>
     <name>GenerationWorker</name>
     <message>
-        <location filename="../../gui/worker.py" line="141"/>
+        <location filename="../../gui/worker.py" line="147"/>
         <source>{0} Inkling went back to {1}.</source>
         <translation>{0} Inkling 已改回使用 {1}。</translation>
     </message>
     <message>
-        <location filename="../../gui/worker.py" line="174"/>
+        <location filename="../../gui/worker.py" line="180"/>
         <source>The model could not be loaded: {0}</source>
         <translation>无法载入模型：{0}</translation>
     </message>
     <message>
-        <location filename="../../gui/worker.py" line="184"/>
-        <location filename="../../gui/worker.py" line="218"/>
+        <location filename="../../gui/worker.py" line="190"/>
+        <location filename="../../gui/worker.py" line="231"/>
         <source>No model is loaded yet.</source>
         <translation>还没有载入模型。</translation>
     </message>
     <message>
-        <location filename="../../gui/worker.py" line="244"/>
+        <location filename="../../gui/worker.py" line="257"/>
         <source>Generation failed: {0}. Reloading the model.</source>
         <translation>生成失败：{0}。正在重新载入模型。</translation>
     </message>
@@ -1179,47 +1253,59 @@ You can save to another place.</source>
 <context>
     <name>ImportDialog</name>
     <message>
-        <location filename="../../gui/book_dialogs.py" line="27"/>
+        <location filename="../../gui/book_dialogs.py" line="31"/>
         <source>Automatic</source>
         <translation>自动</translation>
     </message>
     <message>
-        <location filename="../../gui/book_dialogs.py" line="35"/>
+        <location filename="../../gui/book_dialogs.py" line="77"/>
         <source>Import %s</source>
         <translation>导入 %s</translation>
     </message>
     <message>
-        <location filename="../../gui/book_dialogs.py" line="44"/>
+        <location filename="../../gui/book_dialogs.py" line="94"/>
         <source>A preset, or a regular expression matching a heading line</source>
         <translation>预设，或匹配标题行的正则表达式</translation>
     </message>
     <message>
-        <location filename="../../gui/book_dialogs.py" line="47"/>
+        <location filename="../../gui/book_dialogs.py" line="97"/>
         <source>Chapter</source>
         <translation>章</translation>
     </message>
     <message>
-        <location filename="../../gui/book_dialogs.py" line="47"/>
+        <location filename="../../gui/book_dialogs.py" line="97"/>
         <source>Scenes</source>
         <translation>场景</translation>
     </message>
     <message>
-        <location filename="../../gui/book_dialogs.py" line="47"/>
+        <location filename="../../gui/book_dialogs.py" line="97"/>
         <source>Words</source>
         <translation>字数</translation>
     </message>
     <message>
-        <location filename="../../gui/book_dialogs.py" line="53"/>
+        <location filename="../../gui/book_dialogs.py" line="103"/>
         <source>Import</source>
         <translation>导入</translation>
     </message>
     <message>
-        <location filename="../../gui/book_dialogs.py" line="57"/>
+        <location filename="../../gui/book_dialogs.py" line="107"/>
         <source>Chapters start at</source>
         <translation>章节起始于</translation>
     </message>
+    <message>
+        <location filename="../../gui/book_dialogs.py" line="135"/>
+        <source>Looking for chapters…</source>
+        <translation>正在查找章节…</translation>
+    </message>
     <message numerus="yes">
-        <location filename="../../gui/book_dialogs.py" line="88"/>
+        <location filename="../../gui/book_dialogs.py" line="176"/>
+        <source>…and %n more chapter(s)</source>
+        <translation>
+            <numerusform>……另有 %n 章</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../../gui/book_dialogs.py" line="178"/>
         <source>%n chapter(s).</source>
         <translation>
             <numerusform>%n 章。</numerusform>
@@ -1229,65 +1315,65 @@ You can save to another place.</source>
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../gui/main_window.py" line="72"/>
+        <location filename="../../gui/main_window.py" line="73"/>
         <source>Inkling</source>
         <translation>Inkling</translation>
     </message>
     <message>
-        <location filename="../../gui/main_window.py" line="101"/>
+        <location filename="../../gui/main_window.py" line="105"/>
         <source>Settings were reset</source>
         <translation>设置已重置</translation>
     </message>
     <message>
-        <location filename="../../gui/main_window.py" line="222"/>
+        <location filename="../../gui/main_window.py" line="232"/>
         <source>Settings not saved: {0}</source>
         <translation>设置未能保存：{0}</translation>
     </message>
     <message>
-        <location filename="../../gui/main_window.py" line="291"/>
-        <location filename="../../gui/main_window.py" line="315"/>
-        <location filename="../../gui/main_window.py" line="327"/>
+        <location filename="../../gui/main_window.py" line="301"/>
+        <location filename="../../gui/main_window.py" line="325"/>
+        <location filename="../../gui/main_window.py" line="337"/>
         <source>The model could not be loaded</source>
         <translation>无法载入模型</translation>
     </message>
     <message>
-        <location filename="../../gui/main_window.py" line="308"/>
+        <location filename="../../gui/main_window.py" line="318"/>
         <source>{0} is loaded.</source>
         <translation>{0} 已载入。</translation>
     </message>
     <message>
-        <location filename="../../gui/main_window.py" line="334"/>
+        <location filename="../../gui/main_window.py" line="344"/>
         <source>Suggestion failed: {0}</source>
         <translation>建议生成失败：{0}</translation>
     </message>
     <message>
-        <location filename="../../gui/main_window.py" line="383"/>
+        <location filename="../../gui/main_window.py" line="393"/>
         <source>Select a passage of a few sentences first.</source>
         <translation>请先选中几句话。</translation>
     </message>
     <message>
-        <location filename="../../gui/main_window.py" line="394"/>
+        <location filename="../../gui/main_window.py" line="404"/>
         <source>Style matched to the selection.</source>
         <translation>已按所选文字调整文风。</translation>
     </message>
     <message>
-        <location filename="../../gui/main_window.py" line="420"/>
-        <location filename="../../gui/session.py" line="60"/>
+        <location filename="../../gui/main_window.py" line="430"/>
+        <location filename="../../gui/session.py" line="67"/>
         <source>The story&apos;s style was not understood: {0}</source>
         <translation>无法识别这个故事的文风设置：{0}</translation>
     </message>
     <message>
-        <location filename="../../gui/main_window.py" line="428"/>
+        <location filename="../../gui/main_window.py" line="438"/>
         <source>{0}[*] — Inkling</source>
         <translation>{0}[*] — Inkling</translation>
     </message>
     <message>
-        <location filename="../../gui/main_window.py" line="438"/>
+        <location filename="../../gui/main_window.py" line="448"/>
         <source>Story details belong to a story project: use Save As and a name ending in .inkling.</source>
         <translation>故事信息属于故事项目：请用“另存为”，并以 .inkling 结尾命名。</translation>
     </message>
     <message>
-        <location filename="../../gui/main_window.py" line="466"/>
+        <location filename="../../gui/main_window.py" line="476"/>
         <source>none loaded</source>
         <translation>未载入</translation>
     </message>
@@ -1343,272 +1429,277 @@ You can save to another place.</source>
 <context>
     <name>Menus</name>
     <message>
-        <location filename="../../gui/menus.py" line="59"/>
+        <location filename="../../gui/menus.py" line="69"/>
         <source>&amp;File</source>
         <translation>文件(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../../gui/menus.py" line="60"/>
+        <location filename="../../gui/menus.py" line="70"/>
         <source>&amp;New</source>
         <translation>新建(&amp;N)</translation>
     </message>
     <message>
-        <location filename="../../gui/menus.py" line="62"/>
+        <location filename="../../gui/menus.py" line="72"/>
         <source>&amp;Open…</source>
         <translation>打开(&amp;O)…</translation>
     </message>
     <message>
-        <location filename="../../gui/menus.py" line="64"/>
+        <location filename="../../gui/menus.py" line="74"/>
         <source>Open &amp;Recent</source>
         <translation>最近打开(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../../gui/menus.py" line="66"/>
+        <location filename="../../gui/menus.py" line="76"/>
         <source>&amp;Save</source>
         <translation>保存(&amp;S)</translation>
     </message>
     <message>
-        <location filename="../../gui/menus.py" line="69"/>
+        <location filename="../../gui/menus.py" line="79"/>
         <source>Save &amp;As…</source>
         <translation>另存为(&amp;A)…</translation>
     </message>
     <message>
-        <location filename="../../gui/menus.py" line="72"/>
+        <location filename="../../gui/menus.py" line="82"/>
         <source>&amp;Close</source>
         <translation>关闭(&amp;C)</translation>
     </message>
     <message>
-        <location filename="../../gui/menus.py" line="78"/>
+        <location filename="../../gui/menus.py" line="88"/>
         <source>&amp;Import Manuscript…</source>
         <translation>导入书稿(&amp;I)…</translation>
     </message>
     <message>
-        <location filename="../../gui/menus.py" line="82"/>
+        <location filename="../../gui/menus.py" line="92"/>
         <source>&amp;Export</source>
         <translation>导出(&amp;E)</translation>
     </message>
     <message>
-        <location filename="../../gui/menus.py" line="86"/>
+        <location filename="../../gui/menus.py" line="96"/>
         <source>&amp;Book (Word, EPUB, Markdown, text)…</source>
         <translation>全书（Word、EPUB、Markdown、纯文本）(&amp;B)…</translation>
     </message>
     <message>
-        <location filename="../../gui/menus.py" line="94"/>
+        <location filename="../../gui/menus.py" line="104"/>
         <source>As &amp;Markdown…</source>
         <translation>导出为 Markdown(&amp;M)…</translation>
     </message>
     <message>
-        <location filename="../../gui/menus.py" line="101"/>
+        <location filename="../../gui/menus.py" line="111"/>
         <source>As &amp;Plain Text…</source>
         <translation>导出为纯文本(&amp;P)…</translation>
     </message>
     <message>
-        <location filename="../../gui/menus.py" line="106"/>
+        <location filename="../../gui/menus.py" line="116"/>
         <source>Story &amp;Details…</source>
         <translation>故事信息(&amp;D)…</translation>
     </message>
     <message>
-        <location filename="../../gui/menus.py" line="109"/>
+        <location filename="../../gui/menus.py" line="119"/>
         <source>&amp;Quit</source>
         <translation>退出(&amp;Q)</translation>
     </message>
     <message>
-        <location filename="../../gui/menus.py" line="111"/>
+        <location filename="../../gui/menus.py" line="121"/>
         <source>&amp;Edit</source>
         <translation>编辑(&amp;E)</translation>
     </message>
     <message>
-        <location filename="../../gui/menus.py" line="113"/>
+        <location filename="../../gui/menus.py" line="123"/>
         <source>&amp;Undo</source>
         <translation>撤销(&amp;U)</translation>
     </message>
     <message>
-        <location filename="../../gui/menus.py" line="116"/>
+        <location filename="../../gui/menus.py" line="126"/>
         <source>&amp;Redo</source>
         <translation>重做(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../../gui/menus.py" line="122"/>
+        <location filename="../../gui/menus.py" line="132"/>
         <source>&amp;Find…</source>
         <translation>查找(&amp;F)…</translation>
     </message>
     <message>
-        <location filename="../../gui/menus.py" line="130"/>
+        <location filename="../../gui/menus.py" line="140"/>
         <source>Find and &amp;Replace…</source>
         <translation>查找与替换(&amp;R)…</translation>
     </message>
     <message>
-        <location filename="../../gui/menus.py" line="138"/>
+        <location filename="../../gui/menus.py" line="148"/>
         <source>&amp;Preferences…</source>
         <translation>偏好设置(&amp;P)…</translation>
     </message>
     <message>
-        <location filename="../../gui/menus.py" line="146"/>
+        <location filename="../../gui/menus.py" line="156"/>
         <source>Suggestions</source>
         <translation>写作提示</translation>
     </message>
     <message>
-        <location filename="../../gui/menus.py" line="151"/>
+        <location filename="../../gui/menus.py" line="161"/>
         <source>&amp;View</source>
         <translation>视图(&amp;V)</translation>
     </message>
     <message>
-        <location filename="../../gui/menus.py" line="154"/>
+        <location filename="../../gui/menus.py" line="164"/>
         <source>&amp;Model</source>
         <translation>模型(&amp;M)</translation>
     </message>
     <message>
-        <location filename="../../gui/menus.py" line="157"/>
+        <location filename="../../gui/menus.py" line="167"/>
         <source>&amp;Help</source>
         <translation>帮助(&amp;H)</translation>
     </message>
     <message>
-        <location filename="../../gui/menus.py" line="169"/>
+        <location filename="../../gui/menus.py" line="179"/>
         <source>What the &amp;Model Sees</source>
         <translation>模型看到的内容(&amp;M)</translation>
     </message>
     <message>
-        <location filename="../../gui/menus.py" line="196"/>
+        <location filename="../../gui/menus.py" line="206"/>
         <source>&amp;Focus Mode</source>
         <translation>专注模式(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../../gui/menus.py" line="204"/>
+        <location filename="../../gui/menus.py" line="214"/>
         <source>Zoom &amp;In</source>
         <translation>放大(&amp;I)</translation>
     </message>
     <message>
-        <location filename="../../gui/menus.py" line="212"/>
+        <location filename="../../gui/menus.py" line="222"/>
         <source>Zoom &amp;Out</source>
         <translation>缩小(&amp;O)</translation>
     </message>
     <message>
-        <location filename="../../gui/menus.py" line="220"/>
+        <location filename="../../gui/menus.py" line="230"/>
         <source>&amp;Reset Zoom</source>
         <translation>还原缩放(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../../gui/menus.py" line="227"/>
+        <location filename="../../gui/menus.py" line="236"/>
         <source>Read the &amp;Whole Book</source>
         <translation>通读全书(&amp;W)</translation>
     </message>
     <message>
-        <location filename="../../gui/menus.py" line="229"/>
+        <location filename="../../gui/menus.py" line="239"/>
         <source>&amp;Book</source>
         <translation>书稿(&amp;B)</translation>
     </message>
     <message>
-        <location filename="../../gui/menus.py" line="231"/>
+        <location filename="../../gui/menus.py" line="242"/>
+        <source>Open a story project, or use New Chapter to turn this text into one.</source>
+        <translation>请打开一个故事项目，或用“新建章”把这段文字变成故事项目。</translation>
+    </message>
+    <message>
+        <location filename="../../gui/menus.py" line="246"/>
         <source>New &amp;Chapter</source>
         <translation>新建章(&amp;C)</translation>
     </message>
     <message>
-        <location filename="../../gui/menus.py" line="233"/>
+        <location filename="../../gui/menus.py" line="248"/>
         <source>New &amp;Scene</source>
         <translation>新建场景(&amp;S)</translation>
     </message>
     <message>
-        <location filename="../../gui/menus.py" line="238"/>
+        <location filename="../../gui/menus.py" line="254"/>
         <source>S&amp;plit Scene at Cursor</source>
         <translation>在光标处拆分场景(&amp;P)</translation>
     </message>
     <message>
-        <location filename="../../gui/menus.py" line="243"/>
+        <location filename="../../gui/menus.py" line="260"/>
         <source>&amp;Merge with Next Scene</source>
         <translation>与下一场景合并(&amp;M)</translation>
     </message>
     <message>
-        <location filename="../../gui/menus.py" line="248"/>
+        <location filename="../../gui/menus.py" line="266"/>
         <source>&amp;Undo Binder Change</source>
         <translation>撤销目录改动(&amp;U)</translation>
     </message>
     <message>
-        <location filename="../../gui/menus.py" line="256"/>
+        <location filename="../../gui/menus.py" line="280"/>
         <source>&amp;Goals and History…</source>
         <translation>目标与记录(&amp;G)…</translation>
     </message>
     <message>
-        <location filename="../../gui/menus.py" line="265"/>
+        <location filename="../../gui/menus.py" line="289"/>
         <source>&amp;Continue writing</source>
         <translation>续写(&amp;C)</translation>
     </message>
     <message>
-        <location filename="../../gui/menus.py" line="270"/>
+        <location filename="../../gui/menus.py" line="294"/>
         <source>&amp;Stop</source>
         <translation>停止(&amp;S)</translation>
     </message>
     <message>
-        <location filename="../../gui/menus.py" line="273"/>
+        <location filename="../../gui/menus.py" line="297"/>
         <source>&amp;Retry</source>
         <translation>重写(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../../gui/menus.py" line="277"/>
+        <location filename="../../gui/menus.py" line="301"/>
         <source>&amp;Previous version</source>
         <translation>上一版本(&amp;P)</translation>
     </message>
     <message>
-        <location filename="../../gui/menus.py" line="283"/>
+        <location filename="../../gui/menus.py" line="307"/>
         <source>&amp;Next version</source>
         <translation>下一版本(&amp;N)</translation>
     </message>
     <message>
-        <location filename="../../gui/menus.py" line="289"/>
+        <location filename="../../gui/menus.py" line="313"/>
         <source>Re&amp;write selection</source>
         <translation>改写选中文字(&amp;W)</translation>
     </message>
     <message>
-        <location filename="../../gui/menus.py" line="293"/>
+        <location filename="../../gui/menus.py" line="317"/>
         <source>Suggestions as you &amp;type</source>
         <translation>边写边提示(&amp;T)</translation>
     </message>
     <message>
-        <location filename="../../gui/menus.py" line="297"/>
+        <location filename="../../gui/menus.py" line="321"/>
         <source>&amp;Manage Models…</source>
         <translation>管理模型(&amp;M)…</translation>
     </message>
     <message>
-        <location filename="../../gui/menus.py" line="302"/>
+        <location filename="../../gui/menus.py" line="326"/>
         <source>&amp;Train on My Writing…</source>
         <translation>用我的文字训练(&amp;T)…</translation>
     </message>
     <message>
-        <location filename="../../gui/menus.py" line="304"/>
+        <location filename="../../gui/menus.py" line="328"/>
         <source>&amp;About Inkling</source>
         <translation>关于 Inkling(&amp;A)</translation>
     </message>
     <message>
-        <location filename="../../gui/menus.py" line="309"/>
+        <location filename="../../gui/menus.py" line="333"/>
         <source>&amp;Generate</source>
         <translation>生成(&amp;G)</translation>
     </message>
     <message>
-        <location filename="../../gui/menus.py" line="324"/>
+        <location filename="../../gui/menus.py" line="348"/>
         <source>&amp;Suggest</source>
         <translation>提示(&amp;S)</translation>
     </message>
     <message>
-        <location filename="../../gui/menus.py" line="333"/>
+        <location filename="../../gui/menus.py" line="357"/>
         <source>Suggest &amp;now</source>
         <translation>立即提示(&amp;N)</translation>
     </message>
     <message>
-        <location filename="../../gui/menus.py" line="334"/>
+        <location filename="../../gui/menus.py" line="358"/>
         <source>&amp;Accept suggestion</source>
         <translation>接受提示(&amp;A)</translation>
     </message>
     <message>
-        <location filename="../../gui/menus.py" line="336"/>
+        <location filename="../../gui/menus.py" line="360"/>
         <source>Accept next &amp;word</source>
         <translation>接受下一个词(&amp;W)</translation>
     </message>
     <message>
-        <location filename="../../gui/menus.py" line="341"/>
+        <location filename="../../gui/menus.py" line="365"/>
         <source>&amp;Next alternative</source>
         <translation>下一个备选(&amp;N)</translation>
     </message>
     <message>
-        <location filename="../../gui/menus.py" line="346"/>
+        <location filename="../../gui/menus.py" line="370"/>
         <source>&amp;Previous alternative</source>
         <translation>上一个备选(&amp;P)</translation>
     </message>
@@ -1720,176 +1811,201 @@ You can save to another place.</source>
         <source>Inkling needs at least {needed} words of your writing to learn your voice; these texts have {words}.</source>
         <translation>Inkling 至少需要你写的 {needed} 字才能学习你的文风；这些文字只有 {words} 字。</translation>
     </message>
+    <message>
+        <location filename="../../gui/messages.py" line="54"/>
+        <source>{name} is not an ordinary file (it is a device, a pipe or a socket); it was not read.</source>
+        <translation>{name} 不是普通文件（而是设备、管道或套接字）；没有读取。</translation>
+    </message>
+    <message>
+        <location filename="../../gui/messages.py" line="58"/>
+        <source>{name} is larger than {limit}, the most Inkling reads for this kind of file; it was not read.</source>
+        <translation>{name} 大于 {limit}，这是 Inkling 对这类文件读取的上限；没有读取。</translation>
+    </message>
+    <message>
+        <location filename="../../gui/messages.py" line="63"/>
+        <source>{name} nests deeper than {depth} levels; it was not read.</source>
+        <translation>{name} 的嵌套超过 {depth} 层；没有读取。</translation>
+    </message>
+    <message>
+        <location filename="../../gui/messages.py" line="64"/>
+        <source>{name} leads outside {folder}; Inkling never reads or writes there.</source>
+        <translation>{name} 指向 {folder} 之外；Inkling 从不在那里读写。</translation>
+    </message>
+    <message>
+        <location filename="../../gui/messages.py" line="67"/>
+        <source>{name} is a link Inkling does not follow.</source>
+        <translation>{name} 是一个链接，Inkling 不会跟随。</translation>
+    </message>
 </context>
 <context>
     <name>ModelManagerDialog</name>
     <message>
-        <location filename="../../gui/model_manager.py" line="35"/>
+        <location filename="../../gui/model_manager.py" line="36"/>
         <source>server</source>
         <translation>服务器</translation>
     </message>
     <message>
-        <location filename="../../gui/model_manager.py" line="39"/>
+        <location filename="../../gui/model_manager.py" line="40"/>
         <source>Name</source>
         <translation>名称</translation>
     </message>
     <message>
-        <location filename="../../gui/model_manager.py" line="40"/>
+        <location filename="../../gui/model_manager.py" line="41"/>
         <source>Engine</source>
         <translation>引擎</translation>
     </message>
     <message>
-        <location filename="../../gui/model_manager.py" line="41"/>
+        <location filename="../../gui/model_manager.py" line="42"/>
         <source>Format</source>
         <translation>格式</translation>
     </message>
     <message>
-        <location filename="../../gui/model_manager.py" line="42"/>
+        <location filename="../../gui/model_manager.py" line="43"/>
         <source>Architecture</source>
         <translation>架构</translation>
     </message>
     <message>
-        <location filename="../../gui/model_manager.py" line="43"/>
+        <location filename="../../gui/model_manager.py" line="44"/>
         <source>Context</source>
         <translation>上下文</translation>
     </message>
     <message>
-        <location filename="../../gui/model_manager.py" line="44"/>
+        <location filename="../../gui/model_manager.py" line="45"/>
         <source>Size</source>
         <translation>字号</translation>
     </message>
     <message>
-        <location filename="../../gui/model_manager.py" line="45"/>
+        <location filename="../../gui/model_manager.py" line="46"/>
         <source>Licence</source>
         <translation>许可</translation>
     </message>
     <message>
-        <location filename="../../gui/model_manager.py" line="46"/>
+        <location filename="../../gui/model_manager.py" line="47"/>
         <source>Prompt</source>
         <translation>提示格式</translation>
     </message>
     <message>
-        <location filename="../../gui/model_manager.py" line="58"/>
+        <location filename="../../gui/model_manager.py" line="59"/>
         <source>Models</source>
         <translation>模型</translation>
     </message>
     <message>
-        <location filename="../../gui/model_manager.py" line="67"/>
+        <location filename="../../gui/model_manager.py" line="68"/>
         <source>&amp;Use This Model</source>
         <translation>使用此模型(&amp;U)</translation>
     </message>
     <message>
-        <location filename="../../gui/model_manager.py" line="69"/>
+        <location filename="../../gui/model_manager.py" line="70"/>
         <source>Add &amp;GGUF File…</source>
         <translation>添加 GGUF 文件(&amp;G)…</translation>
     </message>
     <message>
-        <location filename="../../gui/model_manager.py" line="71"/>
+        <location filename="../../gui/model_manager.py" line="72"/>
         <source>Add &amp;Folder…</source>
         <translation>添加文件夹(&amp;F)…</translation>
     </message>
     <message>
-        <location filename="../../gui/model_manager.py" line="73"/>
+        <location filename="../../gui/model_manager.py" line="74"/>
         <source>Add &amp;Server…</source>
         <translation>添加服务器(&amp;S)…</translation>
     </message>
     <message>
-        <location filename="../../gui/model_manager.py" line="75"/>
+        <location filename="../../gui/model_manager.py" line="76"/>
         <source>&amp;Download…</source>
         <translation>下载(&amp;D)…</translation>
     </message>
     <message>
-        <location filename="../../gui/model_manager.py" line="77"/>
+        <location filename="../../gui/model_manager.py" line="78"/>
         <source>Se&amp;ttings…</source>
         <translation>设置(&amp;T)…</translation>
     </message>
     <message>
-        <location filename="../../gui/model_manager.py" line="79"/>
+        <location filename="../../gui/model_manager.py" line="80"/>
         <source>&amp;Remove</source>
         <translation>移除(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../../gui/model_manager.py" line="166"/>
+        <location filename="../../gui/model_manager.py" line="167"/>
         <source>Loading {0}…</source>
         <translation>正在载入 {0}…</translation>
     </message>
     <message>
-        <location filename="../../gui/model_manager.py" line="174"/>
+        <location filename="../../gui/model_manager.py" line="175"/>
         <source>Add a GGUF model</source>
         <translation>添加 GGUF 模型</translation>
     </message>
     <message>
-        <location filename="../../gui/model_manager.py" line="176"/>
+        <location filename="../../gui/model_manager.py" line="177"/>
         <source>GGUF models (*.gguf);;All files (*)</source>
         <translation>GGUF 模型 (*.gguf);;所有文件 (*)</translation>
     </message>
     <message>
-        <location filename="../../gui/model_manager.py" line="185"/>
+        <location filename="../../gui/model_manager.py" line="186"/>
         <source>Add a transformers model folder</source>
         <translation>添加 transformers 模型文件夹</translation>
     </message>
     <message>
-        <location filename="../../gui/model_manager.py" line="193"/>
+        <location filename="../../gui/model_manager.py" line="194"/>
         <source>Checking {0}…</source>
         <translation>正在检查 {0}…</translation>
     </message>
     <message>
-        <location filename="../../gui/model_manager.py" line="196"/>
+        <location filename="../../gui/model_manager.py" line="197"/>
         <source>This model cannot be added</source>
         <translation>无法添加此模型</translation>
     </message>
     <message>
-        <location filename="../../gui/model_manager.py" line="203"/>
+        <location filename="../../gui/model_manager.py" line="204"/>
         <source>The model list could not be saved</source>
         <translation>无法保存模型列表</translation>
     </message>
     <message>
-        <location filename="../../gui/model_manager.py" line="205"/>
+        <location filename="../../gui/model_manager.py" line="206"/>
         <source>Added {0}: {1}.</source>
         <translation>已添加 {0}：{1}。</translation>
     </message>
     <message>
-        <location filename="../../gui/model_manager.py" line="216"/>
+        <location filename="../../gui/model_manager.py" line="217"/>
         <source>The server cannot be added</source>
         <translation>无法添加服务器</translation>
     </message>
     <message>
-        <location filename="../../gui/model_manager.py" line="219"/>
+        <location filename="../../gui/model_manager.py" line="220"/>
         <source>Added {0} ({1}). Use it to connect.</source>
         <translation>已添加 {0}（{1}）。使用它即可连接。</translation>
     </message>
     <message>
-        <location filename="../../gui/model_manager.py" line="242"/>
+        <location filename="../../gui/model_manager.py" line="243"/>
         <source>These settings were not saved</source>
         <translation>这些设置未能保存</translation>
     </message>
     <message>
-        <location filename="../../gui/model_manager.py" line="253"/>
+        <location filename="../../gui/model_manager.py" line="254"/>
         <source>and delete the downloaded file</source>
         <translation>并删除已下载的文件</translation>
     </message>
     <message>
-        <location filename="../../gui/model_manager.py" line="255"/>
+        <location filename="../../gui/model_manager.py" line="256"/>
         <source>(the file stays)</source>
         <translation>（文件会保留）</translation>
     </message>
     <message>
-        <location filename="../../gui/model_manager.py" line="258"/>
+        <location filename="../../gui/model_manager.py" line="259"/>
         <source>Remove model</source>
         <translation>移除模型</translation>
     </message>
     <message>
-        <location filename="../../gui/model_manager.py" line="258"/>
+        <location filename="../../gui/model_manager.py" line="259"/>
         <source>Remove {0} {1}?</source>
         <translation>移除 {0} {1}？</translation>
     </message>
     <message>
-        <location filename="../../gui/model_manager.py" line="266"/>
+        <location filename="../../gui/model_manager.py" line="267"/>
         <source>The model was not removed</source>
         <translation>模型未被移除</translation>
     </message>
     <message>
-        <location filename="../../gui/model_manager.py" line="268"/>
+        <location filename="../../gui/model_manager.py" line="269"/>
         <source>Removed {0}.</source>
         <translation>已移除 {0}。</translation>
     </message>
@@ -1897,42 +2013,42 @@ You can save to another place.</source>
 <context>
     <name>ModelSettingsDialog</name>
     <message>
-        <location filename="../../gui/model_dialogs.py" line="92"/>
+        <location filename="../../gui/model_dialogs.py" line="93"/>
         <source>{0}: settings</source>
         <translation>{0}：设置</translation>
     </message>
     <message>
-        <location filename="../../gui/model_dialogs.py" line="105"/>
+        <location filename="../../gui/model_dialogs.py" line="106"/>
         <source>Temperature</source>
         <translation>温度</translation>
     </message>
     <message>
-        <location filename="../../gui/model_dialogs.py" line="106"/>
+        <location filename="../../gui/model_dialogs.py" line="107"/>
         <source>Top p</source>
         <translation>Top p</translation>
     </message>
     <message>
-        <location filename="../../gui/model_dialogs.py" line="107"/>
+        <location filename="../../gui/model_dialogs.py" line="108"/>
         <source>Top k</source>
         <translation>Top k</translation>
     </message>
     <message>
-        <location filename="../../gui/model_dialogs.py" line="108"/>
+        <location filename="../../gui/model_dialogs.py" line="109"/>
         <source>Min p</source>
         <translation>Min p</translation>
     </message>
     <message>
-        <location filename="../../gui/model_dialogs.py" line="109"/>
+        <location filename="../../gui/model_dialogs.py" line="110"/>
         <source>Repeat penalty</source>
         <translation>重复惩罚</translation>
     </message>
     <message>
-        <location filename="../../gui/model_dialogs.py" line="110"/>
+        <location filename="../../gui/model_dialogs.py" line="111"/>
         <source>Prompt format</source>
         <translation>提示格式</translation>
     </message>
     <message>
-        <location filename="../../gui/model_dialogs.py" line="113"/>
+        <location filename="../../gui/model_dialogs.py" line="114"/>
         <source>An instruct model&apos;s format adds its end-of-turn marks as stops.</source>
         <translation>指令模型的提示格式会把它的对话结束标记当作停止符。</translation>
     </message>
@@ -2169,13 +2285,27 @@ You can save to another place.</source>
 <context>
     <name>ProjectController</name>
     <message>
-        <location filename="../../gui/project.py" line="95"/>
-        <location filename="../../gui/project.py" line="163"/>
+        <location filename="../../gui/project.py" line="26"/>
+        <source>Chapters and scenes belong to a story project: use Book → New Chapter, or Save As with a name ending in .inkling.</source>
+        <translation>章和场景属于故事项目：请使用“书稿 → 新建章”，或另存为以 .inkling 结尾的名称。</translation>
+    </message>
+    <message>
+        <location filename="../../gui/project.py" line="122"/>
         <source>Wait for the continuation to finish, or stop it, first.</source>
         <translation>请等续写完成，或先停止续写。</translation>
     </message>
     <message>
-        <location filename="../../gui/project.py" line="103"/>
+        <location filename="../../gui/project.py" line="149"/>
+        <source>“{0}” could not be read, so Inkling leaves it as it is: {1}</source>
+        <translation>“{0}”无法读取，Inkling 将其保持原样：{1}</translation>
+    </message>
+    <message>
+        <location filename="../../gui/project.py" line="256"/>
+        <source>The book has no scene: add one with Book → New Scene.</source>
+        <translation>这本书没有场景：请用“书稿 → 新建场景”添加一个。</translation>
+    </message>
+    <message>
+        <location filename="../../gui/project.py" line="113"/>
         <source>This scene is shown read-only: {0}</source>
         <translation>此场景以只读方式显示：{0}</translation>
     </message>
@@ -2344,47 +2474,47 @@ You can save to another place.</source>
 <context>
     <name>ServerDialog</name>
     <message>
-        <location filename="../../gui/model_dialogs.py" line="62"/>
+        <location filename="../../gui/model_dialogs.py" line="63"/>
         <source>Add a server</source>
         <translation>添加服务器</translation>
     </message>
     <message>
-        <location filename="../../gui/model_dialogs.py" line="65"/>
+        <location filename="../../gui/model_dialogs.py" line="66"/>
         <source>http://192.168.1.20:8080</source>
         <translation>http://192.168.1.20:8080</translation>
     </message>
     <message>
-        <location filename="../../gui/model_dialogs.py" line="67"/>
+        <location filename="../../gui/model_dialogs.py" line="68"/>
         <source>(the server&apos;s first model)</source>
         <translation>（服务器上的第一个模型）</translation>
     </message>
     <message>
-        <location filename="../../gui/model_dialogs.py" line="70"/>
+        <location filename="../../gui/model_dialogs.py" line="71"/>
         <source>(none)</source>
         <translation>（无）</translation>
     </message>
     <message>
-        <location filename="../../gui/model_dialogs.py" line="74"/>
+        <location filename="../../gui/model_dialogs.py" line="75"/>
         <source>Name</source>
         <translation>名称</translation>
     </message>
     <message>
-        <location filename="../../gui/model_dialogs.py" line="75"/>
+        <location filename="../../gui/model_dialogs.py" line="76"/>
         <source>Address</source>
         <translation>地址</translation>
     </message>
     <message>
-        <location filename="../../gui/model_dialogs.py" line="76"/>
+        <location filename="../../gui/model_dialogs.py" line="77"/>
         <source>Model</source>
         <translation>模型</translation>
     </message>
     <message>
-        <location filename="../../gui/model_dialogs.py" line="77"/>
+        <location filename="../../gui/model_dialogs.py" line="78"/>
         <source>API key</source>
         <translation>API 密钥</translation>
     </message>
     <message>
-        <location filename="../../gui/model_dialogs.py" line="79"/>
+        <location filename="../../gui/model_dialogs.py" line="80"/>
         <source>The key is stored in a file only you can read.</source>
         <translation>密钥保存在只有你能读取的文件里。</translation>
     </message>
@@ -2517,249 +2647,260 @@ You can save to another place.</source>
 <context>
     <name>StylePanel</name>
     <message>
-        <location filename="../../gui/style_panel.py" line="31"/>
+        <location filename="../../gui/style_panel.py" line="40"/>
         <source>bleak</source>
         <translation>阴郁</translation>
     </message>
     <message>
-        <location filename="../../gui/style_panel.py" line="32"/>
+        <location filename="../../gui/style_panel.py" line="41"/>
         <source>whimsical</source>
         <translation>奇趣</translation>
     </message>
     <message>
-        <location filename="../../gui/style_panel.py" line="33"/>
+        <location filename="../../gui/style_panel.py" line="42"/>
         <source>tense</source>
         <translation>紧张</translation>
     </message>
     <message>
-        <location filename="../../gui/style_panel.py" line="34"/>
+        <location filename="../../gui/style_panel.py" line="43"/>
         <source>lyrical</source>
         <translation>抒情</translation>
     </message>
     <message>
-        <location filename="../../gui/style_panel.py" line="35"/>
+        <location filename="../../gui/style_panel.py" line="44"/>
         <source>dry</source>
         <translation>冷峻</translation>
     </message>
     <message>
-        <location filename="../../gui/style_panel.py" line="36"/>
+        <location filename="../../gui/style_panel.py" line="45"/>
         <source>warm</source>
         <translation>温暖</translation>
     </message>
     <message>
-        <location filename="../../gui/style_panel.py" line="37"/>
+        <location filename="../../gui/style_panel.py" line="46"/>
         <source>eerie</source>
         <translation>诡异</translation>
     </message>
     <message>
-        <location filename="../../gui/style_panel.py" line="40"/>
-        <location filename="../../gui/style_panel.py" line="54"/>
+        <location filename="../../gui/style_panel.py" line="49"/>
+        <location filename="../../gui/style_panel.py" line="63"/>
         <source>Any</source>
         <translation>不限</translation>
     </message>
     <message>
-        <location filename="../../gui/style_panel.py" line="41"/>
+        <location filename="../../gui/style_panel.py" line="50"/>
         <source>First person</source>
         <translation>第一人称</translation>
     </message>
     <message>
-        <location filename="../../gui/style_panel.py" line="42"/>
+        <location filename="../../gui/style_panel.py" line="51"/>
         <source>Second person</source>
         <translation>第二人称</translation>
     </message>
     <message>
-        <location filename="../../gui/style_panel.py" line="43"/>
+        <location filename="../../gui/style_panel.py" line="52"/>
         <source>Third person limited</source>
         <translation>第三人称有限视角</translation>
     </message>
     <message>
-        <location filename="../../gui/style_panel.py" line="44"/>
+        <location filename="../../gui/style_panel.py" line="53"/>
         <source>Third person omniscient</source>
         <translation>第三人称全知视角</translation>
     </message>
     <message>
-        <location filename="../../gui/style_panel.py" line="48"/>
+        <location filename="../../gui/style_panel.py" line="57"/>
         <source>Cozy and whimsical</source>
         <translation>温馨奇趣</translation>
     </message>
     <message>
-        <location filename="../../gui/style_panel.py" line="49"/>
+        <location filename="../../gui/style_panel.py" line="58"/>
         <source>Lyrical omniscient</source>
         <translation>抒情全知</translation>
     </message>
     <message>
-        <location filename="../../gui/style_panel.py" line="50"/>
+        <location filename="../../gui/style_panel.py" line="59"/>
         <source>Noir confession</source>
         <translation>黑色自白</translation>
     </message>
     <message>
-        <location filename="../../gui/style_panel.py" line="51"/>
+        <location filename="../../gui/style_panel.py" line="60"/>
         <source>Present-tense thriller</source>
         <translation>现在时惊悚</translation>
     </message>
     <message>
-        <location filename="../../gui/style_panel.py" line="55"/>
+        <location filename="../../gui/style_panel.py" line="64"/>
         <source>Past</source>
         <translation>过去时</translation>
     </message>
     <message>
-        <location filename="../../gui/style_panel.py" line="56"/>
+        <location filename="../../gui/style_panel.py" line="65"/>
         <source>Present</source>
         <translation>现在时</translation>
     </message>
     <message>
-        <location filename="../../gui/style_panel.py" line="59"/>
+        <location filename="../../gui/style_panel.py" line="68"/>
         <source>A sentence</source>
         <translation>一句</translation>
     </message>
     <message>
-        <location filename="../../gui/style_panel.py" line="60"/>
+        <location filename="../../gui/style_panel.py" line="69"/>
         <source>A paragraph</source>
         <translation>一段</translation>
     </message>
     <message>
-        <location filename="../../gui/style_panel.py" line="61"/>
+        <location filename="../../gui/style_panel.py" line="70"/>
         <source>A scene beat</source>
         <translation>一个情节段落</translation>
     </message>
     <message>
-        <location filename="../../gui/style_panel.py" line="73"/>
+        <location filename="../../gui/style_panel.py" line="82"/>
         <source>Style</source>
         <translation>文风</translation>
     </message>
     <message>
-        <location filename="../../gui/style_panel.py" line="102"/>
+        <location filename="../../gui/style_panel.py" line="111"/>
         <source>Apply</source>
         <translation>应用</translation>
     </message>
     <message>
-        <location filename="../../gui/style_panel.py" line="108"/>
+        <location filename="../../gui/style_panel.py" line="117"/>
         <source>Save as preset…</source>
         <translation>存为预设…</translation>
     </message>
     <message>
-        <location filename="../../gui/style_panel.py" line="110"/>
+        <location filename="../../gui/style_panel.py" line="119"/>
         <source>Import…</source>
         <translation>导入…</translation>
     </message>
     <message>
-        <location filename="../../gui/style_panel.py" line="112"/>
+        <location filename="../../gui/style_panel.py" line="121"/>
         <source>Export…</source>
         <translation>导出…</translation>
     </message>
     <message>
-        <location filename="../../gui/style_panel.py" line="121"/>
+        <location filename="../../gui/style_panel.py" line="130"/>
         <source>Use this style for Ctrl+Enter</source>
         <translation>按 Ctrl+Enter 续写时使用此文风</translation>
     </message>
     <message>
-        <location filename="../../gui/style_panel.py" line="140"/>
+        <location filename="../../gui/style_panel.py" line="149"/>
         <source>How strongly the style steers (1.0 = no guidance)</source>
         <translation>文风引导的强度（1.0 = 不引导）</translation>
     </message>
     <message>
-        <location filename="../../gui/style_panel.py" line="142"/>
+        <location filename="../../gui/style_panel.py" line="151"/>
         <source>e.g. short sentences, no adverbs</source>
         <translation>例如：句子短，少用副词</translation>
     </message>
     <message>
-        <location filename="../../gui/style_panel.py" line="145"/>
+        <location filename="../../gui/style_panel.py" line="154"/>
         <source>Author&apos;s note, e.g. the storm breaks tonight</source>
         <translation>作者备注，例如：今晚暴风雨来临</translation>
     </message>
     <message>
-        <location filename="../../gui/style_panel.py" line="147"/>
+        <location filename="../../gui/style_panel.py" line="156"/>
         <source>Match my style (from the selection)</source>
         <translation>模仿我的文风（根据选中文字）</translation>
     </message>
     <message>
-        <location filename="../../gui/style_panel.py" line="151"/>
+        <location filename="../../gui/style_panel.py" line="160"/>
         <source>Genre</source>
         <translation>类型</translation>
     </message>
     <message>
-        <location filename="../../gui/style_panel.py" line="152"/>
+        <location filename="../../gui/style_panel.py" line="161"/>
         <source>Tone</source>
         <translation>基调</translation>
     </message>
     <message>
-        <location filename="../../gui/style_panel.py" line="153"/>
+        <location filename="../../gui/style_panel.py" line="162"/>
         <source>Point of view</source>
         <translation>视角</translation>
     </message>
     <message>
-        <location filename="../../gui/style_panel.py" line="154"/>
+        <location filename="../../gui/style_panel.py" line="163"/>
         <source>Tense</source>
         <translation>时态</translation>
     </message>
     <message>
-        <location filename="../../gui/style_panel.py" line="155"/>
+        <location filename="../../gui/style_panel.py" line="164"/>
         <source>Length</source>
         <translation>长度</translation>
     </message>
     <message>
-        <location filename="../../gui/style_panel.py" line="156"/>
+        <location filename="../../gui/style_panel.py" line="165"/>
         <source>Creativity</source>
         <translation>创意</translation>
     </message>
     <message>
-        <location filename="../../gui/style_panel.py" line="157"/>
+        <location filename="../../gui/style_panel.py" line="166"/>
         <source>Style strength</source>
         <translation>文风强度</translation>
     </message>
     <message>
-        <location filename="../../gui/style_panel.py" line="158"/>
+        <location filename="../../gui/style_panel.py" line="167"/>
         <source>Style notes</source>
         <translation>文风说明</translation>
     </message>
     <message>
-        <location filename="../../gui/style_panel.py" line="159"/>
+        <location filename="../../gui/style_panel.py" line="168"/>
         <source>Author&apos;s note</source>
         <translation>作者备注</translation>
     </message>
     <message>
-        <location filename="../../gui/style_panel.py" line="222"/>
+        <location filename="../../gui/style_panel.py" line="225"/>
+        <source>Some style presets were skipped: {0}</source>
+        <translation>部分风格预设已跳过：{0}</translation>
+    </message>
+    <message>
+        <location filename="../../gui/style_panel.py" line="240"/>
         <source>Style preset “{0}” applied.</source>
         <translation>已应用文风预设“{0}”。</translation>
     </message>
     <message>
-        <location filename="../../gui/style_panel.py" line="227"/>
+        <location filename="../../gui/style_panel.py" line="245"/>
         <source>Save preset</source>
         <translation>保存预设</translation>
     </message>
     <message>
-        <location filename="../../gui/style_panel.py" line="227"/>
+        <location filename="../../gui/style_panel.py" line="245"/>
         <source>Preset name:</source>
         <translation>预设名称：</translation>
     </message>
     <message>
-        <location filename="../../gui/style_panel.py" line="236"/>
+        <location filename="../../gui/style_panel.py" line="254"/>
+        <location filename="../../gui/style_panel.py" line="278"/>
+        <source>Preset not saved: {0}</source>
+        <translation>预设未保存：{0}</translation>
+    </message>
+    <message>
+        <location filename="../../gui/style_panel.py" line="257"/>
         <source>Saved preset “{0}”.</source>
         <translation>已保存预设“{0}”。</translation>
     </message>
     <message>
-        <location filename="../../gui/style_panel.py" line="244"/>
+        <location filename="../../gui/style_panel.py" line="265"/>
         <source>Export style</source>
         <translation>导出文风</translation>
     </message>
     <message>
-        <location filename="../../gui/style_panel.py" line="244"/>
-        <location filename="../../gui/style_panel.py" line="262"/>
+        <location filename="../../gui/style_panel.py" line="265"/>
+        <location filename="../../gui/style_panel.py" line="287"/>
         <source>TOML (*.toml)</source>
         <translation>TOML (*.toml)</translation>
     </message>
     <message>
-        <location filename="../../gui/style_panel.py" line="251"/>
+        <location filename="../../gui/style_panel.py" line="273"/>
         <source>My style</source>
         <translation>我的文风</translation>
     </message>
     <message>
-        <location filename="../../gui/style_panel.py" line="262"/>
+        <location filename="../../gui/style_panel.py" line="287"/>
         <source>Import style</source>
         <translation>导入文风</translation>
     </message>
     <message>
-        <location filename="../../gui/style_panel.py" line="270"/>
+        <location filename="../../gui/style_panel.py" line="296"/>
         <source>Preset not imported: {0}</source>
         <translation>预设未能导入：{0}</translation>
     </message>
@@ -2934,98 +3075,98 @@ You can save to another place.</source>
 <context>
     <name>VoiceController</name>
     <message>
-        <location filename="../../gui/voice.py" line="91"/>
+        <location filename="../../gui/voice.py" line="92"/>
         <source>The adapter could not be switched</source>
         <translation>无法切换适配器</translation>
     </message>
     <message>
-        <location filename="../../gui/voice.py" line="103"/>
+        <location filename="../../gui/voice.py" line="104"/>
         <source>The adapter could not be deleted</source>
         <translation>无法删除适配器</translation>
     </message>
     <message>
-        <location filename="../../gui/voice.py" line="129"/>
+        <location filename="../../gui/voice.py" line="130"/>
         <source>The voice adapter could not be used</source>
         <translation>无法使用文风适配器</translation>
     </message>
     <message>
-        <location filename="../../gui/voice.py" line="140"/>
+        <location filename="../../gui/voice.py" line="141"/>
         <source>Voice: {0} ({1:.0%})</source>
         <translation>文风：{0}（{1:.0%}）</translation>
     </message>
     <message>
-        <location filename="../../gui/voice.py" line="141"/>
+        <location filename="../../gui/voice.py" line="142"/>
         <source>A voice adapter trained on your writing is on.</source>
         <translation>已启用用你的文字训练的文风适配器。</translation>
     </message>
     <message>
-        <location filename="../../gui/voice.py" line="147"/>
-        <location filename="../../gui/voice.py" line="150"/>
+        <location filename="../../gui/voice.py" line="148"/>
+        <location filename="../../gui/voice.py" line="151"/>
         <source>Train on my writing</source>
         <translation>用我的文字训练</translation>
     </message>
     <message>
-        <location filename="../../gui/voice.py" line="147"/>
+        <location filename="../../gui/voice.py" line="148"/>
         <source>No model is loaded yet.</source>
         <translation>还没有载入模型。</translation>
     </message>
     <message>
-        <location filename="../../gui/voice.py" line="159"/>
+        <location filename="../../gui/voice.py" line="160"/>
         <source>{0} ({1:,} words)</source>
         <translation>{0}（{1:,} 字）</translation>
     </message>
     <message>
-        <location filename="../../gui/voice.py" line="191"/>
+        <location filename="../../gui/voice.py" line="192"/>
         <source>Could not prepare the book&apos;s text: {0}</source>
         <translation>无法准备书稿文字：{0}</translation>
     </message>
     <message>
-        <location filename="../../gui/voice.py" line="196"/>
+        <location filename="../../gui/voice.py" line="197"/>
         <source>Choose what to learn from: the book or your files (at least {0:,} words).</source>
         <translation>请选择学习材料：本书或你的文件（至少 {0:,} 字）。</translation>
     </message>
     <message>
-        <location filename="../../gui/voice.py" line="206"/>
+        <location filename="../../gui/voice.py" line="207"/>
         <source>Starting…</source>
         <translation>正在开始…</translation>
     </message>
     <message>
-        <location filename="../../gui/voice.py" line="207"/>
+        <location filename="../../gui/voice.py" line="208"/>
         <source>Training on your writing in the background…</source>
         <translation>正在后台用你的文字训练…</translation>
     </message>
     <message>
-        <location filename="../../gui/voice.py" line="228"/>
+        <location filename="../../gui/voice.py" line="229"/>
         <source>Stopping at the next step and saving a checkpoint…</source>
         <translation>将在下一步停止并保存检查点…</translation>
     </message>
     <message>
-        <location filename="../../gui/voice.py" line="253"/>
+        <location filename="../../gui/voice.py" line="254"/>
         <source>Cancelled. Resume picks up from the last checkpoint.</source>
         <translation>已取消。再次训练时会从上一个检查点继续。</translation>
     </message>
     <message>
-        <location filename="../../gui/voice.py" line="255"/>
+        <location filename="../../gui/voice.py" line="256"/>
         <source>The training stopped.</source>
         <translation>训练已停止。</translation>
     </message>
     <message>
-        <location filename="../../gui/voice.py" line="257"/>
+        <location filename="../../gui/voice.py" line="258"/>
         <source>Voice training finished.</source>
         <translation>文风训练完成。</translation>
     </message>
     <message>
-        <location filename="../../gui/voice.py" line="257"/>
+        <location filename="../../gui/voice.py" line="258"/>
         <source>Voice training stopped.</source>
         <translation>文风训练已停止。</translation>
     </message>
     <message>
-        <location filename="../../gui/voice.py" line="268"/>
+        <location filename="../../gui/voice.py" line="269"/>
         <source>The adapter could not be kept</source>
         <translation>无法保存适配器</translation>
     </message>
     <message>
-        <location filename="../../gui/voice.py" line="277"/>
+        <location filename="../../gui/voice.py" line="278"/>
         <source>Voice adapter “{0}” is on.</source>
         <translation>文风适配器“{0}”已启用。</translation>
     </message>

@@ -65,24 +65,34 @@ def test_import_with_preview_then_write_and_reorder(qtbot, book_window, tmp_path
     source.write_text("My Novel\n\n" + manuscript(6).replace("Chapter ", "CHAPTER "))
     target = tmp_path / "novel.inkling"
     window = book_window(ScriptedPrompts(import_path=[str(source)], save_path=[str(target)]))
-    window.documents.transfer.import_manuscript()
-    dialog = window.documents.transfer.import_dialog
-    assert dialog is not None and dialog.preview.topLevelItemCount() == 7  # "Opening" + 6
+    transfer = window.documents.transfer
+    transfer.import_manuscript()
+    qtbot.waitUntil(lambda: transfer.import_dialog is not None)
+    dialog = transfer.import_dialog
+    assert dialog.preview.topLevelItemCount() == 7  # "Opening" + 6
     combo = dialog.pattern
     combo.lineEdit().selectAll()
     qtbot.keyClicks(combo.lineEdit(), r"CHAPTER [123]")
+    qtbot.waitUntil(lambda: not dialog.pending)
     assert dialog.preview.topLevelItemCount() == 4
     assert dialog.plan.chapters[0].title == "Opening" and "Opening" in dialog.notes.text()
     combo.lineEdit().selectAll()
     qtbot.keyClicks(combo.lineEdit(), "Kapitel")
+    qtbot.waitUntil(lambda: not dialog.pending)
     assert "found no chapter" in dialog.notes.text()
     assert not dialog.buttons.button(QDialogButtonBox.StandardButton.Ok).isEnabled()
     assert not target.exists()  # nothing written while previewing
     combo.lineEdit().selectAll()
     qtbot.keyClicks(combo.lineEdit(), r"CHAPTER \d+")
-    qtbot.mouseClick(
-        dialog.buttons.button(QDialogButtonBox.StandardButton.Ok), Qt.MouseButton.LeftButton
-    )
+    qtbot.waitUntil(lambda: not dialog.pending)
+    with qtbot.waitSignal(transfer.import_finished, timeout=20000) as opened:
+        qtbot.mouseClick(
+            dialog.buttons.button(QDialogButtonBox.StandardButton.Ok), Qt.MouseButton.LeftButton
+        )
+    assert opened.args == [str(target)]
+    # The offscreen platform has no window manager to hand activation back from the dialog.
+    window.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is window)
     assert window.documents.story is not None and window.documents.story.folder == target
     binder = window.book.binder
     assert binder.isVisible() and binder.tree.topLevelItemCount() == 7

@@ -174,7 +174,7 @@ def test_corrupt_settings_cost_only_a_notice(qtbot, open_window, tmp_path: Path)
     (home / "config").mkdir(parents=True)
     (home / "config" / "settings.toml").write_text("this is = = not toml")
     window = open_window(home=home)
-    assert "could not be read" in window.last_error
+    assert "settings.toml is damaged" in window.last_error and "defaults" in window.last_error
     qtbot.keyClicks(window.editor, "fine")
     assert window.editor.toPlainText() == "fine"
 
