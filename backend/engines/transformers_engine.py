@@ -316,9 +316,9 @@ class TransformersEngine:
 
     def _prompt_ids(self, prompt: str | Sequence[int], max_tokens: int) -> list[int]:
         body = self.tokenize(prompt) if isinstance(prompt, str) else list(prompt)
-        # An empty prompt still needs one token to condition on: GPT-2 uses end-of-text.
-        empty = next(iter(self.vocabulary.end_tokens), 0)
-        return prompt_tokens(self._bos, body, self._ctx, max_tokens, empty)
+        # An empty prompt still needs one token to condition on: GPT-2 uses end-of-text
+        # (one inside the vocabulary: a config may name an end token the model lacks).
+        return prompt_tokens(self._bos, body, self._ctx, max_tokens, self._start_tokens()[0])
 
 
 def load_pretrained(path: Path, is_gguf: bool, report: ProgressFn) -> tuple[Any, Any]:

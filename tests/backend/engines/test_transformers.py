@@ -120,3 +120,8 @@ def test_logit_bias_changes_the_greedy_pick(tiny_gpt2_engine) -> None:
     banned = plain.with_(logit_bias=((first, -100.0),))
     other = "".join(tiny_gpt2_engine.stream("Alice was", banned))
     assert other and tiny_gpt2_engine.tokenize(other)[0] != first
+
+
+def test_an_empty_prompt_is_conditioned_on_a_start_token(tiny_gpt2_engine) -> None:
+    text = "".join(tiny_gpt2_engine.stream("", GREEDY, threading.Event()))
+    assert isinstance(text, str)
