@@ -11,7 +11,7 @@ def main(argv: list[str] | None = None) -> int:
 
     args = build_parser().parse_args(argv)
     if args.command is None:
-        from gui.app import run_gui
+        from gui.window.app import run_gui
 
         return run_gui(args)
     return run_headless(args)

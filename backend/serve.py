@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any, TextIO
 
+from backend.engines.adapter_file import NOT_ON_A_SERVER
 from backend.engines.base import Engine, EngineError
 from backend.engines.params import (
     MAX_TOKENS_LIMIT,
@@ -36,13 +37,12 @@ from backend.jobs.rewrite import rewrite_stream
 from backend.jobs.styled import StoryContext, styled_stream
 from backend.jobs.suggest import MAX_ALTERNATIVES, SuggestOptions, clean_suggestion, suggest
 from backend.models.adapter_library import MAX_SCALE, MIN_SCALE
-from backend.models.adapters import NOT_ON_A_SERVER
 from backend.storage.documents import DocumentError
-from backend.storage.untrusted import RefusedFile, decode_utf8, describe_size, shown
 from backend.story.bible import fields_for
 from backend.story.memory.position import PlaceError, StoryPlace, open_place
 from backend.story.sheet_rules import invalid_fields
 from backend.story.style.model import Style, StyleError
+from backend.untrusted import RefusedFile, decode_utf8, describe_size, shown
 
 log = logging.getLogger(__name__)
 

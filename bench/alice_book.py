@@ -9,8 +9,8 @@ import re
 import tomllib
 from pathlib import Path
 
-from backend.storage.projects import Story, new_story
 from backend.story.binder import Chapter, Scene
+from backend.story.project import Story, new_story
 
 ROOT = Path(__file__).resolve().parents[1]
 CORPUS = ROOT.parent / "shared" / "corpus" / "alice.txt"

@@ -92,7 +92,7 @@ def ui_stall(model_path, seconds: float = 25.0) -> float:
     from backend.models.bundled import BUNDLED_NAME
     from backend.models.spec import ModelSpec
     from backend.storage.paths import app_paths
-    from gui.main_window import MainWindow
+    from gui.window.main_window import MainWindow
 
     app = QApplication.instance() or QApplication([])
     import tempfile

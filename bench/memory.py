@@ -42,11 +42,11 @@ from backend.engines.llamacpp import LlamaCppEngine
 from backend.engines.params import SamplerParams
 from backend.jobs.kinds import ContinueJob, SuggestJob, SynopsisJob, text_stream
 from backend.jobs.suggest import CHARS_PER_TOKEN, SuggestOptions, clean_suggestion
-from backend.storage.projects import Story
 from backend.story.memory.assembly import Assembly, BookContext
 from backend.story.memory.position import book_context, scene_texts
 from backend.story.memory.recall import build_index
 from backend.story.memory.synopsis import extractive_synopsis
+from backend.story.project import Story
 from backend.text.terms import names_in, search_terms
 from backend.text.windows import window_start
 

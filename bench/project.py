@@ -22,8 +22,9 @@ CHAPTERS, SCENES = 60, 3
 
 def build_story(folder: Path, words: int):
     """60 chapters × 3 scenes of corpus prose, repeated to `words` words, saved to disk."""
-    from backend.storage.projects import Story, save_story
     from backend.story.binder import Chapter, Scene
+    from backend.story.project import Story
+    from backend.story.project_save import save_story
 
     paragraphs = unwrapped_corpus().split("\n\n")
     per_scene = words // (CHAPTERS * SCENES)
@@ -64,12 +65,14 @@ def main() -> None:
     from PySide6.QtTest import QTest
     from PySide6.QtWidgets import QApplication
 
-    from backend.formats.book import book_from_story, write_book
+    from backend.formats.book import book_from_story
+    from backend.formats.export import write_book
     from backend.models.bundled import BUNDLED_NAME
     from backend.models.spec import ModelSpec
     from backend.storage.paths import app_paths
-    from backend.storage.projects import load_story, save_story
-    from gui.main_window import MainWindow
+    from backend.story.project_read import load_story
+    from backend.story.project_save import save_story
+    from gui.window.main_window import MainWindow
 
     tmp = Path(tempfile.mkdtemp())
     folder = tmp / "Bench.inkling"

@@ -9,7 +9,7 @@ expects; stalls of the event loop are reported.
 
     python bench/soak.py --keys 21000         warm-up, then two rounds of 10,000
 
-Long session (--long): an hour of writing in the app as a writer runs it (gui/app.py, so
+Long session (--long): an hour of writing in the app as a writer runs it (gui/window/app.py, so
 with its real signal handling): keystrokes as above, continuations (Ctrl+Enter) and a
 Retry, generated characters, a save every three minutes, a switch to SmolLM2 and back,
 and halfway a SIGTERM from outside and a restart that must offer everything back. At the

@@ -22,7 +22,7 @@ from soaklib import StallMeter, Typist, pump, rss_mb
 
 from backend.cli import build_parser
 from backend.models.catalogue import BUNDLED_ID
-from gui.app import start_gui
+from gui.window.app import start_gui
 
 SAVE_EVERY_S = 180
 CONTINUE_EVERY_S = 300

@@ -104,7 +104,7 @@ def open_window(base_delay_ms: int, suggest: bool = True, size: tuple[int, int] 
     from backend.models.bundled import BUNDLED_NAME
     from backend.models.spec import ModelSpec
     from backend.storage.paths import app_paths
-    from gui.main_window import MainWindow
+    from gui.window.main_window import MainWindow
 
     app = QApplication.instance() or QApplication([])
     window = MainWindow(

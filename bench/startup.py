@@ -4,7 +4,7 @@ and SIGTERM → process gone, for the real app (`python main.py`) in a subproces
 The first run is "cold" the way a writer's first start after set-up is: the project's
 bytecode caches are removed (and the page cache dropped when the system allows it, which
 needs root). The rest are warm. The app logs its milestones with the wall clock
-(gui/app.py, logger inkling.startup); each is taken against the moment of launch. After
+(gui/window/app.py, logger inkling.startup); each is taken against the moment of launch. After
 "model ready" the bench types nothing and sends SIGTERM, which must end the process
 within 2 s without a dialog. Last line: one JSON object.
 """

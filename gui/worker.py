@@ -21,13 +21,12 @@ from typing import Any
 
 from PySide6.QtCore import QObject, QThread, QTimer, Signal, Slot
 
-from backend.engines import create_engine
+from backend.engines.adapter_file import NOT_ON_A_SERVER
 from backend.engines.base import Engine, EngineError
 from backend.engines.heap import TRIM_EVERY_S, HeapTrimmer
 from backend.jobs.kinds import Job, JobResult
-from backend.models.adapters import NOT_ON_A_SERVER
 from backend.models.bundled import bundled_spec
-from backend.models.spec import ModelSpec
+from backend.models.spec import ModelSpec, create_engine
 
 log = logging.getLogger(__name__)
 

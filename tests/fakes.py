@@ -172,7 +172,7 @@ class ScriptedPrompts:
 def ready_window(qtbot, windows: list, home: Path, spec: ModelSpec, **kwargs):
     """A shown main window with scripted prompts, its model loaded, suggestions off."""
     from backend.storage.paths import app_paths
-    from gui.main_window import MainWindow
+    from gui.window.main_window import MainWindow
 
     kwargs.setdefault("prompts", ScriptedPrompts())
     window = MainWindow(app_paths(home), spec, **kwargs)

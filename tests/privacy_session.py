@@ -33,7 +33,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from backend.storage.paths import app_paths  # noqa: E402
-from gui.main_window import MainWindow  # noqa: E402
+from gui.window.main_window import MainWindow  # noqa: E402
 from tests.fakes import ScriptedPrompts  # noqa: E402
 
 

@@ -1,31 +1,11 @@
-"""Engines behind one protocol; each is imported only when it is used."""
+"""Engines behind one protocol (base.py): llama.cpp, transformers and a remote server.
 
-from __future__ import annotations
+An engine runs the file it is given and reads the file formats that takes: GGUF headers
+(gguf_meta.py), LoRA adapter files (adapter_file.py) and transformers folders
+(transformers_folder.py); which file to run is backend/models'. Each engine module is
+imported only when a model loads (models/spec.py `create_engine`), so importing backend
+never loads torch or llama_cpp. llama.cpp's internals are touched in llama_adapter.py only.
 
-from typing import TYPE_CHECKING
-
-from backend.engines.base import Engine, EngineError, EngineKind, ProgressFn
-
-if TYPE_CHECKING:
-    from backend.models.spec import ModelSpec
-
-__all__ = ["Engine", "EngineError", "EngineKind", "ProgressFn", "create_engine"]
-
-
-def create_engine(spec: ModelSpec) -> Engine:
-    """An unloaded engine for `spec`; importing torch or llama_cpp waits until here."""
-    if spec.engine == EngineKind.LLAMACPP:
-        from backend.engines.llamacpp import LlamaCppEngine
-
-        return LlamaCppEngine(spec.path, name=spec.name, extra_stop=spec.stop)
-    if spec.engine == EngineKind.TRANSFORMERS:
-        from backend.engines.transformers_engine import TransformersEngine
-
-        return TransformersEngine(spec.path, name=spec.name, extra_stop=spec.stop)
-    if spec.engine == EngineKind.REMOTE:
-        from backend.engines.remote import RemoteEngine
-
-        return RemoteEngine(
-            spec.url, spec.remote_model, spec.api_key, name=spec.name, extra_stop=spec.stop
-        )
-    raise EngineError(f"Unknown engine {spec.engine!r}.")
+May import: backend.text, backend.untrusted (adapter files are read through the gate).
+Never imports models, storage or anything above them.
+"""

@@ -12,6 +12,7 @@ from typing import Any
 
 import numpy as np
 
+from backend.engines.adapter_file import BaseModel, check_adapter
 from backend.engines.assembler import TextAssembler
 from backend.engines.base import (
     AdapterSlot,
@@ -23,6 +24,7 @@ from backend.engines.base import (
     Stepper,
     TextStream,
 )
+from backend.engines.gguf_meta import check_gguf
 from backend.engines.llama_adapter import (
     GuidedPair,
     LlamaRuntime,
@@ -32,8 +34,6 @@ from backend.engines.llama_adapter import (
 from backend.engines.params import SamplerParams
 from backend.engines.sampling import sample, seeded_rng
 from backend.engines.vocabulary import Vocabulary
-from backend.models.adapters import BaseModel, check_adapter
-from backend.models.gguf_meta import check_gguf
 from backend.text.windows import prompt_tokens
 
 log = logging.getLogger(__name__)

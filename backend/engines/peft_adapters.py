@@ -10,7 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from backend.models.adapters import (
+from backend.engines.adapter_file import (
     AdapterError,
     model_architecture,
     read_adapter,

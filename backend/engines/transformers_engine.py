@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from backend.engines.adapter_file import BaseModel, check_adapter
 from backend.engines.assembler import TextAssembler
 from backend.engines.base import (
     AdapterSlot,
@@ -23,12 +24,11 @@ from backend.engines.base import (
     Stepper,
     TextStream,
 )
+from backend.engines.gguf_meta import check_gguf
 from backend.engines.params import SamplerParams
 from backend.engines.sampling import sample, seeded_rng
+from backend.engines.transformers_folder import check_transformers_folder
 from backend.engines.vocabulary import Vocabulary
-from backend.models.adapters import BaseModel, check_adapter
-from backend.models.gguf_meta import check_gguf
-from backend.models.spec import check_transformers_folder
 from backend.text.windows import prompt_tokens
 
 if TYPE_CHECKING:

@@ -8,16 +8,12 @@ from __future__ import annotations
 
 import html
 import re
-from collections.abc import Callable
 from dataclasses import dataclass, field
-from pathlib import Path
 
-from backend.storage.atomic import SaveError, atomic_write_bytes
-from backend.storage.projects import Story
+from backend.story.project import Story
 from backend.text.counts import word_count
 from backend.text.language import detect_language
 
-FORMATS = ("docx", "epub", "md", "txt")
 _EMPHASIS = re.compile(
     r"(\*\*|__)(?=\S)(.+?)(?<=\S)\1|(?<![\w*])([*_])(?=\S)(.+?)(?<=\S)\3(?![\w*])"
 )
@@ -29,7 +25,6 @@ _PARAGRAPH_BREAK = re.compile("[\n\f\v]")
 # non-characters U+FFFE and U+FFFF, and lone surrogates. python-docx and ebooklib refuse
 # (or write unreadable files for) text holding any of them.
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
-_SURROGATE = re.compile("[\ud800-\udfff]")  # a lone one has no UTF-8 form
 
 
 class ExportError(ValueError):
@@ -154,71 +149,6 @@ def _detected(chapters: list[BookChapter]) -> str:
     """The language of the first chapters' text, for a story left on Automatic."""
     sample = " ".join(p for c in chapters[:3] for s in c.scenes for p in s)[:4000]
     return detect_language(sample)
-
-
-def write_book(book: Book, target: Path) -> None:
-    """Write the book in the format its file name asks for, atomically."""
-    kind = target.suffix.lower().lstrip(".")
-    if kind not in FORMATS:
-        raise ExportError(f"Inkling exports .docx, .epub, .md and .txt, not “{target.suffix}”.")
-    if target.is_dir():
-        raise ExportError(f"{target} is a folder; choose a file name.")
-    writer: Callable[[Book], bytes]
-    if kind == "docx":
-        from backend.formats.docx_out import docx_bytes as writer
-    elif kind == "epub":
-        from backend.formats.epub_out import epub_bytes as writer
-    elif kind == "md":
-        writer = markdown_bytes
-    else:
-        writer = text_bytes
-    try:
-        atomic_write_bytes(target, writer(book), backup=False)
-    except SaveError as exc:
-        raise ExportError(str(exc)) from exc
-
-
-def markdown_bytes(book: Book) -> bytes:
-    """The book as Markdown: # title, ## chapters, *** between scenes."""
-    out = [f"# {book.title}", ""]
-    if book.author:
-        out += [f"*by {book.author}*", ""]
-    for chapter in book.chapters:
-        if chapter.part and _opens_part(book, chapter):
-            out += [f"# {chapter.part}", ""]
-        out += [f"## {chapter.title}", ""]
-        for i, scene in enumerate(chapter.scenes):
-            if i:
-                out += ["***", ""]
-            for paragraph in scene:
-                out += [paragraph, ""]
-    return _utf8("\n".join(out).rstrip() + "\n")
-
-
-def text_bytes(book: Book) -> bytes:
-    """The book as plain text: emphasis markers removed, * * * between scenes."""
-    out = [book.title.upper(), ""]
-    if book.author:
-        out += [f"by {book.author}", ""]
-    for chapter in book.chapters:
-        if chapter.part and _opens_part(book, chapter):
-            out += ["", chapter.part.upper(), ""]
-        out += ["", chapter.title, ""]
-        for i, scene in enumerate(chapter.scenes):
-            if i:
-                out += ["* * *", ""]
-            for paragraph in scene:
-                out += ["".join(r.text for r in runs(paragraph)), ""]
-    return _utf8("\n".join(out).rstrip() + "\n")
-
-
-def _utf8(text: str) -> bytes:
-    return _SURROGATE.sub("", text).encode("utf-8")
-
-
-def _opens_part(book: Book, chapter: BookChapter) -> bool:
-    index = book.chapters.index(chapter)
-    return index == 0 or book.chapters[index - 1].part != chapter.part
 
 
 def inline_html(text: str) -> str:

@@ -44,7 +44,7 @@ from xml.etree.ElementTree import ParseError
 from defusedxml import DefusedXmlException
 from defusedxml import ElementTree as SafeET
 
-from backend.storage.untrusted import RefusedFile, describe_size, read_bounded
+from backend.untrusted import RefusedFile, describe_size, read_bounded
 
 log = logging.getLogger(__name__)
 

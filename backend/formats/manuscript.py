@@ -17,10 +17,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from backend.storage.documents import DocumentError, decode
-from backend.storage.projects import Story
-from backend.storage.untrusted import RefusedFile, describe_size, read_bounded
 from backend.story.binder import Chapter, Scene
+from backend.story.project import Story
 from backend.text.counts import word_count
+from backend.untrusted import RefusedFile, describe_size, read_bounded
 
 _WORDS = (
     "one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|"

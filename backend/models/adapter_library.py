@@ -23,9 +23,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from backend.models.adapters import AdapterError, AdapterMeta, BaseModel, check_adapter
+from backend.engines.adapter_file import AdapterError, AdapterMeta, BaseModel, check_adapter
 from backend.storage.atomic import SaveError, atomic_write_text
-from backend.storage.untrusted import RefusedFile, inside, read_json
+from backend.untrusted import RefusedFile, inside, read_json
 
 log = logging.getLogger(__name__)
 

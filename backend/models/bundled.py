@@ -11,7 +11,7 @@ from pathlib import Path
 from backend.engines.base import EngineError, EngineKind, ProgressFn
 from backend.models.spec import ModelSpec
 from backend.storage.atomic import SaveError, atomic_write_text
-from backend.storage.untrusted import RefusedFile, read_bounded
+from backend.untrusted import RefusedFile, read_bounded
 
 log = logging.getLogger(__name__)
 

@@ -6,7 +6,7 @@ accepted: the file's magic bytes and metadata, an architecture this build can ru
 and tokenizer present.
 
 Both files, and a model folder's config.json, tokenizer_config.json and README, are read
-through the bounded readers of backend.storage.untrusted: a list edited by hand or a model
+through the bounded readers of backend.untrusted: a list edited by hand or a model
 folder from elsewhere may hold anything. A model's location may be any file of the writer's
 own, but Inkling only ever deletes a file that lies inside its own models folder.
 """
@@ -24,14 +24,15 @@ from typing import Any
 import tomli_w
 
 from backend.engines.base import EngineError, EngineKind
+from backend.engines.gguf_meta import check_gguf, read_metadata
 from backend.engines.params import SAMPLING_KEYS
 from backend.engines.remote import strip_api_suffix
+from backend.engines.transformers_folder import check_transformers_folder
 from backend.models.bundled import BUNDLED_FILE, BUNDLED_LICENCE, BUNDLED_NAME
-from backend.models.gguf_meta import check_gguf, read_metadata
-from backend.models.spec import ENGINES, ModelSpec, check_transformers_folder
+from backend.models.spec import ENGINES, ModelSpec
 from backend.storage.atomic import SaveError, atomic_write_bytes
 from backend.storage.paths import AppPaths
-from backend.storage.untrusted import (
+from backend.untrusted import (
     RefusedFile,
     is_inside,
     is_safe_id,

@@ -30,7 +30,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, BinaryIO
 
-from backend.storage.untrusted import RefusedFile, inside
+from backend.untrusted import RefusedFile, inside
 
 DEFAULT_ENDPOINT = "https://huggingface.co"
 BLOCK = 1 << 20

@@ -1,4 +1,5 @@
-"""Which model to load and with which engine, and the checks a local model passes first."""
+"""Which model to load and with which engine, the checks a local model passes first, and
+the engine that runs it."""
 
 from __future__ import annotations
 
@@ -6,8 +7,9 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from backend.engines.base import EngineError, EngineKind
-from backend.models.gguf_meta import check_gguf
+from backend.engines.base import Engine, EngineError, EngineKind
+from backend.engines.gguf_meta import check_gguf
+from backend.engines.transformers_folder import check_transformers_folder
 
 ENGINES = tuple(kind.value for kind in EngineKind)
 
@@ -41,22 +43,6 @@ class ModelSpec:
         return out
 
 
-def check_transformers_folder(path: Path) -> None:
-    """Raise EngineError unless `path` holds a config, safetensors weights and a tokenizer."""
-    if not path.is_dir():
-        raise EngineError(f"{path} is not a model folder.")
-    if not (path / "config.json").is_file():
-        raise EngineError(f"{path.name} has no config.json, so it is not a transformers model.")
-    if not any(path.glob("*.safetensors")):
-        raise EngineError(
-            f"{path.name} has no .safetensors weights. Inkling only loads safetensors "
-            "(pickled .bin weights can run code when loaded)."
-        )
-    tokenizer_files = ("tokenizer.json", "vocab.json", "tokenizer.model")
-    if not any((path / name).is_file() for name in tokenizer_files):
-        raise EngineError(f"{path.name} has no tokenizer files.")
-
-
 def spec_for_path(path: str | os.PathLike[str], engine: str | None = None) -> ModelSpec:
     """Pick the engine for a model path (a .gguf file or a transformers folder) and check it."""
     p = Path(path).expanduser()
@@ -71,3 +57,22 @@ def spec_for_path(path: str | os.PathLike[str], engine: str | None = None) -> Mo
         return ModelSpec(EngineKind.TRANSFORMERS, p, p.name)
     check_gguf(p)
     return ModelSpec(EngineKind(engine or EngineKind.LLAMACPP), p, p.stem)
+
+
+def create_engine(spec: ModelSpec) -> Engine:
+    """An unloaded engine for `spec`; importing torch or llama_cpp waits until here."""
+    if spec.engine == EngineKind.LLAMACPP:
+        from backend.engines.llamacpp import LlamaCppEngine
+
+        return LlamaCppEngine(spec.path, name=spec.name, extra_stop=spec.stop)
+    if spec.engine == EngineKind.TRANSFORMERS:
+        from backend.engines.transformers_engine import TransformersEngine
+
+        return TransformersEngine(spec.path, name=spec.name, extra_stop=spec.stop)
+    if spec.engine == EngineKind.REMOTE:
+        from backend.engines.remote import RemoteEngine
+
+        return RemoteEngine(
+            spec.url, spec.remote_model, spec.api_key, name=spec.name, extra_stop=spec.stop
+        )
+    raise EngineError(f"Unknown engine {spec.engine!r}.")

@@ -3,7 +3,7 @@
 Reading is defensive: binary files are refused, invalid UTF-8 is never silently altered
 (the caller chooses an encoding or replacement characters), line endings are remembered
 and restored on save. Writing is atomic with the previous version kept as a backup.
-Story projects are backend/storage/projects.py.
+Story projects are backend/story/project*.py.
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ from functools import cache
 from pathlib import Path
 
 from backend.storage.atomic import SaveError, atomic_write_bytes, atomic_write_text
-from backend.storage.untrusted import OpenFolder, RefusedFile, read_bounded
+from backend.untrusted import OpenFolder, RefusedFile, read_bounded
 
 MAX_DOCUMENT_BYTES = 64 * 1024 * 1024
 # Legacy encodings a text that is not UTF-8 is offered in, most likely first.

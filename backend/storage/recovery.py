@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from backend.storage.atomic import atomic_write_text
-from backend.storage.untrusted import RefusedFile, read_json
+from backend.untrusted import RefusedFile, read_json
 
 # A recovery file holds a whole document (up to 64 MB, more once escaped as JSON) and its
 # story details; a lock file a few dozen bytes.

@@ -25,7 +25,7 @@ import tomli_w
 from backend.engines.params import SAMPLING_KEYS, ParamError, SamplerParams
 from backend.storage.atomic import SaveError, atomic_write_bytes, backup_path
 from backend.storage.paths import AppPaths
-from backend.storage.untrusted import RefusedFile, is_safe_id, loads_toml, read_bounded
+from backend.untrusted import RefusedFile, is_safe_id, loads_toml, read_bounded
 
 log = logging.getLogger(__name__)
 

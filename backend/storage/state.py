@@ -8,7 +8,7 @@ from typing import Any
 
 from backend.storage.atomic import SaveError, atomic_write_text
 from backend.storage.paths import AppPaths
-from backend.storage.untrusted import RefusedFile, read_json
+from backend.untrusted import RefusedFile, read_json
 
 MAX_STATE_BYTES = 4 * 1024 * 1024
 

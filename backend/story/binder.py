@@ -2,7 +2,7 @@
 
 Pure data and the operations the binder offers (add, rename, move, delete to the trash,
 split, merge), each recorded as an undoable snapshot. Reading and writing the project
-folder is backend/storage/projects.py; text lives in `Scene.text`.
+folder is backend/story/project_read.py and project_save.py; text lives in `Scene.text`.
 """
 
 from __future__ import annotations

@@ -26,8 +26,8 @@ import zlib
 from pathlib import Path
 from typing import Any
 
-from backend.storage.untrusted import RefusedFile, describe_size, loads_json, read_bounded
 from backend.story.bible import CHARACTER_FIELDS
+from backend.untrusted import RefusedFile, describe_size, loads_json, read_bounded
 
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 MAX_CARD_FILE = 32 * 1024 * 1024

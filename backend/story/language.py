@@ -20,9 +20,9 @@ from pathlib import Path
 from typing import Any
 
 from backend.storage.paths import RESOURCES
-from backend.storage.untrusted import RefusedFile, inside, is_safe_id, read_toml
 from backend.text.counts import word_count
 from backend.text.language import detect_language
+from backend.untrusted import RefusedFile, inside, is_safe_id, read_toml
 
 LANGUAGES_DIR = RESOURCES / "languages"
 TEMPLATES_DIR = RESOURCES / "templates"

@@ -4,7 +4,7 @@
 <context>
     <name>AboutDialog</name>
     <message>
-        <location filename="../../gui/about.py" line="11"/>
+        <location filename="../../gui/window/about.py" line="11"/>
         <source>&lt;h2&gt;Inkling&lt;/h2&gt;
 &lt;p&gt;A local, offline writing assistant for fiction writers. Your text stays on this computer:
 the model runs here, with no account, no cloud and no telemetry.&lt;/p&gt;
@@ -23,12 +23,12 @@ PyTorch (BSD), Hugging Face transformers (Apache 2.0) and Qt for Python (LGPLv3)
 </translation>
     </message>
     <message>
-        <location filename="../../gui/about.py" line="30"/>
+        <location filename="../../gui/window/about.py" line="30"/>
         <source>About Inkling</source>
         <translation>关于 Inkling</translation>
     </message>
     <message>
-        <location filename="../../gui/about.py" line="33"/>
+        <location filename="../../gui/window/about.py" line="33"/>
         <source>&lt;p&gt;Current model: {0}&lt;/p&gt;</source>
         <translation>&lt;p&gt;当前模型：{0}&lt;/p&gt;</translation>
     </message>
@@ -36,108 +36,108 @@ PyTorch (BSD), Hugging Face transformers (Apache 2.0) and Qt for Python (LGPLv3)
 <context>
     <name>AdaptersPanel</name>
     <message>
-        <location filename="../../gui/adapters.py" line="31"/>
+        <location filename="../../gui/models/adapters.py" line="31"/>
         <source>On</source>
         <translation>启用</translation>
     </message>
     <message>
-        <location filename="../../gui/adapters.py" line="32"/>
+        <location filename="../../gui/models/adapters.py" line="32"/>
         <source>Name</source>
         <translation>名称</translation>
     </message>
     <message>
-        <location filename="../../gui/adapters.py" line="33"/>
+        <location filename="../../gui/models/adapters.py" line="33"/>
         <source>Learned from</source>
         <translation>学习材料</translation>
     </message>
     <message>
-        <location filename="../../gui/adapters.py" line="34"/>
+        <location filename="../../gui/models/adapters.py" line="34"/>
         <source>Made</source>
         <translation>创建时间</translation>
     </message>
     <message>
-        <location filename="../../gui/adapters.py" line="35"/>
+        <location filename="../../gui/models/adapters.py" line="35"/>
         <source>Size</source>
         <translation>字号</translation>
     </message>
     <message>
-        <location filename="../../gui/adapters.py" line="36"/>
+        <location filename="../../gui/models/adapters.py" line="36"/>
         <source>Perplexity</source>
         <translation>困惑度</translation>
     </message>
     <message>
-        <location filename="../../gui/adapters.py" line="44"/>
+        <location filename="../../gui/models/adapters.py" line="44"/>
         <source>Voice adapters</source>
         <translation>文风适配器</translation>
     </message>
     <message>
-        <location filename="../../gui/adapters.py" line="53"/>
-        <location filename="../../gui/adapters.py" line="135"/>
+        <location filename="../../gui/models/adapters.py" line="53"/>
+        <location filename="../../gui/models/adapters.py" line="135"/>
         <source>Switch &amp;On</source>
         <translation>启用(&amp;O)</translation>
     </message>
     <message>
-        <location filename="../../gui/adapters.py" line="59"/>
+        <location filename="../../gui/models/adapters.py" line="59"/>
         <source>How strongly the adapter changes the model (100 %: as trained)</source>
         <translation>适配器对模型的影响强度（100%：与训练时相同）</translation>
     </message>
     <message>
-        <location filename="../../gui/adapters.py" line="64"/>
+        <location filename="../../gui/models/adapters.py" line="64"/>
         <source>Re&amp;name…</source>
         <translation>重命名(&amp;N)…</translation>
     </message>
     <message>
-        <location filename="../../gui/adapters.py" line="66"/>
+        <location filename="../../gui/models/adapters.py" line="66"/>
         <source>De&amp;lete</source>
         <translation>删除(&amp;L)</translation>
     </message>
     <message>
-        <location filename="../../gui/adapters.py" line="68"/>
+        <location filename="../../gui/models/adapters.py" line="68"/>
         <source>Add Adapter &amp;File…</source>
         <translation>添加适配器文件(&amp;F)…</translation>
     </message>
     <message>
-        <location filename="../../gui/adapters.py" line="70"/>
+        <location filename="../../gui/models/adapters.py" line="70"/>
         <source>&amp;Train on My Writing…</source>
         <translation>用我的文字训练(&amp;T)…</translation>
     </message>
     <message>
-        <location filename="../../gui/adapters.py" line="74"/>
+        <location filename="../../gui/models/adapters.py" line="74"/>
         <source>Strength</source>
         <translation>强度</translation>
     </message>
     <message>
-        <location filename="../../gui/adapters.py" line="120"/>
+        <location filename="../../gui/models/adapters.py" line="120"/>
         <source>No adapters yet: train one on your writing.</source>
         <translation>还没有适配器：用你的文字训练一个吧。</translation>
     </message>
     <message>
-        <location filename="../../gui/adapters.py" line="121"/>
+        <location filename="../../gui/models/adapters.py" line="121"/>
         <source> Changes apply when this model is loaded.</source>
         <translation>更改会在载入此模型时生效。</translation>
     </message>
     <message>
-        <location filename="../../gui/adapters.py" line="135"/>
+        <location filename="../../gui/models/adapters.py" line="135"/>
         <source>Switch &amp;Off</source>
         <translation>停用(&amp;O)</translation>
     </message>
     <message>
-        <location filename="../../gui/adapters.py" line="166"/>
+        <location filename="../../gui/models/adapters.py" line="166"/>
         <source>Rename adapter</source>
         <translation>重命名适配器</translation>
     </message>
     <message>
-        <location filename="../../gui/adapters.py" line="166"/>
+        <location filename="../../gui/models/adapters.py" line="166"/>
         <source>Name:</source>
         <translation>名称：</translation>
     </message>
     <message>
-        <location filename="../../gui/adapters.py" line="191"/>
+        <location filename="../../gui/models/adapters.py" line="191"/>
         <source>Add adapter</source>
         <translation>添加适配器</translation>
     </message>
     <message>
-        <location filename="../../gui/adapters.py" line="191"/>
+        <location filename="../../gui/models/adapters.py" line="191"/>
         <source>LoRA adapters (*.gguf)</source>
         <translation>LoRA 适配器 (*.gguf)</translation>
     </message>
@@ -145,12 +145,12 @@ PyTorch (BSD), Hugging Face transformers (Apache 2.0) and Qt for Python (LGPLv3)
 <context>
     <name>AlternativesDialog</name>
     <message>
-        <location filename="../../gui/bible_dialogs.py" line="24"/>
+        <location filename="../../gui/story/bible_dialogs.py" line="24"/>
         <source>Three alternatives</source>
         <translation>三个备选</translation>
     </message>
     <message>
-        <location filename="../../gui/bible_dialogs.py" line="32"/>
+        <location filename="../../gui/story/bible_dialogs.py" line="32"/>
         <source>Use #{0}</source>
         <translation>采用第 {0} 个</translation>
     </message>
@@ -158,7 +158,7 @@ PyTorch (BSD), Hugging Face transformers (Apache 2.0) and Qt for Python (LGPLv3)
 <context>
     <name>Background</name>
     <message>
-        <location filename="../../gui/model_dialogs.py" line="48"/>
+        <location filename="../../gui/models/dialogs.py" line="48"/>
         <source>Something went wrong: {0}</source>
         <translation>出了点问题：{0}</translation>
     </message>
@@ -166,27 +166,27 @@ PyTorch (BSD), Hugging Face transformers (Apache 2.0) and Qt for Python (LGPLv3)
 <context>
     <name>BibleController</name>
     <message>
-        <location filename="../../gui/bible_controller.py" line="46"/>
+        <location filename="../../gui/story/bible_generation.py" line="46"/>
         <source>The model is busy or not ready yet.</source>
         <translation>模型正忙，或尚未就绪。</translation>
     </message>
     <message>
-        <location filename="../../gui/bible_controller.py" line="50"/>
+        <location filename="../../gui/story/bible_generation.py" line="50"/>
         <source>Generating… (Esc in the editor does not stop this)</source>
         <translation>正在生成…（在编辑器里按 Esc 不会停止）</translation>
     </message>
     <message>
-        <location filename="../../gui/bible_controller.py" line="64"/>
+        <location filename="../../gui/story/bible_generation.py" line="64"/>
         <source>Stopped.</source>
         <translation>已停止。</translation>
     </message>
     <message>
-        <location filename="../../gui/bible_controller.py" line="64"/>
+        <location filename="../../gui/story/bible_generation.py" line="64"/>
         <source>Generated.</source>
         <translation>已生成。</translation>
     </message>
     <message>
-        <location filename="../../gui/bible_controller.py" line="72"/>
+        <location filename="../../gui/story/bible_generation.py" line="72"/>
         <source>Generation failed</source>
         <translation>生成失败</translation>
     </message>
@@ -194,233 +194,233 @@ PyTorch (BSD), Hugging Face transformers (Apache 2.0) and Qt for Python (LGPLv3)
 <context>
     <name>BiblePanel</name>
     <message>
-        <location filename="../../gui/bible_panel.py" line="48"/>
+        <location filename="../../gui/story/bible.py" line="48"/>
         <source>Name</source>
         <translation>名称</translation>
     </message>
     <message>
-        <location filename="../../gui/bible_panel.py" line="49"/>
+        <location filename="../../gui/story/bible.py" line="49"/>
         <source>Age</source>
         <translation>年龄</translation>
     </message>
     <message>
-        <location filename="../../gui/bible_panel.py" line="50"/>
+        <location filename="../../gui/story/bible.py" line="50"/>
         <source>Gender/pronouns</source>
         <translation>性别/代词</translation>
     </message>
     <message>
-        <location filename="../../gui/bible_panel.py" line="51"/>
+        <location filename="../../gui/story/bible.py" line="51"/>
         <source>Occupation</source>
         <translation>职业</translation>
     </message>
     <message>
-        <location filename="../../gui/bible_panel.py" line="52"/>
+        <location filename="../../gui/story/bible.py" line="52"/>
         <source>Appearance</source>
         <translation>外貌</translation>
     </message>
     <message>
-        <location filename="../../gui/bible_panel.py" line="53"/>
+        <location filename="../../gui/story/bible.py" line="53"/>
         <source>Personality</source>
         <translation>性格</translation>
     </message>
     <message>
-        <location filename="../../gui/bible_panel.py" line="54"/>
+        <location filename="../../gui/story/bible.py" line="54"/>
         <source>Backstory</source>
         <translation>身世</translation>
     </message>
     <message>
-        <location filename="../../gui/bible_panel.py" line="55"/>
+        <location filename="../../gui/story/bible.py" line="55"/>
         <source>Goal</source>
         <translation>目标</translation>
     </message>
     <message>
-        <location filename="../../gui/bible_panel.py" line="56"/>
+        <location filename="../../gui/story/bible.py" line="56"/>
         <source>Flaw</source>
         <translation>弱点</translation>
     </message>
     <message>
-        <location filename="../../gui/bible_panel.py" line="57"/>
+        <location filename="../../gui/story/bible.py" line="57"/>
         <source>Voice</source>
         <translation>说话方式</translation>
     </message>
     <message>
-        <location filename="../../gui/bible_panel.py" line="58"/>
+        <location filename="../../gui/story/bible.py" line="58"/>
         <source>Relationships</source>
         <translation>人物关系</translation>
     </message>
     <message>
-        <location filename="../../gui/bible_panel.py" line="59"/>
+        <location filename="../../gui/story/bible.py" line="59"/>
         <source>Kind</source>
         <translation>类别</translation>
     </message>
     <message>
-        <location filename="../../gui/bible_panel.py" line="60"/>
+        <location filename="../../gui/story/bible.py" line="60"/>
         <source>Description</source>
         <translation>描述</translation>
     </message>
     <message>
-        <location filename="../../gui/bible_panel.py" line="61"/>
+        <location filename="../../gui/story/bible.py" line="61"/>
         <source>Secrets</source>
         <translation>秘密</translation>
     </message>
     <message>
-        <location filename="../../gui/bible_panel.py" line="62"/>
+        <location filename="../../gui/story/bible.py" line="62"/>
         <source>Connections</source>
         <translation>关联</translation>
     </message>
     <message>
-        <location filename="../../gui/bible_panel.py" line="82"/>
+        <location filename="../../gui/story/bible.py" line="82"/>
         <source>entry</source>
         <translation>条目</translation>
     </message>
     <message>
-        <location filename="../../gui/bible_panel.py" line="83"/>
+        <location filename="../../gui/story/bible.py" line="83"/>
         <source>Delete {0}</source>
         <translation>删除 {0}</translation>
     </message>
     <message>
-        <location filename="../../gui/bible_panel.py" line="106"/>
+        <location filename="../../gui/story/bible.py" line="106"/>
         <source>Story bible</source>
         <translation>故事设定集</translation>
     </message>
     <message>
-        <location filename="../../gui/bible_panel.py" line="126"/>
+        <location filename="../../gui/story/bible.py" line="126"/>
         <source>What the story is about</source>
         <translation>这个故事讲的是什么</translation>
     </message>
     <message>
-        <location filename="../../gui/bible_panel.py" line="128"/>
+        <location filename="../../gui/story/bible.py" line="128"/>
         <source>e.g. mystery, cozy fantasy</source>
         <translation>例如：悬疑、温馨奇幻</translation>
     </message>
     <message>
-        <location filename="../../gui/bible_panel.py" line="131"/>
+        <location filename="../../gui/story/bible.py" line="131"/>
         <source>Premise</source>
         <translation>故事梗概</translation>
     </message>
     <message>
-        <location filename="../../gui/bible_panel.py" line="132"/>
+        <location filename="../../gui/story/bible.py" line="132"/>
         <source>Genre</source>
         <translation>类型</translation>
     </message>
     <message>
-        <location filename="../../gui/bible_panel.py" line="139"/>
+        <location filename="../../gui/story/bible.py" line="139"/>
         <source>New character</source>
         <translation>新建人物</translation>
     </message>
     <message>
-        <location filename="../../gui/bible_panel.py" line="141"/>
+        <location filename="../../gui/story/bible.py" line="141"/>
         <source>New place/thing</source>
         <translation>新建地点/物品</translation>
     </message>
     <message>
-        <location filename="../../gui/bible_panel.py" line="164"/>
+        <location filename="../../gui/story/bible.py" line="164"/>
         <source>Generate</source>
         <translation>生成</translation>
     </message>
     <message>
-        <location filename="../../gui/bible_panel.py" line="165"/>
+        <location filename="../../gui/story/bible.py" line="165"/>
         <source>Fill every unlocked field</source>
         <translation>填写所有未锁定的栏目</translation>
     </message>
     <message>
-        <location filename="../../gui/bible_panel.py" line="167"/>
+        <location filename="../../gui/story/bible.py" line="167"/>
         <source>Generate 3</source>
         <translation>生成 3 个</translation>
     </message>
     <message>
-        <location filename="../../gui/bible_panel.py" line="168"/>
+        <location filename="../../gui/story/bible.py" line="168"/>
         <source>Three alternatives side by side</source>
         <translation>三个备选并排对比</translation>
     </message>
     <message>
-        <location filename="../../gui/bible_panel.py" line="170"/>
+        <location filename="../../gui/story/bible.py" line="170"/>
         <source>Delete</source>
         <translation>删除</translation>
     </message>
     <message>
-        <location filename="../../gui/bible_panel.py" line="172"/>
+        <location filename="../../gui/story/bible.py" line="172"/>
         <source>Undo</source>
         <translation>撤销</translation>
     </message>
     <message>
-        <location filename="../../gui/bible_panel.py" line="183"/>
+        <location filename="../../gui/story/bible.py" line="183"/>
         <source>Import card…</source>
         <translation>导入角色卡…</translation>
     </message>
     <message>
-        <location filename="../../gui/bible_panel.py" line="186"/>
-        <location filename="../../gui/bible_panel.py" line="459"/>
+        <location filename="../../gui/story/bible.py" line="186"/>
+        <location filename="../../gui/story/bible.py" line="459"/>
         <source>Export</source>
         <translation>导出</translation>
     </message>
     <message>
-        <location filename="../../gui/bible_panel.py" line="189"/>
+        <location filename="../../gui/story/bible.py" line="189"/>
         <source>Character card (PNG)…</source>
         <translation>角色卡 (PNG)…</translation>
     </message>
     <message>
-        <location filename="../../gui/bible_panel.py" line="190"/>
+        <location filename="../../gui/story/bible.py" line="190"/>
         <source>Character card (JSON)…</source>
         <translation>角色卡 (JSON)…</translation>
     </message>
     <message>
-        <location filename="../../gui/bible_panel.py" line="191"/>
+        <location filename="../../gui/story/bible.py" line="191"/>
         <source>Entry as Markdown…</source>
         <translation>当前条目导出为 Markdown…</translation>
     </message>
     <message>
-        <location filename="../../gui/bible_panel.py" line="192"/>
+        <location filename="../../gui/story/bible.py" line="192"/>
         <source>Whole bible as Markdown…</source>
         <translation>整部设定集导出为 Markdown…</translation>
     </message>
     <message>
-        <location filename="../../gui/bible_panel.py" line="233"/>
+        <location filename="../../gui/story/bible.py" line="233"/>
         <source>Unnamed</source>
         <translation>未命名</translation>
     </message>
     <message>
-        <location filename="../../gui/bible_panel.py" line="152"/>
+        <location filename="../../gui/story/bible.py" line="152"/>
         <source>Add a character or a place to start.</source>
         <translation>先添加一个人物或地点。</translation>
     </message>
     <message>
-        <location filename="../../gui/bible_panel.py" line="311"/>
+        <location filename="../../gui/story/bible.py" line="311"/>
         <source>lock</source>
         <translation>锁定</translation>
     </message>
     <message>
-        <location filename="../../gui/bible_panel.py" line="315"/>
+        <location filename="../../gui/story/bible.py" line="315"/>
         <source>Regenerate {0} only</source>
         <translation>只重新生成“{0}”</translation>
     </message>
     <message>
-        <location filename="../../gui/bible_panel.py" line="434"/>
+        <location filename="../../gui/story/bible.py" line="434"/>
         <source>Import character card</source>
         <translation>导入角色卡</translation>
     </message>
     <message>
-        <location filename="../../gui/bible_panel.py" line="436"/>
+        <location filename="../../gui/story/bible.py" line="436"/>
         <source>Character cards (*.png *.json)</source>
         <translation>角色卡 (*.png *.json)</translation>
     </message>
     <message>
-        <location filename="../../gui/bible_panel.py" line="444"/>
+        <location filename="../../gui/story/bible.py" line="444"/>
         <source>Card not imported: {0}</source>
         <translation>角色卡未能导入：{0}</translation>
     </message>
     <message>
-        <location filename="../../gui/bible_panel.py" line="448"/>
+        <location filename="../../gui/story/bible.py" line="448"/>
         <source>Imported {0}.</source>
         <translation>已导入 {0}。</translation>
     </message>
     <message>
-        <location filename="../../gui/bible_panel.py" line="455"/>
+        <location filename="../../gui/story/bible.py" line="455"/>
         <source>Select a character to export as a card.</source>
         <translation>请先选择要导出为角色卡的人物。</translation>
     </message>
     <message>
-        <location filename="../../gui/bible_panel.py" line="479"/>
+        <location filename="../../gui/story/bible.py" line="479"/>
         <source>Exported {0}.</source>
         <translation>已导出 {0}。</translation>
     </message>
@@ -428,164 +428,164 @@ PyTorch (BSD), Hugging Face transformers (Apache 2.0) and Qt for Python (LGPLv3)
 <context>
     <name>BinderDock</name>
     <message>
-        <location filename="../../gui/binder.py" line="38"/>
+        <location filename="../../gui/book/binder.py" line="38"/>
         <source>outline</source>
         <translation>大纲</translation>
     </message>
     <message>
-        <location filename="../../gui/binder.py" line="39"/>
+        <location filename="../../gui/book/binder.py" line="39"/>
         <source>draft</source>
         <translation>初稿</translation>
     </message>
     <message>
-        <location filename="../../gui/binder.py" line="40"/>
+        <location filename="../../gui/book/binder.py" line="40"/>
         <source>revised</source>
         <translation>已修改</translation>
     </message>
     <message>
-        <location filename="../../gui/binder.py" line="41"/>
+        <location filename="../../gui/book/binder.py" line="41"/>
         <source>done</source>
         <translation>定稿</translation>
     </message>
     <message>
-        <location filename="../../gui/binder.py" line="89"/>
+        <location filename="../../gui/book/binder.py" line="89"/>
         <source>Chapters and scenes</source>
         <translation>章节与场景</translation>
     </message>
     <message>
-        <location filename="../../gui/binder.py" line="122"/>
+        <location filename="../../gui/book/binder.py" line="122"/>
         <source>comma, separated</source>
         <translation>用逗号分隔</translation>
     </message>
     <message>
-        <location filename="../../gui/binder.py" line="124"/>
+        <location filename="../../gui/book/binder.py" line="124"/>
         <source>part this chapter belongs to</source>
         <translation>本章所属的部</translation>
     </message>
     <message>
-        <location filename="../../gui/binder.py" line="128"/>
+        <location filename="../../gui/book/binder.py" line="128"/>
         <source>Draft synopsis</source>
         <translation>起草梗概</translation>
     </message>
     <message>
-        <location filename="../../gui/binder.py" line="131"/>
+        <location filename="../../gui/book/binder.py" line="131"/>
         <source>Quick draft from the text</source>
         <translation>从正文快速起草</translation>
     </message>
     <message>
-        <location filename="../../gui/binder.py" line="132"/>
+        <location filename="../../gui/book/binder.py" line="132"/>
         <source>Draft with the model</source>
         <translation>让模型起草</translation>
     </message>
     <message>
-        <location filename="../../gui/binder.py" line="134"/>
+        <location filename="../../gui/book/binder.py" line="134"/>
         <source>Title</source>
         <translation>标题</translation>
     </message>
     <message>
-        <location filename="../../gui/binder.py" line="135"/>
+        <location filename="../../gui/book/binder.py" line="135"/>
         <source>Status</source>
         <translation>状态</translation>
     </message>
     <message>
-        <location filename="../../gui/binder.py" line="136"/>
+        <location filename="../../gui/book/binder.py" line="136"/>
         <source>Point of view</source>
         <translation>视角</translation>
     </message>
     <message>
-        <location filename="../../gui/binder.py" line="137"/>
+        <location filename="../../gui/book/binder.py" line="137"/>
         <source>Tags</source>
         <translation>标签</translation>
     </message>
     <message>
-        <location filename="../../gui/binder.py" line="138"/>
+        <location filename="../../gui/book/binder.py" line="138"/>
         <source>Part</source>
         <translation>部</translation>
     </message>
     <message>
-        <location filename="../../gui/binder.py" line="139"/>
+        <location filename="../../gui/book/binder.py" line="139"/>
         <source>Synopsis</source>
         <translation>梗概</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../gui/binder.py" line="181"/>
+        <location filename="../../gui/book/binder.py" line="181"/>
         <source>Trash (%n)</source>
         <translation>
             <numerusform>废纸篓（%n）</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../gui/binder.py" line="197"/>
+        <location filename="../../gui/book/binder.py" line="197"/>
         <source>{0} (read-only)</source>
         <translation>{0}（只读）</translation>
     </message>
     <message>
-        <location filename="../../gui/binder.py" line="199"/>
+        <location filename="../../gui/book/binder.py" line="199"/>
         <source>Read-only: {0}</source>
         <translation>只读：{0}</translation>
     </message>
     <message>
-        <location filename="../../gui/binder.py" line="339"/>
+        <location filename="../../gui/book/binder.py" line="339"/>
         <source>Rename</source>
         <translation>重命名</translation>
     </message>
     <message>
-        <location filename="../../gui/binder.py" line="339"/>
+        <location filename="../../gui/book/binder.py" line="339"/>
         <source>Title:</source>
         <translation>标题：</translation>
     </message>
     <message>
-        <location filename="../../gui/binder.py" line="350"/>
+        <location filename="../../gui/book/binder.py" line="350"/>
         <source>Moved to the trash. Ctrl+Z in the binder undoes it.</source>
         <translation>已移到废纸篓。在目录中按 Ctrl+Z 可撤销。</translation>
     </message>
     <message>
-        <location filename="../../gui/binder.py" line="418"/>
+        <location filename="../../gui/book/binder.py" line="418"/>
         <source>Restore</source>
         <translation>恢复</translation>
     </message>
     <message>
-        <location filename="../../gui/binder.py" line="420"/>
+        <location filename="../../gui/book/binder.py" line="420"/>
         <source>Add chapter</source>
         <translation>添加章</translation>
     </message>
     <message>
-        <location filename="../../gui/binder.py" line="421"/>
+        <location filename="../../gui/book/binder.py" line="421"/>
         <source>Add scene</source>
         <translation>添加场景</translation>
     </message>
     <message>
-        <location filename="../../gui/binder.py" line="423"/>
+        <location filename="../../gui/book/binder.py" line="423"/>
         <source>Rename…</source>
         <translation>重命名…</translation>
     </message>
     <message>
-        <location filename="../../gui/binder.py" line="424"/>
+        <location filename="../../gui/book/binder.py" line="424"/>
         <source>Split scene at cursor</source>
         <translation>在光标处拆分场景</translation>
     </message>
     <message>
-        <location filename="../../gui/binder.py" line="425"/>
+        <location filename="../../gui/book/binder.py" line="425"/>
         <source>Merge with next scene</source>
         <translation>与下一场景合并</translation>
     </message>
     <message>
-        <location filename="../../gui/binder.py" line="426"/>
+        <location filename="../../gui/book/binder.py" line="426"/>
         <source>Move up</source>
         <translation>上移</translation>
     </message>
     <message>
-        <location filename="../../gui/binder.py" line="427"/>
+        <location filename="../../gui/book/binder.py" line="427"/>
         <source>Move down</source>
         <translation>下移</translation>
     </message>
     <message>
-        <location filename="../../gui/binder.py" line="430"/>
+        <location filename="../../gui/book/binder.py" line="430"/>
         <source>Move to trash</source>
         <translation>移到废纸篓</translation>
     </message>
     <message>
-        <location filename="../../gui/binder.py" line="432"/>
+        <location filename="../../gui/book/binder.py" line="432"/>
         <source>Undo %s</source>
         <translation>撤销%s</translation>
     </message>
@@ -593,12 +593,12 @@ PyTorch (BSD), Hugging Face transformers (Apache 2.0) and Qt for Python (LGPLv3)
 <context>
     <name>BinderTree</name>
     <message>
-        <location filename="../../gui/binder.py" line="55"/>
+        <location filename="../../gui/book/binder.py" line="55"/>
         <source>Title</source>
         <translation>标题</translation>
     </message>
     <message>
-        <location filename="../../gui/binder.py" line="55"/>
+        <location filename="../../gui/book/binder.py" line="55"/>
         <source>Words</source>
         <translation>字数</translation>
     </message>
@@ -606,17 +606,17 @@ PyTorch (BSD), Hugging Face transformers (Apache 2.0) and Qt for Python (LGPLv3)
 <context>
     <name>BookController</name>
     <message>
-        <location filename="../../gui/book.py" line="104"/>
+        <location filename="../../gui/book/controller.py" line="104"/>
         <source>Zoom %+d</source>
         <translation>缩放 %+d</translation>
     </message>
     <message>
-        <location filename="../../gui/book.py" line="104"/>
+        <location filename="../../gui/book/controller.py" line="104"/>
         <source>Zoom reset</source>
         <translation>缩放已还原</translation>
     </message>
     <message>
-        <location filename="../../gui/book.py" line="152"/>
+        <location filename="../../gui/book/controller.py" line="152"/>
         <source>Turn this document into a story project?
 
 Chapters and scenes live in a story project: a folder whose name ends in .inkling. Your text becomes chapter 1, scene 1, and the project is saved there at once.</source>
@@ -625,52 +625,52 @@ Chapters and scenes live in a story project: a folder whose name ends in .inklin
 章和场景存放在故事项目里：一个名称以 .inkling 结尾的文件夹。你的文字会成为第 1 章第 1 个场景，项目会立即保存在那里。</translation>
     </message>
     <message>
-        <location filename="../../gui/book.py" line="162"/>
+        <location filename="../../gui/book/controller.py" line="162"/>
         <source>Read-only: {0}</source>
         <translation>只读：{0}</translation>
     </message>
     <message>
-        <location filename="../../gui/book.py" line="167"/>
+        <location filename="../../gui/book/controller.py" line="167"/>
         <source>This scene is read-only: {0}</source>
         <translation>此场景为只读：{0}</translation>
     </message>
     <message>
-        <location filename="../../gui/book.py" line="192"/>
+        <location filename="../../gui/book/controller.py" line="192"/>
         <source>characters</source>
         <translation>字</translation>
     </message>
     <message>
-        <location filename="../../gui/book.py" line="192"/>
+        <location filename="../../gui/book/controller.py" line="192"/>
         <source>words</source>
         <translation>词</translation>
     </message>
     <message>
-        <location filename="../../gui/book.py" line="204"/>
+        <location filename="../../gui/book/controller.py" line="204"/>
         <source>Scene %1 · Chapter %2 · Book %3 %4 · Today %5</source>
         <translation>本场景 %1 · 本章 %2 · 全书 %3 %4 · 今日 %5</translation>
     </message>
     <message>
-        <location filename="../../gui/book.py" line="214"/>
+        <location filename="../../gui/book/controller.py" line="214"/>
         <source>{0:,} characters</source>
         <translation>{0:,} 字</translation>
     </message>
     <message>
-        <location filename="../../gui/book.py" line="215"/>
+        <location filename="../../gui/book/controller.py" line="215"/>
         <source>{0:,} words</source>
         <translation>{0:,} 词</translation>
     </message>
     <message>
-        <location filename="../../gui/book.py" line="247"/>
+        <location filename="../../gui/book/controller.py" line="247"/>
         <source>Undone: %s</source>
         <translation>已撤销：%s</translation>
     </message>
     <message>
-        <location filename="../../gui/book.py" line="247"/>
+        <location filename="../../gui/book/controller.py" line="247"/>
         <source>Nothing to undo.</source>
         <translation>没有可撤销的操作。</translation>
     </message>
     <message>
-        <location filename="../../gui/book.py" line="263"/>
+        <location filename="../../gui/book/controller.py" line="263"/>
         <source>Goals belong to a story project (Save As a .inkling folder).</source>
         <translation>写作目标属于故事项目（请另存为 .inkling 文件夹）。</translation>
     </message>
@@ -678,56 +678,56 @@ Chapters and scenes live in a story project: a folder whose name ends in .inklin
 <context>
     <name>BookTransfer</name>
     <message>
-        <location filename="../../gui/transfer.py" line="75"/>
-        <location filename="../../gui/transfer.py" line="106"/>
-        <location filename="../../gui/transfer.py" line="120"/>
+        <location filename="../../gui/book/transfer.py" line="113"/>
+        <location filename="../../gui/book/transfer.py" line="144"/>
+        <location filename="../../gui/book/transfer.py" line="158"/>
         <source>Export failed</source>
         <translation>导出失败</translation>
     </message>
     <message>
-        <location filename="../../gui/transfer.py" line="77"/>
-        <location filename="../../gui/transfer.py" line="116"/>
+        <location filename="../../gui/book/transfer.py" line="115"/>
+        <location filename="../../gui/book/transfer.py" line="154"/>
         <source>Exported to {0}</source>
         <translation>已导出到 {0}</translation>
     </message>
     <message>
-        <location filename="../../gui/transfer.py" line="83"/>
+        <location filename="../../gui/book/transfer.py" line="121"/>
         <source>Export of chapters belongs to a story project.</source>
         <translation>按章节导出只适用于故事项目。</translation>
     </message>
     <message>
-        <location filename="../../gui/transfer.py" line="111"/>
+        <location filename="../../gui/book/transfer.py" line="149"/>
         <source>Exporting to {0}…</source>
         <translation>正在导出到 {0}…</translation>
     </message>
     <message>
-        <location filename="../../gui/transfer.py" line="132"/>
+        <location filename="../../gui/book/transfer.py" line="170"/>
         <source>An import is already running.</source>
         <translation>已有一个导入正在进行。</translation>
     </message>
     <message>
-        <location filename="../../gui/transfer.py" line="138"/>
+        <location filename="../../gui/book/transfer.py" line="176"/>
         <source>Reading {0}…</source>
         <translation>正在读取 {0}…</translation>
     </message>
     <message>
-        <location filename="../../gui/transfer.py" line="154"/>
-        <location filename="../../gui/transfer.py" line="192"/>
+        <location filename="../../gui/book/transfer.py" line="192"/>
+        <location filename="../../gui/book/transfer.py" line="230"/>
         <source>Cannot import</source>
         <translation>无法导入</translation>
     </message>
     <message>
-        <location filename="../../gui/transfer.py" line="176"/>
+        <location filename="../../gui/book/transfer.py" line="214"/>
         <source>Writing {0}…</source>
         <translation>正在写入 {0}…</translation>
     </message>
     <message>
-        <location filename="../../gui/transfer.py" line="206"/>
+        <location filename="../../gui/book/transfer.py" line="244"/>
         <source>Import cancelled.</source>
         <translation>导入已取消。</translation>
     </message>
     <message>
-        <location filename="../../gui/transfer.py" line="241"/>
+        <location filename="../../gui/book/transfer.py" line="279"/>
         <source>Inkling could not import this file: {0}</source>
         <translation>Inkling 无法导入此文件：{0}</translation>
     </message>
@@ -735,17 +735,17 @@ Chapters and scenes live in a story project: a folder whose name ends in .inklin
 <context>
     <name>BudgetsDialog</name>
     <message>
-        <location filename="../../gui/context_view.py" line="243"/>
+        <location filename="../../gui/story/context_view.py" line="243"/>
         <source>Context budgets</source>
         <translation>上下文配额</translation>
     </message>
     <message>
-        <location filename="../../gui/context_view.py" line="246"/>
+        <location filename="../../gui/story/context_view.py" line="246"/>
         <source>Share of the model&apos;s context for each section (percent).</source>
         <translation>各部分占模型上下文的比例（百分比）。</translation>
     </message>
     <message>
-        <location filename="../../gui/context_view.py" line="292"/>
+        <location filename="../../gui/story/context_view.py" line="292"/>
         <source>{0:.0f} % (what the others leave)</source>
         <translation>{0:.0f}%（其余部分剩下的）</translation>
     </message>
@@ -753,103 +753,103 @@ Chapters and scenes live in a story project: a folder whose name ends in .inklin
 <context>
     <name>ContextDock</name>
     <message>
-        <location filename="../../gui/context_view.py" line="81"/>
+        <location filename="../../gui/story/context_view.py" line="81"/>
         <source>What the model sees</source>
         <translation>模型看到的内容</translation>
     </message>
     <message>
-        <location filename="../../gui/context_view.py" line="91"/>
+        <location filename="../../gui/story/context_view.py" line="91"/>
         <source>Memory: a few lines the model is told all through the book</source>
         <translation>记忆：全书写作中始终告诉模型的几行话</translation>
     </message>
     <message>
-        <location filename="../../gui/context_view.py" line="95"/>
+        <location filename="../../gui/story/context_view.py" line="95"/>
         <source>e.g. Mara is a smuggler&apos;s daughter. The city floods every spring.</source>
         <translation>例如：玛拉是走私贩的女儿。这座城每年春天都会发大水。</translation>
     </message>
     <message>
-        <location filename="../../gui/context_view.py" line="101"/>
+        <location filename="../../gui/story/context_view.py" line="101"/>
         <source>Nothing has been asked of the model yet.</source>
         <translation>还没有向模型发出任何请求。</translation>
     </message>
     <message>
-        <location filename="../../gui/context_view.py" line="103"/>
+        <location filename="../../gui/story/context_view.py" line="103"/>
         <source>Budgets…</source>
         <translation>配额…</translation>
     </message>
     <message>
-        <location filename="../../gui/context_view.py" line="110"/>
+        <location filename="../../gui/story/context_view.py" line="110"/>
         <source>Section</source>
         <translation>部分</translation>
     </message>
     <message>
-        <location filename="../../gui/context_view.py" line="110"/>
+        <location filename="../../gui/story/context_view.py" line="110"/>
         <source>Tokens</source>
         <translation>词元</translation>
     </message>
     <message>
-        <location filename="../../gui/context_view.py" line="110"/>
+        <location filename="../../gui/story/context_view.py" line="110"/>
         <source>State</source>
         <translation>状态</translation>
     </message>
     <message>
-        <location filename="../../gui/context_view.py" line="148"/>
+        <location filename="../../gui/story/context_view.py" line="148"/>
         <source>Open or create a story to keep memory.</source>
         <translation>打开或新建一个故事，才能保存记忆。</translation>
     </message>
     <message>
-        <location filename="../../gui/context_view.py" line="173"/>
+        <location filename="../../gui/story/context_view.py" line="173"/>
         <source>Last request: {0}{1} of {2} tokens</source>
         <translation>上次请求：{0}{1} / {2} 词元</translation>
     </message>
     <message>
-        <location filename="../../gui/context_view.py" line="52"/>
-        <location filename="../../gui/context_view.py" line="196"/>
+        <location filename="../../gui/story/context_view.py" line="52"/>
+        <location filename="../../gui/story/context_view.py" line="196"/>
         <source>trimmed to fit</source>
         <translation>已截短以适应配额</translation>
     </message>
     <message>
-        <location filename="../../gui/context_view.py" line="48"/>
+        <location filename="../../gui/story/context_view.py" line="48"/>
         <source>in</source>
         <translation>已放入</translation>
     </message>
     <message>
-        <location filename="../../gui/context_view.py" line="49"/>
+        <location filename="../../gui/story/context_view.py" line="49"/>
         <source>pinned</source>
         <translation>已固定</translation>
     </message>
     <message>
-        <location filename="../../gui/context_view.py" line="50"/>
+        <location filename="../../gui/story/context_view.py" line="50"/>
         <source>muted</source>
         <translation>已屏蔽</translation>
     </message>
     <message>
-        <location filename="../../gui/context_view.py" line="51"/>
+        <location filename="../../gui/story/context_view.py" line="51"/>
         <source>left out: no room</source>
         <translation>未放入：没有空间</translation>
     </message>
     <message>
-        <location filename="../../gui/context_view.py" line="198"/>
+        <location filename="../../gui/story/context_view.py" line="198"/>
         <source>some left out</source>
         <translation>部分未放入</translation>
     </message>
     <message>
-        <location filename="../../gui/context_view.py" line="230"/>
+        <location filename="../../gui/story/context_view.py" line="230"/>
         <source>Unpin</source>
         <translation>取消固定</translation>
     </message>
     <message>
-        <location filename="../../gui/context_view.py" line="230"/>
+        <location filename="../../gui/story/context_view.py" line="230"/>
         <source>Pin: always include</source>
         <translation>固定：总是放入</translation>
     </message>
     <message>
-        <location filename="../../gui/context_view.py" line="232"/>
+        <location filename="../../gui/story/context_view.py" line="232"/>
         <source>Unmute</source>
         <translation>取消屏蔽</translation>
     </message>
     <message>
-        <location filename="../../gui/context_view.py" line="232"/>
+        <location filename="../../gui/story/context_view.py" line="232"/>
         <source>Mute: never include</source>
         <translation>屏蔽：从不放入</translation>
     </message>
@@ -857,47 +857,47 @@ Chapters and scenes live in a story project: a folder whose name ends in .inklin
 <context>
     <name>ContinuationController</name>
     <message>
-        <location filename="../../gui/continuation.py" line="84"/>
+        <location filename="../../gui/editor/continuation.py" line="84"/>
         <source>The model is not ready yet.</source>
         <translation>模型尚未就绪。</translation>
     </message>
     <message>
-        <location filename="../../gui/continuation.py" line="89"/>
+        <location filename="../../gui/editor/continuation.py" line="89"/>
         <source>Nothing to retry: continue first.</source>
         <translation>没有可重试的内容：请先续写。</translation>
     </message>
     <message>
-        <location filename="../../gui/continuation.py" line="120"/>
+        <location filename="../../gui/editor/continuation.py" line="120"/>
         <source>Select a passage to rewrite.</source>
         <translation>请选择要改写的段落。</translation>
     </message>
     <message>
-        <location filename="../../gui/continuation.py" line="140"/>
+        <location filename="../../gui/editor/continuation.py" line="140"/>
         <source>Version {0} of {1}</source>
         <translation>第 {0} 版，共 {1} 版</translation>
     </message>
     <message>
-        <location filename="../../gui/continuation.py" line="154"/>
+        <location filename="../../gui/editor/continuation.py" line="154"/>
         <source>This text is read-only: {0}</source>
         <translation>此文本为只读：{0}</translation>
     </message>
     <message>
-        <location filename="../../gui/continuation.py" line="169"/>
+        <location filename="../../gui/editor/continuation.py" line="169"/>
         <source>Writing… (Esc stops)</source>
         <translation>正在续写…（Esc 停止）</translation>
     </message>
     <message>
-        <location filename="../../gui/continuation.py" line="201"/>
+        <location filename="../../gui/editor/continuation.py" line="201"/>
         <source>Stopped.</source>
         <translation>已停止。</translation>
     </message>
     <message>
-        <location filename="../../gui/continuation.py" line="201"/>
+        <location filename="../../gui/editor/continuation.py" line="201"/>
         <source>Done.</source>
         <translation>完成。</translation>
     </message>
     <message>
-        <location filename="../../gui/continuation.py" line="208"/>
+        <location filename="../../gui/editor/continuation.py" line="208"/>
         <source>Generation failed</source>
         <translation>生成失败</translation>
     </message>
@@ -905,50 +905,50 @@ Chapters and scenes live in a story project: a folder whose name ends in .inklin
 <context>
     <name>DocumentController</name>
     <message>
-        <location filename="../../gui/files.py" line="141"/>
-        <location filename="../../gui/files.py" line="251"/>
-        <location filename="../../gui/files.py" line="263"/>
+        <location filename="../../gui/book/files.py" line="142"/>
+        <location filename="../../gui/book/files.py" line="252"/>
+        <location filename="../../gui/book/files.py" line="264"/>
         <source>Untitled</source>
         <translation>未命名</translation>
     </message>
     <message>
-        <location filename="../../gui/files.py" line="229"/>
+        <location filename="../../gui/book/files.py" line="230"/>
         <source>Cannot open</source>
         <translation>无法打开</translation>
     </message>
     <message>
-        <location filename="../../gui/files.py" line="215"/>
+        <location filename="../../gui/book/files.py" line="216"/>
         <source>Opened with problems</source>
         <translation>打开时发现问题</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../gui/files.py" line="236"/>
+        <location filename="../../gui/book/files.py" line="237"/>
         <source>…and %n more problem(s) like these.</source>
         <translation>
             <numerusform>……另有 %n 个类似的问题。</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../gui/files.py" line="280"/>
-        <location filename="../../gui/files.py" line="302"/>
-        <location filename="../../gui/files.py" line="499"/>
+        <location filename="../../gui/book/files.py" line="281"/>
+        <location filename="../../gui/book/files.py" line="303"/>
+        <location filename="../../gui/book/files.py" line="500"/>
         <source>Save failed</source>
         <translation>保存失败</translation>
     </message>
     <message>
-        <location filename="../../gui/files.py" line="282"/>
+        <location filename="../../gui/book/files.py" line="283"/>
         <source>A story is saved as a folder whose name ends in .inkling. Use File → Export for a single .docx, .epub, .md or .txt file.</source>
         <translation>故事会保存为一个以 .inkling 结尾的文件夹。如需单个 .docx、.epub、.md 或 .txt 文件，请用“文件 → 导出”。</translation>
     </message>
     <message>
-        <location filename="../../gui/files.py" line="362"/>
-        <location filename="../../gui/files.py" line="374"/>
-        <location filename="../../gui/files.py" line="392"/>
+        <location filename="../../gui/book/files.py" line="363"/>
+        <location filename="../../gui/book/files.py" line="375"/>
+        <location filename="../../gui/book/files.py" line="393"/>
         <source>Autosave failed: {0}</source>
         <translation>自动保存失败：{0}</translation>
     </message>
     <message>
-        <location filename="../../gui/files.py" line="499"/>
+        <location filename="../../gui/book/files.py" line="500"/>
         <source>{0}
 
 You can save to another place.</source>
@@ -960,67 +960,67 @@ You can save to another place.</source>
 <context>
     <name>DownloadDialog</name>
     <message>
-        <location filename="../../gui/model_dialogs.py" line="163"/>
+        <location filename="../../gui/models/dialogs.py" line="163"/>
         <source>Download a model</source>
         <translation>下载模型</translation>
     </message>
     <message>
-        <location filename="../../gui/model_dialogs.py" line="166"/>
+        <location filename="../../gui/models/dialogs.py" line="166"/>
         <source>owner/repository</source>
         <translation>所有者/仓库</translation>
     </message>
     <message>
-        <location filename="../../gui/model_dialogs.py" line="168"/>
+        <location filename="../../gui/models/dialogs.py" line="168"/>
         <source>model.Q4_K_M.gguf</source>
         <translation>model.Q4_K_M.gguf</translation>
     </message>
     <message>
-        <location filename="../../gui/model_dialogs.py" line="170"/>
+        <location filename="../../gui/models/dialogs.py" line="170"/>
         <source>(optional; the hub&apos;s own checksum is used)</source>
         <translation>（可选；默认使用模型仓库自带的校验值）</translation>
     </message>
     <message>
-        <location filename="../../gui/model_dialogs.py" line="174"/>
+        <location filename="../../gui/models/dialogs.py" line="174"/>
         <source>Downloads come from huggingface.co, only when you press Download.</source>
         <translation>只有在你点“下载”时，才会从 huggingface.co 下载。</translation>
     </message>
     <message>
-        <location filename="../../gui/model_dialogs.py" line="177"/>
+        <location filename="../../gui/models/dialogs.py" line="177"/>
         <source>&amp;Download</source>
         <translation>下载(&amp;D)</translation>
     </message>
     <message>
-        <location filename="../../gui/model_dialogs.py" line="179"/>
+        <location filename="../../gui/models/dialogs.py" line="179"/>
         <source>&amp;Cancel</source>
         <translation>取消(&amp;C)</translation>
     </message>
     <message>
-        <location filename="../../gui/model_dialogs.py" line="182"/>
+        <location filename="../../gui/models/dialogs.py" line="182"/>
         <source>Repository</source>
         <translation>仓库</translation>
     </message>
     <message>
-        <location filename="../../gui/model_dialogs.py" line="183"/>
+        <location filename="../../gui/models/dialogs.py" line="183"/>
         <source>File</source>
         <translation>文件</translation>
     </message>
     <message>
-        <location filename="../../gui/model_dialogs.py" line="184"/>
+        <location filename="../../gui/models/dialogs.py" line="184"/>
         <source>SHA-256</source>
         <translation>SHA-256</translation>
     </message>
     <message>
-        <location filename="../../gui/model_dialogs.py" line="204"/>
+        <location filename="../../gui/models/dialogs.py" line="204"/>
         <source>Downloading {0}…</source>
         <translation>正在下载 {0}…</translation>
     </message>
     <message>
-        <location filename="../../gui/model_dialogs.py" line="240"/>
+        <location filename="../../gui/models/dialogs.py" line="240"/>
         <source>{0} of {1}</source>
         <translation>{0} / {1}</translation>
     </message>
     <message>
-        <location filename="../../gui/model_dialogs.py" line="253"/>
+        <location filename="../../gui/models/dialogs.py" line="253"/>
         <source>Downloaded and checked {0}.</source>
         <translation>{0} 已下载并校验。</translation>
     </message>
@@ -1028,22 +1028,22 @@ You can save to another place.</source>
 <context>
     <name>DraftDialog</name>
     <message>
-        <location filename="../../gui/context_view.py" line="302"/>
+        <location filename="../../gui/story/context_view.py" line="302"/>
         <source>Draft synopsis: {0}</source>
         <translation>梗概草稿：{0}</translation>
     </message>
     <message>
-        <location filename="../../gui/context_view.py" line="304"/>
+        <location filename="../../gui/story/context_view.py" line="304"/>
         <source>Edit the draft, then use it, or discard it.</source>
         <translation>修改草稿后采用，或者放弃。</translation>
     </message>
     <message>
-        <location filename="../../gui/context_view.py" line="309"/>
+        <location filename="../../gui/story/context_view.py" line="309"/>
         <source>Use this synopsis</source>
         <translation>采用这个梗概</translation>
     </message>
     <message>
-        <location filename="../../gui/context_view.py" line="311"/>
+        <location filename="../../gui/story/context_view.py" line="311"/>
         <source>Discard</source>
         <translation>放弃</translation>
     </message>
@@ -1051,49 +1051,49 @@ You can save to another place.</source>
 <context>
     <name>ExportDialog</name>
     <message>
-        <location filename="../../gui/book_dialogs.py" line="187"/>
+        <location filename="../../gui/book/dialogs.py" line="187"/>
         <source>Export the book</source>
         <translation>导出全书</translation>
     </message>
     <message>
-        <location filename="../../gui/book_dialogs.py" line="190"/>
+        <location filename="../../gui/book/dialogs.py" line="190"/>
         <source>Word (.docx)</source>
         <translation>Word (.docx)</translation>
     </message>
     <message>
-        <location filename="../../gui/book_dialogs.py" line="191"/>
+        <location filename="../../gui/book/dialogs.py" line="191"/>
         <source>EPUB 3 (.epub)</source>
         <translation>EPUB 3 (.epub)</translation>
     </message>
     <message>
-        <location filename="../../gui/book_dialogs.py" line="192"/>
+        <location filename="../../gui/book/dialogs.py" line="192"/>
         <source>Markdown (.md)</source>
         <translation>Markdown (.md)</translation>
     </message>
     <message>
-        <location filename="../../gui/book_dialogs.py" line="193"/>
+        <location filename="../../gui/book/dialogs.py" line="193"/>
         <source>Plain text (.txt)</source>
         <translation>纯文本 (.txt)</translation>
     </message>
     <message>
-        <location filename="../../gui/book_dialogs.py" line="198"/>
+        <location filename="../../gui/book/dialogs.py" line="198"/>
         <source>All chapters</source>
         <translation>全部章节</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../gui/book_dialogs.py" line="200"/>
+        <location filename="../../gui/book/dialogs.py" line="200"/>
         <source>All chapters, or a range such as 1-5 or 2,4 (of %n)</source>
         <translation>
             <numerusform>全部章节，或一个范围，如 1-5 或 2,4（共 %n 章）</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../gui/book_dialogs.py" line="208"/>
+        <location filename="../../gui/book/dialogs.py" line="208"/>
         <source>Format</source>
         <translation>格式</translation>
     </message>
     <message>
-        <location filename="../../gui/book_dialogs.py" line="209"/>
+        <location filename="../../gui/book/dialogs.py" line="209"/>
         <source>Chapters</source>
         <translation>章节</translation>
     </message>
@@ -1101,89 +1101,89 @@ You can save to another place.</source>
 <context>
     <name>FindDock</name>
     <message>
-        <location filename="../../gui/find.py" line="44"/>
+        <location filename="../../gui/book/find.py" line="44"/>
         <source>Find and replace</source>
         <translation>查找与替换</translation>
     </message>
     <message>
-        <location filename="../../gui/find.py" line="53"/>
+        <location filename="../../gui/book/find.py" line="53"/>
         <source>Find</source>
         <translation>查找</translation>
     </message>
     <message>
-        <location filename="../../gui/find.py" line="55"/>
+        <location filename="../../gui/book/find.py" line="55"/>
         <source>Replace with</source>
         <translation>替换为</translation>
     </message>
     <message>
-        <location filename="../../gui/find.py" line="56"/>
+        <location filename="../../gui/book/find.py" line="56"/>
         <source>Match case</source>
         <translation>区分大小写</translation>
     </message>
     <message>
-        <location filename="../../gui/find.py" line="57"/>
+        <location filename="../../gui/book/find.py" line="57"/>
         <source>Whole words</source>
         <translation>全词匹配</translation>
     </message>
     <message>
-        <location filename="../../gui/find.py" line="58"/>
+        <location filename="../../gui/book/find.py" line="58"/>
         <source>Regular expression</source>
         <translation>正则表达式</translation>
     </message>
     <message>
-        <location filename="../../gui/find.py" line="60"/>
+        <location filename="../../gui/book/find.py" line="60"/>
         <source>This scene</source>
         <translation>本场景</translation>
     </message>
     <message>
-        <location filename="../../gui/find.py" line="60"/>
+        <location filename="../../gui/book/find.py" line="60"/>
         <source>Whole book</source>
         <translation>全书</translation>
     </message>
     <message>
-        <location filename="../../gui/find.py" line="65"/>
+        <location filename="../../gui/book/find.py" line="65"/>
         <source>Find all</source>
         <translation>全部查找</translation>
     </message>
     <message>
-        <location filename="../../gui/find.py" line="66"/>
+        <location filename="../../gui/book/find.py" line="66"/>
         <source>Next</source>
         <translation>下一个</translation>
     </message>
     <message>
-        <location filename="../../gui/find.py" line="67"/>
+        <location filename="../../gui/book/find.py" line="67"/>
         <source>Replace</source>
         <translation>替换</translation>
     </message>
     <message>
-        <location filename="../../gui/find.py" line="68"/>
-        <location filename="../../gui/find.py" line="231"/>
+        <location filename="../../gui/book/find.py" line="68"/>
+        <location filename="../../gui/book/find.py" line="231"/>
         <source>Replace all</source>
         <translation>全部替换</translation>
     </message>
     <message>
-        <location filename="../../gui/find.py" line="128"/>
+        <location filename="../../gui/book/find.py" line="128"/>
         <source>%1 found in %2 scene(s)</source>
         <translation>在 %2 个场景中找到 %1 处</translation>
     </message>
     <message>
-        <location filename="../../gui/find.py" line="161"/>
-        <location filename="../../gui/find.py" line="210"/>
+        <location filename="../../gui/book/find.py" line="161"/>
+        <location filename="../../gui/book/find.py" line="210"/>
         <source>Not found.</source>
         <translation>未找到。</translation>
     </message>
     <message>
-        <location filename="../../gui/find.py" line="170"/>
+        <location filename="../../gui/book/find.py" line="170"/>
         <source>This scene is read-only: {0}</source>
         <translation>此场景为只读：{0}</translation>
     </message>
     <message>
-        <location filename="../../gui/find.py" line="213"/>
+        <location filename="../../gui/book/find.py" line="213"/>
         <source>Replace %1 match(es) in %2 scene(s)?</source>
         <translation>要替换 %2 个场景中的 %1 处吗？</translation>
     </message>
     <message>
-        <location filename="../../gui/find.py" line="225"/>
+        <location filename="../../gui/book/find.py" line="225"/>
         <source>Replaced %1.</source>
         <translation>已替换 %1 处。</translation>
     </message>
@@ -1215,37 +1215,37 @@ You can save to another place.</source>
 <context>
     <name>GoalsDialog</name>
     <message>
-        <location filename="../../gui/goals.py" line="68"/>
+        <location filename="../../gui/book/goals.py" line="68"/>
         <source>Goals and history</source>
         <translation>目标与记录</translation>
     </message>
     <message>
-        <location filename="../../gui/goals.py" line="81"/>
+        <location filename="../../gui/book/goals.py" line="81"/>
         <source>Daily goal (words)</source>
         <translation>每日目标（字数）</translation>
     </message>
     <message>
-        <location filename="../../gui/goals.py" line="82"/>
+        <location filename="../../gui/book/goals.py" line="82"/>
         <source>Today</source>
         <translation>今天</translation>
     </message>
     <message>
-        <location filename="../../gui/goals.py" line="83"/>
+        <location filename="../../gui/book/goals.py" line="83"/>
         <source>Book goal (words)</source>
         <translation>全书目标（字数）</translation>
     </message>
     <message>
-        <location filename="../../gui/goals.py" line="84"/>
+        <location filename="../../gui/book/goals.py" line="84"/>
         <source>Book</source>
         <translation>全书</translation>
     </message>
     <message>
-        <location filename="../../gui/goals.py" line="85"/>
+        <location filename="../../gui/book/goals.py" line="85"/>
         <source>This session</source>
         <translation>本次写作</translation>
     </message>
     <message>
-        <location filename="../../gui/goals.py" line="94"/>
+        <location filename="../../gui/book/goals.py" line="94"/>
         <source>Words written per day, last 30 days</source>
         <translation>最近 30 天每日字数</translation>
     </message>
@@ -1253,59 +1253,59 @@ You can save to another place.</source>
 <context>
     <name>ImportDialog</name>
     <message>
-        <location filename="../../gui/book_dialogs.py" line="31"/>
+        <location filename="../../gui/book/dialogs.py" line="31"/>
         <source>Automatic</source>
         <translation>自动</translation>
     </message>
     <message>
-        <location filename="../../gui/book_dialogs.py" line="77"/>
+        <location filename="../../gui/book/dialogs.py" line="77"/>
         <source>Import %s</source>
         <translation>导入 %s</translation>
     </message>
     <message>
-        <location filename="../../gui/book_dialogs.py" line="94"/>
+        <location filename="../../gui/book/dialogs.py" line="94"/>
         <source>A preset, or a regular expression matching a heading line</source>
         <translation>预设，或匹配标题行的正则表达式</translation>
     </message>
     <message>
-        <location filename="../../gui/book_dialogs.py" line="97"/>
+        <location filename="../../gui/book/dialogs.py" line="97"/>
         <source>Chapter</source>
         <translation>章</translation>
     </message>
     <message>
-        <location filename="../../gui/book_dialogs.py" line="97"/>
+        <location filename="../../gui/book/dialogs.py" line="97"/>
         <source>Scenes</source>
         <translation>场景</translation>
     </message>
     <message>
-        <location filename="../../gui/book_dialogs.py" line="97"/>
+        <location filename="../../gui/book/dialogs.py" line="97"/>
         <source>Words</source>
         <translation>字数</translation>
     </message>
     <message>
-        <location filename="../../gui/book_dialogs.py" line="103"/>
+        <location filename="../../gui/book/dialogs.py" line="103"/>
         <source>Import</source>
         <translation>导入</translation>
     </message>
     <message>
-        <location filename="../../gui/book_dialogs.py" line="107"/>
+        <location filename="../../gui/book/dialogs.py" line="107"/>
         <source>Chapters start at</source>
         <translation>章节起始于</translation>
     </message>
     <message>
-        <location filename="../../gui/book_dialogs.py" line="135"/>
+        <location filename="../../gui/book/dialogs.py" line="135"/>
         <source>Looking for chapters…</source>
         <translation>正在查找章节…</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../gui/book_dialogs.py" line="176"/>
+        <location filename="../../gui/book/dialogs.py" line="176"/>
         <source>…and %n more chapter(s)</source>
         <translation>
             <numerusform>……另有 %n 章</numerusform>
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../gui/book_dialogs.py" line="178"/>
+        <location filename="../../gui/book/dialogs.py" line="178"/>
         <source>%n chapter(s).</source>
         <translation>
             <numerusform>%n 章。</numerusform>
@@ -1315,65 +1315,65 @@ You can save to another place.</source>
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../gui/main_window.py" line="73"/>
+        <location filename="../../gui/window/main_window.py" line="76"/>
         <source>Inkling</source>
         <translation>Inkling</translation>
     </message>
     <message>
-        <location filename="../../gui/main_window.py" line="105"/>
+        <location filename="../../gui/window/main_window.py" line="108"/>
         <source>Settings were reset</source>
         <translation>设置已重置</translation>
     </message>
     <message>
-        <location filename="../../gui/main_window.py" line="232"/>
+        <location filename="../../gui/window/main_window.py" line="254"/>
         <source>Settings not saved: {0}</source>
         <translation>设置未能保存：{0}</translation>
     </message>
     <message>
-        <location filename="../../gui/main_window.py" line="301"/>
-        <location filename="../../gui/main_window.py" line="325"/>
-        <location filename="../../gui/main_window.py" line="337"/>
+        <location filename="../../gui/window/main_window.py" line="323"/>
+        <location filename="../../gui/window/main_window.py" line="347"/>
+        <location filename="../../gui/window/main_window.py" line="359"/>
         <source>The model could not be loaded</source>
         <translation>无法载入模型</translation>
     </message>
     <message>
-        <location filename="../../gui/main_window.py" line="318"/>
+        <location filename="../../gui/window/main_window.py" line="340"/>
         <source>{0} is loaded.</source>
         <translation>{0} 已载入。</translation>
     </message>
     <message>
-        <location filename="../../gui/main_window.py" line="344"/>
+        <location filename="../../gui/window/main_window.py" line="366"/>
         <source>Suggestion failed: {0}</source>
         <translation>建议生成失败：{0}</translation>
     </message>
     <message>
-        <location filename="../../gui/main_window.py" line="393"/>
+        <location filename="../../gui/window/main_window.py" line="414"/>
         <source>Select a passage of a few sentences first.</source>
         <translation>请先选中几句话。</translation>
     </message>
     <message>
-        <location filename="../../gui/main_window.py" line="404"/>
+        <location filename="../../gui/window/main_window.py" line="425"/>
         <source>Style matched to the selection.</source>
         <translation>已按所选文字调整文风。</translation>
     </message>
     <message>
-        <location filename="../../gui/main_window.py" line="430"/>
-        <location filename="../../gui/session.py" line="67"/>
+        <location filename="../../gui/window/main_window.py" line="451"/>
+        <location filename="../../gui/window/session.py" line="67"/>
         <source>The story&apos;s style was not understood: {0}</source>
         <translation>无法识别这个故事的文风设置：{0}</translation>
     </message>
     <message>
-        <location filename="../../gui/main_window.py" line="438"/>
+        <location filename="../../gui/window/main_window.py" line="459"/>
         <source>{0}[*] — Inkling</source>
         <translation>{0}[*] — Inkling</translation>
     </message>
     <message>
-        <location filename="../../gui/main_window.py" line="448"/>
+        <location filename="../../gui/window/main_window.py" line="469"/>
         <source>Story details belong to a story project: use Save As and a name ending in .inkling.</source>
         <translation>故事信息属于故事项目：请用“另存为”，并以 .inkling 结尾命名。</translation>
     </message>
     <message>
-        <location filename="../../gui/main_window.py" line="476"/>
+        <location filename="../../gui/window/main_window.py" line="497"/>
         <source>none loaded</source>
         <translation>未载入</translation>
     </message>
@@ -1381,47 +1381,47 @@ You can save to another place.</source>
 <context>
     <name>MemoryController</name>
     <message>
-        <location filename="../../gui/memory.py" line="166"/>
+        <location filename="../../gui/story/memory.py" line="166"/>
         <source>Pinned: the next request includes it.</source>
         <translation>已固定：下次请求会放入它。</translation>
     </message>
     <message>
-        <location filename="../../gui/memory.py" line="166"/>
+        <location filename="../../gui/story/memory.py" line="166"/>
         <source>Unpinned.</source>
         <translation>已取消固定。</translation>
     </message>
     <message>
-        <location filename="../../gui/memory.py" line="174"/>
+        <location filename="../../gui/story/memory.py" line="174"/>
         <source>Muted: the model will not be told this.</source>
         <translation>已屏蔽：不会再告诉模型这一项。</translation>
     </message>
     <message>
-        <location filename="../../gui/memory.py" line="174"/>
+        <location filename="../../gui/story/memory.py" line="174"/>
         <source>Unmuted.</source>
         <translation>已取消屏蔽。</translation>
     </message>
     <message>
-        <location filename="../../gui/memory.py" line="202"/>
+        <location filename="../../gui/story/memory.py" line="202"/>
         <source>There is no text to summarise yet.</source>
         <translation>还没有可以概括的文字。</translation>
     </message>
     <message>
-        <location filename="../../gui/memory.py" line="208"/>
+        <location filename="../../gui/story/memory.py" line="208"/>
         <source>Wait for the continuation to finish first.</source>
         <translation>请等续写完成。</translation>
     </message>
     <message>
-        <location filename="../../gui/memory.py" line="214"/>
+        <location filename="../../gui/story/memory.py" line="214"/>
         <source>The model is drafting a synopsis…</source>
         <translation>模型正在起草梗概…</translation>
     </message>
     <message>
-        <location filename="../../gui/memory.py" line="225"/>
+        <location filename="../../gui/story/memory.py" line="225"/>
         <source>The model wrote no synopsis; try the quick draft.</source>
         <translation>模型没有写出梗概；试试快速起草。</translation>
     </message>
     <message>
-        <location filename="../../gui/memory.py" line="230"/>
+        <location filename="../../gui/story/memory.py" line="230"/>
         <source>No draft synopsis: {0}</source>
         <translation>没有梗概草稿：{0}</translation>
     </message>
@@ -1429,277 +1429,277 @@ You can save to another place.</source>
 <context>
     <name>Menus</name>
     <message>
-        <location filename="../../gui/menus.py" line="69"/>
+        <location filename="../../gui/window/menu_table.py" line="142"/>
         <source>&amp;File</source>
         <translation>文件(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../../gui/menus.py" line="70"/>
+        <location filename="../../gui/window/menu_table.py" line="144"/>
         <source>&amp;New</source>
         <translation>新建(&amp;N)</translation>
     </message>
     <message>
-        <location filename="../../gui/menus.py" line="72"/>
+        <location filename="../../gui/window/menu_table.py" line="145"/>
         <source>&amp;Open…</source>
         <translation>打开(&amp;O)…</translation>
     </message>
     <message>
-        <location filename="../../gui/menus.py" line="74"/>
+        <location filename="../../gui/window/menu_table.py" line="146"/>
         <source>Open &amp;Recent</source>
         <translation>最近打开(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../../gui/menus.py" line="76"/>
+        <location filename="../../gui/window/menu_table.py" line="147"/>
         <source>&amp;Save</source>
         <translation>保存(&amp;S)</translation>
     </message>
     <message>
-        <location filename="../../gui/menus.py" line="79"/>
+        <location filename="../../gui/window/menu_table.py" line="148"/>
         <source>Save &amp;As…</source>
         <translation>另存为(&amp;A)…</translation>
     </message>
     <message>
-        <location filename="../../gui/menus.py" line="82"/>
+        <location filename="../../gui/window/menu_table.py" line="149"/>
         <source>&amp;Close</source>
         <translation>关闭(&amp;C)</translation>
     </message>
     <message>
-        <location filename="../../gui/menus.py" line="88"/>
+        <location filename="../../gui/window/menu_table.py" line="152"/>
         <source>&amp;Import Manuscript…</source>
         <translation>导入书稿(&amp;I)…</translation>
     </message>
     <message>
-        <location filename="../../gui/menus.py" line="92"/>
+        <location filename="../../gui/window/menu_table.py" line="156"/>
         <source>&amp;Export</source>
         <translation>导出(&amp;E)</translation>
     </message>
     <message>
-        <location filename="../../gui/menus.py" line="96"/>
+        <location filename="../../gui/window/menu_table.py" line="159"/>
         <source>&amp;Book (Word, EPUB, Markdown, text)…</source>
         <translation>全书（Word、EPUB、Markdown、纯文本）(&amp;B)…</translation>
     </message>
     <message>
-        <location filename="../../gui/menus.py" line="104"/>
+        <location filename="../../gui/window/menu_table.py" line="164"/>
         <source>As &amp;Markdown…</source>
         <translation>导出为 Markdown(&amp;M)…</translation>
     </message>
     <message>
-        <location filename="../../gui/menus.py" line="111"/>
+        <location filename="../../gui/window/menu_table.py" line="168"/>
         <source>As &amp;Plain Text…</source>
         <translation>导出为纯文本(&amp;P)…</translation>
     </message>
     <message>
-        <location filename="../../gui/menus.py" line="116"/>
+        <location filename="../../gui/window/menu_table.py" line="174"/>
         <source>Story &amp;Details…</source>
         <translation>故事信息(&amp;D)…</translation>
     </message>
     <message>
-        <location filename="../../gui/menus.py" line="119"/>
+        <location filename="../../gui/window/menu_table.py" line="176"/>
         <source>&amp;Quit</source>
         <translation>退出(&amp;Q)</translation>
     </message>
     <message>
-        <location filename="../../gui/menus.py" line="121"/>
+        <location filename="../../gui/window/menu_table.py" line="184"/>
         <source>&amp;Edit</source>
         <translation>编辑(&amp;E)</translation>
     </message>
     <message>
-        <location filename="../../gui/menus.py" line="123"/>
+        <location filename="../../gui/window/menu_table.py" line="186"/>
         <source>&amp;Undo</source>
         <translation>撤销(&amp;U)</translation>
     </message>
     <message>
-        <location filename="../../gui/menus.py" line="126"/>
+        <location filename="../../gui/window/menu_table.py" line="187"/>
         <source>&amp;Redo</source>
         <translation>重做(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../../gui/menus.py" line="132"/>
+        <location filename="../../gui/window/menu_table.py" line="190"/>
         <source>&amp;Find…</source>
         <translation>查找(&amp;F)…</translation>
     </message>
     <message>
-        <location filename="../../gui/menus.py" line="140"/>
+        <location filename="../../gui/window/menu_table.py" line="193"/>
         <source>Find and &amp;Replace…</source>
         <translation>查找与替换(&amp;R)…</translation>
     </message>
     <message>
-        <location filename="../../gui/menus.py" line="148"/>
+        <location filename="../../gui/window/menu_table.py" line="199"/>
         <source>&amp;Preferences…</source>
         <translation>偏好设置(&amp;P)…</translation>
     </message>
     <message>
-        <location filename="../../gui/menus.py" line="156"/>
+        <location filename="../../gui/window/menu_table.py" line="30"/>
         <source>Suggestions</source>
         <translation>写作提示</translation>
     </message>
     <message>
-        <location filename="../../gui/menus.py" line="161"/>
+        <location filename="../../gui/window/menu_table.py" line="290"/>
         <source>&amp;View</source>
         <translation>视图(&amp;V)</translation>
     </message>
     <message>
-        <location filename="../../gui/menus.py" line="164"/>
+        <location filename="../../gui/window/menu_table.py" line="117"/>
         <source>&amp;Model</source>
         <translation>模型(&amp;M)</translation>
     </message>
     <message>
-        <location filename="../../gui/menus.py" line="167"/>
+        <location filename="../../gui/window/menu_table.py" line="133"/>
         <source>&amp;Help</source>
         <translation>帮助(&amp;H)</translation>
     </message>
     <message>
-        <location filename="../../gui/menus.py" line="179"/>
+        <location filename="../../gui/window/menu_table.py" line="295"/>
         <source>What the &amp;Model Sees</source>
         <translation>模型看到的内容(&amp;M)</translation>
     </message>
     <message>
-        <location filename="../../gui/menus.py" line="206"/>
+        <location filename="../../gui/window/menu_table.py" line="299"/>
         <source>&amp;Focus Mode</source>
         <translation>专注模式(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../../gui/menus.py" line="214"/>
+        <location filename="../../gui/window/menu_table.py" line="301"/>
         <source>Zoom &amp;In</source>
         <translation>放大(&amp;I)</translation>
     </message>
     <message>
-        <location filename="../../gui/menus.py" line="222"/>
+        <location filename="../../gui/window/menu_table.py" line="303"/>
         <source>Zoom &amp;Out</source>
         <translation>缩小(&amp;O)</translation>
     </message>
     <message>
-        <location filename="../../gui/menus.py" line="230"/>
+        <location filename="../../gui/window/menu_table.py" line="304"/>
         <source>&amp;Reset Zoom</source>
         <translation>还原缩放(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../../gui/menus.py" line="236"/>
+        <location filename="../../gui/window/menu_table.py" line="307"/>
         <source>Read the &amp;Whole Book</source>
         <translation>通读全书(&amp;W)</translation>
     </message>
     <message>
-        <location filename="../../gui/menus.py" line="239"/>
+        <location filename="../../gui/window/menu_table.py" line="321"/>
         <source>&amp;Book</source>
         <translation>书稿(&amp;B)</translation>
     </message>
     <message>
-        <location filename="../../gui/menus.py" line="242"/>
+        <location filename="../../gui/window/menu_table.py" line="26"/>
         <source>Open a story project, or use New Chapter to turn this text into one.</source>
         <translation>请打开一个故事项目，或用“新建章”把这段文字变成故事项目。</translation>
     </message>
     <message>
-        <location filename="../../gui/menus.py" line="246"/>
+        <location filename="../../gui/window/menu_table.py" line="323"/>
         <source>New &amp;Chapter</source>
         <translation>新建章(&amp;C)</translation>
     </message>
     <message>
-        <location filename="../../gui/menus.py" line="248"/>
+        <location filename="../../gui/window/menu_table.py" line="324"/>
         <source>New &amp;Scene</source>
         <translation>新建场景(&amp;S)</translation>
     </message>
     <message>
-        <location filename="../../gui/menus.py" line="254"/>
+        <location filename="../../gui/window/menu_table.py" line="326"/>
         <source>S&amp;plit Scene at Cursor</source>
         <translation>在光标处拆分场景(&amp;P)</translation>
     </message>
     <message>
-        <location filename="../../gui/menus.py" line="260"/>
+        <location filename="../../gui/window/menu_table.py" line="333"/>
         <source>&amp;Merge with Next Scene</source>
         <translation>与下一场景合并(&amp;M)</translation>
     </message>
     <message>
-        <location filename="../../gui/menus.py" line="266"/>
+        <location filename="../../gui/window/menu_table.py" line="339"/>
         <source>&amp;Undo Binder Change</source>
         <translation>撤销目录改动(&amp;U)</translation>
     </message>
     <message>
-        <location filename="../../gui/menus.py" line="280"/>
+        <location filename="../../gui/window/menu_table.py" line="345"/>
         <source>&amp;Goals and History…</source>
         <translation>目标与记录(&amp;G)…</translation>
     </message>
     <message>
-        <location filename="../../gui/menus.py" line="289"/>
+        <location filename="../../gui/window/menu_table.py" line="214"/>
         <source>&amp;Continue writing</source>
         <translation>续写(&amp;C)</translation>
     </message>
     <message>
-        <location filename="../../gui/menus.py" line="294"/>
+        <location filename="../../gui/window/menu_table.py" line="221"/>
         <source>&amp;Stop</source>
         <translation>停止(&amp;S)</translation>
     </message>
     <message>
-        <location filename="../../gui/menus.py" line="297"/>
+        <location filename="../../gui/window/menu_table.py" line="223"/>
         <source>&amp;Retry</source>
         <translation>重写(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../../gui/menus.py" line="301"/>
+        <location filename="../../gui/window/menu_table.py" line="225"/>
         <source>&amp;Previous version</source>
         <translation>上一版本(&amp;P)</translation>
     </message>
     <message>
-        <location filename="../../gui/menus.py" line="307"/>
+        <location filename="../../gui/window/menu_table.py" line="231"/>
         <source>&amp;Next version</source>
         <translation>下一版本(&amp;N)</translation>
     </message>
     <message>
-        <location filename="../../gui/menus.py" line="313"/>
+        <location filename="../../gui/window/menu_table.py" line="237"/>
         <source>Re&amp;write selection</source>
         <translation>改写选中文字(&amp;W)</translation>
     </message>
     <message>
-        <location filename="../../gui/menus.py" line="317"/>
+        <location filename="../../gui/window/menu_table.py" line="252"/>
         <source>Suggestions as you &amp;type</source>
         <translation>边写边提示(&amp;T)</translation>
     </message>
     <message>
-        <location filename="../../gui/menus.py" line="321"/>
+        <location filename="../../gui/window/menu_table.py" line="120"/>
         <source>&amp;Manage Models…</source>
         <translation>管理模型(&amp;M)…</translation>
     </message>
     <message>
-        <location filename="../../gui/menus.py" line="326"/>
+        <location filename="../../gui/window/menu_table.py" line="126"/>
         <source>&amp;Train on My Writing…</source>
         <translation>用我的文字训练(&amp;T)…</translation>
     </message>
     <message>
-        <location filename="../../gui/menus.py" line="328"/>
+        <location filename="../../gui/window/menu_table.py" line="134"/>
         <source>&amp;About Inkling</source>
         <translation>关于 Inkling(&amp;A)</translation>
     </message>
     <message>
-        <location filename="../../gui/menus.py" line="333"/>
+        <location filename="../../gui/window/menu_table.py" line="211"/>
         <source>&amp;Generate</source>
         <translation>生成(&amp;G)</translation>
     </message>
     <message>
-        <location filename="../../gui/menus.py" line="348"/>
+        <location filename="../../gui/window/menu_table.py" line="249"/>
         <source>&amp;Suggest</source>
         <translation>提示(&amp;S)</translation>
     </message>
     <message>
-        <location filename="../../gui/menus.py" line="357"/>
+        <location filename="../../gui/window/menu_table.py" line="259"/>
         <source>Suggest &amp;now</source>
         <translation>立即提示(&amp;N)</translation>
     </message>
     <message>
-        <location filename="../../gui/menus.py" line="358"/>
+        <location filename="../../gui/window/menu_table.py" line="264"/>
         <source>&amp;Accept suggestion</source>
         <translation>接受提示(&amp;A)</translation>
     </message>
     <message>
-        <location filename="../../gui/menus.py" line="360"/>
+        <location filename="../../gui/window/menu_table.py" line="269"/>
         <source>Accept next &amp;word</source>
         <translation>接受下一个词(&amp;W)</translation>
     </message>
     <message>
-        <location filename="../../gui/menus.py" line="365"/>
+        <location filename="../../gui/window/menu_table.py" line="274"/>
         <source>&amp;Next alternative</source>
         <translation>下一个备选(&amp;N)</translation>
     </message>
     <message>
-        <location filename="../../gui/menus.py" line="370"/>
+        <location filename="../../gui/window/menu_table.py" line="279"/>
         <source>&amp;Previous alternative</source>
         <translation>上一个备选(&amp;P)</translation>
     </message>
@@ -1707,132 +1707,132 @@ You can save to another place.</source>
 <context>
     <name>Messages</name>
     <message>
-        <location filename="../../gui/messages.py" line="20"/>
+        <location filename="../../gui/common/messages.py" line="20"/>
         <source>{name} looks like a binary file, not text; it was not opened.</source>
         <translation>{name} 看起来是二进制文件，不是文本；没有打开。</translation>
     </message>
     <message>
-        <location filename="../../gui/messages.py" line="21"/>
+        <location filename="../../gui/common/messages.py" line="21"/>
         <source>{name} does not exist (was it moved or deleted?).</source>
         <translation>{name} 不存在（是否被移动或删除了？）。</translation>
     </message>
     <message>
-        <location filename="../../gui/messages.py" line="22"/>
+        <location filename="../../gui/common/messages.py" line="22"/>
         <source>{name} is a folder.</source>
         <translation>{name} 是一个文件夹。</translation>
     </message>
     <message>
-        <location filename="../../gui/messages.py" line="23"/>
+        <location filename="../../gui/common/messages.py" line="23"/>
         <source>Inkling is not allowed to read {name}.</source>
         <translation>Inkling 没有读取 {name} 的权限。</translation>
     </message>
     <message>
-        <location filename="../../gui/messages.py" line="24"/>
+        <location filename="../../gui/common/messages.py" line="24"/>
         <source>Could not read {name}: {reason}.</source>
         <translation>无法读取 {name}：{reason}。</translation>
     </message>
     <message>
-        <location filename="../../gui/messages.py" line="25"/>
+        <location filename="../../gui/common/messages.py" line="25"/>
         <source>{name} is {size} MB; Inkling opens texts up to {limit} MB.</source>
         <translation>{name} 有 {size} MB；Inkling 最多打开 {limit} MB 的文本。</translation>
     </message>
     <message>
-        <location filename="../../gui/messages.py" line="26"/>
+        <location filename="../../gui/common/messages.py" line="26"/>
         <source>{name} is not valid UTF-8 (first bad byte at offset {offset}). Open it as {encodings}, or with replacement characters?</source>
         <translation>{name} 不是有效的 UTF-8 编码（第一个错误字节在偏移 {offset} 处）。要按 {encodings} 打开，还是用替换字符打开？</translation>
     </message>
     <message>
-        <location filename="../../gui/messages.py" line="31"/>
+        <location filename="../../gui/common/messages.py" line="31"/>
         <source>Some characters cannot be written as {encoding}; save as UTF-8 instead.</source>
         <translation>有些字符无法用 {encoding} 编码保存；请改存为 UTF-8。</translation>
     </message>
     <message>
-        <location filename="../../gui/messages.py" line="34"/>
+        <location filename="../../gui/common/messages.py" line="34"/>
         <source>Could not save {name}: {reason}. The previous version is unchanged.</source>
         <translation>无法保存 {name}：{reason}。之前的版本没有改动。</translation>
     </message>
     <message>
-        <location filename="../../gui/messages.py" line="37"/>
+        <location filename="../../gui/common/messages.py" line="37"/>
         <source>the disk is full</source>
         <translation>磁盘已满</translation>
     </message>
     <message>
-        <location filename="../../gui/messages.py" line="38"/>
+        <location filename="../../gui/common/messages.py" line="38"/>
         <source>the disk quota is used up</source>
         <translation>磁盘配额已用完</translation>
     </message>
     <message>
-        <location filename="../../gui/messages.py" line="39"/>
+        <location filename="../../gui/common/messages.py" line="39"/>
         <source>Inkling is not allowed to write there</source>
         <translation>Inkling 没有在那里写入的权限</translation>
     </message>
     <message>
-        <location filename="../../gui/messages.py" line="40"/>
+        <location filename="../../gui/common/messages.py" line="40"/>
         <source>the disk is read-only</source>
         <translation>磁盘是只读的</translation>
     </message>
     <message>
-        <location filename="../../gui/messages.py" line="41"/>
+        <location filename="../../gui/common/messages.py" line="41"/>
         <source>the folder no longer exists</source>
         <translation>文件夹已不存在</translation>
     </message>
     <message>
-        <location filename="../../gui/messages.py" line="42"/>
+        <location filename="../../gui/common/messages.py" line="42"/>
         <source>Choose where to save first.</source>
         <translation>请先选择保存位置。</translation>
     </message>
     <message>
-        <location filename="../../gui/messages.py" line="43"/>
+        <location filename="../../gui/common/messages.py" line="43"/>
         <source>{name} is open in another Inkling window (process {pid}).</source>
         <translation>{name} 已在另一个 Inkling 窗口中打开（进程 {pid}）。</translation>
     </message>
     <message>
-        <location filename="../../gui/messages.py" line="44"/>
+        <location filename="../../gui/common/messages.py" line="44"/>
         <source>{name} is being edited on {host}; close it there first.</source>
         <translation>{name} 正在 {host} 上编辑；请先在那里关闭它。</translation>
     </message>
     <message>
-        <location filename="../../gui/messages.py" line="45"/>
+        <location filename="../../gui/common/messages.py" line="45"/>
         <source>{name} is not an Inkling story (no story.toml).</source>
         <translation>{name} 不是 Inkling 故事（没有 story.toml）。</translation>
     </message>
     <message>
-        <location filename="../../gui/messages.py" line="46"/>
+        <location filename="../../gui/common/messages.py" line="46"/>
         <source>{name} is not a GGUF model file (wrong header).</source>
         <translation>{name} 不是 GGUF 模型文件（文件头不对）。</translation>
     </message>
     <message>
-        <location filename="../../gui/messages.py" line="47"/>
+        <location filename="../../gui/common/messages.py" line="47"/>
         <source>{name} is a folder, not a GGUF model file.</source>
         <translation>{name} 是文件夹，不是 GGUF 模型文件。</translation>
     </message>
     <message>
-        <location filename="../../gui/messages.py" line="48"/>
+        <location filename="../../gui/common/messages.py" line="48"/>
         <source>Inkling needs at least {needed} words of your writing to learn your voice; these texts have {words}.</source>
         <translation>Inkling 至少需要你写的 {needed} 字才能学习你的文风；这些文字只有 {words} 字。</translation>
     </message>
     <message>
-        <location filename="../../gui/messages.py" line="54"/>
+        <location filename="../../gui/common/messages.py" line="54"/>
         <source>{name} is not an ordinary file (it is a device, a pipe or a socket); it was not read.</source>
         <translation>{name} 不是普通文件（而是设备、管道或套接字）；没有读取。</translation>
     </message>
     <message>
-        <location filename="../../gui/messages.py" line="58"/>
+        <location filename="../../gui/common/messages.py" line="58"/>
         <source>{name} is larger than {limit}, the most Inkling reads for this kind of file; it was not read.</source>
         <translation>{name} 大于 {limit}，这是 Inkling 对这类文件读取的上限；没有读取。</translation>
     </message>
     <message>
-        <location filename="../../gui/messages.py" line="63"/>
+        <location filename="../../gui/common/messages.py" line="63"/>
         <source>{name} nests deeper than {depth} levels; it was not read.</source>
         <translation>{name} 的嵌套超过 {depth} 层；没有读取。</translation>
     </message>
     <message>
-        <location filename="../../gui/messages.py" line="64"/>
+        <location filename="../../gui/common/messages.py" line="64"/>
         <source>{name} leads outside {folder}; Inkling never reads or writes there.</source>
         <translation>{name} 指向 {folder} 之外；Inkling 从不在那里读写。</translation>
     </message>
     <message>
-        <location filename="../../gui/messages.py" line="67"/>
+        <location filename="../../gui/common/messages.py" line="67"/>
         <source>{name} is a link Inkling does not follow.</source>
         <translation>{name} 是一个链接，Inkling 不会跟随。</translation>
     </message>
@@ -1840,172 +1840,172 @@ You can save to another place.</source>
 <context>
     <name>ModelManagerDialog</name>
     <message>
-        <location filename="../../gui/model_manager.py" line="36"/>
+        <location filename="../../gui/models/manager.py" line="36"/>
         <source>server</source>
         <translation>服务器</translation>
     </message>
     <message>
-        <location filename="../../gui/model_manager.py" line="40"/>
+        <location filename="../../gui/models/manager.py" line="40"/>
         <source>Name</source>
         <translation>名称</translation>
     </message>
     <message>
-        <location filename="../../gui/model_manager.py" line="41"/>
+        <location filename="../../gui/models/manager.py" line="41"/>
         <source>Engine</source>
         <translation>引擎</translation>
     </message>
     <message>
-        <location filename="../../gui/model_manager.py" line="42"/>
+        <location filename="../../gui/models/manager.py" line="42"/>
         <source>Format</source>
         <translation>格式</translation>
     </message>
     <message>
-        <location filename="../../gui/model_manager.py" line="43"/>
+        <location filename="../../gui/models/manager.py" line="43"/>
         <source>Architecture</source>
         <translation>架构</translation>
     </message>
     <message>
-        <location filename="../../gui/model_manager.py" line="44"/>
+        <location filename="../../gui/models/manager.py" line="44"/>
         <source>Context</source>
         <translation>上下文</translation>
     </message>
     <message>
-        <location filename="../../gui/model_manager.py" line="45"/>
+        <location filename="../../gui/models/manager.py" line="45"/>
         <source>Size</source>
         <translation>字号</translation>
     </message>
     <message>
-        <location filename="../../gui/model_manager.py" line="46"/>
+        <location filename="../../gui/models/manager.py" line="46"/>
         <source>Licence</source>
         <translation>许可</translation>
     </message>
     <message>
-        <location filename="../../gui/model_manager.py" line="47"/>
+        <location filename="../../gui/models/manager.py" line="47"/>
         <source>Prompt</source>
         <translation>提示格式</translation>
     </message>
     <message>
-        <location filename="../../gui/model_manager.py" line="59"/>
+        <location filename="../../gui/models/manager.py" line="59"/>
         <source>Models</source>
         <translation>模型</translation>
     </message>
     <message>
-        <location filename="../../gui/model_manager.py" line="68"/>
+        <location filename="../../gui/models/manager.py" line="68"/>
         <source>&amp;Use This Model</source>
         <translation>使用此模型(&amp;U)</translation>
     </message>
     <message>
-        <location filename="../../gui/model_manager.py" line="70"/>
+        <location filename="../../gui/models/manager.py" line="70"/>
         <source>Add &amp;GGUF File…</source>
         <translation>添加 GGUF 文件(&amp;G)…</translation>
     </message>
     <message>
-        <location filename="../../gui/model_manager.py" line="72"/>
+        <location filename="../../gui/models/manager.py" line="72"/>
         <source>Add &amp;Folder…</source>
         <translation>添加文件夹(&amp;F)…</translation>
     </message>
     <message>
-        <location filename="../../gui/model_manager.py" line="74"/>
+        <location filename="../../gui/models/manager.py" line="74"/>
         <source>Add &amp;Server…</source>
         <translation>添加服务器(&amp;S)…</translation>
     </message>
     <message>
-        <location filename="../../gui/model_manager.py" line="76"/>
+        <location filename="../../gui/models/manager.py" line="76"/>
         <source>&amp;Download…</source>
         <translation>下载(&amp;D)…</translation>
     </message>
     <message>
-        <location filename="../../gui/model_manager.py" line="78"/>
+        <location filename="../../gui/models/manager.py" line="78"/>
         <source>Se&amp;ttings…</source>
         <translation>设置(&amp;T)…</translation>
     </message>
     <message>
-        <location filename="../../gui/model_manager.py" line="80"/>
+        <location filename="../../gui/models/manager.py" line="80"/>
         <source>&amp;Remove</source>
         <translation>移除(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../../gui/model_manager.py" line="167"/>
+        <location filename="../../gui/models/manager.py" line="167"/>
         <source>Loading {0}…</source>
         <translation>正在载入 {0}…</translation>
     </message>
     <message>
-        <location filename="../../gui/model_manager.py" line="175"/>
+        <location filename="../../gui/models/manager.py" line="175"/>
         <source>Add a GGUF model</source>
         <translation>添加 GGUF 模型</translation>
     </message>
     <message>
-        <location filename="../../gui/model_manager.py" line="177"/>
+        <location filename="../../gui/models/manager.py" line="177"/>
         <source>GGUF models (*.gguf);;All files (*)</source>
         <translation>GGUF 模型 (*.gguf);;所有文件 (*)</translation>
     </message>
     <message>
-        <location filename="../../gui/model_manager.py" line="186"/>
+        <location filename="../../gui/models/manager.py" line="186"/>
         <source>Add a transformers model folder</source>
         <translation>添加 transformers 模型文件夹</translation>
     </message>
     <message>
-        <location filename="../../gui/model_manager.py" line="194"/>
+        <location filename="../../gui/models/manager.py" line="194"/>
         <source>Checking {0}…</source>
         <translation>正在检查 {0}…</translation>
     </message>
     <message>
-        <location filename="../../gui/model_manager.py" line="197"/>
+        <location filename="../../gui/models/manager.py" line="197"/>
         <source>This model cannot be added</source>
         <translation>无法添加此模型</translation>
     </message>
     <message>
-        <location filename="../../gui/model_manager.py" line="204"/>
+        <location filename="../../gui/models/manager.py" line="204"/>
         <source>The model list could not be saved</source>
         <translation>无法保存模型列表</translation>
     </message>
     <message>
-        <location filename="../../gui/model_manager.py" line="206"/>
+        <location filename="../../gui/models/manager.py" line="206"/>
         <source>Added {0}: {1}.</source>
         <translation>已添加 {0}：{1}。</translation>
     </message>
     <message>
-        <location filename="../../gui/model_manager.py" line="217"/>
+        <location filename="../../gui/models/manager.py" line="217"/>
         <source>The server cannot be added</source>
         <translation>无法添加服务器</translation>
     </message>
     <message>
-        <location filename="../../gui/model_manager.py" line="220"/>
+        <location filename="../../gui/models/manager.py" line="220"/>
         <source>Added {0} ({1}). Use it to connect.</source>
         <translation>已添加 {0}（{1}）。使用它即可连接。</translation>
     </message>
     <message>
-        <location filename="../../gui/model_manager.py" line="243"/>
+        <location filename="../../gui/models/manager.py" line="243"/>
         <source>These settings were not saved</source>
         <translation>这些设置未能保存</translation>
     </message>
     <message>
-        <location filename="../../gui/model_manager.py" line="254"/>
+        <location filename="../../gui/models/manager.py" line="254"/>
         <source>and delete the downloaded file</source>
         <translation>并删除已下载的文件</translation>
     </message>
     <message>
-        <location filename="../../gui/model_manager.py" line="256"/>
+        <location filename="../../gui/models/manager.py" line="256"/>
         <source>(the file stays)</source>
         <translation>（文件会保留）</translation>
     </message>
     <message>
-        <location filename="../../gui/model_manager.py" line="259"/>
+        <location filename="../../gui/models/manager.py" line="259"/>
         <source>Remove model</source>
         <translation>移除模型</translation>
     </message>
     <message>
-        <location filename="../../gui/model_manager.py" line="259"/>
+        <location filename="../../gui/models/manager.py" line="259"/>
         <source>Remove {0} {1}?</source>
         <translation>移除 {0} {1}？</translation>
     </message>
     <message>
-        <location filename="../../gui/model_manager.py" line="267"/>
+        <location filename="../../gui/models/manager.py" line="267"/>
         <source>The model was not removed</source>
         <translation>模型未被移除</translation>
     </message>
     <message>
-        <location filename="../../gui/model_manager.py" line="269"/>
+        <location filename="../../gui/models/manager.py" line="269"/>
         <source>Removed {0}.</source>
         <translation>已移除 {0}。</translation>
     </message>
@@ -2013,42 +2013,42 @@ You can save to another place.</source>
 <context>
     <name>ModelSettingsDialog</name>
     <message>
-        <location filename="../../gui/model_dialogs.py" line="93"/>
+        <location filename="../../gui/models/dialogs.py" line="93"/>
         <source>{0}: settings</source>
         <translation>{0}：设置</translation>
     </message>
     <message>
-        <location filename="../../gui/model_dialogs.py" line="106"/>
+        <location filename="../../gui/models/dialogs.py" line="106"/>
         <source>Temperature</source>
         <translation>温度</translation>
     </message>
     <message>
-        <location filename="../../gui/model_dialogs.py" line="107"/>
+        <location filename="../../gui/models/dialogs.py" line="107"/>
         <source>Top p</source>
         <translation>Top p</translation>
     </message>
     <message>
-        <location filename="../../gui/model_dialogs.py" line="108"/>
+        <location filename="../../gui/models/dialogs.py" line="108"/>
         <source>Top k</source>
         <translation>Top k</translation>
     </message>
     <message>
-        <location filename="../../gui/model_dialogs.py" line="109"/>
+        <location filename="../../gui/models/dialogs.py" line="109"/>
         <source>Min p</source>
         <translation>Min p</translation>
     </message>
     <message>
-        <location filename="../../gui/model_dialogs.py" line="110"/>
+        <location filename="../../gui/models/dialogs.py" line="110"/>
         <source>Repeat penalty</source>
         <translation>重复惩罚</translation>
     </message>
     <message>
-        <location filename="../../gui/model_dialogs.py" line="111"/>
+        <location filename="../../gui/models/dialogs.py" line="111"/>
         <source>Prompt format</source>
         <translation>提示格式</translation>
     </message>
     <message>
-        <location filename="../../gui/model_dialogs.py" line="114"/>
+        <location filename="../../gui/models/dialogs.py" line="114"/>
         <source>An instruct model&apos;s format adds its end-of-turn marks as stops.</source>
         <translation>指令模型的提示格式会把它的对话结束标记当作停止符。</translation>
     </message>
@@ -2056,228 +2056,228 @@ You can save to another place.</source>
 <context>
     <name>PreferencesDialog</name>
     <message>
-        <location filename="../../gui/preferences.py" line="34"/>
+        <location filename="../../gui/window/preferences.py" line="34"/>
         <source>Accept suggestion</source>
         <translation>接受提示</translation>
     </message>
     <message>
-        <location filename="../../gui/preferences.py" line="35"/>
+        <location filename="../../gui/window/preferences.py" line="35"/>
         <source>Accept next word</source>
         <translation>接受下一个词</translation>
     </message>
     <message>
-        <location filename="../../gui/preferences.py" line="36"/>
+        <location filename="../../gui/window/preferences.py" line="36"/>
         <source>Dismiss suggestion</source>
         <translation>取消提示</translation>
     </message>
     <message>
-        <location filename="../../gui/preferences.py" line="37"/>
+        <location filename="../../gui/window/preferences.py" line="37"/>
         <source>Next alternative</source>
         <translation>下一个备选</translation>
     </message>
     <message>
-        <location filename="../../gui/preferences.py" line="38"/>
+        <location filename="../../gui/window/preferences.py" line="38"/>
         <source>Previous alternative</source>
         <translation>上一个备选</translation>
     </message>
     <message>
-        <location filename="../../gui/preferences.py" line="39"/>
+        <location filename="../../gui/window/preferences.py" line="39"/>
         <source>Suggest now</source>
         <translation>立即提示</translation>
     </message>
     <message>
-        <location filename="../../gui/preferences.py" line="55"/>
+        <location filename="../../gui/window/preferences.py" line="55"/>
         <source>{0} has no key.</source>
         <translation>“{0}”没有设置按键。</translation>
     </message>
     <message>
-        <location filename="../../gui/preferences.py" line="62"/>
+        <location filename="../../gui/window/preferences.py" line="62"/>
         <source>{0} is used by both {1} and {2}.</source>
         <translation>{0} 同时用于“{1}”和“{2}”。</translation>
     </message>
     <message>
-        <location filename="../../gui/preferences.py" line="77"/>
+        <location filename="../../gui/window/preferences.py" line="77"/>
         <source>Preferences</source>
         <translation>偏好设置</translation>
     </message>
     <message>
-        <location filename="../../gui/preferences.py" line="81"/>
+        <location filename="../../gui/window/preferences.py" line="81"/>
         <source>Editor</source>
         <translation>编辑器</translation>
     </message>
     <message>
-        <location filename="../../gui/preferences.py" line="82"/>
+        <location filename="../../gui/window/preferences.py" line="82"/>
         <source>Suggestions</source>
         <translation>写作提示</translation>
     </message>
     <message>
-        <location filename="../../gui/preferences.py" line="83"/>
-        <location filename="../../gui/preferences.py" line="175"/>
+        <location filename="../../gui/window/preferences.py" line="83"/>
+        <location filename="../../gui/window/preferences.py" line="175"/>
         <source>Model</source>
         <translation>模型</translation>
     </message>
     <message>
-        <location filename="../../gui/preferences.py" line="89"/>
+        <location filename="../../gui/window/preferences.py" line="89"/>
         <source>Reset to defaults</source>
         <translation>恢复默认</translation>
     </message>
     <message>
-        <location filename="../../gui/preferences.py" line="104"/>
+        <location filename="../../gui/window/preferences.py" line="104"/>
         <source>System</source>
         <translation>跟随系统</translation>
     </message>
     <message>
-        <location filename="../../gui/preferences.py" line="104"/>
+        <location filename="../../gui/window/preferences.py" line="104"/>
         <source>Light</source>
         <translation>浅色</translation>
     </message>
     <message>
-        <location filename="../../gui/preferences.py" line="104"/>
+        <location filename="../../gui/window/preferences.py" line="104"/>
         <source>Dark</source>
         <translation>深色</translation>
     </message>
     <message>
-        <location filename="../../gui/preferences.py" line="107"/>
+        <location filename="../../gui/window/preferences.py" line="107"/>
         <source>System language</source>
         <translation>跟随系统语言</translation>
     </message>
     <message>
-        <location filename="../../gui/preferences.py" line="110"/>
+        <location filename="../../gui/window/preferences.py" line="110"/>
         <source>Applies the next time Inkling starts.</source>
         <translation>下次启动 Inkling 时生效。</translation>
     </message>
     <message>
-        <location filename="../../gui/preferences.py" line="114"/>
+        <location filename="../../gui/window/preferences.py" line="114"/>
         <source>Theme</source>
         <translation>主题</translation>
     </message>
     <message>
-        <location filename="../../gui/preferences.py" line="115"/>
+        <location filename="../../gui/window/preferences.py" line="115"/>
         <source>Interface language</source>
         <translation>界面语言</translation>
     </message>
     <message>
-        <location filename="../../gui/preferences.py" line="116"/>
+        <location filename="../../gui/window/preferences.py" line="116"/>
         <source>Font</source>
         <translation>字体</translation>
     </message>
     <message>
-        <location filename="../../gui/preferences.py" line="117"/>
+        <location filename="../../gui/window/preferences.py" line="117"/>
         <source>Size</source>
         <translation>字号</translation>
     </message>
     <message>
-        <location filename="../../gui/preferences.py" line="120"/>
+        <location filename="../../gui/window/preferences.py" line="120"/>
         <source>Whole window</source>
         <translation>整个窗口</translation>
     </message>
     <message>
-        <location filename="../../gui/preferences.py" line="121"/>
+        <location filename="../../gui/window/preferences.py" line="121"/>
         <source> characters</source>
         <translation> 字符</translation>
     </message>
     <message>
-        <location filename="../../gui/preferences.py" line="122"/>
+        <location filename="../../gui/window/preferences.py" line="122"/>
         <source>Typewriter scrolling in focus mode (F11)</source>
         <translation>专注模式下打字机式滚动（F11）</translation>
     </message>
     <message>
-        <location filename="../../gui/preferences.py" line="123"/>
+        <location filename="../../gui/window/preferences.py" line="123"/>
         <source>Check spelling as I write</source>
         <translation>边写边检查拼写</translation>
     </message>
     <message>
-        <location filename="../../gui/preferences.py" line="124"/>
+        <location filename="../../gui/window/preferences.py" line="124"/>
         <source>Text column width</source>
         <translation>正文栏宽</translation>
     </message>
     <message>
-        <location filename="../../gui/preferences.py" line="139"/>
+        <location filename="../../gui/window/preferences.py" line="139"/>
         <source>Suggest as I type</source>
         <translation>边写边提示</translation>
     </message>
     <message>
-        <location filename="../../gui/preferences.py" line="142"/>
+        <location filename="../../gui/window/preferences.py" line="142"/>
         <source> ms</source>
         <translation> 毫秒</translation>
     </message>
     <message>
-        <location filename="../../gui/preferences.py" line="145"/>
+        <location filename="../../gui/window/preferences.py" line="145"/>
         <source> tokens</source>
         <translation> 词元</translation>
     </message>
     <message>
-        <location filename="../../gui/preferences.py" line="147"/>
+        <location filename="../../gui/window/preferences.py" line="147"/>
         <source>Pause before suggesting</source>
         <translation>提示前的停顿</translation>
     </message>
     <message>
-        <location filename="../../gui/preferences.py" line="148"/>
+        <location filename="../../gui/window/preferences.py" line="148"/>
         <source>Longest suggestion</source>
         <translation>提示最长长度</translation>
     </message>
     <message>
-        <location filename="../../gui/preferences.py" line="166"/>
+        <location filename="../../gui/window/preferences.py" line="166"/>
         <source>Bundled model (Gemma 3 270M)</source>
         <translation>内置模型（Gemma 3 270M）</translation>
     </message>
     <message>
-        <location filename="../../gui/preferences.py" line="167"/>
+        <location filename="../../gui/window/preferences.py" line="167"/>
         <source>Choose…</source>
         <translation>选择…</translation>
     </message>
     <message>
-        <location filename="../../gui/preferences.py" line="174"/>
+        <location filename="../../gui/window/preferences.py" line="174"/>
         <source>Automatic</source>
         <translation>自动</translation>
     </message>
     <message>
-        <location filename="../../gui/preferences.py" line="176"/>
+        <location filename="../../gui/window/preferences.py" line="176"/>
         <source>Engine</source>
         <translation>引擎</translation>
     </message>
     <message>
-        <location filename="../../gui/preferences.py" line="177"/>
+        <location filename="../../gui/window/preferences.py" line="177"/>
         <source>A new model loads the next time Inkling starts.</source>
         <translation>新模型会在下次启动 Inkling 时载入。</translation>
     </message>
     <message>
-        <location filename="../../gui/preferences.py" line="187"/>
+        <location filename="../../gui/window/preferences.py" line="187"/>
         <source>Temperature</source>
         <translation>温度</translation>
     </message>
     <message>
-        <location filename="../../gui/preferences.py" line="188"/>
+        <location filename="../../gui/window/preferences.py" line="188"/>
         <source>Top-p</source>
         <translation>Top-p</translation>
     </message>
     <message>
-        <location filename="../../gui/preferences.py" line="189"/>
+        <location filename="../../gui/window/preferences.py" line="189"/>
         <source>Top-k</source>
         <translation>Top-k</translation>
     </message>
     <message>
-        <location filename="../../gui/preferences.py" line="190"/>
+        <location filename="../../gui/window/preferences.py" line="190"/>
         <source>Min-p</source>
         <translation>Min-p</translation>
     </message>
     <message>
-        <location filename="../../gui/preferences.py" line="191"/>
+        <location filename="../../gui/window/preferences.py" line="191"/>
         <source>Repetition penalty</source>
         <translation>重复惩罚</translation>
     </message>
     <message>
-        <location filename="../../gui/preferences.py" line="192"/>
+        <location filename="../../gui/window/preferences.py" line="192"/>
         <source>Continuation length</source>
         <translation>续写长度</translation>
     </message>
     <message>
-        <location filename="../../gui/preferences.py" line="209"/>
+        <location filename="../../gui/window/preferences.py" line="209"/>
         <source>Choose a model</source>
         <translation>选择模型</translation>
     </message>
     <message>
-        <location filename="../../gui/preferences.py" line="209"/>
+        <location filename="../../gui/window/preferences.py" line="209"/>
         <source>GGUF (*.gguf)</source>
         <translation>GGUF (*.gguf)</translation>
     </message>
@@ -2285,27 +2285,27 @@ You can save to another place.</source>
 <context>
     <name>ProjectController</name>
     <message>
-        <location filename="../../gui/project.py" line="26"/>
+        <location filename="../../gui/book/project.py" line="26"/>
         <source>Chapters and scenes belong to a story project: use Book → New Chapter, or Save As with a name ending in .inkling.</source>
         <translation>章和场景属于故事项目：请使用“书稿 → 新建章”，或另存为以 .inkling 结尾的名称。</translation>
     </message>
     <message>
-        <location filename="../../gui/project.py" line="122"/>
+        <location filename="../../gui/book/project.py" line="122"/>
         <source>Wait for the continuation to finish, or stop it, first.</source>
         <translation>请等续写完成，或先停止续写。</translation>
     </message>
     <message>
-        <location filename="../../gui/project.py" line="149"/>
+        <location filename="../../gui/book/project.py" line="149"/>
         <source>“{0}” could not be read, so Inkling leaves it as it is: {1}</source>
         <translation>“{0}”无法读取，Inkling 将其保持原样：{1}</translation>
     </message>
     <message>
-        <location filename="../../gui/project.py" line="256"/>
+        <location filename="../../gui/book/project.py" line="256"/>
         <source>The book has no scene: add one with Book → New Scene.</source>
         <translation>这本书没有场景：请用“书稿 → 新建场景”添加一个。</translation>
     </message>
     <message>
-        <location filename="../../gui/project.py" line="113"/>
+        <location filename="../../gui/book/project.py" line="113"/>
         <source>This scene is shown read-only: {0}</source>
         <translation>此场景以只读方式显示：{0}</translation>
     </message>
@@ -2313,117 +2313,117 @@ You can save to another place.</source>
 <context>
     <name>Prompts</name>
     <message>
-        <location filename="../../gui/prompts.py" line="16"/>
+        <location filename="../../gui/book/prompts.py" line="16"/>
         <source>GB18030 (Simplified Chinese)</source>
         <translation>GB18030（简体中文）</translation>
     </message>
     <message>
-        <location filename="../../gui/prompts.py" line="17"/>
+        <location filename="../../gui/book/prompts.py" line="17"/>
         <source>Big5 (Traditional Chinese)</source>
         <translation>Big5（繁体中文）</translation>
     </message>
     <message>
-        <location filename="../../gui/prompts.py" line="18"/>
+        <location filename="../../gui/book/prompts.py" line="18"/>
         <source>Windows-1252 (Western European)</source>
         <translation>Windows-1252（西欧语言）</translation>
     </message>
     <message>
-        <location filename="../../gui/prompts.py" line="21"/>
+        <location filename="../../gui/book/prompts.py" line="21"/>
         <source>Stories and text (*.txt *.md *.markdown story.toml);;All files (*)</source>
         <translation>故事与文本 (*.txt *.md *.markdown story.toml);;所有文件 (*)</translation>
     </message>
     <message>
-        <location filename="../../gui/prompts.py" line="24"/>
+        <location filename="../../gui/book/prompts.py" line="24"/>
         <source>Manuscripts (*.docx *.txt *.md *.markdown);;All files (*)</source>
         <translation>书稿 (*.docx *.txt *.md *.markdown);;所有文件 (*)</translation>
     </message>
     <message>
-        <location filename="../../gui/prompts.py" line="31"/>
+        <location filename="../../gui/book/prompts.py" line="31"/>
         <source>Plain text (*.txt)</source>
         <translation>纯文本 (*.txt)</translation>
     </message>
     <message>
-        <location filename="../../gui/prompts.py" line="65"/>
+        <location filename="../../gui/book/prompts.py" line="65"/>
         <source>Open</source>
         <translation>打开</translation>
     </message>
     <message>
-        <location filename="../../gui/prompts.py" line="72"/>
+        <location filename="../../gui/book/prompts.py" line="72"/>
         <source>Save as</source>
         <translation>另存为</translation>
     </message>
     <message>
-        <location filename="../../gui/prompts.py" line="74"/>
+        <location filename="../../gui/book/prompts.py" line="74"/>
         <source>Markdown (*.md);;Plain text (*.txt);;Inkling story folder (*.inkling)</source>
         <translation>Markdown (*.md);;纯文本 (*.txt);;Inkling 故事文件夹 (*.inkling)</translation>
     </message>
     <message>
-        <location filename="../../gui/prompts.py" line="86"/>
+        <location filename="../../gui/book/prompts.py" line="86"/>
         <source>Export</source>
         <translation>导出</translation>
     </message>
     <message>
-        <location filename="../../gui/prompts.py" line="93"/>
+        <location filename="../../gui/book/prompts.py" line="93"/>
         <source>Import a manuscript</source>
         <translation>导入书稿</translation>
     </message>
     <message>
-        <location filename="../../gui/prompts.py" line="101"/>
+        <location filename="../../gui/book/prompts.py" line="101"/>
         <source>Inkling</source>
         <translation>Inkling</translation>
     </message>
     <message>
-        <location filename="../../gui/prompts.py" line="113"/>
+        <location filename="../../gui/book/prompts.py" line="113"/>
         <source>Open as {0}: {1}…</source>
         <translation>按 {0} 打开：{1}…</translation>
     </message>
     <message>
-        <location filename="../../gui/prompts.py" line="117"/>
+        <location filename="../../gui/book/prompts.py" line="117"/>
         <source>Open as {0}</source>
         <translation>按 {0} 打开</translation>
     </message>
     <message>
-        <location filename="../../gui/prompts.py" line="122"/>
+        <location filename="../../gui/book/prompts.py" line="122"/>
         <source>Open with replacement characters (�)</source>
         <translation>用替换字符（�）打开</translation>
     </message>
     <message>
-        <location filename="../../gui/prompts.py" line="125"/>
+        <location filename="../../gui/book/prompts.py" line="125"/>
         <source>Not UTF-8</source>
         <translation>不是 UTF-8 编码</translation>
     </message>
     <message>
-        <location filename="../../gui/prompts.py" line="140"/>
+        <location filename="../../gui/book/prompts.py" line="140"/>
         <source>File changed on disk</source>
         <translation>文件已在磁盘上被修改</translation>
     </message>
     <message>
-        <location filename="../../gui/prompts.py" line="141"/>
+        <location filename="../../gui/book/prompts.py" line="141"/>
         <source>{0} was changed by another program since you opened it. Overwrite it?</source>
         <translation>打开 {0} 之后，它被其他程序修改过。要覆盖吗？</translation>
     </message>
     <message>
-        <location filename="../../gui/prompts.py" line="151"/>
+        <location filename="../../gui/book/prompts.py" line="151"/>
         <source>Recover unsaved work</source>
         <translation>恢复未保存的内容</translation>
     </message>
     <message>
-        <location filename="../../gui/prompts.py" line="153"/>
+        <location filename="../../gui/book/prompts.py" line="153"/>
         <source>Inkling found unsaved work on {0} from an earlier session.</source>
         <translation>Inkling 找到了上次未保存的《{0}》。</translation>
     </message>
     <message>
-        <location filename="../../gui/prompts.py" line="160"/>
+        <location filename="../../gui/book/prompts.py" line="160"/>
         <source>Restore</source>
         <translation>恢复</translation>
     </message>
     <message>
-        <location filename="../../gui/prompts.py" line="163"/>
+        <location filename="../../gui/book/prompts.py" line="163"/>
         <source>Discard</source>
         <translation>放弃</translation>
     </message>
     <message>
-        <location filename="../../gui/prompts.py" line="166"/>
+        <location filename="../../gui/book/prompts.py" line="166"/>
         <source>Decide later</source>
         <translation>稍后决定</translation>
     </message>
@@ -2431,42 +2431,42 @@ You can save to another place.</source>
 <context>
     <name>Sections</name>
     <message>
-        <location filename="../../gui/context_view.py" line="56"/>
+        <location filename="../../gui/story/context_view.py" line="56"/>
         <source>Style</source>
         <translation>文风</translation>
     </message>
     <message>
-        <location filename="../../gui/context_view.py" line="57"/>
+        <location filename="../../gui/story/context_view.py" line="57"/>
         <source>Memory</source>
         <translation>记忆</translation>
     </message>
     <message>
-        <location filename="../../gui/context_view.py" line="58"/>
+        <location filename="../../gui/story/context_view.py" line="58"/>
         <source>Story so far</source>
         <translation>前情</translation>
     </message>
     <message>
-        <location filename="../../gui/context_view.py" line="59"/>
+        <location filename="../../gui/story/context_view.py" line="59"/>
         <source>This chapter</source>
         <translation>本章</translation>
     </message>
     <message>
-        <location filename="../../gui/context_view.py" line="60"/>
+        <location filename="../../gui/story/context_view.py" line="60"/>
         <source>Characters and places</source>
         <translation>人物与地点</translation>
     </message>
     <message>
-        <location filename="../../gui/context_view.py" line="61"/>
+        <location filename="../../gui/story/context_view.py" line="61"/>
         <source>Recalled passages</source>
         <translation>回想起的段落</translation>
     </message>
     <message>
-        <location filename="../../gui/context_view.py" line="62"/>
+        <location filename="../../gui/story/context_view.py" line="62"/>
         <source>Author&apos;s note</source>
         <translation>作者备注</translation>
     </message>
     <message>
-        <location filename="../../gui/context_view.py" line="63"/>
+        <location filename="../../gui/story/context_view.py" line="63"/>
         <source>Recent text</source>
         <translation>最近的正文</translation>
     </message>
@@ -2474,47 +2474,47 @@ You can save to another place.</source>
 <context>
     <name>ServerDialog</name>
     <message>
-        <location filename="../../gui/model_dialogs.py" line="63"/>
+        <location filename="../../gui/models/dialogs.py" line="63"/>
         <source>Add a server</source>
         <translation>添加服务器</translation>
     </message>
     <message>
-        <location filename="../../gui/model_dialogs.py" line="66"/>
+        <location filename="../../gui/models/dialogs.py" line="66"/>
         <source>http://192.168.1.20:8080</source>
         <translation>http://192.168.1.20:8080</translation>
     </message>
     <message>
-        <location filename="../../gui/model_dialogs.py" line="68"/>
+        <location filename="../../gui/models/dialogs.py" line="68"/>
         <source>(the server&apos;s first model)</source>
         <translation>（服务器上的第一个模型）</translation>
     </message>
     <message>
-        <location filename="../../gui/model_dialogs.py" line="71"/>
+        <location filename="../../gui/models/dialogs.py" line="71"/>
         <source>(none)</source>
         <translation>（无）</translation>
     </message>
     <message>
-        <location filename="../../gui/model_dialogs.py" line="75"/>
+        <location filename="../../gui/models/dialogs.py" line="75"/>
         <source>Name</source>
         <translation>名称</translation>
     </message>
     <message>
-        <location filename="../../gui/model_dialogs.py" line="76"/>
+        <location filename="../../gui/models/dialogs.py" line="76"/>
         <source>Address</source>
         <translation>地址</translation>
     </message>
     <message>
-        <location filename="../../gui/model_dialogs.py" line="77"/>
+        <location filename="../../gui/models/dialogs.py" line="77"/>
         <source>Model</source>
         <translation>模型</translation>
     </message>
     <message>
-        <location filename="../../gui/model_dialogs.py" line="78"/>
+        <location filename="../../gui/models/dialogs.py" line="78"/>
         <source>API key</source>
         <translation>API 密钥</translation>
     </message>
     <message>
-        <location filename="../../gui/model_dialogs.py" line="80"/>
+        <location filename="../../gui/models/dialogs.py" line="80"/>
         <source>The key is stored in a file only you can read.</source>
         <translation>密钥保存在只有你能读取的文件里。</translation>
     </message>
@@ -2522,17 +2522,17 @@ You can save to another place.</source>
 <context>
     <name>SpellController</name>
     <message>
-        <location filename="../../gui/spelling.py" line="126"/>
+        <location filename="../../gui/editor/spelling.py" line="126"/>
         <source>(no suggestions)</source>
         <translation>（没有建议）</translation>
     </message>
     <message>
-        <location filename="../../gui/spelling.py" line="128"/>
+        <location filename="../../gui/editor/spelling.py" line="128"/>
         <source>Add “%s” to dictionary</source>
         <translation>把“%s”加入词典</translation>
     </message>
     <message>
-        <location filename="../../gui/spelling.py" line="129"/>
+        <location filename="../../gui/editor/spelling.py" line="129"/>
         <source>Ignore “%s”</source>
         <translation>忽略“%s”</translation>
     </message>
@@ -2540,23 +2540,23 @@ You can save to another place.</source>
 <context>
     <name>StatusBar</name>
     <message>
-        <location filename="../../gui/status_bar.py" line="13"/>
-        <location filename="../../gui/status_bar.py" line="44"/>
+        <location filename="../../gui/window/status_bar.py" line="13"/>
+        <location filename="../../gui/window/status_bar.py" line="44"/>
         <source>No model</source>
         <translation>没有模型</translation>
     </message>
     <message>
-        <location filename="../../gui/status_bar.py" line="25"/>
+        <location filename="../../gui/window/status_bar.py" line="25"/>
         <source>Loading model…</source>
         <translation>正在载入模型…</translation>
     </message>
     <message>
-        <location filename="../../gui/status_bar.py" line="38"/>
+        <location filename="../../gui/window/status_bar.py" line="38"/>
         <source>{0} is ready. Ctrl+Enter continues your text.</source>
         <translation>{0} 已就绪。按 Ctrl+Enter 续写。</translation>
     </message>
     <message>
-        <location filename="../../gui/status_bar.py" line="48"/>
+        <location filename="../../gui/window/status_bar.py" line="48"/>
         <source>{0:.0f} tokens/s</source>
         <translation>{0:.0f} 词元/秒</translation>
     </message>
@@ -2564,82 +2564,82 @@ You can save to another place.</source>
 <context>
     <name>StoryDialog</name>
     <message>
-        <location filename="../../gui/story_dialog.py" line="21"/>
+        <location filename="../../gui/story/details.py" line="21"/>
         <source>English</source>
         <translation>英语</translation>
     </message>
     <message>
-        <location filename="../../gui/story_dialog.py" line="22"/>
+        <location filename="../../gui/story/details.py" line="22"/>
         <source>Spanish</source>
         <translation>西班牙语</translation>
     </message>
     <message>
-        <location filename="../../gui/story_dialog.py" line="23"/>
+        <location filename="../../gui/story/details.py" line="23"/>
         <source>French</source>
         <translation>法语</translation>
     </message>
     <message>
-        <location filename="../../gui/story_dialog.py" line="24"/>
+        <location filename="../../gui/story/details.py" line="24"/>
         <source>German</source>
         <translation>德语</translation>
     </message>
     <message>
-        <location filename="../../gui/story_dialog.py" line="25"/>
+        <location filename="../../gui/story/details.py" line="25"/>
         <source>Italian</source>
         <translation>意大利语</translation>
     </message>
     <message>
-        <location filename="../../gui/story_dialog.py" line="26"/>
+        <location filename="../../gui/story/details.py" line="26"/>
         <source>Portuguese</source>
         <translation>葡萄牙语</translation>
     </message>
     <message>
-        <location filename="../../gui/story_dialog.py" line="27"/>
+        <location filename="../../gui/story/details.py" line="27"/>
         <source>Dutch</source>
         <translation>荷兰语</translation>
     </message>
     <message>
-        <location filename="../../gui/story_dialog.py" line="28"/>
+        <location filename="../../gui/story/details.py" line="28"/>
         <source>Russian</source>
         <translation>俄语</translation>
     </message>
     <message>
-        <location filename="../../gui/story_dialog.py" line="37"/>
+        <location filename="../../gui/story/details.py" line="37"/>
         <source>Story details</source>
         <translation>故事信息</translation>
     </message>
     <message>
-        <location filename="../../gui/story_dialog.py" line="46"/>
+        <location filename="../../gui/story/details.py" line="46"/>
         <source>Automatic (from the text)</source>
         <translation>自动（根据正文判断）</translation>
     </message>
     <message>
-        <location filename="../../gui/story_dialog.py" line="49"/>
+        <location filename="../../gui/story/details.py" line="49"/>
         <source>Chinese (not spell checked)</source>
         <translation>中文（不检查拼写）</translation>
     </message>
     <message>
-        <location filename="../../gui/story_dialog.py" line="51"/>
+        <location filename="../../gui/story/details.py" line="51"/>
         <source>Title</source>
         <translation>标题</translation>
     </message>
     <message>
-        <location filename="../../gui/story_dialog.py" line="52"/>
+        <location filename="../../gui/story/details.py" line="52"/>
         <source>Author</source>
         <translation>作者</translation>
     </message>
     <message>
-        <location filename="../../gui/story_dialog.py" line="53"/>
+        <location filename="../../gui/story/details.py" line="53"/>
         <source>Language</source>
         <translation>语言</translation>
     </message>
     <message>
-        <location filename="../../gui/story_dialog.py" line="54"/>
+        <location filename="../../gui/story/details.py" line="54"/>
         <source>Premise</source>
         <translation>故事梗概</translation>
     </message>
     <message>
-        <location filename="../../gui/story_dialog.py" line="55"/>
+        <location filename="../../gui/story/details.py" line="55"/>
         <source>Notes</source>
         <translation>笔记</translation>
     </message>
@@ -2647,260 +2647,260 @@ You can save to another place.</source>
 <context>
     <name>StylePanel</name>
     <message>
-        <location filename="../../gui/style_panel.py" line="40"/>
+        <location filename="../../gui/story/style.py" line="40"/>
         <source>bleak</source>
         <translation>阴郁</translation>
     </message>
     <message>
-        <location filename="../../gui/style_panel.py" line="41"/>
+        <location filename="../../gui/story/style.py" line="41"/>
         <source>whimsical</source>
         <translation>奇趣</translation>
     </message>
     <message>
-        <location filename="../../gui/style_panel.py" line="42"/>
+        <location filename="../../gui/story/style.py" line="42"/>
         <source>tense</source>
         <translation>紧张</translation>
     </message>
     <message>
-        <location filename="../../gui/style_panel.py" line="43"/>
+        <location filename="../../gui/story/style.py" line="43"/>
         <source>lyrical</source>
         <translation>抒情</translation>
     </message>
     <message>
-        <location filename="../../gui/style_panel.py" line="44"/>
+        <location filename="../../gui/story/style.py" line="44"/>
         <source>dry</source>
         <translation>冷峻</translation>
     </message>
     <message>
-        <location filename="../../gui/style_panel.py" line="45"/>
+        <location filename="../../gui/story/style.py" line="45"/>
         <source>warm</source>
         <translation>温暖</translation>
     </message>
     <message>
-        <location filename="../../gui/style_panel.py" line="46"/>
+        <location filename="../../gui/story/style.py" line="46"/>
         <source>eerie</source>
         <translation>诡异</translation>
     </message>
     <message>
-        <location filename="../../gui/style_panel.py" line="49"/>
-        <location filename="../../gui/style_panel.py" line="63"/>
+        <location filename="../../gui/story/style.py" line="49"/>
+        <location filename="../../gui/story/style.py" line="63"/>
         <source>Any</source>
         <translation>不限</translation>
     </message>
     <message>
-        <location filename="../../gui/style_panel.py" line="50"/>
+        <location filename="../../gui/story/style.py" line="50"/>
         <source>First person</source>
         <translation>第一人称</translation>
     </message>
     <message>
-        <location filename="../../gui/style_panel.py" line="51"/>
+        <location filename="../../gui/story/style.py" line="51"/>
         <source>Second person</source>
         <translation>第二人称</translation>
     </message>
     <message>
-        <location filename="../../gui/style_panel.py" line="52"/>
+        <location filename="../../gui/story/style.py" line="52"/>
         <source>Third person limited</source>
         <translation>第三人称有限视角</translation>
     </message>
     <message>
-        <location filename="../../gui/style_panel.py" line="53"/>
+        <location filename="../../gui/story/style.py" line="53"/>
         <source>Third person omniscient</source>
         <translation>第三人称全知视角</translation>
     </message>
     <message>
-        <location filename="../../gui/style_panel.py" line="57"/>
+        <location filename="../../gui/story/style.py" line="57"/>
         <source>Cozy and whimsical</source>
         <translation>温馨奇趣</translation>
     </message>
     <message>
-        <location filename="../../gui/style_panel.py" line="58"/>
+        <location filename="../../gui/story/style.py" line="58"/>
         <source>Lyrical omniscient</source>
         <translation>抒情全知</translation>
     </message>
     <message>
-        <location filename="../../gui/style_panel.py" line="59"/>
+        <location filename="../../gui/story/style.py" line="59"/>
         <source>Noir confession</source>
         <translation>黑色自白</translation>
     </message>
     <message>
-        <location filename="../../gui/style_panel.py" line="60"/>
+        <location filename="../../gui/story/style.py" line="60"/>
         <source>Present-tense thriller</source>
         <translation>现在时惊悚</translation>
     </message>
     <message>
-        <location filename="../../gui/style_panel.py" line="64"/>
+        <location filename="../../gui/story/style.py" line="64"/>
         <source>Past</source>
         <translation>过去时</translation>
     </message>
     <message>
-        <location filename="../../gui/style_panel.py" line="65"/>
+        <location filename="../../gui/story/style.py" line="65"/>
         <source>Present</source>
         <translation>现在时</translation>
     </message>
     <message>
-        <location filename="../../gui/style_panel.py" line="68"/>
+        <location filename="../../gui/story/style.py" line="68"/>
         <source>A sentence</source>
         <translation>一句</translation>
     </message>
     <message>
-        <location filename="../../gui/style_panel.py" line="69"/>
+        <location filename="../../gui/story/style.py" line="69"/>
         <source>A paragraph</source>
         <translation>一段</translation>
     </message>
     <message>
-        <location filename="../../gui/style_panel.py" line="70"/>
+        <location filename="../../gui/story/style.py" line="70"/>
         <source>A scene beat</source>
         <translation>一个情节段落</translation>
     </message>
     <message>
-        <location filename="../../gui/style_panel.py" line="82"/>
+        <location filename="../../gui/story/style.py" line="82"/>
         <source>Style</source>
         <translation>文风</translation>
     </message>
     <message>
-        <location filename="../../gui/style_panel.py" line="111"/>
+        <location filename="../../gui/story/style.py" line="111"/>
         <source>Apply</source>
         <translation>应用</translation>
     </message>
     <message>
-        <location filename="../../gui/style_panel.py" line="117"/>
+        <location filename="../../gui/story/style.py" line="117"/>
         <source>Save as preset…</source>
         <translation>存为预设…</translation>
     </message>
     <message>
-        <location filename="../../gui/style_panel.py" line="119"/>
+        <location filename="../../gui/story/style.py" line="119"/>
         <source>Import…</source>
         <translation>导入…</translation>
     </message>
     <message>
-        <location filename="../../gui/style_panel.py" line="121"/>
+        <location filename="../../gui/story/style.py" line="121"/>
         <source>Export…</source>
         <translation>导出…</translation>
     </message>
     <message>
-        <location filename="../../gui/style_panel.py" line="130"/>
+        <location filename="../../gui/story/style.py" line="130"/>
         <source>Use this style for Ctrl+Enter</source>
         <translation>按 Ctrl+Enter 续写时使用此文风</translation>
     </message>
     <message>
-        <location filename="../../gui/style_panel.py" line="149"/>
+        <location filename="../../gui/story/style.py" line="149"/>
         <source>How strongly the style steers (1.0 = no guidance)</source>
         <translation>文风引导的强度（1.0 = 不引导）</translation>
     </message>
     <message>
-        <location filename="../../gui/style_panel.py" line="151"/>
+        <location filename="../../gui/story/style.py" line="151"/>
         <source>e.g. short sentences, no adverbs</source>
         <translation>例如：句子短，少用副词</translation>
     </message>
     <message>
-        <location filename="../../gui/style_panel.py" line="154"/>
+        <location filename="../../gui/story/style.py" line="154"/>
         <source>Author&apos;s note, e.g. the storm breaks tonight</source>
         <translation>作者备注，例如：今晚暴风雨来临</translation>
     </message>
     <message>
-        <location filename="../../gui/style_panel.py" line="156"/>
+        <location filename="../../gui/story/style.py" line="156"/>
         <source>Match my style (from the selection)</source>
         <translation>模仿我的文风（根据选中文字）</translation>
     </message>
     <message>
-        <location filename="../../gui/style_panel.py" line="160"/>
+        <location filename="../../gui/story/style.py" line="160"/>
         <source>Genre</source>
         <translation>类型</translation>
     </message>
     <message>
-        <location filename="../../gui/style_panel.py" line="161"/>
+        <location filename="../../gui/story/style.py" line="161"/>
         <source>Tone</source>
         <translation>基调</translation>
     </message>
     <message>
-        <location filename="../../gui/style_panel.py" line="162"/>
+        <location filename="../../gui/story/style.py" line="162"/>
         <source>Point of view</source>
         <translation>视角</translation>
     </message>
     <message>
-        <location filename="../../gui/style_panel.py" line="163"/>
+        <location filename="../../gui/story/style.py" line="163"/>
         <source>Tense</source>
         <translation>时态</translation>
     </message>
     <message>
-        <location filename="../../gui/style_panel.py" line="164"/>
+        <location filename="../../gui/story/style.py" line="164"/>
         <source>Length</source>
         <translation>长度</translation>
     </message>
     <message>
-        <location filename="../../gui/style_panel.py" line="165"/>
+        <location filename="../../gui/story/style.py" line="165"/>
         <source>Creativity</source>
         <translation>创意</translation>
     </message>
     <message>
-        <location filename="../../gui/style_panel.py" line="166"/>
+        <location filename="../../gui/story/style.py" line="166"/>
         <source>Style strength</source>
         <translation>文风强度</translation>
     </message>
     <message>
-        <location filename="../../gui/style_panel.py" line="167"/>
+        <location filename="../../gui/story/style.py" line="167"/>
         <source>Style notes</source>
         <translation>文风说明</translation>
     </message>
     <message>
-        <location filename="../../gui/style_panel.py" line="168"/>
+        <location filename="../../gui/story/style.py" line="168"/>
         <source>Author&apos;s note</source>
         <translation>作者备注</translation>
     </message>
     <message>
-        <location filename="../../gui/style_panel.py" line="225"/>
+        <location filename="../../gui/story/style.py" line="225"/>
         <source>Some style presets were skipped: {0}</source>
         <translation>部分风格预设已跳过：{0}</translation>
     </message>
     <message>
-        <location filename="../../gui/style_panel.py" line="240"/>
+        <location filename="../../gui/story/style.py" line="240"/>
         <source>Style preset “{0}” applied.</source>
         <translation>已应用文风预设“{0}”。</translation>
     </message>
     <message>
-        <location filename="../../gui/style_panel.py" line="245"/>
+        <location filename="../../gui/story/style.py" line="245"/>
         <source>Save preset</source>
         <translation>保存预设</translation>
     </message>
     <message>
-        <location filename="../../gui/style_panel.py" line="245"/>
+        <location filename="../../gui/story/style.py" line="245"/>
         <source>Preset name:</source>
         <translation>预设名称：</translation>
     </message>
     <message>
-        <location filename="../../gui/style_panel.py" line="254"/>
-        <location filename="../../gui/style_panel.py" line="278"/>
+        <location filename="../../gui/story/style.py" line="254"/>
+        <location filename="../../gui/story/style.py" line="278"/>
         <source>Preset not saved: {0}</source>
         <translation>预设未保存：{0}</translation>
     </message>
     <message>
-        <location filename="../../gui/style_panel.py" line="257"/>
+        <location filename="../../gui/story/style.py" line="257"/>
         <source>Saved preset “{0}”.</source>
         <translation>已保存预设“{0}”。</translation>
     </message>
     <message>
-        <location filename="../../gui/style_panel.py" line="265"/>
+        <location filename="../../gui/story/style.py" line="265"/>
         <source>Export style</source>
         <translation>导出文风</translation>
     </message>
     <message>
-        <location filename="../../gui/style_panel.py" line="265"/>
-        <location filename="../../gui/style_panel.py" line="287"/>
+        <location filename="../../gui/story/style.py" line="265"/>
+        <location filename="../../gui/story/style.py" line="287"/>
         <source>TOML (*.toml)</source>
         <translation>TOML (*.toml)</translation>
     </message>
     <message>
-        <location filename="../../gui/style_panel.py" line="273"/>
+        <location filename="../../gui/story/style.py" line="273"/>
         <source>My style</source>
         <translation>我的文风</translation>
     </message>
     <message>
-        <location filename="../../gui/style_panel.py" line="287"/>
+        <location filename="../../gui/story/style.py" line="287"/>
         <source>Import style</source>
         <translation>导入文风</translation>
     </message>
     <message>
-        <location filename="../../gui/style_panel.py" line="296"/>
+        <location filename="../../gui/story/style.py" line="296"/>
         <source>Preset not imported: {0}</source>
         <translation>预设未能导入：{0}</translation>
     </message>
@@ -2908,153 +2908,153 @@ You can save to another place.</source>
 <context>
     <name>TrainVoiceDialog</name>
     <message>
-        <location filename="../../gui/training.py" line="41"/>
+        <location filename="../../gui/models/training.py" line="41"/>
         <source>Reading your texts…</source>
         <translation>正在读取你的文字…</translation>
     </message>
     <message>
-        <location filename="../../gui/training.py" line="42"/>
+        <location filename="../../gui/models/training.py" line="42"/>
         <source>Loading a copy of the model to train (about a minute)…</source>
         <translation>正在载入一份用于训练的模型副本（约一分钟）…</translation>
     </message>
     <message>
-        <location filename="../../gui/training.py" line="45"/>
+        <location filename="../../gui/models/training.py" line="45"/>
         <source>Measuring the model before training…</source>
         <translation>训练前先检验模型…</translation>
     </message>
     <message>
-        <location filename="../../gui/training.py" line="46"/>
+        <location filename="../../gui/models/training.py" line="46"/>
         <source>Resuming from the last checkpoint…</source>
         <translation>从上一个检查点继续…</translation>
     </message>
     <message>
-        <location filename="../../gui/training.py" line="140"/>
+        <location filename="../../gui/models/training.py" line="140"/>
         <source>Train on My Writing</source>
         <translation>用我的文字训练</translation>
     </message>
     <message>
-        <location filename="../../gui/training.py" line="145"/>
+        <location filename="../../gui/models/training.py" line="145"/>
         <source>Inkling learns your voice by training a small adapter for {0} on your own pages, on this computer. A tenth of the text is kept aside to measure the gain. You can keep writing while it trains.</source>
         <translation>Inkling 会在这台电脑上用你自己的文字为 {0} 训练一个小型适配器，学习你的文风。其中十分之一的文字留作检验效果。训练期间你可以继续写作。</translation>
     </message>
     <message>
-        <location filename="../../gui/training.py" line="152"/>
+        <location filename="../../gui/models/training.py" line="152"/>
         <source>The open book (none is open)</source>
         <translation>当前打开的书稿（没有打开的书稿）</translation>
     </message>
     <message>
-        <location filename="../../gui/training.py" line="156"/>
+        <location filename="../../gui/models/training.py" line="156"/>
         <source>&amp;Add Files…</source>
         <translation>添加文件(&amp;A)…</translation>
     </message>
     <message>
-        <location filename="../../gui/training.py" line="158"/>
+        <location filename="../../gui/models/training.py" line="158"/>
         <source>&amp;Remove</source>
         <translation>移除(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../../gui/training.py" line="163"/>
+        <location filename="../../gui/models/training.py" line="163"/>
         <source> minutes</source>
         <translation> 分钟</translation>
     </message>
     <message>
-        <location filename="../../gui/training.py" line="171"/>
-        <location filename="../../gui/training.py" line="240"/>
+        <location filename="../../gui/models/training.py" line="171"/>
+        <location filename="../../gui/models/training.py" line="240"/>
         <source>&amp;Start Training</source>
         <translation>开始训练(&amp;S)</translation>
     </message>
     <message>
-        <location filename="../../gui/training.py" line="173"/>
+        <location filename="../../gui/models/training.py" line="173"/>
         <source>&amp;Cancel Training</source>
         <translation>取消训练(&amp;C)</translation>
     </message>
     <message>
-        <location filename="../../gui/training.py" line="175"/>
+        <location filename="../../gui/models/training.py" line="175"/>
         <source>&amp;Switch It On</source>
         <translation>启用(&amp;S)</translation>
     </message>
     <message>
-        <location filename="../../gui/training.py" line="177"/>
+        <location filename="../../gui/models/training.py" line="177"/>
         <source>&amp;Delete It</source>
         <translation>删除(&amp;D)</translation>
     </message>
     <message>
-        <location filename="../../gui/training.py" line="189"/>
+        <location filename="../../gui/models/training.py" line="189"/>
         <source>Train for about</source>
         <translation>训练时长约</translation>
     </message>
     <message>
-        <location filename="../../gui/training.py" line="198"/>
+        <location filename="../../gui/models/training.py" line="198"/>
         <source>Close</source>
         <translation>关闭</translation>
     </message>
     <message>
-        <location filename="../../gui/training.py" line="203"/>
+        <location filename="../../gui/models/training.py" line="203"/>
         <source>Learn from:</source>
         <translation>学习材料：</translation>
     </message>
     <message>
-        <location filename="../../gui/training.py" line="218"/>
+        <location filename="../../gui/models/training.py" line="218"/>
         <source>Texts to learn from</source>
         <translation>用来学习的文字</translation>
     </message>
     <message>
-        <location filename="../../gui/training.py" line="220"/>
+        <location filename="../../gui/models/training.py" line="220"/>
         <source>Your writing ({0})</source>
         <translation>你的作品 ({0})</translation>
     </message>
     <message>
-        <location filename="../../gui/training.py" line="240"/>
+        <location filename="../../gui/models/training.py" line="240"/>
         <source>&amp;Resume Training</source>
         <translation>继续训练(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../../gui/training.py" line="263"/>
+        <location filename="../../gui/models/training.py" line="263"/>
         <source>Learning from {0:,} words; {1:,} kept aside to measure.</source>
         <translation>用 {0:,} 字学习；{1:,} 字留作检验。</translation>
     </message>
     <message>
-        <location filename="../../gui/training.py" line="270"/>
+        <location filename="../../gui/models/training.py" line="270"/>
         <source>Measuring the adapter on the text kept aside…</source>
         <translation>正在用留作检验的文字评估适配器…</translation>
     </message>
     <message>
-        <location filename="../../gui/training.py" line="272"/>
+        <location filename="../../gui/models/training.py" line="272"/>
         <source>Training…</source>
         <translation>正在训练…</translation>
     </message>
     <message>
-        <location filename="../../gui/training.py" line="277"/>
+        <location filename="../../gui/models/training.py" line="277"/>
         <source>Step {0} of {1} · {2} spent · about {3} left</source>
         <translation>第 {0} 步，共 {1} 步 · 已用 {2} · 约剩 {3}</translation>
     </message>
     <message>
-        <location filename="../../gui/training.py" line="294"/>
+        <location filename="../../gui/models/training.py" line="294"/>
         <source>Perplexity on your held-out text: {0:.1f} → {1:.1f} ({2:+.0%}; lower is better).</source>
         <translation>检验文字上的困惑度：{0:.1f} → {1:.1f}（{2:+.0%}；越低越好）。</translation>
     </message>
     <message>
-        <location filename="../../gui/training.py" line="296"/>
+        <location filename="../../gui/models/training.py" line="296"/>
         <source>Keystrokes saved by suggestions: {0:.0%} → {1:.0%}.</source>
         <translation>写作提示节省的按键：{0:.0%} → {1:.0%}。</translation>
     </message>
     <message>
-        <location filename="../../gui/training.py" line="299"/>
+        <location filename="../../gui/models/training.py" line="299"/>
         <source>Trained on {0:,} tokens in {1}.</source>
         <translation>用 {1} 训练了 {0:,} 个词元。</translation>
     </message>
     <message>
-        <location filename="../../gui/training.py" line="306"/>
+        <location filename="../../gui/models/training.py" line="306"/>
         <source>This adapter did not help on text it had not seen; you may delete it.</source>
         <translation>这个适配器在没见过的文字上没有带来提升，可以删除。</translation>
     </message>
     <message>
-        <location filename="../../gui/training.py" line="308"/>
+        <location filename="../../gui/models/training.py" line="308"/>
         <source>Done.</source>
         <translation>完成。</translation>
     </message>
     <message>
-        <location filename="../../gui/training.py" line="308"/>
+        <location filename="../../gui/models/training.py" line="308"/>
         <source>Done, without a gain.</source>
         <translation>完成，但没有提升。</translation>
     </message>
@@ -3062,12 +3062,12 @@ You can save to another place.</source>
 <context>
     <name>TrainingProcess</name>
     <message>
-        <location filename="../../gui/training.py" line="120"/>
+        <location filename="../../gui/models/training.py" line="120"/>
         <source>The training process stopped unexpectedly.</source>
         <translation>训练进程意外停止。</translation>
     </message>
     <message>
-        <location filename="../../gui/training.py" line="127"/>
+        <location filename="../../gui/models/training.py" line="127"/>
         <source>The training process could not start.</source>
         <translation>训练进程无法启动。</translation>
     </message>
@@ -3075,98 +3075,98 @@ You can save to another place.</source>
 <context>
     <name>VoiceController</name>
     <message>
-        <location filename="../../gui/voice.py" line="92"/>
+        <location filename="../../gui/models/voice.py" line="92"/>
         <source>The adapter could not be switched</source>
         <translation>无法切换适配器</translation>
     </message>
     <message>
-        <location filename="../../gui/voice.py" line="104"/>
+        <location filename="../../gui/models/voice.py" line="104"/>
         <source>The adapter could not be deleted</source>
         <translation>无法删除适配器</translation>
     </message>
     <message>
-        <location filename="../../gui/voice.py" line="130"/>
+        <location filename="../../gui/models/voice.py" line="130"/>
         <source>The voice adapter could not be used</source>
         <translation>无法使用文风适配器</translation>
     </message>
     <message>
-        <location filename="../../gui/voice.py" line="141"/>
+        <location filename="../../gui/models/voice.py" line="141"/>
         <source>Voice: {0} ({1:.0%})</source>
         <translation>文风：{0}（{1:.0%}）</translation>
     </message>
     <message>
-        <location filename="../../gui/voice.py" line="142"/>
+        <location filename="../../gui/models/voice.py" line="142"/>
         <source>A voice adapter trained on your writing is on.</source>
         <translation>已启用用你的文字训练的文风适配器。</translation>
     </message>
     <message>
-        <location filename="../../gui/voice.py" line="148"/>
-        <location filename="../../gui/voice.py" line="151"/>
+        <location filename="../../gui/models/voice.py" line="148"/>
+        <location filename="../../gui/models/voice.py" line="151"/>
         <source>Train on my writing</source>
         <translation>用我的文字训练</translation>
     </message>
     <message>
-        <location filename="../../gui/voice.py" line="148"/>
+        <location filename="../../gui/models/voice.py" line="148"/>
         <source>No model is loaded yet.</source>
         <translation>还没有载入模型。</translation>
     </message>
     <message>
-        <location filename="../../gui/voice.py" line="160"/>
+        <location filename="../../gui/models/voice.py" line="160"/>
         <source>{0} ({1:,} words)</source>
         <translation>{0}（{1:,} 字）</translation>
     </message>
     <message>
-        <location filename="../../gui/voice.py" line="192"/>
+        <location filename="../../gui/models/voice.py" line="192"/>
         <source>Could not prepare the book&apos;s text: {0}</source>
         <translation>无法准备书稿文字：{0}</translation>
     </message>
     <message>
-        <location filename="../../gui/voice.py" line="197"/>
+        <location filename="../../gui/models/voice.py" line="197"/>
         <source>Choose what to learn from: the book or your files (at least {0:,} words).</source>
         <translation>请选择学习材料：本书或你的文件（至少 {0:,} 字）。</translation>
     </message>
     <message>
-        <location filename="../../gui/voice.py" line="207"/>
+        <location filename="../../gui/models/voice.py" line="207"/>
         <source>Starting…</source>
         <translation>正在开始…</translation>
     </message>
     <message>
-        <location filename="../../gui/voice.py" line="208"/>
+        <location filename="../../gui/models/voice.py" line="208"/>
         <source>Training on your writing in the background…</source>
         <translation>正在后台用你的文字训练…</translation>
     </message>
     <message>
-        <location filename="../../gui/voice.py" line="229"/>
+        <location filename="../../gui/models/voice.py" line="229"/>
         <source>Stopping at the next step and saving a checkpoint…</source>
         <translation>将在下一步停止并保存检查点…</translation>
     </message>
     <message>
-        <location filename="../../gui/voice.py" line="254"/>
+        <location filename="../../gui/models/voice.py" line="254"/>
         <source>Cancelled. Resume picks up from the last checkpoint.</source>
         <translation>已取消。再次训练时会从上一个检查点继续。</translation>
     </message>
     <message>
-        <location filename="../../gui/voice.py" line="256"/>
+        <location filename="../../gui/models/voice.py" line="256"/>
         <source>The training stopped.</source>
         <translation>训练已停止。</translation>
     </message>
     <message>
-        <location filename="../../gui/voice.py" line="258"/>
+        <location filename="../../gui/models/voice.py" line="258"/>
         <source>Voice training finished.</source>
         <translation>文风训练完成。</translation>
     </message>
     <message>
-        <location filename="../../gui/voice.py" line="258"/>
+        <location filename="../../gui/models/voice.py" line="258"/>
         <source>Voice training stopped.</source>
         <translation>文风训练已停止。</translation>
     </message>
     <message>
-        <location filename="../../gui/voice.py" line="269"/>
+        <location filename="../../gui/models/voice.py" line="269"/>
         <source>The adapter could not be kept</source>
         <translation>无法保存适配器</translation>
     </message>
     <message>
-        <location filename="../../gui/voice.py" line="278"/>
+        <location filename="../../gui/models/voice.py" line="278"/>
         <source>Voice adapter “{0}” is on.</source>
         <translation>文风适配器“{0}”已启用。</translation>
     </message>

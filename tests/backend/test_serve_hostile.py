@@ -31,7 +31,8 @@ from backend.serve import (
     request_lines,
     serve_stdio,
 )
-from backend.storage.projects import new_story, save_story
+from backend.story.project import new_story
+from backend.story.project_save import save_story
 from tests.conftest import Canary
 from tests.fakes import FakeEngine
 

@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from backend.models.adapters import write_adapter
+from backend.engines.adapter_file import write_adapter
 from backend.serve import handle_line
-from tests.backend.models.test_adapters import meta_for, random_pairs
+from tests.backend.engines.test_adapter_file import meta_for, random_pairs
 from tests.backend.test_serve import run_main
 
 COMPLETE = {"op": "complete", "text": "The old lighthouse keeper", "max_tokens": 10,

@@ -7,16 +7,23 @@ from pathlib import Path
 import pytest
 
 from backend.storage.paths import app_paths
-from gui.main_window import MainWindow
+from gui.window.main_window import MainWindow
 from tests.fakes import FakeFactory, ScriptedPrompts, fake_spec
 
 
-def open_window(qtbot, windows, tmp_path: Path, spec=None, **kwargs) -> MainWindow:
+def show_window(qtbot, windows, tmp_path: Path, spec=None, **kwargs) -> MainWindow:
+    """A window shown at once, its model still loading."""
     kwargs.setdefault("prompts", ScriptedPrompts())
     window = MainWindow(app_paths(tmp_path / "home"), spec or fake_spec(tmp_path), **kwargs)
     windows.append(window)
     qtbot.addWidget(window)
     window.show()
+    return window
+
+
+def open_window(qtbot, windows, tmp_path: Path, spec=None, **kwargs) -> MainWindow:
+    """A window whose model has loaded."""
+    window = show_window(qtbot, windows, tmp_path, spec, **kwargs)
     qtbot.waitUntil(lambda: window.model_ready, timeout=60000)
     return window
 

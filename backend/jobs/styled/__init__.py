@@ -4,6 +4,8 @@ and a sentence check that samples a sentence again when it misses the requested 
 Engines that sample in Inkling's process (a `Stepper`) run every lever locally (run.py,
 levers.py); a server samples for us, so the bias goes with the request and the sentence
 check makes one request per try (server.py). Both score tries the same way (voice.py).
+
+May import what backend.jobs may; the front ends call `styled_stream`.
 """
 
 from __future__ import annotations
@@ -82,8 +84,7 @@ def styled_stream(
     time, and `draft` (if given) sees each sentence as it is being written. `lang` picks
     the language pack (the header, the lengths and how they are counted)."""
     story = story or StoryContext()
-    language = pack(lang)
-    if not language.has_tense:
+    if not pack(lang).has_tense:
         style = style.with_(tense="")
     params = params or sampler_for(style, seed)
     styled, plain = build_prompts(text_before, style, story, lang)
@@ -99,32 +100,59 @@ def styled_stream(
         guided = use_guidance and use_header and style.guidance != 1.0 and bool(marks)
         guide = _guide_prompt(engine, plain, healed) if guided else None
         position = Position(quoted=quoted, line="" if marks and _at_break(text_before) else None)
-        config = RunConfig(
-            prompt=tuple(healed.tokens),
-            guide_prompt=guide,
-            guidance=float(style.guidance),
-            params=params,
-            pieces=vocab.pieces,
-            end_tokens=vocab.banned,
-            processors=_processors(vocab, style, use_bias, marks, position, lang),
-            position=position,
-            echo_marks=marks,
-            draft=draft,
-            healed_text=healed.required_text,
-            count=language.count,
+        config = _run_config(
+            vocab, style, params, healed, guide, marks, position, use_bias, draft, lang
         )
         chunks = _local_chunks(stepper, config, cancel, healed, engine, check)
     else:
         # A server samples for us: bias goes with the request, and there is no guidance.
-        if use_bias:
-            params = params.with_(logit_bias=sparse_bias(engine, style))
-        params = params.with_(stop=(*params.stop, *marks)[:MAX_STOP_STRINGS])
+        params = _server_params(engine, style, params, marks, use_bias)
         checking = checking and healed.text is not None
         server_check = check if checking else None
         chunks = _server_chunks(
             engine, healed, params, cancel, server_check, quoted, draft, bool(marks)
         )
     yield from shaped(chunks, healed.required_text, LengthRule(style.length, checking, lang))
+
+
+def _run_config(
+    vocab: Vocabulary,
+    style: Style,
+    params: SamplerParams,
+    healed: HealedPrompt,
+    guide: tuple[int, ...] | None,
+    marks: tuple[str, ...],
+    position: Position,
+    use_bias: bool,
+    draft: Callable[[str], None] | None,
+    lang: str,
+) -> RunConfig:
+    """A local styled run: the healed prompt (and the plain one to guide against), the
+    sampler, the levers, and how its length is counted."""
+    return RunConfig(
+        prompt=tuple(healed.tokens),
+        guide_prompt=guide,
+        guidance=float(style.guidance),
+        params=params,
+        pieces=vocab.pieces,
+        end_tokens=vocab.banned,
+        processors=_processors(vocab, style, use_bias, marks, position, lang),
+        position=position,
+        echo_marks=marks,
+        draft=draft,
+        healed_text=healed.required_text,
+        count=pack(lang).count,
+    )
+
+
+def _server_params(
+    engine: Engine, style: Style, params: SamplerParams, marks: tuple[str, ...], use_bias: bool
+) -> SamplerParams:
+    """A server's sampler settings: the style bias goes with the request, and the style
+    header's marks stop it."""
+    if use_bias:
+        params = params.with_(logit_bias=sparse_bias(engine, style))
+    return params.with_(stop=(*params.stop, *marks)[:MAX_STOP_STRINGS])
 
 
 def _server_chunks(

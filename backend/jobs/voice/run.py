@@ -17,21 +17,20 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from backend.engines import create_engine
-from backend.engines.base import Engine, EngineError, EngineKind
-from backend.jobs.voice.agreement import check_agreement
-from backend.jobs.voice.measure import Measurement, measure
-from backend.jobs.voice.texts import TrainingText, VoiceError, gather, read_source
-from backend.jobs.voice.trainer import Checkpoint, Progress, Trained, Trainer, TrainSettings
-from backend.jobs.voice.trainer import plan_key as make_plan_key
-from backend.models.adapters import (
+from backend.engines.adapter_file import (
     AdapterError,
     AdapterMeta,
     fingerprint,
     model_architecture,
     write_adapter,
 )
-from backend.models.spec import ModelSpec
+from backend.engines.base import Engine, EngineError, EngineKind
+from backend.jobs.voice.agreement import check_agreement
+from backend.jobs.voice.measure import Measurement, measure
+from backend.jobs.voice.texts import TrainingText, VoiceError, gather, read_source
+from backend.jobs.voice.trainer import Checkpoint, Progress, Trained, Trainer, TrainSettings
+from backend.jobs.voice.trainer import plan_key as make_plan_key
+from backend.models.spec import ModelSpec, create_engine
 
 log = logging.getLogger(__name__)
 

@@ -25,8 +25,8 @@ from typing import Any
 
 import numpy as np
 
+from backend.engines.adapter_file import TARGET_MODULES, tensor_names
 from backend.jobs.voice.texts import VoiceError
-from backend.models.adapters import TARGET_MODULES, tensor_names
 
 log = logging.getLogger(__name__)
 

@@ -6,4 +6,6 @@ lore.py      story-bible entries triggered by names and keys, with cascading
 assembly.py  the prompt, section by section, and what was left out for lack of room
 position.py  a story and a place in it -> the plain data a job carries (BookContext)
 synopsis.py  draft synopses: extractive, and the prompt for a model-written one
+
+May import what backend.story may (the project, storage, text), never a job.
 """

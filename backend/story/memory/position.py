@@ -8,11 +8,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from backend.storage.projects import Story, load_story
 from backend.story.binder import Chapter, Scene
 from backend.story.memory.assembly import BookContext, Note
 from backend.story.memory.budgets import ContextSettings
 from backend.story.memory.recall import RecallIndex, SceneText, build_index, cache_path
+from backend.story.project import Story
+from backend.story.project_read import load_story
 from backend.text.windows import sentence_start
 
 LEAD_IN_CHARS = 1500

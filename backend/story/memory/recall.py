@@ -20,8 +20,8 @@ from typing import Any
 from rank_bm25 import BM25Plus
 
 from backend.storage.atomic import SaveError, atomic_write_bytes
-from backend.storage.untrusted import RefusedFile, read_json
 from backend.text.terms import names_in, search_terms
+from backend.untrusted import RefusedFile, read_json
 
 log = logging.getLogger(__name__)
 

@@ -6,6 +6,9 @@ tense (header); a gentle logit bias on the words that carry point of view and te
 (bias); classifier-free guidance against the same prompt without the style (strength set
 by the writer); and stop rules for length. Creativity maps to a sampler preset (model).
 The detectors (detect) judge what a passage actually reads like.
+
+May import what backend.story may (engines' sampler parameters, storage, text); the jobs
+that apply the levers are backend/jobs/styled.
 """
 
 from __future__ import annotations

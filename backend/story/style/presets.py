@@ -16,8 +16,8 @@ import tomli_w
 
 from backend.storage.atomic import atomic_write_text
 from backend.storage.paths import RESOURCES
-from backend.storage.untrusted import RefusedFile, inside, read_toml
 from backend.story.style.model import Style, StyleError
+from backend.untrusted import RefusedFile, inside, read_toml
 
 log = logging.getLogger(__name__)
 

@@ -18,11 +18,12 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 
 from backend.formats import docx_in
-from backend.formats.book import book_from_story, write_book
+from backend.formats.book import book_from_story
 from backend.formats.docx_in import DocxRefused, read_docx
+from backend.formats.export import write_book
 from backend.formats.manuscript import split_manuscript
-from backend.storage.projects import Story
 from backend.story.binder import Chapter, Scene
+from backend.story.project import Story
 from tests.conftest import Canary
 
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"

@@ -9,9 +9,10 @@ import docx
 import pytest
 from ebooklib import epub
 
-from backend.formats.book import ExportError, book_from_story, parse_range, write_book
-from backend.storage.projects import Story
+from backend.formats.book import ExportError, book_from_story, parse_range
+from backend.formats.export import write_book
 from backend.story.binder import Chapter, Scene
+from backend.story.project import Story
 from tests.conftest import Canary
 
 

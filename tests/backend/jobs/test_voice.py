@@ -13,12 +13,12 @@ from types import SimpleNamespace
 
 import pytest
 
+from backend.engines.adapter_file import fingerprint, read_adapter
 from backend.jobs.voice import run as voice_run
 from backend.jobs.voice import trainer as voice_trainer
 from backend.jobs.voice.run import VoiceRequest, train_voice
 from backend.jobs.voice.texts import VoiceError, gather, read_source, split_holdout
 from backend.jobs.voice.trainer import TrainSettings, learning_rate
-from backend.models.adapters import fingerprint, read_adapter
 from backend.models.spec import spec_for_path
 from tests.conftest import CORPUS
 

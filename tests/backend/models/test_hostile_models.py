@@ -14,8 +14,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from backend.engines.adapter_file import AdapterError, AdapterMeta, read_adapter, write_adapter
 from backend.models.adapter_library import AdapterLibrary
-from backend.models.adapters import AdapterError, AdapterMeta, read_adapter, write_adapter
 
 
 def _base(path: Path) -> Path:

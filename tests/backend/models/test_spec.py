@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 
 from backend.engines.base import EngineError
+from backend.engines.gguf_meta import check_gguf
 from backend.models.bundled import BUNDLED_FILE, ensure_bundled_model
-from backend.models.gguf_meta import check_gguf
 from backend.models.spec import spec_for_path
 
 

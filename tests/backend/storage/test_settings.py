@@ -200,7 +200,7 @@ def test_a_damaged_settings_file_never_stops_the_start(
 def test_the_headless_commands_say_what_was_set_aside(
     tmp_path: Path, canary: Any, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    from backend.cli import headless_settings
+    from backend.cli.common import headless_settings
 
     _store, settings_file = hostile(tmp_path, b"[sampler]\ntemperature = 9.0\n")
     paths = app_paths(tmp_path / "Story.inkling" / "home")

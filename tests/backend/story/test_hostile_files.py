@@ -17,7 +17,7 @@ import tomli_w
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from backend.cli import _export_bytes
+from backend.cli.character import _export_bytes
 from backend.story import cards, language
 from backend.story.bible import CHARACTER_FIELDS
 from backend.story.cards import (

@@ -22,7 +22,7 @@ from backend.story.style.detect import (
 from backend.story.style.header import header_marks, insert_authors_note, style_header
 from backend.story.style.model import Style, StyleError, sampler_for
 from backend.story.style.presets import builtin_presets, load_preset, save_preset
-from gui.history import InsertionHistory
+from gui.editor.history import InsertionHistory
 
 OPENINGS = [
     "The rain had not stopped for three days when Martha finally opened the letter.",

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from backend.storage.projects import Story, new_story
 from backend.story.binder import Chapter, Scene
+from backend.story.project import Story, new_story
 
 CAST = ["Mara", "Orrin", "Tessaly", "Brannock", "Ilse", "Quill"]
 PLACES = ["Saltmarsh", "the Lantern Quay", "Greyfen Abbey", "the Drowned Road"]

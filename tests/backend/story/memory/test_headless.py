@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from backend.serve import handle_line
-from backend.storage.projects import save_story
+from backend.story.project_save import save_story
 
 from .book import build
 

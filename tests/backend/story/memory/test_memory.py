@@ -7,7 +7,6 @@ from pathlib import Path
 
 import pytest
 
-from backend.storage.projects import load_story, save_story
 from backend.story.memory import recall
 from backend.story.memory.assembly import BookContext, assemble
 from backend.story.memory.budgets import BudgetError, Budgets, ContextSettings
@@ -15,6 +14,8 @@ from backend.story.memory.lore import CASCADED, pick_lore
 from backend.story.memory.position import PlaceError, book_context, open_place, story_index
 from backend.story.memory.recall import SceneText, build_index
 from backend.story.memory.synopsis import extractive_synopsis
+from backend.story.project_read import load_story
+from backend.story.project_save import save_story
 from backend.story.style.header import insert_authors_note
 
 from .book import build, words

@@ -1,0 +1,172 @@
+"""What every command that runs a model shares: the common options, the writer's settings,
+the model they chose (or the command line asks for), and loading and closing its engine
+with the command's exit codes."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TextIO
+
+from backend.engines.adapter_file import NOT_ON_A_SERVER
+from backend.engines.base import Engine, EngineError
+from backend.engines.params import ParamError, SamplerParams
+from backend.models.adapter_library import clamp_scale
+from backend.models.catalogue import Catalog
+from backend.models.choice import ModelRequest, choose_model
+from backend.models.spec import ENGINES, ModelSpec, create_engine
+from backend.storage.documents import DocumentError
+from backend.storage.paths import AppPaths
+from backend.storage.settings import Settings, SettingsStore
+from backend.story.memory.position import PlaceError
+from backend.story.style.model import StyleError
+
+API_KEY_ENV = "INKLING_API_KEY"
+# What a writer's input or choice of model can get wrong before the model runs: exit 2.
+USER_ERRORS = (EngineError, ParamError, StyleError, DocumentError, PlaceError)
+
+
+@dataclass(frozen=True)
+class ChosenModel:
+    """The model a command runs, and the sampler defaults it starts from."""
+
+    spec: ModelSpec
+    defaults: SamplerParams
+
+
+def add_common_options(parser: argparse.ArgumentParser, default: object) -> None:
+    """--config, --engine, --model, --url, --ignore-settings and --verbose."""
+    parser.add_argument(
+        "--config", metavar="DIR", default=default, help="keep settings and data under DIR"
+    )
+    parser.add_argument(
+        "--engine", choices=ENGINES, default=default, help="which engine runs the model"
+    )
+    parser.add_argument(
+        "--model",
+        metavar="PATH",
+        default=default,
+        help="a .gguf file or a transformers folder (with --engine remote: the server's model)",
+    )
+    parser.add_argument(
+        "--url",
+        metavar="URL",
+        default=default,
+        help="an OpenAI-compatible server for --engine remote (API key in $INKLING_API_KEY)",
+    )
+    parser.add_argument(
+        "--ignore-settings",
+        action="store_true",
+        default=default or False,
+        help="use the bundled model and built-in defaults, not the writer's settings",
+    )
+    parser.add_argument(
+        "-v", "--verbose", action="store_true", default=default or False, help="log more"
+    )
+
+
+def add_adapter_options(parser: argparse.ArgumentParser) -> None:
+    """--adapter and --adapter-scale."""
+    parser.add_argument("--adapter", metavar="ADAPTER.gguf", help="a voice adapter for the model")
+    parser.add_argument(
+        "--adapter-scale", type=float, default=1.0, help="the adapter's strength (0 to 2)"
+    )
+
+
+def model_request(args: argparse.Namespace) -> ModelRequest:
+    """What the command line asks for, model-wise."""
+    return ModelRequest(
+        model=args.model or "",
+        engine=args.engine or "",
+        url=args.url or "",
+        api_key=os.environ.get(API_KEY_ENV, ""),
+    )
+
+
+def headless_settings(args: argparse.Namespace, paths: AppPaths) -> Settings:
+    """The writer's settings (or the defaults, with --ignore-settings). A damaged settings
+    file is set aside as the window does it, and the notice goes to stderr."""
+    if args.ignore_settings:
+        return Settings()
+    store = SettingsStore(paths)
+    settings = store.load()
+    if store.notice:
+        print(f"inkling: {store.notice}", file=sys.stderr)
+    return settings
+
+
+def chosen_spec(args: argparse.Namespace, paths: AppPaths, settings: Settings) -> ModelSpec:
+    """The model to load; why the writer's choice could not be used goes to stderr."""
+    choice = choose_model(paths, settings.model, model_request(args))
+    if choice.notice or choice.problem:
+        print(f"inkling: {choice.notice or choice.problem}", file=sys.stderr)
+    return choice.resolve(paths)
+
+
+def choose(args: argparse.Namespace, paths: AppPaths, settings: Settings) -> ChosenModel:
+    """The model to load, with the writer's sampler settings over the model's own."""
+    spec = chosen_spec(args, paths, settings)
+    return ChosenModel(spec, settings.sampler.params().with_(**model_sampler(paths, spec)))
+
+
+def model_sampler(paths: AppPaths, spec: ModelSpec) -> dict[str, float]:
+    """The model's own sampler defaults from the model manager (empty when it has none)."""
+    catalog = Catalog(paths)
+    entry = catalog.get(catalog.id_for_spec(spec) or "")
+    return dict(entry.sampler) if entry is not None else {}
+
+
+def load_engine(spec: ModelSpec) -> Engine:
+    """Create and load the engine for `spec`."""
+    engine = create_engine(spec)
+    engine.load()
+    return engine
+
+
+def refused(exc: Exception) -> int:
+    """Tell the writer what was wrong with the command; exit code 2."""
+    print(f"inkling: {exc}", file=sys.stderr)
+    return 2
+
+
+def run_loaded(args: argparse.Namespace, engine: Engine, work: Callable[[], int]) -> int:
+    """Switch on --adapter, run `work` and close the engine: `work`'s exit code, 2 for a
+    refused adapter, 1 when the model failed, 130 when interrupted."""
+    try:
+        _apply_adapter(args, engine)
+    except EngineError as exc:
+        engine.close()
+        return refused(exc)
+    try:
+        return work()
+    except EngineError as exc:
+        print(f"inkling: {exc}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        return 130
+    finally:
+        engine.close()
+
+
+def _apply_adapter(args: argparse.Namespace, engine: Engine) -> None:
+    """Switch on --adapter at --adapter-scale (EngineError: refused, or a server)."""
+    path = getattr(args, "adapter", None)
+    if not path:
+        return
+    slot = engine.adapters
+    if slot is None:
+        raise EngineError(NOT_ON_A_SERVER)
+    slot.set_adapter(Path(path).expanduser(), clamp_scale(args.adapter_scale))
+
+
+def print_stream(chunks: Iterable[str], stdout: TextIO) -> int:
+    """Write text to stdout as it arrives, then a new line; exit code 0."""
+    for chunk in chunks:
+        stdout.write(chunk)
+        stdout.flush()
+    stdout.write("\n")
+    return 0

@@ -1,0 +1,208 @@
+"""Continuations in the window: Ctrl+Enter, Retry and its versions, Rewrite selection."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from PySide6.QtCore import QObject, Signal, Slot
+
+from backend.engines.params import SamplerParams
+from backend.jobs.kinds import ContinueJob, Job, JobResult, RewriteJob
+from backend.story.memory.assembly import BookContext
+from backend.story.style.model import Style
+from gui.editor.editor import Editor
+from gui.editor.history import InsertionHistory
+from gui.worker import GenerationWorker, Request
+
+# Insertion modes: a new continuation, a retry of the last one, a rewrite of a selection.
+NEW, RETRY, REWRITE = "new", "retry", "rewrite"
+
+
+@dataclass(frozen=True)
+class StoryInputs:
+    """What a continuation draws on besides the text: the style (None: plain), the premise,
+    the author's note and the story bible's entries."""
+
+    style: Style | None
+    premise: str
+    authors_note: str
+    bible: tuple[dict[str, str], ...]
+    book: BookContext | None = None  # memory, synopses, recall: what the book tells the model
+    language: str = ""  # the story's language ('' detects it from the text)
+
+
+class ContinuationController(QObject):
+    """Streams continuations into the editor and keeps every version of them."""
+
+    running_changed = Signal(bool)
+    done = Signal(object)  # the JobResult
+    ended = Signal()  # the editor is free again (the window autosaves)
+    message = Signal(str, int)  # text for the status bar, and for how many ms
+    error = Signal(str, str)
+    speed = Signal(float)  # tokens per second of the last continuation
+
+    def __init__(
+        self,
+        editor: Editor,
+        worker: GenerationWorker,
+        inputs: Callable[[], StoryInputs],
+        params: Callable[[], SamplerParams],
+        style: Callable[[], Style],
+    ) -> None:
+        super().__init__(editor)
+        self.editor = editor
+        self.worker = worker
+        self.inputs = inputs
+        self.params = params
+        self.style = style
+        self.model_ready = False
+        self.history = InsertionHistory()
+        self._active_id: int | None = None
+        self._mode = NEW
+        self._insert_start = 0
+        self._seed = 0
+        worker.chunk_ready.connect(self._on_worker_chunk_ready)
+        worker.draft_ready.connect(self._on_worker_draft_ready)
+        worker.finished.connect(self._on_worker_finished)
+        worker.failed.connect(self._on_worker_failed)
+
+    def owns(self, request_id: int) -> bool:
+        """True when `request_id` is the running continuation."""
+        return request_id == self._active_id
+
+    def reset_history(self) -> None:
+        """Forget the versions (another document was opened)."""
+        self.history = InsertionHistory()
+
+    @Slot()
+    def start(self, replace_last: bool = False) -> None:
+        """Stream a continuation at the cursor (Ctrl+Enter); Retry replaces the last one."""
+        if self.editor.inserting or self._refused_while_locked():
+            return
+        if not self.model_ready:
+            self.message.emit(self.tr("The model is not ready yet."), 4000)
+            return
+        if replace_last:
+            node = self.history.current_node(self.editor.toPlainText())
+            if node is None:
+                self.message.emit(self.tr("Nothing to retry: continue first."), 4000)
+                return
+            self.editor.select_range(node.start, node.start + len(node.text))
+            before_end = node.start
+        else:
+            before_end = self.editor.textCursor().selectionStart()
+        inputs = self.inputs()
+        job = ContinueJob(
+            text_before=self.editor.toPlainText()[:before_end],
+            params=self.params().with_(seed=self._next_seed()),
+            style=inputs.style,
+            premise=inputs.premise,
+            authors_note=inputs.authors_note,
+            bible=inputs.bible,
+            book=inputs.book,
+            language=inputs.language,
+        )
+        self._begin(job, RETRY if replace_last else NEW)
+
+    @Slot()
+    def retry(self) -> None:
+        """Ctrl+R: replace the last continuation with a new one (the old one is kept)."""
+        self.start(replace_last=True)
+
+    @Slot()
+    def rewrite_selection(self) -> None:
+        """Rewrite the selected passage in the chosen style."""
+        if self._refused_while_locked():
+            return
+        cursor = self.editor.textCursor()
+        if not cursor.hasSelection() or not self.model_ready or self.editor.inserting:
+            self.message.emit(self.tr("Select a passage to rewrite."), 4000)
+            return
+        passage = cursor.selectedText().replace("\u2029", "\n")
+        inputs = self.inputs()
+        style = inputs.style or self.style()
+        self._begin(RewriteJob(passage, style, self._next_seed(), inputs.book), REWRITE)
+
+    @Slot()
+    def browse(self, step: int) -> None:
+        """Alt+Left / Alt+Right: step through the versions of the last continuation."""
+        if self.editor.inserting or self._refused_while_locked():
+            return
+        node = self.history.current_node(self.editor.toPlainText())
+        if node is None:
+            return
+        text = node.step(step)
+        if text is None:
+            return
+        self.editor.replace_range(node.start, node.start + len(node.previous_text), text)
+        self.message.emit(
+            self.tr("Version {0} of {1}").format(node.index + 1, len(node.versions)), 3000
+        )
+
+    @Slot()
+    def stop(self) -> None:
+        """Stop the running continuation (Esc); what was written so far stays."""
+        if self._active_id is not None:
+            self.worker.cancel(self._active_id)
+
+    def _refused_while_locked(self) -> bool:
+        """A read-only text (a scene that could not be read) is never written into."""
+        if not self.editor.locked_reason:
+            return False
+        self.message.emit(
+            self.tr("This text is read-only: {0}").format(self.editor.locked_reason), 8000
+        )
+        return True
+
+    def _next_seed(self) -> int:
+        self._seed += 1
+        return self._seed
+
+    def _begin(self, job: Job, mode: str) -> None:
+        request = Request(job)
+        self._active_id = request.id
+        self._mode = mode
+        self.editor.begin_insertion()
+        self._insert_start = self.editor.insertion_position()
+        self.running_changed.emit(True)
+        self.message.emit(self.tr("Writing… (Esc stops)"), 0)
+        self.worker.post(request)
+
+    def _end(self) -> None:
+        self._active_id = None
+        self.editor.end_insertion()
+        self.running_changed.emit(False)
+        self.ended.emit()
+
+    @Slot(int, str)
+    def _on_worker_chunk_ready(self, request_id: int, text: str) -> None:
+        if request_id == self._active_id:
+            self.editor.insert_chunk(text)
+
+    @Slot(int, str)
+    def _on_worker_draft_ready(self, request_id: int, text: str) -> None:
+        if request_id == self._active_id and self.editor.inserting:
+            self.editor.show_draft(text)
+
+    @Slot(int, object)
+    def _on_worker_finished(self, request_id: int, result: JobResult) -> None:
+        if request_id != self._active_id:
+            return  # not ours, or stale: a newer request replaced it
+        inserted = self.editor.inserted_text()
+        self._end()
+        if inserted:
+            if self._mode == RETRY:
+                self.history.add_version(inserted)
+            elif self._mode == NEW:
+                self.history.new_insertion(self._insert_start, inserted)
+        if result.tokens_per_s:
+            self.speed.emit(result.tokens_per_s)
+        self.message.emit(self.tr("Stopped.") if result.cancelled else self.tr("Done."), 3000)
+        self.done.emit(result)
+
+    @Slot(int, str)
+    def _on_worker_failed(self, request_id: int, message: str) -> None:
+        if request_id == self._active_id:
+            self._end()
+            self.error.emit(self.tr("Generation failed"), message)

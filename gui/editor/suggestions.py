@@ -1,0 +1,283 @@
+"""Drives inline suggestions: adaptive debounce, newest-wins requests, stale dropping."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from PySide6.QtCore import QObject, QTimer, Signal, Slot
+
+from backend.jobs.kinds import JobResult, SuggestJob
+from backend.jobs.suggest import (
+    AFTER_CURSOR_CHARS,
+    CHARS_PER_TOKEN,
+    MAX_ALTERNATIVES,
+    SuggestOptions,
+    clean_suggestion,
+)
+from backend.story.memory.assembly import BookContext
+from backend.text.counts import CJK_CHAR
+from backend.text.windows import window_start
+from gui.editor.editor import Editor
+from gui.worker import GenerationWorker, Request
+
+log = logging.getLogger(__name__)
+
+BOUNDARY_CHARS = " \t\n.,;:!?\"'”’)—-。，、；：！？」』）…"
+
+
+def debounce_ms(base_ms: int, text_before: str) -> int:
+    """Shorter right after a space or punctuation (a word just ended), longer mid-word.
+
+    Chinese arrives from the input method a word or phrase at a time, so a Han character
+    is a word's end too.
+    """
+    last = text_before[-1:]
+    if not last or last in BOUNDARY_CHARS or CJK_CHAR.match(last):
+        return max(40, base_ms // 2)
+    return int(base_ms * 1.6)
+
+
+@dataclass
+class _Live:
+    """The suggestion request being shown or awaited."""
+
+    request: Request
+    anchor: int
+    alternative: int
+    revision: int
+    text: str = ""
+    consumed: int = 0
+    done: bool = False
+
+
+class SuggestionController(QObject):
+    """Connects the editor's typing to suggestion requests and shows results as ghost text."""
+
+    suggestion_shown = Signal(str)
+    request_posted = Signal(int)
+    failed = Signal(str)  # the live suggestion's request failed: the worker's message
+
+    def __init__(
+        self,
+        editor: Editor,
+        worker: GenerationWorker,
+        options: SuggestOptions | None = None,
+        base_delay_ms: int = 250,
+    ) -> None:
+        super().__init__(editor)
+        self.editor = editor
+        self.worker = worker
+        self.options = options or SuggestOptions()
+        self.base_delay_ms = base_delay_ms
+        self.enabled = True
+        self.model_ready = False
+        self._live: _Live | None = None
+        # What the book tells the model (memory, synopses, lore, recall); set by the window.
+        self.book_context: Callable[[], BookContext] | None = None
+        # True while another job (a story bible entry) has the model: typing must not
+        # cancel it, so no suggestion is asked for until it ends. Set by the window.
+        self.held: Callable[[], bool] = lambda: False
+        self._alternatives: list[str] = []
+        self._alt_index = 0
+        self._timer = QTimer(self)
+        self._timer.setSingleShot(True)
+        self._timer.timeout.connect(self._on_timer_timeout)
+        editor.contents_changed.connect(self._on_document_contents_change)
+        editor.document_replaced.connect(self._on_editor_document_replaced)
+        editor.suggestion_requested.connect(self.request_now)
+        editor.alternative_requested.connect(self._on_editor_alternative_requested)
+        editor.typed_through.connect(self._on_editor_typed_through)
+        editor.ghost_accepted.connect(self._on_editor_ghost_accepted)
+        editor.ghost_dismissed.connect(self._on_editor_ghost_dismissed)
+        editor.composing_changed.connect(self._on_editor_composing_changed)
+        worker.chunk_ready.connect(self._on_worker_chunk_ready)
+        worker.finished.connect(self._on_worker_finished)
+        worker.failed.connect(self._on_worker_failed)
+
+    # --- public ---------------------------------------------------------------------
+    def set_enabled(self, enabled: bool) -> None:
+        """Turn automatic suggestions on or off (Ctrl+Space still asks for one)."""
+        self.enabled = enabled
+        if not enabled:
+            self._timer.stop()
+            self._drop_live()
+            self.editor.clear_ghost()
+
+    @property
+    def pending(self) -> bool:
+        """True while a debounce timer is running."""
+        return self._timer.isActive()
+
+    @Slot()
+    def request_now(self) -> None:
+        """Ask for a suggestion at once (Ctrl+Space)."""
+        self._timer.stop()
+        self._post(alternative=0)
+
+    # --- editor events --------------------------------------------------------------
+    @Slot(int, int, int)
+    def _on_document_contents_change(self, _pos: int, removed: int, added: int) -> None:
+        if removed == 0 and added == 0:
+            return  # a re-layout (our own ghost text), not an edit
+        if self.editor.inserting:
+            return
+        if self.editor.typing_through:
+            return  # typing through the ghost text: the suggestion still stands
+        self._drop_live()
+        self._alternatives = []
+        if not self.enabled or not self.model_ready:
+            return
+        before = self.editor.char_before(self.editor.textCursor().position())
+        self._timer.start(debounce_ms(self.base_delay_ms, before))
+
+    @Slot()
+    def _on_editor_document_replaced(self) -> None:
+        # Another scene is shown: a suggestion for the old one must never land here.
+        self._timer.stop()
+        self._drop_live()
+        self._alternatives = []
+
+    @Slot(str)
+    def _on_editor_typed_through(self, typed: str) -> None:
+        live = self._live
+        if live is not None:
+            live.consumed += len(typed)
+            live.revision = self.editor.document().revision()
+        self._alternatives = [a[len(typed) :] for a in self._alternatives if a.startswith(typed)]
+        self._alt_index = 0
+        if not self.editor.ghost_text and (live is None or live.done):
+            # Typed the whole suggestion: time for the next one.
+            self._drop_live()
+            if self.enabled and self.model_ready:
+                self._timer.start(debounce_ms(self.base_delay_ms, typed))
+
+    @Slot(str)
+    def _on_editor_ghost_accepted(self, _text: str) -> None:
+        self._drop_live()
+        self._alternatives = []
+        if self.enabled and self.model_ready and not self.editor.ghost_text:
+            self._timer.start(debounce_ms(self.base_delay_ms, " "))
+
+    @Slot()
+    def _on_editor_ghost_dismissed(self) -> None:
+        self._drop_live()
+        self._alternatives = []
+
+    @Slot(bool)
+    def _on_editor_composing_changed(self, composing: bool) -> None:
+        # While the input method composes, nothing is asked for; a request in flight
+        # would only land on text that is about to change.
+        if composing:
+            self._timer.stop()
+            if self._live is not None and not self._live.done:
+                self._drop_live()
+
+    @Slot(int)
+    def _on_editor_alternative_requested(self, step: int) -> None:
+        if not self._alternatives:
+            current = self.editor.ghost_text
+            if not current:
+                return
+            self._alternatives = [current]
+            self._alt_index = 0
+        target = self._alt_index + step
+        if 0 <= target < len(self._alternatives):
+            self._alt_index = target
+            self.editor.show_ghost(self._alternatives[target])
+        elif step > 0 and len(self._alternatives) < MAX_ALTERNATIVES:
+            self._post(alternative=len(self._alternatives), keep_ghost=True)
+        else:
+            self._alt_index = target % len(self._alternatives)
+            self.editor.show_ghost(self._alternatives[self._alt_index])
+
+    @Slot()
+    def _on_timer_timeout(self) -> None:
+        if self.enabled:
+            self._post(alternative=0)
+
+    # --- requests -------------------------------------------------------------------
+    def _post(self, alternative: int, keep_ghost: bool = False) -> None:
+        editor = self.editor
+        if not self.model_ready or editor.inserting or editor.isReadOnly() or editor.composing:
+            return
+        if self.held():  # a story bible entry is being generated
+            return
+        cursor = self.editor.textCursor()
+        if cursor.hasSelection():
+            return
+        if not keep_ghost:
+            self.editor.clear_ghost()
+        doc = self.editor.document()
+        # Send only the budgeted window (its start moves in large steps, so the engine's
+        # cached prefix keeps hitting) and a peek after the cursor: never the whole book.
+        position = cursor.position()
+        start = window_start(position, self.options.context_tokens * CHARS_PER_TOKEN)
+        window = self.editor.text_range(start, position + AFTER_CURSOR_CHARS)
+        book = self.book_context() if self.book_context is not None else None
+        job = SuggestJob(
+            window, position - start, self.options, alternative, book=book, offset=start
+        )
+        request = Request(job, revision=doc.revision())
+        self._live = _Live(request, cursor.position(), alternative, doc.revision())
+        self.worker.post(request)
+        self.request_posted.emit(request.id)
+
+    def _drop_live(self) -> None:
+        if self._live is not None and not self._live.done:
+            self.worker.cancel(self._live.request.id)
+        self._live = None
+
+    def _current(self, request_id: int) -> _Live | None:
+        live = self._live
+        if live is None or live.request.id != request_id:
+            return None
+        if self.editor.document().revision() != live.revision:
+            return None  # the document changed since: stale
+        if self.editor.textCursor().position() != live.anchor + live.consumed:
+            return None  # the cursor moved: stale
+        return live
+
+    # --- worker replies -------------------------------------------------------------
+    @Slot(int, str)
+    def _on_worker_chunk_ready(self, request_id: int, text: str) -> None:
+        live = self._current(request_id)
+        if live is None:
+            return
+        live.text += text
+        if live.alternative == 0:
+            self._show(live)
+
+    @Slot(int, object)
+    def _on_worker_finished(self, request_id: int, _result: JobResult) -> None:
+        live = self._current(request_id)
+        if live is None:
+            return
+        live.done = True
+        final = clean_suggestion(live.text)[live.consumed :]
+        if live.alternative == 0:
+            self._alternatives = [final] if final else []
+            self._alt_index = 0
+            live.text = clean_suggestion(live.text)
+            self._show(live)
+        elif final and final not in self._alternatives:
+            self._alternatives.append(final)
+            self._alt_index = len(self._alternatives) - 1
+            self.editor.show_ghost(final)
+            self.suggestion_shown.emit(final)
+        elif final and self._alternatives and live.alternative + 1 < MAX_ALTERNATIVES + 2:
+            # The sample repeated an earlier one; ask once more with the next seed.
+            self._post(alternative=live.alternative + 1, keep_ghost=True)
+
+    @Slot(int, str)
+    def _on_worker_failed(self, request_id: int, message: str) -> None:
+        if self._live is not None and self._live.request.id == request_id:
+            self._live = None
+            self.failed.emit(message)
+
+    def _show(self, live: _Live) -> None:
+        shown = live.text[live.consumed :]
+        if shown.strip():
+            self.editor.show_ghost(shown)
+            self.suggestion_shown.emit(shown)

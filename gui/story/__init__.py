@@ -1,0 +1,5 @@
+"""The writing domain in the window: the story bible and its generation, story details, the
+style dock, long-book memory and what the model sees.
+
+May import gui.book, gui.editor, gui.common and gui.worker; never gui.window or gui.models.
+"""

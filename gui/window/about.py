@@ -1,0 +1,46 @@
+"""Help → About: what Inkling is, and the licence of the model it ships with."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLabel, QVBoxLayout, QWidget
+
+from backend.models.bundled import BUNDLED_LICENCE, BUNDLED_NAME
+from gui.common.i18n import QT_TRANSLATE_NOOP
+
+ABOUT_TEXT = QT_TRANSLATE_NOOP(
+    "AboutDialog",
+    """<h2>Inkling</h2>
+<p>A local, offline writing assistant for fiction writers. Your text stays on this computer:
+the model runs here, with no account, no cloud and no telemetry.</p>
+<h3>Bundled model</h3>
+<p>{0}, by Google DeepMind.</p>
+<p>{1}.</p>
+<p>Inkling itself is released under the Apache License 2.0. It uses llama.cpp (MIT),
+PyTorch (BSD), Hugging Face transformers (Apache 2.0) and Qt for Python (LGPLv3).</p>
+""",
+)
+
+
+class AboutDialog(QDialog):
+    """The About box, including the bundled model's licence notice."""
+
+    def __init__(self, model_name: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(self.tr("About Inkling"))
+        layout = QVBoxLayout(self)
+        about = self.tr(ABOUT_TEXT).format(BUNDLED_NAME, BUNDLED_LICENCE)
+        current = self.tr("<p>Current model: {0}</p>").format(_escape(model_name))
+        self.label = QLabel(about + current)
+        self.label.setTextFormat(Qt.TextFormat.RichText)
+        self.label.setWordWrap(True)
+        self.label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        layout.addWidget(self.label)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        buttons.rejected.connect(self.reject)
+        layout.addWidget(buttons)
+        self.resize(480, 360)
+
+
+def _escape(text: str) -> str:
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")

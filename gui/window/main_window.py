@@ -1,0 +1,528 @@
+"""The main window: the editor, the docks, and the wiring between them and the model thread.
+
+The menus are a table (gui/window/menu_table.py) built by gui/window/menus.py, the status
+bar is gui/window/status_bar.py, and each feature has a controller of its own (suggestions,
+continuations, the story bible, documents).
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+
+from PySide6.QtCore import QByteArray, Qt, Signal, Slot
+from PySide6.QtGui import QCloseEvent, QKeySequence
+from PySide6.QtWidgets import QMainWindow, QMessageBox, QWidget
+
+from backend.engines.base import Engine
+from backend.engines.params import SamplerParams
+from backend.jobs.suggest import SuggestOptions
+from backend.models.bundled import BUNDLED_NAME
+from backend.models.catalogue import BUNDLED_ID, Catalog, CatalogError
+from backend.models.choice import choose_model
+from backend.models.spec import ModelSpec, create_engine
+from backend.storage.atomic import SaveError
+from backend.storage.paths import AppPaths
+from backend.storage.recovery import RecoveryStore
+from backend.storage.settings import Settings, SettingsStore
+from backend.storage.state import StateStore
+from backend.story.style.detect import match_style
+from backend.story.style.model import Style, StyleError
+from backend.untrusted import RefusedFile
+from gui.book.controller import BookController
+from gui.book.files import DocumentController
+from gui.book.prompts import Prompts
+from gui.common.messages import translate_message
+from gui.common.theme import apply_theme
+from gui.editor.continuation import ContinuationController, StoryInputs
+from gui.editor.editor import Editor
+from gui.editor.suggestions import SuggestionController
+from gui.models.adapters import AdaptersPanel
+from gui.models.manager import ModelManagerDialog
+from gui.models.voice import VoiceController
+from gui.story.bible import BiblePanel
+from gui.story.bible_generation import BibleController
+from gui.story.details import StoryDialog
+from gui.story.memory import MemoryController
+from gui.story.style import StylePanel
+from gui.window.about import AboutDialog
+from gui.window.menu_table import TOOLBAR, menu_table
+from gui.window.menus import build_menus, fill_recent_menu
+from gui.window.preferences import PreferencesDialog
+from gui.window.session import SessionGuard, apply_story_state, story_state
+from gui.window.status_bar import StatusBar
+from gui.worker import GenerationWorker, ModelThread
+
+log = logging.getLogger(__name__)
+
+
+class MainWindow(QMainWindow):
+    """Inkling's window. Widgets never call engines; they post requests to the worker."""
+
+    continuation_done = Signal(object)
+    bible_done = Signal(object)
+
+    def __init__(
+        self,
+        paths: AppPaths,
+        spec: ModelSpec | None = None,
+        load_error: str | None = None,
+        parent: QWidget | None = None,
+        engine_factory: Callable[[ModelSpec], Engine] = create_engine,
+        prompts: Prompts | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(self.tr("Inkling"))
+        self.resize(900, 680)
+        self.paths = paths
+        self.store = SettingsStore(paths)
+        self.settings: Settings = self.store.load()
+        self.state = StateStore(paths)
+        self.catalog = Catalog(paths)
+        self.active_model_id = ""
+        self.model_name = ""
+        self.model_ready = False
+        self.last_error = ""
+        self.models_dialog: ModelManagerDialog | None = None
+        self._error_box: QMessageBox | None = None
+        self.closed = False
+        self.session: SessionGuard | None = None  # set when run as the app
+        self.prompts = prompts or Prompts(self)
+        self.editor = Editor(self)
+        self.setCentralWidget(self.editor)
+        self.status = StatusBar(self)
+        self.setStatusBar(self.status)
+        self.model_thread = ModelThread(paths.models, engine_factory)
+        self._build_parts()
+        self.menu_actions = build_menus(self, menu_table(self), TOOLBAR)
+        self.documents.opened.connect(self._update_book_actions)
+        self.documents.project.structure_changed.connect(self._update_book_actions)
+        self._update_book_actions()
+        self._rebuild_recent_menu()
+        self._connect_worker()
+        self.apply_settings(self.settings)
+        self._restore_geometry()
+        self._load_first_model(spec, load_error)
+        if self.store.notice:
+            self.show_error(self.tr("Settings were reset"), self.store.notice)
+        self.documents.emit_title()
+
+    # --- construction ---------------------------------------------------------------
+    def _build_parts(self) -> None:
+        worker = self.model_thread.worker
+        self.suggestions = SuggestionController(self.editor, worker)
+        self.suggestions.failed.connect(self._on_suggestions_failed)
+        self._build_documents()
+        self._build_story_docks()
+        self._build_memory(worker)
+        self._build_generation(worker)
+        self.voice = VoiceController(self, worker, self.paths, self.book.book_text)
+        self.voice.message.connect(lambda m: self.status.showMessage(m, 8000))
+        self.voice.error.connect(self.show_error)
+        self.status.addPermanentWidget(self.voice.status_label)
+
+    def _build_documents(self) -> None:
+        """The open document and the book around the editor."""
+        self.documents = DocumentController(
+            self.editor,
+            self.settings,
+            RecoveryStore(self.paths.state),
+            self.prompts,
+            self.save_settings,
+        )
+        self.documents.title_changed.connect(self._on_documents_title_changed)
+        self.documents.status.connect(lambda m: self.status.showMessage(m, 8000))
+        self.documents.recent_changed.connect(self._rebuild_recent_menu)
+        self.documents.opened.connect(self._on_documents_opened)
+        self.book = BookController(self, self.editor, self.documents)
+        self.book.message.connect(self.status.showMessage)
+        self.status.addPermanentWidget(self.book.locked_label)
+        self.status.addPermanentWidget(self.book.counts_label)
+
+    def _build_story_docks(self) -> None:
+        """The story bible and the style dock, tabbed on the right; their state is the
+        story's."""
+        self.bible = BiblePanel(self)
+        self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.bible)
+        self.bible.changed.connect(self._on_story_changed)
+        self.bible.status.connect(lambda m: self.status.showMessage(m, 8000))
+        self.style_panel = StylePanel(self.paths.data / "presets", self)
+        self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.style_panel)
+        self.tabifyDockWidget(self.bible, self.style_panel)
+        self.bible.raise_()
+        self.style_panel.changed.connect(self._on_style_panel_changed)
+        self.style_panel.status.connect(lambda m: self.status.showMessage(m, 6000))
+        self.style_panel.match_requested.connect(self.match_style_from_selection)
+        self.documents.story_state = lambda: story_state(self.bible, self.style_panel)
+        self.documents.restored.connect(
+            lambda state: apply_story_state(state, self.bible, self.style_panel)
+        )
+
+    def _build_memory(self, worker: GenerationWorker) -> None:
+        """Long-book memory: its dock beside the others, what every request is told."""
+        self.memory = MemoryController(
+            self, self.documents.project, self.editor, worker, self.paths.cache
+        )
+        self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.memory.dock)
+        self.tabifyDockWidget(self.style_panel, self.memory.dock)
+        self.bible.raise_()
+        self.memory.bible_entries = self.bible.entries
+        self.memory.authors_note = self._suggestion_note
+        self.memory.message.connect(self._on_controller_message)
+        self.bible.memory_text = lambda: self.documents.story.memory if self.documents.story else ""
+        self.bible.language = self.book.story_language
+        self.book.language_changed.connect(self.style_panel.set_language)
+        self.suggestions.book_context = self.memory.book_context
+        self.book.binder.draft_requested.connect(self.memory.draft_synopsis)
+
+    def _build_generation(self, worker: GenerationWorker) -> None:
+        """Continuations and generated bible entries, and what the window shows of them."""
+        self.continuation = ContinuationController(
+            self.editor, worker, self._story_inputs, lambda: self.continue_params, self._style
+        )
+        self.bible_generation = BibleController(
+            self.bible, worker, lambda: self.model_ready and not self.editor.inserting
+        )
+        self.suggestions.held = lambda: self.bible_generation.running
+        for controller in (self.continuation, self.bible_generation):
+            controller.message.connect(self._on_controller_message)
+            controller.error.connect(self.show_error)
+        self.continuation.running_changed.connect(self._on_continuation_running_changed)
+        self.continuation.ended.connect(self._on_continuation_ended)
+        self.continuation.speed.connect(self.status.set_speed)
+        self.continuation.done.connect(self.continuation_done)
+        self.bible_generation.done.connect(self.bible_done)
+
+    def _connect_worker(self) -> None:
+        worker = self.model_thread.worker
+        worker.load_progress.connect(self.status.load_progress)
+        worker.model_loaded.connect(self._on_worker_model_loaded)
+        worker.model_failed.connect(self._on_worker_model_failed)
+        worker.spec_loaded.connect(self._on_worker_spec_loaded)
+        worker.switch_failed.connect(self._on_worker_switch_failed)
+
+    def _load_first_model(self, spec: ModelSpec | None, load_error: str | None) -> None:
+        if load_error:
+            self._on_worker_model_failed(load_error)
+            return
+        if spec is None:
+            choice = choose_model(self.paths, self.settings.model)
+            spec = choice.spec
+            if choice.notice:
+                self.status.showMessage(choice.notice)
+            if choice.problem:
+                self._on_worker_model_failed(choice.problem)
+        self.load_model(spec)
+
+    @Slot()
+    def _update_book_actions(self) -> None:
+        project = self.documents.project
+        self.menu_actions.show_project(project.story is not None, bool(project.binder.can_undo()))
+
+    @Slot()
+    def _rebuild_recent_menu(self) -> None:
+        fill_recent_menu(
+            self.menu_actions.recent_menu, self.settings.recent_files, self.documents.open
+        )
+
+    # --- settings -------------------------------------------------------------------
+    def apply_settings(self, settings: Settings) -> None:
+        """Apply everything that can change live: font, theme, suggestions, hotkeys."""
+        self.settings = settings
+        self.documents.settings = settings
+        self.book.apply_settings(settings)
+        apply_theme(settings.editor.theme)
+        self.editor.keys = {
+            name: QKeySequence(seq) for name, seq in settings.suggestions.hotkeys.items()
+        }
+        for name, (act, label) in self.menu_actions.suggest.items():
+            key = self.editor.keys[name].toString(QKeySequence.SequenceFormat.NativeText)
+            act.setText(f"{label}\t{key}")
+        self.suggestions.base_delay_ms = settings.suggestions.delay_ms
+        self.suggestions.options = SuggestOptions(max_tokens=settings.suggestions.max_tokens)
+        self.menu_actions.auto_suggest.blockSignals(True)
+        self.menu_actions.auto_suggest.setChecked(settings.suggestions.enabled)
+        self.menu_actions.auto_suggest.blockSignals(False)
+        self.suggestions.set_enabled(settings.suggestions.enabled)
+
+    def save_settings(self) -> None:
+        """Persist the settings now; a failure is reported, never fatal."""
+        try:
+            self.store.save(self.settings)
+        except (SaveError, ValueError) as exc:
+            self.status.showMessage(self.tr("Settings not saved: {0}").format(exc), 8000)
+
+    @property
+    def continue_params(self) -> SamplerParams:
+        """Sampler settings for Ctrl+Enter: the preferences, under the model's own defaults."""
+        params = self.settings.sampler.params()
+        entry = self.catalog.get(self.active_model_id)
+        return params.with_(**entry.sampler) if entry is not None and entry.sampler else params
+
+    @Slot(bool)
+    def set_auto_suggest(self, enabled: bool) -> None:
+        """Suggest → Suggestions as you type."""
+        self.settings.suggestions.enabled = enabled
+        self.suggestions.set_enabled(enabled)
+        self.save_settings()
+
+    @Slot()
+    def show_preferences(self) -> None:
+        """Edit → Preferences; every change applies and persists at once."""
+        dialog = PreferencesDialog(self.settings, self)
+        dialog.settings_changed.connect(self._on_preferences_settings_changed)
+        dialog.open()
+        self.preferences_dialog = dialog
+
+    @Slot(object)
+    def _on_preferences_settings_changed(self, settings: Settings) -> None:
+        settings.recent_files = list(self.settings.recent_files)
+        self.apply_settings(settings)
+        self.save_settings()
+
+    def _restore_geometry(self) -> None:
+        geometry = self.state.get("window_geometry")
+        if isinstance(geometry, str):
+            self.restoreGeometry(QByteArray.fromBase64(geometry.encode()))
+
+    # --- model ----------------------------------------------------------------------
+    def load_model(self, spec: ModelSpec | None) -> None:
+        """Load a model in the background (None: the bundled one)."""
+        self._set_model_ready(False)
+        self.status.model_loading()
+        self.model_thread.worker.load_model(spec)
+
+    def _set_model_ready(self, ready: bool) -> None:
+        self.model_ready = ready
+        self.suggestions.model_ready = ready
+        self.continuation.model_ready = ready
+
+    @Slot()
+    def show_models(self) -> ModelManagerDialog:
+        """Model → Manage Models."""
+        if self.models_dialog is None:
+            self.models_dialog = ModelManagerDialog(self.catalog, self.active_model_id, self)
+            self.models_dialog.switch_requested.connect(self.switch_model)
+            panel = AdaptersPanel(self.voice, self.models_dialog)
+            self.models_dialog.selection_changed.connect(panel.show_model)
+            self.models_dialog.add_section(panel)
+        self.models_dialog.refresh()
+        self.models_dialog.show()
+        self.models_dialog.raise_()
+        return self.models_dialog
+
+    @Slot(str)
+    def switch_model(self, entry_id: str) -> None:
+        """Unload the current model and load another one from the list, while the app runs."""
+        if self.editor.inserting:
+            self.continuation.stop()
+        try:
+            spec = None if entry_id == BUNDLED_ID else self.catalog.spec(entry_id)
+        except (CatalogError, RefusedFile) as exc:
+            self.show_error(self.tr("The model could not be loaded"), str(exc))
+            return
+        self.load_model(spec)
+
+    @Slot(object)
+    def _on_worker_spec_loaded(self, spec: ModelSpec) -> None:
+        entry_id = self.catalog.id_for_spec(spec) or ""
+        if spec.name == BUNDLED_NAME and not entry_id:
+            entry_id = BUNDLED_ID
+        self.active_model_id = entry_id
+        if entry_id and self.settings.model.active != entry_id:
+            self.settings.model.active = entry_id
+            self.settings.model.path = ""
+            self.settings.model.engine = ""
+            self.save_settings()
+        if self.models_dialog is not None:
+            self.models_dialog.set_active(entry_id)
+            self.models_dialog.status.setText(self.tr("{0} is loaded.").format(spec.name))
+
+    @Slot(str)
+    def _on_worker_switch_failed(self, message: str) -> None:
+        self.last_error = message
+        if self.models_dialog is not None:
+            self.models_dialog.status.setText(message)
+        self.show_error(self.tr("The model could not be loaded"), message)
+
+    @Slot(str)
+    def _on_worker_model_loaded(self, name: str) -> None:
+        self._set_model_ready(True)
+        self.model_name = name
+        self.status.model_ready(name)
+
+    @Slot(str)
+    def _on_worker_model_failed(self, message: str) -> None:
+        self._set_model_ready(False)
+        self.status.model_failed()
+        self.show_error(self.tr("The model could not be loaded"), message)
+
+    @Slot(str)
+    def _on_suggestions_failed(self, message: str) -> None:
+        # Every request's failure is told by the part that asked (continuations, the bible,
+        # synopses each say their own), so a suggestion's failure is only the suggestion's.
+        self.last_error = message
+        self.status.showMessage(self.tr("Suggestion failed: {0}").format(message), 8000)
+
+    # --- continuation and style -----------------------------------------------------
+    def _style(self) -> Style:
+        return self.style_panel.current_style()
+
+    def _story_inputs(self) -> StoryInputs:
+        style = self.style_panel.current_style()
+        note = self.style_panel.authors_note.text().strip()
+        # An untouched style panel means plain continuation with the Preferences sampler.
+        styled = self.style_panel.enabled.isChecked() and (style != Style() or bool(note))
+        note = self.style_panel.authors_note.text() if styled else ""
+        return StoryInputs(
+            style=style if styled else None,
+            premise=self.bible.premise.text() if styled else "",
+            authors_note=note,
+            bible=tuple(dict(e) for e in self.bible.entries()),
+            book=self.memory.book_context(note),
+            language=self.book.story_language(),
+        )
+
+    def _suggestion_note(self) -> str:
+        """Suggestions follow the author's note while the style panel is on."""
+        return self.style_panel.authors_note.text() if self.style_panel.enabled.isChecked() else ""
+
+    @Slot(bool)
+    def _on_continuation_running_changed(self, running: bool) -> None:
+        self.menu_actions.show_running(running)
+
+    @Slot()
+    def _on_continuation_ended(self) -> None:
+        self.status.clearMessage()
+        self.documents.autosave()
+
+    @Slot(str, int)
+    def _on_controller_message(self, text: str, ms: int) -> None:
+        self.status.showMessage(text, ms)
+
+    @Slot()
+    def start_continuation(self) -> None:
+        """Ctrl+Enter."""
+        self.continuation.start()
+
+    @Slot()
+    def match_style_from_selection(self) -> None:
+        """'Match my style': derive the style from the selected passage."""
+        passage = self.editor.textCursor().selectedText().replace("\u2029", "\n")
+        if len(passage.split()) < 15:
+            self.status.showMessage(self.tr("Select a passage of a few sentences first."), 5000)
+            return
+        derived = match_style(passage)
+        current = self.style_panel.current_style()
+        style = current.with_(
+            pov=derived.pov or current.pov,
+            tense=derived.tense or current.tense,
+            notes=derived.notes,
+        )
+        self.style_panel.set_style(style)
+        self._on_style_panel_changed(style)
+        self.status.showMessage(self.tr("Style matched to the selection."), 5000)
+
+    @Slot(object)
+    def _on_style_panel_changed(self, style: Style) -> None:
+        if self.documents.story is not None:
+            self.documents.story.style = dict(style.to_dict())
+            self.documents.mark_changed()
+        self.settings.last_style_preset = style.name
+
+    # --- story ----------------------------------------------------------------------
+    @Slot()
+    def _on_story_changed(self) -> None:
+        self.documents.mark_changed()
+
+    @Slot()
+    def _on_documents_opened(self) -> None:
+        story = self.documents.story
+        self.continuation.reset_history()
+        self.memory.story_opened()
+        if story is None:
+            self.bible.bind([], [])
+            return
+        try:
+            self.style_panel.set_style(Style.from_mapping(story.style))
+        except StyleError as exc:
+            self.status.showMessage(
+                self.tr("The story's style was not understood: {0}").format(exc)
+            )
+        self.bible.bind(story.characters, story.background)
+        self.bible.premise.setText(story.premise)
+        self.bible.genre.setText(str(story.style.get("genre", "")))
+
+    @Slot(str)
+    def _on_documents_title_changed(self, name: str) -> None:
+        self.setWindowTitle(self.tr("{0}[*] — Inkling").format(name))
+        self.setWindowModified(self.documents.modified)
+
+    @Slot()
+    def show_story_details(self) -> None:
+        """Title, premise and notes of a story project (Save As a .inkling folder first)."""
+        story = self.documents.story
+        if story is None:
+            self.status.showMessage(
+                self.tr(
+                    "Story details belong to a story project: use Save As and a name ending in "
+                    ".inkling."
+                ),
+                8000,
+            )
+            return
+        dialog = StoryDialog(story, self)
+        dialog.accepted.connect(lambda: dialog.apply() and self._on_story_changed())
+        dialog.accepted.connect(lambda: self.bible.premise.setText(story.premise))
+        dialog.accepted.connect(self.book.configure_spelling)
+        dialog.open()
+        self.story_dialog = dialog
+
+    # --- dialogs --------------------------------------------------------------------
+    @Slot(str, str)
+    def show_error(self, title: str, message: str) -> None:
+        """Say what went wrong in the status bar and a non-blocking dialog."""
+        message = translate_message(message)
+        self.last_error = message
+        self.status.showMessage(f"{title}: {message}")
+        box = QMessageBox(QMessageBox.Icon.Warning, title, message, parent=self)
+        box.setWindowModality(Qt.WindowModality.WindowModal)
+        box.open()
+        self._error_box = box
+
+    @Slot()
+    def show_about(self) -> None:
+        """Help → About, with the bundled model's licence."""
+        dialog = AboutDialog(self.model_name or self.tr("none loaded"), self)
+        dialog.open()
+        self.about_dialog = dialog
+
+    def hot_exit(self) -> bool:
+        """Logout or a polite kill: keep the unsaved work for the next start, ask nothing,
+        close the model. False if the model thread did not stop within a second and a half."""
+        if self.closed:
+            return True
+        self.documents.hot_exit()
+        return self._shut_down(voice_wait_ms=1000, model_wait_ms=1500)
+
+    def _shut_down(self, voice_wait_ms: int = 10_000, model_wait_ms: int = 30_000) -> bool:
+        """Keep the window's place, stop every background thread and close the model;
+        False if the model thread did not stop in time."""
+        self.closed = True
+        self.state.set("window_geometry", bytes(self.saveGeometry().toBase64().data()).decode())
+        self.book.shutdown()
+        self.memory.shutdown()
+        self.voice.shutdown(wait_ms=voice_wait_ms)
+        return self.model_thread.stop(timeout_ms=model_wait_ms)
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        """Ask about unsaved work, then close the model on its own thread."""
+        if self.closed:
+            super().closeEvent(event)
+            return
+        if not self.documents.close_document():
+            event.ignore()
+            return
+        self.documents.shutdown()
+        self._shut_down()
+        super().closeEvent(event)

@@ -1,0 +1,163 @@
+"""Ghost-text suggestions driven through real key events (pytest-qt)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import Qt
+
+from backend.jobs.kinds import SuggestJob
+from backend.models.bundled import BUNDLED_NAME
+from backend.models.spec import ModelSpec
+from gui.window.main_window import MainWindow
+from tests.fakes import FakeFactory
+from tests.gui.conftest import open_window
+
+CTRL = Qt.KeyboardModifier.ControlModifier
+ALT = Qt.KeyboardModifier.AltModifier
+
+
+def type_and_wait(qtbot, window: MainWindow, text: str) -> str:
+    with qtbot.waitSignal(window.suggestions.suggestion_shown, timeout=5000):
+        qtbot.keyClicks(window.editor, text)
+    qtbot.waitUntil(lambda: not window.suggestions._live or window.suggestions._live.done)
+    return window.editor.ghost_text
+
+
+def test_ghost_appears_without_touching_the_document(qtbot, window) -> None:
+    ghost = type_and_wait(qtbot, window, "Alice saw")
+    assert ghost.startswith(" the rabbit ran")
+    assert window.editor.toPlainText() == "Alice saw"
+    assert window.editor.document().revision() == window.suggestions._live.revision
+
+
+def test_tab_accepts_all_as_one_undo_step(qtbot, window) -> None:
+    ghost = type_and_wait(qtbot, window, "Alice saw")
+    qtbot.keyClick(window.editor, Qt.Key.Key_Tab)
+    assert window.editor.toPlainText() == "Alice saw" + ghost
+    assert window.editor.ghost_text == ""
+    window.editor.undo()
+    assert window.editor.toPlainText() == "Alice saw"
+
+
+def test_tab_indents_when_no_suggestion(qtbot, window) -> None:
+    window.suggestions.set_enabled(False)
+    qtbot.keyClicks(window.editor, "Title")
+    qtbot.keyClick(window.editor, Qt.Key.Key_Tab)
+    assert window.editor.toPlainText() == "Title\t"
+
+
+def test_ctrl_right_accepts_one_word(qtbot, window) -> None:
+    ghost = type_and_wait(qtbot, window, "Alice saw")
+    qtbot.keyClick(window.editor, Qt.Key.Key_Right, CTRL)
+    assert window.editor.toPlainText() == "Alice saw the"
+    assert window.editor.ghost_text == ghost[len(" the") :]
+
+
+def test_escape_dismisses(qtbot, window) -> None:
+    type_and_wait(qtbot, window, "Alice saw")
+    qtbot.keyClick(window.editor, Qt.Key.Key_Escape)
+    assert window.editor.ghost_text == ""
+    assert window.editor.toPlainText() == "Alice saw"
+
+
+def test_typing_through_keeps_and_shrinks_without_a_new_request(qtbot, window) -> None:
+    ghost = type_and_wait(qtbot, window, "Alice saw")
+    posted = []
+    window.suggestions.request_posted.connect(posted.append)
+    qtbot.keyClicks(window.editor, " th")
+    assert window.editor.ghost_text == ghost[3:]
+    qtbot.wait(150)
+    assert posted == [], "typing what the ghost says must not ask again"
+    assert window.editor.ghost_text == ghost[3:]
+
+
+def test_contradicting_keystroke_clears_and_cursor_move_clears(qtbot, window) -> None:
+    type_and_wait(qtbot, window, "Alice saw")
+    qtbot.keyClick(window.editor, Qt.Key.Key_X)
+    assert window.editor.ghost_text == ""
+    type_and_wait(qtbot, window, " and")
+    assert window.editor.ghost_text
+    qtbot.keyClick(window.editor, Qt.Key.Key_Home)
+    assert window.editor.ghost_text == ""
+
+
+def test_debounce_coalesces_a_burst_of_typing(qtbot, window) -> None:
+    window.suggestions.base_delay_ms = 200
+    posted = []
+    window.suggestions.request_posted.connect(posted.append)
+    qtbot.keyClicks(window.editor, "The Queen of Hearts")  # far faster than the delay
+    assert posted == []
+    qtbot.waitUntil(lambda: len(posted) == 1, timeout=3000)
+    qtbot.wait(300)
+    assert len(posted) == 1
+
+
+def test_stale_results_are_dropped(qtbot, windows, tmp_path: Path) -> None:
+    factory = FakeFactory(delay=0.03)
+    window = open_window(qtbot, windows, tmp_path, engine_factory=factory)
+    window.suggestions.base_delay_ms = 10
+    posted = []
+    window.suggestions.request_posted.connect(posted.append)
+    qtbot.keyClicks(window.editor, "Alice saw")
+    qtbot.waitUntil(lambda: len(posted) == 1, timeout=3000)
+    qtbot.wait(45)  # the first chunks of the old request are on their way
+    qtbot.keyClicks(window.editor, " a cat")
+    qtbot.waitUntil(lambda: len(posted) == 2, timeout=3000)
+    with qtbot.waitSignal(window.model_thread.worker.finished, timeout=5000) as done:
+        pass
+    # Whatever the old request streamed was never shown after the text changed.
+    qtbot.waitUntil(lambda: window.editor.ghost_text != "", timeout=5000)
+    assert window.editor.toPlainText() == "Alice saw a cat"
+    assert window.editor.ghost_text.startswith(" the rabbit")
+    assert done.args[0] in posted
+
+
+def test_alternatives_cycle_with_alt_brackets(qtbot, window) -> None:
+    first = type_and_wait(qtbot, window, "Alice saw")
+    with qtbot.waitSignal(window.suggestions.suggestion_shown, timeout=5000):
+        qtbot.keyClick(window.editor, Qt.Key.Key_BracketRight, ALT)
+    second = window.editor.ghost_text
+    assert second and second != first
+    qtbot.keyClick(window.editor, Qt.Key.Key_BracketLeft, ALT)
+    assert window.editor.ghost_text == first
+    assert window.editor.toPlainText() == "Alice saw"
+
+
+def test_ctrl_space_asks_now_even_when_automatic_is_off(qtbot, window) -> None:
+    window.menu_actions.auto_suggest.setChecked(False)
+    qtbot.keyClicks(window.editor, "Alice saw")
+    qtbot.wait(100)
+    assert window.editor.ghost_text == ""
+    with qtbot.waitSignal(window.suggestions.suggestion_shown, timeout=5000):
+        qtbot.keyClick(window.editor, Qt.Key.Key_Space, CTRL)
+    assert window.editor.ghost_text.startswith(" the")
+
+
+@pytest.mark.slow
+def test_real_model_ghost_text_in_the_window(
+    qtbot, windows, tmp_path: Path, bundled_gguf: Path
+) -> None:
+    spec = ModelSpec("llamacpp", bundled_gguf, BUNDLED_NAME)
+    window = open_window(qtbot, windows, tmp_path, spec)
+    window.suggestions.base_delay_ms = 50
+    ghost = type_and_wait(qtbot, window, "Monday, Tuesday, Wednes")
+    assert ghost.startswith("day"), ghost
+    qtbot.keyClick(window.editor, Qt.Key.Key_Tab)
+    assert window.editor.toPlainText().startswith("Monday, Tuesday, Wednesday")
+
+
+def test_requests_carry_only_the_budgeted_window(qtbot, window) -> None:
+    big = ("It was the best of times, it was the worst of times.\n" * 40_000)[:2_000_000]
+    window.editor.setPlainText(big)
+    window.editor.moveCursor(window.editor.textCursor().MoveOperation.End)
+    posted = []
+    window.model_thread.worker.post = posted.append  # capture instead of generating
+    qtbot.keyClick(window.editor, Qt.Key.Key_Space, CTRL)
+    (request,) = posted
+    job = request.job
+    budget = window.suggestions.options.context_tokens * 4
+    assert isinstance(job, SuggestJob)
+    assert len(job.text) <= budget
+    assert job.text[: job.cursor] == big[len(big) - job.cursor :]
