@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Sets Inkling up in .venv/ (dependencies and the bundled model), then runs it.
 #   ./inkling.sh           set up, then open the app
-#   ./inkling.sh test      set up, then run ruff, mypy and the whole test suite
+#   ./inkling.sh test      set up, then run ruff, mypy, the import contracts and the whole test suite
 #   ./inkling.sh setup     set up only
 #   ./inkling.sh ARGS...   set up, then `python main.py ARGS...` (e.g. complete "Once upon")
 set -euo pipefail
@@ -112,6 +112,8 @@ case "$cmd" in
     .venv/bin/ruff format --check .
     echo "==> mypy"
     .venv/bin/mypy
+    echo "==> import contracts (lint-imports; pyproject.toml, docs/architecture.md)"
+    .venv/bin/lint-imports --no-cache
     # A random order (pytest-randomly) so that a test leaning on what ran before fails here
     # rather than on a writer's machine. INKLING_TEST_SEED=N replays an order.
     seed="${INKLING_TEST_SEED:-$(od -An -N4 -tu4 /dev/urandom | tr -d ' ')}"

@@ -35,3 +35,13 @@ def test_no_backend_source_mentions_pyside() -> None:
         if "PySide6" in p.read_text(encoding="utf-8")
     ]
     assert offenders == []
+
+
+def test_the_import_contracts_hold() -> None:
+    """The layers and rooms of pyproject.toml's import contracts (docs/architecture.md)."""
+    lint = Path(sys.executable).parent / "lint-imports"
+    out = subprocess.run(
+        [str(lint), "--no-cache"], cwd=ROOT, capture_output=True, text=True, check=False
+    )
+    assert out.returncode == 0, out.stdout[-4000:] + out.stderr[-2000:]
+    assert "0 broken" in out.stdout
