@@ -227,12 +227,34 @@ def tiny_gpt2_engine(tiny_gpt2_dir: Path):
 
 @pytest.fixture
 def windows():
-    """Keeps windows alive for the test, then closes them (stopping their model threads)."""
+    """Keeps windows alive for the test, then closes them (stopping their model threads) and
+    deletes them here, on the GUI thread."""
+    from PySide6.QtCore import QCoreApplication, QEvent
+
     made: list = []
     yield made
     for window in made:
         window.close()
         assert not window.model_thread.thread.isRunning()
+        window.deleteLater()
+    made.clear()
+    QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+
+
+@pytest.fixture(autouse=True)
+def _qt_garbage_on_the_gui_thread(request: pytest.FixtureRequest) -> Iterator[None]:
+    """After a test that made Qt objects, collect its cyclic garbage now, on the GUI thread.
+
+    Widgets caught in reference cycles (a slot closing over its window) are otherwise freed
+    whenever Python's collector next runs, which may be minutes later and on whichever
+    thread allocates then (a model thread or a helper thread of a later test), and Qt
+    allows widgets to be destroyed only on the GUI thread.
+    """
+    yield
+    if "qtbot" in request.fixturenames:
+        import gc
+
+        gc.collect()
 
 
 # --- a stand-in for the Hugging Face hub on 127.0.0.1 (downloads) -------------------------
