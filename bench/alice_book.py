@@ -1,5 +1,5 @@
 """A 60-chapter book for the memory benchmark, built from Alice's Adventures in Wonderland
-(public domain, ../shared/corpus/alice.txt): each of its 12 chapters cut into 5 at
+(public domain, tests/data/corpus/alice.txt): each of its 12 chapters cut into 5 at
 paragraph ends, with the memory lines, chapter synopses and bible entries a writer would
 keep (bench/data/alice_memory.toml)."""
 
@@ -13,7 +13,7 @@ from backend.story.binder import Chapter, Scene
 from backend.story.project import Story, new_story
 
 ROOT = Path(__file__).resolve().parents[1]
-CORPUS = ROOT.parent / "shared" / "corpus" / "alice.txt"
+CORPUS = ROOT / "tests" / "data" / "corpus" / "alice.txt"
 DATA = ROOT / "bench" / "data" / "alice_memory.toml"
 PARTS = 5
 

@@ -10,7 +10,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-CORPUS_DIR = ROOT.parent / "shared" / "corpus"
+CORPUS_DIR = ROOT / "tests" / "data" / "corpus"  # public-domain prose, in the project
 CORPUS = CORPUS_DIR / "alice.txt"
 
 

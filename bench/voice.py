@@ -2,7 +2,7 @@
 
 Trains a LoRA adapter on the bundled model with the app's own training code (the same as
 `main.py train-voice`) for a time budget on the first eight chapters of Alice in
-Wonderland (../shared/corpus/alice.txt), then measures on the last four, which training
+Wonderland (tests/data/corpus/alice.txt), then measures on the last four, which training
 never saw, with the adapter off and on in llama.cpp:
 - held-out perplexity (the first 4,096 tokens of chapters IX-XII, 256-token windows);
 - keystroke savings with the editor's suggestion pipeline (bench/inline.py's harness):

@@ -15,7 +15,7 @@ import pytest
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 os.environ["HF_HUB_OFFLINE"] = "1"
 
-CORPUS = Path(__file__).resolve().parents[1].parent / "shared" / "corpus" / "alice.txt"
+CORPUS = Path(__file__).resolve().parent / "data" / "corpus" / "alice.txt"
 SAMPLE_PROSE = (
     "Alice was beginning to get very tired of sitting by her sister on the bank, and of "
     "having nothing to do: once or twice she had peeped into the book her sister was "

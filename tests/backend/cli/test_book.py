@@ -11,7 +11,7 @@ import docx
 from ebooklib import epub
 
 ROOT = Path(__file__).resolve().parents[3]
-ALICE = ROOT.parent / "shared" / "corpus" / "alice.txt"
+ALICE = ROOT / "tests" / "data" / "corpus" / "alice.txt"
 
 
 def run(*args: str) -> subprocess.CompletedProcess[str]:

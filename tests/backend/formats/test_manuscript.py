@@ -16,7 +16,7 @@ from backend.formats.manuscript import (
 )
 
 ROOT = Path(__file__).resolve().parents[3]
-ALICE = ROOT.parent / "shared" / "corpus" / "alice.txt"
+ALICE = ROOT / "tests" / "data" / "corpus" / "alice.txt"
 
 
 def test_chapter_numbers_roman_numerals_and_scene_breaks() -> None:

@@ -22,7 +22,7 @@ from backend.text.language import detect_language
 from backend.text.sentences import clause_end, ends_sentence, split_sentences
 from backend.text.words import inside_word, next_word, words_of
 
-GUXIANG = Path(__file__).resolve().parents[4] / "shared" / "corpus" / "guxiang.txt"
+GUXIANG = Path(__file__).resolve().parents[2] / "data" / "corpus" / "guxiang.txt"
 
 
 def test_sentences_end_at_full_width_marks_with_their_closing_quotes() -> None:
