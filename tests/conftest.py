@@ -251,10 +251,21 @@ def _qt_garbage_on_the_gui_thread(request: pytest.FixtureRequest) -> Iterator[No
     allows widgets to be destroyed only on the GUI thread.
     """
     yield
-    if "qtbot" in request.fixturenames:
-        import gc
+    if "qtbot" not in request.fixturenames:
+        return
+    import gc
 
-        gc.collect()
+    from PySide6.QtWidgets import QApplication
+
+    # A helper thread still finishing may hold the last reference to a parentless widget of
+    # the test; hold them here while it ends, so they are let go of on this thread.
+    app = QApplication.instance()
+    keep = list(app.topLevelWidgets()) if isinstance(app, QApplication) else []
+    for thread in threading.enumerate():
+        if thread.name == "inkling-helper":
+            thread.join(timeout=60)
+    del keep
+    gc.collect()
 
 
 # --- a stand-in for the Hugging Face hub on 127.0.0.1 (downloads) -------------------------

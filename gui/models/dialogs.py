@@ -35,6 +35,12 @@ class Background(QObject):
     failed = Signal(str)
     progress = Signal(object, object)
 
+    _thread: threading.Thread | None = None
+
+    def running(self) -> bool:
+        """Whether the helper thread is still alive (it holds `fn` and what `fn` uses)."""
+        return self._thread is not None and self._thread.is_alive()
+
     def start(self, fn: Callable[[], Any]) -> None:
         """Run `fn()` off the GUI thread."""
 
@@ -52,7 +58,8 @@ class Background(QObject):
             else:
                 self.done.emit(result)
 
-        threading.Thread(target=run, name="inkling-helper", daemon=True).start()
+        self._thread = threading.Thread(target=run, name="inkling-helper", daemon=True)
+        self._thread.start()
 
 
 class ServerDialog(QDialog):

@@ -154,3 +154,6 @@ def test_download_dialog_adds_a_checked_model_and_remove_deletes_it(
     dialog.start()
     qtbot.waitUntil(lambda: "not a GGUF" in dialog.message.text(), timeout=20000)
     assert not (app_paths().models / "page.gguf").exists()
+    # The helper thread holds this parentless dialog until it ends: let it end here, so the
+    # dialog is destroyed on the GUI thread when the test lets go of it, never on the helper.
+    qtbot.waitUntil(lambda: not dialog._helper.running(), timeout=20000)
