@@ -278,7 +278,11 @@ def depth(value: Any) -> int:
 
 def _check_depth(value: Any, name: str, max_depth: int) -> None:
     if depth(value) > max_depth:
-        raise RefusedFile(f"{name} nests deeper than {max_depth} levels; it was not read.")
+        raise _too_deep(name, max_depth)
+
+
+def _too_deep(name: str, max_depth: int) -> RefusedFile:
+    return RefusedFile(f"{name} nests deeper than {max_depth} levels; it was not read.")
 
 
 def loads_toml(data: bytes, name: str, max_depth: int = MAX_DEPTH) -> dict[str, Any]:
@@ -286,11 +290,9 @@ def loads_toml(data: bytes, name: str, max_depth: int = MAX_DEPTH) -> dict[str, 
     text = decode_utf8(data, name)
     try:
         parsed = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
-        raise RefusedFile(f"{name} is damaged ({exc}).") from exc
     except RecursionError as exc:
-        raise RefusedFile(f"{name} nests deeper than {max_depth} levels; it was not read.") from exc
-    except ValueError as exc:  # e.g. an integer of more digits than Python converts
+        raise _too_deep(name, max_depth) from exc
+    except ValueError as exc:  # a TOMLDecodeError, or more digits than Python converts
         raise RefusedFile(f"{name} is damaged ({exc}).") from exc
     _check_depth(parsed, name, max_depth)
     return parsed
@@ -304,7 +306,7 @@ def loads_json(data: bytes, name: str, max_depth: int = MAX_DEPTH) -> Any:
     except json.JSONDecodeError as exc:
         raise RefusedFile(f"{name} is not valid JSON ({exc.msg}, line {exc.lineno}).") from exc
     except RecursionError as exc:
-        raise RefusedFile(f"{name} nests deeper than {max_depth} levels; it was not read.") from exc
+        raise _too_deep(name, max_depth) from exc
     except ValueError as exc:  # e.g. an integer of more digits than Python converts
         raise RefusedFile(f"{name} is not valid JSON ({exc}).") from exc
     _check_depth(parsed, name, max_depth)
