@@ -2,7 +2,7 @@
 
 Packages, top to bottom; each imports only what is below it:
 
-cli, serve.py        the front ends: the command line and the JSON-lines server
+cli, serve           the front ends: the command line and the JSON-lines server
 jobs                 one package or module per job, run headless
 formats              import and export of manuscripts (txt, md, docx, epub)
 story | models       the writing domain | which model file, from where (independent)

@@ -19,22 +19,16 @@ from typing import Any
 import numpy as np
 
 from backend.engines.base import EngineError
+from backend.engines.llama_batches import (
+    PREFILL_CHUNK,
+    batches,
+    common_prefix,
+    kept_batches,
+)
+from backend.engines.llama_lora import LoraSet
 
 log = logging.getLogger(__name__)
 
-# A prompt is evaluated in batches fixed by its length alone (`batches`). llama.cpp's CPU
-# kernels round differently with the number of tokens in a batch and a token's place in it
-# (one token takes a dot product per weight row, several take tiled matrix kernels; repacked
-# Q4_K weights go four tokens at a time and the rest one by one), and which kernels these are
-# depends on the CPU's vector extensions. The same prompt split into other batches gave
-# last-token logits up to 1.6 apart on the bundled model. With the batches fixed, a prompt's
-# logits depend on its tokens alone, never on what the cache held before: the same text gets
-# the same suggestion warm or cold, and an adapter switched off gives back exactly what the
-# plain model gave. A batch is kept from the cache only if it was evaluated as the very same
-# batch. Batches of at most PREFILL_CHUNK tokens also let a cancel land mid-prompt.
-PREFILL_CHUNK = 128
-# The batches after the last whole PREFILL_CHUNK (small: typing redoes at most one).
-TAIL_BATCH = 8
 # The attributes of a loaded `Llama` that this module reads or writes.
 LLAMA_ATTRIBUTES = (
     "_model", "_ctx", "_batch", "_requires_eval", "_sampler", "input_ids", "n_tokens",
@@ -65,52 +59,6 @@ def check_internals() -> list[str]:
     ):
         problems += [f"{cls.__name__}.{m} is gone" for m in members if not hasattr(cls, m)]
     return problems
-
-
-def common_prefix(a: Sequence[int], b: Sequence[int]) -> int:
-    """How many leading tokens `a` and `b` share."""
-    n = 0
-    for x, y in zip(a, b, strict=False):
-        if x != y:
-            break
-        n += 1
-    return n
-
-
-def batches(n: int) -> list[tuple[int, int]]:
-    """The (start, end) batches a prompt of `n` tokens is evaluated in.
-
-    Whole PREFILL_CHUNKs from the first token, then TAIL_BATCHes, then the last few tokens
-    in falling powers of two (300 tokens: 128, 128, five of 8, 4). A prompt that grows by a
-    few tokens keeps all its batches but the last one or two: 3 to 9 tokens evaluated per
-    suggestion while typing, and a whole chunk once every PREFILL_CHUNK tokens.
-    """
-    out: list[tuple[int, int]] = []
-    start = 0
-    for size in (PREFILL_CHUNK, TAIL_BATCH):
-        while n - start >= size:
-            out.append((start, start + size))
-            start += size
-    size = TAIL_BATCH // 2
-    while start < n:
-        while size > n - start:
-            size //= 2
-        out.append((start, start + size))
-        start += size
-    return out
-
-
-def kept_batches(
-    done: Sequence[tuple[int, int]], plan: Sequence[tuple[int, int]], shared: int
-) -> int:
-    """How many leading batches of `plan` the cache already holds: those evaluated as the same
-    batches before (`done`) over the `shared` leading tokens the cache and the prompt share."""
-    kept = 0
-    for old, new in zip(done, plan, strict=False):
-        if old != new or new[1] > shared:
-            break
-        kept += 1
-    return kept
 
 
 class LlamaRuntime:
@@ -319,65 +267,6 @@ class LlamaRuntime:
         """Free the adapters, the model and its context."""
         self.loras.close()
         self.llm.close()
-
-
-class LoraSet:
-    """LoRA adapters loaded into one llama.cpp model, and the one applied to its contexts.
-
-    An adapter's tensors load once and stay until the model closes (or the adapter is
-    forgotten), so switching or changing the strength is a pointer swap, not a reload.
-    """
-
-    def __init__(self, llama_cpp: Any, model: Any) -> None:
-        self._llama_cpp = llama_cpp
-        self._model = model
-        self._handles: dict[Path, Any] = {}
-        self.current: tuple[Path, float] | None = None
-
-    def choose(self, path: Path | None, scale: float) -> None:
-        """Make `path` at `scale` the adapter to apply (None or scale 0: none)."""
-        if path is None or scale == 0:
-            self.current = None
-            return
-        path = path.resolve()
-        if path not in self._handles:
-            handle = self._llama_cpp.llama_adapter_lora_init(self._model, str(path).encode())
-            if not handle:
-                raise EngineError(
-                    f"llama.cpp could not load the adapter {path.name}; it may be damaged or "
-                    "made for another model."
-                )
-            self._handles[path] = handle
-        self.current = (path, float(scale))
-
-    def apply(self, ctx: Any) -> None:
-        """Set the chosen adapter (or none) on a context of this model."""
-        lib = self._llama_cpp
-        if self.current is None:
-            result = lib.llama_set_adapters_lora(ctx, None, 0, None)
-        else:
-            path, scale = self.current
-            handles = (lib.llama_adapter_lora_p_ctypes * 1)(self._handles[path])
-            scales = (ctypes.c_float * 1)(scale)
-            result = lib.llama_set_adapters_lora(ctx, handles, 1, scales)
-        if result != 0:
-            raise EngineError(f"llama.cpp could not switch the adapter (error {result}).")
-
-    def forget(self, path: Path) -> None:
-        """Free an adapter that is not in use (it was deleted)."""
-        path = path.resolve()
-        if self.current is not None and self.current[0] == path:
-            return
-        handle = self._handles.pop(path, None)
-        if handle:
-            self._llama_cpp.llama_adapter_lora_free(handle)
-
-    def close(self) -> None:
-        """Free every adapter (the contexts using them are closed next)."""
-        for handle in self._handles.values():
-            self._llama_cpp.llama_adapter_lora_free(handle)
-        self._handles.clear()
-        self.current = None
 
 
 class GuidedPair:

@@ -10,7 +10,7 @@ from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 
-from PySide6.QtCore import QObject, QTimer, Signal
+from PySide6.QtCore import QTimer, Signal
 
 from backend.formats.manuscript import check_new_story
 from backend.storage.atomic import SaveError
@@ -25,17 +25,17 @@ from backend.storage.documents import (
 from backend.storage.recovery import (
     DocumentLock,
     LockError,
-    Recovery,
     RecoveryStore,
     StoryState,
 )
 from backend.storage.settings import Settings
 from backend.story.project import STORY_SUFFIX, Story, new_story
 from backend.story.project_read import load_story
-from backend.story.project_save import plan_save, run_save, save_story
+from backend.story.project_save import save_story
 from backend.untrusted import RefusedFile
 from gui.book.project import ProjectController
 from gui.book.prompts import Prompts
+from gui.book.recovery import DocumentRecovery
 from gui.book.transfer import BookTransfer
 from gui.common.messages import translate_message
 from gui.editor.editor import Editor
@@ -47,17 +47,14 @@ AUTOSAVE_PERIOD_MS = 30_000
 MAX_NOTES_SHOWN = 12  # a damaged project can have a note per scene; the rest are counted
 
 
-class DocumentController(QObject):
+class DocumentController(DocumentRecovery):
     """Owns the current document, its lock, its recovery file and the autosave timers."""
 
     title_changed = Signal(str)
     status = Signal(str)
     saved = Signal(str)
     recent_changed = Signal()
-    autosave_failed = Signal(str)
     opened = Signal()
-    restored = Signal(object)  # the StoryState that came back with a recovered text
-    _project_save_failed = Signal(object)
 
     def __init__(
         self,
@@ -325,67 +322,6 @@ class DocumentController(QObject):
             self.lock = None
         return True
 
-    def autosave(self) -> None:
-        """Write unsaved work to the recovery file (never to the document itself).
-
-        The text is copied here; the write and fsync happen on a background thread, so a
-        slow disk never freezes typing. Writes and discards run in order on that thread.
-        """
-        self._idle.stop()
-        if not self.modified:
-            return
-        if self.story is not None:
-            self._autosave_project()
-            return
-        self._check_plain_shown()
-        future = self.submit(
-            self.recovery.write, self.doc.path, self.plain_text(), self.story_state()
-        )
-        if future is not None:
-            future.add_done_callback(self._on_autosave_done)
-        self._edited_since_autosave = False
-
-    def _autosave_project(self) -> None:
-        """A story saves itself: the changed scenes are copied here and written in the
-        background, the way Scrivener and novelWriter keep a project on disk."""
-        if self.story is None:
-            return
-        changed = self._prepare_project_save()
-        try:
-            plan = plan_save(self.story, changed)
-        except (SaveError, RefusedFile) as exc:
-            self.autosave_failed.emit(self.tr("Autosave failed: {0}").format(exc))
-            return
-        self.project.mark_saved(changed)
-        self.emit_title()
-        future = self.submit(run_save, plan)
-        if future is not None:
-            future.add_done_callback(lambda f: self._on_project_autosave_done(f, changed))
-
-    def _on_project_autosave_done(self, future: Future, changed: set[str]) -> None:
-        exc = future.exception()
-        if exc is not None:
-            self._project_save_failed.emit(changed)
-            self.autosave_failed.emit(self.tr("Autosave failed: {0}").format(exc))
-
-    def _prepare_project_save(self) -> set[str]:
-        story = self.story
-        assert story is not None
-        state = self.story_state()
-        story.characters, story.background = state.characters, state.background
-        story.premise = state.premise or story.premise
-        if state.genre:
-            story.style["genre"] = state.genre
-        self.project.sync()
-        story.history = dict(self.project.progress.history)
-        story.goals = self.project.progress.goals()
-        return self.project.changed_ids()
-
-    def _on_autosave_done(self, future: Future) -> None:
-        exc = future.exception()
-        if exc is not None:
-            self.autosave_failed.emit(self.tr("Autosave failed: {0}").format(exc))
-
     def flush(self) -> None:
         """Wait until every queued recovery write or discard has finished."""
         future = self.submit(lambda: None)
@@ -406,67 +342,7 @@ class DocumentController(QObject):
             return None
         return self._io.submit(fn, *args)
 
-    def _discard_recovery(self, path: Path | None) -> None:
-        self.submit(self.recovery.discard, path)
-
-    def restore(self, rec: Recovery) -> None:
-        """Put recovered text into the editor (as unsaved changes to its document)."""
-        path = Path(rec.document) if rec.document else None
-        doc = Document("", path)
-        if path is not None and path.exists():
-            try:
-                doc = read_document(path, replace=True)
-            except (DocumentError, RefusedFile, OSError):
-                doc = Document("", path)
-        self._set_document(doc, None)
-        self.editor.selectAll()
-        self.editor.insertPlainText(rec.text)
-        self.restored.emit(rec.story)
-        self._plain_document.setModified(True)
-        self.submit(self.recovery.discard_file, rec.file)
-        self.autosave()
-
-    def offer_recovery(self) -> None:
-        """After a crash or a hot exit, offer the unsaved work found in recovery files."""
-        for rec in self.recovery.pending():
-            answer = self.prompts.recover(rec)
-            if answer == "restore":
-                if self.close_document():
-                    self.restore(rec)
-                return
-            if answer == "discard":
-                self.recovery.discard_file(rec.file)
-
-    def hot_exit(self) -> None:
-        """Logout or a polite kill: keep the unsaved work for the next start, ask nothing.
-
-        Runs on the GUI thread and waits for the writes, so the process may end right after.
-        A story project saves itself in place; a text goes to its recovery file (written
-        again only if something changed since the last autosave). The lock is released.
-        """
-        self._idle.stop()
-        self._period.stop()
-        if not self._closed:
-            self.flush()  # an autosave in flight finishes first
-        try:
-            if self.story is not None and self.project.modified:
-                changed = self._prepare_project_save()
-                run_save(plan_save(self.story, changed))
-                self.project.mark_saved(changed)
-            elif self.story is None and self.has_unsaved_work and self._recovery_stale():
-                self.recovery.write(self.doc.path, self.plain_text(), self.story_state())
-        except (SaveError, RefusedFile, OSError):
-            log.exception("hot exit could not keep the unsaved work")
-        if self.lock is not None:
-            self.lock.release()
-            self.lock = None
-        self.shutdown()
-
     # --- helpers --------------------------------------------------------------------
-    def _recovery_stale(self) -> bool:
-        """True if the text or bible changed after the last autosave (or there was none)."""
-        return self._edited_since_autosave or not self.recovery.path_for(self.doc.path).exists()
-
     def _read_with_choice(self, path: Path) -> Document | None:
         try:
             return read_document(path)

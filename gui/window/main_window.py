@@ -12,14 +12,12 @@ from collections.abc import Callable
 
 from PySide6.QtCore import QByteArray, Qt, Signal, Slot
 from PySide6.QtGui import QCloseEvent, QKeySequence
-from PySide6.QtWidgets import QMainWindow, QMessageBox, QWidget
+from PySide6.QtWidgets import QMessageBox, QWidget
 
 from backend.engines.base import Engine
 from backend.engines.params import SamplerParams
 from backend.jobs.suggest import SuggestOptions
-from backend.models.bundled import BUNDLED_NAME
-from backend.models.catalogue import BUNDLED_ID, Catalog, CatalogError
-from backend.models.choice import choose_model
+from backend.models.catalogue import Catalog
 from backend.models.spec import ModelSpec, create_engine
 from backend.storage.atomic import SaveError
 from backend.storage.paths import AppPaths
@@ -28,7 +26,6 @@ from backend.storage.settings import Settings, SettingsStore
 from backend.storage.state import StateStore
 from backend.story.style.detect import match_style
 from backend.story.style.model import Style, StyleError
-from backend.untrusted import RefusedFile
 from gui.book.controller import BookController
 from gui.book.files import DocumentController
 from gui.book.prompts import Prompts
@@ -37,7 +34,6 @@ from gui.common.theme import apply_theme
 from gui.editor.continuation import ContinuationController, StoryInputs
 from gui.editor.editor import Editor
 from gui.editor.suggestions import SuggestionController
-from gui.models.adapters import AdaptersPanel
 from gui.models.manager import ModelManagerDialog
 from gui.models.voice import VoiceController
 from gui.story.bible import BiblePanel
@@ -48,6 +44,7 @@ from gui.story.style import StylePanel
 from gui.window.about import AboutDialog
 from gui.window.menu_table import TOOLBAR, menu_table
 from gui.window.menus import build_menus, fill_recent_menu
+from gui.window.model_status import ModelStatus
 from gui.window.preferences import PreferencesDialog
 from gui.window.session import SessionGuard, apply_story_state, story_state
 from gui.window.status_bar import StatusBar
@@ -56,7 +53,7 @@ from gui.worker import GenerationWorker, ModelThread
 log = logging.getLogger(__name__)
 
 
-class MainWindow(QMainWindow):
+class MainWindow(ModelStatus):
     """Inkling's window. Widgets never call engines; they post requests to the worker."""
 
     continuation_done = Signal(object)
@@ -193,27 +190,6 @@ class MainWindow(QMainWindow):
         self.continuation.done.connect(self.continuation_done)
         self.bible_generation.done.connect(self.bible_done)
 
-    def _connect_worker(self) -> None:
-        worker = self.model_thread.worker
-        worker.load_progress.connect(self.status.load_progress)
-        worker.model_loaded.connect(self._on_worker_model_loaded)
-        worker.model_failed.connect(self._on_worker_model_failed)
-        worker.spec_loaded.connect(self._on_worker_spec_loaded)
-        worker.switch_failed.connect(self._on_worker_switch_failed)
-
-    def _load_first_model(self, spec: ModelSpec | None, load_error: str | None) -> None:
-        if load_error:
-            self._on_worker_model_failed(load_error)
-            return
-        if spec is None:
-            choice = choose_model(self.paths, self.settings.model)
-            spec = choice.spec
-            if choice.notice:
-                self.status.showMessage(choice.notice)
-            if choice.problem:
-                self._on_worker_model_failed(choice.problem)
-        self.load_model(spec)
-
     @Slot()
     def _update_book_actions(self) -> None:
         project = self.documents.project
@@ -284,85 +260,6 @@ class MainWindow(QMainWindow):
         geometry = self.state.get("window_geometry")
         if isinstance(geometry, str):
             self.restoreGeometry(QByteArray.fromBase64(geometry.encode()))
-
-    # --- model ----------------------------------------------------------------------
-    def load_model(self, spec: ModelSpec | None) -> None:
-        """Load a model in the background (None: the bundled one)."""
-        self._set_model_ready(False)
-        self.status.model_loading()
-        self.model_thread.worker.load_model(spec)
-
-    def _set_model_ready(self, ready: bool) -> None:
-        self.model_ready = ready
-        self.suggestions.model_ready = ready
-        self.continuation.model_ready = ready
-
-    @Slot()
-    def show_models(self) -> ModelManagerDialog:
-        """Model → Manage Models."""
-        if self.models_dialog is None:
-            self.models_dialog = ModelManagerDialog(self.catalog, self.active_model_id, self)
-            self.models_dialog.switch_requested.connect(self.switch_model)
-            panel = AdaptersPanel(self.voice, self.models_dialog)
-            self.models_dialog.selection_changed.connect(panel.show_model)
-            self.models_dialog.add_section(panel)
-        self.models_dialog.refresh()
-        self.models_dialog.show()
-        self.models_dialog.raise_()
-        return self.models_dialog
-
-    @Slot(str)
-    def switch_model(self, entry_id: str) -> None:
-        """Unload the current model and load another one from the list, while the app runs."""
-        if self.editor.inserting:
-            self.continuation.stop()
-        try:
-            spec = None if entry_id == BUNDLED_ID else self.catalog.spec(entry_id)
-        except (CatalogError, RefusedFile) as exc:
-            self.show_error(self.tr("The model could not be loaded"), str(exc))
-            return
-        self.load_model(spec)
-
-    @Slot(object)
-    def _on_worker_spec_loaded(self, spec: ModelSpec) -> None:
-        entry_id = self.catalog.id_for_spec(spec) or ""
-        if spec.name == BUNDLED_NAME and not entry_id:
-            entry_id = BUNDLED_ID
-        self.active_model_id = entry_id
-        if entry_id and self.settings.model.active != entry_id:
-            self.settings.model.active = entry_id
-            self.settings.model.path = ""
-            self.settings.model.engine = ""
-            self.save_settings()
-        if self.models_dialog is not None:
-            self.models_dialog.set_active(entry_id)
-            self.models_dialog.status.setText(self.tr("{0} is loaded.").format(spec.name))
-
-    @Slot(str)
-    def _on_worker_switch_failed(self, message: str) -> None:
-        self.last_error = message
-        if self.models_dialog is not None:
-            self.models_dialog.status.setText(message)
-        self.show_error(self.tr("The model could not be loaded"), message)
-
-    @Slot(str)
-    def _on_worker_model_loaded(self, name: str) -> None:
-        self._set_model_ready(True)
-        self.model_name = name
-        self.status.model_ready(name)
-
-    @Slot(str)
-    def _on_worker_model_failed(self, message: str) -> None:
-        self._set_model_ready(False)
-        self.status.model_failed()
-        self.show_error(self.tr("The model could not be loaded"), message)
-
-    @Slot(str)
-    def _on_suggestions_failed(self, message: str) -> None:
-        # Every request's failure is told by the part that asked (continuations, the bible,
-        # synopses each say their own), so a suggestion's failure is only the suggestion's.
-        self.last_error = message
-        self.status.showMessage(self.tr("Suggestion failed: {0}").format(message), 8000)
 
     # --- continuation and style -----------------------------------------------------
     def _style(self) -> Style:

@@ -17,7 +17,7 @@ from docx.enum.text import WD_BREAK
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 
-from backend.formats import docx_in
+from backend.formats import docx_parts
 from backend.formats.book import book_from_story
 from backend.formats.docx_in import DocxRefused, read_docx
 from backend.formats.export import write_book
@@ -815,7 +815,7 @@ def test_nesting_past_the_limit(tmp_path: Path, canary: Canary) -> None:
 def test_markup_past_the_limit(
     tmp_path: Path, canary: Canary, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(docx_in, "MAX_XML_ITEMS", 1000)
+    monkeypatch.setattr(docx_parts, "MAX_XML_ITEMS", 1000)
     body = "".join(paragraph("x") for _ in range(400))
     assert "more than 1,000 pieces of markup" in refused(
         hostile(tmp_path, package(document_xml(body)))

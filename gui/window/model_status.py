@@ -1,0 +1,155 @@
+"""The window's model status: loading the first model, switching models, the Manage
+Models dialog and the worker's model signals. `MainWindow` (gui/window/main_window.py)
+builds on `ModelStatus`, which uses the parts the window sets up.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QCoreApplication, Slot
+from PySide6.QtWidgets import QMainWindow
+
+from backend.models.bundled import BUNDLED_NAME
+from backend.models.catalogue import BUNDLED_ID, Catalog, CatalogError
+from backend.models.choice import choose_model
+from backend.models.spec import ModelSpec
+from backend.storage.paths import AppPaths
+from backend.storage.settings import Settings
+from backend.untrusted import RefusedFile
+from gui.editor.continuation import ContinuationController
+from gui.editor.editor import Editor
+from gui.editor.suggestions import SuggestionController
+from gui.models.adapters import AdaptersPanel
+from gui.models.manager import ModelManagerDialog
+from gui.models.voice import VoiceController
+from gui.window.status_bar import StatusBar
+from gui.worker import ModelThread
+
+
+def _tr(text: str) -> str:
+    """Translated in the context these strings had in `MainWindow`."""
+    return QCoreApplication.translate("MainWindow", text)
+
+
+class ModelStatus(QMainWindow):
+    """The model part of the main window: which model is loaded, and loading another."""
+
+    paths: AppPaths
+    settings: Settings
+    catalog: Catalog
+    active_model_id: str
+    model_name: str
+    model_ready: bool
+    last_error: str
+    models_dialog: ModelManagerDialog | None
+    editor: Editor
+    status: StatusBar
+    model_thread: ModelThread
+    suggestions: SuggestionController
+    continuation: ContinuationController
+    voice: VoiceController
+
+    if TYPE_CHECKING:
+
+        def show_error(self, title: str, message: str) -> None: ...
+        def save_settings(self) -> None: ...
+
+    def _connect_worker(self) -> None:
+        worker = self.model_thread.worker
+        worker.load_progress.connect(self.status.load_progress)
+        worker.model_loaded.connect(self._on_worker_model_loaded)
+        worker.model_failed.connect(self._on_worker_model_failed)
+        worker.spec_loaded.connect(self._on_worker_spec_loaded)
+        worker.switch_failed.connect(self._on_worker_switch_failed)
+
+    def _load_first_model(self, spec: ModelSpec | None, load_error: str | None) -> None:
+        if load_error:
+            self._on_worker_model_failed(load_error)
+            return
+        if spec is None:
+            choice = choose_model(self.paths, self.settings.model)
+            spec = choice.spec
+            if choice.notice:
+                self.status.showMessage(choice.notice)
+            if choice.problem:
+                self._on_worker_model_failed(choice.problem)
+        self.load_model(spec)
+
+    def load_model(self, spec: ModelSpec | None) -> None:
+        """Load a model in the background (None: the bundled one)."""
+        self._set_model_ready(False)
+        self.status.model_loading()
+        self.model_thread.worker.load_model(spec)
+
+    def _set_model_ready(self, ready: bool) -> None:
+        self.model_ready = ready
+        self.suggestions.model_ready = ready
+        self.continuation.model_ready = ready
+
+    @Slot()
+    def show_models(self) -> ModelManagerDialog:
+        """Model → Manage Models."""
+        if self.models_dialog is None:
+            self.models_dialog = ModelManagerDialog(self.catalog, self.active_model_id, self)
+            self.models_dialog.switch_requested.connect(self.switch_model)
+            panel = AdaptersPanel(self.voice, self.models_dialog)
+            self.models_dialog.selection_changed.connect(panel.show_model)
+            self.models_dialog.add_section(panel)
+        self.models_dialog.refresh()
+        self.models_dialog.show()
+        self.models_dialog.raise_()
+        return self.models_dialog
+
+    @Slot(str)
+    def switch_model(self, entry_id: str) -> None:
+        """Unload the current model and load another one from the list, while the app runs."""
+        if self.editor.inserting:
+            self.continuation.stop()
+        try:
+            spec = None if entry_id == BUNDLED_ID else self.catalog.spec(entry_id)
+        except (CatalogError, RefusedFile) as exc:
+            self.show_error(_tr("The model could not be loaded"), str(exc))
+            return
+        self.load_model(spec)
+
+    @Slot(object)
+    def _on_worker_spec_loaded(self, spec: ModelSpec) -> None:
+        entry_id = self.catalog.id_for_spec(spec) or ""
+        if spec.name == BUNDLED_NAME and not entry_id:
+            entry_id = BUNDLED_ID
+        self.active_model_id = entry_id
+        if entry_id and self.settings.model.active != entry_id:
+            self.settings.model.active = entry_id
+            self.settings.model.path = ""
+            self.settings.model.engine = ""
+            self.save_settings()
+        if self.models_dialog is not None:
+            self.models_dialog.set_active(entry_id)
+            self.models_dialog.status.setText(_tr("{0} is loaded.").format(spec.name))
+
+    @Slot(str)
+    def _on_worker_switch_failed(self, message: str) -> None:
+        self.last_error = message
+        if self.models_dialog is not None:
+            self.models_dialog.status.setText(message)
+        self.show_error(_tr("The model could not be loaded"), message)
+
+    @Slot(str)
+    def _on_worker_model_loaded(self, name: str) -> None:
+        self._set_model_ready(True)
+        self.model_name = name
+        self.status.model_ready(name)
+
+    @Slot(str)
+    def _on_worker_model_failed(self, message: str) -> None:
+        self._set_model_ready(False)
+        self.status.model_failed()
+        self.show_error(_tr("The model could not be loaded"), message)
+
+    @Slot(str)
+    def _on_suggestions_failed(self, message: str) -> None:
+        # Every request's failure is told by the part that asked (continuations, the bible,
+        # synopses each say their own), so a suggestion's failure is only the suggestion's.
+        self.last_error = message
+        self.status.showMessage(_tr("Suggestion failed: {0}").format(message), 8000)
