@@ -5,6 +5,8 @@
   bible          characters generated in the story bible while the writer types on
   long document  typing at a writer's pace in the middle of a 150,000-word plain document,
                  suggestions on
+  backup         typing at a writer's pace in a 150,000-word story project while it is
+                 backed up again and again (File → Back Up Now), suggestions on
 
 A precise 4 ms timer measures how late the event loop comes back (soaklib.StallMeter): a
 stall is time in which the window could not paint or take a key. QT_QPA_PLATFORM picks the
@@ -30,7 +32,7 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 from common import unwrapped_corpus
 
-ACTIVITIES = ("suggestions", "continuation", "bible", "long document")
+ACTIVITIES = ("suggestions", "continuation", "bible", "long document", "backup")
 
 
 def open_window():
@@ -113,6 +115,49 @@ def long_document(app, window, meter, keys: int) -> None:
     type_for(app, window, typist, keys)
 
 
+def backup(app, window, meter, keys: int) -> None:
+    """Type while the project is zipped on the keeping thread, one backup after another."""
+    import tempfile
+    from pathlib import Path
+
+    from soaklib import Typist, pump
+
+    from backend.story.binder import Chapter, Scene
+    from backend.story.project import Story
+    from backend.story.project_save import write_new_story
+
+    text = unwrapped_corpus()
+    words = text.split()
+    folder = Path(tempfile.mkdtemp()) / "Long.inkling"
+    story = Story(folder, title="Long")
+    per_scene = 2500
+    for n in range(150_000 // per_scene):
+        start = (n * per_scene) % max(1, len(words) - per_scene)
+        body = " ".join(words[start : start + per_scene])
+        story.binder.chapters.append(
+            Chapter(title=f"Chapter {n + 1}", scenes=[Scene(title="Scene 1", text=body)])
+        )
+    write_new_story(story)
+    assert window.documents.open(str(folder))
+    editor = window.editor
+    editor.moveCursor(editor.textCursor().MoveOperation.End)
+    pump(app, 2.0)
+    keeping = window.book.keeping
+    made: list[object] = []
+    keeping.backed_up.connect(made.append)
+    typist = Typist(editor, text[30000:], seed=11, expected=editor.toPlainText())
+    meter.reset()
+    meter.activity = "backup"
+    for _ in range(keys):
+        if not keeping.busy:
+            keeping.back_up_now()
+        typist.key()
+        pump(app, typist.pause())
+    while keeping.busy:
+        pump(app, 0.05)
+    print(f"backup: {len(made)} backups of {folder.name} while typing {keys} keys", flush=True)
+
+
 class StallProfiler:
     """cProfile around each event-loop iteration; keeps the profiles of slow ones."""
 
@@ -178,6 +223,8 @@ def main() -> None:
             continuation(app, window, meter, args.runs)
         elif name == "bible":
             bible(app, window, meter, args.runs)
+        elif name == "backup":
+            backup(app, window, meter, args.keys // 2)
         else:
             long_document(app, window, meter, args.keys // 2)
         report = stalls[name] = meter.report().get(name, {})

@@ -168,6 +168,16 @@ class ScriptedPrompts:
     def confirm(self, question: str) -> bool:
         return bool(self._next("confirm", True, question))
 
+    def backup_path(self, start: str) -> str:
+        return str(self._next("backup_path", "", start))
+
+    def folder_path(self, title: str, start: str) -> str:
+        return str(self._next("folder_path", "", start))
+
+    def text(self, title: str, label: str, default: str = "") -> str | None:
+        value = self._next("text", default, label)
+        return None if value is None else str(value)
+
 
 def ready_window(qtbot, windows: list, home: Path, spec: ModelSpec, **kwargs):
     """A shown main window with scripted prompts, its model loaded, suggestions off."""

@@ -10,6 +10,7 @@ serve.py      serve --stdio
 models.py     setup-model
 voice.py      train-voice
 book.py       import, stats, export (no model)
+keeping.py    snapshot, history, backup, restore (no model)
 
 Model commands use the writer's settings, as the window does, unless --ignore-settings or a
 flag says otherwise. The command line is the top of the backend: it may import every backend
@@ -24,7 +25,7 @@ import sys
 from collections.abc import Callable
 from typing import TextIO
 
-from backend.cli import book, character, models, serve, voice, write
+from backend.cli import book, character, keeping, models, serve, voice, write
 from backend.cli.common import add_common_options
 
 COMMANDS: dict[str, Callable[[argparse.Namespace, TextIO], int]] = {
@@ -38,6 +39,10 @@ COMMANDS: dict[str, Callable[[argparse.Namespace, TextIO], int]] = {
     "import": book.run,
     "stats": book.run,
     "export": book.run,
+    "snapshot": keeping.run,
+    "history": keeping.run,
+    "backup": keeping.run,
+    "restore": keeping.run,
 }
 
 
@@ -58,6 +63,7 @@ def build_parser() -> argparse.ArgumentParser:
     models.add_parser(sub, common)
     voice.add_parser(sub, common)
     book.add_parsers(sub)
+    keeping.add_parsers(sub, common)
     return parser
 
 

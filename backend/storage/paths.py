@@ -29,6 +29,11 @@ class AppPaths:
         return self.data / "models"
 
     @property
+    def backups(self) -> Path:
+        """Where project backups go unless the writer chose another folder."""
+        return self.data / "backups"
+
+    @property
     def settings_file(self) -> Path:
         """The settings file."""
         return self.config / "settings.toml"

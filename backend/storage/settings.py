@@ -104,6 +104,20 @@ class EditorSettings:
 
 
 @dataclass
+class KeepingSettings:
+    """Snapshots and backups: how much to keep, and where backups go."""
+
+    backup_on_close: bool = True
+    keep_last: int = 5  # the newest backups kept whatever their age
+    keep_days: int = 7  # and the newest of each day for this many days
+    keep_weeks: int = 4  # and the newest of each week for this many weeks
+    snapshot_limit_mb: int = 200  # per project; the oldest unnamed snapshots go first
+    backup_folder: str = ""  # '' is the user data folder's backups/
+    # A project's own backup folder, by the project folder's path.
+    project_backup_folders: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass
 class Settings:
     """Everything Inkling remembers between runs."""
 
@@ -111,6 +125,7 @@ class Settings:
     sampler: SamplerSettings = field(default_factory=SamplerSettings)
     suggestions: SuggestionSettings = field(default_factory=SuggestionSettings)
     editor: EditorSettings = field(default_factory=EditorSettings)
+    keeping: KeepingSettings = field(default_factory=KeepingSettings)
     recent_files: list[str] = field(default_factory=list)
     last_style_preset: str = ""
     extra: dict[str, Any] = field(default_factory=dict, repr=False)
@@ -147,10 +162,31 @@ class Settings:
         _check_line("the model's engine", self.model.engine, MAX_ID_CHARS)
         _check_line("the model's id", self.model.active, MAX_ID_CHARS)
         _check_line("the last style preset", self.last_style_preset, MAX_ID_CHARS)
+        self._validate_keeping()
         try:
             self.sampler.params()
         except ParamError as exc:
             raise SettingsError(f"[sampler] {exc}") from exc
+
+    def _validate_keeping(self) -> None:
+        keeping = self.keeping
+        if not 1 <= keeping.keep_last <= 1000:
+            raise SettingsError("backups kept must be between 1 and 1000")
+        if not 0 <= keeping.keep_days <= 366 or not 0 <= keeping.keep_weeks <= 520:
+            raise SettingsError("daily backups 0–366 days, weekly backups 0–520 weeks")
+        if not 1 <= keeping.snapshot_limit_mb <= 100_000:
+            raise SettingsError("snapshot space must be between 1 MB and 100,000 MB")
+        _check_line("the backup folder", keeping.backup_folder, MAX_PATH_CHARS)
+        if len(keeping.project_backup_folders) > 1000:
+            raise SettingsError("too many project backup folders (at most 1000)")
+        for project, folder in keeping.project_backup_folders.items():
+            _check_line("a project's path", project, MAX_PATH_CHARS)
+            _check_line("a project's backup folder", folder, MAX_PATH_CHARS)
+
+    def backup_folder_for(self, project: str, default: str) -> str:
+        """Where backups of `project` go: its own folder, the chosen one, else `default`."""
+        keeping = self.keeping
+        return keeping.project_backup_folders.get(project) or keeping.backup_folder or default
 
     def to_dict(self) -> dict[str, Any]:
         """The TOML document: known sections over whatever unknown keys were read."""

@@ -84,6 +84,7 @@ class BinderDock(QDockWidget):
     """Chapters and scenes: open, add, rename, delete, reorder, split, merge, notes."""
 
     draft_requested = Signal(str, bool)  # item id, written by the model (else extractive)
+    history_requested = Signal(str)  # a scene's id (live or in the trash)
 
     def __init__(self, project: ProjectController, parent: QWidget | None = None) -> None:
         super().__init__(self.tr("Chapters and scenes"), parent)
@@ -237,6 +238,12 @@ class BinderDock(QDockWidget):
         item_id = self.selected_id()
         if item_id and item_id != TRASH:
             self.draft_requested.emit(item_id, by_model)
+
+    def _is_scene(self, item_id: str) -> bool:
+        try:
+            return item_id != "" and isinstance(self.binder.item(item_id), Scene)
+        except KeyError:
+            return False
 
     def selected_id(self) -> str:
         """The id of the selected chapter or scene ('' for none)."""
@@ -414,6 +421,9 @@ class BinderDock(QDockWidget):
         selected = self.selected_id()
         in_trash = selected in {s.id for s in self.binder.trash}
         structural: list[QAction] = []
+        if self._is_scene(selected):
+            menu.addAction(self.tr("History…"), lambda: self.history_requested.emit(selected))
+            menu.addSeparator()
         if in_trash:
             structural.append(menu.addAction(self.tr("Restore"), self.restore_current))
         else:

@@ -4,11 +4,13 @@ window builds one BookController and the menus call into it."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 
 from PySide6.QtCore import QObject, Qt, QTimer, Signal
 from PySide6.QtWidgets import QLabel, QMainWindow
 
+from backend.storage.paths import AppPaths
 from backend.storage.settings import Settings
 from backend.story.memory.position import scene_texts
 from backend.text.counts import cjk_count, is_mostly_cjk, word_count
@@ -19,6 +21,8 @@ from gui.book.dialogs import BookReader
 from gui.book.files import DocumentController
 from gui.book.find import FindDock
 from gui.book.goals import GoalsDialog
+from gui.book.history_view import HistoryDialog
+from gui.book.keeping import Keeping
 from gui.common.theme import writing_font
 from gui.editor.editor import Editor
 from gui.editor.focus import FocusMode
@@ -37,7 +41,14 @@ class BookController(QObject):
     language_changed = Signal(str)  # the language the text is written in ("zh", "en")
     _plain_counted = Signal(int, int)  # CJK characters, other words
 
-    def __init__(self, window: QMainWindow, editor: Editor, documents: DocumentController) -> None:
+    def __init__(
+        self,
+        window: QMainWindow,
+        editor: Editor,
+        documents: DocumentController,
+        paths: AppPaths,
+        persist_settings: Callable[[], None] = lambda: None,
+    ) -> None:
         super().__init__(window)
         self.window = window
         self.editor = editor
@@ -56,6 +67,10 @@ class BookController(QObject):
         self.locked_label = QLabel("")
         self.locked_label.setVisible(False)
         self.locked_label.setMaximumWidth(320)
+        self.keeping = Keeping(documents, paths, persist_settings)
+        self.keeping.message.connect(self.message)
+        self.history_dialog: HistoryDialog | None = None
+        self.binder.history_requested.connect(self.show_history)
         self.goals_dialog: GoalsDialog | None = None
         self.reader: BookReader | None = None
         self.settings = Settings()
@@ -84,6 +99,7 @@ class BookController(QObject):
     def apply_settings(self, settings: Settings) -> None:
         """Font size with zoom, the column width, typewriter scrolling, spell checking."""
         self.settings = settings
+        self.keeping.settings = settings
         font = writing_font(
             settings.editor.font_family, max(4, settings.editor.font_size + settings.editor.zoom)
         )
@@ -274,6 +290,22 @@ class BookController(QObject):
             self.documents.mark_changed()
             self.update_counts()
 
+    def show_history(self, scene_id: str = "") -> None:
+        """Book → Scene History: the snapshots of a scene (the current one by default)."""
+        scene_id = scene_id or self.project.current
+        if self.documents.story is None or not scene_id:
+            self.message.emit(self.tr("Snapshots belong to the scenes of a story project."), 6000)
+            return
+        try:
+            title = self.project.binder.item(scene_id).title
+        except KeyError:
+            return
+        if self.history_dialog is not None:
+            self.history_dialog.close()
+            self.history_dialog.deleteLater()
+        self.history_dialog = HistoryDialog(self.keeping, scene_id, title, self.window)
+        self.history_dialog.show()
+
     def read_book(self) -> None:
         """View → Read the whole book."""
         story = self.documents.story
@@ -297,10 +329,11 @@ class BookController(QObject):
         return (story.title or story.folder.name, text) if text else None
 
     def shutdown(self) -> None:
-        """Stop the counting thread."""
+        """Stop the counting thread, and finish the snapshots and backups queued."""
         self._closed = True
         self._plain_timer.stop()
         self._counter.shutdown(wait=True)
+        self.keeping.shutdown()
 
 
 def _script_counts(text: str) -> tuple[int, int]:

@@ -5,6 +5,7 @@ can answer them and the app shows real dialogs.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
@@ -32,6 +33,7 @@ from backend.storage.settings import Settings
 from backend.story.project import STORY_SUFFIX, Story, new_story
 from backend.story.project_read import load_story
 from backend.story.project_save import save_story
+from backend.story.snapshots import SnapshotError, copy_snapshots
 from backend.untrusted import RefusedFile
 from gui.book.project import ProjectController
 from gui.book.prompts import Prompts
@@ -55,6 +57,7 @@ class DocumentController(DocumentRecovery):
     saved = Signal(str)
     recent_changed = Signal()
     opened = Signal()
+    story_closing = Signal(object)  # the folder of a story project being closed (saved)
 
     def __init__(
         self,
@@ -295,6 +298,8 @@ class DocumentController(DocumentRecovery):
             return False
         if self.story is not None:
             self.project.sync()
+            with contextlib.suppress(SnapshotError, OSError):
+                copy_snapshots(self.story.folder, target)  # the scenes keep their history
             self.story.folder = target
             self.project.mark_unsaved({s.id for _c, s in self.story.binder.scenes()})
         else:
@@ -316,6 +321,8 @@ class DocumentController(DocumentRecovery):
                 return False
             if answer == "save" and not self.save():
                 return False
+        if self.story is not None:
+            self.story_closing.emit(self.story.folder)
         self._discard_recovery(self.doc.path)
         if self.lock is not None:
             self.lock.release()

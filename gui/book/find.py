@@ -216,6 +216,7 @@ class FindDock(QDockWidget):
         )
         if not self.confirm(question):
             return 0
+        self.project.keep_before([key for key, _text, _edits in plan if key], "replace")
         for key, text, edits in plan:
             qt_edits = [(qt_position(text, s), qt_position(text, e), new) for s, e, new in edits]
             if key and self.project.story is not None:

@@ -38,6 +38,8 @@ class ProjectController(QObject):
     counts_changed = Signal()
     changed = Signal()
     message = Signal(str)
+    # (scene id, text) pairs about to change, and why: a snapshot keeps each text first.
+    before_change = Signal(object, str)
 
     def __init__(self, editor: Editor, busy: Callable[[], bool] = lambda: False) -> None:
         super().__init__(editor)
@@ -50,6 +52,7 @@ class ProjectController(QObject):
         self.progress = Progress()
         self.binder_dirty = False
         self._dirty: set[str] = set()
+        self._kept_this_session: set[str] = set()
         self._count_timer = QTimer(self)
         self._count_timer.setSingleShot(True)
         self._count_timer.setInterval(COUNT_DELAY_MS)
@@ -70,6 +73,7 @@ class ProjectController(QObject):
         self.current = ""
         self.binder_dirty = False
         self._dirty.clear()
+        self._kept_this_session.clear()
         self.counts = {}
         if story is None:
             return
@@ -91,8 +95,42 @@ class ProjectController(QObject):
             doc.setDocumentLayout(QPlainTextDocumentLayout(doc))
             doc.setPlainText(scene.text)
             doc.setModified(False)
+            doc.modificationChanged.connect(
+                lambda modified, sid=scene_id: self._on_doc_modification_changed(sid, modified)
+            )
             self.docs[scene_id] = doc
         return doc
+
+    def _on_doc_modification_changed(self, scene_id: str, modified: bool) -> None:
+        """The first change to a scene in this session keeps its text as it was."""
+        if not modified or scene_id in self._kept_this_session or self.story is None:
+            return
+        try:
+            scene = self.binder.scene(scene_id)
+        except KeyError:
+            return
+        doc = self.docs.get(scene_id)
+        if scene.problem or doc is None or doc.toPlainText() == scene.text:
+            return  # marked modified with the words unchanged (formats, or undone at once)
+        self._kept_this_session.add(scene_id)
+        self.before_change.emit([(scene_id, scene.text)], "session")
+
+    def keep_before(self, scene_ids: list[str], cause: str) -> None:
+        """Snapshot these scenes' current texts before something other than typing
+        changes them (a continuation, a rewrite, replace-all, a restored version)."""
+        if self.story is None:
+            return
+        items = []
+        for scene_id in scene_ids:
+            try:
+                item = self.binder.item(scene_id)
+            except KeyError:
+                continue
+            if isinstance(item, Scene) and not item.problem:
+                doc = self.docs.get(scene_id)
+                items.append((scene_id, doc.toPlainText() if doc is not None else item.text))
+        if items:
+            self.before_change.emit(items, cause)
 
     def open_scene(self, scene_id: str) -> bool:
         """Show a scene in the editor; refused while a continuation is being written."""

@@ -95,6 +95,24 @@ class Prompts:
             _t(IMPORT_FILTER),
         )[0]
 
+    def backup_path(self, start: str) -> str:
+        """A backup zip to restore ('' for none), starting in the backup folder."""
+        return QFileDialog.getOpenFileName(
+            self.parent,
+            QCoreApplication.translate("Prompts", "Restore from backup"),
+            start,
+            QCoreApplication.translate("Prompts", "Inkling backups (*.zip)"),
+        )[0]
+
+    def folder_path(self, title: str, start: str) -> str:
+        """A folder ('' for cancel)."""
+        return QFileDialog.getExistingDirectory(self.parent, title, start)
+
+    def text(self, title: str, label: str, default: str = "") -> str | None:
+        """A line of text (None for cancel)."""
+        value, ok = QInputDialog.getText(self.parent, title, label, text=default)
+        return value if ok else None
+
     def confirm(self, question: str) -> bool:
         """A yes/no question."""
         answer = QMessageBox.question(

@@ -21,6 +21,7 @@ from backend.story.project_save import plan_save, run_save
 from backend.untrusted import RefusedFile
 from gui.book.project import ProjectController
 from gui.book.prompts import Prompts
+from gui.common.i18n import QT_TRANSLATE_NOOP
 from gui.editor.editor import Editor
 
 log = logging.getLogger(__name__)
@@ -29,6 +30,10 @@ log = logging.getLogger(__name__)
 def _tr(text: str) -> str:
     """Translated in the context these strings had in `DocumentController`."""
     return QCoreApplication.translate("DocumentController", text)
+
+
+# Marked here so that lupdate keeps it in that context.
+AUTOSAVE_FAILED = QT_TRANSLATE_NOOP("DocumentController", "Autosave failed: {0}")
 
 
 class DocumentRecovery(QObject):
@@ -99,7 +104,7 @@ class DocumentRecovery(QObject):
         try:
             plan = plan_save(self.story, changed)
         except (SaveError, RefusedFile) as exc:
-            self.autosave_failed.emit(_tr("Autosave failed: {0}").format(exc))
+            self.autosave_failed.emit(_tr(AUTOSAVE_FAILED).format(exc))
             return
         self.project.mark_saved(changed)
         self.emit_title()
@@ -111,7 +116,7 @@ class DocumentRecovery(QObject):
         exc = future.exception()
         if exc is not None:
             self._project_save_failed.emit(changed)
-            self.autosave_failed.emit(_tr("Autosave failed: {0}").format(exc))
+            self.autosave_failed.emit(_tr(AUTOSAVE_FAILED).format(exc))
 
     def _prepare_project_save(self) -> set[str]:
         story = self.story
@@ -129,7 +134,7 @@ class DocumentRecovery(QObject):
     def _on_autosave_done(self, future: Future) -> None:
         exc = future.exception()
         if exc is not None:
-            self.autosave_failed.emit(_tr("Autosave failed: {0}").format(exc))
+            self.autosave_failed.emit(_tr(AUTOSAVE_FAILED).format(exc))
 
     def _discard_recovery(self, path: Path | None) -> None:
         self.submit(self.recovery.discard, path)

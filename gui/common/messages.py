@@ -65,6 +65,51 @@ TEMPLATES = (
         "Messages", "{name} leads outside {folder}; Inkling never reads or writes there."
     ),
     QT_TRANSLATE_NOOP("Messages", "{name} is a link Inkling does not follow."),
+    QT_TRANSLATE_NOOP(
+        "Messages",
+        "Voice adapters are not available through a server: its model runs elsewhere.",
+    ),
+    # Snapshots and backups (backend/story/snapshots.py, backend/story/backup.py).
+    QT_TRANSLATE_NOOP(
+        "Messages",
+        "The backup folder {folder} does not exist (is its drive connected?). Nothing was written.",
+    ),
+    QT_TRANSLATE_NOOP("Messages", "The backup folder {folder} is not a folder."),
+    QT_TRANSLATE_NOOP(
+        "Messages",
+        "The backup folder {folder} cannot be written to; choose another in File → Backup Folder.",
+    ),
+    QT_TRANSLATE_NOOP(
+        "Messages", "The backup folder {folder} cannot be written to; the backup was not written."
+    ),
+    QT_TRANSLATE_NOOP("Messages", "The disk holding {folder} is full; the backup was not written."),
+    QT_TRANSLATE_NOOP("Messages", "The backup was not written: {reason}"),
+    QT_TRANSLATE_NOOP("Messages", "{name} is not a readable zip file ({reason})."),
+    QT_TRANSLATE_NOOP("Messages", "{name} is not an Inkling backup (it holds no story.toml)."),
+    QT_TRANSLATE_NOOP("Messages", "{name} is damaged: {entry} fails its check ({reason})."),
+    QT_TRANSLATE_NOOP("Messages", "{name} is damaged: {entry} cannot be read ({reason})."),
+    QT_TRANSLATE_NOOP("Messages", "{target} already exists; restore into a new folder."),
+    QT_TRANSLATE_NOOP(
+        "Messages",
+        "{name} holds {entry}, a name leading outside the folder it is restored into; it was "
+        "not restored.",
+    ),
+    QT_TRANSLATE_NOOP(
+        "Messages",
+        "{name} holds {entry}, which is a link or special file; it was not restored.",
+    ),
+    QT_TRANSLATE_NOOP("Messages", "This snapshot is damaged ({reason})."),
+    QT_TRANSLATE_NOOP(
+        "Messages", "This snapshot is damaged: its text does not match its checksum."
+    ),
+    QT_TRANSLATE_NOOP("Messages", "The text this snapshot starts from is missing."),
+    QT_TRANSLATE_NOOP("Messages", "The text this snapshot starts from is damaged."),
+    QT_TRANSLATE_NOOP(
+        "Messages",
+        "{count} snapshot(s) of this scene could not be read (damaged lines in its history "
+        "file); the others are shown.",
+    ),
+    QT_TRANSLATE_NOOP("Messages", "Could not keep a snapshot: {reason}"),
 )
 
 

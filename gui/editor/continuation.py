@@ -41,6 +41,9 @@ class ContinuationController(QObject):
     message = Signal(str, int)  # text for the status bar, and for how many ms
     error = Signal(str, str)
     speed = Signal(float)  # tokens per second of the last continuation
+    # The model is about to write into the text ("continuation" or "rewrite"): the window
+    # keeps a snapshot of the scene first.
+    about_to_write = Signal(str)
 
     def __init__(
         self,
@@ -163,6 +166,7 @@ class ContinuationController(QObject):
         request = Request(job)
         self._active_id = request.id
         self._mode = mode
+        self.about_to_write.emit("rewrite" if mode == REWRITE else "continuation")
         self.editor.begin_insertion()
         self._insert_start = self.editor.insertion_position()
         self.running_changed.emit(True)

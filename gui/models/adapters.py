@@ -21,9 +21,10 @@ from PySide6.QtWidgets import (
 from backend.engines.adapter_file import NOT_ON_A_SERVER, AdapterError
 from backend.models.adapter_library import AdapterLibrary
 from backend.models.catalogue import human_size
-from backend.models.spec import ModelSpec
+from backend.models.spec import EngineKind, ModelSpec
 from backend.untrusted import RefusedFile
 from gui.common.i18n import QT_TRANSLATE_NOOP
+from gui.common.messages import translate_message
 from gui.common.tables import list_table
 from gui.models.voice import VoiceController
 
@@ -84,7 +85,9 @@ class AdaptersPanel(QGroupBox):
         self.show_model(None)
 
     def show_model(self, spec: ModelSpec | None) -> None:
-        """List the adapters of `spec` (None: nothing selected)."""
+        """List the adapters of `spec`; with no model selected in the list, those of the
+        model that is loaded (None while none is)."""
+        spec = spec or self.voice.spec
         self.spec = spec
         self.library = self.voice.library(spec) if spec is not None else None
         self.refresh()
@@ -96,7 +99,11 @@ class AdaptersPanel(QGroupBox):
         self.table.setRowCount(0)
         library = self.library
         if self.spec is not None and library is None:
-            self.note.setText(NOT_ON_A_SERVER)
+            self.note.setText(
+                translate_message(NOT_ON_A_SERVER)
+                if self.spec.engine == EngineKind.REMOTE
+                else self.tr("This model cannot take voice adapters.")
+            )
         elif library is not None:
             active = library.active()
             entries = library.entries()

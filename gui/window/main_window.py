@@ -131,8 +131,11 @@ class MainWindow(ModelStatus):
         self.documents.status.connect(lambda m: self.status.showMessage(m, 8000))
         self.documents.recent_changed.connect(self._rebuild_recent_menu)
         self.documents.opened.connect(self._on_documents_opened)
-        self.book = BookController(self, self.editor, self.documents)
+        self.book = BookController(
+            self, self.editor, self.documents, self.paths, self.save_settings
+        )
         self.book.message.connect(self.status.showMessage)
+        self.book.keeping.problem.connect(self.show_error)
         self.status.addPermanentWidget(self.book.locked_label)
         self.status.addPermanentWidget(self.book.counts_label)
 
@@ -187,8 +190,15 @@ class MainWindow(ModelStatus):
         self.continuation.running_changed.connect(self._on_continuation_running_changed)
         self.continuation.ended.connect(self._on_continuation_ended)
         self.continuation.speed.connect(self.status.set_speed)
+        self.continuation.about_to_write.connect(self._on_continuation_about_to_write)
         self.continuation.done.connect(self.continuation_done)
         self.bible_generation.done.connect(self.bible_done)
+
+    @Slot(str)
+    def _on_continuation_about_to_write(self, cause: str) -> None:
+        project = self.documents.project
+        if project.current:
+            project.keep_before([project.current], cause)
 
     @Slot()
     def _update_book_actions(self) -> None:
@@ -253,6 +263,8 @@ class MainWindow(ModelStatus):
     @Slot(object)
     def _on_preferences_settings_changed(self, settings: Settings) -> None:
         settings.recent_files = list(self.settings.recent_files)
+        # Chosen per story (File → Backup Folder), not in Preferences.
+        settings.keeping.project_backup_folders = dict(self.settings.keeping.project_backup_folders)
         self.apply_settings(settings)
         self.save_settings()
 

@@ -138,6 +138,7 @@ def menu_table(w: MenuParts) -> tuple[Menu, ...]:
 
 def _file_menu(w: MenuParts) -> Menu:
     docs = w.documents
+    keeping = w.book.keeping
     return Menu(
         QT_TRANSLATE_NOOP("Menus", "&File"),
         (
@@ -169,6 +170,21 @@ def _file_menu(w: MenuParts) -> Menu:
                         lambda: docs.transfer.export(False),
                     ),
                 ),
+            ),
+            None,
+            Item(
+                QT_TRANSLATE_NOOP("Menus", "Back &Up Now"),
+                keeping.back_up_now,
+                "Ctrl+Alt+B",
+                when=When.PROJECT,
+                tip=NEEDS_PROJECT,
+            ),
+            Item(QT_TRANSLATE_NOOP("Menus", "Restore from Bac&kup…"), keeping.restore_from_backup),
+            Item(
+                QT_TRANSLATE_NOOP("Menus", "Backup &Folder…"),
+                keeping.choose_backup_folder,
+                when=When.PROJECT,
+                tip=NEEDS_PROJECT,
             ),
             None,
             Item(QT_TRANSLATE_NOOP("Menus", "Story &Details…"), w.show_story_details, name="story"),
@@ -339,6 +355,21 @@ def _book_menu(w: MenuParts) -> Menu:
                 QT_TRANSLATE_NOOP("Menus", "&Undo Binder Change"),
                 project.undo,
                 when=When.BINDER_UNDO,
+                tip=NEEDS_PROJECT,
+            ),
+            None,
+            Item(
+                QT_TRANSLATE_NOOP("Menus", "Take S&napshot…"),
+                w.book.keeping.take_snapshot,
+                "Ctrl+Alt+S",
+                when=When.PROJECT,
+                tip=NEEDS_PROJECT,
+            ),
+            Item(
+                QT_TRANSLATE_NOOP("Menus", "Scene &History…"),
+                lambda: w.book.show_history(),
+                "Ctrl+Alt+H",
+                when=When.PROJECT,
                 tip=NEEDS_PROJECT,
             ),
             None,

@@ -17,6 +17,7 @@ from backend.models.spec import ModelSpec
 from backend.storage.paths import AppPaths
 from backend.storage.settings import Settings
 from backend.untrusted import RefusedFile
+from gui.common.i18n import QT_TRANSLATE_NOOP
 from gui.editor.continuation import ContinuationController
 from gui.editor.editor import Editor
 from gui.editor.suggestions import SuggestionController
@@ -30,6 +31,12 @@ from gui.worker import ModelThread
 def _tr(text: str) -> str:
     """Translated in the context these strings had in `MainWindow`."""
     return QCoreApplication.translate("MainWindow", text)
+
+
+# Marked here so that lupdate keeps them in that context.
+NOT_LOADED = QT_TRANSLATE_NOOP("MainWindow", "The model could not be loaded")
+LOADED = QT_TRANSLATE_NOOP("MainWindow", "{0} is loaded.")
+SUGGESTION_FAILED = QT_TRANSLATE_NOOP("MainWindow", "Suggestion failed: {0}")
 
 
 class ModelStatus(QMainWindow):
@@ -109,7 +116,7 @@ class ModelStatus(QMainWindow):
         try:
             spec = None if entry_id == BUNDLED_ID else self.catalog.spec(entry_id)
         except (CatalogError, RefusedFile) as exc:
-            self.show_error(_tr("The model could not be loaded"), str(exc))
+            self.show_error(_tr(NOT_LOADED), str(exc))
             return
         self.load_model(spec)
 
@@ -126,14 +133,14 @@ class ModelStatus(QMainWindow):
             self.save_settings()
         if self.models_dialog is not None:
             self.models_dialog.set_active(entry_id)
-            self.models_dialog.status.setText(_tr("{0} is loaded.").format(spec.name))
+            self.models_dialog.status.setText(_tr(LOADED).format(spec.name))
 
     @Slot(str)
     def _on_worker_switch_failed(self, message: str) -> None:
         self.last_error = message
         if self.models_dialog is not None:
             self.models_dialog.status.setText(message)
-        self.show_error(_tr("The model could not be loaded"), message)
+        self.show_error(_tr(NOT_LOADED), message)
 
     @Slot(str)
     def _on_worker_model_loaded(self, name: str) -> None:
@@ -145,11 +152,11 @@ class ModelStatus(QMainWindow):
     def _on_worker_model_failed(self, message: str) -> None:
         self._set_model_ready(False)
         self.status.model_failed()
-        self.show_error(_tr("The model could not be loaded"), message)
+        self.show_error(_tr(NOT_LOADED), message)
 
     @Slot(str)
     def _on_suggestions_failed(self, message: str) -> None:
         # Every request's failure is told by the part that asked (continuations, the bible,
         # synopses each say their own), so a suggestion's failure is only the suggestion's.
         self.last_error = message
-        self.status.showMessage(_tr("Suggestion failed: {0}").format(message), 8000)
+        self.status.showMessage(_tr(SUGGESTION_FAILED).format(message), 8000)

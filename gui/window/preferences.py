@@ -81,6 +81,7 @@ class PreferencesDialog(QDialog):
         tabs.addTab(self._editor_tab(), self.tr("Editor"))
         tabs.addTab(self._suggestions_tab(), self.tr("Suggestions"))
         tabs.addTab(self._model_tab(), self.tr("Model"))
+        tabs.addTab(self._backups_tab(), self.tr("Backups"))
         self.problem_label = QLabel("")
         self.problem_label.setStyleSheet("color: #b00020")
         self.problem_label.setWordWrap(True)
@@ -197,6 +198,58 @@ class PreferencesDialog(QDialog):
         self.engine.currentIndexChanged.connect(self._changed)
         return page
 
+    def _backups_tab(self) -> QWidget:
+        page = QWidget()
+        form = QFormLayout(page)
+        self.backup_on_close = QCheckBox(self.tr("Back up a story when I close it, if it changed"))
+        row = QHBoxLayout()
+        self.backup_folder = QLineEdit()
+        self.backup_folder.setPlaceholderText(self.tr("Inkling's own data folder"))
+        browse = QPushButton(self.tr("Choose…"))
+        browse.clicked.connect(self._browse_backup_folder)
+        row.addWidget(self.backup_folder)
+        row.addWidget(browse)
+        holder = QWidget()
+        holder.setLayout(row)
+        self.keep_last = QSpinBox()
+        self.keep_last.setRange(1, 1000)
+        self.keep_days = QSpinBox()
+        self.keep_days.setRange(0, 366)
+        self.keep_days.setSuffix(self.tr(" days"))
+        self.keep_weeks = QSpinBox()
+        self.keep_weeks.setRange(0, 520)
+        self.keep_weeks.setSuffix(self.tr(" weeks"))
+        self.snapshot_limit = QSpinBox()
+        self.snapshot_limit.setRange(1, 100_000)
+        self.snapshot_limit.setSuffix(self.tr(" MB"))
+        form.addRow(self.backup_on_close)
+        form.addRow(self.tr("Backup folder"), holder)
+        form.addRow(self.tr("Keep the newest"), self.keep_last)
+        form.addRow(self.tr("And one a day for"), self.keep_days)
+        form.addRow(self.tr("And one a week for"), self.keep_weeks)
+        form.addRow(self.tr("Snapshot space per story"), self.snapshot_limit)
+        note = QLabel(
+            self.tr(
+                "A story's own backup folder (File → Backup Folder) wins over this one. When "
+                "snapshots outgrow their space the oldest go first; named ones are never removed."
+            )
+        )
+        note.setWordWrap(True)
+        form.addRow(note)
+        self.backup_on_close.toggled.connect(self._changed)
+        self.backup_folder.editingFinished.connect(self._changed)
+        for box in (self.keep_last, self.keep_days, self.keep_weeks, self.snapshot_limit):
+            box.valueChanged.connect(self._changed)
+        return page
+
+    def _browse_backup_folder(self) -> None:
+        path = QFileDialog.getExistingDirectory(
+            self, self.tr("Backup folder"), self.backup_folder.text()
+        )
+        if path:
+            self.backup_folder.setText(path)
+            self._changed()
+
     def _double(self, low: float, high: float, step: float) -> QDoubleSpinBox:
         box = QDoubleSpinBox()
         box.setRange(low, high)
@@ -236,6 +289,12 @@ class PreferencesDialog(QDialog):
             self.min_p.setValue(s.sampler.min_p)
             self.repeat_penalty.setValue(s.sampler.repeat_penalty)
             self.max_tokens.setValue(s.sampler.max_tokens)
+            self.backup_on_close.setChecked(s.keeping.backup_on_close)
+            self.backup_folder.setText(s.keeping.backup_folder)
+            self.keep_last.setValue(s.keeping.keep_last)
+            self.keep_days.setValue(s.keeping.keep_days)
+            self.keep_weeks.setValue(s.keeping.keep_weeks)
+            self.snapshot_limit.setValue(s.keeping.snapshot_limit_mb)
         finally:
             self._loading = False
 
@@ -266,6 +325,13 @@ class PreferencesDialog(QDialog):
         candidate.sampler.min_p = self.min_p.value()
         candidate.sampler.repeat_penalty = self.repeat_penalty.value()
         candidate.sampler.max_tokens = self.max_tokens.value()
+        keeping = candidate.keeping
+        keeping.backup_on_close = self.backup_on_close.isChecked()
+        keeping.backup_folder = self.backup_folder.text().strip()
+        keeping.keep_last = self.keep_last.value()
+        keeping.keep_days = self.keep_days.value()
+        keeping.keep_weeks = self.keep_weeks.value()
+        keeping.snapshot_limit_mb = self.snapshot_limit.value()
         problems = hotkey_conflicts(candidate.suggestions.hotkeys)
         try:
             candidate.validate()
@@ -281,6 +347,7 @@ class PreferencesDialog(QDialog):
         """Every setting back to its default (recent files are kept)."""
         fresh = Settings()
         fresh.recent_files = list(self.settings.recent_files)
+        fresh.keeping.project_backup_folders = dict(self.settings.keeping.project_backup_folders)
         fresh.extra = self.settings.extra
         fresh.suggestions.hotkeys = dict(DEFAULT_HOTKEYS)
         self._load(fresh)

@@ -36,108 +36,113 @@ PyTorch (BSD), Hugging Face transformers (Apache 2.0) and Qt for Python (LGPLv3)
 <context>
     <name>AdaptersPanel</name>
     <message>
-        <location filename="../../gui/models/adapters.py" line="31"/>
+        <location filename="../../gui/models/adapters.py" line="32"/>
         <source>On</source>
         <translation>启用</translation>
     </message>
     <message>
-        <location filename="../../gui/models/adapters.py" line="32"/>
+        <location filename="../../gui/models/adapters.py" line="33"/>
         <source>Name</source>
         <translation>名称</translation>
     </message>
     <message>
-        <location filename="../../gui/models/adapters.py" line="33"/>
+        <location filename="../../gui/models/adapters.py" line="34"/>
         <source>Learned from</source>
         <translation>学习材料</translation>
     </message>
     <message>
-        <location filename="../../gui/models/adapters.py" line="34"/>
+        <location filename="../../gui/models/adapters.py" line="35"/>
         <source>Made</source>
         <translation>创建时间</translation>
     </message>
     <message>
-        <location filename="../../gui/models/adapters.py" line="35"/>
+        <location filename="../../gui/models/adapters.py" line="36"/>
         <source>Size</source>
         <translation>字号</translation>
     </message>
     <message>
-        <location filename="../../gui/models/adapters.py" line="36"/>
+        <location filename="../../gui/models/adapters.py" line="37"/>
         <source>Perplexity</source>
         <translation>困惑度</translation>
     </message>
     <message>
-        <location filename="../../gui/models/adapters.py" line="44"/>
+        <location filename="../../gui/models/adapters.py" line="45"/>
         <source>Voice adapters</source>
         <translation>文风适配器</translation>
     </message>
     <message>
-        <location filename="../../gui/models/adapters.py" line="53"/>
-        <location filename="../../gui/models/adapters.py" line="135"/>
+        <location filename="../../gui/models/adapters.py" line="54"/>
+        <location filename="../../gui/models/adapters.py" line="142"/>
         <source>Switch &amp;On</source>
         <translation>启用(&amp;O)</translation>
     </message>
     <message>
-        <location filename="../../gui/models/adapters.py" line="59"/>
+        <location filename="../../gui/models/adapters.py" line="60"/>
         <source>How strongly the adapter changes the model (100 %: as trained)</source>
         <translation>适配器对模型的影响强度（100%：与训练时相同）</translation>
     </message>
     <message>
-        <location filename="../../gui/models/adapters.py" line="64"/>
+        <location filename="../../gui/models/adapters.py" line="65"/>
         <source>Re&amp;name…</source>
         <translation>重命名(&amp;N)…</translation>
     </message>
     <message>
-        <location filename="../../gui/models/adapters.py" line="66"/>
+        <location filename="../../gui/models/adapters.py" line="67"/>
         <source>De&amp;lete</source>
         <translation>删除(&amp;L)</translation>
     </message>
     <message>
-        <location filename="../../gui/models/adapters.py" line="68"/>
+        <location filename="../../gui/models/adapters.py" line="69"/>
         <source>Add Adapter &amp;File…</source>
         <translation>添加适配器文件(&amp;F)…</translation>
     </message>
     <message>
-        <location filename="../../gui/models/adapters.py" line="70"/>
+        <location filename="../../gui/models/adapters.py" line="71"/>
         <source>&amp;Train on My Writing…</source>
         <translation>用我的文字训练(&amp;T)…</translation>
     </message>
     <message>
-        <location filename="../../gui/models/adapters.py" line="74"/>
+        <location filename="../../gui/models/adapters.py" line="75"/>
         <source>Strength</source>
         <translation>强度</translation>
     </message>
     <message>
-        <location filename="../../gui/models/adapters.py" line="120"/>
+        <location filename="../../gui/models/adapters.py" line="105"/>
+        <source>This model cannot take voice adapters.</source>
+        <translation>这个模型不能使用文风适配器。</translation>
+    </message>
+    <message>
+        <location filename="../../gui/models/adapters.py" line="127"/>
         <source>No adapters yet: train one on your writing.</source>
         <translation>还没有适配器：用你的文字训练一个吧。</translation>
     </message>
     <message>
-        <location filename="../../gui/models/adapters.py" line="121"/>
+        <location filename="../../gui/models/adapters.py" line="128"/>
         <source> Changes apply when this model is loaded.</source>
         <translation>更改会在载入此模型时生效。</translation>
     </message>
     <message>
-        <location filename="../../gui/models/adapters.py" line="135"/>
+        <location filename="../../gui/models/adapters.py" line="142"/>
         <source>Switch &amp;Off</source>
         <translation>停用(&amp;O)</translation>
     </message>
     <message>
-        <location filename="../../gui/models/adapters.py" line="166"/>
+        <location filename="../../gui/models/adapters.py" line="173"/>
         <source>Rename adapter</source>
         <translation>重命名适配器</translation>
     </message>
     <message>
-        <location filename="../../gui/models/adapters.py" line="166"/>
+        <location filename="../../gui/models/adapters.py" line="173"/>
         <source>Name:</source>
         <translation>名称：</translation>
     </message>
     <message>
-        <location filename="../../gui/models/adapters.py" line="191"/>
+        <location filename="../../gui/models/adapters.py" line="198"/>
         <source>Add adapter</source>
         <translation>添加适配器</translation>
     </message>
     <message>
-        <location filename="../../gui/models/adapters.py" line="191"/>
+        <location filename="../../gui/models/adapters.py" line="198"/>
         <source>LoRA adapters (*.gguf)</source>
         <translation>LoRA 适配器 (*.gguf)</translation>
     </message>
@@ -158,7 +163,7 @@ PyTorch (BSD), Hugging Face transformers (Apache 2.0) and Qt for Python (LGPLv3)
 <context>
     <name>Background</name>
     <message>
-        <location filename="../../gui/models/dialogs.py" line="48"/>
+        <location filename="../../gui/models/dialogs.py" line="54"/>
         <source>Something went wrong: {0}</source>
         <translation>出了点问题：{0}</translation>
     </message>
@@ -448,144 +453,149 @@ PyTorch (BSD), Hugging Face transformers (Apache 2.0) and Qt for Python (LGPLv3)
         <translation>定稿</translation>
     </message>
     <message>
-        <location filename="../../gui/book/binder.py" line="89"/>
+        <location filename="../../gui/book/binder.py" line="90"/>
         <source>Chapters and scenes</source>
         <translation>章节与场景</translation>
     </message>
     <message>
-        <location filename="../../gui/book/binder.py" line="122"/>
+        <location filename="../../gui/book/binder.py" line="123"/>
         <source>comma, separated</source>
         <translation>用逗号分隔</translation>
     </message>
     <message>
-        <location filename="../../gui/book/binder.py" line="124"/>
+        <location filename="../../gui/book/binder.py" line="125"/>
         <source>part this chapter belongs to</source>
         <translation>本章所属的部</translation>
     </message>
     <message>
-        <location filename="../../gui/book/binder.py" line="128"/>
+        <location filename="../../gui/book/binder.py" line="129"/>
         <source>Draft synopsis</source>
         <translation>起草梗概</translation>
     </message>
     <message>
-        <location filename="../../gui/book/binder.py" line="131"/>
+        <location filename="../../gui/book/binder.py" line="132"/>
         <source>Quick draft from the text</source>
         <translation>从正文快速起草</translation>
     </message>
     <message>
-        <location filename="../../gui/book/binder.py" line="132"/>
+        <location filename="../../gui/book/binder.py" line="133"/>
         <source>Draft with the model</source>
         <translation>让模型起草</translation>
     </message>
     <message>
-        <location filename="../../gui/book/binder.py" line="134"/>
+        <location filename="../../gui/book/binder.py" line="135"/>
         <source>Title</source>
         <translation>标题</translation>
     </message>
     <message>
-        <location filename="../../gui/book/binder.py" line="135"/>
+        <location filename="../../gui/book/binder.py" line="136"/>
         <source>Status</source>
         <translation>状态</translation>
     </message>
     <message>
-        <location filename="../../gui/book/binder.py" line="136"/>
+        <location filename="../../gui/book/binder.py" line="137"/>
         <source>Point of view</source>
         <translation>视角</translation>
     </message>
     <message>
-        <location filename="../../gui/book/binder.py" line="137"/>
+        <location filename="../../gui/book/binder.py" line="138"/>
         <source>Tags</source>
         <translation>标签</translation>
     </message>
     <message>
-        <location filename="../../gui/book/binder.py" line="138"/>
+        <location filename="../../gui/book/binder.py" line="139"/>
         <source>Part</source>
         <translation>部</translation>
     </message>
     <message>
-        <location filename="../../gui/book/binder.py" line="139"/>
+        <location filename="../../gui/book/binder.py" line="140"/>
         <source>Synopsis</source>
         <translation>梗概</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../gui/book/binder.py" line="181"/>
+        <location filename="../../gui/book/binder.py" line="182"/>
         <source>Trash (%n)</source>
         <translation>
             <numerusform>废纸篓（%n）</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../gui/book/binder.py" line="197"/>
+        <location filename="../../gui/book/binder.py" line="198"/>
         <source>{0} (read-only)</source>
         <translation>{0}（只读）</translation>
     </message>
     <message>
-        <location filename="../../gui/book/binder.py" line="199"/>
+        <location filename="../../gui/book/binder.py" line="200"/>
         <source>Read-only: {0}</source>
         <translation>只读：{0}</translation>
     </message>
     <message>
-        <location filename="../../gui/book/binder.py" line="339"/>
+        <location filename="../../gui/book/binder.py" line="346"/>
         <source>Rename</source>
         <translation>重命名</translation>
     </message>
     <message>
-        <location filename="../../gui/book/binder.py" line="339"/>
+        <location filename="../../gui/book/binder.py" line="346"/>
         <source>Title:</source>
         <translation>标题：</translation>
     </message>
     <message>
-        <location filename="../../gui/book/binder.py" line="350"/>
+        <location filename="../../gui/book/binder.py" line="357"/>
         <source>Moved to the trash. Ctrl+Z in the binder undoes it.</source>
         <translation>已移到废纸篓。在目录中按 Ctrl+Z 可撤销。</translation>
     </message>
     <message>
-        <location filename="../../gui/book/binder.py" line="418"/>
+        <location filename="../../gui/book/binder.py" line="425"/>
+        <source>History…</source>
+        <translation>历史…</translation>
+    </message>
+    <message>
+        <location filename="../../gui/book/binder.py" line="428"/>
         <source>Restore</source>
         <translation>恢复</translation>
     </message>
     <message>
-        <location filename="../../gui/book/binder.py" line="420"/>
+        <location filename="../../gui/book/binder.py" line="430"/>
         <source>Add chapter</source>
         <translation>添加章</translation>
     </message>
     <message>
-        <location filename="../../gui/book/binder.py" line="421"/>
+        <location filename="../../gui/book/binder.py" line="431"/>
         <source>Add scene</source>
         <translation>添加场景</translation>
     </message>
     <message>
-        <location filename="../../gui/book/binder.py" line="423"/>
+        <location filename="../../gui/book/binder.py" line="433"/>
         <source>Rename…</source>
         <translation>重命名…</translation>
     </message>
     <message>
-        <location filename="../../gui/book/binder.py" line="424"/>
+        <location filename="../../gui/book/binder.py" line="434"/>
         <source>Split scene at cursor</source>
         <translation>在光标处拆分场景</translation>
     </message>
     <message>
-        <location filename="../../gui/book/binder.py" line="425"/>
+        <location filename="../../gui/book/binder.py" line="435"/>
         <source>Merge with next scene</source>
         <translation>与下一场景合并</translation>
     </message>
     <message>
-        <location filename="../../gui/book/binder.py" line="426"/>
+        <location filename="../../gui/book/binder.py" line="436"/>
         <source>Move up</source>
         <translation>上移</translation>
     </message>
     <message>
-        <location filename="../../gui/book/binder.py" line="427"/>
+        <location filename="../../gui/book/binder.py" line="437"/>
         <source>Move down</source>
         <translation>下移</translation>
     </message>
     <message>
-        <location filename="../../gui/book/binder.py" line="430"/>
+        <location filename="../../gui/book/binder.py" line="440"/>
         <source>Move to trash</source>
         <translation>移到废纸篓</translation>
     </message>
     <message>
-        <location filename="../../gui/book/binder.py" line="432"/>
+        <location filename="../../gui/book/binder.py" line="442"/>
         <source>Undo %s</source>
         <translation>撤销%s</translation>
     </message>
@@ -606,17 +616,17 @@ PyTorch (BSD), Hugging Face transformers (Apache 2.0) and Qt for Python (LGPLv3)
 <context>
     <name>BookController</name>
     <message>
-        <location filename="../../gui/book/controller.py" line="104"/>
+        <location filename="../../gui/book/controller.py" line="120"/>
         <source>Zoom %+d</source>
         <translation>缩放 %+d</translation>
     </message>
     <message>
-        <location filename="../../gui/book/controller.py" line="104"/>
+        <location filename="../../gui/book/controller.py" line="120"/>
         <source>Zoom reset</source>
         <translation>缩放已还原</translation>
     </message>
     <message>
-        <location filename="../../gui/book/controller.py" line="152"/>
+        <location filename="../../gui/book/controller.py" line="168"/>
         <source>Turn this document into a story project?
 
 Chapters and scenes live in a story project: a folder whose name ends in .inkling. Your text becomes chapter 1, scene 1, and the project is saved there at once.</source>
@@ -625,109 +635,114 @@ Chapters and scenes live in a story project: a folder whose name ends in .inklin
 章和场景存放在故事项目里：一个名称以 .inkling 结尾的文件夹。你的文字会成为第 1 章第 1 个场景，项目会立即保存在那里。</translation>
     </message>
     <message>
-        <location filename="../../gui/book/controller.py" line="162"/>
+        <location filename="../../gui/book/controller.py" line="178"/>
         <source>Read-only: {0}</source>
         <translation>只读：{0}</translation>
     </message>
     <message>
-        <location filename="../../gui/book/controller.py" line="167"/>
+        <location filename="../../gui/book/controller.py" line="183"/>
         <source>This scene is read-only: {0}</source>
         <translation>此场景为只读：{0}</translation>
     </message>
     <message>
-        <location filename="../../gui/book/controller.py" line="192"/>
+        <location filename="../../gui/book/controller.py" line="208"/>
         <source>characters</source>
         <translation>字</translation>
     </message>
     <message>
-        <location filename="../../gui/book/controller.py" line="192"/>
+        <location filename="../../gui/book/controller.py" line="208"/>
         <source>words</source>
         <translation>词</translation>
     </message>
     <message>
-        <location filename="../../gui/book/controller.py" line="204"/>
+        <location filename="../../gui/book/controller.py" line="220"/>
         <source>Scene %1 · Chapter %2 · Book %3 %4 · Today %5</source>
         <translation>本场景 %1 · 本章 %2 · 全书 %3 %4 · 今日 %5</translation>
     </message>
     <message>
-        <location filename="../../gui/book/controller.py" line="214"/>
+        <location filename="../../gui/book/controller.py" line="230"/>
         <source>{0:,} characters</source>
         <translation>{0:,} 字</translation>
     </message>
     <message>
-        <location filename="../../gui/book/controller.py" line="215"/>
+        <location filename="../../gui/book/controller.py" line="231"/>
         <source>{0:,} words</source>
         <translation>{0:,} 词</translation>
     </message>
     <message>
-        <location filename="../../gui/book/controller.py" line="247"/>
+        <location filename="../../gui/book/controller.py" line="263"/>
         <source>Undone: %s</source>
         <translation>已撤销：%s</translation>
     </message>
     <message>
-        <location filename="../../gui/book/controller.py" line="247"/>
+        <location filename="../../gui/book/controller.py" line="263"/>
         <source>Nothing to undo.</source>
         <translation>没有可撤销的操作。</translation>
     </message>
     <message>
-        <location filename="../../gui/book/controller.py" line="263"/>
+        <location filename="../../gui/book/controller.py" line="279"/>
         <source>Goals belong to a story project (Save As a .inkling folder).</source>
         <translation>写作目标属于故事项目（请另存为 .inkling 文件夹）。</translation>
+    </message>
+    <message>
+        <location filename="../../gui/book/controller.py" line="297"/>
+        <source>Snapshots belong to the scenes of a story project.</source>
+        <translation>快照属于故事项目中的场景。</translation>
     </message>
 </context>
 <context>
     <name>BookTransfer</name>
     <message>
-        <location filename="../../gui/book/transfer.py" line="113"/>
-        <location filename="../../gui/book/transfer.py" line="144"/>
-        <location filename="../../gui/book/transfer.py" line="158"/>
+        <location filename="../../gui/book/transfer.py" line="116"/>
+        <location filename="../../gui/book/transfer.py" line="147"/>
+        <location filename="../../gui/book/transfer.py" line="161"/>
         <source>Export failed</source>
         <translation>导出失败</translation>
     </message>
     <message>
-        <location filename="../../gui/book/transfer.py" line="115"/>
-        <location filename="../../gui/book/transfer.py" line="154"/>
+        <location filename="../../gui/book/transfer.py" line="118"/>
+        <location filename="../../gui/book/transfer.py" line="157"/>
         <source>Exported to {0}</source>
         <translation>已导出到 {0}</translation>
     </message>
     <message>
-        <location filename="../../gui/book/transfer.py" line="121"/>
+        <location filename="../../gui/book/transfer.py" line="124"/>
         <source>Export of chapters belongs to a story project.</source>
         <translation>按章节导出只适用于故事项目。</translation>
     </message>
     <message>
-        <location filename="../../gui/book/transfer.py" line="149"/>
+        <location filename="../../gui/book/transfer.py" line="152"/>
         <source>Exporting to {0}…</source>
         <translation>正在导出到 {0}…</translation>
     </message>
     <message>
-        <location filename="../../gui/book/transfer.py" line="170"/>
+        <location filename="../../gui/book/transfer.py" line="173"/>
         <source>An import is already running.</source>
         <translation>已有一个导入正在进行。</translation>
     </message>
     <message>
-        <location filename="../../gui/book/transfer.py" line="176"/>
+        <location filename="../../gui/book/transfer.py" line="179"/>
         <source>Reading {0}…</source>
         <translation>正在读取 {0}…</translation>
     </message>
     <message>
-        <location filename="../../gui/book/transfer.py" line="192"/>
-        <location filename="../../gui/book/transfer.py" line="230"/>
+        <location filename="../../gui/book/transfer.py" line="195"/>
+        <location filename="../../gui/book/transfer.py" line="233"/>
         <source>Cannot import</source>
         <translation>无法导入</translation>
     </message>
     <message>
-        <location filename="../../gui/book/transfer.py" line="214"/>
+        <location filename="../../gui/book/transfer.py" line="217"/>
         <source>Writing {0}…</source>
         <translation>正在写入 {0}…</translation>
     </message>
     <message>
-        <location filename="../../gui/book/transfer.py" line="244"/>
+        <location filename="../../gui/book/transfer.py" line="247"/>
         <source>Import cancelled.</source>
         <translation>导入已取消。</translation>
     </message>
     <message>
-        <location filename="../../gui/book/transfer.py" line="279"/>
+        <location filename="../../gui/book/transfer.py" line="282"/>
         <source>Inkling could not import this file: {0}</source>
         <translation>Inkling 无法导入此文件：{0}</translation>
     </message>
@@ -857,47 +872,47 @@ Chapters and scenes live in a story project: a folder whose name ends in .inklin
 <context>
     <name>ContinuationController</name>
     <message>
-        <location filename="../../gui/editor/continuation.py" line="84"/>
+        <location filename="../../gui/editor/continuation.py" line="87"/>
         <source>The model is not ready yet.</source>
         <translation>模型尚未就绪。</translation>
     </message>
     <message>
-        <location filename="../../gui/editor/continuation.py" line="89"/>
+        <location filename="../../gui/editor/continuation.py" line="92"/>
         <source>Nothing to retry: continue first.</source>
         <translation>没有可重试的内容：请先续写。</translation>
     </message>
     <message>
-        <location filename="../../gui/editor/continuation.py" line="120"/>
+        <location filename="../../gui/editor/continuation.py" line="123"/>
         <source>Select a passage to rewrite.</source>
         <translation>请选择要改写的段落。</translation>
     </message>
     <message>
-        <location filename="../../gui/editor/continuation.py" line="140"/>
+        <location filename="../../gui/editor/continuation.py" line="143"/>
         <source>Version {0} of {1}</source>
         <translation>第 {0} 版，共 {1} 版</translation>
     </message>
     <message>
-        <location filename="../../gui/editor/continuation.py" line="154"/>
+        <location filename="../../gui/editor/continuation.py" line="157"/>
         <source>This text is read-only: {0}</source>
         <translation>此文本为只读：{0}</translation>
     </message>
     <message>
-        <location filename="../../gui/editor/continuation.py" line="169"/>
+        <location filename="../../gui/editor/continuation.py" line="173"/>
         <source>Writing… (Esc stops)</source>
         <translation>正在续写…（Esc 停止）</translation>
     </message>
     <message>
-        <location filename="../../gui/editor/continuation.py" line="201"/>
+        <location filename="../../gui/editor/continuation.py" line="205"/>
         <source>Stopped.</source>
         <translation>已停止。</translation>
     </message>
     <message>
-        <location filename="../../gui/editor/continuation.py" line="201"/>
+        <location filename="../../gui/editor/continuation.py" line="205"/>
         <source>Done.</source>
         <translation>完成。</translation>
     </message>
     <message>
-        <location filename="../../gui/editor/continuation.py" line="208"/>
+        <location filename="../../gui/editor/continuation.py" line="212"/>
         <source>Generation failed</source>
         <translation>生成失败</translation>
     </message>
@@ -905,50 +920,48 @@ Chapters and scenes live in a story project: a folder whose name ends in .inklin
 <context>
     <name>DocumentController</name>
     <message>
-        <location filename="../../gui/book/files.py" line="142"/>
-        <location filename="../../gui/book/files.py" line="252"/>
-        <location filename="../../gui/book/files.py" line="264"/>
+        <location filename="../../gui/book/files.py" line="136"/>
+        <location filename="../../gui/book/files.py" line="246"/>
+        <location filename="../../gui/book/files.py" line="258"/>
         <source>Untitled</source>
         <translation>未命名</translation>
     </message>
     <message>
-        <location filename="../../gui/book/files.py" line="230"/>
+        <location filename="../../gui/book/files.py" line="224"/>
         <source>Cannot open</source>
         <translation>无法打开</translation>
     </message>
     <message>
-        <location filename="../../gui/book/files.py" line="216"/>
+        <location filename="../../gui/book/files.py" line="210"/>
         <source>Opened with problems</source>
         <translation>打开时发现问题</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../gui/book/files.py" line="237"/>
+        <location filename="../../gui/book/files.py" line="231"/>
         <source>…and %n more problem(s) like these.</source>
         <translation>
             <numerusform>……另有 %n 个类似的问题。</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../gui/book/files.py" line="281"/>
-        <location filename="../../gui/book/files.py" line="303"/>
-        <location filename="../../gui/book/files.py" line="500"/>
+        <location filename="../../gui/book/files.py" line="275"/>
+        <location filename="../../gui/book/files.py" line="297"/>
+        <location filename="../../gui/book/files.py" line="377"/>
         <source>Save failed</source>
         <translation>保存失败</translation>
     </message>
     <message>
-        <location filename="../../gui/book/files.py" line="283"/>
+        <location filename="../../gui/book/files.py" line="277"/>
         <source>A story is saved as a folder whose name ends in .inkling. Use File → Export for a single .docx, .epub, .md or .txt file.</source>
         <translation>故事会保存为一个以 .inkling 结尾的文件夹。如需单个 .docx、.epub、.md 或 .txt 文件，请用“文件 → 导出”。</translation>
     </message>
     <message>
-        <location filename="../../gui/book/files.py" line="363"/>
-        <location filename="../../gui/book/files.py" line="375"/>
-        <location filename="../../gui/book/files.py" line="393"/>
+        <location filename="../../gui/book/recovery.py" line="36"/>
         <source>Autosave failed: {0}</source>
         <translation>自动保存失败：{0}</translation>
     </message>
     <message>
-        <location filename="../../gui/book/files.py" line="500"/>
+        <location filename="../../gui/book/files.py" line="377"/>
         <source>{0}
 
 You can save to another place.</source>
@@ -960,67 +973,67 @@ You can save to another place.</source>
 <context>
     <name>DownloadDialog</name>
     <message>
-        <location filename="../../gui/models/dialogs.py" line="163"/>
+        <location filename="../../gui/models/dialogs.py" line="170"/>
         <source>Download a model</source>
         <translation>下载模型</translation>
     </message>
     <message>
-        <location filename="../../gui/models/dialogs.py" line="166"/>
+        <location filename="../../gui/models/dialogs.py" line="173"/>
         <source>owner/repository</source>
         <translation>所有者/仓库</translation>
     </message>
     <message>
-        <location filename="../../gui/models/dialogs.py" line="168"/>
+        <location filename="../../gui/models/dialogs.py" line="175"/>
         <source>model.Q4_K_M.gguf</source>
         <translation>model.Q4_K_M.gguf</translation>
     </message>
     <message>
-        <location filename="../../gui/models/dialogs.py" line="170"/>
+        <location filename="../../gui/models/dialogs.py" line="177"/>
         <source>(optional; the hub&apos;s own checksum is used)</source>
         <translation>（可选；默认使用模型仓库自带的校验值）</translation>
     </message>
     <message>
-        <location filename="../../gui/models/dialogs.py" line="174"/>
+        <location filename="../../gui/models/dialogs.py" line="181"/>
         <source>Downloads come from huggingface.co, only when you press Download.</source>
         <translation>只有在你点“下载”时，才会从 huggingface.co 下载。</translation>
     </message>
     <message>
-        <location filename="../../gui/models/dialogs.py" line="177"/>
+        <location filename="../../gui/models/dialogs.py" line="184"/>
         <source>&amp;Download</source>
         <translation>下载(&amp;D)</translation>
     </message>
     <message>
-        <location filename="../../gui/models/dialogs.py" line="179"/>
+        <location filename="../../gui/models/dialogs.py" line="186"/>
         <source>&amp;Cancel</source>
         <translation>取消(&amp;C)</translation>
     </message>
     <message>
-        <location filename="../../gui/models/dialogs.py" line="182"/>
+        <location filename="../../gui/models/dialogs.py" line="189"/>
         <source>Repository</source>
         <translation>仓库</translation>
     </message>
     <message>
-        <location filename="../../gui/models/dialogs.py" line="183"/>
+        <location filename="../../gui/models/dialogs.py" line="190"/>
         <source>File</source>
         <translation>文件</translation>
     </message>
     <message>
-        <location filename="../../gui/models/dialogs.py" line="184"/>
+        <location filename="../../gui/models/dialogs.py" line="191"/>
         <source>SHA-256</source>
         <translation>SHA-256</translation>
     </message>
     <message>
-        <location filename="../../gui/models/dialogs.py" line="204"/>
+        <location filename="../../gui/models/dialogs.py" line="211"/>
         <source>Downloading {0}…</source>
         <translation>正在下载 {0}…</translation>
     </message>
     <message>
-        <location filename="../../gui/models/dialogs.py" line="240"/>
+        <location filename="../../gui/models/dialogs.py" line="247"/>
         <source>{0} of {1}</source>
         <translation>{0} / {1}</translation>
     </message>
     <message>
-        <location filename="../../gui/models/dialogs.py" line="253"/>
+        <location filename="../../gui/models/dialogs.py" line="260"/>
         <source>Downloaded and checked {0}.</source>
         <translation>{0} 已下载并校验。</translation>
     </message>
@@ -1157,7 +1170,7 @@ You can save to another place.</source>
     </message>
     <message>
         <location filename="../../gui/book/find.py" line="68"/>
-        <location filename="../../gui/book/find.py" line="231"/>
+        <location filename="../../gui/book/find.py" line="232"/>
         <source>Replace all</source>
         <translation>全部替换</translation>
     </message>
@@ -1183,7 +1196,7 @@ You can save to another place.</source>
         <translation>要替换 %2 个场景中的 %1 处吗？</translation>
     </message>
     <message>
-        <location filename="../../gui/book/find.py" line="225"/>
+        <location filename="../../gui/book/find.py" line="226"/>
         <source>Replaced %1.</source>
         <translation>已替换 %1 处。</translation>
     </message>
@@ -1191,23 +1204,23 @@ You can save to another place.</source>
 <context>
     <name>GenerationWorker</name>
     <message>
-        <location filename="../../gui/worker.py" line="147"/>
+        <location filename="../../gui/worker.py" line="146"/>
         <source>{0} Inkling went back to {1}.</source>
         <translation>{0} Inkling 已改回使用 {1}。</translation>
     </message>
     <message>
-        <location filename="../../gui/worker.py" line="180"/>
+        <location filename="../../gui/worker.py" line="179"/>
         <source>The model could not be loaded: {0}</source>
         <translation>无法载入模型：{0}</translation>
     </message>
     <message>
-        <location filename="../../gui/worker.py" line="190"/>
-        <location filename="../../gui/worker.py" line="231"/>
+        <location filename="../../gui/worker.py" line="189"/>
+        <location filename="../../gui/worker.py" line="230"/>
         <source>No model is loaded yet.</source>
         <translation>还没有载入模型。</translation>
     </message>
     <message>
-        <location filename="../../gui/worker.py" line="257"/>
+        <location filename="../../gui/worker.py" line="256"/>
         <source>Generation failed: {0}. Reloading the model.</source>
         <translation>生成失败：{0}。正在重新载入模型。</translation>
     </message>
@@ -1248,6 +1261,154 @@ You can save to another place.</source>
         <location filename="../../gui/book/goals.py" line="94"/>
         <source>Words written per day, last 30 days</source>
         <translation>最近 30 天每日字数</translation>
+    </message>
+</context>
+<context>
+    <name>HistoryDialog</name>
+    <message>
+        <location filename="../../gui/book/history_view.py" line="37"/>
+        <source>Taken by hand</source>
+        <translation>手动保存</translation>
+    </message>
+    <message>
+        <location filename="../../gui/book/history_view.py" line="38"/>
+        <source>Before a writing session&apos;s changes</source>
+        <translation>本次写作改动之前</translation>
+    </message>
+    <message>
+        <location filename="../../gui/book/history_view.py" line="39"/>
+        <source>Before a continuation</source>
+        <translation>续写之前</translation>
+    </message>
+    <message>
+        <location filename="../../gui/book/history_view.py" line="40"/>
+        <source>Before a rewrite</source>
+        <translation>改写之前</translation>
+    </message>
+    <message>
+        <location filename="../../gui/book/history_view.py" line="41"/>
+        <source>Before Replace All</source>
+        <translation>全部替换之前</translation>
+    </message>
+    <message>
+        <location filename="../../gui/book/history_view.py" line="42"/>
+        <source>Before restoring a version</source>
+        <translation>恢复版本之前</translation>
+    </message>
+    <message>
+        <location filename="../../gui/book/history_view.py" line="90"/>
+        <source>History of “{0}”</source>
+        <translation>“{0}”的历史</translation>
+    </message>
+    <message>
+        <location filename="../../gui/book/history_view.py" line="96"/>
+        <source>When</source>
+        <translation>时间</translation>
+    </message>
+    <message>
+        <location filename="../../gui/book/history_view.py" line="96"/>
+        <source>Name</source>
+        <translation>名称</translation>
+    </message>
+    <message>
+        <location filename="../../gui/book/history_view.py" line="96"/>
+        <source>Words</source>
+        <translation>字数</translation>
+    </message>
+    <message>
+        <location filename="../../gui/book/history_view.py" line="96"/>
+        <source>Why</source>
+        <translation>原因</translation>
+    </message>
+    <message>
+        <location filename="../../gui/book/history_view.py" line="102"/>
+        <source>Changes, inline</source>
+        <translation>改动（合并显示）</translation>
+    </message>
+    <message>
+        <location filename="../../gui/book/history_view.py" line="102"/>
+        <source>Side by side</source>
+        <translation>并排对照</translation>
+    </message>
+    <message>
+        <location filename="../../gui/book/history_view.py" line="102"/>
+        <source>This version only</source>
+        <translation>只看此版本</translation>
+    </message>
+    <message>
+        <location filename="../../gui/book/history_view.py" line="105"/>
+        <source>Reading the history…</source>
+        <translation>正在读取历史…</translation>
+    </message>
+    <message>
+        <location filename="../../gui/book/history_view.py" line="119"/>
+        <source>Show</source>
+        <translation>显示</translation>
+    </message>
+    <message>
+        <location filename="../../gui/book/history_view.py" line="129"/>
+        <source>Take Snapshot…</source>
+        <translation>保存快照…</translation>
+    </message>
+    <message>
+        <location filename="../../gui/book/history_view.py" line="130"/>
+        <source>Copy</source>
+        <translation>复制</translation>
+    </message>
+    <message>
+        <location filename="../../gui/book/history_view.py" line="132"/>
+        <source>Copies the selected words, or this whole version when nothing is selected.</source>
+        <translation>复制选中的文字；没有选中时复制整个版本。</translation>
+    </message>
+    <message>
+        <location filename="../../gui/book/history_view.py" line="134"/>
+        <source>Restore This Version</source>
+        <translation>恢复此版本</translation>
+    </message>
+    <message>
+        <location filename="../../gui/book/history_view.py" line="136"/>
+        <source>The scene&apos;s current text is kept as a snapshot first; Undo takes it back.</source>
+        <translation>场景当前的文字会先保存为快照；撤销即可还原。</translation>
+    </message>
+    <message>
+        <location filename="../../gui/book/history_view.py" line="179"/>
+        <source>No snapshots of this scene yet. One is taken before the model changes it, at the first change in each writing session, and whenever you take one.</source>
+        <translation>此场景还没有快照。模型改动场景之前、每次写作中的第一次改动时，以及你手动保存时，都会保存一份。</translation>
+    </message>
+    <message>
+        <location filename="../../gui/book/history_view.py" line="205"/>
+        <source>Comparing…</source>
+        <translation>正在比较…</translation>
+    </message>
+    <message>
+        <location filename="../../gui/book/history_view.py" line="232"/>
+        <source>This snapshot cannot be read: {0}</source>
+        <translation>无法读取此快照：{0}</translation>
+    </message>
+    <message>
+        <location filename="../../gui/book/history_view.py" line="251"/>
+        <source>{0} words then, {1} changes since. Struck through: only in the snapshot. Underlined: only in the scene now.</source>
+        <translation>当时 {0} 字，之后有 {1} 处改动。删除线：只在快照中；下划线：只在现在的场景中。</translation>
+    </message>
+    <message>
+        <location filename="../../gui/book/history_view.py" line="255"/>
+        <source>The scene reads exactly like this version.</source>
+        <translation>场景与此版本完全相同。</translation>
+    </message>
+    <message>
+        <location filename="../../gui/book/history_view.py" line="297"/>
+        <source>Take snapshot</source>
+        <translation>保存快照</translation>
+    </message>
+    <message>
+        <location filename="../../gui/book/history_view.py" line="297"/>
+        <source>A name for this version (optional):</source>
+        <translation>为此版本命名（可不填）：</translation>
+    </message>
+    <message>
+        <location filename="../../gui/book/history_view.py" line="302"/>
+        <source>Snapshot</source>
+        <translation>快照</translation>
     </message>
 </context>
 <context>
@@ -1313,67 +1474,183 @@ You can save to another place.</source>
     </message>
 </context>
 <context>
+    <name>Keeping</name>
+    <message>
+        <location filename="../../gui/book/keeping.py" line="146"/>
+        <source>Snapshot not kept: {0}</source>
+        <translation>快照未保存：{0}</translation>
+    </message>
+    <message>
+        <location filename="../../gui/book/keeping.py" line="150"/>
+        <source>Snapshot taken.</source>
+        <translation>快照已保存。</translation>
+    </message>
+    <message>
+        <location filename="../../gui/book/keeping.py" line="150"/>
+        <source>Nothing to snapshot.</source>
+        <translation>没有需要保存的内容。</translation>
+    </message>
+    <message>
+        <location filename="../../gui/book/keeping.py" line="156"/>
+        <source>Snapshots belong to the scenes of a story project.</source>
+        <translation>快照属于故事项目中的场景。</translation>
+    </message>
+    <message>
+        <location filename="../../gui/book/keeping.py" line="159"/>
+        <source>Take snapshot</source>
+        <translation>保存快照</translation>
+    </message>
+    <message>
+        <location filename="../../gui/book/keeping.py" line="159"/>
+        <source>A name for this version (optional):</source>
+        <translation>为此版本命名（可不填）：</translation>
+    </message>
+    <message>
+        <location filename="../../gui/book/keeping.py" line="165"/>
+        <source>Snapshot</source>
+        <translation>快照</translation>
+    </message>
+    <message>
+        <location filename="../../gui/book/keeping.py" line="206"/>
+        <source>Restore the scene from the trash first, then its version.</source>
+        <translation>请先把场景从废纸篓中恢复，再恢复它的版本。</translation>
+    </message>
+    <message>
+        <location filename="../../gui/book/keeping.py" line="214"/>
+        <source>The scene already reads like this version.</source>
+        <translation>场景已经和此版本相同。</translation>
+    </message>
+    <message>
+        <location filename="../../gui/book/keeping.py" line="221"/>
+        <source>Version restored (Undo takes it back).</source>
+        <translation>版本已恢复（撤销即可还原）。</translation>
+    </message>
+    <message>
+        <location filename="../../gui/book/keeping.py" line="236"/>
+        <location filename="../../gui/book/keeping.py" line="283"/>
+        <source>Backups are made of story projects.</source>
+        <translation>备份针对故事项目。</translation>
+    </message>
+    <message>
+        <location filename="../../gui/book/keeping.py" line="240"/>
+        <source>Backing up…</source>
+        <translation>正在备份…</translation>
+    </message>
+    <message>
+        <location filename="../../gui/book/keeping.py" line="253"/>
+        <source>Backed up to {0} ({1}).</source>
+        <translation>已备份到 {0}（{1}）。</translation>
+    </message>
+    <message>
+        <location filename="../../gui/book/keeping.py" line="260"/>
+        <source>Backup failed: {0}</source>
+        <translation>备份失败：{0}</translation>
+    </message>
+    <message>
+        <location filename="../../gui/book/keeping.py" line="263"/>
+        <source>Backup failed</source>
+        <translation>备份失败</translation>
+    </message>
+    <message>
+        <location filename="../../gui/book/keeping.py" line="264"/>
+        <source>{0}
+
+Your project is untouched; keep writing.</source>
+        <translation>{0}
+
+你的项目没有改动，可以继续写作。</translation>
+    </message>
+    <message>
+        <location filename="../../gui/book/keeping.py" line="286"/>
+        <source>Backup folder for {0}</source>
+        <translation>{0} 的备份文件夹</translation>
+    </message>
+    <message>
+        <location filename="../../gui/book/keeping.py" line="294"/>
+        <source>Backups of this story go to {0}.</source>
+        <translation>此故事的备份将保存到 {0}。</translation>
+    </message>
+    <message>
+        <location filename="../../gui/book/keeping.py" line="306"/>
+        <source>Restoring {0}…</source>
+        <translation>正在恢复 {0}…</translation>
+    </message>
+    <message>
+        <location filename="../../gui/book/keeping.py" line="312"/>
+        <source>Not restored: {0}</source>
+        <translation>未恢复：{0}</translation>
+    </message>
+    <message>
+        <location filename="../../gui/book/keeping.py" line="313"/>
+        <source>Restore failed</source>
+        <translation>恢复失败</translation>
+    </message>
+    <message>
+        <location filename="../../gui/book/keeping.py" line="316"/>
+        <source>Restored into {0}; the project you had open was not changed.</source>
+        <translation>已恢复到 {0}；你打开的项目没有改动。</translation>
+    </message>
+</context>
+<context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../gui/window/main_window.py" line="76"/>
+        <location filename="../../gui/window/main_window.py" line="72"/>
         <source>Inkling</source>
         <translation>Inkling</translation>
     </message>
     <message>
-        <location filename="../../gui/window/main_window.py" line="108"/>
+        <location filename="../../gui/window/main_window.py" line="104"/>
         <source>Settings were reset</source>
         <translation>设置已重置</translation>
     </message>
     <message>
-        <location filename="../../gui/window/main_window.py" line="254"/>
+        <location filename="../../gui/window/main_window.py" line="239"/>
         <source>Settings not saved: {0}</source>
         <translation>设置未能保存：{0}</translation>
     </message>
     <message>
-        <location filename="../../gui/window/main_window.py" line="323"/>
-        <location filename="../../gui/window/main_window.py" line="347"/>
-        <location filename="../../gui/window/main_window.py" line="359"/>
+        <location filename="../../gui/window/model_status.py" line="37"/>
         <source>The model could not be loaded</source>
         <translation>无法载入模型</translation>
     </message>
     <message>
-        <location filename="../../gui/window/main_window.py" line="340"/>
+        <location filename="../../gui/window/model_status.py" line="38"/>
         <source>{0} is loaded.</source>
         <translation>{0} 已载入。</translation>
     </message>
     <message>
-        <location filename="../../gui/window/main_window.py" line="366"/>
+        <location filename="../../gui/window/model_status.py" line="39"/>
         <source>Suggestion failed: {0}</source>
         <translation>建议生成失败：{0}</translation>
     </message>
     <message>
-        <location filename="../../gui/window/main_window.py" line="414"/>
+        <location filename="../../gui/window/main_window.py" line="322"/>
         <source>Select a passage of a few sentences first.</source>
         <translation>请先选中几句话。</translation>
     </message>
     <message>
-        <location filename="../../gui/window/main_window.py" line="425"/>
+        <location filename="../../gui/window/main_window.py" line="333"/>
         <source>Style matched to the selection.</source>
         <translation>已按所选文字调整文风。</translation>
     </message>
     <message>
-        <location filename="../../gui/window/main_window.py" line="451"/>
+        <location filename="../../gui/window/main_window.py" line="359"/>
         <location filename="../../gui/window/session.py" line="67"/>
         <source>The story&apos;s style was not understood: {0}</source>
         <translation>无法识别这个故事的文风设置：{0}</translation>
     </message>
     <message>
-        <location filename="../../gui/window/main_window.py" line="459"/>
+        <location filename="../../gui/window/main_window.py" line="367"/>
         <source>{0}[*] — Inkling</source>
         <translation>{0}[*] — Inkling</translation>
     </message>
     <message>
-        <location filename="../../gui/window/main_window.py" line="469"/>
+        <location filename="../../gui/window/main_window.py" line="377"/>
         <source>Story details belong to a story project: use Save As and a name ending in .inkling.</source>
         <translation>故事信息属于故事项目：请用“另存为”，并以 .inkling 结尾命名。</translation>
     </message>
     <message>
-        <location filename="../../gui/window/main_window.py" line="497"/>
+        <location filename="../../gui/window/main_window.py" line="405"/>
         <source>none loaded</source>
         <translation>未载入</translation>
     </message>
@@ -1429,102 +1706,117 @@ You can save to another place.</source>
 <context>
     <name>Menus</name>
     <message>
-        <location filename="../../gui/window/menu_table.py" line="142"/>
+        <location filename="../../gui/window/menu_table.py" line="143"/>
         <source>&amp;File</source>
         <translation>文件(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../../gui/window/menu_table.py" line="144"/>
+        <location filename="../../gui/window/menu_table.py" line="145"/>
         <source>&amp;New</source>
         <translation>新建(&amp;N)</translation>
     </message>
     <message>
-        <location filename="../../gui/window/menu_table.py" line="145"/>
+        <location filename="../../gui/window/menu_table.py" line="146"/>
         <source>&amp;Open…</source>
         <translation>打开(&amp;O)…</translation>
     </message>
     <message>
-        <location filename="../../gui/window/menu_table.py" line="146"/>
+        <location filename="../../gui/window/menu_table.py" line="147"/>
         <source>Open &amp;Recent</source>
         <translation>最近打开(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../../gui/window/menu_table.py" line="147"/>
+        <location filename="../../gui/window/menu_table.py" line="148"/>
         <source>&amp;Save</source>
         <translation>保存(&amp;S)</translation>
     </message>
     <message>
-        <location filename="../../gui/window/menu_table.py" line="148"/>
+        <location filename="../../gui/window/menu_table.py" line="149"/>
         <source>Save &amp;As…</source>
         <translation>另存为(&amp;A)…</translation>
     </message>
     <message>
-        <location filename="../../gui/window/menu_table.py" line="149"/>
+        <location filename="../../gui/window/menu_table.py" line="150"/>
         <source>&amp;Close</source>
         <translation>关闭(&amp;C)</translation>
     </message>
     <message>
-        <location filename="../../gui/window/menu_table.py" line="152"/>
+        <location filename="../../gui/window/menu_table.py" line="153"/>
         <source>&amp;Import Manuscript…</source>
         <translation>导入书稿(&amp;I)…</translation>
     </message>
     <message>
-        <location filename="../../gui/window/menu_table.py" line="156"/>
+        <location filename="../../gui/window/menu_table.py" line="157"/>
         <source>&amp;Export</source>
         <translation>导出(&amp;E)</translation>
     </message>
     <message>
-        <location filename="../../gui/window/menu_table.py" line="159"/>
+        <location filename="../../gui/window/menu_table.py" line="160"/>
         <source>&amp;Book (Word, EPUB, Markdown, text)…</source>
         <translation>全书（Word、EPUB、Markdown、纯文本）(&amp;B)…</translation>
     </message>
     <message>
-        <location filename="../../gui/window/menu_table.py" line="164"/>
+        <location filename="../../gui/window/menu_table.py" line="165"/>
         <source>As &amp;Markdown…</source>
         <translation>导出为 Markdown(&amp;M)…</translation>
     </message>
     <message>
-        <location filename="../../gui/window/menu_table.py" line="168"/>
+        <location filename="../../gui/window/menu_table.py" line="169"/>
         <source>As &amp;Plain Text…</source>
         <translation>导出为纯文本(&amp;P)…</translation>
     </message>
     <message>
-        <location filename="../../gui/window/menu_table.py" line="174"/>
+        <location filename="../../gui/window/menu_table.py" line="176"/>
+        <source>Back &amp;Up Now</source>
+        <translation>立即备份(&amp;U)</translation>
+    </message>
+    <message>
+        <location filename="../../gui/window/menu_table.py" line="182"/>
+        <source>Restore from Bac&amp;kup…</source>
+        <translation>从备份恢复(&amp;K)…</translation>
+    </message>
+    <message>
+        <location filename="../../gui/window/menu_table.py" line="184"/>
+        <source>Backup &amp;Folder…</source>
+        <translation>备份文件夹(&amp;F)…</translation>
+    </message>
+    <message>
+        <location filename="../../gui/window/menu_table.py" line="190"/>
         <source>Story &amp;Details…</source>
         <translation>故事信息(&amp;D)…</translation>
     </message>
     <message>
-        <location filename="../../gui/window/menu_table.py" line="176"/>
+        <location filename="../../gui/window/menu_table.py" line="192"/>
         <source>&amp;Quit</source>
         <translation>退出(&amp;Q)</translation>
     </message>
     <message>
-        <location filename="../../gui/window/menu_table.py" line="184"/>
+        <location filename="../../gui/window/menu_table.py" line="200"/>
         <source>&amp;Edit</source>
         <translation>编辑(&amp;E)</translation>
     </message>
     <message>
-        <location filename="../../gui/window/menu_table.py" line="186"/>
+        <location filename="../../gui/window/menu_table.py" line="202"/>
         <source>&amp;Undo</source>
         <translation>撤销(&amp;U)</translation>
     </message>
     <message>
-        <location filename="../../gui/window/menu_table.py" line="187"/>
+        <location filename="../../gui/window/menu_table.py" line="203"/>
         <source>&amp;Redo</source>
         <translation>重做(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../../gui/window/menu_table.py" line="190"/>
+        <location filename="../../gui/window/menu_table.py" line="206"/>
         <source>&amp;Find…</source>
         <translation>查找(&amp;F)…</translation>
     </message>
     <message>
-        <location filename="../../gui/window/menu_table.py" line="193"/>
+        <location filename="../../gui/window/menu_table.py" line="209"/>
         <source>Find and &amp;Replace…</source>
         <translation>查找与替换(&amp;R)…</translation>
     </message>
     <message>
-        <location filename="../../gui/window/menu_table.py" line="199"/>
+        <location filename="../../gui/window/menu_table.py" line="215"/>
         <source>&amp;Preferences…</source>
         <translation>偏好设置(&amp;P)…</translation>
     </message>
@@ -1534,7 +1826,7 @@ You can save to another place.</source>
         <translation>写作提示</translation>
     </message>
     <message>
-        <location filename="../../gui/window/menu_table.py" line="290"/>
+        <location filename="../../gui/window/menu_table.py" line="306"/>
         <source>&amp;View</source>
         <translation>视图(&amp;V)</translation>
     </message>
@@ -1549,37 +1841,37 @@ You can save to another place.</source>
         <translation>帮助(&amp;H)</translation>
     </message>
     <message>
-        <location filename="../../gui/window/menu_table.py" line="295"/>
+        <location filename="../../gui/window/menu_table.py" line="311"/>
         <source>What the &amp;Model Sees</source>
         <translation>模型看到的内容(&amp;M)</translation>
     </message>
     <message>
-        <location filename="../../gui/window/menu_table.py" line="299"/>
+        <location filename="../../gui/window/menu_table.py" line="315"/>
         <source>&amp;Focus Mode</source>
         <translation>专注模式(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../../gui/window/menu_table.py" line="301"/>
+        <location filename="../../gui/window/menu_table.py" line="317"/>
         <source>Zoom &amp;In</source>
         <translation>放大(&amp;I)</translation>
     </message>
     <message>
-        <location filename="../../gui/window/menu_table.py" line="303"/>
+        <location filename="../../gui/window/menu_table.py" line="319"/>
         <source>Zoom &amp;Out</source>
         <translation>缩小(&amp;O)</translation>
     </message>
     <message>
-        <location filename="../../gui/window/menu_table.py" line="304"/>
+        <location filename="../../gui/window/menu_table.py" line="320"/>
         <source>&amp;Reset Zoom</source>
         <translation>还原缩放(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../../gui/window/menu_table.py" line="307"/>
+        <location filename="../../gui/window/menu_table.py" line="323"/>
         <source>Read the &amp;Whole Book</source>
         <translation>通读全书(&amp;W)</translation>
     </message>
     <message>
-        <location filename="../../gui/window/menu_table.py" line="321"/>
+        <location filename="../../gui/window/menu_table.py" line="337"/>
         <source>&amp;Book</source>
         <translation>书稿(&amp;B)</translation>
     </message>
@@ -1589,67 +1881,77 @@ You can save to another place.</source>
         <translation>请打开一个故事项目，或用“新建章”把这段文字变成故事项目。</translation>
     </message>
     <message>
-        <location filename="../../gui/window/menu_table.py" line="323"/>
+        <location filename="../../gui/window/menu_table.py" line="339"/>
         <source>New &amp;Chapter</source>
         <translation>新建章(&amp;C)</translation>
     </message>
     <message>
-        <location filename="../../gui/window/menu_table.py" line="324"/>
+        <location filename="../../gui/window/menu_table.py" line="340"/>
         <source>New &amp;Scene</source>
         <translation>新建场景(&amp;S)</translation>
     </message>
     <message>
-        <location filename="../../gui/window/menu_table.py" line="326"/>
+        <location filename="../../gui/window/menu_table.py" line="342"/>
         <source>S&amp;plit Scene at Cursor</source>
         <translation>在光标处拆分场景(&amp;P)</translation>
     </message>
     <message>
-        <location filename="../../gui/window/menu_table.py" line="333"/>
+        <location filename="../../gui/window/menu_table.py" line="349"/>
         <source>&amp;Merge with Next Scene</source>
         <translation>与下一场景合并(&amp;M)</translation>
     </message>
     <message>
-        <location filename="../../gui/window/menu_table.py" line="339"/>
+        <location filename="../../gui/window/menu_table.py" line="355"/>
         <source>&amp;Undo Binder Change</source>
         <translation>撤销目录改动(&amp;U)</translation>
     </message>
     <message>
-        <location filename="../../gui/window/menu_table.py" line="345"/>
+        <location filename="../../gui/window/menu_table.py" line="362"/>
+        <source>Take S&amp;napshot…</source>
+        <translation>保存快照(&amp;N)…</translation>
+    </message>
+    <message>
+        <location filename="../../gui/window/menu_table.py" line="369"/>
+        <source>Scene &amp;History…</source>
+        <translation>场景历史(&amp;H)…</translation>
+    </message>
+    <message>
+        <location filename="../../gui/window/menu_table.py" line="376"/>
         <source>&amp;Goals and History…</source>
         <translation>目标与记录(&amp;G)…</translation>
     </message>
     <message>
-        <location filename="../../gui/window/menu_table.py" line="214"/>
+        <location filename="../../gui/window/menu_table.py" line="230"/>
         <source>&amp;Continue writing</source>
         <translation>续写(&amp;C)</translation>
     </message>
     <message>
-        <location filename="../../gui/window/menu_table.py" line="221"/>
+        <location filename="../../gui/window/menu_table.py" line="237"/>
         <source>&amp;Stop</source>
         <translation>停止(&amp;S)</translation>
     </message>
     <message>
-        <location filename="../../gui/window/menu_table.py" line="223"/>
+        <location filename="../../gui/window/menu_table.py" line="239"/>
         <source>&amp;Retry</source>
         <translation>重写(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../../gui/window/menu_table.py" line="225"/>
+        <location filename="../../gui/window/menu_table.py" line="241"/>
         <source>&amp;Previous version</source>
         <translation>上一版本(&amp;P)</translation>
     </message>
     <message>
-        <location filename="../../gui/window/menu_table.py" line="231"/>
+        <location filename="../../gui/window/menu_table.py" line="247"/>
         <source>&amp;Next version</source>
         <translation>下一版本(&amp;N)</translation>
     </message>
     <message>
-        <location filename="../../gui/window/menu_table.py" line="237"/>
+        <location filename="../../gui/window/menu_table.py" line="253"/>
         <source>Re&amp;write selection</source>
         <translation>改写选中文字(&amp;W)</translation>
     </message>
     <message>
-        <location filename="../../gui/window/menu_table.py" line="252"/>
+        <location filename="../../gui/window/menu_table.py" line="268"/>
         <source>Suggestions as you &amp;type</source>
         <translation>边写边提示(&amp;T)</translation>
     </message>
@@ -1669,37 +1971,37 @@ You can save to another place.</source>
         <translation>关于 Inkling(&amp;A)</translation>
     </message>
     <message>
-        <location filename="../../gui/window/menu_table.py" line="211"/>
+        <location filename="../../gui/window/menu_table.py" line="227"/>
         <source>&amp;Generate</source>
         <translation>生成(&amp;G)</translation>
     </message>
     <message>
-        <location filename="../../gui/window/menu_table.py" line="249"/>
+        <location filename="../../gui/window/menu_table.py" line="265"/>
         <source>&amp;Suggest</source>
         <translation>提示(&amp;S)</translation>
     </message>
     <message>
-        <location filename="../../gui/window/menu_table.py" line="259"/>
+        <location filename="../../gui/window/menu_table.py" line="275"/>
         <source>Suggest &amp;now</source>
         <translation>立即提示(&amp;N)</translation>
     </message>
     <message>
-        <location filename="../../gui/window/menu_table.py" line="264"/>
+        <location filename="../../gui/window/menu_table.py" line="280"/>
         <source>&amp;Accept suggestion</source>
         <translation>接受提示(&amp;A)</translation>
     </message>
     <message>
-        <location filename="../../gui/window/menu_table.py" line="269"/>
+        <location filename="../../gui/window/menu_table.py" line="285"/>
         <source>Accept next &amp;word</source>
         <translation>接受下一个词(&amp;W)</translation>
     </message>
     <message>
-        <location filename="../../gui/window/menu_table.py" line="274"/>
+        <location filename="../../gui/window/menu_table.py" line="290"/>
         <source>&amp;Next alternative</source>
         <translation>下一个备选(&amp;N)</translation>
     </message>
     <message>
-        <location filename="../../gui/window/menu_table.py" line="279"/>
+        <location filename="../../gui/window/menu_table.py" line="295"/>
         <source>&amp;Previous alternative</source>
         <translation>上一个备选(&amp;P)</translation>
     </message>
@@ -1835,6 +2137,106 @@ You can save to another place.</source>
         <location filename="../../gui/common/messages.py" line="67"/>
         <source>{name} is a link Inkling does not follow.</source>
         <translation>{name} 是一个链接，Inkling 不会跟随。</translation>
+    </message>
+    <message>
+        <location filename="../../gui/common/messages.py" line="68"/>
+        <source>Voice adapters are not available through a server: its model runs elsewhere.</source>
+        <translation>通过服务器使用的模型不能加载文风适配器：它的模型在别处运行。</translation>
+    </message>
+    <message>
+        <location filename="../../gui/common/messages.py" line="73"/>
+        <source>The backup folder {folder} does not exist (is its drive connected?). Nothing was written.</source>
+        <translation>备份文件夹 {folder} 不存在（它所在的磁盘连接了吗？）。没有写入任何内容。</translation>
+    </message>
+    <message>
+        <location filename="../../gui/common/messages.py" line="77"/>
+        <source>The backup folder {folder} is not a folder.</source>
+        <translation>备份位置 {folder} 不是文件夹。</translation>
+    </message>
+    <message>
+        <location filename="../../gui/common/messages.py" line="78"/>
+        <source>The backup folder {folder} cannot be written to; choose another in File → Backup Folder.</source>
+        <translation>无法写入备份文件夹 {folder}；请在“文件 → 备份文件夹”中另选一个。</translation>
+    </message>
+    <message>
+        <location filename="../../gui/common/messages.py" line="82"/>
+        <source>The backup folder {folder} cannot be written to; the backup was not written.</source>
+        <translation>无法写入备份文件夹 {folder}；没有写入备份。</translation>
+    </message>
+    <message>
+        <location filename="../../gui/common/messages.py" line="85"/>
+        <source>The disk holding {folder} is full; the backup was not written.</source>
+        <translation>{folder} 所在的磁盘已满；没有写入备份。</translation>
+    </message>
+    <message>
+        <location filename="../../gui/common/messages.py" line="86"/>
+        <source>The backup was not written: {reason}</source>
+        <translation>没有写入备份：{reason}</translation>
+    </message>
+    <message>
+        <location filename="../../gui/common/messages.py" line="87"/>
+        <source>{name} is not a readable zip file ({reason}).</source>
+        <translation>{name} 不是可读取的 zip 文件（{reason}）。</translation>
+    </message>
+    <message>
+        <location filename="../../gui/common/messages.py" line="88"/>
+        <source>{name} is not an Inkling backup (it holds no story.toml).</source>
+        <translation>{name} 不是 Inkling 备份（其中没有 story.toml）。</translation>
+    </message>
+    <message>
+        <location filename="../../gui/common/messages.py" line="89"/>
+        <source>{name} is damaged: {entry} fails its check ({reason}).</source>
+        <translation>{name} 已损坏：{entry} 未通过校验（{reason}）。</translation>
+    </message>
+    <message>
+        <location filename="../../gui/common/messages.py" line="90"/>
+        <source>{name} is damaged: {entry} cannot be read ({reason}).</source>
+        <translation>{name} 已损坏：无法读取 {entry}（{reason}）。</translation>
+    </message>
+    <message>
+        <location filename="../../gui/common/messages.py" line="91"/>
+        <source>{target} already exists; restore into a new folder.</source>
+        <translation>{target} 已存在；请恢复到一个新文件夹。</translation>
+    </message>
+    <message>
+        <location filename="../../gui/common/messages.py" line="92"/>
+        <source>{name} holds {entry}, a name leading outside the folder it is restored into; it was not restored.</source>
+        <translation>{name} 含有 {entry}，这个名称会指向恢复目标文件夹之外；没有恢复。</translation>
+    </message>
+    <message>
+        <location filename="../../gui/common/messages.py" line="97"/>
+        <source>{name} holds {entry}, which is a link or special file; it was not restored.</source>
+        <translation>{name} 含有 {entry}，它是链接或特殊文件；没有恢复。</translation>
+    </message>
+    <message>
+        <location filename="../../gui/common/messages.py" line="101"/>
+        <source>This snapshot is damaged ({reason}).</source>
+        <translation>此快照已损坏（{reason}）。</translation>
+    </message>
+    <message>
+        <location filename="../../gui/common/messages.py" line="102"/>
+        <source>This snapshot is damaged: its text does not match its checksum.</source>
+        <translation>此快照已损坏：文字与校验和不符。</translation>
+    </message>
+    <message>
+        <location filename="../../gui/common/messages.py" line="105"/>
+        <source>The text this snapshot starts from is missing.</source>
+        <translation>此快照所依据的文字缺失。</translation>
+    </message>
+    <message>
+        <location filename="../../gui/common/messages.py" line="106"/>
+        <source>The text this snapshot starts from is damaged.</source>
+        <translation>此快照所依据的文字已损坏。</translation>
+    </message>
+    <message>
+        <location filename="../../gui/common/messages.py" line="107"/>
+        <source>{count} snapshot(s) of this scene could not be read (damaged lines in its history file); the others are shown.</source>
+        <translation>此场景有 {count} 个快照无法读取（历史文件中有损坏的行）；其余的照常显示。</translation>
+    </message>
+    <message>
+        <location filename="../../gui/common/messages.py" line="112"/>
+        <source>Could not keep a snapshot: {reason}</source>
+        <translation>无法保存快照：{reason}</translation>
     </message>
 </context>
 <context>
@@ -2013,42 +2415,42 @@ You can save to another place.</source>
 <context>
     <name>ModelSettingsDialog</name>
     <message>
-        <location filename="../../gui/models/dialogs.py" line="93"/>
+        <location filename="../../gui/models/dialogs.py" line="100"/>
         <source>{0}: settings</source>
         <translation>{0}：设置</translation>
     </message>
     <message>
-        <location filename="../../gui/models/dialogs.py" line="106"/>
+        <location filename="../../gui/models/dialogs.py" line="113"/>
         <source>Temperature</source>
         <translation>温度</translation>
     </message>
     <message>
-        <location filename="../../gui/models/dialogs.py" line="107"/>
+        <location filename="../../gui/models/dialogs.py" line="114"/>
         <source>Top p</source>
         <translation>Top p</translation>
     </message>
     <message>
-        <location filename="../../gui/models/dialogs.py" line="108"/>
+        <location filename="../../gui/models/dialogs.py" line="115"/>
         <source>Top k</source>
         <translation>Top k</translation>
     </message>
     <message>
-        <location filename="../../gui/models/dialogs.py" line="109"/>
+        <location filename="../../gui/models/dialogs.py" line="116"/>
         <source>Min p</source>
         <translation>Min p</translation>
     </message>
     <message>
-        <location filename="../../gui/models/dialogs.py" line="110"/>
+        <location filename="../../gui/models/dialogs.py" line="117"/>
         <source>Repeat penalty</source>
         <translation>重复惩罚</translation>
     </message>
     <message>
-        <location filename="../../gui/models/dialogs.py" line="111"/>
+        <location filename="../../gui/models/dialogs.py" line="118"/>
         <source>Prompt format</source>
         <translation>提示格式</translation>
     </message>
     <message>
-        <location filename="../../gui/models/dialogs.py" line="114"/>
+        <location filename="../../gui/models/dialogs.py" line="121"/>
         <source>An instruct model&apos;s format adds its end-of-turn marks as stops.</source>
         <translation>指令模型的提示格式会把它的对话结束标记当作停止符。</translation>
     </message>
@@ -2112,172 +2514,234 @@ You can save to another place.</source>
     </message>
     <message>
         <location filename="../../gui/window/preferences.py" line="83"/>
-        <location filename="../../gui/window/preferences.py" line="175"/>
+        <location filename="../../gui/window/preferences.py" line="176"/>
         <source>Model</source>
         <translation>模型</translation>
     </message>
     <message>
-        <location filename="../../gui/window/preferences.py" line="89"/>
+        <location filename="../../gui/window/preferences.py" line="84"/>
+        <source>Backups</source>
+        <translation>备份</translation>
+    </message>
+    <message>
+        <location filename="../../gui/window/preferences.py" line="90"/>
         <source>Reset to defaults</source>
         <translation>恢复默认</translation>
     </message>
     <message>
-        <location filename="../../gui/window/preferences.py" line="104"/>
+        <location filename="../../gui/window/preferences.py" line="105"/>
         <source>System</source>
         <translation>跟随系统</translation>
     </message>
     <message>
-        <location filename="../../gui/window/preferences.py" line="104"/>
+        <location filename="../../gui/window/preferences.py" line="105"/>
         <source>Light</source>
         <translation>浅色</translation>
     </message>
     <message>
-        <location filename="../../gui/window/preferences.py" line="104"/>
+        <location filename="../../gui/window/preferences.py" line="105"/>
         <source>Dark</source>
         <translation>深色</translation>
     </message>
     <message>
-        <location filename="../../gui/window/preferences.py" line="107"/>
+        <location filename="../../gui/window/preferences.py" line="108"/>
         <source>System language</source>
         <translation>跟随系统语言</translation>
     </message>
     <message>
-        <location filename="../../gui/window/preferences.py" line="110"/>
+        <location filename="../../gui/window/preferences.py" line="111"/>
         <source>Applies the next time Inkling starts.</source>
         <translation>下次启动 Inkling 时生效。</translation>
     </message>
     <message>
-        <location filename="../../gui/window/preferences.py" line="114"/>
+        <location filename="../../gui/window/preferences.py" line="115"/>
         <source>Theme</source>
         <translation>主题</translation>
     </message>
     <message>
-        <location filename="../../gui/window/preferences.py" line="115"/>
+        <location filename="../../gui/window/preferences.py" line="116"/>
         <source>Interface language</source>
         <translation>界面语言</translation>
     </message>
     <message>
-        <location filename="../../gui/window/preferences.py" line="116"/>
+        <location filename="../../gui/window/preferences.py" line="117"/>
         <source>Font</source>
         <translation>字体</translation>
     </message>
     <message>
-        <location filename="../../gui/window/preferences.py" line="117"/>
+        <location filename="../../gui/window/preferences.py" line="118"/>
         <source>Size</source>
         <translation>字号</translation>
     </message>
     <message>
-        <location filename="../../gui/window/preferences.py" line="120"/>
+        <location filename="../../gui/window/preferences.py" line="121"/>
         <source>Whole window</source>
         <translation>整个窗口</translation>
     </message>
     <message>
-        <location filename="../../gui/window/preferences.py" line="121"/>
+        <location filename="../../gui/window/preferences.py" line="122"/>
         <source> characters</source>
         <translation> 字符</translation>
     </message>
     <message>
-        <location filename="../../gui/window/preferences.py" line="122"/>
+        <location filename="../../gui/window/preferences.py" line="123"/>
         <source>Typewriter scrolling in focus mode (F11)</source>
         <translation>专注模式下打字机式滚动（F11）</translation>
     </message>
     <message>
-        <location filename="../../gui/window/preferences.py" line="123"/>
+        <location filename="../../gui/window/preferences.py" line="124"/>
         <source>Check spelling as I write</source>
         <translation>边写边检查拼写</translation>
     </message>
     <message>
-        <location filename="../../gui/window/preferences.py" line="124"/>
+        <location filename="../../gui/window/preferences.py" line="125"/>
         <source>Text column width</source>
         <translation>正文栏宽</translation>
     </message>
     <message>
-        <location filename="../../gui/window/preferences.py" line="139"/>
+        <location filename="../../gui/window/preferences.py" line="140"/>
         <source>Suggest as I type</source>
         <translation>边写边提示</translation>
     </message>
     <message>
-        <location filename="../../gui/window/preferences.py" line="142"/>
+        <location filename="../../gui/window/preferences.py" line="143"/>
         <source> ms</source>
         <translation> 毫秒</translation>
     </message>
     <message>
-        <location filename="../../gui/window/preferences.py" line="145"/>
+        <location filename="../../gui/window/preferences.py" line="146"/>
         <source> tokens</source>
         <translation> 词元</translation>
     </message>
     <message>
-        <location filename="../../gui/window/preferences.py" line="147"/>
+        <location filename="../../gui/window/preferences.py" line="148"/>
         <source>Pause before suggesting</source>
         <translation>提示前的停顿</translation>
     </message>
     <message>
-        <location filename="../../gui/window/preferences.py" line="148"/>
+        <location filename="../../gui/window/preferences.py" line="149"/>
         <source>Longest suggestion</source>
         <translation>提示最长长度</translation>
     </message>
     <message>
-        <location filename="../../gui/window/preferences.py" line="166"/>
+        <location filename="../../gui/window/preferences.py" line="167"/>
         <source>Bundled model (Gemma 3 270M)</source>
         <translation>内置模型（Gemma 3 270M）</translation>
     </message>
     <message>
-        <location filename="../../gui/window/preferences.py" line="167"/>
+        <location filename="../../gui/window/preferences.py" line="168"/>
+        <location filename="../../gui/window/preferences.py" line="208"/>
         <source>Choose…</source>
         <translation>选择…</translation>
     </message>
     <message>
-        <location filename="../../gui/window/preferences.py" line="174"/>
+        <location filename="../../gui/window/preferences.py" line="175"/>
         <source>Automatic</source>
         <translation>自动</translation>
     </message>
     <message>
-        <location filename="../../gui/window/preferences.py" line="176"/>
+        <location filename="../../gui/window/preferences.py" line="177"/>
         <source>Engine</source>
         <translation>引擎</translation>
     </message>
     <message>
-        <location filename="../../gui/window/preferences.py" line="177"/>
+        <location filename="../../gui/window/preferences.py" line="178"/>
         <source>A new model loads the next time Inkling starts.</source>
         <translation>新模型会在下次启动 Inkling 时载入。</translation>
     </message>
     <message>
-        <location filename="../../gui/window/preferences.py" line="187"/>
+        <location filename="../../gui/window/preferences.py" line="188"/>
         <source>Temperature</source>
         <translation>温度</translation>
     </message>
     <message>
-        <location filename="../../gui/window/preferences.py" line="188"/>
+        <location filename="../../gui/window/preferences.py" line="189"/>
         <source>Top-p</source>
         <translation>Top-p</translation>
     </message>
     <message>
-        <location filename="../../gui/window/preferences.py" line="189"/>
+        <location filename="../../gui/window/preferences.py" line="190"/>
         <source>Top-k</source>
         <translation>Top-k</translation>
     </message>
     <message>
-        <location filename="../../gui/window/preferences.py" line="190"/>
+        <location filename="../../gui/window/preferences.py" line="191"/>
         <source>Min-p</source>
         <translation>Min-p</translation>
     </message>
     <message>
-        <location filename="../../gui/window/preferences.py" line="191"/>
+        <location filename="../../gui/window/preferences.py" line="192"/>
         <source>Repetition penalty</source>
         <translation>重复惩罚</translation>
     </message>
     <message>
-        <location filename="../../gui/window/preferences.py" line="192"/>
+        <location filename="../../gui/window/preferences.py" line="193"/>
         <source>Continuation length</source>
         <translation>续写长度</translation>
     </message>
     <message>
-        <location filename="../../gui/window/preferences.py" line="209"/>
+        <location filename="../../gui/window/preferences.py" line="204"/>
+        <source>Back up a story when I close it, if it changed</source>
+        <translation>关闭故事时如有改动就备份</translation>
+    </message>
+    <message>
+        <location filename="../../gui/window/preferences.py" line="207"/>
+        <source>Inkling&apos;s own data folder</source>
+        <translation>Inkling 自己的数据文件夹</translation>
+    </message>
+    <message>
+        <location filename="../../gui/window/preferences.py" line="218"/>
+        <source> days</source>
+        <translation> 天</translation>
+    </message>
+    <message>
+        <location filename="../../gui/window/preferences.py" line="221"/>
+        <source> weeks</source>
+        <translation> 周</translation>
+    </message>
+    <message>
+        <location filename="../../gui/window/preferences.py" line="224"/>
+        <source> MB</source>
+        <translation> MB</translation>
+    </message>
+    <message>
+        <location filename="../../gui/window/preferences.py" line="226"/>
+        <location filename="../../gui/window/preferences.py" line="247"/>
+        <source>Backup folder</source>
+        <translation>备份文件夹</translation>
+    </message>
+    <message>
+        <location filename="../../gui/window/preferences.py" line="227"/>
+        <source>Keep the newest</source>
+        <translation>保留最新的</translation>
+    </message>
+    <message>
+        <location filename="../../gui/window/preferences.py" line="228"/>
+        <source>And one a day for</source>
+        <translation>另外每天保留一份，共</translation>
+    </message>
+    <message>
+        <location filename="../../gui/window/preferences.py" line="229"/>
+        <source>And one a week for</source>
+        <translation>另外每周保留一份，共</translation>
+    </message>
+    <message>
+        <location filename="../../gui/window/preferences.py" line="230"/>
+        <source>Snapshot space per story</source>
+        <translation>每个故事的快照空间</translation>
+    </message>
+    <message>
+        <location filename="../../gui/window/preferences.py" line="233"/>
+        <source>A story&apos;s own backup folder (File → Backup Folder) wins over this one. When snapshots outgrow their space the oldest go first; named ones are never removed.</source>
+        <translation>故事自己的备份文件夹（文件 → 备份文件夹）优先于这里的设置。快照超出空间时，最旧的先删除；有名称的快照永不删除。</translation>
+    </message>
+    <message>
+        <location filename="../../gui/window/preferences.py" line="262"/>
         <source>Choose a model</source>
         <translation>选择模型</translation>
     </message>
     <message>
-        <location filename="../../gui/window/preferences.py" line="209"/>
+        <location filename="../../gui/window/preferences.py" line="262"/>
         <source>GGUF (*.gguf)</source>
         <translation>GGUF (*.gguf)</translation>
     </message>
@@ -2290,22 +2754,22 @@ You can save to another place.</source>
         <translation>章和场景属于故事项目：请使用“书稿 → 新建章”，或另存为以 .inkling 结尾的名称。</translation>
     </message>
     <message>
-        <location filename="../../gui/book/project.py" line="122"/>
+        <location filename="../../gui/book/project.py" line="160"/>
         <source>Wait for the continuation to finish, or stop it, first.</source>
         <translation>请等续写完成，或先停止续写。</translation>
     </message>
     <message>
-        <location filename="../../gui/book/project.py" line="149"/>
+        <location filename="../../gui/book/project.py" line="187"/>
         <source>“{0}” could not be read, so Inkling leaves it as it is: {1}</source>
         <translation>“{0}”无法读取，Inkling 将其保持原样：{1}</translation>
     </message>
     <message>
-        <location filename="../../gui/book/project.py" line="256"/>
+        <location filename="../../gui/book/project.py" line="294"/>
         <source>The book has no scene: add one with Book → New Scene.</source>
         <translation>这本书没有场景：请用“书稿 → 新建场景”添加一个。</translation>
     </message>
     <message>
-        <location filename="../../gui/book/project.py" line="113"/>
+        <location filename="../../gui/book/project.py" line="151"/>
         <source>This scene is shown read-only: {0}</source>
         <translation>此场景以只读方式显示：{0}</translation>
     </message>
@@ -2368,62 +2832,72 @@ You can save to another place.</source>
         <translation>导入书稿</translation>
     </message>
     <message>
-        <location filename="../../gui/book/prompts.py" line="101"/>
+        <location filename="../../gui/book/prompts.py" line="102"/>
+        <source>Restore from backup</source>
+        <translation>从备份恢复</translation>
+    </message>
+    <message>
+        <location filename="../../gui/book/prompts.py" line="104"/>
+        <source>Inkling backups (*.zip)</source>
+        <translation>Inkling 备份 (*.zip)</translation>
+    </message>
+    <message>
+        <location filename="../../gui/book/prompts.py" line="119"/>
         <source>Inkling</source>
         <translation>Inkling</translation>
     </message>
     <message>
-        <location filename="../../gui/book/prompts.py" line="113"/>
+        <location filename="../../gui/book/prompts.py" line="131"/>
         <source>Open as {0}: {1}…</source>
         <translation>按 {0} 打开：{1}…</translation>
     </message>
     <message>
-        <location filename="../../gui/book/prompts.py" line="117"/>
+        <location filename="../../gui/book/prompts.py" line="135"/>
         <source>Open as {0}</source>
         <translation>按 {0} 打开</translation>
     </message>
     <message>
-        <location filename="../../gui/book/prompts.py" line="122"/>
+        <location filename="../../gui/book/prompts.py" line="140"/>
         <source>Open with replacement characters (�)</source>
         <translation>用替换字符（�）打开</translation>
     </message>
     <message>
-        <location filename="../../gui/book/prompts.py" line="125"/>
+        <location filename="../../gui/book/prompts.py" line="143"/>
         <source>Not UTF-8</source>
         <translation>不是 UTF-8 编码</translation>
     </message>
     <message>
-        <location filename="../../gui/book/prompts.py" line="140"/>
+        <location filename="../../gui/book/prompts.py" line="158"/>
         <source>File changed on disk</source>
         <translation>文件已在磁盘上被修改</translation>
     </message>
     <message>
-        <location filename="../../gui/book/prompts.py" line="141"/>
+        <location filename="../../gui/book/prompts.py" line="159"/>
         <source>{0} was changed by another program since you opened it. Overwrite it?</source>
         <translation>打开 {0} 之后，它被其他程序修改过。要覆盖吗？</translation>
     </message>
     <message>
-        <location filename="../../gui/book/prompts.py" line="151"/>
+        <location filename="../../gui/book/prompts.py" line="169"/>
         <source>Recover unsaved work</source>
         <translation>恢复未保存的内容</translation>
     </message>
     <message>
-        <location filename="../../gui/book/prompts.py" line="153"/>
+        <location filename="../../gui/book/prompts.py" line="171"/>
         <source>Inkling found unsaved work on {0} from an earlier session.</source>
         <translation>Inkling 找到了上次未保存的《{0}》。</translation>
     </message>
     <message>
-        <location filename="../../gui/book/prompts.py" line="160"/>
+        <location filename="../../gui/book/prompts.py" line="178"/>
         <source>Restore</source>
         <translation>恢复</translation>
     </message>
     <message>
-        <location filename="../../gui/book/prompts.py" line="163"/>
+        <location filename="../../gui/book/prompts.py" line="181"/>
         <source>Discard</source>
         <translation>放弃</translation>
     </message>
     <message>
-        <location filename="../../gui/book/prompts.py" line="166"/>
+        <location filename="../../gui/book/prompts.py" line="184"/>
         <source>Decide later</source>
         <translation>稍后决定</translation>
     </message>
@@ -2474,47 +2948,47 @@ You can save to another place.</source>
 <context>
     <name>ServerDialog</name>
     <message>
-        <location filename="../../gui/models/dialogs.py" line="63"/>
+        <location filename="../../gui/models/dialogs.py" line="70"/>
         <source>Add a server</source>
         <translation>添加服务器</translation>
     </message>
     <message>
-        <location filename="../../gui/models/dialogs.py" line="66"/>
+        <location filename="../../gui/models/dialogs.py" line="73"/>
         <source>http://192.168.1.20:8080</source>
         <translation>http://192.168.1.20:8080</translation>
     </message>
     <message>
-        <location filename="../../gui/models/dialogs.py" line="68"/>
+        <location filename="../../gui/models/dialogs.py" line="75"/>
         <source>(the server&apos;s first model)</source>
         <translation>（服务器上的第一个模型）</translation>
     </message>
     <message>
-        <location filename="../../gui/models/dialogs.py" line="71"/>
+        <location filename="../../gui/models/dialogs.py" line="78"/>
         <source>(none)</source>
         <translation>（无）</translation>
     </message>
     <message>
-        <location filename="../../gui/models/dialogs.py" line="75"/>
+        <location filename="../../gui/models/dialogs.py" line="82"/>
         <source>Name</source>
         <translation>名称</translation>
     </message>
     <message>
-        <location filename="../../gui/models/dialogs.py" line="76"/>
+        <location filename="../../gui/models/dialogs.py" line="83"/>
         <source>Address</source>
         <translation>地址</translation>
     </message>
     <message>
-        <location filename="../../gui/models/dialogs.py" line="77"/>
+        <location filename="../../gui/models/dialogs.py" line="84"/>
         <source>Model</source>
         <translation>模型</translation>
     </message>
     <message>
-        <location filename="../../gui/models/dialogs.py" line="78"/>
+        <location filename="../../gui/models/dialogs.py" line="85"/>
         <source>API key</source>
         <translation>API 密钥</translation>
     </message>
     <message>
-        <location filename="../../gui/models/dialogs.py" line="80"/>
+        <location filename="../../gui/models/dialogs.py" line="87"/>
         <source>The key is stored in a file only you can read.</source>
         <translation>密钥保存在只有你能读取的文件里。</translation>
     </message>

@@ -38,6 +38,7 @@ from backend.storage.documents import DocumentError, read_document
 from backend.storage.paths import app_paths
 from backend.story.project import Story
 from gui.book.dialogs import ExportDialog
+from gui.book.history_view import HistoryDialog
 from gui.common.i18n import I18N, compile_translations, install_translators
 from gui.common.messages import translate_message
 from gui.common.theme import writing_font
@@ -185,6 +186,7 @@ def test_the_window_and_its_dialogs_speak_chinese(qtbot, windows, tmp_path, chin
         TrainVoiceDialog("Fake", "", window),
         ExportDialog(12, window),
         StoryDialog(Story(folder=tmp_path / "s.inkling"), window),
+        HistoryDialog(window.book.keeping, "s1", "第一场", window),
     ]
     window.show_models()
     dialogs.append(window.models_dialog)
