@@ -14,9 +14,8 @@ snapshots of one 10,000-word scene. Prints a table, then one JSON object as the 
    as the app uses) against difflib.SequenceMatcher on the same words.
 4. Pruning each store to half its usage.
 
-With the default 1,000 versions most of the run (several minutes) is SnapshotStore.take on
-the long scene: each version is diffed against the scene's last whole text, and that diff
-grows with every edit until it reaches word_diff's time limit. `--versions 200` gives a
+With the default 1,000 versions most of the run is SnapshotStore.take on the long scene
+(each version is compared with the scene's last whole text); `--versions 200` gives a
 quick run.
 
 The story is built in a temporary folder from the corpus (tests/data/corpus/alice.txt),

@@ -5,8 +5,9 @@
   bible          characters generated in the story bible while the writer types on
   long document  typing at a writer's pace in the middle of a 150,000-word plain document,
                  suggestions on
-  backup         typing at a writer's pace in a 150,000-word story project while it is
-                 backed up again and again (File → Back Up Now), suggestions on
+  backup         typing at a writer's pace in a 150,000-word story project: twenty keys,
+                 then File → Back Up Now and keys until the backup is done, over and
+                 over; the stalls while backing up and between backups, suggestions on
 
 A precise 4 ms timer measures how late the event loop comes back (soaklib.StallMeter): a
 stall is time in which the window could not paint or take a key. QT_QPA_PLATFORM picks the
@@ -133,7 +134,9 @@ def backup(app, window, meter, keys: int) -> None:
     per_scene = 2500
     for n in range(150_000 // per_scene):
         start = (n * per_scene) % max(1, len(words) - per_scene)
-        body = " ".join(words[start : start + per_scene])
+        chunk = words[start : start + per_scene]
+        # Paragraphs of about a hundred words, as prose has them.
+        body = "\n\n".join(" ".join(chunk[i : i + 100]) for i in range(0, len(chunk), 100))
         story.binder.chapters.append(
             Chapter(title=f"Chapter {n + 1}", scenes=[Scene(title="Scene 1", text=body)])
         )
@@ -147,15 +150,23 @@ def backup(app, window, meter, keys: int) -> None:
     keeping.backed_up.connect(made.append)
     typist = Typist(editor, text[30000:], seed=11, expected=editor.toPlainText())
     meter.reset()
-    meter.activity = "backup"
-    for _ in range(keys):
-        if not keeping.busy:
-            keeping.back_up_now()
-        typist.key()
-        pump(app, typist.pause())
-    while keeping.busy:
-        pump(app, 0.05)
-    print(f"backup: {len(made)} backups of {folder.name} while typing {keys} keys", flush=True)
+    typed = 0
+    while typed < keys:
+        # Twenty keys with nothing being backed up, then keys until a backup has finished:
+        # the two activities' stalls side by side.
+        meter.activity = "typing"
+        for _ in range(20):
+            typist.key()
+            pump(app, typist.pause())
+        keeping.back_up_now()
+        meter.activity = "backup"
+        while keeping.busy:
+            typist.key()
+            typed += 1
+            pump(app, typist.pause())
+        typed += 20
+    meter.activity = "idle"
+    print(f"backup: {len(made)} backups of {folder.name} while typing {typed} keys", flush=True)
 
 
 class StallProfiler:
@@ -228,6 +239,9 @@ def main() -> None:
         else:
             long_document(app, window, meter, args.keys // 2)
         report = stalls[name] = meter.report().get(name, {})
+        if name == "backup":
+            stalls["typing between backups"] = meter.report().get("typing", {})
+            report = {"while backing up": report, "between": stalls["typing between backups"]}
         print(f"{name}: {report} in {time.perf_counter() - started:.0f} s", flush=True)
         meter.activity = "idle"
     result = {

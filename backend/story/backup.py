@@ -518,3 +518,14 @@ def back_up_and_rotate(
     folder, create = (Path(to), True) if to is not None else backup_place(settings, paths, project)
     made = back_up(project, folder, create_folder=create)
     return made, rotate(project, folder, retention(settings))
+
+
+def back_up_if_changed(
+    project: Path, settings: Settings, paths: AppPaths
+) -> tuple[Backup, list[Path]] | None:
+    """Back up and rotate when a file of `project` changed since its newest backup (a
+    story being closed); None when nothing changed. Raises BackupError."""
+    place, _create = backup_place(settings, paths, project)
+    if not needs_backup(project, place):
+        return None
+    return back_up_and_rotate(project, settings, paths)

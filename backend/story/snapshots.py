@@ -49,7 +49,7 @@ from typing import Any
 from backend.storage.atomic import SaveError, atomic_write_bytes, describe_os_error, fsync_dir
 from backend.storage.documents import MAX_DOCUMENT_BYTES
 from backend.text.counts import word_count
-from backend.text.diff import DeltaError, apply_delta, delta
+from backend.text.diff import DeltaError, Diff, apply_delta, delta, word_diff
 from backend.untrusted import RefusedFile, inside, is_safe_id, loads_json, read_bounded, shown
 
 SNAPSHOTS = "snapshots"
@@ -628,3 +628,27 @@ def copy_snapshots(source: Path, target: Path) -> int:
                     shutil.copyfile(entry.path, dest / sub / entry.name, follow_symlinks=False)
                     copied += 1
     return copied
+
+
+@dataclass(frozen=True)
+class Version:
+    """A snapshot's text and how it differs from the scene now (or why it cannot be read)."""
+
+    snapshot: Snapshot
+    text: str = ""
+    diff: Diff | None = None
+    problem: str = ""
+
+
+def history_of(project: Path, scene_id: str) -> History:
+    """The snapshots of one scene of `project`, newest first."""
+    return SnapshotStore(project).history(scene_id)
+
+
+def version_of(project: Path, snapshot: Snapshot, current: str) -> Version:
+    """A snapshot's text and its word diff against `current` (the scene now)."""
+    try:
+        text = SnapshotStore(project).text_of(snapshot)
+    except (SnapshotError, RefusedFile) as exc:
+        return Version(snapshot, problem=str(exc))
+    return Version(snapshot, text, word_diff(text, current))

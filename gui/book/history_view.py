@@ -27,9 +27,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from backend.story.snapshots import History, Snapshot
+from backend.story.snapshots import History, Snapshot, Version
 from backend.text.diff import DELETE, EQUAL, INSERT, Diff
-from gui.book.keeping import Keeping, Version
+from gui.book.keeping import Keeping
 from gui.common.i18n import QT_TRANSLATE_NOOP
 from gui.common.messages import translate_message
 
@@ -104,6 +104,10 @@ class HistoryDialog(QDialog):
         self.mode.currentIndexChanged.connect(self._show_version)
         self.info = QLabel(self.tr("Reading the history…"))
         self.info.setWordWrap(True)
+        # What could not be read stays in view while versions are compared.
+        self.notes = QLabel("")
+        self.notes.setWordWrap(True)
+        self.notes.setVisible(False)
         self.inline = QTextBrowser()
         self.left, self.right = QTextBrowser(), QTextBrowser()
         side = QSplitter()
@@ -144,6 +148,7 @@ class HistoryDialog(QDialog):
         self.restore_button.clicked.connect(self.restore_selected)
         layout = QVBoxLayout(self)
         layout.addWidget(split, 1)
+        layout.addWidget(self.notes)
         layout.addWidget(self.info)
         layout.addWidget(buttons)
         self._enable()
@@ -172,15 +177,16 @@ class HistoryDialog(QDialog):
         for column in range(4):
             self.list.resizeColumnToContents(column)
         notes = [translate_message(n) for n in history.notes]
-        if not self.snapshots:
-            notes.insert(
-                0,
-                self.tr(
-                    "No snapshots of this scene yet. One is taken before the model changes it, "
-                    "at the first change in each writing session, and whenever you take one."
-                ),
+        self.notes.setText("\n".join(notes))
+        self.notes.setVisible(bool(notes))
+        self.info.setText(
+            ""
+            if self.snapshots
+            else self.tr(
+                "No snapshots of this scene yet. One is taken before the model changes it, "
+                "at the first change in each writing session, and whenever you take one."
             )
-        self.info.setText("\n".join(notes))
+        )
         index = next(
             (i for i, s in enumerate(self.snapshots) if selected and s.id == selected.id), 0
         )
@@ -215,8 +221,9 @@ class HistoryDialog(QDialog):
 
     @Slot(object)
     def _on_keeping_version_ready(self, version: Version) -> None:
-        if version.snapshot is not self.selected():
-            return
+        selected = self.selected()
+        if selected is None or version.snapshot.id != selected.id:
+            return  # a reply about a snapshot no longer chosen
         self.version = version
         self._show_version()
         self._enable()

@@ -3,56 +3,49 @@
 Snapshots are taken before the model's work changes a scene (a continuation, a rewrite,
 replace-all, a restored version), at the first change to each scene in a writing session,
 and on demand. Backups zip the project on demand and when a changed project is closed.
-Both run on one background thread in the order they were asked for, so typing never waits
-for them; the texts are copied on the GUI thread when the snapshot is asked for.
+Both run in one helper process, in the order they were asked for: zipping a book or
+comparing two versions of a long scene is Python work, and on a thread of this process it
+would hold the interpreter lock in slices that the window's event handling waits behind
+(typing stalled by up to 70 ms while a backup ran). The texts are copied on the GUI thread
+when a snapshot is asked for; only plain data crosses to the helper and back.
 """
 
 from __future__ import annotations
 
+import contextlib
 import logging
+import multiprocessing
+import os
 from collections.abc import Callable
-from concurrent.futures import Future, ThreadPoolExecutor
-from dataclasses import dataclass
+from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
 
 from PySide6.QtCore import QObject, Signal, Slot
 
-from backend.storage.atomic import SaveError
 from backend.storage.paths import AppPaths
 from backend.storage.settings import Settings
 from backend.story.backup import (
     Backup,
-    BackupError,
     back_up_and_rotate,
+    back_up_if_changed,
     backup_place,
-    needs_backup,
     restore,
 )
 from backend.story.project import STORY_SUFFIX
 from backend.story.snapshots import (
     History,
     Snapshot,
-    SnapshotError,
-    SnapshotStore,
+    Version,
+    history_of,
     snapshot_scenes,
+    version_of,
 )
-from backend.text.diff import Diff, word_diff
-from backend.untrusted import RefusedFile
 from gui.book.files import DocumentController
 from gui.book.project import ProjectController
 from gui.common.messages import translate_message
 
 log = logging.getLogger(__name__)
-
-
-@dataclass(frozen=True)
-class Version:
-    """A snapshot's text and how it differs from the scene now (or why it cannot be read)."""
-
-    snapshot: Snapshot
-    text: str = ""
-    diff: Diff | None = None
-    problem: str = ""
 
 
 def _size(n: int) -> str:
@@ -69,6 +62,7 @@ class Keeping(QObject):
     history_ready = Signal(str, object)  # scene id, History
     version_ready = Signal(object)  # Version
     _delivered = Signal(object, object, object)  # callback, result, exception
+    _saved_for_backup = Signal(object)  # the project folder, once its changes are on disk
 
     def __init__(
         self,
@@ -82,10 +76,11 @@ class Keeping(QObject):
         self.paths = paths
         self.settings = Settings()
         self.persist_settings = persist_settings
-        self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="inkling-keep")
+        self._pool = _new_pool()
         self._closed = False
         self._pending = 0
         self._delivered.connect(self._on_delivered)
+        self._saved_for_backup.connect(self._on_saved_for_backup)
         self.project.before_change.connect(self.keep)
         documents.story_closing.connect(self._on_story_closing)
 
@@ -96,7 +91,13 @@ class Keeping(QObject):
         if self._closed:
             return None
         self._pending += 1
-        future = self._pool.submit(work, *args)
+        try:
+            future = self._pool.submit(work, *args)
+        except BrokenProcessPool:
+            # The helper process died (killed, out of memory): start another one.
+            log.warning("the keeping process had stopped; starting a new one")
+            self._pool = _new_pool()
+            future = self._pool.submit(work, *args)
         future.add_done_callback(lambda f: self._delivered.emit(then, *_outcome(f)))
         return future
 
@@ -114,7 +115,7 @@ class Keeping(QObject):
     def flush(self) -> None:
         """Wait for everything queued so far (tests, and the window before it closes)."""
         if not self._closed:
-            self._pool.submit(lambda: None).result()
+            self._pool.submit(_nothing).result()
 
     def shutdown(self) -> None:
         """Finish what is queued (a backup on close included) and stop the thread."""
@@ -170,7 +171,7 @@ class Keeping(QObject):
         if story is None:
             return
         self._run(
-            _history,
+            history_of,
             story.folder,
             scene_id,
             then=lambda result, exc: self.history_ready.emit(
@@ -184,7 +185,7 @@ class Keeping(QObject):
         if story is None:
             return
         self._run(
-            _version,
+            version_of,
             story.folder,
             snapshot,
             current,
@@ -230,21 +231,25 @@ class Keeping(QObject):
         return backup_place(self.settings, self.paths, story.folder)[0]
 
     def back_up_now(self) -> None:
-        """File → Back Up Now: save, then zip the project on the thread."""
+        """File → Back Up Now: save in the background, then zip the project."""
         story = self.project.story
         if story is None:
             self.message.emit(self.tr("Backups are made of story projects."), 6000)
             return
-        if self.documents.modified and not self.documents.save():
-            return
         self.message.emit(self.tr("Backing up…"), 0)
-        self._run(
-            back_up_and_rotate,
-            story.folder,
-            self.settings,
-            self.paths,
-            then=self._on_backed_up,
-        )
+        self._pending += 1  # busy from now: the save comes first
+        self.documents.autosave()  # a story saves its changes on the background writer
+        waiter = self.documents.submit(_nothing)  # runs once that save is on disk
+        if waiter is None:
+            self._saved_for_backup.emit(story.folder)
+        else:
+            folder = story.folder
+            waiter.add_done_callback(lambda _f: self._saved_for_backup.emit(folder))
+
+    @Slot(object)
+    def _on_saved_for_backup(self, folder: object) -> None:
+        self._pending -= 1
+        self._run(back_up_and_rotate, folder, self.settings, self.paths, then=self._on_backed_up)
 
     def _on_backed_up(self, result: object, exc: object, asked: bool = True) -> None:
         if isinstance(result, tuple) and isinstance(result[0], Backup):
@@ -269,7 +274,7 @@ class Keeping(QObject):
         if not self.settings.keeping.backup_on_close or not isinstance(folder, Path):
             return
         self._run(
-            _back_up_if_changed,
+            back_up_if_changed,
             folder,
             self.settings,
             self.paths,
@@ -320,6 +325,24 @@ class Keeping(QObject):
         self.documents.open(str(result))
 
 
+def _new_pool() -> ProcessPoolExecutor:
+    """One helper process, started from a fresh interpreter (never forked from the
+    window's, whose Qt and model threads a fork would copy half-way)."""
+    return ProcessPoolExecutor(
+        max_workers=1, mp_context=multiprocessing.get_context("spawn"), initializer=_low_priority
+    )
+
+
+def _low_priority() -> None:
+    """The helper gives way to the window when both want the processor."""
+    with contextlib.suppress(OSError, AttributeError):
+        os.nice(10)
+
+
+def _nothing() -> None:
+    return None
+
+
 def _outcome(future: Future) -> tuple[object, object]:
     exc = future.exception()
     return (None, exc) if exc is not None else (future.result(), None)
@@ -327,31 +350,6 @@ def _outcome(future: Future) -> tuple[object, object]:
 
 def _failed(scene_id: str, exc: object) -> History:
     return History(scene_id, notes=[str(exc)])
-
-
-def _history(folder: Path, scene_id: str) -> History:
-    return SnapshotStore(folder).history(scene_id)
-
-
-def _version(folder: Path, snapshot: Snapshot, current: str) -> Version:
-    try:
-        text = SnapshotStore(folder).text_of(snapshot)
-    except (SnapshotError, RefusedFile) as exc:
-        return Version(snapshot, problem=str(exc))
-    return Version(snapshot, text, word_diff(text, current))
-
-
-def _back_up_if_changed(
-    folder: Path, settings: Settings, paths: AppPaths
-) -> tuple[Backup, list[Path]] | None:
-    place, _create = backup_place(settings, paths, folder)
-    if not needs_backup(folder, place):
-        return None
-    try:
-        return back_up_and_rotate(folder, settings, paths)
-    except (BackupError, SaveError) as exc:
-        log.warning("backup on close failed: %s", exc)
-        raise
 
 
 def _free_name(parent: Path, stem: str) -> Path:

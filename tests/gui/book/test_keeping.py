@@ -212,3 +212,27 @@ def test_closing_a_changed_story_backs_it_up_once(qtbot, story_window, tmp_path)
     window.book.keeping.flush()
     QApplication.processEvents()
     assert len(list_backups(live, tmp_path / "backups")) == 1
+
+
+def test_a_damaged_snapshot_line_leaves_the_rest_of_the_history_shown(qtbot, story_window) -> None:
+    window = story_window(text=["First", "Second"])
+    project = window.documents.project
+    scene_id = project.current
+    keeping = window.book.keeping
+    keeping.take_snapshot()
+    window.editor.moveCursor(window.editor.textCursor().MoveOperation.End)
+    qtbot.keyClicks(window.editor, " More.")
+    keeping.take_snapshot()
+    keeping.flush()
+    log = window.documents.story.folder / "snapshots" / f"{scene_id}.jsonl"
+    lines = log.read_bytes().splitlines(keepends=True)
+    assert len(lines) == 2  # First, Second (the session's is the same text as First)
+    log.write_bytes(lines[0] + b'{"id": "broken", "time": 12}\n' + lines[1])
+    window.book.show_history(scene_id)
+    dialog = window.book.history_dialog
+    qtbot.waitUntil(lambda: dialog.version is not None, timeout=5000)
+    assert [s.name for s in dialog.snapshots] == ["Second", "First"]
+    assert "1 snapshot(s) of this scene could not be read" in dialog.notes.text()
+    dialog.list.setCurrentItem(dialog.list.topLevelItem(1))
+    qtbot.waitUntil(lambda: dialog.version.snapshot.name == "First", timeout=5000)
+    assert dialog.version.problem == ""
