@@ -142,10 +142,12 @@ class ScriptedPrompts:
     def open_path(self) -> str:
         return str(self._next("open_path", ""))
 
-    def save_path(self, suggested: str) -> str:
+    def save_path(self, suggested: str, project: bool = False) -> str:
+        self.save_project_first = project
         return str(self._next("save_path", "", suggested))
 
-    def export_path(self, markdown: bool) -> str:
+    def export_path(self, markdown: bool | str, name: str = "", fallback: str = "") -> str:
+        self.export_place = (name, fallback)
         return str(self._next("export_path", "", markdown))
 
     def encoding(self, message: str, candidates: object = None) -> str | None:
@@ -164,6 +166,15 @@ class ScriptedPrompts:
 
     def import_path(self) -> str:
         return str(self._next("import_path", ""))
+
+    def book_details(self, title: str, author: str) -> tuple[str, str] | None:
+        """The defaults as they are, unless an answer (a pair, or None to cancel) is queued."""
+        value = self._next("book_details", (title, author), (title, author))
+        return None if value is None else (str(value[0]), str(value[1]))  # type: ignore[index]
+
+    def new_project(self) -> object:
+        """A queued NewProject (None: cancelled)."""
+        return self._next("new_project", None)
 
     def confirm(self, question: str) -> bool:
         return bool(self._next("confirm", True, question))

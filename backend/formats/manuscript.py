@@ -264,3 +264,49 @@ def import_manuscript(
     plan = split_manuscript(read_manuscript(source), pattern)
     title = source.stem.replace("_", " ")
     return plan.to_story(target, title), plan
+
+
+# --- title and author -------------------------------------------------------------------
+_CORE_PART = "docProps/core.xml"
+_MAX_CORE_BYTES = 256 * 1024
+_MAX_DETAIL_CHARS = 300
+_CORE_FIELDS = {
+    "{http://purl.org/dc/elements/1.1/}title": "title",
+    "{http://purl.org/dc/elements/1.1/}creator": "author",
+}
+
+
+def manuscript_details(path: Path) -> tuple[str, str]:
+    """The book's title and author as the file names them: a .docx's core properties
+    (File → Info in Word), else the file's name for the title and no author. Never raises:
+    a file that cannot tell gives (the file's stem, '')."""
+    title, author = "", ""
+    if path.suffix.lower() == ".docx":
+        from backend.formats.docx_in import DocxRefused
+
+        try:
+            title, author = _docx_core(path)
+        except (DocxRefused, RefusedFile, OSError, ValueError, SyntaxError):  # the stem will do
+            title, author = "", ""
+    return (title or path.stem), author
+
+
+def _docx_core(path: Path) -> tuple[str, str]:
+    """dc:title and dc:creator from a .docx, read with the same limits as its text."""
+    from defusedxml import ElementTree as SafeET
+
+    from backend.formats.docx_in import MAX_DOCX_BYTES
+    from backend.formats.docx_zip import _Package
+
+    package = _Package.open(read_bounded(path, MAX_DOCX_BYTES), path.name)
+    if package.member(_CORE_PART) is None:
+        return "", ""
+    root = SafeET.fromstring(
+        package.inflate(_CORE_PART, _MAX_CORE_BYTES), forbid_dtd=True, forbid_entities=True
+    )
+    found = {"title": "", "author": ""}
+    for child in root:
+        key = _CORE_FIELDS.get(child.tag)
+        if key and child.text:
+            found[key] = " ".join(child.text.split())[:_MAX_DETAIL_CHARS]
+    return found["title"], found["author"]

@@ -7,7 +7,8 @@ character and background examples and the rules their fields are checked by.
 
 A language code comes from a story's own files, so it only ever names a pack: it must be a
 plain id (no separators, no dots), the pack is proven to lie in its folder, and it is read
-bounded. A code without a usable pack falls back to English.
+bounded. A code without a usable pack falls back to English. A regional code ("en-GB",
+"pt_BR") names its language's pack: the region matters to spelling, not to generation.
 """
 
 from __future__ import annotations
@@ -81,8 +82,15 @@ def _data_file(folder: Path, name: str) -> Path | None:
     return path if path.is_file() else None
 
 
+def base_language(code: str) -> str:
+    """The language of a code without its region: "en" for "en-GB" and "en_US"."""
+    return code.replace("_", "-").partition("-")[0].strip().lower()
+
+
 def pack_file(code: str) -> Path | None:
-    """The pack file for `code`, or None when `code` is not a plain id or has no pack."""
+    """The pack file for `code` (its language's, for a regional code), or None when it is
+    not a plain id or has no pack."""
+    code = base_language(code)
     return _data_file(LANGUAGES_DIR, f"{code}.toml") if is_safe_id(code) else None
 
 
@@ -93,6 +101,7 @@ def _read(path: Path, folder: Path) -> dict[str, Any]:
 @lru_cache(maxsize=16)  # codes come from story files: a bounded cache
 def pack(code: str) -> LanguagePack:
     """The pack for `code` (English when there is none, or it cannot be read)."""
+    code = base_language(code)
     path = pack_file(code)
     if path is not None and code != DEFAULT:
         try:
@@ -121,6 +130,7 @@ def _pack(code: str, data: dict[str, Any]) -> LanguagePack:
 @lru_cache(maxsize=16)  # codes come from story files: a bounded cache
 def bible_template(code: str) -> dict[str, Any]:
     """The bible examples and rules for `code` (English when there are none)."""
+    code = base_language(code)
     path = None
     if code != DEFAULT and is_safe_id(code):
         path = _data_file(TEMPLATES_DIR, f"bible.{code}.toml")
@@ -134,8 +144,9 @@ def bible_template(code: str) -> dict[str, Any]:
 
 def generation_language(chosen: str, *texts: str) -> str:
     """The language to generate in: the story's choice, else detected from `texts` (the
-    first that has words); English for a language without a pack of its own."""
-    lang = chosen
+    first that has words), without its region; English for a language without a pack of
+    its own."""
+    lang = base_language(chosen)
     if not lang:
         lang = next((found for t in texts if (found := detect_language(t))), DEFAULT)
     return lang if pack_file(lang) is not None else DEFAULT

@@ -5,7 +5,8 @@ Format 2 layout::
 
     Story.inkling/
       story.toml      title, author, premise, notes, style, bible, goals, language, words,
-                      memory and the context budgets
+                      memory, the context budgets and [view] (the scene and cursor the
+                      writer left off at)
       binder.toml     chapters and scenes in order with their metadata, and the trash
       scenes/<id>.md  one Markdown file per scene
       trash/<id>.md   deleted scenes, until the trash is emptied
@@ -31,6 +32,9 @@ from backend.untrusted import RefusedFile, fold_id, inside, is_inside, is_safe_i
 STORY_SUFFIX = ".inkling"
 STORY_FORMAT = 2
 SUBFOLDERS = ("scenes", "trash")
+# Where the writer left off ([view] in story.toml): the cursor is a position in the scene's
+# text, so it is bounded by the longest text a scene can hold.
+MAX_VIEW_CURSOR = 2**31 - 1
 
 
 @dataclass
@@ -53,6 +57,10 @@ class Story:
     # pinned and muted items (see backend/story/memory/budgets.py).
     memory: str = ""
     context: dict[str, Any] = field(default_factory=dict)
+    # The scene shown and the cursor in it when the project was last saved ('' and 0: the
+    # first scene, at its start).
+    view_scene: str = ""
+    view_cursor: int = 0
     binder: Binder = field(default_factory=Binder)
     extra: dict[str, Any] = field(default_factory=dict)
 

@@ -9,13 +9,13 @@ from pathlib import Path
 from typing import Any
 
 from backend.story.binder import STATUSES, Binder, Chapter, Scene, new_id
-from backend.story.project import STORY_FORMAT, Story
-from backend.untrusted import RefusedFile
+from backend.story.project import MAX_VIEW_CURSOR, STORY_FORMAT, Story
+from backend.untrusted import RefusedFile, is_safe_id
 
 _ITEM_KEYS = ("id", "title", "synopsis", "status", "pov", "tags")
 _STORY_KEYS = {
     "format", "title", "author", "premise", "notes", "style", "characters", "background",
-    "goals", "history", "language", "spelling_words", "memory", "context",
+    "goals", "history", "language", "spelling_words", "memory", "context", "view",
 }  # fmt: skip
 
 
@@ -134,6 +134,20 @@ def _table(value: object) -> dict[str, Any] | None:
     return dict(value) if isinstance(value, dict) else None
 
 
+def _view(value: object) -> tuple[str, int] | None:
+    """[view]: a scene id that can name a file and a cursor from 0 to MAX_VIEW_CURSOR."""
+    if not isinstance(value, dict):
+        return None
+    scene, cursor = value.get("scene", ""), value.get("cursor", 0)
+    if scene != "" and not is_safe_id(scene):
+        return None
+    if not isinstance(cursor, int) or isinstance(cursor, bool):
+        return None
+    if not 0 <= cursor <= MAX_VIEW_CURSOR:
+        return None
+    return str(scene), cursor
+
+
 def story_from_dict(root: Path, data: dict[str, Any], notes: list[str]) -> Story:
     """A Story from story.toml data; fields in a form Inkling does not know are left empty
     and named in `notes`."""
@@ -167,6 +181,12 @@ def story_from_dict(root: Path, data: dict[str, Any], notes: list[str]) -> Story
             wrong.append(key)
             value = empty()
         setattr(story, key, value)
+    if "view" in data:
+        view = _view(data["view"])
+        if view is None:
+            wrong.append("view")
+        else:
+            story.view_scene, story.view_cursor = view
     if wrong:
         notes.append(
             "Some details in story.toml are not in a form Inkling understands and were left "
@@ -193,4 +213,14 @@ def story_to_dict(story: Story) -> dict[str, Any]:
         "spelling_words": sorted(set(story.spelling_words)),
         "memory": story.memory,
         "context": story.context,
+        **_view_table(story),
     }
+
+
+def _view_table(story: Story) -> dict[str, Any]:
+    """[view], when the story knows where the writer left off (an id that could not name a
+    file or a cursor out of bounds is not written)."""
+    if not is_safe_id(story.view_scene):
+        return {}
+    cursor = min(max(0, story.view_cursor), MAX_VIEW_CURSOR)
+    return {"view": {"scene": story.view_scene, "cursor": cursor}}

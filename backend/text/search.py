@@ -44,9 +44,12 @@ class Hit:
     start: int
     end: int
     context: str
+    at: int = 0  # where the match begins in `context`
 
 
-def _context(text: str, start: int, end: int, width: int = 40) -> str:
+def _context(text: str, start: int, end: int, width: int = 40) -> tuple[str, int]:
+    """The line around a match (cut at `width` characters each side) and where the match
+    begins in it."""
     left = text.rfind("\n", 0, start) + 1
     right = text.find("\n", end)
     right = len(text) if right < 0 else right
@@ -54,14 +57,15 @@ def _context(text: str, start: int, end: int, width: int = 40) -> str:
     right = min(right, end + width)
     prefix = "…" if left > 0 and text[left - 1] != "\n" else ""
     suffix = "…" if right < len(text) and text[right] != "\n" else ""
-    return f"{prefix}{text[left:right]}{suffix}"
+    return f"{prefix}{text[left:right]}{suffix}", len(prefix) + start - left
 
 
 def find_in(text: str, pattern: re.Pattern[str], key: str = "") -> Iterator[Hit]:
     """Every non-empty match in `text`."""
     for match in pattern.finditer(text):
         if match.end() > match.start():
-            yield Hit(key, match.start(), match.end(), _context(text, *match.span()))
+            context, at = _context(text, *match.span())
+            yield Hit(key, match.start(), match.end(), context, at)
 
 
 def find_all(texts: Iterable[tuple[str, str]], pattern: re.Pattern[str]) -> list[Hit]:

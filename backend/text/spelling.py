@@ -2,31 +2,97 @@
 
 pyspellchecker was chosen because it installs from the package registry as pure Python
 with its dictionaries inside the wheel (English, Spanish, French, German, Italian,
-Portuguese, Dutch, Russian and more), so a fresh machine needs no system library and no
-download. pyenchant and the hunspell bindings need a system Enchant/Hunspell and separately
-installed dictionaries; spylls reads Hunspell files but ships none. Chinese and Japanese
-have no spelling in this sense and are never checked.
+Portuguese, Dutch, Russian, Arabic, Basque, Latvian, Persian), so a fresh machine needs no
+system library and no download. pyenchant and the hunspell bindings need a system
+Enchant/Hunspell and separately installed dictionaries; spylls reads Hunspell files but
+ships none. Chinese, Japanese and Korean have no spelling in this sense and are never
+checked.
+
+Its one English list is split into English (UK) and English (US) by the spelling pairs in
+backend/text/english.py. A story's language code may name a region ("en-GB", "en_AU",
+"pt-BR"); plain "en" takes the region from the system's locale.
 """
 
 from __future__ import annotations
 
+import locale
+import os
 import re
 from collections.abc import Iterable, Iterator
 from functools import lru_cache
 from typing import Any
 
+from backend.text.english import variant
+
+# The dictionaries, by the code a story keeps (English by its variant, the others by their
+# base language); the names are those of the Story Details dialog.
 LANGUAGES = {
-    "en": "English",
-    "es": "Spanish",
+    "en-GB": "English (UK)",
+    "en-US": "English (US)",
+    "ar": "Arabic",
+    "eu": "Basque",
+    "nl": "Dutch",
     "fr": "French",
     "de": "German",
     "it": "Italian",
+    "lv": "Latvian",
+    "fa": "Persian",
     "pt": "Portuguese",
-    "nl": "Dutch",
     "ru": "Russian",
+    "es": "Spanish",
 }
+ENGLISH = ("en-GB", "en-US")
+UNCHECKED = ("zh", "ja", "ko")  # scripts without spelling in this sense
+# Regions whose English follows British spelling (Canada keeps -our and -re too).
+BRITISH_REGIONS = frozenset(
+    {
+        "AU", "BD", "BW", "CA", "GB", "GH", "HK", "IE", "IN", "JM", "KE", "LK", "MT", "MU",
+        "MW", "MY", "NG", "NZ", "PK", "SG", "TT", "TZ", "UG", "UK", "ZA", "ZM", "ZW",
+    }
+)  # fmt: skip
 # Letters with inner apostrophes; CJK is excluded (those scripts are not spell checked).
 WORD = re.compile(r"[^\W\d_\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]+(?:['’][^\W\d_]+)*")
+
+
+def _split(code: str) -> tuple[str, str]:
+    """("en", "GB") from "en-GB", "en_gb" or "en_GB.UTF-8"; ("fr", "") from "fr"."""
+    tag = code.strip().split(".")[0].split("@")[0].replace("_", "-")
+    base, _sep, rest = tag.partition("-")
+    return base.lower(), rest.partition("-")[0].upper()
+
+
+def system_region() -> str:
+    """The region of the system's locale ("GB" for en_GB.UTF-8; '' when it names none)."""
+    for name in ("LC_ALL", "LC_MESSAGES", "LANG"):
+        value = os.environ.get(name, "")
+        if value:
+            return _split(value)[1]
+    try:
+        found = locale.getlocale()[0] or ""
+    except ValueError:
+        found = ""
+    return _split(found)[1]
+
+
+def english_for(region: str) -> str:
+    """The English dictionary a region spells by: "en-GB" or "en-US" (the default)."""
+    return "en-GB" if region.upper() in BRITISH_REGIONS else "en-US"
+
+
+def dictionary_code(language: str, region: str | None = None) -> str:
+    """The dictionary for a story's language: English by the code's own region, else by
+    `region` (else the system's); other languages by their base code ("pt-BR" is "pt")."""
+    base, own = _split(language)
+    if base == "en":
+        if own in ("GB", "US"):
+            return f"en-{own}"
+        return english_for(own or (system_region() if region is None else region))
+    return base
+
+
+def is_checked(language: str) -> bool:
+    """False for the languages that are never spell checked (Chinese, Japanese, Korean)."""
+    return _split(language)[0] not in UNCHECKED
 
 
 class SpellingError(ValueError):
@@ -34,13 +100,30 @@ class SpellingError(ValueError):
 
 
 @lru_cache(maxsize=4)
-def _dictionary(language: str) -> Any:
+def _dictionary(code: str) -> Any:
     from spellchecker import SpellChecker
 
     try:
-        return SpellChecker(language=language, distance=2)
+        checker = SpellChecker(language=code.partition("-")[0], distance=2)
     except (ValueError, OSError) as exc:
-        raise SpellingError(f"No {LANGUAGES.get(language, language)} dictionary: {exc}") from exc
+        raise SpellingError(f"No {LANGUAGES.get(code, code)} dictionary: {exc}") from exc
+    if code in ENGLISH:
+        words = checker.word_frequency
+        try:
+            spelling = variant(code)
+        except ImportError as exc:  # breame holds the British/American pairs
+            raise SpellingError(f"No {LANGUAGES[code]} dictionary: {exc}") from exc
+        # A spelling of this variant counts as often as its counterpart (the list holds
+        # "harbor" far more often than "harbour"), so that corrections rank it; a missing
+        # word counts 0.
+        raise_by = {
+            w: more
+            for w, other in spelling.own.items()
+            if (more := max(1, words[other]) - words[w]) > 0
+        }
+        words.remove_words([w for w in spelling.foreign if w in words])
+        words.load_json(raise_by)  # adds to the counts
+    return checker
 
 
 def words_in(text: str) -> Iterator[tuple[int, int, str]]:
@@ -52,11 +135,17 @@ def words_in(text: str) -> Iterator[tuple[int, int, str]]:
 class Speller:
     """One language's dictionary plus the project's own words; remembers every verdict."""
 
-    def __init__(self, language: str = "en", own_words: Iterable[str] = ()) -> None:
-        if language not in LANGUAGES:
+    def __init__(
+        self, language: str = "en", own_words: Iterable[str] = (), region: str | None = None
+    ) -> None:
+        """`language` as a story keeps it ("en-GB", "fr"); plain "en" is British or
+        American by `region` ("GB"), else by the system's locale."""
+        code = dictionary_code(language, region)
+        if code not in LANGUAGES:
             raise SpellingError(f"Spell checking does not know the language {language!r}.")
-        self.language = language
-        self._dictionary = _dictionary(language)
+        self.language = code
+        self._dictionary = _dictionary(code)
+        self._preferred = variant(code).foreign if code in ENGLISH else {}
         self._own = {w.lower() for w in own_words}
         self._verdicts: dict[str, bool] = {}
 
@@ -90,11 +179,21 @@ class Speller:
     def suggestions(self, word: str, limit: int = 6) -> list[str]:
         """Likely corrections, most frequent first, in the word's own capitalisation."""
         lower = word.lower()
-        found = self._dictionary.candidates(lower) or set()
+        found = set(self._dictionary.candidates(lower) or ())
+        if self._preferred:
+            # One letter from the other variant's spelling ("harbr", "harbor"): offer this
+            # variant's ("harbour").
+            near = self._dictionary.edit_distance_1(lower)
+            found.update(self._preferred[w] for w in near if w in self._preferred)
         ranked = sorted(
             (w for w in found if w != lower),
             key=lambda w: -self._dictionary.word_usage_frequency(w),
-        )[:limit]
+        )
+        # "center" in British English: "centre" first, however far it is.
+        preferred = self._preferred.get(lower)
+        if preferred is not None:
+            ranked = [preferred, *(w for w in ranked if w != preferred)]
+        ranked = ranked[:limit]
         if word[:1].isupper():
             ranked = [w[:1].upper() + w[1:] for w in ranked]
         return ranked

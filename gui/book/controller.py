@@ -217,7 +217,7 @@ class BookController(QObject):
             f" / {progress.daily_goal:,}" if progress.daily_goal else ""
         )
         return (
-            self.tr("Scene %1 · Chapter %2 · Book %3 %4 · Today %5")
+            self.tr("%1 %4 in this scene · %2 in the chapter · %3 in the book · %5 today")
             .replace("%1", f"{project.counts.get(project.current, 0):,}")
             .replace("%2", f"{project.chapter_words(chapter):,}")
             .replace("%3", f"{project.book_words():,}")

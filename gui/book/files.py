@@ -32,9 +32,10 @@ from backend.storage.recovery import (
 from backend.storage.settings import Settings
 from backend.story.project import STORY_SUFFIX, Story, new_story
 from backend.story.project_read import load_story
-from backend.story.project_save import save_story
+from backend.story.project_save import save_story, write_new_story
 from backend.story.snapshots import SnapshotError, copy_snapshots
 from backend.untrusted import RefusedFile
+from gui.book.new_project import NewProject
 from gui.book.project import ProjectController
 from gui.book.prompts import Prompts
 from gui.book.recovery import DocumentRecovery
@@ -76,6 +77,7 @@ class DocumentController(DocumentRecovery):
         self.doc = Document("")
         self.project = ProjectController(editor, lambda: editor.inserting)
         self.project.changed.connect(self.emit_title)
+        self.project.scene_opened.connect(self._on_scene_opened)
         self._plain_document = editor.document()
         self._project_save_failed.connect(self.project.mark_unsaved)
         self.transfer = BookTransfer(self, self)
@@ -97,6 +99,10 @@ class DocumentController(DocumentRecovery):
         self.autosave_failed.connect(self.status)
         editor.modificationChanged.connect(self.emit_title)
         editor.contents_changed.connect(self._on_document_contents_change)
+        # The editor set its margin on this document when it was made: a layout change Qt
+        # counts as an edit (and an undo step). Nothing has been written yet.
+        self._plain_document.clearUndoRedoStacks()
+        self._plain_document.setModified(False)
 
     # --- state ----------------------------------------------------------------------
     @property
@@ -134,6 +140,11 @@ class DocumentController(DocumentRecovery):
         if self.story is not None:
             return self.story.title or self.story.folder.stem
         return self.doc.path.name if self.doc.path else self.tr("Untitled")
+
+    @property
+    def document_path(self) -> Path | None:
+        """The plain text's file (None when it was never saved, or for a story)."""
+        return self.doc.path if self.story is None else None
 
     def plain_text(self) -> str:
         """The plain text's words, from its own document whatever the editor shows: a save
@@ -187,6 +198,34 @@ class DocumentController(DocumentRecovery):
             return False
         return read is not None and self._show_opened(target, read, None, [])
 
+    def reopen_last(self) -> bool:
+        """At start-up: open the last project again (the first recent file, when it is a
+        story folder that still exists). False when there is none or it did not open."""
+        if not self.settings.recent_files:
+            return False
+        folder = Path(self.settings.recent_files[0])
+        if folder.suffix != STORY_SUFFIX or not (folder / "story.toml").is_file():
+            return False
+        return self.open(str(folder))
+
+    def new_project(self, details: NewProject | None = None) -> bool:
+        """File → New Project: ask for the book's details (unless given), make
+        `<where>/<title>.inkling` with chapter 1, scene 1, and open it."""
+        details = details or self.prompts.new_project()
+        if details is None:
+            return False
+        target = details.folder
+        try:
+            check_new_story(target)
+            story = new_story(target, title=details.title)
+            story.author, story.language = details.author, details.language
+            write_new_story(story)
+            story, notes = load_story(target)
+        except (DocumentError, SaveError, RefusedFile, OSError) as exc:
+            self.prompts.error(self.tr("Cannot create the project"), self._problem_text(exc))
+            return False
+        return self.open_story(target, story, notes)
+
     def open_story(self, folder: Path, story: Story, notes: list[str]) -> bool:
         """Show a story project loaded elsewhere (an import loads it off the GUI thread)."""
         if not self.close_document():
@@ -217,11 +256,16 @@ class DocumentController(DocumentRecovery):
         # Worded as the backend words them, so they come translated (gui/common/messages.py).
         if isinstance(exc, FileNotFoundError):
             message = f"{target.name} does not exist (was it moved or deleted?)."
-        elif isinstance(exc, OSError):
-            message = f"Could not read {target.name}: {exc.strerror or exc}."
         else:
-            message = str(exc)
+            message = self._problem_text(exc, target)
         self.prompts.error(self.tr("Cannot open"), message)
+
+    @staticmethod
+    def _problem_text(exc: Exception, target: Path | None = None) -> str:
+        if isinstance(exc, OSError) and not isinstance(exc, SaveError):
+            name = target.name if target is not None else exc.filename or ""
+            return f"Could not read {name}: {exc.strerror or exc}."
+        return str(exc)
 
     def _notes_text(self, notes: list[str]) -> str:
         """The notes from opening a project, the first few in full and the rest counted."""
@@ -243,6 +287,7 @@ class DocumentController(DocumentRecovery):
     def save_as(self) -> bool:
         """Ask for a new place and save there."""
         self._check_plain_shown()
+        # A bare name goes in the folder last saved to (gui/book/folders.py).
         suggested = str(self.doc.path) if self.doc.path else self.tr("Untitled") + ".md"
         path = self.prompts.save_path(suggested)
         if not path:
@@ -256,8 +301,9 @@ class DocumentController(DocumentRecovery):
             return True
         self._check_plain_shown()
         stem = self.doc.path.stem if self.doc.path else self.tr("Untitled")
-        start = self.doc.path.parent if self.doc.path else Path.home()
-        path = self.prompts.save_path(str(start / f"{stem}{STORY_SUFFIX}"))
+        name = f"{stem}{STORY_SUFFIX}"
+        suggested = str(self.doc.path.parent / name) if self.doc.path else name
+        path = self.prompts.save_path(suggested, project=True)
         if not path:
             return False
         target = Path(path)
@@ -322,12 +368,58 @@ class DocumentController(DocumentRecovery):
             if answer == "save" and not self.save():
                 return False
         if self.story is not None:
+            if not self.modified:
+                self._keep_view()
             self.story_closing.emit(self.story.folder)
         self._discard_recovery(self.doc.path)
         if self.lock is not None:
             self.lock.release()
             self.lock = None
         return True
+
+    def _on_scene_opened(self, scene_id: str) -> None:
+        """Showing a scene sets the editor's margin on its document, which Qt counts as an
+        edit: a scene whose words are those last saved is not modified by being shown."""
+        doc = self.project.docs.get(scene_id)
+        if doc is None or not doc.isModified() or scene_id in self.project.changed_ids():
+            return
+        try:
+            saved = self.project.binder.scene(scene_id).text
+        except KeyError:
+            return
+        if doc.toPlainText() == saved:
+            doc.setModified(False)
+            self.emit_title()
+
+    def _keep_view(self) -> None:
+        """Nothing is unsaved, but the writer may have moved to another scene or place
+        since the last save: story.toml keeps where they left off."""
+        story = self.story
+        if story is None:
+            return
+        scene, cursor = story.view_scene, story.view_cursor
+        self._note_view()
+        if (scene, cursor) == (story.view_scene, story.view_cursor):
+            return
+        self.flush()
+        try:
+            save_story(story, set())
+        except (SaveError, RefusedFile, OSError) as exc:
+            log.warning("where the writer left off was not kept: %s", exc)
+
+    def _restore_view(self, story: Story) -> None:
+        """Show the scene and cursor the project was left at (the first scene when that
+        scene is gone or cannot be shown)."""
+        live = {s.id for _c, s in story.binder.scenes()}
+        if story.view_scene in live and story.view_scene != self.project.current:
+            self.project.open_scene(story.view_scene)
+        if not story.view_cursor or self.project.current != story.view_scene:
+            return
+        cursor = self.editor.textCursor()
+        last = max(0, self.editor.document().characterCount() - 1)
+        cursor.setPosition(min(story.view_cursor, last))
+        self.editor.setTextCursor(cursor)
+        self.editor.centerCursor()
 
     def flush(self) -> None:
         """Wait until every queued recovery write or discard has finished."""
@@ -405,6 +497,13 @@ class DocumentController(DocumentRecovery):
             self.editor.show_document(self._plain_document)
             self.editor.set_locked("")
             self.editor.setPlainText(doc.text)
+        else:
+            self._restore_view(story)
+            # Showing a scene sets the editor's margin on it, which Qt counts as an edit;
+            # nothing has been written in these scenes yet.
+            for scene_doc in self.project.docs.values():
+                scene_doc.clearUndoRedoStacks()
+                scene_doc.setModified(False)
         self.editor.document().setModified(False)
         self.emit_title()
         self.opened.emit()

@@ -4,21 +4,27 @@ undo step in every scene it changed."""
 
 from __future__ import annotations
 
+import html
 from collections.abc import Callable
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QSize, Qt, Signal
+from PySide6.QtGui import QPainter, QTextDocument
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
     QDockWidget,
-    QGridLayout,
     QHBoxLayout,
     QLabel,
     QLineEdit,
-    QListWidget,
-    QListWidgetItem,
     QMessageBox,
     QPushButton,
+    QSizePolicy,
+    QStyle,
+    QStyledItemDelegate,
+    QStyleOptionViewItem,
+    QTreeWidget,
+    QTreeWidgetItem,
+    QVBoxLayout,
     QWidget,
 )
 
@@ -27,6 +33,50 @@ from gui.book.project import ProjectController
 from gui.editor.editor import Editor, edit_document, qt_position
 
 SCENE, BOOK = 0, 1
+MARK_ROLE = Qt.ItemDataRole.UserRole + 1  # (start, end) of the match in a result's line
+
+
+class _MarkedDelegate(QStyledItemDelegate):
+    """Draws a result's line with its match in bold on a highlight."""
+
+    def paint(
+        self,
+        painter: QPainter,
+        option: QStyleOptionViewItem,
+        index: QModelIndex | QPersistentModelIndex,
+    ) -> None:
+        mark = index.data(MARK_ROLE)
+        if not mark:
+            super().paint(painter, option, index)
+            return
+        self.initStyleOption(option, index)
+        text = str(index.data(Qt.ItemDataRole.DisplayRole) or "")
+        start, end = mark
+        doc = QTextDocument()
+        doc.setDefaultFont(option.font)
+        doc.setDocumentMargin(1)
+        doc.setHtml(
+            html.escape(text[:start])
+            + '<b style="background-color:#ffe08a;color:#000">'
+            + html.escape(text[start:end])
+            + "</b>"
+            + html.escape(text[end:])
+        )
+        style = option.widget.style() if option.widget is not None else None
+        option.text = ""
+        if style is not None:
+            style.drawControl(QStyle.ControlElement.CE_ItemViewItem, option, painter, option.widget)
+        painter.save()
+        painter.translate(option.rect.topLeft())
+        painter.setClipRect(option.rect.translated(-option.rect.topLeft()))
+        doc.drawContents(painter)
+        painter.restore()
+
+    def sizeHint(
+        self, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex
+    ) -> QSize:
+        size = super().sizeHint(option, index)
+        return QSize(size.width(), max(size.height(), option.fontMetrics.height() + 4))
 
 
 class FindDock(QDockWidget):
@@ -48,7 +98,8 @@ class FindDock(QDockWidget):
         self.confirm = confirm or self._confirm
         self.hits: list[Hit] = []
         body = QWidget()
-        grid = QGridLayout(body)
+        layout = QVBoxLayout(body)
+        layout.setContentsMargins(6, 4, 6, 4)
         self.query = QLineEdit()
         self.query.setPlaceholderText(self.tr("Find"))
         self.replacement = QLineEdit()
@@ -58,31 +109,41 @@ class FindDock(QDockWidget):
         self.regex = QCheckBox(self.tr("Regular expression"))
         self.scope = QComboBox()
         self.scope.addItems([self.tr("This scene"), self.tr("Whole book")])
-        self.results = QListWidget()
+        # Results grouped by scene, each match shown in its line with the match marked.
+        self.results = QTreeWidget()
+        self.results.setHeaderHidden(True)
+        self.results.setRootIsDecorated(True)
+        self.results.setUniformRowHeights(True)
+        self.results.setItemDelegate(_MarkedDelegate(self.results))
         self.info = QLabel("")
-        buttons = QHBoxLayout()
-        for label, slot in (
-            (self.tr("Find all"), self.find_all),
-            (self.tr("Next"), self.find_next),
-            (self.tr("Replace"), self.replace_one),
-            (self.tr("Replace all"), self.replace_all),
-        ):
-            button = QPushButton(label)
-            button.clicked.connect(slot)
-            buttons.addWidget(button)
-        grid.addWidget(self.query, 0, 0, 1, 2)
-        grid.addWidget(self.replacement, 1, 0, 1, 2)
+        self.info.setWordWrap(True)
+        fields = QHBoxLayout()
+        fields.addWidget(self.query, 1)
+        fields.addWidget(self._button(self.tr("Find all"), self.find_all))
+        fields.addWidget(self._button(self.tr("Next"), self.find_next))
+        replace_row = QHBoxLayout()
+        replace_row.addWidget(self.replacement, 1)
+        replace_row.addWidget(self._button(self.tr("Replace"), self.replace_one))
+        replace_row.addWidget(self._button(self.tr("Replace all"), self.replace_all))
         options = QHBoxLayout()
         for widget in (self.case, self.whole_word, self.regex, self.scope):
             options.addWidget(widget)
-        grid.addLayout(options, 2, 0, 1, 2)
-        grid.addLayout(buttons, 3, 0, 1, 2)
-        grid.addWidget(self.info, 4, 0, 1, 2)
-        grid.addWidget(self.results, 5, 0, 1, 2)
+        options.addStretch(1)
+        layout.addLayout(fields)
+        layout.addLayout(replace_row)
+        layout.addLayout(options)
+        layout.addWidget(self.info)
+        layout.addWidget(self.results, 1)
         self.setWidget(body)
         self.query.returnPressed.connect(self.find_next)
         self.results.itemActivated.connect(self._on_results_item_activated)
         self.results.itemClicked.connect(self._on_results_item_activated)
+
+    def _button(self, label: str, slot: Callable[[], object]) -> QPushButton:
+        button = QPushButton(label)
+        button.setSizePolicy(QSizePolicy.Policy.Maximum, QSizePolicy.Policy.Fixed)
+        button.clicked.connect(slot)
+        return button
 
     def open(self, replace: bool) -> None:
         """Show the panel with the selection as the query (Ctrl+F / Ctrl+H)."""
@@ -109,7 +170,7 @@ class FindDock(QDockWidget):
         return [(self.project.current, self.editor.toPlainText())]
 
     def find_all(self) -> list[Hit]:
-        """List every hit in the scene or the book."""
+        """List every hit in the scene or the book, grouped by scene."""
         self.results.clear()
         try:
             pattern = self.options().pattern()
@@ -118,18 +179,36 @@ class FindDock(QDockWidget):
             return []
         self.hits = find_all(self._texts(), pattern)
         titles = {s.id: f"{c.title} › {s.title}" for c, s in self.project.binder.scenes()}
+        groups: dict[str, QTreeWidgetItem] = {}
         for n, hit in enumerate(self.hits):
-            where = titles.get(hit.key, "")
-            item = QListWidgetItem(f"{where}: {hit.context}" if where else hit.context)
-            item.setData(Qt.ItemDataRole.UserRole, n)
-            self.results.addItem(item)
-        scenes = len({h.key for h in self.hits})
+            group = groups.get(hit.key)
+            if group is None:
+                group = QTreeWidgetItem([titles.get(hit.key, "") or self.tr("This text")])
+                group.setData(0, Qt.ItemDataRole.UserRole, -1)
+                self.results.addTopLevelItem(group)
+                group.setExpanded(True)
+                groups[hit.key] = group
+            item = QTreeWidgetItem([hit.context])
+            item.setData(0, Qt.ItemDataRole.UserRole, n)
+            item.setData(0, MARK_ROLE, (hit.at, hit.at + hit.end - hit.start))
+            group.addChild(item)
+        for group in groups.values():
+            group.setText(0, f"{group.text(0)} ({group.childCount()})")
         self.info.setText(
             self.tr("%1 found in %2 scene(s)")
             .replace("%1", str(len(self.hits)))
-            .replace("%2", str(scenes))
+            .replace("%2", str(len(groups)))
         )
         return self.hits
+
+    def result_items(self) -> list[QTreeWidgetItem]:
+        """The rows of the results that are matches (not the scenes heading them)."""
+        out = []
+        for i in range(self.results.topLevelItemCount()):
+            group = self.results.topLevelItem(i)
+            if group is not None:
+                out += [c for c in (group.child(j) for j in range(group.childCount())) if c]
+        return out
 
     def show_hit(self, hit: Hit) -> None:
         """Open the hit's scene and select the hit."""
@@ -139,8 +218,8 @@ class FindDock(QDockWidget):
         self.editor.select_range(qt_position(text, hit.start), qt_position(text, hit.end))
         self.editor.centerCursor()
 
-    def _on_results_item_activated(self, item: QListWidgetItem) -> None:
-        index = int(item.data(Qt.ItemDataRole.UserRole))
+    def _on_results_item_activated(self, item: QTreeWidgetItem, _column: int = 0) -> None:
+        index = int(item.data(0, Qt.ItemDataRole.UserRole))
         if 0 <= index < len(self.hits):
             self.show_hit(self.hits[index])
 

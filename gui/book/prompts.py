@@ -3,11 +3,16 @@ the same methods."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from PySide6.QtCore import QCoreApplication
-from PySide6.QtWidgets import QFileDialog, QInputDialog, QMessageBox, QWidget
+from PySide6.QtWidgets import QDialog, QFileDialog, QInputDialog, QMessageBox, QWidget
 
 from backend.storage.documents import LEGACY_ENCODINGS
 from backend.storage.recovery import Recovery
+from backend.story.project import STORY_SUFFIX
+from gui.book.folders import LastFolders
+from gui.book.new_project import BookDetailsDialog, NewProject, NewProjectDialog
 from gui.common.i18n import QT_TRANSLATE_NOOP
 from gui.common.messages import translate_message
 
@@ -24,6 +29,7 @@ OPEN_FILTER = QT_TRANSLATE_NOOP(
 IMPORT_FILTER = QT_TRANSLATE_NOOP(
     "Prompts", "Manuscripts (*.docx *.txt *.md *.markdown);;All files (*)"
 )
+ALL_FILES = QT_TRANSLATE_NOOP("Prompts", "All files (*)")
 EXPORT_FILTERS = {
     "docx": "Word (*.docx)",
     "epub": "EPUB (*.epub)",
@@ -32,22 +38,28 @@ EXPORT_FILTERS = {
 }
 
 
-def _t(text: str) -> str:
-    return QCoreApplication.translate("Prompts", text)
+STORY_FILTER = QT_TRANSLATE_NOOP("Prompts", "Inkling story folder (*.inkling)")
 
 
 class Prompts:
-    """Real dialogs; tests substitute an object with the same methods."""
+    """Real dialogs; tests substitute an object with the same methods.
 
-    def __init__(self, parent: QWidget) -> None:
+    Each file dialog starts in the last folder used for its kind (`folders`, see
+    gui/book/folders.py), else the Documents folder.
+    """
+
+    def __init__(self, parent: QWidget, folders: LastFolders | None = None) -> None:
         self.parent = parent
+        self.folders = folders or LastFolders()
 
     def save_changes(self, name: str) -> str:
         """'save', 'discard' or 'cancel'."""
         box = QMessageBox(
             QMessageBox.Icon.Question,
-            _t("Unsaved changes"),
-            _t("Save the changes to {0} before closing it?").format(name),
+            QCoreApplication.translate("Prompts", "Unsaved changes"),
+            QCoreApplication.translate(
+                "Prompts", "Save the changes to {0} before closing it?"
+            ).format(name),
             QMessageBox.StandardButton.Save
             | QMessageBox.StandardButton.Discard
             | QMessageBox.StandardButton.Cancel,
@@ -61,39 +73,91 @@ class Prompts:
 
     def open_path(self) -> str:
         """A file to open ('' for none)."""
-        return QFileDialog.getOpenFileName(
-            self.parent, QCoreApplication.translate("Prompts", "Open"), "", _t(OPEN_FILTER)
+        path = QFileDialog.getOpenFileName(
+            self.parent,
+            QCoreApplication.translate("Prompts", "Open"),
+            self.folders.start("open"),
+            QCoreApplication.translate("Prompts", OPEN_FILTER),
         )[0]
+        self.folders.remember("open", path)
+        return path
 
-    def save_path(self, suggested: str) -> str:
-        """Where to save ('' for cancel). A name ending in .inkling makes a story project."""
-        return QFileDialog.getSaveFileName(
+    def save_path(self, suggested: str, project: bool = False) -> str:
+        """Where to save ('' for cancel). A name ending in .inkling makes a story project;
+        `project` offers the story folder first (a bare `suggested` name goes in the last
+        folder saved to)."""
+        story = QCoreApplication.translate("Prompts", STORY_FILTER)
+        if project:
+            filters = ";;".join(
+                (
+                    story,
+                    "Markdown (*.md)",
+                    QCoreApplication.translate("Prompts", EXPORT_FILTERS["txt"]),
+                )
+            )
+        else:
+            filters = QCoreApplication.translate(
+                "Prompts", "Markdown (*.md);;Plain text (*.txt);;Inkling story folder (*.inkling)"
+            )
+        path, chosen = QFileDialog.getSaveFileName(
             self.parent,
             QCoreApplication.translate("Prompts", "Save as"),
-            suggested,
-            QCoreApplication.translate(
-                "Prompts", "Markdown (*.md);;Plain text (*.txt);;Inkling story folder (*.inkling)"
-            ),
-        )[0]
+            self.folders.start("save", suggested),
+            filters,
+            story if project else "",
+        )
+        if path and chosen == story and not path.endswith(STORY_SUFFIX):
+            path += STORY_SUFFIX
+        self.folders.remember("save", path)
+        return path
 
-    def export_path(self, markdown: bool | str) -> str:
-        """Where to export: a bool for a plain document (Markdown or not), else a format."""
+    def export_path(self, markdown: bool | str, name: str = "", fallback: str = "") -> str:
+        """Where to export: a bool for a plain document (Markdown or not), else a format.
+        `name` is the file name offered, in the last export folder, else in `fallback`."""
         if isinstance(markdown, bool):
-            kind = "Markdown (*.md)" if markdown else _t(EXPORT_FILTERS["txt"])
+            kind = (
+                "Markdown (*.md)"
+                if markdown
+                else QCoreApplication.translate("Prompts", EXPORT_FILTERS["txt"])
+            )
         else:
-            kind = _t(EXPORT_FILTERS.get(markdown, "All files (*)"))
-        return QFileDialog.getSaveFileName(
-            self.parent, QCoreApplication.translate("Prompts", "Export"), "", kind
+            kind = QCoreApplication.translate("Prompts", EXPORT_FILTERS.get(markdown, ALL_FILES))
+        folder = self.folders.folder("export", Path(fallback) if fallback else None)
+        path = QFileDialog.getSaveFileName(
+            self.parent,
+            QCoreApplication.translate("Prompts", "Export"),
+            str(folder / name) if name else str(folder),
+            kind,
         )[0]
+        self.folders.remember("export", path)
+        return path
 
     def import_path(self) -> str:
         """A manuscript to import ('' for none)."""
-        return QFileDialog.getOpenFileName(
+        path = QFileDialog.getOpenFileName(
             self.parent,
             QCoreApplication.translate("Prompts", "Import a manuscript"),
-            "",
-            _t(IMPORT_FILTER),
+            self.folders.start("import"),
+            QCoreApplication.translate("Prompts", IMPORT_FILTER),
         )[0]
+        self.folders.remember("import", path)
+        return path
+
+    def book_details(self, title: str, author: str) -> tuple[str, str] | None:
+        """The book's title and author, as the title page will show them (None: cancel)."""
+        dialog = BookDetailsDialog(title, author, self.parent)
+        if dialog.exec() != QDialog.DialogCode.Accepted:
+            return None
+        return dialog.details()
+
+    def new_project(self) -> NewProject | None:
+        """File → New Project: title, author, language and where (None: cancel)."""
+        dialog = NewProjectDialog(self.parent, where=str(self.folders.folder("project")))
+        if dialog.exec() != QDialog.DialogCode.Accepted:
+            return None
+        details = dialog.details()
+        self.folders.remember("project", str(details.where))
+        return details
 
     def backup_path(self, start: str) -> str:
         """A backup zip to restore ('' for none), starting in the backup folder."""

@@ -129,7 +129,20 @@ class DocumentRecovery(QObject):
         self.project.sync()
         story.history = dict(self.project.progress.history)
         story.goals = self.project.progress.goals()
+        self._note_view()
         return self.project.changed_ids()
+
+    def _note_view(self) -> None:
+        """Where the writer is (the scene shown, the cursor in it), for story.toml."""
+        story = self.story
+        if story is None:
+            return
+        current = self.project.current
+        shown = self.project.docs.get(current)
+        if not current or shown is None or self.editor.document() is not shown:
+            return
+        story.view_scene = current
+        story.view_cursor = self.editor.textCursor().position()
 
     def _on_autosave_done(self, future: Future) -> None:
         exc = future.exception()

@@ -22,7 +22,12 @@ from PySide6.QtWidgets import QProgressDialog
 
 from backend.formats.book import ExportError, book_from_story
 from backend.formats.export import write_book
-from backend.formats.manuscript import ImportPlan, check_new_story, read_manuscript
+from backend.formats.manuscript import (
+    ImportPlan,
+    check_new_story,
+    manuscript_details,
+    read_manuscript,
+)
 from backend.storage.atomic import SaveError
 from backend.storage.documents import DocumentError, export_text
 from backend.story.project import STORY_SUFFIX, Story
@@ -30,6 +35,7 @@ from backend.story.project_read import load_story
 from backend.story.project_save import write_new_story
 from backend.untrusted import RefusedFile
 from gui.book.dialogs import ExportDialog, ImportDialog, SplitPreview, split_preview
+from gui.book.new_project import folder_name
 from gui.book.project import ProjectController
 from gui.book.prompts import Prompts
 from gui.editor.editor import Editor
@@ -64,6 +70,11 @@ class OpenDocument(Protocol):
         """The open project's scenes."""
         ...
 
+    @property
+    def document_path(self) -> Path | None:
+        """The plain text's file (None when it was never saved, or for a story)."""
+        ...
+
     def plain_text(self) -> str:
         """The plain text's words."""
         ...
@@ -92,6 +103,7 @@ class BookTransfer(QObject):
         self.import_dialog: ImportDialog | None = None
         self.export_dialog: ExportDialog | None = None
         self.progress: QProgressDialog | None = None
+        self._details: tuple[str, str] | None = None  # the manuscript's title and author
         self._importer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="inkling-import")
         self._import_id = 0
         self._running = False
@@ -107,7 +119,8 @@ class BookTransfer(QObject):
         if self.docs.story is not None:
             self.export_book()
             return False
-        path = self.docs.prompts.export_path(markdown)
+        place = self._export_place("md" if markdown else "txt")
+        path = self.docs.prompts.export_path(markdown, *place)
         if not path:
             return False
         try:
@@ -134,7 +147,7 @@ class BookTransfer(QObject):
         if dialog is None or self.docs.story is None:
             return
         kind = str(dialog.kind.currentData())
-        path = self.docs.prompts.export_path(kind)
+        path = self.docs.prompts.export_path(kind, *self._export_place(kind))
         if not path:
             return
         target = Path(path)
@@ -151,6 +164,19 @@ class BookTransfer(QObject):
         if future is not None:
             self.status.emit(self.tr("Exporting to {0}…").format(target.name))
             future.add_done_callback(lambda f: self._export_done.emit(str(target), f.exception()))
+
+    def _export_place(self, kind: str) -> tuple[str, str]:
+        """The file name an export offers and the folder it falls back to (when no export
+        was made yet): the book's title beside its project, or the text's own name and
+        folder."""
+        story, path = self.docs.story, self.docs.document_path
+        if story is not None:
+            stem = story.title.strip() or story.folder.stem
+            name = folder_name(stem).removesuffix(STORY_SUFFIX) or story.folder.stem
+            return f"{name}.{kind}", str(story.folder.parent)
+        if path is not None:
+            return f"{path.stem}.{kind}", str(path.parent)
+        return "", ""
 
     def _on_export_done(self, target: str, exc: BaseException | None) -> None:
         if exc is None:
@@ -194,7 +220,8 @@ class BookTransfer(QObject):
         if not isinstance(result, tuple):
             self.docs.prompts.error(self.tr("Cannot import"), self._problem(exc))
             return
-        source, text, preview = result
+        source, text, preview, details = result
+        self._details = details
         dialog = ImportDialog(
             source, text, self.docs.editor.window(), preview=preview, executor=self._importer
         )
@@ -206,7 +233,14 @@ class BookTransfer(QObject):
         dialog = self.import_dialog
         if dialog is None or dialog.plan is None or self.importing:
             return
-        path = self.docs.prompts.save_path(str(dialog.source.with_suffix(STORY_SUFFIX)))
+        # The title page of a DOCX or EPUB export shows these.
+        title, author = self._details or (dialog.source.stem, "")
+        answer = self.docs.prompts.book_details(title, author)
+        if answer is None:
+            return
+        title, author = answer[0] or dialog.source.stem, answer[1]
+        name = folder_name(title) or dialog.source.stem + STORY_SUFFIX
+        path = self.docs.prompts.save_path(name, project=True)
         if not path:
             return
         target = Path(path)
@@ -215,7 +249,7 @@ class BookTransfer(QObject):
         # Once scene files are being written the import runs to its end, so no half-made
         # project is left behind; the window stays usable meanwhile.
         import_id = self._begin(self.tr("Writing {0}…").format(target.name), cancellable=False)
-        future = self._importer.submit(_write_story, dialog.plan, target, dialog.source.stem)
+        future = self._importer.submit(_write_story, dialog.plan, target, title, author)
         future.add_done_callback(lambda f: self._deliver_written(import_id, target, f))
 
     def _deliver_written(self, import_id: int, target: Path, future: Future) -> None:
@@ -290,15 +324,20 @@ class BookTransfer(QObject):
         self._importer.shutdown(wait=False, cancel_futures=True)
 
 
-def _read_and_split(source: Path) -> tuple[Path, str, SplitPreview]:
-    """On the import thread: the manuscript's text and its automatic split."""
+def _read_and_split(source: Path) -> tuple[Path, str, SplitPreview, tuple[str, str]]:
+    """On the import thread: the manuscript's text, its automatic split, and the title and
+    author it names (a .docx's properties, else the file's name)."""
     text = read_manuscript(source)
-    return source, text, split_preview(text)
+    return source, text, split_preview(text), manuscript_details(source)
 
 
-def _write_story(plan: ImportPlan, target: Path, title: str) -> tuple[Story, list[str]]:
+def _write_story(
+    plan: ImportPlan, target: Path, title: str, author: str = ""
+) -> tuple[Story, list[str]]:
     """On the import thread: the planned chapters and scenes as a new project at `target`,
     then read back as the window will show it (with its notes)."""
     check_new_story(target)
-    write_new_story(plan.to_story(target, title))
+    story = plan.to_story(target, title)
+    story.author = author
+    write_new_story(story)
     return load_story(target)

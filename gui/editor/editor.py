@@ -46,6 +46,12 @@ _BMP_END = "\U00010000"
 # Dead keys (´ ` ^ ¨ …) and the Compose key start a character; they type nothing yet.
 _DEAD_KEYS = range(Qt.Key.Key_Dead_Grave.value, Qt.Key.Key_Dead_Longsolidusoverlay.value + 1)
 _COMPOSE_KEYS = {Qt.Key.Key_Multi_key.value, *_DEAD_KEYS}
+# A column of 0 characters means this comfortable measure, centred; a wider window leaves
+# margins around it rather than stretching lines edge to edge.
+COMFORTABLE_COLUMN = 70
+# However narrow the window, the text keeps about this many characters per line.
+MIN_READABLE_CHARS = 40
+DOCUMENT_MARGIN = 24
 
 
 def qt_position(text: str, index: int) -> int:
@@ -120,7 +126,8 @@ class Editor(QPlainTextEdit):
         self.setDocument(own)
         self.setWordWrapMode(QTextOption.WrapMode.WrapAtWordBoundaryOrAnywhere)
         self.setFont(writing_font("Serif", 13))
-        self.document().setDocumentMargin(24)
+        self.document().setDocumentMargin(DOCUMENT_MARGIN)
+        self._update_minimum_width()
         self._insert_cursor: QTextCursor | None = None
         self._inserted_any = False
         self._inserted = ""
@@ -145,7 +152,7 @@ class Editor(QPlainTextEdit):
         self.document().contentsChange.disconnect(self.contents_changed)
         if not isinstance(document.documentLayout(), QPlainTextDocumentLayout):
             document.setDocumentLayout(QPlainTextDocumentLayout(document))
-        document.setDocumentMargin(24)
+        document.setDocumentMargin(DOCUMENT_MARGIN)
         document.setDefaultFont(self.font())
         self.setDocument(document)
         document.contentsChange.connect(self.contents_changed)
@@ -165,16 +172,25 @@ class Editor(QPlainTextEdit):
         self.locked_changed.emit(reason)
 
     def set_column(self, chars: int) -> None:
-        """Keep the text in a centred column about `chars` characters wide (0: full width)."""
+        """Keep the text in a centred column about `chars` characters wide (0: the
+        comfortable measure, COMFORTABLE_COLUMN characters)."""
         self.column_chars = max(0, chars)
         self._update_margins()
 
+    def column_width_px(self) -> int:
+        """The widest the text column may be, in pixels, margins included."""
+        chars = self.column_chars or COMFORTABLE_COLUMN
+        return self.fontMetrics().averageCharWidth() * chars + 2 * DOCUMENT_MARGIN
+
     def _update_margins(self) -> None:
-        side = 0
-        if self.column_chars:
-            wanted = self.fontMetrics().averageCharWidth() * self.column_chars + 48
-            side = max(0, (self.width() - wanted) // 2)
+        side = max(0, (self.width() - self.column_width_px()) // 2)
         self.setViewportMargins(side, 0, side, 0)
+
+    def _update_minimum_width(self) -> None:
+        """Room for MIN_READABLE_CHARS characters: the docks give way before the text does."""
+        chrome = 2 * self.frameWidth() + self.verticalScrollBar().sizeHint().width()
+        text = self.fontMetrics().averageCharWidth() * MIN_READABLE_CHARS
+        self.setMinimumWidth(text + 2 * DOCUMENT_MARGIN + chrome)
 
     def resizeEvent(self, event: QResizeEvent) -> None:
         """Keep the column centred."""
@@ -185,6 +201,7 @@ class Editor(QPlainTextEdit):
         """A new font or zoom changes the column's width in pixels."""
         super().changeEvent(event)
         if event.type() == QEvent.Type.FontChange:
+            self._update_minimum_width()
             self._update_margins()
 
     def set_typewriter(self, on: bool) -> None:

@@ -1,19 +1,26 @@
 """Spell checking in the editor: only the visible lines are checked, on a timer after
 typing or scrolling stops (never per keystroke); misspellings get a wavy underline, and a
-right-click offers corrections, "Add to dictionary" and "Ignore"."""
+right-click offers corrections, "Add to dictionary" and "Ignore". English is British or
+American as the story's language says ("en-GB", "en-US"); plain "en" follows the region of
+the system's locale."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtCore import QObject, QPoint, Qt, QTimer, Signal
+from PySide6.QtCore import QLocale, QObject, QPoint, Qt, QTimer, Signal
 from PySide6.QtGui import QColor, QTextCharFormat, QTextCursor
 from PySide6.QtWidgets import QMenu, QTextEdit
 
-from backend.text.spelling import Speller, SpellingError
+from backend.text.spelling import Speller, SpellingError, dictionary_code, is_checked
 from gui.editor.editor import Editor, qt_position
 
 CHECK_DELAY_MS = 350
+
+
+def system_region() -> str:
+    """The region of the system's locale, as Qt reads it on every platform ("GB")."""
+    return QLocale.territoryToCode(QLocale.system().territory())
 
 
 class SpellController(QObject):
@@ -31,6 +38,7 @@ class SpellController(QObject):
         self.menu: QMenu | None = None
         self.underlined: list[tuple[int, int, str]] = []
         self.own_words: Callable[[], list[str]] = list
+        self.region: Callable[[], str] = system_region  # for English that names none
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
         self._timer.setInterval(CHECK_DELAY_MS)
@@ -42,12 +50,14 @@ class SpellController(QObject):
         editor.customContextMenuRequested.connect(self.show_menu)
 
     def configure(self, enabled: bool, language: str, words: list[str]) -> None:
-        """Turn checking on or off, for a language, knowing the project's own words."""
-        self.enabled = enabled
-        if enabled:
+        """Turn checking on or off, for a language ("en-GB", "en", "fr"; never "zh"),
+        knowing the project's own words."""
+        self.enabled = enabled and is_checked(language)
+        if self.enabled:
             try:
-                if self.speller is None or self.speller.language != language:
-                    self.speller = Speller(language)
+                code = dictionary_code(language, self.region())
+                if self.speller is None or self.speller.language != code:
+                    self.speller = Speller(code)
                 self.speller.add_words(words)
             except SpellingError as exc:
                 self.message.emit(str(exc))

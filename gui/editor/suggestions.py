@@ -58,6 +58,8 @@ class SuggestionController(QObject):
     suggestion_shown = Signal(str)
     request_posted = Signal(int)
     failed = Signal(str)  # the live suggestion's request failed: the worker's message
+    # Why a suggestion asked for with Ctrl+Space did not come, for the status bar.
+    silent = Signal(str)
 
     def __init__(
         self,
@@ -73,6 +75,7 @@ class SuggestionController(QObject):
         self.base_delay_ms = base_delay_ms
         self.enabled = True
         self.model_ready = False
+        self._asked = False  # the live request came from Ctrl+Space
         self._live: _Live | None = None
         # What the book tells the model (memory, synopses, lore, recall); set by the window.
         self.book_context: Callable[[], BookContext] | None = None
@@ -112,9 +115,34 @@ class SuggestionController(QObject):
 
     @Slot()
     def request_now(self) -> None:
-        """Ask for a suggestion at once (Ctrl+Space)."""
+        """Ask for a suggestion at once (Ctrl+Space); when none can come, say why."""
         self._timer.stop()
+        self._asked = True
+        reason = self._refusal()
+        if reason:
+            self._asked = False
+            self.silent.emit(reason)
+            return
         self._post(alternative=0)
+
+    def _refusal(self) -> str:
+        """Why no suggestion can be asked for now ('' when one can)."""
+        editor = self.editor
+        if not self.model_ready:
+            return self.tr("No suggestion yet: the model is still loading.")
+        if editor.inserting:
+            return self.tr("No suggestion while a continuation is being written.")
+        if editor.isReadOnly():
+            return self.tr("No suggestion: this text is read-only.")
+        if editor.composing:
+            return self.tr("No suggestion while the input method is composing.")
+        if self.held():
+            return self.tr(
+                "No suggestion while the story bible is being written; they resume after."
+            )
+        if editor.textCursor().hasSelection():
+            return self.tr("No suggestion while text is selected.")
+        return ""
 
     # --- editor events --------------------------------------------------------------
     @Slot(int, int, int)
@@ -173,6 +201,17 @@ class SuggestionController(QObject):
             self._timer.stop()
             if self._live is not None and not self._live.done:
                 self._drop_live()
+        else:
+            # The input method is done: once its words are in (and unless they typed
+            # through the ghost text, which then still stands), suggest after them.
+            QTimer.singleShot(0, self._after_composing)
+
+    def _after_composing(self) -> None:
+        editor = self.editor
+        if editor.composing or editor.ghost_text or self._live is not None:
+            return
+        if self.enabled and self.model_ready and not self._timer.isActive():
+            self._timer.start(debounce_ms(self.base_delay_ms, "。"))
 
     @Slot(int)
     def _on_editor_alternative_requested(self, step: int) -> None:
@@ -194,6 +233,7 @@ class SuggestionController(QObject):
 
     @Slot()
     def _on_timer_timeout(self) -> None:
+        self._asked = False  # an automatic request: its silence needs no explaining
         if self.enabled:
             self._post(alternative=0)
 
@@ -256,6 +296,9 @@ class SuggestionController(QObject):
             return
         live.done = True
         final = clean_suggestion(live.text)[live.consumed :]
+        if self._asked and live.alternative == 0 and not final.strip():
+            self.silent.emit(self._why_empty())
+        self._asked = False
         if live.alternative == 0:
             self._alternatives = [final] if final else []
             self._alt_index = 0
@@ -275,6 +318,17 @@ class SuggestionController(QObject):
         if self._live is not None and self._live.request.id == request_id:
             self._live = None
             self.failed.emit(message)
+
+    def _why_empty(self) -> str:
+        """What to say when the model had nothing to add here."""
+        editor = self.editor
+        position = editor.textCursor().position()
+        before = editor.char_before(position)
+        if not before or before == "\n":
+            return self.tr(
+                "Nothing suggested at the start of a paragraph: write a few words first."
+            )
+        return self.tr("The model had nothing confident to add here.")
 
     def _show(self, live: _Live) -> None:
         shown = live.text[live.consumed :]

@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QCoreApplication, Qt, Signal
-from PySide6.QtGui import QIcon, QUndoCommand, QUndoStack
+from PySide6.QtGui import QIcon, QKeySequence, QShortcut, QUndoCommand, QUndoStack
 from PySide6.QtWidgets import (
     QCheckBox,
     QDockWidget,
@@ -100,6 +100,7 @@ class BiblePanel(QDockWidget):
 
     changed = Signal()
     generate_requested = Signal(object)
+    stop_requested = Signal()
     status = Signal(str)
 
     def __init__(self, parent: QWidget | None = None) -> None:
@@ -144,6 +145,22 @@ class BiblePanel(QDockWidget):
         row.addWidget(self.new_background_button)
         layout.addLayout(row)
         layout.addLayout(self._build_generate_row())
+        # While an entry is written: which field, and a Stop button (Esc in the panel too).
+        self.progress_row = QWidget()
+        progress = QHBoxLayout(self.progress_row)
+        progress.setContentsMargins(0, 0, 0, 0)
+        self.progress_label = QLabel("")
+        self.progress_label.setWordWrap(True)
+        self.stop_button = QPushButton(self.tr("Stop"))
+        self.stop_button.setToolTip(self.tr("Stop writing this entry (Esc); what is written stays"))
+        self.stop_button.clicked.connect(self.stop_requested)
+        progress.addWidget(self.progress_label, 1)
+        progress.addWidget(self.stop_button)
+        self.progress_row.setVisible(False)
+        layout.addWidget(self.progress_row)
+        stop_key = QShortcut(QKeySequence(Qt.Key.Key_Escape), self)
+        stop_key.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        stop_key.activated.connect(self._on_escape)
         layout.addLayout(self._build_card_row())
 
         self.form_host = QScrollArea()
@@ -394,6 +411,17 @@ class BiblePanel(QDockWidget):
         self.alternatives_dialog = AlternativesDialog(self, job.entry_kind, self.choose_alternative)
         self.alternatives_dialog.open()
         self.generate_requested.emit(job)
+
+    def set_generating(self, running: bool, label: str = "") -> None:
+        """Show (or hide) what is being written and the Stop button."""
+        self.progress_row.setVisible(running)
+        self.progress_label.setText(label)
+        for button in (self.generate_button, self.generate3_button, self.delete_button):
+            button.setEnabled(not running)
+
+    def _on_escape(self) -> None:
+        if self.progress_row.isVisible():
+            self.stop_requested.emit()
 
     def apply_event(self, event: EntryEvent) -> None:
         """A streamed field event from the generator."""

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtCore import QObject, Signal, Slot
+from PySide6.QtCore import QCoreApplication, QObject, Signal, Slot
 
 from backend.jobs.kinds import EntryEvent, EntryJob, JobResult
 from gui.story.bible import BiblePanel
@@ -26,7 +26,9 @@ class BibleController(QObject):
         self.worker = worker
         self.can_start = can_start
         self._active_id: int | None = None
+        self._fields_done = 0
         panel.generate_requested.connect(self._on_panel_generate_requested)
+        panel.stop_requested.connect(self.stop)
         worker.event_ready.connect(self._on_worker_event_ready)
         worker.finished.connect(self._on_worker_finished)
         worker.failed.connect(self._on_worker_failed)
@@ -47,13 +49,29 @@ class BibleController(QObject):
             return
         request = Request(job)
         self._active_id = request.id
-        self.message.emit(self.tr("Generating… (Esc in the editor does not stop this)"), 0)
+        self._fields_done = 0
+        self.panel.set_generating(True, self.tr("Writing the entry…"))
+        self.message.emit(self.tr("Writing the entry… (Stop in the story bible, or Esc there)"), 0)
         self.worker.post(request)
+
+    @Slot()
+    def stop(self) -> None:
+        """Stop writing the entry; the fields written so far stay."""
+        if self._active_id is not None:
+            self.worker.cancel(self._active_id)
+            self.panel.set_generating(True, self.tr("Stopping…"))
 
     @Slot(int, object)
     def _on_worker_event_ready(self, request_id: int, event: EntryEvent) -> None:
         if request_id == self._active_id:
             self.panel.apply_event(event)
+            if event.final:
+                self._fields_done += 1
+            name = QCoreApplication.translate("BiblePanel", event.field)
+            self.panel.set_generating(
+                True,
+                self.tr("Writing “{0}”… ({1} fields done)").format(name, self._fields_done),
+            )
 
     @Slot(int, object)
     def _on_worker_finished(self, request_id: int, result: JobResult) -> None:
@@ -61,6 +79,7 @@ class BibleController(QObject):
             return
         self._active_id = None
         self.panel.setEnabled(True)
+        self.panel.set_generating(False)
         self.message.emit(self.tr("Stopped.") if result.cancelled else self.tr("Generated."), 4000)
         self.done.emit(result)
 
@@ -69,4 +88,5 @@ class BibleController(QObject):
         if request_id == self._active_id:
             self._active_id = None
             self.panel.setEnabled(True)
+            self.panel.set_generating(False)
             self.error.emit(self.tr("Generation failed"), message)

@@ -1,4 +1,4 @@
-"""Story → Details: the title, premise and notes kept in a story project."""
+"""Story → Details: the title, premise, notes and language kept in a story project."""
 
 from __future__ import annotations
 
@@ -18,14 +18,19 @@ from gui.common.i18n import QT_TRANSLATE_NOOP
 
 # The spelling languages' names (backend/text/spelling.py), for translation.
 LANGUAGE_NAMES = (
-    QT_TRANSLATE_NOOP("StoryDialog", "English"),
-    QT_TRANSLATE_NOOP("StoryDialog", "Spanish"),
+    QT_TRANSLATE_NOOP("StoryDialog", "English (UK)"),
+    QT_TRANSLATE_NOOP("StoryDialog", "English (US)"),
+    QT_TRANSLATE_NOOP("StoryDialog", "Arabic"),
+    QT_TRANSLATE_NOOP("StoryDialog", "Basque"),
+    QT_TRANSLATE_NOOP("StoryDialog", "Dutch"),
     QT_TRANSLATE_NOOP("StoryDialog", "French"),
     QT_TRANSLATE_NOOP("StoryDialog", "German"),
     QT_TRANSLATE_NOOP("StoryDialog", "Italian"),
+    QT_TRANSLATE_NOOP("StoryDialog", "Latvian"),
+    QT_TRANSLATE_NOOP("StoryDialog", "Persian"),
     QT_TRANSLATE_NOOP("StoryDialog", "Portuguese"),
-    QT_TRANSLATE_NOOP("StoryDialog", "Dutch"),
     QT_TRANSLATE_NOOP("StoryDialog", "Russian"),
+    QT_TRANSLATE_NOOP("StoryDialog", "Spanish"),
 )
 
 
@@ -46,8 +51,21 @@ class StoryDialog(QDialog):
         self.language.addItem(self.tr("Automatic (from the text)"), "")
         for code, name in LANGUAGES.items():
             self.language.addItem(self.tr(name), code)
+            if code == "en-US":
+                self.language.addItem(self.tr("English (UK or US by the system's region)"), "en")
         self.language.addItem(self.tr("Chinese (not spell checked)"), "zh")
-        self.language.setCurrentIndex(max(0, self.language.findData(story.language)))
+        found = self.language.findData(story.language)
+        if found < 0 and story.language:
+            # A code this list does not name ("en-AU", "pt-BR") is kept as it is.
+            self.language.addItem(story.language, story.language)
+            found = self.language.count() - 1
+        self.language.setCurrentIndex(max(0, found))
+        self.language.setToolTip(
+            self.tr(
+                "The language the story is written in: its spelling dictionary, and the "
+                "language the model writes in."
+            )
+        )
         form.addRow(self.tr("Title"), self.title)
         form.addRow(self.tr("Author"), self.author)
         form.addRow(self.tr("Language"), self.language)

@@ -201,6 +201,12 @@ class StylePanel(QDockWidget):
         finally:
             self._loading = False
 
+    def set_genre(self, genre: str) -> None:
+        """The genre typed elsewhere (the story bible shows the same setting)."""
+        if genre != self.genre.text():
+            self.genre.setText(genre)
+            self._on_any_changed()
+
     def _on_any_changed(self, *_args: object) -> None:
         if not self._loading:
             self.changed.emit(self.current_style())

@@ -2,11 +2,20 @@
 
 from __future__ import annotations
 
+import logging
+import tomllib
+from importlib.metadata import PackageNotFoundError, version
+from pathlib import Path
+
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLabel, QVBoxLayout, QWidget
 
 from backend.models.bundled import BUNDLED_LICENCE, BUNDLED_NAME
 from gui.common.i18n import QT_TRANSLATE_NOOP
+
+log = logging.getLogger(__name__)
+PYPROJECT = Path(__file__).resolve().parents[2] / "pyproject.toml"
+MAX_PYPROJECT_BYTES = 256 * 1024
 
 ABOUT_TEXT = QT_TRANSLATE_NOOP(
     "AboutDialog",
@@ -31,7 +40,9 @@ class AboutDialog(QDialog):
         layout = QVBoxLayout(self)
         about = self.tr(ABOUT_TEXT).format(BUNDLED_NAME, BUNDLED_LICENCE)
         current = self.tr("<p>Current model: {0}</p>").format(_escape(model_name))
-        self.label = QLabel(about + current)
+        number = app_version()
+        shown = self.tr("<p>Version {0}</p>").format(_escape(number)) if number else ""
+        self.label = QLabel(about + shown + current)
         self.label.setTextFormat(Qt.TextFormat.RichText)
         self.label.setWordWrap(True)
         self.label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
@@ -40,6 +51,23 @@ class AboutDialog(QDialog):
         buttons.rejected.connect(self.reject)
         layout.addWidget(buttons)
         self.resize(480, 360)
+
+
+def app_version() -> str:
+    """Inkling's version: the installed package's, else pyproject.toml's ('' if neither)."""
+    try:
+        return version("inkling")
+    except PackageNotFoundError:
+        pass
+    try:
+        with PYPROJECT.open("rb") as handle:
+            data = tomllib.loads(handle.read(MAX_PYPROJECT_BYTES).decode("utf-8"))
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
+        log.info("no version to show: %s", exc)
+        return ""
+    project = data.get("project")
+    found = project.get("version") if isinstance(project, dict) else None
+    return found if isinstance(found, str) else ""
 
 
 def _escape(text: str) -> str:

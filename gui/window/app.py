@@ -119,10 +119,19 @@ def start_gui(args: argparse.Namespace) -> tuple[QApplication, MainWindow]:
     # A polite kill, a closed terminal, Ctrl+C or a logout: keep the work, exit, no dialog.
     window.session = SessionGuard(app, window.hot_exit)
     app.aboutToQuit.connect(window.model_thread.stop)
-    QTimer.singleShot(0, window.documents.offer_recovery)
-    if args.open:
-        QTimer.singleShot(0, lambda: window.documents.open(args.open))
+    QTimer.singleShot(0, lambda: _first_document(window, args.open))
     return app, window
+
+
+def _first_document(window: MainWindow, path: str | None) -> None:
+    """Unsaved work from a crash first; then the file asked for, or else the project the
+    writer had open last (at the scene and place they left it)."""
+    documents = window.documents
+    documents.offer_recovery()
+    if path:
+        documents.open(path)
+    elif not documents.modified and documents.story is None:
+        documents.reopen_last()
 
 
 def log_startup(what: str) -> None:

@@ -7,11 +7,13 @@ continuations, the story bible, documents).
 
 from __future__ import annotations
 
+import base64
+import binascii
 import logging
 from collections.abc import Callable
 
-from PySide6.QtCore import QByteArray, Qt, Signal, Slot
-from PySide6.QtGui import QCloseEvent, QKeySequence
+from PySide6.QtCore import QByteArray, QPoint, QRect, QSize, Qt, Signal, Slot
+from PySide6.QtGui import QCloseEvent, QGuiApplication, QKeySequence
 from PySide6.QtWidgets import QMessageBox, QWidget
 
 from backend.engines.base import Engine
@@ -26,6 +28,7 @@ from backend.storage.settings import Settings, SettingsStore
 from backend.storage.state import StateStore
 from backend.story.style.detect import match_style
 from backend.story.style.model import Style, StyleError
+from backend.text.counts import is_mostly_cjk
 from gui.book.controller import BookController
 from gui.book.files import DocumentController
 from gui.book.prompts import Prompts
@@ -48,9 +51,29 @@ from gui.window.model_status import ModelStatus
 from gui.window.preferences import PreferencesDialog
 from gui.window.session import SessionGuard, apply_story_state, story_state
 from gui.window.status_bar import StatusBar
+from gui.window.text_actions import TextActions
 from gui.worker import GenerationWorker, ModelThread
 
 log = logging.getLogger(__name__)
+
+# The share of the screen a first window takes, and the screen below which it is maximised.
+FIRST_RUN_SHARE = 0.85
+SMALL_SCREEN = QSize(1280, 800)
+# Bump when the docks change so much that an old layout should not be restored.
+LAYOUT_VERSION = 1
+# saveGeometry and saveState are a few hundred bytes; anything far bigger is not theirs.
+MAX_LAYOUT_CHARS = 64 * 1024
+
+
+def _kept_bytes(value: object) -> QByteArray | None:
+    """A kept base64 value as bytes, or None when it is missing, foreign or damaged."""
+    if not isinstance(value, str) or not value or len(value) > MAX_LAYOUT_CHARS:
+        return None
+    try:
+        raw = base64.b64decode(value.encode("ascii"), validate=True)
+    except (UnicodeEncodeError, binascii.Error):
+        return None
+    return QByteArray(raw) if raw else None
 
 
 class MainWindow(ModelStatus):
@@ -70,7 +93,6 @@ class MainWindow(ModelStatus):
     ) -> None:
         super().__init__(parent)
         self.setWindowTitle(self.tr("Inkling"))
-        self.resize(900, 680)
         self.paths = paths
         self.store = SettingsStore(paths)
         self.settings: Settings = self.store.load()
@@ -85,20 +107,26 @@ class MainWindow(ModelStatus):
         self.closed = False
         self.session: SessionGuard | None = None  # set when run as the app
         self.prompts = prompts or Prompts(self)
+        if isinstance(self.prompts, Prompts):
+            self.prompts.folders.attach(self.state)  # the last folder of each kind of dialog
         self.editor = Editor(self)
         self.setCentralWidget(self.editor)
         self.status = StatusBar(self)
         self.setStatusBar(self.status)
         self.model_thread = ModelThread(paths.models, engine_factory)
         self._build_parts()
+        self.text_actions = TextActions(self, self.editor)
         self.menu_actions = build_menus(self, menu_table(self), TOOLBAR)
+        self.text_actions.bind(self.menu_actions.named)
+        self.menu_actions.menus["edit"].aboutToShow.connect(self.text_actions.update)
+        self.editor.locked_changed.connect(self.text_actions.update)
         self.documents.opened.connect(self._update_book_actions)
         self.documents.project.structure_changed.connect(self._update_book_actions)
         self._update_book_actions()
         self._rebuild_recent_menu()
         self._connect_worker()
         self.apply_settings(self.settings)
-        self._restore_geometry()
+        self._restore_layout()
         self._load_first_model(spec, load_error)
         if self.store.notice:
             self.show_error(self.tr("Settings were reset"), self.store.notice)
@@ -151,6 +179,9 @@ class MainWindow(ModelStatus):
         self.tabifyDockWidget(self.bible, self.style_panel)
         self.bible.raise_()
         self.style_panel.changed.connect(self._on_style_panel_changed)
+        # One genre: the bible's field and the style's are the same setting, shown twice.
+        self.bible.genre.textEdited.connect(self.style_panel.set_genre)
+        self.style_panel.genre.textEdited.connect(self.bible.genre.setText)
         self.style_panel.status.connect(lambda m: self.status.showMessage(m, 6000))
         self.style_panel.match_requested.connect(self.match_style_from_selection)
         self.documents.story_state = lambda: story_state(self.bible, self.style_panel)
@@ -189,7 +220,7 @@ class MainWindow(ModelStatus):
             controller.error.connect(self.show_error)
         self.continuation.running_changed.connect(self._on_continuation_running_changed)
         self.continuation.ended.connect(self._on_continuation_ended)
-        self.continuation.speed.connect(self.status.set_speed)
+        self.continuation.speed.connect(self._on_continuation_speed)
         self.continuation.about_to_write.connect(self._on_continuation_about_to_write)
         self.continuation.done.connect(self.continuation_done)
         self.bible_generation.done.connect(self.bible_done)
@@ -268,10 +299,39 @@ class MainWindow(ModelStatus):
         self.apply_settings(settings)
         self.save_settings()
 
-    def _restore_geometry(self) -> None:
-        geometry = self.state.get("window_geometry")
-        if isinstance(geometry, str):
-            self.restoreGeometry(QByteArray.fromBase64(geometry.encode()))
+    def _restore_layout(self) -> None:
+        """The window's last place and size and where its docks were; on the first run (or
+        when what was kept is unusable), a generous share of the screen."""
+        geometry = _kept_bytes(self.state.get("window_geometry"))
+        if geometry is None or not self.restoreGeometry(geometry):
+            self._first_run_geometry()
+        state = _kept_bytes(self.state.get("window_state"))
+        if state is not None and not self.restoreState(state, LAYOUT_VERSION):
+            log.info("the kept dock layout was not used")
+
+    def _first_run_geometry(self) -> None:
+        screen = self.screen() or QGuiApplication.primaryScreen()
+        if screen is None:
+            self.resize(1200, 800)
+            return
+        available = screen.availableGeometry()
+        if available.width() < SMALL_SCREEN.width() or available.height() < SMALL_SCREEN.height():
+            self.setGeometry(available)
+            self.setWindowState(self.windowState() | Qt.WindowState.WindowMaximized)
+            return
+        size = available.size() * FIRST_RUN_SHARE
+        self.resize(size)
+        frame = QRect(QPoint(0, 0), size)
+        frame.moveCenter(available.center())
+        self.move(frame.topLeft())
+
+    def _keep_layout(self) -> None:
+        """Remember the window's place and size and its docks for the next start."""
+        for key, data in (
+            ("window_geometry", self.saveGeometry()),
+            ("window_state", self.saveState(LAYOUT_VERSION)),
+        ):
+            self.state.set(key, bytes(data.toBase64().data()).decode("ascii"))
 
     # --- continuation and style -----------------------------------------------------
     def _style(self) -> Style:
@@ -299,6 +359,14 @@ class MainWindow(ModelStatus):
     @Slot(bool)
     def _on_continuation_running_changed(self, running: bool) -> None:
         self.menu_actions.show_running(running)
+        if running:
+            self.status.clear_speed()
+
+    @Slot(float)
+    def _on_continuation_speed(self, tokens_per_s: float) -> None:
+        """Words per second, or characters for a continuation in Chinese or Japanese."""
+        written = self.editor.inserted_text()
+        self.status.set_speed(tokens_per_s, characters=bool(written) and is_mostly_cjk(written))
 
     @Slot()
     def _on_continuation_ended(self) -> None:
@@ -418,7 +486,7 @@ class MainWindow(ModelStatus):
         """Keep the window's place, stop every background thread and close the model;
         False if the model thread did not stop in time."""
         self.closed = True
-        self.state.set("window_geometry", bytes(self.saveGeometry().toBase64().data()).decode())
+        self._keep_layout()
         self.book.shutdown()
         self.memory.shutdown()
         self.voice.shutdown(wait_ms=voice_wait_ms)

@@ -21,6 +21,7 @@ from gui.editor.suggestions import SuggestionController
 from gui.models.voice import VoiceController
 from gui.story.memory import MemoryController
 from gui.window.menus import DockToggle, Item, Menu, Toolbar, When
+from gui.window.text_actions import TextActions
 
 STANDARD = QKeySequence.StandardKey
 NEEDS_PROJECT = QT_TRANSLATE_NOOP(
@@ -72,6 +73,11 @@ class MenuParts(Protocol):
     @property
     def style_panel(self) -> QDockWidget:
         """The style dock."""
+        ...
+
+    @property
+    def text_actions(self) -> TextActions:
+        """Cut, copy, paste and select all in the field the keyboard is in."""
         ...
 
     @property
@@ -143,6 +149,11 @@ def _file_menu(w: MenuParts) -> Menu:
         QT_TRANSLATE_NOOP("Menus", "&File"),
         (
             Item(QT_TRANSLATE_NOOP("Menus", "&New"), docs.new, STANDARD.New),
+            Item(
+                QT_TRANSLATE_NOOP("Menus", "New &Project…"),
+                lambda: docs.new_project(),
+                "Ctrl+Alt+N",
+            ),
             Item(QT_TRANSLATE_NOOP("Menus", "&Open…"), lambda: docs.open(), STANDARD.Open),
             Menu(QT_TRANSLATE_NOOP("Menus", "Open &Recent"), (), name="recent"),
             Item(QT_TRANSLATE_NOOP("Menus", "&Save"), docs.save, STANDARD.Save),
@@ -196,11 +207,22 @@ def _file_menu(w: MenuParts) -> Menu:
 
 def _edit_menu(w: MenuParts) -> Menu:
     book = w.book
+    text = w.text_actions
     return Menu(
         QT_TRANSLATE_NOOP("Menus", "&Edit"),
         (
             Item(QT_TRANSLATE_NOOP("Menus", "&Undo"), book.undo, STANDARD.Undo),
             Item(QT_TRANSLATE_NOOP("Menus", "&Redo"), book.redo, STANDARD.Redo),
+            None,
+            Item(QT_TRANSLATE_NOOP("Menus", "Cu&t"), text.cut, STANDARD.Cut, name="cut"),
+            Item(QT_TRANSLATE_NOOP("Menus", "&Copy"), text.copy, STANDARD.Copy, name="copy"),
+            Item(QT_TRANSLATE_NOOP("Menus", "Pa&ste"), text.paste, STANDARD.Paste, name="paste"),
+            Item(
+                QT_TRANSLATE_NOOP("Menus", "Select &All"),
+                text.select_all,
+                STANDARD.SelectAll,
+                name="select_all",
+            ),
             None,
             Item(
                 QT_TRANSLATE_NOOP("Menus", "&Find…"), lambda: book.find.open(False), STANDARD.Find
@@ -218,6 +240,7 @@ def _edit_menu(w: MenuParts) -> Menu:
                 name="preferences",
             ),
         ),
+        name="edit",
     )
 
 

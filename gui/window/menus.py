@@ -12,9 +12,9 @@ from dataclasses import dataclass, field
 from enum import Enum, auto
 from pathlib import Path
 
-from PySide6.QtCore import QCoreApplication
+from PySide6.QtCore import QCoreApplication, Qt
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import QDockWidget, QMainWindow, QMenu
+from PySide6.QtWidgets import QDockWidget, QMainWindow, QMenu, QWidget
 
 # A shortcut: a key sequence as text, a platform's standard key, or several.
 Keys = str | QKeySequence.StandardKey | tuple[str, ...] | None
@@ -46,7 +46,9 @@ class Item:
 
 @dataclass(frozen=True)
 class DockToggle:
-    """Shows or hides a dock; `text` (a "Menus" source string) replaces the dock's title."""
+    """A dock's View entry, checked while the dock is open, and its shortcut: the key brings
+    the dock forward with the keyboard in it, and pressed again there, returns to the text
+    (see `present_dock`). `text` (a "Menus" source string) replaces the dock's title."""
 
     dock: QDockWidget
     keys: str
@@ -82,6 +84,8 @@ class Actions:
     when: dict[When, list[QAction]] = field(default_factory=dict)
     # Book actions that need a story project: off while a plain text is open
     book_structure: list[QAction] = field(default_factory=list)
+    # dock object name -> the action of its shortcut (the View entry is its toggleViewAction)
+    docks: dict[str, QAction] = field(default_factory=dict)
 
     @property
     def continue_(self) -> QAction:
@@ -128,6 +132,9 @@ class Actions:
         self._enable(When.IDLE, not running)
 
 
+MAX_FOCUS_CHAIN = 10_000  # a guard: the focus chain is a ring, but never trust a ring
+
+
 def _t(text: str) -> str:
     return QCoreApplication.translate("Menus", text)
 
@@ -160,7 +167,10 @@ def build_menus(window: QMainWindow, menus: Sequence[Menu], toolbar: Toolbar) ->
     """Build the menu bar and the toolbar of `window`; returns the actions it keeps."""
     actions = Actions()
     for menu in menus:
-        _fill(window, window.menuBar().addMenu(_t(menu.text)), menu.entries, actions)
+        top = window.menuBar().addMenu(_t(menu.text))
+        if menu.name:
+            actions.menus[menu.name] = top
+        _fill(window, top, menu.entries, actions)
     actions.show_running(False)
     bar = window.addToolBar(_t(toolbar.text))
     bar.setObjectName(toolbar.object_name)
@@ -185,15 +195,78 @@ def _fill(
                 actions.menus[entry.name] = sub
             _fill(window, sub, entry.entries, actions)
         elif isinstance(entry, DockToggle):
-            toggle = entry.dock.toggleViewAction()
-            if entry.text:
-                toggle.setText(_t(entry.text))
-            toggle.setShortcut(QKeySequence(entry.keys))
-            menu.addAction(toggle)
+            menu.addAction(_dock_entry(window, entry, actions))
         else:
             act = action(window, entry)
             menu.addAction(act)
             actions.keep(entry, act)
+
+
+def _dock_entry(window: QMainWindow, entry: DockToggle, actions: Actions) -> QAction:
+    """The dock's View entry (showing or hiding it) and, kept on the window, its shortcut."""
+    dock = entry.dock
+    toggle = dock.toggleViewAction()
+    label = _t(entry.text) if entry.text else dock.windowTitle()
+    keys = QKeySequence(entry.keys)
+    # The key belongs to `present`; the entry only shows it, as the suggestion entries do.
+    toggle.setText(f"{label}\t{keys.toString(QKeySequence.SequenceFormat.NativeText)}")
+    toggle.triggered.connect(lambda shown: _shown_from_menu(dock, window, shown))
+    present = QAction(label, window)
+    present.setObjectName(f"present-{dock.objectName()}")
+    present.setShortcut(keys)
+    present.triggered.connect(lambda: present_dock(dock, window.centralWidget()))
+    window.addAction(present)
+    actions.docks[dock.objectName()] = present
+    return toggle
+
+
+def _shown_from_menu(dock: QDockWidget, window: QMainWindow, shown: bool) -> None:
+    """A dock opened from the View menu comes forward with the keyboard in it."""
+    if shown:
+        present_dock(dock, window.centralWidget())
+
+
+def present_dock(dock: QDockWidget, home: QWidget | None) -> None:
+    """A dock's shortcut: show the dock (in front of the docks tabbed with it) with the
+    keyboard in it; pressed while the keyboard is already in it, go back to `home` (the
+    text), leaving the dock open."""
+    window = dock.window()
+    focused = window.focusWidget() if window is not None else None
+    if home is not None and dock.isVisible() and focused is not None and dock.isAncestorOf(focused):
+        home.setFocus(Qt.FocusReason.ShortcutFocusReason)
+        return
+    if dock.isHidden():
+        dock.show()
+    dock.raise_()
+    target = _first_focusable(dock)
+    if target is not None:
+        target.setFocus(Qt.FocusReason.ShortcutFocusReason)
+
+
+def _first_focusable(dock: QDockWidget) -> QWidget | None:
+    """Where the keyboard goes in `dock`: the field it had last, else its first field."""
+    inner = dock.widget()
+    if inner is None:
+        return None
+    last = inner.focusWidget()
+    if last is not None and inner.isAncestorOf(last) and _takes_focus(last, dock):
+        return last
+    widget = inner.nextInFocusChain()
+    for _ in range(MAX_FOCUS_CHAIN):
+        if widget is None or widget is inner:
+            break
+        if inner.isAncestorOf(widget) and _takes_focus(widget, dock):
+            return widget
+        widget = widget.nextInFocusChain()
+    return None
+
+
+def _takes_focus(widget: QWidget, dock: QDockWidget) -> bool:
+    return (
+        widget.isEnabled()
+        and widget.isVisibleTo(dock)
+        and bool(widget.focusPolicy() & Qt.FocusPolicy.TabFocus)
+    )
 
 
 def _keep_shortcuts(window: QMainWindow) -> None:

@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
 from backend.engines.base import EngineKind
 from backend.storage.settings import DEFAULT_HOTKEYS, HOTKEY_NAMES, THEMES, Settings, SettingsError
 from gui.common.i18n import INTERFACE_LANGUAGES, QT_TRANSLATE_NOOP
+from gui.editor.editor import COMFORTABLE_COLUMN
 
 HOTKEY_LABELS = {
     "accept": QT_TRANSLATE_NOOP("PreferencesDialog", "Accept suggestion"),
@@ -38,6 +39,23 @@ HOTKEY_LABELS = {
     "previous": QT_TRANSLATE_NOOP("PreferencesDialog", "Previous alternative"),
     "request": QT_TRANSLATE_NOOP("PreferencesDialog", "Suggest now"),
 }
+# Keys the Edit menu keeps for every text field: a suggestion hotkey would take them over.
+EDIT_KEYS = {
+    QKeySequence.StandardKey.Cut: QT_TRANSLATE_NOOP("PreferencesDialog", "Cut"),
+    QKeySequence.StandardKey.Copy: QT_TRANSLATE_NOOP("PreferencesDialog", "Copy"),
+    QKeySequence.StandardKey.Paste: QT_TRANSLATE_NOOP("PreferencesDialog", "Paste"),
+    QKeySequence.StandardKey.SelectAll: QT_TRANSLATE_NOOP("PreferencesDialog", "Select All"),
+}
+
+
+def _edit_key_owner(seq: str) -> str:
+    """The Edit entry that owns the key sequence `seq` ('' if none)."""
+    pressed = QKeySequence(seq)
+    for key, label in EDIT_KEYS.items():
+        if any(pressed.matches(k) == QKeySequence.SequenceMatch.ExactMatch
+               for k in QKeySequence.keyBindings(key)):  # fmt: skip
+            return QCoreApplication.translate("PreferencesDialog", label)
+    return ""
 
 
 def _label(name: str) -> str:
@@ -57,6 +75,13 @@ def hotkey_conflicts(hotkeys: dict[str, str]) -> list[str]:
                 )
             )
             continue
+        owner = _edit_key_owner(seq)
+        if owner:
+            problems.append(
+                QCoreApplication.translate("PreferencesDialog", "{0} is kept for {1}.").format(
+                    seq, owner
+                )
+            )
         if seq in seen:
             problems.append(
                 QCoreApplication.translate(
@@ -118,8 +143,14 @@ class PreferencesDialog(QDialog):
         form.addRow(self.tr("Size"), self.font_size)
         self.column_width = QSpinBox()
         self.column_width.setRange(0, 300)
-        self.column_width.setSpecialValueText(self.tr("Whole window"))
+        # 0 is the editor's comfortable measure, centred; a wide number fills the window.
+        self.column_width.setSpecialValueText(
+            self.tr("Comfortable (about {0} characters)").format(COMFORTABLE_COLUMN)
+        )
         self.column_width.setSuffix(self.tr(" characters"))
+        self.column_width.setToolTip(
+            self.tr("The longest line of text; a large number lets the text fill the window.")
+        )
         self.typewriter = QCheckBox(self.tr("Typewriter scrolling in focus mode (F11)"))
         self.spellcheck = QCheckBox(self.tr("Check spelling as I write"))
         form.addRow(self.tr("Text column width"), self.column_width)

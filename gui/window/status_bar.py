@@ -2,7 +2,15 @@
 
 from __future__ import annotations
 
+from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QLabel, QProgressBar, QStatusBar, QWidget
+
+# A model's token is about three quarters of an English word and about one Chinese or
+# Japanese character; the status bar shows the writer's unit, the tooltip the exact figure.
+WORDS_PER_TOKEN = 0.75
+CHARACTERS_PER_TOKEN = 1.0
+# How long the speed of the last continuation stays before the status bar is quiet again.
+SPEED_SHOWN_MS = 30_000
 
 
 class StatusBar(QStatusBar):
@@ -16,6 +24,10 @@ class StatusBar(QStatusBar):
         self.progress.setMaximumWidth(160)
         self.progress.setVisible(False)
         self.speed_label = QLabel("")
+        self._speed_timer = QTimer(self)
+        self._speed_timer.setSingleShot(True)
+        self._speed_timer.setInterval(SPEED_SHOWN_MS)
+        self._speed_timer.timeout.connect(self.clear_speed)
         self.addPermanentWidget(self.speed_label)
         self.addPermanentWidget(self.progress)
         self.addPermanentWidget(self.model_label)
@@ -43,6 +55,26 @@ class StatusBar(QStatusBar):
         self.progress.setVisible(False)
         self.model_label.setText(self.tr("No model"))
 
-    def set_speed(self, tokens_per_s: float) -> None:
-        """How fast the last continuation was written."""
-        self.speed_label.setText(self.tr("{0:.0f} tokens/s").format(tokens_per_s))
+    def set_speed(self, tokens_per_s: float, characters: bool = False) -> None:
+        """How fast the last continuation was written, in words (or, for Chinese and
+        Japanese, `characters`) per second; nothing when it wrote nothing."""
+        if not tokens_per_s or tokens_per_s <= 0:
+            self.clear_speed()
+            return
+        if characters:
+            rate = max(1, round(tokens_per_s * CHARACTERS_PER_TOKEN))
+            text = self.tr("about {0} characters/s") if rate > 1 else self.tr("about 1 character/s")
+        else:
+            rate = max(1, round(tokens_per_s * WORDS_PER_TOKEN))
+            text = self.tr("about {0} words/s") if rate > 1 else self.tr("about 1 word/s")
+        self.speed_label.setText(text.format(rate))
+        self.speed_label.setToolTip(
+            self.tr("The model wrote {0:.1f} tokens per second.").format(tokens_per_s)
+        )
+        self._speed_timer.start()
+
+    def clear_speed(self) -> None:
+        """Nothing is being written: the speed says nothing."""
+        self._speed_timer.stop()
+        self.speed_label.clear()
+        self.speed_label.setToolTip("")

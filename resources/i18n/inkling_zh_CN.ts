@@ -4,7 +4,7 @@
 <context>
     <name>AboutDialog</name>
     <message>
-        <location filename="../../gui/window/about.py" line="11"/>
+        <location filename="../../gui/window/about.py" line="20"/>
         <source>&lt;h2&gt;Inkling&lt;/h2&gt;
 &lt;p&gt;A local, offline writing assistant for fiction writers. Your text stays on this computer:
 the model runs here, with no account, no cloud and no telemetry.&lt;/p&gt;
@@ -23,14 +23,19 @@ PyTorch (BSD), Hugging Face transformers (Apache 2.0) and Qt for Python (LGPLv3)
 </translation>
     </message>
     <message>
-        <location filename="../../gui/window/about.py" line="30"/>
+        <location filename="../../gui/window/about.py" line="39"/>
         <source>About Inkling</source>
         <translation>关于 Inkling</translation>
     </message>
     <message>
-        <location filename="../../gui/window/about.py" line="33"/>
+        <location filename="../../gui/window/about.py" line="42"/>
         <source>&lt;p&gt;Current model: {0}&lt;/p&gt;</source>
         <translation>&lt;p&gt;当前模型：{0}&lt;/p&gt;</translation>
+    </message>
+    <message>
+        <location filename="../../gui/window/about.py" line="44"/>
+        <source>&lt;p&gt;Version {0}&lt;/p&gt;</source>
+        <translation>&lt;p&gt;版本 {0}&lt;/p&gt;</translation>
     </message>
 </context>
 <context>
@@ -171,27 +176,42 @@ PyTorch (BSD), Hugging Face transformers (Apache 2.0) and Qt for Python (LGPLv3)
 <context>
     <name>BibleController</name>
     <message>
-        <location filename="../../gui/story/bible_generation.py" line="46"/>
+        <location filename="../../gui/story/bible_generation.py" line="48"/>
         <source>The model is busy or not ready yet.</source>
         <translation>模型正忙，或尚未就绪。</translation>
     </message>
     <message>
-        <location filename="../../gui/story/bible_generation.py" line="50"/>
-        <source>Generating… (Esc in the editor does not stop this)</source>
-        <translation>正在生成…（在编辑器里按 Esc 不会停止）</translation>
+        <location filename="../../gui/story/bible_generation.py" line="53"/>
+        <source>Writing the entry…</source>
+        <translation>正在编写条目…</translation>
     </message>
     <message>
-        <location filename="../../gui/story/bible_generation.py" line="64"/>
+        <location filename="../../gui/story/bible_generation.py" line="54"/>
+        <source>Writing the entry… (Stop in the story bible, or Esc there)</source>
+        <translation>正在编写条目…（在故事设定中点“停止”或按 Esc）</translation>
+    </message>
+    <message>
+        <location filename="../../gui/story/bible_generation.py" line="62"/>
+        <source>Stopping…</source>
+        <translation>正在停止…</translation>
+    </message>
+    <message>
+        <location filename="../../gui/story/bible_generation.py" line="73"/>
+        <source>Writing “{0}”… ({1} fields done)</source>
+        <translation>正在写“{0}”…（已完成 {1} 项）</translation>
+    </message>
+    <message>
+        <location filename="../../gui/story/bible_generation.py" line="83"/>
         <source>Stopped.</source>
         <translation>已停止。</translation>
     </message>
     <message>
-        <location filename="../../gui/story/bible_generation.py" line="64"/>
+        <location filename="../../gui/story/bible_generation.py" line="83"/>
         <source>Generated.</source>
         <translation>已生成。</translation>
     </message>
     <message>
-        <location filename="../../gui/story/bible_generation.py" line="72"/>
+        <location filename="../../gui/story/bible_generation.py" line="92"/>
         <source>Generation failed</source>
         <translation>生成失败</translation>
     </message>
@@ -284,148 +304,158 @@ PyTorch (BSD), Hugging Face transformers (Apache 2.0) and Qt for Python (LGPLv3)
         <translation>删除 {0}</translation>
     </message>
     <message>
-        <location filename="../../gui/story/bible.py" line="106"/>
+        <location filename="../../gui/story/bible.py" line="107"/>
         <source>Story bible</source>
         <translation>故事设定集</translation>
     </message>
     <message>
-        <location filename="../../gui/story/bible.py" line="126"/>
+        <location filename="../../gui/story/bible.py" line="127"/>
         <source>What the story is about</source>
         <translation>这个故事讲的是什么</translation>
     </message>
     <message>
-        <location filename="../../gui/story/bible.py" line="128"/>
+        <location filename="../../gui/story/bible.py" line="129"/>
         <source>e.g. mystery, cozy fantasy</source>
         <translation>例如：悬疑、温馨奇幻</translation>
     </message>
     <message>
-        <location filename="../../gui/story/bible.py" line="131"/>
+        <location filename="../../gui/story/bible.py" line="132"/>
         <source>Premise</source>
         <translation>故事梗概</translation>
     </message>
     <message>
-        <location filename="../../gui/story/bible.py" line="132"/>
+        <location filename="../../gui/story/bible.py" line="133"/>
         <source>Genre</source>
         <translation>类型</translation>
     </message>
     <message>
-        <location filename="../../gui/story/bible.py" line="139"/>
+        <location filename="../../gui/story/bible.py" line="140"/>
         <source>New character</source>
         <translation>新建人物</translation>
     </message>
     <message>
-        <location filename="../../gui/story/bible.py" line="141"/>
+        <location filename="../../gui/story/bible.py" line="142"/>
         <source>New place/thing</source>
         <translation>新建地点/物品</translation>
     </message>
     <message>
-        <location filename="../../gui/story/bible.py" line="164"/>
+        <location filename="../../gui/story/bible.py" line="154"/>
+        <source>Stop</source>
+        <translation>停止</translation>
+    </message>
+    <message>
+        <location filename="../../gui/story/bible.py" line="155"/>
+        <source>Stop writing this entry (Esc); what is written stays</source>
+        <translation>停止编写此条目（Esc）；已写的内容保留</translation>
+    </message>
+    <message>
+        <location filename="../../gui/story/bible.py" line="181"/>
         <source>Generate</source>
         <translation>生成</translation>
     </message>
     <message>
-        <location filename="../../gui/story/bible.py" line="165"/>
+        <location filename="../../gui/story/bible.py" line="182"/>
         <source>Fill every unlocked field</source>
         <translation>填写所有未锁定的栏目</translation>
     </message>
     <message>
-        <location filename="../../gui/story/bible.py" line="167"/>
+        <location filename="../../gui/story/bible.py" line="184"/>
         <source>Generate 3</source>
         <translation>生成 3 个</translation>
     </message>
     <message>
-        <location filename="../../gui/story/bible.py" line="168"/>
+        <location filename="../../gui/story/bible.py" line="185"/>
         <source>Three alternatives side by side</source>
         <translation>三个备选并排对比</translation>
     </message>
     <message>
-        <location filename="../../gui/story/bible.py" line="170"/>
+        <location filename="../../gui/story/bible.py" line="187"/>
         <source>Delete</source>
         <translation>删除</translation>
     </message>
     <message>
-        <location filename="../../gui/story/bible.py" line="172"/>
+        <location filename="../../gui/story/bible.py" line="189"/>
         <source>Undo</source>
         <translation>撤销</translation>
     </message>
     <message>
-        <location filename="../../gui/story/bible.py" line="183"/>
+        <location filename="../../gui/story/bible.py" line="200"/>
         <source>Import card…</source>
         <translation>导入角色卡…</translation>
     </message>
     <message>
-        <location filename="../../gui/story/bible.py" line="186"/>
-        <location filename="../../gui/story/bible.py" line="459"/>
+        <location filename="../../gui/story/bible.py" line="203"/>
+        <location filename="../../gui/story/bible.py" line="487"/>
         <source>Export</source>
         <translation>导出</translation>
     </message>
     <message>
-        <location filename="../../gui/story/bible.py" line="189"/>
+        <location filename="../../gui/story/bible.py" line="206"/>
         <source>Character card (PNG)…</source>
         <translation>角色卡 (PNG)…</translation>
     </message>
     <message>
-        <location filename="../../gui/story/bible.py" line="190"/>
+        <location filename="../../gui/story/bible.py" line="207"/>
         <source>Character card (JSON)…</source>
         <translation>角色卡 (JSON)…</translation>
     </message>
     <message>
-        <location filename="../../gui/story/bible.py" line="191"/>
+        <location filename="../../gui/story/bible.py" line="208"/>
         <source>Entry as Markdown…</source>
         <translation>当前条目导出为 Markdown…</translation>
     </message>
     <message>
-        <location filename="../../gui/story/bible.py" line="192"/>
+        <location filename="../../gui/story/bible.py" line="209"/>
         <source>Whole bible as Markdown…</source>
         <translation>整部设定集导出为 Markdown…</translation>
     </message>
     <message>
-        <location filename="../../gui/story/bible.py" line="233"/>
+        <location filename="../../gui/story/bible.py" line="250"/>
         <source>Unnamed</source>
         <translation>未命名</translation>
     </message>
     <message>
-        <location filename="../../gui/story/bible.py" line="152"/>
+        <location filename="../../gui/story/bible.py" line="169"/>
         <source>Add a character or a place to start.</source>
         <translation>先添加一个人物或地点。</translation>
     </message>
     <message>
-        <location filename="../../gui/story/bible.py" line="311"/>
+        <location filename="../../gui/story/bible.py" line="328"/>
         <source>lock</source>
         <translation>锁定</translation>
     </message>
     <message>
-        <location filename="../../gui/story/bible.py" line="315"/>
+        <location filename="../../gui/story/bible.py" line="332"/>
         <source>Regenerate {0} only</source>
         <translation>只重新生成“{0}”</translation>
     </message>
     <message>
-        <location filename="../../gui/story/bible.py" line="434"/>
+        <location filename="../../gui/story/bible.py" line="462"/>
         <source>Import character card</source>
         <translation>导入角色卡</translation>
     </message>
     <message>
-        <location filename="../../gui/story/bible.py" line="436"/>
+        <location filename="../../gui/story/bible.py" line="464"/>
         <source>Character cards (*.png *.json)</source>
         <translation>角色卡 (*.png *.json)</translation>
     </message>
     <message>
-        <location filename="../../gui/story/bible.py" line="444"/>
+        <location filename="../../gui/story/bible.py" line="472"/>
         <source>Card not imported: {0}</source>
         <translation>角色卡未能导入：{0}</translation>
     </message>
     <message>
-        <location filename="../../gui/story/bible.py" line="448"/>
+        <location filename="../../gui/story/bible.py" line="476"/>
         <source>Imported {0}.</source>
         <translation>已导入 {0}。</translation>
     </message>
     <message>
-        <location filename="../../gui/story/bible.py" line="455"/>
+        <location filename="../../gui/story/bible.py" line="483"/>
         <source>Select a character to export as a card.</source>
         <translation>请先选择要导出为角色卡的人物。</translation>
     </message>
     <message>
-        <location filename="../../gui/story/bible.py" line="479"/>
+        <location filename="../../gui/story/bible.py" line="507"/>
         <source>Exported {0}.</source>
         <translation>已导出 {0}。</translation>
     </message>
@@ -656,8 +686,8 @@ Chapters and scenes live in a story project: a folder whose name ends in .inklin
     </message>
     <message>
         <location filename="../../gui/book/controller.py" line="220"/>
-        <source>Scene %1 · Chapter %2 · Book %3 %4 · Today %5</source>
-        <translation>本场景 %1 · 本章 %2 · 全书 %3 %4 · 今日 %5</translation>
+        <source>%1 %4 in this scene · %2 in the chapter · %3 in the book · %5 today</source>
+        <translation>本场景 %1 %4 · 本章 %2 · 全书 %3 · 今日 %5</translation>
     </message>
     <message>
         <location filename="../../gui/book/controller.py" line="230"/>
@@ -691,58 +721,81 @@ Chapters and scenes live in a story project: a folder whose name ends in .inklin
     </message>
 </context>
 <context>
+    <name>BookDetailsDialog</name>
+    <message>
+        <location filename="../../gui/book/new_project.py" line="63"/>
+        <source>Title and author</source>
+        <translation>书名与作者</translation>
+    </message>
+    <message>
+        <location filename="../../gui/book/new_project.py" line="67"/>
+        <source>&amp;Title:</source>
+        <translation>书名(&amp;T)：</translation>
+    </message>
+    <message>
+        <location filename="../../gui/book/new_project.py" line="68"/>
+        <source>&amp;Author:</source>
+        <translation>作者(&amp;A)：</translation>
+    </message>
+    <message>
+        <location filename="../../gui/book/new_project.py" line="75"/>
+        <source>The title page of an exported book shows these.</source>
+        <translation>导出的书的扉页会显示这些信息。</translation>
+    </message>
+</context>
+<context>
     <name>BookTransfer</name>
     <message>
-        <location filename="../../gui/book/transfer.py" line="116"/>
-        <location filename="../../gui/book/transfer.py" line="147"/>
-        <location filename="../../gui/book/transfer.py" line="161"/>
+        <location filename="../../gui/book/transfer.py" line="129"/>
+        <location filename="../../gui/book/transfer.py" line="160"/>
+        <location filename="../../gui/book/transfer.py" line="187"/>
         <source>Export failed</source>
         <translation>导出失败</translation>
     </message>
     <message>
-        <location filename="../../gui/book/transfer.py" line="118"/>
-        <location filename="../../gui/book/transfer.py" line="157"/>
+        <location filename="../../gui/book/transfer.py" line="131"/>
+        <location filename="../../gui/book/transfer.py" line="183"/>
         <source>Exported to {0}</source>
         <translation>已导出到 {0}</translation>
     </message>
     <message>
-        <location filename="../../gui/book/transfer.py" line="124"/>
+        <location filename="../../gui/book/transfer.py" line="137"/>
         <source>Export of chapters belongs to a story project.</source>
         <translation>按章节导出只适用于故事项目。</translation>
     </message>
     <message>
-        <location filename="../../gui/book/transfer.py" line="152"/>
+        <location filename="../../gui/book/transfer.py" line="165"/>
         <source>Exporting to {0}…</source>
         <translation>正在导出到 {0}…</translation>
     </message>
     <message>
-        <location filename="../../gui/book/transfer.py" line="173"/>
+        <location filename="../../gui/book/transfer.py" line="199"/>
         <source>An import is already running.</source>
         <translation>已有一个导入正在进行。</translation>
     </message>
     <message>
-        <location filename="../../gui/book/transfer.py" line="179"/>
+        <location filename="../../gui/book/transfer.py" line="205"/>
         <source>Reading {0}…</source>
         <translation>正在读取 {0}…</translation>
     </message>
     <message>
-        <location filename="../../gui/book/transfer.py" line="195"/>
-        <location filename="../../gui/book/transfer.py" line="233"/>
+        <location filename="../../gui/book/transfer.py" line="221"/>
+        <location filename="../../gui/book/transfer.py" line="267"/>
         <source>Cannot import</source>
         <translation>无法导入</translation>
     </message>
     <message>
-        <location filename="../../gui/book/transfer.py" line="217"/>
+        <location filename="../../gui/book/transfer.py" line="251"/>
         <source>Writing {0}…</source>
         <translation>正在写入 {0}…</translation>
     </message>
     <message>
-        <location filename="../../gui/book/transfer.py" line="247"/>
+        <location filename="../../gui/book/transfer.py" line="281"/>
         <source>Import cancelled.</source>
         <translation>导入已取消。</translation>
     </message>
     <message>
-        <location filename="../../gui/book/transfer.py" line="282"/>
+        <location filename="../../gui/book/transfer.py" line="316"/>
         <source>Inkling could not import this file: {0}</source>
         <translation>Inkling 无法导入此文件：{0}</translation>
     </message>
@@ -920,38 +973,43 @@ Chapters and scenes live in a story project: a folder whose name ends in .inklin
 <context>
     <name>DocumentController</name>
     <message>
-        <location filename="../../gui/book/files.py" line="136"/>
-        <location filename="../../gui/book/files.py" line="246"/>
-        <location filename="../../gui/book/files.py" line="258"/>
+        <location filename="../../gui/book/files.py" line="142"/>
+        <location filename="../../gui/book/files.py" line="291"/>
+        <location filename="../../gui/book/files.py" line="303"/>
         <source>Untitled</source>
         <translation>未命名</translation>
     </message>
     <message>
-        <location filename="../../gui/book/files.py" line="224"/>
+        <location filename="../../gui/book/files.py" line="261"/>
         <source>Cannot open</source>
         <translation>无法打开</translation>
     </message>
     <message>
-        <location filename="../../gui/book/files.py" line="210"/>
+        <location filename="../../gui/book/files.py" line="249"/>
         <source>Opened with problems</source>
         <translation>打开时发现问题</translation>
     </message>
+    <message>
+        <location filename="../../gui/book/files.py" line="225"/>
+        <source>Cannot create the project</source>
+        <translation>无法创建项目</translation>
+    </message>
     <message numerus="yes">
-        <location filename="../../gui/book/files.py" line="231"/>
+        <location filename="../../gui/book/files.py" line="275"/>
         <source>…and %n more problem(s) like these.</source>
         <translation>
             <numerusform>……另有 %n 个类似的问题。</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../gui/book/files.py" line="275"/>
-        <location filename="../../gui/book/files.py" line="297"/>
-        <location filename="../../gui/book/files.py" line="377"/>
+        <location filename="../../gui/book/files.py" line="321"/>
+        <location filename="../../gui/book/files.py" line="343"/>
+        <location filename="../../gui/book/files.py" line="469"/>
         <source>Save failed</source>
         <translation>保存失败</translation>
     </message>
     <message>
-        <location filename="../../gui/book/files.py" line="277"/>
+        <location filename="../../gui/book/files.py" line="323"/>
         <source>A story is saved as a folder whose name ends in .inkling. Use File → Export for a single .docx, .epub, .md or .txt file.</source>
         <translation>故事会保存为一个以 .inkling 结尾的文件夹。如需单个 .docx、.epub、.md 或 .txt 文件，请用“文件 → 导出”。</translation>
     </message>
@@ -961,7 +1019,7 @@ Chapters and scenes live in a story project: a folder whose name ends in .inklin
         <translation>自动保存失败：{0}</translation>
     </message>
     <message>
-        <location filename="../../gui/book/files.py" line="377"/>
+        <location filename="../../gui/book/files.py" line="469"/>
         <source>{0}
 
 You can save to another place.</source>
@@ -1114,89 +1172,94 @@ You can save to another place.</source>
 <context>
     <name>FindDock</name>
     <message>
-        <location filename="../../gui/book/find.py" line="44"/>
+        <location filename="../../gui/book/find.py" line="94"/>
         <source>Find and replace</source>
         <translation>查找与替换</translation>
     </message>
     <message>
-        <location filename="../../gui/book/find.py" line="53"/>
+        <location filename="../../gui/book/find.py" line="104"/>
         <source>Find</source>
         <translation>查找</translation>
     </message>
     <message>
-        <location filename="../../gui/book/find.py" line="55"/>
+        <location filename="../../gui/book/find.py" line="106"/>
         <source>Replace with</source>
         <translation>替换为</translation>
     </message>
     <message>
-        <location filename="../../gui/book/find.py" line="56"/>
+        <location filename="../../gui/book/find.py" line="107"/>
         <source>Match case</source>
         <translation>区分大小写</translation>
     </message>
     <message>
-        <location filename="../../gui/book/find.py" line="57"/>
+        <location filename="../../gui/book/find.py" line="108"/>
         <source>Whole words</source>
         <translation>全词匹配</translation>
     </message>
     <message>
-        <location filename="../../gui/book/find.py" line="58"/>
+        <location filename="../../gui/book/find.py" line="109"/>
         <source>Regular expression</source>
         <translation>正则表达式</translation>
     </message>
     <message>
-        <location filename="../../gui/book/find.py" line="60"/>
+        <location filename="../../gui/book/find.py" line="111"/>
         <source>This scene</source>
         <translation>本场景</translation>
     </message>
     <message>
-        <location filename="../../gui/book/find.py" line="60"/>
+        <location filename="../../gui/book/find.py" line="111"/>
         <source>Whole book</source>
         <translation>全书</translation>
     </message>
     <message>
-        <location filename="../../gui/book/find.py" line="65"/>
+        <location filename="../../gui/book/find.py" line="122"/>
         <source>Find all</source>
         <translation>全部查找</translation>
     </message>
     <message>
-        <location filename="../../gui/book/find.py" line="66"/>
+        <location filename="../../gui/book/find.py" line="123"/>
         <source>Next</source>
         <translation>下一个</translation>
     </message>
     <message>
-        <location filename="../../gui/book/find.py" line="67"/>
+        <location filename="../../gui/book/find.py" line="126"/>
         <source>Replace</source>
         <translation>替换</translation>
     </message>
     <message>
-        <location filename="../../gui/book/find.py" line="68"/>
-        <location filename="../../gui/book/find.py" line="232"/>
+        <location filename="../../gui/book/find.py" line="127"/>
+        <location filename="../../gui/book/find.py" line="311"/>
         <source>Replace all</source>
         <translation>全部替换</translation>
     </message>
     <message>
-        <location filename="../../gui/book/find.py" line="128"/>
+        <location filename="../../gui/book/find.py" line="186"/>
+        <source>This text</source>
+        <translation>此文本</translation>
+    </message>
+    <message>
+        <location filename="../../gui/book/find.py" line="198"/>
         <source>%1 found in %2 scene(s)</source>
         <translation>在 %2 个场景中找到 %1 处</translation>
     </message>
     <message>
-        <location filename="../../gui/book/find.py" line="161"/>
-        <location filename="../../gui/book/find.py" line="210"/>
+        <location filename="../../gui/book/find.py" line="240"/>
+        <location filename="../../gui/book/find.py" line="289"/>
         <source>Not found.</source>
         <translation>未找到。</translation>
     </message>
     <message>
-        <location filename="../../gui/book/find.py" line="170"/>
+        <location filename="../../gui/book/find.py" line="249"/>
         <source>This scene is read-only: {0}</source>
         <translation>此场景为只读：{0}</translation>
     </message>
     <message>
-        <location filename="../../gui/book/find.py" line="213"/>
+        <location filename="../../gui/book/find.py" line="292"/>
         <source>Replace %1 match(es) in %2 scene(s)?</source>
         <translation>要替换 %2 个场景中的 %1 处吗？</translation>
     </message>
     <message>
-        <location filename="../../gui/book/find.py" line="226"/>
+        <location filename="../../gui/book/find.py" line="305"/>
         <source>Replaced %1.</source>
         <translation>已替换 %1 处。</translation>
     </message>
@@ -1341,72 +1404,72 @@ You can save to another place.</source>
         <translation>正在读取历史…</translation>
     </message>
     <message>
-        <location filename="../../gui/book/history_view.py" line="119"/>
+        <location filename="../../gui/book/history_view.py" line="123"/>
         <source>Show</source>
         <translation>显示</translation>
     </message>
     <message>
-        <location filename="../../gui/book/history_view.py" line="129"/>
+        <location filename="../../gui/book/history_view.py" line="133"/>
         <source>Take Snapshot…</source>
         <translation>保存快照…</translation>
     </message>
     <message>
-        <location filename="../../gui/book/history_view.py" line="130"/>
+        <location filename="../../gui/book/history_view.py" line="134"/>
         <source>Copy</source>
         <translation>复制</translation>
     </message>
     <message>
-        <location filename="../../gui/book/history_view.py" line="132"/>
+        <location filename="../../gui/book/history_view.py" line="136"/>
         <source>Copies the selected words, or this whole version when nothing is selected.</source>
         <translation>复制选中的文字；没有选中时复制整个版本。</translation>
     </message>
     <message>
-        <location filename="../../gui/book/history_view.py" line="134"/>
+        <location filename="../../gui/book/history_view.py" line="138"/>
         <source>Restore This Version</source>
         <translation>恢复此版本</translation>
     </message>
     <message>
-        <location filename="../../gui/book/history_view.py" line="136"/>
+        <location filename="../../gui/book/history_view.py" line="140"/>
         <source>The scene&apos;s current text is kept as a snapshot first; Undo takes it back.</source>
         <translation>场景当前的文字会先保存为快照；撤销即可还原。</translation>
     </message>
     <message>
-        <location filename="../../gui/book/history_view.py" line="179"/>
+        <location filename="../../gui/book/history_view.py" line="186"/>
         <source>No snapshots of this scene yet. One is taken before the model changes it, at the first change in each writing session, and whenever you take one.</source>
         <translation>此场景还没有快照。模型改动场景之前、每次写作中的第一次改动时，以及你手动保存时，都会保存一份。</translation>
     </message>
     <message>
-        <location filename="../../gui/book/history_view.py" line="205"/>
+        <location filename="../../gui/book/history_view.py" line="211"/>
         <source>Comparing…</source>
         <translation>正在比较…</translation>
     </message>
     <message>
-        <location filename="../../gui/book/history_view.py" line="232"/>
+        <location filename="../../gui/book/history_view.py" line="239"/>
         <source>This snapshot cannot be read: {0}</source>
         <translation>无法读取此快照：{0}</translation>
     </message>
     <message>
-        <location filename="../../gui/book/history_view.py" line="251"/>
+        <location filename="../../gui/book/history_view.py" line="258"/>
         <source>{0} words then, {1} changes since. Struck through: only in the snapshot. Underlined: only in the scene now.</source>
         <translation>当时 {0} 字，之后有 {1} 处改动。删除线：只在快照中；下划线：只在现在的场景中。</translation>
     </message>
     <message>
-        <location filename="../../gui/book/history_view.py" line="255"/>
+        <location filename="../../gui/book/history_view.py" line="262"/>
         <source>The scene reads exactly like this version.</source>
         <translation>场景与此版本完全相同。</translation>
     </message>
     <message>
-        <location filename="../../gui/book/history_view.py" line="297"/>
+        <location filename="../../gui/book/history_view.py" line="304"/>
         <source>Take snapshot</source>
         <translation>保存快照</translation>
     </message>
     <message>
-        <location filename="../../gui/book/history_view.py" line="297"/>
+        <location filename="../../gui/book/history_view.py" line="304"/>
         <source>A name for this version (optional):</source>
         <translation>为此版本命名（可不填）：</translation>
     </message>
     <message>
-        <location filename="../../gui/book/history_view.py" line="302"/>
+        <location filename="../../gui/book/history_view.py" line="309"/>
         <source>Snapshot</source>
         <translation>快照</translation>
     </message>
@@ -1476,83 +1539,83 @@ You can save to another place.</source>
 <context>
     <name>Keeping</name>
     <message>
-        <location filename="../../gui/book/keeping.py" line="146"/>
+        <location filename="../../gui/book/keeping.py" line="147"/>
         <source>Snapshot not kept: {0}</source>
         <translation>快照未保存：{0}</translation>
     </message>
     <message>
-        <location filename="../../gui/book/keeping.py" line="150"/>
+        <location filename="../../gui/book/keeping.py" line="151"/>
         <source>Snapshot taken.</source>
         <translation>快照已保存。</translation>
     </message>
     <message>
-        <location filename="../../gui/book/keeping.py" line="150"/>
+        <location filename="../../gui/book/keeping.py" line="151"/>
         <source>Nothing to snapshot.</source>
         <translation>没有需要保存的内容。</translation>
     </message>
     <message>
-        <location filename="../../gui/book/keeping.py" line="156"/>
+        <location filename="../../gui/book/keeping.py" line="157"/>
         <source>Snapshots belong to the scenes of a story project.</source>
         <translation>快照属于故事项目中的场景。</translation>
     </message>
     <message>
-        <location filename="../../gui/book/keeping.py" line="159"/>
+        <location filename="../../gui/book/keeping.py" line="160"/>
         <source>Take snapshot</source>
         <translation>保存快照</translation>
     </message>
     <message>
-        <location filename="../../gui/book/keeping.py" line="159"/>
+        <location filename="../../gui/book/keeping.py" line="160"/>
         <source>A name for this version (optional):</source>
         <translation>为此版本命名（可不填）：</translation>
     </message>
     <message>
-        <location filename="../../gui/book/keeping.py" line="165"/>
+        <location filename="../../gui/book/keeping.py" line="166"/>
         <source>Snapshot</source>
         <translation>快照</translation>
     </message>
     <message>
-        <location filename="../../gui/book/keeping.py" line="206"/>
+        <location filename="../../gui/book/keeping.py" line="207"/>
         <source>Restore the scene from the trash first, then its version.</source>
         <translation>请先把场景从废纸篓中恢复，再恢复它的版本。</translation>
     </message>
     <message>
-        <location filename="../../gui/book/keeping.py" line="214"/>
+        <location filename="../../gui/book/keeping.py" line="215"/>
         <source>The scene already reads like this version.</source>
         <translation>场景已经和此版本相同。</translation>
     </message>
     <message>
-        <location filename="../../gui/book/keeping.py" line="221"/>
+        <location filename="../../gui/book/keeping.py" line="222"/>
         <source>Version restored (Undo takes it back).</source>
         <translation>版本已恢复（撤销即可还原）。</translation>
     </message>
     <message>
-        <location filename="../../gui/book/keeping.py" line="236"/>
-        <location filename="../../gui/book/keeping.py" line="283"/>
+        <location filename="../../gui/book/keeping.py" line="237"/>
+        <location filename="../../gui/book/keeping.py" line="288"/>
         <source>Backups are made of story projects.</source>
         <translation>备份针对故事项目。</translation>
     </message>
     <message>
-        <location filename="../../gui/book/keeping.py" line="240"/>
+        <location filename="../../gui/book/keeping.py" line="239"/>
         <source>Backing up…</source>
         <translation>正在备份…</translation>
     </message>
     <message>
-        <location filename="../../gui/book/keeping.py" line="253"/>
+        <location filename="../../gui/book/keeping.py" line="258"/>
         <source>Backed up to {0} ({1}).</source>
         <translation>已备份到 {0}（{1}）。</translation>
     </message>
     <message>
-        <location filename="../../gui/book/keeping.py" line="260"/>
+        <location filename="../../gui/book/keeping.py" line="265"/>
         <source>Backup failed: {0}</source>
         <translation>备份失败：{0}</translation>
     </message>
     <message>
-        <location filename="../../gui/book/keeping.py" line="263"/>
+        <location filename="../../gui/book/keeping.py" line="268"/>
         <source>Backup failed</source>
         <translation>备份失败</translation>
     </message>
     <message>
-        <location filename="../../gui/book/keeping.py" line="264"/>
+        <location filename="../../gui/book/keeping.py" line="269"/>
         <source>{0}
 
 Your project is untouched; keep writing.</source>
@@ -1561,32 +1624,32 @@ Your project is untouched; keep writing.</source>
 你的项目没有改动，可以继续写作。</translation>
     </message>
     <message>
-        <location filename="../../gui/book/keeping.py" line="286"/>
+        <location filename="../../gui/book/keeping.py" line="291"/>
         <source>Backup folder for {0}</source>
         <translation>{0} 的备份文件夹</translation>
     </message>
     <message>
-        <location filename="../../gui/book/keeping.py" line="294"/>
+        <location filename="../../gui/book/keeping.py" line="299"/>
         <source>Backups of this story go to {0}.</source>
         <translation>此故事的备份将保存到 {0}。</translation>
     </message>
     <message>
-        <location filename="../../gui/book/keeping.py" line="306"/>
+        <location filename="../../gui/book/keeping.py" line="311"/>
         <source>Restoring {0}…</source>
         <translation>正在恢复 {0}…</translation>
     </message>
     <message>
-        <location filename="../../gui/book/keeping.py" line="312"/>
+        <location filename="../../gui/book/keeping.py" line="317"/>
         <source>Not restored: {0}</source>
         <translation>未恢复：{0}</translation>
     </message>
     <message>
-        <location filename="../../gui/book/keeping.py" line="313"/>
+        <location filename="../../gui/book/keeping.py" line="318"/>
         <source>Restore failed</source>
         <translation>恢复失败</translation>
     </message>
     <message>
-        <location filename="../../gui/book/keeping.py" line="316"/>
+        <location filename="../../gui/book/keeping.py" line="321"/>
         <source>Restored into {0}; the project you had open was not changed.</source>
         <translation>已恢复到 {0}；你打开的项目没有改动。</translation>
     </message>
@@ -1594,17 +1657,17 @@ Your project is untouched; keep writing.</source>
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../gui/window/main_window.py" line="72"/>
+        <location filename="../../gui/window/main_window.py" line="95"/>
         <source>Inkling</source>
         <translation>Inkling</translation>
     </message>
     <message>
-        <location filename="../../gui/window/main_window.py" line="104"/>
+        <location filename="../../gui/window/main_window.py" line="132"/>
         <source>Settings were reset</source>
         <translation>设置已重置</translation>
     </message>
     <message>
-        <location filename="../../gui/window/main_window.py" line="239"/>
+        <location filename="../../gui/window/main_window.py" line="270"/>
         <source>Settings not saved: {0}</source>
         <translation>设置未能保存：{0}</translation>
     </message>
@@ -1624,33 +1687,33 @@ Your project is untouched; keep writing.</source>
         <translation>建议生成失败：{0}</translation>
     </message>
     <message>
-        <location filename="../../gui/window/main_window.py" line="322"/>
+        <location filename="../../gui/window/main_window.py" line="390"/>
         <source>Select a passage of a few sentences first.</source>
         <translation>请先选中几句话。</translation>
     </message>
     <message>
-        <location filename="../../gui/window/main_window.py" line="333"/>
+        <location filename="../../gui/window/main_window.py" line="401"/>
         <source>Style matched to the selection.</source>
         <translation>已按所选文字调整文风。</translation>
     </message>
     <message>
-        <location filename="../../gui/window/main_window.py" line="359"/>
+        <location filename="../../gui/window/main_window.py" line="427"/>
         <location filename="../../gui/window/session.py" line="67"/>
         <source>The story&apos;s style was not understood: {0}</source>
         <translation>无法识别这个故事的文风设置：{0}</translation>
     </message>
     <message>
-        <location filename="../../gui/window/main_window.py" line="367"/>
+        <location filename="../../gui/window/main_window.py" line="435"/>
         <source>{0}[*] — Inkling</source>
         <translation>{0}[*] — Inkling</translation>
     </message>
     <message>
-        <location filename="../../gui/window/main_window.py" line="377"/>
+        <location filename="../../gui/window/main_window.py" line="445"/>
         <source>Story details belong to a story project: use Save As and a name ending in .inkling.</source>
         <translation>故事信息属于故事项目：请用“另存为”，并以 .inkling 结尾命名。</translation>
     </message>
     <message>
-        <location filename="../../gui/window/main_window.py" line="405"/>
+        <location filename="../../gui/window/main_window.py" line="473"/>
         <source>none loaded</source>
         <translation>未载入</translation>
     </message>
@@ -1706,302 +1769,327 @@ Your project is untouched; keep writing.</source>
 <context>
     <name>Menus</name>
     <message>
-        <location filename="../../gui/window/menu_table.py" line="143"/>
+        <location filename="../../gui/window/menu_table.py" line="149"/>
         <source>&amp;File</source>
         <translation>文件(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../../gui/window/menu_table.py" line="145"/>
+        <location filename="../../gui/window/menu_table.py" line="151"/>
         <source>&amp;New</source>
         <translation>新建(&amp;N)</translation>
     </message>
     <message>
-        <location filename="../../gui/window/menu_table.py" line="146"/>
+        <location filename="../../gui/window/menu_table.py" line="153"/>
+        <source>New &amp;Project…</source>
+        <translation>新建项目(&amp;P)…</translation>
+    </message>
+    <message>
+        <location filename="../../gui/window/menu_table.py" line="157"/>
         <source>&amp;Open…</source>
         <translation>打开(&amp;O)…</translation>
     </message>
     <message>
-        <location filename="../../gui/window/menu_table.py" line="147"/>
+        <location filename="../../gui/window/menu_table.py" line="158"/>
         <source>Open &amp;Recent</source>
         <translation>最近打开(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../../gui/window/menu_table.py" line="148"/>
+        <location filename="../../gui/window/menu_table.py" line="159"/>
         <source>&amp;Save</source>
         <translation>保存(&amp;S)</translation>
     </message>
     <message>
-        <location filename="../../gui/window/menu_table.py" line="149"/>
+        <location filename="../../gui/window/menu_table.py" line="160"/>
         <source>Save &amp;As…</source>
         <translation>另存为(&amp;A)…</translation>
     </message>
     <message>
-        <location filename="../../gui/window/menu_table.py" line="150"/>
+        <location filename="../../gui/window/menu_table.py" line="161"/>
         <source>&amp;Close</source>
         <translation>关闭(&amp;C)</translation>
     </message>
     <message>
-        <location filename="../../gui/window/menu_table.py" line="153"/>
+        <location filename="../../gui/window/menu_table.py" line="164"/>
         <source>&amp;Import Manuscript…</source>
         <translation>导入书稿(&amp;I)…</translation>
     </message>
     <message>
-        <location filename="../../gui/window/menu_table.py" line="157"/>
+        <location filename="../../gui/window/menu_table.py" line="168"/>
         <source>&amp;Export</source>
         <translation>导出(&amp;E)</translation>
     </message>
     <message>
-        <location filename="../../gui/window/menu_table.py" line="160"/>
+        <location filename="../../gui/window/menu_table.py" line="171"/>
         <source>&amp;Book (Word, EPUB, Markdown, text)…</source>
         <translation>全书（Word、EPUB、Markdown、纯文本）(&amp;B)…</translation>
     </message>
     <message>
-        <location filename="../../gui/window/menu_table.py" line="165"/>
+        <location filename="../../gui/window/menu_table.py" line="176"/>
         <source>As &amp;Markdown…</source>
         <translation>导出为 Markdown(&amp;M)…</translation>
     </message>
     <message>
-        <location filename="../../gui/window/menu_table.py" line="169"/>
+        <location filename="../../gui/window/menu_table.py" line="180"/>
         <source>As &amp;Plain Text…</source>
         <translation>导出为纯文本(&amp;P)…</translation>
     </message>
     <message>
-        <location filename="../../gui/window/menu_table.py" line="176"/>
+        <location filename="../../gui/window/menu_table.py" line="187"/>
         <source>Back &amp;Up Now</source>
         <translation>立即备份(&amp;U)</translation>
     </message>
     <message>
-        <location filename="../../gui/window/menu_table.py" line="182"/>
+        <location filename="../../gui/window/menu_table.py" line="193"/>
         <source>Restore from Bac&amp;kup…</source>
         <translation>从备份恢复(&amp;K)…</translation>
     </message>
     <message>
-        <location filename="../../gui/window/menu_table.py" line="184"/>
+        <location filename="../../gui/window/menu_table.py" line="195"/>
         <source>Backup &amp;Folder…</source>
         <translation>备份文件夹(&amp;F)…</translation>
     </message>
     <message>
-        <location filename="../../gui/window/menu_table.py" line="190"/>
+        <location filename="../../gui/window/menu_table.py" line="201"/>
         <source>Story &amp;Details…</source>
         <translation>故事信息(&amp;D)…</translation>
     </message>
     <message>
-        <location filename="../../gui/window/menu_table.py" line="192"/>
+        <location filename="../../gui/window/menu_table.py" line="203"/>
         <source>&amp;Quit</source>
         <translation>退出(&amp;Q)</translation>
     </message>
     <message>
-        <location filename="../../gui/window/menu_table.py" line="200"/>
+        <location filename="../../gui/window/menu_table.py" line="212"/>
         <source>&amp;Edit</source>
         <translation>编辑(&amp;E)</translation>
     </message>
     <message>
-        <location filename="../../gui/window/menu_table.py" line="202"/>
+        <location filename="../../gui/window/menu_table.py" line="214"/>
         <source>&amp;Undo</source>
         <translation>撤销(&amp;U)</translation>
     </message>
     <message>
-        <location filename="../../gui/window/menu_table.py" line="203"/>
+        <location filename="../../gui/window/menu_table.py" line="215"/>
         <source>&amp;Redo</source>
         <translation>重做(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../../gui/window/menu_table.py" line="206"/>
+        <location filename="../../gui/window/menu_table.py" line="217"/>
+        <source>Cu&amp;t</source>
+        <translation>剪切(&amp;T)</translation>
+    </message>
+    <message>
+        <location filename="../../gui/window/menu_table.py" line="218"/>
+        <source>&amp;Copy</source>
+        <translation>复制(&amp;C)</translation>
+    </message>
+    <message>
+        <location filename="../../gui/window/menu_table.py" line="219"/>
+        <source>Pa&amp;ste</source>
+        <translation>粘贴(&amp;S)</translation>
+    </message>
+    <message>
+        <location filename="../../gui/window/menu_table.py" line="221"/>
+        <source>Select &amp;All</source>
+        <translation>全选(&amp;A)</translation>
+    </message>
+    <message>
+        <location filename="../../gui/window/menu_table.py" line="228"/>
         <source>&amp;Find…</source>
         <translation>查找(&amp;F)…</translation>
     </message>
     <message>
-        <location filename="../../gui/window/menu_table.py" line="209"/>
+        <location filename="../../gui/window/menu_table.py" line="231"/>
         <source>Find and &amp;Replace…</source>
         <translation>查找与替换(&amp;R)…</translation>
     </message>
     <message>
-        <location filename="../../gui/window/menu_table.py" line="215"/>
+        <location filename="../../gui/window/menu_table.py" line="237"/>
         <source>&amp;Preferences…</source>
         <translation>偏好设置(&amp;P)…</translation>
     </message>
     <message>
-        <location filename="../../gui/window/menu_table.py" line="30"/>
+        <location filename="../../gui/window/menu_table.py" line="31"/>
         <source>Suggestions</source>
         <translation>写作提示</translation>
     </message>
     <message>
-        <location filename="../../gui/window/menu_table.py" line="306"/>
+        <location filename="../../gui/window/menu_table.py" line="329"/>
         <source>&amp;View</source>
         <translation>视图(&amp;V)</translation>
     </message>
     <message>
-        <location filename="../../gui/window/menu_table.py" line="117"/>
+        <location filename="../../gui/window/menu_table.py" line="123"/>
         <source>&amp;Model</source>
         <translation>模型(&amp;M)</translation>
     </message>
     <message>
-        <location filename="../../gui/window/menu_table.py" line="133"/>
+        <location filename="../../gui/window/menu_table.py" line="139"/>
         <source>&amp;Help</source>
         <translation>帮助(&amp;H)</translation>
     </message>
     <message>
-        <location filename="../../gui/window/menu_table.py" line="311"/>
+        <location filename="../../gui/window/menu_table.py" line="334"/>
         <source>What the &amp;Model Sees</source>
         <translation>模型看到的内容(&amp;M)</translation>
     </message>
     <message>
-        <location filename="../../gui/window/menu_table.py" line="315"/>
+        <location filename="../../gui/window/menu_table.py" line="338"/>
         <source>&amp;Focus Mode</source>
         <translation>专注模式(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../../gui/window/menu_table.py" line="317"/>
+        <location filename="../../gui/window/menu_table.py" line="340"/>
         <source>Zoom &amp;In</source>
         <translation>放大(&amp;I)</translation>
     </message>
     <message>
-        <location filename="../../gui/window/menu_table.py" line="319"/>
+        <location filename="../../gui/window/menu_table.py" line="342"/>
         <source>Zoom &amp;Out</source>
         <translation>缩小(&amp;O)</translation>
     </message>
     <message>
-        <location filename="../../gui/window/menu_table.py" line="320"/>
+        <location filename="../../gui/window/menu_table.py" line="343"/>
         <source>&amp;Reset Zoom</source>
         <translation>还原缩放(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../../gui/window/menu_table.py" line="323"/>
+        <location filename="../../gui/window/menu_table.py" line="346"/>
         <source>Read the &amp;Whole Book</source>
         <translation>通读全书(&amp;W)</translation>
     </message>
     <message>
-        <location filename="../../gui/window/menu_table.py" line="337"/>
+        <location filename="../../gui/window/menu_table.py" line="360"/>
         <source>&amp;Book</source>
         <translation>书稿(&amp;B)</translation>
     </message>
     <message>
-        <location filename="../../gui/window/menu_table.py" line="26"/>
+        <location filename="../../gui/window/menu_table.py" line="27"/>
         <source>Open a story project, or use New Chapter to turn this text into one.</source>
         <translation>请打开一个故事项目，或用“新建章”把这段文字变成故事项目。</translation>
     </message>
     <message>
-        <location filename="../../gui/window/menu_table.py" line="339"/>
+        <location filename="../../gui/window/menu_table.py" line="362"/>
         <source>New &amp;Chapter</source>
         <translation>新建章(&amp;C)</translation>
     </message>
     <message>
-        <location filename="../../gui/window/menu_table.py" line="340"/>
+        <location filename="../../gui/window/menu_table.py" line="363"/>
         <source>New &amp;Scene</source>
         <translation>新建场景(&amp;S)</translation>
     </message>
     <message>
-        <location filename="../../gui/window/menu_table.py" line="342"/>
+        <location filename="../../gui/window/menu_table.py" line="365"/>
         <source>S&amp;plit Scene at Cursor</source>
         <translation>在光标处拆分场景(&amp;P)</translation>
     </message>
     <message>
-        <location filename="../../gui/window/menu_table.py" line="349"/>
+        <location filename="../../gui/window/menu_table.py" line="372"/>
         <source>&amp;Merge with Next Scene</source>
         <translation>与下一场景合并(&amp;M)</translation>
     </message>
     <message>
-        <location filename="../../gui/window/menu_table.py" line="355"/>
+        <location filename="../../gui/window/menu_table.py" line="378"/>
         <source>&amp;Undo Binder Change</source>
         <translation>撤销目录改动(&amp;U)</translation>
     </message>
     <message>
-        <location filename="../../gui/window/menu_table.py" line="362"/>
+        <location filename="../../gui/window/menu_table.py" line="385"/>
         <source>Take S&amp;napshot…</source>
         <translation>保存快照(&amp;N)…</translation>
     </message>
     <message>
-        <location filename="../../gui/window/menu_table.py" line="369"/>
+        <location filename="../../gui/window/menu_table.py" line="392"/>
         <source>Scene &amp;History…</source>
         <translation>场景历史(&amp;H)…</translation>
     </message>
     <message>
-        <location filename="../../gui/window/menu_table.py" line="376"/>
+        <location filename="../../gui/window/menu_table.py" line="399"/>
         <source>&amp;Goals and History…</source>
         <translation>目标与记录(&amp;G)…</translation>
     </message>
     <message>
-        <location filename="../../gui/window/menu_table.py" line="230"/>
+        <location filename="../../gui/window/menu_table.py" line="253"/>
         <source>&amp;Continue writing</source>
         <translation>续写(&amp;C)</translation>
     </message>
     <message>
-        <location filename="../../gui/window/menu_table.py" line="237"/>
+        <location filename="../../gui/window/menu_table.py" line="260"/>
         <source>&amp;Stop</source>
         <translation>停止(&amp;S)</translation>
     </message>
     <message>
-        <location filename="../../gui/window/menu_table.py" line="239"/>
+        <location filename="../../gui/window/menu_table.py" line="262"/>
         <source>&amp;Retry</source>
         <translation>重写(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../../gui/window/menu_table.py" line="241"/>
+        <location filename="../../gui/window/menu_table.py" line="264"/>
         <source>&amp;Previous version</source>
         <translation>上一版本(&amp;P)</translation>
     </message>
     <message>
-        <location filename="../../gui/window/menu_table.py" line="247"/>
+        <location filename="../../gui/window/menu_table.py" line="270"/>
         <source>&amp;Next version</source>
         <translation>下一版本(&amp;N)</translation>
     </message>
     <message>
-        <location filename="../../gui/window/menu_table.py" line="253"/>
+        <location filename="../../gui/window/menu_table.py" line="276"/>
         <source>Re&amp;write selection</source>
         <translation>改写选中文字(&amp;W)</translation>
     </message>
     <message>
-        <location filename="../../gui/window/menu_table.py" line="268"/>
+        <location filename="../../gui/window/menu_table.py" line="291"/>
         <source>Suggestions as you &amp;type</source>
         <translation>边写边提示(&amp;T)</translation>
     </message>
     <message>
-        <location filename="../../gui/window/menu_table.py" line="120"/>
+        <location filename="../../gui/window/menu_table.py" line="126"/>
         <source>&amp;Manage Models…</source>
         <translation>管理模型(&amp;M)…</translation>
     </message>
     <message>
-        <location filename="../../gui/window/menu_table.py" line="126"/>
+        <location filename="../../gui/window/menu_table.py" line="132"/>
         <source>&amp;Train on My Writing…</source>
         <translation>用我的文字训练(&amp;T)…</translation>
     </message>
     <message>
-        <location filename="../../gui/window/menu_table.py" line="134"/>
+        <location filename="../../gui/window/menu_table.py" line="140"/>
         <source>&amp;About Inkling</source>
         <translation>关于 Inkling(&amp;A)</translation>
     </message>
     <message>
-        <location filename="../../gui/window/menu_table.py" line="227"/>
+        <location filename="../../gui/window/menu_table.py" line="250"/>
         <source>&amp;Generate</source>
         <translation>生成(&amp;G)</translation>
     </message>
     <message>
-        <location filename="../../gui/window/menu_table.py" line="265"/>
+        <location filename="../../gui/window/menu_table.py" line="288"/>
         <source>&amp;Suggest</source>
         <translation>提示(&amp;S)</translation>
     </message>
     <message>
-        <location filename="../../gui/window/menu_table.py" line="275"/>
+        <location filename="../../gui/window/menu_table.py" line="298"/>
         <source>Suggest &amp;now</source>
         <translation>立即提示(&amp;N)</translation>
     </message>
     <message>
-        <location filename="../../gui/window/menu_table.py" line="280"/>
+        <location filename="../../gui/window/menu_table.py" line="303"/>
         <source>&amp;Accept suggestion</source>
         <translation>接受提示(&amp;A)</translation>
     </message>
     <message>
-        <location filename="../../gui/window/menu_table.py" line="285"/>
+        <location filename="../../gui/window/menu_table.py" line="308"/>
         <source>Accept next &amp;word</source>
         <translation>接受下一个词(&amp;W)</translation>
     </message>
     <message>
-        <location filename="../../gui/window/menu_table.py" line="290"/>
+        <location filename="../../gui/window/menu_table.py" line="313"/>
         <source>&amp;Next alternative</source>
         <translation>下一个备选(&amp;N)</translation>
     </message>
     <message>
-        <location filename="../../gui/window/menu_table.py" line="295"/>
+        <location filename="../../gui/window/menu_table.py" line="318"/>
         <source>&amp;Previous alternative</source>
         <translation>上一个备选(&amp;P)</translation>
     </message>
@@ -2456,292 +2544,400 @@ Your project is untouched; keep writing.</source>
     </message>
 </context>
 <context>
+    <name>NewProjectDialog</name>
+    <message>
+        <location filename="../../gui/book/new_project.py" line="89"/>
+        <source>New Project</source>
+        <translation>新建项目</translation>
+    </message>
+    <message>
+        <location filename="../../gui/book/new_project.py" line="91"/>
+        <source>The book&apos;s title</source>
+        <translation>书名</translation>
+    </message>
+    <message>
+        <location filename="../../gui/book/new_project.py" line="94"/>
+        <source>Automatic (from the text)</source>
+        <translation>自动（根据正文判断）</translation>
+    </message>
+    <message>
+        <location filename="../../gui/book/new_project.py" line="95"/>
+        <source>English</source>
+        <translation>英语</translation>
+    </message>
+    <message>
+        <location filename="../../gui/book/new_project.py" line="96"/>
+        <source>Chinese</source>
+        <translation>中文</translation>
+    </message>
+    <message>
+        <location filename="../../gui/book/new_project.py" line="98"/>
+        <source>&amp;Browse…</source>
+        <translation>浏览(&amp;B)…</translation>
+    </message>
+    <message>
+        <location filename="../../gui/book/new_project.py" line="106"/>
+        <source>&amp;Title:</source>
+        <translation>书名(&amp;T)：</translation>
+    </message>
+    <message>
+        <location filename="../../gui/book/new_project.py" line="107"/>
+        <source>&amp;Author:</source>
+        <translation>作者(&amp;A)：</translation>
+    </message>
+    <message>
+        <location filename="../../gui/book/new_project.py" line="108"/>
+        <source>&amp;Language:</source>
+        <translation>语言(&amp;L)：</translation>
+    </message>
+    <message>
+        <location filename="../../gui/book/new_project.py" line="109"/>
+        <source>&amp;Where:</source>
+        <translation>位置(&amp;W)：</translation>
+    </message>
+    <message>
+        <location filename="../../gui/book/new_project.py" line="114"/>
+        <source>C&amp;reate</source>
+        <translation>创建(&amp;R)</translation>
+    </message>
+    <message>
+        <location filename="../../gui/book/new_project.py" line="127"/>
+        <source>Where the project goes</source>
+        <translation>项目存放的位置</translation>
+    </message>
+    <message>
+        <location filename="../../gui/book/new_project.py" line="147"/>
+        <source>Give the book a title.</source>
+        <translation>请为这本书取一个书名。</translation>
+    </message>
+    <message>
+        <location filename="../../gui/book/new_project.py" line="149"/>
+        <source>Choose an existing folder for the project.</source>
+        <translation>请为项目选择一个已有的文件夹。</translation>
+    </message>
+    <message>
+        <location filename="../../gui/book/new_project.py" line="151"/>
+        <source>The project will be {0}</source>
+        <translation>项目将创建为 {0}</translation>
+    </message>
+</context>
+<context>
     <name>PreferencesDialog</name>
     <message>
-        <location filename="../../gui/window/preferences.py" line="34"/>
+        <location filename="../../gui/window/preferences.py" line="35"/>
         <source>Accept suggestion</source>
         <translation>接受提示</translation>
     </message>
     <message>
-        <location filename="../../gui/window/preferences.py" line="35"/>
+        <location filename="../../gui/window/preferences.py" line="36"/>
         <source>Accept next word</source>
         <translation>接受下一个词</translation>
     </message>
     <message>
-        <location filename="../../gui/window/preferences.py" line="36"/>
+        <location filename="../../gui/window/preferences.py" line="37"/>
         <source>Dismiss suggestion</source>
         <translation>取消提示</translation>
     </message>
     <message>
-        <location filename="../../gui/window/preferences.py" line="37"/>
+        <location filename="../../gui/window/preferences.py" line="38"/>
         <source>Next alternative</source>
         <translation>下一个备选</translation>
     </message>
     <message>
-        <location filename="../../gui/window/preferences.py" line="38"/>
+        <location filename="../../gui/window/preferences.py" line="39"/>
         <source>Previous alternative</source>
         <translation>上一个备选</translation>
     </message>
     <message>
-        <location filename="../../gui/window/preferences.py" line="39"/>
+        <location filename="../../gui/window/preferences.py" line="40"/>
         <source>Suggest now</source>
         <translation>立即提示</translation>
     </message>
     <message>
-        <location filename="../../gui/window/preferences.py" line="55"/>
+        <location filename="../../gui/window/preferences.py" line="44"/>
+        <source>Cut</source>
+        <translation>剪切</translation>
+    </message>
+    <message>
+        <location filename="../../gui/window/preferences.py" line="45"/>
+        <source>Copy</source>
+        <translation>复制</translation>
+    </message>
+    <message>
+        <location filename="../../gui/window/preferences.py" line="46"/>
+        <source>Paste</source>
+        <translation>粘贴</translation>
+    </message>
+    <message>
+        <location filename="../../gui/window/preferences.py" line="47"/>
+        <source>Select All</source>
+        <translation>全选</translation>
+    </message>
+    <message>
+        <location filename="../../gui/window/preferences.py" line="73"/>
         <source>{0} has no key.</source>
         <translation>“{0}”没有设置按键。</translation>
     </message>
     <message>
-        <location filename="../../gui/window/preferences.py" line="62"/>
+        <location filename="../../gui/window/preferences.py" line="81"/>
+        <source>{0} is kept for {1}.</source>
+        <translation>{0} 已留给“{1}”使用。</translation>
+    </message>
+    <message>
+        <location filename="../../gui/window/preferences.py" line="87"/>
         <source>{0} is used by both {1} and {2}.</source>
         <translation>{0} 同时用于“{1}”和“{2}”。</translation>
     </message>
     <message>
-        <location filename="../../gui/window/preferences.py" line="77"/>
+        <location filename="../../gui/window/preferences.py" line="102"/>
         <source>Preferences</source>
         <translation>偏好设置</translation>
     </message>
     <message>
-        <location filename="../../gui/window/preferences.py" line="81"/>
+        <location filename="../../gui/window/preferences.py" line="106"/>
         <source>Editor</source>
         <translation>编辑器</translation>
     </message>
     <message>
-        <location filename="../../gui/window/preferences.py" line="82"/>
+        <location filename="../../gui/window/preferences.py" line="107"/>
         <source>Suggestions</source>
         <translation>写作提示</translation>
     </message>
     <message>
-        <location filename="../../gui/window/preferences.py" line="83"/>
-        <location filename="../../gui/window/preferences.py" line="176"/>
+        <location filename="../../gui/window/preferences.py" line="108"/>
+        <location filename="../../gui/window/preferences.py" line="207"/>
         <source>Model</source>
         <translation>模型</translation>
     </message>
     <message>
-        <location filename="../../gui/window/preferences.py" line="84"/>
+        <location filename="../../gui/window/preferences.py" line="109"/>
         <source>Backups</source>
         <translation>备份</translation>
     </message>
     <message>
-        <location filename="../../gui/window/preferences.py" line="90"/>
+        <location filename="../../gui/window/preferences.py" line="115"/>
         <source>Reset to defaults</source>
         <translation>恢复默认</translation>
     </message>
     <message>
-        <location filename="../../gui/window/preferences.py" line="105"/>
+        <location filename="../../gui/window/preferences.py" line="130"/>
         <source>System</source>
         <translation>跟随系统</translation>
     </message>
     <message>
-        <location filename="../../gui/window/preferences.py" line="105"/>
+        <location filename="../../gui/window/preferences.py" line="130"/>
         <source>Light</source>
         <translation>浅色</translation>
     </message>
     <message>
-        <location filename="../../gui/window/preferences.py" line="105"/>
+        <location filename="../../gui/window/preferences.py" line="130"/>
         <source>Dark</source>
         <translation>深色</translation>
     </message>
     <message>
-        <location filename="../../gui/window/preferences.py" line="108"/>
+        <location filename="../../gui/window/preferences.py" line="133"/>
         <source>System language</source>
         <translation>跟随系统语言</translation>
     </message>
     <message>
-        <location filename="../../gui/window/preferences.py" line="111"/>
+        <location filename="../../gui/window/preferences.py" line="136"/>
         <source>Applies the next time Inkling starts.</source>
         <translation>下次启动 Inkling 时生效。</translation>
     </message>
     <message>
-        <location filename="../../gui/window/preferences.py" line="115"/>
+        <location filename="../../gui/window/preferences.py" line="140"/>
         <source>Theme</source>
         <translation>主题</translation>
     </message>
     <message>
-        <location filename="../../gui/window/preferences.py" line="116"/>
+        <location filename="../../gui/window/preferences.py" line="141"/>
         <source>Interface language</source>
         <translation>界面语言</translation>
     </message>
     <message>
-        <location filename="../../gui/window/preferences.py" line="117"/>
+        <location filename="../../gui/window/preferences.py" line="142"/>
         <source>Font</source>
         <translation>字体</translation>
     </message>
     <message>
-        <location filename="../../gui/window/preferences.py" line="118"/>
+        <location filename="../../gui/window/preferences.py" line="143"/>
         <source>Size</source>
         <translation>字号</translation>
     </message>
     <message>
-        <location filename="../../gui/window/preferences.py" line="121"/>
-        <source>Whole window</source>
-        <translation>整个窗口</translation>
+        <location filename="../../gui/window/preferences.py" line="148"/>
+        <source>Comfortable (about {0} characters)</source>
+        <translation>舒适宽度（约 {0} 个字符）</translation>
     </message>
     <message>
-        <location filename="../../gui/window/preferences.py" line="122"/>
+        <location filename="../../gui/window/preferences.py" line="150"/>
         <source> characters</source>
         <translation> 字符</translation>
     </message>
     <message>
-        <location filename="../../gui/window/preferences.py" line="123"/>
+        <location filename="../../gui/window/preferences.py" line="152"/>
+        <source>The longest line of text; a large number lets the text fill the window.</source>
+        <translation>每行文字的最大宽度；数值很大时文字铺满窗口。</translation>
+    </message>
+    <message>
+        <location filename="../../gui/window/preferences.py" line="154"/>
         <source>Typewriter scrolling in focus mode (F11)</source>
         <translation>专注模式下打字机式滚动（F11）</translation>
     </message>
     <message>
-        <location filename="../../gui/window/preferences.py" line="124"/>
+        <location filename="../../gui/window/preferences.py" line="155"/>
         <source>Check spelling as I write</source>
         <translation>边写边检查拼写</translation>
     </message>
     <message>
-        <location filename="../../gui/window/preferences.py" line="125"/>
+        <location filename="../../gui/window/preferences.py" line="156"/>
         <source>Text column width</source>
         <translation>正文栏宽</translation>
     </message>
     <message>
-        <location filename="../../gui/window/preferences.py" line="140"/>
+        <location filename="../../gui/window/preferences.py" line="171"/>
         <source>Suggest as I type</source>
         <translation>边写边提示</translation>
     </message>
     <message>
-        <location filename="../../gui/window/preferences.py" line="143"/>
+        <location filename="../../gui/window/preferences.py" line="174"/>
         <source> ms</source>
         <translation> 毫秒</translation>
     </message>
     <message>
-        <location filename="../../gui/window/preferences.py" line="146"/>
+        <location filename="../../gui/window/preferences.py" line="177"/>
         <source> tokens</source>
         <translation> 词元</translation>
     </message>
     <message>
-        <location filename="../../gui/window/preferences.py" line="148"/>
+        <location filename="../../gui/window/preferences.py" line="179"/>
         <source>Pause before suggesting</source>
         <translation>提示前的停顿</translation>
     </message>
     <message>
-        <location filename="../../gui/window/preferences.py" line="149"/>
+        <location filename="../../gui/window/preferences.py" line="180"/>
         <source>Longest suggestion</source>
         <translation>提示最长长度</translation>
     </message>
     <message>
-        <location filename="../../gui/window/preferences.py" line="167"/>
+        <location filename="../../gui/window/preferences.py" line="198"/>
         <source>Bundled model (Gemma 3 270M)</source>
         <translation>内置模型（Gemma 3 270M）</translation>
     </message>
     <message>
-        <location filename="../../gui/window/preferences.py" line="168"/>
-        <location filename="../../gui/window/preferences.py" line="208"/>
+        <location filename="../../gui/window/preferences.py" line="199"/>
+        <location filename="../../gui/window/preferences.py" line="239"/>
         <source>Choose…</source>
         <translation>选择…</translation>
     </message>
     <message>
-        <location filename="../../gui/window/preferences.py" line="175"/>
+        <location filename="../../gui/window/preferences.py" line="206"/>
         <source>Automatic</source>
         <translation>自动</translation>
     </message>
     <message>
-        <location filename="../../gui/window/preferences.py" line="177"/>
+        <location filename="../../gui/window/preferences.py" line="208"/>
         <source>Engine</source>
         <translation>引擎</translation>
     </message>
     <message>
-        <location filename="../../gui/window/preferences.py" line="178"/>
+        <location filename="../../gui/window/preferences.py" line="209"/>
         <source>A new model loads the next time Inkling starts.</source>
         <translation>新模型会在下次启动 Inkling 时载入。</translation>
     </message>
     <message>
-        <location filename="../../gui/window/preferences.py" line="188"/>
+        <location filename="../../gui/window/preferences.py" line="219"/>
         <source>Temperature</source>
         <translation>温度</translation>
     </message>
     <message>
-        <location filename="../../gui/window/preferences.py" line="189"/>
+        <location filename="../../gui/window/preferences.py" line="220"/>
         <source>Top-p</source>
         <translation>Top-p</translation>
     </message>
     <message>
-        <location filename="../../gui/window/preferences.py" line="190"/>
+        <location filename="../../gui/window/preferences.py" line="221"/>
         <source>Top-k</source>
         <translation>Top-k</translation>
     </message>
     <message>
-        <location filename="../../gui/window/preferences.py" line="191"/>
+        <location filename="../../gui/window/preferences.py" line="222"/>
         <source>Min-p</source>
         <translation>Min-p</translation>
     </message>
     <message>
-        <location filename="../../gui/window/preferences.py" line="192"/>
+        <location filename="../../gui/window/preferences.py" line="223"/>
         <source>Repetition penalty</source>
         <translation>重复惩罚</translation>
     </message>
     <message>
-        <location filename="../../gui/window/preferences.py" line="193"/>
+        <location filename="../../gui/window/preferences.py" line="224"/>
         <source>Continuation length</source>
         <translation>续写长度</translation>
     </message>
     <message>
-        <location filename="../../gui/window/preferences.py" line="204"/>
+        <location filename="../../gui/window/preferences.py" line="235"/>
         <source>Back up a story when I close it, if it changed</source>
         <translation>关闭故事时如有改动就备份</translation>
     </message>
     <message>
-        <location filename="../../gui/window/preferences.py" line="207"/>
+        <location filename="../../gui/window/preferences.py" line="238"/>
         <source>Inkling&apos;s own data folder</source>
         <translation>Inkling 自己的数据文件夹</translation>
     </message>
     <message>
-        <location filename="../../gui/window/preferences.py" line="218"/>
+        <location filename="../../gui/window/preferences.py" line="249"/>
         <source> days</source>
         <translation> 天</translation>
     </message>
     <message>
-        <location filename="../../gui/window/preferences.py" line="221"/>
+        <location filename="../../gui/window/preferences.py" line="252"/>
         <source> weeks</source>
         <translation> 周</translation>
     </message>
     <message>
-        <location filename="../../gui/window/preferences.py" line="224"/>
+        <location filename="../../gui/window/preferences.py" line="255"/>
         <source> MB</source>
         <translation> MB</translation>
     </message>
     <message>
-        <location filename="../../gui/window/preferences.py" line="226"/>
-        <location filename="../../gui/window/preferences.py" line="247"/>
+        <location filename="../../gui/window/preferences.py" line="257"/>
+        <location filename="../../gui/window/preferences.py" line="278"/>
         <source>Backup folder</source>
         <translation>备份文件夹</translation>
     </message>
     <message>
-        <location filename="../../gui/window/preferences.py" line="227"/>
+        <location filename="../../gui/window/preferences.py" line="258"/>
         <source>Keep the newest</source>
         <translation>保留最新的</translation>
     </message>
     <message>
-        <location filename="../../gui/window/preferences.py" line="228"/>
+        <location filename="../../gui/window/preferences.py" line="259"/>
         <source>And one a day for</source>
         <translation>另外每天保留一份，共</translation>
     </message>
     <message>
-        <location filename="../../gui/window/preferences.py" line="229"/>
+        <location filename="../../gui/window/preferences.py" line="260"/>
         <source>And one a week for</source>
         <translation>另外每周保留一份，共</translation>
     </message>
     <message>
-        <location filename="../../gui/window/preferences.py" line="230"/>
+        <location filename="../../gui/window/preferences.py" line="261"/>
         <source>Snapshot space per story</source>
         <translation>每个故事的快照空间</translation>
     </message>
     <message>
-        <location filename="../../gui/window/preferences.py" line="233"/>
+        <location filename="../../gui/window/preferences.py" line="264"/>
         <source>A story&apos;s own backup folder (File → Backup Folder) wins over this one. When snapshots outgrow their space the oldest go first; named ones are never removed.</source>
         <translation>故事自己的备份文件夹（文件 → 备份文件夹）优先于这里的设置。快照超出空间时，最旧的先删除；有名称的快照永不删除。</translation>
     </message>
     <message>
-        <location filename="../../gui/window/preferences.py" line="262"/>
+        <location filename="../../gui/window/preferences.py" line="293"/>
         <source>Choose a model</source>
         <translation>选择模型</translation>
     </message>
     <message>
-        <location filename="../../gui/window/preferences.py" line="262"/>
+        <location filename="../../gui/window/preferences.py" line="293"/>
         <source>GGUF (*.gguf)</source>
         <translation>GGUF (*.gguf)</translation>
     </message>
@@ -2777,127 +2973,147 @@ Your project is untouched; keep writing.</source>
 <context>
     <name>Prompts</name>
     <message>
-        <location filename="../../gui/book/prompts.py" line="16"/>
+        <location filename="../../gui/book/prompts.py" line="21"/>
         <source>GB18030 (Simplified Chinese)</source>
         <translation>GB18030（简体中文）</translation>
     </message>
     <message>
-        <location filename="../../gui/book/prompts.py" line="17"/>
+        <location filename="../../gui/book/prompts.py" line="22"/>
         <source>Big5 (Traditional Chinese)</source>
         <translation>Big5（繁体中文）</translation>
     </message>
     <message>
-        <location filename="../../gui/book/prompts.py" line="18"/>
+        <location filename="../../gui/book/prompts.py" line="23"/>
         <source>Windows-1252 (Western European)</source>
         <translation>Windows-1252（西欧语言）</translation>
     </message>
     <message>
-        <location filename="../../gui/book/prompts.py" line="21"/>
+        <location filename="../../gui/book/prompts.py" line="26"/>
         <source>Stories and text (*.txt *.md *.markdown story.toml);;All files (*)</source>
         <translation>故事与文本 (*.txt *.md *.markdown story.toml);;所有文件 (*)</translation>
     </message>
     <message>
-        <location filename="../../gui/book/prompts.py" line="24"/>
+        <location filename="../../gui/book/prompts.py" line="29"/>
         <source>Manuscripts (*.docx *.txt *.md *.markdown);;All files (*)</source>
         <translation>书稿 (*.docx *.txt *.md *.markdown);;所有文件 (*)</translation>
     </message>
     <message>
-        <location filename="../../gui/book/prompts.py" line="31"/>
+        <location filename="../../gui/book/prompts.py" line="37"/>
         <source>Plain text (*.txt)</source>
         <translation>纯文本 (*.txt)</translation>
     </message>
     <message>
-        <location filename="../../gui/book/prompts.py" line="65"/>
+        <location filename="../../gui/book/prompts.py" line="78"/>
         <source>Open</source>
         <translation>打开</translation>
     </message>
     <message>
-        <location filename="../../gui/book/prompts.py" line="72"/>
+        <location filename="../../gui/book/prompts.py" line="104"/>
         <source>Save as</source>
         <translation>另存为</translation>
     </message>
     <message>
-        <location filename="../../gui/book/prompts.py" line="74"/>
+        <location filename="../../gui/book/prompts.py" line="99"/>
         <source>Markdown (*.md);;Plain text (*.txt);;Inkling story folder (*.inkling)</source>
         <translation>Markdown (*.md);;纯文本 (*.txt);;Inkling 故事文件夹 (*.inkling)</translation>
     </message>
     <message>
-        <location filename="../../gui/book/prompts.py" line="86"/>
+        <location filename="../../gui/book/prompts.py" line="32"/>
+        <source>All files (*)</source>
+        <translation>所有文件 (*)</translation>
+    </message>
+    <message>
+        <location filename="../../gui/book/prompts.py" line="41"/>
+        <source>Inkling story folder (*.inkling)</source>
+        <translation>Inkling 故事文件夹 (*.inkling)</translation>
+    </message>
+    <message>
+        <location filename="../../gui/book/prompts.py" line="59"/>
+        <source>Unsaved changes</source>
+        <translation>未保存的更改</translation>
+    </message>
+    <message>
+        <location filename="../../gui/book/prompts.py" line="60"/>
+        <source>Save the changes to {0} before closing it?</source>
+        <translation>关闭之前要保存对“{0}”的更改吗？</translation>
+    </message>
+    <message>
+        <location filename="../../gui/book/prompts.py" line="128"/>
         <source>Export</source>
         <translation>导出</translation>
     </message>
     <message>
-        <location filename="../../gui/book/prompts.py" line="93"/>
+        <location filename="../../gui/book/prompts.py" line="139"/>
         <source>Import a manuscript</source>
         <translation>导入书稿</translation>
     </message>
     <message>
-        <location filename="../../gui/book/prompts.py" line="102"/>
+        <location filename="../../gui/book/prompts.py" line="166"/>
         <source>Restore from backup</source>
         <translation>从备份恢复</translation>
     </message>
     <message>
-        <location filename="../../gui/book/prompts.py" line="104"/>
+        <location filename="../../gui/book/prompts.py" line="168"/>
         <source>Inkling backups (*.zip)</source>
         <translation>Inkling 备份 (*.zip)</translation>
     </message>
     <message>
-        <location filename="../../gui/book/prompts.py" line="119"/>
+        <location filename="../../gui/book/prompts.py" line="183"/>
         <source>Inkling</source>
         <translation>Inkling</translation>
     </message>
     <message>
-        <location filename="../../gui/book/prompts.py" line="131"/>
+        <location filename="../../gui/book/prompts.py" line="195"/>
         <source>Open as {0}: {1}…</source>
         <translation>按 {0} 打开：{1}…</translation>
     </message>
     <message>
-        <location filename="../../gui/book/prompts.py" line="135"/>
+        <location filename="../../gui/book/prompts.py" line="199"/>
         <source>Open as {0}</source>
         <translation>按 {0} 打开</translation>
     </message>
     <message>
-        <location filename="../../gui/book/prompts.py" line="140"/>
+        <location filename="../../gui/book/prompts.py" line="204"/>
         <source>Open with replacement characters (�)</source>
         <translation>用替换字符（�）打开</translation>
     </message>
     <message>
-        <location filename="../../gui/book/prompts.py" line="143"/>
+        <location filename="../../gui/book/prompts.py" line="207"/>
         <source>Not UTF-8</source>
         <translation>不是 UTF-8 编码</translation>
     </message>
     <message>
-        <location filename="../../gui/book/prompts.py" line="158"/>
+        <location filename="../../gui/book/prompts.py" line="222"/>
         <source>File changed on disk</source>
         <translation>文件已在磁盘上被修改</translation>
     </message>
     <message>
-        <location filename="../../gui/book/prompts.py" line="159"/>
+        <location filename="../../gui/book/prompts.py" line="223"/>
         <source>{0} was changed by another program since you opened it. Overwrite it?</source>
         <translation>打开 {0} 之后，它被其他程序修改过。要覆盖吗？</translation>
     </message>
     <message>
-        <location filename="../../gui/book/prompts.py" line="169"/>
+        <location filename="../../gui/book/prompts.py" line="233"/>
         <source>Recover unsaved work</source>
         <translation>恢复未保存的内容</translation>
     </message>
     <message>
-        <location filename="../../gui/book/prompts.py" line="171"/>
+        <location filename="../../gui/book/prompts.py" line="235"/>
         <source>Inkling found unsaved work on {0} from an earlier session.</source>
         <translation>Inkling 找到了上次未保存的《{0}》。</translation>
     </message>
     <message>
-        <location filename="../../gui/book/prompts.py" line="178"/>
+        <location filename="../../gui/book/prompts.py" line="242"/>
         <source>Restore</source>
         <translation>恢复</translation>
     </message>
     <message>
-        <location filename="../../gui/book/prompts.py" line="181"/>
+        <location filename="../../gui/book/prompts.py" line="245"/>
         <source>Discard</source>
         <translation>放弃</translation>
     </message>
     <message>
-        <location filename="../../gui/book/prompts.py" line="184"/>
+        <location filename="../../gui/book/prompts.py" line="248"/>
         <source>Decide later</source>
         <translation>稍后决定</translation>
     </message>
@@ -2996,17 +3212,17 @@ Your project is untouched; keep writing.</source>
 <context>
     <name>SpellController</name>
     <message>
-        <location filename="../../gui/editor/spelling.py" line="126"/>
+        <location filename="../../gui/editor/spelling.py" line="136"/>
         <source>(no suggestions)</source>
         <translation>（没有建议）</translation>
     </message>
     <message>
-        <location filename="../../gui/editor/spelling.py" line="128"/>
+        <location filename="../../gui/editor/spelling.py" line="138"/>
         <source>Add “%s” to dictionary</source>
         <translation>把“%s”加入词典</translation>
     </message>
     <message>
-        <location filename="../../gui/editor/spelling.py" line="129"/>
+        <location filename="../../gui/editor/spelling.py" line="139"/>
         <source>Ignore “%s”</source>
         <translation>忽略“%s”</translation>
     </message>
@@ -3014,106 +3230,161 @@ Your project is untouched; keep writing.</source>
 <context>
     <name>StatusBar</name>
     <message>
-        <location filename="../../gui/window/status_bar.py" line="13"/>
-        <location filename="../../gui/window/status_bar.py" line="44"/>
+        <location filename="../../gui/window/status_bar.py" line="21"/>
+        <location filename="../../gui/window/status_bar.py" line="56"/>
         <source>No model</source>
         <translation>没有模型</translation>
     </message>
     <message>
-        <location filename="../../gui/window/status_bar.py" line="25"/>
+        <location filename="../../gui/window/status_bar.py" line="37"/>
         <source>Loading model…</source>
         <translation>正在载入模型…</translation>
     </message>
     <message>
-        <location filename="../../gui/window/status_bar.py" line="38"/>
+        <location filename="../../gui/window/status_bar.py" line="50"/>
         <source>{0} is ready. Ctrl+Enter continues your text.</source>
         <translation>{0} 已就绪。按 Ctrl+Enter 续写。</translation>
     </message>
     <message>
-        <location filename="../../gui/window/status_bar.py" line="48"/>
-        <source>{0:.0f} tokens/s</source>
-        <translation>{0:.0f} 词元/秒</translation>
+        <location filename="../../gui/window/status_bar.py" line="66"/>
+        <source>about {0} characters/s</source>
+        <translation>约每秒 {0} 个字</translation>
+    </message>
+    <message>
+        <location filename="../../gui/window/status_bar.py" line="66"/>
+        <source>about 1 character/s</source>
+        <translation>约每秒 1 个字</translation>
+    </message>
+    <message>
+        <location filename="../../gui/window/status_bar.py" line="69"/>
+        <source>about {0} words/s</source>
+        <translation>约每秒 {0} 个词</translation>
+    </message>
+    <message>
+        <location filename="../../gui/window/status_bar.py" line="69"/>
+        <source>about 1 word/s</source>
+        <translation>约每秒 1 个词</translation>
+    </message>
+    <message>
+        <location filename="../../gui/window/status_bar.py" line="72"/>
+        <source>The model wrote {0:.1f} tokens per second.</source>
+        <translation>模型每秒写出 {0:.1f} 个词元。</translation>
     </message>
 </context>
 <context>
     <name>StoryDialog</name>
     <message>
-        <location filename="../../gui/story/details.py" line="21"/>
-        <source>English</source>
-        <translation>英语</translation>
-    </message>
-    <message>
-        <location filename="../../gui/story/details.py" line="22"/>
+        <location filename="../../gui/story/details.py" line="33"/>
         <source>Spanish</source>
         <translation>西班牙语</translation>
     </message>
     <message>
-        <location filename="../../gui/story/details.py" line="23"/>
+        <location filename="../../gui/story/details.py" line="26"/>
         <source>French</source>
         <translation>法语</translation>
     </message>
     <message>
-        <location filename="../../gui/story/details.py" line="24"/>
+        <location filename="../../gui/story/details.py" line="27"/>
         <source>German</source>
         <translation>德语</translation>
     </message>
     <message>
-        <location filename="../../gui/story/details.py" line="25"/>
+        <location filename="../../gui/story/details.py" line="28"/>
         <source>Italian</source>
         <translation>意大利语</translation>
     </message>
     <message>
-        <location filename="../../gui/story/details.py" line="26"/>
+        <location filename="../../gui/story/details.py" line="31"/>
         <source>Portuguese</source>
         <translation>葡萄牙语</translation>
     </message>
     <message>
-        <location filename="../../gui/story/details.py" line="27"/>
+        <location filename="../../gui/story/details.py" line="25"/>
         <source>Dutch</source>
         <translation>荷兰语</translation>
     </message>
     <message>
-        <location filename="../../gui/story/details.py" line="28"/>
+        <location filename="../../gui/story/details.py" line="21"/>
+        <source>English (UK)</source>
+        <translation>英语（英国）</translation>
+    </message>
+    <message>
+        <location filename="../../gui/story/details.py" line="22"/>
+        <source>English (US)</source>
+        <translation>英语（美国）</translation>
+    </message>
+    <message>
+        <location filename="../../gui/story/details.py" line="23"/>
+        <source>Arabic</source>
+        <translation>阿拉伯语</translation>
+    </message>
+    <message>
+        <location filename="../../gui/story/details.py" line="24"/>
+        <source>Basque</source>
+        <translation>巴斯克语</translation>
+    </message>
+    <message>
+        <location filename="../../gui/story/details.py" line="29"/>
+        <source>Latvian</source>
+        <translation>拉脱维亚语</translation>
+    </message>
+    <message>
+        <location filename="../../gui/story/details.py" line="30"/>
+        <source>Persian</source>
+        <translation>波斯语</translation>
+    </message>
+    <message>
+        <location filename="../../gui/story/details.py" line="32"/>
         <source>Russian</source>
         <translation>俄语</translation>
     </message>
     <message>
-        <location filename="../../gui/story/details.py" line="37"/>
+        <location filename="../../gui/story/details.py" line="42"/>
         <source>Story details</source>
         <translation>故事信息</translation>
     </message>
     <message>
-        <location filename="../../gui/story/details.py" line="46"/>
+        <location filename="../../gui/story/details.py" line="51"/>
         <source>Automatic (from the text)</source>
         <translation>自动（根据正文判断）</translation>
     </message>
     <message>
-        <location filename="../../gui/story/details.py" line="49"/>
+        <location filename="../../gui/story/details.py" line="55"/>
+        <source>English (UK or US by the system&apos;s region)</source>
+        <translation>英语（按系统地区选英式或美式）</translation>
+    </message>
+    <message>
+        <location filename="../../gui/story/details.py" line="56"/>
         <source>Chinese (not spell checked)</source>
         <translation>中文（不检查拼写）</translation>
     </message>
     <message>
-        <location filename="../../gui/story/details.py" line="51"/>
+        <location filename="../../gui/story/details.py" line="65"/>
+        <source>The language the story is written in: its spelling dictionary, and the language the model writes in.</source>
+        <translation>故事所用的语言：决定拼写词典，以及模型写作所用的语言。</translation>
+    </message>
+    <message>
+        <location filename="../../gui/story/details.py" line="69"/>
         <source>Title</source>
         <translation>标题</translation>
     </message>
     <message>
-        <location filename="../../gui/story/details.py" line="52"/>
+        <location filename="../../gui/story/details.py" line="70"/>
         <source>Author</source>
         <translation>作者</translation>
     </message>
     <message>
-        <location filename="../../gui/story/details.py" line="53"/>
+        <location filename="../../gui/story/details.py" line="71"/>
         <source>Language</source>
         <translation>语言</translation>
     </message>
     <message>
-        <location filename="../../gui/story/details.py" line="54"/>
+        <location filename="../../gui/story/details.py" line="72"/>
         <source>Premise</source>
         <translation>故事梗概</translation>
     </message>
     <message>
-        <location filename="../../gui/story/details.py" line="55"/>
+        <location filename="../../gui/story/details.py" line="73"/>
         <source>Notes</source>
         <translation>笔记</translation>
     </message>
@@ -3322,61 +3593,104 @@ Your project is untouched; keep writing.</source>
         <translation>作者备注</translation>
     </message>
     <message>
-        <location filename="../../gui/story/style.py" line="225"/>
+        <location filename="../../gui/story/style.py" line="231"/>
         <source>Some style presets were skipped: {0}</source>
         <translation>部分风格预设已跳过：{0}</translation>
     </message>
     <message>
-        <location filename="../../gui/story/style.py" line="240"/>
+        <location filename="../../gui/story/style.py" line="246"/>
         <source>Style preset “{0}” applied.</source>
         <translation>已应用文风预设“{0}”。</translation>
     </message>
     <message>
-        <location filename="../../gui/story/style.py" line="245"/>
+        <location filename="../../gui/story/style.py" line="251"/>
         <source>Save preset</source>
         <translation>保存预设</translation>
     </message>
     <message>
-        <location filename="../../gui/story/style.py" line="245"/>
+        <location filename="../../gui/story/style.py" line="251"/>
         <source>Preset name:</source>
         <translation>预设名称：</translation>
     </message>
     <message>
-        <location filename="../../gui/story/style.py" line="254"/>
-        <location filename="../../gui/story/style.py" line="278"/>
+        <location filename="../../gui/story/style.py" line="260"/>
+        <location filename="../../gui/story/style.py" line="284"/>
         <source>Preset not saved: {0}</source>
         <translation>预设未保存：{0}</translation>
     </message>
     <message>
-        <location filename="../../gui/story/style.py" line="257"/>
+        <location filename="../../gui/story/style.py" line="263"/>
         <source>Saved preset “{0}”.</source>
         <translation>已保存预设“{0}”。</translation>
     </message>
     <message>
-        <location filename="../../gui/story/style.py" line="265"/>
+        <location filename="../../gui/story/style.py" line="271"/>
         <source>Export style</source>
         <translation>导出文风</translation>
     </message>
     <message>
-        <location filename="../../gui/story/style.py" line="265"/>
-        <location filename="../../gui/story/style.py" line="287"/>
+        <location filename="../../gui/story/style.py" line="271"/>
+        <location filename="../../gui/story/style.py" line="293"/>
         <source>TOML (*.toml)</source>
         <translation>TOML (*.toml)</translation>
     </message>
     <message>
-        <location filename="../../gui/story/style.py" line="273"/>
+        <location filename="../../gui/story/style.py" line="279"/>
         <source>My style</source>
         <translation>我的文风</translation>
     </message>
     <message>
-        <location filename="../../gui/story/style.py" line="287"/>
+        <location filename="../../gui/story/style.py" line="293"/>
         <source>Import style</source>
         <translation>导入文风</translation>
     </message>
     <message>
-        <location filename="../../gui/story/style.py" line="296"/>
+        <location filename="../../gui/story/style.py" line="302"/>
         <source>Preset not imported: {0}</source>
         <translation>预设未能导入：{0}</translation>
+    </message>
+</context>
+<context>
+    <name>SuggestionController</name>
+    <message>
+        <location filename="../../gui/editor/suggestions.py" line="132"/>
+        <source>No suggestion yet: the model is still loading.</source>
+        <translation>暂无建议：模型还在载入。</translation>
+    </message>
+    <message>
+        <location filename="../../gui/editor/suggestions.py" line="134"/>
+        <source>No suggestion while a continuation is being written.</source>
+        <translation>正在续写，暂不提供建议。</translation>
+    </message>
+    <message>
+        <location filename="../../gui/editor/suggestions.py" line="136"/>
+        <source>No suggestion: this text is read-only.</source>
+        <translation>没有建议：这段文字是只读的。</translation>
+    </message>
+    <message>
+        <location filename="../../gui/editor/suggestions.py" line="138"/>
+        <source>No suggestion while the input method is composing.</source>
+        <translation>输入法正在输入，暂不提供建议。</translation>
+    </message>
+    <message>
+        <location filename="../../gui/editor/suggestions.py" line="141"/>
+        <source>No suggestion while the story bible is being written; they resume after.</source>
+        <translation>正在编写故事设定，暂不提供建议；完成后恢复。</translation>
+    </message>
+    <message>
+        <location filename="../../gui/editor/suggestions.py" line="144"/>
+        <source>No suggestion while text is selected.</source>
+        <translation>选中文字时不提供建议。</translation>
+    </message>
+    <message>
+        <location filename="../../gui/editor/suggestions.py" line="329"/>
+        <source>Nothing suggested at the start of a paragraph: write a few words first.</source>
+        <translation>段落开头没有建议：先写几个字吧。</translation>
+    </message>
+    <message>
+        <location filename="../../gui/editor/suggestions.py" line="331"/>
+        <source>The model had nothing confident to add here.</source>
+        <translation>模型在这里没有把握补充什么。</translation>
     </message>
 </context>
 <context>
@@ -3643,6 +3957,39 @@ Your project is untouched; keep writing.</source>
         <location filename="../../gui/models/voice.py" line="278"/>
         <source>Voice adapter “{0}” is on.</source>
         <translation>文风适配器“{0}”已启用。</translation>
+    </message>
+</context>
+<context>
+    <name>WelcomeView</name>
+    <message>
+        <location filename="../../gui/book/welcome.py" line="33"/>
+        <source>Start writing</source>
+        <translation>开始写作</translation>
+    </message>
+    <message>
+        <location filename="../../gui/book/welcome.py" line="37"/>
+        <source>New Project…</source>
+        <translation>新建项目…</translation>
+    </message>
+    <message>
+        <location filename="../../gui/book/welcome.py" line="38"/>
+        <source>Open…</source>
+        <translation>打开…</translation>
+    </message>
+    <message>
+        <location filename="../../gui/book/welcome.py" line="39"/>
+        <source>Import Manuscript…</source>
+        <translation>导入书稿…</translation>
+    </message>
+    <message>
+        <location filename="../../gui/book/welcome.py" line="47"/>
+        <source>Recent</source>
+        <translation>最近打开</translation>
+    </message>
+    <message>
+        <location filename="../../gui/book/welcome.py" line="50"/>
+        <source>Nothing opened yet.</source>
+        <translation>尚未打开任何文件。</translation>
     </message>
 </context>
 </TS>

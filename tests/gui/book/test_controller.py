@@ -16,6 +16,7 @@ from PySide6.QtWidgets import QApplication, QDialogButtonBox
 from backend.formats.manuscript import split_manuscript
 from backend.story.project_read import FORMAT1_BACKUP, load_story
 from backend.story.project_save import save_story
+from gui.book.find import MARK_ROLE
 from gui.window.main_window import MainWindow
 from tests.fakes import FakeFactory, ScriptedPrompts, fake_spec, ready_window
 
@@ -151,7 +152,9 @@ def test_trash_undo_split_and_merge(qtbot, book_window, tmp_path: Path) -> None:
 def test_typing_updates_counts_and_goal_and_history(qtbot, book_window, tmp_path: Path) -> None:
     window = open_story(qtbot, book_window, tmp_path)
     book = window.book
-    assert "Scene 8 · Chapter 16 · Book 96 words" in book.counts_label.text()
+    assert book.counts_label.text().startswith(
+        "8 words in this scene · 16 in the chapter · 96 in the book"
+    )
     book.show_goals()
     dialog = book.goals_dialog
     dialog.daily.selectAll()
@@ -162,8 +165,8 @@ def test_typing_updates_counts_and_goal_and_history(qtbot, book_window, tmp_path
     editor = window.editor
     editor.moveCursor(editor.textCursor().MoveOperation.End)
     qtbot.keyClicks(editor, " Then five more words came.")
-    qtbot.waitUntil(lambda: "Scene 13 " in book.counts_label.text(), timeout=3000)
-    assert "Book 101 words · Today 5 / 500" in book.counts_label.text()
+    qtbot.waitUntil(lambda: book.counts_label.text().startswith("13 words "), timeout=3000)
+    assert "101 in the book · 5 / 500 today" in book.counts_label.text()
     assert book.binder.tree.topLevelItem(0).child(0).text(1) == "13"
     qtbot.keyClick(editor, Qt.Key.Key_S, CTRL)
     story, _ = load_story(window.documents.story.folder)
@@ -182,8 +185,13 @@ def test_find_and_replace_across_the_book(qtbot, book_window, tmp_path: Path) ->
     find.whole_word.setChecked(True)
     find.scope.setCurrentIndex(1)
     hits = find.find_all()
-    assert len(hits) == 6 and find.results.count() == 6
-    item = find.results.item(3)
+    rows = find.result_items()
+    assert len(hits) == 6 and len(rows) == 6
+    assert find.results.topLevelItemCount() == 6  # one group per scene
+    assert find.results.topLevelItem(0).text(0).endswith("(1)")
+    start, end = rows[3].data(0, MARK_ROLE)
+    assert rows[3].text(0)[start:end] == "Wren"
+    item = rows[3]
     qtbot.mouseClick(
         find.results.viewport(),
         Qt.MouseButton.LeftButton,
@@ -211,6 +219,8 @@ def test_spelling_fix_with_right_click_and_add_word(qtbot, book_window, tmp_path
     window = open_story(qtbot, book_window, tmp_path)
     editor = window.editor
     spelling = window.book.spelling
+    spelling.region = lambda: "US"  # the story says only "English": the region decides
+    window.book.configure_spelling()
     assert spelling.enabled
     editor.moveCursor(editor.textCursor().MoveOperation.End)
     qtbot.keyClicks(editor, " The harbr was quiet near Qorvath.")

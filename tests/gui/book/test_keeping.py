@@ -234,5 +234,8 @@ def test_a_damaged_snapshot_line_leaves_the_rest_of_the_history_shown(qtbot, sto
     assert [s.name for s in dialog.snapshots] == ["Second", "First"]
     assert "1 snapshot(s) of this scene could not be read" in dialog.notes.text()
     dialog.list.setCurrentItem(dialog.list.topLevelItem(1))
-    qtbot.waitUntil(lambda: dialog.version.snapshot.name == "First", timeout=5000)
+    qtbot.waitUntil(
+        lambda: dialog.version is not None and dialog.version.snapshot.name == "First",
+        timeout=5000,
+    )
     assert dialog.version.problem == ""

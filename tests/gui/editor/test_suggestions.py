@@ -161,3 +161,41 @@ def test_requests_carry_only_the_budgeted_window(qtbot, window) -> None:
     assert isinstance(job, SuggestJob)
     assert len(job.text) <= budget
     assert job.text[: job.cursor] == big[len(big) - job.cursor :]
+
+
+def test_ctrl_space_says_why_when_no_suggestion_can_come(qtbot, window) -> None:
+    window.menu_actions.auto_suggest.setChecked(False)
+    qtbot.keyClicks(window.editor, "Alice saw the queen")
+    window.editor.selectAll()
+    with qtbot.waitSignal(window.suggestions.silent, timeout=2000) as told:
+        qtbot.keyClick(window.editor, Qt.Key.Key_Space, CTRL)
+    assert told.args[0] == "No suggestion while text is selected."
+    window.editor.moveCursor(window.editor.textCursor().MoveOperation.End)
+    window.suggestions.held = lambda: True  # the story bible has the model
+    with qtbot.waitSignal(window.suggestions.silent, timeout=2000) as told:
+        qtbot.keyClick(window.editor, Qt.Key.Key_Space, CTRL)
+    assert "story bible" in told.args[0]
+
+
+def test_ctrl_space_at_a_paragraph_start_with_nothing_to_add_says_so(qtbot, window) -> None:
+    window.menu_actions.auto_suggest.setChecked(False)
+    engine = window.model_thread.worker._engine
+
+    def nothing(*_args, **_kwargs):
+        yield from ()  # the model has nothing to add
+
+    engine.stream = nothing
+    qtbot.keyClicks(window.editor, "Alice saw the queen.")
+    qtbot.keyClick(window.editor, Qt.Key.Key_Return)
+    with qtbot.waitSignal(window.suggestions.silent, timeout=5000) as told:
+        qtbot.keyClick(window.editor, Qt.Key.Key_Space, CTRL)
+    assert "start of a paragraph" in told.args[0]
+    assert window.editor.ghost_text == ""
+
+
+def test_words_committed_by_an_input_method_are_followed_by_a_suggestion(qtbot, window) -> None:
+    suggestions = window.suggestions
+    suggestions._on_editor_composing_changed(True)
+    assert not suggestions.pending
+    suggestions._on_editor_composing_changed(False)
+    qtbot.waitUntil(lambda: suggestions.pending, timeout=1000)  # asks once it is done

@@ -114,3 +114,23 @@ def test_typing_while_an_entry_generates_does_not_cancel_it(qtbot, windows, tmp_
     # Once the entry is done, typing asks for suggestions again.
     with qtbot.waitSignal(window.suggestions.suggestion_shown, timeout=10000):
         qtbot.keyClicks(window.editor, "a")
+
+
+def test_an_entry_being_written_shows_its_progress_and_stops_in_the_panel(
+    qtbot, windows, tmp_path
+) -> None:
+    window = ready_window(
+        qtbot, windows, tmp_path / "home", fake_spec(tmp_path),
+        engine_factory=FakeFactory(delay=0.05),
+    )  # fmt: skip
+    bible = window.bible
+    bible.premise.setText("A heist on a night train")
+    bible.generate_current()
+    assert bible.progress_row.isVisibleTo(bible) and bible.stop_button.isEnabled()
+    assert not bible.generate_button.isEnabled()
+    qtbot.waitUntil(lambda: "fields done" in bible.progress_label.text(), timeout=10000)
+    with qtbot.waitSignal(window.bible_done, timeout=10000) as done:
+        qtbot.mouseClick(bible.stop_button, Qt.MouseButton.LeftButton)
+    assert done.args[0].cancelled
+    assert not bible.progress_row.isVisibleTo(bible) and bible.generate_button.isEnabled()
+    assert not window.bible_generation.running

@@ -110,3 +110,17 @@ def test_styled_continuation_with_the_real_model(
     with qtbot.waitSignal(window.continuation_done, timeout=60000):
         window.continuation.rewrite_selection()
     assert window.editor.toPlainText().strip()
+
+
+def test_the_bible_and_the_style_share_one_genre(qtbot, windows, tmp_path) -> None:
+    from tests.fakes import FakeFactory, fake_spec, ready_window
+
+    window = ready_window(
+        qtbot, windows, tmp_path / "home", fake_spec(tmp_path), engine_factory=FakeFactory()
+    )
+    qtbot.keyClicks(window.bible.genre, "gothic")
+    assert window.style_panel.genre.text() == "gothic"
+    assert window.style_panel.current_style().genre == "gothic"
+    window.style_panel.genre.clear()
+    qtbot.keyClicks(window.style_panel.genre, "noir")
+    assert window.bible.genre.text() == "noir"
