@@ -97,7 +97,7 @@ class EditorSettings:
     font_family: str = "Serif"
     font_size: int = 13
     zoom: int = 0  # steps of Ctrl+= / Ctrl+- over font_size
-    column_width: int = 0  # characters; 0 uses the whole window width
+    column_width: int = 0  # characters; 0 is a comfortable centred measure (about 70)
     typewriter: bool = True  # typewriter scrolling in focus mode
     spellcheck: bool = True
     language: str = ""  # the interface language ("en", "zh_CN"); '' follows the system

@@ -172,6 +172,7 @@ class BinderDock(QDockWidget):
         for chapter in self.binder.chapters:
             label = f"{chapter.part} · {chapter.title}" if chapter.part else chapter.title
             item = QTreeWidgetItem([label, ""])
+            item.setToolTip(0, label)  # the whole title, however narrow the binder
             item.setData(0, ID, chapter.id)
             item.setFlags(item.flags() | Qt.ItemFlag.ItemIsDragEnabled)
             self.tree.addTopLevelItem(item)
@@ -192,6 +193,7 @@ class BinderDock(QDockWidget):
     def _scene_item(self, scene: Scene) -> QTreeWidgetItem:
         """A scene's row; one that could not be read says so, and why, at a glance."""
         child = QTreeWidgetItem([scene.title, ""])
+        child.setToolTip(0, scene.title)
         child.setData(0, ID, scene.id)
         problem = translate_message(scene.problem) if scene.problem else ""
         if problem:

@@ -17,7 +17,7 @@ import logging
 import multiprocessing
 import os
 from collections.abc import Callable
-from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures import Executor, Future, ProcessPoolExecutor, ThreadPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
 
@@ -76,7 +76,7 @@ class Keeping(QObject):
         self.paths = paths
         self.settings = Settings()
         self.persist_settings = persist_settings
-        self._pool = _new_pool()
+        self._pool: Executor = _new_pool()
         self._closed = False
         self._pending = 0
         self._delivered.connect(self._on_delivered)
@@ -97,9 +97,28 @@ class Keeping(QObject):
             # The helper process died (killed, out of memory): start another one.
             log.warning("the keeping process had stopped; starting a new one")
             self._pool = _new_pool()
-            future = self._pool.submit(work, *args)
+            future = self._submit_or_thread(work, *args)
+        except (RuntimeError, OSError) as exc:
+            future = self._on_thread_instead(exc, work, *args)
         future.add_done_callback(lambda f: self._delivered.emit(then, *_outcome(f)))
         return future
+
+    def _submit_or_thread(self, work: Callable[..., object], *args: object) -> Future:
+        try:
+            return self._pool.submit(work, *args)
+        except (BrokenProcessPool, RuntimeError, OSError) as exc:
+            return self._on_thread_instead(exc, work, *args)
+
+    def _on_thread_instead(
+        self, exc: BaseException, work: Callable[..., object], *args: object
+    ) -> Future:
+        """No helper process can start here (a script without a main guard, no processes
+        left): keep snapshots and backups working on a thread of this process instead."""
+        log.warning("snapshots and backups run on a thread: no helper process (%s)", exc)
+        with contextlib.suppress(Exception):
+            self._pool.shutdown(wait=False, cancel_futures=False)
+        self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="inkling-keep")
+        return self._pool.submit(work, *args)
 
     @Slot(object, object, object)
     def _on_delivered(self, then: object, result: object, exc: object) -> None:

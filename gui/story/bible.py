@@ -42,7 +42,8 @@ from gui.common.i18n import QT_TRANSLATE_NOOP
 from gui.common.messages import translate_message
 from gui.story.bible_dialogs import AlternativesDialog
 
-SHORT_FIELDS = {"Name", "Age", "Gender/pronouns", "Occupation", "Kind"}
+# One line each; the rest (an occupation can be a phrase) wrap in a field that grows.
+SHORT_FIELDS = {"Name", "Age", "Gender/pronouns", "Kind"}
 # Field names as the writer reads them (the entries keep the English keys).
 FIELD_LABELS = (
     QT_TRANSLATE_NOOP("BiblePanel", "Name"),

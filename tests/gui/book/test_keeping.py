@@ -239,3 +239,21 @@ def test_a_damaged_snapshot_line_leaves_the_rest_of_the_history_shown(qtbot, sto
         timeout=5000,
     )
     assert dialog.version.problem == ""
+
+
+def test_without_a_helper_process_snapshots_are_kept_on_a_thread(
+    qtbot, story_window, monkeypatch
+) -> None:
+    class NoProcesses:
+        def submit(self, *_args, **_kwargs):
+            raise RuntimeError("no new process can start here")
+
+        def shutdown(self, *_args, **_kwargs) -> None:
+            pass
+
+    window = story_window()
+    window.book.keeping._pool = NoProcesses()
+    scene_id = window.documents.project.current
+    window.editor.moveCursor(window.editor.textCursor().MoveOperation.End)
+    qtbot.keyClicks(window.editor, " The tide turned.")
+    assert [s.cause for s in history(window, scene_id).snapshots] == ["session"]
