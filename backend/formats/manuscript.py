@@ -19,7 +19,7 @@ from pathlib import Path
 from backend.storage.documents import DocumentError, decode
 from backend.story.binder import Chapter, Scene
 from backend.story.project import Story
-from backend.text.counts import word_count
+from backend.text.counts import is_mostly_cjk, word_count
 from backend.untrusted import RefusedFile, describe_size, read_bounded
 
 _WORDS = (
@@ -85,12 +85,22 @@ class ImportPlan:
     def to_story(self, folder: Path, title: str = "") -> Story:
         """A new project holding the planned chapters and scenes."""
         story = Story(folder, title=title or folder.stem)
+        sample = "".join(s for c in self.chapters[:3] for s in c.scenes[:2])[:20000]
+        chinese = is_mostly_cjk(sample)  # a Chinese book's scenes are named in Chinese
         for planned in self.chapters:
-            chapter = Chapter(title=planned.title, part=planned.part)
+            chapter = Chapter(title=_local_title(planned.title, chinese), part=planned.part)
             for n, text in enumerate(planned.scenes or [""], 1):
-                chapter.scenes.append(Scene(title=f"Scene {n}", text=text))
+                name = f"第{n}场" if chinese else f"Scene {n}"
+                chapter.scenes.append(Scene(title=name, text=text))
             story.binder.chapters.append(chapter)
         return story
+
+
+def _local_title(title: str, chinese: bool) -> str:
+    """The default chapter names ("Chapter 1", "Opening") in a Chinese book's own words."""
+    if not chinese:
+        return title
+    return {"Chapter 1": "第一章", "Opening": "开篇"}.get(title, title)
 
 
 # --- reading ----------------------------------------------------------------------------

@@ -9,12 +9,13 @@ from concurrent.futures import Executor, Future
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from PySide6.QtCore import QTimer, Signal
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
     QDialogButtonBox,
     QFormLayout,
+    QHeaderView,
     QLabel,
     QTextBrowser,
     QTreeWidget,
@@ -75,7 +76,7 @@ class ImportDialog(QDialog):
     ) -> None:
         super().__init__(parent)
         self.setWindowTitle(self.tr("Import %s") % source.name)
-        self.resize(560, 520)
+        self.resize(760, 560)
         self.source = source
         self.text = text
         self.plan: ImportPlan | None = None
@@ -95,6 +96,13 @@ class ImportDialog(QDialog):
         )
         self.preview = QTreeWidget()
         self.preview.setHeaderLabels([self.tr("Chapter"), self.tr("Scenes"), self.tr("Words")])
+        self.preview.setRootIsDecorated(False)
+        # The chapter's title takes the room; the counts keep theirs.
+        header = self.preview.header()
+        header.setStretchLastSection(False)
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        for column in (1, 2):
+            header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
         self.notes = QLabel("")
         self.notes.setWordWrap(True)
         self.buttons = QDialogButtonBox(
@@ -166,10 +174,13 @@ class ImportDialog(QDialog):
             self.notes.setText(preview.problem)
             ok.setEnabled(False)
             return
-        rows = [
-            QTreeWidgetItem([title, str(scenes), f"{words:,}"])
-            for title, scenes, words in preview.rows
-        ]
+        rows = []
+        for title, scenes, words in preview.rows:
+            row = QTreeWidgetItem([title, str(scenes), f"{words:,}"])
+            row.setToolTip(0, title)
+            for column in (1, 2):
+                row.setTextAlignment(column, Qt.AlignmentFlag.AlignRight)
+            rows.append(row)
         count = len(plan.chapters)
         if count > len(preview.rows):
             more = count - len(preview.rows)

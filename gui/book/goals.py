@@ -48,11 +48,13 @@ class HistoryChart(QWidget):
             )
             if i % 7 == len(self.days) % 7 or i == len(self.days) - 1:
                 painter.setPen(self.palette().color(QPalette.ColorRole.Text))
-                painter.drawText(
-                    QRectF(rect.left() + i * width - 20, rect.bottom() + 4, 40 + width, 16),
-                    Qt.AlignmentFlag.AlignHCenter,
-                    day[5:],
-                )
+                # Centred under its bar, but never cut by the edge (the last day's date).
+                label = QRectF(rect.left() + i * width - 20, rect.bottom() + 4, 40 + width, 16)
+                if label.right() > self.width() - 2:
+                    label.moveRight(self.width() - 2)
+                if label.left() < 2:
+                    label.moveLeft(2)
+                painter.drawText(label, Qt.AlignmentFlag.AlignHCenter, day[5:])
         if self.goal:
             y = rect.bottom() - rect.height() * self.goal / top
             painter.setPen(QColor("#c05030"))

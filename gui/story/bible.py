@@ -326,6 +326,10 @@ class BiblePanel(QDockWidget):
                 editor = QPlainTextEdit()
                 editor.setFixedHeight(58)
                 editor.textChanged.connect(lambda f=field: self._on_field_edited(f))
+                # The field grows with its text (the sheet scrolls, not each field).
+                editor.document().documentLayout().documentSizeChanged.connect(
+                    lambda _size, e=editor: _fit_height(e)
+                )
             lock = QCheckBox(self.tr("lock"))
             lock.toggled.connect(lambda on, f=field: self._on_lock_toggled(f, on))
             regen = QToolButton()
@@ -516,3 +520,10 @@ def _icon(kind: str) -> QIcon:
 
 def _sheet(entry: dict[str, Any]) -> dict[str, str]:
     return {k: str(v) for k, v in entry.items() if not k.startswith("_")}
+
+
+def _fit_height(editor: QPlainTextEdit) -> None:
+    """As tall as the field's text (two lines at least, twelve at most)."""
+    lines = max(2, min(12, editor.document().documentLayout().documentSize().height()))
+    spacing = editor.fontMetrics().lineSpacing()
+    editor.setFixedHeight(int(lines * spacing) + 2 * editor.frameWidth() + 8)

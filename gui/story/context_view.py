@@ -31,6 +31,8 @@ from backend.story.memory.budgets import DEFAULT_SHARES, TITLES, BudgetError, Bu
 from backend.story.memory.sections import MUTED, NO_ROOM, PINNED, TRIMMED
 from gui.common.i18n import QT_TRANSLATE_NOOP
 
+WORDS_PER_PAGE = 300  # a manuscript page, for telling how much text the model saw
+
 # Soft section colours that read on light and dark themes alike (drawn translucent).
 COLOURS = {
     "style": QColor(150, 150, 150, 60),
@@ -169,11 +171,41 @@ class ContextDock(QDockWidget):
         self._stale = False
         used, budget = assembly.total_tokens, assembly.budget
         what = f"{task} · " if task else ""
-        self.summary.setText(
+        # Words first; the token counts are there for whoever looks closer.
+        self.summary.setText(self.describe(assembly))
+        self.summary.setToolTip(
             self.tr("Last request: {0}{1} of {2} tokens").format(what, used, budget)
         )
         self._fill_tree(assembly)
         self._fill_prompt(assembly)
+
+    def describe(self, assembly: Assembly) -> str:
+        """What the model was shown, in a writer's words."""
+        used: dict[str, int] = {}
+        tokens: dict[str, int] = {}
+        for section in assembly.sections:
+            kept = sum(1 for i in section.items if i.state not in (MUTED, NO_ROOM))
+            used[section.name] = used.get(section.name, 0) + kept
+            tokens[section.name] = tokens.get(section.name, 0) + section.tokens
+        pages = tokens.get("recent", 0) * 0.75 / WORDS_PER_PAGE
+        parts = [
+            self.tr("about {0} page(s) of your text before the cursor").format(
+                max(1, round(pages)) if pages >= 0.5 else "½"
+            )
+        ]
+        if used.get("story_so_far"):
+            parts.append(
+                self.tr("the summaries of %n earlier chapter(s)", "", used["story_so_far"])
+            )
+        if tokens.get("this_chapter"):
+            parts.append(self.tr("this chapter so far, in summary"))
+        if used.get("lore"):
+            parts.append(self.tr("%n character(s) and place(s) from the bible", "", used["lore"]))
+        if used.get("recalled"):
+            parts.append(self.tr("%n passage(s) recalled from earlier", "", used["recalled"]))
+        if tokens.get("memory"):
+            parts.append(self.tr("your memory lines"))
+        return self.tr("The model saw {0}.").format(", ".join(parts))
 
     def _fill_tree(self, assembly: Assembly) -> None:
         self.tree.clear()

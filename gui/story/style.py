@@ -13,7 +13,9 @@ from PySide6.QtWidgets import (
     QFormLayout,
     QHBoxLayout,
     QInputDialog,
+    QLabel,
     QLineEdit,
+    QPlainTextEdit,
     QPushButton,
     QSlider,
     QVBoxLayout,
@@ -97,7 +99,7 @@ class StylePanel(QDockWidget):
             self.length.currentIndexChanged,
             self.creativity.valueChanged,
             self.guidance.valueChanged,
-            self.notes.textEdited,
+            self.notes.textChanged,
             self.authors_note.textEdited,
         ):
             signal.connect(self._on_any_changed)
@@ -113,6 +115,13 @@ class StylePanel(QDockWidget):
         presets_row.addWidget(self.preset, 1)
         presets_row.addWidget(self.apply_preset_button)
         rows.addLayout(presets_row)
+        # Says which preset the fields below hold: choosing one in the list is not applying it.
+        self.preset_state = QLabel("")
+        self.preset_state.setWordWrap(True)
+        self.preset_state.setVisible(False)
+        rows.addWidget(self.preset_state)
+        self._applied: Style | None = None
+        self.preset.currentIndexChanged.connect(self._show_preset_state)
         row = QHBoxLayout()
         self.save_preset_button = QPushButton(self.tr("Save as preset…"))
         self.save_preset_button.clicked.connect(lambda: self.save_as_preset())
@@ -147,8 +156,11 @@ class StylePanel(QDockWidget):
         self.guidance = QSlider(Qt.Orientation.Horizontal)
         self.guidance.setRange(100, 300)
         self.guidance.setToolTip(self.tr("How strongly the style steers (1.0 = no guidance)"))
-        self.notes = QLineEdit()
+        # A few lines that wrap: style notes are sentences, not a word.
+        self.notes = QPlainTextEdit()
         self.notes.setPlaceholderText(self.tr("e.g. short sentences, no adverbs"))
+        self.notes.setFixedHeight(self.notes.fontMetrics().lineSpacing() * 3 + 12)
+        self.notes.setTabChangesFocus(True)
         self.authors_note = QLineEdit()
         self.authors_note.setPlaceholderText(
             self.tr("Author's note, e.g. the storm breaks tonight")
@@ -183,7 +195,7 @@ class StylePanel(QDockWidget):
             length=self.length.currentData(),
             creativity=self.creativity.value() / 100,
             guidance=self.guidance.value() / 100,
-            notes=self.notes.text().strip(),
+            notes=self.notes.toPlainText().strip(),
         )
 
     def set_style(self, style: Style) -> None:
@@ -197,9 +209,11 @@ class StylePanel(QDockWidget):
             self.length.setCurrentIndex(max(0, self.length.findData(style.length)))
             self.creativity.setValue(round(style.creativity * 100))
             self.guidance.setValue(round(style.guidance * 100))
-            self.notes.setText(style.notes)
+            self.notes.setPlainText(style.notes)
         finally:
             self._loading = False
+        self._applied = self.current_style().with_(name=style.name) if style.name else None
+        self._show_preset_state()
 
     def set_genre(self, genre: str) -> None:
         """The genre typed elsewhere (the story bible shows the same setting)."""
@@ -210,6 +224,8 @@ class StylePanel(QDockWidget):
     def _on_any_changed(self, *_args: object) -> None:
         if not self._loading:
             self.changed.emit(self.current_style())
+            if self._applied is not None:
+                self._show_preset_state()
 
     def set_language(self, lang: str) -> None:
         """Tense is hidden for a language whose verbs carry none (Chinese)."""
@@ -232,18 +248,39 @@ class StylePanel(QDockWidget):
                     " ".join(translate_message(p) for p in problems[:3])
                 )
             )
+        self.preset.addItem(self.tr("Choose a preset…"), "")
         for name in presets:
             self.preset.addItem(self.tr(name), name)  # built-in names come translated
         if select:
             self.preset.setCurrentIndex(max(0, self.preset.findData(select)))
+        self._show_preset_state()
 
     def apply_selected_preset(self) -> None:
         """Apply the preset chosen in the list."""
         style = self.presets().get(str(self.preset.currentData() or ""))
         if style is not None:
             self.set_style(style)
+            self._applied = self.current_style().with_(name=style.name)
             self.changed.emit(self.current_style().with_(name=style.name))
             self.status.emit(self.tr("Style preset “{0}” applied.").format(style.name))
+            self._show_preset_state()
+
+    def _show_preset_state(self, *_args: object) -> None:
+        chosen = str(self.preset.currentData() or "")
+        applied = self._applied
+        if chosen and (applied is None or applied.name != chosen):
+            text = self.tr("“{0}” is chosen but not applied: press Apply.").format(
+                self.preset.currentText()
+            )
+        elif applied is not None and self.current_style().with_(name=applied.name) != applied:
+            text = self.tr("Preset “{0}”, changed since.").format(self.tr(applied.name))
+        elif applied is not None:
+            text = self.tr("Using preset “{0}”.").format(self.tr(applied.name))
+        else:
+            text = ""
+        self.preset_state.setText(text)
+        self.preset_state.setVisible(bool(text))
+        self.apply_preset_button.setEnabled(bool(chosen))
 
     def save_as_preset(self, name: str | None = None) -> Path | None:
         """Save the current style as one of the writer's presets."""

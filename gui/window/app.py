@@ -31,6 +31,7 @@ from backend.storage.settings import ModelSettings, SettingsError, read_settings
 from gui.common.i18n import install_translators
 from gui.window.main_window import MainWindow
 from gui.window.session import SessionGuard
+from gui.window.start import StartDialog
 
 
 def interface_language(paths: AppPaths) -> str:
@@ -130,8 +131,10 @@ def _first_document(window: MainWindow, path: str | None) -> None:
     documents.offer_recovery()
     if path:
         documents.open(path)
-    elif not documents.modified and documents.story is None:
-        documents.reopen_last()
+    elif not documents.modified and documents.story is None and not documents.reopen_last():
+        # Nothing to go back to: offer the ways to start (or just write on the empty page).
+        window.start_dialog = StartDialog(documents, window)
+        window.start_dialog.show()  # not modal: typing on the empty page works at once
 
 
 def log_startup(what: str) -> None:

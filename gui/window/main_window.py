@@ -7,14 +7,13 @@ continuations, the story bible, documents).
 
 from __future__ import annotations
 
-import base64
-import binascii
 import logging
+import sys
 from collections.abc import Callable
 
-from PySide6.QtCore import QByteArray, QPoint, QRect, QSize, Qt, Signal, Slot
-from PySide6.QtGui import QCloseEvent, QGuiApplication, QKeySequence
-from PySide6.QtWidgets import QMessageBox, QWidget
+from PySide6.QtCore import QProcess, Qt, QTimer, Signal, Slot
+from PySide6.QtGui import QCloseEvent, QKeySequence
+from PySide6.QtWidgets import QDialog, QMessageBox, QWidget
 
 from backend.engines.base import Engine
 from backend.engines.params import SamplerParams
@@ -32,6 +31,7 @@ from backend.text.counts import is_mostly_cjk
 from gui.book.controller import BookController
 from gui.book.files import DocumentController
 from gui.book.prompts import Prompts
+from gui.common.i18n import INTERFACE_LANGUAGES
 from gui.common.messages import translate_message
 from gui.common.theme import apply_theme
 from gui.editor.continuation import ContinuationController, StoryInputs
@@ -45,6 +45,7 @@ from gui.story.details import StoryDialog
 from gui.story.memory import MemoryController
 from gui.story.style import StylePanel
 from gui.window.about import AboutDialog
+from gui.window.layout import keep_layout, restore_layout
 from gui.window.menu_table import TOOLBAR, menu_table
 from gui.window.menus import build_menus, fill_recent_menu
 from gui.window.model_status import ModelStatus
@@ -56,26 +57,8 @@ from gui.worker import GenerationWorker, ModelThread
 
 log = logging.getLogger(__name__)
 
+
 # The share of the screen a first window takes, and the screen below which it is maximised.
-FIRST_RUN_SHARE = 0.85
-SMALL_SCREEN = QSize(1280, 800)
-# Bump when the docks change so much that an old layout should not be restored.
-LAYOUT_VERSION = 1
-# saveGeometry and saveState are a few hundred bytes; anything far bigger is not theirs.
-MAX_LAYOUT_CHARS = 64 * 1024
-
-
-def _kept_bytes(value: object) -> QByteArray | None:
-    """A kept base64 value as bytes, or None when it is missing, foreign or damaged."""
-    if not isinstance(value, str) or not value or len(value) > MAX_LAYOUT_CHARS:
-        return None
-    try:
-        raw = base64.b64decode(value.encode("ascii"), validate=True)
-    except (UnicodeEncodeError, binascii.Error):
-        return None
-    return QByteArray(raw) if raw else None
-
-
 class MainWindow(ModelStatus):
     """Inkling's window. Widgets never call engines; they post requests to the worker."""
 
@@ -107,6 +90,7 @@ class MainWindow(ModelStatus):
         self.closed = False
         self.session: SessionGuard | None = None  # set when run as the app
         self.prompts = prompts or Prompts(self)
+        self.start_dialog: QDialog | None = None  # the start page, when Inkling opens empty
         if isinstance(self.prompts, Prompts):
             self.prompts.folders.attach(self.state)  # the last folder of each kind of dialog
         self.editor = Editor(self)
@@ -126,7 +110,7 @@ class MainWindow(ModelStatus):
         self._rebuild_recent_menu()
         self._connect_worker()
         self.apply_settings(self.settings)
-        self._restore_layout()
+        restore_layout(self, self.state)
         self._load_first_model(spec, load_error)
         if self.store.notice:
             self.show_error(self.tr("Settings were reset"), self.store.notice)
@@ -296,42 +280,28 @@ class MainWindow(ModelStatus):
         settings.recent_files = list(self.settings.recent_files)
         # Chosen per story (File → Backup Folder), not in Preferences.
         settings.keeping.project_backup_folders = dict(self.settings.keeping.project_backup_folders)
+        new_language = settings.editor.language != self.settings.editor.language
         self.apply_settings(settings)
         self.save_settings()
+        if new_language:
+            QTimer.singleShot(0, lambda: self.offer_restart(settings.editor.language))
 
-    def _restore_layout(self) -> None:
-        """The window's last place and size and where its docks were; on the first run (or
-        when what was kept is unusable), a generous share of the screen."""
-        geometry = _kept_bytes(self.state.get("window_geometry"))
-        if geometry is None or not self.restoreGeometry(geometry):
-            self._first_run_geometry()
-        state = _kept_bytes(self.state.get("window_state"))
-        if state is not None and not self.restoreState(state, LAYOUT_VERSION):
-            log.info("the kept dock layout was not used")
-
-    def _first_run_geometry(self) -> None:
-        screen = self.screen() or QGuiApplication.primaryScreen()
-        if screen is None:
-            self.resize(1200, 800)
-            return
-        available = screen.availableGeometry()
-        if available.width() < SMALL_SCREEN.width() or available.height() < SMALL_SCREEN.height():
-            self.setGeometry(available)
-            self.setWindowState(self.windowState() | Qt.WindowState.WindowMaximized)
-            return
-        size = available.size() * FIRST_RUN_SHARE
-        self.resize(size)
-        frame = QRect(QPoint(0, 0), size)
-        frame.moveCenter(available.center())
-        self.move(frame.topLeft())
-
-    def _keep_layout(self) -> None:
-        """Remember the window's place and size and its docks for the next start."""
-        for key, data in (
-            ("window_geometry", self.saveGeometry()),
-            ("window_state", self.saveState(LAYOUT_VERSION)),
-        ):
-            self.state.set(key, bytes(data.toBase64().data()).decode("ascii"))
+    def offer_restart(self, language: str) -> bool:
+        """The interface speaks a new language from the next start: offer to restart now
+        (the work is saved or asked about first, as when quitting). True if it restarts."""
+        name = INTERFACE_LANGUAGES.get(language, self.tr("the system's language"))
+        question = self.tr(
+            "The interface will be in {0} from the next start. Restart Inkling now?"
+        ).format(name)
+        if not self.prompts.confirm(question):
+            self.status.showMessage(self.tr("The new language applies at the next start."), 8000)
+            return False
+        preferences = getattr(self, "preferences_dialog", None)
+        if preferences is not None:
+            preferences.close()
+        if not self.close():
+            return False
+        return QProcess.startDetached(sys.executable, [*sys.orig_argv[1:]])[0]
 
     # --- continuation and style -----------------------------------------------------
     def _style(self) -> Style:
@@ -486,7 +456,7 @@ class MainWindow(ModelStatus):
         """Keep the window's place, stop every background thread and close the model;
         False if the model thread did not stop in time."""
         self.closed = True
-        self._keep_layout()
+        keep_layout(self, self.state)
         self.book.shutdown()
         self.memory.shutdown()
         self.voice.shutdown(wait_ms=voice_wait_ms)

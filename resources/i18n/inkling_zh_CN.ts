@@ -219,243 +219,243 @@ PyTorch (BSD), Hugging Face transformers (Apache 2.0) and Qt for Python (LGPLv3)
 <context>
     <name>BiblePanel</name>
     <message>
-        <location filename="../../gui/story/bible.py" line="48"/>
+        <location filename="../../gui/story/bible.py" line="49"/>
         <source>Name</source>
         <translation>名称</translation>
     </message>
     <message>
-        <location filename="../../gui/story/bible.py" line="49"/>
+        <location filename="../../gui/story/bible.py" line="50"/>
         <source>Age</source>
         <translation>年龄</translation>
     </message>
     <message>
-        <location filename="../../gui/story/bible.py" line="50"/>
+        <location filename="../../gui/story/bible.py" line="51"/>
         <source>Gender/pronouns</source>
         <translation>性别/代词</translation>
     </message>
     <message>
-        <location filename="../../gui/story/bible.py" line="51"/>
+        <location filename="../../gui/story/bible.py" line="52"/>
         <source>Occupation</source>
         <translation>职业</translation>
     </message>
     <message>
-        <location filename="../../gui/story/bible.py" line="52"/>
+        <location filename="../../gui/story/bible.py" line="53"/>
         <source>Appearance</source>
         <translation>外貌</translation>
     </message>
     <message>
-        <location filename="../../gui/story/bible.py" line="53"/>
+        <location filename="../../gui/story/bible.py" line="54"/>
         <source>Personality</source>
         <translation>性格</translation>
     </message>
     <message>
-        <location filename="../../gui/story/bible.py" line="54"/>
+        <location filename="../../gui/story/bible.py" line="55"/>
         <source>Backstory</source>
         <translation>身世</translation>
     </message>
     <message>
-        <location filename="../../gui/story/bible.py" line="55"/>
+        <location filename="../../gui/story/bible.py" line="56"/>
         <source>Goal</source>
         <translation>目标</translation>
     </message>
     <message>
-        <location filename="../../gui/story/bible.py" line="56"/>
+        <location filename="../../gui/story/bible.py" line="57"/>
         <source>Flaw</source>
         <translation>弱点</translation>
     </message>
     <message>
-        <location filename="../../gui/story/bible.py" line="57"/>
+        <location filename="../../gui/story/bible.py" line="58"/>
         <source>Voice</source>
         <translation>说话方式</translation>
     </message>
     <message>
-        <location filename="../../gui/story/bible.py" line="58"/>
+        <location filename="../../gui/story/bible.py" line="59"/>
         <source>Relationships</source>
         <translation>人物关系</translation>
     </message>
     <message>
-        <location filename="../../gui/story/bible.py" line="59"/>
+        <location filename="../../gui/story/bible.py" line="60"/>
         <source>Kind</source>
         <translation>类别</translation>
     </message>
     <message>
-        <location filename="../../gui/story/bible.py" line="60"/>
+        <location filename="../../gui/story/bible.py" line="61"/>
         <source>Description</source>
         <translation>描述</translation>
     </message>
     <message>
-        <location filename="../../gui/story/bible.py" line="61"/>
+        <location filename="../../gui/story/bible.py" line="62"/>
         <source>Secrets</source>
         <translation>秘密</translation>
     </message>
     <message>
-        <location filename="../../gui/story/bible.py" line="62"/>
+        <location filename="../../gui/story/bible.py" line="63"/>
         <source>Connections</source>
         <translation>关联</translation>
     </message>
     <message>
-        <location filename="../../gui/story/bible.py" line="82"/>
+        <location filename="../../gui/story/bible.py" line="83"/>
         <source>entry</source>
         <translation>条目</translation>
     </message>
     <message>
-        <location filename="../../gui/story/bible.py" line="83"/>
+        <location filename="../../gui/story/bible.py" line="84"/>
         <source>Delete {0}</source>
         <translation>删除 {0}</translation>
     </message>
     <message>
-        <location filename="../../gui/story/bible.py" line="107"/>
+        <location filename="../../gui/story/bible.py" line="108"/>
         <source>Story bible</source>
         <translation>故事设定集</translation>
     </message>
     <message>
-        <location filename="../../gui/story/bible.py" line="127"/>
+        <location filename="../../gui/story/bible.py" line="128"/>
         <source>What the story is about</source>
         <translation>这个故事讲的是什么</translation>
     </message>
     <message>
-        <location filename="../../gui/story/bible.py" line="129"/>
+        <location filename="../../gui/story/bible.py" line="130"/>
         <source>e.g. mystery, cozy fantasy</source>
         <translation>例如：悬疑、温馨奇幻</translation>
     </message>
     <message>
-        <location filename="../../gui/story/bible.py" line="132"/>
+        <location filename="../../gui/story/bible.py" line="133"/>
         <source>Premise</source>
         <translation>故事梗概</translation>
     </message>
     <message>
-        <location filename="../../gui/story/bible.py" line="133"/>
+        <location filename="../../gui/story/bible.py" line="134"/>
         <source>Genre</source>
         <translation>类型</translation>
     </message>
     <message>
-        <location filename="../../gui/story/bible.py" line="140"/>
+        <location filename="../../gui/story/bible.py" line="141"/>
         <source>New character</source>
         <translation>新建人物</translation>
     </message>
     <message>
-        <location filename="../../gui/story/bible.py" line="142"/>
+        <location filename="../../gui/story/bible.py" line="143"/>
         <source>New place/thing</source>
         <translation>新建地点/物品</translation>
     </message>
     <message>
-        <location filename="../../gui/story/bible.py" line="154"/>
+        <location filename="../../gui/story/bible.py" line="155"/>
         <source>Stop</source>
         <translation>停止</translation>
     </message>
     <message>
-        <location filename="../../gui/story/bible.py" line="155"/>
+        <location filename="../../gui/story/bible.py" line="156"/>
         <source>Stop writing this entry (Esc); what is written stays</source>
         <translation>停止编写此条目（Esc）；已写的内容保留</translation>
     </message>
     <message>
-        <location filename="../../gui/story/bible.py" line="181"/>
+        <location filename="../../gui/story/bible.py" line="182"/>
         <source>Generate</source>
         <translation>生成</translation>
     </message>
     <message>
-        <location filename="../../gui/story/bible.py" line="182"/>
+        <location filename="../../gui/story/bible.py" line="183"/>
         <source>Fill every unlocked field</source>
         <translation>填写所有未锁定的栏目</translation>
     </message>
     <message>
-        <location filename="../../gui/story/bible.py" line="184"/>
+        <location filename="../../gui/story/bible.py" line="185"/>
         <source>Generate 3</source>
         <translation>生成 3 个</translation>
     </message>
     <message>
-        <location filename="../../gui/story/bible.py" line="185"/>
+        <location filename="../../gui/story/bible.py" line="186"/>
         <source>Three alternatives side by side</source>
         <translation>三个备选并排对比</translation>
     </message>
     <message>
-        <location filename="../../gui/story/bible.py" line="187"/>
+        <location filename="../../gui/story/bible.py" line="188"/>
         <source>Delete</source>
         <translation>删除</translation>
     </message>
     <message>
-        <location filename="../../gui/story/bible.py" line="189"/>
+        <location filename="../../gui/story/bible.py" line="190"/>
         <source>Undo</source>
         <translation>撤销</translation>
     </message>
     <message>
-        <location filename="../../gui/story/bible.py" line="200"/>
+        <location filename="../../gui/story/bible.py" line="201"/>
         <source>Import card…</source>
         <translation>导入角色卡…</translation>
     </message>
     <message>
-        <location filename="../../gui/story/bible.py" line="203"/>
-        <location filename="../../gui/story/bible.py" line="487"/>
+        <location filename="../../gui/story/bible.py" line="204"/>
+        <location filename="../../gui/story/bible.py" line="488"/>
         <source>Export</source>
         <translation>导出</translation>
     </message>
     <message>
-        <location filename="../../gui/story/bible.py" line="206"/>
+        <location filename="../../gui/story/bible.py" line="207"/>
         <source>Character card (PNG)…</source>
         <translation>角色卡 (PNG)…</translation>
     </message>
     <message>
-        <location filename="../../gui/story/bible.py" line="207"/>
+        <location filename="../../gui/story/bible.py" line="208"/>
         <source>Character card (JSON)…</source>
         <translation>角色卡 (JSON)…</translation>
     </message>
     <message>
-        <location filename="../../gui/story/bible.py" line="208"/>
+        <location filename="../../gui/story/bible.py" line="209"/>
         <source>Entry as Markdown…</source>
         <translation>当前条目导出为 Markdown…</translation>
     </message>
     <message>
-        <location filename="../../gui/story/bible.py" line="209"/>
+        <location filename="../../gui/story/bible.py" line="210"/>
         <source>Whole bible as Markdown…</source>
         <translation>整部设定集导出为 Markdown…</translation>
     </message>
     <message>
-        <location filename="../../gui/story/bible.py" line="250"/>
+        <location filename="../../gui/story/bible.py" line="251"/>
         <source>Unnamed</source>
         <translation>未命名</translation>
     </message>
     <message>
-        <location filename="../../gui/story/bible.py" line="169"/>
+        <location filename="../../gui/story/bible.py" line="170"/>
         <source>Add a character or a place to start.</source>
         <translation>先添加一个人物或地点。</translation>
     </message>
     <message>
-        <location filename="../../gui/story/bible.py" line="328"/>
+        <location filename="../../gui/story/bible.py" line="329"/>
         <source>lock</source>
         <translation>锁定</translation>
     </message>
     <message>
-        <location filename="../../gui/story/bible.py" line="332"/>
+        <location filename="../../gui/story/bible.py" line="333"/>
         <source>Regenerate {0} only</source>
         <translation>只重新生成“{0}”</translation>
     </message>
     <message>
-        <location filename="../../gui/story/bible.py" line="462"/>
+        <location filename="../../gui/story/bible.py" line="463"/>
         <source>Import character card</source>
         <translation>导入角色卡</translation>
     </message>
     <message>
-        <location filename="../../gui/story/bible.py" line="464"/>
+        <location filename="../../gui/story/bible.py" line="465"/>
         <source>Character cards (*.png *.json)</source>
         <translation>角色卡 (*.png *.json)</translation>
     </message>
     <message>
-        <location filename="../../gui/story/bible.py" line="472"/>
+        <location filename="../../gui/story/bible.py" line="473"/>
         <source>Card not imported: {0}</source>
         <translation>角色卡未能导入：{0}</translation>
     </message>
     <message>
-        <location filename="../../gui/story/bible.py" line="476"/>
+        <location filename="../../gui/story/bible.py" line="477"/>
         <source>Imported {0}.</source>
         <translation>已导入 {0}。</translation>
     </message>
     <message>
-        <location filename="../../gui/story/bible.py" line="483"/>
+        <location filename="../../gui/story/bible.py" line="484"/>
         <source>Select a character to export as a card.</source>
         <translation>请先选择要导出为角色卡的人物。</translation>
     </message>
     <message>
-        <location filename="../../gui/story/bible.py" line="507"/>
+        <location filename="../../gui/story/bible.py" line="508"/>
         <source>Exported {0}.</source>
         <translation>已导出 {0}。</translation>
     </message>
@@ -543,89 +543,89 @@ PyTorch (BSD), Hugging Face transformers (Apache 2.0) and Qt for Python (LGPLv3)
         <translation>梗概</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../gui/book/binder.py" line="182"/>
+        <location filename="../../gui/book/binder.py" line="183"/>
         <source>Trash (%n)</source>
         <translation>
             <numerusform>废纸篓（%n）</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../gui/book/binder.py" line="198"/>
+        <location filename="../../gui/book/binder.py" line="200"/>
         <source>{0} (read-only)</source>
         <translation>{0}（只读）</translation>
     </message>
     <message>
-        <location filename="../../gui/book/binder.py" line="200"/>
+        <location filename="../../gui/book/binder.py" line="202"/>
         <source>Read-only: {0}</source>
         <translation>只读：{0}</translation>
     </message>
     <message>
-        <location filename="../../gui/book/binder.py" line="346"/>
+        <location filename="../../gui/book/binder.py" line="348"/>
         <source>Rename</source>
         <translation>重命名</translation>
     </message>
     <message>
-        <location filename="../../gui/book/binder.py" line="346"/>
+        <location filename="../../gui/book/binder.py" line="348"/>
         <source>Title:</source>
         <translation>标题：</translation>
     </message>
     <message>
-        <location filename="../../gui/book/binder.py" line="357"/>
+        <location filename="../../gui/book/binder.py" line="359"/>
         <source>Moved to the trash. Ctrl+Z in the binder undoes it.</source>
         <translation>已移到废纸篓。在目录中按 Ctrl+Z 可撤销。</translation>
     </message>
     <message>
-        <location filename="../../gui/book/binder.py" line="425"/>
+        <location filename="../../gui/book/binder.py" line="427"/>
         <source>History…</source>
         <translation>历史…</translation>
     </message>
     <message>
-        <location filename="../../gui/book/binder.py" line="428"/>
+        <location filename="../../gui/book/binder.py" line="430"/>
         <source>Restore</source>
         <translation>恢复</translation>
     </message>
     <message>
-        <location filename="../../gui/book/binder.py" line="430"/>
+        <location filename="../../gui/book/binder.py" line="432"/>
         <source>Add chapter</source>
         <translation>添加章</translation>
     </message>
     <message>
-        <location filename="../../gui/book/binder.py" line="431"/>
+        <location filename="../../gui/book/binder.py" line="433"/>
         <source>Add scene</source>
         <translation>添加场景</translation>
     </message>
     <message>
-        <location filename="../../gui/book/binder.py" line="433"/>
+        <location filename="../../gui/book/binder.py" line="435"/>
         <source>Rename…</source>
         <translation>重命名…</translation>
     </message>
     <message>
-        <location filename="../../gui/book/binder.py" line="434"/>
+        <location filename="../../gui/book/binder.py" line="436"/>
         <source>Split scene at cursor</source>
         <translation>在光标处拆分场景</translation>
     </message>
     <message>
-        <location filename="../../gui/book/binder.py" line="435"/>
+        <location filename="../../gui/book/binder.py" line="437"/>
         <source>Merge with next scene</source>
         <translation>与下一场景合并</translation>
     </message>
     <message>
-        <location filename="../../gui/book/binder.py" line="436"/>
+        <location filename="../../gui/book/binder.py" line="438"/>
         <source>Move up</source>
         <translation>上移</translation>
     </message>
     <message>
-        <location filename="../../gui/book/binder.py" line="437"/>
+        <location filename="../../gui/book/binder.py" line="439"/>
         <source>Move down</source>
         <translation>下移</translation>
     </message>
     <message>
-        <location filename="../../gui/book/binder.py" line="440"/>
+        <location filename="../../gui/book/binder.py" line="442"/>
         <source>Move to trash</source>
         <translation>移到废纸篓</translation>
     </message>
     <message>
-        <location filename="../../gui/book/binder.py" line="442"/>
+        <location filename="../../gui/book/binder.py" line="444"/>
         <source>Undo %s</source>
         <translation>撤销%s</translation>
     </message>
@@ -803,17 +803,17 @@ Chapters and scenes live in a story project: a folder whose name ends in .inklin
 <context>
     <name>BudgetsDialog</name>
     <message>
-        <location filename="../../gui/story/context_view.py" line="243"/>
+        <location filename="../../gui/story/context_view.py" line="275"/>
         <source>Context budgets</source>
         <translation>上下文配额</translation>
     </message>
     <message>
-        <location filename="../../gui/story/context_view.py" line="246"/>
+        <location filename="../../gui/story/context_view.py" line="278"/>
         <source>Share of the model&apos;s context for each section (percent).</source>
         <translation>各部分占模型上下文的比例（百分比）。</translation>
     </message>
     <message>
-        <location filename="../../gui/story/context_view.py" line="292"/>
+        <location filename="../../gui/story/context_view.py" line="324"/>
         <source>{0:.0f} % (what the others leave)</source>
         <translation>{0:.0f}%（其余部分剩下的）</translation>
     </message>
@@ -821,103 +821,144 @@ Chapters and scenes live in a story project: a folder whose name ends in .inklin
 <context>
     <name>ContextDock</name>
     <message>
-        <location filename="../../gui/story/context_view.py" line="81"/>
+        <location filename="../../gui/story/context_view.py" line="83"/>
         <source>What the model sees</source>
         <translation>模型看到的内容</translation>
     </message>
     <message>
-        <location filename="../../gui/story/context_view.py" line="91"/>
+        <location filename="../../gui/story/context_view.py" line="93"/>
         <source>Memory: a few lines the model is told all through the book</source>
         <translation>记忆：全书写作中始终告诉模型的几行话</translation>
     </message>
     <message>
-        <location filename="../../gui/story/context_view.py" line="95"/>
+        <location filename="../../gui/story/context_view.py" line="97"/>
         <source>e.g. Mara is a smuggler&apos;s daughter. The city floods every spring.</source>
         <translation>例如：玛拉是走私贩的女儿。这座城每年春天都会发大水。</translation>
     </message>
     <message>
-        <location filename="../../gui/story/context_view.py" line="101"/>
+        <location filename="../../gui/story/context_view.py" line="103"/>
         <source>Nothing has been asked of the model yet.</source>
         <translation>还没有向模型发出任何请求。</translation>
     </message>
     <message>
-        <location filename="../../gui/story/context_view.py" line="103"/>
+        <location filename="../../gui/story/context_view.py" line="105"/>
         <source>Budgets…</source>
         <translation>配额…</translation>
     </message>
     <message>
-        <location filename="../../gui/story/context_view.py" line="110"/>
+        <location filename="../../gui/story/context_view.py" line="112"/>
         <source>Section</source>
         <translation>部分</translation>
     </message>
     <message>
-        <location filename="../../gui/story/context_view.py" line="110"/>
+        <location filename="../../gui/story/context_view.py" line="112"/>
         <source>Tokens</source>
         <translation>词元</translation>
     </message>
     <message>
-        <location filename="../../gui/story/context_view.py" line="110"/>
+        <location filename="../../gui/story/context_view.py" line="112"/>
         <source>State</source>
         <translation>状态</translation>
     </message>
     <message>
-        <location filename="../../gui/story/context_view.py" line="148"/>
+        <location filename="../../gui/story/context_view.py" line="150"/>
         <source>Open or create a story to keep memory.</source>
         <translation>打开或新建一个故事，才能保存记忆。</translation>
     </message>
     <message>
-        <location filename="../../gui/story/context_view.py" line="173"/>
+        <location filename="../../gui/story/context_view.py" line="177"/>
         <source>Last request: {0}{1} of {2} tokens</source>
         <translation>上次请求：{0}{1} / {2} 词元</translation>
     </message>
     <message>
-        <location filename="../../gui/story/context_view.py" line="52"/>
-        <location filename="../../gui/story/context_view.py" line="196"/>
+        <location filename="../../gui/story/context_view.py" line="54"/>
+        <location filename="../../gui/story/context_view.py" line="228"/>
         <source>trimmed to fit</source>
         <translation>已截短以适应配额</translation>
     </message>
     <message>
-        <location filename="../../gui/story/context_view.py" line="48"/>
+        <location filename="../../gui/story/context_view.py" line="50"/>
         <source>in</source>
         <translation>已放入</translation>
     </message>
     <message>
-        <location filename="../../gui/story/context_view.py" line="49"/>
+        <location filename="../../gui/story/context_view.py" line="51"/>
         <source>pinned</source>
         <translation>已固定</translation>
     </message>
     <message>
-        <location filename="../../gui/story/context_view.py" line="50"/>
+        <location filename="../../gui/story/context_view.py" line="52"/>
         <source>muted</source>
         <translation>已屏蔽</translation>
     </message>
     <message>
-        <location filename="../../gui/story/context_view.py" line="51"/>
+        <location filename="../../gui/story/context_view.py" line="53"/>
         <source>left out: no room</source>
         <translation>未放入：没有空间</translation>
     </message>
     <message>
+        <location filename="../../gui/story/context_view.py" line="192"/>
+        <source>about {0} page(s) of your text before the cursor</source>
+        <translation>光标前你写的大约 {0} 页文字</translation>
+    </message>
+    <message numerus="yes">
         <location filename="../../gui/story/context_view.py" line="198"/>
+        <source>the summaries of %n earlier chapter(s)</source>
+        <translation>
+            <numerusform>前面 %n 章的概要</numerusform>
+        </translation>
+    </message>
+    <message>
+        <location filename="../../gui/story/context_view.py" line="201"/>
+        <source>this chapter so far, in summary</source>
+        <translation>本章到目前为止的概要</translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../../gui/story/context_view.py" line="203"/>
+        <source>%n character(s) and place(s) from the bible</source>
+        <translation>
+            <numerusform>故事设定中的 %n 个人物和地点</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../../gui/story/context_view.py" line="205"/>
+        <source>%n passage(s) recalled from earlier</source>
+        <translation>
+            <numerusform>从前文找回的 %n 段文字</numerusform>
+        </translation>
+    </message>
+    <message>
+        <location filename="../../gui/story/context_view.py" line="207"/>
+        <source>your memory lines</source>
+        <translation>你写的记忆条目</translation>
+    </message>
+    <message>
+        <location filename="../../gui/story/context_view.py" line="208"/>
+        <source>The model saw {0}.</source>
+        <translation>模型看到的是：{0}。</translation>
+    </message>
+    <message>
+        <location filename="../../gui/story/context_view.py" line="230"/>
         <source>some left out</source>
         <translation>部分未放入</translation>
     </message>
     <message>
-        <location filename="../../gui/story/context_view.py" line="230"/>
+        <location filename="../../gui/story/context_view.py" line="262"/>
         <source>Unpin</source>
         <translation>取消固定</translation>
     </message>
     <message>
-        <location filename="../../gui/story/context_view.py" line="230"/>
+        <location filename="../../gui/story/context_view.py" line="262"/>
         <source>Pin: always include</source>
         <translation>固定：总是放入</translation>
     </message>
     <message>
-        <location filename="../../gui/story/context_view.py" line="232"/>
+        <location filename="../../gui/story/context_view.py" line="264"/>
         <source>Unmute</source>
         <translation>取消屏蔽</translation>
     </message>
     <message>
-        <location filename="../../gui/story/context_view.py" line="232"/>
+        <location filename="../../gui/story/context_view.py" line="264"/>
         <source>Mute: never include</source>
         <translation>屏蔽：从不放入</translation>
     </message>
@@ -1099,22 +1140,22 @@ You can save to another place.</source>
 <context>
     <name>DraftDialog</name>
     <message>
-        <location filename="../../gui/story/context_view.py" line="302"/>
+        <location filename="../../gui/story/context_view.py" line="334"/>
         <source>Draft synopsis: {0}</source>
         <translation>梗概草稿：{0}</translation>
     </message>
     <message>
-        <location filename="../../gui/story/context_view.py" line="304"/>
+        <location filename="../../gui/story/context_view.py" line="336"/>
         <source>Edit the draft, then use it, or discard it.</source>
         <translation>修改草稿后采用，或者放弃。</translation>
     </message>
     <message>
-        <location filename="../../gui/story/context_view.py" line="309"/>
+        <location filename="../../gui/story/context_view.py" line="341"/>
         <source>Use this synopsis</source>
         <translation>采用这个梗概</translation>
     </message>
     <message>
-        <location filename="../../gui/story/context_view.py" line="311"/>
+        <location filename="../../gui/story/context_view.py" line="343"/>
         <source>Discard</source>
         <translation>放弃</translation>
     </message>
@@ -1122,49 +1163,49 @@ You can save to another place.</source>
 <context>
     <name>ExportDialog</name>
     <message>
-        <location filename="../../gui/book/dialogs.py" line="187"/>
+        <location filename="../../gui/book/dialogs.py" line="198"/>
         <source>Export the book</source>
         <translation>导出全书</translation>
     </message>
     <message>
-        <location filename="../../gui/book/dialogs.py" line="190"/>
+        <location filename="../../gui/book/dialogs.py" line="201"/>
         <source>Word (.docx)</source>
         <translation>Word (.docx)</translation>
     </message>
     <message>
-        <location filename="../../gui/book/dialogs.py" line="191"/>
+        <location filename="../../gui/book/dialogs.py" line="202"/>
         <source>EPUB 3 (.epub)</source>
         <translation>EPUB 3 (.epub)</translation>
     </message>
     <message>
-        <location filename="../../gui/book/dialogs.py" line="192"/>
+        <location filename="../../gui/book/dialogs.py" line="203"/>
         <source>Markdown (.md)</source>
         <translation>Markdown (.md)</translation>
     </message>
     <message>
-        <location filename="../../gui/book/dialogs.py" line="193"/>
+        <location filename="../../gui/book/dialogs.py" line="204"/>
         <source>Plain text (.txt)</source>
         <translation>纯文本 (.txt)</translation>
     </message>
     <message>
-        <location filename="../../gui/book/dialogs.py" line="198"/>
+        <location filename="../../gui/book/dialogs.py" line="209"/>
         <source>All chapters</source>
         <translation>全部章节</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../gui/book/dialogs.py" line="200"/>
+        <location filename="../../gui/book/dialogs.py" line="211"/>
         <source>All chapters, or a range such as 1-5 or 2,4 (of %n)</source>
         <translation>
             <numerusform>全部章节，或一个范围，如 1-5 或 2,4（共 %n 章）</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../gui/book/dialogs.py" line="208"/>
+        <location filename="../../gui/book/dialogs.py" line="219"/>
         <source>Format</source>
         <translation>格式</translation>
     </message>
     <message>
-        <location filename="../../gui/book/dialogs.py" line="209"/>
+        <location filename="../../gui/book/dialogs.py" line="220"/>
         <source>Chapters</source>
         <translation>章节</translation>
     </message>
@@ -1477,59 +1518,59 @@ You can save to another place.</source>
 <context>
     <name>ImportDialog</name>
     <message>
-        <location filename="../../gui/book/dialogs.py" line="31"/>
+        <location filename="../../gui/book/dialogs.py" line="32"/>
         <source>Automatic</source>
         <translation>自动</translation>
     </message>
     <message>
-        <location filename="../../gui/book/dialogs.py" line="77"/>
+        <location filename="../../gui/book/dialogs.py" line="78"/>
         <source>Import %s</source>
         <translation>导入 %s</translation>
     </message>
     <message>
-        <location filename="../../gui/book/dialogs.py" line="94"/>
+        <location filename="../../gui/book/dialogs.py" line="95"/>
         <source>A preset, or a regular expression matching a heading line</source>
         <translation>预设，或匹配标题行的正则表达式</translation>
     </message>
     <message>
-        <location filename="../../gui/book/dialogs.py" line="97"/>
+        <location filename="../../gui/book/dialogs.py" line="98"/>
         <source>Chapter</source>
         <translation>章</translation>
     </message>
     <message>
-        <location filename="../../gui/book/dialogs.py" line="97"/>
+        <location filename="../../gui/book/dialogs.py" line="98"/>
         <source>Scenes</source>
         <translation>场景</translation>
     </message>
     <message>
-        <location filename="../../gui/book/dialogs.py" line="97"/>
+        <location filename="../../gui/book/dialogs.py" line="98"/>
         <source>Words</source>
         <translation>字数</translation>
     </message>
     <message>
-        <location filename="../../gui/book/dialogs.py" line="103"/>
+        <location filename="../../gui/book/dialogs.py" line="111"/>
         <source>Import</source>
         <translation>导入</translation>
     </message>
     <message>
-        <location filename="../../gui/book/dialogs.py" line="107"/>
+        <location filename="../../gui/book/dialogs.py" line="115"/>
         <source>Chapters start at</source>
         <translation>章节起始于</translation>
     </message>
     <message>
-        <location filename="../../gui/book/dialogs.py" line="135"/>
+        <location filename="../../gui/book/dialogs.py" line="143"/>
         <source>Looking for chapters…</source>
         <translation>正在查找章节…</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../gui/book/dialogs.py" line="176"/>
+        <location filename="../../gui/book/dialogs.py" line="187"/>
         <source>…and %n more chapter(s)</source>
         <translation>
             <numerusform>……另有 %n 章</numerusform>
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../gui/book/dialogs.py" line="178"/>
+        <location filename="../../gui/book/dialogs.py" line="189"/>
         <source>%n chapter(s).</source>
         <translation>
             <numerusform>%n 章。</numerusform>
@@ -1539,83 +1580,83 @@ You can save to another place.</source>
 <context>
     <name>Keeping</name>
     <message>
-        <location filename="../../gui/book/keeping.py" line="147"/>
+        <location filename="../../gui/book/keeping.py" line="166"/>
         <source>Snapshot not kept: {0}</source>
         <translation>快照未保存：{0}</translation>
     </message>
     <message>
-        <location filename="../../gui/book/keeping.py" line="151"/>
+        <location filename="../../gui/book/keeping.py" line="170"/>
         <source>Snapshot taken.</source>
         <translation>快照已保存。</translation>
     </message>
     <message>
-        <location filename="../../gui/book/keeping.py" line="151"/>
+        <location filename="../../gui/book/keeping.py" line="170"/>
         <source>Nothing to snapshot.</source>
         <translation>没有需要保存的内容。</translation>
     </message>
     <message>
-        <location filename="../../gui/book/keeping.py" line="157"/>
+        <location filename="../../gui/book/keeping.py" line="176"/>
         <source>Snapshots belong to the scenes of a story project.</source>
         <translation>快照属于故事项目中的场景。</translation>
     </message>
     <message>
-        <location filename="../../gui/book/keeping.py" line="160"/>
+        <location filename="../../gui/book/keeping.py" line="179"/>
         <source>Take snapshot</source>
         <translation>保存快照</translation>
     </message>
     <message>
-        <location filename="../../gui/book/keeping.py" line="160"/>
+        <location filename="../../gui/book/keeping.py" line="179"/>
         <source>A name for this version (optional):</source>
         <translation>为此版本命名（可不填）：</translation>
     </message>
     <message>
-        <location filename="../../gui/book/keeping.py" line="166"/>
+        <location filename="../../gui/book/keeping.py" line="185"/>
         <source>Snapshot</source>
         <translation>快照</translation>
     </message>
     <message>
-        <location filename="../../gui/book/keeping.py" line="207"/>
+        <location filename="../../gui/book/keeping.py" line="226"/>
         <source>Restore the scene from the trash first, then its version.</source>
         <translation>请先把场景从废纸篓中恢复，再恢复它的版本。</translation>
     </message>
     <message>
-        <location filename="../../gui/book/keeping.py" line="215"/>
+        <location filename="../../gui/book/keeping.py" line="234"/>
         <source>The scene already reads like this version.</source>
         <translation>场景已经和此版本相同。</translation>
     </message>
     <message>
-        <location filename="../../gui/book/keeping.py" line="222"/>
+        <location filename="../../gui/book/keeping.py" line="241"/>
         <source>Version restored (Undo takes it back).</source>
         <translation>版本已恢复（撤销即可还原）。</translation>
     </message>
     <message>
-        <location filename="../../gui/book/keeping.py" line="237"/>
-        <location filename="../../gui/book/keeping.py" line="288"/>
+        <location filename="../../gui/book/keeping.py" line="256"/>
+        <location filename="../../gui/book/keeping.py" line="307"/>
         <source>Backups are made of story projects.</source>
         <translation>备份针对故事项目。</translation>
     </message>
     <message>
-        <location filename="../../gui/book/keeping.py" line="239"/>
+        <location filename="../../gui/book/keeping.py" line="258"/>
         <source>Backing up…</source>
         <translation>正在备份…</translation>
     </message>
     <message>
-        <location filename="../../gui/book/keeping.py" line="258"/>
+        <location filename="../../gui/book/keeping.py" line="277"/>
         <source>Backed up to {0} ({1}).</source>
         <translation>已备份到 {0}（{1}）。</translation>
     </message>
     <message>
-        <location filename="../../gui/book/keeping.py" line="265"/>
+        <location filename="../../gui/book/keeping.py" line="284"/>
         <source>Backup failed: {0}</source>
         <translation>备份失败：{0}</translation>
     </message>
     <message>
-        <location filename="../../gui/book/keeping.py" line="268"/>
+        <location filename="../../gui/book/keeping.py" line="287"/>
         <source>Backup failed</source>
         <translation>备份失败</translation>
     </message>
     <message>
-        <location filename="../../gui/book/keeping.py" line="269"/>
+        <location filename="../../gui/book/keeping.py" line="288"/>
         <source>{0}
 
 Your project is untouched; keep writing.</source>
@@ -1624,32 +1665,32 @@ Your project is untouched; keep writing.</source>
 你的项目没有改动，可以继续写作。</translation>
     </message>
     <message>
-        <location filename="../../gui/book/keeping.py" line="291"/>
+        <location filename="../../gui/book/keeping.py" line="310"/>
         <source>Backup folder for {0}</source>
         <translation>{0} 的备份文件夹</translation>
     </message>
     <message>
-        <location filename="../../gui/book/keeping.py" line="299"/>
+        <location filename="../../gui/book/keeping.py" line="318"/>
         <source>Backups of this story go to {0}.</source>
         <translation>此故事的备份将保存到 {0}。</translation>
     </message>
     <message>
-        <location filename="../../gui/book/keeping.py" line="311"/>
+        <location filename="../../gui/book/keeping.py" line="330"/>
         <source>Restoring {0}…</source>
         <translation>正在恢复 {0}…</translation>
     </message>
     <message>
-        <location filename="../../gui/book/keeping.py" line="317"/>
+        <location filename="../../gui/book/keeping.py" line="336"/>
         <source>Not restored: {0}</source>
         <translation>未恢复：{0}</translation>
     </message>
     <message>
-        <location filename="../../gui/book/keeping.py" line="318"/>
+        <location filename="../../gui/book/keeping.py" line="337"/>
         <source>Restore failed</source>
         <translation>恢复失败</translation>
     </message>
     <message>
-        <location filename="../../gui/book/keeping.py" line="321"/>
+        <location filename="../../gui/book/keeping.py" line="340"/>
         <source>Restored into {0}; the project you had open was not changed.</source>
         <translation>已恢复到 {0}；你打开的项目没有改动。</translation>
     </message>
@@ -1657,17 +1698,17 @@ Your project is untouched; keep writing.</source>
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../gui/window/main_window.py" line="95"/>
+        <location filename="../../gui/window/main_window.py" line="78"/>
         <source>Inkling</source>
         <translation>Inkling</translation>
     </message>
     <message>
-        <location filename="../../gui/window/main_window.py" line="132"/>
+        <location filename="../../gui/window/main_window.py" line="116"/>
         <source>Settings were reset</source>
         <translation>设置已重置</translation>
     </message>
     <message>
-        <location filename="../../gui/window/main_window.py" line="270"/>
+        <location filename="../../gui/window/main_window.py" line="254"/>
         <source>Settings not saved: {0}</source>
         <translation>设置未能保存：{0}</translation>
     </message>
@@ -1687,33 +1728,48 @@ Your project is untouched; keep writing.</source>
         <translation>建议生成失败：{0}</translation>
     </message>
     <message>
-        <location filename="../../gui/window/main_window.py" line="390"/>
+        <location filename="../../gui/window/main_window.py" line="292"/>
+        <source>the system&apos;s language</source>
+        <translation>系统语言</translation>
+    </message>
+    <message>
+        <location filename="../../gui/window/main_window.py" line="294"/>
+        <source>The interface will be in {0} from the next start. Restart Inkling now?</source>
+        <translation>下次启动时界面将使用{0}。现在重新启动 Inkling 吗？</translation>
+    </message>
+    <message>
+        <location filename="../../gui/window/main_window.py" line="297"/>
+        <source>The new language applies at the next start.</source>
+        <translation>新的语言将在下次启动时生效。</translation>
+    </message>
+    <message>
+        <location filename="../../gui/window/main_window.py" line="360"/>
         <source>Select a passage of a few sentences first.</source>
         <translation>请先选中几句话。</translation>
     </message>
     <message>
-        <location filename="../../gui/window/main_window.py" line="401"/>
+        <location filename="../../gui/window/main_window.py" line="371"/>
         <source>Style matched to the selection.</source>
         <translation>已按所选文字调整文风。</translation>
     </message>
     <message>
-        <location filename="../../gui/window/main_window.py" line="427"/>
+        <location filename="../../gui/window/main_window.py" line="397"/>
         <location filename="../../gui/window/session.py" line="67"/>
         <source>The story&apos;s style was not understood: {0}</source>
         <translation>无法识别这个故事的文风设置：{0}</translation>
     </message>
     <message>
-        <location filename="../../gui/window/main_window.py" line="435"/>
+        <location filename="../../gui/window/main_window.py" line="405"/>
         <source>{0}[*] — Inkling</source>
         <translation>{0}[*] — Inkling</translation>
     </message>
     <message>
-        <location filename="../../gui/window/main_window.py" line="445"/>
+        <location filename="../../gui/window/main_window.py" line="415"/>
         <source>Story details belong to a story project: use Save As and a name ending in .inkling.</source>
         <translation>故事信息属于故事项目：请用“另存为”，并以 .inkling 结尾命名。</translation>
     </message>
     <message>
-        <location filename="../../gui/window/main_window.py" line="473"/>
+        <location filename="../../gui/window/main_window.py" line="443"/>
         <source>none loaded</source>
         <translation>未载入</translation>
     </message>
@@ -3121,42 +3177,42 @@ Your project is untouched; keep writing.</source>
 <context>
     <name>Sections</name>
     <message>
-        <location filename="../../gui/story/context_view.py" line="56"/>
+        <location filename="../../gui/story/context_view.py" line="58"/>
         <source>Style</source>
         <translation>文风</translation>
     </message>
     <message>
-        <location filename="../../gui/story/context_view.py" line="57"/>
+        <location filename="../../gui/story/context_view.py" line="59"/>
         <source>Memory</source>
         <translation>记忆</translation>
     </message>
     <message>
-        <location filename="../../gui/story/context_view.py" line="58"/>
+        <location filename="../../gui/story/context_view.py" line="60"/>
         <source>Story so far</source>
         <translation>前情</translation>
     </message>
     <message>
-        <location filename="../../gui/story/context_view.py" line="59"/>
+        <location filename="../../gui/story/context_view.py" line="61"/>
         <source>This chapter</source>
         <translation>本章</translation>
     </message>
     <message>
-        <location filename="../../gui/story/context_view.py" line="60"/>
+        <location filename="../../gui/story/context_view.py" line="62"/>
         <source>Characters and places</source>
         <translation>人物与地点</translation>
     </message>
     <message>
-        <location filename="../../gui/story/context_view.py" line="61"/>
+        <location filename="../../gui/story/context_view.py" line="63"/>
         <source>Recalled passages</source>
         <translation>回想起的段落</translation>
     </message>
     <message>
-        <location filename="../../gui/story/context_view.py" line="62"/>
+        <location filename="../../gui/story/context_view.py" line="64"/>
         <source>Author&apos;s note</source>
         <translation>作者备注</translation>
     </message>
     <message>
-        <location filename="../../gui/story/context_view.py" line="63"/>
+        <location filename="../../gui/story/context_view.py" line="65"/>
         <source>Recent text</source>
         <translation>最近的正文</translation>
     </message>
@@ -3225,6 +3281,19 @@ Your project is untouched; keep writing.</source>
         <location filename="../../gui/editor/spelling.py" line="139"/>
         <source>Ignore “%s”</source>
         <translation>忽略“%s”</translation>
+    </message>
+</context>
+<context>
+    <name>StartDialog</name>
+    <message>
+        <location filename="../../gui/window/start.py" line="18"/>
+        <source>Welcome to Inkling</source>
+        <translation>欢迎使用 Inkling</translation>
+    </message>
+    <message>
+        <location filename="../../gui/window/start.py" line="24"/>
+        <source>Just Start Writing</source>
+        <translation>直接开始写作</translation>
     </message>
 </context>
 <context>
@@ -3392,260 +3461,280 @@ Your project is untouched; keep writing.</source>
 <context>
     <name>StylePanel</name>
     <message>
-        <location filename="../../gui/story/style.py" line="40"/>
+        <location filename="../../gui/story/style.py" line="42"/>
         <source>bleak</source>
         <translation>阴郁</translation>
     </message>
     <message>
-        <location filename="../../gui/story/style.py" line="41"/>
+        <location filename="../../gui/story/style.py" line="43"/>
         <source>whimsical</source>
         <translation>奇趣</translation>
     </message>
     <message>
-        <location filename="../../gui/story/style.py" line="42"/>
+        <location filename="../../gui/story/style.py" line="44"/>
         <source>tense</source>
         <translation>紧张</translation>
     </message>
     <message>
-        <location filename="../../gui/story/style.py" line="43"/>
+        <location filename="../../gui/story/style.py" line="45"/>
         <source>lyrical</source>
         <translation>抒情</translation>
     </message>
     <message>
-        <location filename="../../gui/story/style.py" line="44"/>
+        <location filename="../../gui/story/style.py" line="46"/>
         <source>dry</source>
         <translation>冷峻</translation>
     </message>
     <message>
-        <location filename="../../gui/story/style.py" line="45"/>
+        <location filename="../../gui/story/style.py" line="47"/>
         <source>warm</source>
         <translation>温暖</translation>
     </message>
     <message>
-        <location filename="../../gui/story/style.py" line="46"/>
+        <location filename="../../gui/story/style.py" line="48"/>
         <source>eerie</source>
         <translation>诡异</translation>
     </message>
     <message>
-        <location filename="../../gui/story/style.py" line="49"/>
-        <location filename="../../gui/story/style.py" line="63"/>
+        <location filename="../../gui/story/style.py" line="51"/>
+        <location filename="../../gui/story/style.py" line="65"/>
         <source>Any</source>
         <translation>不限</translation>
     </message>
     <message>
-        <location filename="../../gui/story/style.py" line="50"/>
+        <location filename="../../gui/story/style.py" line="52"/>
         <source>First person</source>
         <translation>第一人称</translation>
     </message>
     <message>
-        <location filename="../../gui/story/style.py" line="51"/>
+        <location filename="../../gui/story/style.py" line="53"/>
         <source>Second person</source>
         <translation>第二人称</translation>
     </message>
     <message>
-        <location filename="../../gui/story/style.py" line="52"/>
+        <location filename="../../gui/story/style.py" line="54"/>
         <source>Third person limited</source>
         <translation>第三人称有限视角</translation>
     </message>
     <message>
-        <location filename="../../gui/story/style.py" line="53"/>
+        <location filename="../../gui/story/style.py" line="55"/>
         <source>Third person omniscient</source>
         <translation>第三人称全知视角</translation>
     </message>
     <message>
-        <location filename="../../gui/story/style.py" line="57"/>
+        <location filename="../../gui/story/style.py" line="59"/>
         <source>Cozy and whimsical</source>
         <translation>温馨奇趣</translation>
     </message>
     <message>
-        <location filename="../../gui/story/style.py" line="58"/>
+        <location filename="../../gui/story/style.py" line="60"/>
         <source>Lyrical omniscient</source>
         <translation>抒情全知</translation>
     </message>
     <message>
-        <location filename="../../gui/story/style.py" line="59"/>
+        <location filename="../../gui/story/style.py" line="61"/>
         <source>Noir confession</source>
         <translation>黑色自白</translation>
     </message>
     <message>
-        <location filename="../../gui/story/style.py" line="60"/>
+        <location filename="../../gui/story/style.py" line="62"/>
         <source>Present-tense thriller</source>
         <translation>现在时惊悚</translation>
     </message>
     <message>
-        <location filename="../../gui/story/style.py" line="64"/>
+        <location filename="../../gui/story/style.py" line="66"/>
         <source>Past</source>
         <translation>过去时</translation>
     </message>
     <message>
-        <location filename="../../gui/story/style.py" line="65"/>
+        <location filename="../../gui/story/style.py" line="67"/>
         <source>Present</source>
         <translation>现在时</translation>
     </message>
     <message>
-        <location filename="../../gui/story/style.py" line="68"/>
+        <location filename="../../gui/story/style.py" line="70"/>
         <source>A sentence</source>
         <translation>一句</translation>
     </message>
     <message>
-        <location filename="../../gui/story/style.py" line="69"/>
+        <location filename="../../gui/story/style.py" line="71"/>
         <source>A paragraph</source>
         <translation>一段</translation>
     </message>
     <message>
-        <location filename="../../gui/story/style.py" line="70"/>
+        <location filename="../../gui/story/style.py" line="72"/>
         <source>A scene beat</source>
         <translation>一个情节段落</translation>
     </message>
     <message>
-        <location filename="../../gui/story/style.py" line="82"/>
+        <location filename="../../gui/story/style.py" line="84"/>
         <source>Style</source>
         <translation>文风</translation>
     </message>
     <message>
-        <location filename="../../gui/story/style.py" line="111"/>
+        <location filename="../../gui/story/style.py" line="113"/>
         <source>Apply</source>
         <translation>应用</translation>
     </message>
     <message>
-        <location filename="../../gui/story/style.py" line="117"/>
+        <location filename="../../gui/story/style.py" line="126"/>
         <source>Save as preset…</source>
         <translation>存为预设…</translation>
     </message>
     <message>
-        <location filename="../../gui/story/style.py" line="119"/>
+        <location filename="../../gui/story/style.py" line="128"/>
         <source>Import…</source>
         <translation>导入…</translation>
     </message>
     <message>
-        <location filename="../../gui/story/style.py" line="121"/>
+        <location filename="../../gui/story/style.py" line="130"/>
         <source>Export…</source>
         <translation>导出…</translation>
     </message>
     <message>
-        <location filename="../../gui/story/style.py" line="130"/>
+        <location filename="../../gui/story/style.py" line="139"/>
         <source>Use this style for Ctrl+Enter</source>
         <translation>按 Ctrl+Enter 续写时使用此文风</translation>
     </message>
     <message>
-        <location filename="../../gui/story/style.py" line="149"/>
+        <location filename="../../gui/story/style.py" line="158"/>
         <source>How strongly the style steers (1.0 = no guidance)</source>
         <translation>文风引导的强度（1.0 = 不引导）</translation>
     </message>
     <message>
-        <location filename="../../gui/story/style.py" line="151"/>
+        <location filename="../../gui/story/style.py" line="161"/>
         <source>e.g. short sentences, no adverbs</source>
         <translation>例如：句子短，少用副词</translation>
     </message>
     <message>
-        <location filename="../../gui/story/style.py" line="154"/>
+        <location filename="../../gui/story/style.py" line="166"/>
         <source>Author&apos;s note, e.g. the storm breaks tonight</source>
         <translation>作者备注，例如：今晚暴风雨来临</translation>
     </message>
     <message>
-        <location filename="../../gui/story/style.py" line="156"/>
+        <location filename="../../gui/story/style.py" line="168"/>
         <source>Match my style (from the selection)</source>
         <translation>模仿我的文风（根据选中文字）</translation>
     </message>
     <message>
-        <location filename="../../gui/story/style.py" line="160"/>
+        <location filename="../../gui/story/style.py" line="172"/>
         <source>Genre</source>
         <translation>类型</translation>
     </message>
     <message>
-        <location filename="../../gui/story/style.py" line="161"/>
+        <location filename="../../gui/story/style.py" line="173"/>
         <source>Tone</source>
         <translation>基调</translation>
     </message>
     <message>
-        <location filename="../../gui/story/style.py" line="162"/>
+        <location filename="../../gui/story/style.py" line="174"/>
         <source>Point of view</source>
         <translation>视角</translation>
     </message>
     <message>
-        <location filename="../../gui/story/style.py" line="163"/>
+        <location filename="../../gui/story/style.py" line="175"/>
         <source>Tense</source>
         <translation>时态</translation>
     </message>
     <message>
-        <location filename="../../gui/story/style.py" line="164"/>
+        <location filename="../../gui/story/style.py" line="176"/>
         <source>Length</source>
         <translation>长度</translation>
     </message>
     <message>
-        <location filename="../../gui/story/style.py" line="165"/>
+        <location filename="../../gui/story/style.py" line="177"/>
         <source>Creativity</source>
         <translation>创意</translation>
     </message>
     <message>
-        <location filename="../../gui/story/style.py" line="166"/>
+        <location filename="../../gui/story/style.py" line="178"/>
         <source>Style strength</source>
         <translation>文风强度</translation>
     </message>
     <message>
-        <location filename="../../gui/story/style.py" line="167"/>
+        <location filename="../../gui/story/style.py" line="179"/>
         <source>Style notes</source>
         <translation>文风说明</translation>
     </message>
     <message>
-        <location filename="../../gui/story/style.py" line="168"/>
+        <location filename="../../gui/story/style.py" line="180"/>
         <source>Author&apos;s note</source>
         <translation>作者备注</translation>
     </message>
     <message>
-        <location filename="../../gui/story/style.py" line="231"/>
+        <location filename="../../gui/story/style.py" line="247"/>
         <source>Some style presets were skipped: {0}</source>
         <translation>部分风格预设已跳过：{0}</translation>
     </message>
     <message>
-        <location filename="../../gui/story/style.py" line="246"/>
+        <location filename="../../gui/story/style.py" line="251"/>
+        <source>Choose a preset…</source>
+        <translation>选择预设…</translation>
+    </message>
+    <message>
+        <location filename="../../gui/story/style.py" line="265"/>
         <source>Style preset “{0}” applied.</source>
         <translation>已应用文风预设“{0}”。</translation>
     </message>
     <message>
-        <location filename="../../gui/story/style.py" line="251"/>
+        <location filename="../../gui/story/style.py" line="272"/>
+        <source>“{0}” is chosen but not applied: press Apply.</source>
+        <translation>已选中“{0}”，但尚未应用：请点“应用”。</translation>
+    </message>
+    <message>
+        <location filename="../../gui/story/style.py" line="276"/>
+        <source>Preset “{0}”, changed since.</source>
+        <translation>预设“{0}”，之后有改动。</translation>
+    </message>
+    <message>
+        <location filename="../../gui/story/style.py" line="278"/>
+        <source>Using preset “{0}”.</source>
+        <translation>正在使用预设“{0}”。</translation>
+    </message>
+    <message>
+        <location filename="../../gui/story/style.py" line="288"/>
         <source>Save preset</source>
         <translation>保存预设</translation>
     </message>
     <message>
-        <location filename="../../gui/story/style.py" line="251"/>
+        <location filename="../../gui/story/style.py" line="288"/>
         <source>Preset name:</source>
         <translation>预设名称：</translation>
     </message>
     <message>
-        <location filename="../../gui/story/style.py" line="260"/>
-        <location filename="../../gui/story/style.py" line="284"/>
+        <location filename="../../gui/story/style.py" line="297"/>
+        <location filename="../../gui/story/style.py" line="321"/>
         <source>Preset not saved: {0}</source>
         <translation>预设未保存：{0}</translation>
     </message>
     <message>
-        <location filename="../../gui/story/style.py" line="263"/>
+        <location filename="../../gui/story/style.py" line="300"/>
         <source>Saved preset “{0}”.</source>
         <translation>已保存预设“{0}”。</translation>
     </message>
     <message>
-        <location filename="../../gui/story/style.py" line="271"/>
+        <location filename="../../gui/story/style.py" line="308"/>
         <source>Export style</source>
         <translation>导出文风</translation>
     </message>
     <message>
-        <location filename="../../gui/story/style.py" line="271"/>
-        <location filename="../../gui/story/style.py" line="293"/>
+        <location filename="../../gui/story/style.py" line="308"/>
+        <location filename="../../gui/story/style.py" line="330"/>
         <source>TOML (*.toml)</source>
         <translation>TOML (*.toml)</translation>
     </message>
     <message>
-        <location filename="../../gui/story/style.py" line="279"/>
+        <location filename="../../gui/story/style.py" line="316"/>
         <source>My style</source>
         <translation>我的文风</translation>
     </message>
     <message>
-        <location filename="../../gui/story/style.py" line="293"/>
+        <location filename="../../gui/story/style.py" line="330"/>
         <source>Import style</source>
         <translation>导入文风</translation>
     </message>
     <message>
-        <location filename="../../gui/story/style.py" line="302"/>
+        <location filename="../../gui/story/style.py" line="339"/>
         <source>Preset not imported: {0}</source>
         <translation>预设未能导入：{0}</translation>
     </message>

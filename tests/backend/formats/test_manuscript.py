@@ -142,3 +142,18 @@ def test_markdown_part_headings_open_parts_not_empty_chapters() -> None:
         ("Chapter 2", "Part One"),
         ("Chapter 3", "Part Two"),
     ]
+
+
+def test_a_chinese_book_names_its_scenes_in_chinese(tmp_path: Path) -> None:
+    text = (
+        "第一章 故乡\n\n我冒了严寒，回到相隔二千余里，别了二十余年的故乡去。\n\n***\n\n"
+        "时候既然是深冬。"
+    )
+    story = split_manuscript(text).to_story(tmp_path / "故乡.inkling")
+    chapter = story.binder.chapters[0]
+    assert chapter.title == "第一章 故乡"
+    assert [s.title for s in chapter.scenes] == ["第1场", "第2场"]
+    plain = split_manuscript("我冒了严寒，回到故乡去。").to_story(tmp_path / "a.inkling")
+    assert plain.binder.chapters[0].title == "第一章"
+    english = split_manuscript("Chapter 1\n\nIt rained.").to_story(tmp_path / "b.inkling")
+    assert english.binder.chapters[0].scenes[0].title == "Scene 1"

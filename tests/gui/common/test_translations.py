@@ -39,6 +39,7 @@ from backend.storage.paths import app_paths
 from backend.story.project import Story
 from gui.book.dialogs import ExportDialog
 from gui.book.history_view import HistoryDialog
+from gui.book.new_project import BookDetailsDialog, NewProjectDialog
 from gui.common.i18n import I18N, compile_translations, install_translators
 from gui.common.messages import translate_message
 from gui.common.theme import writing_font
@@ -47,6 +48,7 @@ from gui.story.details import StoryDialog
 from gui.window.about import AboutDialog
 from gui.window.main_window import MainWindow
 from gui.window.preferences import PreferencesDialog
+from gui.window.start import StartDialog
 from tests.fakes import FakeFactory, ScriptedPrompts, fake_spec
 
 ROOT = Path(__file__).resolve().parents[3]
@@ -187,6 +189,9 @@ def test_the_window_and_its_dialogs_speak_chinese(qtbot, windows, tmp_path, chin
         ExportDialog(12, window),
         StoryDialog(Story(folder=tmp_path / "s.inkling"), window),
         HistoryDialog(window.book.keeping, "s1", "第一场", window),
+        NewProjectDialog(window, str(tmp_path)),
+        BookDetailsDialog("故乡", "鲁迅", window),
+        StartDialog(window.documents, window),
     ]
     window.show_models()
     dialogs.append(window.models_dialog)

@@ -134,3 +134,13 @@ def test_an_entry_being_written_shows_its_progress_and_stops_in_the_panel(
     assert done.args[0].cancelled
     assert not bible.progress_row.isVisibleTo(bible) and bible.generate_button.isEnabled()
     assert not window.bible_generation.running
+
+
+def test_a_long_field_grows_with_its_text(qtbot, windows, tmp_path: Path) -> None:
+    window = make(qtbot, windows, tmp_path, fake_spec(tmp_path), engine_factory=FakeFactory())
+    bible = window.bible
+    bible.add_entry("character")
+    backstory = bible.editors["Backstory"]
+    short = backstory.height()
+    bible.set_field("Backstory", "\n".join(f"Line {n} of a long past." for n in range(8)))
+    qtbot.waitUntil(lambda: backstory.height() > short * 2, timeout=2000)

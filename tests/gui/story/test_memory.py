@@ -94,6 +94,10 @@ def test_chapter_40_shows_memory_story_cast_and_an_early_passage(
     for section in asm.sections:
         assert section.tokens <= section.budget
     assert dock.prompt.toPlainText() == asm.prompt
+    said = dock.summary.text()  # in words first; the tokens are in its tooltip
+    assert said.startswith("The model saw about ") and "page" in said
+    assert "earlier chapter" in said and "from the bible" in said and "recalled" in said
+    assert "your memory lines" in said and "tokens" in dock.summary.toolTip()
     window.grab().save(str(tmp_path / "context.png"))
 
 

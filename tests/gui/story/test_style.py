@@ -124,3 +124,20 @@ def test_the_bible_and_the_style_share_one_genre(qtbot, windows, tmp_path) -> No
     window.style_panel.genre.clear()
     qtbot.keyClicks(window.style_panel.genre, "noir")
     assert window.bible.genre.text() == "noir"
+
+
+def test_a_chosen_preset_does_not_look_applied_until_it_is(qtbot, windows, tmp_path) -> None:
+    from tests.fakes import FakeFactory, fake_spec, ready_window
+
+    window = ready_window(
+        qtbot, windows, tmp_path / "home", fake_spec(tmp_path), engine_factory=FakeFactory()
+    )
+    panel = window.style_panel
+    assert panel.preset.currentData() == "" and not panel.apply_preset_button.isEnabled()
+    panel.preset.setCurrentIndex(1)
+    name = panel.preset.currentText()
+    assert "not applied" in panel.preset_state.text() and name in panel.preset_state.text()
+    panel.apply_selected_preset()
+    assert panel.preset_state.text().startswith("Using preset")
+    qtbot.keyClicks(panel.genre, " and more")
+    assert "changed since" in panel.preset_state.text()

@@ -17,7 +17,7 @@ from backend.storage.paths import app_paths
 from backend.storage.settings import DEFAULT_HOTKEYS
 from backend.storage.state import StateStore
 from gui.editor.editor import COMFORTABLE_COLUMN, MIN_READABLE_CHARS
-from gui.window import about, main_window
+from gui.window import about, layout
 from gui.window.about import AboutDialog, app_version
 from gui.window.main_window import MainWindow
 from gui.window.preferences import hotkey_conflicts
@@ -44,7 +44,7 @@ def activate(qtbot, window: MainWindow) -> None:
 def test_the_first_window_takes_a_generous_share_of_the_screen(
     qtbot, windows, tmp_path: Path, monkeypatch
 ) -> None:
-    monkeypatch.setattr(main_window, "SMALL_SCREEN", QSize(1, 1))
+    monkeypatch.setattr(layout, "SMALL_SCREEN", QSize(1, 1))
     window = make(qtbot, windows, tmp_path)
     screen = window.screen() or QGuiApplication.primaryScreen()
     available = screen.availableGeometry()
@@ -56,7 +56,7 @@ def test_the_first_window_takes_a_generous_share_of_the_screen(
 def test_a_small_screen_opens_the_first_window_maximised(
     qtbot, windows, tmp_path: Path, monkeypatch
 ) -> None:
-    monkeypatch.setattr(main_window, "SMALL_SCREEN", QSize(100_000, 100_000))
+    monkeypatch.setattr(layout, "SMALL_SCREEN", QSize(100_000, 100_000))
     window = make(qtbot, windows, tmp_path)
     assert window.windowState() & Qt.WindowState.WindowMaximized
 
