@@ -40,12 +40,14 @@ from pathlib import Path
 
 from common import median, percentile, unwrapped_corpus
 
-from backend.story.backup import Retention, back_up, list_backups, restore, rotate
+from backend.story.backup import Retention, back_up, list_backups, rotate
+from backend.story.backup_restore import restore
 from backend.story.binder import Chapter, Scene
 from backend.story.project import Story, new_story
 from backend.story.project_read import load_story
 from backend.story.project_save import save_story, write_new_story
-from backend.story.snapshots import SNAPSHOTS, SnapshotStore, snapshot_scenes
+from backend.story.snapshot_ops import snapshot_scenes
+from backend.story.snapshots import SNAPSHOTS, SnapshotStore
 from backend.text.counts import word_count
 from backend.text.diff import tokens, word_diff
 

@@ -13,10 +13,12 @@ from typing import TextIO
 from backend.cli.common import headless_settings
 from backend.storage.documents import DocumentError
 from backend.storage.paths import app_paths
-from backend.story.backup import BackupError, back_up_and_rotate, restore
+from backend.story.backup import BackupError, back_up_and_rotate
+from backend.story.backup_restore import restore
 from backend.story.project import Story
 from backend.story.project_read import load_story
-from backend.story.snapshots import SnapshotError, SnapshotStore, snapshot_scenes
+from backend.story.snapshot_ops import snapshot_scenes
+from backend.story.snapshots import SnapshotError, SnapshotStore
 
 
 def add_parsers(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:

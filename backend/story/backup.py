@@ -1,15 +1,11 @@
-"""Project backups: the whole project folder in one zip, checked after writing, rotated,
-and restored into a new folder (never over the live project).
+"""Project backups: the whole project folder in one zip, checked after writing, and
+rotated. Restoring one into a new folder is backend/story/backup_restore.py.
 
 A backup is written as a hidden '.<name>.<pid>.part' file beside where it goes, read back
 (every entry's CRC checked) and only then renamed to '<project> <date> <time>.zip': a
 crash or a full disk never leaves a half zip looking like a backup, and the next backup
 removes what an interrupted one left. The zip's comment names the project folder, so
 rotation only ever removes backups of the same project, and only files it made.
-
-A zip offered for restoring may come from anywhere: entry names are proven to stay inside
-the new folder, links and special entries are refused, and counts and sizes are bounded
-by the bytes actually inflated, not by what the zip claims.
 """
 
 from __future__ import annotations
@@ -18,16 +14,13 @@ import contextlib
 import errno
 import json
 import os
-import shutil
 import stat
-import tempfile
 import time
 import zipfile
-import zlib
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 from typing import BinaryIO
 
 from backend.storage.atomic import describe_os_error, fsync_dir
@@ -35,16 +28,10 @@ from backend.storage.paths import AppPaths
 from backend.storage.recovery import pid_alive
 from backend.storage.settings import Settings
 from backend.story.project import STORY_SUFFIX
-from backend.untrusted import shown
 
 BACKUP_MARK = "inkling-backup"
 PART_SUFFIX = ".part"
-MAX_ENTRIES = 200_000
-MAX_ENTRY_BYTES = 512 * 1024 * 1024
-MAX_TOTAL_BYTES = 4 * 1024 * 1024 * 1024
-MAX_NAME_CHARS = 1024
 MAX_DEPTH = 16
-_CHUNK = 1024 * 1024
 _STAMP = "%Y-%m-%d %H.%M.%S"
 _SKIPPED_SUFFIXES = (".inkling-lock", ".tmp", PART_SUFFIX)
 
@@ -365,133 +352,6 @@ def needs_backup(project: Path, folder: Path) -> bool:
             if os.lstat(path).st_mtime > newest:
                 return True
     return False
-
-
-# --- restoring ---------------------------------------------------------------------------
-def restore(zip_path: Path, target: Path) -> Path:
-    """Unpack a backup into the new folder `target` (it must not exist, or be empty).
-
-    Everything goes into a hidden folder beside `target` first and is renamed into place
-    when complete. Raises BackupError with the reason for a zip that is damaged, is not an
-    Inkling backup, or holds names, links or sizes that are refused.
-    """
-    zip_path, target = Path(zip_path), Path(target)
-    if os.path.lexists(target) and (
-        not target.is_dir() or target.is_symlink() or os.listdir(target)
-    ):
-        raise BackupError(f"{target} already exists; restore into a new folder.")
-    try:
-        archive = zipfile.ZipFile(zip_path)
-    except FileNotFoundError as exc:
-        raise BackupError(f"{zip_path.name} does not exist.") from exc
-    except (zipfile.BadZipFile, OSError, EOFError, ValueError) as exc:
-        raise BackupError(f"{zip_path.name} is not a readable zip file ({exc}).") from exc
-    with archive:
-        plan = _restore_plan(archive, zip_path.name)
-        target.parent.mkdir(parents=True, exist_ok=True)
-        work = Path(
-            tempfile.mkdtemp(prefix=f".{target.name}.", suffix=PART_SUFFIX, dir=target.parent)
-        )
-        try:
-            _unpack(archive, plan, work, zip_path.name)
-            if target.is_dir():
-                target.rmdir()
-            os.rename(work, target)
-            fsync_dir(target.parent)
-        except BackupError:
-            shutil.rmtree(work, ignore_errors=True)
-            raise
-        except OSError as exc:
-            shutil.rmtree(work, ignore_errors=True)
-            raise BackupError(
-                f"Could not restore into {target}: {describe_os_error(exc, target)}"
-            ) from exc
-    return target
-
-
-def _restore_plan(
-    archive: zipfile.ZipFile, name: str
-) -> list[tuple[zipfile.ZipInfo, tuple[str, ...]]]:
-    """The entries to unpack and their parts below the new folder. Raises BackupError."""
-    infos = archive.infolist()
-    if len(infos) > MAX_ENTRIES:
-        raise BackupError(f"{name} holds more than {MAX_ENTRIES:,} files; it was not restored.")
-    plan = []
-    for info in infos:
-        parts = _safe_parts(info.filename, name)
-        mode = info.external_attr >> 16
-        if info.is_dir():
-            continue
-        if stat.S_IFMT(mode) not in (0, stat.S_IFREG):
-            raise BackupError(
-                f"{name} holds {shown(info.filename)}, which is a link or special file; "
-                "it was not restored."
-            )
-        plan.append((info, parts))
-    # A backup made by Inkling has the project's files at the top (optionally in one folder).
-    tops = {parts[0] for _i, parts in plan if len(parts) > 1}
-    if not any(parts == ("story.toml",) for _i, parts in plan):
-        if len(tops) == 1 and any(parts[1:] == ("story.toml",) for _i, parts in plan):
-            plan = [(i, parts[1:]) for i, parts in plan if len(parts) > 1]
-        else:
-            raise BackupError(f"{name} is not an Inkling backup (it holds no story.toml).")
-    return plan
-
-
-def _safe_parts(filename: str, name: str) -> tuple[str, ...]:
-    if len(filename) > MAX_NAME_CHARS or "\x00" in filename or "\\" in filename:
-        raise BackupError(f"{name} holds a file name Inkling refuses ({shown(filename)}).")
-    path = PurePosixPath(filename)
-    parts = tuple(p for p in path.parts if p not in ("", "."))
-    if (
-        path.is_absolute()
-        or not parts
-        or any(p == ".." or ":" in p for p in parts)
-        or len(parts) > MAX_DEPTH
-    ):
-        raise BackupError(
-            f"{name} holds {shown(filename)}, a name leading outside the folder it is restored "
-            "into; it was not restored."
-        )
-    return parts
-
-
-def _unpack(
-    archive: zipfile.ZipFile,
-    plan: list[tuple[zipfile.ZipInfo, tuple[str, ...]]],
-    work: Path,
-    name: str,
-) -> None:
-    total = 0
-    for info, parts in plan:
-        out = work.joinpath(*parts)
-        out.parent.mkdir(parents=True, exist_ok=True)
-        if not out.parent.resolve().is_relative_to(work.resolve()):
-            raise BackupError(f"{name} holds {shown(info.filename)}, leading outside; refused.")
-        written = 0
-        try:
-            with archive.open(info) as src, open(out, "xb") as dst:
-                while chunk := src.read(_CHUNK):
-                    written += len(chunk)
-                    total += len(chunk)
-                    if written > MAX_ENTRY_BYTES or total > MAX_TOTAL_BYTES:
-                        raise BackupError(
-                            f"{name} unpacks to more than Inkling restores (a file over "
-                            "512 MB, or 4 GB in all); it was not restored."
-                        )
-                    dst.write(chunk)
-        except zipfile.BadZipFile as exc:
-            raise BackupError(
-                f"{name} is damaged: {shown(info.filename)} fails its check ({exc})."
-            ) from exc
-        except (zlib.error, EOFError) as exc:
-            raise BackupError(
-                f"{name} is damaged: {shown(info.filename)} cannot be read ({exc})."
-            ) from exc
-        except FileExistsError as exc:
-            raise BackupError(
-                f"{name} holds {shown(info.filename)} twice; it was not restored."
-            ) from exc
 
 
 # --- the writer's settings -----------------------------------------------------------------

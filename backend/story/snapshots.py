@@ -31,26 +31,31 @@ from __future__ import annotations
 import contextlib
 import errno
 import gzip
-import hashlib
 import json
 import os
-import re
 import secrets
-import shutil
 import stat
 import time
-import zlib
-from collections.abc import Iterable
-from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
 
 from backend.storage.atomic import SaveError, atomic_write_bytes, describe_os_error, fsync_dir
 from backend.storage.documents import MAX_DOCUMENT_BYTES
+from backend.story.snapshot_format import (
+    _CAUSE,
+    _HEX,
+    MAX_NAME_CHARS,
+    History,
+    Snapshot,
+    SnapshotError,
+    _gunzip,
+    _Log,
+    _parse_line,
+    text_sha,
+)
 from backend.text.counts import word_count
-from backend.text.diff import DeltaError, Diff, apply_delta, delta, word_diff
-from backend.untrusted import RefusedFile, inside, is_safe_id, loads_json, read_bounded, shown
+from backend.text.diff import DeltaError, apply_delta, delta
+from backend.untrusted import RefusedFile, inside, is_safe_id, read_bounded, shown
 
 SNAPSHOTS = "snapshots"
 OBJECTS = "objects"
@@ -61,90 +66,13 @@ CAUSES = ("manual", "session", "continuation", "rewrite", "replace", "restore")
 MAX_LOG_BYTES = 256 * 1024 * 1024  # a thousand versions of a long scene, with room
 MAX_OBJECT_BYTES = MAX_DOCUMENT_BYTES  # compressed; the text itself is bounded the same way
 MAX_TEXT_CHARS = MAX_DOCUMENT_BYTES
-MAX_NAME_CHARS = 200
 MAX_ENTRIES = 100_000  # per scene; older ones beyond this are not listed
 # A version is kept as a delta while the delta is small against its text, gzip'd.
 DELTA_SHARE = 0.25
 DELTA_FLOOR = 512
 DELTA_SECONDS = 0.2  # a rewrite is not worth a long comparison: it is stored whole
 DEFAULT_LIMIT_MB = 200
-_HEX = re.compile(r"[0-9a-f]{64}")
-_ID = re.compile(r"[0-9a-f]{8,32}")
-_CAUSE = re.compile(r"[a-z_-]{1,40}")
 ORPHAN_GRACE_S = 3600  # an object no line names yet may be a snapshot being written
-
-
-class SnapshotError(Exception):
-    """A snapshot could not be taken or read; the message is for the writer."""
-
-
-@dataclass(eq=False)
-class Snapshot:
-    """One kept version of a scene."""
-
-    id: str
-    scene: str
-    time: datetime
-    cause: str
-    name: str
-    words: int
-    chars: int
-    sha256: str
-    base: str
-    delta: list[int | str] | None = None
-    line_bytes: int = 0
-
-    def to_line(self) -> bytes:
-        data: dict[str, Any] = {
-            "id": self.id,
-            "time": self.time.astimezone(UTC)
-            .isoformat(timespec="milliseconds")
-            .replace("+00:00", "Z"),
-            "cause": self.cause,
-            "name": self.name,
-            "words": self.words,
-            "chars": self.chars,
-            "sha256": self.sha256,
-            "base": self.base,
-        }
-        if self.delta is not None:
-            data["delta"] = self.delta
-        return json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode() + b"\n"
-
-    def as_dict(self) -> dict[str, Any]:
-        """What `history --json` prints for it."""
-        return {
-            "id": self.id,
-            "time": self.time.astimezone(UTC).isoformat(timespec="seconds").replace("+00:00", "Z"),
-            "cause": self.cause,
-            "name": self.name,
-            "words": self.words,
-            "chars": self.chars,
-            "sha256": self.sha256,
-            "stored": "delta" if self.delta is not None else "whole",
-        }
-
-
-@dataclass
-class History:
-    """A scene's snapshots, newest first, and notes about lines that could not be read."""
-
-    scene: str
-    snapshots: list[Snapshot] = field(default_factory=list)
-    notes: list[str] = field(default_factory=list)
-
-
-@dataclass
-class _Log:
-    """One scene's log as read: its snapshots in file order, and the raw damaged lines."""
-
-    snapshots: list[Snapshot] = field(default_factory=list)
-    damaged: list[bytes] = field(default_factory=list)
-
-
-def text_sha(text: str) -> str:
-    """The checksum that names a text."""
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
 class SnapshotStore:
@@ -498,157 +426,3 @@ def _oldest_first(logs: dict[str, _Log]) -> list[Snapshot]:
 
 def _cannot_keep(exc: OSError, path: Path) -> SnapshotError:
     return SnapshotError(f"Could not keep a snapshot: {describe_os_error(exc, path)}")
-
-
-def _gunzip(data: bytes, most: int) -> bytes:
-    """Decompress gzip `data`, refusing more than `most` bytes of output."""
-    engine = zlib.decompressobj(wbits=31)
-    try:
-        out = engine.decompress(data, most + 1)
-    except zlib.error as exc:
-        raise SnapshotError("The text this snapshot starts from is damaged.") from exc
-    if len(out) > most or engine.unconsumed_tail:
-        raise SnapshotError("The text this snapshot starts from is larger than any scene.")
-    if not engine.eof:
-        raise SnapshotError("The text this snapshot starts from is cut short.")
-    return out
-
-
-def _parse_line(raw: bytes, scene_id: str) -> Snapshot | None:
-    """A snapshot from one log line, or None when the line is damaged or not one."""
-    try:
-        data = loads_json(raw, "a snapshot line", max_depth=3)
-    except RefusedFile:
-        return None
-    if not isinstance(data, dict):
-        return None
-    try:
-        when = data["time"]
-        parsed = datetime.fromisoformat(when) if isinstance(when, str) and len(when) < 40 else None
-        if parsed is None:
-            return None
-        if parsed.tzinfo is None:
-            parsed = parsed.replace(tzinfo=UTC)
-        ops = data.get("delta")
-        if ops is not None and not (
-            isinstance(ops, list) and all(isinstance(o, int | str) for o in ops)
-        ):
-            return None
-        fields_ok = (
-            isinstance(data["id"], str)
-            and _ID.fullmatch(data["id"])
-            and isinstance(data["sha256"], str)
-            and _HEX.fullmatch(data["sha256"])
-            and isinstance(data["base"], str)
-            and _HEX.fullmatch(data["base"])
-            and isinstance(data.get("name", ""), str)
-            and isinstance(data.get("cause", ""), str)
-            and _is_count(data.get("words", 0))
-            and _is_count(data.get("chars", 0))
-        )
-        if not fields_ok:
-            return None
-        cause = data.get("cause", "")
-        return Snapshot(
-            id=data["id"],
-            scene=scene_id,
-            time=parsed,
-            cause=cause if _CAUSE.fullmatch(cause) else "manual",
-            name=data.get("name", "")[:MAX_NAME_CHARS],
-            words=data.get("words", 0),
-            chars=data.get("chars", 0),
-            sha256=data["sha256"],
-            base=data["base"],
-            delta=ops,
-            line_bytes=len(raw) + 1,
-        )
-    except (KeyError, ValueError, TypeError):
-        return None
-
-
-def _is_count(value: object) -> bool:
-    return isinstance(value, int) and not isinstance(value, bool) and 0 <= value <= 10**12
-
-
-def snapshot_scenes(
-    project: Path,
-    items: Iterable[tuple[str, str]],
-    cause: str,
-    name: str = "",
-    limit_mb: int = 0,
-) -> tuple[list[Snapshot], list[str]]:
-    """Snapshot each (scene id, text) that changed since its last snapshot (every one when
-    named; empty scenes only when named), then prune to `limit_mb` if given. Returns the
-    snapshots taken and a message for each scene that could not be kept."""
-    store = SnapshotStore(project)
-    taken: list[Snapshot] = []
-    problems: list[str] = []
-    for scene_id, text in items:
-        if not text and not name:
-            continue
-        try:
-            snap = store.take(scene_id, text, cause, name)
-        except SnapshotError as exc:
-            problems.append(str(exc))
-            continue
-        if snap is not None:
-            taken.append(snap)
-    if limit_mb:
-        try:
-            store.prune(limit_mb * 1024 * 1024)
-        except SnapshotError as exc:
-            problems.append(str(exc))
-    return taken, problems
-
-
-def copy_snapshots(source: Path, target: Path) -> int:
-    """Copy the snapshots of the project `source` into the project `target` (Save As to
-    a new folder keeps every scene's history). Only ordinary files with the names
-    snapshots use are copied, never through a link. Returns the number of files."""
-    try:
-        folder = SnapshotStore(source).folder(False)
-    except SnapshotError:
-        return 0
-    if not folder.is_dir():
-        return 0
-    dest = SnapshotStore(target).folder(True)
-    copied = 0
-    for sub, suffix, valid in (
-        ("", LOG_SUFFIX, is_safe_id),
-        (OBJECTS, OBJECT_SUFFIX, lambda stem: bool(_HEX.fullmatch(stem))),
-    ):
-        with contextlib.suppress(OSError), os.scandir(folder / sub) as entries:
-            for entry in entries:
-                stem = entry.name[: -len(suffix)]
-                if not entry.name.endswith(suffix) or not valid(stem):
-                    continue
-                if not entry.is_file(follow_symlinks=False):
-                    continue
-                with contextlib.suppress(OSError):
-                    shutil.copyfile(entry.path, dest / sub / entry.name, follow_symlinks=False)
-                    copied += 1
-    return copied
-
-
-@dataclass(frozen=True)
-class Version:
-    """A snapshot's text and how it differs from the scene now (or why it cannot be read)."""
-
-    snapshot: Snapshot
-    text: str = ""
-    diff: Diff | None = None
-    problem: str = ""
-
-
-def history_of(project: Path, scene_id: str) -> History:
-    """The snapshots of one scene of `project`, newest first."""
-    return SnapshotStore(project).history(scene_id)
-
-
-def version_of(project: Path, snapshot: Snapshot, current: str) -> Version:
-    """A snapshot's text and its word diff against `current` (the scene now)."""
-    try:
-        text = SnapshotStore(project).text_of(snapshot)
-    except (SnapshotError, RefusedFile) as exc:
-        return Version(snapshot, problem=str(exc))
-    return Version(snapshot, text, word_diff(text, current))

@@ -33,7 +33,8 @@ from backend.storage.settings import Settings
 from backend.story.project import STORY_SUFFIX, Story, new_story
 from backend.story.project_read import load_story
 from backend.story.project_save import save_story, write_new_story
-from backend.story.snapshots import SnapshotError, copy_snapshots
+from backend.story.snapshot_ops import copy_snapshots
+from backend.story.snapshots import SnapshotError
 from backend.untrusted import RefusedFile
 from gui.book.new_project import NewProject
 from gui.book.project import ProjectController
@@ -77,7 +78,6 @@ class DocumentController(DocumentRecovery):
         self.doc = Document("")
         self.project = ProjectController(editor, lambda: editor.inserting)
         self.project.changed.connect(self.emit_title)
-        self.project.scene_opened.connect(self._on_scene_opened)
         self._plain_document = editor.document()
         self._project_save_failed.connect(self.project.mark_unsaved)
         self.transfer = BookTransfer(self, self)
@@ -99,10 +99,6 @@ class DocumentController(DocumentRecovery):
         self.autosave_failed.connect(self.status)
         editor.modificationChanged.connect(self.emit_title)
         editor.contents_changed.connect(self._on_document_contents_change)
-        # The editor set its margin on this document when it was made: a layout change Qt
-        # counts as an edit (and an undo step). Nothing has been written yet.
-        self._plain_document.clearUndoRedoStacks()
-        self._plain_document.setModified(False)
 
     # --- state ----------------------------------------------------------------------
     @property
@@ -377,20 +373,6 @@ class DocumentController(DocumentRecovery):
             self.lock = None
         return True
 
-    def _on_scene_opened(self, scene_id: str) -> None:
-        """Showing a scene sets the editor's margin on its document, which Qt counts as an
-        edit: a scene whose words are those last saved is not modified by being shown."""
-        doc = self.project.docs.get(scene_id)
-        if doc is None or not doc.isModified() or scene_id in self.project.changed_ids():
-            return
-        try:
-            saved = self.project.binder.scene(scene_id).text
-        except KeyError:
-            return
-        if doc.toPlainText() == saved:
-            doc.setModified(False)
-            self.emit_title()
-
     def _keep_view(self) -> None:
         """Nothing is unsaved, but the writer may have moved to another scene or place
         since the last save: story.toml keeps where they left off."""
@@ -499,11 +481,6 @@ class DocumentController(DocumentRecovery):
             self.editor.setPlainText(doc.text)
         else:
             self._restore_view(story)
-            # Showing a scene sets the editor's margin on it, which Qt counts as an edit;
-            # nothing has been written in these scenes yet.
-            for scene_doc in self.project.docs.values():
-                scene_doc.clearUndoRedoStacks()
-                scene_doc.setModified(False)
         self.editor.document().setModified(False)
         self.emit_title()
         self.opened.emit()

@@ -27,7 +27,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from backend.story.snapshots import History, Snapshot, Version
+from backend.story.snapshot_ops import Version
+from backend.story.snapshots import History, Snapshot
 from backend.text.diff import DELETE, EQUAL, INSERT, Diff
 from gui.book.keeping import Keeping
 from gui.common.i18n import QT_TRANSLATE_NOOP
@@ -91,6 +92,36 @@ class HistoryDialog(QDialog):
         self.resize(1100, 700)
         self.snapshots: list[Snapshot] = []
         self.version: Version | None = None
+        split = self._build_views()
+        self.take_button = QPushButton(self.tr("Take Snapshot…"))
+        self.copy_button = QPushButton(self.tr("Copy"))
+        self.copy_button.setToolTip(
+            self.tr("Copies the selected words, or this whole version when nothing is selected.")
+        )
+        self.restore_button = QPushButton(self.tr("Restore This Version"))
+        self.restore_button.setToolTip(
+            self.tr("The scene's current text is kept as a snapshot first; Undo takes it back.")
+        )
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        buttons.rejected.connect(self.reject)
+        for button in (self.take_button, self.copy_button, self.restore_button):
+            buttons.addButton(button, QDialogButtonBox.ButtonRole.ActionRole)
+        self.take_button.clicked.connect(self._on_take_clicked)
+        self.copy_button.clicked.connect(self.copy)
+        self.restore_button.clicked.connect(self.restore_selected)
+        layout = QVBoxLayout(self)
+        layout.addWidget(split, 1)
+        layout.addWidget(self.notes)
+        layout.addWidget(self.info)
+        layout.addWidget(buttons)
+        self._enable()
+        keeping.history_ready.connect(self._on_keeping_history_ready)
+        keeping.version_ready.connect(self._on_keeping_version_ready)
+        keeping.message.connect(self._on_keeping_message)
+        self.reload()
+
+    def _build_views(self) -> QSplitter:
+        """The list of snapshots beside the chosen one's comparison."""
         self.list = QTreeWidget()
         self.list.setHeaderLabels(
             [self.tr("When"), self.tr("Name"), self.tr("Words"), self.tr("Why")]
@@ -130,32 +161,7 @@ class HistoryDialog(QDialog):
         split.addWidget(right_pane)
         split.setStretchFactor(1, 3)
         split.setSizes([360, 740])
-        self.take_button = QPushButton(self.tr("Take Snapshot…"))
-        self.copy_button = QPushButton(self.tr("Copy"))
-        self.copy_button.setToolTip(
-            self.tr("Copies the selected words, or this whole version when nothing is selected.")
-        )
-        self.restore_button = QPushButton(self.tr("Restore This Version"))
-        self.restore_button.setToolTip(
-            self.tr("The scene's current text is kept as a snapshot first; Undo takes it back.")
-        )
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
-        buttons.rejected.connect(self.reject)
-        for button in (self.take_button, self.copy_button, self.restore_button):
-            buttons.addButton(button, QDialogButtonBox.ButtonRole.ActionRole)
-        self.take_button.clicked.connect(self._on_take_clicked)
-        self.copy_button.clicked.connect(self.copy)
-        self.restore_button.clicked.connect(self.restore_selected)
-        layout = QVBoxLayout(self)
-        layout.addWidget(split, 1)
-        layout.addWidget(self.notes)
-        layout.addWidget(self.info)
-        layout.addWidget(buttons)
-        self._enable()
-        keeping.history_ready.connect(self._on_keeping_history_ready)
-        keeping.version_ready.connect(self._on_keeping_version_ready)
-        keeping.message.connect(self._on_keeping_message)
-        self.reload()
+        return split
 
     # --- loading ---------------------------------------------------------------------
     def reload(self) -> None:

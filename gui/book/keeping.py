@@ -25,22 +25,11 @@ from PySide6.QtCore import QObject, Signal, Slot
 
 from backend.storage.paths import AppPaths
 from backend.storage.settings import Settings
-from backend.story.backup import (
-    Backup,
-    back_up_and_rotate,
-    back_up_if_changed,
-    backup_place,
-    restore,
-)
+from backend.story.backup import Backup, back_up_and_rotate, back_up_if_changed, backup_place
+from backend.story.backup_restore import restore
 from backend.story.project import STORY_SUFFIX
-from backend.story.snapshots import (
-    History,
-    Snapshot,
-    Version,
-    history_of,
-    snapshot_scenes,
-    version_of,
-)
+from backend.story.snapshot_ops import Version, history_of, snapshot_scenes, version_of
+from backend.story.snapshots import History, Snapshot
 from gui.book.files import DocumentController
 from gui.book.project import ProjectController
 from gui.common.messages import translate_message

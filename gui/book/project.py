@@ -12,7 +12,6 @@ from collections.abc import Callable, Iterator
 
 from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtGui import QTextDocument
-from PySide6.QtWidgets import QPlainTextDocumentLayout
 
 from backend.story.binder import Binder, BinderError, Chapter, Scene
 from backend.story.progress import Progress
@@ -20,7 +19,7 @@ from backend.story.project import Story
 from backend.text.counts import word_count
 from gui.common.i18n import QT_TRANSLATE_NOOP
 from gui.common.messages import translate_message
-from gui.editor.editor import Editor, edit_document, python_index
+from gui.editor.editor import Editor, edit_document, new_text_document, python_index
 
 COUNT_DELAY_MS = 400
 NO_PROJECT = QT_TRANSLATE_NOOP(
@@ -91,8 +90,7 @@ class ProjectController(QObject):
         doc = self.docs.get(scene_id)
         if doc is None:
             scene = self.binder.scene(scene_id)
-            doc = QTextDocument(self)
-            doc.setDocumentLayout(QPlainTextDocumentLayout(doc))
+            doc = new_text_document(self)
             doc.setPlainText(scene.text)
             doc.setModified(False)
             doc.modificationChanged.connect(
@@ -289,7 +287,7 @@ class ProjectController(QObject):
             if first is not None:
                 self.open_scene(first.id)
             else:
-                self.editor.show_document(QTextDocument(self))
+                self.editor.show_document(new_text_document(self))
                 self.editor.set_locked(
                     self.tr("The book has no scene: add one with Book → New Scene.")
                 )

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtCore import QEvent, Qt, Signal
+from PySide6.QtCore import QEvent, QObject, Qt, Signal
 from PySide6.QtGui import (
     QColor,
     QInputMethodEvent,
@@ -33,6 +33,10 @@ from PySide6.QtWidgets import QPlainTextDocumentLayout, QPlainTextEdit, QWidget
 from backend.storage.settings import DEFAULT_HOTKEYS
 from backend.text.words import next_word
 from gui.common.theme import writing_font
+from gui.editor.positions import edit_document, python_index, qt_position
+
+# Positions and edits are used with the editor everywhere; they live in positions.py.
+__all__ = ["Editor", "edit_document", "new_text_document", "python_index", "qt_position"]
 
 _MODIFIER_KEYS = {
     Qt.Key.Key_Control,
@@ -42,7 +46,6 @@ _MODIFIER_KEYS = {
     Qt.Key.Key_AltGr,
     Qt.Key.Key_CapsLock,
 }
-_BMP_END = "\U00010000"
 # Dead keys (´ ` ^ ¨ …) and the Compose key start a character; they type nothing yet.
 _DEAD_KEYS = range(Qt.Key.Key_Dead_Grave.value, Qt.Key.Key_Dead_Longsolidusoverlay.value + 1)
 _COMPOSE_KEYS = {Qt.Key.Key_Multi_key.value, *_DEAD_KEYS}
@@ -54,35 +57,15 @@ MIN_READABLE_CHARS = 40
 DOCUMENT_MARGIN = 24
 
 
-def qt_position(text: str, index: int) -> int:
-    """A Python string index in `text` as a Qt (UTF-16) position."""
-    head = text[:index]
-    if not head or max(head) < _BMP_END:
-        return index
-    return index + sum(1 for c in head if c >= _BMP_END)
-
-
-def python_index(text: str, position: int) -> int:
-    """A Qt (UTF-16) position in `text` as a Python string index."""
-    if not text or max(text) < _BMP_END:
-        return position
-    units = 0
-    for index, char in enumerate(text):
-        if units >= position:
-            return index
-        units += 2 if char >= _BMP_END else 1
-    return len(text)
-
-
-def edit_document(document: QTextDocument, edits: list[tuple[int, int, str]]) -> None:
-    """Replace ranges (in order, Qt positions) of `document` as one undo step."""
-    cursor = QTextCursor(document)
-    cursor.beginEditBlock()
-    for start, end, new in reversed(edits):
-        cursor.setPosition(start)
-        cursor.setPosition(end, QTextCursor.MoveMode.KeepAnchor)
-        cursor.insertText(new)
-    cursor.endEditBlock()
+def new_text_document(parent: QObject) -> QTextDocument:
+    """A plain-text document with the editor's margin already set: set later, Qt would
+    count the margin as an edit."""
+    document = QTextDocument(parent)
+    document.setDocumentLayout(QPlainTextDocumentLayout(document))
+    document.setDocumentMargin(DOCUMENT_MARGIN)
+    document.clearUndoRedoStacks()  # a new, empty document: that "edit" is not the writer's
+    document.setModified(False)
+    return document
 
 
 def _edits_text(event: QKeyEvent) -> bool:
@@ -121,12 +104,9 @@ class Editor(QPlainTextEdit):
         self.typewriter = False
         # A document the editor does not own (Qt deletes its default one on setDocument),
         # so plain texts keep theirs while scenes come and go.
-        own = QTextDocument(self)
-        own.setDocumentLayout(QPlainTextDocumentLayout(own))
-        self.setDocument(own)
+        self.setDocument(new_text_document(self))
         self.setWordWrapMode(QTextOption.WrapMode.WrapAtWordBoundaryOrAnywhere)
         self.setFont(writing_font("Serif", 13))
-        self.document().setDocumentMargin(DOCUMENT_MARGIN)
         self._update_minimum_width()
         self._insert_cursor: QTextCursor | None = None
         self._inserted_any = False
@@ -152,6 +132,8 @@ class Editor(QPlainTextEdit):
         self.document().contentsChange.disconnect(self.contents_changed)
         if not isinstance(document.documentLayout(), QPlainTextDocumentLayout):
             document.setDocumentLayout(QPlainTextDocumentLayout(document))
+        # Qt counts a new margin as an edit (and an undo step): documents made with
+        # new_text_document already have it, so showing one never modifies it.
         document.setDocumentMargin(DOCUMENT_MARGIN)
         document.setDefaultFont(self.font())
         self.setDocument(document)

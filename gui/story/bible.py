@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
-from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -38,42 +37,9 @@ from backend.storage.paths import RESOURCES
 from backend.story.bible import bible_markdown, entry_kind, fields_for
 from backend.story.cards import CardError, import_card, kept_card, sheet_to_card, write_card_png
 from backend.untrusted import RefusedFile
-from gui.common.i18n import QT_TRANSLATE_NOOP
 from gui.common.messages import translate_message
 from gui.story.bible_dialogs import AlternativesDialog
-
-# One line each; the rest (an occupation can be a phrase) wrap in a field that grows.
-SHORT_FIELDS = {"Name", "Age", "Gender/pronouns", "Kind"}
-# Field names as the writer reads them (the entries keep the English keys).
-FIELD_LABELS = (
-    QT_TRANSLATE_NOOP("BiblePanel", "Name"),
-    QT_TRANSLATE_NOOP("BiblePanel", "Age"),
-    QT_TRANSLATE_NOOP("BiblePanel", "Gender/pronouns"),
-    QT_TRANSLATE_NOOP("BiblePanel", "Occupation"),
-    QT_TRANSLATE_NOOP("BiblePanel", "Appearance"),
-    QT_TRANSLATE_NOOP("BiblePanel", "Personality"),
-    QT_TRANSLATE_NOOP("BiblePanel", "Backstory"),
-    QT_TRANSLATE_NOOP("BiblePanel", "Goal"),
-    QT_TRANSLATE_NOOP("BiblePanel", "Flaw"),
-    QT_TRANSLATE_NOOP("BiblePanel", "Voice"),
-    QT_TRANSLATE_NOOP("BiblePanel", "Relationships"),
-    QT_TRANSLATE_NOOP("BiblePanel", "Kind"),
-    QT_TRANSLATE_NOOP("BiblePanel", "Description"),
-    QT_TRANSLATE_NOOP("BiblePanel", "Secrets"),
-    QT_TRANSLATE_NOOP("BiblePanel", "Connections"),
-)
-# Drawn icons, not emoji: an emoji needs a colour font many desktops lack (a box shows).
-ICONS = {"character": "character.svg", "background": "place.svg"}
-
-
-@dataclass
-class _Form:
-    """The fields of one kind of entry: built once, refilled for each entry shown."""
-
-    widget: QWidget
-    editors: dict[str, QLineEdit | QPlainTextEdit]
-    locks: dict[str, QCheckBox]
-    regens: dict[str, QToolButton]
+from gui.story.bible_form import ICONS, SHORT_FIELDS, Form, fit_height
 
 
 class _DeleteEntry(QUndoCommand):
@@ -146,7 +112,24 @@ class BiblePanel(QDockWidget):
         row.addWidget(self.new_background_button)
         layout.addLayout(row)
         layout.addLayout(self._build_generate_row())
-        # While an entry is written: which field, and a Stop button (Esc in the panel too).
+        layout.addWidget(self._build_progress_row())
+        layout.addLayout(self._build_card_row())
+
+        self.form_host = QScrollArea()
+        self.form_host.setWidgetResizable(True)
+        self.form_stack = QStackedWidget()
+        self.form_stack.addWidget(QLabel(self.tr("Add a character or a place to start.")))
+        self.form_host.setWidget(self.form_stack)
+        self._forms: dict[str, Form] = {}
+        layout.addWidget(self.form_host, 2)
+        self.editors: dict[str, QLineEdit | QPlainTextEdit] = {}
+        self.lock_boxes: dict[str, QCheckBox] = {}
+        self.regen_buttons: dict[str, QToolButton] = {}
+        self.setWidget(body)
+        self.refresh()
+
+    def _build_progress_row(self) -> QWidget:
+        """While an entry is written: which field, and a Stop button (Esc in the panel too)."""
         self.progress_row = QWidget()
         progress = QHBoxLayout(self.progress_row)
         progress.setContentsMargins(0, 0, 0, 0)
@@ -158,24 +141,10 @@ class BiblePanel(QDockWidget):
         progress.addWidget(self.progress_label, 1)
         progress.addWidget(self.stop_button)
         self.progress_row.setVisible(False)
-        layout.addWidget(self.progress_row)
         stop_key = QShortcut(QKeySequence(Qt.Key.Key_Escape), self)
         stop_key.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
         stop_key.activated.connect(self._on_escape)
-        layout.addLayout(self._build_card_row())
-
-        self.form_host = QScrollArea()
-        self.form_host.setWidgetResizable(True)
-        self.form_stack = QStackedWidget()
-        self.form_stack.addWidget(QLabel(self.tr("Add a character or a place to start.")))
-        self.form_host.setWidget(self.form_stack)
-        self._forms: dict[str, _Form] = {}
-        layout.addWidget(self.form_host, 2)
-        self.editors: dict[str, QLineEdit | QPlainTextEdit] = {}
-        self.lock_boxes: dict[str, QCheckBox] = {}
-        self.regen_buttons: dict[str, QToolButton] = {}
-        self.setWidget(body)
-        self.refresh()
+        return self.progress_row
 
     def _build_generate_row(self) -> QHBoxLayout:
         row = QHBoxLayout()
@@ -313,8 +282,8 @@ class BiblePanel(QDockWidget):
         self._loading = False
         self.form_stack.setCurrentWidget(form.widget)
 
-    def _build_form(self, kind: str) -> _Form:
-        form = _Form(QWidget(), {}, {}, {})
+    def _build_form(self, kind: str) -> Form:
+        form = Form(QWidget(), {}, {}, {})
         grid = QGridLayout(form.widget)
         for row, field in enumerate(fields_for(kind)):
             grid.addWidget(QLabel(self.tr(field)), row, 0, Qt.AlignmentFlag.AlignTop)
@@ -328,7 +297,7 @@ class BiblePanel(QDockWidget):
                 editor.textChanged.connect(lambda f=field: self._on_field_edited(f))
                 # The field grows with its text (the sheet scrolls, not each field).
                 editor.document().documentLayout().documentSizeChanged.connect(
-                    lambda _size, e=editor: _fit_height(e)
+                    lambda _size, e=editor: fit_height(e)
                 )
             lock = QCheckBox(self.tr("lock"))
             lock.toggled.connect(lambda on, f=field: self._on_lock_toggled(f, on))
@@ -520,10 +489,3 @@ def _icon(kind: str) -> QIcon:
 
 def _sheet(entry: dict[str, Any]) -> dict[str, str]:
     return {k: str(v) for k, v in entry.items() if not k.startswith("_")}
-
-
-def _fit_height(editor: QPlainTextEdit) -> None:
-    """As tall as the field's text (two lines at least, twelve at most)."""
-    lines = max(2, min(12, editor.document().documentLayout().documentSize().height()))
-    spacing = editor.fontMetrics().lineSpacing()
-    editor.setFixedHeight(int(lines * spacing) + 2 * editor.frameWidth() + 8)

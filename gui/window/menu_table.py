@@ -144,7 +144,6 @@ def menu_table(w: MenuParts) -> tuple[Menu, ...]:
 
 def _file_menu(w: MenuParts) -> Menu:
     docs = w.documents
-    keeping = w.book.keeping
     return Menu(
         QT_TRANSLATE_NOOP("Menus", "&File"),
         (
@@ -183,24 +182,32 @@ def _file_menu(w: MenuParts) -> Menu:
                 ),
             ),
             None,
-            Item(
-                QT_TRANSLATE_NOOP("Menus", "Back &Up Now"),
-                keeping.back_up_now,
-                "Ctrl+Alt+B",
-                when=When.PROJECT,
-                tip=NEEDS_PROJECT,
-            ),
-            Item(QT_TRANSLATE_NOOP("Menus", "Restore from Bac&kup…"), keeping.restore_from_backup),
-            Item(
-                QT_TRANSLATE_NOOP("Menus", "Backup &Folder…"),
-                keeping.choose_backup_folder,
-                when=When.PROJECT,
-                tip=NEEDS_PROJECT,
-            ),
+            *_backup_items(w),
             None,
             Item(QT_TRANSLATE_NOOP("Menus", "Story &Details…"), w.show_story_details, name="story"),
             None,
             Item(QT_TRANSLATE_NOOP("Menus", "&Quit"), w.close, STANDARD.Quit),
+        ),
+    )
+
+
+def _backup_items(w: MenuParts) -> tuple[Item, ...]:
+    """File's backup entries: back up now, restore, the story's backup folder."""
+    keeping = w.book.keeping
+    return (
+        Item(
+            QT_TRANSLATE_NOOP("Menus", "Back &Up Now"),
+            keeping.back_up_now,
+            "Ctrl+Alt+B",
+            when=When.PROJECT,
+            tip=NEEDS_PROJECT,
+        ),
+        Item(QT_TRANSLATE_NOOP("Menus", "Restore from Bac&kup…"), keeping.restore_from_backup),
+        Item(
+            QT_TRANSLATE_NOOP("Menus", "Backup &Folder…"),
+            keeping.choose_backup_folder,
+            when=When.PROJECT,
+            tip=NEEDS_PROJECT,
         ),
     )
 

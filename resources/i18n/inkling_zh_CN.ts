@@ -219,243 +219,243 @@ PyTorch (BSD), Hugging Face transformers (Apache 2.0) and Qt for Python (LGPLv3)
 <context>
     <name>BiblePanel</name>
     <message>
-        <location filename="../../gui/story/bible.py" line="49"/>
+        <location filename="../../gui/story/bible_form.py" line="16"/>
         <source>Name</source>
         <translation>名称</translation>
     </message>
     <message>
-        <location filename="../../gui/story/bible.py" line="50"/>
+        <location filename="../../gui/story/bible_form.py" line="17"/>
         <source>Age</source>
         <translation>年龄</translation>
     </message>
     <message>
-        <location filename="../../gui/story/bible.py" line="51"/>
+        <location filename="../../gui/story/bible_form.py" line="18"/>
         <source>Gender/pronouns</source>
         <translation>性别/代词</translation>
     </message>
     <message>
-        <location filename="../../gui/story/bible.py" line="52"/>
+        <location filename="../../gui/story/bible_form.py" line="19"/>
         <source>Occupation</source>
         <translation>职业</translation>
     </message>
     <message>
-        <location filename="../../gui/story/bible.py" line="53"/>
+        <location filename="../../gui/story/bible_form.py" line="20"/>
         <source>Appearance</source>
         <translation>外貌</translation>
     </message>
     <message>
-        <location filename="../../gui/story/bible.py" line="54"/>
+        <location filename="../../gui/story/bible_form.py" line="21"/>
         <source>Personality</source>
         <translation>性格</translation>
     </message>
     <message>
-        <location filename="../../gui/story/bible.py" line="55"/>
+        <location filename="../../gui/story/bible_form.py" line="22"/>
         <source>Backstory</source>
         <translation>身世</translation>
     </message>
     <message>
-        <location filename="../../gui/story/bible.py" line="56"/>
+        <location filename="../../gui/story/bible_form.py" line="23"/>
         <source>Goal</source>
         <translation>目标</translation>
     </message>
     <message>
-        <location filename="../../gui/story/bible.py" line="57"/>
+        <location filename="../../gui/story/bible_form.py" line="24"/>
         <source>Flaw</source>
         <translation>弱点</translation>
     </message>
     <message>
-        <location filename="../../gui/story/bible.py" line="58"/>
+        <location filename="../../gui/story/bible_form.py" line="25"/>
         <source>Voice</source>
         <translation>说话方式</translation>
     </message>
     <message>
-        <location filename="../../gui/story/bible.py" line="59"/>
+        <location filename="../../gui/story/bible_form.py" line="26"/>
         <source>Relationships</source>
         <translation>人物关系</translation>
     </message>
     <message>
-        <location filename="../../gui/story/bible.py" line="60"/>
+        <location filename="../../gui/story/bible_form.py" line="27"/>
         <source>Kind</source>
         <translation>类别</translation>
     </message>
     <message>
-        <location filename="../../gui/story/bible.py" line="61"/>
+        <location filename="../../gui/story/bible_form.py" line="28"/>
         <source>Description</source>
         <translation>描述</translation>
     </message>
     <message>
-        <location filename="../../gui/story/bible.py" line="62"/>
+        <location filename="../../gui/story/bible_form.py" line="29"/>
         <source>Secrets</source>
         <translation>秘密</translation>
     </message>
     <message>
-        <location filename="../../gui/story/bible.py" line="63"/>
+        <location filename="../../gui/story/bible_form.py" line="30"/>
         <source>Connections</source>
         <translation>关联</translation>
     </message>
     <message>
-        <location filename="../../gui/story/bible.py" line="83"/>
+        <location filename="../../gui/story/bible.py" line="49"/>
         <source>entry</source>
         <translation>条目</translation>
     </message>
     <message>
-        <location filename="../../gui/story/bible.py" line="84"/>
+        <location filename="../../gui/story/bible.py" line="50"/>
         <source>Delete {0}</source>
         <translation>删除 {0}</translation>
     </message>
     <message>
-        <location filename="../../gui/story/bible.py" line="108"/>
+        <location filename="../../gui/story/bible.py" line="74"/>
         <source>Story bible</source>
         <translation>故事设定集</translation>
     </message>
     <message>
-        <location filename="../../gui/story/bible.py" line="128"/>
+        <location filename="../../gui/story/bible.py" line="94"/>
         <source>What the story is about</source>
         <translation>这个故事讲的是什么</translation>
     </message>
     <message>
-        <location filename="../../gui/story/bible.py" line="130"/>
+        <location filename="../../gui/story/bible.py" line="96"/>
         <source>e.g. mystery, cozy fantasy</source>
         <translation>例如：悬疑、温馨奇幻</translation>
     </message>
     <message>
-        <location filename="../../gui/story/bible.py" line="133"/>
+        <location filename="../../gui/story/bible.py" line="99"/>
         <source>Premise</source>
         <translation>故事梗概</translation>
     </message>
     <message>
-        <location filename="../../gui/story/bible.py" line="134"/>
+        <location filename="../../gui/story/bible.py" line="100"/>
         <source>Genre</source>
         <translation>类型</translation>
     </message>
     <message>
-        <location filename="../../gui/story/bible.py" line="141"/>
+        <location filename="../../gui/story/bible.py" line="107"/>
         <source>New character</source>
         <translation>新建人物</translation>
     </message>
     <message>
-        <location filename="../../gui/story/bible.py" line="143"/>
+        <location filename="../../gui/story/bible.py" line="109"/>
         <source>New place/thing</source>
         <translation>新建地点/物品</translation>
     </message>
     <message>
-        <location filename="../../gui/story/bible.py" line="155"/>
+        <location filename="../../gui/story/bible.py" line="138"/>
         <source>Stop</source>
         <translation>停止</translation>
     </message>
     <message>
-        <location filename="../../gui/story/bible.py" line="156"/>
+        <location filename="../../gui/story/bible.py" line="139"/>
         <source>Stop writing this entry (Esc); what is written stays</source>
         <translation>停止编写此条目（Esc）；已写的内容保留</translation>
     </message>
     <message>
-        <location filename="../../gui/story/bible.py" line="182"/>
+        <location filename="../../gui/story/bible.py" line="151"/>
         <source>Generate</source>
         <translation>生成</translation>
     </message>
     <message>
-        <location filename="../../gui/story/bible.py" line="183"/>
+        <location filename="../../gui/story/bible.py" line="152"/>
         <source>Fill every unlocked field</source>
         <translation>填写所有未锁定的栏目</translation>
     </message>
     <message>
-        <location filename="../../gui/story/bible.py" line="185"/>
+        <location filename="../../gui/story/bible.py" line="154"/>
         <source>Generate 3</source>
         <translation>生成 3 个</translation>
     </message>
     <message>
-        <location filename="../../gui/story/bible.py" line="186"/>
+        <location filename="../../gui/story/bible.py" line="155"/>
         <source>Three alternatives side by side</source>
         <translation>三个备选并排对比</translation>
     </message>
     <message>
-        <location filename="../../gui/story/bible.py" line="188"/>
+        <location filename="../../gui/story/bible.py" line="157"/>
         <source>Delete</source>
         <translation>删除</translation>
     </message>
     <message>
-        <location filename="../../gui/story/bible.py" line="190"/>
+        <location filename="../../gui/story/bible.py" line="159"/>
         <source>Undo</source>
         <translation>撤销</translation>
     </message>
     <message>
-        <location filename="../../gui/story/bible.py" line="201"/>
+        <location filename="../../gui/story/bible.py" line="170"/>
         <source>Import card…</source>
         <translation>导入角色卡…</translation>
     </message>
     <message>
-        <location filename="../../gui/story/bible.py" line="204"/>
-        <location filename="../../gui/story/bible.py" line="488"/>
+        <location filename="../../gui/story/bible.py" line="173"/>
+        <location filename="../../gui/story/bible.py" line="461"/>
         <source>Export</source>
         <translation>导出</translation>
     </message>
     <message>
-        <location filename="../../gui/story/bible.py" line="207"/>
+        <location filename="../../gui/story/bible.py" line="176"/>
         <source>Character card (PNG)…</source>
         <translation>角色卡 (PNG)…</translation>
     </message>
     <message>
-        <location filename="../../gui/story/bible.py" line="208"/>
+        <location filename="../../gui/story/bible.py" line="177"/>
         <source>Character card (JSON)…</source>
         <translation>角色卡 (JSON)…</translation>
     </message>
     <message>
-        <location filename="../../gui/story/bible.py" line="209"/>
+        <location filename="../../gui/story/bible.py" line="178"/>
         <source>Entry as Markdown…</source>
         <translation>当前条目导出为 Markdown…</translation>
     </message>
     <message>
-        <location filename="../../gui/story/bible.py" line="210"/>
+        <location filename="../../gui/story/bible.py" line="179"/>
         <source>Whole bible as Markdown…</source>
         <translation>整部设定集导出为 Markdown…</translation>
     </message>
     <message>
-        <location filename="../../gui/story/bible.py" line="251"/>
+        <location filename="../../gui/story/bible.py" line="220"/>
         <source>Unnamed</source>
         <translation>未命名</translation>
     </message>
     <message>
-        <location filename="../../gui/story/bible.py" line="170"/>
+        <location filename="../../gui/story/bible.py" line="121"/>
         <source>Add a character or a place to start.</source>
         <translation>先添加一个人物或地点。</translation>
     </message>
     <message>
-        <location filename="../../gui/story/bible.py" line="329"/>
+        <location filename="../../gui/story/bible.py" line="302"/>
         <source>lock</source>
         <translation>锁定</translation>
     </message>
     <message>
-        <location filename="../../gui/story/bible.py" line="333"/>
+        <location filename="../../gui/story/bible.py" line="306"/>
         <source>Regenerate {0} only</source>
         <translation>只重新生成“{0}”</translation>
     </message>
     <message>
-        <location filename="../../gui/story/bible.py" line="463"/>
+        <location filename="../../gui/story/bible.py" line="436"/>
         <source>Import character card</source>
         <translation>导入角色卡</translation>
     </message>
     <message>
-        <location filename="../../gui/story/bible.py" line="465"/>
+        <location filename="../../gui/story/bible.py" line="438"/>
         <source>Character cards (*.png *.json)</source>
         <translation>角色卡 (*.png *.json)</translation>
     </message>
     <message>
-        <location filename="../../gui/story/bible.py" line="473"/>
+        <location filename="../../gui/story/bible.py" line="446"/>
         <source>Card not imported: {0}</source>
         <translation>角色卡未能导入：{0}</translation>
     </message>
     <message>
-        <location filename="../../gui/story/bible.py" line="477"/>
+        <location filename="../../gui/story/bible.py" line="450"/>
         <source>Imported {0}.</source>
         <translation>已导入 {0}。</translation>
     </message>
     <message>
-        <location filename="../../gui/story/bible.py" line="484"/>
+        <location filename="../../gui/story/bible.py" line="457"/>
         <source>Select a character to export as a card.</source>
         <translation>请先选择要导出为角色卡的人物。</translation>
     </message>
     <message>
-        <location filename="../../gui/story/bible.py" line="508"/>
+        <location filename="../../gui/story/bible.py" line="481"/>
         <source>Exported {0}.</source>
         <translation>已导出 {0}。</translation>
     </message>
@@ -1014,43 +1014,43 @@ Chapters and scenes live in a story project: a folder whose name ends in .inklin
 <context>
     <name>DocumentController</name>
     <message>
-        <location filename="../../gui/book/files.py" line="142"/>
-        <location filename="../../gui/book/files.py" line="291"/>
-        <location filename="../../gui/book/files.py" line="303"/>
+        <location filename="../../gui/book/files.py" line="138"/>
+        <location filename="../../gui/book/files.py" line="287"/>
+        <location filename="../../gui/book/files.py" line="299"/>
         <source>Untitled</source>
         <translation>未命名</translation>
     </message>
     <message>
-        <location filename="../../gui/book/files.py" line="261"/>
+        <location filename="../../gui/book/files.py" line="257"/>
         <source>Cannot open</source>
         <translation>无法打开</translation>
     </message>
     <message>
-        <location filename="../../gui/book/files.py" line="249"/>
+        <location filename="../../gui/book/files.py" line="245"/>
         <source>Opened with problems</source>
         <translation>打开时发现问题</translation>
     </message>
     <message>
-        <location filename="../../gui/book/files.py" line="225"/>
+        <location filename="../../gui/book/files.py" line="221"/>
         <source>Cannot create the project</source>
         <translation>无法创建项目</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../gui/book/files.py" line="275"/>
+        <location filename="../../gui/book/files.py" line="271"/>
         <source>…and %n more problem(s) like these.</source>
         <translation>
             <numerusform>……另有 %n 个类似的问题。</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../gui/book/files.py" line="321"/>
-        <location filename="../../gui/book/files.py" line="343"/>
-        <location filename="../../gui/book/files.py" line="469"/>
+        <location filename="../../gui/book/files.py" line="317"/>
+        <location filename="../../gui/book/files.py" line="339"/>
+        <location filename="../../gui/book/files.py" line="451"/>
         <source>Save failed</source>
         <translation>保存失败</translation>
     </message>
     <message>
-        <location filename="../../gui/book/files.py" line="323"/>
+        <location filename="../../gui/book/files.py" line="319"/>
         <source>A story is saved as a folder whose name ends in .inkling. Use File → Export for a single .docx, .epub, .md or .txt file.</source>
         <translation>故事会保存为一个以 .inkling 结尾的文件夹。如需单个 .docx、.epub、.md 或 .txt 文件，请用“文件 → 导出”。</translation>
     </message>
@@ -1060,7 +1060,7 @@ Chapters and scenes live in a story project: a folder whose name ends in .inklin
         <translation>自动保存失败：{0}</translation>
     </message>
     <message>
-        <location filename="../../gui/book/files.py" line="469"/>
+        <location filename="../../gui/book/files.py" line="451"/>
         <source>{0}
 
 You can save to another place.</source>
@@ -1332,37 +1332,37 @@ You can save to another place.</source>
 <context>
     <name>GoalsDialog</name>
     <message>
-        <location filename="../../gui/book/goals.py" line="68"/>
+        <location filename="../../gui/book/goals.py" line="70"/>
         <source>Goals and history</source>
         <translation>目标与记录</translation>
     </message>
     <message>
-        <location filename="../../gui/book/goals.py" line="81"/>
+        <location filename="../../gui/book/goals.py" line="83"/>
         <source>Daily goal (words)</source>
         <translation>每日目标（字数）</translation>
     </message>
     <message>
-        <location filename="../../gui/book/goals.py" line="82"/>
+        <location filename="../../gui/book/goals.py" line="84"/>
         <source>Today</source>
         <translation>今天</translation>
     </message>
     <message>
-        <location filename="../../gui/book/goals.py" line="83"/>
+        <location filename="../../gui/book/goals.py" line="85"/>
         <source>Book goal (words)</source>
         <translation>全书目标（字数）</translation>
     </message>
     <message>
-        <location filename="../../gui/book/goals.py" line="84"/>
+        <location filename="../../gui/book/goals.py" line="86"/>
         <source>Book</source>
         <translation>全书</translation>
     </message>
     <message>
-        <location filename="../../gui/book/goals.py" line="85"/>
+        <location filename="../../gui/book/goals.py" line="87"/>
         <source>This session</source>
         <translation>本次写作</translation>
     </message>
     <message>
-        <location filename="../../gui/book/goals.py" line="94"/>
+        <location filename="../../gui/book/goals.py" line="96"/>
         <source>Words written per day, last 30 days</source>
         <translation>最近 30 天每日字数</translation>
     </message>
@@ -1370,147 +1370,147 @@ You can save to another place.</source>
 <context>
     <name>HistoryDialog</name>
     <message>
-        <location filename="../../gui/book/history_view.py" line="37"/>
+        <location filename="../../gui/book/history_view.py" line="38"/>
         <source>Taken by hand</source>
         <translation>手动保存</translation>
     </message>
     <message>
-        <location filename="../../gui/book/history_view.py" line="38"/>
+        <location filename="../../gui/book/history_view.py" line="39"/>
         <source>Before a writing session&apos;s changes</source>
         <translation>本次写作改动之前</translation>
     </message>
     <message>
-        <location filename="../../gui/book/history_view.py" line="39"/>
+        <location filename="../../gui/book/history_view.py" line="40"/>
         <source>Before a continuation</source>
         <translation>续写之前</translation>
     </message>
     <message>
-        <location filename="../../gui/book/history_view.py" line="40"/>
+        <location filename="../../gui/book/history_view.py" line="41"/>
         <source>Before a rewrite</source>
         <translation>改写之前</translation>
     </message>
     <message>
-        <location filename="../../gui/book/history_view.py" line="41"/>
+        <location filename="../../gui/book/history_view.py" line="42"/>
         <source>Before Replace All</source>
         <translation>全部替换之前</translation>
     </message>
     <message>
-        <location filename="../../gui/book/history_view.py" line="42"/>
+        <location filename="../../gui/book/history_view.py" line="43"/>
         <source>Before restoring a version</source>
         <translation>恢复版本之前</translation>
     </message>
     <message>
-        <location filename="../../gui/book/history_view.py" line="90"/>
+        <location filename="../../gui/book/history_view.py" line="91"/>
         <source>History of “{0}”</source>
         <translation>“{0}”的历史</translation>
     </message>
     <message>
-        <location filename="../../gui/book/history_view.py" line="96"/>
+        <location filename="../../gui/book/history_view.py" line="127"/>
         <source>When</source>
         <translation>时间</translation>
     </message>
     <message>
-        <location filename="../../gui/book/history_view.py" line="96"/>
+        <location filename="../../gui/book/history_view.py" line="127"/>
         <source>Name</source>
         <translation>名称</translation>
     </message>
     <message>
-        <location filename="../../gui/book/history_view.py" line="96"/>
+        <location filename="../../gui/book/history_view.py" line="127"/>
         <source>Words</source>
         <translation>字数</translation>
     </message>
     <message>
-        <location filename="../../gui/book/history_view.py" line="96"/>
+        <location filename="../../gui/book/history_view.py" line="127"/>
         <source>Why</source>
         <translation>原因</translation>
     </message>
     <message>
-        <location filename="../../gui/book/history_view.py" line="102"/>
+        <location filename="../../gui/book/history_view.py" line="133"/>
         <source>Changes, inline</source>
         <translation>改动（合并显示）</translation>
     </message>
     <message>
-        <location filename="../../gui/book/history_view.py" line="102"/>
+        <location filename="../../gui/book/history_view.py" line="133"/>
         <source>Side by side</source>
         <translation>并排对照</translation>
     </message>
     <message>
-        <location filename="../../gui/book/history_view.py" line="102"/>
+        <location filename="../../gui/book/history_view.py" line="133"/>
         <source>This version only</source>
         <translation>只看此版本</translation>
     </message>
     <message>
-        <location filename="../../gui/book/history_view.py" line="105"/>
+        <location filename="../../gui/book/history_view.py" line="136"/>
         <source>Reading the history…</source>
         <translation>正在读取历史…</translation>
     </message>
     <message>
-        <location filename="../../gui/book/history_view.py" line="123"/>
+        <location filename="../../gui/book/history_view.py" line="154"/>
         <source>Show</source>
         <translation>显示</translation>
     </message>
     <message>
-        <location filename="../../gui/book/history_view.py" line="133"/>
+        <location filename="../../gui/book/history_view.py" line="96"/>
         <source>Take Snapshot…</source>
         <translation>保存快照…</translation>
     </message>
     <message>
-        <location filename="../../gui/book/history_view.py" line="134"/>
+        <location filename="../../gui/book/history_view.py" line="97"/>
         <source>Copy</source>
         <translation>复制</translation>
     </message>
     <message>
-        <location filename="../../gui/book/history_view.py" line="136"/>
+        <location filename="../../gui/book/history_view.py" line="99"/>
         <source>Copies the selected words, or this whole version when nothing is selected.</source>
         <translation>复制选中的文字；没有选中时复制整个版本。</translation>
     </message>
     <message>
-        <location filename="../../gui/book/history_view.py" line="138"/>
+        <location filename="../../gui/book/history_view.py" line="101"/>
         <source>Restore This Version</source>
         <translation>恢复此版本</translation>
     </message>
     <message>
-        <location filename="../../gui/book/history_view.py" line="140"/>
+        <location filename="../../gui/book/history_view.py" line="103"/>
         <source>The scene&apos;s current text is kept as a snapshot first; Undo takes it back.</source>
         <translation>场景当前的文字会先保存为快照；撤销即可还原。</translation>
     </message>
     <message>
-        <location filename="../../gui/book/history_view.py" line="186"/>
+        <location filename="../../gui/book/history_view.py" line="192"/>
         <source>No snapshots of this scene yet. One is taken before the model changes it, at the first change in each writing session, and whenever you take one.</source>
         <translation>此场景还没有快照。模型改动场景之前、每次写作中的第一次改动时，以及你手动保存时，都会保存一份。</translation>
     </message>
     <message>
-        <location filename="../../gui/book/history_view.py" line="211"/>
+        <location filename="../../gui/book/history_view.py" line="217"/>
         <source>Comparing…</source>
         <translation>正在比较…</translation>
     </message>
     <message>
-        <location filename="../../gui/book/history_view.py" line="239"/>
+        <location filename="../../gui/book/history_view.py" line="245"/>
         <source>This snapshot cannot be read: {0}</source>
         <translation>无法读取此快照：{0}</translation>
     </message>
     <message>
-        <location filename="../../gui/book/history_view.py" line="258"/>
+        <location filename="../../gui/book/history_view.py" line="264"/>
         <source>{0} words then, {1} changes since. Struck through: only in the snapshot. Underlined: only in the scene now.</source>
         <translation>当时 {0} 字，之后有 {1} 处改动。删除线：只在快照中；下划线：只在现在的场景中。</translation>
     </message>
     <message>
-        <location filename="../../gui/book/history_view.py" line="262"/>
+        <location filename="../../gui/book/history_view.py" line="268"/>
         <source>The scene reads exactly like this version.</source>
         <translation>场景与此版本完全相同。</translation>
     </message>
     <message>
-        <location filename="../../gui/book/history_view.py" line="304"/>
+        <location filename="../../gui/book/history_view.py" line="310"/>
         <source>Take snapshot</source>
         <translation>保存快照</translation>
     </message>
     <message>
-        <location filename="../../gui/book/history_view.py" line="304"/>
+        <location filename="../../gui/book/history_view.py" line="310"/>
         <source>A name for this version (optional):</source>
         <translation>为此版本命名（可不填）：</translation>
     </message>
     <message>
-        <location filename="../../gui/book/history_view.py" line="309"/>
+        <location filename="../../gui/book/history_view.py" line="315"/>
         <source>Snapshot</source>
         <translation>快照</translation>
     </message>
@@ -1580,83 +1580,83 @@ You can save to another place.</source>
 <context>
     <name>Keeping</name>
     <message>
-        <location filename="../../gui/book/keeping.py" line="166"/>
+        <location filename="../../gui/book/keeping.py" line="155"/>
         <source>Snapshot not kept: {0}</source>
         <translation>快照未保存：{0}</translation>
     </message>
     <message>
-        <location filename="../../gui/book/keeping.py" line="170"/>
+        <location filename="../../gui/book/keeping.py" line="159"/>
         <source>Snapshot taken.</source>
         <translation>快照已保存。</translation>
     </message>
     <message>
-        <location filename="../../gui/book/keeping.py" line="170"/>
+        <location filename="../../gui/book/keeping.py" line="159"/>
         <source>Nothing to snapshot.</source>
         <translation>没有需要保存的内容。</translation>
     </message>
     <message>
-        <location filename="../../gui/book/keeping.py" line="176"/>
+        <location filename="../../gui/book/keeping.py" line="165"/>
         <source>Snapshots belong to the scenes of a story project.</source>
         <translation>快照属于故事项目中的场景。</translation>
     </message>
     <message>
-        <location filename="../../gui/book/keeping.py" line="179"/>
+        <location filename="../../gui/book/keeping.py" line="168"/>
         <source>Take snapshot</source>
         <translation>保存快照</translation>
     </message>
     <message>
-        <location filename="../../gui/book/keeping.py" line="179"/>
+        <location filename="../../gui/book/keeping.py" line="168"/>
         <source>A name for this version (optional):</source>
         <translation>为此版本命名（可不填）：</translation>
     </message>
     <message>
-        <location filename="../../gui/book/keeping.py" line="185"/>
+        <location filename="../../gui/book/keeping.py" line="174"/>
         <source>Snapshot</source>
         <translation>快照</translation>
     </message>
     <message>
-        <location filename="../../gui/book/keeping.py" line="226"/>
+        <location filename="../../gui/book/keeping.py" line="215"/>
         <source>Restore the scene from the trash first, then its version.</source>
         <translation>请先把场景从废纸篓中恢复，再恢复它的版本。</translation>
     </message>
     <message>
-        <location filename="../../gui/book/keeping.py" line="234"/>
+        <location filename="../../gui/book/keeping.py" line="223"/>
         <source>The scene already reads like this version.</source>
         <translation>场景已经和此版本相同。</translation>
     </message>
     <message>
-        <location filename="../../gui/book/keeping.py" line="241"/>
+        <location filename="../../gui/book/keeping.py" line="230"/>
         <source>Version restored (Undo takes it back).</source>
         <translation>版本已恢复（撤销即可还原）。</translation>
     </message>
     <message>
-        <location filename="../../gui/book/keeping.py" line="256"/>
-        <location filename="../../gui/book/keeping.py" line="307"/>
+        <location filename="../../gui/book/keeping.py" line="245"/>
+        <location filename="../../gui/book/keeping.py" line="296"/>
         <source>Backups are made of story projects.</source>
         <translation>备份针对故事项目。</translation>
     </message>
     <message>
-        <location filename="../../gui/book/keeping.py" line="258"/>
+        <location filename="../../gui/book/keeping.py" line="247"/>
         <source>Backing up…</source>
         <translation>正在备份…</translation>
     </message>
     <message>
-        <location filename="../../gui/book/keeping.py" line="277"/>
+        <location filename="../../gui/book/keeping.py" line="266"/>
         <source>Backed up to {0} ({1}).</source>
         <translation>已备份到 {0}（{1}）。</translation>
     </message>
     <message>
-        <location filename="../../gui/book/keeping.py" line="284"/>
+        <location filename="../../gui/book/keeping.py" line="273"/>
         <source>Backup failed: {0}</source>
         <translation>备份失败：{0}</translation>
     </message>
     <message>
-        <location filename="../../gui/book/keeping.py" line="287"/>
+        <location filename="../../gui/book/keeping.py" line="276"/>
         <source>Backup failed</source>
         <translation>备份失败</translation>
     </message>
     <message>
-        <location filename="../../gui/book/keeping.py" line="288"/>
+        <location filename="../../gui/book/keeping.py" line="277"/>
         <source>{0}
 
 Your project is untouched; keep writing.</source>
@@ -1665,32 +1665,32 @@ Your project is untouched; keep writing.</source>
 你的项目没有改动，可以继续写作。</translation>
     </message>
     <message>
-        <location filename="../../gui/book/keeping.py" line="310"/>
+        <location filename="../../gui/book/keeping.py" line="299"/>
         <source>Backup folder for {0}</source>
         <translation>{0} 的备份文件夹</translation>
     </message>
     <message>
-        <location filename="../../gui/book/keeping.py" line="318"/>
+        <location filename="../../gui/book/keeping.py" line="307"/>
         <source>Backups of this story go to {0}.</source>
         <translation>此故事的备份将保存到 {0}。</translation>
     </message>
     <message>
-        <location filename="../../gui/book/keeping.py" line="330"/>
+        <location filename="../../gui/book/keeping.py" line="319"/>
         <source>Restoring {0}…</source>
         <translation>正在恢复 {0}…</translation>
     </message>
     <message>
-        <location filename="../../gui/book/keeping.py" line="336"/>
+        <location filename="../../gui/book/keeping.py" line="325"/>
         <source>Not restored: {0}</source>
         <translation>未恢复：{0}</translation>
     </message>
     <message>
-        <location filename="../../gui/book/keeping.py" line="337"/>
+        <location filename="../../gui/book/keeping.py" line="326"/>
         <source>Restore failed</source>
         <translation>恢复失败</translation>
     </message>
     <message>
-        <location filename="../../gui/book/keeping.py" line="340"/>
+        <location filename="../../gui/book/keeping.py" line="329"/>
         <source>Restored into {0}; the project you had open was not changed.</source>
         <translation>已恢复到 {0}；你打开的项目没有改动。</translation>
     </message>
@@ -1825,142 +1825,142 @@ Your project is untouched; keep writing.</source>
 <context>
     <name>Menus</name>
     <message>
-        <location filename="../../gui/window/menu_table.py" line="149"/>
+        <location filename="../../gui/window/menu_table.py" line="148"/>
         <source>&amp;File</source>
         <translation>文件(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../../gui/window/menu_table.py" line="151"/>
+        <location filename="../../gui/window/menu_table.py" line="150"/>
         <source>&amp;New</source>
         <translation>新建(&amp;N)</translation>
     </message>
     <message>
-        <location filename="../../gui/window/menu_table.py" line="153"/>
+        <location filename="../../gui/window/menu_table.py" line="152"/>
         <source>New &amp;Project…</source>
         <translation>新建项目(&amp;P)…</translation>
     </message>
     <message>
-        <location filename="../../gui/window/menu_table.py" line="157"/>
+        <location filename="../../gui/window/menu_table.py" line="156"/>
         <source>&amp;Open…</source>
         <translation>打开(&amp;O)…</translation>
     </message>
     <message>
-        <location filename="../../gui/window/menu_table.py" line="158"/>
+        <location filename="../../gui/window/menu_table.py" line="157"/>
         <source>Open &amp;Recent</source>
         <translation>最近打开(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../../gui/window/menu_table.py" line="159"/>
+        <location filename="../../gui/window/menu_table.py" line="158"/>
         <source>&amp;Save</source>
         <translation>保存(&amp;S)</translation>
     </message>
     <message>
-        <location filename="../../gui/window/menu_table.py" line="160"/>
+        <location filename="../../gui/window/menu_table.py" line="159"/>
         <source>Save &amp;As…</source>
         <translation>另存为(&amp;A)…</translation>
     </message>
     <message>
-        <location filename="../../gui/window/menu_table.py" line="161"/>
+        <location filename="../../gui/window/menu_table.py" line="160"/>
         <source>&amp;Close</source>
         <translation>关闭(&amp;C)</translation>
     </message>
     <message>
-        <location filename="../../gui/window/menu_table.py" line="164"/>
+        <location filename="../../gui/window/menu_table.py" line="163"/>
         <source>&amp;Import Manuscript…</source>
         <translation>导入书稿(&amp;I)…</translation>
     </message>
     <message>
-        <location filename="../../gui/window/menu_table.py" line="168"/>
+        <location filename="../../gui/window/menu_table.py" line="167"/>
         <source>&amp;Export</source>
         <translation>导出(&amp;E)</translation>
     </message>
     <message>
-        <location filename="../../gui/window/menu_table.py" line="171"/>
+        <location filename="../../gui/window/menu_table.py" line="170"/>
         <source>&amp;Book (Word, EPUB, Markdown, text)…</source>
         <translation>全书（Word、EPUB、Markdown、纯文本）(&amp;B)…</translation>
     </message>
     <message>
-        <location filename="../../gui/window/menu_table.py" line="176"/>
+        <location filename="../../gui/window/menu_table.py" line="175"/>
         <source>As &amp;Markdown…</source>
         <translation>导出为 Markdown(&amp;M)…</translation>
     </message>
     <message>
-        <location filename="../../gui/window/menu_table.py" line="180"/>
+        <location filename="../../gui/window/menu_table.py" line="179"/>
         <source>As &amp;Plain Text…</source>
         <translation>导出为纯文本(&amp;P)…</translation>
     </message>
     <message>
-        <location filename="../../gui/window/menu_table.py" line="187"/>
+        <location filename="../../gui/window/menu_table.py" line="199"/>
         <source>Back &amp;Up Now</source>
         <translation>立即备份(&amp;U)</translation>
     </message>
     <message>
-        <location filename="../../gui/window/menu_table.py" line="193"/>
+        <location filename="../../gui/window/menu_table.py" line="205"/>
         <source>Restore from Bac&amp;kup…</source>
         <translation>从备份恢复(&amp;K)…</translation>
     </message>
     <message>
-        <location filename="../../gui/window/menu_table.py" line="195"/>
+        <location filename="../../gui/window/menu_table.py" line="207"/>
         <source>Backup &amp;Folder…</source>
         <translation>备份文件夹(&amp;F)…</translation>
     </message>
     <message>
-        <location filename="../../gui/window/menu_table.py" line="201"/>
+        <location filename="../../gui/window/menu_table.py" line="187"/>
         <source>Story &amp;Details…</source>
         <translation>故事信息(&amp;D)…</translation>
     </message>
     <message>
-        <location filename="../../gui/window/menu_table.py" line="203"/>
+        <location filename="../../gui/window/menu_table.py" line="189"/>
         <source>&amp;Quit</source>
         <translation>退出(&amp;Q)</translation>
     </message>
     <message>
-        <location filename="../../gui/window/menu_table.py" line="212"/>
+        <location filename="../../gui/window/menu_table.py" line="219"/>
         <source>&amp;Edit</source>
         <translation>编辑(&amp;E)</translation>
     </message>
     <message>
-        <location filename="../../gui/window/menu_table.py" line="214"/>
+        <location filename="../../gui/window/menu_table.py" line="221"/>
         <source>&amp;Undo</source>
         <translation>撤销(&amp;U)</translation>
     </message>
     <message>
-        <location filename="../../gui/window/menu_table.py" line="215"/>
+        <location filename="../../gui/window/menu_table.py" line="222"/>
         <source>&amp;Redo</source>
         <translation>重做(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../../gui/window/menu_table.py" line="217"/>
+        <location filename="../../gui/window/menu_table.py" line="224"/>
         <source>Cu&amp;t</source>
         <translation>剪切(&amp;T)</translation>
     </message>
     <message>
-        <location filename="../../gui/window/menu_table.py" line="218"/>
+        <location filename="../../gui/window/menu_table.py" line="225"/>
         <source>&amp;Copy</source>
         <translation>复制(&amp;C)</translation>
     </message>
     <message>
-        <location filename="../../gui/window/menu_table.py" line="219"/>
+        <location filename="../../gui/window/menu_table.py" line="226"/>
         <source>Pa&amp;ste</source>
         <translation>粘贴(&amp;S)</translation>
     </message>
     <message>
-        <location filename="../../gui/window/menu_table.py" line="221"/>
+        <location filename="../../gui/window/menu_table.py" line="228"/>
         <source>Select &amp;All</source>
         <translation>全选(&amp;A)</translation>
     </message>
     <message>
-        <location filename="../../gui/window/menu_table.py" line="228"/>
+        <location filename="../../gui/window/menu_table.py" line="235"/>
         <source>&amp;Find…</source>
         <translation>查找(&amp;F)…</translation>
     </message>
     <message>
-        <location filename="../../gui/window/menu_table.py" line="231"/>
+        <location filename="../../gui/window/menu_table.py" line="238"/>
         <source>Find and &amp;Replace…</source>
         <translation>查找与替换(&amp;R)…</translation>
     </message>
     <message>
-        <location filename="../../gui/window/menu_table.py" line="237"/>
+        <location filename="../../gui/window/menu_table.py" line="244"/>
         <source>&amp;Preferences…</source>
         <translation>偏好设置(&amp;P)…</translation>
     </message>
@@ -1970,7 +1970,7 @@ Your project is untouched; keep writing.</source>
         <translation>写作提示</translation>
     </message>
     <message>
-        <location filename="../../gui/window/menu_table.py" line="329"/>
+        <location filename="../../gui/window/menu_table.py" line="336"/>
         <source>&amp;View</source>
         <translation>视图(&amp;V)</translation>
     </message>
@@ -1985,37 +1985,37 @@ Your project is untouched; keep writing.</source>
         <translation>帮助(&amp;H)</translation>
     </message>
     <message>
-        <location filename="../../gui/window/menu_table.py" line="334"/>
+        <location filename="../../gui/window/menu_table.py" line="341"/>
         <source>What the &amp;Model Sees</source>
         <translation>模型看到的内容(&amp;M)</translation>
     </message>
     <message>
-        <location filename="../../gui/window/menu_table.py" line="338"/>
+        <location filename="../../gui/window/menu_table.py" line="345"/>
         <source>&amp;Focus Mode</source>
         <translation>专注模式(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../../gui/window/menu_table.py" line="340"/>
+        <location filename="../../gui/window/menu_table.py" line="347"/>
         <source>Zoom &amp;In</source>
         <translation>放大(&amp;I)</translation>
     </message>
     <message>
-        <location filename="../../gui/window/menu_table.py" line="342"/>
+        <location filename="../../gui/window/menu_table.py" line="349"/>
         <source>Zoom &amp;Out</source>
         <translation>缩小(&amp;O)</translation>
     </message>
     <message>
-        <location filename="../../gui/window/menu_table.py" line="343"/>
+        <location filename="../../gui/window/menu_table.py" line="350"/>
         <source>&amp;Reset Zoom</source>
         <translation>还原缩放(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../../gui/window/menu_table.py" line="346"/>
+        <location filename="../../gui/window/menu_table.py" line="353"/>
         <source>Read the &amp;Whole Book</source>
         <translation>通读全书(&amp;W)</translation>
     </message>
     <message>
-        <location filename="../../gui/window/menu_table.py" line="360"/>
+        <location filename="../../gui/window/menu_table.py" line="367"/>
         <source>&amp;Book</source>
         <translation>书稿(&amp;B)</translation>
     </message>
@@ -2025,77 +2025,77 @@ Your project is untouched; keep writing.</source>
         <translation>请打开一个故事项目，或用“新建章”把这段文字变成故事项目。</translation>
     </message>
     <message>
-        <location filename="../../gui/window/menu_table.py" line="362"/>
+        <location filename="../../gui/window/menu_table.py" line="369"/>
         <source>New &amp;Chapter</source>
         <translation>新建章(&amp;C)</translation>
     </message>
     <message>
-        <location filename="../../gui/window/menu_table.py" line="363"/>
+        <location filename="../../gui/window/menu_table.py" line="370"/>
         <source>New &amp;Scene</source>
         <translation>新建场景(&amp;S)</translation>
     </message>
     <message>
-        <location filename="../../gui/window/menu_table.py" line="365"/>
+        <location filename="../../gui/window/menu_table.py" line="372"/>
         <source>S&amp;plit Scene at Cursor</source>
         <translation>在光标处拆分场景(&amp;P)</translation>
     </message>
     <message>
-        <location filename="../../gui/window/menu_table.py" line="372"/>
+        <location filename="../../gui/window/menu_table.py" line="379"/>
         <source>&amp;Merge with Next Scene</source>
         <translation>与下一场景合并(&amp;M)</translation>
     </message>
     <message>
-        <location filename="../../gui/window/menu_table.py" line="378"/>
+        <location filename="../../gui/window/menu_table.py" line="385"/>
         <source>&amp;Undo Binder Change</source>
         <translation>撤销目录改动(&amp;U)</translation>
     </message>
     <message>
-        <location filename="../../gui/window/menu_table.py" line="385"/>
+        <location filename="../../gui/window/menu_table.py" line="392"/>
         <source>Take S&amp;napshot…</source>
         <translation>保存快照(&amp;N)…</translation>
     </message>
     <message>
-        <location filename="../../gui/window/menu_table.py" line="392"/>
+        <location filename="../../gui/window/menu_table.py" line="399"/>
         <source>Scene &amp;History…</source>
         <translation>场景历史(&amp;H)…</translation>
     </message>
     <message>
-        <location filename="../../gui/window/menu_table.py" line="399"/>
+        <location filename="../../gui/window/menu_table.py" line="406"/>
         <source>&amp;Goals and History…</source>
         <translation>目标与记录(&amp;G)…</translation>
     </message>
     <message>
-        <location filename="../../gui/window/menu_table.py" line="253"/>
+        <location filename="../../gui/window/menu_table.py" line="260"/>
         <source>&amp;Continue writing</source>
         <translation>续写(&amp;C)</translation>
     </message>
     <message>
-        <location filename="../../gui/window/menu_table.py" line="260"/>
+        <location filename="../../gui/window/menu_table.py" line="267"/>
         <source>&amp;Stop</source>
         <translation>停止(&amp;S)</translation>
     </message>
     <message>
-        <location filename="../../gui/window/menu_table.py" line="262"/>
+        <location filename="../../gui/window/menu_table.py" line="269"/>
         <source>&amp;Retry</source>
         <translation>重写(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../../gui/window/menu_table.py" line="264"/>
+        <location filename="../../gui/window/menu_table.py" line="271"/>
         <source>&amp;Previous version</source>
         <translation>上一版本(&amp;P)</translation>
     </message>
     <message>
-        <location filename="../../gui/window/menu_table.py" line="270"/>
+        <location filename="../../gui/window/menu_table.py" line="277"/>
         <source>&amp;Next version</source>
         <translation>下一版本(&amp;N)</translation>
     </message>
     <message>
-        <location filename="../../gui/window/menu_table.py" line="276"/>
+        <location filename="../../gui/window/menu_table.py" line="283"/>
         <source>Re&amp;write selection</source>
         <translation>改写选中文字(&amp;W)</translation>
     </message>
     <message>
-        <location filename="../../gui/window/menu_table.py" line="291"/>
+        <location filename="../../gui/window/menu_table.py" line="298"/>
         <source>Suggestions as you &amp;type</source>
         <translation>边写边提示(&amp;T)</translation>
     </message>
@@ -2115,37 +2115,37 @@ Your project is untouched; keep writing.</source>
         <translation>关于 Inkling(&amp;A)</translation>
     </message>
     <message>
-        <location filename="../../gui/window/menu_table.py" line="250"/>
+        <location filename="../../gui/window/menu_table.py" line="257"/>
         <source>&amp;Generate</source>
         <translation>生成(&amp;G)</translation>
     </message>
     <message>
-        <location filename="../../gui/window/menu_table.py" line="288"/>
+        <location filename="../../gui/window/menu_table.py" line="295"/>
         <source>&amp;Suggest</source>
         <translation>提示(&amp;S)</translation>
     </message>
     <message>
-        <location filename="../../gui/window/menu_table.py" line="298"/>
+        <location filename="../../gui/window/menu_table.py" line="305"/>
         <source>Suggest &amp;now</source>
         <translation>立即提示(&amp;N)</translation>
     </message>
     <message>
-        <location filename="../../gui/window/menu_table.py" line="303"/>
+        <location filename="../../gui/window/menu_table.py" line="310"/>
         <source>&amp;Accept suggestion</source>
         <translation>接受提示(&amp;A)</translation>
     </message>
     <message>
-        <location filename="../../gui/window/menu_table.py" line="308"/>
+        <location filename="../../gui/window/menu_table.py" line="315"/>
         <source>Accept next &amp;word</source>
         <translation>接受下一个词(&amp;W)</translation>
     </message>
     <message>
-        <location filename="../../gui/window/menu_table.py" line="313"/>
+        <location filename="../../gui/window/menu_table.py" line="320"/>
         <source>&amp;Next alternative</source>
         <translation>下一个备选(&amp;N)</translation>
     </message>
     <message>
-        <location filename="../../gui/window/menu_table.py" line="318"/>
+        <location filename="../../gui/window/menu_table.py" line="325"/>
         <source>&amp;Previous alternative</source>
         <translation>上一个备选(&amp;P)</translation>
     </message>
@@ -3001,27 +3001,27 @@ Your project is untouched; keep writing.</source>
 <context>
     <name>ProjectController</name>
     <message>
-        <location filename="../../gui/book/project.py" line="26"/>
+        <location filename="../../gui/book/project.py" line="25"/>
         <source>Chapters and scenes belong to a story project: use Book → New Chapter, or Save As with a name ending in .inkling.</source>
         <translation>章和场景属于故事项目：请使用“书稿 → 新建章”，或另存为以 .inkling 结尾的名称。</translation>
     </message>
     <message>
-        <location filename="../../gui/book/project.py" line="160"/>
+        <location filename="../../gui/book/project.py" line="158"/>
         <source>Wait for the continuation to finish, or stop it, first.</source>
         <translation>请等续写完成，或先停止续写。</translation>
     </message>
     <message>
-        <location filename="../../gui/book/project.py" line="187"/>
+        <location filename="../../gui/book/project.py" line="185"/>
         <source>“{0}” could not be read, so Inkling leaves it as it is: {1}</source>
         <translation>“{0}”无法读取，Inkling 将其保持原样：{1}</translation>
     </message>
     <message>
-        <location filename="../../gui/book/project.py" line="294"/>
+        <location filename="../../gui/book/project.py" line="292"/>
         <source>The book has no scene: add one with Book → New Scene.</source>
         <translation>这本书没有场景：请用“书稿 → 新建场景”添加一个。</translation>
     </message>
     <message>
-        <location filename="../../gui/book/project.py" line="151"/>
+        <location filename="../../gui/book/project.py" line="149"/>
         <source>This scene is shown read-only: {0}</source>
         <translation>此场景以只读方式显示：{0}</translation>
     </message>

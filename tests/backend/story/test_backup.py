@@ -25,7 +25,7 @@ import pytest
 
 from backend.storage.paths import app_paths
 from backend.storage.settings import Settings
-from backend.story import backup
+from backend.story import backup_restore
 from backend.story.backup import (
     Backup,
     BackupError,
@@ -35,10 +35,10 @@ from backend.story.backup import (
     backup_place,
     list_backups,
     needs_backup,
-    restore,
     rotate,
     to_keep,
 )
+from backend.story.backup_restore import restore
 from backend.story.binder import Scene
 from backend.story.project import new_story
 from backend.story.project_read import load_story
@@ -483,7 +483,7 @@ def test_restore_refuses_with_a_reason_and_leaves_nothing(
 
 
 def test_a_zip_bomb_is_refused(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(backup, "MAX_ENTRY_BYTES", 1024 * 1024)
+    monkeypatch.setattr(backup_restore, "MAX_ENTRY_BYTES", 1024 * 1024)
     bomb = write_zip(
         tmp_path / "bomb.zip",
         [("story.toml", STORY), ("scenes/a.md", b"\0" * (16 * 1024 * 1024))],
@@ -500,7 +500,7 @@ def test_a_zip_bomb_is_refused(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) 
 def test_many_entries_over_the_total_are_refused(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(backup, "MAX_TOTAL_BYTES", 3 * 1024 * 1024)
+    monkeypatch.setattr(backup_restore, "MAX_TOTAL_BYTES", 3 * 1024 * 1024)
     entries = [(f"scenes/{n}.md", b"\0" * (1024 * 1024)) for n in range(5)]
     bomb = write_zip(
         tmp_path / "many.zip", [("story.toml", STORY), *entries], compression=zipfile.ZIP_DEFLATED
@@ -515,7 +515,7 @@ def test_many_entries_over_the_total_are_refused(
 def test_a_zip_claiming_small_sizes_is_bounded_by_what_it_inflates(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(backup, "MAX_ENTRY_BYTES", 1024 * 1024)
+    monkeypatch.setattr(backup_restore, "MAX_ENTRY_BYTES", 1024 * 1024)
     bomb = write_zip(
         tmp_path / "liar.zip",
         [("story.toml", STORY), ("scenes/a.md", b"\0" * (4 * 1024 * 1024))],

@@ -22,6 +22,7 @@ from pathlib import Path
 import pytest
 
 from backend.story import snapshots
+from backend.story.snapshot_ops import snapshot_scenes
 from backend.story.snapshots import (
     LOG_SUFFIX,
     OBJECT_SUFFIX,
@@ -30,7 +31,6 @@ from backend.story.snapshots import (
     Snapshot,
     SnapshotError,
     SnapshotStore,
-    snapshot_scenes,
     text_sha,
 )
 
