@@ -13,6 +13,7 @@ from backend.story.memory.assembly import BookContext
 from backend.story.style.model import Style
 from gui.editor.editor import Editor
 from gui.editor.history import InsertionHistory
+from gui.editor.writing_bar import WritingBar
 from gui.worker import GenerationWorker, Request
 
 # Insertion modes: a new continuation, a retry of the last one, a rewrite of a selection.
@@ -65,6 +66,8 @@ class ContinuationController(QObject):
         self._mode = NEW
         self._insert_start = 0
         self._seed = 0
+        self.bar = WritingBar(editor)
+        self.bar.stop_clicked.connect(self.stop)
         worker.chunk_ready.connect(self._on_worker_chunk_ready)
         worker.draft_ready.connect(self._on_worker_draft_ready)
         worker.finished.connect(self._on_worker_finished)
@@ -171,10 +174,12 @@ class ContinuationController(QObject):
         self._insert_start = self.editor.insertion_position()
         self.running_changed.emit(True)
         self.message.emit(self.tr("Writing… (Esc stops)"), 0)
+        self.bar.begin()
         self.worker.post(request)
 
     def _end(self) -> None:
         self._active_id = None
+        self.bar.end()
         self.editor.end_insertion()
         self.running_changed.emit(False)
         self.ended.emit()
@@ -183,11 +188,13 @@ class ContinuationController(QObject):
     def _on_worker_chunk_ready(self, request_id: int, text: str) -> None:
         if request_id == self._active_id:
             self.editor.insert_chunk(text)
+            self.bar.written(self.editor.inserted_text())
 
     @Slot(int, str)
     def _on_worker_draft_ready(self, request_id: int, text: str) -> None:
         if request_id == self._active_id and self.editor.inserting:
             self.editor.show_draft(text)
+            self.bar.written(self.editor.inserted_text() + text)
 
     @Slot(int, object)
     def _on_worker_finished(self, request_id: int, result: JobResult) -> None:

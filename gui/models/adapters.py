@@ -34,7 +34,7 @@ COLUMNS = (
     QT_TRANSLATE_NOOP("AdaptersPanel", "Learned from"),
     QT_TRANSLATE_NOOP("AdaptersPanel", "Made"),
     QT_TRANSLATE_NOOP("AdaptersPanel", "Size"),
-    QT_TRANSLATE_NOOP("AdaptersPanel", "Perplexity"),
+    QT_TRANSLATE_NOOP("AdaptersPanel", "Surprise (lower fits better)"),
 )
 
 
@@ -42,7 +42,7 @@ class AdaptersPanel(QGroupBox):
     """Adapters trained for one model."""
 
     def __init__(self, voice: VoiceController, parent: QWidget | None = None) -> None:
-        super().__init__(self.tr("Voice adapters"), parent)
+        super().__init__(self.tr("Your voices"), parent)
         self.voice = voice
         self.spec: ModelSpec | None = None
         self.library: AdapterLibrary | None = None
@@ -57,7 +57,7 @@ class AdaptersPanel(QGroupBox):
         self.strength.setRange(0, 200)
         self.strength.setValue(100)
         self.strength.setToolTip(
-            self.tr("How strongly the adapter changes the model (100 %: as trained)")
+            self.tr("How strongly the voice changes the model (100 %: as trained)")
         )
         self.strength.sliderReleased.connect(self._on_strength_released)
         self.strength_label = QLabel("100 %")
@@ -66,7 +66,7 @@ class AdaptersPanel(QGroupBox):
         self.rename_button.clicked.connect(lambda: self.rename_selected())
         self.delete_button = QPushButton(self.tr("De&lete"))
         self.delete_button.clicked.connect(self.delete_selected)
-        self.add_button = QPushButton(self.tr("Add Adapter &File…"))
+        self.add_button = QPushButton(self.tr("Add Voice &File…"))
         self.add_button.clicked.connect(lambda: self.add_file())
         self.train_button = QPushButton(self.tr("&Train on My Writing…"))
         self.train_button.clicked.connect(self.voice.show_training)
@@ -102,7 +102,7 @@ class AdaptersPanel(QGroupBox):
             self.note.setText(
                 translate_message(NOT_ON_A_SERVER)
                 if self.spec.engine == EngineKind.REMOTE
-                else self.tr("This model cannot take voice adapters.")
+                else self.tr("This model cannot take a trained voice.")
             )
         elif library is not None:
             active = library.active()
@@ -124,7 +124,7 @@ class AdaptersPanel(QGroupBox):
                 self.strength.setValue(round(active.scale * 100))
             loaded = self.spec is not None and self.voice.is_loaded(self.spec)
             self.note.setText(
-                ("" if entries else self.tr("No adapters yet: train one on your writing."))
+                ("" if entries else self.tr("No voices yet: train one on your writing."))
                 + ("" if loaded else self.tr(" Changes apply when this model is loaded."))
             )
         self.table.resizeColumnsToContents()
@@ -170,7 +170,7 @@ class AdaptersPanel(QGroupBox):
             return
         if name is None:
             current = self.table.item(self.table.currentRow(), 1)
-            name, ok = QInputDialog.getText(self, self.tr("Rename adapter"), self.tr("Name:"),
+            name, ok = QInputDialog.getText(self, self.tr("Rename voice"), self.tr("Name:"),
                                             text=current.text() if current else "")  # fmt: skip
             if not ok:
                 return
@@ -195,7 +195,10 @@ class AdaptersPanel(QGroupBox):
             return False
         if path is None:
             path, _ = QFileDialog.getOpenFileName(
-                self, self.tr("Add adapter"), "", self.tr("LoRA adapters (*.gguf)")
+                self,
+                self.tr("Add a voice file"),
+                "",
+                self.tr("Voice files (LoRA adapters, *.gguf)"),
             )
             if not path:
                 return False

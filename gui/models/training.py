@@ -267,7 +267,7 @@ class TrainVoiceDialog(QDialog):
         elif kind == "measured":
             after = event.get("when") == "after"
             self.stage.setText(
-                self.tr("Measuring the adapter on the text kept aside…")
+                self.tr("Measuring the voice on the text kept aside…")
                 if after
                 else self.tr("Training…")
             )
@@ -303,7 +303,7 @@ class TrainVoiceDialog(QDialog):
         helps = bool(result.get("helps"))
         if not helps:
             lines.append(
-                self.tr("This adapter did not help on text it had not seen; you may delete it.")
+                self.tr("This voice did not help on writing it had not seen; you may delete it.")
             )
         self.stage.setText(self.tr("Done.") if helps else self.tr("Done, without a gain."))
         self.timing.setText("")

@@ -89,7 +89,7 @@ class VoiceController(QObject):
         try:
             active = library.switch(file, scale)
         except (AdapterError, RefusedFile) as exc:
-            self.error.emit(self.tr("The adapter could not be switched"), str(exc))
+            self.error.emit(self.tr("The voice could not be switched"), str(exc))
             return
         if self.spec is not None and library.model_path == self.spec.path:
             self.worker.set_adapter(active.path if active else None, active.scale if active else 1)
@@ -101,7 +101,7 @@ class VoiceController(QObject):
         try:
             library.delete(file)
         except (AdapterError, RefusedFile) as exc:
-            self.error.emit(self.tr("The adapter could not be deleted"), str(exc))
+            self.error.emit(self.tr("The voice could not be deleted"), str(exc))
             return
         if self.active is not None and self.active[0] == path.resolve():
             self.worker.set_adapter(None)
@@ -127,7 +127,7 @@ class VoiceController(QObject):
 
     @Slot(str)
     def _on_worker_adapter_failed(self, message: str) -> None:
-        self.error.emit(self.tr("The voice adapter could not be used"), message)
+        self.error.emit(self.tr("The voice could not be used"), message)
 
     def _show_active(self) -> None:
         if self.active is None:
@@ -139,7 +139,7 @@ class VoiceController(QObject):
             names = {library.folder / e.file: e.name for e in library.entries()}
             name = names.get(self.active[0], name)
         self.status_label.setText(self.tr("Voice: {0} ({1:.0%})").format(name, self.active[1]))
-        self.status_label.setToolTip(self.tr("A voice adapter trained on your writing is on."))
+        self.status_label.setToolTip(self.tr("A voice trained on your writing is on."))
 
     # --- training -------------------------------------------------------------------
     def show_training(self) -> TrainVoiceDialog | None:
@@ -266,7 +266,7 @@ class VoiceController(QObject):
         try:
             self.trained = library.add(out, move=True)
         except (AdapterError, RefusedFile) as exc:
-            self.error.emit(self.tr("The adapter could not be kept"), str(exc))
+            self.error.emit(self.tr("The voice could not be kept"), str(exc))
             return
         self.changed.emit()
 
@@ -275,7 +275,7 @@ class VoiceController(QObject):
         library = self.library()
         if library is not None and self.trained is not None:
             self.switch(library, self.trained.file, 1.0)
-            self.message.emit(self.tr("Voice adapter “{0}” is on.").format(self.trained.name))
+            self.message.emit(self.tr("Voice “{0}” is on.").format(self.trained.name))
         if self.dialog is not None:
             self.dialog.close()
 

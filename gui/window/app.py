@@ -22,9 +22,8 @@ from PySide6.QtCore import (
 from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication
 
-from backend.cli.common import model_request
 from backend.engines.base import EngineError
-from backend.models.choice import choose_model
+from backend.models.choice import ModelRequest, choose_model
 from backend.storage.atomic import backup_path
 from backend.storage.paths import RESOURCES, AppPaths, app_paths
 from backend.storage.settings import ModelSettings, SettingsError, read_settings
@@ -32,6 +31,8 @@ from gui.common.i18n import install_translators
 from gui.window.main_window import MainWindow
 from gui.window.session import SessionGuard
 from gui.window.start import StartDialog
+
+API_KEY_ENV = "INKLING_API_KEY"  # as the command line reads it (backend/cli/common.py)
 
 
 def interface_language(paths: AppPaths) -> str:
@@ -107,7 +108,7 @@ def start_gui(args: argparse.Namespace) -> tuple[QApplication, MainWindow]:
     app.setWindowIcon(QIcon(str(RESOURCES / "icons" / "inkling.svg")))
     paths = app_paths(args.config)
     install_translators(app, interface_language(paths))
-    request, spec, error = model_request(args), None, None
+    request, spec, error = _model_request(args), None, None
     if request.explicit:  # else the window goes by the writer's settings
         try:
             spec = choose_model(paths, ModelSettings(), request).spec
@@ -153,6 +154,17 @@ class StartupClock(QObject):
     def _on_worker_model_loaded(self, _name: str) -> None:
         log_startup("model ready")
         self.deleteLater()  # only the first load is start-up
+
+
+def _model_request(args: argparse.Namespace) -> ModelRequest:
+    """The model the command line names (the command-line package is not imported: the
+    window has no use for its commands, and importing them costs the start-up time)."""
+    return ModelRequest(
+        model=getattr(args, "model", "") or "",
+        engine=getattr(args, "engine", "") or "",
+        url=getattr(args, "url", "") or "",
+        api_key=os.environ.get(API_KEY_ENV, ""),
+    )
 
 
 def run_gui(args: argparse.Namespace) -> int:

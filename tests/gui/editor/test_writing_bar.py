@@ -1,0 +1,47 @@
+"""While the model writes into the page, a bar at the editor's foot says what it is doing
+and stops it."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import Qt
+
+from tests.fakes import FakeFactory
+from tests.gui.conftest import show_window
+
+CTRL = Qt.KeyboardModifier.ControlModifier
+
+
+def test_the_bar_reads_then_counts_words_and_its_stop_button_stops(
+    qtbot, windows, tmp_path: Path
+) -> None:
+    factory = FakeFactory(delay=0.05)
+    window = show_window(qtbot, windows, tmp_path, engine_factory=factory)
+    qtbot.waitUntil(lambda: window.model_ready, timeout=10000)
+    bar = window.continuation.bar
+    assert not bar.isVisible()
+    qtbot.keyClicks(window.editor, "Alice saw")
+    with qtbot.waitSignal(window.continuation_done, timeout=10000) as done:
+        qtbot.keyClick(window.editor, Qt.Key.Key_Return, CTRL)
+        assert bar.isVisible()
+        assert bar.label.text().startswith("Reading the story")
+        qtbot.waitUntil(lambda: bar.label.text().startswith("Writing… "), timeout=5000)
+        editor_rect = window.editor.rect()
+        assert editor_rect.contains(bar.geometry())  # over the page, inside the editor
+        qtbot.mouseClick(bar.stop_button, Qt.MouseButton.LeftButton)
+    assert done.args[0].cancelled
+    assert not bar.isVisible()
+    assert window.editor.hasFocus() or not bar.stop_button.hasFocus()
+
+
+def test_the_bar_counts_chinese_in_characters(qtbot, windows, tmp_path: Path) -> None:
+    window = show_window(qtbot, windows, tmp_path, engine_factory=FakeFactory())
+    bar = window.continuation.bar
+    bar.begin()
+    bar.written("我们走到门口，看见他")
+    assert bar.label.text() == "Writing… 9 characters"
+    bar.written("She walked to the door")
+    assert bar.label.text() == "Writing… 5 words"
+    bar.end()
+    assert not bar.isVisible()
