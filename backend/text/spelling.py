@@ -99,6 +99,9 @@ class SpellingError(ValueError):
     """A dictionary cannot be used; the message is for the writer."""
 
 
+_LOADED: set[str] = set()  # codes whose dictionary _dictionary holds
+
+
 @lru_cache(maxsize=4)
 def _dictionary(code: str) -> Any:
     from spellchecker import SpellChecker
@@ -123,7 +126,19 @@ def _dictionary(code: str) -> Any:
         }
         words.remove_words([w for w in spelling.foreign if w in words])
         words.load_json(raise_by)  # adds to the counts
+    _LOADED.add(code)
     return checker
+
+
+def dictionary_loaded(code: str) -> bool:
+    """True when `code`'s dictionary has been read (a Speller for it is then quick)."""
+    return code in _LOADED
+
+
+def load_dictionary(code: str) -> None:
+    """Read `code`'s dictionary (half a second for English), e.g. on a thread of its own.
+    Raises SpellingError as a Speller would."""
+    _dictionary(code)
 
 
 def words_in(text: str) -> Iterator[tuple[int, int, str]]:

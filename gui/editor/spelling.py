@@ -7,12 +7,20 @@ the system's locale."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 
 from PySide6.QtCore import QLocale, QObject, QPoint, Qt, QTimer, Signal
 from PySide6.QtGui import QColor, QTextCharFormat, QTextCursor
 from PySide6.QtWidgets import QMenu, QTextEdit
 
-from backend.text.spelling import Speller, SpellingError, dictionary_code, is_checked
+from backend.text.spelling import (
+    Speller,
+    SpellingError,
+    dictionary_code,
+    dictionary_loaded,
+    is_checked,
+    load_dictionary,
+)
 from gui.editor.editor import Editor, qt_position
 
 CHECK_DELAY_MS = 350
@@ -28,6 +36,8 @@ class SpellController(QObject):
 
     word_added = Signal(str)
     message = Signal(str)
+    ready = Signal()  # checking is on, with its dictionary read
+    _loaded = Signal(str, object)  # a dictionary code, the error reading it or None
 
     def __init__(self, editor: Editor) -> None:
         super().__init__(editor)
@@ -43,6 +53,10 @@ class SpellController(QObject):
         self._timer.setSingleShot(True)
         self._timer.setInterval(CHECK_DELAY_MS)
         self._timer.timeout.connect(self.check_visible)
+        self._wanted: tuple[str, list[str]] | None = None
+        self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="inkling-dictionary")
+        # Queued even when the read ended before its callback was added (then it runs here).
+        self._loaded.connect(self._on_loaded, Qt.ConnectionType.QueuedConnection)
         editor.contents_changed.connect(self._on_editor_changed)
         editor.document_replaced.connect(self.schedule)
         editor.verticalScrollBar().valueChanged.connect(self.schedule)
@@ -51,12 +65,18 @@ class SpellController(QObject):
 
     def configure(self, enabled: bool, language: str, words: list[str]) -> None:
         """Turn checking on or off, for a language ("en-GB", "en", "fr"; never "zh"),
-        knowing the project's own words."""
+        knowing the project's own words. A dictionary not read yet is read in the
+        background (it takes half a second, which the window's start should not wait for);
+        checking starts when it is ready (`ready`)."""
         self.enabled = enabled and is_checked(language)
+        self._wanted = None
         if self.enabled:
             try:
                 code = dictionary_code(language, self.region())
                 if self.speller is None or self.speller.language != code:
+                    if not dictionary_loaded(code):
+                        self._load_later(code, words)
+                        return
                     self.speller = Speller(code)
                 self.speller.add_words(words)
             except SpellingError as exc:
@@ -64,8 +84,31 @@ class SpellController(QObject):
                 self.enabled = False
         if self.enabled:
             self.schedule()
+            self.ready.emit()
         else:
             self.clear()
+
+    def _load_later(self, code: str, words: list[str]) -> None:
+        """Read `code`'s dictionary on a thread of its own, then configure again."""
+        self.speller = None
+        self.clear()
+        self._wanted = (code, list(words))
+        future = self._pool.submit(load_dictionary, code)
+        future.add_done_callback(lambda f: self._loaded.emit(code, f.exception()))
+
+    def _on_loaded(self, code: str, error: object) -> None:
+        wanted = self._wanted
+        if wanted is None or wanted[0] != code or not self.enabled:
+            return  # configured otherwise since
+        self._wanted = None
+        if error is not None:
+            self.message.emit(str(error))
+            self.enabled = False
+            return
+        self.speller = Speller(code)
+        self.speller.add_words(wanted[1])
+        self.schedule()
+        self.ready.emit()
 
     def clear(self) -> None:
         """Remove every underline."""

@@ -222,6 +222,7 @@ def test_spelling_fix_with_right_click_and_add_word(qtbot, book_window, tmp_path
     spelling.region = lambda: "US"  # the story says only "English": the region decides
     window.book.configure_spelling()
     assert spelling.enabled
+    qtbot.waitUntil(lambda: spelling.speller is not None, timeout=10000)
     editor.moveCursor(editor.textCursor().MoveOperation.End)
     qtbot.keyClicks(editor, " The harbr was quiet near Qorvath.")
     qtbot.waitUntil(lambda: any(w == "harbr" for _s, _e, w in spelling.underlined), timeout=3000)

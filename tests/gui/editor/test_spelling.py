@@ -29,7 +29,8 @@ def open_english_story(window: MainWindow, tmp_path: Path, language: str) -> Non
 def test_a_british_project_marks_center_and_not_centre(qtbot, window, tmp_path: Path) -> None:
     open_english_story(window, tmp_path, "en-GB")
     editor, spelling = window.editor, window.book.spelling
-    assert spelling.enabled and spelling.speller is not None
+    assert spelling.enabled
+    qtbot.waitUntil(lambda: spelling.speller is not None, timeout=10000)
     assert spelling.speller.language == "en-GB"
     editor.moveCursor(editor.textCursor().MoveOperation.End)
     qtbot.keyClicks(editor, " The centre of the center favoured colour.")
@@ -63,11 +64,40 @@ def test_plain_english_follows_the_system_region(qtbot) -> None:
     assert isinstance(system_region(), str)
     controller.region = lambda: "GB"
     controller.configure(True, "en", [])
-    assert controller.speller is not None and controller.speller.language == "en-GB"
+    qtbot.waitUntil(lambda: controller.speller is not None, timeout=10000)
+    assert controller.speller.language == "en-GB"
     controller.region = lambda: "US"
     controller.configure(True, "en", [])
+    qtbot.waitUntil(lambda: controller.speller is not None, timeout=10000)
     assert controller.speller.language == "en-US"
-    controller.configure(True, "en-GB", ["Wren"])
+    controller.configure(True, "en-GB", ["Wren"])  # read before: ready at once
     assert controller.speller.language == "en-GB" and controller.speller.is_correct("Wren")
     controller.configure(True, "zh-CN", [])
     assert not controller.enabled
+
+
+def test_the_dictionary_is_read_off_the_window_thread(qtbot, monkeypatch) -> None:
+    import threading
+
+    from backend.text import spelling as backend_spelling
+
+    threads: list[str] = []
+    real = backend_spelling.load_dictionary
+
+    def load(code: str) -> None:
+        threads.append(threading.current_thread().name)
+        real(code)
+
+    monkeypatch.setattr(backend_spelling, "_LOADED", set())
+    monkeypatch.setattr("gui.editor.spelling.load_dictionary", load)
+    editor = Editor()
+    qtbot.addWidget(editor)
+    controller = SpellController(editor)
+    controller.region = lambda: "GB"
+    with qtbot.waitSignal(controller.ready, timeout=10000):
+        controller.configure(True, "en-GB", ["Wren"])
+        assert controller.speller is None  # nothing is checked until it is read
+    assert threads and threads[0] != threading.main_thread().name
+    assert controller.speller is not None and controller.speller.is_correct("Wren")
+    controller.configure(False, "en-GB", [])
+    assert not controller.enabled and not controller.underlined
