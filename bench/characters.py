@@ -2,6 +2,10 @@
 
 20 premises x 3 genres (English, or Chinese with --lang zh), one sheet each (seed =
 premise index), plus 5 seeds of one premise for name variety. Last line: one JSON object.
+
+--model PATH runs another GGUF (an instruct model goes through its chat template, as in
+the app); --held-out uses Chinese premises the templates and rules were not tuned on;
+--genres N takes the first N genres.
 """
 
 from __future__ import annotations
@@ -14,6 +18,7 @@ from common import bundled_model_path, percentile
 
 from backend.engines.llamacpp import LlamaCppEngine
 from backend.jobs.character import generate_entry
+from backend.models.spec import create_engine, spec_for_path
 from backend.story.bible import CHARACTER_FIELDS
 from backend.story.sheet_rules import example_values, invalid_fields
 
@@ -63,18 +68,39 @@ PREMISES_ZH = [
     "一位象棋神童发现她的对手是未来的自己。",
 ]
 GENRES_ZH = ["悬疑", "奇幻", "爱情"]
+# Premises written after the Chinese sheet rules were settled; never used to tune them.
+PREMISES_ZH_HELD_OUT = [
+    "村里的面包师在一份婚礼蛋糕订单里发现了一本债务账簿。",
+    "一位退休的邮递员每天仍收到寄给三十年前住户的信。",
+    "渡口的船夫答应载一位没有影子的客人过江。",
+    "茶馆老板娘发现店里的旧算盘会自己算出明天的账。",
+    "一个修钟表的学徒在师父的遗物里找到一张陌生城市的地图。",
+    "暴雨夜，山村小学唯一的老师收到了一封用粉笔写的求救信。",
+]
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--premises", type=int, default=len(PREMISES))
     parser.add_argument("--lang", choices=("en", "zh"), default="en")
+    parser.add_argument("--model", metavar="PATH", help="a GGUF file (default: the bundled one)")
+    parser.add_argument("--held-out", action="store_true", help="Chinese premises not tuned on")
+    parser.add_argument("--genres", type=int, default=3)
     args = parser.parse_args()
     lang = args.lang
     premises, genres = (PREMISES_ZH, GENRES_ZH) if lang == "zh" else (PREMISES, GENRES)
-    engine = LlamaCppEngine(bundled_model_path())
+    if args.held_out:
+        premises, lang = PREMISES_ZH_HELD_OUT, "zh"
+        genres = GENRES_ZH
+    genres = genres[: max(1, args.genres)]
+    if args.model:
+        engine = create_engine(spec_for_path(args.model))
+    else:
+        engine = LlamaCppEngine(bundled_model_path())
     engine.load()
-    _ = engine.vocabulary.piece_index  # built at load by the window too (gui/worker.py)
+    vocabulary = engine.vocabulary
+    if vocabulary is not None:
+        _ = vocabulary.piece_index  # built at load by the window too (gui/worker.py)
     copied_values = example_values("character", lang)
     times, valid, fields_total, fields_copied = [], 0, 0, 0
     problems: dict[str, int] = {}
@@ -106,6 +132,7 @@ def main() -> None:
         json.dumps(
             {
                 "lang": lang,
+                "model": args.model or "bundled",
                 "sheets": len(times),
                 "max_s": round(max(times), 2),
                 "valid_share": round(valid / len(times), 3),

@@ -11,6 +11,9 @@ are counted in chapters 21-60, continuations and keystrokes in chapters 31-60:
              plain document (anchored in steps, up to 1,536 tokens), as before
   retrieval  day one: the assembly with no memory, synopses or bible, just recalled
              passages of the book so far and the lead-in from the chapter before
+  drafts     day one with drafts: as retrieval, plus what day_one_drafts makes of the
+             book so far (extractive chapter synopses, a drafted cast with the story
+             facts cited before the place, a memory line naming the cast)
   full       memory, story so far, this chapter, lore, recalled passages, recent text
 
 The index only ever holds the text before the place (no peeking at what comes next).
@@ -42,7 +45,9 @@ from backend.engines.llamacpp import LlamaCppEngine
 from backend.engines.params import SamplerParams
 from backend.jobs.kinds import ContinueJob, SuggestJob, SynopsisJob, text_stream
 from backend.jobs.suggest import CHARS_PER_TOKEN, SuggestOptions, clean_suggestion
+from backend.story.facts.check import check_story
 from backend.story.memory.assembly import Assembly, BookContext
+from backend.story.memory.drafts import day_one_drafts
 from backend.story.memory.position import book_context, scene_texts
 from backend.story.memory.recall import build_index
 from backend.story.memory.synopsis import extractive_synopsis
@@ -81,7 +86,7 @@ CAST = [
 ]
 SECOND_WORDS = {"Cat": "Cheshire", "Turtle": "Mock", "Hare": "March", "Rabbit": "White",
                 "Lizard": "Bill,"}  # fmt: skip
-CONDITIONS = ("recent", "retrieval", "full")
+CONDITIONS = ("recent", "retrieval", "drafts", "full")
 OPTIONS = SuggestOptions()
 
 
@@ -123,6 +128,7 @@ class Setup:
         self.book = Book()
         self.full = build_book(folder / "full.inkling", notes=True)
         self.bare = build_book(folder / "bare.inkling", notes=False)
+        self.facts = check_story(self.bare).facts  # filtered to those cited before a place
 
     def context(self, condition: str, i: int) -> tuple[str, BookContext, int]:
         """(text before the place, book context, offset) for a place in the book."""
@@ -138,7 +144,11 @@ class Setup:
             texts[scene.id] = scene.text if n < ch else (scene.text[:cursor] if n == ch else "")
         index, _ = build_index(scene_texts(story, texts), None)
         scene = story.binder.chapters[ch].scenes[0]
-        book = book_context(story, scene.id, index=index, texts=texts)
+        drafts = None
+        if condition == "drafts":
+            facts = [f for f in self.facts if (f.cite.chapter - 1, f.cite.end) < (ch, cursor)]
+            drafts = day_one_drafts(story, texts=texts, facts=facts)
+        book = book_context(story, scene.id, index=index, texts=texts, drafts=drafts)
         return scene.text[:cursor], book, 0
 
     def suggest(
@@ -296,7 +306,7 @@ def main() -> None:
     parser.add_argument("--typed", type=int, default=600, help="characters typed per passage")
     parser.add_argument("--synopsis-step", type=int, default=3)
     parser.add_argument("--only", choices=("names", "continue", "ksr", "synopsis"))
-    parser.add_argument("--conditions", default="recent,retrieval,full")
+    parser.add_argument("--conditions", default="recent,retrieval,drafts,full")
     args = parser.parse_args()
     global CONDITIONS
     CONDITIONS = tuple(args.conditions.split(","))

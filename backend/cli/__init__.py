@@ -5,12 +5,14 @@ command is given.
 common.py     the options every command shares, the writer's settings, the model they chose
               (or a flag asks for) with its sampler defaults, and the engine's exit codes
 write.py      complete, continue, rewrite
-character.py  character
+character.py  character, background
 serve.py      serve --stdio
-models.py     setup-model
+models.py     setup-model, models (list, download, use)
 voice.py      train-voice
 book.py       import, stats, export (no model)
 keeping.py    snapshot, history, backup, restore (no model)
+ask.py        ask (passages without a model; one generated sentence with it)
+check.py      check (the continuity check; no model)
 
 Model commands use the writer's settings, as the window does, unless --ignore-settings or a
 flag says otherwise. The command line is the top of the backend: it may import every backend
@@ -25,7 +27,7 @@ import sys
 from collections.abc import Callable
 from typing import TextIO
 
-from backend.cli import book, character, keeping, models, serve, voice, write
+from backend.cli import ask, book, character, check, keeping, models, serve, voice, write
 from backend.cli.common import add_common_options
 
 COMMANDS: dict[str, Callable[[argparse.Namespace, TextIO], int]] = {
@@ -35,6 +37,8 @@ COMMANDS: dict[str, Callable[[argparse.Namespace, TextIO], int]] = {
     "character": character.run,
     "serve": serve.run,
     "setup-model": models.run,
+    "models": models.run_models,
+    "background": character.run,
     "train-voice": voice.run,
     "import": book.run,
     "stats": book.run,
@@ -43,6 +47,8 @@ COMMANDS: dict[str, Callable[[argparse.Namespace, TextIO], int]] = {
     "history": keeping.run,
     "backup": keeping.run,
     "restore": keeping.run,
+    "ask": ask.run,
+    "check": check.run,
 }
 
 
@@ -64,6 +70,8 @@ def build_parser() -> argparse.ArgumentParser:
     voice.add_parser(sub, common)
     book.add_parsers(sub)
     keeping.add_parsers(sub, common)
+    ask.add_parser(sub, common)
+    check.add_parser(sub, common)
     return parser
 
 

@@ -1,4 +1,6 @@
-"""`character`: a character sheet from a premise on stdout, exported as a card if asked."""
+"""`character` and `background`: a character sheet or a background entry from a premise on
+stdout (a character exported as a card if asked), in the premise's language unless --lang
+says otherwise, as the window does."""
 
 from __future__ import annotations
 
@@ -20,18 +22,28 @@ from backend.engines.base import Engine
 from backend.engines.params import ParamError
 from backend.storage.atomic import SaveError, atomic_write_bytes
 from backend.storage.paths import app_paths
-from backend.story.bible import CHARACTER_FIELDS, bible_markdown
+from backend.story.bible import bible_markdown, fields_for
 from backend.story.cards import CardError, read_portrait, sheet_to_card, write_card_png
 
 
 def add_parser(sub: Any, common: argparse.ArgumentParser) -> None:
-    """The character sub-command."""
+    """The character and background sub-commands."""
     character = sub.add_parser("character", parents=[common], help="generate a character sheet")
-    character.add_argument("--premise", required=True)
-    character.add_argument("--genre", default="literary")
-    character.add_argument("--seed", type=int, default=1)
-    character.add_argument("--lock", action="append", default=[], metavar="FIELD=VALUE")
-    character.add_argument("--export", metavar="FILE", help="also write a .png/.json card or .md")
+    background = sub.add_parser(
+        "background", parents=[common], help="generate a background entry (a place, a thing)"
+    )
+    for parser in (character, background):
+        parser.add_argument("--premise", required=True)
+        parser.add_argument("--genre", default="literary")
+        parser.add_argument("--seed", type=int, default=1)
+        parser.add_argument("--lock", action="append", default=[], metavar="FIELD=VALUE")
+        parser.add_argument(
+            "--lang",
+            default="",
+            metavar="CODE",
+            help="the language to write in (en, zh, ...); default: the premise's language",
+        )
+        parser.add_argument("--export", metavar="FILE", help="also write a .png/.json card or .md")
     character.add_argument(
         "--portrait", metavar="IMAGE", help="a picture (PNG, JPEG, WebP) for a .png card"
     )
@@ -50,24 +62,38 @@ def run(args: argparse.Namespace, stdout: TextIO) -> int:
     return run_loaded(args, engine, lambda: run_character(engine, args, locked, stdout))
 
 
+def _kind(args: argparse.Namespace) -> str:
+    return "background" if args.command == "background" else "character"
+
+
 def _locked(args: argparse.Namespace) -> dict[str, str]:
+    fields = fields_for(_kind(args))
     locked: dict[str, str] = {}
     for item in args.lock:
         field, sep, value = item.partition("=")
-        if not sep or field not in CHARACTER_FIELDS:
-            raise ParamError(f"--lock takes FIELD=VALUE with FIELD one of {CHARACTER_FIELDS}")
+        if not sep or field not in fields:
+            raise ParamError(f"--lock takes FIELD=VALUE with FIELD one of {fields}")
         locked[field] = value
     return locked
+
+
+def entry_language(chosen: str, premise: str, genre: str = "") -> str:
+    """The language to write the entry in: the one asked for, else the premise's (as the
+    window detects it), English when there is no pack for it."""
+    from backend.story.language import generation_language
+
+    return generation_language(chosen, premise, genre)
 
 
 def run_character(
     engine: Engine, args: argparse.Namespace, locked: dict[str, str], stdout: TextIO
 ) -> int:
-    """Generate a character sheet, print it, and export it if asked."""
+    """Generate a character sheet or background entry, print it, and export it if asked."""
     from backend.jobs.character import generate_entry
 
+    lang = entry_language(args.lang, args.premise)
     sheet = generate_entry(
-        engine, "character", args.premise, args.genre, locked=locked, seed=args.seed
+        engine, _kind(args), args.premise, args.genre, locked=locked, seed=args.seed, lang=lang
     )
     for field, value in sheet.items():
         stdout.write(f"{field}: {value}\n")

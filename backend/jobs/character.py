@@ -6,6 +6,11 @@ fields written so far, so consecutive prompts share their front and the engine's
 cache makes every field after the first cheap. Fields with a shape are constrained (Age is
 digits only) or checked (a Name is a name, pronouns match the Gender field), and degenerate
 values (empty, copied from the examples, repeated from another field) are retried.
+
+On an instruct model (one with a chat template, backend/models/chat.py) the same prompt
+goes through the model's own template: the examples and the premise are the writer's
+turn, and the entry written so far is the start of the model's reply, so each field is
+still one line the checks and the digit constraint apply to.
 """
 
 from __future__ import annotations
@@ -21,6 +26,7 @@ import numpy as np
 from backend.engines.base import Constraint, Engine, EngineError
 from backend.engines.params import SamplerParams
 from backend.engines.vocabulary import Vocabulary, word_token_ids
+from backend.models.chat import chat_template
 from backend.story.bible import examples, fields_for
 from backend.story.sheet_rules import (
     normalise,
@@ -39,6 +45,19 @@ MAX_TOKENS = {
     "Relationships": 36,
 }
 DEFAULT_FIELD_TOKENS = 40
+# The writer's turn on an instruct model, before the examples and the premise.
+CHAT_ASK = {
+    "en": (
+        "Here are entries from story bibles. Write the {kind} entry for the last premise in "
+        "the same format: one field per line, each value short and specific."
+    ),
+    "zh": (
+        "下面是故事设定集里的条目。请按同样的格式，为最后一个故事前提写出{kind}条目："
+        "每行一个字段，内容简短具体。"
+    ),
+}
+CHAT_KIND = {"en": {"character": "character", "background": "background"},
+             "zh": {"character": "人物", "background": "背景"}}  # fmt: skip
 ATTEMPTS = 4
 SHAPED_FIELDS = ("Name", "Age", "Gender/pronouns", "Kind")
 
@@ -203,6 +222,21 @@ def build_prompt(
     lang: str = "en",
 ) -> str:
     """The few-shot prompt that ends with 'target:' after every known field."""
+    context, tail = prompt_parts(kind, premise, genre, cast, known, target, lang)
+    return context + tail
+
+
+def prompt_parts(
+    kind: str,
+    premise: str,
+    genre: str,
+    cast: str,
+    known: dict[str, str],
+    target: str,
+    lang: str = "en",
+) -> tuple[str, str]:
+    """The few-shot prompt in two parts: the examples and the entry's premise, genre and
+    cast; then the fields known so far and 'target:'."""
     fields = fields_for(kind)
     rules = sheet_rules(lang)
     p, colon = rules.prompt, rules.prompt["colon"]
@@ -218,12 +252,19 @@ def build_prompt(
         for ex in examples(lang)[kind]
     ]
     order = {f: known[f] for f in fields if f in known and f != target}
-    parts.append(
-        head(premise.strip(), genre.strip(), cast or p["none"])
-        + render(order, tuple(order), lang)
-        + f"{rules.label(target)}{colon.rstrip()}"
-    )
-    return "\n".join(parts)
+    parts.append(head(premise.strip(), genre.strip(), cast or p["none"]))
+    tail = render(order, tuple(order), lang) + f"{rules.label(target)}{colon.rstrip()}"
+    return "\n".join(parts), tail
+
+
+def chat_prompt(engine: Engine, kind: str, context: str, tail: str, lang: str) -> list[int] | None:
+    """The prompt through the model's chat template (None: a base model, plain prompts)."""
+    chat = chat_template(engine)
+    if chat is None:
+        return None
+    base = lang if lang in CHAT_ASK else "en"
+    ask = CHAT_ASK[base].format(kind=CHAT_KIND[base].get(kind, kind))
+    return chat.encode(engine, [{"role": "user", "content": f"{ask}\n\n{context}"}], tail)
 
 
 def _clean(field: str, text: str, lang: str = "en") -> str:
@@ -317,8 +358,11 @@ class _EntryRequest:
         for attempt in range(ATTEMPTS):
             if self.cancel is not None and self.cancel.is_set():
                 return None
-            prompt = build_prompt(
+            context, tail = prompt_parts(
                 self.kind, self.premise, self.genre, self.cast, sheet, field, lang
+            )
+            prompt: str | list[int] = (
+                chat_prompt(self.engine, self.kind, context, tail, lang) or context + tail
             )
             constraint = age_constraint(self.engine) if field == "Age" else None
             text = ""

@@ -40,6 +40,7 @@ class JobKind(StrEnum):
     SUGGEST = "suggest"
     ENTRY = "entry"
     SYNOPSIS = "synopsis"
+    ASK = "ask"
 
 
 @dataclass(frozen=True)

@@ -74,7 +74,8 @@ class ModelEntry:
                 stop=stop,
             )
         path = models_dir / BUNDLED_FILE if self.bundled else Path(self.path)
-        return ModelSpec(EngineKind(self.engine), path, self.name, stop=stop)
+        chat = self.prompt_format != "plain" and self.engine == EngineKind.LLAMACPP
+        return ModelSpec(EngineKind(self.engine), path, self.name, stop=stop, chat=chat)
 
     def summary(self) -> str:
         """One line for lists and status messages."""

@@ -26,6 +26,8 @@ class ModelSpec:
     api_key: str = field(default="", repr=False)
     # Extra stop strings from the model's prompt format (an instruct model's end-of-turn).
     stop: tuple[str, ...] = ()
+    # An instruct model: generation jobs go through its chat template (models/chat.py).
+    chat: bool = False
 
     def __post_init__(self) -> None:
         try:
@@ -56,15 +58,30 @@ def spec_for_path(path: str | os.PathLike[str], engine: str | None = None) -> Mo
         check_transformers_folder(p)
         return ModelSpec(EngineKind.TRANSFORMERS, p, p.name)
     check_gguf(p)
-    return ModelSpec(EngineKind(engine or EngineKind.LLAMACPP), p, p.stem)
+    return ModelSpec(EngineKind(engine or EngineKind.LLAMACPP), p, p.stem, chat=_has_template(p))
+
+
+def _has_template(path: Path) -> bool:
+    """True when a GGUF file carries a chat template (an instruct model)."""
+    from backend.engines.gguf_meta import read_metadata
+
+    try:
+        template = read_metadata(path).get("tokenizer.chat_template")
+    except EngineError:
+        return False
+    return isinstance(template, str) and bool(template.strip())
 
 
 def create_engine(spec: ModelSpec) -> Engine:
     """An unloaded engine for `spec`; importing torch or llama_cpp waits until here."""
     if spec.engine == EngineKind.LLAMACPP:
         from backend.engines.llamacpp import LlamaCppEngine
+        from backend.models.chat import attach
 
-        return LlamaCppEngine(spec.path, name=spec.name, extra_stop=spec.stop)
+        engine = LlamaCppEngine(spec.path, name=spec.name, extra_stop=spec.stop)
+        if spec.chat:
+            attach(engine, spec.path)
+        return engine
     if spec.engine == EngineKind.TRANSFORMERS:
         from backend.engines.transformers_engine import TransformersEngine
 

@@ -51,10 +51,13 @@ from backend.serve.requests import (
     parse_request,
 )
 from backend.storage.documents import DocumentError
+from backend.story.language import generation_language
 from backend.story.memory.position import PlaceError, StoryPlace, open_place
 from backend.story.sheet_rules import invalid_fields
 from backend.story.style.model import StyleError
 from backend.untrusted import RefusedFile, shown
+
+MAX_LANG_CHARS = 16
 
 __all__ = [
     "MAX_LINE_BYTES",
@@ -154,12 +157,25 @@ def _entry_op(kind: str) -> Handler:
         genre = _optional_text(request, "genre")
         locked = _locked_field(request, kind)
         seed = _int_field(request, "seed", 1, 0, 2**31 - 1)
+        lang = _entry_language(request, premise, genre)
         started = time.perf_counter()
-        entry = generate_entry(server.engine, kind, premise, genre, locked=locked, seed=seed)
+        entry = generate_entry(
+            server.engine, kind, premise, genre, locked=locked, seed=seed, lang=lang
+        )
         ms = round((time.perf_counter() - started) * 1000, 1)
-        return {"sheet": entry, "invalid": invalid_fields(entry, kind), "ms": ms}
+        invalid = invalid_fields(entry, kind, lang)
+        return {"sheet": entry, "invalid": invalid, "lang": lang, "ms": ms}
 
     return op
+
+
+def _entry_language(request: dict[str, Any], premise: str, genre: str) -> str:
+    """The request's "lang" (a language code such as "zh"), else the premise's language as
+    the window detects it; English where Inkling has no pack for the language."""
+    chosen = _optional_text(request, "lang")
+    if len(chosen) > MAX_LANG_CHARS:
+        raise ParamError(f'"lang" is a language code such as "en" or "zh", not {chosen[:20]!r}')
+    return generation_language(chosen, premise, genre)
 
 
 def op_continue(server: Server, request: dict[str, Any]) -> dict[str, Any]:

@@ -57,6 +57,10 @@ class ModelSettings:
     path: str = ""
     engine: str = ""
     active: str = ""  # an id from the model list (models.toml); wins over path
+    # The model for sheets, bible entries, rewrites and styled continuations ('' = the same
+    # as `active`): ghost text may stay on a small base model while generation uses a
+    # larger instruct model.
+    generation: str = ""
 
 
 _SAMPLER = SamplerParams()
@@ -161,6 +165,7 @@ class Settings:
         _check_line("the model's path", self.model.path, MAX_PATH_CHARS)
         _check_line("the model's engine", self.model.engine, MAX_ID_CHARS)
         _check_line("the model's id", self.model.active, MAX_ID_CHARS)
+        _check_line("the generation model's id", self.model.generation, MAX_ID_CHARS)
         _check_line("the last style preset", self.last_style_preset, MAX_ID_CHARS)
         self._validate_keeping()
         try:

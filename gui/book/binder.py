@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from PySide6.QtCore import QPoint, Qt, Signal
-from PySide6.QtGui import QAction, QDropEvent, QKeySequence
+from PySide6.QtGui import QAction, QDropEvent, QIcon, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -30,6 +30,8 @@ from gui.common.i18n import QT_TRANSLATE_NOOP
 from gui.common.messages import translate_message
 
 ID = Qt.ItemDataRole.UserRole
+MARKED = Qt.ItemDataRole.UserRole + 1  # the scene has open continuity findings
+UNREADABLE = Qt.ItemDataRole.UserRole + 2
 TRASH = "__trash__"
 
 
@@ -97,6 +99,7 @@ class BinderDock(QDockWidget):
         self.tree.customContextMenuRequested.connect(self._on_tree_menu)
         self.tree.move_requested.connect(self.move_item)
         self.menu: QMenu | None = None
+        self._marked: frozenset[str] = frozenset()
         # Asked before adding a chapter or scene to a plain text: turns it into a story
         # project (the window sets it), True when there is one afterwards.
         self.ensure_project: Callable[[], bool] = lambda: False
@@ -188,7 +191,30 @@ class BinderDock(QDockWidget):
             self.tree.addTopLevelItem(trash)
         self._loading = False
         self.update_counts()
+        self._show_marks()
         self._select(self.project.current)
+
+    def mark_scenes(self, scene_ids: frozenset[str]) -> None:
+        """Mark the scenes with open continuity findings (the Continuity panel lists them)."""
+        self._marked = frozenset(scene_ids)
+        self._show_marks()
+
+    def marked_scenes(self) -> frozenset[str]:
+        """The scenes marked as having open continuity findings."""
+        return self._marked
+
+    def _show_marks(self) -> None:
+        icon = self.style().standardIcon(QStyle.StandardPixmap.SP_MessageBoxInformation)
+        for top in self._tops():
+            for child in _children(top):
+                scene_id = str(child.data(0, ID))
+                if child.data(0, UNREADABLE):
+                    continue  # a scene that could not be read keeps its warning
+                marked = scene_id in self._marked
+                child.setIcon(0, icon if marked else QIcon())
+                child.setData(0, MARKED, marked)
+                tip = self.tr("Continuity: see the Continuity panel") if marked else ""
+                child.setToolTip(0, "\n".join(t for t in (child.text(0), tip) if t))
 
     def _scene_item(self, scene: Scene) -> QTreeWidgetItem:
         """A scene's row; one that could not be read says so, and why, at a glance."""
@@ -197,6 +223,7 @@ class BinderDock(QDockWidget):
         child.setData(0, ID, scene.id)
         problem = translate_message(scene.problem) if scene.problem else ""
         if problem:
+            child.setData(0, UNREADABLE, True)
             child.setText(0, self.tr("{0} (read-only)").format(scene.title))
             child.setIcon(0, self.style().standardIcon(QStyle.StandardPixmap.SP_MessageBoxWarning))
             child.setToolTip(0, self.tr("Read-only: {0}").format(problem))

@@ -58,7 +58,9 @@ class BookController(QObject):
         window.addDockWidget(Qt.DockWidgetArea.LeftDockWidgetArea, self.binder)
         self.binder.hide()
         self.find = FindDock(editor, self.project, lambda q: documents.prompts.confirm(q), window)
-        window.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, self.find)
+        # Under the binder, not across the foot of the window: the page keeps its height.
+        window.addDockWidget(Qt.DockWidgetArea.LeftDockWidgetArea, self.find)
+        window.splitDockWidget(self.binder, self.find, Qt.Orientation.Vertical)
         self.find.hide()
         self.spelling = SpellController(editor)
         self.focus = FocusMode(window, editor)

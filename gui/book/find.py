@@ -145,8 +145,11 @@ class FindDock(QDockWidget):
         button.clicked.connect(slot)
         return button
 
-    def open(self, replace: bool) -> None:
-        """Show the panel with the selection as the query (Ctrl+F / Ctrl+H)."""
+    def open(self, replace: bool, whole_book: bool = False) -> None:
+        """Show the panel with the selection as the query (Ctrl+F / Ctrl+H; Ctrl+Shift+F
+        searches the whole book)."""
+        if whole_book and self.project.story is not None:
+            self.scope.setCurrentIndex(BOOK)
         selected = self.editor.textCursor().selectedText()
         if selected and "\u2029" not in selected:
             self.query.setText(selected)
@@ -195,9 +198,9 @@ class FindDock(QDockWidget):
         for group in groups.values():
             group.setText(0, f"{group.text(0)} ({group.childCount()})")
         self.info.setText(
-            self.tr("%1 found in %2 scene(s)")
-            .replace("%1", str(len(self.hits)))
-            .replace("%2", str(len(groups)))
+            self.tr("%n found", "", len(self.hits))
+            + " "
+            + self.tr("in %n scene(s)", "", len(groups))
         )
         return self.hits
 
@@ -289,9 +292,9 @@ class FindDock(QDockWidget):
             self.info.setText(self.tr("Not found."))
             return 0
         question = (
-            self.tr("Replace %1 match(es) in %2 scene(s)?")
-            .replace("%1", str(count))
-            .replace("%2", str(len(plan)))
+            self.tr("Replace %n match(es)", "", count)
+            + " "
+            + self.tr("in %n scene(s)?", "", len(plan))
         )
         if not self.confirm(question):
             return 0

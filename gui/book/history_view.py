@@ -260,10 +260,15 @@ class HistoryDialog(QDialog):
         changed = sum(1 for op, _t in diff if op != EQUAL)
         snap = version.snapshot
         self.info.setText(
-            self.tr(
-                "{0} words then, {1} changes since. Struck through: only in the snapshot. "
-                "Underlined: only in the scene now."
-            ).format(f"{snap.words:,}", changed)
+            " ".join(
+                (
+                    self.tr("%Ln word(s) then,", "", snap.words),
+                    self.tr("%Ln change(s) since.", "", changed),
+                    self.tr(
+                        "Struck through: only in the snapshot. Underlined: only in the scene now."
+                    ),
+                )
+            )
             if changed
             else self.tr("The scene reads exactly like this version.")
         )

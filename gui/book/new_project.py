@@ -12,7 +12,6 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from PySide6.QtWidgets import (
-    QComboBox,
     QDialog,
     QDialogButtonBox,
     QFileDialog,
@@ -26,6 +25,7 @@ from PySide6.QtWidgets import (
 )
 
 from backend.story.project import STORY_SUFFIX
+from gui.common.languages import language_box
 
 MAX_NAME_CHARS = 120  # of a project folder's name, before .inkling
 # Characters no folder name may hold on some system the project may travel to.
@@ -90,10 +90,12 @@ class NewProjectDialog(QDialog):
         self.title = QLineEdit()
         self.title.setPlaceholderText(self.tr("The book's title"))
         self.author = QLineEdit()
-        self.language = QComboBox()
-        self.language.addItem(self.tr("Automatic (from the text)"), "")
-        self.language.addItem(self.tr("English"), "en")
-        self.language.addItem(self.tr("Chinese"), "zh")
+        self.language = language_box()
+        self.language.setToolTip(
+            self.tr(
+                "Its spelling dictionary (UK or US English…), and the language the model writes in"
+            )
+        )
         self.where = QLineEdit(where)
         self.browse = QPushButton(self.tr("&Browse…"))
         self.browse.clicked.connect(self.choose_where)
@@ -106,7 +108,9 @@ class NewProjectDialog(QDialog):
         form.addRow(self.tr("&Title:"), self.title)
         form.addRow(self.tr("&Author:"), self.author)
         form.addRow(self.tr("&Language:"), self.language)
-        form.addRow(self.tr("&Where:"), place)
+        where_label = QLabel(self.tr("&Where:"))
+        where_label.setBuddy(self.where)  # a row holding a layout has no buddy of its own
+        form.addRow(where_label, place)
         form.addRow("", self.target)
         self.buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
@@ -117,6 +121,8 @@ class NewProjectDialog(QDialog):
         layout = QVBoxLayout(self)
         layout.addLayout(form)
         layout.addWidget(self.buttons)
+        # Room for a folder path and the project's whole name.
+        self.setMinimumWidth(self.fontMetrics().averageCharWidth() * 70)
         self.title.textChanged.connect(self._update)
         self.where.textChanged.connect(self._update)
         self._update()

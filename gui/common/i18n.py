@@ -64,8 +64,14 @@ def install_translators(app: QCoreApplication, chosen: str = "") -> QLocale:
         translator = QTranslator(app)
         if translator.load(locale, name, "_", folder):
             app.installTranslator(translator)
-        elif locale.language() != QLocale.Language.English:
+            continue
+        if locale.language() != QLocale.Language.English:
             log.info("no %s translation for %s", name, locale.name())
+        # The interface is English then, whatever the locale ("C", or a language Inkling
+        # is not translated into): its plurals ("1 chapter", "2 chapters") come from the
+        # English file, which holds only those.
+        if name == "inkling" and translator.load(str(I18N / "inkling_en.qm")):
+            app.installTranslator(translator)
     return locale
 
 

@@ -84,11 +84,25 @@ class WritingBar(QFrame):
         self.adjustSize()
         self._place()
 
+    def _steady_width(self) -> int:
+        """A width that does not change as the count grows, so that Stop stays where the
+        pointer is."""
+        longest = max(
+            (
+                self.tr("Reading the story… {0} s").format(999),
+                self.tr("Writing… {0} characters").format(99999),
+                self.tr("Writing… {0} words").format(99999),
+            ),
+            key=self.label.fontMetrics().horizontalAdvance,
+        )
+        text = self.label.fontMetrics().horizontalAdvance(longest)
+        return text + self.stop_button.sizeHint().width() + 40
+
     def _place(self) -> None:
         host = self.parentWidget()
         if host is None:
             return
         hint = self.sizeHint()
-        width = min(max(hint.width(), 260), max(host.width() - 2 * MARGIN_PX, 120))
+        width = min(self._steady_width(), max(host.width() - 2 * MARGIN_PX, 120))
         self.resize(width, hint.height())
         self.move((host.width() - width) // 2, host.height() - hint.height() - MARGIN_PX)

@@ -141,6 +141,11 @@ class BiblePanel(QDockWidget):
         progress.addWidget(self.progress_label, 1)
         progress.addWidget(self.stop_button)
         self.progress_row.setVisible(False)
+        # Hidden, it keeps its room: the buttons below must not jump when writing ends,
+        # or a click meant for Stop lands on the button that moved under the pointer.
+        policy = self.progress_row.sizePolicy()
+        policy.setRetainSizeWhenHidden(True)
+        self.progress_row.setSizePolicy(policy)
         stop_key = QShortcut(QKeySequence(Qt.Key.Key_Escape), self)
         stop_key.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
         stop_key.activated.connect(self._on_escape)

@@ -155,6 +155,16 @@ class ContextDock(QDockWidget):
             self.memory_edited.emit(self.memory.toPlainText())
 
     # --- the last prompt ------------------------------------------------------------
+    def forget_request(self) -> None:
+        """Another document was opened: the last prompt was about the one before."""
+        self._redraw.stop()
+        self.assembly = None
+        self._stale = False
+        self.summary.setText(self.tr("Nothing has been asked of the model yet."))
+        self.summary.setToolTip("")
+        self.tree.clear()
+        self.prompt.clear()
+
     def show_assembly(self, assembly: Assembly, task: str = "") -> None:
         """Show a request's prompt: sections, items, notes, coloured text. While the dock
         is hidden it is only kept, and drawn when the dock is shown."""
@@ -189,9 +199,9 @@ class ContextDock(QDockWidget):
             tokens[section.name] = tokens.get(section.name, 0) + section.tokens
         pages = tokens.get("recent", 0) * 0.75 / WORDS_PER_PAGE
         parts = [
-            self.tr("about {0} page(s) of your text before the cursor").format(
-                max(1, round(pages)) if pages >= 0.5 else "½"
-            )
+            self.tr("about %n page(s) of your text before the cursor", "", max(1, round(pages)))
+            if pages >= 0.5
+            else self.tr("about half a page of your text before the cursor")
         ]
         if used.get("story_so_far"):
             parts.append(

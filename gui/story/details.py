@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from PySide6.QtWidgets import (
-    QComboBox,
     QDialog,
     QDialogButtonBox,
     QFormLayout,
@@ -13,25 +12,7 @@ from PySide6.QtWidgets import (
 )
 
 from backend.story.project import Story
-from backend.text.spelling import LANGUAGES
-from gui.common.i18n import QT_TRANSLATE_NOOP
-
-# The spelling languages' names (backend/text/spelling.py), for translation.
-LANGUAGE_NAMES = (
-    QT_TRANSLATE_NOOP("StoryDialog", "English (UK)"),
-    QT_TRANSLATE_NOOP("StoryDialog", "English (US)"),
-    QT_TRANSLATE_NOOP("StoryDialog", "Arabic"),
-    QT_TRANSLATE_NOOP("StoryDialog", "Basque"),
-    QT_TRANSLATE_NOOP("StoryDialog", "Dutch"),
-    QT_TRANSLATE_NOOP("StoryDialog", "French"),
-    QT_TRANSLATE_NOOP("StoryDialog", "German"),
-    QT_TRANSLATE_NOOP("StoryDialog", "Italian"),
-    QT_TRANSLATE_NOOP("StoryDialog", "Latvian"),
-    QT_TRANSLATE_NOOP("StoryDialog", "Persian"),
-    QT_TRANSLATE_NOOP("StoryDialog", "Portuguese"),
-    QT_TRANSLATE_NOOP("StoryDialog", "Russian"),
-    QT_TRANSLATE_NOOP("StoryDialog", "Spanish"),
-)
+from gui.common.languages import language_box
 
 
 class StoryDialog(QDialog):
@@ -47,19 +28,7 @@ class StoryDialog(QDialog):
         self.premise.setMaximumHeight(90)
         self.notes = QPlainTextEdit(story.notes)
         self.author = QLineEdit(story.author)
-        self.language = QComboBox()
-        self.language.addItem(self.tr("Automatic (from the text)"), "")
-        for code, name in LANGUAGES.items():
-            self.language.addItem(self.tr(name), code)
-            if code == "en-US":
-                self.language.addItem(self.tr("English (UK or US by the system's region)"), "en")
-        self.language.addItem(self.tr("Chinese (not spell checked)"), "zh")
-        found = self.language.findData(story.language)
-        if found < 0 and story.language:
-            # A code this list does not name ("en-AU", "pt-BR") is kept as it is.
-            self.language.addItem(story.language, story.language)
-            found = self.language.count() - 1
-        self.language.setCurrentIndex(max(0, found))
+        self.language = language_box(story.language)
         self.language.setToolTip(
             self.tr(
                 "The language the story is written in: its spelling dictionary, and the "

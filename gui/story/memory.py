@@ -78,6 +78,7 @@ class MemoryController(QObject):
         """A story (or a plain document) was opened: show its memory, index its scenes."""
         story = self.project.story
         self.index = None
+        self.dock.forget_request()
         self.dock.set_memory(story.memory if story else "", story is not None)
         self._show_settings()
         if story is not None:

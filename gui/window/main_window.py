@@ -39,6 +39,7 @@ from gui.editor.editor import Editor
 from gui.editor.suggestions import SuggestionController
 from gui.models.manager import ModelManagerDialog
 from gui.models.voice import VoiceController
+from gui.story import ask, continuity
 from gui.story.bible import BiblePanel
 from gui.story.bible_generation import BibleController
 from gui.story.details import StoryDialog
@@ -125,6 +126,7 @@ class MainWindow(ModelStatus):
         self._build_story_docks()
         self._build_memory(worker)
         self._build_generation(worker)
+        self._build_book_knowledge(worker)
         self.voice = VoiceController(self, worker, self.paths, self.book.book_text)
         self.voice.message.connect(lambda m: self.status.showMessage(m, 8000))
         self.voice.error.connect(self.show_error)
@@ -208,6 +210,24 @@ class MainWindow(ModelStatus):
         self.continuation.about_to_write.connect(self._on_continuation_about_to_write)
         self.continuation.done.connect(self.continuation_done)
         self.bible_generation.done.connect(self.bible_done)
+
+    def _build_book_knowledge(self, worker: GenerationWorker) -> None:
+        """The continuity check and Ask the Book, tabbed beside What the Model Sees."""
+        project, cache = self.documents.project, self.paths.cache
+        self.continuity = continuity.install(self, project, self.editor, cache)
+        self.ask = ask.install(self, worker, self.memory, cache)
+        for dock in (self.continuity.dock, self.ask.dock):
+            self.tabifyDockWidget(self.memory.dock, dock)
+        self.bible.raise_()
+        self.continuity.open_scenes_changed.connect(self.book.binder.mark_scenes)
+        self.continuity.bible_changed.connect(self._on_continuity_bible_changed)
+        for controller in (self.continuity, self.ask):
+            controller.message.connect(self._on_controller_message)
+
+    @Slot(object)
+    def _on_continuity_bible_changed(self, entry: dict) -> None:
+        self.bible.refresh(select=entry)
+        self._on_story_changed()
 
     @Slot(str)
     def _on_continuation_about_to_write(self, cause: str) -> None:
@@ -387,6 +407,7 @@ class MainWindow(ModelStatus):
         story = self.documents.story
         self.continuation.reset_history()
         self.memory.story_opened()
+        self.continuity.story_opened()
         if story is None:
             self.bible.bind([], [])
             return
@@ -459,6 +480,8 @@ class MainWindow(ModelStatus):
         keep_layout(self, self.state)
         self.book.shutdown()
         self.memory.shutdown()
+        self.continuity.shutdown()
+        self.ask.shutdown()
         self.voice.shutdown(wait_ms=voice_wait_ms)
         return self.model_thread.stop(timeout_ms=model_wait_ms)
 

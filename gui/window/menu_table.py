@@ -19,6 +19,8 @@ from gui.editor.continuation import ContinuationController
 from gui.editor.editor import Editor
 from gui.editor.suggestions import SuggestionController
 from gui.models.voice import VoiceController
+from gui.story.ask import AskController
+from gui.story.continuity import ContinuityController
 from gui.story.memory import MemoryController
 from gui.window.menus import DockToggle, Item, Menu, Toolbar, When
 from gui.window.text_actions import TextActions
@@ -83,6 +85,16 @@ class MenuParts(Protocol):
     @property
     def memory(self) -> MemoryController:
         """Long-book memory, with the "What the model sees" dock."""
+        ...
+
+    @property
+    def continuity(self) -> ContinuityController:
+        """The continuity check and its dock."""
+        ...
+
+    @property
+    def ask(self) -> AskController:
+        """Ask the Book and its dock."""
         ...
 
     def show_story_details(self) -> None:
@@ -235,6 +247,13 @@ def _edit_menu(w: MenuParts) -> Menu:
                 QT_TRANSLATE_NOOP("Menus", "&Find…"), lambda: book.find.open(False), STANDARD.Find
             ),
             Item(
+                QT_TRANSLATE_NOOP("Menus", "Find in &Book…"),
+                lambda: book.find.open(False, whole_book=True),
+                "Ctrl+Shift+F",
+                when=When.PROJECT,
+                tip=NEEDS_PROJECT,
+            ),
+            Item(
                 QT_TRANSLATE_NOOP("Menus", "Find and &Replace…"),
                 lambda: book.find.open(True),
                 "Ctrl+H",
@@ -341,6 +360,8 @@ def _view_menu(w: MenuParts) -> Menu:
                 w.memory.dock, "Ctrl+Shift+I", QT_TRANSLATE_NOOP("Menus", "What the &Model Sees")
             ),
             DockToggle(book.binder, "Ctrl+Shift+B"),
+            DockToggle(w.continuity.dock, "Ctrl+Alt+C", QT_TRANSLATE_NOOP("Menus", "&Continuity")),
+            DockToggle(w.ask.dock, "Ctrl+Alt+A", QT_TRANSLATE_NOOP("Menus", "&Ask the Book")),
             None,
             Item(QT_TRANSLATE_NOOP("Menus", "&Focus Mode"), book.focus.toggle, "F11"),
             Item(

@@ -67,24 +67,54 @@ PyTorch (BSD), Hugging Face transformers (Apache 2.0) and Qt for Python (LGPLv3)
     </message>
     <message>
         <location filename="../../gui/models/adapters.py" line="37"/>
-        <source>Perplexity</source>
-        <translation>困惑度</translation>
+        <source>Surprise (lower fits better)</source>
+        <translation>意外度（越低越贴合）</translation>
     </message>
     <message>
         <location filename="../../gui/models/adapters.py" line="45"/>
-        <source>Voice adapters</source>
-        <translation>文风适配器</translation>
+        <source>Your voices</source>
+        <translation>你的文风</translation>
+    </message>
+    <message>
+        <location filename="../../gui/models/adapters.py" line="60"/>
+        <source>How strongly the voice changes the model (100 %: as trained)</source>
+        <translation>文风对模型的影响强度（100 %：按训练结果）</translation>
+    </message>
+    <message>
+        <location filename="../../gui/models/adapters.py" line="69"/>
+        <source>Add Voice &amp;File…</source>
+        <translation>添加文风文件(&amp;F)…</translation>
+    </message>
+    <message>
+        <location filename="../../gui/models/adapters.py" line="105"/>
+        <source>This model cannot take a trained voice.</source>
+        <translation>此模型无法使用训练好的文风。</translation>
+    </message>
+    <message>
+        <location filename="../../gui/models/adapters.py" line="127"/>
+        <source>No voices yet: train one on your writing.</source>
+        <translation>还没有文风：用你的文字训练一个吧。</translation>
+    </message>
+    <message>
+        <location filename="../../gui/models/adapters.py" line="173"/>
+        <source>Rename voice</source>
+        <translation>重命名文风</translation>
+    </message>
+    <message>
+        <location filename="../../gui/models/adapters.py" line="199"/>
+        <source>Add a voice file</source>
+        <translation>添加文风文件</translation>
+    </message>
+    <message>
+        <location filename="../../gui/models/adapters.py" line="201"/>
+        <source>Voice files (LoRA adapters, *.gguf)</source>
+        <translation>文风文件（LoRA 适配器，*.gguf）</translation>
     </message>
     <message>
         <location filename="../../gui/models/adapters.py" line="54"/>
         <location filename="../../gui/models/adapters.py" line="142"/>
         <source>Switch &amp;On</source>
         <translation>启用(&amp;O)</translation>
-    </message>
-    <message>
-        <location filename="../../gui/models/adapters.py" line="60"/>
-        <source>How strongly the adapter changes the model (100 %: as trained)</source>
-        <translation>适配器对模型的影响强度（100%：与训练时相同）</translation>
     </message>
     <message>
         <location filename="../../gui/models/adapters.py" line="65"/>
@@ -97,11 +127,6 @@ PyTorch (BSD), Hugging Face transformers (Apache 2.0) and Qt for Python (LGPLv3)
         <translation>删除(&amp;L)</translation>
     </message>
     <message>
-        <location filename="../../gui/models/adapters.py" line="69"/>
-        <source>Add Adapter &amp;File…</source>
-        <translation>添加适配器文件(&amp;F)…</translation>
-    </message>
-    <message>
         <location filename="../../gui/models/adapters.py" line="71"/>
         <source>&amp;Train on My Writing…</source>
         <translation>用我的文字训练(&amp;T)…</translation>
@@ -110,16 +135,6 @@ PyTorch (BSD), Hugging Face transformers (Apache 2.0) and Qt for Python (LGPLv3)
         <location filename="../../gui/models/adapters.py" line="75"/>
         <source>Strength</source>
         <translation>强度</translation>
-    </message>
-    <message>
-        <location filename="../../gui/models/adapters.py" line="105"/>
-        <source>This model cannot take voice adapters.</source>
-        <translation>这个模型不能使用文风适配器。</translation>
-    </message>
-    <message>
-        <location filename="../../gui/models/adapters.py" line="127"/>
-        <source>No adapters yet: train one on your writing.</source>
-        <translation>还没有适配器：用你的文字训练一个吧。</translation>
     </message>
     <message>
         <location filename="../../gui/models/adapters.py" line="128"/>
@@ -133,23 +148,8 @@ PyTorch (BSD), Hugging Face transformers (Apache 2.0) and Qt for Python (LGPLv3)
     </message>
     <message>
         <location filename="../../gui/models/adapters.py" line="173"/>
-        <source>Rename adapter</source>
-        <translation>重命名适配器</translation>
-    </message>
-    <message>
-        <location filename="../../gui/models/adapters.py" line="173"/>
         <source>Name:</source>
         <translation>名称：</translation>
-    </message>
-    <message>
-        <location filename="../../gui/models/adapters.py" line="198"/>
-        <source>Add adapter</source>
-        <translation>添加适配器</translation>
-    </message>
-    <message>
-        <location filename="../../gui/models/adapters.py" line="198"/>
-        <source>LoRA adapters (*.gguf)</source>
-        <translation>LoRA 适配器 (*.gguf)</translation>
     </message>
 </context>
 <context>
@@ -163,6 +163,89 @@ PyTorch (BSD), Hugging Face transformers (Apache 2.0) and Qt for Python (LGPLv3)
         <location filename="../../gui/story/bible_dialogs.py" line="32"/>
         <source>Use #{0}</source>
         <translation>采用第 {0} 个</translation>
+    </message>
+</context>
+<context>
+    <name>AskController</name>
+    <message>
+        <location filename="../../gui/story/ask.py" line="188"/>
+        <source>Open a story to ask it questions.</source>
+        <translation>请先打开一部小说，再向它提问。</translation>
+    </message>
+    <message>
+        <location filename="../../gui/story/ask.py" line="211"/>
+        <source>The book could not be searched: {0}</source>
+        <translation>无法检索全书：{0}</translation>
+    </message>
+    <message>
+        <location filename="../../gui/story/ask.py" line="221"/>
+        <source>&lt;i&gt;The model is summing up the passages…&lt;/i&gt;</source>
+        <translation>&lt;i&gt;模型正在概括这些段落…&lt;/i&gt;</translation>
+    </message>
+    <message>
+        <location filename="../../gui/story/ask.py" line="239"/>
+        <source>That sentence is no longer in the scene.</source>
+        <translation>这句话已不在该场景中。</translation>
+    </message>
+</context>
+<context>
+    <name>AskDock</name>
+    <message>
+        <location filename="../../gui/story/ask.py" line="58"/>
+        <source>Ask the Book</source>
+        <translation>问问这本书</translation>
+    </message>
+    <message>
+        <location filename="../../gui/story/ask.py" line="64"/>
+        <source>When did Anna first meet Marek?</source>
+        <translation>安娜第一次见到马雷克是在什么时候？</translation>
+    </message>
+    <message>
+        <location filename="../../gui/story/ask.py" line="66"/>
+        <source>Ask</source>
+        <translation>提问</translation>
+    </message>
+    <message>
+        <location filename="../../gui/story/ask.py" line="71"/>
+        <source>Let the model sum up in one sentence</source>
+        <translation>让模型用一句话概括</translation>
+    </message>
+    <message>
+        <location filename="../../gui/story/ask.py" line="76"/>
+        <source>Ask about people, places and things in your book.</source>
+        <translation>可以询问书中的人物、地点和事物。</translation>
+    </message>
+    <message>
+        <location filename="../../gui/story/ask.py" line="101"/>
+        <source>Looking through the book…</source>
+        <translation>正在翻阅全书…</translation>
+    </message>
+    <message>
+        <location filename="../../gui/story/ask.py" line="108"/>
+        <source>{0}. Chapter {1}, scene {2}</source>
+        <translation>{0}. 第 {1} 章，第 {2} 场</translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../../gui/story/ask.py" line="118"/>
+        <source>%n passage(s), best first. Click one to read it.</source>
+        <translation>
+            <numerusform>%n 段，最相关的在前。点击可阅读原文。</numerusform>
+        </translation>
+    </message>
+    <message>
+        <location filename="../../gui/story/ask.py" line="127"/>
+        <source>The question has no words to look for: name someone, a place or a thing.</source>
+        <translation>问题里没有可查找的词：请说出一个人物、地点或事物。</translation>
+    </message>
+    <message>
+        <location filename="../../gui/story/ask.py" line="129"/>
+        <source>Nothing in the book matches that question.</source>
+        <translation>书中没有与该问题相符的内容。</translation>
+    </message>
+    <message>
+        <location filename="../../gui/story/ask.py" line="135"/>
+        <source>&lt;i&gt;Generated from the passages below; check them:&lt;/i&gt; {0}</source>
+        <translation>&lt;i&gt;根据下列段落生成，请核对：&lt;/i&gt;{0}</translation>
     </message>
 </context>
 <context>
@@ -349,68 +432,68 @@ PyTorch (BSD), Hugging Face transformers (Apache 2.0) and Qt for Python (LGPLv3)
         <translation>停止编写此条目（Esc）；已写的内容保留</translation>
     </message>
     <message>
-        <location filename="../../gui/story/bible.py" line="151"/>
+        <location filename="../../gui/story/bible.py" line="156"/>
         <source>Generate</source>
         <translation>生成</translation>
     </message>
     <message>
-        <location filename="../../gui/story/bible.py" line="152"/>
+        <location filename="../../gui/story/bible.py" line="157"/>
         <source>Fill every unlocked field</source>
         <translation>填写所有未锁定的栏目</translation>
     </message>
     <message>
-        <location filename="../../gui/story/bible.py" line="154"/>
+        <location filename="../../gui/story/bible.py" line="159"/>
         <source>Generate 3</source>
         <translation>生成 3 个</translation>
     </message>
     <message>
-        <location filename="../../gui/story/bible.py" line="155"/>
+        <location filename="../../gui/story/bible.py" line="160"/>
         <source>Three alternatives side by side</source>
         <translation>三个备选并排对比</translation>
     </message>
     <message>
-        <location filename="../../gui/story/bible.py" line="157"/>
+        <location filename="../../gui/story/bible.py" line="162"/>
         <source>Delete</source>
         <translation>删除</translation>
     </message>
     <message>
-        <location filename="../../gui/story/bible.py" line="159"/>
+        <location filename="../../gui/story/bible.py" line="164"/>
         <source>Undo</source>
         <translation>撤销</translation>
     </message>
     <message>
-        <location filename="../../gui/story/bible.py" line="170"/>
+        <location filename="../../gui/story/bible.py" line="175"/>
         <source>Import card…</source>
         <translation>导入角色卡…</translation>
     </message>
     <message>
-        <location filename="../../gui/story/bible.py" line="173"/>
-        <location filename="../../gui/story/bible.py" line="461"/>
+        <location filename="../../gui/story/bible.py" line="178"/>
+        <location filename="../../gui/story/bible.py" line="466"/>
         <source>Export</source>
         <translation>导出</translation>
     </message>
     <message>
-        <location filename="../../gui/story/bible.py" line="176"/>
+        <location filename="../../gui/story/bible.py" line="181"/>
         <source>Character card (PNG)…</source>
         <translation>角色卡 (PNG)…</translation>
     </message>
     <message>
-        <location filename="../../gui/story/bible.py" line="177"/>
+        <location filename="../../gui/story/bible.py" line="182"/>
         <source>Character card (JSON)…</source>
         <translation>角色卡 (JSON)…</translation>
     </message>
     <message>
-        <location filename="../../gui/story/bible.py" line="178"/>
+        <location filename="../../gui/story/bible.py" line="183"/>
         <source>Entry as Markdown…</source>
         <translation>当前条目导出为 Markdown…</translation>
     </message>
     <message>
-        <location filename="../../gui/story/bible.py" line="179"/>
+        <location filename="../../gui/story/bible.py" line="184"/>
         <source>Whole bible as Markdown…</source>
         <translation>整部设定集导出为 Markdown…</translation>
     </message>
     <message>
-        <location filename="../../gui/story/bible.py" line="220"/>
+        <location filename="../../gui/story/bible.py" line="225"/>
         <source>Unnamed</source>
         <translation>未命名</translation>
     </message>
@@ -420,42 +503,42 @@ PyTorch (BSD), Hugging Face transformers (Apache 2.0) and Qt for Python (LGPLv3)
         <translation>先添加一个人物或地点。</translation>
     </message>
     <message>
-        <location filename="../../gui/story/bible.py" line="302"/>
+        <location filename="../../gui/story/bible.py" line="307"/>
         <source>lock</source>
         <translation>锁定</translation>
     </message>
     <message>
-        <location filename="../../gui/story/bible.py" line="306"/>
+        <location filename="../../gui/story/bible.py" line="311"/>
         <source>Regenerate {0} only</source>
         <translation>只重新生成“{0}”</translation>
     </message>
     <message>
-        <location filename="../../gui/story/bible.py" line="436"/>
+        <location filename="../../gui/story/bible.py" line="441"/>
         <source>Import character card</source>
         <translation>导入角色卡</translation>
     </message>
     <message>
-        <location filename="../../gui/story/bible.py" line="438"/>
+        <location filename="../../gui/story/bible.py" line="443"/>
         <source>Character cards (*.png *.json)</source>
         <translation>角色卡 (*.png *.json)</translation>
     </message>
     <message>
-        <location filename="../../gui/story/bible.py" line="446"/>
+        <location filename="../../gui/story/bible.py" line="451"/>
         <source>Card not imported: {0}</source>
         <translation>角色卡未能导入：{0}</translation>
     </message>
     <message>
-        <location filename="../../gui/story/bible.py" line="450"/>
+        <location filename="../../gui/story/bible.py" line="455"/>
         <source>Imported {0}.</source>
         <translation>已导入 {0}。</translation>
     </message>
     <message>
-        <location filename="../../gui/story/bible.py" line="457"/>
+        <location filename="../../gui/story/bible.py" line="462"/>
         <source>Select a character to export as a card.</source>
         <translation>请先选择要导出为角色卡的人物。</translation>
     </message>
     <message>
-        <location filename="../../gui/story/bible.py" line="481"/>
+        <location filename="../../gui/story/bible.py" line="486"/>
         <source>Exported {0}.</source>
         <translation>已导出 {0}。</translation>
     </message>
@@ -463,169 +546,174 @@ PyTorch (BSD), Hugging Face transformers (Apache 2.0) and Qt for Python (LGPLv3)
 <context>
     <name>BinderDock</name>
     <message>
-        <location filename="../../gui/book/binder.py" line="38"/>
+        <location filename="../../gui/book/binder.py" line="40"/>
         <source>outline</source>
         <translation>大纲</translation>
     </message>
     <message>
-        <location filename="../../gui/book/binder.py" line="39"/>
+        <location filename="../../gui/book/binder.py" line="41"/>
         <source>draft</source>
         <translation>初稿</translation>
     </message>
     <message>
-        <location filename="../../gui/book/binder.py" line="40"/>
+        <location filename="../../gui/book/binder.py" line="42"/>
         <source>revised</source>
         <translation>已修改</translation>
     </message>
     <message>
-        <location filename="../../gui/book/binder.py" line="41"/>
+        <location filename="../../gui/book/binder.py" line="43"/>
         <source>done</source>
         <translation>定稿</translation>
     </message>
     <message>
-        <location filename="../../gui/book/binder.py" line="90"/>
+        <location filename="../../gui/book/binder.py" line="92"/>
         <source>Chapters and scenes</source>
         <translation>章节与场景</translation>
     </message>
     <message>
-        <location filename="../../gui/book/binder.py" line="123"/>
+        <location filename="../../gui/book/binder.py" line="126"/>
         <source>comma, separated</source>
         <translation>用逗号分隔</translation>
     </message>
     <message>
-        <location filename="../../gui/book/binder.py" line="125"/>
+        <location filename="../../gui/book/binder.py" line="128"/>
         <source>part this chapter belongs to</source>
         <translation>本章所属的部</translation>
     </message>
     <message>
-        <location filename="../../gui/book/binder.py" line="129"/>
+        <location filename="../../gui/book/binder.py" line="132"/>
         <source>Draft synopsis</source>
         <translation>起草梗概</translation>
     </message>
     <message>
-        <location filename="../../gui/book/binder.py" line="132"/>
+        <location filename="../../gui/book/binder.py" line="135"/>
         <source>Quick draft from the text</source>
         <translation>从正文快速起草</translation>
     </message>
     <message>
-        <location filename="../../gui/book/binder.py" line="133"/>
+        <location filename="../../gui/book/binder.py" line="136"/>
         <source>Draft with the model</source>
         <translation>让模型起草</translation>
     </message>
     <message>
-        <location filename="../../gui/book/binder.py" line="135"/>
+        <location filename="../../gui/book/binder.py" line="138"/>
         <source>Title</source>
         <translation>标题</translation>
     </message>
     <message>
-        <location filename="../../gui/book/binder.py" line="136"/>
+        <location filename="../../gui/book/binder.py" line="139"/>
         <source>Status</source>
         <translation>状态</translation>
     </message>
     <message>
-        <location filename="../../gui/book/binder.py" line="137"/>
+        <location filename="../../gui/book/binder.py" line="140"/>
         <source>Point of view</source>
         <translation>视角</translation>
     </message>
     <message>
-        <location filename="../../gui/book/binder.py" line="138"/>
+        <location filename="../../gui/book/binder.py" line="141"/>
         <source>Tags</source>
         <translation>标签</translation>
     </message>
     <message>
-        <location filename="../../gui/book/binder.py" line="139"/>
+        <location filename="../../gui/book/binder.py" line="142"/>
         <source>Part</source>
         <translation>部</translation>
     </message>
     <message>
-        <location filename="../../gui/book/binder.py" line="140"/>
+        <location filename="../../gui/book/binder.py" line="143"/>
         <source>Synopsis</source>
         <translation>梗概</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../gui/book/binder.py" line="183"/>
+        <location filename="../../gui/book/binder.py" line="186"/>
         <source>Trash (%n)</source>
         <translation>
             <numerusform>废纸篓（%n）</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../gui/book/binder.py" line="200"/>
+        <location filename="../../gui/book/binder.py" line="216"/>
+        <source>Continuity: see the Continuity panel</source>
+        <translation>连贯性：请查看“连贯性”面板</translation>
+    </message>
+    <message>
+        <location filename="../../gui/book/binder.py" line="227"/>
         <source>{0} (read-only)</source>
         <translation>{0}（只读）</translation>
     </message>
     <message>
-        <location filename="../../gui/book/binder.py" line="202"/>
+        <location filename="../../gui/book/binder.py" line="229"/>
         <source>Read-only: {0}</source>
         <translation>只读：{0}</translation>
     </message>
     <message>
-        <location filename="../../gui/book/binder.py" line="348"/>
+        <location filename="../../gui/book/binder.py" line="375"/>
         <source>Rename</source>
         <translation>重命名</translation>
     </message>
     <message>
-        <location filename="../../gui/book/binder.py" line="348"/>
+        <location filename="../../gui/book/binder.py" line="375"/>
         <source>Title:</source>
         <translation>标题：</translation>
     </message>
     <message>
-        <location filename="../../gui/book/binder.py" line="359"/>
+        <location filename="../../gui/book/binder.py" line="386"/>
         <source>Moved to the trash. Ctrl+Z in the binder undoes it.</source>
         <translation>已移到废纸篓。在目录中按 Ctrl+Z 可撤销。</translation>
     </message>
     <message>
-        <location filename="../../gui/book/binder.py" line="427"/>
+        <location filename="../../gui/book/binder.py" line="454"/>
         <source>History…</source>
         <translation>历史…</translation>
     </message>
     <message>
-        <location filename="../../gui/book/binder.py" line="430"/>
+        <location filename="../../gui/book/binder.py" line="457"/>
         <source>Restore</source>
         <translation>恢复</translation>
     </message>
     <message>
-        <location filename="../../gui/book/binder.py" line="432"/>
+        <location filename="../../gui/book/binder.py" line="459"/>
         <source>Add chapter</source>
         <translation>添加章</translation>
     </message>
     <message>
-        <location filename="../../gui/book/binder.py" line="433"/>
+        <location filename="../../gui/book/binder.py" line="460"/>
         <source>Add scene</source>
         <translation>添加场景</translation>
     </message>
     <message>
-        <location filename="../../gui/book/binder.py" line="435"/>
+        <location filename="../../gui/book/binder.py" line="462"/>
         <source>Rename…</source>
         <translation>重命名…</translation>
     </message>
     <message>
-        <location filename="../../gui/book/binder.py" line="436"/>
+        <location filename="../../gui/book/binder.py" line="463"/>
         <source>Split scene at cursor</source>
         <translation>在光标处拆分场景</translation>
     </message>
     <message>
-        <location filename="../../gui/book/binder.py" line="437"/>
+        <location filename="../../gui/book/binder.py" line="464"/>
         <source>Merge with next scene</source>
         <translation>与下一场景合并</translation>
     </message>
     <message>
-        <location filename="../../gui/book/binder.py" line="438"/>
+        <location filename="../../gui/book/binder.py" line="465"/>
         <source>Move up</source>
         <translation>上移</translation>
     </message>
     <message>
-        <location filename="../../gui/book/binder.py" line="439"/>
+        <location filename="../../gui/book/binder.py" line="466"/>
         <source>Move down</source>
         <translation>下移</translation>
     </message>
     <message>
-        <location filename="../../gui/book/binder.py" line="442"/>
+        <location filename="../../gui/book/binder.py" line="469"/>
         <source>Move to trash</source>
         <translation>移到废纸篓</translation>
     </message>
     <message>
-        <location filename="../../gui/book/binder.py" line="444"/>
+        <location filename="../../gui/book/binder.py" line="471"/>
         <source>Undo %s</source>
         <translation>撤销%s</translation>
     </message>
@@ -633,12 +721,12 @@ PyTorch (BSD), Hugging Face transformers (Apache 2.0) and Qt for Python (LGPLv3)
 <context>
     <name>BinderTree</name>
     <message>
-        <location filename="../../gui/book/binder.py" line="55"/>
+        <location filename="../../gui/book/binder.py" line="57"/>
         <source>Title</source>
         <translation>标题</translation>
     </message>
     <message>
-        <location filename="../../gui/book/binder.py" line="55"/>
+        <location filename="../../gui/book/binder.py" line="57"/>
         <source>Words</source>
         <translation>字数</translation>
     </message>
@@ -646,17 +734,17 @@ PyTorch (BSD), Hugging Face transformers (Apache 2.0) and Qt for Python (LGPLv3)
 <context>
     <name>BookController</name>
     <message>
-        <location filename="../../gui/book/controller.py" line="120"/>
+        <location filename="../../gui/book/controller.py" line="122"/>
         <source>Zoom %+d</source>
         <translation>缩放 %+d</translation>
     </message>
     <message>
-        <location filename="../../gui/book/controller.py" line="120"/>
+        <location filename="../../gui/book/controller.py" line="122"/>
         <source>Zoom reset</source>
         <translation>缩放已还原</translation>
     </message>
     <message>
-        <location filename="../../gui/book/controller.py" line="168"/>
+        <location filename="../../gui/book/controller.py" line="170"/>
         <source>Turn this document into a story project?
 
 Chapters and scenes live in a story project: a folder whose name ends in .inkling. Your text becomes chapter 1, scene 1, and the project is saved there at once.</source>
@@ -665,57 +753,57 @@ Chapters and scenes live in a story project: a folder whose name ends in .inklin
 章和场景存放在故事项目里：一个名称以 .inkling 结尾的文件夹。你的文字会成为第 1 章第 1 个场景，项目会立即保存在那里。</translation>
     </message>
     <message>
-        <location filename="../../gui/book/controller.py" line="178"/>
+        <location filename="../../gui/book/controller.py" line="180"/>
         <source>Read-only: {0}</source>
         <translation>只读：{0}</translation>
     </message>
     <message>
-        <location filename="../../gui/book/controller.py" line="183"/>
+        <location filename="../../gui/book/controller.py" line="185"/>
         <source>This scene is read-only: {0}</source>
         <translation>此场景为只读：{0}</translation>
     </message>
     <message>
-        <location filename="../../gui/book/controller.py" line="208"/>
+        <location filename="../../gui/book/controller.py" line="210"/>
         <source>characters</source>
         <translation>字</translation>
     </message>
     <message>
-        <location filename="../../gui/book/controller.py" line="208"/>
+        <location filename="../../gui/book/controller.py" line="210"/>
         <source>words</source>
         <translation>词</translation>
     </message>
     <message>
-        <location filename="../../gui/book/controller.py" line="220"/>
+        <location filename="../../gui/book/controller.py" line="222"/>
         <source>%1 %4 in this scene · %2 in the chapter · %3 in the book · %5 today</source>
         <translation>本场景 %1 %4 · 本章 %2 · 全书 %3 · 今日 %5</translation>
     </message>
     <message>
-        <location filename="../../gui/book/controller.py" line="230"/>
+        <location filename="../../gui/book/controller.py" line="232"/>
         <source>{0:,} characters</source>
         <translation>{0:,} 字</translation>
     </message>
     <message>
-        <location filename="../../gui/book/controller.py" line="231"/>
+        <location filename="../../gui/book/controller.py" line="233"/>
         <source>{0:,} words</source>
         <translation>{0:,} 词</translation>
     </message>
     <message>
-        <location filename="../../gui/book/controller.py" line="263"/>
+        <location filename="../../gui/book/controller.py" line="265"/>
         <source>Undone: %s</source>
         <translation>已撤销：%s</translation>
     </message>
     <message>
-        <location filename="../../gui/book/controller.py" line="263"/>
+        <location filename="../../gui/book/controller.py" line="265"/>
         <source>Nothing to undo.</source>
         <translation>没有可撤销的操作。</translation>
     </message>
     <message>
-        <location filename="../../gui/book/controller.py" line="279"/>
+        <location filename="../../gui/book/controller.py" line="281"/>
         <source>Goals belong to a story project (Save As a .inkling folder).</source>
         <translation>写作目标属于故事项目（请另存为 .inkling 文件夹）。</translation>
     </message>
     <message>
-        <location filename="../../gui/book/controller.py" line="297"/>
+        <location filename="../../gui/book/controller.py" line="299"/>
         <source>Snapshots belong to the scenes of a story project.</source>
         <translation>快照属于故事项目中的场景。</translation>
     </message>
@@ -803,17 +891,17 @@ Chapters and scenes live in a story project: a folder whose name ends in .inklin
 <context>
     <name>BudgetsDialog</name>
     <message>
-        <location filename="../../gui/story/context_view.py" line="275"/>
+        <location filename="../../gui/story/context_view.py" line="285"/>
         <source>Context budgets</source>
         <translation>上下文配额</translation>
     </message>
     <message>
-        <location filename="../../gui/story/context_view.py" line="278"/>
+        <location filename="../../gui/story/context_view.py" line="288"/>
         <source>Share of the model&apos;s context for each section (percent).</source>
         <translation>各部分占模型上下文的比例（百分比）。</translation>
     </message>
     <message>
-        <location filename="../../gui/story/context_view.py" line="324"/>
+        <location filename="../../gui/story/context_view.py" line="334"/>
         <source>{0:.0f} % (what the others leave)</source>
         <translation>{0:.0f}%（其余部分剩下的）</translation>
     </message>
@@ -837,6 +925,7 @@ Chapters and scenes live in a story project: a folder whose name ends in .inklin
     </message>
     <message>
         <location filename="../../gui/story/context_view.py" line="103"/>
+        <location filename="../../gui/story/context_view.py" line="163"/>
         <source>Nothing has been asked of the model yet.</source>
         <translation>还没有向模型发出任何请求。</translation>
     </message>
@@ -866,13 +955,13 @@ Chapters and scenes live in a story project: a folder whose name ends in .inklin
         <translation>打开或新建一个故事，才能保存记忆。</translation>
     </message>
     <message>
-        <location filename="../../gui/story/context_view.py" line="177"/>
+        <location filename="../../gui/story/context_view.py" line="187"/>
         <source>Last request: {0}{1} of {2} tokens</source>
         <translation>上次请求：{0}{1} / {2} 词元</translation>
     </message>
     <message>
         <location filename="../../gui/story/context_view.py" line="54"/>
-        <location filename="../../gui/story/context_view.py" line="228"/>
+        <location filename="../../gui/story/context_view.py" line="238"/>
         <source>trimmed to fit</source>
         <translation>已截短以适应配额</translation>
     </message>
@@ -896,69 +985,76 @@ Chapters and scenes live in a story project: a folder whose name ends in .inklin
         <source>left out: no room</source>
         <translation>未放入：没有空间</translation>
     </message>
+    <message numerus="yes">
+        <location filename="../../gui/story/context_view.py" line="202"/>
+        <source>about %n page(s) of your text before the cursor</source>
+        <translation>
+            <numerusform>光标前约 %n 页你的文字</numerusform>
+        </translation>
+    </message>
     <message>
-        <location filename="../../gui/story/context_view.py" line="192"/>
-        <source>about {0} page(s) of your text before the cursor</source>
-        <translation>光标前你写的大约 {0} 页文字</translation>
+        <location filename="../../gui/story/context_view.py" line="204"/>
+        <source>about half a page of your text before the cursor</source>
+        <translation>光标前约半页你的文字</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../gui/story/context_view.py" line="198"/>
+        <location filename="../../gui/story/context_view.py" line="208"/>
         <source>the summaries of %n earlier chapter(s)</source>
         <translation>
             <numerusform>前面 %n 章的概要</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../gui/story/context_view.py" line="201"/>
+        <location filename="../../gui/story/context_view.py" line="211"/>
         <source>this chapter so far, in summary</source>
         <translation>本章到目前为止的概要</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../gui/story/context_view.py" line="203"/>
+        <location filename="../../gui/story/context_view.py" line="213"/>
         <source>%n character(s) and place(s) from the bible</source>
         <translation>
             <numerusform>故事设定中的 %n 个人物和地点</numerusform>
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../gui/story/context_view.py" line="205"/>
+        <location filename="../../gui/story/context_view.py" line="215"/>
         <source>%n passage(s) recalled from earlier</source>
         <translation>
             <numerusform>从前文找回的 %n 段文字</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../gui/story/context_view.py" line="207"/>
+        <location filename="../../gui/story/context_view.py" line="217"/>
         <source>your memory lines</source>
         <translation>你写的记忆条目</translation>
     </message>
     <message>
-        <location filename="../../gui/story/context_view.py" line="208"/>
+        <location filename="../../gui/story/context_view.py" line="218"/>
         <source>The model saw {0}.</source>
         <translation>模型看到的是：{0}。</translation>
     </message>
     <message>
-        <location filename="../../gui/story/context_view.py" line="230"/>
+        <location filename="../../gui/story/context_view.py" line="240"/>
         <source>some left out</source>
         <translation>部分未放入</translation>
     </message>
     <message>
-        <location filename="../../gui/story/context_view.py" line="262"/>
+        <location filename="../../gui/story/context_view.py" line="272"/>
         <source>Unpin</source>
         <translation>取消固定</translation>
     </message>
     <message>
-        <location filename="../../gui/story/context_view.py" line="262"/>
+        <location filename="../../gui/story/context_view.py" line="272"/>
         <source>Pin: always include</source>
         <translation>固定：总是放入</translation>
     </message>
     <message>
-        <location filename="../../gui/story/context_view.py" line="264"/>
+        <location filename="../../gui/story/context_view.py" line="274"/>
         <source>Unmute</source>
         <translation>取消屏蔽</translation>
     </message>
     <message>
-        <location filename="../../gui/story/context_view.py" line="264"/>
+        <location filename="../../gui/story/context_view.py" line="274"/>
         <source>Mute: never include</source>
         <translation>屏蔽：从不放入</translation>
     </message>
@@ -966,49 +1062,164 @@ Chapters and scenes live in a story project: a folder whose name ends in .inklin
 <context>
     <name>ContinuationController</name>
     <message>
-        <location filename="../../gui/editor/continuation.py" line="87"/>
+        <location filename="../../gui/editor/continuation.py" line="90"/>
         <source>The model is not ready yet.</source>
         <translation>模型尚未就绪。</translation>
     </message>
     <message>
-        <location filename="../../gui/editor/continuation.py" line="92"/>
+        <location filename="../../gui/editor/continuation.py" line="95"/>
         <source>Nothing to retry: continue first.</source>
         <translation>没有可重试的内容：请先续写。</translation>
     </message>
     <message>
-        <location filename="../../gui/editor/continuation.py" line="123"/>
+        <location filename="../../gui/editor/continuation.py" line="126"/>
         <source>Select a passage to rewrite.</source>
         <translation>请选择要改写的段落。</translation>
     </message>
     <message>
-        <location filename="../../gui/editor/continuation.py" line="143"/>
+        <location filename="../../gui/editor/continuation.py" line="146"/>
         <source>Version {0} of {1}</source>
         <translation>第 {0} 版，共 {1} 版</translation>
     </message>
     <message>
-        <location filename="../../gui/editor/continuation.py" line="157"/>
+        <location filename="../../gui/editor/continuation.py" line="160"/>
         <source>This text is read-only: {0}</source>
         <translation>此文本为只读：{0}</translation>
     </message>
     <message>
-        <location filename="../../gui/editor/continuation.py" line="173"/>
+        <location filename="../../gui/editor/continuation.py" line="176"/>
         <source>Writing… (Esc stops)</source>
         <translation>正在续写…（Esc 停止）</translation>
     </message>
     <message>
-        <location filename="../../gui/editor/continuation.py" line="205"/>
+        <location filename="../../gui/editor/continuation.py" line="212"/>
         <source>Stopped.</source>
         <translation>已停止。</translation>
     </message>
     <message>
-        <location filename="../../gui/editor/continuation.py" line="205"/>
+        <location filename="../../gui/editor/continuation.py" line="212"/>
         <source>Done.</source>
         <translation>完成。</translation>
     </message>
     <message>
-        <location filename="../../gui/editor/continuation.py" line="212"/>
+        <location filename="../../gui/editor/continuation.py" line="219"/>
         <source>Generation failed</source>
         <translation>生成失败</translation>
+    </message>
+</context>
+<context>
+    <name>ContinuityController</name>
+    <message>
+        <location filename="../../gui/story/continuity.py" line="285"/>
+        <source>Open a story to check its continuity.</source>
+        <translation>请先打开一部小说，再检查其连贯性。</translation>
+    </message>
+    <message>
+        <location filename="../../gui/story/continuity.py" line="325"/>
+        <source>That sentence is no longer in the scene.</source>
+        <translation>这句话已不在该场景中。</translation>
+    </message>
+    <message>
+        <location filename="../../gui/story/continuity.py" line="338"/>
+        <source>The finding could not be dismissed: {0}</source>
+        <translation>无法忽略此问题：{0}</translation>
+    </message>
+    <message>
+        <location filename="../../gui/story/continuity.py" line="352"/>
+        <source>Added to {0} in the story bible.</source>
+        <translation>已添加到故事设定中的“{0}”。</translation>
+    </message>
+</context>
+<context>
+    <name>ContinuityDock</name>
+    <message>
+        <location filename="../../gui/story/continuity.py" line="99"/>
+        <source>Continuity</source>
+        <translation>连贯性</translation>
+    </message>
+    <message>
+        <location filename="../../gui/story/continuity.py" line="104"/>
+        <source>Open a story to check its continuity.</source>
+        <translation>请先打开一部小说，再检查其连贯性。</translation>
+    </message>
+    <message>
+        <location filename="../../gui/story/continuity.py" line="106"/>
+        <source>Check Now</source>
+        <translation>立即检查</translation>
+    </message>
+    <message>
+        <location filename="../../gui/story/continuity.py" line="114"/>
+        <source>Findings</source>
+        <translation>发现的问题</translation>
+    </message>
+    <message>
+        <location filename="../../gui/story/continuity.py" line="115"/>
+        <source>Facts</source>
+        <translation>事实</translation>
+    </message>
+    <message>
+        <location filename="../../gui/story/continuity.py" line="116"/>
+        <source>Dismiss</source>
+        <translation>忽略</translation>
+    </message>
+    <message>
+        <location filename="../../gui/story/continuity.py" line="117"/>
+        <source>Never show this finding again for these quotes</source>
+        <translation>对这些引文不再显示此问题</translation>
+    </message>
+    <message>
+        <location filename="../../gui/story/continuity.py" line="119"/>
+        <source>Add to Bible</source>
+        <translation>加入设定</translation>
+    </message>
+    <message>
+        <location filename="../../gui/story/continuity.py" line="120"/>
+        <source>Write the chosen fact into its story bible entry</source>
+        <translation>把选中的事实写入对应的故事设定条目</translation>
+    </message>
+    <message>
+        <location filename="../../gui/story/continuity.py" line="144"/>
+        <source>Checking the book…</source>
+        <translation>正在检查全书…</translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../../gui/story/continuity.py" line="151"/>
+        <source>%n finding(s) to look at.</source>
+        <translation>
+            <numerusform>有 %n 个问题需要查看。</numerusform>
+        </translation>
+    </message>
+    <message>
+        <location filename="../../gui/story/continuity.py" line="153"/>
+        <source>No contradictions found.</source>
+        <translation>没有发现矛盾。</translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../../gui/story/continuity.py" line="155"/>
+        <source>%n dismissed.</source>
+        <translation>
+            <numerusform>已忽略 %n 个。</numerusform>
+        </translation>
+    </message>
+    <message>
+        <location filename="../../gui/story/continuity.py" line="163"/>
+        <source>The book could not be checked: {0}</source>
+        <translation>无法检查全书：{0}</translation>
+    </message>
+    <message>
+        <location filename="../../gui/story/continuity.py" line="172"/>
+        <source>Chapter {0}</source>
+        <translation>第 {0} 章</translation>
+    </message>
+    <message>
+        <location filename="../../gui/story/continuity.py" line="201"/>
+        <source>Story bible</source>
+        <translation>故事设定</translation>
+    </message>
+    <message>
+        <location filename="../../gui/story/continuity.py" line="203"/>
+        <source>Chapter {0}, scene {1}</source>
+        <translation>第 {0} 章，第 {1} 场</translation>
     </message>
 </context>
 <context>
@@ -1140,22 +1351,22 @@ You can save to another place.</source>
 <context>
     <name>DraftDialog</name>
     <message>
-        <location filename="../../gui/story/context_view.py" line="334"/>
+        <location filename="../../gui/story/context_view.py" line="344"/>
         <source>Draft synopsis: {0}</source>
         <translation>梗概草稿：{0}</translation>
     </message>
     <message>
-        <location filename="../../gui/story/context_view.py" line="336"/>
+        <location filename="../../gui/story/context_view.py" line="346"/>
         <source>Edit the draft, then use it, or discard it.</source>
         <translation>修改草稿后采用，或者放弃。</translation>
     </message>
     <message>
-        <location filename="../../gui/story/context_view.py" line="341"/>
+        <location filename="../../gui/story/context_view.py" line="351"/>
         <source>Use this synopsis</source>
         <translation>采用这个梗概</translation>
     </message>
     <message>
-        <location filename="../../gui/story/context_view.py" line="343"/>
+        <location filename="../../gui/story/context_view.py" line="353"/>
         <source>Discard</source>
         <translation>放弃</translation>
     </message>
@@ -1269,38 +1480,56 @@ You can save to another place.</source>
     </message>
     <message>
         <location filename="../../gui/book/find.py" line="127"/>
-        <location filename="../../gui/book/find.py" line="311"/>
+        <location filename="../../gui/book/find.py" line="314"/>
         <source>Replace all</source>
         <translation>全部替换</translation>
     </message>
     <message>
-        <location filename="../../gui/book/find.py" line="186"/>
+        <location filename="../../gui/book/find.py" line="189"/>
         <source>This text</source>
         <translation>此文本</translation>
     </message>
-    <message>
-        <location filename="../../gui/book/find.py" line="198"/>
-        <source>%1 found in %2 scene(s)</source>
-        <translation>在 %2 个场景中找到 %1 处</translation>
+    <message numerus="yes">
+        <location filename="../../gui/book/find.py" line="201"/>
+        <source>%n found</source>
+        <translation>
+            <numerusform>找到 %n 处</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../../gui/book/find.py" line="203"/>
+        <source>in %n scene(s)</source>
+        <translation>
+            <numerusform>分布在 %n 个场景中</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../../gui/book/find.py" line="295"/>
+        <source>Replace %n match(es)</source>
+        <translation>
+            <numerusform>替换 %n 处匹配</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../../gui/book/find.py" line="297"/>
+        <source>in %n scene(s)?</source>
+        <translation>
+            <numerusform>（共 %n 个场景）？</numerusform>
+        </translation>
     </message>
     <message>
-        <location filename="../../gui/book/find.py" line="240"/>
-        <location filename="../../gui/book/find.py" line="289"/>
+        <location filename="../../gui/book/find.py" line="243"/>
+        <location filename="../../gui/book/find.py" line="292"/>
         <source>Not found.</source>
         <translation>未找到。</translation>
     </message>
     <message>
-        <location filename="../../gui/book/find.py" line="249"/>
+        <location filename="../../gui/book/find.py" line="252"/>
         <source>This scene is read-only: {0}</source>
         <translation>此场景为只读：{0}</translation>
     </message>
     <message>
-        <location filename="../../gui/book/find.py" line="292"/>
-        <source>Replace %1 match(es) in %2 scene(s)?</source>
-        <translation>要替换 %2 个场景中的 %1 处吗？</translation>
-    </message>
-    <message>
-        <location filename="../../gui/book/find.py" line="305"/>
+        <location filename="../../gui/book/find.py" line="308"/>
         <source>Replaced %1.</source>
         <translation>已替换 %1 处。</translation>
     </message>
@@ -1449,6 +1678,25 @@ You can save to another place.</source>
         <source>Show</source>
         <translation>显示</translation>
     </message>
+    <message numerus="yes">
+        <location filename="../../gui/book/history_view.py" line="265"/>
+        <source>%Ln word(s) then,</source>
+        <translation>
+            <numerusform>当时 %Ln 词，</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../../gui/book/history_view.py" line="266"/>
+        <source>%Ln change(s) since.</source>
+        <translation>
+            <numerusform>此后有 %Ln 处改动。</numerusform>
+        </translation>
+    </message>
+    <message>
+        <location filename="../../gui/book/history_view.py" line="268"/>
+        <source>Struck through: only in the snapshot. Underlined: only in the scene now.</source>
+        <translation>删除线：只在快照中。下划线：只在现在的场景中。</translation>
+    </message>
     <message>
         <location filename="../../gui/book/history_view.py" line="96"/>
         <source>Take Snapshot…</source>
@@ -1490,27 +1738,22 @@ You can save to another place.</source>
         <translation>无法读取此快照：{0}</translation>
     </message>
     <message>
-        <location filename="../../gui/book/history_view.py" line="264"/>
-        <source>{0} words then, {1} changes since. Struck through: only in the snapshot. Underlined: only in the scene now.</source>
-        <translation>当时 {0} 字，之后有 {1} 处改动。删除线：只在快照中；下划线：只在现在的场景中。</translation>
-    </message>
-    <message>
-        <location filename="../../gui/book/history_view.py" line="268"/>
+        <location filename="../../gui/book/history_view.py" line="273"/>
         <source>The scene reads exactly like this version.</source>
         <translation>场景与此版本完全相同。</translation>
     </message>
     <message>
-        <location filename="../../gui/book/history_view.py" line="310"/>
+        <location filename="../../gui/book/history_view.py" line="315"/>
         <source>Take snapshot</source>
         <translation>保存快照</translation>
     </message>
     <message>
-        <location filename="../../gui/book/history_view.py" line="310"/>
+        <location filename="../../gui/book/history_view.py" line="315"/>
         <source>A name for this version (optional):</source>
         <translation>为此版本命名（可不填）：</translation>
     </message>
     <message>
-        <location filename="../../gui/book/history_view.py" line="315"/>
+        <location filename="../../gui/book/history_view.py" line="320"/>
         <source>Snapshot</source>
         <translation>快照</translation>
     </message>
@@ -1698,17 +1941,17 @@ Your project is untouched; keep writing.</source>
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../gui/window/main_window.py" line="78"/>
+        <location filename="../../gui/window/main_window.py" line="79"/>
         <source>Inkling</source>
         <translation>Inkling</translation>
     </message>
     <message>
-        <location filename="../../gui/window/main_window.py" line="116"/>
+        <location filename="../../gui/window/main_window.py" line="117"/>
         <source>Settings were reset</source>
         <translation>设置已重置</translation>
     </message>
     <message>
-        <location filename="../../gui/window/main_window.py" line="254"/>
+        <location filename="../../gui/window/main_window.py" line="274"/>
         <source>Settings not saved: {0}</source>
         <translation>设置未能保存：{0}</translation>
     </message>
@@ -1728,48 +1971,48 @@ Your project is untouched; keep writing.</source>
         <translation>建议生成失败：{0}</translation>
     </message>
     <message>
-        <location filename="../../gui/window/main_window.py" line="292"/>
+        <location filename="../../gui/window/main_window.py" line="312"/>
         <source>the system&apos;s language</source>
         <translation>系统语言</translation>
     </message>
     <message>
-        <location filename="../../gui/window/main_window.py" line="294"/>
+        <location filename="../../gui/window/main_window.py" line="314"/>
         <source>The interface will be in {0} from the next start. Restart Inkling now?</source>
         <translation>下次启动时界面将使用{0}。现在重新启动 Inkling 吗？</translation>
     </message>
     <message>
-        <location filename="../../gui/window/main_window.py" line="297"/>
+        <location filename="../../gui/window/main_window.py" line="317"/>
         <source>The new language applies at the next start.</source>
         <translation>新的语言将在下次启动时生效。</translation>
     </message>
     <message>
-        <location filename="../../gui/window/main_window.py" line="360"/>
+        <location filename="../../gui/window/main_window.py" line="380"/>
         <source>Select a passage of a few sentences first.</source>
         <translation>请先选中几句话。</translation>
     </message>
     <message>
-        <location filename="../../gui/window/main_window.py" line="371"/>
+        <location filename="../../gui/window/main_window.py" line="391"/>
         <source>Style matched to the selection.</source>
         <translation>已按所选文字调整文风。</translation>
     </message>
     <message>
-        <location filename="../../gui/window/main_window.py" line="397"/>
+        <location filename="../../gui/window/main_window.py" line="418"/>
         <location filename="../../gui/window/session.py" line="67"/>
         <source>The story&apos;s style was not understood: {0}</source>
         <translation>无法识别这个故事的文风设置：{0}</translation>
     </message>
     <message>
-        <location filename="../../gui/window/main_window.py" line="405"/>
+        <location filename="../../gui/window/main_window.py" line="426"/>
         <source>{0}[*] — Inkling</source>
         <translation>{0}[*] — Inkling</translation>
     </message>
     <message>
-        <location filename="../../gui/window/main_window.py" line="415"/>
+        <location filename="../../gui/window/main_window.py" line="436"/>
         <source>Story details belong to a story project: use Save As and a name ending in .inkling.</source>
         <translation>故事信息属于故事项目：请用“另存为”，并以 .inkling 结尾命名。</translation>
     </message>
     <message>
-        <location filename="../../gui/window/main_window.py" line="443"/>
+        <location filename="../../gui/window/main_window.py" line="464"/>
         <source>none loaded</source>
         <translation>未载入</translation>
     </message>
@@ -1777,47 +2020,47 @@ Your project is untouched; keep writing.</source>
 <context>
     <name>MemoryController</name>
     <message>
-        <location filename="../../gui/story/memory.py" line="166"/>
+        <location filename="../../gui/story/memory.py" line="167"/>
         <source>Pinned: the next request includes it.</source>
         <translation>已固定：下次请求会放入它。</translation>
     </message>
     <message>
-        <location filename="../../gui/story/memory.py" line="166"/>
+        <location filename="../../gui/story/memory.py" line="167"/>
         <source>Unpinned.</source>
         <translation>已取消固定。</translation>
     </message>
     <message>
-        <location filename="../../gui/story/memory.py" line="174"/>
+        <location filename="../../gui/story/memory.py" line="175"/>
         <source>Muted: the model will not be told this.</source>
         <translation>已屏蔽：不会再告诉模型这一项。</translation>
     </message>
     <message>
-        <location filename="../../gui/story/memory.py" line="174"/>
+        <location filename="../../gui/story/memory.py" line="175"/>
         <source>Unmuted.</source>
         <translation>已取消屏蔽。</translation>
     </message>
     <message>
-        <location filename="../../gui/story/memory.py" line="202"/>
+        <location filename="../../gui/story/memory.py" line="203"/>
         <source>There is no text to summarise yet.</source>
         <translation>还没有可以概括的文字。</translation>
     </message>
     <message>
-        <location filename="../../gui/story/memory.py" line="208"/>
+        <location filename="../../gui/story/memory.py" line="209"/>
         <source>Wait for the continuation to finish first.</source>
         <translation>请等续写完成。</translation>
     </message>
     <message>
-        <location filename="../../gui/story/memory.py" line="214"/>
+        <location filename="../../gui/story/memory.py" line="215"/>
         <source>The model is drafting a synopsis…</source>
         <translation>模型正在起草梗概…</translation>
     </message>
     <message>
-        <location filename="../../gui/story/memory.py" line="225"/>
+        <location filename="../../gui/story/memory.py" line="226"/>
         <source>The model wrote no synopsis; try the quick draft.</source>
         <translation>模型没有写出梗概；试试快速起草。</translation>
     </message>
     <message>
-        <location filename="../../gui/story/memory.py" line="230"/>
+        <location filename="../../gui/story/memory.py" line="231"/>
         <source>No draft synopsis: {0}</source>
         <translation>没有梗概草稿：{0}</translation>
     </message>
@@ -1825,327 +2068,342 @@ Your project is untouched; keep writing.</source>
 <context>
     <name>Menus</name>
     <message>
-        <location filename="../../gui/window/menu_table.py" line="148"/>
+        <location filename="../../gui/window/menu_table.py" line="160"/>
         <source>&amp;File</source>
         <translation>文件(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../../gui/window/menu_table.py" line="150"/>
+        <location filename="../../gui/window/menu_table.py" line="162"/>
         <source>&amp;New</source>
         <translation>新建(&amp;N)</translation>
     </message>
     <message>
-        <location filename="../../gui/window/menu_table.py" line="152"/>
+        <location filename="../../gui/window/menu_table.py" line="164"/>
         <source>New &amp;Project…</source>
         <translation>新建项目(&amp;P)…</translation>
     </message>
     <message>
-        <location filename="../../gui/window/menu_table.py" line="156"/>
+        <location filename="../../gui/window/menu_table.py" line="168"/>
         <source>&amp;Open…</source>
         <translation>打开(&amp;O)…</translation>
     </message>
     <message>
-        <location filename="../../gui/window/menu_table.py" line="157"/>
+        <location filename="../../gui/window/menu_table.py" line="169"/>
         <source>Open &amp;Recent</source>
         <translation>最近打开(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../../gui/window/menu_table.py" line="158"/>
+        <location filename="../../gui/window/menu_table.py" line="170"/>
         <source>&amp;Save</source>
         <translation>保存(&amp;S)</translation>
     </message>
     <message>
-        <location filename="../../gui/window/menu_table.py" line="159"/>
+        <location filename="../../gui/window/menu_table.py" line="171"/>
         <source>Save &amp;As…</source>
         <translation>另存为(&amp;A)…</translation>
     </message>
     <message>
-        <location filename="../../gui/window/menu_table.py" line="160"/>
+        <location filename="../../gui/window/menu_table.py" line="172"/>
         <source>&amp;Close</source>
         <translation>关闭(&amp;C)</translation>
     </message>
     <message>
-        <location filename="../../gui/window/menu_table.py" line="163"/>
+        <location filename="../../gui/window/menu_table.py" line="175"/>
         <source>&amp;Import Manuscript…</source>
         <translation>导入书稿(&amp;I)…</translation>
     </message>
     <message>
-        <location filename="../../gui/window/menu_table.py" line="167"/>
+        <location filename="../../gui/window/menu_table.py" line="179"/>
         <source>&amp;Export</source>
         <translation>导出(&amp;E)</translation>
     </message>
     <message>
-        <location filename="../../gui/window/menu_table.py" line="170"/>
+        <location filename="../../gui/window/menu_table.py" line="182"/>
         <source>&amp;Book (Word, EPUB, Markdown, text)…</source>
         <translation>全书（Word、EPUB、Markdown、纯文本）(&amp;B)…</translation>
     </message>
     <message>
-        <location filename="../../gui/window/menu_table.py" line="175"/>
+        <location filename="../../gui/window/menu_table.py" line="187"/>
         <source>As &amp;Markdown…</source>
         <translation>导出为 Markdown(&amp;M)…</translation>
     </message>
     <message>
-        <location filename="../../gui/window/menu_table.py" line="179"/>
+        <location filename="../../gui/window/menu_table.py" line="191"/>
         <source>As &amp;Plain Text…</source>
         <translation>导出为纯文本(&amp;P)…</translation>
     </message>
     <message>
-        <location filename="../../gui/window/menu_table.py" line="199"/>
+        <location filename="../../gui/window/menu_table.py" line="211"/>
         <source>Back &amp;Up Now</source>
         <translation>立即备份(&amp;U)</translation>
     </message>
     <message>
-        <location filename="../../gui/window/menu_table.py" line="205"/>
+        <location filename="../../gui/window/menu_table.py" line="217"/>
         <source>Restore from Bac&amp;kup…</source>
         <translation>从备份恢复(&amp;K)…</translation>
     </message>
     <message>
-        <location filename="../../gui/window/menu_table.py" line="207"/>
+        <location filename="../../gui/window/menu_table.py" line="219"/>
         <source>Backup &amp;Folder…</source>
         <translation>备份文件夹(&amp;F)…</translation>
     </message>
     <message>
-        <location filename="../../gui/window/menu_table.py" line="187"/>
+        <location filename="../../gui/window/menu_table.py" line="199"/>
         <source>Story &amp;Details…</source>
         <translation>故事信息(&amp;D)…</translation>
     </message>
     <message>
-        <location filename="../../gui/window/menu_table.py" line="189"/>
+        <location filename="../../gui/window/menu_table.py" line="201"/>
         <source>&amp;Quit</source>
         <translation>退出(&amp;Q)</translation>
     </message>
     <message>
-        <location filename="../../gui/window/menu_table.py" line="219"/>
+        <location filename="../../gui/window/menu_table.py" line="231"/>
         <source>&amp;Edit</source>
         <translation>编辑(&amp;E)</translation>
     </message>
     <message>
-        <location filename="../../gui/window/menu_table.py" line="221"/>
+        <location filename="../../gui/window/menu_table.py" line="233"/>
         <source>&amp;Undo</source>
         <translation>撤销(&amp;U)</translation>
     </message>
     <message>
-        <location filename="../../gui/window/menu_table.py" line="222"/>
+        <location filename="../../gui/window/menu_table.py" line="234"/>
         <source>&amp;Redo</source>
         <translation>重做(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../../gui/window/menu_table.py" line="224"/>
+        <location filename="../../gui/window/menu_table.py" line="236"/>
         <source>Cu&amp;t</source>
         <translation>剪切(&amp;T)</translation>
     </message>
     <message>
-        <location filename="../../gui/window/menu_table.py" line="225"/>
+        <location filename="../../gui/window/menu_table.py" line="237"/>
         <source>&amp;Copy</source>
         <translation>复制(&amp;C)</translation>
     </message>
     <message>
-        <location filename="../../gui/window/menu_table.py" line="226"/>
+        <location filename="../../gui/window/menu_table.py" line="238"/>
         <source>Pa&amp;ste</source>
         <translation>粘贴(&amp;S)</translation>
     </message>
     <message>
-        <location filename="../../gui/window/menu_table.py" line="228"/>
+        <location filename="../../gui/window/menu_table.py" line="240"/>
         <source>Select &amp;All</source>
         <translation>全选(&amp;A)</translation>
     </message>
     <message>
-        <location filename="../../gui/window/menu_table.py" line="235"/>
+        <location filename="../../gui/window/menu_table.py" line="247"/>
         <source>&amp;Find…</source>
         <translation>查找(&amp;F)…</translation>
     </message>
     <message>
-        <location filename="../../gui/window/menu_table.py" line="238"/>
+        <location filename="../../gui/window/menu_table.py" line="250"/>
+        <source>Find in &amp;Book…</source>
+        <translation>在全书中查找(&amp;B)…</translation>
+    </message>
+    <message>
+        <location filename="../../gui/window/menu_table.py" line="257"/>
         <source>Find and &amp;Replace…</source>
         <translation>查找与替换(&amp;R)…</translation>
     </message>
     <message>
-        <location filename="../../gui/window/menu_table.py" line="244"/>
+        <location filename="../../gui/window/menu_table.py" line="263"/>
         <source>&amp;Preferences…</source>
         <translation>偏好设置(&amp;P)…</translation>
     </message>
     <message>
-        <location filename="../../gui/window/menu_table.py" line="31"/>
+        <location filename="../../gui/window/menu_table.py" line="33"/>
         <source>Suggestions</source>
         <translation>写作提示</translation>
     </message>
     <message>
-        <location filename="../../gui/window/menu_table.py" line="336"/>
+        <location filename="../../gui/window/menu_table.py" line="355"/>
         <source>&amp;View</source>
         <translation>视图(&amp;V)</translation>
     </message>
     <message>
-        <location filename="../../gui/window/menu_table.py" line="123"/>
+        <location filename="../../gui/window/menu_table.py" line="135"/>
         <source>&amp;Model</source>
         <translation>模型(&amp;M)</translation>
     </message>
     <message>
-        <location filename="../../gui/window/menu_table.py" line="139"/>
+        <location filename="../../gui/window/menu_table.py" line="151"/>
         <source>&amp;Help</source>
         <translation>帮助(&amp;H)</translation>
     </message>
     <message>
-        <location filename="../../gui/window/menu_table.py" line="341"/>
+        <location filename="../../gui/window/menu_table.py" line="360"/>
         <source>What the &amp;Model Sees</source>
         <translation>模型看到的内容(&amp;M)</translation>
     </message>
     <message>
-        <location filename="../../gui/window/menu_table.py" line="345"/>
+        <location filename="../../gui/window/menu_table.py" line="363"/>
+        <source>&amp;Continuity</source>
+        <translation>连贯性(&amp;C)</translation>
+    </message>
+    <message>
+        <location filename="../../gui/window/menu_table.py" line="364"/>
+        <source>&amp;Ask the Book</source>
+        <translation>问问这本书(&amp;A)</translation>
+    </message>
+    <message>
+        <location filename="../../gui/window/menu_table.py" line="366"/>
         <source>&amp;Focus Mode</source>
         <translation>专注模式(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../../gui/window/menu_table.py" line="347"/>
+        <location filename="../../gui/window/menu_table.py" line="368"/>
         <source>Zoom &amp;In</source>
         <translation>放大(&amp;I)</translation>
     </message>
     <message>
-        <location filename="../../gui/window/menu_table.py" line="349"/>
+        <location filename="../../gui/window/menu_table.py" line="370"/>
         <source>Zoom &amp;Out</source>
         <translation>缩小(&amp;O)</translation>
     </message>
     <message>
-        <location filename="../../gui/window/menu_table.py" line="350"/>
+        <location filename="../../gui/window/menu_table.py" line="371"/>
         <source>&amp;Reset Zoom</source>
         <translation>还原缩放(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../../gui/window/menu_table.py" line="353"/>
+        <location filename="../../gui/window/menu_table.py" line="374"/>
         <source>Read the &amp;Whole Book</source>
         <translation>通读全书(&amp;W)</translation>
     </message>
     <message>
-        <location filename="../../gui/window/menu_table.py" line="367"/>
+        <location filename="../../gui/window/menu_table.py" line="388"/>
         <source>&amp;Book</source>
         <translation>书稿(&amp;B)</translation>
     </message>
     <message>
-        <location filename="../../gui/window/menu_table.py" line="27"/>
+        <location filename="../../gui/window/menu_table.py" line="29"/>
         <source>Open a story project, or use New Chapter to turn this text into one.</source>
         <translation>请打开一个故事项目，或用“新建章”把这段文字变成故事项目。</translation>
     </message>
     <message>
-        <location filename="../../gui/window/menu_table.py" line="369"/>
+        <location filename="../../gui/window/menu_table.py" line="390"/>
         <source>New &amp;Chapter</source>
         <translation>新建章(&amp;C)</translation>
     </message>
     <message>
-        <location filename="../../gui/window/menu_table.py" line="370"/>
+        <location filename="../../gui/window/menu_table.py" line="391"/>
         <source>New &amp;Scene</source>
         <translation>新建场景(&amp;S)</translation>
     </message>
     <message>
-        <location filename="../../gui/window/menu_table.py" line="372"/>
+        <location filename="../../gui/window/menu_table.py" line="393"/>
         <source>S&amp;plit Scene at Cursor</source>
         <translation>在光标处拆分场景(&amp;P)</translation>
     </message>
     <message>
-        <location filename="../../gui/window/menu_table.py" line="379"/>
+        <location filename="../../gui/window/menu_table.py" line="400"/>
         <source>&amp;Merge with Next Scene</source>
         <translation>与下一场景合并(&amp;M)</translation>
     </message>
     <message>
-        <location filename="../../gui/window/menu_table.py" line="385"/>
+        <location filename="../../gui/window/menu_table.py" line="406"/>
         <source>&amp;Undo Binder Change</source>
         <translation>撤销目录改动(&amp;U)</translation>
     </message>
     <message>
-        <location filename="../../gui/window/menu_table.py" line="392"/>
+        <location filename="../../gui/window/menu_table.py" line="413"/>
         <source>Take S&amp;napshot…</source>
         <translation>保存快照(&amp;N)…</translation>
     </message>
     <message>
-        <location filename="../../gui/window/menu_table.py" line="399"/>
+        <location filename="../../gui/window/menu_table.py" line="420"/>
         <source>Scene &amp;History…</source>
         <translation>场景历史(&amp;H)…</translation>
     </message>
     <message>
-        <location filename="../../gui/window/menu_table.py" line="406"/>
+        <location filename="../../gui/window/menu_table.py" line="427"/>
         <source>&amp;Goals and History…</source>
         <translation>目标与记录(&amp;G)…</translation>
     </message>
     <message>
-        <location filename="../../gui/window/menu_table.py" line="260"/>
+        <location filename="../../gui/window/menu_table.py" line="279"/>
         <source>&amp;Continue writing</source>
         <translation>续写(&amp;C)</translation>
     </message>
     <message>
-        <location filename="../../gui/window/menu_table.py" line="267"/>
+        <location filename="../../gui/window/menu_table.py" line="286"/>
         <source>&amp;Stop</source>
         <translation>停止(&amp;S)</translation>
     </message>
     <message>
-        <location filename="../../gui/window/menu_table.py" line="269"/>
+        <location filename="../../gui/window/menu_table.py" line="288"/>
         <source>&amp;Retry</source>
         <translation>重写(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../../gui/window/menu_table.py" line="271"/>
+        <location filename="../../gui/window/menu_table.py" line="290"/>
         <source>&amp;Previous version</source>
         <translation>上一版本(&amp;P)</translation>
     </message>
     <message>
-        <location filename="../../gui/window/menu_table.py" line="277"/>
+        <location filename="../../gui/window/menu_table.py" line="296"/>
         <source>&amp;Next version</source>
         <translation>下一版本(&amp;N)</translation>
     </message>
     <message>
-        <location filename="../../gui/window/menu_table.py" line="283"/>
+        <location filename="../../gui/window/menu_table.py" line="302"/>
         <source>Re&amp;write selection</source>
         <translation>改写选中文字(&amp;W)</translation>
     </message>
     <message>
-        <location filename="../../gui/window/menu_table.py" line="298"/>
+        <location filename="../../gui/window/menu_table.py" line="317"/>
         <source>Suggestions as you &amp;type</source>
         <translation>边写边提示(&amp;T)</translation>
     </message>
     <message>
-        <location filename="../../gui/window/menu_table.py" line="126"/>
+        <location filename="../../gui/window/menu_table.py" line="138"/>
         <source>&amp;Manage Models…</source>
         <translation>管理模型(&amp;M)…</translation>
     </message>
     <message>
-        <location filename="../../gui/window/menu_table.py" line="132"/>
+        <location filename="../../gui/window/menu_table.py" line="144"/>
         <source>&amp;Train on My Writing…</source>
         <translation>用我的文字训练(&amp;T)…</translation>
     </message>
     <message>
-        <location filename="../../gui/window/menu_table.py" line="140"/>
+        <location filename="../../gui/window/menu_table.py" line="152"/>
         <source>&amp;About Inkling</source>
         <translation>关于 Inkling(&amp;A)</translation>
     </message>
     <message>
-        <location filename="../../gui/window/menu_table.py" line="257"/>
+        <location filename="../../gui/window/menu_table.py" line="276"/>
         <source>&amp;Generate</source>
         <translation>生成(&amp;G)</translation>
     </message>
     <message>
-        <location filename="../../gui/window/menu_table.py" line="295"/>
+        <location filename="../../gui/window/menu_table.py" line="314"/>
         <source>&amp;Suggest</source>
         <translation>提示(&amp;S)</translation>
     </message>
     <message>
-        <location filename="../../gui/window/menu_table.py" line="305"/>
+        <location filename="../../gui/window/menu_table.py" line="324"/>
         <source>Suggest &amp;now</source>
         <translation>立即提示(&amp;N)</translation>
     </message>
     <message>
-        <location filename="../../gui/window/menu_table.py" line="310"/>
+        <location filename="../../gui/window/menu_table.py" line="329"/>
         <source>&amp;Accept suggestion</source>
         <translation>接受提示(&amp;A)</translation>
     </message>
     <message>
-        <location filename="../../gui/window/menu_table.py" line="315"/>
+        <location filename="../../gui/window/menu_table.py" line="334"/>
         <source>Accept next &amp;word</source>
         <translation>接受下一个词(&amp;W)</translation>
     </message>
     <message>
-        <location filename="../../gui/window/menu_table.py" line="320"/>
+        <location filename="../../gui/window/menu_table.py" line="339"/>
         <source>&amp;Next alternative</source>
         <translation>下一个备选(&amp;N)</translation>
     </message>
     <message>
-        <location filename="../../gui/window/menu_table.py" line="325"/>
+        <location filename="../../gui/window/menu_table.py" line="344"/>
         <source>&amp;Previous alternative</source>
         <translation>上一个备选(&amp;P)</translation>
     </message>
@@ -2612,67 +2870,57 @@ Your project is untouched; keep writing.</source>
         <translation>书名</translation>
     </message>
     <message>
-        <location filename="../../gui/book/new_project.py" line="94"/>
-        <source>Automatic (from the text)</source>
-        <translation>自动（根据正文判断）</translation>
-    </message>
-    <message>
-        <location filename="../../gui/book/new_project.py" line="95"/>
-        <source>English</source>
-        <translation>英语</translation>
-    </message>
-    <message>
         <location filename="../../gui/book/new_project.py" line="96"/>
-        <source>Chinese</source>
-        <translation>中文</translation>
+        <source>Its spelling dictionary (UK or US English…), and the language the model writes in</source>
+        <translation>决定拼写词典（英式或美式英语等）以及模型写作所用的语言</translation>
     </message>
     <message>
-        <location filename="../../gui/book/new_project.py" line="98"/>
+        <location filename="../../gui/book/new_project.py" line="100"/>
         <source>&amp;Browse…</source>
         <translation>浏览(&amp;B)…</translation>
     </message>
     <message>
-        <location filename="../../gui/book/new_project.py" line="106"/>
+        <location filename="../../gui/book/new_project.py" line="108"/>
         <source>&amp;Title:</source>
         <translation>书名(&amp;T)：</translation>
     </message>
     <message>
-        <location filename="../../gui/book/new_project.py" line="107"/>
+        <location filename="../../gui/book/new_project.py" line="109"/>
         <source>&amp;Author:</source>
         <translation>作者(&amp;A)：</translation>
     </message>
     <message>
-        <location filename="../../gui/book/new_project.py" line="108"/>
+        <location filename="../../gui/book/new_project.py" line="110"/>
         <source>&amp;Language:</source>
         <translation>语言(&amp;L)：</translation>
     </message>
     <message>
-        <location filename="../../gui/book/new_project.py" line="109"/>
+        <location filename="../../gui/book/new_project.py" line="111"/>
         <source>&amp;Where:</source>
         <translation>位置(&amp;W)：</translation>
     </message>
     <message>
-        <location filename="../../gui/book/new_project.py" line="114"/>
+        <location filename="../../gui/book/new_project.py" line="118"/>
         <source>C&amp;reate</source>
         <translation>创建(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../../gui/book/new_project.py" line="127"/>
+        <location filename="../../gui/book/new_project.py" line="133"/>
         <source>Where the project goes</source>
         <translation>项目存放的位置</translation>
     </message>
     <message>
-        <location filename="../../gui/book/new_project.py" line="147"/>
+        <location filename="../../gui/book/new_project.py" line="153"/>
         <source>Give the book a title.</source>
         <translation>请为这本书取一个书名。</translation>
     </message>
     <message>
-        <location filename="../../gui/book/new_project.py" line="149"/>
+        <location filename="../../gui/book/new_project.py" line="155"/>
         <source>Choose an existing folder for the project.</source>
         <translation>请为项目选择一个已有的文件夹。</translation>
     </message>
     <message>
-        <location filename="../../gui/book/new_project.py" line="151"/>
+        <location filename="../../gui/book/new_project.py" line="157"/>
         <source>The project will be {0}</source>
         <translation>项目将创建为 {0}</translation>
     </message>
@@ -3268,17 +3516,17 @@ Your project is untouched; keep writing.</source>
 <context>
     <name>SpellController</name>
     <message>
-        <location filename="../../gui/editor/spelling.py" line="136"/>
+        <location filename="../../gui/editor/spelling.py" line="179"/>
         <source>(no suggestions)</source>
         <translation>（没有建议）</translation>
     </message>
     <message>
-        <location filename="../../gui/editor/spelling.py" line="138"/>
+        <location filename="../../gui/editor/spelling.py" line="181"/>
         <source>Add “%s” to dictionary</source>
         <translation>把“%s”加入词典</translation>
     </message>
     <message>
-        <location filename="../../gui/editor/spelling.py" line="139"/>
+        <location filename="../../gui/editor/spelling.py" line="182"/>
         <source>Ignore “%s”</source>
         <translation>忽略“%s”</translation>
     </message>
@@ -3343,117 +3591,117 @@ Your project is untouched; keep writing.</source>
 <context>
     <name>StoryDialog</name>
     <message>
-        <location filename="../../gui/story/details.py" line="33"/>
+        <location filename="../../gui/common/languages.py" line="26"/>
         <source>Spanish</source>
         <translation>西班牙语</translation>
     </message>
     <message>
-        <location filename="../../gui/story/details.py" line="26"/>
+        <location filename="../../gui/common/languages.py" line="19"/>
         <source>French</source>
         <translation>法语</translation>
     </message>
     <message>
-        <location filename="../../gui/story/details.py" line="27"/>
+        <location filename="../../gui/common/languages.py" line="20"/>
         <source>German</source>
         <translation>德语</translation>
     </message>
     <message>
-        <location filename="../../gui/story/details.py" line="28"/>
+        <location filename="../../gui/common/languages.py" line="21"/>
         <source>Italian</source>
         <translation>意大利语</translation>
     </message>
     <message>
-        <location filename="../../gui/story/details.py" line="31"/>
+        <location filename="../../gui/common/languages.py" line="24"/>
         <source>Portuguese</source>
         <translation>葡萄牙语</translation>
     </message>
     <message>
-        <location filename="../../gui/story/details.py" line="25"/>
+        <location filename="../../gui/common/languages.py" line="18"/>
         <source>Dutch</source>
         <translation>荷兰语</translation>
     </message>
     <message>
-        <location filename="../../gui/story/details.py" line="21"/>
+        <location filename="../../gui/common/languages.py" line="14"/>
         <source>English (UK)</source>
         <translation>英语（英国）</translation>
     </message>
     <message>
-        <location filename="../../gui/story/details.py" line="22"/>
+        <location filename="../../gui/common/languages.py" line="15"/>
         <source>English (US)</source>
         <translation>英语（美国）</translation>
     </message>
     <message>
-        <location filename="../../gui/story/details.py" line="23"/>
+        <location filename="../../gui/common/languages.py" line="16"/>
         <source>Arabic</source>
         <translation>阿拉伯语</translation>
     </message>
     <message>
-        <location filename="../../gui/story/details.py" line="24"/>
+        <location filename="../../gui/common/languages.py" line="17"/>
         <source>Basque</source>
         <translation>巴斯克语</translation>
     </message>
     <message>
-        <location filename="../../gui/story/details.py" line="29"/>
+        <location filename="../../gui/common/languages.py" line="22"/>
         <source>Latvian</source>
         <translation>拉脱维亚语</translation>
     </message>
     <message>
-        <location filename="../../gui/story/details.py" line="30"/>
+        <location filename="../../gui/common/languages.py" line="23"/>
         <source>Persian</source>
         <translation>波斯语</translation>
     </message>
     <message>
-        <location filename="../../gui/story/details.py" line="32"/>
+        <location filename="../../gui/common/languages.py" line="25"/>
         <source>Russian</source>
         <translation>俄语</translation>
     </message>
     <message>
-        <location filename="../../gui/story/details.py" line="42"/>
+        <location filename="../../gui/story/details.py" line="23"/>
         <source>Story details</source>
         <translation>故事信息</translation>
     </message>
     <message>
-        <location filename="../../gui/story/details.py" line="51"/>
+        <location filename="../../gui/common/languages.py" line="37"/>
         <source>Automatic (from the text)</source>
         <translation>自动（根据正文判断）</translation>
     </message>
     <message>
-        <location filename="../../gui/story/details.py" line="55"/>
+        <location filename="../../gui/common/languages.py" line="41"/>
         <source>English (UK or US by the system&apos;s region)</source>
         <translation>英语（按系统地区选英式或美式）</translation>
     </message>
     <message>
-        <location filename="../../gui/story/details.py" line="56"/>
+        <location filename="../../gui/common/languages.py" line="42"/>
         <source>Chinese (not spell checked)</source>
         <translation>中文（不检查拼写）</translation>
     </message>
     <message>
-        <location filename="../../gui/story/details.py" line="65"/>
+        <location filename="../../gui/story/details.py" line="34"/>
         <source>The language the story is written in: its spelling dictionary, and the language the model writes in.</source>
         <translation>故事所用的语言：决定拼写词典，以及模型写作所用的语言。</translation>
     </message>
     <message>
-        <location filename="../../gui/story/details.py" line="69"/>
+        <location filename="../../gui/story/details.py" line="38"/>
         <source>Title</source>
         <translation>标题</translation>
     </message>
     <message>
-        <location filename="../../gui/story/details.py" line="70"/>
+        <location filename="../../gui/story/details.py" line="39"/>
         <source>Author</source>
         <translation>作者</translation>
     </message>
     <message>
-        <location filename="../../gui/story/details.py" line="71"/>
+        <location filename="../../gui/story/details.py" line="40"/>
         <source>Language</source>
         <translation>语言</translation>
     </message>
     <message>
-        <location filename="../../gui/story/details.py" line="72"/>
+        <location filename="../../gui/story/details.py" line="41"/>
         <source>Premise</source>
         <translation>故事梗概</translation>
     </message>
     <message>
-        <location filename="../../gui/story/details.py" line="73"/>
+        <location filename="../../gui/story/details.py" line="42"/>
         <source>Notes</source>
         <translation>笔记</translation>
     </message>
@@ -3892,8 +4140,13 @@ Your project is untouched; keep writing.</source>
     </message>
     <message>
         <location filename="../../gui/models/training.py" line="270"/>
-        <source>Measuring the adapter on the text kept aside…</source>
-        <translation>正在用留作检验的文字评估适配器…</translation>
+        <source>Measuring the voice on the text kept aside…</source>
+        <translation>正在用预留的文字评估文风…</translation>
+    </message>
+    <message>
+        <location filename="../../gui/models/training.py" line="306"/>
+        <source>This voice did not help on writing it had not seen; you may delete it.</source>
+        <translation>这个文风对它没见过的文字没有帮助，可以删除。</translation>
     </message>
     <message>
         <location filename="../../gui/models/training.py" line="272"/>
@@ -3919,11 +4172,6 @@ Your project is untouched; keep writing.</source>
         <location filename="../../gui/models/training.py" line="299"/>
         <source>Trained on {0:,} tokens in {1}.</source>
         <translation>用 {1} 训练了 {0:,} 个词元。</translation>
-    </message>
-    <message>
-        <location filename="../../gui/models/training.py" line="306"/>
-        <source>This adapter did not help on text it had not seen; you may delete it.</source>
-        <translation>这个适配器在没见过的文字上没有带来提升，可以删除。</translation>
     </message>
     <message>
         <location filename="../../gui/models/training.py" line="308"/>
@@ -3952,29 +4200,29 @@ Your project is untouched; keep writing.</source>
 <context>
     <name>VoiceController</name>
     <message>
-        <location filename="../../gui/models/voice.py" line="92"/>
-        <source>The adapter could not be switched</source>
-        <translation>无法切换适配器</translation>
-    </message>
-    <message>
-        <location filename="../../gui/models/voice.py" line="104"/>
-        <source>The adapter could not be deleted</source>
-        <translation>无法删除适配器</translation>
-    </message>
-    <message>
-        <location filename="../../gui/models/voice.py" line="130"/>
-        <source>The voice adapter could not be used</source>
-        <translation>无法使用文风适配器</translation>
-    </message>
-    <message>
         <location filename="../../gui/models/voice.py" line="141"/>
         <source>Voice: {0} ({1:.0%})</source>
         <translation>文风：{0}（{1:.0%}）</translation>
     </message>
     <message>
+        <location filename="../../gui/models/voice.py" line="92"/>
+        <source>The voice could not be switched</source>
+        <translation>无法切换文风</translation>
+    </message>
+    <message>
+        <location filename="../../gui/models/voice.py" line="104"/>
+        <source>The voice could not be deleted</source>
+        <translation>无法删除文风</translation>
+    </message>
+    <message>
+        <location filename="../../gui/models/voice.py" line="130"/>
+        <source>The voice could not be used</source>
+        <translation>无法使用该文风</translation>
+    </message>
+    <message>
         <location filename="../../gui/models/voice.py" line="142"/>
-        <source>A voice adapter trained on your writing is on.</source>
-        <translation>已启用用你的文字训练的文风适配器。</translation>
+        <source>A voice trained on your writing is on.</source>
+        <translation>已启用根据你的文字训练的文风。</translation>
     </message>
     <message>
         <location filename="../../gui/models/voice.py" line="148"/>
@@ -4039,13 +4287,13 @@ Your project is untouched; keep writing.</source>
     </message>
     <message>
         <location filename="../../gui/models/voice.py" line="269"/>
-        <source>The adapter could not be kept</source>
-        <translation>无法保存适配器</translation>
+        <source>The voice could not be kept</source>
+        <translation>无法保存该文风</translation>
     </message>
     <message>
         <location filename="../../gui/models/voice.py" line="278"/>
-        <source>Voice adapter “{0}” is on.</source>
-        <translation>文风适配器“{0}”已启用。</translation>
+        <source>Voice “{0}” is on.</source>
+        <translation>文风“{0}”已启用。</translation>
     </message>
 </context>
 <context>
@@ -4079,6 +4327,37 @@ Your project is untouched; keep writing.</source>
         <location filename="../../gui/book/welcome.py" line="50"/>
         <source>Nothing opened yet.</source>
         <translation>尚未打开任何文件。</translation>
+    </message>
+</context>
+<context>
+    <name>WritingBar</name>
+    <message>
+        <location filename="../../gui/editor/writing_bar.py" line="31"/>
+        <source>Stop</source>
+        <translation>停止</translation>
+    </message>
+    <message>
+        <location filename="../../gui/editor/writing_bar.py" line="32"/>
+        <source>Stop writing (Esc); what is written stays</source>
+        <translation>停止写作（Esc）；已写的内容会保留</translation>
+    </message>
+    <message>
+        <location filename="../../gui/editor/writing_bar.py" line="78"/>
+        <location filename="../../gui/editor/writing_bar.py" line="92"/>
+        <source>Reading the story… {0} s</source>
+        <translation>正在阅读故事… {0} 秒</translation>
+    </message>
+    <message>
+        <location filename="../../gui/editor/writing_bar.py" line="80"/>
+        <location filename="../../gui/editor/writing_bar.py" line="93"/>
+        <source>Writing… {0} characters</source>
+        <translation>正在写作… {0} 字</translation>
+    </message>
+    <message>
+        <location filename="../../gui/editor/writing_bar.py" line="82"/>
+        <location filename="../../gui/editor/writing_bar.py" line="94"/>
+        <source>Writing… {0} words</source>
+        <translation>正在写作… {0} 词</translation>
     </message>
 </context>
 </TS>

@@ -13,7 +13,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 
 from backend.story.memory.budgets import PRIORITY, ContextSettings
-from backend.story.memory.lore import pick_lore
+from backend.story.memory.drafts import DRAFT_FIELD
+from backend.story.memory.lore import LoreHit, pick_lore
 from backend.story.memory.recall import Passage, RecallIndex
 from backend.story.memory.sections import (
     MUTED,
@@ -44,6 +45,12 @@ class Note:
 
     label: str
     synopsis: str = ""
+    draft: bool = False  # the synopsis is a day-one draft (drafts.py), not the writer's
+
+    @property
+    def shown(self) -> str:
+        """The label as the context viewer shows it, marked when the synopsis is a draft."""
+        return f"{self.label} (draft)" if self.draft and self.synopsis.strip() else self.label
 
 
 @dataclass(frozen=True)
@@ -51,6 +58,7 @@ class BookContext:
     """Everything about the book a request may draw on besides the text at the cursor."""
 
     memory: str = ""
+    memory_draft: bool = False  # the memory is a day-one draft (drafts.py), not the writer's
     earlier: tuple[Note, ...] = ()  # the chapters before this one, in book order
     chapter: Note | None = None
     scenes: tuple[Note, ...] = ()  # earlier scenes of this chapter
@@ -220,7 +228,7 @@ def _build(
     settled: bool,
 ) -> Section:
     if name == "memory":
-        return _memory(book.memory, budget, count)
+        return _memory(book.memory, budget, count, book.memory_draft)
     if name == "story_so_far":
         return _story_so_far(book, budget, count)
     if name == "this_chapter":
@@ -237,9 +245,10 @@ def _build(
     return Section("authors_note", text, count(text) if text else 0, budget)
 
 
-def _memory(memory: str, budget: int, count: TokenCount) -> Section:
+def _memory(memory: str, budget: int, count: TokenCount, draft: bool = False) -> Section:
     lines = [line.strip() for line in memory.splitlines() if line.strip()]
-    cands = [Candidate(f"memory:{i}", line, line + "\n") for i, line in enumerate(lines)]
+    mark = " (draft)" if draft else ""
+    cands = [Candidate(f"memory:{i}", line + mark, line + "\n") for i, line in enumerate(lines)]
     section = fill("memory", "Notes on the book:\n", cands, budget, count)
     dropped = sum(1 for i in section.items if i.state != "in")
     if dropped:
@@ -255,7 +264,7 @@ def _story_so_far(book: BookContext, budget: int, count: TokenCount) -> Section:
     with_text = [(i, n) for i, n in enumerate(book.earlier) if n.synopsis.strip()]
     missing = [n.label for n in book.earlier if not n.synopsis.strip()]
     cands = [
-        Candidate(f"chapter:{i}", n.label, f"{n.label}: {n.synopsis.strip()}\n")
+        Candidate(f"chapter:{i}", n.shown, f"{n.label}: {n.synopsis.strip()}\n")
         for i, n in reversed(with_text)  # the most recent chapters are offered room first
     ]
     section = fill(
@@ -273,14 +282,14 @@ def _story_so_far(book: BookContext, budget: int, count: TokenCount) -> Section:
 def _this_chapter(book: BookContext, budget: int, count: TokenCount) -> Section:
     if book.chapter is None:
         return Section("this_chapter", "", 0, budget)
-    cands = [Candidate("this:chapter", book.chapter.label, _line(book.chapter))]
+    cands = [Candidate("this:chapter", book.chapter.shown, _line(book.chapter))]
     cands += [
-        Candidate(f"this:scene:{i}", n.label, _line(n))
+        Candidate(f"this:scene:{i}", n.shown, _line(n))
         for i, n in enumerate(book.scenes)
         if n.synopsis.strip()
     ]
     if book.scene is not None and book.scene.synopsis.strip():
-        cands.append(Candidate("this:scene", book.scene.label, _line(book.scene)))
+        cands.append(Candidate("this:scene", book.scene.shown, _line(book.scene)))
     section = fill("this_chapter", "", cands, budget, count)
     if not book.chapter.synopsis.strip():
         note = f"{book.chapter.label} has no synopsis yet: the model knows only its title."
@@ -308,7 +317,12 @@ def _lore(book: BookContext, scan: str, budget: int, count: TokenCount) -> Secti
         settings.muted,
         common,
     )
-    cands = [Candidate(h.key, f"{h.name} ({h.reason})", f"- {h.text}\n", h.rank == 0) for h in hits]
+    drafted = {str(e.get("Name", "")) for e in book.bible if e.get(DRAFT_FIELD)}
+
+    def label(h: LoreHit) -> str:
+        return f"{h.name} ({h.reason}, draft)" if h.name in drafted else f"{h.name} ({h.reason})"
+
+    cands = [Candidate(h.key, label(h), f"- {h.text}\n", h.rank == 0) for h in hits]
     positions = {h.key: h.position for h in hits}
     section = fill(
         "lore", "Characters and places:\n", cands, budget, count,

@@ -11,6 +11,7 @@ from typing import Any
 from backend.story.binder import Chapter, Scene
 from backend.story.memory.assembly import BookContext, Note
 from backend.story.memory.budgets import ContextSettings
+from backend.story.memory.drafts import BookDrafts
 from backend.story.memory.recall import RecallIndex, SceneText, build_index, cache_path
 from backend.story.project import Story
 from backend.story.project_read import load_story
@@ -80,11 +81,19 @@ def book_context(
     authors_note: str = "",
     bible: Sequence[Mapping[str, Any]] | None = None,
     texts: Mapping[str, str] | None = None,
+    drafts: BookDrafts | None = None,
 ) -> BookContext:
     """What a request at scene `scene_id` draws on: memory, synopses, bible, the lead-in
-    from the scene before, the recall index and the story's context settings."""
+    from the scene before, the recall index and the story's context settings. `drafts`
+    (day_one_drafts) fill in, marked as drafts, where the writer has written nothing."""
     settings, _ = ContextSettings.from_mapping(story.context)
     entries = bible if bible is not None else [*story.characters, *story.background]
+    memory, memory_draft = story.memory, False
+    if drafts is not None:
+        named = {str(e.get("Name", "")).strip() for e in entries}
+        entries = [*entries, *(e for e in drafts.bible() if e["Name"] not in named)]
+        if not memory.strip() and drafts.memory:
+            memory, memory_draft = drafts.memory, True
     chapters = story.binder.chapters
     where = next(
         (
@@ -96,7 +105,8 @@ def book_context(
         None,
     )
     common: dict[str, Any] = {
-        "memory": story.memory,
+        "memory": memory,
+        "memory_draft": memory_draft,
         "bible": tuple({str(k): str(v) for k, v in e.items()} for e in entries),
         "authors_note": authors_note,
         "index": index,
@@ -107,9 +117,7 @@ def book_context(
         return BookContext(**common)
     c, s = where
     chapter = chapters[c]
-    earlier = tuple(
-        Note(chapter_label(ch, i + 1), ch.synopsis) for i, ch in enumerate(chapters[:c])
-    )
+    earlier = tuple(_note(ch, i + 1, drafts) for i, ch in enumerate(chapters[:c]))
     scenes = tuple(
         Note(scene_label(sc, i + 1), sc.synopsis) for i, sc in enumerate(chapter.scenes[:s])
     )
@@ -124,13 +132,22 @@ def book_context(
     return BookContext(
         **common,
         earlier=earlier,
-        chapter=Note(chapter_label(chapter, c + 1), chapter.synopsis),
+        chapter=_note(chapter, c + 1, drafts),
         scenes=scenes,
         scene=Note(scene_label(chapter.scenes[s], s + 1), chapter.scenes[s].synopsis),
         lead_in=lead,
         lead_in_scene=prev.id if prev is not None else "",
         lead_in_from=lead_from,
     )
+
+
+def _note(chapter: Chapter, number: int, drafts: BookDrafts | None) -> Note:
+    """A chapter's label and synopsis: the writer's, or else the day-one draft (marked)."""
+    label = chapter_label(chapter, number)
+    if chapter.synopsis.strip() or drafts is None:
+        return Note(label, chapter.synopsis)
+    draft = drafts.synopses.get(chapter.id, "")
+    return Note(label, draft, draft=bool(draft))
 
 
 def _previous_scene(chapters: Sequence[Chapter], c: int, s: int) -> Scene | None:

@@ -121,6 +121,19 @@ class RecallIndex:
             return 1.0  # a key with no searchable word in it (e.g. "the") matches anything
         return min(self._df.get(t, 0) for t in terms) / len(self.passages)
 
+    def has_term(self, term: str) -> bool:
+        """True when some passage holds `term` (a search term, lower-cased)."""
+        return term in self._df
+
+    def term_scores(self, term: str) -> list[float]:
+        """Each passage's BM25 score for the one search term `term`; 0.0 where the passage
+        does not hold it (BM25+ would give those a small score too)."""
+        if self._bm25 is None or term not in self._df:
+            return [0.0] * len(self.passages)
+        scores = self._bm25.get_scores([term])
+        pairs = zip(scores, self._sets, strict=True)
+        return [float(s) if term in words else 0.0 for s, words in pairs]
+
     def search(
         self, query: str, k: int = 8, exclude: Callable[[Passage], bool] | None = None
     ) -> list[tuple[Passage, float]]:

@@ -183,3 +183,13 @@ def test_cli_character_exports_a_card(bundled_gguf: Path, tmp_path: Path) -> Non
     assert "Name: Ada Quill" in out.stdout
     sheet, _ = import_card(card)
     assert sheet["Name"] == "Ada Quill"
+
+
+def test_the_headless_commands_write_in_the_premises_language() -> None:
+    from backend.cli.character import entry_language
+
+    premise = "村里的面包师在一份婚礼蛋糕订单里发现了一本债务账簿"
+    assert entry_language("", premise) == "zh"
+    assert entry_language("en", premise) == "en"
+    assert entry_language("", "A baker finds a ledger of debts.") == "en"
+    assert entry_language("xx", premise) == "en"  # no pack for it: English

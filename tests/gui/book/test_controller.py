@@ -192,6 +192,7 @@ def test_find_and_replace_across_the_book(qtbot, book_window, tmp_path: Path) ->
     start, end = rows[3].data(0, MARK_ROLE)
     assert rows[3].text(0)[start:end] == "Wren"
     item = rows[3]
+    find.results.scrollToItem(item)  # the panel sits under the binder: rows may scroll
     qtbot.mouseClick(
         find.results.viewport(),
         Qt.MouseButton.LeftButton,

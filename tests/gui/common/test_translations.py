@@ -233,3 +233,43 @@ def test_the_writing_font_keeps_its_family_and_falls_back_for_chinese(qapp) -> N
     assert font.families()[0] == QFontInfo(plain).family()  # "Serif" resolved, not skipped
     assert "Noto Serif CJK SC" in font.families() and "SimSun" in font.families()
     assert QFontMetrics(font).averageCharWidth() == QFontMetrics(plain).averageCharWidth()
+
+
+@pytest.mark.parametrize("chosen", ["en_GB", "C", "fr_FR"])
+def test_an_english_interface_says_one_chapter_and_two_chapters(
+    qapp: QApplication, chosen: str
+) -> None:
+    """Whatever the locale, an English interface has proper plurals (the English .ts holds
+    only those), never "chapter(s)"."""
+    from PySide6.QtCore import QCoreApplication, QTranslator
+
+    install_translators(qapp, chosen)
+    try:
+        one = QCoreApplication.translate("ImportDialog", "%n chapter(s).", "", 1)
+        many = QCoreApplication.translate("ImportDialog", "%n chapter(s).", "", 12)
+        assert (one, many) == ("1 chapter.", "12 chapters.")
+        found = QCoreApplication.translate("FindDock", "in %n scene(s)", "", 3)
+        assert found == "in 3 scenes"
+    finally:
+        for translator in qapp.findChildren(QTranslator):
+            qapp.removeTranslator(translator)
+            translator.deleteLater()
+        QLocale.setDefault(QLocale(QLocale.Language.English))
+
+
+def test_every_plural_has_its_english_forms(tmp_path: Path) -> None:
+    """lupdate -pluralonly over the sources finds no plural without English forms."""
+    english = I18N / "inkling_en.ts"
+    copy = tmp_path / english.name
+    shutil.copy(english, copy)
+    lupdate = Path(sys.executable).parent / "pyside6-lupdate"
+    sources = sorted(str(p) for p in (ROOT / "gui").rglob("*.py"))
+    subprocess.run([str(lupdate), *sources, "-ts", str(copy), "-pluralonly", "-no-obsolete"],
+                   check=True, capture_output=True)  # fmt: skip
+    for message in ET.parse(copy).iter("message"):
+        translation = message.find("translation")
+        assert translation is not None
+        forms = [f.text or "" for f in translation.iter("numerusform")]
+        assert translation.get("type") is None and len(forms) == 2 and all(forms), message.findtext(
+            "source"
+        )

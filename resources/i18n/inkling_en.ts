@@ -1,0 +1,175 @@
+<?xml version="1.0" encoding="utf-8"?>
+<!DOCTYPE TS>
+<TS version="2.1" language="en_GB" sourcelanguage="en_GB">
+<context>
+    <name>AskDock</name>
+    <message numerus="yes">
+        <location filename="../../gui/story/ask.py" line="118"/>
+        <source>%n passage(s), best first. Click one to read it.</source>
+        <translation>
+            <numerusform>%n passage, best first. Click it to read it.</numerusform>
+            <numerusform>%n passages, best first. Click one to read it.</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
+    <name>BinderDock</name>
+    <message numerus="yes">
+        <location filename="../../gui/book/binder.py" line="186"/>
+        <source>Trash (%n)</source>
+        <translation>
+            <numerusform>Trash (%n)</numerusform>
+            <numerusform>Trash (%n)</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
+    <name>ContextDock</name>
+    <message numerus="yes">
+        <location filename="../../gui/story/context_view.py" line="202"/>
+        <source>about %n page(s) of your text before the cursor</source>
+        <translation>
+            <numerusform>about %n page of your text before the cursor</numerusform>
+            <numerusform>about %n pages of your text before the cursor</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../../gui/story/context_view.py" line="208"/>
+        <source>the summaries of %n earlier chapter(s)</source>
+        <translation>
+            <numerusform>the summary of %n earlier chapter</numerusform>
+            <numerusform>the summaries of %n earlier chapters</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../../gui/story/context_view.py" line="213"/>
+        <source>%n character(s) and place(s) from the bible</source>
+        <translation>
+            <numerusform>%n entry from the bible</numerusform>
+            <numerusform>%n characters and places from the bible</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../../gui/story/context_view.py" line="215"/>
+        <source>%n passage(s) recalled from earlier</source>
+        <translation>
+            <numerusform>%n passage recalled from earlier</numerusform>
+            <numerusform>%n passages recalled from earlier</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
+    <name>ContinuityDock</name>
+    <message numerus="yes">
+        <location filename="../../gui/story/continuity.py" line="151"/>
+        <source>%n finding(s) to look at.</source>
+        <translation>
+            <numerusform>%n finding to look at.</numerusform>
+            <numerusform>%n findings to look at.</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../../gui/story/continuity.py" line="155"/>
+        <source>%n dismissed.</source>
+        <translation>
+            <numerusform>%n dismissed.</numerusform>
+            <numerusform>%n dismissed.</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
+    <name>DocumentController</name>
+    <message numerus="yes">
+        <location filename="../../gui/book/files.py" line="271"/>
+        <source>…and %n more problem(s) like these.</source>
+        <translation>
+            <numerusform>…and %n more problem like these.</numerusform>
+            <numerusform>…and %n more problems like these.</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
+    <name>ExportDialog</name>
+    <message numerus="yes">
+        <location filename="../../gui/book/dialogs.py" line="211"/>
+        <source>All chapters, or a range such as 1-5 or 2,4 (of %n)</source>
+        <translation>
+            <numerusform>All chapters, or a range such as 1-5 or 2,4 (of %n)</numerusform>
+            <numerusform>All chapters, or a range such as 1-5 or 2,4 (of %n)</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
+    <name>FindDock</name>
+    <message numerus="yes">
+        <location filename="../../gui/book/find.py" line="198"/>
+        <source>%n found</source>
+        <translation>
+            <numerusform>%n found</numerusform>
+            <numerusform>%n found</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../../gui/book/find.py" line="200"/>
+        <source>in %n scene(s)</source>
+        <translation>
+            <numerusform>in %n scene</numerusform>
+            <numerusform>in %n scenes</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../../gui/book/find.py" line="292"/>
+        <source>Replace %n match(es)</source>
+        <translation>
+            <numerusform>Replace %n match</numerusform>
+            <numerusform>Replace %n matches</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../../gui/book/find.py" line="294"/>
+        <source>in %n scene(s)?</source>
+        <translation>
+            <numerusform>in %n scene?</numerusform>
+            <numerusform>in %n scenes?</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
+    <name>HistoryDialog</name>
+    <message numerus="yes">
+        <location filename="../../gui/book/history_view.py" line="265"/>
+        <source>%Ln word(s) then,</source>
+        <translation>
+            <numerusform>%Ln word then,</numerusform>
+            <numerusform>%Ln words then,</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../../gui/book/history_view.py" line="266"/>
+        <source>%Ln change(s) since.</source>
+        <translation>
+            <numerusform>%Ln change since.</numerusform>
+            <numerusform>%Ln changes since.</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
+    <name>ImportDialog</name>
+    <message numerus="yes">
+        <location filename="../../gui/book/dialogs.py" line="187"/>
+        <source>…and %n more chapter(s)</source>
+        <translation>
+            <numerusform>…and %n more chapter</numerusform>
+            <numerusform>…and %n more chapters</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../../gui/book/dialogs.py" line="189"/>
+        <source>%n chapter(s).</source>
+        <translation>
+            <numerusform>%n chapter.</numerusform>
+            <numerusform>%n chapters.</numerusform>
+        </translation>
+    </message>
+</context>
+</TS>
