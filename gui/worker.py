@@ -8,6 +8,7 @@ is never a backlog. Replies travel back as queued signals.
 
 from __future__ import annotations
 
+import contextlib
 import gc
 import itertools
 import logging
@@ -19,12 +20,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QObject, QThread, QTimer, Signal, Slot
+from PySide6.QtCore import QCoreApplication, QObject, QThread, QTimer, Signal, Slot
 
 from backend.engines.adapter_file import NOT_ON_A_SERVER
-from backend.engines.base import Engine, EngineError
+from backend.engines.base import Engine, EngineError, EngineKind
 from backend.engines.heap import TRIM_EVERY_S, HeapTrimmer
-from backend.jobs.kinds import Job, JobResult
+from backend.jobs.kinds import Job, JobKind, JobResult
 from backend.models.bundled import bundled_spec
 from backend.models.spec import ModelSpec, create_engine
 
@@ -32,6 +33,13 @@ log = logging.getLogger(__name__)
 
 _ids = itertools.count(1)
 GIL_SWITCH_INTERVAL_S = 0.0005
+# What a second model needs beyond its file: llama.cpp's compute buffers and its cache.
+GENERATOR_MARGIN = 1.15
+GENERATOR_EXTRA_BYTES = 300 << 20
+# The jobs a generation model runs (suggestions stay on the model that suggests).
+GENERATION_KINDS = frozenset(
+    {JobKind.CONTINUE, JobKind.REWRITE, JobKind.ENTRY, JobKind.SYNOPSIS, JobKind.ASK}
+)
 
 
 def next_request_id() -> int:
@@ -63,7 +71,11 @@ class GenerationWorker(QObject):
     switch_failed = Signal(str)  # the new model failed; the previous one is loaded again
     adapter_changed = Signal(object)  # (path, strength) of the voice adapter now on, or None
     adapter_failed = Signal(str)
+    # The second model, for sheets, continuations and rewrites ('' when none is loaded).
+    generator_loaded = Signal(str)
+    generator_failed = Signal(str)
     _wake = Signal()
+    _generator_requested = Signal(object)
     _adapter_requested = Signal(object, float)
     _forget_requested = Signal(object)
     _load_requested = Signal(object)
@@ -77,6 +89,8 @@ class GenerationWorker(QObject):
         self._engine_factory = engine_factory
         self._engine: Engine | None = None
         self._spec: ModelSpec | None = None
+        self._generator: Engine | None = None
+        self._generator_spec: ModelSpec | None = None
         self._lock = threading.Lock()
         self._pending: tuple[Request, threading.Event] | None = None
         self._current: tuple[Request, threading.Event] | None = None
@@ -89,6 +103,7 @@ class GenerationWorker(QObject):
         self._trim_later.timeout.connect(self._on_trim_later_timeout)
         self._wake.connect(self._drain)
         self._load_requested.connect(self._load)
+        self._generator_requested.connect(self._load_generator)
         self._close_requested.connect(self._close)
         self._adapter_requested.connect(self._set_adapter)
         self._forget_requested.connect(self._forget_adapter)
@@ -102,6 +117,11 @@ class GenerationWorker(QObject):
             self._pending = (request, threading.Event())
         self._wake.emit()
 
+    def busy(self) -> bool:
+        """True while a job runs or waits (safe from any thread)."""
+        with self._lock:
+            return self._current is not None or self._pending is not None
+
     def cancel(self, request_id: int | None = None) -> None:
         """Cancel the given request (or whatever runs) within one token."""
         with self._lock:
@@ -114,6 +134,12 @@ class GenerationWorker(QObject):
         """Load `spec` (None: the bundled model) on the model thread."""
         self.cancel()
         self._load_requested.emit(spec)
+
+    def load_generator(self, spec: ModelSpec | None) -> None:
+        """Load `spec` for generation (sheets, continuations, rewrites) beside the model
+        that suggests, on the model thread; None: generation uses that model too."""
+        self.cancel()
+        self._generator_requested.emit(spec)
 
     def set_adapter(self, path: Path | None, scale: float = 1.0) -> None:
         """Switch the voice adapter (None: off) on the model thread, between two jobs."""
@@ -183,6 +209,48 @@ class GenerationWorker(QObject):
         self.spec_loaded.emit(spec)
         return None
 
+    @Slot(object)
+    def _load_generator(self, spec: ModelSpec | None) -> None:
+        """Replace the generation model; one that does not fit in the memory left is not
+        loaded, and generation stays on the model that suggests."""
+        self._release_generator()
+        if spec is None or spec == self._spec:
+            self.generator_loaded.emit("")
+            return
+        short = memory_shortfall(spec)
+        if short:
+            self.generator_failed.emit(short)
+            return
+        engine = None
+        try:
+            engine = self._engine_factory(spec)
+            engine.load(None)
+        except Exception as exc:
+            if not isinstance(exc, EngineError):
+                log.exception("the generation model failed to load")
+            if engine is not None:
+                with contextlib.suppress(Exception):
+                    engine.close()
+            self.generator_failed.emit(str(exc))
+            return
+        self._generator, self._generator_spec = engine, spec
+        self.generator_loaded.emit(spec.name)
+
+    def _release_generator(self) -> None:
+        if self._generator is not None:
+            try:
+                self._generator.close()
+            except Exception:
+                log.exception("closing the generation model failed")
+        self._generator, self._generator_spec = None, None
+
+    def engine_for(self, job: Job) -> Engine | None:
+        """The model a job runs on: generation jobs on the generation model when one is
+        loaded, everything else (suggestions first) on the main one."""
+        if self._generator is not None and job.kind in GENERATION_KINDS:
+            return self._generator
+        return self._engine
+
     @Slot(object, float)
     def _set_adapter(self, path: Path | None, scale: float) -> None:
         if self._engine is None:
@@ -226,7 +294,8 @@ class GenerationWorker(QObject):
             self._heap.maybe_trim()
 
     def _run(self, request: Request, cancel: threading.Event) -> None:
-        if self._engine is None:
+        engine = self.engine_for(request.job)
+        if engine is None:
             self.failed.emit(request.id, self.tr("No model is loaded yet."))
             return
         started = time.perf_counter()
@@ -238,7 +307,7 @@ class GenerationWorker(QObject):
             self.draft_ready.emit(request.id, text)
 
         try:
-            for item in request.job.run(self._engine, cancel, draft):
+            for item in request.job.run(engine, cancel, draft):
                 if first is None:
                     first = time.perf_counter()
                 chunks += 1
@@ -268,10 +337,13 @@ class GenerationWorker(QObject):
         self.finished.emit(request.id, result)
 
     def _reload(self) -> None:
-        spec = self._spec
+        spec, generator = self._spec, self._generator_spec
+        self._release_generator()
         self._release_engine()
         if spec is not None:
             self._load(spec)
+        if generator is not None:
+            self._load_generator(generator)
 
     def _release_engine(self) -> None:
         if self._engine is not None:
@@ -284,8 +356,31 @@ class GenerationWorker(QObject):
     @Slot()
     def _close(self) -> None:
         self._trim_later.stop()  # on its own thread, before the thread ends
+        self._release_generator()
         self._release_engine()
         QThread.currentThread().quit()
+
+
+def memory_shortfall(spec: ModelSpec) -> str:
+    """Why `spec` cannot be loaded beside the model already in memory ('' if it can): its
+    file (mapped whole) and some room for its work must fit in the memory now free."""
+    if spec.engine != EngineKind.LLAMACPP:
+        return ""
+    try:
+        size = spec.path.stat().st_size
+    except OSError as exc:
+        return str(exc)
+    import psutil
+
+    needed = int(size * GENERATOR_MARGIN) + GENERATOR_EXTRA_BYTES
+    free = psutil.virtual_memory().available
+    if needed <= free:
+        return ""
+    return QCoreApplication.translate(
+        "GenerationWorker",
+        "{0} needs about {1} MB and {2} MB are free: sheets and continuations stay on the "
+        "model that suggests.",
+    ).format(spec.name, needed >> 20, free >> 20)
 
 
 def _freeze() -> None:

@@ -61,6 +61,8 @@ class ModelSettings:
     # as `active`): ghost text may stay on a small base model while generation uses a
     # larger instruct model.
     generation: str = ""
+    # Better models were offered once, after the bundled model first worked.
+    offered: bool = False
 
 
 _SAMPLER = SamplerParams()

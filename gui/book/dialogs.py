@@ -28,6 +28,7 @@ from backend.formats.book import book_from_story, chapter_html
 from backend.formats.manuscript import PRESETS, ImportPlan, ImportProblem, split_manuscript
 from backend.story.project import Story
 from gui.common.i18n import QT_TRANSLATE_NOOP
+from gui.common.messages import translate_message
 
 AUTOMATIC = QT_TRANSLATE_NOOP("ImportDialog", "Automatic")
 SPLIT_DELAY_MS = 250  # a pattern is split again once typing pauses, not per keystroke
@@ -186,7 +187,8 @@ class ImportDialog(QDialog):
             more = count - len(preview.rows)
             rows.append(QTreeWidgetItem([self.tr("…and %n more chapter(s)", "", more), "", ""]))
         self.preview.addTopLevelItems(rows)
-        self.notes.setText(" ".join([self.tr("%n chapter(s).", "", count), *plan.notes]))
+        notes = [translate_message(n) for n in plan.notes]
+        self.notes.setText(" ".join([self.tr("%n chapter(s).", "", count), *notes]))
         ok.setEnabled(True)
 
 

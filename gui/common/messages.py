@@ -110,6 +110,12 @@ TEMPLATES = (
         "file); the others are shown.",
     ),
     QT_TRANSLATE_NOOP("Messages", "Could not keep a snapshot: {reason}"),
+    # What the import preview notes about a manuscript (backend/formats/manuscript.py).
+    QT_TRANSLATE_NOOP("Messages", "No chapter headings were found: the text is one chapter."),
+    QT_TRANSLATE_NOOP(
+        "Messages", "The text before the first heading became a chapter called “Opening”."
+    ),
+    QT_TRANSLATE_NOOP("Messages", "Hard-wrapped lines were joined into paragraphs."),
 )
 
 

@@ -6,6 +6,7 @@ the system's locale."""
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 
@@ -94,7 +95,13 @@ class SpellController(QObject):
         self.clear()
         self._wanted = (code, list(words))
         future = self._pool.submit(load_dictionary, code)
-        future.add_done_callback(lambda f: self._loaded.emit(code, f.exception()))
+        future.add_done_callback(lambda f: self._report_loaded(code, f.exception()))
+
+    def _report_loaded(self, code: str, error: BaseException | None) -> None:
+        """From the reading thread: tell the controller, unless it is gone (the window
+        closed while the dictionary was read)."""
+        with contextlib.suppress(RuntimeError):
+            self._loaded.emit(code, error)
 
     def _on_loaded(self, code: str, error: object) -> None:
         wanted = self._wanted

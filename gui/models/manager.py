@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QLocale, Qt, Signal
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import (
     QDialog,
@@ -25,9 +25,11 @@ from PySide6.QtWidgets import (
 
 from backend.engines.base import EngineKind
 from backend.models.catalogue import Catalog, CatalogError, ModelEntry, human_size
+from backend.models.machine import BusyFn, ProbeFn
 from backend.untrusted import RefusedFile
 from gui.common.i18n import QT_TRANSLATE_NOOP
 from gui.common.tables import list_table
+from gui.models.chooser import ModelChooserDialog, offer_models
 from gui.models.dialogs import Background, DownloadDialog, ModelSettingsDialog, ServerDialog
 
 ENGINE_LABELS = {
@@ -52,6 +54,7 @@ class ModelManagerDialog(QDialog):
     """Lists every model; add, remove, tune and switch without restarting."""
 
     switch_requested = Signal(str)
+    generation_chosen = Signal(str)  # from Get a Better Model: the entry for generation
     selection_changed = Signal(object)  # the selected model's ModelSpec, or None
 
     def __init__(self, catalog: Catalog, active_id: str, parent: QWidget | None = None) -> None:
@@ -75,12 +78,14 @@ class ModelManagerDialog(QDialog):
         add_server.clicked.connect(self.add_server)
         fetch = QPushButton(self.tr("&Download…"))
         fetch.clicked.connect(self.download)
+        better = QPushButton(self.tr("Get a &Better Model…"))
+        better.clicked.connect(self.better_models)
         self.tune_button = QPushButton(self.tr("Se&ttings…"))
         self.tune_button.clicked.connect(self.tune_selected)
         self.remove_button = QPushButton(self.tr("&Remove"))
         self.remove_button.clicked.connect(self.remove_selected)
         buttons = QHBoxLayout()
-        for b in (self.use_button, add_file, add_folder, add_server, fetch):
+        for b in (self.use_button, better, add_file, add_folder, add_server, fetch):
             buttons.addWidget(b)
         buttons.addStretch(1)
         buttons.addWidget(self.tune_button)
@@ -93,6 +98,12 @@ class ModelManagerDialog(QDialog):
         layout.addWidget(self.status)
         layout.addWidget(close)
         self._helpers: list[Background] = []
+        # Get a Better Model: the interface's language, how to tell that the window's model
+        # is working (the speed probe waits for it) and the probe (None: the bundled model).
+        self.language = QLocale().name()
+        self.busy: BusyFn | None = None
+        self.probe: ProbeFn | None = None
+        self.chooser: ModelChooserDialog | None = None
         if catalog.problem:
             self.status.setText(catalog.problem)
         self.refresh()
@@ -227,6 +238,17 @@ class ModelManagerDialog(QDialog):
         dialog.added.connect(lambda e: self.refresh(select=e.id))
         dialog.open()
         self.download_dialog = dialog
+
+    def better_models(self) -> ModelChooserDialog:
+        """Open Get a Better Model; a model used for suggestions loads like Use This Model."""
+        if self.chooser is None:
+            self.chooser = offer_models(self, self.catalog, self.language, self.probe, self.busy)
+            self.chooser.switch_requested.connect(self.switch_requested)
+            self.chooser.generation_chosen.connect(self.generation_chosen)
+            self.chooser.model_added.connect(lambda e: self.refresh(select=e.id))
+        else:
+            self.chooser.present()
+        return self.chooser
 
     def tune_selected(self) -> None:
         """Per-model sampler defaults and prompt format."""

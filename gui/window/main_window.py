@@ -37,6 +37,7 @@ from gui.common.theme import apply_theme
 from gui.editor.continuation import ContinuationController, StoryInputs
 from gui.editor.editor import Editor
 from gui.editor.suggestions import SuggestionController
+from gui.models.chooser import ModelChooserDialog
 from gui.models.manager import ModelManagerDialog
 from gui.models.voice import VoiceController
 from gui.story import ask, continuity
@@ -84,9 +85,11 @@ class MainWindow(ModelStatus):
         self.catalog = Catalog(paths)
         self.active_model_id = ""
         self.model_name = ""
+        self.generation_model_name = ""
         self.model_ready = False
         self.last_error = ""
         self.models_dialog: ModelManagerDialog | None = None
+        self.chooser: ModelChooserDialog | None = None
         self._error_box: QMessageBox | None = None
         self.closed = False
         self.session: SessionGuard | None = None  # set when run as the app
@@ -220,14 +223,10 @@ class MainWindow(ModelStatus):
             self.tabifyDockWidget(self.memory.dock, dock)
         self.bible.raise_()
         self.continuity.open_scenes_changed.connect(self.book.binder.mark_scenes)
-        self.continuity.bible_changed.connect(self._on_continuity_bible_changed)
+        self.continuity.bible_changed.connect(self.bible.refresh)
+        self.continuity.bible_changed.connect(self._on_story_changed)
         for controller in (self.continuity, self.ask):
             controller.message.connect(self._on_controller_message)
-
-    @Slot(object)
-    def _on_continuity_bible_changed(self, entry: dict) -> None:
-        self.bible.refresh(select=entry)
-        self._on_story_changed()
 
     @Slot(str)
     def _on_continuation_about_to_write(self, cause: str) -> None:
@@ -405,6 +404,8 @@ class MainWindow(ModelStatus):
     @Slot()
     def _on_documents_opened(self) -> None:
         story = self.documents.story
+        # The writer opened this to write in it: the keyboard (and Edit's entries) go there.
+        QTimer.singleShot(0, self.editor.setFocus)
         self.continuation.reset_history()
         self.memory.story_opened()
         self.continuity.story_opened()

@@ -109,6 +109,10 @@ class MenuParts(Protocol):
         """Model → Manage Models."""
         ...
 
+    def show_chooser(self) -> object:
+        """Model → Get a Better Model."""
+        ...
+
     def show_about(self) -> None:
         """Help → About."""
         ...
@@ -139,6 +143,11 @@ def menu_table(w: MenuParts) -> tuple[Menu, ...]:
                     w.show_models,
                     "Ctrl+Shift+M",
                     name="models",
+                ),
+                Item(
+                    QT_TRANSLATE_NOOP("Menus", "Get a &Better Model…"),
+                    w.show_chooser,
+                    name="better_models",
                 ),
                 Item(
                     QT_TRANSLATE_NOOP("Menus", "&Train on My Writing…"),

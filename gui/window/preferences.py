@@ -15,6 +15,7 @@ from PySide6.QtWidgets import (
     QFileDialog,
     QFontComboBox,
     QFormLayout,
+    QGroupBox,
     QHBoxLayout,
     QKeySequenceEdit,
     QLabel,
@@ -174,7 +175,10 @@ class PreferencesDialog(QDialog):
         self.delay.setSuffix(self.tr(" ms"))
         self.suggest_tokens = QSpinBox()
         self.suggest_tokens.setRange(1, 64)
-        self.suggest_tokens.setSuffix(self.tr(" tokens"))
+        self.suggest_tokens.setSuffix(self.tr(" word pieces"))
+        self.suggest_tokens.setToolTip(
+            self.tr("The model writes in pieces of words (tokens): 12 pieces are about 9 words.")
+        )
         form.addRow(self.suggest_enabled)
         form.addRow(self.tr("Pause before suggesting"), self.delay)
         form.addRow(self.tr("Longest suggestion"), self.suggest_tokens)
@@ -215,6 +219,20 @@ class PreferencesDialog(QDialog):
         self.repeat_penalty = self._double(0.5, 5.0, 0.05)
         self.max_tokens = QSpinBox()
         self.max_tokens.setRange(1, 2048)
+        self.max_tokens.setSuffix(self.tr(" word pieces"))
+        # The sampler's settings keep their usual names for those who know them, in a box
+        # of their own, under one line for everyone else.
+        advanced = QGroupBox(self.tr("How the model picks its words (advanced)"))
+        inner = QFormLayout(advanced)
+        explain = QLabel(
+            self.tr(
+                "The defaults suit most writing. Higher temperature: bolder, stranger words; "
+                "lower: safer, plainer ones."
+            )
+        )
+        explain.setWordWrap(True)
+        inner.addRow(explain)
+        form.addRow(advanced)
         for label, widget in (
             (self.tr("Temperature"), self.temperature),
             (self.tr("Top-p"), self.top_p),
@@ -223,7 +241,7 @@ class PreferencesDialog(QDialog):
             (self.tr("Repetition penalty"), self.repeat_penalty),
             (self.tr("Continuation length"), self.max_tokens),
         ):
-            form.addRow(label, widget)
+            inner.addRow(label, widget)
             widget.valueChanged.connect(self._changed)
         self.model_path.editingFinished.connect(self._changed)
         self.engine.currentIndexChanged.connect(self._changed)

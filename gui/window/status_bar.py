@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from PySide6.QtCore import QTimer
-from PySide6.QtWidgets import QLabel, QProgressBar, QStatusBar, QWidget
+from PySide6.QtWidgets import QLabel, QProgressBar, QPushButton, QStatusBar, QWidget
 
 # A model's token is about three quarters of an English word and about one Chinese or
 # Japanese character; the status bar shows the writer's unit, the tooltip the exact figure.
@@ -11,6 +13,7 @@ WORDS_PER_TOKEN = 0.75
 CHARACTERS_PER_TOKEN = 1.0
 # How long the speed of the last continuation stays before the status bar is quiet again.
 SPEED_SHOWN_MS = 30_000
+OFFER_SHOWN_MS = 60_000  # an offer (a better model) goes away on its own
 
 
 class StatusBar(QStatusBar):
@@ -28,9 +31,43 @@ class StatusBar(QStatusBar):
         self._speed_timer.setSingleShot(True)
         self._speed_timer.setInterval(SPEED_SHOWN_MS)
         self._speed_timer.timeout.connect(self.clear_speed)
+        self.offer_label = QLabel("")
+        self.offer_button = QPushButton("")
+        self.offer_button.setFlat(True)
+        self._offer_timer = QTimer(self)
+        self._offer_timer.setSingleShot(True)
+        self._offer_timer.setInterval(OFFER_SHOWN_MS)
+        self._offer_timer.timeout.connect(self.withdraw_offer)
+        self._offer_action: Callable[[], object] | None = None
+        self.offer_button.clicked.connect(self._on_offer_button_clicked)
+        self.addWidget(self.offer_label)
+        self.addWidget(self.offer_button)
+        self.withdraw_offer()
         self.addPermanentWidget(self.speed_label)
         self.addPermanentWidget(self.progress)
         self.addPermanentWidget(self.model_label)
+
+    def offer(self, text: str, button: str, action: Callable[[], object]) -> None:
+        """A suggestion the writer may take with one click, or ignore (it goes away)."""
+        self._offer_action = action
+        self.offer_label.setText(text)
+        self.offer_button.setText(button)
+        self.offer_label.setVisible(True)
+        self.offer_button.setVisible(True)
+        self._offer_timer.start()
+
+    def withdraw_offer(self) -> None:
+        """Take the offer away."""
+        self._offer_timer.stop()
+        self._offer_action = None
+        self.offer_label.setVisible(False)
+        self.offer_button.setVisible(False)
+
+    def _on_offer_button_clicked(self) -> None:
+        action = self._offer_action
+        self.withdraw_offer()
+        if action is not None:
+            action()
 
     def model_loading(self) -> None:
         """A model started loading."""

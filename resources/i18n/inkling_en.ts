@@ -91,7 +91,7 @@
 <context>
     <name>ExportDialog</name>
     <message numerus="yes">
-        <location filename="../../gui/book/dialogs.py" line="211"/>
+        <location filename="../../gui/book/dialogs.py" line="213"/>
         <source>All chapters, or a range such as 1-5 or 2,4 (of %n)</source>
         <translation>
             <numerusform>All chapters, or a range such as 1-5 or 2,4 (of %n)</numerusform>
@@ -102,7 +102,7 @@
 <context>
     <name>FindDock</name>
     <message numerus="yes">
-        <location filename="../../gui/book/find.py" line="198"/>
+        <location filename="../../gui/book/find.py" line="201"/>
         <source>%n found</source>
         <translation>
             <numerusform>%n found</numerusform>
@@ -110,7 +110,7 @@
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../gui/book/find.py" line="200"/>
+        <location filename="../../gui/book/find.py" line="203"/>
         <source>in %n scene(s)</source>
         <translation>
             <numerusform>in %n scene</numerusform>
@@ -118,7 +118,7 @@
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../gui/book/find.py" line="292"/>
+        <location filename="../../gui/book/find.py" line="295"/>
         <source>Replace %n match(es)</source>
         <translation>
             <numerusform>Replace %n match</numerusform>
@@ -126,7 +126,7 @@
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../gui/book/find.py" line="294"/>
+        <location filename="../../gui/book/find.py" line="297"/>
         <source>in %n scene(s)?</source>
         <translation>
             <numerusform>in %n scene?</numerusform>
@@ -156,7 +156,7 @@
 <context>
     <name>ImportDialog</name>
     <message numerus="yes">
-        <location filename="../../gui/book/dialogs.py" line="187"/>
+        <location filename="../../gui/book/dialogs.py" line="188"/>
         <source>…and %n more chapter(s)</source>
         <translation>
             <numerusform>…and %n more chapter</numerusform>
@@ -164,11 +164,22 @@
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../gui/book/dialogs.py" line="189"/>
+        <location filename="../../gui/book/dialogs.py" line="191"/>
         <source>%n chapter(s).</source>
         <translation>
             <numerusform>%n chapter.</numerusform>
             <numerusform>%n chapters.</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
+    <name>ModelChooserDialog</name>
+    <message numerus="yes">
+        <location filename="../../gui/models/chooser.py" line="297"/>
+        <source>%n day(s) ago</source>
+        <translation>
+            <numerusform>%n day ago</numerusform>
+            <numerusform>%n days ago</numerusform>
         </translation>
     </message>
 </context>

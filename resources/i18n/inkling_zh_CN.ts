@@ -63,7 +63,7 @@ PyTorch (BSD), Hugging Face transformers (Apache 2.0) and Qt for Python (LGPLv3)
     <message>
         <location filename="../../gui/models/adapters.py" line="36"/>
         <source>Size</source>
-        <translation>字号</translation>
+        <translation>大小</translation>
     </message>
     <message>
         <location filename="../../gui/models/adapters.py" line="37"/>
@@ -1374,49 +1374,49 @@ You can save to another place.</source>
 <context>
     <name>ExportDialog</name>
     <message>
-        <location filename="../../gui/book/dialogs.py" line="198"/>
+        <location filename="../../gui/book/dialogs.py" line="200"/>
         <source>Export the book</source>
         <translation>导出全书</translation>
     </message>
     <message>
-        <location filename="../../gui/book/dialogs.py" line="201"/>
+        <location filename="../../gui/book/dialogs.py" line="203"/>
         <source>Word (.docx)</source>
         <translation>Word (.docx)</translation>
     </message>
     <message>
-        <location filename="../../gui/book/dialogs.py" line="202"/>
+        <location filename="../../gui/book/dialogs.py" line="204"/>
         <source>EPUB 3 (.epub)</source>
         <translation>EPUB 3 (.epub)</translation>
     </message>
     <message>
-        <location filename="../../gui/book/dialogs.py" line="203"/>
+        <location filename="../../gui/book/dialogs.py" line="205"/>
         <source>Markdown (.md)</source>
         <translation>Markdown (.md)</translation>
     </message>
     <message>
-        <location filename="../../gui/book/dialogs.py" line="204"/>
+        <location filename="../../gui/book/dialogs.py" line="206"/>
         <source>Plain text (.txt)</source>
         <translation>纯文本 (.txt)</translation>
     </message>
     <message>
-        <location filename="../../gui/book/dialogs.py" line="209"/>
+        <location filename="../../gui/book/dialogs.py" line="211"/>
         <source>All chapters</source>
         <translation>全部章节</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../gui/book/dialogs.py" line="211"/>
+        <location filename="../../gui/book/dialogs.py" line="213"/>
         <source>All chapters, or a range such as 1-5 or 2,4 (of %n)</source>
         <translation>
             <numerusform>全部章节，或一个范围，如 1-5 或 2,4（共 %n 章）</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../gui/book/dialogs.py" line="219"/>
+        <location filename="../../gui/book/dialogs.py" line="221"/>
         <source>Format</source>
         <translation>格式</translation>
     </message>
     <message>
-        <location filename="../../gui/book/dialogs.py" line="220"/>
+        <location filename="../../gui/book/dialogs.py" line="222"/>
         <source>Chapters</source>
         <translation>章节</translation>
     </message>
@@ -1537,25 +1537,30 @@ You can save to another place.</source>
 <context>
     <name>GenerationWorker</name>
     <message>
-        <location filename="../../gui/worker.py" line="146"/>
+        <location filename="../../gui/worker.py" line="172"/>
         <source>{0} Inkling went back to {1}.</source>
         <translation>{0} Inkling 已改回使用 {1}。</translation>
     </message>
     <message>
-        <location filename="../../gui/worker.py" line="179"/>
+        <location filename="../../gui/worker.py" line="205"/>
         <source>The model could not be loaded: {0}</source>
         <translation>无法载入模型：{0}</translation>
     </message>
     <message>
-        <location filename="../../gui/worker.py" line="189"/>
-        <location filename="../../gui/worker.py" line="230"/>
+        <location filename="../../gui/worker.py" line="257"/>
+        <location filename="../../gui/worker.py" line="299"/>
         <source>No model is loaded yet.</source>
         <translation>还没有载入模型。</translation>
     </message>
     <message>
-        <location filename="../../gui/worker.py" line="256"/>
+        <location filename="../../gui/worker.py" line="325"/>
         <source>Generation failed: {0}. Reloading the model.</source>
         <translation>生成失败：{0}。正在重新载入模型。</translation>
+    </message>
+    <message>
+        <location filename="../../gui/worker.py" line="379"/>
+        <source>{0} needs about {1} MB and {2} MB are free: sheets and continuations stay on the model that suggests.</source>
+        <translation>{0} 大约需要 {1} MB 内存，目前只有 {2} MB 可用：人物卡和续写仍由负责提示的模型完成。</translation>
     </message>
 </context>
 <context>
@@ -1761,59 +1766,59 @@ You can save to another place.</source>
 <context>
     <name>ImportDialog</name>
     <message>
-        <location filename="../../gui/book/dialogs.py" line="32"/>
+        <location filename="../../gui/book/dialogs.py" line="33"/>
         <source>Automatic</source>
         <translation>自动</translation>
     </message>
     <message>
-        <location filename="../../gui/book/dialogs.py" line="78"/>
+        <location filename="../../gui/book/dialogs.py" line="79"/>
         <source>Import %s</source>
         <translation>导入 %s</translation>
     </message>
     <message>
-        <location filename="../../gui/book/dialogs.py" line="95"/>
+        <location filename="../../gui/book/dialogs.py" line="96"/>
         <source>A preset, or a regular expression matching a heading line</source>
         <translation>预设，或匹配标题行的正则表达式</translation>
     </message>
     <message>
-        <location filename="../../gui/book/dialogs.py" line="98"/>
+        <location filename="../../gui/book/dialogs.py" line="99"/>
         <source>Chapter</source>
         <translation>章</translation>
     </message>
     <message>
-        <location filename="../../gui/book/dialogs.py" line="98"/>
+        <location filename="../../gui/book/dialogs.py" line="99"/>
         <source>Scenes</source>
         <translation>场景</translation>
     </message>
     <message>
-        <location filename="../../gui/book/dialogs.py" line="98"/>
+        <location filename="../../gui/book/dialogs.py" line="99"/>
         <source>Words</source>
         <translation>字数</translation>
     </message>
     <message>
-        <location filename="../../gui/book/dialogs.py" line="111"/>
+        <location filename="../../gui/book/dialogs.py" line="112"/>
         <source>Import</source>
         <translation>导入</translation>
     </message>
     <message>
-        <location filename="../../gui/book/dialogs.py" line="115"/>
+        <location filename="../../gui/book/dialogs.py" line="116"/>
         <source>Chapters start at</source>
         <translation>章节起始于</translation>
     </message>
     <message>
-        <location filename="../../gui/book/dialogs.py" line="143"/>
+        <location filename="../../gui/book/dialogs.py" line="144"/>
         <source>Looking for chapters…</source>
         <translation>正在查找章节…</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../gui/book/dialogs.py" line="187"/>
+        <location filename="../../gui/book/dialogs.py" line="188"/>
         <source>…and %n more chapter(s)</source>
         <translation>
             <numerusform>……另有 %n 章</numerusform>
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../gui/book/dialogs.py" line="189"/>
+        <location filename="../../gui/book/dialogs.py" line="191"/>
         <source>%n chapter(s).</source>
         <translation>
             <numerusform>%n 章。</numerusform>
@@ -1939,80 +1944,118 @@ Your project is untouched; keep writing.</source>
     </message>
 </context>
 <context>
+    <name>LicenceDialog</name>
+    <message>
+        <location filename="../../gui/models/chooser.py" line="62"/>
+        <source>Licence of {0}</source>
+        <translation>{0} 的许可协议</translation>
+    </message>
+    <message>
+        <location filename="../../gui/models/chooser.py" line="66"/>
+        <source>{0} is provided under the {1}. Read it at {2}. To download the model you must accept its terms.</source>
+        <translation>{0} 按照 {1} 提供。协议全文见 {2}。下载该模型前须接受其条款。</translation>
+    </message>
+    <message>
+        <location filename="../../gui/models/chooser.py" line="79"/>
+        <source>I &amp;accept</source>
+        <translation>我接受(&amp;A)</translation>
+    </message>
+</context>
+<context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../gui/window/main_window.py" line="79"/>
+        <location filename="../../gui/window/main_window.py" line="80"/>
         <source>Inkling</source>
         <translation>Inkling</translation>
     </message>
     <message>
-        <location filename="../../gui/window/main_window.py" line="117"/>
+        <location filename="../../gui/window/main_window.py" line="120"/>
         <source>Settings were reset</source>
         <translation>设置已重置</translation>
     </message>
     <message>
-        <location filename="../../gui/window/main_window.py" line="274"/>
+        <location filename="../../gui/window/main_window.py" line="273"/>
         <source>Settings not saved: {0}</source>
         <translation>设置未能保存：{0}</translation>
     </message>
     <message>
-        <location filename="../../gui/window/model_status.py" line="37"/>
+        <location filename="../../gui/window/model_status.py" line="38"/>
         <source>The model could not be loaded</source>
         <translation>无法载入模型</translation>
     </message>
     <message>
-        <location filename="../../gui/window/model_status.py" line="38"/>
+        <location filename="../../gui/window/model_status.py" line="39"/>
         <source>{0} is loaded.</source>
         <translation>{0} 已载入。</translation>
     </message>
     <message>
-        <location filename="../../gui/window/model_status.py" line="39"/>
+        <location filename="../../gui/window/model_status.py" line="40"/>
         <source>Suggestion failed: {0}</source>
         <translation>建议生成失败：{0}</translation>
     </message>
     <message>
-        <location filename="../../gui/window/main_window.py" line="312"/>
+        <location filename="../../gui/window/model_status.py" line="41"/>
+        <source>The built-in model is small. A better one may suit this computer.</source>
+        <translation>内置模型很小。这台电脑也许能用更好的模型。</translation>
+    </message>
+    <message>
+        <location filename="../../gui/window/model_status.py" line="44"/>
+        <source>See Better Models</source>
+        <translation>查看更好的模型</translation>
+    </message>
+    <message>
+        <location filename="../../gui/window/model_status.py" line="45"/>
+        <source>{0} writes sheets, continuations and rewrites; suggestions stay as they were.</source>
+        <translation>{0} 负责写人物卡、续写和改写；输入提示保持不变。</translation>
+    </message>
+    <message>
+        <location filename="../../gui/window/model_status.py" line="48"/>
+        <source>The model chosen for generation cannot be used ({0}); the model that suggests writes everything.</source>
+        <translation>选来负责生成的模型无法使用（{0}）；全部由负责提示的模型完成。</translation>
+    </message>
+    <message>
+        <location filename="../../gui/window/main_window.py" line="311"/>
         <source>the system&apos;s language</source>
         <translation>系统语言</translation>
     </message>
     <message>
-        <location filename="../../gui/window/main_window.py" line="314"/>
+        <location filename="../../gui/window/main_window.py" line="313"/>
         <source>The interface will be in {0} from the next start. Restart Inkling now?</source>
         <translation>下次启动时界面将使用{0}。现在重新启动 Inkling 吗？</translation>
     </message>
     <message>
-        <location filename="../../gui/window/main_window.py" line="317"/>
+        <location filename="../../gui/window/main_window.py" line="316"/>
         <source>The new language applies at the next start.</source>
         <translation>新的语言将在下次启动时生效。</translation>
     </message>
     <message>
-        <location filename="../../gui/window/main_window.py" line="380"/>
+        <location filename="../../gui/window/main_window.py" line="379"/>
         <source>Select a passage of a few sentences first.</source>
         <translation>请先选中几句话。</translation>
     </message>
     <message>
-        <location filename="../../gui/window/main_window.py" line="391"/>
+        <location filename="../../gui/window/main_window.py" line="390"/>
         <source>Style matched to the selection.</source>
         <translation>已按所选文字调整文风。</translation>
     </message>
     <message>
-        <location filename="../../gui/window/main_window.py" line="418"/>
+        <location filename="../../gui/window/main_window.py" line="419"/>
         <location filename="../../gui/window/session.py" line="67"/>
         <source>The story&apos;s style was not understood: {0}</source>
         <translation>无法识别这个故事的文风设置：{0}</translation>
     </message>
     <message>
-        <location filename="../../gui/window/main_window.py" line="426"/>
+        <location filename="../../gui/window/main_window.py" line="427"/>
         <source>{0}[*] — Inkling</source>
         <translation>{0}[*] — Inkling</translation>
     </message>
     <message>
-        <location filename="../../gui/window/main_window.py" line="436"/>
+        <location filename="../../gui/window/main_window.py" line="437"/>
         <source>Story details belong to a story project: use Save As and a name ending in .inkling.</source>
         <translation>故事信息属于故事项目：请用“另存为”，并以 .inkling 结尾命名。</translation>
     </message>
     <message>
-        <location filename="../../gui/window/main_window.py" line="464"/>
+        <location filename="../../gui/window/main_window.py" line="465"/>
         <source>none loaded</source>
         <translation>未载入</translation>
     </message>
@@ -2068,147 +2111,152 @@ Your project is untouched; keep writing.</source>
 <context>
     <name>Menus</name>
     <message>
-        <location filename="../../gui/window/menu_table.py" line="160"/>
+        <location filename="../../gui/window/menu_table.py" line="169"/>
         <source>&amp;File</source>
         <translation>文件(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../../gui/window/menu_table.py" line="162"/>
+        <location filename="../../gui/window/menu_table.py" line="171"/>
         <source>&amp;New</source>
         <translation>新建(&amp;N)</translation>
     </message>
     <message>
-        <location filename="../../gui/window/menu_table.py" line="164"/>
+        <location filename="../../gui/window/menu_table.py" line="173"/>
         <source>New &amp;Project…</source>
         <translation>新建项目(&amp;P)…</translation>
     </message>
     <message>
-        <location filename="../../gui/window/menu_table.py" line="168"/>
+        <location filename="../../gui/window/menu_table.py" line="177"/>
         <source>&amp;Open…</source>
         <translation>打开(&amp;O)…</translation>
     </message>
     <message>
-        <location filename="../../gui/window/menu_table.py" line="169"/>
+        <location filename="../../gui/window/menu_table.py" line="178"/>
         <source>Open &amp;Recent</source>
         <translation>最近打开(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../../gui/window/menu_table.py" line="170"/>
+        <location filename="../../gui/window/menu_table.py" line="179"/>
         <source>&amp;Save</source>
         <translation>保存(&amp;S)</translation>
     </message>
     <message>
-        <location filename="../../gui/window/menu_table.py" line="171"/>
+        <location filename="../../gui/window/menu_table.py" line="180"/>
         <source>Save &amp;As…</source>
         <translation>另存为(&amp;A)…</translation>
     </message>
     <message>
-        <location filename="../../gui/window/menu_table.py" line="172"/>
+        <location filename="../../gui/window/menu_table.py" line="181"/>
         <source>&amp;Close</source>
         <translation>关闭(&amp;C)</translation>
     </message>
     <message>
-        <location filename="../../gui/window/menu_table.py" line="175"/>
+        <location filename="../../gui/window/menu_table.py" line="184"/>
         <source>&amp;Import Manuscript…</source>
         <translation>导入书稿(&amp;I)…</translation>
     </message>
     <message>
-        <location filename="../../gui/window/menu_table.py" line="179"/>
+        <location filename="../../gui/window/menu_table.py" line="188"/>
         <source>&amp;Export</source>
         <translation>导出(&amp;E)</translation>
     </message>
     <message>
-        <location filename="../../gui/window/menu_table.py" line="182"/>
+        <location filename="../../gui/window/menu_table.py" line="191"/>
         <source>&amp;Book (Word, EPUB, Markdown, text)…</source>
         <translation>全书（Word、EPUB、Markdown、纯文本）(&amp;B)…</translation>
     </message>
     <message>
-        <location filename="../../gui/window/menu_table.py" line="187"/>
+        <location filename="../../gui/window/menu_table.py" line="196"/>
         <source>As &amp;Markdown…</source>
         <translation>导出为 Markdown(&amp;M)…</translation>
     </message>
     <message>
-        <location filename="../../gui/window/menu_table.py" line="191"/>
+        <location filename="../../gui/window/menu_table.py" line="200"/>
         <source>As &amp;Plain Text…</source>
         <translation>导出为纯文本(&amp;P)…</translation>
     </message>
     <message>
-        <location filename="../../gui/window/menu_table.py" line="211"/>
+        <location filename="../../gui/window/menu_table.py" line="220"/>
         <source>Back &amp;Up Now</source>
         <translation>立即备份(&amp;U)</translation>
     </message>
     <message>
-        <location filename="../../gui/window/menu_table.py" line="217"/>
+        <location filename="../../gui/window/menu_table.py" line="226"/>
         <source>Restore from Bac&amp;kup…</source>
         <translation>从备份恢复(&amp;K)…</translation>
     </message>
     <message>
-        <location filename="../../gui/window/menu_table.py" line="219"/>
+        <location filename="../../gui/window/menu_table.py" line="228"/>
         <source>Backup &amp;Folder…</source>
         <translation>备份文件夹(&amp;F)…</translation>
     </message>
     <message>
-        <location filename="../../gui/window/menu_table.py" line="199"/>
+        <location filename="../../gui/window/menu_table.py" line="208"/>
         <source>Story &amp;Details…</source>
         <translation>故事信息(&amp;D)…</translation>
     </message>
     <message>
-        <location filename="../../gui/window/menu_table.py" line="201"/>
+        <location filename="../../gui/window/menu_table.py" line="148"/>
+        <source>Get a &amp;Better Model…</source>
+        <translation>获取更好的模型(&amp;B)…</translation>
+    </message>
+    <message>
+        <location filename="../../gui/window/menu_table.py" line="210"/>
         <source>&amp;Quit</source>
         <translation>退出(&amp;Q)</translation>
     </message>
     <message>
-        <location filename="../../gui/window/menu_table.py" line="231"/>
+        <location filename="../../gui/window/menu_table.py" line="240"/>
         <source>&amp;Edit</source>
         <translation>编辑(&amp;E)</translation>
     </message>
     <message>
-        <location filename="../../gui/window/menu_table.py" line="233"/>
+        <location filename="../../gui/window/menu_table.py" line="242"/>
         <source>&amp;Undo</source>
         <translation>撤销(&amp;U)</translation>
     </message>
     <message>
-        <location filename="../../gui/window/menu_table.py" line="234"/>
+        <location filename="../../gui/window/menu_table.py" line="243"/>
         <source>&amp;Redo</source>
         <translation>重做(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../../gui/window/menu_table.py" line="236"/>
+        <location filename="../../gui/window/menu_table.py" line="245"/>
         <source>Cu&amp;t</source>
         <translation>剪切(&amp;T)</translation>
     </message>
     <message>
-        <location filename="../../gui/window/menu_table.py" line="237"/>
+        <location filename="../../gui/window/menu_table.py" line="246"/>
         <source>&amp;Copy</source>
         <translation>复制(&amp;C)</translation>
     </message>
     <message>
-        <location filename="../../gui/window/menu_table.py" line="238"/>
+        <location filename="../../gui/window/menu_table.py" line="247"/>
         <source>Pa&amp;ste</source>
         <translation>粘贴(&amp;S)</translation>
     </message>
     <message>
-        <location filename="../../gui/window/menu_table.py" line="240"/>
+        <location filename="../../gui/window/menu_table.py" line="249"/>
         <source>Select &amp;All</source>
         <translation>全选(&amp;A)</translation>
     </message>
     <message>
-        <location filename="../../gui/window/menu_table.py" line="247"/>
+        <location filename="../../gui/window/menu_table.py" line="256"/>
         <source>&amp;Find…</source>
         <translation>查找(&amp;F)…</translation>
     </message>
     <message>
-        <location filename="../../gui/window/menu_table.py" line="250"/>
+        <location filename="../../gui/window/menu_table.py" line="259"/>
         <source>Find in &amp;Book…</source>
         <translation>在全书中查找(&amp;B)…</translation>
     </message>
     <message>
-        <location filename="../../gui/window/menu_table.py" line="257"/>
+        <location filename="../../gui/window/menu_table.py" line="266"/>
         <source>Find and &amp;Replace…</source>
         <translation>查找与替换(&amp;R)…</translation>
     </message>
     <message>
-        <location filename="../../gui/window/menu_table.py" line="263"/>
+        <location filename="../../gui/window/menu_table.py" line="272"/>
         <source>&amp;Preferences…</source>
         <translation>偏好设置(&amp;P)…</translation>
     </message>
@@ -2218,62 +2266,62 @@ Your project is untouched; keep writing.</source>
         <translation>写作提示</translation>
     </message>
     <message>
-        <location filename="../../gui/window/menu_table.py" line="355"/>
+        <location filename="../../gui/window/menu_table.py" line="364"/>
         <source>&amp;View</source>
         <translation>视图(&amp;V)</translation>
     </message>
     <message>
-        <location filename="../../gui/window/menu_table.py" line="135"/>
+        <location filename="../../gui/window/menu_table.py" line="139"/>
         <source>&amp;Model</source>
         <translation>模型(&amp;M)</translation>
     </message>
     <message>
-        <location filename="../../gui/window/menu_table.py" line="151"/>
+        <location filename="../../gui/window/menu_table.py" line="160"/>
         <source>&amp;Help</source>
         <translation>帮助(&amp;H)</translation>
     </message>
     <message>
-        <location filename="../../gui/window/menu_table.py" line="360"/>
+        <location filename="../../gui/window/menu_table.py" line="369"/>
         <source>What the &amp;Model Sees</source>
         <translation>模型看到的内容(&amp;M)</translation>
     </message>
     <message>
-        <location filename="../../gui/window/menu_table.py" line="363"/>
+        <location filename="../../gui/window/menu_table.py" line="372"/>
         <source>&amp;Continuity</source>
         <translation>连贯性(&amp;C)</translation>
     </message>
     <message>
-        <location filename="../../gui/window/menu_table.py" line="364"/>
+        <location filename="../../gui/window/menu_table.py" line="373"/>
         <source>&amp;Ask the Book</source>
         <translation>问问这本书(&amp;A)</translation>
     </message>
     <message>
-        <location filename="../../gui/window/menu_table.py" line="366"/>
+        <location filename="../../gui/window/menu_table.py" line="375"/>
         <source>&amp;Focus Mode</source>
         <translation>专注模式(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../../gui/window/menu_table.py" line="368"/>
+        <location filename="../../gui/window/menu_table.py" line="377"/>
         <source>Zoom &amp;In</source>
         <translation>放大(&amp;I)</translation>
     </message>
     <message>
-        <location filename="../../gui/window/menu_table.py" line="370"/>
+        <location filename="../../gui/window/menu_table.py" line="379"/>
         <source>Zoom &amp;Out</source>
         <translation>缩小(&amp;O)</translation>
     </message>
     <message>
-        <location filename="../../gui/window/menu_table.py" line="371"/>
+        <location filename="../../gui/window/menu_table.py" line="380"/>
         <source>&amp;Reset Zoom</source>
         <translation>还原缩放(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../../gui/window/menu_table.py" line="374"/>
+        <location filename="../../gui/window/menu_table.py" line="383"/>
         <source>Read the &amp;Whole Book</source>
         <translation>通读全书(&amp;W)</translation>
     </message>
     <message>
-        <location filename="../../gui/window/menu_table.py" line="388"/>
+        <location filename="../../gui/window/menu_table.py" line="397"/>
         <source>&amp;Book</source>
         <translation>书稿(&amp;B)</translation>
     </message>
@@ -2283,127 +2331,127 @@ Your project is untouched; keep writing.</source>
         <translation>请打开一个故事项目，或用“新建章”把这段文字变成故事项目。</translation>
     </message>
     <message>
-        <location filename="../../gui/window/menu_table.py" line="390"/>
+        <location filename="../../gui/window/menu_table.py" line="399"/>
         <source>New &amp;Chapter</source>
         <translation>新建章(&amp;C)</translation>
     </message>
     <message>
-        <location filename="../../gui/window/menu_table.py" line="391"/>
+        <location filename="../../gui/window/menu_table.py" line="400"/>
         <source>New &amp;Scene</source>
         <translation>新建场景(&amp;S)</translation>
     </message>
     <message>
-        <location filename="../../gui/window/menu_table.py" line="393"/>
+        <location filename="../../gui/window/menu_table.py" line="402"/>
         <source>S&amp;plit Scene at Cursor</source>
         <translation>在光标处拆分场景(&amp;P)</translation>
     </message>
     <message>
-        <location filename="../../gui/window/menu_table.py" line="400"/>
+        <location filename="../../gui/window/menu_table.py" line="409"/>
         <source>&amp;Merge with Next Scene</source>
         <translation>与下一场景合并(&amp;M)</translation>
     </message>
     <message>
-        <location filename="../../gui/window/menu_table.py" line="406"/>
+        <location filename="../../gui/window/menu_table.py" line="415"/>
         <source>&amp;Undo Binder Change</source>
         <translation>撤销目录改动(&amp;U)</translation>
     </message>
     <message>
-        <location filename="../../gui/window/menu_table.py" line="413"/>
+        <location filename="../../gui/window/menu_table.py" line="422"/>
         <source>Take S&amp;napshot…</source>
         <translation>保存快照(&amp;N)…</translation>
     </message>
     <message>
-        <location filename="../../gui/window/menu_table.py" line="420"/>
+        <location filename="../../gui/window/menu_table.py" line="429"/>
         <source>Scene &amp;History…</source>
         <translation>场景历史(&amp;H)…</translation>
     </message>
     <message>
-        <location filename="../../gui/window/menu_table.py" line="427"/>
+        <location filename="../../gui/window/menu_table.py" line="436"/>
         <source>&amp;Goals and History…</source>
         <translation>目标与记录(&amp;G)…</translation>
     </message>
     <message>
-        <location filename="../../gui/window/menu_table.py" line="279"/>
+        <location filename="../../gui/window/menu_table.py" line="288"/>
         <source>&amp;Continue writing</source>
         <translation>续写(&amp;C)</translation>
     </message>
     <message>
-        <location filename="../../gui/window/menu_table.py" line="286"/>
+        <location filename="../../gui/window/menu_table.py" line="295"/>
         <source>&amp;Stop</source>
         <translation>停止(&amp;S)</translation>
     </message>
     <message>
-        <location filename="../../gui/window/menu_table.py" line="288"/>
+        <location filename="../../gui/window/menu_table.py" line="297"/>
         <source>&amp;Retry</source>
         <translation>重写(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../../gui/window/menu_table.py" line="290"/>
+        <location filename="../../gui/window/menu_table.py" line="299"/>
         <source>&amp;Previous version</source>
         <translation>上一版本(&amp;P)</translation>
     </message>
     <message>
-        <location filename="../../gui/window/menu_table.py" line="296"/>
+        <location filename="../../gui/window/menu_table.py" line="305"/>
         <source>&amp;Next version</source>
         <translation>下一版本(&amp;N)</translation>
     </message>
     <message>
-        <location filename="../../gui/window/menu_table.py" line="302"/>
+        <location filename="../../gui/window/menu_table.py" line="311"/>
         <source>Re&amp;write selection</source>
         <translation>改写选中文字(&amp;W)</translation>
     </message>
     <message>
-        <location filename="../../gui/window/menu_table.py" line="317"/>
+        <location filename="../../gui/window/menu_table.py" line="326"/>
         <source>Suggestions as you &amp;type</source>
         <translation>边写边提示(&amp;T)</translation>
     </message>
     <message>
-        <location filename="../../gui/window/menu_table.py" line="138"/>
+        <location filename="../../gui/window/menu_table.py" line="142"/>
         <source>&amp;Manage Models…</source>
         <translation>管理模型(&amp;M)…</translation>
     </message>
     <message>
-        <location filename="../../gui/window/menu_table.py" line="144"/>
+        <location filename="../../gui/window/menu_table.py" line="153"/>
         <source>&amp;Train on My Writing…</source>
         <translation>用我的文字训练(&amp;T)…</translation>
     </message>
     <message>
-        <location filename="../../gui/window/menu_table.py" line="152"/>
+        <location filename="../../gui/window/menu_table.py" line="161"/>
         <source>&amp;About Inkling</source>
         <translation>关于 Inkling(&amp;A)</translation>
     </message>
     <message>
-        <location filename="../../gui/window/menu_table.py" line="276"/>
+        <location filename="../../gui/window/menu_table.py" line="285"/>
         <source>&amp;Generate</source>
         <translation>生成(&amp;G)</translation>
     </message>
     <message>
-        <location filename="../../gui/window/menu_table.py" line="314"/>
+        <location filename="../../gui/window/menu_table.py" line="323"/>
         <source>&amp;Suggest</source>
         <translation>提示(&amp;S)</translation>
     </message>
     <message>
-        <location filename="../../gui/window/menu_table.py" line="324"/>
+        <location filename="../../gui/window/menu_table.py" line="333"/>
         <source>Suggest &amp;now</source>
         <translation>立即提示(&amp;N)</translation>
     </message>
     <message>
-        <location filename="../../gui/window/menu_table.py" line="329"/>
+        <location filename="../../gui/window/menu_table.py" line="338"/>
         <source>&amp;Accept suggestion</source>
         <translation>接受提示(&amp;A)</translation>
     </message>
     <message>
-        <location filename="../../gui/window/menu_table.py" line="334"/>
+        <location filename="../../gui/window/menu_table.py" line="343"/>
         <source>Accept next &amp;word</source>
         <translation>接受下一个词(&amp;W)</translation>
     </message>
     <message>
-        <location filename="../../gui/window/menu_table.py" line="339"/>
+        <location filename="../../gui/window/menu_table.py" line="348"/>
         <source>&amp;Next alternative</source>
         <translation>下一个备选(&amp;N)</translation>
     </message>
     <message>
-        <location filename="../../gui/window/menu_table.py" line="344"/>
+        <location filename="../../gui/window/menu_table.py" line="353"/>
         <source>&amp;Previous alternative</source>
         <translation>上一个备选(&amp;P)</translation>
     </message>
@@ -2640,176 +2688,445 @@ Your project is untouched; keep writing.</source>
         <source>Could not keep a snapshot: {reason}</source>
         <translation>无法保存快照：{reason}</translation>
     </message>
+    <message>
+        <location filename="../../gui/common/messages.py" line="114"/>
+        <source>No chapter headings were found: the text is one chapter.</source>
+        <translation>没有找到章节标题：全文作为一章。</translation>
+    </message>
+    <message>
+        <location filename="../../gui/common/messages.py" line="115"/>
+        <source>The text before the first heading became a chapter called “Opening”.</source>
+        <translation>第一个标题之前的文字成为名为“开篇”的一章。</translation>
+    </message>
+    <message>
+        <location filename="../../gui/common/messages.py" line="118"/>
+        <source>Hard-wrapped lines were joined into paragraphs.</source>
+        <translation>硬换行的行已合并成段落。</translation>
+    </message>
+</context>
+<context>
+    <name>ModelCard</name>
+    <message>
+        <location filename="../../gui/models/cards.py" line="35"/>
+        <source>English</source>
+        <translation>英语</translation>
+    </message>
+    <message>
+        <location filename="../../gui/models/cards.py" line="36"/>
+        <source>Chinese</source>
+        <translation>中文</translation>
+    </message>
+    <message>
+        <location filename="../../gui/models/cards.py" line="105"/>
+        <source>&amp;Download</source>
+        <translation>下载(&amp;D)</translation>
+    </message>
+    <message>
+        <location filename="../../gui/models/cards.py" line="107"/>
+        <source>&amp;Cancel</source>
+        <translation>取消(&amp;C)</translation>
+    </message>
+    <message>
+        <location filename="../../gui/models/cards.py" line="110"/>
+        <source>Use for &amp;suggestions</source>
+        <translation>用于输入提示(&amp;S)</translation>
+    </message>
+    <message>
+        <location filename="../../gui/models/cards.py" line="112"/>
+        <source>Use for &amp;generation</source>
+        <translation>用于生成(&amp;G)</translation>
+    </message>
+    <message>
+        <location filename="../../gui/models/cards.py" line="143"/>
+        <source>★ Recommended for you</source>
+        <translation>★ 为你推荐</translation>
+    </message>
+    <message>
+        <location filename="../../gui/models/cards.py" line="147"/>
+        <source> (you accept it before the download)</source>
+        <translation>（下载前需接受）</translation>
+    </message>
+    <message>
+        <location filename="../../gui/models/cards.py" line="148"/>
+        <source>Licence: {0}{1}</source>
+        <translation>许可：{0}{1}</translation>
+    </message>
+    <message>
+        <location filename="../../gui/models/cards.py" line="157"/>
+        <source>size unknown</source>
+        <translation>大小未知</translation>
+    </message>
+    <message>
+        <location filename="../../gui/models/cards.py" line="160"/>
+        <source>memory needed unknown</source>
+        <translation>所需内存未知</translation>
+    </message>
+    <message>
+        <location filename="../../gui/models/cards.py" line="162"/>
+        <source>needs {0} of memory</source>
+        <translation>需要 {0} 内存</translation>
+    </message>
+    <message>
+        <location filename="../../gui/models/cards.py" line="164"/>
+        <source>needs about {0} of memory</source>
+        <translation>约需 {0} 内存</translation>
+    </message>
+    <message>
+        <location filename="../../gui/models/cards.py" line="171"/>
+        <source>follows instructions</source>
+        <translation>能听从指令</translation>
+    </message>
+    <message>
+        <location filename="../../gui/models/cards.py" line="171"/>
+        <source>base model</source>
+        <translation>基础模型</translation>
+    </message>
+    <message>
+        <location filename="../../gui/models/cards.py" line="172"/>
+        <source>Size {0} · {1} · {2} · {3}</source>
+        <translation>大小 {0} · {1} · {2} · {3}</translation>
+    </message>
+    <message>
+        <location filename="../../gui/models/cards.py" line="178"/>
+        <source>Checking this computer…</source>
+        <translation>正在检查这台电脑…</translation>
+    </message>
+    <message>
+        <location filename="../../gui/models/cards.py" line="182"/>
+        <source>Too big for this computer&apos;s memory</source>
+        <translation>对这台电脑的内存来说太大</translation>
+    </message>
+    <message>
+        <location filename="../../gui/models/cards.py" line="184"/>
+        <source>Runs slowly on this computer, about {0} words a second</source>
+        <translation>在这台电脑上运行较慢，每秒约 {0} 个词</translation>
+    </message>
+    <message>
+        <location filename="../../gui/models/cards.py" line="186"/>
+        <source>Runs well on this computer, about {0} words a second</source>
+        <translation>在这台电脑上运行流畅，每秒约 {0} 个词</translation>
+    </message>
+    <message>
+        <location filename="../../gui/models/cards.py" line="188"/>
+        <source>measuring…</source>
+        <translation>测量中…</translation>
+    </message>
+    <message>
+        <location filename="../../gui/models/cards.py" line="188"/>
+        <source>speed not measured yet</source>
+        <translation>尚未测量速度</translation>
+    </message>
+    <message>
+        <location filename="../../gui/models/cards.py" line="189"/>
+        <source>Fits this computer&apos;s memory; {0}</source>
+        <translation>内存足够；{0}</translation>
+    </message>
+    <message>
+        <location filename="../../gui/models/cards.py" line="190"/>
+        <source>Size unknown, so how well it runs is unknown</source>
+        <translation>大小未知，因此无法判断运行情况</translation>
+    </message>
+    <message>
+        <location filename="../../gui/models/cards.py" line="231"/>
+        <source>Installed</source>
+        <translation>已安装</translation>
+    </message>
+</context>
+<context>
+    <name>ModelChooserDialog</name>
+    <message>
+        <location filename="../../gui/models/chooser.py" line="111"/>
+        <source>Get a Better Model</source>
+        <translation>获取更好的模型</translation>
+    </message>
+    <message>
+        <location filename="../../gui/models/chooser.py" line="149"/>
+        <source>Checking this computer…</source>
+        <translation>正在检查这台电脑…</translation>
+    </message>
+    <message>
+        <location filename="../../gui/models/chooser.py" line="153"/>
+        <source>&amp;Measure Again</source>
+        <translation>重新测量(&amp;M)</translation>
+    </message>
+    <message>
+        <location filename="../../gui/models/chooser.py" line="237"/>
+        <source>Waiting for the model to finish writing…</source>
+        <translation>正在等待模型写完…</translation>
+    </message>
+    <message>
+        <location filename="../../gui/models/chooser.py" line="240"/>
+        <location filename="../../gui/models/chooser.py" line="292"/>
+        <source>Measuring this computer…</source>
+        <translation>正在测量这台电脑…</translation>
+    </message>
+    <message>
+        <location filename="../../gui/models/chooser.py" line="283"/>
+        <source>This computer: {0} of memory, {1} cores{2}.</source>
+        <translation>这台电脑：{0} 内存，{1} 个核心{2}。</translation>
+    </message>
+    <message>
+        <location filename="../../gui/models/chooser.py" line="286"/>
+        <source>, a graphics card llama.cpp can use</source>
+        <translation>，有 llama.cpp 可用的显卡</translation>
+    </message>
+    <message>
+        <location filename="../../gui/models/chooser.py" line="295"/>
+        <source>Speed not measured yet; the list goes by memory only.</source>
+        <translation>尚未测量速度；列表仅按内存判断。</translation>
+    </message>
+    <message>
+        <location filename="../../gui/models/chooser.py" line="297"/>
+        <source>today</source>
+        <translation>今天</translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../../gui/models/chooser.py" line="297"/>
+        <source>%n day(s) ago</source>
+        <translation>
+            <numerusform>%n 天前</numerusform>
+        </translation>
+    </message>
+    <message>
+        <location filename="../../gui/models/chooser.py" line="298"/>
+        <source>Speeds estimated from a measurement of this computer ({0}).</source>
+        <translation>速度根据对这台电脑的测量估算（{0}）。</translation>
+    </message>
+    <message>
+        <location filename="../../gui/models/chooser.py" line="322"/>
+        <source>Starting the download…</source>
+        <translation>正在开始下载…</translation>
+    </message>
+    <message>
+        <location filename="../../gui/models/chooser.py" line="353"/>
+        <source>{0} downloaded</source>
+        <translation>已下载 {0}</translation>
+    </message>
+    <message>
+        <location filename="../../gui/models/chooser.py" line="355"/>
+        <source>{0} of {1}</source>
+        <translation>{0} / {1}</translation>
+    </message>
+    <message>
+        <location filename="../../gui/models/chooser.py" line="359"/>
+        <source>{0} · {1}/s · about {2} left</source>
+        <translation>{0} · {1}/秒 · 约剩 {2}</translation>
+    </message>
+    <message>
+        <location filename="../../gui/models/chooser.py" line="367"/>
+        <source>{0} s</source>
+        <translation>{0} 秒</translation>
+    </message>
+    <message>
+        <location filename="../../gui/models/chooser.py" line="370"/>
+        <source>{0} min</source>
+        <translation>{0} 分钟</translation>
+    </message>
+    <message>
+        <location filename="../../gui/models/chooser.py" line="371"/>
+        <source>{0} h {1} min</source>
+        <translation>{0} 小时 {1} 分钟</translation>
+    </message>
+    <message>
+        <location filename="../../gui/models/chooser.py" line="376"/>
+        <source>Downloaded and checked. Use it for:</source>
+        <translation>已下载并校验。用于：</translation>
+    </message>
+    <message>
+        <location filename="../../gui/models/chooser.py" line="377"/>
+        <source>{0} is ready.</source>
+        <translation>{0} 已就绪。</translation>
+    </message>
+    <message>
+        <location filename="../../gui/models/chooser.py" line="389"/>
+        <source>Paused. The part downloaded is kept; Download resumes it.</source>
+        <translation>已暂停。已下载的部分会保留；再次下载即可继续。</translation>
+    </message>
+    <message>
+        <location filename="../../gui/models/chooser.py" line="408"/>
+        <source>Loading {0} for suggestions…</source>
+        <translation>正在加载 {0} 用于输入提示…</translation>
+    </message>
+    <message>
+        <location filename="../../gui/models/chooser.py" line="412"/>
+        <source>{0} will write character sheets and continuations.</source>
+        <translation>{0} 将负责写人物卡和续写。</translation>
+    </message>
 </context>
 <context>
     <name>ModelManagerDialog</name>
     <message>
-        <location filename="../../gui/models/manager.py" line="36"/>
+        <location filename="../../gui/models/manager.py" line="38"/>
         <source>server</source>
         <translation>服务器</translation>
     </message>
     <message>
-        <location filename="../../gui/models/manager.py" line="40"/>
+        <location filename="../../gui/models/manager.py" line="42"/>
         <source>Name</source>
         <translation>名称</translation>
     </message>
     <message>
-        <location filename="../../gui/models/manager.py" line="41"/>
+        <location filename="../../gui/models/manager.py" line="43"/>
         <source>Engine</source>
         <translation>引擎</translation>
     </message>
     <message>
-        <location filename="../../gui/models/manager.py" line="42"/>
+        <location filename="../../gui/models/manager.py" line="44"/>
         <source>Format</source>
         <translation>格式</translation>
     </message>
     <message>
-        <location filename="../../gui/models/manager.py" line="43"/>
+        <location filename="../../gui/models/manager.py" line="45"/>
         <source>Architecture</source>
         <translation>架构</translation>
     </message>
     <message>
-        <location filename="../../gui/models/manager.py" line="44"/>
+        <location filename="../../gui/models/manager.py" line="46"/>
         <source>Context</source>
         <translation>上下文</translation>
     </message>
     <message>
-        <location filename="../../gui/models/manager.py" line="45"/>
+        <location filename="../../gui/models/manager.py" line="47"/>
         <source>Size</source>
-        <translation>字号</translation>
+        <translation>大小</translation>
     </message>
     <message>
-        <location filename="../../gui/models/manager.py" line="46"/>
+        <location filename="../../gui/models/manager.py" line="48"/>
         <source>Licence</source>
         <translation>许可</translation>
     </message>
     <message>
-        <location filename="../../gui/models/manager.py" line="47"/>
+        <location filename="../../gui/models/manager.py" line="49"/>
         <source>Prompt</source>
         <translation>提示格式</translation>
     </message>
     <message>
-        <location filename="../../gui/models/manager.py" line="59"/>
+        <location filename="../../gui/models/manager.py" line="62"/>
         <source>Models</source>
         <translation>模型</translation>
     </message>
     <message>
-        <location filename="../../gui/models/manager.py" line="68"/>
+        <location filename="../../gui/models/manager.py" line="71"/>
         <source>&amp;Use This Model</source>
         <translation>使用此模型(&amp;U)</translation>
     </message>
     <message>
-        <location filename="../../gui/models/manager.py" line="70"/>
+        <location filename="../../gui/models/manager.py" line="73"/>
         <source>Add &amp;GGUF File…</source>
         <translation>添加 GGUF 文件(&amp;G)…</translation>
     </message>
     <message>
-        <location filename="../../gui/models/manager.py" line="72"/>
+        <location filename="../../gui/models/manager.py" line="75"/>
         <source>Add &amp;Folder…</source>
         <translation>添加文件夹(&amp;F)…</translation>
     </message>
     <message>
-        <location filename="../../gui/models/manager.py" line="74"/>
+        <location filename="../../gui/models/manager.py" line="77"/>
         <source>Add &amp;Server…</source>
         <translation>添加服务器(&amp;S)…</translation>
     </message>
     <message>
-        <location filename="../../gui/models/manager.py" line="76"/>
+        <location filename="../../gui/models/manager.py" line="79"/>
         <source>&amp;Download…</source>
         <translation>下载(&amp;D)…</translation>
     </message>
     <message>
-        <location filename="../../gui/models/manager.py" line="78"/>
+        <location filename="../../gui/models/manager.py" line="81"/>
+        <source>Get a &amp;Better Model…</source>
+        <translation>获取更好的模型(&amp;B)…</translation>
+    </message>
+    <message>
+        <location filename="../../gui/models/manager.py" line="83"/>
         <source>Se&amp;ttings…</source>
         <translation>设置(&amp;T)…</translation>
     </message>
     <message>
-        <location filename="../../gui/models/manager.py" line="80"/>
+        <location filename="../../gui/models/manager.py" line="85"/>
         <source>&amp;Remove</source>
         <translation>移除(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../../gui/models/manager.py" line="167"/>
+        <location filename="../../gui/models/manager.py" line="178"/>
         <source>Loading {0}…</source>
         <translation>正在载入 {0}…</translation>
     </message>
     <message>
-        <location filename="../../gui/models/manager.py" line="175"/>
+        <location filename="../../gui/models/manager.py" line="186"/>
         <source>Add a GGUF model</source>
         <translation>添加 GGUF 模型</translation>
     </message>
     <message>
-        <location filename="../../gui/models/manager.py" line="177"/>
+        <location filename="../../gui/models/manager.py" line="188"/>
         <source>GGUF models (*.gguf);;All files (*)</source>
         <translation>GGUF 模型 (*.gguf);;所有文件 (*)</translation>
     </message>
     <message>
-        <location filename="../../gui/models/manager.py" line="186"/>
+        <location filename="../../gui/models/manager.py" line="197"/>
         <source>Add a transformers model folder</source>
         <translation>添加 transformers 模型文件夹</translation>
     </message>
     <message>
-        <location filename="../../gui/models/manager.py" line="194"/>
+        <location filename="../../gui/models/manager.py" line="205"/>
         <source>Checking {0}…</source>
         <translation>正在检查 {0}…</translation>
     </message>
     <message>
-        <location filename="../../gui/models/manager.py" line="197"/>
+        <location filename="../../gui/models/manager.py" line="208"/>
         <source>This model cannot be added</source>
         <translation>无法添加此模型</translation>
     </message>
     <message>
-        <location filename="../../gui/models/manager.py" line="204"/>
+        <location filename="../../gui/models/manager.py" line="215"/>
         <source>The model list could not be saved</source>
         <translation>无法保存模型列表</translation>
     </message>
     <message>
-        <location filename="../../gui/models/manager.py" line="206"/>
+        <location filename="../../gui/models/manager.py" line="217"/>
         <source>Added {0}: {1}.</source>
         <translation>已添加 {0}：{1}。</translation>
     </message>
     <message>
-        <location filename="../../gui/models/manager.py" line="217"/>
+        <location filename="../../gui/models/manager.py" line="228"/>
         <source>The server cannot be added</source>
         <translation>无法添加服务器</translation>
     </message>
     <message>
-        <location filename="../../gui/models/manager.py" line="220"/>
+        <location filename="../../gui/models/manager.py" line="231"/>
         <source>Added {0} ({1}). Use it to connect.</source>
         <translation>已添加 {0}（{1}）。使用它即可连接。</translation>
     </message>
     <message>
-        <location filename="../../gui/models/manager.py" line="243"/>
+        <location filename="../../gui/models/manager.py" line="265"/>
         <source>These settings were not saved</source>
         <translation>这些设置未能保存</translation>
     </message>
     <message>
-        <location filename="../../gui/models/manager.py" line="254"/>
+        <location filename="../../gui/models/manager.py" line="276"/>
         <source>and delete the downloaded file</source>
         <translation>并删除已下载的文件</translation>
     </message>
     <message>
-        <location filename="../../gui/models/manager.py" line="256"/>
+        <location filename="../../gui/models/manager.py" line="278"/>
         <source>(the file stays)</source>
         <translation>（文件会保留）</translation>
     </message>
     <message>
-        <location filename="../../gui/models/manager.py" line="259"/>
+        <location filename="../../gui/models/manager.py" line="281"/>
         <source>Remove model</source>
         <translation>移除模型</translation>
     </message>
     <message>
-        <location filename="../../gui/models/manager.py" line="259"/>
+        <location filename="../../gui/models/manager.py" line="281"/>
         <source>Remove {0} {1}?</source>
         <translation>移除 {0} {1}？</translation>
     </message>
     <message>
-        <location filename="../../gui/models/manager.py" line="267"/>
+        <location filename="../../gui/models/manager.py" line="289"/>
         <source>The model was not removed</source>
         <translation>模型未被移除</translation>
     </message>
     <message>
-        <location filename="../../gui/models/manager.py" line="269"/>
+        <location filename="../../gui/models/manager.py" line="291"/>
         <source>Removed {0}.</source>
         <translation>已移除 {0}。</translation>
     </message>
@@ -2928,320 +3245,336 @@ Your project is untouched; keep writing.</source>
 <context>
     <name>PreferencesDialog</name>
     <message>
-        <location filename="../../gui/window/preferences.py" line="35"/>
+        <location filename="../../gui/window/preferences.py" line="36"/>
         <source>Accept suggestion</source>
         <translation>接受提示</translation>
     </message>
     <message>
-        <location filename="../../gui/window/preferences.py" line="36"/>
+        <location filename="../../gui/window/preferences.py" line="37"/>
         <source>Accept next word</source>
         <translation>接受下一个词</translation>
     </message>
     <message>
-        <location filename="../../gui/window/preferences.py" line="37"/>
+        <location filename="../../gui/window/preferences.py" line="38"/>
         <source>Dismiss suggestion</source>
         <translation>取消提示</translation>
     </message>
     <message>
-        <location filename="../../gui/window/preferences.py" line="38"/>
+        <location filename="../../gui/window/preferences.py" line="39"/>
         <source>Next alternative</source>
         <translation>下一个备选</translation>
     </message>
     <message>
-        <location filename="../../gui/window/preferences.py" line="39"/>
+        <location filename="../../gui/window/preferences.py" line="40"/>
         <source>Previous alternative</source>
         <translation>上一个备选</translation>
     </message>
     <message>
-        <location filename="../../gui/window/preferences.py" line="40"/>
+        <location filename="../../gui/window/preferences.py" line="41"/>
         <source>Suggest now</source>
         <translation>立即提示</translation>
     </message>
     <message>
-        <location filename="../../gui/window/preferences.py" line="44"/>
+        <location filename="../../gui/window/preferences.py" line="45"/>
         <source>Cut</source>
         <translation>剪切</translation>
     </message>
     <message>
-        <location filename="../../gui/window/preferences.py" line="45"/>
+        <location filename="../../gui/window/preferences.py" line="46"/>
         <source>Copy</source>
         <translation>复制</translation>
     </message>
     <message>
-        <location filename="../../gui/window/preferences.py" line="46"/>
+        <location filename="../../gui/window/preferences.py" line="47"/>
         <source>Paste</source>
         <translation>粘贴</translation>
     </message>
     <message>
-        <location filename="../../gui/window/preferences.py" line="47"/>
+        <location filename="../../gui/window/preferences.py" line="48"/>
         <source>Select All</source>
         <translation>全选</translation>
     </message>
     <message>
-        <location filename="../../gui/window/preferences.py" line="73"/>
+        <location filename="../../gui/window/preferences.py" line="74"/>
         <source>{0} has no key.</source>
         <translation>“{0}”没有设置按键。</translation>
     </message>
     <message>
-        <location filename="../../gui/window/preferences.py" line="81"/>
+        <location filename="../../gui/window/preferences.py" line="82"/>
         <source>{0} is kept for {1}.</source>
         <translation>{0} 已留给“{1}”使用。</translation>
     </message>
     <message>
-        <location filename="../../gui/window/preferences.py" line="87"/>
+        <location filename="../../gui/window/preferences.py" line="88"/>
         <source>{0} is used by both {1} and {2}.</source>
         <translation>{0} 同时用于“{1}”和“{2}”。</translation>
     </message>
     <message>
-        <location filename="../../gui/window/preferences.py" line="102"/>
+        <location filename="../../gui/window/preferences.py" line="103"/>
         <source>Preferences</source>
         <translation>偏好设置</translation>
     </message>
     <message>
-        <location filename="../../gui/window/preferences.py" line="106"/>
+        <location filename="../../gui/window/preferences.py" line="107"/>
         <source>Editor</source>
         <translation>编辑器</translation>
     </message>
     <message>
-        <location filename="../../gui/window/preferences.py" line="107"/>
+        <location filename="../../gui/window/preferences.py" line="108"/>
         <source>Suggestions</source>
         <translation>写作提示</translation>
     </message>
     <message>
-        <location filename="../../gui/window/preferences.py" line="108"/>
-        <location filename="../../gui/window/preferences.py" line="207"/>
+        <location filename="../../gui/window/preferences.py" line="109"/>
+        <location filename="../../gui/window/preferences.py" line="211"/>
         <source>Model</source>
         <translation>模型</translation>
     </message>
     <message>
-        <location filename="../../gui/window/preferences.py" line="109"/>
+        <location filename="../../gui/window/preferences.py" line="110"/>
         <source>Backups</source>
         <translation>备份</translation>
     </message>
     <message>
-        <location filename="../../gui/window/preferences.py" line="115"/>
+        <location filename="../../gui/window/preferences.py" line="116"/>
         <source>Reset to defaults</source>
         <translation>恢复默认</translation>
     </message>
     <message>
-        <location filename="../../gui/window/preferences.py" line="130"/>
+        <location filename="../../gui/window/preferences.py" line="131"/>
         <source>System</source>
         <translation>跟随系统</translation>
     </message>
     <message>
-        <location filename="../../gui/window/preferences.py" line="130"/>
+        <location filename="../../gui/window/preferences.py" line="131"/>
         <source>Light</source>
         <translation>浅色</translation>
     </message>
     <message>
-        <location filename="../../gui/window/preferences.py" line="130"/>
+        <location filename="../../gui/window/preferences.py" line="131"/>
         <source>Dark</source>
         <translation>深色</translation>
     </message>
     <message>
-        <location filename="../../gui/window/preferences.py" line="133"/>
+        <location filename="../../gui/window/preferences.py" line="134"/>
         <source>System language</source>
         <translation>跟随系统语言</translation>
     </message>
     <message>
-        <location filename="../../gui/window/preferences.py" line="136"/>
+        <location filename="../../gui/window/preferences.py" line="137"/>
         <source>Applies the next time Inkling starts.</source>
         <translation>下次启动 Inkling 时生效。</translation>
     </message>
     <message>
-        <location filename="../../gui/window/preferences.py" line="140"/>
+        <location filename="../../gui/window/preferences.py" line="141"/>
         <source>Theme</source>
         <translation>主题</translation>
     </message>
     <message>
-        <location filename="../../gui/window/preferences.py" line="141"/>
+        <location filename="../../gui/window/preferences.py" line="142"/>
         <source>Interface language</source>
         <translation>界面语言</translation>
     </message>
     <message>
-        <location filename="../../gui/window/preferences.py" line="142"/>
+        <location filename="../../gui/window/preferences.py" line="143"/>
         <source>Font</source>
         <translation>字体</translation>
     </message>
     <message>
-        <location filename="../../gui/window/preferences.py" line="143"/>
+        <location filename="../../gui/window/preferences.py" line="144"/>
         <source>Size</source>
         <translation>字号</translation>
     </message>
     <message>
-        <location filename="../../gui/window/preferences.py" line="148"/>
+        <location filename="../../gui/window/preferences.py" line="149"/>
         <source>Comfortable (about {0} characters)</source>
         <translation>舒适宽度（约 {0} 个字符）</translation>
     </message>
     <message>
-        <location filename="../../gui/window/preferences.py" line="150"/>
+        <location filename="../../gui/window/preferences.py" line="151"/>
         <source> characters</source>
         <translation> 字符</translation>
     </message>
     <message>
-        <location filename="../../gui/window/preferences.py" line="152"/>
+        <location filename="../../gui/window/preferences.py" line="153"/>
         <source>The longest line of text; a large number lets the text fill the window.</source>
         <translation>每行文字的最大宽度；数值很大时文字铺满窗口。</translation>
     </message>
     <message>
-        <location filename="../../gui/window/preferences.py" line="154"/>
+        <location filename="../../gui/window/preferences.py" line="155"/>
         <source>Typewriter scrolling in focus mode (F11)</source>
         <translation>专注模式下打字机式滚动（F11）</translation>
     </message>
     <message>
-        <location filename="../../gui/window/preferences.py" line="155"/>
+        <location filename="../../gui/window/preferences.py" line="156"/>
         <source>Check spelling as I write</source>
         <translation>边写边检查拼写</translation>
     </message>
     <message>
-        <location filename="../../gui/window/preferences.py" line="156"/>
+        <location filename="../../gui/window/preferences.py" line="157"/>
         <source>Text column width</source>
         <translation>正文栏宽</translation>
     </message>
     <message>
-        <location filename="../../gui/window/preferences.py" line="171"/>
+        <location filename="../../gui/window/preferences.py" line="172"/>
         <source>Suggest as I type</source>
         <translation>边写边提示</translation>
     </message>
     <message>
-        <location filename="../../gui/window/preferences.py" line="174"/>
+        <location filename="../../gui/window/preferences.py" line="175"/>
         <source> ms</source>
         <translation> 毫秒</translation>
     </message>
     <message>
-        <location filename="../../gui/window/preferences.py" line="177"/>
-        <source> tokens</source>
-        <translation> 词元</translation>
+        <location filename="../../gui/window/preferences.py" line="178"/>
+        <location filename="../../gui/window/preferences.py" line="222"/>
+        <source> word pieces</source>
+        <translation> 个词元</translation>
     </message>
     <message>
-        <location filename="../../gui/window/preferences.py" line="179"/>
+        <location filename="../../gui/window/preferences.py" line="180"/>
+        <source>The model writes in pieces of words (tokens): 12 pieces are about 9 words.</source>
+        <translation>模型按词元（词的片段）写作：12 个词元大约是 9 个英文单词或十来个汉字。</translation>
+    </message>
+    <message>
+        <location filename="../../gui/window/preferences.py" line="183"/>
         <source>Pause before suggesting</source>
         <translation>提示前的停顿</translation>
     </message>
     <message>
-        <location filename="../../gui/window/preferences.py" line="180"/>
+        <location filename="../../gui/window/preferences.py" line="184"/>
         <source>Longest suggestion</source>
         <translation>提示最长长度</translation>
     </message>
     <message>
-        <location filename="../../gui/window/preferences.py" line="198"/>
+        <location filename="../../gui/window/preferences.py" line="202"/>
         <source>Bundled model (Gemma 3 270M)</source>
         <translation>内置模型（Gemma 3 270M）</translation>
     </message>
     <message>
-        <location filename="../../gui/window/preferences.py" line="199"/>
-        <location filename="../../gui/window/preferences.py" line="239"/>
+        <location filename="../../gui/window/preferences.py" line="203"/>
+        <location filename="../../gui/window/preferences.py" line="257"/>
         <source>Choose…</source>
         <translation>选择…</translation>
     </message>
     <message>
-        <location filename="../../gui/window/preferences.py" line="206"/>
+        <location filename="../../gui/window/preferences.py" line="210"/>
         <source>Automatic</source>
         <translation>自动</translation>
     </message>
     <message>
-        <location filename="../../gui/window/preferences.py" line="208"/>
+        <location filename="../../gui/window/preferences.py" line="212"/>
         <source>Engine</source>
         <translation>引擎</translation>
     </message>
     <message>
-        <location filename="../../gui/window/preferences.py" line="209"/>
+        <location filename="../../gui/window/preferences.py" line="213"/>
         <source>A new model loads the next time Inkling starts.</source>
         <translation>新模型会在下次启动 Inkling 时载入。</translation>
     </message>
     <message>
-        <location filename="../../gui/window/preferences.py" line="219"/>
+        <location filename="../../gui/window/preferences.py" line="225"/>
+        <source>How the model picks its words (advanced)</source>
+        <translation>模型如何挑选词语（高级）</translation>
+    </message>
+    <message>
+        <location filename="../../gui/window/preferences.py" line="229"/>
+        <source>The defaults suit most writing. Higher temperature: bolder, stranger words; lower: safer, plainer ones.</source>
+        <translation>默认值适合大多数写作。温度越高，用词越大胆新奇；越低，用词越稳妥平实。</translation>
+    </message>
+    <message>
+        <location filename="../../gui/window/preferences.py" line="237"/>
         <source>Temperature</source>
         <translation>温度</translation>
     </message>
     <message>
-        <location filename="../../gui/window/preferences.py" line="220"/>
+        <location filename="../../gui/window/preferences.py" line="238"/>
         <source>Top-p</source>
         <translation>Top-p</translation>
     </message>
     <message>
-        <location filename="../../gui/window/preferences.py" line="221"/>
+        <location filename="../../gui/window/preferences.py" line="239"/>
         <source>Top-k</source>
         <translation>Top-k</translation>
     </message>
     <message>
-        <location filename="../../gui/window/preferences.py" line="222"/>
+        <location filename="../../gui/window/preferences.py" line="240"/>
         <source>Min-p</source>
         <translation>Min-p</translation>
     </message>
     <message>
-        <location filename="../../gui/window/preferences.py" line="223"/>
+        <location filename="../../gui/window/preferences.py" line="241"/>
         <source>Repetition penalty</source>
         <translation>重复惩罚</translation>
     </message>
     <message>
-        <location filename="../../gui/window/preferences.py" line="224"/>
+        <location filename="../../gui/window/preferences.py" line="242"/>
         <source>Continuation length</source>
         <translation>续写长度</translation>
     </message>
     <message>
-        <location filename="../../gui/window/preferences.py" line="235"/>
+        <location filename="../../gui/window/preferences.py" line="253"/>
         <source>Back up a story when I close it, if it changed</source>
         <translation>关闭故事时如有改动就备份</translation>
     </message>
     <message>
-        <location filename="../../gui/window/preferences.py" line="238"/>
+        <location filename="../../gui/window/preferences.py" line="256"/>
         <source>Inkling&apos;s own data folder</source>
         <translation>Inkling 自己的数据文件夹</translation>
     </message>
     <message>
-        <location filename="../../gui/window/preferences.py" line="249"/>
+        <location filename="../../gui/window/preferences.py" line="267"/>
         <source> days</source>
         <translation> 天</translation>
     </message>
     <message>
-        <location filename="../../gui/window/preferences.py" line="252"/>
+        <location filename="../../gui/window/preferences.py" line="270"/>
         <source> weeks</source>
         <translation> 周</translation>
     </message>
     <message>
-        <location filename="../../gui/window/preferences.py" line="255"/>
+        <location filename="../../gui/window/preferences.py" line="273"/>
         <source> MB</source>
         <translation> MB</translation>
     </message>
     <message>
-        <location filename="../../gui/window/preferences.py" line="257"/>
-        <location filename="../../gui/window/preferences.py" line="278"/>
+        <location filename="../../gui/window/preferences.py" line="275"/>
+        <location filename="../../gui/window/preferences.py" line="296"/>
         <source>Backup folder</source>
         <translation>备份文件夹</translation>
     </message>
     <message>
-        <location filename="../../gui/window/preferences.py" line="258"/>
+        <location filename="../../gui/window/preferences.py" line="276"/>
         <source>Keep the newest</source>
         <translation>保留最新的</translation>
     </message>
     <message>
-        <location filename="../../gui/window/preferences.py" line="259"/>
+        <location filename="../../gui/window/preferences.py" line="277"/>
         <source>And one a day for</source>
         <translation>另外每天保留一份，共</translation>
     </message>
     <message>
-        <location filename="../../gui/window/preferences.py" line="260"/>
+        <location filename="../../gui/window/preferences.py" line="278"/>
         <source>And one a week for</source>
         <translation>另外每周保留一份，共</translation>
     </message>
     <message>
-        <location filename="../../gui/window/preferences.py" line="261"/>
+        <location filename="../../gui/window/preferences.py" line="279"/>
         <source>Snapshot space per story</source>
         <translation>每个故事的快照空间</translation>
     </message>
     <message>
-        <location filename="../../gui/window/preferences.py" line="264"/>
+        <location filename="../../gui/window/preferences.py" line="282"/>
         <source>A story&apos;s own backup folder (File → Backup Folder) wins over this one. When snapshots outgrow their space the oldest go first; named ones are never removed.</source>
         <translation>故事自己的备份文件夹（文件 → 备份文件夹）优先于这里的设置。快照超出空间时，最旧的先删除；有名称的快照永不删除。</translation>
     </message>
     <message>
-        <location filename="../../gui/window/preferences.py" line="293"/>
+        <location filename="../../gui/window/preferences.py" line="311"/>
         <source>Choose a model</source>
         <translation>选择模型</translation>
     </message>
     <message>
-        <location filename="../../gui/window/preferences.py" line="293"/>
+        <location filename="../../gui/window/preferences.py" line="311"/>
         <source>GGUF (*.gguf)</source>
         <translation>GGUF (*.gguf)</translation>
     </message>
@@ -3516,17 +3849,17 @@ Your project is untouched; keep writing.</source>
 <context>
     <name>SpellController</name>
     <message>
-        <location filename="../../gui/editor/spelling.py" line="179"/>
+        <location filename="../../gui/editor/spelling.py" line="186"/>
         <source>(no suggestions)</source>
         <translation>（没有建议）</translation>
     </message>
     <message>
-        <location filename="../../gui/editor/spelling.py" line="181"/>
+        <location filename="../../gui/editor/spelling.py" line="188"/>
         <source>Add “%s” to dictionary</source>
         <translation>把“%s”加入词典</translation>
     </message>
     <message>
-        <location filename="../../gui/editor/spelling.py" line="182"/>
+        <location filename="../../gui/editor/spelling.py" line="189"/>
         <source>Ignore “%s”</source>
         <translation>忽略“%s”</translation>
     </message>
@@ -3547,43 +3880,43 @@ Your project is untouched; keep writing.</source>
 <context>
     <name>StatusBar</name>
     <message>
-        <location filename="../../gui/window/status_bar.py" line="21"/>
-        <location filename="../../gui/window/status_bar.py" line="56"/>
+        <location filename="../../gui/window/status_bar.py" line="24"/>
+        <location filename="../../gui/window/status_bar.py" line="93"/>
         <source>No model</source>
         <translation>没有模型</translation>
     </message>
     <message>
-        <location filename="../../gui/window/status_bar.py" line="37"/>
+        <location filename="../../gui/window/status_bar.py" line="74"/>
         <source>Loading model…</source>
         <translation>正在载入模型…</translation>
     </message>
     <message>
-        <location filename="../../gui/window/status_bar.py" line="50"/>
+        <location filename="../../gui/window/status_bar.py" line="87"/>
         <source>{0} is ready. Ctrl+Enter continues your text.</source>
         <translation>{0} 已就绪。按 Ctrl+Enter 续写。</translation>
     </message>
     <message>
-        <location filename="../../gui/window/status_bar.py" line="66"/>
+        <location filename="../../gui/window/status_bar.py" line="103"/>
         <source>about {0} characters/s</source>
         <translation>约每秒 {0} 个字</translation>
     </message>
     <message>
-        <location filename="../../gui/window/status_bar.py" line="66"/>
+        <location filename="../../gui/window/status_bar.py" line="103"/>
         <source>about 1 character/s</source>
         <translation>约每秒 1 个字</translation>
     </message>
     <message>
-        <location filename="../../gui/window/status_bar.py" line="69"/>
+        <location filename="../../gui/window/status_bar.py" line="106"/>
         <source>about {0} words/s</source>
         <translation>约每秒 {0} 个词</translation>
     </message>
     <message>
-        <location filename="../../gui/window/status_bar.py" line="69"/>
+        <location filename="../../gui/window/status_bar.py" line="106"/>
         <source>about 1 word/s</source>
         <translation>约每秒 1 个词</translation>
     </message>
     <message>
-        <location filename="../../gui/window/status_bar.py" line="72"/>
+        <location filename="../../gui/window/status_bar.py" line="109"/>
         <source>The model wrote {0:.1f} tokens per second.</source>
         <translation>模型每秒写出 {0:.1f} 个词元。</translation>
     </message>

@@ -110,3 +110,57 @@ def test_no_model_is_a_failure_not_a_crash(qtbot, tmp_path: Path) -> None:
         assert "No model" in failed.args[1]
     finally:
         assert thread.stop()
+
+
+def test_generation_runs_on_the_generation_model_and_suggestions_do_not(
+    qtbot, model_thread, tmp_path: Path
+) -> None:
+    from backend.engines.base import EngineKind
+    from backend.jobs.kinds import SuggestJob
+    from backend.models.spec import ModelSpec
+
+    thread, factory = model_thread
+    worker = thread.worker
+    bigger = tmp_path / "bigger.gguf"
+    bigger.write_bytes(b"GGUF" + bytes(1024))
+    spec = ModelSpec(EngineKind.LLAMACPP, bigger, "Bigger")
+    with qtbot.waitSignal(worker.generator_loaded, timeout=5000) as loaded:
+        worker.load_generator(spec)
+    assert loaded.args == ["Bigger"]
+    main, generator = factory.engines
+    assert generator.name == "Bigger"
+    results: dict[int, JobResult] = {}
+    worker.finished.connect(lambda i, r: results.__setitem__(i, r))
+    story = Request(ContinueJob("Once upon a", PARAMS))
+    worker.post(story)
+    qtbot.waitUntil(lambda: story.id in results, timeout=10000)
+    assert generator.prompts and not main.prompts
+    suggestion = Request(SuggestJob("Once upon a", cursor=11))
+    worker.post(suggestion)
+    qtbot.waitUntil(lambda: suggestion.id in results, timeout=10000)
+    assert main.prompts  # ghost text stays on the model that suggests
+    with qtbot.waitSignal(worker.generator_loaded, timeout=5000) as off:
+        worker.load_generator(None)
+    assert off.args == [""] and generator.closed
+
+
+def test_a_generation_model_too_big_for_the_memory_left_is_not_loaded(
+    qtbot, model_thread, tmp_path: Path, monkeypatch
+) -> None:
+    import psutil
+
+    from backend.engines.base import EngineKind
+    from backend.models.spec import ModelSpec
+
+    thread, factory = model_thread
+    big = tmp_path / "big.gguf"
+    big.write_bytes(b"GGUF" + bytes(4096))
+
+    class Tight:
+        available = 1 << 20
+
+    monkeypatch.setattr(psutil, "virtual_memory", lambda: Tight())
+    with qtbot.waitSignal(thread.worker.generator_failed, timeout=5000) as failed:
+        thread.worker.load_generator(ModelSpec(EngineKind.LLAMACPP, big, "Big"))
+    assert "MB are free" in failed.args[0]
+    assert len(factory.engines) == 1  # nothing was loaded beside the first model

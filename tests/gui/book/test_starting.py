@@ -144,7 +144,7 @@ def test_the_new_project_dialog(qtbot, tmp_path: Path, monkeypatch) -> None:
     assert not ok.isEnabled()
     dialog.title.setText("A/B: Tide?")
     dialog.author.setText(" Wren ")
-    dialog.language.setCurrentIndex(2)
+    dialog.language.setCurrentIndex(dialog.language.findData("zh"))
     assert ok.isEnabled()
     details = dialog.details()
     assert details == NewProject("A/B: Tide?", "Wren", "zh", tmp_path)
