@@ -34,12 +34,12 @@ from PySide6.QtWidgets import (
 from backend.jobs.kinds import EntryEvent, EntryJob
 from backend.storage.atomic import SaveError, atomic_write_bytes
 from backend.storage.paths import RESOURCES
-from backend.story.bible import bible_markdown, entry_kind, fields_for
-from backend.story.cards import CardError, import_card, kept_card, sheet_to_card, write_card_png
+from backend.story.bible import entry_kind, fields_for
+from backend.story.cards import CardError, import_card
 from backend.untrusted import RefusedFile
 from gui.common.messages import translate_message
 from gui.story.bible_dialogs import AlternativesDialog
-from gui.story.bible_form import ICONS, SHORT_FIELDS, Form, fit_height
+from gui.story.bible_form import ICONS, SHORT_FIELDS, Form, export_bytes, fit_height
 
 
 class _DeleteEntry(QUndoCommand):
@@ -174,18 +174,27 @@ class BiblePanel(QDockWidget):
         row = QHBoxLayout()
         import_button = QPushButton(self.tr("Import card…"))
         import_button.clicked.connect(lambda: self.import_card_file())
-        export_button = QToolButton()
-        export_button.setText(self.tr("Export"))
-        export_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
+        export_button = QPushButton(self.tr("Export"))  # draws its arrow beside the text
         menu = QMenu(export_button)
         menu.addAction(self.tr("Character card (PNG)…"), lambda: self.export_current("png"))
         menu.addAction(self.tr("Character card (JSON)…"), lambda: self.export_current("json"))
         menu.addAction(self.tr("Entry as Markdown…"), lambda: self.export_current("md"))
         menu.addAction(self.tr("Whole bible as Markdown…"), lambda: self.export_current("bible"))
         export_button.setMenu(menu)
-        row.addWidget(import_button)
-        row.addWidget(export_button)
+        self.wide_button = QPushButton(self.tr("Wide View"))
+        self.wide_button.setCheckable(True)
+        self.wide_button.setToolTip(self.tr("The bible in a window of its own, with room"))
+        self.wide_button.toggled.connect(self.set_wide)
+        self.topLevelChanged.connect(self.wide_button.setChecked)
+        for button in (import_button, export_button, self.wide_button):
+            row.addWidget(button)
         return row
+
+    def set_wide(self, wide: bool) -> None:
+        """Float the panel as a roomy window of its own, or put it back in its dock."""
+        self.setFloating(wide)
+        if wide:
+            self.resize(max(self.width(), 720), max(self.height(), 760))
 
     # --- data -----------------------------------------------------------------------
     def bind(self, characters: list[dict[str, Any]], background: list[dict[str, Any]]) -> None:
@@ -466,18 +475,7 @@ class BiblePanel(QDockWidget):
         path = path or QFileDialog.getSaveFileName(self, self.tr("Export"), "", suffix)[0]
         if not path:
             return False
-        entry = self.current or {}
-        # The kept card came with a story file that may have travelled: read with bounds.
-        base = kept_card(entry.get("_card"))
-        if fmt == "png":
-            data = write_card_png(sheet_to_card(_sheet(entry), base))
-        elif fmt == "json":
-            card = sheet_to_card(_sheet(entry), base)
-            data = json.dumps(card, ensure_ascii=False, indent=2).encode()
-        elif fmt == "md":
-            data = bible_markdown([_sheet(entry)], str(entry.get("Name") or "Entry")).encode()
-        else:
-            data = bible_markdown([_sheet(e) for e in self.entries()]).encode()
+        data = export_bytes(fmt, self.current or {}, self.entries())
         try:
             atomic_write_bytes(Path(path), data, backup=False)
         except (SaveError, RefusedFile) as exc:
@@ -490,7 +488,3 @@ class BiblePanel(QDockWidget):
 @cache
 def _icon(kind: str) -> QIcon:
     return QIcon(str(RESOURCES / "icons" / ICONS[kind]))
-
-
-def _sheet(entry: dict[str, Any]) -> dict[str, str]:
-    return {k: str(v) for k, v in entry.items() if not k.startswith("_")}

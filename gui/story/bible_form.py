@@ -1,12 +1,17 @@
 """The parts of a bible entry's form: which fields take one line, their names for
-translation, the icons of the kinds, and fields that grow with their text."""
+translation, the icons of the kinds, fields that grow with their text, and an entry's
+bytes for export."""
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
+from typing import Any
 
 from PySide6.QtWidgets import QCheckBox, QLineEdit, QPlainTextEdit, QToolButton, QWidget
 
+from backend.story.bible import bible_markdown
+from backend.story.cards import kept_card, sheet_to_card, write_card_png
 from gui.common.i18n import QT_TRANSLATE_NOOP
 
 # One line each; the rest (an occupation can be a phrase) wrap in a field that grows.
@@ -48,3 +53,21 @@ def fit_height(editor: QPlainTextEdit) -> None:
     lines = max(2, min(12, editor.document().documentLayout().documentSize().height()))
     spacing = editor.fontMetrics().lineSpacing()
     editor.setFixedHeight(int(lines * spacing) + 2 * editor.frameWidth() + 8)
+
+
+def _sheet(entry: dict[str, Any]) -> dict[str, str]:
+    return {k: str(v) for k, v in entry.items() if not k.startswith("_")}
+
+
+def export_bytes(fmt: str, entry: dict[str, Any], entries: list[dict[str, Any]]) -> bytes:
+    """An entry as a card ("png", "json") or Markdown ("md"), or every entry ("bible")."""
+    # The kept card came with a story file that may have travelled: read with bounds.
+    base = kept_card(entry.get("_card"))
+    if fmt == "png":
+        return write_card_png(sheet_to_card(_sheet(entry), base))
+    if fmt == "json":
+        card = sheet_to_card(_sheet(entry), base)
+        return json.dumps(card, ensure_ascii=False, indent=2).encode()
+    if fmt == "md":
+        return bible_markdown([_sheet(entry)], str(entry.get("Name") or "Entry")).encode()
+    return bible_markdown([_sheet(e) for e in entries]).encode()

@@ -302,77 +302,77 @@ PyTorch (BSD), Hugging Face transformers (Apache 2.0) and Qt for Python (LGPLv3)
 <context>
     <name>BiblePanel</name>
     <message>
-        <location filename="../../gui/story/bible_form.py" line="16"/>
+        <location filename="../../gui/story/bible_form.py" line="21"/>
         <source>Name</source>
         <translation>名称</translation>
     </message>
     <message>
-        <location filename="../../gui/story/bible_form.py" line="17"/>
+        <location filename="../../gui/story/bible_form.py" line="22"/>
         <source>Age</source>
         <translation>年龄</translation>
     </message>
     <message>
-        <location filename="../../gui/story/bible_form.py" line="18"/>
+        <location filename="../../gui/story/bible_form.py" line="23"/>
         <source>Gender/pronouns</source>
         <translation>性别/代词</translation>
     </message>
     <message>
-        <location filename="../../gui/story/bible_form.py" line="19"/>
+        <location filename="../../gui/story/bible_form.py" line="24"/>
         <source>Occupation</source>
         <translation>职业</translation>
     </message>
     <message>
-        <location filename="../../gui/story/bible_form.py" line="20"/>
+        <location filename="../../gui/story/bible_form.py" line="25"/>
         <source>Appearance</source>
         <translation>外貌</translation>
     </message>
     <message>
-        <location filename="../../gui/story/bible_form.py" line="21"/>
+        <location filename="../../gui/story/bible_form.py" line="26"/>
         <source>Personality</source>
         <translation>性格</translation>
     </message>
     <message>
-        <location filename="../../gui/story/bible_form.py" line="22"/>
+        <location filename="../../gui/story/bible_form.py" line="27"/>
         <source>Backstory</source>
         <translation>身世</translation>
     </message>
     <message>
-        <location filename="../../gui/story/bible_form.py" line="23"/>
+        <location filename="../../gui/story/bible_form.py" line="28"/>
         <source>Goal</source>
         <translation>目标</translation>
     </message>
     <message>
-        <location filename="../../gui/story/bible_form.py" line="24"/>
+        <location filename="../../gui/story/bible_form.py" line="29"/>
         <source>Flaw</source>
         <translation>弱点</translation>
     </message>
     <message>
-        <location filename="../../gui/story/bible_form.py" line="25"/>
+        <location filename="../../gui/story/bible_form.py" line="30"/>
         <source>Voice</source>
         <translation>说话方式</translation>
     </message>
     <message>
-        <location filename="../../gui/story/bible_form.py" line="26"/>
+        <location filename="../../gui/story/bible_form.py" line="31"/>
         <source>Relationships</source>
         <translation>人物关系</translation>
     </message>
     <message>
-        <location filename="../../gui/story/bible_form.py" line="27"/>
+        <location filename="../../gui/story/bible_form.py" line="32"/>
         <source>Kind</source>
         <translation>类别</translation>
     </message>
     <message>
-        <location filename="../../gui/story/bible_form.py" line="28"/>
+        <location filename="../../gui/story/bible_form.py" line="33"/>
         <source>Description</source>
         <translation>描述</translation>
     </message>
     <message>
-        <location filename="../../gui/story/bible_form.py" line="29"/>
+        <location filename="../../gui/story/bible_form.py" line="34"/>
         <source>Secrets</source>
         <translation>秘密</translation>
     </message>
     <message>
-        <location filename="../../gui/story/bible_form.py" line="30"/>
+        <location filename="../../gui/story/bible_form.py" line="35"/>
         <source>Connections</source>
         <translation>关联</translation>
     </message>
@@ -467,33 +467,43 @@ PyTorch (BSD), Hugging Face transformers (Apache 2.0) and Qt for Python (LGPLv3)
         <translation>导入角色卡…</translation>
     </message>
     <message>
-        <location filename="../../gui/story/bible.py" line="178"/>
-        <location filename="../../gui/story/bible.py" line="466"/>
+        <location filename="../../gui/story/bible.py" line="177"/>
+        <location filename="../../gui/story/bible.py" line="475"/>
         <source>Export</source>
         <translation>导出</translation>
     </message>
     <message>
-        <location filename="../../gui/story/bible.py" line="181"/>
+        <location filename="../../gui/story/bible.py" line="179"/>
         <source>Character card (PNG)…</source>
         <translation>角色卡 (PNG)…</translation>
     </message>
     <message>
-        <location filename="../../gui/story/bible.py" line="182"/>
+        <location filename="../../gui/story/bible.py" line="180"/>
         <source>Character card (JSON)…</source>
         <translation>角色卡 (JSON)…</translation>
     </message>
     <message>
-        <location filename="../../gui/story/bible.py" line="183"/>
+        <location filename="../../gui/story/bible.py" line="181"/>
         <source>Entry as Markdown…</source>
         <translation>当前条目导出为 Markdown…</translation>
     </message>
     <message>
-        <location filename="../../gui/story/bible.py" line="184"/>
+        <location filename="../../gui/story/bible.py" line="182"/>
         <source>Whole bible as Markdown…</source>
         <translation>整部设定集导出为 Markdown…</translation>
     </message>
     <message>
-        <location filename="../../gui/story/bible.py" line="225"/>
+        <location filename="../../gui/story/bible.py" line="184"/>
+        <source>Wide View</source>
+        <translation>宽视图</translation>
+    </message>
+    <message>
+        <location filename="../../gui/story/bible.py" line="186"/>
+        <source>The bible in a window of its own, with room</source>
+        <translation>在单独的宽敞窗口中打开设定集</translation>
+    </message>
+    <message>
+        <location filename="../../gui/story/bible.py" line="234"/>
         <source>Unnamed</source>
         <translation>未命名</translation>
     </message>
@@ -503,42 +513,42 @@ PyTorch (BSD), Hugging Face transformers (Apache 2.0) and Qt for Python (LGPLv3)
         <translation>先添加一个人物或地点。</translation>
     </message>
     <message>
-        <location filename="../../gui/story/bible.py" line="307"/>
+        <location filename="../../gui/story/bible.py" line="316"/>
         <source>lock</source>
         <translation>锁定</translation>
     </message>
     <message>
-        <location filename="../../gui/story/bible.py" line="311"/>
+        <location filename="../../gui/story/bible.py" line="320"/>
         <source>Regenerate {0} only</source>
         <translation>只重新生成“{0}”</translation>
     </message>
     <message>
-        <location filename="../../gui/story/bible.py" line="441"/>
+        <location filename="../../gui/story/bible.py" line="450"/>
         <source>Import character card</source>
         <translation>导入角色卡</translation>
     </message>
     <message>
-        <location filename="../../gui/story/bible.py" line="443"/>
+        <location filename="../../gui/story/bible.py" line="452"/>
         <source>Character cards (*.png *.json)</source>
         <translation>角色卡 (*.png *.json)</translation>
     </message>
     <message>
-        <location filename="../../gui/story/bible.py" line="451"/>
+        <location filename="../../gui/story/bible.py" line="460"/>
         <source>Card not imported: {0}</source>
         <translation>角色卡未能导入：{0}</translation>
     </message>
     <message>
-        <location filename="../../gui/story/bible.py" line="455"/>
+        <location filename="../../gui/story/bible.py" line="464"/>
         <source>Imported {0}.</source>
         <translation>已导入 {0}。</translation>
     </message>
     <message>
-        <location filename="../../gui/story/bible.py" line="462"/>
+        <location filename="../../gui/story/bible.py" line="471"/>
         <source>Select a character to export as a card.</source>
         <translation>请先选择要导出为角色卡的人物。</translation>
     </message>
     <message>
-        <location filename="../../gui/story/bible.py" line="486"/>
+        <location filename="../../gui/story/bible.py" line="484"/>
         <source>Exported {0}.</source>
         <translation>已导出 {0}。</translation>
     </message>

@@ -144,3 +144,16 @@ def test_a_long_field_grows_with_its_text(qtbot, windows, tmp_path: Path) -> Non
     short = backstory.height()
     bible.set_field("Backstory", "\n".join(f"Line {n} of a long past." for n in range(8)))
     qtbot.waitUntil(lambda: backstory.height() > short * 2, timeout=2000)
+
+
+def test_wide_view_gives_the_bible_a_window_of_its_own(qtbot, windows, tmp_path: Path) -> None:
+    from tests.fakes import FakeFactory
+    from tests.gui.conftest import show_window
+
+    window = show_window(qtbot, windows, tmp_path, engine_factory=FakeFactory())
+    bible = window.bible
+    bible.show()
+    bible.wide_button.click()
+    assert bible.isFloating() and bible.width() >= 720 and bible.height() >= 760
+    bible.wide_button.click()
+    assert not bible.isFloating()
