@@ -5,6 +5,7 @@ with the command's exit codes."""
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import os
 import sys
 from collections.abc import Callable, Iterable
@@ -16,18 +17,20 @@ from backend.engines.adapter_file import NOT_ON_A_SERVER
 from backend.engines.base import Engine, EngineError
 from backend.engines.params import ParamError, SamplerParams
 from backend.models.adapter_library import clamp_scale
-from backend.models.catalogue import Catalog
-from backend.models.choice import ModelRequest, choose_model
+from backend.models.catalogue import BUNDLED_ID, Catalog
+from backend.models.choice import API_KEY_ENV, ModelRequest, choose_model
 from backend.models.spec import ENGINES, ModelSpec, create_engine
 from backend.storage.documents import DocumentError
 from backend.storage.paths import AppPaths
-from backend.storage.settings import Settings, SettingsStore
+from backend.storage.settings import ModelSettings, Settings, SettingsStore
 from backend.story.memory.position import PlaceError
 from backend.story.style.model import StyleError
 
-API_KEY_ENV = "INKLING_API_KEY"
 # What a writer's input or choice of model can get wrong before the model runs: exit 2.
 USER_ERRORS = (EngineError, ParamError, StyleError, DocumentError, PlaceError)
+# Commands that generate (sheets, entries, rewrites, styled continuations): they run the
+# model the writer chose for generation, where there is one; the rest run the suggestions one.
+GENERATION_COMMANDS = frozenset({"continue", "rewrite", "character", "background"})
 
 
 @dataclass(frozen=True)
@@ -99,9 +102,28 @@ def headless_settings(args: argparse.Namespace, paths: AppPaths) -> Settings:
     return settings
 
 
+def model_settings_for(
+    args: argparse.Namespace, paths: AppPaths, settings: Settings
+) -> ModelSettings:
+    """The writer's model choice for this command: the generation model (when one is
+    chosen and still listed) for the commands that generate, the suggestions model for
+    the rest."""
+    generation = settings.model.generation
+    if not generation or getattr(args, "command", None) not in GENERATION_COMMANDS:
+        return settings.model
+    if generation != BUNDLED_ID and Catalog(paths).get(generation) is None:
+        print(
+            "inkling: The model chosen for generation is gone; using the one for suggestions.",
+            file=sys.stderr,
+        )
+        return settings.model
+    return dataclasses.replace(settings.model, active=generation)
+
+
 def chosen_spec(args: argparse.Namespace, paths: AppPaths, settings: Settings) -> ModelSpec:
-    """The model to load; why the writer's choice could not be used goes to stderr."""
-    choice = choose_model(paths, settings.model, model_request(args))
+    """The model to load (a model on the command line wins over the writer's choice); why
+    the writer's choice could not be used goes to stderr."""
+    choice = choose_model(paths, model_settings_for(args, paths, settings), model_request(args))
     if choice.notice or choice.problem:
         print(f"inkling: {choice.notice or choice.problem}", file=sys.stderr)
     return choice.resolve(paths)

@@ -1,4 +1,9 @@
-"""Rewrite a passage in the chosen style (Ctrl+Shift+R, `rewrite` op and command)."""
+"""Rewrite a passage in the chosen style (Ctrl+Shift+R, `rewrite` op and command).
+
+A base model continues a frame that shows the passage and opens its rewritten copy; an
+instruct model is asked, through its chat template, to rewrite the passage in the style
+(styled/chat.py), and its reply is the rewritten passage.
+"""
 
 from __future__ import annotations
 
@@ -6,7 +11,7 @@ import threading
 from collections.abc import Callable
 
 from backend.engines.base import Engine, TextStream
-from backend.jobs.styled import StoryContext, styled_stream
+from backend.jobs.styled import ChatFrame, StoryContext, styled_stream
 from backend.story.style.model import Style, sampler_for
 
 # Below this many words the rewrite is one sentence long, else a paragraph.
@@ -42,4 +47,5 @@ def rewrite_stream(
         cancel=cancel,
         params=params,
         draft=draft,
+        frame=ChatFrame(passage=passage),
     )

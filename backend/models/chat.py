@@ -2,8 +2,9 @@
 rendered as llama-cpp-python's Jinja2ChatFormatter renders it (a sandboxed Jinja
 environment, with the model's BOS and EOS strings), with Qwen3's thinking switched off.
 
-Generation jobs (sheets, bible entries) wrap their prompt in the template when the model has
-one; ghost text never does: it continues the manuscript as plain text.
+Generation jobs (sheets, bible entries, rewrites, styled continuations) wrap their prompt in
+the template when the model has one; ghost text never does: it continues the manuscript as
+plain text.
 
 The rendered text holds the template's special tokens (`<|im_start|>`, `<start_of_turn>`)
 as text; they must reach the model as the single special tokens they are, not spelled out.

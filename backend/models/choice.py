@@ -17,6 +17,9 @@ from backend.models.spec import ModelSpec, spec_for_path
 from backend.storage.paths import AppPaths
 from backend.storage.settings import ModelSettings
 
+# Where a server's API key comes from (never the command line, never a settings file).
+API_KEY_ENV = "INKLING_API_KEY"
+
 
 @dataclass(frozen=True)
 class ModelRequest:

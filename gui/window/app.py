@@ -23,7 +23,7 @@ from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication
 
 from backend.engines.base import EngineError
-from backend.models.choice import ModelRequest, choose_model
+from backend.models.choice import API_KEY_ENV, ModelRequest, choose_model
 from backend.storage.atomic import backup_path
 from backend.storage.paths import RESOURCES, AppPaths, app_paths
 from backend.storage.settings import ModelSettings, SettingsError, read_settings
@@ -31,8 +31,6 @@ from gui.common.i18n import install_translators
 from gui.window.main_window import MainWindow
 from gui.window.session import SessionGuard
 from gui.window.start import StartDialog
-
-API_KEY_ENV = "INKLING_API_KEY"  # as the command line reads it (backend/cli/common.py)
 
 
 def interface_language(paths: AppPaths) -> str:

@@ -1,6 +1,10 @@
 """Style-controlled continuation: header + exemplar, logit bias, guidance, length rules,
 and a sentence check that samples a sentence again when it misses the requested voice.
 
+On an instruct model the same style reaches the model through its own chat template
+(chat.py): the style in the writer's turn, the manuscript as the start of the model's reply.
+Base models keep the plain prompt: header, notes, text.
+
 Engines that sample in Inkling's process (a `Stepper`) run every lever locally (run.py,
 levers.py); a server samples for us, so the bias goes with the request and the sentence
 check makes one request per try (server.py). Both score tries the same way (voice.py).
@@ -23,6 +27,7 @@ from backend.engines.sampling import LogitsProcessor
 from backend.engines.vocabulary import Vocabulary
 from backend.jobs.complete import shaped
 from backend.jobs.healing import HealedPrompt, constraint_for, heal_prompt
+from backend.jobs.styled.chat import ChatFrame, chat_prompts, user_turn
 from backend.jobs.styled.length import LengthRule
 from backend.jobs.styled.levers import (
     BreakPenalty,
@@ -38,12 +43,25 @@ from backend.jobs.styled.levers import (
 from backend.jobs.styled.run import RunConfig, StyledRun
 from backend.jobs.styled.server import checked_text_chunks
 from backend.jobs.styled.voice import META, VoiceCheck
+from backend.models.chat import chat_template
 from backend.story.language import pack
 from backend.story.style.detect import in_dialogue
 from backend.story.style.header import header_marks, insert_authors_note, style_header
 from backend.story.style.model import Style, sampler_for
 
-__all__ = ["META", "LengthRule", "StoryContext", "VoiceCheck", "build_prompts", "styled_stream"]
+ROOM_MARGIN = 8  # tokens kept free besides the reply's own (a BOS, healed tokens)
+
+__all__ = [
+    "META",
+    "ChatFrame",
+    "LengthRule",
+    "StoryContext",
+    "StyledPrompt",
+    "VoiceCheck",
+    "build_prompts",
+    "styled_prompt",
+    "styled_stream",
+]
 
 
 @dataclass(frozen=True)
@@ -63,6 +81,55 @@ def build_prompts(
     return style_header(style, story.premise, lang) + body, body
 
 
+@dataclass(frozen=True)
+class StyledPrompt:
+    """What a styled run sends: the healed prompt, and what to guide against (the plain
+    prompt's text on a base model, the conversation without the style on an instruct one)."""
+
+    healed: HealedPrompt
+    plain: str = ""
+    chat_guide: tuple[int, ...] | None = None
+
+    @property
+    def chat(self) -> bool:
+        """True when the prompt went through the model's chat template."""
+        return self.chat_guide is not None
+
+    def guide(self, engine: Engine) -> tuple[int, ...] | None:
+        """The prompt to guide against (None when it does not heal to the same tail)."""
+        if self.chat_guide is not None:
+            return self.chat_guide
+        return _guide_prompt(engine, self.plain, self.healed)
+
+
+def styled_prompt(
+    engine: Engine,
+    text_before: str,
+    style: Style,
+    story: StoryContext,
+    lang: str = "en",
+    *,
+    use_header: bool = True,
+    frame: ChatFrame | None = None,
+    max_tokens: int = 0,
+) -> StyledPrompt:
+    """The prompt of a styled run: the model's chat template on an instruct model (asked
+    as `frame` says: continue `text_before` by default, leaving room for `max_tokens`),
+    today's plain prompt otherwise."""
+    chat = chat_template(engine)
+    if chat is None:
+        styled, plain = build_prompts(text_before, style, story, lang)
+        return StyledPrompt(heal_prompt(engine, styled if use_header else plain), plain)
+    frame = frame or ChatFrame()
+    header = style_header(style, story.premise, lang) if use_header else ""
+    styled_turn = user_turn(frame, header, story.lore, story.authors_note, lang)
+    plain_turn = user_turn(frame, "", story.lore, story.authors_note, lang)
+    reply = "" if frame.passage else text_before
+    room = engine.context_length - max_tokens - ROOM_MARGIN
+    prompts = chat_prompts(engine, chat, styled_turn, plain_turn, reply, room)
+    return StyledPrompt(prompts.healed, chat_guide=prompts.guide)
+
+
 def styled_stream(
     engine: Engine,
     text_before: str,
@@ -78,17 +145,21 @@ def styled_stream(
     params: SamplerParams | None = None,
     draft: Callable[[str], None] | None = None,
     lang: str = "en",
+    frame: ChatFrame | None = None,
 ) -> TextStream:
     """Yield a continuation in the chosen style, exactly as it should be inserted. With a
     point of view or tense chosen (and `use_check`), text arrives a checked sentence at a
     time, and `draft` (if given) sees each sentence as it is being written. `lang` picks
-    the language pack (the header, the lengths and how they are counted)."""
+    the language pack (the header, the lengths and how they are counted); `frame` says what
+    an instruct model is asked (see styled_prompt)."""
     story = story or StoryContext()
     if not pack(lang).has_tense:
         style = style.with_(tense="")
     params = params or sampler_for(style, seed)
-    styled, plain = build_prompts(text_before, style, story, lang)
-    healed = heal_prompt(engine, styled if use_header else plain)
+    prompt = styled_prompt(
+        engine, text_before, style, story, lang, use_header=use_header, frame=frame
+    )
+    healed = prompt.healed
     header = style_header(style, story.premise, lang) if use_header else ""
     check = VoiceCheck(style, text_before, header, lang) if use_check else None
     checking = check is not None and check.active
@@ -98,7 +169,7 @@ def styled_stream(
     stepper, vocab = engine.stepper, engine.vocabulary
     if stepper is not None and vocab is not None:
         guided = use_guidance and use_header and style.guidance != 1.0 and bool(marks)
-        guide = _guide_prompt(engine, plain, healed) if guided else None
+        guide = prompt.guide(engine) if guided else None
         position = Position(quoted=quoted, line="" if marks and _at_break(text_before) else None)
         config = _run_config(
             vocab, style, params, healed, guide, marks, position, use_bias, draft, lang
