@@ -57,11 +57,64 @@ def decode_rate(chunks) -> float:
     return (n - 1) / (last - first) if n > 1 else float("nan")
 
 
+def draft_bench(threads: int | None, draft: int, rounds: int = ROUNDS) -> dict:
+    """Greedy continuation of the writer's own prose with drafts from it against without:
+    tokens/s of each (alternating, same prompts) and whether the texts agree."""
+    from backend.engines.llama_adapter import LlamaRuntime
+
+    corpus = unwrapped_corpus()
+    engine = LlamaCppEngine(bundled_model_path(), n_threads=threads)
+    engine.load()
+    calls = [0, 0]
+    decode = LlamaRuntime.decode_all
+
+    def counted(rt: LlamaRuntime, tokens: list[int]) -> None:
+        calls[0] += 1
+        calls[1] += len(tokens)
+        decode(rt, tokens)
+
+    engine.runtime.decode_all = lambda tokens: counted(engine.runtime, tokens)  # type: ignore[method-assign]
+    prompts = [corpus[s : s + 4000] for s in (30000, 70000, 110000)]
+    greedy = SamplerParams(temperature=0.0, max_tokens=DECODE_TOKENS, repeat_penalty=1.0)
+    rates: dict[int, list[float]] = {0: [], draft: []}
+    texts: dict[int, list[str]] = {0: [], draft: []}
+    for prompt in prompts:
+        list(engine.stream(prompt, greedy.with_(max_tokens=1)))  # the prompt is cached
+        for _ in range(rounds):
+            for d in (0, draft):
+                started = time.perf_counter()
+                text = "".join(engine.stream(prompt, greedy.with_(draft=d)))
+                n = len(engine.tokenize(text))
+                rates[d].append(n / (time.perf_counter() - started))
+                texts[d].append(text)
+    engine.close()
+    agree = [
+        next((i for i, (a, b) in enumerate(zip(x, y, strict=False)) if a != b), min(len(x), len(y)))
+        for x, y in zip(texts[0], texts[draft], strict=True)
+    ]
+    return {
+        "threads": threads,
+        "draft": draft,
+        "greedy_tps": round(median(rates[0]), 1),
+        "drafted_tps": round(median(rates[draft]), 1),
+        "drafted_ratio": round(median(rates[draft]) / median(rates[0]), 3),
+        "rows_per_decode": round(calls[1] / max(1, calls[0]), 2),
+        "same_text": sum(a == b for a, b in zip(texts[0], texts[draft], strict=True)),
+        "texts": len(agree),
+        "agreeing_chars_median": median([float(a) for a in agree]),
+    }
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--skip-transformers", action="store_true")
-    parser.add_argument("--only", choices=["remote", "switch"], help="run just one part")
+    parser.add_argument("--only", choices=["remote", "switch", "draft"], help="one part")
+    parser.add_argument("--threads", type=int, default=None, help="llama.cpp threads (draft)")
+    parser.add_argument("--draft", type=int, default=6, help="tokens drafted (draft)")
     args = parser.parse_args()
+    if args.only == "draft":
+        print(json.dumps(draft_bench(args.threads, args.draft)))
+        return
     if args.only == "remote":
         print(json.dumps(remote_bench(bundled_model_path(), unwrapped_corpus()[:1500])))
         return

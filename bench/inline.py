@@ -22,6 +22,7 @@ from __future__ import annotations
 import argparse
 import itertools
 import json
+import re
 import threading
 import time
 
@@ -184,6 +185,68 @@ def chinese(engine: LlamaCppEngine, chars: int, baselines: bool) -> dict:
     return result
 
 
+def first_at_new_place(threads: int | None, places: int) -> dict:
+    """The first suggestion at a new place in chapter 35 of the 60-chapter book, after the
+    writer types one character there: without and with the place prefilled before the
+    keystroke, with the book's memory (full) and without (recent text only)."""
+    import tempfile
+    from pathlib import Path
+
+    from memory import OPTIONS, Setup
+
+    from backend.jobs.kinds import SuggestJob
+    from backend.jobs.suggest import CHARS_PER_TOKEN, prefill_options
+    from backend.story.memory.assembly import BookContext
+    from backend.text.windows import window_start
+
+    engine = LlamaCppEngine(bundled_model_path(), n_threads=threads)
+    engine.load()
+    _ = engine.vocabulary.piece_index
+    out: dict[str, object] = {"threads": engine.runtime.n_threads}
+    with tempfile.TemporaryDirectory() as tmp:
+        setup = Setup(engine, Path(tmp))
+        book = setup.book
+        chapter = book.chapters[34]
+        starts = [m.end() for m in re.finditer(r"\n\n", chapter)][1 : 1 + places]
+        elsewhere = book.starts[9] + 500  # a place far away: the cache holds it, not ours
+
+        def run(before: str, ctx: BookContext, offset: int, options: SuggestOptions) -> float:
+            started = time.perf_counter()
+            job = SuggestJob(before, len(before), options, book=ctx, offset=offset)
+            for _ in job.run(engine, threading.Event(), lambda _s: None):
+                pass
+            return (time.perf_counter() - started) * 1000
+
+        def place(condition: str, i: int) -> tuple[str, BookContext, int]:
+            if condition == "full":
+                return setup.context(condition, i)
+            # A plain document: the window the editor sends, anchored in large steps.
+            offset = window_start(i, OPTIONS.context_tokens * CHARS_PER_TOKEN)
+            return book.text[offset:i], BookContext(), offset
+
+        for condition in ("full", "plain"):
+            away = place(condition, elsewhere)
+            cold, warm, prefill = [], [], []
+            for k in starts:
+                i = book.starts[34] + k
+                here = place(condition, i)
+                typed = place(condition, i + 1)
+                for prefilled in (False, True):
+                    run(*away, OPTIONS)  # the writer was working elsewhere
+                    if prefilled:
+                        prefill.append(run(*here, prefill_options(OPTIONS)))
+                    (warm if prefilled else cold).append(run(*typed, OPTIONS))
+            out[condition] = {
+                "first_ms_no_prefill": round(median(cold), 1),
+                "first_ms_after_prefill": round(median(warm), 1),
+                "prefill_ms": round(median(prefill), 1),
+                "places": len(starts),
+            }
+            print(f"{condition}: {out[condition]}", flush=True)
+    engine.close()
+    return out
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--chars", type=int, default=TYPED_CHARS)
@@ -191,7 +254,15 @@ def main() -> None:
     parser.add_argument("--skip-ui", action="store_true")
     parser.add_argument("--ui-only", action="store_true")
     parser.add_argument("--lang", choices=("en", "zh"), default="en")
+    parser.add_argument("--threads", type=int, default=None, help="llama.cpp threads")
+    parser.add_argument(
+        "--new-place", type=int, default=0, metavar="N",
+        help="only the first suggestion at N new places in chapter 35 of the long book",
+    )  # fmt: skip
     args = parser.parse_args()
+    if args.new_place:
+        print(json.dumps(first_at_new_place(args.threads, args.new_place)))
+        return
     if args.lang == "zh":
         engine = LlamaCppEngine(bundled_model_path())
         engine.load()

@@ -31,7 +31,8 @@ log = logging.getLogger(__name__)
 
 # The attributes of a loaded `Llama` that this module reads or writes.
 LLAMA_ATTRIBUTES = (
-    "_model", "_ctx", "_batch", "_requires_eval", "_sampler", "input_ids", "n_tokens",
+    "_model", "_ctx", "_batch", "_requires_eval", "_sampler", "_init_sampler", "input_ids",
+    "n_tokens",
 )  # fmt: skip
 _load_lock = threading.Lock()
 
@@ -55,6 +56,7 @@ def check_internals() -> list[str]:
         (_internals.LlamaContext, ("decode", "kv_cache_seq_rm", "close")),
         (_internals.LlamaBatch, ("close", "set_batch")),
         (_internals.LlamaModel, ("add_bos_token",)),
+        (_internals.LlamaSampler, ("sample", "close")),
         (llama_cpp.Llama, ("eval", "reset", "generate", "set_seed", "n_vocab", "close")),
     ):
         problems += [f"{cls.__name__}.{m} is gone" for m in members if not hasattr(cls, m)]
@@ -186,6 +188,46 @@ class LlamaRuntime:
         finally:
             self._left = self.llm.n_tokens
 
+    def hold(self, tokens: list[int]) -> None:
+        """Make the cache hold exactly `tokens`, the last one's logits at hand."""
+        llm = self.llm
+        if llm.input_ids[: llm.n_tokens].tolist() != tokens or llm._requires_eval:
+            # llama-cpp-python would evaluate the prompt in batches of its own choosing.
+            self.prefill(tokens, None)
+
+    def decode_all(self, tokens: Sequence[int]) -> None:
+        """Evaluate `tokens` at the end of the cache in one batch, with the logits of every
+        one of them (row i of the batch: see `sample_at`), to verify a draft."""
+        llm = self.llm
+        self._ready = None
+        n_past = llm.n_tokens
+        self._done = [b for b in self._done if b[1] <= n_past]
+        llm._ctx.kv_cache_seq_rm(-1, n_past, -1)
+        llm._batch.set_batch(batch=list(tokens), n_past=n_past, logits_all=True)
+        try:
+            llm._ctx.decode(llm._batch)
+        finally:
+            self._left = llm.n_tokens
+        llm.input_ids[n_past : n_past + len(tokens)] = tokens
+        llm.n_tokens = self._left = n_past + len(tokens)
+
+    def truncate(self, n: int) -> None:
+        """Forget every cached token after the first `n` (a draft's rejected tail)."""
+        llm = self.llm
+        if n < llm.n_tokens:
+            llm._ctx.kv_cache_seq_rm(-1, n, -1)
+            llm.n_tokens = self._left = n
+            self._done = [b for b in self._done if b[1] <= n]
+
+    def sampler(self, logits_processor: Any, **sampling: Any) -> Any:
+        """llama.cpp's own sampler chain, built as `Llama.generate` builds it; its `sample`
+        picks from a row of the last batch and remembers the pick (penalties, its seed)."""
+        return self.llm._init_sampler(logits_processor=logits_processor, **sampling)
+
+    def sample_at(self, sampler: Any, row: int) -> int:
+        """The token `sampler` picks from row `row` of the last batch (-1: its last)."""
+        return int(sampler.sample(self.llm._ctx, row))
+
     def last_logits(self) -> np.ndarray:
         """The last evaluated position's logits (a view: copy before changing it)."""
         ptr = self._llama_cpp.llama_get_logits_ith(self.llm._ctx.ctx, -1)
@@ -204,10 +246,7 @@ class LlamaRuntime:
         (bench/soak.py), none of it visible to tracemalloc.
         """
         llm = self.llm
-        held = llm.input_ids[: llm.n_tokens].tolist()
-        if held != tokens or llm._requires_eval:
-            # llama-cpp-python would evaluate the prompt in batches of its own choosing.
-            self.prefill(tokens, None)
+        self.hold(tokens)
         self._ready = None
         inner = llm.generate(tokens, reset=True, logits_processor=logits_processor, **sampling)
         try:

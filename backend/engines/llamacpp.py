@@ -31,6 +31,8 @@ from backend.engines.llama_adapter import (
     progress_callback,
     route_native_logs,
 )
+from backend.engines.llama_draft import drafted_tokens
+from backend.engines.lookup import PromptLookup
 from backend.engines.params import SamplerParams
 from backend.engines.sampling import sample, seeded_rng
 from backend.engines.vocabulary import Vocabulary
@@ -210,16 +212,21 @@ class LlamaCppEngine:
         assembler: TextAssembler,
         cancel: threading.Event | None,
     ) -> TextStream:
-        """The rest of a stream, sampled by llama.cpp itself (its sampler runs in C)."""
-        generator = rt.generate(
-            tokens,
-            _bias_processor(params.logit_bias, rt.n_vocab),
-            top_k=params.top_k,
-            top_p=params.top_p,
-            min_p=params.min_p,
-            temp=params.temperature,
-            repeat_penalty=params.repeat_penalty,
-        )
+        """The rest of a stream, sampled by llama.cpp itself (its sampler runs in C), with
+        drafts from the prompt verified in one batch when `params.draft` asks for them."""
+        bias = _bias_processor(params.logit_bias, rt.n_vocab)
+        sampling = {
+            "top_k": params.top_k,
+            "top_p": params.top_p,
+            "min_p": params.min_p,
+            "temp": params.temperature,
+            "repeat_penalty": params.repeat_penalty,
+        }
+        if params.draft:
+            rt.hold(tokens)
+            generator = drafted_tokens(rt, tokens, PromptLookup(params.draft), bias, **sampling)
+        else:
+            generator = rt.generate(tokens, bias, **sampling)
         try:
             while produced < params.max_tokens and not assembler.stopped:
                 if cancel is not None and cancel.is_set():

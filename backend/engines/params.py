@@ -9,6 +9,10 @@ from typing import Any
 MAX_TOKENS_LIMIT = 8192
 MAX_STOP_STRINGS = 16
 MAX_LOGIT_BIAS = 4096
+MAX_DRAFT = 16
+# Off by default: on the bundled model every verified row pays the 262k-token output layer
+# (about two thirds of a token's work), so a draft costs about what it saves (bench/engine.py).
+DRAFT_TOKENS = 0
 LOGIT_BIAS_LIMIT = 100.0
 # The settings that shape sampling itself (a model's own defaults may set these).
 SAMPLING_KEYS = ("temperature", "top_p", "top_k", "min_p", "repeat_penalty")
@@ -32,6 +36,11 @@ class SamplerParams:
     seed: int | None = None
     # (token id, bias) pairs added to the logits before sampling; -100 bans a token.
     logit_bias: tuple[tuple[int, float], ...] = field(default_factory=tuple)
+    # Tokens drafted from the prompt and verified in one batch per step (0: none); only
+    # llama.cpp uses it. Each token is still picked from its own row by the same sampler, but
+    # a batch's rows are computed by other CPU kernels than a single token, so text can part
+    # from one-at-a-time decoding where two tokens are all but tied.
+    draft: int = DRAFT_TOKENS
 
     def __post_init__(self) -> None:
         # Frozen dataclass: normalise through object.__setattr__ once, then it never changes.
@@ -42,6 +51,7 @@ class SamplerParams:
         _check_number("min_p", self.min_p, 0.0, 1.0)
         _check_number("repeat_penalty", self.repeat_penalty, 0.5, 5.0)
         _check_int("max_tokens", self.max_tokens, 1, MAX_TOKENS_LIMIT)
+        _check_int("draft", self.draft, 0, MAX_DRAFT)
         if len(self.stop) > MAX_STOP_STRINGS:
             raise ParamError(f"at most {MAX_STOP_STRINGS} stop strings are allowed")
         for s in self.stop:

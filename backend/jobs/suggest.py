@@ -5,7 +5,7 @@ from __future__ import annotations
 import threading
 import time
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from backend.engines.base import Engine
 from backend.engines.params import SamplerParams
@@ -31,6 +31,9 @@ class SuggestOptions:
     book_tokens: int = 2048
     heal: bool = True
     alt_temperature: float = 0.8
+    # Read the prompt into the engine's cache and suggest nothing: sent when a scene opens or
+    # the cursor settles, so that the first suggestion there evaluates only what was typed.
+    prefill_only: bool = False
 
     def params(self, alternative: int) -> SamplerParams:
         """Greedy for the first suggestion; seeded sampling for the alternatives."""
@@ -131,12 +134,39 @@ def suggest_stream(
     `preamble` (story notes from the bible) goes in front of the context window.
     """
     ctx = suggest_context(text, cursor, options)
+    if options.prefill_only:
+        prefill_context(engine, preamble + ctx.before, options, cancel)
+        return
     if ctx.mid_word or not ctx.before.strip():
         return
     healed = heal_prompt(engine, preamble + ctx.before, enabled=options.heal)
     params = options.params(alternative)
     raw = engine.stream(healed.prompt, params, cancel, constraint_for(engine, healed))
     yield from shaped(raw, healed.required_text, Shaper(ctx.after))
+
+
+def prefill_context(
+    engine: Engine, before: str, options: SuggestOptions, cancel: threading.Event | None = None
+) -> bool:
+    """Evaluate the prompt a suggestion after `before` sends, keeping it in the engine's cache
+    (False: nothing to read, an engine without a cache of its own, or cancelled).
+
+    It is healed as the suggestion heals it, so a suggestion after a few more characters
+    shares all of it but the batches those characters change (see llama_batches.py).
+    """
+    stepper = engine.stepper
+    if stepper is None or not before.strip():
+        return False
+    healed = heal_prompt(engine, before, enabled=options.heal)
+    if not healed.tokens:
+        return False
+    return stepper.session(healed.tokens, cancel) is not None
+
+
+def prefill_options(options: SuggestOptions) -> SuggestOptions:
+    """`options` for a SuggestJob that only prepares the cache at its place (see
+    `SuggestOptions.prefill_only`): it yields its Assembly and no text."""
+    return replace(options, prefill_only=True)
 
 
 def clean_suggestion(text: str) -> str:

@@ -3,12 +3,25 @@
 from __future__ import annotations
 
 import json
+import threading
 
 import pytest
 
+from backend.engines.llama_batches import PREFILL_CHUNK
+from backend.engines.params import SamplerParams
 from backend.jobs.healing import heal_prompt
-from backend.jobs.suggest import Shaper, SuggestOptions, suggest, suggest_context, suggest_stream
+from backend.jobs.kinds import SuggestJob
+from backend.jobs.suggest import (
+    Shaper,
+    SuggestOptions,
+    prefill_context,
+    prefill_options,
+    suggest,
+    suggest_context,
+    suggest_stream,
+)
 from backend.serve import handle_line
+from tests.conftest import SAMPLE_PROSE
 
 CASES = [
     "The rabbit ran down the hall and Nether",  # mid-word
@@ -134,3 +147,63 @@ def test_suggest_op_with_the_bundled_model(llama_engine) -> None:
     )
     assert reply["suggestions"][0].startswith("day"), reply
     assert len(reply["suggestions"]) >= 2
+
+
+class DecodedTokens:
+    """Counts the tokens llama.cpp evaluates in the engine's main context."""
+
+    def __init__(self, engine) -> None:
+        self.ctx = engine.runtime.llm._ctx
+        self.original = self.ctx.decode
+        self.count = 0
+
+    def __enter__(self) -> DecodedTokens:
+        def counting(batch):
+            self.count += batch.batch.n_tokens
+            return self.original(batch)
+
+        self.ctx.decode = counting
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        del self.ctx.decode
+
+
+def _suggest_job_text(engine, text: str, options: SuggestOptions) -> str:
+    job = SuggestJob(text, len(text), options)
+    return "".join(
+        o for o in job.run(engine, threading.Event(), lambda _s: None) if isinstance(o, str)
+    )
+
+
+@pytest.mark.slow
+def test_prefill_leaves_only_the_typed_text_to_evaluate(llama_engine) -> None:
+    place = SAMPLE_PROSE * 3  # about 600 tokens: several whole prefill batches
+    typed = place + "I"
+    list(llama_engine.stream("Somewhere else entirely.", SamplerParams(max_tokens=1)))
+    with DecodedTokens(llama_engine) as cold:
+        expected = _suggest_job_text(llama_engine, typed, SuggestOptions())
+    list(llama_engine.stream("Somewhere else entirely.", SamplerParams(max_tokens=1)))
+    # The prefill job yields its assembled prompt and no text.
+    assert _suggest_job_text(llama_engine, place, prefill_options(SuggestOptions())) == ""
+    with DecodedTokens(llama_engine) as warm:
+        got = _suggest_job_text(llama_engine, typed, SuggestOptions())
+    # Batches are fixed by the prompt's length, so the text does not depend on the prefill.
+    assert got == expected
+    generated = SuggestOptions().max_tokens + 4  # generated tokens, healing's steps and slack
+    assert cold.count > 500
+    assert warm.count <= PREFILL_CHUNK + generated
+
+
+@pytest.mark.slow
+def test_prefill_stops_when_cancelled(llama_engine) -> None:
+    cancel = threading.Event()
+    cancel.set()
+    assert not prefill_context(llama_engine, SAMPLE_PROSE * 2, SuggestOptions(), cancel)
+    assert prefill_context(llama_engine, SAMPLE_PROSE * 2, SuggestOptions())
+    assert not prefill_context(llama_engine, "   ", SuggestOptions())
+
+
+@pytest.mark.slow
+def test_prefill_needs_an_engine_with_a_cache(remote_engine) -> None:
+    assert not prefill_context(remote_engine, SAMPLE_PROSE, SuggestOptions())
