@@ -80,6 +80,7 @@ class LlamaRuntime:
             )
         self.n_vocab = int(self.llm.n_vocab())
         self.n_threads = n_threads
+        self.threads_now = n_threads
         self.loras = LoraSet(llama_cpp, self.llm._model.model)
         self._done: list[tuple[int, int]] = []  # the cached batches `batches` planned
         self._ready: list[int] | None = None  # the prompt whose logits the context holds
@@ -89,6 +90,13 @@ class LlamaRuntime:
     def n_ctx(self) -> int:
         """Tokens in the context window."""
         return int(self.llm.n_ctx())
+
+    def use_threads(self, n: int) -> None:
+        """Decode (and read prompts) with `n` threads from now on (at most those loaded)."""
+        n = max(1, min(n, self.n_threads))
+        if n != self.threads_now:
+            self._llama_cpp.llama_set_n_threads(self.llm._ctx.ctx, n, n)
+            self.threads_now = n
 
     def bos_tokens(self) -> list[int]:
         """The BOS token when the model wants one in front of every prompt."""
@@ -332,9 +340,16 @@ class GuidedPair:
         params.n_threads = params.n_threads_batch = n_threads
         self._ctx = _internals.LlamaContext(model=model, params=params, verbose=False)
         self._batch = _internals.LlamaBatch(n_tokens=PREFILL_CHUNK, embd=0, n_seq_max=2)
+        self._threads = n_threads
         self._n_vocab = n_vocab
         self.tokens: list[list[int]] = [[], []]
         self._done: list[list[tuple[int, int]]] = [[], []]  # per sequence, as in LlamaRuntime
+
+    def use_threads(self, n: int) -> None:
+        """Step with `n` threads from now on (see LlamaRuntime.use_threads)."""
+        if n != self._threads:
+            self._llama_cpp.llama_set_n_threads(self._ctx.ctx, n, n)
+            self._threads = n
 
     @property
     def context(self) -> Any:

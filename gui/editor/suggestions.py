@@ -15,6 +15,7 @@ from backend.jobs.suggest import (
     MAX_ALTERNATIVES,
     SuggestOptions,
     clean_suggestion,
+    prefill_options,
 )
 from backend.story.memory.assembly import BookContext
 from backend.text.counts import CJK_CHAR
@@ -25,6 +26,9 @@ from gui.worker import GenerationWorker, Request
 log = logging.getLogger(__name__)
 
 BOUNDARY_CHARS = " \t\n.,;:!?\"'”’)—-。，、；：！？」』）…"
+# How long the cursor rests (a scene opened, a click elsewhere) before the model reads the
+# text before it, so that the first suggestion there only reads what is typed after.
+PREFILL_DELAY_MS = 300
 
 
 def debounce_ms(base_ms: int, text_before: str) -> int:
@@ -87,6 +91,13 @@ class SuggestionController(QObject):
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
         self._timer.timeout.connect(self._on_timer_timeout)
+        self._prefill_timer = QTimer(self)
+        self._prefill_timer.setSingleShot(True)
+        self._prefill_timer.setInterval(PREFILL_DELAY_MS)
+        self._prefill_timer.timeout.connect(self.prefill)
+        self._prefilled: tuple[int, int] | None = None  # (revision, cursor) last read
+        self.prefill_posted: int | None = None  # the id of the last prefill request
+        editor.cursorPositionChanged.connect(self._on_editor_cursor_position_changed)
         editor.contents_changed.connect(self._on_document_contents_change)
         editor.document_replaced.connect(self._on_editor_document_replaced)
         editor.suggestion_requested.connect(self.request_now)
@@ -153,6 +164,7 @@ class SuggestionController(QObject):
             return
         if self.editor.typing_through:
             return  # typing through the ghost text: the suggestion still stands
+        self._prefill_timer.stop()
         self._drop_live()
         self._alternatives = []
         if not self.enabled or not self.model_ready:
@@ -166,6 +178,36 @@ class SuggestionController(QObject):
         self._timer.stop()
         self._drop_live()
         self._alternatives = []
+        self._prefilled = None
+        self._prefill_timer.start()  # read the new scene before the writer types
+
+    @Slot()
+    def _on_editor_cursor_position_changed(self) -> None:
+        # Typing moves the cursor too: that is the suggestion timer's business. A cursor
+        # put somewhere new (a click, the arrow keys) is where the writer may type next.
+        if self._timer.isActive() or self._live is not None or self.editor.inserting:
+            return
+        self._prefill_timer.start()
+
+    @Slot()
+    def prefill(self) -> bool:
+        """Have the model read the text before the cursor, so that the first suggestion
+        after the next keystroke only reads the new characters. Never while the model is
+        working for something else (it would cancel it); a keystroke cancels it."""
+        editor = self.editor
+        if not (self.enabled and self.model_ready) or self._live is not None:
+            return False
+        if editor.inserting or editor.isReadOnly() or editor.composing or self.held():
+            return False
+        cursor = editor.textCursor()
+        key = (editor.document().revision(), cursor.position())
+        if cursor.hasSelection() or key == self._prefilled or self.worker.busy():
+            return False
+        self._prefilled = key
+        request = self._request(prefill_options(self.options), alternative=0)
+        self.prefill_posted = request.id
+        self.worker.post(request)
+        return True
 
     @Slot(str)
     def _on_editor_typed_through(self, typed: str) -> None:
@@ -249,20 +291,24 @@ class SuggestionController(QObject):
             return
         if not keep_ghost:
             self.editor.clear_ghost()
+        self._prefill_timer.stop()
         doc = self.editor.document()
-        # Send only the budgeted window (its start moves in large steps, so the engine's
-        # cached prefix keeps hitting) and a peek after the cursor: never the whole book.
-        position = cursor.position()
-        start = window_start(position, self.options.context_tokens * CHARS_PER_TOKEN)
-        window = self.editor.text_range(start, position + AFTER_CURSOR_CHARS)
-        book = self.book_context() if self.book_context is not None else None
-        job = SuggestJob(
-            window, position - start, self.options, alternative, book=book, offset=start
-        )
-        request = Request(job, revision=doc.revision())
+        request = self._request(self.options, alternative)
         self._live = _Live(request, cursor.position(), alternative, doc.revision())
         self.worker.post(request)
         self.request_posted.emit(request.id)
+
+    def _request(self, options: SuggestOptions, alternative: int) -> Request:
+        """The suggestion request at the cursor (a prefill is the same one, told to only
+        read): the same window and book, so that its prompt is the one that follows."""
+        position = self.editor.textCursor().position()
+        # Send only the budgeted window (its start moves in large steps, so the engine's
+        # cached prefix keeps hitting) and a peek after the cursor: never the whole book.
+        start = window_start(position, options.context_tokens * CHARS_PER_TOKEN)
+        window = self.editor.text_range(start, position + AFTER_CURSOR_CHARS)
+        book = self.book_context() if self.book_context is not None else None
+        job = SuggestJob(window, position - start, options, alternative, book=book, offset=start)
+        return Request(job, revision=self.editor.document().revision())
 
     def _drop_live(self) -> None:
         if self._live is not None and not self._live.done:

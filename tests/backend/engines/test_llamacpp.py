@@ -225,3 +225,41 @@ def test_guided_pair_matches_two_separate_sequences(llama_engine) -> None:
     with EvalCounter(llama_engine) as counter:
         llama_engine.session(plain + more[:1])
     assert counter.count == 0
+
+
+def test_fewer_threads_when_other_programs_keep_the_cores_busy() -> None:
+    from backend.engines.llamacpp import threads_for_load
+
+    # 2 cores: both threads on a quiet machine, one when another program is busy.
+    assert threads_for_load(2, load=0.3, cores=2, now=2) == 2
+    assert threads_for_load(2, load=1.7, cores=2, now=2) == 1
+    # Back to two only once the load has clearly fallen (our own decoding adds to it).
+    assert threads_for_load(2, load=1.2, cores=2, now=1) == 1
+    assert threads_for_load(2, load=0.8, cores=2, now=1) == 2
+    assert threads_for_load(1, load=9.0, cores=2, now=1) == 1
+    assert threads_for_load(4, load=3.8, cores=4, now=4) == 3
+
+
+def test_the_thread_count_changes_nothing_but_speed(llama_engine) -> None:
+    rt = llama_engine.runtime
+    prompt = llama_engine.tokenize(SAMPLE_PROSE)
+    before = rt.threads_now
+    try:
+        rt.use_threads(1)
+        one = "".join(rt_stream(llama_engine, prompt))
+        assert rt.threads_now == 1
+        rt.use_threads(rt.n_threads)
+        assert rt.threads_now == rt.n_threads
+        many = "".join(rt_stream(llama_engine, prompt))
+    finally:
+        rt.use_threads(before)
+    assert one == many
+
+
+def rt_stream(engine, prompt):  # type: ignore[no-untyped-def]
+    """Greedy text with the thread count as it was set (not as the load would set it)."""
+    adaptive, engine._adaptive = engine._adaptive, False
+    try:
+        yield from engine.stream(prompt, GREEDY)
+    finally:
+        engine._adaptive = adaptive

@@ -199,3 +199,40 @@ def test_words_committed_by_an_input_method_are_followed_by_a_suggestion(qtbot, 
     assert not suggestions.pending
     suggestions._on_editor_composing_changed(False)
     qtbot.waitUntil(lambda: suggestions.pending, timeout=1000)  # asks once it is done
+
+
+def test_a_resting_cursor_has_the_model_read_the_text_before_it(qtbot, window) -> None:
+    """A click elsewhere (or a scene opened) and a pause: the model reads the text before
+    the cursor, with the request a suggestion there would send, told only to read; never
+    while another job has the model; a keystroke takes over."""
+    from gui.editor import suggestions as module
+
+    posted: list = []
+    worker = window.model_thread.worker
+    real_post = worker.post
+    worker.post = lambda request: (posted.append(request), real_post(request))  # type: ignore[method-assign]
+    controller = window.suggestions
+    window.editor.setPlainText("The harbour was quiet.\n\nWren walked to the end of the pier")
+    qtbot.waitUntil(lambda: not controller.pending and not worker.busy(), timeout=5000)
+    controller._drop_live()
+    window.editor.clear_ghost()
+    posted.clear()
+    cursor = window.editor.textCursor()
+    cursor.setPosition(11)
+    window.editor.setTextCursor(cursor)
+    qtbot.waitUntil(lambda: bool(posted), timeout=module.PREFILL_DELAY_MS * 10)
+    job = posted[-1].job
+    assert isinstance(job, SuggestJob) and job.options.prefill_only
+    assert job.text[: job.cursor].endswith("The harbour")
+    assert controller.prefill_posted == posted[-1].id
+    assert not controller.prefill()  # the same place is not read twice
+    qtbot.waitUntil(lambda: not worker.busy(), timeout=5000)
+    posted.clear()
+    worker.busy = lambda: True  # type: ignore[method-assign]
+    cursor.setPosition(4)
+    window.editor.setTextCursor(cursor)
+    assert not controller.prefill()  # something else has the model: leave it be
+    assert not [r for r in posted if r.job.options.prefill_only]
+    del worker.busy
+    qtbot.keyClicks(window.editor, "x")
+    assert not controller._prefill_timer.isActive()  # typing asks for a suggestion instead
