@@ -14,6 +14,9 @@ are counted in chapters 21-60, continuations and keystrokes in chapters 31-60:
   drafts     day one with drafts: as retrieval, plus what day_one_drafts makes of the
              book so far (extractive chapter synopses, a drafted cast with the story
              facts cited before the place, a memory line naming the cast)
+  imported   as drafts, but drafted from the whole book, as on import: the drafts an
+             imported novel has (the index still holds only the text before the place;
+             like the hand-written synopses of "full", a chapter's draft tells of all of it)
   full       memory, story so far, this chapter, lore, recalled passages, recent text
 
 The index only ever holds the text before the place (no peeking at what comes next).
@@ -47,7 +50,7 @@ from backend.jobs.kinds import ContinueJob, SuggestJob, SynopsisJob, text_stream
 from backend.jobs.suggest import CHARS_PER_TOKEN, SuggestOptions, clean_suggestion
 from backend.story.facts.check import check_story
 from backend.story.memory.assembly import Assembly, BookContext
-from backend.story.memory.drafts import day_one_drafts
+from backend.story.memory.drafts import BookDrafts, day_one_drafts
 from backend.story.memory.position import book_context, scene_texts
 from backend.story.memory.recall import build_index
 from backend.story.memory.synopsis import extractive_synopsis
@@ -86,7 +89,7 @@ CAST = [
 ]
 SECOND_WORDS = {"Cat": "Cheshire", "Turtle": "Mock", "Hare": "March", "Rabbit": "White",
                 "Lizard": "Bill,"}  # fmt: skip
-CONDITIONS = ("recent", "retrieval", "drafts", "full")
+CONDITIONS = ("recent", "retrieval", "drafts", "imported", "full")
 OPTIONS = SuggestOptions()
 
 
@@ -129,6 +132,7 @@ class Setup:
         self.full = build_book(folder / "full.inkling", notes=True)
         self.bare = build_book(folder / "bare.inkling", notes=False)
         self.facts = check_story(self.bare).facts  # filtered to those cited before a place
+        self.imported: BookDrafts | None = None
 
     def context(self, condition: str, i: int) -> tuple[str, BookContext, int]:
         """(text before the place, book context, offset) for a place in the book."""
@@ -145,6 +149,10 @@ class Setup:
         index, _ = build_index(scene_texts(story, texts), None)
         scene = story.binder.chapters[ch].scenes[0]
         drafts = None
+        if condition == "imported":
+            if self.imported is None:
+                self.imported = day_one_drafts(story, facts=self.facts)
+            drafts = self.imported
         if condition == "drafts":
             facts = [f for f in self.facts if (f.cite.chapter - 1, f.cite.end) < (ch, cursor)]
             drafts = day_one_drafts(story, texts=texts, facts=facts)
@@ -306,7 +314,7 @@ def main() -> None:
     parser.add_argument("--typed", type=int, default=600, help="characters typed per passage")
     parser.add_argument("--synopsis-step", type=int, default=3)
     parser.add_argument("--only", choices=("names", "continue", "ksr", "synopsis"))
-    parser.add_argument("--conditions", default="recent,retrieval,drafts,full")
+    parser.add_argument("--conditions", default="recent,retrieval,drafts,imported,full")
     args = parser.parse_args()
     global CONDITIONS
     CONDITIONS = tuple(args.conditions.split(","))

@@ -1,7 +1,7 @@
 """Memory on day one: drafts of what a writer would keep for the model, made from the book
 itself, for an imported book nobody has written notes for yet.
 
-- a synopsis of every chapter without one (extractive: synopsis.py)
+- a synopsis of every chapter without one (extractive: synopsis.py), with who is in it
 - a cast: the names the book uses most, each with the sentence that first shows them, who
   they are most often with, and what the story facts say of them (eyes, age, family …)
 - a memory line naming the cast, when the writer has written no memory
@@ -33,6 +33,7 @@ MIN_MENTIONS = 4
 MIN_CHAPTERS = 2
 MAX_CAST = 30
 MEMORY_CAST = 12  # names in the drafted memory line
+CHAPTER_CAST = 6  # names a chapter's draft synopsis says are in it
 COMPANIONS = 3
 FIRST_QUOTE_CHARS = 240
 MAX_TEXT_CHARS = 20_000_000  # a book past this is read only this far for drafts
@@ -90,6 +91,16 @@ def draft_synopsis(text: str) -> str:
     return extractive_synopsis(text)
 
 
+def chapter_draft(text: str) -> str:
+    """A chapter's draft synopsis: its extractive synopsis and who is in it."""
+    names = Counter(name for name, _at in _chapter_names(text[:MAX_TEXT_CHARS]))
+    here = [n for n, _c in names.most_common(CHAPTER_CAST)]
+    synopsis = draft_synopsis(text)
+    if not here:
+        return synopsis
+    return f"{synopsis} (Here: {', '.join(here)}.)"
+
+
 def day_one_drafts(
     story: Story, *, texts: Mapping[str, str] | None = None, facts: Iterable[Fact] = ()
 ) -> BookDrafts:
@@ -101,7 +112,7 @@ def day_one_drafts(
         text = "\n\n".join(texts.get(s.id, s.text) if texts else s.text for s in chapter.scenes)
         chapters.append(text)
         if not chapter.synopsis.strip() and text.strip():
-            synopses[chapter.id] = draft_synopsis(text)
+            synopses[chapter.id] = chapter_draft(text)
     known = {str(e.get("Name", "")).strip() for e in (*story.characters, *story.background)}
     cast = draft_cast(chapters, list(facts), known)
     memory = "" if story.memory.strip() else cast_line(cast[:MEMORY_CAST])
