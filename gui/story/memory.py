@@ -16,12 +16,14 @@ from backend.jobs.kinds import JobResult, SynopsisJob
 from backend.story.binder import Chapter
 from backend.story.memory.assembly import Assembly, BookContext
 from backend.story.memory.budgets import ContextSettings
+from backend.story.memory.drafts import BookDrafts, day_one_drafts
 from backend.story.memory.position import book_context, scene_texts
 from backend.story.memory.recall import RecallIndex, build_index, cache_path
 from backend.story.memory.synopsis import extractive_synopsis
 from gui.book.project import ProjectController
 from gui.editor.editor import Editor
 from gui.story.context_view import BudgetsDialog, ContextDock, DraftDialog
+from gui.story.continuity import detached
 from gui.worker import GenerationWorker, Request
 
 log = logging.getLogger(__name__)
@@ -52,6 +54,9 @@ class MemoryController(QObject):
         self.bible_entries: Callable[[], list] = list
         self.authors_note: Callable[[], str] = str
         self.index: RecallIndex | None = None
+        # Drafts of the cast and the chapters where the writer has written none (made in
+        # the background with the index; marked as drafts wherever they are shown).
+        self.drafts: BookDrafts | None = None
         self.dialog: QDialog | None = None
         self._generation = 0
         self._synopsis: tuple[int, str] | None = None  # request id, item id
@@ -78,6 +83,7 @@ class MemoryController(QObject):
         """A story (or a plain document) was opened: show its memory, index its scenes."""
         story = self.project.story
         self.index = None
+        self.drafts = None
         self.dock.forget_request()
         self.dock.set_memory(story.memory if story else "", story is not None)
         self._show_settings()
@@ -97,7 +103,12 @@ class MemoryController(QObject):
         if story is None or not self.project.current:
             return BookContext(bible=bible, authors_note=note)
         return book_context(
-            story, self.project.current, index=self.index, authors_note=note, bible=bible
+            story,
+            self.project.current,
+            index=self.index,
+            authors_note=note,
+            bible=bible,
+            drafts=self.drafts,
         )
 
     # --- the recall index -----------------------------------------------------------
@@ -114,6 +125,17 @@ class MemoryController(QObject):
         generation = self._generation
         future = self._pool.submit(build_index, scenes, cache)
         future.add_done_callback(lambda f: self._on_index_future_done(f, generation))
+        drafted = self._pool.submit(day_one_drafts, detached(story, texts), texts=texts)
+        drafted.add_done_callback(lambda f: self._on_drafts_done(f, generation))
+
+    def _on_drafts_done(self, future: Future, generation: int) -> None:
+        """On the index thread: keep the drafts (a plain reference, read by the window)."""
+        if future.cancelled() or future.exception() is not None:
+            if not future.cancelled():
+                log.warning("no day-one drafts: %s", future.exception())
+            return
+        if generation == self._generation:
+            self.drafts = future.result()
 
     def _on_index_future_done(self, future: Future, generation: int) -> None:
         exc = future.exception()

@@ -119,3 +119,13 @@ def test_ask_the_book_lists_passages_to_click(qtbot, window) -> None:
     dock.ask_button.click()
     qtbot.waitUntil(lambda: "no words" in dock.info.text() or "Nothing" in dock.info.text())
     assert dock.results.topLevelItemCount() == 0
+
+
+def test_a_book_without_memory_gets_drafts_marked_as_drafts(qtbot, window) -> None:
+    memory = window.memory
+    qtbot.waitUntil(lambda: memory.drafts is not None, timeout=20000)
+    drafts = memory.drafts
+    chapters = window.documents.story.binder.chapters
+    assert set(drafts.synopses) == {c.id for c in chapters}  # none has a synopsis of its own
+    assert all(drafts.synopses.values())
+    assert memory.book_context() is not None  # requests are built with them
