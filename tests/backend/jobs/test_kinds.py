@@ -8,6 +8,7 @@ import threading
 import pytest
 
 from backend.engines.params import SamplerParams
+from backend.jobs.ask import AskJob
 from backend.jobs.kinds import (
     ContinueJob,
     EntryEvent,
@@ -39,7 +40,10 @@ def test_jobs_are_frozen_and_know_their_kind() -> None:
     job = ContinueJob("Once", GREEDY)
     with pytest.raises(dataclasses.FrozenInstanceError):
         job.text_before = "Twice"  # type: ignore[misc]
-    kinds = {ContinueJob.kind, RewriteJob.kind, SuggestJob.kind, EntryJob.kind, SynopsisJob.kind}
+    kinds = {
+        ContinueJob.kind, RewriteJob.kind, SuggestJob.kind, EntryJob.kind, SynopsisJob.kind,
+        AskJob.kind,
+    }  # fmt: skip
     assert kinds == set(JobKind)
 
 

@@ -65,12 +65,10 @@ def test_a_generation_model_is_loaded_beside_the_one_that_suggests(
     big.write_bytes(b"GGUF" + bytes(64))
     spec = ModelSpec(EngineKind.LLAMACPP, big, "Bigger")
     monkeypatch.setattr(window.catalog, "spec", lambda entry_id: spec)
-    with qtbot.waitSignal(window.model_thread.worker.generator_loaded, timeout=5000):
-        window.use_for_generation("bigger-id")
-    assert window.generation_model_name == "Bigger"
+    window.use_for_generation("bigger-id")
+    qtbot.waitUntil(lambda: window.generation_model_name == "Bigger", timeout=5000)
     assert window.settings.model.generation == "bigger-id"
     assert "Bigger" in window.status.currentMessage()
-    with qtbot.waitSignal(window.model_thread.worker.generator_loaded, timeout=5000):
-        window.use_for_generation(window.active_model_id)  # back to one model for all
+    window.use_for_generation(window.active_model_id)  # back to one model for all
     qtbot.waitUntil(lambda: window.generation_model_name == "", timeout=5000)
     assert window.settings.model.generation == ""
