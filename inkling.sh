@@ -119,7 +119,7 @@ case "$cmd" in
     seed="${INKLING_TEST_SEED:-$(od -An -N4 -tu4 /dev/urandom | tr -d ' ')}"
     echo "==> tests (random order: seed $seed; replay with INKLING_TEST_SEED=$seed ./inkling.sh test)"
     QT_QPA_PLATFORM=offscreen .venv/bin/python -m pytest -q -p no:cacheprovider \
-      --randomly-seed="$seed" --durations=15 tests
+      --numprocesses=auto --maxprocesses=4 --randomly-seed="$seed" --durations=15 tests
     ;;
   run)
     setup
