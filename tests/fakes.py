@@ -176,7 +176,7 @@ class ScriptedPrompts:
         """A queued NewProject (None: cancelled)."""
         return self._next("new_project", None)
 
-    def confirm(self, question: str) -> bool:
+    def confirm(self, question: str, yes: str = "", no: str = "") -> bool:
         return bool(self._next("confirm", True, question))
 
     def backup_path(self, start: str) -> str:

@@ -33,6 +33,7 @@ from backend.text.diff import DELETE, EQUAL, INSERT, Diff
 from gui.book.keeping import Keeping
 from gui.common.i18n import QT_TRANSLATE_NOOP
 from gui.common.messages import translate_message
+from gui.common.screens import fitted_size
 
 CAUSES = {
     "manual": QT_TRANSLATE_NOOP("HistoryDialog", "Taken by hand"),
@@ -89,7 +90,7 @@ class HistoryDialog(QDialog):
         self.keeping = keeping
         self.scene_id = scene_id
         self.setWindowTitle(self.tr("History of “{0}”").format(title))
-        self.resize(1100, 700)
+        self.resize(fitted_size(self, 1100, 700))
         self.snapshots: list[Snapshot] = []
         self.version: Version | None = None
         split = self._build_views()

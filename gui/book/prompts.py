@@ -177,12 +177,22 @@ class Prompts:
         value, ok = QInputDialog.getText(self.parent, title, label, text=default)
         return value if ok else None
 
-    def confirm(self, question: str) -> bool:
-        """A yes/no question."""
-        answer = QMessageBox.question(
-            self.parent, QCoreApplication.translate("Prompts", "Inkling"), question
+    def confirm(self, question: str, yes: str = "", no: str = "") -> bool:
+        """A yes/no question; `yes` and `no` name the buttons by what they do."""
+        box = QMessageBox(
+            QMessageBox.Icon.Question,
+            QCoreApplication.translate("Prompts", "Inkling"),
+            question,
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+            self.parent,
         )
-        return answer == QMessageBox.StandardButton.Yes
+        for button, label in (
+            (QMessageBox.StandardButton.Yes, yes),
+            (QMessageBox.StandardButton.No, no),
+        ):
+            if label:
+                box.button(button).setText(label)
+        return box.exec() == QMessageBox.StandardButton.Yes
 
     def encoding(self, message: str, candidates: list[tuple[str, str]] | None = None) -> str | None:
         """An encoding ('gb18030', 'big5', 'cp1252'), 'replace' or None (do not open).

@@ -53,6 +53,7 @@ from gui.window.menus import build_menus, fill_recent_menu
 from gui.window.model_status import ModelStatus
 from gui.window.preferences import PreferencesDialog
 from gui.window.session import SessionGuard, apply_story_state, story_state
+from gui.window.shortcuts import ShortcutsDialog
 from gui.window.status_bar import StatusBar
 from gui.window.text_actions import TextActions
 from gui.worker import GenerationWorker, ModelThread
@@ -60,7 +61,6 @@ from gui.worker import GenerationWorker, ModelThread
 log = logging.getLogger(__name__)
 
 
-# The share of the screen a first window takes, and the screen below which it is maximised.
 class MainWindow(ModelStatus):
     """Inkling's window. Widgets never call engines; they post requests to the worker."""
 
@@ -83,11 +83,8 @@ class MainWindow(ModelStatus):
         self.settings: Settings = self.store.load()
         self.state = StateStore(paths)
         self.catalog = Catalog(paths)
-        self.active_model_id = ""
-        self.model_name = ""
-        self.generation_model_name = ""
+        self.active_model_id = self.model_name = self.generation_model_name = self.last_error = ""
         self.model_ready = False
-        self.last_error = ""
         self.models_dialog: ModelManagerDialog | None = None
         self.chooser: ModelChooserDialog | None = None
         self._error_box: QMessageBox | None = None
@@ -312,7 +309,7 @@ class MainWindow(ModelStatus):
         question = self.tr(
             "The interface will be in {0} from the next start. Restart Inkling now?"
         ).format(name)
-        if not self.prompts.confirm(question):
+        if not self.prompts.confirm(question, self.tr("Restart Now"), self.tr("Later")):
             self.status.showMessage(self.tr("The new language applies at the next start."), 8000)
             return False
         preferences = getattr(self, "preferences_dialog", None)
@@ -460,6 +457,10 @@ class MainWindow(ModelStatus):
         self._error_box = box
 
     @Slot()
+    def show_shortcuts(self) -> None:
+        """Help → Keyboard Shortcuts, read from the menus."""
+        ShortcutsDialog(self.menuBar(), self).open()
+
     def show_about(self) -> None:
         """Help → About, with the bundled model's licence."""
         dialog = AboutDialog(self.model_name or self.tr("none loaded"), self)

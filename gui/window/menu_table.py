@@ -117,6 +117,10 @@ class MenuParts(Protocol):
         """Help → About."""
         ...
 
+    def show_shortcuts(self) -> None:
+        """Help → Keyboard Shortcuts."""
+        ...
+
     def set_auto_suggest(self, enabled: bool) -> None:
         """Suggest → Suggestions as you type."""
         ...
@@ -158,7 +162,14 @@ def menu_table(w: MenuParts) -> tuple[Menu, ...]:
         ),
         Menu(
             QT_TRANSLATE_NOOP("Menus", "&Help"),
-            (Item(QT_TRANSLATE_NOOP("Menus", "&About Inkling"), w.show_about, name="about"),),
+            (
+                Item(
+                    QT_TRANSLATE_NOOP("Menus", "&Keyboard Shortcuts"),
+                    w.show_shortcuts,
+                    name="shortcuts",
+                ),
+                Item(QT_TRANSLATE_NOOP("Menus", "&About Inkling"), w.show_about, name="about"),
+            ),
         ),
     )
 

@@ -1614,161 +1614,161 @@ You can save to another place.</source>
 <context>
     <name>HistoryDialog</name>
     <message>
-        <location filename="../../gui/book/history_view.py" line="38"/>
+        <location filename="../../gui/book/history_view.py" line="39"/>
         <source>Taken by hand</source>
         <translation>手动保存</translation>
     </message>
     <message>
-        <location filename="../../gui/book/history_view.py" line="39"/>
+        <location filename="../../gui/book/history_view.py" line="40"/>
         <source>Before a writing session&apos;s changes</source>
         <translation>本次写作改动之前</translation>
     </message>
     <message>
-        <location filename="../../gui/book/history_view.py" line="40"/>
+        <location filename="../../gui/book/history_view.py" line="41"/>
         <source>Before a continuation</source>
         <translation>续写之前</translation>
     </message>
     <message>
-        <location filename="../../gui/book/history_view.py" line="41"/>
+        <location filename="../../gui/book/history_view.py" line="42"/>
         <source>Before a rewrite</source>
         <translation>改写之前</translation>
     </message>
     <message>
-        <location filename="../../gui/book/history_view.py" line="42"/>
+        <location filename="../../gui/book/history_view.py" line="43"/>
         <source>Before Replace All</source>
         <translation>全部替换之前</translation>
     </message>
     <message>
-        <location filename="../../gui/book/history_view.py" line="43"/>
+        <location filename="../../gui/book/history_view.py" line="44"/>
         <source>Before restoring a version</source>
         <translation>恢复版本之前</translation>
     </message>
     <message>
-        <location filename="../../gui/book/history_view.py" line="91"/>
+        <location filename="../../gui/book/history_view.py" line="92"/>
         <source>History of “{0}”</source>
         <translation>“{0}”的历史</translation>
     </message>
     <message>
-        <location filename="../../gui/book/history_view.py" line="127"/>
+        <location filename="../../gui/book/history_view.py" line="128"/>
         <source>When</source>
         <translation>时间</translation>
     </message>
     <message>
-        <location filename="../../gui/book/history_view.py" line="127"/>
+        <location filename="../../gui/book/history_view.py" line="128"/>
         <source>Name</source>
         <translation>名称</translation>
     </message>
     <message>
-        <location filename="../../gui/book/history_view.py" line="127"/>
+        <location filename="../../gui/book/history_view.py" line="128"/>
         <source>Words</source>
         <translation>字数</translation>
     </message>
     <message>
-        <location filename="../../gui/book/history_view.py" line="127"/>
+        <location filename="../../gui/book/history_view.py" line="128"/>
         <source>Why</source>
         <translation>原因</translation>
     </message>
     <message>
-        <location filename="../../gui/book/history_view.py" line="133"/>
+        <location filename="../../gui/book/history_view.py" line="134"/>
         <source>Changes, inline</source>
         <translation>改动（合并显示）</translation>
     </message>
     <message>
-        <location filename="../../gui/book/history_view.py" line="133"/>
+        <location filename="../../gui/book/history_view.py" line="134"/>
         <source>Side by side</source>
         <translation>并排对照</translation>
     </message>
     <message>
-        <location filename="../../gui/book/history_view.py" line="133"/>
+        <location filename="../../gui/book/history_view.py" line="134"/>
         <source>This version only</source>
         <translation>只看此版本</translation>
     </message>
     <message>
-        <location filename="../../gui/book/history_view.py" line="136"/>
+        <location filename="../../gui/book/history_view.py" line="137"/>
         <source>Reading the history…</source>
         <translation>正在读取历史…</translation>
     </message>
     <message>
-        <location filename="../../gui/book/history_view.py" line="154"/>
+        <location filename="../../gui/book/history_view.py" line="155"/>
         <source>Show</source>
         <translation>显示</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../gui/book/history_view.py" line="265"/>
+        <location filename="../../gui/book/history_view.py" line="266"/>
         <source>%Ln word(s) then,</source>
         <translation>
             <numerusform>当时 %Ln 词，</numerusform>
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../gui/book/history_view.py" line="266"/>
+        <location filename="../../gui/book/history_view.py" line="267"/>
         <source>%Ln change(s) since.</source>
         <translation>
             <numerusform>此后有 %Ln 处改动。</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../gui/book/history_view.py" line="268"/>
+        <location filename="../../gui/book/history_view.py" line="269"/>
         <source>Struck through: only in the snapshot. Underlined: only in the scene now.</source>
         <translation>删除线：只在快照中。下划线：只在现在的场景中。</translation>
     </message>
     <message>
-        <location filename="../../gui/book/history_view.py" line="96"/>
+        <location filename="../../gui/book/history_view.py" line="97"/>
         <source>Take Snapshot…</source>
         <translation>保存快照…</translation>
     </message>
     <message>
-        <location filename="../../gui/book/history_view.py" line="97"/>
+        <location filename="../../gui/book/history_view.py" line="98"/>
         <source>Copy</source>
         <translation>复制</translation>
     </message>
     <message>
-        <location filename="../../gui/book/history_view.py" line="99"/>
+        <location filename="../../gui/book/history_view.py" line="100"/>
         <source>Copies the selected words, or this whole version when nothing is selected.</source>
         <translation>复制选中的文字；没有选中时复制整个版本。</translation>
     </message>
     <message>
-        <location filename="../../gui/book/history_view.py" line="101"/>
+        <location filename="../../gui/book/history_view.py" line="102"/>
         <source>Restore This Version</source>
         <translation>恢复此版本</translation>
     </message>
     <message>
-        <location filename="../../gui/book/history_view.py" line="103"/>
+        <location filename="../../gui/book/history_view.py" line="104"/>
         <source>The scene&apos;s current text is kept as a snapshot first; Undo takes it back.</source>
         <translation>场景当前的文字会先保存为快照；撤销即可还原。</translation>
     </message>
     <message>
-        <location filename="../../gui/book/history_view.py" line="192"/>
+        <location filename="../../gui/book/history_view.py" line="193"/>
         <source>No snapshots of this scene yet. One is taken before the model changes it, at the first change in each writing session, and whenever you take one.</source>
         <translation>此场景还没有快照。模型改动场景之前、每次写作中的第一次改动时，以及你手动保存时，都会保存一份。</translation>
     </message>
     <message>
-        <location filename="../../gui/book/history_view.py" line="217"/>
+        <location filename="../../gui/book/history_view.py" line="218"/>
         <source>Comparing…</source>
         <translation>正在比较…</translation>
     </message>
     <message>
-        <location filename="../../gui/book/history_view.py" line="245"/>
+        <location filename="../../gui/book/history_view.py" line="246"/>
         <source>This snapshot cannot be read: {0}</source>
         <translation>无法读取此快照：{0}</translation>
     </message>
     <message>
-        <location filename="../../gui/book/history_view.py" line="273"/>
+        <location filename="../../gui/book/history_view.py" line="274"/>
         <source>The scene reads exactly like this version.</source>
         <translation>场景与此版本完全相同。</translation>
     </message>
     <message>
-        <location filename="../../gui/book/history_view.py" line="315"/>
+        <location filename="../../gui/book/history_view.py" line="316"/>
         <source>Take snapshot</source>
         <translation>保存快照</translation>
     </message>
     <message>
-        <location filename="../../gui/book/history_view.py" line="315"/>
+        <location filename="../../gui/book/history_view.py" line="316"/>
         <source>A name for this version (optional):</source>
         <translation>为此版本命名（可不填）：</translation>
     </message>
     <message>
-        <location filename="../../gui/book/history_view.py" line="320"/>
+        <location filename="../../gui/book/history_view.py" line="321"/>
         <source>Snapshot</source>
         <translation>快照</translation>
     </message>
@@ -1979,12 +1979,12 @@ Your project is untouched; keep writing.</source>
         <translation>Inkling</translation>
     </message>
     <message>
-        <location filename="../../gui/window/main_window.py" line="120"/>
+        <location filename="../../gui/window/main_window.py" line="117"/>
         <source>Settings were reset</source>
         <translation>设置已重置</translation>
     </message>
     <message>
-        <location filename="../../gui/window/main_window.py" line="273"/>
+        <location filename="../../gui/window/main_window.py" line="270"/>
         <source>Settings not saved: {0}</source>
         <translation>设置未能保存：{0}</translation>
     </message>
@@ -2024,48 +2024,58 @@ Your project is untouched; keep writing.</source>
         <translation>选来负责生成的模型无法使用（{0}）；全部由负责提示的模型完成。</translation>
     </message>
     <message>
-        <location filename="../../gui/window/main_window.py" line="311"/>
+        <location filename="../../gui/window/main_window.py" line="308"/>
         <source>the system&apos;s language</source>
         <translation>系统语言</translation>
     </message>
     <message>
-        <location filename="../../gui/window/main_window.py" line="313"/>
+        <location filename="../../gui/window/main_window.py" line="310"/>
         <source>The interface will be in {0} from the next start. Restart Inkling now?</source>
         <translation>下次启动时界面将使用{0}。现在重新启动 Inkling 吗？</translation>
     </message>
     <message>
-        <location filename="../../gui/window/main_window.py" line="316"/>
+        <location filename="../../gui/window/main_window.py" line="312"/>
+        <source>Restart Now</source>
+        <translation>立即重启</translation>
+    </message>
+    <message>
+        <location filename="../../gui/window/main_window.py" line="312"/>
+        <source>Later</source>
+        <translation>稍后</translation>
+    </message>
+    <message>
+        <location filename="../../gui/window/main_window.py" line="313"/>
         <source>The new language applies at the next start.</source>
         <translation>新的语言将在下次启动时生效。</translation>
     </message>
     <message>
-        <location filename="../../gui/window/main_window.py" line="379"/>
+        <location filename="../../gui/window/main_window.py" line="376"/>
         <source>Select a passage of a few sentences first.</source>
         <translation>请先选中几句话。</translation>
     </message>
     <message>
-        <location filename="../../gui/window/main_window.py" line="390"/>
+        <location filename="../../gui/window/main_window.py" line="387"/>
         <source>Style matched to the selection.</source>
         <translation>已按所选文字调整文风。</translation>
     </message>
     <message>
-        <location filename="../../gui/window/main_window.py" line="419"/>
+        <location filename="../../gui/window/main_window.py" line="416"/>
         <location filename="../../gui/window/session.py" line="67"/>
         <source>The story&apos;s style was not understood: {0}</source>
         <translation>无法识别这个故事的文风设置：{0}</translation>
     </message>
     <message>
-        <location filename="../../gui/window/main_window.py" line="427"/>
+        <location filename="../../gui/window/main_window.py" line="424"/>
         <source>{0}[*] — Inkling</source>
         <translation>{0}[*] — Inkling</translation>
     </message>
     <message>
-        <location filename="../../gui/window/main_window.py" line="437"/>
+        <location filename="../../gui/window/main_window.py" line="434"/>
         <source>Story details belong to a story project: use Save As and a name ending in .inkling.</source>
         <translation>故事信息属于故事项目：请用“另存为”，并以 .inkling 结尾命名。</translation>
     </message>
     <message>
-        <location filename="../../gui/window/main_window.py" line="465"/>
+        <location filename="../../gui/window/main_window.py" line="466"/>
         <source>none loaded</source>
         <translation>未载入</translation>
     </message>
@@ -2073,47 +2083,47 @@ Your project is untouched; keep writing.</source>
 <context>
     <name>MemoryController</name>
     <message>
-        <location filename="../../gui/story/memory.py" line="167"/>
+        <location filename="../../gui/story/memory.py" line="189"/>
         <source>Pinned: the next request includes it.</source>
         <translation>已固定：下次请求会放入它。</translation>
     </message>
     <message>
-        <location filename="../../gui/story/memory.py" line="167"/>
+        <location filename="../../gui/story/memory.py" line="189"/>
         <source>Unpinned.</source>
         <translation>已取消固定。</translation>
     </message>
     <message>
-        <location filename="../../gui/story/memory.py" line="175"/>
+        <location filename="../../gui/story/memory.py" line="197"/>
         <source>Muted: the model will not be told this.</source>
         <translation>已屏蔽：不会再告诉模型这一项。</translation>
     </message>
     <message>
-        <location filename="../../gui/story/memory.py" line="175"/>
+        <location filename="../../gui/story/memory.py" line="197"/>
         <source>Unmuted.</source>
         <translation>已取消屏蔽。</translation>
     </message>
     <message>
-        <location filename="../../gui/story/memory.py" line="203"/>
+        <location filename="../../gui/story/memory.py" line="225"/>
         <source>There is no text to summarise yet.</source>
         <translation>还没有可以概括的文字。</translation>
     </message>
     <message>
-        <location filename="../../gui/story/memory.py" line="209"/>
+        <location filename="../../gui/story/memory.py" line="231"/>
         <source>Wait for the continuation to finish first.</source>
         <translation>请等续写完成。</translation>
     </message>
     <message>
-        <location filename="../../gui/story/memory.py" line="215"/>
+        <location filename="../../gui/story/memory.py" line="237"/>
         <source>The model is drafting a synopsis…</source>
         <translation>模型正在起草梗概…</translation>
     </message>
     <message>
-        <location filename="../../gui/story/memory.py" line="226"/>
+        <location filename="../../gui/story/memory.py" line="248"/>
         <source>The model wrote no synopsis; try the quick draft.</source>
         <translation>模型没有写出梗概；试试快速起草。</translation>
     </message>
     <message>
-        <location filename="../../gui/story/memory.py" line="231"/>
+        <location filename="../../gui/story/memory.py" line="253"/>
         <source>No draft synopsis: {0}</source>
         <translation>没有梗概草稿：{0}</translation>
     </message>
@@ -2121,152 +2131,157 @@ Your project is untouched; keep writing.</source>
 <context>
     <name>Menus</name>
     <message>
-        <location filename="../../gui/window/menu_table.py" line="169"/>
+        <location filename="../../gui/window/menu_table.py" line="180"/>
         <source>&amp;File</source>
         <translation>文件(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../../gui/window/menu_table.py" line="171"/>
+        <location filename="../../gui/window/menu_table.py" line="182"/>
         <source>&amp;New</source>
         <translation>新建(&amp;N)</translation>
     </message>
     <message>
-        <location filename="../../gui/window/menu_table.py" line="173"/>
+        <location filename="../../gui/window/menu_table.py" line="184"/>
         <source>New &amp;Project…</source>
         <translation>新建项目(&amp;P)…</translation>
     </message>
     <message>
-        <location filename="../../gui/window/menu_table.py" line="177"/>
+        <location filename="../../gui/window/menu_table.py" line="188"/>
         <source>&amp;Open…</source>
         <translation>打开(&amp;O)…</translation>
     </message>
     <message>
-        <location filename="../../gui/window/menu_table.py" line="178"/>
+        <location filename="../../gui/window/menu_table.py" line="189"/>
         <source>Open &amp;Recent</source>
         <translation>最近打开(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../../gui/window/menu_table.py" line="179"/>
+        <location filename="../../gui/window/menu_table.py" line="190"/>
         <source>&amp;Save</source>
         <translation>保存(&amp;S)</translation>
     </message>
     <message>
-        <location filename="../../gui/window/menu_table.py" line="180"/>
+        <location filename="../../gui/window/menu_table.py" line="191"/>
         <source>Save &amp;As…</source>
         <translation>另存为(&amp;A)…</translation>
     </message>
     <message>
-        <location filename="../../gui/window/menu_table.py" line="181"/>
+        <location filename="../../gui/window/menu_table.py" line="192"/>
         <source>&amp;Close</source>
         <translation>关闭(&amp;C)</translation>
     </message>
     <message>
-        <location filename="../../gui/window/menu_table.py" line="184"/>
+        <location filename="../../gui/window/menu_table.py" line="195"/>
         <source>&amp;Import Manuscript…</source>
         <translation>导入书稿(&amp;I)…</translation>
     </message>
     <message>
-        <location filename="../../gui/window/menu_table.py" line="188"/>
+        <location filename="../../gui/window/menu_table.py" line="199"/>
         <source>&amp;Export</source>
         <translation>导出(&amp;E)</translation>
     </message>
     <message>
-        <location filename="../../gui/window/menu_table.py" line="191"/>
+        <location filename="../../gui/window/menu_table.py" line="202"/>
         <source>&amp;Book (Word, EPUB, Markdown, text)…</source>
         <translation>全书（Word、EPUB、Markdown、纯文本）(&amp;B)…</translation>
     </message>
     <message>
-        <location filename="../../gui/window/menu_table.py" line="196"/>
+        <location filename="../../gui/window/menu_table.py" line="207"/>
         <source>As &amp;Markdown…</source>
         <translation>导出为 Markdown(&amp;M)…</translation>
     </message>
     <message>
-        <location filename="../../gui/window/menu_table.py" line="200"/>
+        <location filename="../../gui/window/menu_table.py" line="211"/>
         <source>As &amp;Plain Text…</source>
         <translation>导出为纯文本(&amp;P)…</translation>
     </message>
     <message>
-        <location filename="../../gui/window/menu_table.py" line="220"/>
+        <location filename="../../gui/window/menu_table.py" line="231"/>
         <source>Back &amp;Up Now</source>
         <translation>立即备份(&amp;U)</translation>
     </message>
     <message>
-        <location filename="../../gui/window/menu_table.py" line="226"/>
+        <location filename="../../gui/window/menu_table.py" line="237"/>
         <source>Restore from Bac&amp;kup…</source>
         <translation>从备份恢复(&amp;K)…</translation>
     </message>
     <message>
-        <location filename="../../gui/window/menu_table.py" line="228"/>
+        <location filename="../../gui/window/menu_table.py" line="239"/>
         <source>Backup &amp;Folder…</source>
         <translation>备份文件夹(&amp;F)…</translation>
     </message>
     <message>
-        <location filename="../../gui/window/menu_table.py" line="208"/>
+        <location filename="../../gui/window/menu_table.py" line="219"/>
         <source>Story &amp;Details…</source>
         <translation>故事信息(&amp;D)…</translation>
     </message>
     <message>
-        <location filename="../../gui/window/menu_table.py" line="148"/>
+        <location filename="../../gui/window/menu_table.py" line="152"/>
         <source>Get a &amp;Better Model…</source>
         <translation>获取更好的模型(&amp;B)…</translation>
     </message>
     <message>
-        <location filename="../../gui/window/menu_table.py" line="210"/>
+        <location filename="../../gui/window/menu_table.py" line="167"/>
+        <source>&amp;Keyboard Shortcuts</source>
+        <translation>键盘快捷键(&amp;K)</translation>
+    </message>
+    <message>
+        <location filename="../../gui/window/menu_table.py" line="221"/>
         <source>&amp;Quit</source>
         <translation>退出(&amp;Q)</translation>
     </message>
     <message>
-        <location filename="../../gui/window/menu_table.py" line="240"/>
+        <location filename="../../gui/window/menu_table.py" line="251"/>
         <source>&amp;Edit</source>
         <translation>编辑(&amp;E)</translation>
     </message>
     <message>
-        <location filename="../../gui/window/menu_table.py" line="242"/>
+        <location filename="../../gui/window/menu_table.py" line="253"/>
         <source>&amp;Undo</source>
         <translation>撤销(&amp;U)</translation>
     </message>
     <message>
-        <location filename="../../gui/window/menu_table.py" line="243"/>
+        <location filename="../../gui/window/menu_table.py" line="254"/>
         <source>&amp;Redo</source>
         <translation>重做(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../../gui/window/menu_table.py" line="245"/>
+        <location filename="../../gui/window/menu_table.py" line="256"/>
         <source>Cu&amp;t</source>
         <translation>剪切(&amp;T)</translation>
     </message>
     <message>
-        <location filename="../../gui/window/menu_table.py" line="246"/>
+        <location filename="../../gui/window/menu_table.py" line="257"/>
         <source>&amp;Copy</source>
         <translation>复制(&amp;C)</translation>
     </message>
     <message>
-        <location filename="../../gui/window/menu_table.py" line="247"/>
+        <location filename="../../gui/window/menu_table.py" line="258"/>
         <source>Pa&amp;ste</source>
         <translation>粘贴(&amp;S)</translation>
     </message>
     <message>
-        <location filename="../../gui/window/menu_table.py" line="249"/>
+        <location filename="../../gui/window/menu_table.py" line="260"/>
         <source>Select &amp;All</source>
         <translation>全选(&amp;A)</translation>
     </message>
     <message>
-        <location filename="../../gui/window/menu_table.py" line="256"/>
+        <location filename="../../gui/window/menu_table.py" line="267"/>
         <source>&amp;Find…</source>
         <translation>查找(&amp;F)…</translation>
     </message>
     <message>
-        <location filename="../../gui/window/menu_table.py" line="259"/>
+        <location filename="../../gui/window/menu_table.py" line="270"/>
         <source>Find in &amp;Book…</source>
         <translation>在全书中查找(&amp;B)…</translation>
     </message>
     <message>
-        <location filename="../../gui/window/menu_table.py" line="266"/>
+        <location filename="../../gui/window/menu_table.py" line="277"/>
         <source>Find and &amp;Replace…</source>
         <translation>查找与替换(&amp;R)…</translation>
     </message>
     <message>
-        <location filename="../../gui/window/menu_table.py" line="272"/>
+        <location filename="../../gui/window/menu_table.py" line="283"/>
         <source>&amp;Preferences…</source>
         <translation>偏好设置(&amp;P)…</translation>
     </message>
@@ -2276,62 +2291,62 @@ Your project is untouched; keep writing.</source>
         <translation>写作提示</translation>
     </message>
     <message>
-        <location filename="../../gui/window/menu_table.py" line="364"/>
+        <location filename="../../gui/window/menu_table.py" line="375"/>
         <source>&amp;View</source>
         <translation>视图(&amp;V)</translation>
     </message>
     <message>
-        <location filename="../../gui/window/menu_table.py" line="139"/>
+        <location filename="../../gui/window/menu_table.py" line="143"/>
         <source>&amp;Model</source>
         <translation>模型(&amp;M)</translation>
     </message>
     <message>
-        <location filename="../../gui/window/menu_table.py" line="160"/>
+        <location filename="../../gui/window/menu_table.py" line="164"/>
         <source>&amp;Help</source>
         <translation>帮助(&amp;H)</translation>
     </message>
     <message>
-        <location filename="../../gui/window/menu_table.py" line="369"/>
+        <location filename="../../gui/window/menu_table.py" line="380"/>
         <source>What the &amp;Model Sees</source>
         <translation>模型看到的内容(&amp;M)</translation>
     </message>
     <message>
-        <location filename="../../gui/window/menu_table.py" line="372"/>
+        <location filename="../../gui/window/menu_table.py" line="383"/>
         <source>&amp;Continuity</source>
         <translation>连贯性(&amp;C)</translation>
     </message>
     <message>
-        <location filename="../../gui/window/menu_table.py" line="373"/>
+        <location filename="../../gui/window/menu_table.py" line="384"/>
         <source>&amp;Ask the Book</source>
         <translation>问问这本书(&amp;A)</translation>
     </message>
     <message>
-        <location filename="../../gui/window/menu_table.py" line="375"/>
+        <location filename="../../gui/window/menu_table.py" line="386"/>
         <source>&amp;Focus Mode</source>
         <translation>专注模式(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../../gui/window/menu_table.py" line="377"/>
+        <location filename="../../gui/window/menu_table.py" line="388"/>
         <source>Zoom &amp;In</source>
         <translation>放大(&amp;I)</translation>
     </message>
     <message>
-        <location filename="../../gui/window/menu_table.py" line="379"/>
+        <location filename="../../gui/window/menu_table.py" line="390"/>
         <source>Zoom &amp;Out</source>
         <translation>缩小(&amp;O)</translation>
     </message>
     <message>
-        <location filename="../../gui/window/menu_table.py" line="380"/>
+        <location filename="../../gui/window/menu_table.py" line="391"/>
         <source>&amp;Reset Zoom</source>
         <translation>还原缩放(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../../gui/window/menu_table.py" line="383"/>
+        <location filename="../../gui/window/menu_table.py" line="394"/>
         <source>Read the &amp;Whole Book</source>
         <translation>通读全书(&amp;W)</translation>
     </message>
     <message>
-        <location filename="../../gui/window/menu_table.py" line="397"/>
+        <location filename="../../gui/window/menu_table.py" line="408"/>
         <source>&amp;Book</source>
         <translation>书稿(&amp;B)</translation>
     </message>
@@ -2341,127 +2356,127 @@ Your project is untouched; keep writing.</source>
         <translation>请打开一个故事项目，或用“新建章”把这段文字变成故事项目。</translation>
     </message>
     <message>
-        <location filename="../../gui/window/menu_table.py" line="399"/>
+        <location filename="../../gui/window/menu_table.py" line="410"/>
         <source>New &amp;Chapter</source>
         <translation>新建章(&amp;C)</translation>
     </message>
     <message>
-        <location filename="../../gui/window/menu_table.py" line="400"/>
+        <location filename="../../gui/window/menu_table.py" line="411"/>
         <source>New &amp;Scene</source>
         <translation>新建场景(&amp;S)</translation>
     </message>
     <message>
-        <location filename="../../gui/window/menu_table.py" line="402"/>
+        <location filename="../../gui/window/menu_table.py" line="413"/>
         <source>S&amp;plit Scene at Cursor</source>
         <translation>在光标处拆分场景(&amp;P)</translation>
     </message>
     <message>
-        <location filename="../../gui/window/menu_table.py" line="409"/>
+        <location filename="../../gui/window/menu_table.py" line="420"/>
         <source>&amp;Merge with Next Scene</source>
         <translation>与下一场景合并(&amp;M)</translation>
     </message>
     <message>
-        <location filename="../../gui/window/menu_table.py" line="415"/>
+        <location filename="../../gui/window/menu_table.py" line="426"/>
         <source>&amp;Undo Binder Change</source>
         <translation>撤销目录改动(&amp;U)</translation>
     </message>
     <message>
-        <location filename="../../gui/window/menu_table.py" line="422"/>
+        <location filename="../../gui/window/menu_table.py" line="433"/>
         <source>Take S&amp;napshot…</source>
         <translation>保存快照(&amp;N)…</translation>
     </message>
     <message>
-        <location filename="../../gui/window/menu_table.py" line="429"/>
+        <location filename="../../gui/window/menu_table.py" line="440"/>
         <source>Scene &amp;History…</source>
         <translation>场景历史(&amp;H)…</translation>
     </message>
     <message>
-        <location filename="../../gui/window/menu_table.py" line="436"/>
+        <location filename="../../gui/window/menu_table.py" line="447"/>
         <source>&amp;Goals and History…</source>
         <translation>目标与记录(&amp;G)…</translation>
     </message>
     <message>
-        <location filename="../../gui/window/menu_table.py" line="288"/>
+        <location filename="../../gui/window/menu_table.py" line="299"/>
         <source>&amp;Continue writing</source>
         <translation>续写(&amp;C)</translation>
     </message>
     <message>
-        <location filename="../../gui/window/menu_table.py" line="295"/>
+        <location filename="../../gui/window/menu_table.py" line="306"/>
         <source>&amp;Stop</source>
         <translation>停止(&amp;S)</translation>
     </message>
     <message>
-        <location filename="../../gui/window/menu_table.py" line="297"/>
+        <location filename="../../gui/window/menu_table.py" line="308"/>
         <source>&amp;Retry</source>
         <translation>重写(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../../gui/window/menu_table.py" line="299"/>
+        <location filename="../../gui/window/menu_table.py" line="310"/>
         <source>&amp;Previous version</source>
         <translation>上一版本(&amp;P)</translation>
     </message>
     <message>
-        <location filename="../../gui/window/menu_table.py" line="305"/>
+        <location filename="../../gui/window/menu_table.py" line="316"/>
         <source>&amp;Next version</source>
         <translation>下一版本(&amp;N)</translation>
     </message>
     <message>
-        <location filename="../../gui/window/menu_table.py" line="311"/>
+        <location filename="../../gui/window/menu_table.py" line="322"/>
         <source>Re&amp;write selection</source>
         <translation>改写选中文字(&amp;W)</translation>
     </message>
     <message>
-        <location filename="../../gui/window/menu_table.py" line="326"/>
+        <location filename="../../gui/window/menu_table.py" line="337"/>
         <source>Suggestions as you &amp;type</source>
         <translation>边写边提示(&amp;T)</translation>
     </message>
     <message>
-        <location filename="../../gui/window/menu_table.py" line="142"/>
+        <location filename="../../gui/window/menu_table.py" line="146"/>
         <source>&amp;Manage Models…</source>
         <translation>管理模型(&amp;M)…</translation>
     </message>
     <message>
-        <location filename="../../gui/window/menu_table.py" line="153"/>
+        <location filename="../../gui/window/menu_table.py" line="157"/>
         <source>&amp;Train on My Writing…</source>
         <translation>用我的文字训练(&amp;T)…</translation>
     </message>
     <message>
-        <location filename="../../gui/window/menu_table.py" line="161"/>
+        <location filename="../../gui/window/menu_table.py" line="171"/>
         <source>&amp;About Inkling</source>
         <translation>关于 Inkling(&amp;A)</translation>
     </message>
     <message>
-        <location filename="../../gui/window/menu_table.py" line="285"/>
+        <location filename="../../gui/window/menu_table.py" line="296"/>
         <source>&amp;Generate</source>
         <translation>生成(&amp;G)</translation>
     </message>
     <message>
-        <location filename="../../gui/window/menu_table.py" line="323"/>
+        <location filename="../../gui/window/menu_table.py" line="334"/>
         <source>&amp;Suggest</source>
         <translation>提示(&amp;S)</translation>
     </message>
     <message>
-        <location filename="../../gui/window/menu_table.py" line="333"/>
+        <location filename="../../gui/window/menu_table.py" line="344"/>
         <source>Suggest &amp;now</source>
         <translation>立即提示(&amp;N)</translation>
     </message>
     <message>
-        <location filename="../../gui/window/menu_table.py" line="338"/>
+        <location filename="../../gui/window/menu_table.py" line="349"/>
         <source>&amp;Accept suggestion</source>
         <translation>接受提示(&amp;A)</translation>
     </message>
     <message>
-        <location filename="../../gui/window/menu_table.py" line="343"/>
+        <location filename="../../gui/window/menu_table.py" line="354"/>
         <source>Accept next &amp;word</source>
         <translation>接受下一个词(&amp;W)</translation>
     </message>
     <message>
-        <location filename="../../gui/window/menu_table.py" line="348"/>
+        <location filename="../../gui/window/menu_table.py" line="359"/>
         <source>&amp;Next alternative</source>
         <translation>下一个备选(&amp;N)</translation>
     </message>
     <message>
-        <location filename="../../gui/window/menu_table.py" line="353"/>
+        <location filename="../../gui/window/menu_table.py" line="364"/>
         <source>&amp;Previous alternative</source>
         <translation>上一个备选(&amp;P)</translation>
     </message>
@@ -3705,62 +3720,62 @@ Your project is untouched; keep writing.</source>
         <translation>Inkling 备份 (*.zip)</translation>
     </message>
     <message>
-        <location filename="../../gui/book/prompts.py" line="183"/>
+        <location filename="../../gui/book/prompts.py" line="184"/>
         <source>Inkling</source>
         <translation>Inkling</translation>
     </message>
     <message>
-        <location filename="../../gui/book/prompts.py" line="195"/>
+        <location filename="../../gui/book/prompts.py" line="205"/>
         <source>Open as {0}: {1}…</source>
         <translation>按 {0} 打开：{1}…</translation>
     </message>
     <message>
-        <location filename="../../gui/book/prompts.py" line="199"/>
+        <location filename="../../gui/book/prompts.py" line="209"/>
         <source>Open as {0}</source>
         <translation>按 {0} 打开</translation>
     </message>
     <message>
-        <location filename="../../gui/book/prompts.py" line="204"/>
+        <location filename="../../gui/book/prompts.py" line="214"/>
         <source>Open with replacement characters (�)</source>
         <translation>用替换字符（�）打开</translation>
     </message>
     <message>
-        <location filename="../../gui/book/prompts.py" line="207"/>
+        <location filename="../../gui/book/prompts.py" line="217"/>
         <source>Not UTF-8</source>
         <translation>不是 UTF-8 编码</translation>
     </message>
     <message>
-        <location filename="../../gui/book/prompts.py" line="222"/>
+        <location filename="../../gui/book/prompts.py" line="232"/>
         <source>File changed on disk</source>
         <translation>文件已在磁盘上被修改</translation>
     </message>
     <message>
-        <location filename="../../gui/book/prompts.py" line="223"/>
+        <location filename="../../gui/book/prompts.py" line="233"/>
         <source>{0} was changed by another program since you opened it. Overwrite it?</source>
         <translation>打开 {0} 之后，它被其他程序修改过。要覆盖吗？</translation>
     </message>
     <message>
-        <location filename="../../gui/book/prompts.py" line="233"/>
+        <location filename="../../gui/book/prompts.py" line="243"/>
         <source>Recover unsaved work</source>
         <translation>恢复未保存的内容</translation>
     </message>
     <message>
-        <location filename="../../gui/book/prompts.py" line="235"/>
+        <location filename="../../gui/book/prompts.py" line="245"/>
         <source>Inkling found unsaved work on {0} from an earlier session.</source>
         <translation>Inkling 找到了上次未保存的《{0}》。</translation>
     </message>
     <message>
-        <location filename="../../gui/book/prompts.py" line="242"/>
+        <location filename="../../gui/book/prompts.py" line="252"/>
         <source>Restore</source>
         <translation>恢复</translation>
     </message>
     <message>
-        <location filename="../../gui/book/prompts.py" line="245"/>
+        <location filename="../../gui/book/prompts.py" line="255"/>
         <source>Discard</source>
         <translation>放弃</translation>
     </message>
     <message>
-        <location filename="../../gui/book/prompts.py" line="248"/>
+        <location filename="../../gui/book/prompts.py" line="258"/>
         <source>Decide later</source>
         <translation>稍后决定</translation>
     </message>
@@ -3854,6 +3869,24 @@ Your project is untouched; keep writing.</source>
         <location filename="../../gui/models/dialogs.py" line="87"/>
         <source>The key is stored in a file only you can read.</source>
         <translation>密钥保存在只有你能读取的文件里。</translation>
+    </message>
+</context>
+<context>
+    <name>ShortcutsDialog</name>
+    <message>
+        <location filename="../../gui/window/shortcuts.py" line="49"/>
+        <source>Keyboard Shortcuts</source>
+        <translation>键盘快捷键</translation>
+    </message>
+    <message>
+        <location filename="../../gui/window/shortcuts.py" line="51"/>
+        <source>What</source>
+        <translation>功能</translation>
+    </message>
+    <message>
+        <location filename="../../gui/window/shortcuts.py" line="51"/>
+        <source>Keys</source>
+        <translation>按键</translation>
     </message>
 </context>
 <context>
@@ -4333,42 +4366,42 @@ Your project is untouched; keep writing.</source>
 <context>
     <name>SuggestionController</name>
     <message>
-        <location filename="../../gui/editor/suggestions.py" line="132"/>
+        <location filename="../../gui/editor/suggestions.py" line="143"/>
         <source>No suggestion yet: the model is still loading.</source>
         <translation>暂无建议：模型还在载入。</translation>
     </message>
     <message>
-        <location filename="../../gui/editor/suggestions.py" line="134"/>
+        <location filename="../../gui/editor/suggestions.py" line="145"/>
         <source>No suggestion while a continuation is being written.</source>
         <translation>正在续写，暂不提供建议。</translation>
     </message>
     <message>
-        <location filename="../../gui/editor/suggestions.py" line="136"/>
+        <location filename="../../gui/editor/suggestions.py" line="147"/>
         <source>No suggestion: this text is read-only.</source>
         <translation>没有建议：这段文字是只读的。</translation>
     </message>
     <message>
-        <location filename="../../gui/editor/suggestions.py" line="138"/>
+        <location filename="../../gui/editor/suggestions.py" line="149"/>
         <source>No suggestion while the input method is composing.</source>
         <translation>输入法正在输入，暂不提供建议。</translation>
     </message>
     <message>
-        <location filename="../../gui/editor/suggestions.py" line="141"/>
+        <location filename="../../gui/editor/suggestions.py" line="152"/>
         <source>No suggestion while the story bible is being written; they resume after.</source>
         <translation>正在编写故事设定，暂不提供建议；完成后恢复。</translation>
     </message>
     <message>
-        <location filename="../../gui/editor/suggestions.py" line="144"/>
+        <location filename="../../gui/editor/suggestions.py" line="155"/>
         <source>No suggestion while text is selected.</source>
         <translation>选中文字时不提供建议。</translation>
     </message>
     <message>
-        <location filename="../../gui/editor/suggestions.py" line="329"/>
+        <location filename="../../gui/editor/suggestions.py" line="375"/>
         <source>Nothing suggested at the start of a paragraph: write a few words first.</source>
         <translation>段落开头没有建议：先写几个字吧。</translation>
     </message>
     <message>
-        <location filename="../../gui/editor/suggestions.py" line="331"/>
+        <location filename="../../gui/editor/suggestions.py" line="377"/>
         <source>The model had nothing confident to add here.</source>
         <translation>模型在这里没有把握补充什么。</translation>
     </message>

@@ -360,3 +360,36 @@ def test_about_shows_the_version(qtbot, monkeypatch) -> None:
     dialog = AboutDialog("Fake model")
     qtbot.addWidget(dialog)
     assert "Version" not in dialog.label.text()
+
+
+def test_help_lists_the_keyboard_shortcuts_from_the_menus(qtbot, windows, tmp_path: Path) -> None:
+    from gui.window.shortcuts import ShortcutsDialog
+
+    window = make(qtbot, windows, tmp_path)
+    window.menu_actions.named["shortcuts"].trigger()
+    dialog = window.findChild(ShortcutsDialog)
+    assert dialog is not None and dialog.isVisible()
+    listed = dict(dialog.entries())
+    assert "Find in Book…" in listed and "Ctrl+Shift+F" in listed["Find in Book…"]
+    assert listed.get("Continuity") == "Ctrl+Alt+C"
+    assert not any("&" in text for text in listed)  # the accelerator marks are gone
+    screen = window.screen().availableGeometry()
+    assert dialog.width() <= screen.width() and dialog.height() <= screen.height()
+
+
+def test_the_restart_question_names_its_buttons(qtbot, windows, tmp_path: Path) -> None:
+    from tests.fakes import ScriptedPrompts
+    from tests.gui.conftest import show_window
+
+    prompts = ScriptedPrompts(confirm=[False])
+    asked: list[tuple[str, str]] = []
+    real = prompts.confirm
+
+    def confirm(question: str, yes: str = "", no: str = "") -> bool:
+        asked.append((yes, no))
+        return real(question)
+
+    prompts.confirm = confirm  # type: ignore[method-assign]
+    window = show_window(qtbot, windows, tmp_path, engine_factory=FakeFactory(), prompts=prompts)
+    assert window.offer_restart("zh_CN") is False
+    assert asked == [("Restart Now", "Later")]
