@@ -91,6 +91,14 @@ class Progress:
             self.history[self._day] = written
         self._trim(day)
 
+    def by_the_model(self, words: int) -> None:
+        """`words` (net) of the total came from the model, not the writer (a continuation,
+        a rewrite): they stay in the book's total but not in what the writer wrote today or
+        this session. Call it once the total counts them."""
+        self._day_start_total += words
+        self.session_start += words
+        self.update(self.total)
+
     def _trim(self, day: dt.date) -> None:
         oldest = (day - dt.timedelta(days=HISTORY_DAYS)).isoformat()
         for key in [k for k in self.history if k < oldest]:

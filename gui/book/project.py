@@ -193,6 +193,13 @@ class ProjectController(QObject):
         doc = self.docs.get(scene_id)
         return doc.toPlainText() if doc is not None else self.binder.scene(scene_id).text
 
+    def by_the_model(self, words: int) -> None:
+        """`words` (net) were written by the model: the book's count takes them, the
+        writer's count for today and this session does not."""
+        self.recount_current()  # the scene's count now holds what the model wrote
+        self.progress.by_the_model(words)
+        self.counts_changed.emit()
+
     def texts(self) -> Iterator[tuple[str, str]]:
         """(scene id, current text) in reading order."""
         for _chapter, scene in self.binder.scenes():

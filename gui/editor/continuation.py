@@ -11,6 +11,7 @@ from backend.engines.params import SamplerParams
 from backend.jobs.kinds import ContinueJob, Job, JobResult, RewriteJob
 from backend.story.memory.assembly import BookContext
 from backend.story.style.model import Style
+from backend.text.counts import word_count
 from gui.editor.editor import Editor
 from gui.editor.history import InsertionHistory
 from gui.editor.writing_bar import WritingBar
@@ -42,6 +43,8 @@ class ContinuationController(QObject):
     message = Signal(str, int)  # text for the status bar, and for how many ms
     error = Signal(str, str)
     speed = Signal(float)  # tokens per second of the last continuation
+    # The net words the model put into the text (kept apart from the writer's own count).
+    model_words = Signal(int)
     # The model is about to write into the text ("continuation" or "rewrite"): the window
     # keeps a snapshot of the scene first.
     about_to_write = Signal(str)
@@ -66,6 +69,7 @@ class ContinuationController(QObject):
         self._mode = NEW
         self._insert_start = 0
         self._seed = 0
+        self._replaced_words = 0
         self.bar = WritingBar(editor)
         self.bar.stop_clicked.connect(self.stop)
         worker.chunk_ready.connect(self._on_worker_chunk_ready)
@@ -170,6 +174,8 @@ class ContinuationController(QObject):
         self._active_id = request.id
         self._mode = mode
         self.about_to_write.emit("rewrite" if mode == REWRITE else "continuation")
+        replaced = self.editor.textCursor().selectedText()
+        self._replaced_words = word_count(replaced)
         self.editor.begin_insertion()
         self._insert_start = self.editor.insertion_position()
         self.running_changed.emit(True)
@@ -203,6 +209,8 @@ class ContinuationController(QObject):
         inserted = self.editor.inserted_text()
         self._end()
         if inserted:
+            self.model_words.emit(word_count(inserted) - self._replaced_words)
+        if inserted:
             if self._mode == RETRY:
                 self.history.add_version(inserted)
             elif self._mode == NEW:
@@ -215,5 +223,8 @@ class ContinuationController(QObject):
     @Slot(int, str)
     def _on_worker_failed(self, request_id: int, message: str) -> None:
         if request_id == self._active_id:
+            inserted = self.editor.inserted_text()
             self._end()
+            if inserted:  # what it wrote before failing stays, and is the model's
+                self.model_words.emit(word_count(inserted) - self._replaced_words)
             self.error.emit(self.tr("Generation failed"), message)

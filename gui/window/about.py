@@ -6,12 +6,21 @@ import logging
 import tomllib
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
+from typing import TYPE_CHECKING, cast
 
-from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLabel, QVBoxLayout, QWidget
+from PySide6.QtCore import QCoreApplication, Qt
+from PySide6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
+    QLabel,
+    QMenuBar,
+    QVBoxLayout,
+    QWidget,
+)
 
 from backend.models.bundled import BUNDLED_LICENCE, BUNDLED_NAME
 from gui.common.i18n import QT_TRANSLATE_NOOP
+from gui.window.shortcuts import ShortcutsDialog
 
 log = logging.getLogger(__name__)
 PYPROJECT = Path(__file__).resolve().parents[2] / "pyproject.toml"
@@ -72,3 +81,24 @@ def app_version() -> str:
 
 def _escape(text: str) -> str:
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+class HelpMenu:
+    """Help's entries, mixed into the main window (which gives the menus and the model)."""
+
+    model_name: str
+    about_dialog: AboutDialog
+
+    if TYPE_CHECKING:
+
+        def menuBar(self) -> QMenuBar: ...
+
+    def show_shortcuts(self) -> None:
+        """Help → Keyboard Shortcuts, read from the menus."""
+        ShortcutsDialog(self.menuBar(), cast(QWidget, self)).open()
+
+    def show_about(self) -> None:
+        """Help → About, with the bundled model's licence."""
+        name = self.model_name or QCoreApplication.translate("MainWindow", "none loaded")
+        self.about_dialog = AboutDialog(name, cast(QWidget, self))
+        self.about_dialog.open()

@@ -46,14 +46,13 @@ from gui.story.bible_generation import BibleController
 from gui.story.details import StoryDialog
 from gui.story.memory import MemoryController
 from gui.story.style import StylePanel
-from gui.window.about import AboutDialog
+from gui.window.about import HelpMenu
 from gui.window.layout import keep_layout, restore_layout
 from gui.window.menu_table import TOOLBAR, menu_table
 from gui.window.menus import build_menus, fill_recent_menu
 from gui.window.model_status import ModelStatus
 from gui.window.preferences import PreferencesDialog
 from gui.window.session import SessionGuard, apply_story_state, story_state
-from gui.window.shortcuts import ShortcutsDialog
 from gui.window.status_bar import StatusBar
 from gui.window.text_actions import TextActions
 from gui.worker import GenerationWorker, ModelThread
@@ -61,7 +60,7 @@ from gui.worker import GenerationWorker, ModelThread
 log = logging.getLogger(__name__)
 
 
-class MainWindow(ModelStatus):
+class MainWindow(ModelStatus, HelpMenu):
     """Inkling's window. Widgets never call engines; they post requests to the worker."""
 
     continuation_done = Signal(object)
@@ -209,6 +208,7 @@ class MainWindow(ModelStatus):
         self.continuation.speed.connect(self._on_continuation_speed)
         self.continuation.about_to_write.connect(self._on_continuation_about_to_write)
         self.continuation.done.connect(self.continuation_done)
+        self.continuation.model_words.connect(self.documents.project.by_the_model)
         self.bible_generation.done.connect(self.bible_done)
 
     def _build_book_knowledge(self, worker: GenerationWorker) -> None:
@@ -455,17 +455,6 @@ class MainWindow(ModelStatus):
         box.setWindowModality(Qt.WindowModality.WindowModal)
         box.open()
         self._error_box = box
-
-    @Slot()
-    def show_shortcuts(self) -> None:
-        """Help → Keyboard Shortcuts, read from the menus."""
-        ShortcutsDialog(self.menuBar(), self).open()
-
-    def show_about(self) -> None:
-        """Help → About, with the bundled model's licence."""
-        dialog = AboutDialog(self.model_name or self.tr("none loaded"), self)
-        dialog.open()
-        self.about_dialog = dialog
 
     def hot_exit(self) -> bool:
         """Logout or a polite kill: keep the unsaved work for the next start, ask nothing,

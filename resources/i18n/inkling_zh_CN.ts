@@ -4,7 +4,7 @@
 <context>
     <name>AboutDialog</name>
     <message>
-        <location filename="../../gui/window/about.py" line="20"/>
+        <location filename="../../gui/window/about.py" line="29"/>
         <source>&lt;h2&gt;Inkling&lt;/h2&gt;
 &lt;p&gt;A local, offline writing assistant for fiction writers. Your text stays on this computer:
 the model runs here, with no account, no cloud and no telemetry.&lt;/p&gt;
@@ -23,17 +23,17 @@ PyTorch (BSD), Hugging Face transformers (Apache 2.0) and Qt for Python (LGPLv3)
 </translation>
     </message>
     <message>
-        <location filename="../../gui/window/about.py" line="39"/>
+        <location filename="../../gui/window/about.py" line="48"/>
         <source>About Inkling</source>
         <translation>关于 Inkling</translation>
     </message>
     <message>
-        <location filename="../../gui/window/about.py" line="42"/>
+        <location filename="../../gui/window/about.py" line="51"/>
         <source>&lt;p&gt;Current model: {0}&lt;/p&gt;</source>
         <translation>&lt;p&gt;当前模型：{0}&lt;/p&gt;</translation>
     </message>
     <message>
-        <location filename="../../gui/window/about.py" line="44"/>
+        <location filename="../../gui/window/about.py" line="53"/>
         <source>&lt;p&gt;Version {0}&lt;/p&gt;</source>
         <translation>&lt;p&gt;版本 {0}&lt;/p&gt;</translation>
     </message>
@@ -1072,47 +1072,47 @@ Chapters and scenes live in a story project: a folder whose name ends in .inklin
 <context>
     <name>ContinuationController</name>
     <message>
-        <location filename="../../gui/editor/continuation.py" line="90"/>
+        <location filename="../../gui/editor/continuation.py" line="94"/>
         <source>The model is not ready yet.</source>
         <translation>模型尚未就绪。</translation>
     </message>
     <message>
-        <location filename="../../gui/editor/continuation.py" line="95"/>
+        <location filename="../../gui/editor/continuation.py" line="99"/>
         <source>Nothing to retry: continue first.</source>
         <translation>没有可重试的内容：请先续写。</translation>
     </message>
     <message>
-        <location filename="../../gui/editor/continuation.py" line="126"/>
+        <location filename="../../gui/editor/continuation.py" line="130"/>
         <source>Select a passage to rewrite.</source>
         <translation>请选择要改写的段落。</translation>
     </message>
     <message>
-        <location filename="../../gui/editor/continuation.py" line="146"/>
+        <location filename="../../gui/editor/continuation.py" line="150"/>
         <source>Version {0} of {1}</source>
         <translation>第 {0} 版，共 {1} 版</translation>
     </message>
     <message>
-        <location filename="../../gui/editor/continuation.py" line="160"/>
+        <location filename="../../gui/editor/continuation.py" line="164"/>
         <source>This text is read-only: {0}</source>
         <translation>此文本为只读：{0}</translation>
     </message>
     <message>
-        <location filename="../../gui/editor/continuation.py" line="176"/>
+        <location filename="../../gui/editor/continuation.py" line="182"/>
         <source>Writing… (Esc stops)</source>
         <translation>正在续写…（Esc 停止）</translation>
     </message>
     <message>
-        <location filename="../../gui/editor/continuation.py" line="212"/>
+        <location filename="../../gui/editor/continuation.py" line="220"/>
         <source>Stopped.</source>
         <translation>已停止。</translation>
     </message>
     <message>
-        <location filename="../../gui/editor/continuation.py" line="212"/>
+        <location filename="../../gui/editor/continuation.py" line="220"/>
         <source>Done.</source>
         <translation>完成。</translation>
     </message>
     <message>
-        <location filename="../../gui/editor/continuation.py" line="219"/>
+        <location filename="../../gui/editor/continuation.py" line="230"/>
         <source>Generation failed</source>
         <translation>生成失败</translation>
     </message>
@@ -1974,12 +1974,12 @@ Your project is untouched; keep writing.</source>
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../gui/window/main_window.py" line="80"/>
+        <location filename="../../gui/window/main_window.py" line="79"/>
         <source>Inkling</source>
         <translation>Inkling</translation>
     </message>
     <message>
-        <location filename="../../gui/window/main_window.py" line="117"/>
+        <location filename="../../gui/window/main_window.py" line="116"/>
         <source>Settings were reset</source>
         <translation>设置已重置</translation>
     </message>
@@ -2075,7 +2075,7 @@ Your project is untouched; keep writing.</source>
         <translation>故事信息属于故事项目：请用“另存为”，并以 .inkling 结尾命名。</translation>
     </message>
     <message>
-        <location filename="../../gui/window/main_window.py" line="466"/>
+        <location filename="../../gui/window/about.py" line="102"/>
         <source>none loaded</source>
         <translation>未载入</translation>
     </message>
@@ -3622,7 +3622,7 @@ Your project is untouched; keep writing.</source>
         <translation>“{0}”无法读取，Inkling 将其保持原样：{1}</translation>
     </message>
     <message>
-        <location filename="../../gui/book/project.py" line="292"/>
+        <location filename="../../gui/book/project.py" line="299"/>
         <source>The book has no scene: add one with Book → New Scene.</source>
         <translation>这本书没有场景：请用“书稿 → 新建场景”添加一个。</translation>
     </message>

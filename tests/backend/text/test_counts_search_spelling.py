@@ -64,3 +64,22 @@ def test_progress_tracks_days_and_session() -> None:
     assert progress.history["2026-11-25"] == 50 and progress.history["2026-11-24"] == 350
     days = progress.last_days(3, today=day + dt.timedelta(days=1))
     assert days == [("2026-11-23", 0), ("2026-11-24", 350), ("2026-11-25", 50)]
+
+
+def test_the_models_words_are_not_the_writers() -> None:
+    import datetime as dt
+
+    from backend.story.progress import Progress
+
+    day = dt.date(2026, 12, 7)
+    progress = Progress.start({"daily": 500}, {}, total=1000, today=day)
+    progress.update(1040, today=day)  # the writer wrote 40 words
+    progress.update(1160, today=day)  # a continuation of 120 words is counted
+    progress.by_the_model(120)  # and is the model's
+    assert progress.total == 1160
+    assert progress.today == 40 and progress.session == 40
+    progress.update(1170, today=day)  # and 10 more of their own
+    assert progress.today == 50 and progress.session == 50
+    progress.update(1140, today=day)  # a rewrite made a passage 30 words shorter
+    progress.by_the_model(-30)
+    assert progress.total == 1140 and progress.today == 50

@@ -393,3 +393,22 @@ def test_the_restart_question_names_its_buttons(qtbot, windows, tmp_path: Path) 
     window = show_window(qtbot, windows, tmp_path, engine_factory=FakeFactory(), prompts=prompts)
     assert window.offer_restart("zh_CN") is False
     assert asked == [("Restart Now", "Later")]
+
+
+def test_a_continuation_does_not_count_as_the_writers_words(qtbot, windows, tmp_path: Path) -> None:
+    from backend.formats.manuscript import split_manuscript
+    from backend.story.project_save import save_story
+
+    folder = tmp_path / "Words.inkling"
+    save_story(split_manuscript("Chapter 1\n\nAlice saw").to_story(folder, "Words"))
+    window = make(qtbot, windows, tmp_path)
+    assert window.documents.open(str(folder))
+    progress = window.documents.project.progress
+    before = progress.today
+    window.editor.moveCursor(window.editor.textCursor().MoveOperation.End)
+    with qtbot.waitSignal(window.continuation_done, timeout=10000) as done:
+        window.start_continuation()
+    assert done.args[0].text.split()
+    window.documents.project.recount_current()  # as after the pause that follows
+    assert progress.total > 2  # the book's count holds the model's words
+    assert progress.today == before and progress.session == 0
