@@ -74,6 +74,10 @@ def _book(book: BookContext | None, bible: tuple[Entry, ...], note: str = "") ->
     return BookContext(bible=tuple(bible), authors_note=note)
 
 
+# A plain continuation reads the same window of text as a suggestion at the cursor.
+SHARED_WINDOW = True
+
+
 @dataclass(frozen=True)
 class ContinueJob:
     """Continue the text before the cursor: plainly, or in a style."""
@@ -96,14 +100,24 @@ class ContinueJob:
     def assemble(self, engine: Engine) -> Assembly:
         """The prompt this continuation sends, section by section."""
         book = _book(self.book, self.bible, self.authors_note if self.style else "")
+        cap = None
+        if SHARED_WINDOW:
+            # The suggestion's own window. A plain continuation's prompt is then the one
+            # read for the last suggestion (or when the cursor came to rest), so its first
+            # words come without reading the text again; a styled one (its header first)
+            # reads a prompt of that size rather than the whole context
+            # (bench/first_words.py).
+            options = SuggestOptions()
+            cap = options.book_tokens if book.in_a_story else options.context_tokens
         if self.style is None:
             max_tokens, header = self.params.max_tokens, ""
         else:
             max_tokens = sampler_for(self.style, self.params.seed).max_tokens
             header = style_header(self.style, self.premise, self.lang)
         return assemble_for(
-            engine, book, self.text_before, max_tokens, header=header, task="continuation"
-        )
+            engine, book, self.text_before, max_tokens, cap=cap, header=header,
+            task="continuation",
+        )  # fmt: skip
 
     def run(
         self, engine: Engine, cancel: threading.Event, draft: DraftFn

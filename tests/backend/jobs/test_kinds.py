@@ -106,3 +106,15 @@ def test_jobs_with_a_book_tell_the_model_its_memory_and_say_what_they_sent() -> 
 def test_synopsis_job_drafts_one_line(tiny_gpt2_engine) -> None:
     out = run(SynopsisJob("Wren opened the shop. The clock had stopped at noon."), tiny_gpt2_engine)
     assert len(out) == 1 and "\n" not in out[0]
+
+
+def test_a_plain_continuation_reads_the_suggestions_window(llama_engine) -> None:
+    """So the prompt a suggestion (or the resting cursor's prefill) read is in the cache."""
+    from backend.jobs.suggest import SuggestOptions
+    from tests.conftest import SAMPLE_PROSE
+
+    text = (SAMPLE_PROSE + "\n\n") * 40
+    continuation = ContinueJob(text, GREEDY).assemble(llama_engine)
+    suggestion = SuggestJob(text, len(text), SuggestOptions()).assemble(llama_engine)
+    assert continuation.prefix + continuation.body == suggestion.prefix + suggestion.body
+    assert len(continuation.body) < len(text)  # a window, not the whole text
