@@ -70,7 +70,8 @@ def test_plain_english_follows_the_system_region(qtbot) -> None:
     controller.configure(True, "en", [])
     qtbot.waitUntil(lambda: controller.speller is not None, timeout=10000)
     assert controller.speller.language == "en-US"
-    controller.configure(True, "en-GB", ["Wren"])  # read before: ready at once
+    controller.configure(True, "en-GB", ["Wren"])
+    qtbot.waitUntil(lambda: controller.speller is not None, timeout=10000)
     assert controller.speller.language == "en-GB" and controller.speller.is_correct("Wren")
     controller.configure(True, "zh-CN", [])
     assert not controller.enabled
@@ -88,7 +89,9 @@ def test_the_dictionary_is_read_off_the_window_thread(qtbot, monkeypatch) -> Non
         threads.append(threading.current_thread().name)
         real(code)
 
-    monkeypatch.setattr(backend_spelling, "_LOADED", set())
+    # Forget every dictionary read so far (both records, so that they agree afterwards).
+    backend_spelling._dictionary.cache_clear()
+    backend_spelling._LOADED.clear()
     monkeypatch.setattr("gui.editor.spelling.load_dictionary", load)
     editor = Editor()
     qtbot.addWidget(editor)
