@@ -88,22 +88,10 @@ def book_context(
     (day_one_drafts) fill in, marked as drafts, where the writer has written nothing."""
     settings, _ = ContextSettings.from_mapping(story.context)
     entries = bible if bible is not None else [*story.characters, *story.background]
-    memory, memory_draft = story.memory, False
-    if drafts is not None:
-        named = {str(e.get("Name", "")).strip() for e in entries}
-        entries = [*entries, *(e for e in drafts.bible() if e["Name"] not in named)]
-        if not memory.strip() and drafts.memory:
-            memory, memory_draft = drafts.memory, True
+    entries, memory, memory_draft = _with_drafts(entries, story.memory, drafts)
     chapters = story.binder.chapters
-    where = next(
-        (
-            (c, s)
-            for c, ch in enumerate(chapters)
-            for s, sc in enumerate(ch.scenes)
-            if sc.id == scene_id
-        ),
-        None,
-    )
+    places = ((c, s) for c, ch in enumerate(chapters) for s, sc in enumerate(ch.scenes))
+    where = next(((c, s) for c, s in places if chapters[c].scenes[s].id == scene_id), None)
     common: dict[str, Any] = {
         "memory": memory,
         "memory_draft": memory_draft,
@@ -122,13 +110,7 @@ def book_context(
         Note(scene_label(sc, i + 1), sc.synopsis) for i, sc in enumerate(chapter.scenes[:s])
     )
     prev = _previous_scene(chapters, c, s)
-    lead = ""
-    lead_from = 0
-    if prev is not None:
-        text = texts.get(prev.id, prev.text) if texts else prev.text
-        lead_from = len(text) - LEAD_IN_CHARS
-        lead_from = sentence_start(text, lead_from, LEAD_SNAP_CHARS) if lead_from > 0 else 0
-        lead = text[lead_from:]
+    lead, lead_from = _lead_in(prev, texts)
     return BookContext(
         **common,
         earlier=earlier,
@@ -139,6 +121,30 @@ def book_context(
         lead_in_scene=prev.id if prev is not None else "",
         lead_in_from=lead_from,
     )
+
+
+def _with_drafts(
+    entries: Sequence[Mapping[str, Any]], memory: str, drafts: BookDrafts | None
+) -> tuple[list[Mapping[str, Any]], str, bool]:
+    """The bible entries and memory lines, with the drafts where the writer wrote none;
+    and whether the memory is a draft."""
+    if drafts is None:
+        return list(entries), memory, False
+    named = {str(e.get("Name", "")).strip() for e in entries}
+    entries = [*entries, *(e for e in drafts.bible() if e["Name"] not in named)]
+    if not memory.strip() and drafts.memory:
+        return entries, drafts.memory, True
+    return entries, memory, False
+
+
+def _lead_in(prev: Scene | None, texts: Mapping[str, str] | None) -> tuple[str, int]:
+    """The end of the scene before (from a sentence's start) and where it starts in it."""
+    if prev is None:
+        return "", 0
+    text = texts.get(prev.id, prev.text) if texts else prev.text
+    start = len(text) - LEAD_IN_CHARS
+    start = sentence_start(text, start, LEAD_SNAP_CHARS) if start > 0 else 0
+    return text[start:], start
 
 
 def _note(chapter: Chapter, number: int, drafts: BookDrafts | None) -> Note:
