@@ -29,26 +29,31 @@ from backend.story.style.model import Style
 
 CORPUS = ROOT / "tests" / "data" / "corpus" / "alice.txt"
 PLACES = (20000, 21500, 23000)
+TYPED_AFTER = 60  # characters the writer types after the read-ahead, before Ctrl+Enter
 
 
 def first_words(engine: LlamaCppEngine, job: ContinueJob) -> float:
     """Seconds until the job's first piece of text (or its first draft)."""
     started = time.perf_counter()
-    seen = threading.Event()
+    seen: list[float] = []  # when the first draft came: it is on screen from then on
+    cancel = threading.Event()
 
-    def draft(_text: str) -> None:
-        seen.set()
+    def draft(text: str) -> None:
+        if text and not seen:
+            seen.append(time.perf_counter())
+            cancel.set()  # measured: the rest of the run is not
 
-    for item in job.run(engine, threading.Event(), draft):
-        if seen.is_set() or (isinstance(item, str) and item):
+    for item in job.run(engine, cancel, draft):
+        if seen or (isinstance(item, str) and item):
             break
-    return time.perf_counter() - started
+    return (seen[0] if seen else time.perf_counter()) - started
 
 
 def main() -> None:
     """Print the times and a JSON line."""
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--threads", type=int, default=None)
+    parser.add_argument("--read-ahead-only", action="store_true", help="only the read-ahead runs")
     args = parser.parse_args()
     text = CORPUS.read_text("utf-8")
     doc = "\n\n".join(" ".join(p.split()) for p in re.split(r"\n\s*\n", text) if p.strip())
@@ -56,7 +61,8 @@ def main() -> None:
     engine.load()
     params = SamplerParams(temperature=0.8, max_tokens=60, seed=1)
     out: dict[str, float] = {}
-    for shared in (False, True):
+    style = Style(pov="first", tense="past")
+    for shared in () if args.read_ahead_only else (False, True):
         kinds.SHARED_WINDOW = shared
         times = []
         for k, cut in enumerate(PLACES):
@@ -67,13 +73,30 @@ def main() -> None:
         name = "plain_shared_s" if shared else "plain_own_window_s"
         out[name] = round(median(times), 3)
         print(f"plain continuation, {'shared' if shared else 'own'} window: {times}")
-    style = Style(pov="first", tense="past")
-    for shared in (False, True):
+    for shared in () if args.read_ahead_only else (False, True):
         kinds.SHARED_WINDOW = shared
         styled = [first_words(engine, ContinueJob(doc[:c], params, style=style)) for c in PLACES]
         name = "styled_capped_s" if shared else "styled_whole_context_s"
         out[name] = round(median(styled), 3)
         print(f"styled continuation (first person, past), {name}: {styled}")
+    # Read ahead (the window does it when a writer who uses a style rests): the styled
+    # prompts are in the guidance pair's cache, at the place itself and after a few more
+    # words typed there.
+    kinds.SHARED_WINDOW = True
+    for typed in (0, TYPED_AFTER):
+        styled, prepared = [], []
+        for k, cut in enumerate(PLACES):
+            here = doc[: cut + 11 * k]
+            started = time.perf_counter()
+            ahead = ContinueJob(here, params, style=style, prepare_only=True)
+            list(ahead.run(engine, threading.Event(), lambda _t: None))
+            prepared.append(time.perf_counter() - started)
+            later = doc[: cut + 11 * k + typed]
+            styled.append(first_words(engine, ContinueJob(later, params, style=style)))
+        name = f"styled_read_ahead_typed_{typed}_s"
+        out[name] = round(median(styled), 3)
+        out[f"read_ahead_{typed}_s"] = round(median(prepared), 3)
+        print(f"styled, read ahead, {typed} characters typed since: {styled} (ahead {prepared})")
     print(json.dumps(out))
 
 

@@ -19,7 +19,7 @@ from backend.jobs.character import iter_entry
 from backend.jobs.complete import continue_text
 from backend.jobs.context import assemble_for
 from backend.jobs.rewrite import rewrite_stream
-from backend.jobs.styled import StoryContext, styled_stream
+from backend.jobs.styled import StoryContext, styled_prepare, styled_stream
 from backend.jobs.suggest import SuggestOptions, suggest_stream
 from backend.story.language import generation_language
 from backend.story.memory.assembly import Assembly, BookContext
@@ -91,6 +91,10 @@ class ContinueJob:
     bible: tuple[Entry, ...] = ()
     book: BookContext | None = None
     language: str = ""  # the story's choice; '' detects it from the text
+    # Read a styled continuation's prompts into the cache and write nothing: sent when the
+    # writer who has been continuing in a style rests, so Ctrl+Enter's first words come
+    # without reading the text anew (a plain one shares the suggestion's prompt already).
+    prepare_only: bool = False
 
     @property
     def lang(self) -> str:
@@ -123,12 +127,17 @@ class ContinueJob:
         self, engine: Engine, cancel: threading.Event, draft: DraftFn
     ) -> Iterator[str | Assembly]:
         """The assembled prompt, then the continuation exactly as it should be inserted."""
+        if self.prepare_only and self.style is None:
+            return
         asm = self.assemble(engine)
+        story = StoryContext(premise=self.premise, authors_note=asm.authors_note, lore=asm.prefix)
+        if self.prepare_only and self.style is not None:
+            styled_prepare(engine, asm.recent, self.style, story, cancel=cancel, lang=self.lang)
+            return
         yield asm
         if self.style is None:
             yield from continue_text(engine, asm.body, self.params, cancel, preamble=asm.prefix)
             return
-        story = StoryContext(premise=self.premise, authors_note=asm.authors_note, lore=asm.prefix)
         yield from styled_stream(
             engine,
             asm.recent,

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from PySide6.QtCore import QObject, Signal, Slot
+from PySide6.QtCore import QObject, QTimer, Signal, Slot
 
 from backend.engines.params import SamplerParams
 from backend.jobs.kinds import ContinueJob, Job, JobResult, RewriteJob
@@ -19,6 +19,9 @@ from gui.worker import GenerationWorker, Request
 
 # Insertion modes: a new continuation, a retry of the last one, a rewrite of a selection.
 NEW, RETRY, REWRITE = "new", "retry", "rewrite"
+# How long the writer rests, after the last suggestion came, before a styled continuation's
+# prompt is read ahead (bench/first_words.py).
+PREPARE_DELAY_MS = 1500
 
 
 @dataclass(frozen=True)
@@ -72,6 +75,14 @@ class ContinuationController(QObject):
         self._replaced_words = 0
         self.bar = WritingBar(editor)
         self.bar.stop_clicked.connect(self.stop)
+        self._styled_used = False  # reading ahead is for a writer who uses styles
+        self._prepared: object = None  # the place (and inputs) last read ahead
+        self.prepare_posted: int | None = None  # the id of the last read-ahead request
+        self._prepare_timer = QTimer(self)
+        self._prepare_timer.setSingleShot(True)
+        self._prepare_timer.setInterval(PREPARE_DELAY_MS)
+        self._prepare_timer.timeout.connect(self.prepare)
+        editor.textChanged.connect(self._prepare_timer.stop)
         worker.chunk_ready.connect(self._on_worker_chunk_ready)
         worker.draft_ready.connect(self._on_worker_draft_ready)
         worker.finished.connect(self._on_worker_finished)
@@ -102,18 +113,52 @@ class ContinuationController(QObject):
             before_end = node.start
         else:
             before_end = self.editor.textCursor().selectionStart()
-        inputs = self.inputs()
-        job = ContinueJob(
+        job = self._job(before_end, self.inputs(), self._next_seed())
+        if job.style is not None:
+            self._styled_used = True
+        self._begin(job, RETRY if replace_last else NEW)
+
+    def _job(
+        self, before_end: int, inputs: StoryInputs, seed: int, prepare_only: bool = False
+    ) -> ContinueJob:
+        """The continuation of the text before `before_end`, as Ctrl+Enter asks for it."""
+        return ContinueJob(
             text_before=self.editor.toPlainText()[:before_end],
-            params=self.params().with_(seed=self._next_seed()),
+            params=self.params().with_(seed=seed),
             style=inputs.style,
             premise=inputs.premise,
             authors_note=inputs.authors_note,
             bible=inputs.bible,
             book=inputs.book,
             language=inputs.language,
+            prepare_only=prepare_only,
         )
-        self._begin(job, RETRY if replace_last else NEW)
+
+    @Slot()
+    def prepare(self) -> bool:
+        """Have the model read ahead what a styled continuation at the cursor would read,
+        once the writer has rested: only for a writer who has continued in a style since
+        the window opened, only while the model has nothing else to do (a keystroke's
+        suggestion cancels it), and once per place."""
+        editor = self.editor
+        if not (self.model_ready and self._styled_used) or editor.inserting:
+            return False
+        if editor.isReadOnly() or editor.locked_reason or self.worker.busy():
+            return False
+        cursor = editor.textCursor()
+        if cursor.hasSelection():
+            return False
+        inputs = self.inputs()
+        if inputs.style is None:
+            return False
+        key = (editor.document().revision(), cursor.position(), inputs)
+        if key == self._prepared:
+            return False
+        self._prepared = key
+        request = Request(self._job(cursor.position(), inputs, 0, prepare_only=True))
+        self.prepare_posted = request.id
+        self.worker.post(request)
+        return True
 
     @Slot()
     def retry(self) -> None:
@@ -205,6 +250,8 @@ class ContinuationController(QObject):
     @Slot(int, object)
     def _on_worker_finished(self, request_id: int, result: JobResult) -> None:
         if request_id != self._active_id:
+            if request_id != self.prepare_posted and self._styled_used:
+                self._prepare_timer.start()  # a suggestion came: the writer may rest now
             return  # not ours, or stale: a newer request replaced it
         inserted = self.editor.inserted_text()
         self._end()

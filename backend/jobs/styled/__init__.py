@@ -59,6 +59,7 @@ __all__ = [
     "StyledPrompt",
     "VoiceCheck",
     "build_prompts",
+    "styled_prepare",
     "styled_prompt",
     "styled_stream",
 ]
@@ -168,8 +169,7 @@ def styled_stream(
     quoted = in_dialogue(text_before.removesuffix(healed.required_text))
     stepper, vocab = engine.stepper, engine.vocabulary
     if stepper is not None and vocab is not None:
-        guided = use_guidance and use_header and style.guidance != 1.0 and bool(marks)
-        guide = prompt.guide(engine) if guided else None
+        guide = _guide_for(engine, prompt, style, marks, use_guidance and use_header)
         position = Position(quoted=quoted, line="" if marks and _at_break(text_before) else None)
         config = _run_config(
             vocab, style, params, healed, guide, marks, position, use_bias, draft, lang
@@ -184,6 +184,44 @@ def styled_stream(
             engine, healed, params, cancel, server_check, quoted, draft, bool(marks)
         )
     yield from shaped(chunks, healed.required_text, LengthRule(style.length, checking, lang))
+
+
+def styled_prepare(
+    engine: Engine,
+    text_before: str,
+    style: Style,
+    story: StoryContext | None = None,
+    *,
+    cancel: threading.Event | None = None,
+    lang: str = "en",
+) -> bool:
+    """Read the prompts a guided styled continuation at this place sends (the styled one
+    and the plain one it is guided against) into the engine's cache, and write nothing: a
+    continuation asked for here next reads only what was typed since. False when there is
+    nothing to read, no guidance (an unguided run reads in the context suggestions use, so
+    reading ahead would only push their text out), no cache of the engine's own, or it was
+    cancelled. The prompts are built exactly as `styled_stream` builds them."""
+    stepper = engine.stepper
+    if stepper is None or engine.vocabulary is None:
+        return False
+    story = story or StoryContext()
+    if not pack(lang).has_tense:
+        style = style.with_(tense="")
+    prompt = styled_prompt(engine, text_before, style, story, lang)
+    marks = header_marks(style_header(style, story.premise, lang), lang)
+    guide = _guide_for(engine, prompt, style, marks, True)
+    if guide is None or not prompt.healed.tokens:
+        return False
+    return stepper.guided_session(prompt.healed.tokens, guide, cancel) is not None
+
+
+def _guide_for(
+    engine: Engine, prompt: StyledPrompt, style: Style, marks: tuple[str, ...], wanted: bool
+) -> tuple[int, ...] | None:
+    """The prompt a local run is guided against (None: unguided)."""
+    if not (wanted and style.guidance != 1.0 and marks):
+        return None
+    return prompt.guide(engine)
 
 
 def _run_config(

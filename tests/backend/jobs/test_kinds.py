@@ -118,3 +118,51 @@ def test_a_plain_continuation_reads_the_suggestions_window(llama_engine) -> None
     suggestion = SuggestJob(text, len(text), SuggestOptions()).assemble(llama_engine)
     assert continuation.prefix + continuation.body == suggestion.prefix + suggestion.body
     assert len(continuation.body) < len(text)  # a window, not the whole text
+
+
+def test_a_styled_continuation_read_ahead_leaves_nothing_to_read(llama_engine, monkeypatch) -> None:
+    """Read ahead at a place (the window does it when a writer who uses a style rests), the
+    styled continuation there reads no prompt token anew before its first words."""
+    from backend.engines import llama_adapter
+    from tests.conftest import SAMPLE_PROSE
+
+    read: list[int] = []
+    real_decode = llama_adapter.GuidedPair._decode
+
+    def decode(self, entries, want_logits):  # type: ignore[no-untyped-def]
+        if not want_logits:
+            read.append(len(entries))  # prompt batches: the pair reading text
+        return real_decode(self, entries, want_logits)
+
+    monkeypatch.setattr(llama_adapter.GuidedPair, "_decode", decode)
+    text = "The lighthouse keeper counted ships that never came. " + SAMPLE_PROSE * 4
+    style = Style(pov="first", tense="past")
+    ahead = ContinueJob(text, GREEDY, style=style, prepare_only=True)
+    assert list(ahead.run(llama_engine, threading.Event(), lambda _t: None)) == []
+    assert sum(read) > 100  # both prompts were read
+    read.clear()
+    cancel = threading.Event()
+    drafts: list[str] = []
+
+    def draft(piece: str) -> None:
+        drafts.append(piece)
+        cancel.set()  # the first words are what this is about
+
+    for item in ContinueJob(text, GREEDY, style=style).run(llama_engine, cancel, draft):
+        if isinstance(item, str) and item:
+            break
+    assert sum(read) == 0
+
+
+def test_read_ahead_is_for_guided_styles_only(llama_engine, monkeypatch) -> None:
+    """A plain continuation shares the suggestion's prompt already, and an unguided style
+    reads in the context suggestions use: reading ahead for either would only cost."""
+    from backend.engines import llama_adapter
+
+    seated: list[int] = []
+    monkeypatch.setattr(llama_adapter.GuidedPair, "seat", lambda *a, **k: seated.append(1) or True)
+    text = "Wren walked to the end of the pier and waited for the boat."
+    for style in (None, Style(pov="first", guidance=1.0)):
+        job = ContinueJob(text, GREEDY, style=style, prepare_only=True)
+        assert list(job.run(llama_engine, threading.Event(), lambda _t: None)) == []
+    assert seated == []
