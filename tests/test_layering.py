@@ -45,3 +45,35 @@ def test_the_import_contracts_hold() -> None:
     )
     assert out.returncode == 0, out.stdout[-4000:] + out.stderr[-2000:]
     assert "0 broken" in out.stdout
+
+
+# The window as a writer starts it: its modules, the application and the main window shown.
+WINDOW_PROBE = """
+import json, os, sys, tempfile
+os.environ["QT_QPA_PLATFORM"] = "offscreen"
+import gui.window.app as app
+import gui.worker
+# The model thread loads the model (llama_cpp, numpy) as soon as the window exists: that is
+# after start-up by design, and racing it would make the probe flaky, so it loads nothing.
+gui.worker.GenerationWorker._load = lambda self, spec: None
+qt = app.make_application()
+window = app.MainWindow(app.app_paths(tempfile.mkdtemp()), None)
+window.show()
+qt.processEvents()
+print(json.dumps(sorted({m.split('.')[0] for m in sys.modules} & {
+    'numpy', 'llama_cpp', 'torch', 'transformers', 'rank_bm25', 'jieba', 'huggingface_hub'
+} | ({'http.client'} & set(sys.modules)) | ({'importlib.metadata'} & set(sys.modules)))))
+window.model_thread.stop()
+os._exit(0)
+"""
+
+
+def test_the_window_shows_before_the_heavy_libraries_load() -> None:
+    """numpy, the engines, the retrieval and HTTP libraries and package metadata wait until
+    the model thread or a feature needs them: start-up is Python imports first of all."""
+    out = subprocess.run(
+        [sys.executable, "-c", WINDOW_PROBE], cwd=ROOT, capture_output=True, text=True,
+        check=True, timeout=300,
+    )  # fmt: skip
+    loaded = json.loads(out.stdout.strip().splitlines()[-1])
+    assert loaded == [], f"showing the window pulled in {loaded}"

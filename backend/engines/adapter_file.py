@@ -22,13 +22,14 @@ import stat
 from collections.abc import Iterable, Mapping
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Any
-
-import numpy as np
+from typing import TYPE_CHECKING, Any
 
 from backend.engines.base import EngineError
 from backend.engines.gguf_meta import read_metadata
 from backend.untrusted import RefusedFile, loads_json, read_json
+
+if TYPE_CHECKING:
+    import numpy as np
 
 log = logging.getLogger(__name__)
 
@@ -216,6 +217,7 @@ def write_adapter(
     An OSError (a full disk) leaves no partial file behind.
     """
     import gguf
+    import numpy as np
 
     tmp = path.with_name(f".{path.name}.part")
     writer = gguf.GGUFWriter(str(tmp), meta.architecture)
@@ -330,6 +332,7 @@ def _pair_shapes(path: Path) -> dict[str, tuple[tuple[int, ...], tuple[int, ...]
 def read_pairs(path: Path) -> dict[str, tuple[np.ndarray, np.ndarray]]:
     """GGUF weight name -> (lora_A, lora_B) as peft lays them out (rank x in, out x rank)."""
     import gguf
+    import numpy as np
 
     read_adapter(path)
     reader = gguf.GGUFReader(str(path))

@@ -15,11 +15,11 @@ from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
 
-import numpy as np
-
 from backend.engines.params import SamplerParams
 
 if TYPE_CHECKING:
+    import numpy as np  # only in annotations: the window starts without numpy
+
     from backend.engines.vocabulary import Vocabulary
 
 ProgressFn = Callable[[float], None]

@@ -24,6 +24,7 @@ from urllib.parse import urlsplit
 from backend.engines.assembler import TextAssembler
 from backend.engines.base import Constraint, EngineError, ProgressFn, TextStream
 from backend.engines.params import SamplerParams
+from backend.engines.server_address import strip_api_suffix
 from backend.engines.vocabulary import Vocabulary
 
 log = logging.getLogger(__name__)
@@ -331,12 +332,6 @@ class RemoteEngine:
         if not isinstance(data, dict):
             raise EngineError(f"The server at {self.url} gave an unexpected answer.")
         return data
-
-
-def strip_api_suffix(path: str) -> str:
-    """A server address's path without a trailing "/v1" (the writer may paste either)."""
-    path = path.rstrip("/")
-    return path[:-3] if path.endswith("/v1") else path
 
 
 def _stream_text(

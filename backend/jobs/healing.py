@@ -9,9 +9,12 @@ that naturally spans the cursor (" Netherfield").
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from backend.engines.base import Engine
-from backend.engines.vocabulary import PrefixConstraint
+
+if TYPE_CHECKING:
+    from backend.engines.vocabulary import PrefixConstraint
 
 MAX_BACKUP_TOKENS = 3
 MAX_BACKUP_BYTES = 24
@@ -77,6 +80,8 @@ def constraint_for(engine: Engine, healed: HealedPrompt) -> PrefixConstraint | N
     vocab = engine.vocabulary
     if not healed.required or vocab is None:
         return None
+    from backend.engines.vocabulary import PrefixConstraint  # numpy: not before the window
+
     return PrefixConstraint(vocab.piece_index, healed.required)
 
 

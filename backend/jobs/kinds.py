@@ -15,11 +15,8 @@ from typing import ClassVar, Protocol
 
 from backend.engines.base import Engine
 from backend.engines.params import SamplerParams
-from backend.jobs.character import iter_entry
 from backend.jobs.complete import continue_text
 from backend.jobs.context import assemble_for
-from backend.jobs.rewrite import rewrite_stream
-from backend.jobs.styled import StoryContext, styled_prepare, styled_stream
 from backend.jobs.suggest import SuggestOptions, suggest_stream
 from backend.story.language import generation_language
 from backend.story.memory.assembly import Assembly, BookContext
@@ -27,6 +24,8 @@ from backend.story.memory.synopsis import clean_draft, synopsis_prompt
 from backend.story.style.header import style_header
 from backend.story.style.model import Style, sampler_for
 
+# The jobs' implementations (numpy, the samplers, the levers) are imported where a job
+# runs, on the model thread: the window builds jobs but starts without them.
 DraftFn = Callable[[str], None]
 MEMORY_CHARS = 600  # of premise and memory together in a bible entry's one-line premise
 Entry = Mapping[str, str]
@@ -130,6 +129,8 @@ class ContinueJob:
         if self.prepare_only and self.style is None:
             return
         asm = self.assemble(engine)
+        from backend.jobs.styled import StoryContext, styled_prepare, styled_stream
+
         story = StoryContext(premise=self.premise, authors_note=asm.authors_note, lore=asm.prefix)
         if self.prepare_only and self.style is not None:
             styled_prepare(engine, asm.recent, self.style, story, cancel=cancel, lang=self.lang)
@@ -170,6 +171,8 @@ class RewriteJob:
             asm = assemble_for(engine, book, self.passage, 256, settled=True, task="rewrite")
             yield asm
             preamble = asm.prefix
+        from backend.jobs.rewrite import rewrite_stream
+
         yield from rewrite_stream(
             engine, self.passage, self.style, seed=self.seed, cancel=cancel, draft=draft,
             preamble=preamble,
@@ -236,6 +239,8 @@ class EntryJob:
 
     def run(self, engine: Engine, cancel: threading.Event, draft: DraftFn) -> Iterator[EntryEvent]:
         """Each field's text as it streams, then final."""
+        from backend.jobs.character import iter_entry
+
         premise = " ".join([self.premise.strip(), *self.memory.split()])[:MEMORY_CHARS]
         for alt in range(self.count):
             for event in iter_entry(

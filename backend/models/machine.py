@@ -29,8 +29,6 @@ from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-import numpy as np
-
 from backend.engines.base import Engine, EngineError
 from backend.models.library import CuratedModel
 from backend.storage.atomic import SaveError, atomic_write_text
@@ -328,6 +326,8 @@ def decoding_speed(engine: Engine, seconds: float, busy: BusyFn | None = None) -
     """Tokens a second `engine` decodes, the fastest of PROBE_WINDOWS windows over about
     `seconds`. Raises ProbeBusy when `busy` was true in every window, EngineError when the
     engine cannot step."""
+    import numpy as np  # the probe runs on the model thread, after the window
+
     stepper = engine.stepper
     if stepper is None:
         raise EngineError(f"{engine.name} cannot be stepped token by token.")

@@ -10,7 +10,7 @@ from typing import Any
 
 from backend.engines.base import EngineKind
 from backend.engines.params import SAMPLING_KEYS
-from backend.engines.remote import strip_api_suffix
+from backend.engines.server_address import strip_api_suffix
 from backend.models.entry import PROMPT_FORMATS, CatalogError, ModelEntry
 from backend.models.spec import ENGINES
 

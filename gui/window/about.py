@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import logging
 import tomllib
-from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 from typing import TYPE_CHECKING, cast
 
@@ -64,6 +63,8 @@ class AboutDialog(QDialog):
 
 def app_version() -> str:
     """Inkling's version: the installed package's, else pyproject.toml's ('' if neither)."""
+    from importlib.metadata import PackageNotFoundError, version  # 40 ms: not at start-up
+
     try:
         return version("inkling")
     except PackageNotFoundError:

@@ -17,8 +17,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from rank_bm25 import BM25Plus
-
 from backend.storage.atomic import SaveError, atomic_write_bytes
 from backend.text.terms import names_in, search_terms
 from backend.untrusted import RefusedFile, read_json
@@ -103,6 +101,8 @@ class RecallIndex:
         self._terms = [list(t) for t in terms]
         # BM25+ keeps every word's weight positive, even words in most passages (Okapi's
         # go negative there, and a book repeats its names everywhere).
+        from rank_bm25 import BM25Plus  # numpy with it: built off the window's thread
+
         self._bm25 = BM25Plus(self._terms) if self.passages else None
         self._sets = [frozenset(t) for t in self._terms]
         self._df: Counter[str] = Counter()

@@ -353,7 +353,7 @@ def test_about_shows_the_version(qtbot, monkeypatch) -> None:
     def missing(_name: str) -> str:
         raise PackageNotFoundError("inkling")
 
-    monkeypatch.setattr(about, "version", missing)
+    monkeypatch.setattr("importlib.metadata.version", missing)  # read when asked
     assert app_version() == "0.1.0"  # from pyproject.toml
     monkeypatch.setattr(about, "PYPROJECT", Path("/nonexistent/pyproject.toml"))
     assert app_version() == ""
