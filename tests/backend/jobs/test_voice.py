@@ -107,7 +107,7 @@ def test_headless_command_prints_json_progress_and_a_final_line(
 ) -> None:
     out = tmp_path / "cli.gguf"
     cmd = [*train_command(tiny_gpt2_dir, prose, out), "--steps", "4"]
-    done = subprocess.run(cmd, capture_output=True, text=True, timeout=300, cwd=ROOT)
+    done = subprocess.run(cmd, capture_output=True, text=True, timeout=900, cwd=ROOT)
     assert done.returncode == 0, done.stderr
     lines = [json.loads(line) for line in done.stdout.splitlines()]
     assert [e["event"] for e in lines if e.get("event") == "step"] == ["step"] * 4

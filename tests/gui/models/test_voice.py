@@ -138,7 +138,7 @@ def test_training_runs_in_a_process_and_the_result_can_be_switched_on(
     assert dialog.use_book.isChecked() and "words" in dialog.use_book.text()
     dialog.minutes.setValue(1)
     worker = window.model_thread.worker
-    with qtbot.waitSignal(window.voice.process.ended, timeout=240000) as ended:
+    with qtbot.waitSignal(window.voice.process.ended, timeout=900_000) as ended:
         dialog.start_button.click()
         assert dialog.cancel_button.isVisible() and not dialog.start_button.isVisible()
         # Suggestions keep working: the model thread answers while the training runs.
@@ -169,7 +169,7 @@ def test_cancel_stops_the_process_and_offers_to_resume(
             window.voice.cancel_training()
 
     window.voice.process.line_read.connect(on_line)
-    with qtbot.waitSignal(window.voice.process.ended, timeout=240000) as ended:
+    with qtbot.waitSignal(window.voice.process.ended, timeout=900_000) as ended:
         dialog.start_button.click()
     assert ended.args[0] == 3 and "cancelled" in seen
     assert dialog.start_button.isVisible() and dialog.start_button.text() == "&Resume Training"
