@@ -2,7 +2,10 @@
 same jobs backend/serve.py uses. No command opens the window; main.py starts it when no
 command is given.
 
-common.py     the options every command shares, the writer's settings, the model they chose
+commands.py   the parser of every command, and what runs each
+options.py    the options every command shares, and the window's own light parser (the
+              window starts without importing the commands)
+common.py     the writer's settings, the writer's settings, the model they chose
               (or a flag asks for) with its sampler defaults, and the engine's exit codes
 write.py      complete, continue, rewrite
 character.py  character, background
@@ -21,65 +24,19 @@ package, and nothing in backend imports it.
 
 from __future__ import annotations
 
-import argparse
-import logging
-import sys
-from collections.abc import Callable
-from typing import TextIO
+from typing import TYPE_CHECKING, Any
 
-from backend.cli import ask, book, character, check, keeping, models, serve, voice, write
-from backend.cli.common import add_common_options
+if TYPE_CHECKING:
+    from backend.cli.commands import COMMANDS, build_parser, run_headless
 
-COMMANDS: dict[str, Callable[[argparse.Namespace, TextIO], int]] = {
-    "complete": write.run_complete,
-    "continue": write.run_continue,
-    "rewrite": write.run_rewrite,
-    "character": character.run,
-    "serve": serve.run,
-    "setup-model": models.run,
-    "models": models.run_models,
-    "background": character.run,
-    "train-voice": voice.run,
-    "import": book.run,
-    "stats": book.run,
-    "export": book.run,
-    "snapshot": keeping.run,
-    "history": keeping.run,
-    "backup": keeping.run,
-    "restore": keeping.run,
-    "ask": ask.run,
-    "check": check.run,
-}
+__all__ = ["COMMANDS", "build_parser", "run_headless"]
 
 
-def build_parser() -> argparse.ArgumentParser:
-    """The parser for `python main.py [command]`; no command opens the window."""
-    parser = argparse.ArgumentParser(prog="inkling", description="A local writing assistant.")
-    # The shared options work before or after the command; after it they must not reset
-    # what was given before it, hence SUPPRESS as the sub-command default.
-    common = argparse.ArgumentParser(add_help=False)
-    add_common_options(common, argparse.SUPPRESS)
-    add_common_options(parser, None)
-    parser.add_argument("--open", metavar="FILE", help="open FILE (text or story) in the window")
-    sub = parser.add_subparsers(dest="command")
-    write.add_complete(sub, common)
-    serve.add_parser(sub, common)
-    write.add_styled(sub, common)
-    character.add_parser(sub, common)
-    models.add_parser(sub, common)
-    voice.add_parser(sub, common)
-    book.add_parsers(sub)
-    keeping.add_parsers(sub, common)
-    ask.add_parser(sub, common)
-    check.add_parser(sub, common)
-    return parser
+def __getattr__(name: str) -> Any:
+    """The commands are imported when first asked for, not with the package: the window
+    imports backend.cli.options and nothing else of it."""
+    if name in __all__:
+        from backend.cli import commands
 
-
-def run_headless(args: argparse.Namespace, stdout: TextIO = sys.stdout) -> int:
-    """Run a headless command; returns the process exit code."""
-    logging.basicConfig(
-        level=logging.INFO if args.verbose else logging.WARNING,
-        stream=sys.stderr,
-        format="%(levelname)s %(name)s: %(message)s",
-    )
-    return COMMANDS[args.command](args, stdout)
+        return getattr(commands, name)
+    raise AttributeError(f"module 'backend.cli' has no attribute {name!r}")

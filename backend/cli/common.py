@@ -19,7 +19,7 @@ from backend.engines.params import ParamError, SamplerParams
 from backend.models.adapter_library import clamp_scale
 from backend.models.catalogue import BUNDLED_ID, Catalog
 from backend.models.choice import API_KEY_ENV, ModelRequest, choose_model
-from backend.models.spec import ENGINES, ModelSpec, create_engine
+from backend.models.spec import ModelSpec, create_engine
 from backend.storage.documents import DocumentError
 from backend.storage.paths import AppPaths
 from backend.storage.settings import ModelSettings, Settings, SettingsStore
@@ -39,37 +39,6 @@ class ChosenModel:
 
     spec: ModelSpec
     defaults: SamplerParams
-
-
-def add_common_options(parser: argparse.ArgumentParser, default: object) -> None:
-    """--config, --engine, --model, --url, --ignore-settings and --verbose."""
-    parser.add_argument(
-        "--config", metavar="DIR", default=default, help="keep settings and data under DIR"
-    )
-    parser.add_argument(
-        "--engine", choices=ENGINES, default=default, help="which engine runs the model"
-    )
-    parser.add_argument(
-        "--model",
-        metavar="PATH",
-        default=default,
-        help="a .gguf file or a transformers folder (with --engine remote: the server's model)",
-    )
-    parser.add_argument(
-        "--url",
-        metavar="URL",
-        default=default,
-        help="an OpenAI-compatible server for --engine remote (API key in $INKLING_API_KEY)",
-    )
-    parser.add_argument(
-        "--ignore-settings",
-        action="store_true",
-        default=default or False,
-        help="use the bundled model and built-in defaults, not the writer's settings",
-    )
-    parser.add_argument(
-        "-v", "--verbose", action="store_true", default=default or False, help="log more"
-    )
 
 
 def add_adapter_options(parser: argparse.ArgumentParser) -> None:
