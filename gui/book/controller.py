@@ -6,27 +6,30 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, Qt, QTimer, Signal
 from PySide6.QtWidgets import QLabel, QMainWindow
 
 from backend.storage.paths import AppPaths
 from backend.storage.settings import Settings
-from backend.story.memory.position import scene_texts
 from backend.text.counts import cjk_count, is_mostly_cjk, word_count
 from backend.text.language import detect_language
 from backend.text.words import warm_up
 from gui.book.binder import BinderDock
-from gui.book.dialogs import BookReader
 from gui.book.files import DocumentController
 from gui.book.find import FindDock
-from gui.book.goals import GoalsDialog
-from gui.book.history_view import HistoryDialog
 from gui.book.keeping import Keeping
 from gui.common.theme import writing_font
 from gui.editor.editor import Editor
 from gui.editor.focus import FocusMode
 from gui.editor.spelling import SpellController
+
+if TYPE_CHECKING:
+    # Dialogs and the book's reading are imported when first opened: not at start-up.
+    from gui.book.dialogs import BookReader
+    from gui.book.goals import GoalsDialog
+    from gui.book.history_view import HistoryDialog
 
 PLAIN_COUNT_DELAY_MS = 500
 
@@ -281,6 +284,8 @@ class BookController(QObject):
                 self.tr("Goals belong to a story project (Save As a .inkling folder)."), 6000
             )
             return
+        from gui.book.goals import GoalsDialog
+
         dialog = GoalsDialog(self.project.progress, self.window)
         dialog.accepted.connect(self._on_goals_accepted)
         dialog.open()
@@ -305,6 +310,8 @@ class BookController(QObject):
         if self.history_dialog is not None:
             self.history_dialog.close()
             self.history_dialog.deleteLater()
+        from gui.book.history_view import HistoryDialog
+
         self.history_dialog = HistoryDialog(self.keeping, scene_id, title, self.window)
         self.history_dialog.show()
 
@@ -314,6 +321,8 @@ class BookController(QObject):
         if story is None:
             return
         self.project.sync()
+        from gui.book.dialogs import BookReader
+
         self.reader = BookReader(story, self.window)
         self.reader.show()
         if self.project.current:
@@ -326,6 +335,8 @@ class BookController(QObject):
         if story is None:
             text = self.editor.toPlainText()
             return (self.documents.display_name, text) if text.strip() else None
+        from backend.story.memory.position import scene_texts
+
         scenes = scene_texts(story, dict(self.documents.project.texts()))
         text = "\n\n".join(s.text.strip() for s in scenes if s.text.strip())
         return (story.title or story.folder.name, text) if text else None
