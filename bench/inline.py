@@ -7,14 +7,25 @@ suggestion that match the real text are accepted at one keystroke per word.
 
 KSR = (characters typed - keystrokes used) / characters typed, for our pipeline, for our
 pipeline with token healing off, and for raw llama-cpp-python (prompt = text before the
-cursor, greedy, 12 tokens). Latency is measured in a 4,000-token document. The last line is
-one JSON object.
+cursor, greedy, 12 tokens). Latency (time to the first piece and to the whole suggestion,
+p50 and p95) is measured in a 4,000-token document (as much of a --text passage as there
+is), and again over the typing itself (typing_full_*); tokens_mean is the tokens llama.cpp
+sampled per suggestion; ksr_tab counts a suggestion that matches in full as one Tab (see
+keystrokes.Typing). The last line is one JSON object.
 
 With --lang zh: Lu Xun's 故乡 (public domain) is typed character by character after its
 first 800 characters (see backend.jobs.keystrokes.simulate_cjk: one request after every
 character not covered by an accepted suggestion, one keystroke per two accepted
 characters), for our pipeline and for raw llama-cpp-python; latency comes from the same
 requests.
+
+--text PATH types a passage of your own instead of Alice (the same split: CONTEXT_CHARS of
+context, then TYPED_CHARS typed; bench/data/unseen_en.txt was written for this benchmark,
+so the model cannot have seen it). --min-confidence X ends the first suggestion before a
+new word the model gives less than probability X (SuggestOptions.min_confidence).
+--compare X,Y,... measures several thresholds in one process: keystroke savings typing the
+passage once per threshold, latency with every request of the long document run once per
+threshold in turn (rotating the order), so a busy machine slows them all alike.
 """
 
 from __future__ import annotations
@@ -25,6 +36,8 @@ import json
 import re
 import threading
 import time
+from dataclasses import replace
+from pathlib import Path
 
 from common import CORPUS_DIR, bundled_model_path, median, percentile, unwrapped_corpus
 
@@ -35,6 +48,8 @@ from backend.jobs.suggest import SuggestOptions
 
 CONTEXT_CHARS = 3000
 TYPED_CHARS = 1500
+LATENCY_DOC_TOKENS = 3700
+LATENCY_CHARS = 300
 ZH_CONTEXT = 800
 ZH_TYPED_CHARS = 1000
 
@@ -44,8 +59,36 @@ def simulate(suggest_fn, context: str, target: str) -> dict:
     return vars(keystrokes.simulate(suggest_fn, context, target))
 
 
-def ours(engine: LlamaCppEngine, heal: bool):
-    return keystrokes.editor_suggestions(engine, SuggestOptions(heal=heal))
+def ours(engine: LlamaCppEngine, heal: bool, min_confidence: float | None = None):
+    options = SuggestOptions(heal=heal)
+    if min_confidence is not None:
+        options = replace(options, min_confidence=min_confidence)
+    return keystrokes.editor_suggestions(engine, options)
+
+
+class SampledTokens:
+    """Counts the tokens llama.cpp's own sampler picks, per request of a suggestion function
+    (each one a row of the output layer; healing's constrained steps not counted)."""
+
+    def __init__(self, engine: LlamaCppEngine) -> None:
+        llm = engine.runtime.llm
+        original = llm.sample
+        self.count = 0
+
+        def counting(*args, **kwargs):
+            self.count += 1
+            return original(*args, **kwargs)
+
+        llm.sample = counting  # `Llama.generate` calls `self.sample` once per token
+
+    def per_request(self, fn, counts: list[int]):
+        def run(doc: str):
+            before = self.count
+            out = fn(doc)
+            counts.append(self.count - before)
+            return out
+
+        return run
 
 
 def raw_baseline(engine: LlamaCppEngine):
@@ -153,17 +196,16 @@ def ui_stall(model_path, seconds: float = 25.0) -> float:
     return float(worst[0])
 
 
-def chinese(engine: LlamaCppEngine, chars: int, baselines: bool) -> dict:
+def chinese(engine: LlamaCppEngine, chars: int, baselines: bool, threshold: float) -> dict:
     """Keystroke savings and latency on Chinese text, ours against raw llama-cpp-python."""
     text = (CORPUS_DIR / "guxiang.txt").read_text(encoding="utf-8")
     text = "".join(text.split())  # the hard line breaks of the file are not the author's
     context, target = text[:ZH_CONTEXT], text[ZH_CONTEXT : ZH_CONTEXT + chars]
-    ours_zh = keystrokes.simulate_cjk(
-        keystrokes.editor_suggestions(engine, SuggestOptions()), context, target
-    )
+    ours_zh = keystrokes.simulate_cjk(ours(engine, True, threshold), context, target)
     print(f"ours: ksr={ours_zh.ksr:.3f} requests={ours_zh.requests}", flush=True)
     result = {
         "lang": "zh",
+        "min_confidence": threshold,
         "typed_chars": len(target),
         "ksr": round(ours_zh.ksr, 4),
         "requests": ours_zh.requests,
@@ -247,6 +289,122 @@ def first_at_new_place(threads: int | None, places: int) -> dict:
     return out
 
 
+def typing(
+    engine: LlamaCppEngine, counter: SampledTokens, context: str, target: str, threshold: float
+) -> dict:
+    """Keystroke savings typing `target`, with the latency and sampled tokens of its requests."""
+    counts: list[int] = []
+    fn = counter.per_request(ours(engine, True, threshold), counts)
+    run = simulate(fn, context, target)
+    return {
+        "min_confidence": threshold,
+        "ksr": round(run["ksr"], 4),
+        "ksr_tab": round(run["ksr_tab"], 4),
+        "requests": run["requests"],
+        "tokens_mean": round(sum(counts) / max(1, len(counts)), 2),
+        "typing_full_p50_ms": round(percentile(run["fulls"], 50), 1),
+        "typing_full_p95_ms": round(percentile(run["fulls"], 95), 1),
+    }
+
+
+def long_document(
+    engine: LlamaCppEngine, corpus: str, typed: int = LATENCY_CHARS
+) -> tuple[str, str]:
+    """Up to LATENCY_DOC_TOKENS tokens of `corpus`, and the `typed` characters after them."""
+    ids = engine.tokenize(corpus[:20000])
+    doc_text = engine.runtime.llm.detokenize(ids[:LATENCY_DOC_TOKENS]).decode("utf-8", "ignore")
+    doc_chars = min(len(doc_text), len(corpus) - typed)
+    return corpus[:doc_chars], corpus[doc_chars : doc_chars + typed]
+
+
+def latency(
+    engine: LlamaCppEngine, corpus: str, thresholds: list[float], typed: int
+) -> dict[float, dict]:
+    """Latency in a long document (see `long_document`): the writer types its last
+    characters, and each request runs once per threshold, the order rotating, so that the
+    thresholds share the machine's moods. The first threshold's suggestions decide what the
+    writer accepts."""
+    long_ctx, long_target = long_document(engine, corpus, typed)
+    engine.runtime.llm.reset()
+    fns = {t: ours(engine, True, t) for t in thresholds}
+    _, cold, _ = fns[thresholds[0]](long_ctx)
+    ttfts: dict[float, list[float]] = {t: [] for t in thresholds}
+    fulls: dict[float, list[float]] = {t: [] for t in thresholds}
+    turn = itertools.count()
+
+    def alternating(doc: str) -> tuple[str, float | None, float]:
+        k = next(turn) % len(thresholds)
+        answers = {}
+        for t in thresholds[k:] + thresholds[:k]:
+            answers[t] = fns[t](doc)
+            _text, ttft, full = answers[t]
+            if ttft is not None:
+                ttfts[t].append(ttft)
+            fulls[t].append(full)
+        return answers[thresholds[0]]
+
+    simulate(alternating, long_ctx, long_target)
+    first = percentile(ttfts[thresholds[0]], 50)
+    return {
+        t: {
+            "doc_tokens": len(engine.tokenize(long_ctx + long_target)),
+            "ttft_p50_ms": round(percentile(ttfts[t], 50), 1),
+            "ttft_p95_ms": round(percentile(ttfts[t], 95), 1),
+            "full_p50_ms": round(percentile(fulls[t], 50), 1),
+            "full_p95_ms": round(percentile(fulls[t], 95), 1),
+            "cold_ttft_ms": round(cold or float("nan"), 1),
+            "cold_vs_warm": round((cold or float("nan")) / first, 1),
+        }
+        for t in thresholds
+    }
+
+
+def english(args: argparse.Namespace) -> dict:
+    """Keystroke savings and latency typing English prose, at one threshold or several."""
+    text_path = Path(args.text) if args.text else None
+    if text_path is not None:
+        corpus = text_path.read_text(encoding="utf-8").replace("\r\n", "\n")
+    else:
+        corpus = unwrapped_corpus()
+    context = corpus[:CONTEXT_CHARS]
+    target = corpus[CONTEXT_CHARS : CONTEXT_CHARS + args.chars]
+    thresholds = args.compare or [args.min_confidence]
+    engine = LlamaCppEngine(bundled_model_path())
+    engine.load()
+    _ = engine.vocabulary.piece_index
+    counter = SampledTokens(engine)
+    runs = []
+    for threshold in thresholds:
+        runs.append(typing(engine, counter, context, target, threshold))
+        print(f"ours: {runs[-1]}", flush=True)
+    result: dict = {"text": text_path.name if text_path else "alice", "typed_chars": len(target)}
+    if not args.skip_baselines:
+        unhealed = simulate(ours(engine, heal=False), context, target)
+        print(f"no healing: ksr={unhealed['ksr']:.3f}", flush=True)
+        raw = simulate(raw_baseline(engine), context, target)
+        print(f"raw llama-cpp-python: ksr={raw['ksr']:.3f}", flush=True)
+        result["ksr_no_healing"] = round(unhealed["ksr"], 4)
+        result["ksr_raw_baseline"] = round(raw["ksr"], 4)
+        result["ksr_vs_raw"] = round(runs[0]["ksr"] / max(raw["ksr"], 1e-9), 2)
+    timed = latency(engine, corpus, thresholds, args.latency_chars)
+    for run in runs:
+        run.update(timed[run["min_confidence"]])
+    cancel_ms, token_ms = cancel_latency(engine, long_document(engine, corpus)[0][-4000:])
+    result["cancel_ms"] = round(cancel_ms, 2)
+    result["token_ms"] = round(token_ms, 2)
+    engine.close()
+    if args.compare:
+        result["runs"] = runs
+    else:
+        result.update(runs[0])
+    return result
+
+
+def thresholds_list(text: str) -> list[float]:
+    """Comma-separated thresholds for --compare."""
+    return [float(x) for x in text.split(",") if x.strip()]
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--chars", type=int, default=TYPED_CHARS)
@@ -259,6 +417,19 @@ def main() -> None:
         "--new-place", type=int, default=0, metavar="N",
         help="only the first suggestion at N new places in chapter 35 of the long book",
     )  # fmt: skip
+    parser.add_argument("--text", metavar="PATH", help="type this passage instead of Alice")
+    parser.add_argument(
+        "--latency-chars", type=int, default=LATENCY_CHARS, metavar="N",
+        help="characters typed at the end of the long document to time suggestions",
+    )  # fmt: skip
+    parser.add_argument(
+        "--min-confidence", type=float, default=SuggestOptions().min_confidence, metavar="X",
+        help="end the first suggestion before a new word the model gives less than X",
+    )  # fmt: skip
+    parser.add_argument(
+        "--compare", type=thresholds_list, metavar="X,Y,...",
+        help="several thresholds in one process, their latencies over the same requests",
+    )  # fmt: skip
     args = parser.parse_args()
     if args.new_place:
         print(json.dumps(first_at_new_place(args.threads, args.new_place)))
@@ -267,58 +438,16 @@ def main() -> None:
         engine = LlamaCppEngine(bundled_model_path())
         engine.load()
         chars = args.chars if args.chars != TYPED_CHARS else ZH_TYPED_CHARS
-        print(json.dumps(chinese(engine, chars, not args.skip_baselines), ensure_ascii=False))
+        zh = chinese(engine, chars, not args.skip_baselines, args.min_confidence)
+        print(json.dumps(zh, ensure_ascii=False))
         engine.close()
         return
     if args.ui_only:
         print(json.dumps({"ui_max_stall_ms": ui_stall(bundled_model_path())}))
         return
-    corpus = unwrapped_corpus()
-    context = corpus[:CONTEXT_CHARS]
-    target = corpus[CONTEXT_CHARS : CONTEXT_CHARS + args.chars]
-    path = bundled_model_path()
-    engine = LlamaCppEngine(path)
-    engine.load()
-    _ = engine.vocabulary.piece_index
-
-    healed = simulate(ours(engine, heal=True), context, target)
-    print(f"ours: ksr={healed['ksr']:.3f} requests={healed['requests']}", flush=True)
-    result = {"ksr": round(healed["ksr"], 4)}
-    if not args.skip_baselines:
-        unhealed = simulate(ours(engine, heal=False), context, target)
-        print(f"no healing: ksr={unhealed['ksr']:.3f}", flush=True)
-        raw = simulate(raw_baseline(engine), context, target)
-        print(f"raw llama-cpp-python: ksr={raw['ksr']:.3f}", flush=True)
-        result["ksr_no_healing"] = round(unhealed["ksr"], 4)
-        result["ksr_raw_baseline"] = round(raw["ksr"], 4)
-        result["ksr_vs_raw"] = round(healed["ksr"] / max(raw["ksr"], 1e-9), 2)
-
-    # Latency in a 4,000-token document: type 300 characters after ~3,700 tokens of text.
-    big = corpus[:20000]
-    ids = engine.tokenize(big)
-    doc_chars = len(engine.runtime.llm.detokenize(ids[:3700]).decode("utf-8", "ignore"))
-    long_ctx, long_target = corpus[:doc_chars], corpus[doc_chars : doc_chars + 300]
-    engine.runtime.llm.reset()
-    fn = ours(engine, heal=True)
-    _, cold, _ = fn(long_ctx)
-    lat = simulate(fn, long_ctx, long_target)
-    warm = lat["ttfts"]
-    result.update(
-        {
-            "doc_tokens": len(engine.tokenize(long_ctx + long_target)),
-            "ttft_p50_ms": round(percentile(warm, 50), 1),
-            "ttft_p95_ms": round(percentile(warm, 95), 1),
-            "full_p50_ms": round(percentile(lat["fulls"], 50), 1),
-            "cold_ttft_ms": round(cold or float("nan"), 1),
-            "cold_vs_warm": round((cold or float("nan")) / percentile(warm, 50), 1),
-        }
-    )
-    cancel_ms, token_ms = cancel_latency(engine, long_ctx[-4000:])
-    result["cancel_ms"] = round(cancel_ms, 2)
-    result["token_ms"] = round(token_ms, 2)
-    engine.close()
+    result = english(args)
     if not args.skip_ui:
-        result["ui_max_stall_ms"] = ui_stall(path)
+        result["ui_max_stall_ms"] = ui_stall(bundled_model_path())
     print(json.dumps(result))
 
 

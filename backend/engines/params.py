@@ -41,6 +41,12 @@ class SamplerParams:
     # a batch's rows are computed by other CPU kernels than a single token, so text can part
     # from one-at-a-time decoding where two tokens are all but tied.
     draft: int = DRAFT_TOKENS
+    # Stop before a token that starts a new word when the model gave it less than this
+    # probability (0: off), once the stream has produced a word of its own; a word is never
+    # cut in half, and Chinese or Japanese text never stops for it. Only llama.cpp's own
+    # sampling loop honours it: the transformers and remote engines ignore it, and so does
+    # drafting (`draft`), whose rows are verified in batches.
+    min_confidence: float = 0.0
 
     def __post_init__(self) -> None:
         # Frozen dataclass: normalise through object.__setattr__ once, then it never changes.
@@ -52,6 +58,7 @@ class SamplerParams:
         _check_number("repeat_penalty", self.repeat_penalty, 0.5, 5.0)
         _check_int("max_tokens", self.max_tokens, 1, MAX_TOKENS_LIMIT)
         _check_int("draft", self.draft, 0, MAX_DRAFT)
+        _check_number("min_confidence", self.min_confidence, 0.0, 1.0)
         if len(self.stop) > MAX_STOP_STRINGS:
             raise ParamError(f"at most {MAX_STOP_STRINGS} stop strings are allowed")
         for s in self.stop:

@@ -3,6 +3,8 @@
 A suggestion is requested at every word start, after each word's first letter and right
 after an acceptance; the leading whole words of a suggestion that match the real text are
 accepted at one keystroke per word. KSR = (characters typed - keystrokes used) / characters.
+`Typing.ksr_tab` counts the same typing with a suggestion that matches in full taken at one
+keystroke (Tab), as the editor takes it.
 bench/inline.py measures the editor's suggestions with it; voice training measures an
 adapter's gain on held-out text with it.
 
@@ -38,6 +40,9 @@ class Typing:
     accepted_words: int
     ttfts: list[float] = field(default_factory=list)
     fulls: list[float] = field(default_factory=list)
+    # The same typing when a suggestion that matches in full is taken with one Tab (as the
+    # editor takes it) rather than a keystroke per word: long right suggestions count more.
+    ksr_tab: float = 0.0
 
 
 def accepted_prefix(suggestion: str, target: str) -> tuple[str, int]:
@@ -67,7 +72,7 @@ def simulate(
     suggest_fn: SuggestFn, context: str, target: str, cancel: threading.Event | None = None
 ) -> Typing:
     """Type `target` after `context`, accepting matching words."""
-    pos = keystrokes = 0
+    pos = keystrokes = tab_keystrokes = 0
     result = Typing(0.0, 0, 0)
     just_accepted = False
     while pos < len(target):
@@ -82,14 +87,17 @@ def simulate(
             taken, n = accepted_prefix(text, target[pos:])
             if n:
                 keystrokes += n
+                tab_keystrokes += 1 if taken == text else n
                 result.accepted_words += n
                 pos += len(taken)
                 just_accepted = True
                 continue
         just_accepted = False
         keystrokes += 1
+        tab_keystrokes += 1
         pos += 1
     result.ksr = (len(target) - keystrokes) / max(1, len(target))
+    result.ksr_tab = (len(target) - tab_keystrokes) / max(1, len(target))
     return result
 
 

@@ -263,3 +263,84 @@ def rt_stream(engine, prompt):  # type: ignore[no-untyped-def]
         yield from engine.stream(prompt, GREEDY)
     finally:
         engine._adaptive = adaptive
+
+
+def test_probability_is_the_chosen_tokens_share_of_the_row() -> None:
+    import numpy as np
+
+    from backend.engines.llamacpp import probability
+
+    row = np.array([1.0, 2.0, 3.0, -np.inf], dtype=np.float32)
+    assert probability(row, 2) == pytest.approx(np.exp(3.0) / np.exp([1.0, 2.0, 3.0]).sum())
+    assert probability(row, 3) == 0.0
+    # Logits far beyond what exp() holds in float32: the shift by the maximum keeps it finite.
+    wide = np.full(262_144, -5.0, dtype=np.float32)
+    wide[7] = wide[8] = 200.0
+    assert probability(wide, 7) == pytest.approx(0.5)
+
+
+@pytest.mark.parametrize(
+    ("before", "head", "new_word"),
+    [
+        ("She walked", " home", True),
+        ("She walked", "\n", True),
+        ("She walked", ",", True),
+        ('She said, "', "Go", True),
+        ("She walk", "ed", False),
+        ("She don", "'t", False),
+        ("She don'", "t", False),
+        ("a well", "-known", False),
+        ("She walk", "", False),  # part of a character: its other bytes come next
+        ("She said", " 好", True),
+        # Chinese and Japanese text never stops for it (see starts_word).
+        ("她", "们", False),
+        ("他们", "走", False),
+        ("他们", "，", False),
+        ("他们，", "我", False),
+    ],
+)
+def test_a_token_starts_a_word_only_at_a_word_boundary(
+    before: str, head: str, new_word: bool
+) -> None:
+    from backend.engines.llamacpp import starts_word
+
+    assert starts_word(before, head) is new_word
+
+
+def _greedy_raw(engine, prompt: str, n: int) -> str:
+    """`n` greedy tokens from llama.cpp's own loop, without Inkling's stream around it."""
+    rt = engine.runtime
+    generator = rt.generate([*rt.bos_tokens(), *engine.tokenize(prompt)], None, temp=0.0)
+    try:
+        ids = [next(generator) for _ in range(n)]
+    finally:
+        generator.close()
+    return rt.detokenize(ids).decode("utf-8", "replace")
+
+
+CONFIDENCE_PROMPTS = [
+    SAMPLE_PROSE[: SAMPLE_PROSE.index(end) + len(end)]
+    for end in ("by her sister", "peeped into", "thought Alice", "the pleasure of")
+]
+
+
+def test_min_confidence_zero_changes_nothing(llama_engine) -> None:
+    params = GREEDY.with_(max_tokens=12, min_confidence=0.0)
+    for prompt in CONFIDENCE_PROMPTS[:2]:
+        text = "".join(llama_engine.stream(prompt, params))
+        assert text == _greedy_raw(llama_engine, prompt, 12)
+
+
+def test_min_confidence_ends_before_an_unsure_word(llama_engine) -> None:
+    shortened = 0
+    for prompt in CONFIDENCE_PROMPTS:
+        full = "".join(llama_engine.stream(prompt, GREEDY.with_(max_tokens=12)))
+        sure = GREEDY.with_(max_tokens=12, min_confidence=0.99)
+        short = "".join(llama_engine.stream(prompt, sure))
+        assert full.startswith(short), (prompt, full, short)
+        # Never empty, never half a word: the cut falls between words.
+        assert any(ch.isalnum() for ch in short), (prompt, full, short)
+        rest = full[len(short) :]
+        assert not (short[-1].isalnum() and rest[:1].isalnum()), (short, rest)
+        shortened += len(short) < len(full)
+    assert shortened >= len(CONFIDENCE_PROMPTS) // 2

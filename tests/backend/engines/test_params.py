@@ -32,6 +32,10 @@ def test_defaults_are_valid_and_frozen() -> None:
         ("temperature", "hot", "number"),
         ("max_tokens", 3.5, "whole number"),
         ("stop", ("",), "stop"),
+        ("min_confidence", -0.1, "min_confidence"),
+        ("min_confidence", 1.5, "min_confidence"),
+        ("min_confidence", math.inf, "finite"),
+        ("min_confidence", "high", "number"),
     ],
 )
 def test_absurd_values_are_refused(field: str, value: object, words: str) -> None:
@@ -58,3 +62,9 @@ def test_logit_bias_is_checked_and_normalised() -> None:
         SamplerParams.from_mapping({"logit_bias": {"x": 1.0}})
     with pytest.raises(ParamError, match="logit_bias"):
         SamplerParams(logit_bias=((i, 1.0) for i in range(5000)))  # type: ignore[arg-type]
+
+
+def test_min_confidence_is_off_unless_asked_for() -> None:
+    assert SamplerParams().min_confidence == 0.0
+    assert SamplerParams(min_confidence=1.0).min_confidence == 1.0
+    assert SamplerParams.from_mapping({"min_confidence": 0.4}).min_confidence == 0.4

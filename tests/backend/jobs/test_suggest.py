@@ -207,3 +207,40 @@ def test_prefill_stops_when_cancelled(llama_engine) -> None:
 @pytest.mark.slow
 def test_prefill_needs_an_engine_with_a_cache(remote_engine) -> None:
     assert not prefill_context(remote_engine, SAMPLE_PROSE, SuggestOptions())
+
+
+def test_min_confidence_reaches_the_first_suggestion_only() -> None:
+    options = SuggestOptions(min_confidence=0.4)
+    assert options.params(0).min_confidence == 0.4
+    assert options.params(1).min_confidence == 0.0
+    assert SuggestOptions(min_confidence=0.0).params(0).min_confidence == 0.0
+
+
+CONFIDENCE_PLACES = [
+    *CASES,
+    SAMPLE_PROSE[: SAMPLE_PROSE.index("the book") + 5],  # after a word's first letter
+    SAMPLE_PROSE[: SAMPLE_PROSE.index("White Rabbit")],  # after a space
+    SAMPLE_PROSE[: SAMPLE_PROSE.index("daisy-chain") + 5],  # a whole word, no space yet
+]
+
+
+@pytest.mark.slow
+def test_min_confidence_shortens_a_suggestion_between_words(llama_engine) -> None:
+    def at(text: str, threshold: float) -> str:
+        options = SuggestOptions(min_confidence=threshold)
+        return "".join(suggest_stream(llama_engine, text, len(text), options))
+
+    shortened = 0
+    for text in CONFIDENCE_PLACES:
+        full, short = at(text, 0.0), at(text, 0.99)
+        assert full.startswith(short), (text, full, short)
+        rest = full[len(short) :]
+        # A word is never cut in half, and a suggestion that had a word keeps one.
+        assert not (short[-1:].isalnum() and rest[:1].isalnum()), (text, short, rest)
+        if any(ch.isalnum() for ch in full):
+            assert any(ch.isalnum() for ch in short), (text, full, short)
+        shortened += len(short) < len(full)
+    assert shortened >= len(CONFIDENCE_PLACES) // 2
+    # Chinese runs as it did: cutting it short saved fewer keystrokes (starts_word).
+    chinese = "我们走到门口，看见"
+    assert at(chinese, 0.99) == at(chinese, 0.0) != ""
