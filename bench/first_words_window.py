@@ -1,0 +1,155 @@
+"""How soon a styled continuation's first words show in the window (Ctrl+Enter), on the
+bundled model: the first one in a session, and one asked for after the writer rested a
+moment (the window reads the styled prompt ahead, gui/editor/continuation.py), a few words
+further on and on another page.
+
+The window is real (offscreen by default; set DISPLAY and QT_QPA_PLATFORM=xcb to run it on
+an X display such as Xvfb). A writer's page of Alice is in the editor, the style panel asks
+for first person, past tense. Times run from the Ctrl+Enter key event to the first draft or
+text painted in the editor. With --busy, another process spins on one core throughout.
+The last line is one JSON object.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import multiprocessing
+import os
+import re
+import tempfile
+import time
+
+from common import ROOT, bundled_model_path, median
+
+CORPUS = ROOT / "tests" / "data" / "corpus" / "alice.txt"
+PLACES = (20000, 21500, 23000)
+TYPED = " She looked"  # typed before the second Ctrl+Enter at each place
+MOVE = 6000  # characters further on: another page, where the writer rests before Ctrl+Enter
+
+
+def spin(seconds: float) -> None:
+    """Keep one core busy."""
+    end = time.perf_counter() + seconds
+    x = 0
+    while time.perf_counter() < end:
+        x += 1
+
+
+def run(rounds: int) -> dict:
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    from PySide6.QtCore import Qt
+    from PySide6.QtTest import QTest
+    from PySide6.QtWidgets import QApplication
+
+    from backend.models.bundled import BUNDLED_NAME
+    from backend.models.spec import ModelSpec
+    from backend.storage.paths import app_paths
+    from gui.editor import continuation
+    from gui.window.main_window import MainWindow
+
+    app = QApplication.instance() or QApplication([])
+    window = MainWindow(
+        app_paths(tempfile.mkdtemp()), ModelSpec("llamacpp", bundled_model_path(), BUNDLED_NAME)
+    )
+    window.prompts.save_changes = lambda _name: "discard"  # no dialog when the run ends
+    window.show()
+
+    def wait(done, limit: float = 600.0) -> None:  # type: ignore[no-untyped-def]
+        deadline = time.perf_counter() + limit
+        while not done():
+            if time.perf_counter() > deadline:
+                raise TimeoutError("the window did not get there in time")
+            app.processEvents()
+            time.sleep(0.002)
+
+    wait(lambda: window.model_ready)
+    # Ctrl+Enter is a shortcut of the active window: on an X display with no window manager
+    # the window must be given the keyboard first.
+    window.activateWindow()
+    window.raise_()
+    window.editor.setFocus()
+    wait(lambda: QApplication.activeWindow() is window, limit=10.0)
+    window.suggestions.set_enabled(False)  # only the continuation is timed
+    panel = window.style_panel
+    panel.pov.setCurrentIndex(panel.pov.findData("first"))
+    panel.tense.setCurrentIndex(panel.tense.findData("past"))
+    text = CORPUS.read_text("utf-8")
+    doc = "\n\n".join(" ".join(p.split()) for p in re.split(r"\n\s*\n", text) if p.strip())
+    worker = window.model_thread.worker
+    seen: list[float] = []
+    worker.draft_ready.connect(lambda _i, t: seen.append(time.perf_counter()) if t else None)
+    worker.chunk_ready.connect(lambda _i, t: seen.append(time.perf_counter()) if t else None)
+
+    def first_words() -> float:
+        seen.clear()
+        started = time.perf_counter()
+        QTest.keyClick(window.editor, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+        wait(lambda: bool(seen))
+        app.processEvents()  # painted
+        took = seen[0] - started
+        window.continuation.stop()
+        wait(lambda: not window.editor.inserting and not worker.busy())
+        return took
+
+    cold, rested, ahead, moved, ahead_moved = [], [], [], [], []
+    for cut in PLACES[:rounds]:
+        window.editor.setPlainText(doc[:cut])
+        window.editor.moveCursor(window.editor.textCursor().MoveOperation.End)
+        wait(lambda: not worker.busy())
+        window.continuation._styled_used = False  # the session's first styled continuation
+        cold.append(first_words())
+        QTest.keyClicks(window.editor, TYPED)
+        # The writer rests: after a request finishes the window waits PREPARE_DELAY_MS, then
+        # reads ahead. Here the continuation that was stopped is the last request.
+        started = time.perf_counter()
+        window.continuation._on_worker_finished(-1, None)  # type: ignore[arg-type]
+        wait(lambda: window.continuation.prepare_posted is not None and not worker.busy()
+             and not window.continuation._prepare_timer.isActive())  # fmt: skip
+        ahead.append(time.perf_counter() - started - continuation.PREPARE_DELAY_MS / 1000)
+        window.continuation.prepare_posted = None
+        rested.append(first_words())
+        # The writer goes to another page and rests there: the whole window is read ahead.
+        window.editor.setPlainText(doc[: cut + MOVE])
+        window.editor.moveCursor(window.editor.textCursor().MoveOperation.End)
+        started = time.perf_counter()
+        window.continuation._on_worker_finished(-1, None)  # type: ignore[arg-type]
+        wait(lambda: window.continuation.prepare_posted is not None and not worker.busy()
+             and not window.continuation._prepare_timer.isActive())  # fmt: skip
+        ahead_moved.append(time.perf_counter() - started - continuation.PREPARE_DELAY_MS / 1000)
+        window.continuation.prepare_posted = None
+        moved.append(first_words())
+    window.close()
+    window.model_thread.stop()
+    return {
+        "first_styled_s": round(median(cold), 3),
+        "after_rest_s": round(median(rested), 3),
+        "read_ahead_s": round(median(ahead), 3),
+        "elsewhere_after_rest_s": round(median(moved), 3),
+        "read_ahead_elsewhere_s": round(median(ahead_moved), 3),
+        "first_styled_all": [round(x, 2) for x in cold],
+        "after_rest_all": [round(x, 2) for x in rested],
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--busy", action="store_true", help="spin on one core meanwhile")
+    args = parser.parse_args()
+    busy = None
+    if args.busy:
+        busy = multiprocessing.Process(target=spin, args=(3600.0,), daemon=True)
+        busy.start()
+    try:
+        out = run(args.rounds)
+    finally:
+        if busy is not None:
+            busy.terminate()
+    out["busy_core"] = args.busy
+    out["platform"] = os.environ.get("QT_QPA_PLATFORM", "")
+    print(json.dumps(out), flush=True)
+
+
+if __name__ == "__main__":
+    main()
