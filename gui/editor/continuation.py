@@ -75,7 +75,9 @@ class ContinuationController(QObject):
         self._replaced_words = 0
         self.bar = WritingBar(editor)
         self.bar.stop_clicked.connect(self.stop)
-        self._styled_used = False  # reading ahead is for a writer who uses styles
+        # Reading ahead is for a writer who uses styles: one who has continued in a style,
+        # or set one in the style panel, in this window.
+        self._styled_used = False
         self._prepared: object = None  # the place (and inputs) last read ahead
         self.prepare_posted: int | None = None  # the id of the last read-ahead request
         self._prepare_timer = QTimer(self)
@@ -135,10 +137,16 @@ class ContinuationController(QObject):
         )
 
     @Slot()
+    def expect_style(self) -> None:
+        """The writer set a style: read ahead for it from the next rest on."""
+        self._styled_used = True
+        self._prepare_timer.start()
+
+    @Slot()
     def prepare(self) -> bool:
         """Have the model read ahead what a styled continuation at the cursor would read,
-        once the writer has rested: only for a writer who has continued in a style since
-        the window opened, only while the model has nothing else to do (a keystroke's
+        once the writer has rested: only for a writer who has continued in a style or set
+        one since the window opened, only while the model has nothing else to do (a keystroke's
         suggestion cancels it), and once per place."""
         editor = self.editor
         if not (self.model_ready and self._styled_used) or editor.inserting:

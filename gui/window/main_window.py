@@ -388,6 +388,7 @@ class MainWindow(ModelStatus, HelpMenu):
 
     @Slot(object)
     def _on_style_panel_changed(self, style: Style) -> None:
+        self.continuation.expect_style()
         if self.documents.story is not None:
             self.documents.story.style = dict(style.to_dict())
             self.documents.mark_changed()

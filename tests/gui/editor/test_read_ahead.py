@@ -1,5 +1,6 @@
-"""Reading ahead for a writer who continues in a style: when they rest, the model reads what
-Ctrl+Enter would send, so the continuation's first words do not wait for the whole text."""
+"""Reading ahead for a writer who continues in a style (or has set one): when they rest, the
+model reads what Ctrl+Enter would send, so the continuation's first words do not wait for
+the whole text."""
 
 from __future__ import annotations
 
@@ -31,10 +32,21 @@ def spy(window) -> list:  # type: ignore[no-untyped-def]
     return posted
 
 
-def test_nothing_is_read_ahead_before_the_writer_has_used_a_style(qtbot, windows, tmp_path) -> None:
-    window = styled_window(qtbot, windows, tmp_path)
+def test_nothing_is_read_ahead_until_the_writer_sets_a_style(qtbot, windows, tmp_path) -> None:
+    window = ready_window(
+        qtbot, windows, tmp_path / "h", fake_spec(tmp_path), engine_factory=FakeFactory()
+    )
+    controller = window.continuation
     qtbot.keyClicks(window.editor, "Alice saw the rabbit.")
-    assert not window.continuation.prepare()
+    assert not controller.prepare()
+    # Setting a style in the panel is enough: the first styled Ctrl+Enter is read ahead too.
+    posted = spy(window)
+    panel = window.style_panel
+    panel.pov.setCurrentIndex(panel.pov.findData("first"))
+    assert controller._prepare_timer.isActive()
+    qtbot.waitUntil(lambda: bool(posted), timeout=module.PREPARE_DELAY_MS * 10)
+    job = posted[-1].job
+    assert isinstance(job, ContinueJob) and job.prepare_only and job.style is not None
 
 
 def test_after_a_styled_continuation_a_rest_reads_ahead_once_per_place(
