@@ -92,32 +92,32 @@ def run(rounds: int) -> dict:
         wait(lambda: not window.editor.inserting and not worker.busy())
         return took
 
+    def rest() -> float:
+        """The writer rests: after a request finishes the window waits PREPARE_DELAY_MS, then
+        reads ahead (the last request here is the continuation that was stopped). Returns
+        the read-ahead's seconds."""
+        controller = window.continuation
+        started = time.perf_counter()
+        controller._on_worker_finished(-1, None)  # type: ignore[arg-type]
+        wait(lambda: controller.prepare_posted is not None and not worker.busy()
+             and not controller._prepare_timer.isActive())  # fmt: skip
+        controller.prepare_posted = None
+        return time.perf_counter() - started - continuation.PREPARE_DELAY_MS / 1000
+
     cold, rested, ahead, moved, ahead_moved = [], [], [], [], []
     for cut in PLACES[:rounds]:
         window.editor.setPlainText(doc[:cut])
         window.editor.moveCursor(window.editor.textCursor().MoveOperation.End)
         wait(lambda: not worker.busy())
-        window.continuation._styled_used = False  # the session's first styled continuation
+        window.continuation._styled_used = False  # no read-ahead here before Ctrl+Enter
         cold.append(first_words())
         QTest.keyClicks(window.editor, TYPED)
-        # The writer rests: after a request finishes the window waits PREPARE_DELAY_MS, then
-        # reads ahead. Here the continuation that was stopped is the last request.
-        started = time.perf_counter()
-        window.continuation._on_worker_finished(-1, None)  # type: ignore[arg-type]
-        wait(lambda: window.continuation.prepare_posted is not None and not worker.busy()
-             and not window.continuation._prepare_timer.isActive())  # fmt: skip
-        ahead.append(time.perf_counter() - started - continuation.PREPARE_DELAY_MS / 1000)
-        window.continuation.prepare_posted = None
+        ahead.append(rest())
         rested.append(first_words())
         # The writer goes to another page and rests there: the whole window is read ahead.
         window.editor.setPlainText(doc[: cut + MOVE])
         window.editor.moveCursor(window.editor.textCursor().MoveOperation.End)
-        started = time.perf_counter()
-        window.continuation._on_worker_finished(-1, None)  # type: ignore[arg-type]
-        wait(lambda: window.continuation.prepare_posted is not None and not worker.busy()
-             and not window.continuation._prepare_timer.isActive())  # fmt: skip
-        ahead_moved.append(time.perf_counter() - started - continuation.PREPARE_DELAY_MS / 1000)
-        window.continuation.prepare_posted = None
+        ahead_moved.append(rest())
         moved.append(first_words())
     window.close()
     window.model_thread.stop()

@@ -32,6 +32,16 @@ def spy(window) -> list:  # type: ignore[no-untyped-def]
     return posted
 
 
+def after_a_styled_continuation(qtbot, windows, tmp_path: Path):  # type: ignore[no-untyped-def]
+    """A window where the writer typed a sentence and continued it in a style."""
+    window = styled_window(qtbot, windows, tmp_path)
+    qtbot.keyClicks(window.editor, "Alice saw the rabbit.")
+    with qtbot.waitSignal(window.continuation_done, timeout=5000):
+        qtbot.keyClick(window.editor, Qt.Key.Key_Return, CTRL)
+    qtbot.waitUntil(lambda: not window.model_thread.worker.busy(), timeout=5000)
+    return window
+
+
 def test_nothing_is_read_ahead_until_the_writer_sets_a_style(qtbot, windows, tmp_path) -> None:
     window = ready_window(
         qtbot, windows, tmp_path / "h", fake_spec(tmp_path), engine_factory=FakeFactory()
@@ -52,13 +62,9 @@ def test_nothing_is_read_ahead_until_the_writer_sets_a_style(qtbot, windows, tmp
 def test_after_a_styled_continuation_a_rest_reads_ahead_once_per_place(
     qtbot, windows, tmp_path
 ) -> None:
-    window = styled_window(qtbot, windows, tmp_path)
+    window = after_a_styled_continuation(qtbot, windows, tmp_path)
     editor, controller = window.editor, window.continuation
     worker = window.model_thread.worker
-    qtbot.keyClicks(editor, "Alice saw the rabbit.")
-    with qtbot.waitSignal(window.continuation_done, timeout=5000):
-        qtbot.keyClick(editor, Qt.Key.Key_Return, CTRL)
-    qtbot.waitUntil(lambda: not worker.busy(), timeout=5000)
     posted = spy(window)
     qtbot.keyClicks(editor, " Then")
     assert controller.prepare()
@@ -96,13 +102,9 @@ def test_after_a_styled_continuation_a_rest_reads_ahead_once_per_place(
 def test_a_finished_suggestion_starts_the_rest_and_a_keystroke_ends_it(
     qtbot, windows, tmp_path
 ) -> None:
-    window = styled_window(qtbot, windows, tmp_path)
+    window = after_a_styled_continuation(qtbot, windows, tmp_path)
     editor, controller = window.editor, window.continuation
     worker = window.model_thread.worker
-    qtbot.keyClicks(editor, "Alice saw the rabbit.")
-    with qtbot.waitSignal(window.continuation_done, timeout=5000):
-        qtbot.keyClick(editor, Qt.Key.Key_Return, CTRL)
-    qtbot.waitUntil(lambda: not worker.busy(), timeout=5000)
     controller._prepare_timer.stop()
     worker.finished.emit(
         10_000_000, JobResult("", False, None, None, 0)
