@@ -122,7 +122,8 @@ def pages(tmp_path: Path) -> Path:
 
 def _training_dialog(qtbot, windows, tmp_path: Path, model: Path, pages: Path, book: str = ""):
     window = show_window(qtbot, windows, tmp_path, ModelSpec("transformers", model, "tiny"))
-    qtbot.waitUntil(lambda: window.model_ready, timeout=60000)
+    # The model's name and its spec arrive in two signals: wait for both.
+    qtbot.waitUntil(lambda: window.model_ready and window.voice.spec is not None, timeout=60000)
     window.editor.setPlainText(book)
     dialog = window.voice.show_training()
     assert dialog is not None and not dialog.isModal()
