@@ -60,7 +60,9 @@ def run(args: argparse.Namespace, stdout: TextIO) -> int:
         answer = ask_book(story, args.question, index=index, count=args.count)
         engine = None
         if answer.citations and not args.no_model:
-            engine = load_engine(choose(args, paths, headless_settings(args, paths)).spec)
+            engine = load_engine(
+                choose(args, paths, headless_settings(args, paths)).spec, paths.vocabulary
+            )
     except (*USER_ERRORS, ValueError) as exc:
         return refused(exc)
     if engine is not None:

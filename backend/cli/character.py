@@ -56,7 +56,7 @@ def run(args: argparse.Namespace, stdout: TextIO) -> int:
         locked = _locked(args)
         settings = headless_settings(args, paths)
         model = choose(args, paths, settings)
-        engine = load_engine(model.spec)
+        engine = load_engine(model.spec, paths.vocabulary)
     except USER_ERRORS as exc:
         return refused(exc)
     return run_loaded(args, engine, lambda: run_character(engine, args, locked, stdout))

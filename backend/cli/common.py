@@ -111,9 +111,9 @@ def model_sampler(paths: AppPaths, spec: ModelSpec) -> dict[str, float]:
     return dict(entry.sampler) if entry is not None else {}
 
 
-def load_engine(spec: ModelSpec) -> Engine:
-    """Create and load the engine for `spec`."""
-    engine = create_engine(spec)
+def load_engine(spec: ModelSpec, cache: Path | None = None) -> Engine:
+    """Create and load the engine for `spec` (`cache`: where its vocabulary is kept)."""
+    engine = create_engine(spec, cache)
     engine.load()
     return engine
 

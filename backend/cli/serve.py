@@ -31,7 +31,7 @@ def run(args: argparse.Namespace, stdout: TextIO) -> int:
     try:
         settings = headless_settings(args, paths)
         model = choose(args, paths, settings)
-        engine = load_engine(model.spec)
+        engine = load_engine(model.spec, paths.vocabulary)
     except USER_ERRORS as exc:
         return refused(exc)
 

@@ -84,7 +84,7 @@ def run_complete(args: argparse.Namespace, stdout: TextIO) -> int:
         _complete_params(args, settings.sampler.params())  # bad values are said first
         model = choose(args, paths, settings)
         params = _complete_params(args, model.defaults)
-        engine = load_engine(model.spec)
+        engine = load_engine(model.spec, paths.vocabulary)
     except USER_ERRORS as exc:
         return refused(exc)
     return run_loaded(
@@ -105,7 +105,7 @@ def run_continue(args: argparse.Namespace, stdout: TextIO) -> int:
         model = choose(args, paths, settings)
         style = _style(args)
         place = _place(args, paths)
-        engine = load_engine(model.spec)
+        engine = load_engine(model.spec, paths.vocabulary)
     except USER_ERRORS as exc:
         return refused(exc)
     return run_loaded(
@@ -143,7 +143,7 @@ def run_rewrite(args: argparse.Namespace, stdout: TextIO) -> int:
         settings = headless_settings(args, paths)
         model = choose(args, paths, settings)
         style = _style(args)
-        engine = load_engine(model.spec)
+        engine = load_engine(model.spec, paths.vocabulary)
     except USER_ERRORS as exc:
         return refused(exc)
     return run_loaded(

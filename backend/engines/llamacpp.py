@@ -13,6 +13,7 @@ from typing import Any
 
 import numpy as np
 
+from backend.engines import piece_cache
 from backend.engines.adapter_file import BaseModel, check_adapter
 from backend.engines.assembler import TextAssembler
 from backend.engines.base import (
@@ -87,8 +88,12 @@ class LlamaCppEngine:
         n_ctx: int = DEFAULT_CONTEXT,
         n_threads: int | None = None,
         extra_stop: Sequence[str] = (),
+        cache: Path | None = None,
     ) -> None:
         self.path = Path(path)
+        self._cache = cache  # a folder for the vocabulary's pieces (piece_cache), or None
+        self._cache_file: Path | None = None
+        self._kept: list[bytes] | None = None  # pieces read from that folder at load
         self.name = name or self.path.stem
         self.extra_stop = tuple(extra_stop)
         self._n_ctx = n_ctx
@@ -119,9 +124,27 @@ class LlamaCppEngine:
                 f"llama.cpp could not load {self.path.name}; the file may be damaged or "
                 f"use an architecture this version does not support ({exc})."
             ) from exc
-        self._end = self._rt.end_tokens()
+        self._read_kept_vocabulary()
         report(1.0)
         log.info("Loaded %s with llama.cpp (context %d)", self.name, self.context_length)
+
+    def _read_kept_vocabulary(self) -> None:
+        """The end tokens, and the pieces too when the cache folder kept them for this
+        model; otherwise the pieces are read from llama.cpp when first needed."""
+        import llama_cpp
+
+        rt = self._runtime()
+        where = self._cache
+        self._cache_file = (
+            None
+            if where is None
+            else piece_cache.cache_file(where, self.path, llama_cpp.__version__, rt.n_vocab)
+        )
+        kept = piece_cache.load(self._cache_file, rt.n_vocab)
+        if kept is None:
+            self._kept, self._end = None, rt.end_tokens()
+        else:
+            self._kept, self._end = kept
 
     @property
     def context_length(self) -> int:
@@ -140,10 +163,16 @@ class LlamaCppEngine:
 
     @property
     def vocabulary(self) -> Vocabulary:
-        """The model's vocabulary (its pieces are read once, about 0.6 s for Gemma)."""
+        """The model's vocabulary (its pieces are read once, about 0.5 s for Gemma, unless
+        the cache folder kept them)."""
         rt = self._runtime()
         if self._vocabulary is None:
-            self._vocabulary = Vocabulary(rt.pieces(), rt.tokenize, self._end)
+            pieces = self._kept
+            if pieces is None:
+                pieces = rt.pieces()
+                piece_cache.save(self._cache_file, pieces, self._end)
+            self._kept = None
+            self._vocabulary = Vocabulary(pieces, rt.tokenize, self._end)
         return self._vocabulary
 
     @property

@@ -72,13 +72,14 @@ def _has_template(path: Path) -> bool:
     return isinstance(template, str) and bool(template.strip())
 
 
-def create_engine(spec: ModelSpec) -> Engine:
-    """An unloaded engine for `spec`; importing torch or llama_cpp waits until here."""
+def create_engine(spec: ModelSpec, cache: Path | None = None) -> Engine:
+    """An unloaded engine for `spec`; importing torch or llama_cpp waits until here. `cache`:
+    a folder where a GGUF model's vocabulary is kept between starts (see piece_cache)."""
     if spec.engine == EngineKind.LLAMACPP:
         from backend.engines.llamacpp import LlamaCppEngine
         from backend.models.chat import attach
 
-        engine = LlamaCppEngine(spec.path, name=spec.name, extra_stop=spec.stop)
+        engine = LlamaCppEngine(spec.path, name=spec.name, extra_stop=spec.stop, cache=cache)
         if spec.chat:
             attach(engine, spec.path)
         return engine

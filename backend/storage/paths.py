@@ -29,6 +29,11 @@ class AppPaths:
         return self.data / "models"
 
     @property
+    def vocabulary(self) -> Path:
+        """Where a GGUF model's vocabulary is kept between starts (rebuilt when missing)."""
+        return self.cache / "vocabulary"
+
+    @property
     def backups(self) -> Path:
         """Where project backups go unless the writer chose another folder."""
         return self.data / "backups"

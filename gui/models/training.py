@@ -59,6 +59,8 @@ class TrainingProcess(QObject):
 
     line_read = Signal(dict)
     ended = Signal(int, str)  # exit code (0 done, 3 cancelled), the last error message
+    #: Train at low priority so the writer's other programs come first.
+    low_priority = True
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -82,7 +84,8 @@ class TrainingProcess(QObject):
     def start(self, arguments: list[str]) -> None:
         """Start `main.py train-voice ARGUMENTS` with this Python."""
         self._buffer, self._error, self._cancelling = b"", "", False
-        self.process.start(sys.executable, [str(MAIN), "train-voice", *arguments])
+        nice = [] if self.low_priority else ["--no-nice"]
+        self.process.start(sys.executable, [str(MAIN), "train-voice", *nice, *arguments])
 
     def cancel(self) -> None:
         """Ask the process to stop (it checkpoints first); kill it if it takes too long."""

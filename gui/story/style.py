@@ -198,6 +198,12 @@ class StylePanel(QDockWidget):
             notes=self.notes.toPlainText().strip(),
         )
 
+    def styled(self) -> bool:
+        """Whether continuations follow the panel: it is on and set. An untouched panel
+        means plain continuation with the Preferences sampler."""
+        note = self.authors_note.text().strip()
+        return self.enabled.isChecked() and (self.current_style() != Style() or bool(note))
+
     def set_style(self, style: Style) -> None:
         """Show `style` in the widgets (without emitting `changed`)."""
         self._loading = True

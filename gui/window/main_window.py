@@ -10,6 +10,7 @@ from __future__ import annotations
 import logging
 import sys
 from collections.abc import Callable
+from functools import partial
 
 from PySide6.QtCore import QProcess, Qt, QTimer, Signal, Slot
 from PySide6.QtGui import QCloseEvent, QKeySequence
@@ -22,7 +23,7 @@ from backend.models.catalogue import Catalog
 from backend.models.spec import ModelSpec, create_engine
 from backend.storage.atomic import SaveError
 from backend.storage.paths import AppPaths
-from backend.storage.recovery import RecoveryStore
+from backend.storage.recovery import RecoveryStore, StoryState
 from backend.storage.settings import Settings, SettingsStore
 from backend.storage.state import StateStore
 from backend.story.style.detect import match_style
@@ -72,7 +73,7 @@ class MainWindow(ModelStatus, HelpMenu):
         spec: ModelSpec | None = None,
         load_error: str | None = None,
         parent: QWidget | None = None,
-        engine_factory: Callable[[ModelSpec], Engine] = create_engine,
+        engine_factory: Callable[[ModelSpec], Engine] | None = None,
         prompts: Prompts | None = None,
     ) -> None:
         super().__init__(parent)
@@ -97,7 +98,9 @@ class MainWindow(ModelStatus, HelpMenu):
         self.setCentralWidget(self.editor)
         self.status = StatusBar(self)
         self.setStatusBar(self.status)
-        self.model_thread = ModelThread(paths.models, engine_factory)
+        self.model_thread = ModelThread(
+            paths.models, engine_factory or partial(create_engine, cache=paths.vocabulary)
+        )
         self._build_parts()
         self.text_actions = TextActions(self, self.editor)
         self.menu_actions = build_menus(self, menu_table(self), TOOLBAR)
@@ -170,9 +173,17 @@ class MainWindow(ModelStatus, HelpMenu):
         self.style_panel.status.connect(lambda m: self.status.showMessage(m, 6000))
         self.style_panel.match_requested.connect(self.match_style_from_selection)
         self.documents.story_state = lambda: story_state(self.bible, self.style_panel)
-        self.documents.restored.connect(
-            lambda state: apply_story_state(state, self.bible, self.style_panel)
-        )
+        self.documents.restored.connect(self._on_story_state_restored)
+
+    @Slot(object)
+    def _on_story_state_restored(self, state: StoryState) -> None:
+        apply_story_state(state, self.bible, self.style_panel)
+        self._expect_story_style()
+
+    def _expect_story_style(self) -> None:
+        """A story that comes with its style on: read ahead for it from the first rest."""
+        if self.style_panel.styled():
+            self.continuation.expect_style()
 
     def _build_memory(self, worker: GenerationWorker) -> None:
         """Long-book memory: its dock beside the others, what every request is told."""
@@ -325,9 +336,7 @@ class MainWindow(ModelStatus, HelpMenu):
 
     def _story_inputs(self) -> StoryInputs:
         style = self.style_panel.current_style()
-        note = self.style_panel.authors_note.text().strip()
-        # An untouched style panel means plain continuation with the Preferences sampler.
-        styled = self.style_panel.enabled.isChecked() and (style != Style() or bool(note))
+        styled = self.style_panel.styled()
         note = self.style_panel.authors_note.text() if styled else ""
         return StoryInputs(
             style=style if styled else None,
@@ -419,6 +428,7 @@ class MainWindow(ModelStatus, HelpMenu):
         self.bible.bind(story.characters, story.background)
         self.bible.premise.setText(story.premise)
         self.bible.genre.setText(str(story.style.get("genre", "")))
+        self._expect_story_style()
 
     @Slot(str)
     def _on_documents_title_changed(self, name: str) -> None:

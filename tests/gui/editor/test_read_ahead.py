@@ -8,7 +8,9 @@ from pathlib import Path
 
 from PySide6.QtCore import Qt
 
+from backend.formats.manuscript import split_manuscript
 from backend.jobs.kinds import ContinueJob, JobResult
+from backend.story.project_save import save_story
 from gui.editor import continuation as module
 from tests.fakes import FakeFactory, fake_spec, ready_window
 
@@ -117,3 +119,26 @@ def test_a_finished_suggestion_starts_the_rest_and_a_keystroke_ends_it(
     worker.finished.emit(10_000_001, JobResult("", False, None, None, 0))
     qtbot.waitUntil(lambda: bool(posted), timeout=module.PREPARE_DELAY_MS * 10)
     assert posted[-1].job.prepare_only
+
+
+def test_a_story_that_comes_with_its_style_on_is_read_ahead(qtbot, windows, tmp_path) -> None:
+    def story(name: str, style: dict) -> str:
+        folder = tmp_path / f"{name}.inkling"
+        made = split_manuscript("Chapter 1\n\nAlice saw the rabbit.").to_story(folder, name)
+        made.style = style
+        save_story(made)
+        return str(folder)
+
+    window = ready_window(
+        qtbot, windows, tmp_path / "h", fake_spec(tmp_path), engine_factory=FakeFactory()
+    )
+    controller = window.continuation
+    assert window.documents.open(story("Plain", {}))
+    assert not controller._prepare_timer.isActive() and not controller.prepare()
+    assert window.documents.open(story("Noir", {"pov": "first", "tense": "present"}))
+    assert window.style_panel.styled() and controller._prepare_timer.isActive()
+    posted = spy(window)
+    qtbot.waitUntil(lambda: bool(posted), timeout=module.PREPARE_DELAY_MS * 10)
+    job = posted[-1].job
+    assert isinstance(job, ContinueJob) and job.prepare_only and job.style is not None
+    assert job.style.pov == "first"

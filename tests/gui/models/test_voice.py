@@ -125,6 +125,8 @@ def _training_dialog(qtbot, windows, tmp_path: Path, model: Path, pages: Path, b
     # The model's name and its spec arrive in two signals: wait for both.
     qtbot.waitUntil(lambda: window.model_ready and window.voice.spec is not None, timeout=60000)
     window.editor.setPlainText(book)
+    # The suite runs other tests beside this one: at low priority the child would wait for them.
+    window.voice.process.low_priority = False
     dialog = window.voice.show_training()
     assert dialog is not None and not dialog.isModal()
     dialog.add_files([str(pages)])

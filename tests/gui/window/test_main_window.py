@@ -129,6 +129,8 @@ def test_window_with_the_bundled_model(qtbot, windows, tmp_path: Path, bundled_g
     spec = ModelSpec("llamacpp", bundled_gguf, BUNDLED_NAME)
     window = show_window(qtbot, windows, tmp_path, spec)
     qtbot.waitUntil(lambda: window.model_ready, timeout=60000)
+    # Its vocabulary is kept for the next start (backend/engines/piece_cache.py).
+    assert len(list(window.paths.vocabulary.glob("*.pieces"))) == 1
     qtbot.keyClicks(window.editor, "It was a dark and stormy night, and")
     with qtbot.waitSignal(window.continuation_done, timeout=60000):
         qtbot.keyClick(window.editor, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
