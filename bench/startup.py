@@ -3,10 +3,11 @@ and SIGTERM → process gone, for the real app (`python main.py`) in a subproces
 
 The first run is "cold" the way a writer's first start after set-up is: the project's
 bytecode caches are removed (and the page cache dropped when the system allows it, which
-needs root). The rest are warm. The app logs its milestones with the wall clock
-(gui/window/app.py, logger inkling.startup); each is taken against the moment of launch. After
-"model ready" the bench types nothing and sends SIGTERM, which must end the process
-within 2 s without a dialog. Last line: one JSON object.
+needs root), and no model vocabulary has been kept yet. The rest are warm, and find the
+vocabulary the first run kept (--forget-vocabulary: as before it was kept). The app logs its
+milestones with the wall clock (gui/window/app.py, logger inkling.startup); each is taken
+against the moment of launch. After "model ready" the bench types nothing and sends SIGTERM,
+which must end the process within 2 s without a dialog. Last line: one JSON object.
 """
 
 from __future__ import annotations
@@ -26,6 +27,8 @@ from pathlib import Path
 
 from common import bundled_model_path, median
 
+from backend.storage.paths import app_paths
+
 ROOT = Path(__file__).resolve().parents[1]
 MILESTONE = re.compile(r"inkling\.startup:(.+) at (\d+\.\d+)")
 
@@ -33,7 +36,7 @@ MILESTONE = re.compile(r"inkling\.startup:(.+) at (\d+\.\d+)")
 def prepare_home(home: Path) -> None:
     """A fresh settings folder whose models folder already has the prepared bundled model
     (as after ./inkling.sh), hard-linked so its verification stamp stays valid."""
-    models = home / "models"
+    models = app_paths(home).models
     models.mkdir(parents=True)
     source = bundled_model_path()
     for f in (source, source.with_name(source.name + ".verified")):
@@ -107,14 +110,26 @@ def run_once(home: Path, timeout: float = 120.0) -> dict[str, float]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--runs", type=int, default=5, help="warm runs after the cold one")
+    parser.add_argument(
+        "--forget-vocabulary",
+        action="store_true",
+        help="warm runs without the vocabulary the first run kept (as before it was kept)",
+    )
     args = parser.parse_args()
     results = []
     dropped = make_cold()
+    kept = Path(tempfile.mkdtemp()) / "vocabulary"
     for i in range(args.runs + 1):
         with tempfile.TemporaryDirectory() as tmp:
             home = Path(tmp) / "home"
             prepare_home(home)
+            # A writer's later starts find the vocabulary their first start kept.
+            vocabulary = app_paths(home).vocabulary
+            if kept.is_dir() and not args.forget_vocabulary:
+                shutil.copytree(kept, vocabulary)
             marks = run_once(home)
+            if not kept.is_dir() and vocabulary.is_dir():
+                shutil.copytree(vocabulary, kept)
         kind = "cold" if i == 0 else "warm"
         print(
             f"{kind}: window {marks['window shown']:.2f} s, model ready "
@@ -135,6 +150,7 @@ def main() -> None:
         "sigterm_exit_s_max": round(max(r["sigterm_exit"] for r in results), 2),
         "exit_codes": sorted({int(r["exit_code"]) for r in results}),
     }
+    shutil.rmtree(kept.parent, ignore_errors=True)
     print(json.dumps(summary))
 
 

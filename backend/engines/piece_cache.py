@@ -2,10 +2,10 @@
 to suggest without asking llama.cpp for 262,144 pieces one call at a time (about 0.5 s).
 
 One file per model in the app's cache folder, named by a digest of what the pieces depend
-on: the model file (path, size, modification time) and the llama.cpp version that decoded
-them. The file carries a sha256 of its body; a file that is damaged, truncated, too large or
-for another vocabulary size is ignored (and replaced), never trusted. Writing is best effort
-(a cache folder that cannot be written only costs the next start its 0.5 s) and replaces
+on: the model file (device and inode, size, modification time) and the llama.cpp version
+that decoded them. The file carries a sha256 of its body; a file that is damaged, truncated,
+too large or for another vocabulary size is ignored (and replaced), never trusted. Writing is
+best effort (a cache folder that cannot be written only costs the next start its 0.5 s) and replaces
 the file in one rename, unsynced: a file a crash left short fails its digest.
 
 Layout: MAGIC, sha256 of the rest (32 bytes), then little-endian u32 counts (pieces, end
@@ -39,11 +39,11 @@ def cache_file(folder: Path, model: Path, version: str, n_vocab: int) -> Path | 
     (None when the model file cannot be read)."""
     try:
         st = model.stat()
-        where = str(model.resolve())
     except OSError:
         return None
-    key = f"{where}\0{st.st_size}\0{st.st_mtime_ns}\0{version}\0{n_vocab}".encode()
-    return folder / (hashlib.sha256(key).hexdigest()[:32] + SUFFIX)
+    # The file itself, wherever it is linked: a model replaced or rewritten gets a new name.
+    key = f"{st.st_dev}:{st.st_ino}\0{st.st_size}\0{st.st_mtime_ns}\0{version}\0{n_vocab}"
+    return folder / (hashlib.sha256(key.encode()).hexdigest()[:32] + SUFFIX)
 
 
 def _u32(values: list[int]) -> array:

@@ -59,6 +59,8 @@ def test_the_file_name_follows_the_model_and_the_decoder(tmp_path: Path) -> None
     first = piece_cache.cache_file(tmp_path / "c", model, "0.3.36", 100)
     assert first is not None and first.parent == tmp_path / "c" and first.suffix == ".pieces"
     assert piece_cache.cache_file(tmp_path / "c", model, "0.3.37", 100) != first
+    os.link(model, tmp_path / "linked.gguf")  # the same file under another name
+    assert piece_cache.cache_file(tmp_path / "c", tmp_path / "linked.gguf", "0.3.36", 100) == first
     os.utime(model, ns=(1, 2))
     assert piece_cache.cache_file(tmp_path / "c", model, "0.3.36", 100) != first
     assert piece_cache.cache_file(tmp_path / "c", tmp_path / "gone.gguf", "1", 100) is None
