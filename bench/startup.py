@@ -61,6 +61,9 @@ def make_cold() -> bool:
 def run_once(home: Path, timeout: float = 120.0) -> dict[str, float]:
     """One launch: seconds to each milestone, then seconds from SIGTERM to exit."""
     env = {**os.environ, "PYTHONUNBUFFERED": "1"}
+    # A writer's Python keeps the compiled modules; a shell that says not to would make every
+    # warm start compile the whole app again.
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
     env.setdefault("QT_QPA_PLATFORM", "offscreen")
     started = time.time()
     proc = subprocess.Popen(
