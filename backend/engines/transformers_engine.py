@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
 import re
 import threading
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -321,6 +322,35 @@ class TransformersEngine:
         return prompt_tokens(self._bos, body, self._ctx, max_tokens, self._start_tokens()[0])
 
 
+_GGUF_READER_LOCK = threading.Lock()
+
+
+@contextlib.contextmanager
+def one_gguf_reader() -> Iterator[None]:
+    """transformers reads a GGUF file's header three times over (for the config, the
+    tokenizer and the weights), each time with a new GGUFReader, which takes about 17 s for
+    Gemma's 262,144-token vocabulary. Within this block the three share one reader per file
+    (gguf's own class, imported by transformers at each call)."""
+    import gguf
+
+    real: Any = gguf.GGUFReader
+    readers: dict[tuple[str, str], Any] = {}
+
+    def shared(path: str | os.PathLike[str], mode: str = "r") -> Any:
+        key = (os.fspath(path), mode)
+        if key not in readers:
+            readers[key] = real(path, mode)
+        return readers[key]
+
+    module: Any = gguf  # the class is swapped for the block, then put back
+    with _GGUF_READER_LOCK:
+        module.GGUFReader = shared
+        try:
+            yield
+        finally:
+            module.GGUFReader = real
+
+
 def load_pretrained(path: Path, is_gguf: bool, report: ProgressFn) -> tuple[Any, Any]:
     """Tokenizer and model from local files; EngineError for anything that goes wrong."""
     import torch
@@ -330,11 +360,12 @@ def load_pretrained(path: Path, is_gguf: bool, report: ProgressFn) -> tuple[Any,
     try:
         if is_gguf:
             where = str(path.parent)
-            tok = AutoTokenizer.from_pretrained(where, gguf_file=path.name, **common)
-            report(0.3)
-            model = AutoModelForCausalLM.from_pretrained(
-                where, gguf_file=path.name, dtype=torch.float32, **common
-            )
+            with one_gguf_reader():
+                tok = AutoTokenizer.from_pretrained(where, gguf_file=path.name, **common)
+                report(0.3)
+                model = AutoModelForCausalLM.from_pretrained(
+                    where, gguf_file=path.name, dtype=torch.float32, **common
+                )
         else:
             tok = AutoTokenizer.from_pretrained(str(path), **common)
             report(0.3)

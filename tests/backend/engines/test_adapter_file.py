@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from pathlib import Path
 
 import numpy as np
@@ -24,22 +25,28 @@ GREEDY = SamplerParams(temperature=0.0, max_tokens=16, seed=1)
 RANK = 4
 
 
-def random_pairs(model: Path, seed: int = 0, only: str = "") -> dict:
-    """A rank-4 adapter with random weights for every attention and MLP weight of `model`."""
+@functools.cache
+def _weight_shapes(model: Path) -> tuple[tuple[str, tuple[int, ...]], ...]:
+    """The name and shape of every tensor of `model`: the gguf reader takes seconds over
+    the vocabulary, so each test process reads a model once."""
     import gguf
 
-    rng = np.random.default_rng(seed)
     reader = gguf.GGUFReader(str(model))
+    return tuple((t.name, tuple(int(n) for n in t.shape)) for t in reader.tensors)
+
+
+def random_pairs(model: Path, seed: int = 0, only: str = "") -> dict:
+    """A rank-4 adapter with random weights for every attention and MLP weight of `model`."""
+    rng = np.random.default_rng(seed)
     pairs = {}
-    for tensor in reader.tensors:
-        name = tensor.name
+    for name, shape in _weight_shapes(model):
         if not name.startswith("blk.") or not name.endswith(".weight") or only not in name:
             continue
         if not any(k in name for k in ("attn_q", "attn_k", "attn_v", "attn_output", "ffn_")):
             continue
         if "norm" in name:
             continue
-        n_in, n_out = int(tensor.shape[0]), int(tensor.shape[1])
+        n_in, n_out = shape[0], shape[1]
         a = rng.normal(0, 0.05, (RANK, n_in)).astype(np.float32)
         b = rng.normal(0, 0.05, (n_out, RANK)).astype(np.float32)
         pairs[name] = (a, b)

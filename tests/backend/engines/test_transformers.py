@@ -125,3 +125,31 @@ def test_logit_bias_changes_the_greedy_pick(tiny_gpt2_engine) -> None:
 def test_an_empty_prompt_is_conditioned_on_a_start_token(tiny_gpt2_engine) -> None:
     text = "".join(tiny_gpt2_engine.stream("", GREEDY, threading.Event()))
     assert isinstance(text, str)
+
+
+def test_a_gguf_header_is_read_once_per_load(tmp_path: Path, monkeypatch) -> None:
+    import gguf
+
+    from backend.engines import transformers_engine
+
+    path = tmp_path / "tiny.gguf"
+    writer = gguf.GGUFWriter(str(path), "llama")
+    writer.add_array("tokenizer.ggml.tokens", ["a", "b", "c"])
+    writer.write_header_to_file()
+    writer.write_kv_data_to_file()
+    writer.close()
+    made: list[str] = []
+    real = gguf.GGUFReader
+
+    def counted(p, mode="r"):  # type: ignore[no-untyped-def]
+        made.append(str(p))
+        return real(p, mode)
+
+    monkeypatch.setattr(gguf, "GGUFReader", counted)
+    with transformers_engine.one_gguf_reader():
+        # As transformers does: the config, the tokenizer and the weights each ask.
+        readers = [gguf.GGUFReader(path) for _ in range(3)]
+        assert gguf.GGUFReader(str(tmp_path / "tiny.gguf")) is readers[0]
+    assert all(r is readers[0] for r in readers) and made == [str(path)]
+    assert gguf.GGUFReader is counted  # put back after the block
+    assert len(readers[0].fields["tokenizer.ggml.tokens"].data) == 3
