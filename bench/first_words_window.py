@@ -5,9 +5,9 @@ further on and on another page.
 
 The window is real (offscreen by default; set DISPLAY and QT_QPA_PLATFORM=xcb to run it on
 an X display such as Xvfb). A writer's page of Alice is in the editor, the style panel asks
-for first person, past tense. Times run from the Ctrl+Enter key event to the first draft or
-text painted in the editor. With --busy, another process spins on one core throughout.
-The last line is one JSON object.
+for first person, past tense. Times run from the Ctrl+Enter key event to the first words
+painted in the editor (a draft's shown part, or kept text). With --busy, another process
+spins on one core throughout. The last line is one JSON object.
 """
 
 from __future__ import annotations
@@ -46,6 +46,7 @@ def run(rounds: int) -> dict:
     from backend.models.spec import ModelSpec
     from backend.storage.paths import app_paths
     from gui.editor import continuation
+    from gui.editor.positions import draft_display
     from gui.window.main_window import MainWindow
 
     app = QApplication.instance() or QApplication([])
@@ -78,8 +79,13 @@ def run(rounds: int) -> dict:
     doc = "\n\n".join(" ".join(p.split()) for p in re.split(r"\n\s*\n", text) if p.strip())
     worker = window.model_thread.worker
     seen: list[float] = []
-    worker.draft_ready.connect(lambda _i, t: seen.append(time.perf_counter()) if t else None)
-    worker.chunk_ready.connect(lambda _i, t: seen.append(time.perf_counter()) if t else None)
+    # Words the writer can see: a draft's shown part, or kept text that is not only a break.
+    worker.draft_ready.connect(
+        lambda _i, t: seen.append(time.perf_counter()) if draft_display(t).strip() else None
+    )
+    worker.chunk_ready.connect(
+        lambda _i, t: seen.append(time.perf_counter()) if t.strip() else None
+    )
 
     def first_words() -> float:
         seen.clear()

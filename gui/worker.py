@@ -299,11 +299,14 @@ class GenerationWorker(QObject):
             self.failed.emit(request.id, self.tr("No model is loaded yet."))
             return
         started = time.perf_counter()
-        first = None
+        first = drafted = None
         chunks = 0
         parts: list[str] = []
 
         def draft(text: str) -> None:
+            nonlocal drafted
+            if drafted is None and text:
+                drafted = time.perf_counter()
             self.draft_ready.emit(request.id, text)
 
         try:
@@ -326,12 +329,12 @@ class GenerationWorker(QObject):
             )
             self._reload()
             return
-        decode_s = time.perf_counter() - first if first is not None else 0.0
+        text = "".join(parts)
         result = JobResult(
-            text="".join(parts),
+            text=text,
             cancelled=cancel.is_set(),
             ttft_ms=(first - started) * 1000 if first is not None else None,
-            tokens_per_s=(chunks - 1) / decode_s if chunks > 1 and decode_s > 0 else None,
+            tokens_per_s=_rate(engine, text if drafted else "", chunks, drafted or first),
             revision=request.revision,
         )
         self.finished.emit(request.id, result)
@@ -411,3 +414,17 @@ class ModelThread:
             return True
         self.worker.request_close()
         return self.thread.wait(timeout_ms)
+
+
+def _rate(engine: Engine, drafted: str, chunks: int, since: float | None) -> float | None:
+    """Tokens per second from the first token to now. A job that drafts (a continuation
+    shows each token in grey and yields whole sentences) is timed from its first draft and
+    its text, `drafted`, is counted in tokens; otherwise each chunk is a token."""
+    end = time.perf_counter()
+    if since is None or end <= since:
+        return None
+    tokens = chunks
+    if drafted:
+        with contextlib.suppress(EngineError):
+            tokens = max(chunks, len(engine.tokenize(drafted)))
+    return (tokens - 1) / (end - since) if tokens > 1 else None

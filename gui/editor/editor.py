@@ -33,7 +33,7 @@ from PySide6.QtWidgets import QPlainTextDocumentLayout, QPlainTextEdit, QWidget
 from backend.storage.settings import DEFAULT_HOTKEYS
 from backend.text.words import next_word
 from gui.common.theme import writing_font
-from gui.editor.positions import edit_document, python_index, qt_position
+from gui.editor.positions import draft_display, edit_document, python_index, qt_position
 
 # Positions and edits are used with the editor everywhere; they live in positions.py.
 __all__ = ["Editor", "edit_document", "new_text_document", "python_index", "qt_position"]
@@ -224,7 +224,7 @@ class Editor(QPlainTextEdit):
     def _paint_preedit(self, cursor: QTextCursor, text: str) -> None:
         block = cursor.block()
         offset = cursor.position() - block.position()
-        display = text.split("\n", 1)[0]
+        display = draft_display(text)
         layout = block.layout()
         layout.setPreeditArea(offset, display)
         fmt = QTextCharFormat()

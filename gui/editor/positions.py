@@ -1,5 +1,5 @@
 """Positions in a text as Python counts them (code points) and as Qt does (UTF-16 units),
-and edits applied to a document as one undo step."""
+and edits applied to a document as one undo step; what of a draft fits at the cursor."""
 
 from __future__ import annotations
 
@@ -37,3 +37,17 @@ def edit_document(document: QTextDocument, edits: list[tuple[int, int, str]]) ->
         cursor.setPosition(end, QTextCursor.MoveMode.KeepAnchor)
         cursor.insertText(new)
     cursor.endEditBlock()
+
+
+PARAGRAPH_MARK = "\u00b6 "  # a pilcrow: what follows will start a new paragraph
+
+
+def draft_display(text: str) -> str:
+    """What of a continuation's draft shows at the cursor: its first line. A draft that opens
+    a new paragraph shows its first words after a pilcrow (the grey text cannot break the
+    line), so the writer sees words as soon as there are any."""
+    body = text.lstrip("\n")
+    line = body.split("\n", 1)[0]
+    if len(body) < len(text) and line.strip():
+        return PARAGRAPH_MARK + line
+    return line if len(body) == len(text) else ""

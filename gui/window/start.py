@@ -31,6 +31,12 @@ class StartDialog(QDialog):
         self.view.open_requested.connect(lambda: self._then(documents.open))
         self.view.import_requested.connect(lambda: self._then(documents.transfer.import_manuscript))
         self.view.recent_chosen.connect(lambda path: self._then(lambda: documents.open(path)))
+        # Opened another way (File > New Project, Open, a recent file): the page is done.
+        documents.opened.connect(self._close_if_shown)
+
+    def _close_if_shown(self) -> None:
+        if self.isVisible():
+            self.reject()
 
     def _then(self, action: object) -> None:
         self.accept()

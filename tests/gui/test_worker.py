@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -164,3 +165,33 @@ def test_a_generation_model_too_big_for_the_memory_left_is_not_loaded(
         thread.worker.load_generator(ModelSpec(EngineKind.LLAMACPP, big, "Big"))
     assert "MB are free" in failed.args[0]
     assert len(factory.engines) == 1  # nothing was loaded beside the first model
+
+
+class _SentenceJob:
+    """Drafts twenty one-character tokens, then keeps them as one sentence, as a styled
+    continuation does (each token drafted in grey, whole sentences yielded)."""
+
+    kind = "continue"
+
+    def run(self, engine, cancel, draft):  # type: ignore[no-untyped-def]
+        text = ""
+        for c in "It rained all night.":
+            time.sleep(0.01)
+            text += c
+            draft(text)
+        yield text
+
+
+def test_the_speed_of_a_drafted_sentence_counts_its_tokens(qtbot, model_thread) -> None:
+    thread, _factory = model_thread
+    worker = thread.worker
+    request = Request(_SentenceJob())  # type: ignore[arg-type]
+    started = time.perf_counter()
+    with qtbot.waitSignal(worker.finished, timeout=10000) as done:
+        worker.post(request)
+    elapsed = time.perf_counter() - started
+    result = done.args[1]
+    assert result.text == "It rained all night."
+    # 20 tokens (the fake tokenizes a character each) written within `elapsed`: the rate
+    # counts them, not the one chunk the sentence came in (which gave no rate at all).
+    assert result.tokens_per_s is not None and result.tokens_per_s >= 19 / elapsed

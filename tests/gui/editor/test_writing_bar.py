@@ -45,3 +45,22 @@ def test_the_bar_counts_chinese_in_characters(qtbot, windows, tmp_path: Path) ->
     assert bar.label.text() == "Writing… 5 words"
     bar.end()
     assert not bar.isVisible()
+
+
+def test_a_draft_that_opens_a_paragraph_shows_its_words_at_once(qtbot) -> None:
+    from gui.editor.editor import Editor
+    from gui.editor.positions import PARAGRAPH_MARK, draft_display
+
+    assert draft_display("It was late.\nThen") == "It was late."
+    assert draft_display("\n\nIt was") == PARAGRAPH_MARK + "It was"
+    assert draft_display("\n\n") == draft_display("") == ""
+    editor = Editor()
+    qtbot.addWidget(editor)
+    editor.setPlainText("The lamp went out.")
+    editor.moveCursor(editor.textCursor().MoveOperation.End)
+    editor.begin_insertion()
+    editor.show_draft("\n\nIt was a rainy")
+    block = editor.document().lastBlock()
+    # The grey words sit at the cursor; the page itself is unchanged until they are kept.
+    assert block.layout().preeditAreaText() == PARAGRAPH_MARK + "It was a rainy"
+    assert editor.toPlainText() == "The lamp went out."

@@ -35,6 +35,24 @@ def test_with_nothing_to_reopen_the_start_page_offers_a_new_project(
     assert story.author == "A. Writer"
 
 
+def test_a_project_made_from_the_file_menu_closes_the_start_page(
+    qtbot, windows, tmp_path: Path
+) -> None:
+    target = tmp_path / "books"
+    target.mkdir()
+    details = NewProject(title="Harbour", author="", language="", where=target)
+    window = ready_window(
+        qtbot, windows, tmp_path / "home", fake_spec(tmp_path),
+        engine_factory=FakeFactory(), prompts=ScriptedPrompts(new_project=[details]),
+    )  # fmt: skip
+    _first_document(window, None)
+    start = window.start_dialog
+    assert start is not None and start.isVisible()
+    window.documents.new_project()  # File > New Project, not the start page's button
+    assert window.documents.story is not None
+    assert not start.isVisible()
+
+
 def test_the_last_project_reopens_and_no_start_page_shows(qtbot, windows, tmp_path: Path) -> None:
     folder = tmp_path / "Harbour.inkling"
     save_story(split_manuscript("Chapter 1\n\nWren walked.").to_story(folder, "Harbour"))
