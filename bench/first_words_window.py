@@ -36,7 +36,7 @@ def spin(seconds: float) -> None:
         x += 1
 
 
-def run(rounds: int) -> dict:
+def run(rounds: int, paragraph_end: bool = False) -> dict:
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     from PySide6.QtCore import Qt
     from PySide6.QtTest import QTest
@@ -80,20 +80,32 @@ def run(rounds: int) -> dict:
     worker = window.model_thread.worker
     seen: list[float] = []
     # Words the writer can see: a draft's shown part, or kept text that is not only a break.
-    worker.draft_ready.connect(
-        lambda _i, t: seen.append(time.perf_counter()) if draft_display(t).strip() else None
-    )
-    worker.chunk_ready.connect(
-        lambda _i, t: seen.append(time.perf_counter()) if t.strip() else None
-    )
+    # `first_line` is what a draft showed before one that opens a paragraph showed its words.
+    first_line: list[float] = []
+
+    def on_draft(_id: int, text: str) -> None:
+        if draft_display(text).strip():
+            seen.append(time.perf_counter())
+        if text.split("\n", 1)[0].strip():
+            first_line.append(time.perf_counter())
+
+    def on_chunk(_id: int, text: str) -> None:
+        if text.strip():
+            seen.append(time.perf_counter())
+            first_line.append(time.perf_counter())
+
+    worker.draft_ready.connect(on_draft)
+    worker.chunk_ready.connect(on_chunk)
 
     def first_words() -> float:
         seen.clear()
+        first_line.clear()
         started = time.perf_counter()
         QTest.keyClick(window.editor, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
-        wait(lambda: bool(seen))
+        wait(lambda: bool(seen) and bool(first_line))
         app.processEvents()  # painted
         took = seen[0] - started
+        first_line_s.append(first_line[0] - started)
         window.continuation.stop()
         wait(lambda: not window.editor.inserting and not worker.busy())
         return took
@@ -111,7 +123,10 @@ def run(rounds: int) -> dict:
         return time.perf_counter() - started - continuation.PREPARE_DELAY_MS / 1000
 
     cold, rested, ahead, moved, ahead_moved = [], [], [], [], []
-    for cut in PLACES[:rounds]:
+    first_line_s: list[float] = []
+    for place in PLACES[:rounds]:
+        # --paragraph-end: the page ends with a whole paragraph, so the continuation opens one.
+        cut = doc.rfind("\n\n", 0, place) if paragraph_end else place
         window.editor.setPlainText(doc[:cut])
         window.editor.moveCursor(window.editor.textCursor().MoveOperation.End)
         wait(lambda: not worker.busy())
@@ -121,7 +136,8 @@ def run(rounds: int) -> dict:
         ahead.append(rest())
         rested.append(first_words())
         # The writer goes to another page and rests there: the whole window is read ahead.
-        window.editor.setPlainText(doc[: cut + MOVE])
+        window.editor.setPlainText(doc[: doc.rfind("\n\n", 0, place + MOVE)] if paragraph_end
+                                   else doc[: cut + MOVE])  # fmt: skip
         window.editor.moveCursor(window.editor.textCursor().MoveOperation.End)
         ahead_moved.append(rest())
         moved.append(first_words())
@@ -135,6 +151,9 @@ def run(rounds: int) -> dict:
         "read_ahead_elsewhere_s": round(median(ahead_moved), 3),
         "first_styled_all": [round(x, 2) for x in cold],
         "after_rest_all": [round(x, 2) for x in rested],
+        # The same Ctrl+Enters timed to a draft's first line, as the window showed drafts
+        # before a draft opening a paragraph showed its words after a pilcrow.
+        "first_line_all": [round(x, 2) for x in first_line_s],
     }
 
 
@@ -142,13 +161,16 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--busy", action="store_true", help="spin on one core meanwhile")
+    parser.add_argument(
+        "--paragraph-end", action="store_true", help="continue after a whole paragraph"
+    )
     args = parser.parse_args()
     busy = None
     if args.busy:
         busy = multiprocessing.Process(target=spin, args=(3600.0,), daemon=True)
         busy.start()
     try:
-        out = run(args.rounds)
+        out = run(args.rounds, args.paragraph_end)
     finally:
         if busy is not None:
             busy.terminate()
