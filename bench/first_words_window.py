@@ -122,12 +122,15 @@ def run(rounds: int, paragraph_end: bool = False) -> dict:
         controller.prepare_posted = None
         return time.perf_counter() - started - continuation.PREPARE_DELAY_MS / 1000
 
+    def page_end(place: int) -> int:
+        """Where the page ends: at `place`, or with --paragraph-end at the end of the whole
+        paragraph before it, so that the continuation opens a new one."""
+        return doc.rfind("\n\n", 0, place) if paragraph_end else place
+
     cold, rested, ahead, moved, ahead_moved = [], [], [], [], []
     first_line_s: list[float] = []
     for place in PLACES[:rounds]:
-        # --paragraph-end: the page ends with a whole paragraph, so the continuation opens one.
-        cut = doc.rfind("\n\n", 0, place) if paragraph_end else place
-        window.editor.setPlainText(doc[:cut])
+        window.editor.setPlainText(doc[: page_end(place)])
         window.editor.moveCursor(window.editor.textCursor().MoveOperation.End)
         wait(lambda: not worker.busy())
         window.continuation._styled_used = False  # no read-ahead here before Ctrl+Enter
@@ -136,8 +139,7 @@ def run(rounds: int, paragraph_end: bool = False) -> dict:
         ahead.append(rest())
         rested.append(first_words())
         # The writer goes to another page and rests there: the whole window is read ahead.
-        window.editor.setPlainText(doc[: doc.rfind("\n\n", 0, place + MOVE)] if paragraph_end
-                                   else doc[: cut + MOVE])  # fmt: skip
+        window.editor.setPlainText(doc[: page_end(place + MOVE)])
         window.editor.moveCursor(window.editor.textCursor().MoveOperation.End)
         ahead_moved.append(rest())
         moved.append(first_words())

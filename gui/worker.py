@@ -334,7 +334,7 @@ class GenerationWorker(QObject):
             text=text,
             cancelled=cancel.is_set(),
             ttft_ms=(first - started) * 1000 if first is not None else None,
-            tokens_per_s=_rate(engine, text if drafted else "", chunks, drafted or first),
+            tokens_per_s=_rate(engine, text, chunks, first, drafted),
             revision=request.revision,
         )
         self.finished.emit(request.id, result)
@@ -416,15 +416,18 @@ class ModelThread:
         return self.thread.wait(timeout_ms)
 
 
-def _rate(engine: Engine, drafted: str, chunks: int, since: float | None) -> float | None:
-    """Tokens per second from the first token to now. A job that drafts (a continuation
-    shows each token in grey and yields whole sentences) is timed from its first draft and
-    its text, `drafted`, is counted in tokens; otherwise each chunk is a token."""
+def _rate(
+    engine: Engine, text: str, chunks: int, first: float | None, drafted: float | None
+) -> float | None:
+    """Tokens per second until now. A job that drafts (a continuation shows each token in
+    grey and yields whole sentences) is timed from its first draft and its text counted in
+    tokens; any other from its first chunk, each chunk a token."""
+    since = first if drafted is None else drafted
     end = time.perf_counter()
     if since is None or end <= since:
         return None
     tokens = chunks
-    if drafted:
+    if drafted is not None and text:
         with contextlib.suppress(EngineError):
-            tokens = max(chunks, len(engine.tokenize(drafted)))
+            tokens = max(chunks, len(engine.tokenize(text)))
     return (tokens - 1) / (end - since) if tokens > 1 else None

@@ -134,12 +134,9 @@ class LlamaCppEngine:
         import llama_cpp
 
         rt = self._runtime()
-        where = self._cache
-        self._cache_file = (
-            None
-            if where is None
-            else piece_cache.cache_file(where, self.path, llama_cpp.__version__, rt.n_vocab)
-        )
+        if self._cache is not None:
+            version = llama_cpp.__version__
+            self._cache_file = piece_cache.cache_file(self._cache, self.path, version, rt.n_vocab)
         kept = piece_cache.load(self._cache_file, rt.n_vocab)
         if kept is None:
             self._kept, self._end = None, rt.end_tokens()

@@ -48,6 +48,6 @@ def draft_display(text: str) -> str:
     line), so the writer sees words as soon as there are any."""
     body = text.lstrip("\n")
     line = body.split("\n", 1)[0]
-    if len(body) < len(text) and line.strip():
-        return PARAGRAPH_MARK + line
-    return line if len(body) == len(text) else ""
+    if body == text:
+        return line
+    return PARAGRAPH_MARK + line if line.strip() else ""

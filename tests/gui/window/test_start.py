@@ -14,9 +14,9 @@ from gui.window.app import _first_document
 from tests.fakes import FakeFactory, ScriptedPrompts, fake_spec, ready_window
 
 
-def test_with_nothing_to_reopen_the_start_page_offers_a_new_project(
-    qtbot, windows, tmp_path: Path
-) -> None:
+def _start_page(qtbot, windows, tmp_path: Path):  # type: ignore[no-untyped-def]
+    """A window opened with nothing to reopen, its start page shown; New Project (from the
+    page or the menu) makes "Harbour" by A. Writer in tmp_path/books."""
     target = tmp_path / "books"
     target.mkdir()
     details = NewProject(title="Harbour", author="A. Writer", language="", where=target)
@@ -27,6 +27,13 @@ def test_with_nothing_to_reopen_the_start_page_offers_a_new_project(
     _first_document(window, None)
     start = window.start_dialog
     assert start is not None and start.isVisible()
+    return window, start, target
+
+
+def test_with_nothing_to_reopen_the_start_page_offers_a_new_project(
+    qtbot, windows, tmp_path: Path
+) -> None:
+    window, start, target = _start_page(qtbot, windows, tmp_path)
     assert not start.isModal()  # the empty page behind takes typing at once
     qtbot.mouseClick(start.view.new_button, Qt.MouseButton.LeftButton)
     assert not start.isVisible()
@@ -38,16 +45,7 @@ def test_with_nothing_to_reopen_the_start_page_offers_a_new_project(
 def test_a_project_made_from_the_file_menu_closes_the_start_page(
     qtbot, windows, tmp_path: Path
 ) -> None:
-    target = tmp_path / "books"
-    target.mkdir()
-    details = NewProject(title="Harbour", author="", language="", where=target)
-    window = ready_window(
-        qtbot, windows, tmp_path / "home", fake_spec(tmp_path),
-        engine_factory=FakeFactory(), prompts=ScriptedPrompts(new_project=[details]),
-    )  # fmt: skip
-    _first_document(window, None)
-    start = window.start_dialog
-    assert start is not None and start.isVisible()
+    window, start, _target = _start_page(qtbot, windows, tmp_path)
     window.documents.new_project()  # File > New Project, not the start page's button
     assert window.documents.story is not None
     assert not start.isVisible()
