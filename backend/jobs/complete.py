@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from typing import Protocol
 
 from backend.engines.base import Engine, TextStream
-from backend.engines.params import SamplerParams
+from backend.engines.params import MAX_STOP_STRINGS, SamplerParams
 from backend.jobs.healing import constraint_for, heal_prompt
+from backend.story.memory.assembly import note_echoes
 
 
 def strip_required(chunks: Iterable[str], required: str) -> TextStream:
@@ -26,6 +27,14 @@ def strip_required(chunks: Iterable[str], required: str) -> TextStream:
                 chunk = chunk[n:]
         if chunk:
             yield chunk
+
+
+def stopping_at(params: SamplerParams, marks: Sequence[str]) -> SamplerParams:
+    """`params` that also stop before each of `marks` (as many as the stops have room for)."""
+    extra = tuple(m for m in marks if m not in params.stop)
+    if not extra:
+        return params
+    return params.with_(stop=(*params.stop, *extra)[:MAX_STOP_STRINGS])
 
 
 class StreamTrim(Protocol):
@@ -60,8 +69,10 @@ def continue_text(
 ) -> TextStream:
     """Yield the continuation of `before_cursor`, exactly as it should be inserted.
 
-    `preamble` (story notes from the bible) goes in front of the text.
+    `preamble` (story notes from the bible) goes in front of the text; the text stops
+    before a copy of a note's form (see note_echoes).
     """
+    params = stopping_at(params, note_echoes(preamble))
     healed = heal_prompt(engine, preamble + before_cursor, enabled=heal)
     stream = engine.stream(healed.prompt, params, cancel, constraint_for(engine, healed))
     yield from strip_required(stream, healed.required_text)

@@ -9,8 +9,9 @@ from dataclasses import dataclass, replace
 
 from backend.engines.base import Engine
 from backend.engines.params import SamplerParams
-from backend.jobs.complete import shaped
+from backend.jobs.complete import shaped, stopping_at
 from backend.jobs.healing import constraint_for, heal_prompt
+from backend.story.memory.assembly import note_echoes
 from backend.text.sentences import clause_end
 from backend.text.windows import anchored_start
 from backend.text.words import inside_word
@@ -143,7 +144,8 @@ def suggest_stream(
 ) -> Iterator[str]:
     """Yield one suggestion in pieces: exactly the text to insert at the cursor.
 
-    `preamble` (story notes from the bible) goes in front of the context window.
+    `preamble` (story notes from the bible) goes in front of the context window; the
+    suggestion stops before a copy of a note's form (see note_echoes).
     """
     ctx = suggest_context(text, cursor, options)
     if options.prefill_only:
@@ -152,7 +154,7 @@ def suggest_stream(
     if ctx.mid_word or not ctx.before.strip():
         return
     healed = heal_prompt(engine, preamble + ctx.before, enabled=options.heal)
-    params = options.params(alternative)
+    params = stopping_at(options.params(alternative), note_echoes(preamble))
     raw = engine.stream(healed.prompt, params, cancel, constraint_for(engine, healed))
     yield from shaped(raw, healed.required_text, Shaper(ctx.after))
 

@@ -25,7 +25,7 @@ from backend.engines.base import Engine, Stepper, TextStream
 from backend.engines.params import MAX_STOP_STRINGS, SamplerParams
 from backend.engines.sampling import LogitsProcessor
 from backend.engines.vocabulary import Vocabulary
-from backend.jobs.complete import shaped
+from backend.jobs.complete import shaped, stopping_at
 from backend.jobs.healing import HealedPrompt, constraint_for, heal_prompt
 from backend.jobs.styled.chat import ChatFrame, chat_prompts, user_turn
 from backend.jobs.styled.length import LengthRule
@@ -45,6 +45,7 @@ from backend.jobs.styled.server import checked_text_chunks
 from backend.jobs.styled.voice import META, VoiceCheck
 from backend.models.chat import chat_template
 from backend.story.language import pack
+from backend.story.memory.assembly import note_echoes
 from backend.story.style.detect import in_dialogue
 from backend.story.style.header import header_marks, insert_authors_note, style_header
 from backend.story.style.model import Style, sampler_for
@@ -157,6 +158,9 @@ def styled_stream(
     if not pack(lang).has_tense:
         style = style.with_(tense="")
     params = params or sampler_for(style, seed)
+    # A copy of a note's form ends the text (see note_echoes).
+    notes = story.lore + insert_authors_note("", story.authors_note)
+    params = stopping_at(params, note_echoes(notes))
     prompt = styled_prompt(
         engine, text_before, style, story, lang, use_header=use_header, frame=frame
     )

@@ -13,7 +13,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 
 from backend.story.memory.budgets import PRIORITY, ContextSettings
-from backend.story.memory.drafts import DRAFT_FIELD
+from backend.story.memory.drafts import DRAFT_FIELD, HERE_MARK
 from backend.story.memory.lore import LoreHit, pick_lore
 from backend.story.memory.recall import Passage, RecallIndex
 from backend.story.memory.sections import (
@@ -35,6 +35,9 @@ QUERY_CHARS = 1200
 RECALL_CANDIDATES = 8
 BREAK = "* * *\n\n"
 NOTE_MARK = "[Author's note: {}]"
+# What only a copy of a note writes: a small base model sometimes carries a note's form
+# from the prompt into the page ("… she said. (Here: June.)"), so text stops before one.
+NOTE_ECHOES = (HERE_MARK.rstrip(), NOTE_MARK.split("{")[0].rstrip())
 MIN_STEP_CHARS = 200
 PROBE_CHARS = 100  # a passage whose opening is in the visible text is not recalled
 
@@ -134,6 +137,12 @@ class Assembly:
             "notes": list(self.notes),
             "task": self.task,
         }
+
+
+def note_echoes(notes: str) -> tuple[str, ...]:
+    """The NOTE_ECHOES that `notes` (the part of a prompt before the writer's text, or an
+    author's note placed in it) contains: a continuation or suggestion stops before them."""
+    return tuple(mark for mark in NOTE_ECHOES if mark in notes)
 
 
 def chars_per_token(text: str) -> float:

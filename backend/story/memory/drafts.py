@@ -46,6 +46,7 @@ _PLACE_BEFORE = re.compile(
     re.IGNORECASE,
 )
 PLACE_SHARE = 0.5
+HERE_MARK = "(Here: "  # opens the cast a chapter's draft synopsis names
 _FACT_FIELDS = {"attribute": "Appearance", "age": "Age", "relationship": "Relationships"}
 
 
@@ -98,7 +99,7 @@ def chapter_draft(text: str) -> str:
     synopsis = draft_synopsis(text)
     if not here:
         return synopsis
-    return f"{synopsis} (Here: {', '.join(here)}.)"
+    return f"{synopsis} {HERE_MARK}{', '.join(here)}.)"
 
 
 def day_one_drafts(

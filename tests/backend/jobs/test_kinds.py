@@ -166,3 +166,28 @@ def test_read_ahead_is_for_guided_styles_only(llama_engine, monkeypatch) -> None
         job = ContinueJob(text, GREEDY, style=style, prepare_only=True)
         assert list(job.run(llama_engine, threading.Event(), lambda _t: None)) == []
     assert seated == []
+
+
+def test_text_stops_before_a_copy_of_a_notes_form(monkeypatch) -> None:
+    # A small base model sometimes carries a drafted synopsis's cast into the page.
+    monkeypatch.setattr("tests.fakes.WORDS", ["She", "left", "(Here:", "June.)", "Then", "rain"])
+    engine = FakeEngine()
+    params = dataclasses.replace(GREEDY, max_tokens=8, seed=0)  # the fake starts at "She"
+    drafted = BookContext(chapter=Note("Chapter 2", "Wren repairs it. (Here: June.)", draft=True))
+    cases = [
+        ContinueJob("Wren opened the shop.", params, book=drafted),
+        ContinueJob("Wren opened the shop.", params, style=Style(), book=drafted),
+        SuggestJob("Wren opened the shop.", 21, book=drafted),
+    ]
+    for job in cases:
+        text = "".join(run(job, engine))
+        assert "(Here" in engine.prompts[-1]
+        assert text.strip() == "She left", job
+    # Where the notes have no such form, the same words are the writer's to keep.
+    plain = BookContext(chapter=Note("Chapter 2", "Wren repairs it."))
+    text = "".join(run(ContinueJob("Wren opened the shop.", params, book=plain), engine))
+    assert "(Here: June.)" in text
+    # An author's note's bracket ends a styled continuation that copies it.
+    monkeypatch.setattr("tests.fakes.WORDS", ["She", "left", "[Author's", "note:", "rain]"])
+    noted = ContinueJob("Wren opened the shop.", params, style=Style(), authors_note="Rain.")
+    assert "".join(run(noted, engine)).strip() == "She left"
