@@ -37,6 +37,7 @@ from backend.engines.llama_draft import drafted_tokens
 from backend.engines.lookup import PromptLookup
 from backend.engines.params import SamplerParams
 from backend.engines.sampling import sample, seeded_rng
+from backend.engines.threads import threads_now
 from backend.engines.vocabulary import PrefixConstraint, Vocabulary
 from backend.text.counts import CJK_CHAR
 from backend.text.windows import prompt_tokens
@@ -54,28 +55,6 @@ def default_threads() -> int:
     """Physical-ish core count: llama.cpp decodes fastest without hyper-threads."""
     n = os.cpu_count() or 2
     return max(1, n if n <= 4 else n // 2)
-
-
-def threads_for_load(configured: int, load: float, cores: int, now: int) -> int:
-    """How many threads to decode with, given the system's load (its 1-minute average):
-    all of them on a quiet machine, one fewer when other programs keep the cores busy.
-
-    llama.cpp's threads meet at every step, so one held up by another program holds them
-    all up: on 2 cores with another process busy, a suggestion took a median of 0.56-23 s
-    on 2 threads and 0.21 s on 1 (bench: 8 suggestions each, loaded machine). `now` gives
-    some hysteresis (our own decoding adds to the load it is judged by)."""
-    if configured <= 1:
-        return configured
-    busy_above = cores - 0.5 if now == configured else cores - 1.0
-    return configured - 1 if load > busy_above else configured
-
-
-def system_load() -> float | None:
-    """The 1-minute load average (None where the system does not keep one)."""
-    try:
-        return os.getloadavg()[0]
-    except (AttributeError, OSError):
-        return None
 
 
 class LlamaCppEngine:
@@ -360,12 +339,8 @@ class LlamaCppEngine:
     def _runtime(self) -> LlamaRuntime:
         if self._rt is None:
             raise EngineError("No model is loaded.")
-        load = system_load() if self._adaptive else None
-        if load is not None:
-            now = threads_for_load(
-                self._n_threads, load, os.cpu_count() or self._n_threads, self._rt.threads_now
-            )
-            self._rt.use_threads(now)
+        if self._adaptive:
+            self._rt.use_threads(threads_now(self._n_threads, self._rt.threads_now))
         return self._rt
 
     def _prompt_ids(self, prompt: str | Sequence[int], max_tokens: int) -> list[int]:

@@ -28,6 +28,7 @@ from backend.engines.base import (
 from backend.engines.gguf_meta import check_gguf
 from backend.engines.params import SamplerParams
 from backend.engines.sampling import sample, seeded_rng
+from backend.engines.threads import cores, use_torch_threads
 from backend.engines.transformers_folder import check_transformers_folder
 from backend.engines.vocabulary import Vocabulary
 from backend.text.windows import prompt_tokens
@@ -113,7 +114,7 @@ class TransformersEngine:
             import torch
         except ImportError as exc:
             raise EngineError("The transformers engine needs torch and transformers.") from exc
-        torch.set_num_threads(max(1, os.cpu_count() or 1))
+        torch.set_num_threads(cores())
         self._tok, self._model = load_pretrained(self.path, is_gguf, report)
         self._model.eval()
         report(0.85)
@@ -198,6 +199,7 @@ class TransformersEngine:
         import torch
 
         self._require()
+        use_torch_threads(cores())
         ids = [*self._start_tokens(), *tokens]
         start = ids[: len(ids) - len(tokens)]
         with self._lock, torch.inference_mode():
@@ -231,6 +233,7 @@ class TransformersEngine:
         import torch
 
         self._require()
+        use_torch_threads(cores())
         vocab = self.vocabulary
         ids = self._prompt_ids(prompt, params.max_tokens)
         rng = seeded_rng(params.seed)
@@ -307,6 +310,7 @@ class TransformersEngine:
         import torch
 
         self._require()
+        use_torch_threads(cores())
         with torch.inference_mode():
             logits = cache.prefill(self._prompt_ids(list(prompt), 1), cancel)
         return None if logits is None else TransformersSession(cache, logits)

@@ -26,6 +26,7 @@ from typing import Any
 import numpy as np
 
 from backend.engines.adapter_file import TARGET_MODULES, tensor_names
+from backend.engines.threads import cores, use_torch_threads
 from backend.jobs.voice.texts import VoiceError
 
 log = logging.getLogger(__name__)
@@ -303,6 +304,9 @@ class _Fit:
         import torch
 
         started = time.monotonic()
+        # Training keeps its threads busy: beside other busy programs (the writer's model
+        # among them) it leaves them a core, since torch's threads wait for the slowest.
+        use_torch_threads(cores(), steady=True)
         batch = torch.tensor([self.run.next_sequence()])
         for group in self.optimiser.param_groups:
             group["lr"] = learning_rate(self.settings, self.run.step, self.run.fraction())

@@ -237,19 +237,6 @@ def test_guided_pair_matches_two_separate_sequences(llama_engine) -> None:
     assert counter.count == 0
 
 
-def test_fewer_threads_when_other_programs_keep_the_cores_busy() -> None:
-    from backend.engines.llamacpp import threads_for_load
-
-    # 2 cores: both threads on a quiet machine, one when another program is busy.
-    assert threads_for_load(2, load=0.3, cores=2, now=2) == 2
-    assert threads_for_load(2, load=1.7, cores=2, now=2) == 1
-    # Back to two only once the load has clearly fallen (our own decoding adds to it).
-    assert threads_for_load(2, load=1.2, cores=2, now=1) == 1
-    assert threads_for_load(2, load=0.8, cores=2, now=1) == 2
-    assert threads_for_load(1, load=9.0, cores=2, now=1) == 1
-    assert threads_for_load(4, load=3.8, cores=4, now=4) == 3
-
-
 def test_the_thread_count_changes_nothing_but_speed(llama_engine) -> None:
     rt = llama_engine.runtime
     prompt = llama_engine.tokenize(SAMPLE_PROSE)

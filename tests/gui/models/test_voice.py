@@ -116,7 +116,7 @@ def test_a_server_model_says_adapters_are_not_available(qtbot, windows, tmp_path
 @pytest.fixture
 def pages(tmp_path: Path) -> Path:
     path = tmp_path / "pages.md"
-    path.write_text(CORPUS.read_text(encoding="utf-8")[2000:42000], encoding="utf-8")
+    path.write_text(CORPUS.read_text(encoding="utf-8")[2000:14000], encoding="utf-8")
     return path
 
 
