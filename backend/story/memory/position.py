@@ -114,7 +114,10 @@ def book_context(
     return BookContext(
         **common,
         earlier=earlier,
-        chapter=_note(chapter, c + 1, drafts),
+        # Not the chapter's draft: it is made of the chapter's own sentences, which the recent
+        # text already shows (a short chapter's draft was all of it, and the model wrote the
+        # text out again), along with sentences after the cursor and model text since undone.
+        chapter=_note(chapter, c + 1, None),
         scenes=scenes,
         scene=Note(scene_label(chapter.scenes[s], s + 1), chapter.scenes[s].synopsis),
         lead_in=lead,

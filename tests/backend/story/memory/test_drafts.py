@@ -89,3 +89,20 @@ def test_story_facts_fill_the_drafted_cast(tmp_path: Path) -> None:
     assert mara.fields["Appearance"] == "eyes blue"  # the first saying
     assert mara.fields["Age"] == "17"
     assert "eyes blue" in mara.prompt_entry()["Description"]
+
+
+def test_the_chapter_being_written_gets_no_draft_of_itself(tmp_path: Path) -> None:
+    # Its draft is made of its own sentences: in a short chapter, the whole recent text
+    # again, which a small model copies out instead of continuing.
+    story = bare(tmp_path)
+    drafts = day_one_drafts(story)
+    chapter = story.binder.chapters[2]
+    scene = chapter.scenes[0]
+    book = book_context(story, scene.id, drafts=drafts)
+    assert chapter.id in drafts.synopses and book.chapter.synopsis == ""
+    assert not book.chapter.draft
+    assert book.earlier[1].draft  # the chapters before it keep theirs
+    text = scene.text[:600]
+    this = assemble(book, text, words, 2000).section("this_chapter")
+    assert this is not None and this.text.strip() == "Chapter 3"
+    assert "Tessaly walked" in text
