@@ -27,6 +27,7 @@ from pathlib import Path
 from typing import Any
 
 from backend.story.binder import Binder, Chapter, Scene, new_id
+from backend.text.counts import is_mostly_cjk
 from backend.untrusted import RefusedFile, fold_id, inside, is_inside, is_safe_id, shown
 
 STORY_SUFFIX = ".inkling"
@@ -74,12 +75,13 @@ class Story:
         return _proven(self.folder, "trash", scene_id)
 
 
-def new_story(folder: Path, text: str = "", title: str = "") -> Story:
-    """A fresh project holding `text` as chapter 1, scene 1."""
+def new_story(folder: Path, text: str = "", title: str = "", language: str = "") -> Story:
+    """A fresh project holding `text` as chapter 1, scene 1, named in the book's language
+    (`language`, or else what `text` is written in): a Chinese book's "第一章", "第1场"."""
     story = Story(folder, title=title or folder.stem)
-    story.binder.chapters.append(
-        Chapter(title="Chapter 1", scenes=[Scene(title="Scene 1", text=text)])
-    )
+    chinese = language.startswith("zh") if language else is_mostly_cjk(text[:20000])
+    names = ("第一章", "第1场") if chinese else ("Chapter 1", "Scene 1")
+    story.binder.chapters.append(Chapter(title=names[0], scenes=[Scene(title=names[1], text=text)]))
     return story
 
 

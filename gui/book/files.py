@@ -213,7 +213,7 @@ class DocumentController(DocumentRecovery):
         target = details.folder
         try:
             check_new_story(target)
-            story = new_story(target, title=details.title)
+            story = new_story(target, title=details.title, language=details.language)
             story.author, story.language = details.author, details.language
             write_new_story(story)
             story, notes = load_story(target)

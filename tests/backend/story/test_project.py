@@ -164,6 +164,17 @@ def leftovers(parent: Path) -> list[str]:
     return sorted(p.name for p in parent.iterdir() if p.name.endswith(PART_SUFFIX))
 
 
+def test_a_new_story_names_its_chapter_and_scene_in_the_books_language(tmp_path: Path) -> None:
+    def names(story) -> tuple[str, str]:  # type: ignore[no-untyped-def]
+        chapter = story.binder.chapters[0]
+        return chapter.title, chapter.scenes[0].title
+
+    assert names(new_story(tmp_path / "a", "The bell rang.")) == ("Chapter 1", "Scene 1")
+    assert names(new_story(tmp_path / "b", "我冒了严寒，回到故乡去。")) == ("第一章", "第1场")
+    assert names(new_story(tmp_path / "c", language="zh-Hans")) == ("第一章", "第1场")
+    assert names(new_story(tmp_path / "d", "我回到故乡。", language="en-GB"))[0] == "Chapter 1"
+
+
 def test_a_new_story_appears_in_one_step(tmp_path: Path) -> None:
     story = two_chapter_story(tmp_path / "New.inkling")
     write_new_story(story)
