@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QCoreApplication
+from PySide6.QtCore import QCoreApplication, QDateTime, QLocale
 from PySide6.QtWidgets import QDialog, QFileDialog, QInputDialog, QMessageBox, QWidget
 
 from backend.storage.documents import LEGACY_ENCODINGS
@@ -241,10 +241,11 @@ class Prompts:
         box = QMessageBox(self.parent)
         box.setIcon(QMessageBox.Icon.Information)
         box.setWindowTitle(QCoreApplication.translate("Prompts", "Recover unsaved work"))
+        kept = QDateTime.fromSecsSinceEpoch(int(rec.saved_at))
         box.setText(
             QCoreApplication.translate(
-                "Prompts", "Inkling found unsaved work on {0} from an earlier session."
-            ).format(rec.title)
+                "Prompts", "Inkling found unsaved work on {0} from an earlier session, kept at {1}."
+            ).format(rec.title, QLocale().toString(kept, QLocale.FormatType.ShortFormat))
         )
         box.setInformativeText("…" + rec.preview(300))
         box.setDetailedText(rec.text[-5000:])

@@ -4,7 +4,7 @@
 <context>
     <name>AboutDialog</name>
     <message>
-        <location filename="../../gui/window/about.py" line="29"/>
+        <location filename="../../gui/window/about.py" line="28"/>
         <source>&lt;h2&gt;Inkling&lt;/h2&gt;
 &lt;p&gt;A local, offline writing assistant for fiction writers. Your text stays on this computer:
 the model runs here, with no account, no cloud and no telemetry.&lt;/p&gt;
@@ -23,17 +23,17 @@ PyTorch (BSD), Hugging Face transformers (Apache 2.0) and Qt for Python (LGPLv3)
 </translation>
     </message>
     <message>
-        <location filename="../../gui/window/about.py" line="48"/>
+        <location filename="../../gui/window/about.py" line="47"/>
         <source>About Inkling</source>
         <translation>关于 Inkling</translation>
     </message>
     <message>
-        <location filename="../../gui/window/about.py" line="51"/>
+        <location filename="../../gui/window/about.py" line="50"/>
         <source>&lt;p&gt;Current model: {0}&lt;/p&gt;</source>
         <translation>&lt;p&gt;当前模型：{0}&lt;/p&gt;</translation>
     </message>
     <message>
-        <location filename="../../gui/window/about.py" line="53"/>
+        <location filename="../../gui/window/about.py" line="52"/>
         <source>&lt;p&gt;Version {0}&lt;/p&gt;</source>
         <translation>&lt;p&gt;版本 {0}&lt;/p&gt;</translation>
     </message>
@@ -744,17 +744,17 @@ PyTorch (BSD), Hugging Face transformers (Apache 2.0) and Qt for Python (LGPLv3)
 <context>
     <name>BookController</name>
     <message>
-        <location filename="../../gui/book/controller.py" line="122"/>
+        <location filename="../../gui/book/controller.py" line="125"/>
         <source>Zoom %+d</source>
         <translation>缩放 %+d</translation>
     </message>
     <message>
-        <location filename="../../gui/book/controller.py" line="122"/>
+        <location filename="../../gui/book/controller.py" line="125"/>
         <source>Zoom reset</source>
         <translation>缩放已还原</translation>
     </message>
     <message>
-        <location filename="../../gui/book/controller.py" line="170"/>
+        <location filename="../../gui/book/controller.py" line="173"/>
         <source>Turn this document into a story project?
 
 Chapters and scenes live in a story project: a folder whose name ends in .inkling. Your text becomes chapter 1, scene 1, and the project is saved there at once.</source>
@@ -763,57 +763,57 @@ Chapters and scenes live in a story project: a folder whose name ends in .inklin
 章和场景存放在故事项目里：一个名称以 .inkling 结尾的文件夹。你的文字会成为第 1 章第 1 个场景，项目会立即保存在那里。</translation>
     </message>
     <message>
-        <location filename="../../gui/book/controller.py" line="180"/>
+        <location filename="../../gui/book/controller.py" line="183"/>
         <source>Read-only: {0}</source>
         <translation>只读：{0}</translation>
     </message>
     <message>
-        <location filename="../../gui/book/controller.py" line="185"/>
+        <location filename="../../gui/book/controller.py" line="188"/>
         <source>This scene is read-only: {0}</source>
         <translation>此场景为只读：{0}</translation>
     </message>
     <message>
-        <location filename="../../gui/book/controller.py" line="210"/>
+        <location filename="../../gui/book/controller.py" line="213"/>
         <source>characters</source>
         <translation>字</translation>
     </message>
     <message>
-        <location filename="../../gui/book/controller.py" line="210"/>
+        <location filename="../../gui/book/controller.py" line="213"/>
         <source>words</source>
         <translation>词</translation>
     </message>
     <message>
-        <location filename="../../gui/book/controller.py" line="222"/>
+        <location filename="../../gui/book/controller.py" line="225"/>
         <source>%1 %4 in this scene · %2 in the chapter · %3 in the book · %5 today</source>
         <translation>本场景 %1 %4 · 本章 %2 · 全书 %3 · 今日 %5</translation>
     </message>
     <message>
-        <location filename="../../gui/book/controller.py" line="232"/>
+        <location filename="../../gui/book/controller.py" line="235"/>
         <source>{0:,} characters</source>
         <translation>{0:,} 字</translation>
     </message>
     <message>
-        <location filename="../../gui/book/controller.py" line="233"/>
+        <location filename="../../gui/book/controller.py" line="236"/>
         <source>{0:,} words</source>
         <translation>{0:,} 词</translation>
     </message>
     <message>
-        <location filename="../../gui/book/controller.py" line="265"/>
+        <location filename="../../gui/book/controller.py" line="268"/>
         <source>Undone: %s</source>
         <translation>已撤销：%s</translation>
     </message>
     <message>
-        <location filename="../../gui/book/controller.py" line="265"/>
+        <location filename="../../gui/book/controller.py" line="268"/>
         <source>Nothing to undo.</source>
         <translation>没有可撤销的操作。</translation>
     </message>
     <message>
-        <location filename="../../gui/book/controller.py" line="281"/>
+        <location filename="../../gui/book/controller.py" line="284"/>
         <source>Goals belong to a story project (Save As a .inkling folder).</source>
         <translation>写作目标属于故事项目（请另存为 .inkling 文件夹）。</translation>
     </message>
     <message>
-        <location filename="../../gui/book/controller.py" line="299"/>
+        <location filename="../../gui/book/controller.py" line="304"/>
         <source>Snapshots belong to the scenes of a story project.</source>
         <translation>快照属于故事项目中的场景。</translation>
     </message>
@@ -1072,47 +1072,47 @@ Chapters and scenes live in a story project: a folder whose name ends in .inklin
 <context>
     <name>ContinuationController</name>
     <message>
-        <location filename="../../gui/editor/continuation.py" line="94"/>
+        <location filename="../../gui/editor/continuation.py" line="107"/>
         <source>The model is not ready yet.</source>
         <translation>模型尚未就绪。</translation>
     </message>
     <message>
-        <location filename="../../gui/editor/continuation.py" line="99"/>
+        <location filename="../../gui/editor/continuation.py" line="112"/>
         <source>Nothing to retry: continue first.</source>
         <translation>没有可重试的内容：请先续写。</translation>
     </message>
     <message>
-        <location filename="../../gui/editor/continuation.py" line="130"/>
+        <location filename="../../gui/editor/continuation.py" line="183"/>
         <source>Select a passage to rewrite.</source>
         <translation>请选择要改写的段落。</translation>
     </message>
     <message>
-        <location filename="../../gui/editor/continuation.py" line="150"/>
+        <location filename="../../gui/editor/continuation.py" line="203"/>
         <source>Version {0} of {1}</source>
         <translation>第 {0} 版，共 {1} 版</translation>
     </message>
     <message>
-        <location filename="../../gui/editor/continuation.py" line="164"/>
+        <location filename="../../gui/editor/continuation.py" line="217"/>
         <source>This text is read-only: {0}</source>
         <translation>此文本为只读：{0}</translation>
     </message>
     <message>
-        <location filename="../../gui/editor/continuation.py" line="182"/>
+        <location filename="../../gui/editor/continuation.py" line="235"/>
         <source>Writing… (Esc stops)</source>
         <translation>正在续写…（Esc 停止）</translation>
     </message>
     <message>
-        <location filename="../../gui/editor/continuation.py" line="220"/>
+        <location filename="../../gui/editor/continuation.py" line="275"/>
         <source>Stopped.</source>
         <translation>已停止。</translation>
     </message>
     <message>
-        <location filename="../../gui/editor/continuation.py" line="220"/>
+        <location filename="../../gui/editor/continuation.py" line="275"/>
         <source>Done.</source>
         <translation>完成。</translation>
     </message>
     <message>
-        <location filename="../../gui/editor/continuation.py" line="230"/>
+        <location filename="../../gui/editor/continuation.py" line="285"/>
         <source>Generation failed</source>
         <translation>生成失败</translation>
     </message>
@@ -1235,43 +1235,43 @@ Chapters and scenes live in a story project: a folder whose name ends in .inklin
 <context>
     <name>DocumentController</name>
     <message>
-        <location filename="../../gui/book/files.py" line="138"/>
-        <location filename="../../gui/book/files.py" line="287"/>
-        <location filename="../../gui/book/files.py" line="299"/>
+        <location filename="../../gui/book/files.py" line="143"/>
+        <location filename="../../gui/book/files.py" line="292"/>
+        <location filename="../../gui/book/files.py" line="304"/>
         <source>Untitled</source>
         <translation>未命名</translation>
     </message>
     <message>
-        <location filename="../../gui/book/files.py" line="257"/>
+        <location filename="../../gui/book/files.py" line="262"/>
         <source>Cannot open</source>
         <translation>无法打开</translation>
     </message>
     <message>
-        <location filename="../../gui/book/files.py" line="245"/>
+        <location filename="../../gui/book/files.py" line="250"/>
         <source>Opened with problems</source>
         <translation>打开时发现问题</translation>
     </message>
     <message>
-        <location filename="../../gui/book/files.py" line="221"/>
+        <location filename="../../gui/book/files.py" line="226"/>
         <source>Cannot create the project</source>
         <translation>无法创建项目</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../gui/book/files.py" line="271"/>
+        <location filename="../../gui/book/files.py" line="276"/>
         <source>…and %n more problem(s) like these.</source>
         <translation>
             <numerusform>……另有 %n 个类似的问题。</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../gui/book/files.py" line="317"/>
-        <location filename="../../gui/book/files.py" line="339"/>
-        <location filename="../../gui/book/files.py" line="451"/>
+        <location filename="../../gui/book/files.py" line="322"/>
+        <location filename="../../gui/book/files.py" line="344"/>
+        <location filename="../../gui/book/files.py" line="456"/>
         <source>Save failed</source>
         <translation>保存失败</translation>
     </message>
     <message>
-        <location filename="../../gui/book/files.py" line="319"/>
+        <location filename="../../gui/book/files.py" line="324"/>
         <source>A story is saved as a folder whose name ends in .inkling. Use File → Export for a single .docx, .epub, .md or .txt file.</source>
         <translation>故事会保存为一个以 .inkling 结尾的文件夹。如需单个 .docx、.epub、.md 或 .txt 文件，请用“文件 → 导出”。</translation>
     </message>
@@ -1281,7 +1281,7 @@ Chapters and scenes live in a story project: a folder whose name ends in .inklin
         <translation>自动保存失败：{0}</translation>
     </message>
     <message>
-        <location filename="../../gui/book/files.py" line="451"/>
+        <location filename="../../gui/book/files.py" line="456"/>
         <source>{0}
 
 You can save to another place.</source>
@@ -1563,12 +1563,12 @@ You can save to another place.</source>
         <translation>还没有载入模型。</translation>
     </message>
     <message>
-        <location filename="../../gui/worker.py" line="325"/>
+        <location filename="../../gui/worker.py" line="328"/>
         <source>Generation failed: {0}. Reloading the model.</source>
         <translation>生成失败：{0}。正在重新载入模型。</translation>
     </message>
     <message>
-        <location filename="../../gui/worker.py" line="379"/>
+        <location filename="../../gui/worker.py" line="382"/>
         <source>{0} needs about {1} MB and {2} MB are free: sheets and continuations stay on the model that suggests.</source>
         <translation>{0} 大约需要 {1} MB 内存，目前只有 {2} MB 可用：人物卡和续写仍由负责提示的模型完成。</translation>
     </message>
@@ -1974,17 +1974,17 @@ Your project is untouched; keep writing.</source>
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../gui/window/main_window.py" line="79"/>
+        <location filename="../../gui/window/main_window.py" line="80"/>
         <source>Inkling</source>
         <translation>Inkling</translation>
     </message>
     <message>
-        <location filename="../../gui/window/main_window.py" line="116"/>
+        <location filename="../../gui/window/main_window.py" line="119"/>
         <source>Settings were reset</source>
         <translation>设置已重置</translation>
     </message>
     <message>
-        <location filename="../../gui/window/main_window.py" line="270"/>
+        <location filename="../../gui/window/main_window.py" line="281"/>
         <source>Settings not saved: {0}</source>
         <translation>设置未能保存：{0}</translation>
     </message>
@@ -2024,58 +2024,58 @@ Your project is untouched; keep writing.</source>
         <translation>选来负责生成的模型无法使用（{0}）；全部由负责提示的模型完成。</translation>
     </message>
     <message>
-        <location filename="../../gui/window/main_window.py" line="308"/>
+        <location filename="../../gui/window/main_window.py" line="319"/>
         <source>the system&apos;s language</source>
         <translation>系统语言</translation>
     </message>
     <message>
-        <location filename="../../gui/window/main_window.py" line="310"/>
+        <location filename="../../gui/window/main_window.py" line="321"/>
         <source>The interface will be in {0} from the next start. Restart Inkling now?</source>
         <translation>下次启动时界面将使用{0}。现在重新启动 Inkling 吗？</translation>
     </message>
     <message>
-        <location filename="../../gui/window/main_window.py" line="312"/>
+        <location filename="../../gui/window/main_window.py" line="323"/>
         <source>Restart Now</source>
         <translation>立即重启</translation>
     </message>
     <message>
-        <location filename="../../gui/window/main_window.py" line="312"/>
+        <location filename="../../gui/window/main_window.py" line="323"/>
         <source>Later</source>
         <translation>稍后</translation>
     </message>
     <message>
-        <location filename="../../gui/window/main_window.py" line="313"/>
+        <location filename="../../gui/window/main_window.py" line="324"/>
         <source>The new language applies at the next start.</source>
         <translation>新的语言将在下次启动时生效。</translation>
     </message>
     <message>
-        <location filename="../../gui/window/main_window.py" line="376"/>
+        <location filename="../../gui/window/main_window.py" line="385"/>
         <source>Select a passage of a few sentences first.</source>
         <translation>请先选中几句话。</translation>
     </message>
     <message>
-        <location filename="../../gui/window/main_window.py" line="387"/>
+        <location filename="../../gui/window/main_window.py" line="396"/>
         <source>Style matched to the selection.</source>
         <translation>已按所选文字调整文风。</translation>
     </message>
     <message>
-        <location filename="../../gui/window/main_window.py" line="416"/>
+        <location filename="../../gui/window/main_window.py" line="426"/>
         <location filename="../../gui/window/session.py" line="67"/>
         <source>The story&apos;s style was not understood: {0}</source>
         <translation>无法识别这个故事的文风设置：{0}</translation>
     </message>
     <message>
-        <location filename="../../gui/window/main_window.py" line="424"/>
+        <location filename="../../gui/window/main_window.py" line="435"/>
         <source>{0}[*] — Inkling</source>
         <translation>{0}[*] — Inkling</translation>
     </message>
     <message>
-        <location filename="../../gui/window/main_window.py" line="434"/>
+        <location filename="../../gui/window/main_window.py" line="445"/>
         <source>Story details belong to a story project: use Save As and a name ending in .inkling.</source>
         <translation>故事信息属于故事项目：请用“另存为”，并以 .inkling 结尾命名。</translation>
     </message>
     <message>
-        <location filename="../../gui/window/about.py" line="102"/>
+        <location filename="../../gui/window/about.py" line="103"/>
         <source>none loaded</source>
         <translation>未载入</translation>
     </message>
@@ -3760,22 +3760,22 @@ Your project is untouched; keep writing.</source>
         <translation>恢复未保存的内容</translation>
     </message>
     <message>
-        <location filename="../../gui/book/prompts.py" line="245"/>
-        <source>Inkling found unsaved work on {0} from an earlier session.</source>
-        <translation>Inkling 找到了上次未保存的《{0}》。</translation>
+        <location filename="../../gui/book/prompts.py" line="246"/>
+        <source>Inkling found unsaved work on {0} from an earlier session, kept at {1}.</source>
+        <translation>Inkling 找到了上次未保存的《{0}》，保存于 {1}。</translation>
     </message>
     <message>
-        <location filename="../../gui/book/prompts.py" line="252"/>
+        <location filename="../../gui/book/prompts.py" line="253"/>
         <source>Restore</source>
         <translation>恢复</translation>
     </message>
     <message>
-        <location filename="../../gui/book/prompts.py" line="255"/>
+        <location filename="../../gui/book/prompts.py" line="256"/>
         <source>Discard</source>
         <translation>放弃</translation>
     </message>
     <message>
-        <location filename="../../gui/book/prompts.py" line="258"/>
+        <location filename="../../gui/book/prompts.py" line="259"/>
         <source>Decide later</source>
         <translation>稍后决定</translation>
     </message>
@@ -4286,79 +4286,79 @@ Your project is untouched; keep writing.</source>
         <translation>作者备注</translation>
     </message>
     <message>
-        <location filename="../../gui/story/style.py" line="247"/>
+        <location filename="../../gui/story/style.py" line="253"/>
         <source>Some style presets were skipped: {0}</source>
         <translation>部分风格预设已跳过：{0}</translation>
     </message>
     <message>
-        <location filename="../../gui/story/style.py" line="251"/>
+        <location filename="../../gui/story/style.py" line="257"/>
         <source>Choose a preset…</source>
         <translation>选择预设…</translation>
     </message>
     <message>
-        <location filename="../../gui/story/style.py" line="265"/>
+        <location filename="../../gui/story/style.py" line="271"/>
         <source>Style preset “{0}” applied.</source>
         <translation>已应用文风预设“{0}”。</translation>
     </message>
     <message>
-        <location filename="../../gui/story/style.py" line="272"/>
+        <location filename="../../gui/story/style.py" line="278"/>
         <source>“{0}” is chosen but not applied: press Apply.</source>
         <translation>已选中“{0}”，但尚未应用：请点“应用”。</translation>
     </message>
     <message>
-        <location filename="../../gui/story/style.py" line="276"/>
+        <location filename="../../gui/story/style.py" line="282"/>
         <source>Preset “{0}”, changed since.</source>
         <translation>预设“{0}”，之后有改动。</translation>
     </message>
     <message>
-        <location filename="../../gui/story/style.py" line="278"/>
+        <location filename="../../gui/story/style.py" line="284"/>
         <source>Using preset “{0}”.</source>
         <translation>正在使用预设“{0}”。</translation>
     </message>
     <message>
-        <location filename="../../gui/story/style.py" line="288"/>
+        <location filename="../../gui/story/style.py" line="294"/>
         <source>Save preset</source>
         <translation>保存预设</translation>
     </message>
     <message>
-        <location filename="../../gui/story/style.py" line="288"/>
+        <location filename="../../gui/story/style.py" line="294"/>
         <source>Preset name:</source>
         <translation>预设名称：</translation>
     </message>
     <message>
-        <location filename="../../gui/story/style.py" line="297"/>
-        <location filename="../../gui/story/style.py" line="321"/>
+        <location filename="../../gui/story/style.py" line="303"/>
+        <location filename="../../gui/story/style.py" line="327"/>
         <source>Preset not saved: {0}</source>
         <translation>预设未保存：{0}</translation>
     </message>
     <message>
-        <location filename="../../gui/story/style.py" line="300"/>
+        <location filename="../../gui/story/style.py" line="306"/>
         <source>Saved preset “{0}”.</source>
         <translation>已保存预设“{0}”。</translation>
     </message>
     <message>
-        <location filename="../../gui/story/style.py" line="308"/>
+        <location filename="../../gui/story/style.py" line="314"/>
         <source>Export style</source>
         <translation>导出文风</translation>
     </message>
     <message>
-        <location filename="../../gui/story/style.py" line="308"/>
-        <location filename="../../gui/story/style.py" line="330"/>
+        <location filename="../../gui/story/style.py" line="314"/>
+        <location filename="../../gui/story/style.py" line="336"/>
         <source>TOML (*.toml)</source>
         <translation>TOML (*.toml)</translation>
     </message>
     <message>
-        <location filename="../../gui/story/style.py" line="316"/>
+        <location filename="../../gui/story/style.py" line="322"/>
         <source>My style</source>
         <translation>我的文风</translation>
     </message>
     <message>
-        <location filename="../../gui/story/style.py" line="330"/>
+        <location filename="../../gui/story/style.py" line="336"/>
         <source>Import style</source>
         <translation>导入文风</translation>
     </message>
     <message>
-        <location filename="../../gui/story/style.py" line="339"/>
+        <location filename="../../gui/story/style.py" line="345"/>
         <source>Preset not imported: {0}</source>
         <translation>预设未能导入：{0}</translation>
     </message>
@@ -4429,133 +4429,133 @@ Your project is untouched; keep writing.</source>
         <translation>从上一个检查点继续…</translation>
     </message>
     <message>
-        <location filename="../../gui/models/training.py" line="140"/>
+        <location filename="../../gui/models/training.py" line="143"/>
         <source>Train on My Writing</source>
         <translation>用我的文字训练</translation>
     </message>
     <message>
-        <location filename="../../gui/models/training.py" line="145"/>
+        <location filename="../../gui/models/training.py" line="148"/>
         <source>Inkling learns your voice by training a small adapter for {0} on your own pages, on this computer. A tenth of the text is kept aside to measure the gain. You can keep writing while it trains.</source>
         <translation>Inkling 会在这台电脑上用你自己的文字为 {0} 训练一个小型适配器，学习你的文风。其中十分之一的文字留作检验效果。训练期间你可以继续写作。</translation>
     </message>
     <message>
-        <location filename="../../gui/models/training.py" line="152"/>
+        <location filename="../../gui/models/training.py" line="155"/>
         <source>The open book (none is open)</source>
         <translation>当前打开的书稿（没有打开的书稿）</translation>
     </message>
     <message>
-        <location filename="../../gui/models/training.py" line="156"/>
+        <location filename="../../gui/models/training.py" line="159"/>
         <source>&amp;Add Files…</source>
         <translation>添加文件(&amp;A)…</translation>
     </message>
     <message>
-        <location filename="../../gui/models/training.py" line="158"/>
+        <location filename="../../gui/models/training.py" line="161"/>
         <source>&amp;Remove</source>
         <translation>移除(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../../gui/models/training.py" line="163"/>
+        <location filename="../../gui/models/training.py" line="166"/>
         <source> minutes</source>
         <translation> 分钟</translation>
     </message>
     <message>
-        <location filename="../../gui/models/training.py" line="171"/>
-        <location filename="../../gui/models/training.py" line="240"/>
+        <location filename="../../gui/models/training.py" line="174"/>
+        <location filename="../../gui/models/training.py" line="243"/>
         <source>&amp;Start Training</source>
         <translation>开始训练(&amp;S)</translation>
     </message>
     <message>
-        <location filename="../../gui/models/training.py" line="173"/>
+        <location filename="../../gui/models/training.py" line="176"/>
         <source>&amp;Cancel Training</source>
         <translation>取消训练(&amp;C)</translation>
     </message>
     <message>
-        <location filename="../../gui/models/training.py" line="175"/>
+        <location filename="../../gui/models/training.py" line="178"/>
         <source>&amp;Switch It On</source>
         <translation>启用(&amp;S)</translation>
     </message>
     <message>
-        <location filename="../../gui/models/training.py" line="177"/>
+        <location filename="../../gui/models/training.py" line="180"/>
         <source>&amp;Delete It</source>
         <translation>删除(&amp;D)</translation>
     </message>
     <message>
-        <location filename="../../gui/models/training.py" line="189"/>
+        <location filename="../../gui/models/training.py" line="192"/>
         <source>Train for about</source>
         <translation>训练时长约</translation>
     </message>
     <message>
-        <location filename="../../gui/models/training.py" line="198"/>
+        <location filename="../../gui/models/training.py" line="201"/>
         <source>Close</source>
         <translation>关闭</translation>
     </message>
     <message>
-        <location filename="../../gui/models/training.py" line="203"/>
+        <location filename="../../gui/models/training.py" line="206"/>
         <source>Learn from:</source>
         <translation>学习材料：</translation>
     </message>
     <message>
-        <location filename="../../gui/models/training.py" line="218"/>
+        <location filename="../../gui/models/training.py" line="221"/>
         <source>Texts to learn from</source>
         <translation>用来学习的文字</translation>
     </message>
     <message>
-        <location filename="../../gui/models/training.py" line="220"/>
+        <location filename="../../gui/models/training.py" line="223"/>
         <source>Your writing ({0})</source>
         <translation>你的作品 ({0})</translation>
     </message>
     <message>
-        <location filename="../../gui/models/training.py" line="240"/>
+        <location filename="../../gui/models/training.py" line="243"/>
         <source>&amp;Resume Training</source>
         <translation>继续训练(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../../gui/models/training.py" line="263"/>
+        <location filename="../../gui/models/training.py" line="266"/>
         <source>Learning from {0:,} words; {1:,} kept aside to measure.</source>
         <translation>用 {0:,} 字学习；{1:,} 字留作检验。</translation>
     </message>
     <message>
-        <location filename="../../gui/models/training.py" line="270"/>
+        <location filename="../../gui/models/training.py" line="273"/>
         <source>Measuring the voice on the text kept aside…</source>
         <translation>正在用预留的文字评估文风…</translation>
     </message>
     <message>
-        <location filename="../../gui/models/training.py" line="306"/>
+        <location filename="../../gui/models/training.py" line="309"/>
         <source>This voice did not help on writing it had not seen; you may delete it.</source>
         <translation>这个文风对它没见过的文字没有帮助，可以删除。</translation>
     </message>
     <message>
-        <location filename="../../gui/models/training.py" line="272"/>
+        <location filename="../../gui/models/training.py" line="275"/>
         <source>Training…</source>
         <translation>正在训练…</translation>
     </message>
     <message>
-        <location filename="../../gui/models/training.py" line="277"/>
+        <location filename="../../gui/models/training.py" line="280"/>
         <source>Step {0} of {1} · {2} spent · about {3} left</source>
         <translation>第 {0} 步，共 {1} 步 · 已用 {2} · 约剩 {3}</translation>
     </message>
     <message>
-        <location filename="../../gui/models/training.py" line="294"/>
+        <location filename="../../gui/models/training.py" line="297"/>
         <source>Perplexity on your held-out text: {0:.1f} → {1:.1f} ({2:+.0%}; lower is better).</source>
         <translation>检验文字上的困惑度：{0:.1f} → {1:.1f}（{2:+.0%}；越低越好）。</translation>
     </message>
     <message>
-        <location filename="../../gui/models/training.py" line="296"/>
+        <location filename="../../gui/models/training.py" line="299"/>
         <source>Keystrokes saved by suggestions: {0:.0%} → {1:.0%}.</source>
         <translation>写作提示节省的按键：{0:.0%} → {1:.0%}。</translation>
     </message>
     <message>
-        <location filename="../../gui/models/training.py" line="299"/>
+        <location filename="../../gui/models/training.py" line="302"/>
         <source>Trained on {0:,} tokens in {1}.</source>
         <translation>用 {1} 训练了 {0:,} 个词元。</translation>
     </message>
     <message>
-        <location filename="../../gui/models/training.py" line="308"/>
+        <location filename="../../gui/models/training.py" line="311"/>
         <source>Done.</source>
         <translation>完成。</translation>
     </message>
     <message>
-        <location filename="../../gui/models/training.py" line="308"/>
+        <location filename="../../gui/models/training.py" line="311"/>
         <source>Done, without a gain.</source>
         <translation>完成，但没有提升。</translation>
     </message>
@@ -4563,12 +4563,13 @@ Your project is untouched; keep writing.</source>
 <context>
     <name>TrainingProcess</name>
     <message>
-        <location filename="../../gui/models/training.py" line="120"/>
+        <location filename="../../gui/models/training.py" line="123"/>
         <source>The training process stopped unexpectedly.</source>
+        <extracomment>Train at low priority so the writer&apos;s other programs come first.</extracomment>
         <translation>训练进程意外停止。</translation>
     </message>
     <message>
-        <location filename="../../gui/models/training.py" line="127"/>
+        <location filename="../../gui/models/training.py" line="130"/>
         <source>The training process could not start.</source>
         <translation>训练进程无法启动。</translation>
     </message>

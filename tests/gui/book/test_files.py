@@ -145,6 +145,46 @@ def test_autosave_writes_recovery_and_restart_offers_it(qtbot, open_window, tmp_
     assert second.isWindowModified()
 
 
+def test_a_pause_of_under_a_second_puts_the_text_on_disk(qtbot, open_window, tmp_path) -> None:
+    # A crash loses at most what was typed since the last pause (or the last few seconds).
+    home = tmp_path / "home"
+    window = open_window(home=home)
+    qtbot.keyClicks(window.editor, "the last sentence before the crash")
+    idle = window.documents._idle
+    assert idle.isActive() and idle.interval() <= 1000
+    assert window.documents._period.isActive() and window.documents._period.interval() <= 5000
+    folder = home / "state" / "recovery"
+    qtbot.waitUntil(lambda: any(folder.glob("*.json")), timeout=10000)
+    window.documents.flush()
+    data = json.loads(next(folder.glob("*.json")).read_text())
+    assert data["text"] == "the last sentence before the crash"
+
+
+def test_the_recovery_offer_says_when_the_copy_was_kept(qtbot, monkeypatch) -> None:
+    from PySide6.QtCore import QDateTime, QLocale
+    from PySide6.QtWidgets import QMessageBox, QWidget
+
+    from backend.storage.recovery import Recovery
+    from gui.book.prompts import Prompts
+
+    shown: list[str] = []
+
+    def fake_exec(box: QMessageBox) -> int:
+        shown.append(box.text())
+        return 0
+
+    monkeypatch.setattr(QMessageBox, "exec", fake_exec)
+    parent = QWidget()
+    qtbot.addWidget(parent)
+    kept_at = 1_780_000_000.0
+    rec = Recovery(Path("r.json"), "/books/Tide.txt", "Some words.", kept_at, 1)
+    assert Prompts(parent).recover(rec) == "later"
+    when = QLocale().toString(
+        QDateTime.fromSecsSinceEpoch(int(kept_at)), QLocale.FormatType.ShortFormat
+    )
+    assert "Tide.txt" in shown[0] and when in shown[0]
+
+
 def test_settings_survive_a_restart(qtbot, open_window, tmp_path: Path) -> None:
     home = tmp_path / "home"
     window = open_window(home=home)
