@@ -114,6 +114,14 @@ class Progress:
         """Net words written today."""
         return self.history.get(self._day, 0)
 
+    @property
+    def shown_today(self) -> int:
+        """Today's words as the writer is shown them: never below 0. A day of cutting (or of
+        undoing the model's text, which was never counted as the writer's) shows 0, not a
+        negative count, as Scrivener's session target does by default; the history keeps
+        the net figure."""
+        return max(0, self.today)
+
     def last_days(self, days: int = 30, today: dt.date | None = None) -> list[tuple[str, int]]:
         """(date, words) for the last `days` days, oldest first, 0 for days without writing."""
         day = today or dt.date.today()

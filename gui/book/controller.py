@@ -218,7 +218,7 @@ class BookController(QObject):
             return f"{project.book_words():,} {unit}"
         chapter = project.binder.chapter_of(project.current)
         progress = project.progress
-        today = f"{progress.today:,}" + (
+        today = f"{progress.shown_today:,}" + (
             f" / {progress.daily_goal:,}" if progress.daily_goal else ""
         )
         return (

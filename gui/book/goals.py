@@ -77,7 +77,7 @@ class GoalsDialog(QDialog):
         self.book.setRange(0, 5_000_000)
         self.book.setSingleStep(5000)
         self.book.setValue(progress.book_goal)
-        self.today_bar = _bar(progress.today, progress.daily_goal)
+        self.today_bar = _bar(progress.shown_today, progress.daily_goal)
         self.book_bar = _bar(progress.total, progress.book_goal)
         form = QFormLayout()
         form.addRow(self.tr("Daily goal (words)"), self.daily)

@@ -83,3 +83,9 @@ def test_the_models_words_are_not_the_writers() -> None:
     progress.update(1140, today=day)  # a rewrite made a passage 30 words shorter
     progress.by_the_model(-30)
     assert progress.total == 1140 and progress.today == 50
+    # Undoing a continuation takes the model's words out again: the day is net negative,
+    # and the writer is shown 0 rather than a negative count.
+    progress.update(1000, today=day)
+    assert progress.today == -90 and progress.shown_today == 0
+    progress.update(1100, today=day)
+    assert progress.shown_today == progress.today == 10
