@@ -37,6 +37,13 @@ _NOT_NAMES = frozenset(w.capitalize() for w in STOPWORDS) | {
     "He", "She", "We", "They", "You", "What", "Who", "Why", "How", "When", "Where", "There",
     "This", "That", "Now", "No", "Not", "Oh", "Yes", "Well", "Mr", "Mrs", "Miss", "Sir",
     "Chapter", "Of", "To", "For", "With", "By", "Or", "Do", "Did", "Let", "All", "My", "Our",
+    # Forms of address ("Your Majesty"), and the languages, peoples and days a story names
+    # with a capital: a book's drafted cast had "Majesty" and "English" among its people.
+    "Majesty", "Highness", "Lordship", "Ladyship", "Excellency", "Worship", "Eminence",
+    "Madam", "Madame", "Ma'am", "Mister", "English", "French", "German", "Latin", "Greek",
+    "Spanish", "Italian", "Dutch", "Russian", "Chinese", "Japanese", "American", "British",
+    "Irish", "Scottish", "Welsh", "Indian", "European", "African", "Christmas", "Monday",
+    "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday",
 }  # fmt: skip
 
 

@@ -89,3 +89,11 @@ def test_the_models_words_are_not_the_writers() -> None:
     assert progress.today == -90 and progress.shown_today == 0
     progress.update(1100, today=day)
     assert progress.shown_today == progress.today == 10
+
+
+def test_forms_of_address_languages_and_days_are_not_names() -> None:
+    from backend.text.terms import names_in
+
+    # A book's drafted cast had "Majesty" and "English" among its people.
+    text = "'Your Majesty,' said the Hatter to Alice in English on Monday, and Madam Wren smiled."
+    assert names_in(text) == ["Hatter", "Alice", "Wren"]
