@@ -40,7 +40,7 @@ AUTO_CHAPTER = re.compile(
     re.IGNORECASE,
 )
 PART = re.compile(rf"(?:part\s+{_NUM}\b.{{0,60}}|第{_CN_NUM}[部卷].{{0,40}})", re.IGNORECASE)
-SCENE_BREAK = re.compile(r"(?:[*#~§⁂◇◆＊•·]\s*){1,5}|-{3,}|={3,}")
+SCENE_BREAK = re.compile(r"(?:[*#~§⁂◇◆＊•·]\s*){1,10}|-{3,}|={3,}")  # up to a row of 10 marks
 MAX_HEADING_CHARS = 120
 MAX_IMPORT_BYTES = 64 * 1024 * 1024
 

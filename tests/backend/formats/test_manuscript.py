@@ -28,6 +28,10 @@ def test_chapter_numbers_roman_numerals_and_scene_breaks() -> None:
     assert [c.title for c in plan.chapters] == ["Opening", "Chapter 1", "Chapter 2: Rain"]
     assert plan.chapters[1].scenes == ["One.", "Two."]
     assert plan.chapters[2].scenes == ["Three.", "Four.", "Five."]
+    # Alice's break: rows of seven widely spaced asterisks, three rows deep.
+    stars = "  *    *    *    *    *    *    *\n\n    *    *    *    *    *    *\n\n"
+    wide = split_manuscript(f"Chapter 1\n\nSix.\n\n{stars}{stars}Seven.")
+    assert wide.chapters[0].scenes == ["Six.", "Seven."]
     roman = split_manuscript("CHAPTER I\n\nA.\n\nCHAPTER II\n\nB.", "CHAPTER I")
     assert [c.title for c in roman.chapters] == ["CHAPTER I", "CHAPTER II"]
 
