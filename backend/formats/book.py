@@ -61,8 +61,21 @@ class Book:
 
     @property
     def words(self) -> int:
-        """Words in the exported chapters."""
+        """Words in the exported chapters (a Chinese character counts as one)."""
         return sum(word_count(p) for c in self.chapters for s in c.scenes for p in s)
+
+    @property
+    def chinese(self) -> bool:
+        """A Chinese book: its title page speaks Chinese."""
+        return self.language.lower().startswith("zh")
+
+    def byline(self) -> str:
+        """'by Author', or a Chinese book's 'Author 著'."""
+        return f"{self.author} 著" if self.chinese else f"by {self.author}"
+
+    def length(self, rounded: int) -> str:
+        """'About 1,900 words', or a Chinese book's '约 1,900 字' (characters)."""
+        return f"约 {rounded:,} 字" if self.chinese else f"About {rounded:,} words"
 
 
 def runs(paragraph: str) -> list[Run]:

@@ -83,12 +83,12 @@ def _page_field(paragraph: Any) -> None:
 def _title_page(doc: Any, book: Book) -> None:
     info = doc.add_paragraph(book.author or "", style="Title Page Info")
     info.add_run().add_break(WD_BREAK.LINE)
-    info.add_run(f"About {_round(book.words):,} words")
+    info.add_run(book.length(_round(book.words)))
     for _ in range(8):
         doc.add_paragraph("", style="Title Page Info")
     doc.add_paragraph(book.title, style="Title")
     if book.author:
-        doc.add_paragraph(f"by {book.author}", style="Byline")
+        doc.add_paragraph(book.byline(), style="Byline")
 
 
 def _round(words: int) -> int:

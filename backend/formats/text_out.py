@@ -14,7 +14,7 @@ def markdown_bytes(book: Book) -> bytes:
     """The book as Markdown: # title, ## chapters, *** between scenes."""
     out = [f"# {book.title}", ""]
     if book.author:
-        out += [f"*by {book.author}*", ""]
+        out += [f"*{book.byline()}*", ""]
     for chapter in book.chapters:
         if chapter.part and _opens_part(book, chapter):
             out += [f"# {chapter.part}", ""]
@@ -31,7 +31,7 @@ def text_bytes(book: Book) -> bytes:
     """The book as plain text: emphasis markers removed, * * * between scenes."""
     out = [book.title.upper(), ""]
     if book.author:
-        out += [f"by {book.author}", ""]
+        out += [book.byline(), ""]
     for chapter in book.chapters:
         if chapter.part and _opens_part(book, chapter):
             out += ["", chapter.part.upper(), ""]

@@ -111,6 +111,12 @@ def test_a_chinese_book_exports_with_its_text_and_language(tmp_path: Path) -> No
     write_book(book_from_story(s), word)
     paragraphs = [p.text for p in docx.Document(str(word)).paragraphs]
     assert "时候既然是深冬。" in paragraphs and "第一章" in paragraphs
+    # Its title page speaks Chinese: the author, and its length in characters.
+    assert "鲁迅 著" in paragraphs and not any(p.startswith("by ") for p in paragraphs)
+    assert any(p.endswith("约 100 字") for p in paragraphs), paragraphs[:3]
+    plain = tmp_path / "book.txt"
+    write_book(book_from_story(s), plain)
+    assert "鲁迅 著" in plain.read_text(encoding="utf-8")
 
 
 # Every character XML 1.0 cannot hold but the form feed and the vertical tab, which end a
