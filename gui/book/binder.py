@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 )
 
 from backend.story.binder import STATUSES, Binder, Chapter, Scene
+from backend.text.counts import is_mostly_cjk
 from gui.book.project import ProjectController
 from gui.common.i18n import QT_TRANSLATE_NOOP
 from gui.common.messages import translate_message
@@ -234,7 +235,11 @@ class BinderDock(QDockWidget):
         return _children(self.tree.invisibleRootItem())
 
     def update_counts(self) -> None:
-        """Refresh the word column from the controller's cached counts."""
+        """Refresh the word column from the controller's cached counts (a Chinese book's
+        counts are characters, and the column says so)."""
+        unit = self.tr("Characters") if self._counts_characters() else self.tr("Words")
+        if self.tree.headerItem().text(1) != unit:
+            self.tree.headerItem().setText(1, unit)
         counts = self.project.counts
         for top in self._tops():
             total = 0
@@ -244,6 +249,14 @@ class BinderDock(QDockWidget):
                 child.setText(1, f"{words:,}")
             if top.data(0, ID) != TRASH:
                 top.setText(1, f"{total:,}")
+
+    def _counts_characters(self) -> bool:
+        """True for a Chinese book: by its language, or on Automatic by its text."""
+        story = self.project.story
+        if story is not None and story.language:
+            return story.language.lower().startswith("zh")
+        current = self.project.current
+        return bool(current) and is_mostly_cjk(self.project.text_of(current)[:5000])
 
     def item_for(self, item_id: str) -> QTreeWidgetItem | None:
         """The tree item showing a chapter or scene."""

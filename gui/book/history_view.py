@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
 
 from backend.story.snapshot_ops import Version
 from backend.story.snapshots import History, Snapshot
+from backend.text.counts import is_mostly_cjk
 from backend.text.diff import DELETE, EQUAL, INSERT, Diff
 from gui.book.keeping import Keeping
 from gui.common.i18n import QT_TRANSLATE_NOOP
@@ -263,7 +264,11 @@ class HistoryDialog(QDialog):
         self.info.setText(
             " ".join(
                 (
-                    self.tr("%Ln word(s) then,", "", snap.words),
+                    (
+                        self.tr("%Ln character(s) then,", "", snap.words)
+                        if is_mostly_cjk(version.text[:5000])
+                        else self.tr("%Ln word(s) then,", "", snap.words)
+                    ),
                     self.tr("%Ln change(s) since.", "", changed),
                     self.tr(
                         "Struck through: only in the snapshot. Underlined: only in the scene now."

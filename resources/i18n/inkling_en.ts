@@ -137,6 +137,14 @@
 <context>
     <name>HistoryDialog</name>
     <message numerus="yes">
+        <location filename="../../gui/book/history_view.py" line="268"/>
+        <source>%Ln character(s) then,</source>
+        <translation>
+            <numerusform>%Ln character then,</numerusform>
+            <numerusform>%Ln characters then,</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
         <location filename="../../gui/book/history_view.py" line="265"/>
         <source>%Ln word(s) then,</source>
         <translation>

@@ -556,174 +556,184 @@ PyTorch (BSD), Hugging Face transformers (Apache 2.0) and Qt for Python (LGPLv3)
 <context>
     <name>BinderDock</name>
     <message>
-        <location filename="../../gui/book/binder.py" line="40"/>
+        <location filename="../../gui/book/binder.py" line="41"/>
         <source>outline</source>
         <translation>大纲</translation>
     </message>
     <message>
-        <location filename="../../gui/book/binder.py" line="41"/>
+        <location filename="../../gui/book/binder.py" line="42"/>
         <source>draft</source>
         <translation>初稿</translation>
     </message>
     <message>
-        <location filename="../../gui/book/binder.py" line="42"/>
+        <location filename="../../gui/book/binder.py" line="43"/>
         <source>revised</source>
         <translation>已修改</translation>
     </message>
     <message>
-        <location filename="../../gui/book/binder.py" line="43"/>
+        <location filename="../../gui/book/binder.py" line="44"/>
         <source>done</source>
         <translation>定稿</translation>
     </message>
     <message>
-        <location filename="../../gui/book/binder.py" line="92"/>
+        <location filename="../../gui/book/binder.py" line="93"/>
         <source>Chapters and scenes</source>
         <translation>章节与场景</translation>
     </message>
     <message>
-        <location filename="../../gui/book/binder.py" line="126"/>
+        <location filename="../../gui/book/binder.py" line="127"/>
         <source>comma, separated</source>
         <translation>用逗号分隔</translation>
     </message>
     <message>
-        <location filename="../../gui/book/binder.py" line="128"/>
+        <location filename="../../gui/book/binder.py" line="129"/>
         <source>part this chapter belongs to</source>
         <translation>本章所属的部</translation>
     </message>
     <message>
-        <location filename="../../gui/book/binder.py" line="132"/>
+        <location filename="../../gui/book/binder.py" line="133"/>
         <source>Draft synopsis</source>
         <translation>起草梗概</translation>
     </message>
     <message>
-        <location filename="../../gui/book/binder.py" line="135"/>
+        <location filename="../../gui/book/binder.py" line="136"/>
         <source>Quick draft from the text</source>
         <translation>从正文快速起草</translation>
     </message>
     <message>
-        <location filename="../../gui/book/binder.py" line="136"/>
+        <location filename="../../gui/book/binder.py" line="137"/>
         <source>Draft with the model</source>
         <translation>让模型起草</translation>
     </message>
     <message>
-        <location filename="../../gui/book/binder.py" line="138"/>
+        <location filename="../../gui/book/binder.py" line="139"/>
         <source>Title</source>
         <translation>标题</translation>
     </message>
     <message>
-        <location filename="../../gui/book/binder.py" line="139"/>
+        <location filename="../../gui/book/binder.py" line="140"/>
         <source>Status</source>
         <translation>状态</translation>
     </message>
     <message>
-        <location filename="../../gui/book/binder.py" line="140"/>
+        <location filename="../../gui/book/binder.py" line="141"/>
         <source>Point of view</source>
         <translation>视角</translation>
     </message>
     <message>
-        <location filename="../../gui/book/binder.py" line="141"/>
+        <location filename="../../gui/book/binder.py" line="142"/>
         <source>Tags</source>
         <translation>标签</translation>
     </message>
     <message>
-        <location filename="../../gui/book/binder.py" line="142"/>
+        <location filename="../../gui/book/binder.py" line="143"/>
         <source>Part</source>
         <translation>部</translation>
     </message>
     <message>
-        <location filename="../../gui/book/binder.py" line="143"/>
+        <location filename="../../gui/book/binder.py" line="144"/>
         <source>Synopsis</source>
         <translation>梗概</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../gui/book/binder.py" line="186"/>
+        <location filename="../../gui/book/binder.py" line="187"/>
         <source>Trash (%n)</source>
         <translation>
             <numerusform>废纸篓（%n）</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../gui/book/binder.py" line="216"/>
+        <location filename="../../gui/book/binder.py" line="217"/>
         <source>Continuity: see the Continuity panel</source>
         <translation>连贯性：请查看“连贯性”面板</translation>
     </message>
     <message>
-        <location filename="../../gui/book/binder.py" line="227"/>
+        <location filename="../../gui/book/binder.py" line="228"/>
         <source>{0} (read-only)</source>
         <translation>{0}（只读）</translation>
     </message>
     <message>
-        <location filename="../../gui/book/binder.py" line="229"/>
+        <location filename="../../gui/book/binder.py" line="230"/>
         <source>Read-only: {0}</source>
         <translation>只读：{0}</translation>
     </message>
     <message>
-        <location filename="../../gui/book/binder.py" line="375"/>
+        <location filename="../../gui/book/binder.py" line="240"/>
+        <source>Characters</source>
+        <translation>字数</translation>
+    </message>
+    <message>
+        <location filename="../../gui/book/binder.py" line="240"/>
+        <source>Words</source>
+        <translation>字数</translation>
+    </message>
+    <message>
+        <location filename="../../gui/book/binder.py" line="388"/>
         <source>Rename</source>
         <translation>重命名</translation>
     </message>
     <message>
-        <location filename="../../gui/book/binder.py" line="375"/>
+        <location filename="../../gui/book/binder.py" line="388"/>
         <source>Title:</source>
         <translation>标题：</translation>
     </message>
     <message>
-        <location filename="../../gui/book/binder.py" line="386"/>
+        <location filename="../../gui/book/binder.py" line="399"/>
         <source>Moved to the trash. Ctrl+Z in the binder undoes it.</source>
         <translation>已移到废纸篓。在目录中按 Ctrl+Z 可撤销。</translation>
     </message>
     <message>
-        <location filename="../../gui/book/binder.py" line="454"/>
+        <location filename="../../gui/book/binder.py" line="467"/>
         <source>History…</source>
         <translation>历史…</translation>
     </message>
     <message>
-        <location filename="../../gui/book/binder.py" line="457"/>
+        <location filename="../../gui/book/binder.py" line="470"/>
         <source>Restore</source>
         <translation>恢复</translation>
     </message>
     <message>
-        <location filename="../../gui/book/binder.py" line="459"/>
+        <location filename="../../gui/book/binder.py" line="472"/>
         <source>Add chapter</source>
         <translation>添加章</translation>
     </message>
     <message>
-        <location filename="../../gui/book/binder.py" line="460"/>
+        <location filename="../../gui/book/binder.py" line="473"/>
         <source>Add scene</source>
         <translation>添加场景</translation>
     </message>
     <message>
-        <location filename="../../gui/book/binder.py" line="462"/>
+        <location filename="../../gui/book/binder.py" line="475"/>
         <source>Rename…</source>
         <translation>重命名…</translation>
     </message>
     <message>
-        <location filename="../../gui/book/binder.py" line="463"/>
+        <location filename="../../gui/book/binder.py" line="476"/>
         <source>Split scene at cursor</source>
         <translation>在光标处拆分场景</translation>
     </message>
     <message>
-        <location filename="../../gui/book/binder.py" line="464"/>
+        <location filename="../../gui/book/binder.py" line="477"/>
         <source>Merge with next scene</source>
         <translation>与下一场景合并</translation>
     </message>
     <message>
-        <location filename="../../gui/book/binder.py" line="465"/>
+        <location filename="../../gui/book/binder.py" line="478"/>
         <source>Move up</source>
         <translation>上移</translation>
     </message>
     <message>
-        <location filename="../../gui/book/binder.py" line="466"/>
+        <location filename="../../gui/book/binder.py" line="479"/>
         <source>Move down</source>
         <translation>下移</translation>
     </message>
     <message>
-        <location filename="../../gui/book/binder.py" line="469"/>
+        <location filename="../../gui/book/binder.py" line="482"/>
         <source>Move to trash</source>
         <translation>移到废纸篓</translation>
     </message>
     <message>
-        <location filename="../../gui/book/binder.py" line="471"/>
+        <location filename="../../gui/book/binder.py" line="484"/>
         <source>Undo %s</source>
         <translation>撤销%s</translation>
     </message>
@@ -731,12 +741,12 @@ PyTorch (BSD), Hugging Face transformers (Apache 2.0) and Qt for Python (LGPLv3)
 <context>
     <name>BinderTree</name>
     <message>
-        <location filename="../../gui/book/binder.py" line="57"/>
+        <location filename="../../gui/book/binder.py" line="58"/>
         <source>Title</source>
         <translation>标题</translation>
     </message>
     <message>
-        <location filename="../../gui/book/binder.py" line="57"/>
+        <location filename="../../gui/book/binder.py" line="58"/>
         <source>Words</source>
         <translation>字数</translation>
     </message>
@@ -844,56 +854,56 @@ Chapters and scenes live in a story project: a folder whose name ends in .inklin
 <context>
     <name>BookTransfer</name>
     <message>
-        <location filename="../../gui/book/transfer.py" line="129"/>
-        <location filename="../../gui/book/transfer.py" line="160"/>
-        <location filename="../../gui/book/transfer.py" line="187"/>
+        <location filename="../../gui/book/transfer.py" line="131"/>
+        <location filename="../../gui/book/transfer.py" line="167"/>
+        <location filename="../../gui/book/transfer.py" line="194"/>
         <source>Export failed</source>
         <translation>导出失败</translation>
     </message>
     <message>
-        <location filename="../../gui/book/transfer.py" line="131"/>
-        <location filename="../../gui/book/transfer.py" line="183"/>
+        <location filename="../../gui/book/transfer.py" line="133"/>
+        <location filename="../../gui/book/transfer.py" line="190"/>
         <source>Exported to {0}</source>
         <translation>已导出到 {0}</translation>
     </message>
     <message>
-        <location filename="../../gui/book/transfer.py" line="137"/>
+        <location filename="../../gui/book/transfer.py" line="143"/>
         <source>Export of chapters belongs to a story project.</source>
         <translation>按章节导出只适用于故事项目。</translation>
     </message>
     <message>
-        <location filename="../../gui/book/transfer.py" line="165"/>
+        <location filename="../../gui/book/transfer.py" line="172"/>
         <source>Exporting to {0}…</source>
         <translation>正在导出到 {0}…</translation>
     </message>
     <message>
-        <location filename="../../gui/book/transfer.py" line="199"/>
+        <location filename="../../gui/book/transfer.py" line="206"/>
         <source>An import is already running.</source>
         <translation>已有一个导入正在进行。</translation>
     </message>
     <message>
-        <location filename="../../gui/book/transfer.py" line="205"/>
+        <location filename="../../gui/book/transfer.py" line="212"/>
         <source>Reading {0}…</source>
         <translation>正在读取 {0}…</translation>
     </message>
     <message>
-        <location filename="../../gui/book/transfer.py" line="221"/>
-        <location filename="../../gui/book/transfer.py" line="267"/>
+        <location filename="../../gui/book/transfer.py" line="228"/>
+        <location filename="../../gui/book/transfer.py" line="274"/>
         <source>Cannot import</source>
         <translation>无法导入</translation>
     </message>
     <message>
-        <location filename="../../gui/book/transfer.py" line="251"/>
+        <location filename="../../gui/book/transfer.py" line="258"/>
         <source>Writing {0}…</source>
         <translation>正在写入 {0}…</translation>
     </message>
     <message>
-        <location filename="../../gui/book/transfer.py" line="281"/>
+        <location filename="../../gui/book/transfer.py" line="288"/>
         <source>Import cancelled.</source>
         <translation>导入已取消。</translation>
     </message>
     <message>
-        <location filename="../../gui/book/transfer.py" line="316"/>
+        <location filename="../../gui/book/transfer.py" line="323"/>
         <source>Inkling could not import this file: {0}</source>
         <translation>Inkling 无法导入此文件：{0}</translation>
     </message>
@@ -1614,161 +1624,168 @@ You can save to another place.</source>
 <context>
     <name>HistoryDialog</name>
     <message>
-        <location filename="../../gui/book/history_view.py" line="39"/>
+        <location filename="../../gui/book/history_view.py" line="40"/>
         <source>Taken by hand</source>
         <translation>手动保存</translation>
     </message>
     <message>
-        <location filename="../../gui/book/history_view.py" line="40"/>
+        <location filename="../../gui/book/history_view.py" line="41"/>
         <source>Before a writing session&apos;s changes</source>
         <translation>本次写作改动之前</translation>
     </message>
     <message>
-        <location filename="../../gui/book/history_view.py" line="41"/>
+        <location filename="../../gui/book/history_view.py" line="42"/>
         <source>Before a continuation</source>
         <translation>续写之前</translation>
     </message>
     <message>
-        <location filename="../../gui/book/history_view.py" line="42"/>
+        <location filename="../../gui/book/history_view.py" line="43"/>
         <source>Before a rewrite</source>
         <translation>改写之前</translation>
     </message>
     <message>
-        <location filename="../../gui/book/history_view.py" line="43"/>
+        <location filename="../../gui/book/history_view.py" line="44"/>
         <source>Before Replace All</source>
         <translation>全部替换之前</translation>
     </message>
     <message>
-        <location filename="../../gui/book/history_view.py" line="44"/>
+        <location filename="../../gui/book/history_view.py" line="45"/>
         <source>Before restoring a version</source>
         <translation>恢复版本之前</translation>
     </message>
     <message>
-        <location filename="../../gui/book/history_view.py" line="92"/>
+        <location filename="../../gui/book/history_view.py" line="93"/>
         <source>History of “{0}”</source>
         <translation>“{0}”的历史</translation>
     </message>
     <message>
-        <location filename="../../gui/book/history_view.py" line="128"/>
+        <location filename="../../gui/book/history_view.py" line="129"/>
         <source>When</source>
         <translation>时间</translation>
     </message>
     <message>
-        <location filename="../../gui/book/history_view.py" line="128"/>
+        <location filename="../../gui/book/history_view.py" line="129"/>
         <source>Name</source>
         <translation>名称</translation>
     </message>
     <message>
-        <location filename="../../gui/book/history_view.py" line="128"/>
+        <location filename="../../gui/book/history_view.py" line="129"/>
         <source>Words</source>
         <translation>字数</translation>
     </message>
     <message>
-        <location filename="../../gui/book/history_view.py" line="128"/>
+        <location filename="../../gui/book/history_view.py" line="129"/>
         <source>Why</source>
         <translation>原因</translation>
     </message>
     <message>
-        <location filename="../../gui/book/history_view.py" line="134"/>
+        <location filename="../../gui/book/history_view.py" line="135"/>
         <source>Changes, inline</source>
         <translation>改动（合并显示）</translation>
     </message>
     <message>
-        <location filename="../../gui/book/history_view.py" line="134"/>
+        <location filename="../../gui/book/history_view.py" line="135"/>
         <source>Side by side</source>
         <translation>并排对照</translation>
     </message>
     <message>
-        <location filename="../../gui/book/history_view.py" line="134"/>
+        <location filename="../../gui/book/history_view.py" line="135"/>
         <source>This version only</source>
         <translation>只看此版本</translation>
     </message>
     <message>
-        <location filename="../../gui/book/history_view.py" line="137"/>
+        <location filename="../../gui/book/history_view.py" line="138"/>
         <source>Reading the history…</source>
         <translation>正在读取历史…</translation>
     </message>
     <message>
-        <location filename="../../gui/book/history_view.py" line="155"/>
+        <location filename="../../gui/book/history_view.py" line="156"/>
         <source>Show</source>
         <translation>显示</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../gui/book/history_view.py" line="266"/>
+        <location filename="../../gui/book/history_view.py" line="268"/>
+        <source>%Ln character(s) then,</source>
+        <translation>
+            <numerusform>当时 %Ln 字，</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../../gui/book/history_view.py" line="270"/>
         <source>%Ln word(s) then,</source>
         <translation>
             <numerusform>当时 %Ln 词，</numerusform>
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../gui/book/history_view.py" line="267"/>
+        <location filename="../../gui/book/history_view.py" line="272"/>
         <source>%Ln change(s) since.</source>
         <translation>
             <numerusform>此后有 %Ln 处改动。</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../gui/book/history_view.py" line="269"/>
+        <location filename="../../gui/book/history_view.py" line="274"/>
         <source>Struck through: only in the snapshot. Underlined: only in the scene now.</source>
         <translation>删除线：只在快照中。下划线：只在现在的场景中。</translation>
     </message>
     <message>
-        <location filename="../../gui/book/history_view.py" line="97"/>
+        <location filename="../../gui/book/history_view.py" line="98"/>
         <source>Take Snapshot…</source>
         <translation>保存快照…</translation>
     </message>
     <message>
-        <location filename="../../gui/book/history_view.py" line="98"/>
+        <location filename="../../gui/book/history_view.py" line="99"/>
         <source>Copy</source>
         <translation>复制</translation>
     </message>
     <message>
-        <location filename="../../gui/book/history_view.py" line="100"/>
+        <location filename="../../gui/book/history_view.py" line="101"/>
         <source>Copies the selected words, or this whole version when nothing is selected.</source>
         <translation>复制选中的文字；没有选中时复制整个版本。</translation>
     </message>
     <message>
-        <location filename="../../gui/book/history_view.py" line="102"/>
+        <location filename="../../gui/book/history_view.py" line="103"/>
         <source>Restore This Version</source>
         <translation>恢复此版本</translation>
     </message>
     <message>
-        <location filename="../../gui/book/history_view.py" line="104"/>
+        <location filename="../../gui/book/history_view.py" line="105"/>
         <source>The scene&apos;s current text is kept as a snapshot first; Undo takes it back.</source>
         <translation>场景当前的文字会先保存为快照；撤销即可还原。</translation>
     </message>
     <message>
-        <location filename="../../gui/book/history_view.py" line="193"/>
+        <location filename="../../gui/book/history_view.py" line="194"/>
         <source>No snapshots of this scene yet. One is taken before the model changes it, at the first change in each writing session, and whenever you take one.</source>
         <translation>此场景还没有快照。模型改动场景之前、每次写作中的第一次改动时，以及你手动保存时，都会保存一份。</translation>
     </message>
     <message>
-        <location filename="../../gui/book/history_view.py" line="218"/>
+        <location filename="../../gui/book/history_view.py" line="219"/>
         <source>Comparing…</source>
         <translation>正在比较…</translation>
     </message>
     <message>
-        <location filename="../../gui/book/history_view.py" line="246"/>
+        <location filename="../../gui/book/history_view.py" line="247"/>
         <source>This snapshot cannot be read: {0}</source>
         <translation>无法读取此快照：{0}</translation>
     </message>
     <message>
-        <location filename="../../gui/book/history_view.py" line="274"/>
+        <location filename="../../gui/book/history_view.py" line="279"/>
         <source>The scene reads exactly like this version.</source>
         <translation>场景与此版本完全相同。</translation>
     </message>
     <message>
-        <location filename="../../gui/book/history_view.py" line="316"/>
+        <location filename="../../gui/book/history_view.py" line="321"/>
         <source>Take snapshot</source>
         <translation>保存快照</translation>
     </message>
     <message>
-        <location filename="../../gui/book/history_view.py" line="316"/>
+        <location filename="../../gui/book/history_view.py" line="321"/>
         <source>A name for this version (optional):</source>
         <translation>为此版本命名（可不填）：</translation>
     </message>
     <message>
-        <location filename="../../gui/book/history_view.py" line="321"/>
+        <location filename="../../gui/book/history_view.py" line="326"/>
         <source>Snapshot</source>
         <translation>快照</translation>
     </message>
@@ -1984,7 +2001,7 @@ Your project is untouched; keep writing.</source>
         <translation>设置已重置</translation>
     </message>
     <message>
-        <location filename="../../gui/window/main_window.py" line="281"/>
+        <location filename="../../gui/window/main_window.py" line="280"/>
         <source>Settings not saved: {0}</source>
         <translation>设置未能保存：{0}</translation>
     </message>
@@ -2024,37 +2041,37 @@ Your project is untouched; keep writing.</source>
         <translation>选来负责生成的模型无法使用（{0}）；全部由负责提示的模型完成。</translation>
     </message>
     <message>
-        <location filename="../../gui/window/main_window.py" line="319"/>
+        <location filename="../../gui/window/main_window.py" line="318"/>
         <source>the system&apos;s language</source>
         <translation>系统语言</translation>
     </message>
     <message>
-        <location filename="../../gui/window/main_window.py" line="321"/>
+        <location filename="../../gui/window/main_window.py" line="320"/>
         <source>The interface will be in {0} from the next start. Restart Inkling now?</source>
         <translation>下次启动时界面将使用{0}。现在重新启动 Inkling 吗？</translation>
     </message>
     <message>
-        <location filename="../../gui/window/main_window.py" line="323"/>
+        <location filename="../../gui/window/main_window.py" line="322"/>
         <source>Restart Now</source>
         <translation>立即重启</translation>
     </message>
     <message>
-        <location filename="../../gui/window/main_window.py" line="323"/>
+        <location filename="../../gui/window/main_window.py" line="322"/>
         <source>Later</source>
         <translation>稍后</translation>
     </message>
     <message>
-        <location filename="../../gui/window/main_window.py" line="324"/>
+        <location filename="../../gui/window/main_window.py" line="323"/>
         <source>The new language applies at the next start.</source>
         <translation>新的语言将在下次启动时生效。</translation>
     </message>
     <message>
-        <location filename="../../gui/window/main_window.py" line="385"/>
+        <location filename="../../gui/window/main_window.py" line="384"/>
         <source>Select a passage of a few sentences first.</source>
         <translation>请先选中几句话。</translation>
     </message>
     <message>
-        <location filename="../../gui/window/main_window.py" line="396"/>
+        <location filename="../../gui/window/main_window.py" line="395"/>
         <source>Style matched to the selection.</source>
         <translation>已按所选文字调整文风。</translation>
     </message>

@@ -132,6 +132,7 @@ def test_new_project_makes_and_opens_a_book(qtbot, make_window, tmp_path: Path) 
     # A Chinese book's chapter and scene are named in Chinese (the model reads the names).
     assert [c.title for c in story.binder.chapters] == ["第一章"]
     assert [s.title for s in story.binder.chapters[0].scenes] == ["第1场"]
+    assert window.book.binder.tree.headerItem().text(1) == "Characters"  # what it counts
     assert (folder / "story.toml").is_file() and not window.documents.modified
     assert window.settings.recent_files[0] == str(folder)
     assert not window.documents.new_project()  # the folder is taken now
