@@ -70,6 +70,9 @@ class BookContext:
     lead_in: str = ""  # the end of the scene before this one
     lead_in_scene: str = ""
     lead_in_from: int = 0  # where the lead-in starts in its scene
+    # The scenes after this one in the book: passages are recalled from before the place
+    # only, so a book's later events do not come into what is written here.
+    later_scenes: frozenset[str] = frozenset()
     bible: tuple[Mapping[str, str], ...] = ()
     authors_note: str = ""
     index: RecallIndex | None = field(default=None, compare=False)
@@ -358,8 +361,10 @@ def _recalled(
     def excluded(p: Passage) -> bool:
         if p.text[:PROBE_CHARS] in visible or any(probe in p.text for probe in probes):
             return True  # the model sees it already (a passage being rewritten, say)
+        if p.scene_id in book.later_scenes:
+            return True
         if p.scene_id == book.scene_id:
-            return p.end > seen_from and p.start < place.cursor + 200
+            return p.end > seen_from
         return p.scene_id == book.lead_in_scene and p.end > book.lead_in_from
 
     settings = book.settings

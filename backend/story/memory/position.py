@@ -111,6 +111,7 @@ def book_context(
     )
     prev = _previous_scene(chapters, c, s)
     lead, lead_from = _lead_in(prev, texts)
+    later = [*chapter.scenes[s + 1 :], *(sc for ch in chapters[c + 1 :] for sc in ch.scenes)]
     return BookContext(
         **common,
         earlier=earlier,
@@ -123,6 +124,7 @@ def book_context(
         lead_in=lead,
         lead_in_scene=prev.id if prev is not None else "",
         lead_in_from=lead_from,
+        later_scenes=frozenset(sc.id for sc in later),
     )
 
 

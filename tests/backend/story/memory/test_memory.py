@@ -208,6 +208,16 @@ def test_recall_leaves_out_what_the_model_already_sees(story):
         assert not item.key.startswith(f"recall:{scene.id}:") or item.state != "in"
 
 
+def test_recall_draws_only_on_the_book_before_the_place(story):
+    # Chapter 3 hides the astrolabe; a writer back in chapter 2 is not told where.
+    scene, book = at_chapter(story, 2)
+    text = scene.text[:900] + " Where did Orrin hide the astrolabe?"
+    recalled = assemble(book, text, words, TOTAL).section("recalled")
+    kept = [i for i in recalled.items if i.state == "in"]
+    assert all(int(i.label.split()[1].rstrip(":")) <= 2 for i in kept)
+    assert "astrolabe" not in recalled.text  # (chapter 40 recalls early chapters: above)
+
+
 def test_recall_cache_is_reused_and_a_damaged_one_rebuilt(story, tmp_path, monkeypatch):
     scenes = [SceneText(s.id, 0, "Chapter 1", s.text) for _c, s in story.binder.scenes()]
     cache = tmp_path / "cache" / "recall.json"
