@@ -46,11 +46,9 @@ from gui.editor.editor import Editor
 
 log = logging.getLogger(__name__)
 
-# Unsaved work reaches the disk (a project's own files, a plain text's recovery file) once
-# the writer pauses this long, and every AUTOSAVE_PERIOD_MS while they type on: a crash
-# or a power cut loses at most that much. The copy is taken here and written and synced on
-# a background thread. At 2 s and 30 s, a writer who killed the app found the sentence
-# typed in the last few seconds gone.
+# Unsaved work reaches the disk (a project's files, a text's recovery file; written on a
+# background thread) once the writer pauses this long, and every AUTOSAVE_PERIOD_MS while
+# they type on. At 2 s and 30 s, a crash lost the sentence typed last.
 AUTOSAVE_IDLE_MS = 750
 AUTOSAVE_PERIOD_MS = 5_000
 MAX_NOTES_SHOWN = 12  # a damaged project can have a note per scene; the rest are counted
@@ -351,8 +349,8 @@ class DocumentController(DocumentRecovery):
             self.project.mark_unsaved({s.id for _c, s in self.story.binder.scenes()})
         else:
             story = new_story(target, self.plain_text())
-            # The plain text's undo history would replay into the next plain text opened.
-            self._plain_document.clear()
+            _carry_details(story, self.story_state())  # before the docks show the story's
+            self._plain_document.clear()  # its undo history would replay into the next text
             self._plain_document.setModified(False)
             self.project.bind(story)
             self.project.mark_unsaved({s.id for _c, s in story.binder.scenes()})
@@ -493,3 +491,10 @@ class DocumentController(DocumentRecovery):
     def _persist(self) -> None:
         if callable(self._persist_settings):
             self._persist_settings()
+
+
+def _carry_details(story: Story, state: StoryState) -> None:
+    """A text's bible, premise, genre and style go with it into the project it becomes."""
+    story.characters, story.background = list(state.characters), list(state.background)
+    story.premise = state.premise
+    story.style = {**state.style, **({"genre": state.genre} if state.genre else {})}

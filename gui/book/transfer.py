@@ -115,11 +115,13 @@ class BookTransfer(QObject):
 
     # --- export ---------------------------------------------------------------------
     def export(self, markdown: bool) -> bool:
-        """Export the manuscript as Markdown or plain text (a story: the book dialog)."""
+        """Export the manuscript as Markdown or plain text (a story: the book dialog, with
+        that format chosen)."""
+        kind = "md" if markdown else "txt"
         if self.docs.story is not None:
-            self.export_book()
+            self._open_export_dialog(kind)
             return False
-        place = self._export_place("md" if markdown else "txt")
+        place = self._export_place(kind)
         path = self.docs.prompts.export_path(markdown, *place)
         if not path:
             return False
@@ -133,14 +135,19 @@ class BookTransfer(QObject):
 
     def export_book(self) -> None:
         """File → Export: choose a format and chapters, then where."""
+        self._open_export_dialog("")
+
+    def _open_export_dialog(self, kind: str) -> None:
+        """The book's export dialog, showing the format `kind` ('' leaves its first)."""
         if self.docs.story is None:
             self.status.emit(self.tr("Export of chapters belongs to a story project."))
             return
-        self.export_dialog = ExportDialog(
-            len(self.docs.story.binder.chapters), self.docs.editor.window()
-        )
-        self.export_dialog.accepted.connect(self._on_export_dialog_accepted)
-        self.export_dialog.open()
+        dialog = ExportDialog(len(self.docs.story.binder.chapters), self.docs.editor.window())
+        if kind:
+            dialog.kind.setCurrentIndex(max(0, dialog.kind.findData(kind)))
+        dialog.accepted.connect(self._on_export_dialog_accepted)
+        self.export_dialog = dialog
+        dialog.open()
 
     def _on_export_dialog_accepted(self) -> None:
         dialog = self.export_dialog

@@ -156,8 +156,7 @@ class MainWindow(ModelStatus, HelpMenu):
         self.status.addPermanentWidget(self.book.counts_label)
 
     def _build_story_docks(self) -> None:
-        """The story bible and the style dock, tabbed on the right; their state is the
-        story's."""
+        """The story bible and the style dock, tabbed on the right: the open text's story."""
         self.bible = BiblePanel(self)
         self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.bible)
         self.bible.changed.connect(self._on_story_changed)
@@ -410,14 +409,15 @@ class MainWindow(ModelStatus, HelpMenu):
 
     @Slot()
     def _on_documents_opened(self) -> None:
-        story = self.documents.story
+        story, panel = self.documents.story, self.style_panel
         # The writer opened this to write in it: the keyboard (and Edit's entries) go there.
         QTimer.singleShot(0, self.editor.setFocus)
         self.continuation.reset_history()
         self.memory.story_opened()
         self.continuity.story_opened()
-        if story is None:
-            self.bible.bind([], [])
+        if story is None:  # a text has no story details, none of the story closed before it
+            blank = StoryState(style=Style().to_dict(), style_on=panel.enabled.isChecked())
+            apply_story_state(blank, self.bible, panel)
             return
         try:
             self.style_panel.set_style(Style.from_mapping(story.style))

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import copy
+import re
+from collections.abc import Callable
 
-from PySide6.QtCore import QCoreApplication, Signal
-from PySide6.QtGui import QFont, QKeySequence
+from PySide6.QtCore import QCoreApplication, QSize, Signal
+from PySide6.QtGui import QFont, QKeySequence, QValidator
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -31,6 +33,11 @@ from backend.engines.base import EngineKind
 from backend.storage.settings import DEFAULT_HOTKEYS, HOTKEY_NAMES, THEMES, Settings, SettingsError
 from gui.common.i18n import INTERFACE_LANGUAGES, QT_TRANSLATE_NOOP
 from gui.editor.editor import COMFORTABLE_COLUMN
+
+# The text column widths the settings accept (backend/storage/settings.py); 0 there is the
+# editor's comfortable measure.
+MIN_COLUMN, MAX_COLUMN = 30, 300
+_NUMBER = re.compile(r"\d{1,6}")  # a width typed; longer runs of digits count as two numbers
 
 HOTKEY_LABELS = {
     "accept": QT_TRANSLATE_NOOP("PreferencesDialog", "Accept suggestion"),
@@ -93,6 +100,67 @@ def hotkey_conflicts(hotkeys: dict[str, str]) -> list[str]:
     return problems
 
 
+class ColumnWidthBox(QSpinBox):
+    """The text column's width, MIN_COLUMN to MAX_COLUMN characters. The comfortable measure
+    (0 in the settings) sits in its place among them, at COMFORTABLE_COLUMN: Up and Down step
+    on from it, and no width the editor would not use is ever shown or taken."""
+
+    def __init__(
+        self, comfortable: str, count: Callable[[int], str], parent: QWidget | None = None
+    ) -> None:
+        super().__init__(parent)
+        self.comfortable = comfortable  # what the comfortable measure is called
+        self._count = count  # 'N characters', the plural as the language has it
+        self.setRange(MIN_COLUMN, MAX_COLUMN)
+
+    def characters(self) -> int:
+        """The width for the settings (0: the comfortable measure)."""
+        return 0 if self.value() == COMFORTABLE_COLUMN else self.value()
+
+    def set_characters(self, chars: int) -> None:
+        """Show a width from the settings (0: the comfortable measure)."""
+        self.setValue(chars or COMFORTABLE_COLUMN)
+
+    def textFromValue(self, value: int) -> str:
+        """The comfortable measure's name, or the width in characters."""
+        return self.comfortable if value == COMFORTABLE_COLUMN else self._count(value)
+
+    def valueFromText(self, text: str) -> int:
+        """The width typed (the comfortable measure for its own text)."""
+        numbers = _NUMBER.findall(text)
+        if text.strip() == self.comfortable or not numbers:
+            return COMFORTABLE_COLUMN
+        return max(MIN_COLUMN, min(MAX_COLUMN, int(numbers[0])))
+
+    def validate(self, text: str, pos: int) -> tuple[QValidator.State, str, int]:
+        """A width in range or the comfortable text; a number too small while it is typed."""
+        numbers = _NUMBER.findall(text)
+        if text.strip() == self.comfortable:
+            state = QValidator.State.Acceptable
+        elif len(numbers) > 1 or (numbers and int(numbers[0]) > MAX_COLUMN):
+            state = QValidator.State.Invalid
+        elif not numbers or int(numbers[0]) < MIN_COLUMN:
+            # Unfinished: Qt puts back the last width if the box is left like this.
+            state = QValidator.State.Intermediate
+        else:
+            state = QValidator.State.Acceptable
+        return state, text, pos
+
+    def sizeHint(self) -> QSize:
+        """Room for the comfortable text, the longest the box shows."""
+        return self._widened(super().sizeHint())
+
+    def minimumSizeHint(self) -> QSize:
+        """As sizeHint: the comfortable text is never cut."""
+        return self._widened(super().minimumSizeHint())
+
+    def _widened(self, hint: QSize) -> QSize:
+        metrics = self.fontMetrics()
+        widest = metrics.horizontalAdvance(self.textFromValue(MAX_COLUMN))
+        extra = metrics.horizontalAdvance(self.comfortable) - widest
+        return QSize(hint.width() + max(0, extra), hint.height())
+
+
 class PreferencesDialog(QDialog):
     """Edits a copy of the settings; each valid change is emitted at once."""
 
@@ -142,13 +210,11 @@ class PreferencesDialog(QDialog):
         form.addRow(self.tr("Interface language"), self.language)
         form.addRow(self.tr("Font"), self.font_family)
         form.addRow(self.tr("Size"), self.font_size)
-        self.column_width = QSpinBox()
-        self.column_width.setRange(0, 300)
-        # 0 is the editor's comfortable measure, centred; a wide number fills the window.
-        self.column_width.setSpecialValueText(
-            self.tr("Comfortable (about {0} characters)").format(COMFORTABLE_COLUMN)
+        # The comfortable measure is centred; a wide number fills the window.
+        self.column_width = ColumnWidthBox(
+            self.tr("Comfortable (about {0} characters)").format(COMFORTABLE_COLUMN),
+            lambda n: self.tr("%n characters", "", n),
         )
-        self.column_width.setSuffix(self.tr(" characters"))
         self.column_width.setToolTip(
             self.tr("The longest line of text; a large number lets the text fill the window.")
         )
@@ -322,7 +388,7 @@ class PreferencesDialog(QDialog):
             self.language.setCurrentIndex(max(0, self.language.findData(s.editor.language)))
             self.font_family.setCurrentFont(QFont(s.editor.font_family))
             self.font_size.setValue(s.editor.font_size)
-            self.column_width.setValue(s.editor.column_width)
+            self.column_width.set_characters(s.editor.column_width)
             self.typewriter.setChecked(s.editor.typewriter)
             self.spellcheck.setChecked(s.editor.spellcheck)
             self.suggest_enabled.setChecked(s.suggestions.enabled)
@@ -355,8 +421,7 @@ class PreferencesDialog(QDialog):
         candidate.editor.language = str(self.language.currentData() or "")
         candidate.editor.font_family = self.font_family.currentFont().family()
         candidate.editor.font_size = self.font_size.value()
-        width = self.column_width.value()
-        candidate.editor.column_width = width if width >= 30 else 0
+        candidate.editor.column_width = self.column_width.characters()
         candidate.editor.typewriter = self.typewriter.isChecked()
         candidate.editor.spellcheck = self.spellcheck.isChecked()
         candidate.suggestions.enabled = self.suggest_enabled.isChecked()

@@ -155,14 +155,19 @@ PyTorch (BSD), Hugging Face transformers (Apache 2.0) and Qt for Python (LGPLv3)
 <context>
     <name>AlternativesDialog</name>
     <message>
-        <location filename="../../gui/story/bible_dialogs.py" line="24"/>
+        <location filename="../../gui/story/bible_dialogs.py" line="109"/>
         <source>Three alternatives</source>
         <translation>三个备选</translation>
     </message>
     <message>
-        <location filename="../../gui/story/bible_dialogs.py" line="32"/>
+        <location filename="../../gui/story/bible_dialogs.py" line="120"/>
         <source>Use #{0}</source>
         <translation>采用第 {0} 个</translation>
+    </message>
+    <message>
+        <location filename="../../gui/story/bible_dialogs.py" line="121"/>
+        <source>Write this one into the entry&apos;s empty fields</source>
+        <translation type="unfinished"></translation>
     </message>
 </context>
 <context>
@@ -259,42 +264,64 @@ PyTorch (BSD), Hugging Face transformers (Apache 2.0) and Qt for Python (LGPLv3)
 <context>
     <name>BibleController</name>
     <message>
-        <location filename="../../gui/story/bible_generation.py" line="48"/>
+        <location filename="../../gui/story/bible_generation.py" line="50"/>
         <source>The model is busy or not ready yet.</source>
         <translation>模型正忙，或尚未就绪。</translation>
     </message>
     <message>
-        <location filename="../../gui/story/bible_generation.py" line="53"/>
+        <location filename="../../gui/story/bible_generation.py" line="55"/>
         <source>Writing the entry…</source>
         <translation>正在编写条目…</translation>
     </message>
     <message>
-        <location filename="../../gui/story/bible_generation.py" line="54"/>
+        <location filename="../../gui/story/bible_generation.py" line="56"/>
         <source>Writing the entry… (Stop in the story bible, or Esc there)</source>
         <translation>正在编写条目…（在故事设定中点“停止”或按 Esc）</translation>
     </message>
     <message>
-        <location filename="../../gui/story/bible_generation.py" line="62"/>
+        <location filename="../../gui/story/bible_generation.py" line="64"/>
         <source>Stopping…</source>
         <translation>正在停止…</translation>
     </message>
-    <message>
-        <location filename="../../gui/story/bible_generation.py" line="73"/>
-        <source>Writing “{0}”… ({1} fields done)</source>
-        <translation>正在写“{0}”…（已完成 {1} 项）</translation>
+    <message numerus="yes">
+        <location filename="../../gui/story/bible_generation.py" line="76"/>
+        <source>Writing “{0}”… (fields done: %n)</source>
+        <translation type="unfinished">
+            <numerusform></numerusform>
+        </translation>
     </message>
     <message>
-        <location filename="../../gui/story/bible_generation.py" line="83"/>
+        <location filename="../../gui/story/bible_generation.py" line="95"/>
+        <source>Stopped. What was written stays; Undo in the story bible takes it back.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../gui/story/bible_generation.py" line="97"/>
         <source>Stopped.</source>
         <translation>已停止。</translation>
     </message>
     <message>
-        <location filename="../../gui/story/bible_generation.py" line="83"/>
+        <location filename="../../gui/story/bible_generation.py" line="100"/>
+        <source>The model gave this entry no name: type one in Name, or press ↻ beside it.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../gui/story/bible_generation.py" line="104"/>
+        <source>The model wrote nothing new for this entry.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../gui/story/bible_generation.py" line="106"/>
+        <source>Generated. Undo in the story bible takes it back.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../gui/story/bible_generation.py" line="108"/>
         <source>Generated.</source>
         <translation>已生成。</translation>
     </message>
     <message>
-        <location filename="../../gui/story/bible_generation.py" line="92"/>
+        <location filename="../../gui/story/bible_generation.py" line="115"/>
         <source>Generation failed</source>
         <translation>生成失败</translation>
     </message>
@@ -302,255 +329,216 @@ PyTorch (BSD), Hugging Face transformers (Apache 2.0) and Qt for Python (LGPLv3)
 <context>
     <name>BiblePanel</name>
     <message>
-        <location filename="../../gui/story/bible_form.py" line="21"/>
+        <location filename="../../gui/story/bible_form.py" line="38"/>
         <source>Name</source>
         <translation>名称</translation>
     </message>
     <message>
-        <location filename="../../gui/story/bible_form.py" line="22"/>
+        <location filename="../../gui/story/bible_form.py" line="39"/>
         <source>Age</source>
         <translation>年龄</translation>
     </message>
     <message>
-        <location filename="../../gui/story/bible_form.py" line="23"/>
+        <location filename="../../gui/story/bible_form.py" line="40"/>
         <source>Gender/pronouns</source>
         <translation>性别/代词</translation>
     </message>
     <message>
-        <location filename="../../gui/story/bible_form.py" line="24"/>
+        <location filename="../../gui/story/bible_form.py" line="41"/>
         <source>Occupation</source>
         <translation>职业</translation>
     </message>
     <message>
-        <location filename="../../gui/story/bible_form.py" line="25"/>
+        <location filename="../../gui/story/bible_form.py" line="42"/>
         <source>Appearance</source>
         <translation>外貌</translation>
     </message>
     <message>
-        <location filename="../../gui/story/bible_form.py" line="26"/>
+        <location filename="../../gui/story/bible_form.py" line="43"/>
         <source>Personality</source>
         <translation>性格</translation>
     </message>
     <message>
-        <location filename="../../gui/story/bible_form.py" line="27"/>
+        <location filename="../../gui/story/bible_form.py" line="44"/>
         <source>Backstory</source>
         <translation>身世</translation>
     </message>
     <message>
-        <location filename="../../gui/story/bible_form.py" line="28"/>
+        <location filename="../../gui/story/bible_form.py" line="45"/>
         <source>Goal</source>
         <translation>目标</translation>
     </message>
     <message>
-        <location filename="../../gui/story/bible_form.py" line="29"/>
+        <location filename="../../gui/story/bible_form.py" line="46"/>
         <source>Flaw</source>
         <translation>弱点</translation>
     </message>
     <message>
-        <location filename="../../gui/story/bible_form.py" line="30"/>
+        <location filename="../../gui/story/bible_form.py" line="47"/>
         <source>Voice</source>
         <translation>说话方式</translation>
     </message>
     <message>
-        <location filename="../../gui/story/bible_form.py" line="31"/>
+        <location filename="../../gui/story/bible_form.py" line="48"/>
         <source>Relationships</source>
         <translation>人物关系</translation>
     </message>
     <message>
-        <location filename="../../gui/story/bible_form.py" line="32"/>
+        <location filename="../../gui/story/bible_form.py" line="49"/>
         <source>Kind</source>
         <translation>类别</translation>
     </message>
     <message>
-        <location filename="../../gui/story/bible_form.py" line="33"/>
+        <location filename="../../gui/story/bible_form.py" line="50"/>
         <source>Description</source>
         <translation>描述</translation>
     </message>
     <message>
-        <location filename="../../gui/story/bible_form.py" line="34"/>
+        <location filename="../../gui/story/bible_form.py" line="51"/>
         <source>Secrets</source>
         <translation>秘密</translation>
     </message>
     <message>
-        <location filename="../../gui/story/bible_form.py" line="35"/>
+        <location filename="../../gui/story/bible_form.py" line="52"/>
         <source>Connections</source>
         <translation>关联</translation>
     </message>
     <message>
-        <location filename="../../gui/story/bible.py" line="49"/>
+        <location filename="../../gui/story/bible.py" line="239"/>
+        <location filename="../../gui/story/bible.py" line="455"/>
+        <location filename="../../gui/story/bible.py" line="470"/>
         <source>entry</source>
         <translation>条目</translation>
     </message>
     <message>
-        <location filename="../../gui/story/bible.py" line="50"/>
+        <location filename="../../gui/story/bible.py" line="239"/>
         <source>Delete {0}</source>
         <translation>删除 {0}</translation>
     </message>
     <message>
-        <location filename="../../gui/story/bible.py" line="74"/>
+        <location filename="../../gui/story/bible.py" line="57"/>
         <source>Story bible</source>
         <translation>故事设定集</translation>
     </message>
     <message>
-        <location filename="../../gui/story/bible.py" line="94"/>
+        <location filename="../../gui/story/bible.py" line="80"/>
         <source>What the story is about</source>
         <translation>这个故事讲的是什么</translation>
     </message>
     <message>
-        <location filename="../../gui/story/bible.py" line="96"/>
+        <location filename="../../gui/story/bible.py" line="82"/>
         <source>e.g. mystery, cozy fantasy</source>
         <translation>例如：悬疑、温馨奇幻</translation>
     </message>
     <message>
-        <location filename="../../gui/story/bible.py" line="99"/>
+        <location filename="../../gui/story/bible.py" line="85"/>
         <source>Premise</source>
         <translation>故事梗概</translation>
     </message>
     <message>
-        <location filename="../../gui/story/bible.py" line="100"/>
+        <location filename="../../gui/story/bible.py" line="86"/>
         <source>Genre</source>
         <translation>类型</translation>
     </message>
     <message>
-        <location filename="../../gui/story/bible.py" line="107"/>
+        <location filename="../../gui/story/bible.py" line="93"/>
         <source>New character</source>
         <translation>新建人物</translation>
     </message>
     <message>
-        <location filename="../../gui/story/bible.py" line="109"/>
+        <location filename="../../gui/story/bible.py" line="95"/>
         <source>New place/thing</source>
         <translation>新建地点/物品</translation>
     </message>
     <message>
+        <location filename="../../gui/story/bible.py" line="131"/>
+        <source>Write the empty fields of the selected entry (a new character if none is selected). What is written stays; Undo takes the generated fields back.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <location filename="../../gui/story/bible.py" line="138"/>
-        <source>Stop</source>
-        <translation>停止</translation>
+        <source>Three alternatives for the empty fields, side by side</source>
+        <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/story/bible.py" line="139"/>
-        <source>Stop writing this entry (Esc); what is written stays</source>
-        <translation>停止编写此条目（Esc）；已写的内容保留</translation>
+        <location filename="../../gui/story/bible.py" line="147"/>
+        <source>Undo: {0}</source>
+        <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/story/bible.py" line="156"/>
+        <location filename="../../gui/story/bible.py" line="325"/>
+        <source>Rename {0} to {1}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../gui/story/bible.py" line="329"/>
+        <source>“{0}” is now “{1}” in {2} too. Undo in the story bible takes it back.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../gui/story/bible.py" line="364"/>
+        <source>Nothing to fill: every field of {0} is written or locked. Clear a field, or press ↻ beside it, to have it written again.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../gui/story/bible.py" line="366"/>
+        <source>this entry</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../gui/story/bible.py" line="455"/>
+        <source>Generate {0}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../gui/story/bible.py" line="471"/>
+        <source>Use alternative #{0} for {1}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../gui/story/bible.py" line="128"/>
         <source>Generate</source>
         <translation>生成</translation>
     </message>
     <message>
-        <location filename="../../gui/story/bible.py" line="157"/>
-        <source>Fill every unlocked field</source>
-        <translation>填写所有未锁定的栏目</translation>
-    </message>
-    <message>
-        <location filename="../../gui/story/bible.py" line="159"/>
+        <location filename="../../gui/story/bible.py" line="136"/>
         <source>Generate 3</source>
         <translation>生成 3 个</translation>
     </message>
     <message>
-        <location filename="../../gui/story/bible.py" line="160"/>
-        <source>Three alternatives side by side</source>
-        <translation>三个备选并排对比</translation>
-    </message>
-    <message>
-        <location filename="../../gui/story/bible.py" line="162"/>
+        <location filename="../../gui/story/bible.py" line="141"/>
         <source>Delete</source>
         <translation>删除</translation>
     </message>
     <message>
-        <location filename="../../gui/story/bible.py" line="164"/>
+        <location filename="../../gui/story/bible.py" line="143"/>
         <source>Undo</source>
         <translation>撤销</translation>
     </message>
     <message>
-        <location filename="../../gui/story/bible.py" line="175"/>
-        <source>Import card…</source>
-        <translation>导入角色卡…</translation>
-    </message>
-    <message>
-        <location filename="../../gui/story/bible.py" line="177"/>
-        <location filename="../../gui/story/bible.py" line="475"/>
-        <source>Export</source>
-        <translation>导出</translation>
-    </message>
-    <message>
-        <location filename="../../gui/story/bible.py" line="179"/>
-        <source>Character card (PNG)…</source>
-        <translation>角色卡 (PNG)…</translation>
-    </message>
-    <message>
-        <location filename="../../gui/story/bible.py" line="180"/>
-        <source>Character card (JSON)…</source>
-        <translation>角色卡 (JSON)…</translation>
-    </message>
-    <message>
-        <location filename="../../gui/story/bible.py" line="181"/>
-        <source>Entry as Markdown…</source>
-        <translation>当前条目导出为 Markdown…</translation>
-    </message>
-    <message>
-        <location filename="../../gui/story/bible.py" line="182"/>
-        <source>Whole bible as Markdown…</source>
-        <translation>整部设定集导出为 Markdown…</translation>
-    </message>
-    <message>
-        <location filename="../../gui/story/bible.py" line="184"/>
+        <location filename="../../gui/story/bible.py" line="159"/>
         <source>Wide View</source>
         <translation>宽视图</translation>
     </message>
     <message>
-        <location filename="../../gui/story/bible.py" line="186"/>
+        <location filename="../../gui/story/bible.py" line="161"/>
         <source>The bible in a window of its own, with room</source>
         <translation>在单独的宽敞窗口中打开设定集</translation>
     </message>
     <message>
-        <location filename="../../gui/story/bible.py" line="234"/>
+        <location filename="../../gui/story/bible.py" line="208"/>
         <source>Unnamed</source>
         <translation>未命名</translation>
     </message>
     <message>
-        <location filename="../../gui/story/bible.py" line="121"/>
+        <location filename="../../gui/story/bible.py" line="107"/>
         <source>Add a character or a place to start.</source>
         <translation>先添加一个人物或地点。</translation>
     </message>
     <message>
-        <location filename="../../gui/story/bible.py" line="316"/>
-        <source>lock</source>
-        <translation>锁定</translation>
-    </message>
-    <message>
-        <location filename="../../gui/story/bible.py" line="320"/>
-        <source>Regenerate {0} only</source>
-        <translation>只重新生成“{0}”</translation>
-    </message>
-    <message>
-        <location filename="../../gui/story/bible.py" line="450"/>
-        <source>Import character card</source>
-        <translation>导入角色卡</translation>
-    </message>
-    <message>
-        <location filename="../../gui/story/bible.py" line="452"/>
-        <source>Character cards (*.png *.json)</source>
-        <translation>角色卡 (*.png *.json)</translation>
-    </message>
-    <message>
-        <location filename="../../gui/story/bible.py" line="460"/>
-        <source>Card not imported: {0}</source>
-        <translation>角色卡未能导入：{0}</translation>
-    </message>
-    <message>
-        <location filename="../../gui/story/bible.py" line="464"/>
+        <location filename="../../gui/story/bible.py" line="485"/>
         <source>Imported {0}.</source>
         <translation>已导入 {0}。</translation>
-    </message>
-    <message>
-        <location filename="../../gui/story/bible.py" line="471"/>
-        <source>Select a character to export as a card.</source>
-        <translation>请先选择要导出为角色卡的人物。</translation>
-    </message>
-    <message>
-        <location filename="../../gui/story/bible.py" line="484"/>
-        <source>Exported {0}.</source>
-        <translation>已导出 {0}。</translation>
     </message>
 </context>
 <context>
@@ -1245,43 +1233,43 @@ Chapters and scenes live in a story project: a folder whose name ends in .inklin
 <context>
     <name>DocumentController</name>
     <message>
-        <location filename="../../gui/book/files.py" line="143"/>
-        <location filename="../../gui/book/files.py" line="292"/>
-        <location filename="../../gui/book/files.py" line="304"/>
+        <location filename="../../gui/book/files.py" line="141"/>
+        <location filename="../../gui/book/files.py" line="290"/>
+        <location filename="../../gui/book/files.py" line="302"/>
         <source>Untitled</source>
         <translation>未命名</translation>
     </message>
     <message>
-        <location filename="../../gui/book/files.py" line="262"/>
+        <location filename="../../gui/book/files.py" line="260"/>
         <source>Cannot open</source>
         <translation>无法打开</translation>
     </message>
     <message>
-        <location filename="../../gui/book/files.py" line="250"/>
+        <location filename="../../gui/book/files.py" line="248"/>
         <source>Opened with problems</source>
         <translation>打开时发现问题</translation>
     </message>
     <message>
-        <location filename="../../gui/book/files.py" line="226"/>
+        <location filename="../../gui/book/files.py" line="224"/>
         <source>Cannot create the project</source>
         <translation>无法创建项目</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../gui/book/files.py" line="276"/>
+        <location filename="../../gui/book/files.py" line="274"/>
         <source>…and %n more problem(s) like these.</source>
         <translation>
             <numerusform>……另有 %n 个类似的问题。</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../gui/book/files.py" line="322"/>
-        <location filename="../../gui/book/files.py" line="344"/>
-        <location filename="../../gui/book/files.py" line="456"/>
+        <location filename="../../gui/book/files.py" line="320"/>
+        <location filename="../../gui/book/files.py" line="342"/>
+        <location filename="../../gui/book/files.py" line="454"/>
         <source>Save failed</source>
         <translation>保存失败</translation>
     </message>
     <message>
-        <location filename="../../gui/book/files.py" line="324"/>
+        <location filename="../../gui/book/files.py" line="322"/>
         <source>A story is saved as a folder whose name ends in .inkling. Use File → Export for a single .docx, .epub, .md or .txt file.</source>
         <translation>故事会保存为一个以 .inkling 结尾的文件夹。如需单个 .docx、.epub、.md 或 .txt 文件，请用“文件 → 导出”。</translation>
     </message>
@@ -1291,7 +1279,7 @@ Chapters and scenes live in a story project: a folder whose name ends in .inklin
         <translation>自动保存失败：{0}</translation>
     </message>
     <message>
-        <location filename="../../gui/book/files.py" line="456"/>
+        <location filename="../../gui/book/files.py" line="454"/>
         <source>{0}
 
 You can save to another place.</source>
@@ -3287,336 +3275,338 @@ Your project is untouched; keep writing.</source>
 <context>
     <name>PreferencesDialog</name>
     <message>
-        <location filename="../../gui/window/preferences.py" line="36"/>
+        <location filename="../../gui/window/preferences.py" line="43"/>
         <source>Accept suggestion</source>
         <translation>接受提示</translation>
     </message>
     <message>
-        <location filename="../../gui/window/preferences.py" line="37"/>
+        <location filename="../../gui/window/preferences.py" line="44"/>
         <source>Accept next word</source>
         <translation>接受下一个词</translation>
     </message>
     <message>
-        <location filename="../../gui/window/preferences.py" line="38"/>
+        <location filename="../../gui/window/preferences.py" line="45"/>
         <source>Dismiss suggestion</source>
         <translation>取消提示</translation>
     </message>
     <message>
-        <location filename="../../gui/window/preferences.py" line="39"/>
+        <location filename="../../gui/window/preferences.py" line="46"/>
         <source>Next alternative</source>
         <translation>下一个备选</translation>
     </message>
     <message>
-        <location filename="../../gui/window/preferences.py" line="40"/>
+        <location filename="../../gui/window/preferences.py" line="47"/>
         <source>Previous alternative</source>
         <translation>上一个备选</translation>
     </message>
     <message>
-        <location filename="../../gui/window/preferences.py" line="41"/>
+        <location filename="../../gui/window/preferences.py" line="48"/>
         <source>Suggest now</source>
         <translation>立即提示</translation>
     </message>
     <message>
-        <location filename="../../gui/window/preferences.py" line="45"/>
+        <location filename="../../gui/window/preferences.py" line="52"/>
         <source>Cut</source>
         <translation>剪切</translation>
     </message>
     <message>
-        <location filename="../../gui/window/preferences.py" line="46"/>
+        <location filename="../../gui/window/preferences.py" line="53"/>
         <source>Copy</source>
         <translation>复制</translation>
     </message>
     <message>
-        <location filename="../../gui/window/preferences.py" line="47"/>
+        <location filename="../../gui/window/preferences.py" line="54"/>
         <source>Paste</source>
         <translation>粘贴</translation>
     </message>
     <message>
-        <location filename="../../gui/window/preferences.py" line="48"/>
+        <location filename="../../gui/window/preferences.py" line="55"/>
         <source>Select All</source>
         <translation>全选</translation>
     </message>
     <message>
-        <location filename="../../gui/window/preferences.py" line="74"/>
+        <location filename="../../gui/window/preferences.py" line="81"/>
         <source>{0} has no key.</source>
         <translation>“{0}”没有设置按键。</translation>
     </message>
     <message>
-        <location filename="../../gui/window/preferences.py" line="82"/>
+        <location filename="../../gui/window/preferences.py" line="89"/>
         <source>{0} is kept for {1}.</source>
         <translation>{0} 已留给“{1}”使用。</translation>
     </message>
     <message>
-        <location filename="../../gui/window/preferences.py" line="88"/>
+        <location filename="../../gui/window/preferences.py" line="95"/>
         <source>{0} is used by both {1} and {2}.</source>
         <translation>{0} 同时用于“{1}”和“{2}”。</translation>
     </message>
     <message>
-        <location filename="../../gui/window/preferences.py" line="103"/>
+        <location filename="../../gui/window/preferences.py" line="171"/>
         <source>Preferences</source>
         <translation>偏好设置</translation>
     </message>
     <message>
-        <location filename="../../gui/window/preferences.py" line="107"/>
+        <location filename="../../gui/window/preferences.py" line="175"/>
         <source>Editor</source>
         <translation>编辑器</translation>
     </message>
     <message>
-        <location filename="../../gui/window/preferences.py" line="108"/>
+        <location filename="../../gui/window/preferences.py" line="176"/>
         <source>Suggestions</source>
         <translation>写作提示</translation>
     </message>
     <message>
-        <location filename="../../gui/window/preferences.py" line="109"/>
-        <location filename="../../gui/window/preferences.py" line="211"/>
+        <location filename="../../gui/window/preferences.py" line="177"/>
+        <location filename="../../gui/window/preferences.py" line="277"/>
         <source>Model</source>
         <translation>模型</translation>
     </message>
     <message>
-        <location filename="../../gui/window/preferences.py" line="110"/>
+        <location filename="../../gui/window/preferences.py" line="178"/>
         <source>Backups</source>
         <translation>备份</translation>
     </message>
     <message>
-        <location filename="../../gui/window/preferences.py" line="116"/>
+        <location filename="../../gui/window/preferences.py" line="184"/>
         <source>Reset to defaults</source>
         <translation>恢复默认</translation>
     </message>
     <message>
-        <location filename="../../gui/window/preferences.py" line="131"/>
+        <location filename="../../gui/window/preferences.py" line="199"/>
         <source>System</source>
         <translation>跟随系统</translation>
     </message>
     <message>
-        <location filename="../../gui/window/preferences.py" line="131"/>
+        <location filename="../../gui/window/preferences.py" line="199"/>
         <source>Light</source>
         <translation>浅色</translation>
     </message>
     <message>
-        <location filename="../../gui/window/preferences.py" line="131"/>
+        <location filename="../../gui/window/preferences.py" line="199"/>
         <source>Dark</source>
         <translation>深色</translation>
     </message>
     <message>
-        <location filename="../../gui/window/preferences.py" line="134"/>
+        <location filename="../../gui/window/preferences.py" line="202"/>
         <source>System language</source>
         <translation>跟随系统语言</translation>
     </message>
     <message>
-        <location filename="../../gui/window/preferences.py" line="137"/>
+        <location filename="../../gui/window/preferences.py" line="205"/>
         <source>Applies the next time Inkling starts.</source>
         <translation>下次启动 Inkling 时生效。</translation>
     </message>
     <message>
-        <location filename="../../gui/window/preferences.py" line="141"/>
+        <location filename="../../gui/window/preferences.py" line="209"/>
         <source>Theme</source>
         <translation>主题</translation>
     </message>
     <message>
-        <location filename="../../gui/window/preferences.py" line="142"/>
+        <location filename="../../gui/window/preferences.py" line="210"/>
         <source>Interface language</source>
         <translation>界面语言</translation>
     </message>
     <message>
-        <location filename="../../gui/window/preferences.py" line="143"/>
+        <location filename="../../gui/window/preferences.py" line="211"/>
         <source>Font</source>
         <translation>字体</translation>
     </message>
     <message>
-        <location filename="../../gui/window/preferences.py" line="144"/>
+        <location filename="../../gui/window/preferences.py" line="212"/>
         <source>Size</source>
         <translation>字号</translation>
     </message>
     <message>
-        <location filename="../../gui/window/preferences.py" line="149"/>
+        <location filename="../../gui/window/preferences.py" line="215"/>
         <source>Comfortable (about {0} characters)</source>
         <translation>舒适宽度（约 {0} 个字符）</translation>
     </message>
-    <message>
-        <location filename="../../gui/window/preferences.py" line="151"/>
-        <source> characters</source>
-        <translation> 字符</translation>
+    <message numerus="yes">
+        <location filename="../../gui/window/preferences.py" line="216"/>
+        <source>%n characters</source>
+        <translation>
+            <numerusform>%n 个字符</numerusform>
+        </translation>
     </message>
     <message>
-        <location filename="../../gui/window/preferences.py" line="153"/>
+        <location filename="../../gui/window/preferences.py" line="219"/>
         <source>The longest line of text; a large number lets the text fill the window.</source>
         <translation>每行文字的最大宽度；数值很大时文字铺满窗口。</translation>
     </message>
     <message>
-        <location filename="../../gui/window/preferences.py" line="155"/>
+        <location filename="../../gui/window/preferences.py" line="221"/>
         <source>Typewriter scrolling in focus mode (F11)</source>
         <translation>专注模式下打字机式滚动（F11）</translation>
     </message>
     <message>
-        <location filename="../../gui/window/preferences.py" line="156"/>
+        <location filename="../../gui/window/preferences.py" line="222"/>
         <source>Check spelling as I write</source>
         <translation>边写边检查拼写</translation>
     </message>
     <message>
-        <location filename="../../gui/window/preferences.py" line="157"/>
+        <location filename="../../gui/window/preferences.py" line="223"/>
         <source>Text column width</source>
         <translation>正文栏宽</translation>
     </message>
     <message>
-        <location filename="../../gui/window/preferences.py" line="172"/>
+        <location filename="../../gui/window/preferences.py" line="238"/>
         <source>Suggest as I type</source>
         <translation>边写边提示</translation>
     </message>
     <message>
-        <location filename="../../gui/window/preferences.py" line="175"/>
+        <location filename="../../gui/window/preferences.py" line="241"/>
         <source> ms</source>
         <translation> 毫秒</translation>
     </message>
     <message>
-        <location filename="../../gui/window/preferences.py" line="178"/>
-        <location filename="../../gui/window/preferences.py" line="222"/>
+        <location filename="../../gui/window/preferences.py" line="244"/>
+        <location filename="../../gui/window/preferences.py" line="288"/>
         <source> word pieces</source>
         <translation> 个词元</translation>
     </message>
     <message>
-        <location filename="../../gui/window/preferences.py" line="180"/>
+        <location filename="../../gui/window/preferences.py" line="246"/>
         <source>The model writes in pieces of words (tokens): 12 pieces are about 9 words.</source>
         <translation>模型按词元（词的片段）写作：12 个词元大约是 9 个英文单词或十来个汉字。</translation>
     </message>
     <message>
-        <location filename="../../gui/window/preferences.py" line="183"/>
+        <location filename="../../gui/window/preferences.py" line="249"/>
         <source>Pause before suggesting</source>
         <translation>提示前的停顿</translation>
     </message>
     <message>
-        <location filename="../../gui/window/preferences.py" line="184"/>
+        <location filename="../../gui/window/preferences.py" line="250"/>
         <source>Longest suggestion</source>
         <translation>提示最长长度</translation>
     </message>
     <message>
-        <location filename="../../gui/window/preferences.py" line="202"/>
+        <location filename="../../gui/window/preferences.py" line="268"/>
         <source>Bundled model (Gemma 3 270M)</source>
         <translation>内置模型（Gemma 3 270M）</translation>
     </message>
     <message>
-        <location filename="../../gui/window/preferences.py" line="203"/>
-        <location filename="../../gui/window/preferences.py" line="257"/>
+        <location filename="../../gui/window/preferences.py" line="269"/>
+        <location filename="../../gui/window/preferences.py" line="323"/>
         <source>Choose…</source>
         <translation>选择…</translation>
     </message>
     <message>
-        <location filename="../../gui/window/preferences.py" line="210"/>
+        <location filename="../../gui/window/preferences.py" line="276"/>
         <source>Automatic</source>
         <translation>自动</translation>
     </message>
     <message>
-        <location filename="../../gui/window/preferences.py" line="212"/>
+        <location filename="../../gui/window/preferences.py" line="278"/>
         <source>Engine</source>
         <translation>引擎</translation>
     </message>
     <message>
-        <location filename="../../gui/window/preferences.py" line="213"/>
+        <location filename="../../gui/window/preferences.py" line="279"/>
         <source>A new model loads the next time Inkling starts.</source>
         <translation>新模型会在下次启动 Inkling 时载入。</translation>
     </message>
     <message>
-        <location filename="../../gui/window/preferences.py" line="225"/>
+        <location filename="../../gui/window/preferences.py" line="291"/>
         <source>How the model picks its words (advanced)</source>
         <translation>模型如何挑选词语（高级）</translation>
     </message>
     <message>
-        <location filename="../../gui/window/preferences.py" line="229"/>
+        <location filename="../../gui/window/preferences.py" line="295"/>
         <source>The defaults suit most writing. Higher temperature: bolder, stranger words; lower: safer, plainer ones.</source>
         <translation>默认值适合大多数写作。温度越高，用词越大胆新奇；越低，用词越稳妥平实。</translation>
     </message>
     <message>
-        <location filename="../../gui/window/preferences.py" line="237"/>
+        <location filename="../../gui/window/preferences.py" line="303"/>
         <source>Temperature</source>
         <translation>温度</translation>
     </message>
     <message>
-        <location filename="../../gui/window/preferences.py" line="238"/>
+        <location filename="../../gui/window/preferences.py" line="304"/>
         <source>Top-p</source>
         <translation>Top-p</translation>
     </message>
     <message>
-        <location filename="../../gui/window/preferences.py" line="239"/>
+        <location filename="../../gui/window/preferences.py" line="305"/>
         <source>Top-k</source>
         <translation>Top-k</translation>
     </message>
     <message>
-        <location filename="../../gui/window/preferences.py" line="240"/>
+        <location filename="../../gui/window/preferences.py" line="306"/>
         <source>Min-p</source>
         <translation>Min-p</translation>
     </message>
     <message>
-        <location filename="../../gui/window/preferences.py" line="241"/>
+        <location filename="../../gui/window/preferences.py" line="307"/>
         <source>Repetition penalty</source>
         <translation>重复惩罚</translation>
     </message>
     <message>
-        <location filename="../../gui/window/preferences.py" line="242"/>
+        <location filename="../../gui/window/preferences.py" line="308"/>
         <source>Continuation length</source>
         <translation>续写长度</translation>
     </message>
     <message>
-        <location filename="../../gui/window/preferences.py" line="253"/>
+        <location filename="../../gui/window/preferences.py" line="319"/>
         <source>Back up a story when I close it, if it changed</source>
         <translation>关闭故事时如有改动就备份</translation>
     </message>
     <message>
-        <location filename="../../gui/window/preferences.py" line="256"/>
+        <location filename="../../gui/window/preferences.py" line="322"/>
         <source>Inkling&apos;s own data folder</source>
         <translation>Inkling 自己的数据文件夹</translation>
     </message>
     <message>
-        <location filename="../../gui/window/preferences.py" line="267"/>
+        <location filename="../../gui/window/preferences.py" line="333"/>
         <source> days</source>
         <translation> 天</translation>
     </message>
     <message>
-        <location filename="../../gui/window/preferences.py" line="270"/>
+        <location filename="../../gui/window/preferences.py" line="336"/>
         <source> weeks</source>
         <translation> 周</translation>
     </message>
     <message>
-        <location filename="../../gui/window/preferences.py" line="273"/>
+        <location filename="../../gui/window/preferences.py" line="339"/>
         <source> MB</source>
         <translation> MB</translation>
     </message>
     <message>
-        <location filename="../../gui/window/preferences.py" line="275"/>
-        <location filename="../../gui/window/preferences.py" line="296"/>
+        <location filename="../../gui/window/preferences.py" line="341"/>
+        <location filename="../../gui/window/preferences.py" line="362"/>
         <source>Backup folder</source>
         <translation>备份文件夹</translation>
     </message>
     <message>
-        <location filename="../../gui/window/preferences.py" line="276"/>
+        <location filename="../../gui/window/preferences.py" line="342"/>
         <source>Keep the newest</source>
         <translation>保留最新的</translation>
     </message>
     <message>
-        <location filename="../../gui/window/preferences.py" line="277"/>
+        <location filename="../../gui/window/preferences.py" line="343"/>
         <source>And one a day for</source>
         <translation>另外每天保留一份，共</translation>
     </message>
     <message>
-        <location filename="../../gui/window/preferences.py" line="278"/>
+        <location filename="../../gui/window/preferences.py" line="344"/>
         <source>And one a week for</source>
         <translation>另外每周保留一份，共</translation>
     </message>
     <message>
-        <location filename="../../gui/window/preferences.py" line="279"/>
+        <location filename="../../gui/window/preferences.py" line="345"/>
         <source>Snapshot space per story</source>
         <translation>每个故事的快照空间</translation>
     </message>
     <message>
-        <location filename="../../gui/window/preferences.py" line="282"/>
+        <location filename="../../gui/window/preferences.py" line="348"/>
         <source>A story&apos;s own backup folder (File → Backup Folder) wins over this one. When snapshots outgrow their space the oldest go first; named ones are never removed.</source>
         <translation>故事自己的备份文件夹（文件 → 备份文件夹）优先于这里的设置。快照超出空间时，最旧的先删除；有名称的快照永不删除。</translation>
     </message>
     <message>
-        <location filename="../../gui/window/preferences.py" line="311"/>
+        <location filename="../../gui/window/preferences.py" line="377"/>
         <source>Choose a model</source>
         <translation>选择模型</translation>
     </message>
     <message>
-        <location filename="../../gui/window/preferences.py" line="311"/>
+        <location filename="../../gui/window/preferences.py" line="377"/>
         <source>GGUF (*.gguf)</source>
         <translation>GGUF (*.gguf)</translation>
     </message>
