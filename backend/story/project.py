@@ -46,6 +46,7 @@ class Story:
     title: str = ""
     author: str = ""
     premise: str = ""
+    authors_note: str = ""  # the style panel's note, placed a few paragraphs before the cursor
     notes: str = ""
     language: str = ""  # '' is automatic: detected from the text
     style: dict[str, Any] = field(default_factory=dict)

@@ -16,6 +16,7 @@ _ITEM_KEYS = ("id", "title", "synopsis", "status", "pov", "tags")
 _STORY_KEYS = {
     "format", "title", "author", "premise", "notes", "style", "characters", "background",
     "goals", "history", "language", "spelling_words", "memory", "context", "view",
+    "authors_note",
 }  # fmt: skip
 
 
@@ -162,6 +163,7 @@ def story_from_dict(root: Path, data: dict[str, Any], notes: list[str]) -> Story
         "title": (_text_field, str),
         "author": (_text_field, str),
         "premise": (_text_field, str),
+        "authors_note": (_text_field, str),
         "notes": (_text_field, str),
         "language": (_text_field, str),
         "memory": (_text_field, str),
@@ -203,6 +205,7 @@ def story_to_dict(story: Story) -> dict[str, Any]:
         "title": story.title,
         "author": story.author,
         "premise": story.premise,
+        "authors_note": story.authors_note,
         "notes": story.notes,
         "language": story.language,
         "style": story.style,

@@ -494,7 +494,7 @@ class DocumentController(DocumentRecovery):
 
 
 def _carry_details(story: Story, state: StoryState) -> None:
-    """A text's bible, premise, genre and style go with it into the project it becomes."""
+    """A text's bible, premise, genre, style and author's note go into the project it becomes."""
     story.characters, story.background = list(state.characters), list(state.background)
-    story.premise = state.premise
+    story.premise, story.authors_note = state.premise, state.authors_note
     story.style = {**state.style, **({"genre": state.genre} if state.genre else {})}

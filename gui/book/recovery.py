@@ -124,6 +124,7 @@ class DocumentRecovery(QObject):
         state = self.story_state()
         story.characters, story.background = state.characters, state.background
         story.premise = state.premise or story.premise
+        story.authors_note = state.authors_note
         if state.genre:
             story.style["genre"] = state.genre
         self.project.sync()

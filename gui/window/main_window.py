@@ -427,6 +427,7 @@ class MainWindow(ModelStatus, HelpMenu):
             )
         self.bible.bind(story.characters, story.background)
         self.bible.premise.setText(story.premise)
+        panel.authors_note.setText(story.authors_note)
         self.bible.genre.setText(str(story.style.get("genre", "")))
         self._expect_story_style()
 
@@ -476,8 +477,7 @@ class MainWindow(ModelStatus, HelpMenu):
         return self._shut_down(voice_wait_ms=1000, model_wait_ms=1500)
 
     def _shut_down(self, voice_wait_ms: int = 10_000, model_wait_ms: int = 30_000) -> bool:
-        """Keep the window's place, stop every background thread and close the model;
-        False if the model thread did not stop in time."""
+        """Keep the window's place, stop the background threads, close the model (False: late)."""
         self.closed = True
         keep_layout(self, self.state)
         self.book.shutdown()

@@ -29,6 +29,7 @@ def two_chapter_story(folder: Path):
         Chapter(title="Two", part="Part One", scenes=[Scene(text="Dawn.")])
     )
     story.characters = [{"Name": "Wren", "Age": "31"}]
+    story.authors_note = "Rain all night."
     story.goals = {"daily": 500, "book": 80000}
     story.history = {"2026-11-20": 300}
     story.extra = {"future_table": {"x": 1}}
@@ -45,6 +46,7 @@ def test_round_trip_keeps_order_metadata_and_unknown_keys(tmp_path: Path) -> Non
     assert story.binder.chapters[0].scenes[1].pov == "Wren"
     assert story.binder.chapters[1].part == "Part One"
     assert story.author == "A. Writer" and story.goals == {"daily": 500, "book": 80000}
+    assert story.authors_note == "Rain all night."
     assert story.history == {"2026-11-20": 300}
     assert story.extra == {"future_table": {"x": 1}}
     data = tomllib.loads((folder / "story.toml").read_text())

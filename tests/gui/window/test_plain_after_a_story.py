@@ -141,3 +141,19 @@ def test_a_text_saved_as_a_project_keeps_its_story_details(make_window, tmp_path
     assert [c["Name"] for c in story.characters] == ["Wren"]
     # The docks show the story's details, which are the text's.
     assert window.bible.premise.text() == PREMISE and window.bible.genre.text() == "cozy mystery"
+
+
+def test_a_storys_authors_note_is_kept_with_it(qtbot, make_window, tmp_path: Path) -> None:
+    # It was kept nowhere: a restart lost it, and the next story opened showed it.
+    folder = a_story(tmp_path)
+    other = tmp_path / "Other.inkling"
+    save_story(new_story(other, "Another book."))
+    window = make_window()
+    assert window.documents.open(str(folder))
+    qtbot.keyClicks(window.style_panel.authors_note, NOTE)
+    window.documents.autosave()
+    window.documents.flush()
+    assert window.documents.open(str(other))
+    assert window.style_panel.authors_note.text() == ""
+    assert window.documents.open(str(folder))
+    assert window.style_panel.authors_note.text() == NOTE
