@@ -260,6 +260,7 @@ class SuggestionController(QObject):
         if not self._alternatives:
             current = self.editor.ghost_text
             if not current:
+                self.silent.emit(self.tr("No suggestion to vary here: Ctrl+Space asks for one."))
                 return
             self._alternatives = [current]
             self._alt_index = 0
@@ -358,6 +359,8 @@ class SuggestionController(QObject):
         elif final and self._alternatives and live.alternative + 1 < MAX_ALTERNATIVES + 2:
             # The sample repeated an earlier one; ask once more with the next seed.
             self._post(alternative=live.alternative + 1, keep_ghost=True)
+        else:
+            self.silent.emit(self.tr("No other suggestion here."))
 
     @Slot(int, str)
     def _on_worker_failed(self, request_id: int, message: str) -> None:

@@ -124,6 +124,7 @@ class MainWindow(ModelStatus, HelpMenu):
         worker = self.model_thread.worker
         self.suggestions = SuggestionController(self.editor, worker)
         self.suggestions.failed.connect(self._on_suggestions_failed)
+        self.suggestions.silent.connect(lambda why: self.status.showMessage(why, 6000))
         self._build_documents()
         self._build_story_docks()
         self._build_memory(worker)
@@ -313,8 +314,7 @@ class MainWindow(ModelStatus, HelpMenu):
             QTimer.singleShot(0, lambda: self.offer_restart(settings.editor.language))
 
     def offer_restart(self, language: str) -> bool:
-        """The interface speaks a new language from the next start: offer to restart now
-        (the work is saved or asked about first, as when quitting). True if it restarts."""
+        """Offer to restart in the new interface language (work saved or asked about first)."""
         name = INTERFACE_LANGUAGES.get(language, self.tr("the system's language"))
         question = self.tr(
             "The interface will be in {0} from the next start. Restart Inkling now?"

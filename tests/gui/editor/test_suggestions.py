@@ -170,6 +170,7 @@ def test_ctrl_space_says_why_when_no_suggestion_can_come(qtbot, window) -> None:
     with qtbot.waitSignal(window.suggestions.silent, timeout=2000) as told:
         qtbot.keyClick(window.editor, Qt.Key.Key_Space, CTRL)
     assert told.args[0] == "No suggestion while text is selected."
+    assert window.status.currentMessage() == told.args[0]  # where the writer reads it
     window.editor.moveCursor(window.editor.textCursor().MoveOperation.End)
     window.suggestions.held = lambda: True  # the story bible has the model
     with qtbot.waitSignal(window.suggestions.silent, timeout=2000) as told:
@@ -236,3 +237,12 @@ def test_a_resting_cursor_has_the_model_read_the_text_before_it(qtbot, window) -
     del worker.busy
     qtbot.keyClicks(window.editor, "x")
     assert not controller._prefill_timer.isActive()  # typing asks for a suggestion instead
+
+
+def test_asking_for_another_suggestion_with_none_shown_says_so(qtbot, window) -> None:
+    window.menu_actions.auto_suggest.setChecked(False)
+    qtbot.keyClicks(window.editor, "Alice saw the queen")
+    assert window.editor.ghost_text == ""
+    with qtbot.waitSignal(window.suggestions.silent, timeout=2000) as told:
+        window.editor.alternative_requested.emit(1)
+    assert "Ctrl+Space" in told.args[0] and window.status.currentMessage() == told.args[0]
