@@ -59,6 +59,7 @@ CHAT_ASK = {
 CHAT_KIND = {"en": {"character": "character", "background": "background"},
              "zh": {"character": "人物", "background": "背景"}}  # fmt: skip
 ATTEMPTS = 4
+MAX_BANNED_NAMES = 200  # of the cast, so a long cast keeps the bias inside the sampler's limit
 SHAPED_FIELDS = ("Name", "Age", "Gender/pronouns", "Kind")
 
 
@@ -272,7 +273,8 @@ def _clean(field: str, text: str, lang: str = "en") -> str:
     if field == "Kind":
         v = v.split()[0].strip(".,;。，；").lower() if v.split() else ""
     if field == "Name":
-        v = v.rstrip(".,;。，；")
+        # The cast is written 'Name (occupation)', and the model copies the form.
+        v = re.sub(r"\s*[(（][^()（）]*[)）]?\s*$", "", v).rstrip(".,;。，；")
     if field == "Age":
         m = re.match(r"\d+", normalise(v))
         v = m.group(0) if m else v
@@ -312,8 +314,18 @@ def iter_entry(
         best = yield from entry.field(field, sheet)
         if best is None:
             return  # cancelled
+        if not best and field == "Name":
+            yield FieldEvent(field, "", False)  # the rejected tries leave the field
+            continue
         sheet[field] = best
         yield FieldEvent(field, best, True)
+    if "Name" in targets and "Name" not in sheet:
+        # From the premise alone a small model keeps naming someone of the cast; with the
+        # rest of the entry to go on it names this person, as regenerating Name does.
+        best = yield from entry.field("Name", sheet, first_attempt=ATTEMPTS)
+        if best is None:
+            return
+        yield FieldEvent("Name", best, True)
 
 
 @dataclass(frozen=True)
@@ -346,16 +358,20 @@ class _EntryRequest:
             stop=("\n",),
             seed=(self.seed * 7919 + attempt * 104729 + zlib.crc32(field.encode()) % 1000)
             % (2**31 - 1),
-            logit_bias=bias if field not in SHAPED_FIELDS else (),
+            logit_bias=bias if field not in SHAPED_FIELDS or field == "Name" else (),
         )
 
-    def field(self, field: str, sheet: dict[str, str]) -> Generator[FieldEvent, None, str | None]:
+    def field(
+        self, field: str, sheet: dict[str, str], first_attempt: int = 0
+    ) -> Generator[FieldEvent, None, str | None]:
         """Try a field up to ATTEMPTS times; its value (None when cancelled)."""
         best, value = "", ""
         gender = sheet.get("Gender/pronouns", "")
         lang = self.lang
         bias = pronoun_bias(self.engine, gender, lang) if self.kind == "character" else ()
-        for attempt in range(ATTEMPTS):
+        if field == "Name":
+            bias = name_bias(self.engine, [n for n in cast_names(self.cast) if n])
+        for attempt in range(first_attempt, first_attempt + ATTEMPTS):
             if self.cancel is not None and self.cancel.is_set():
                 return None
             context, tail = prompt_parts(
@@ -378,6 +394,8 @@ class _EntryRequest:
                 break
             if not best and value and field not in ("Name", "Age", "Kind"):
                 best = value
+            if field == "Name" and value:
+                bias += name_bias(self.engine, [value], exact=False)
         if not best and field == "Kind":
             best = sheet_rules(lang).kinds["setting"]
         if field == "Gender/pronouns" and problem(field, best, sheet, self.kind, lang):
@@ -385,10 +403,37 @@ class _EntryRequest:
         return best
 
 
+def cast_names(cast: str) -> list[str]:
+    """The names in a cast line ('Name (occupation); …')."""
+    return [part.split(" (")[0].strip() for part in cast.split(";")]
+
+
 def name_taken(name: str, cast: str) -> bool:
     """True if a character of the cast ('Name (occupation); …') already has this name."""
-    names = {part.split(" (")[0].strip().casefold() for part in cast.split(";")}
+    names = {n.casefold() for n in cast_names(cast)}
     return bool(name.strip()) and name.strip().casefold() in names
+
+
+def name_bias(
+    engine: Engine, names: list[str], exact: bool = True
+) -> tuple[tuple[int, float], ...]:
+    """A logit bias against the first word of each name: the cast's names, spelled as one
+    token (`exact`), or a rejected try's first token, so the next try starts elsewhere."""
+    out: set[int] = set()
+    try:
+        for name in names[:MAX_BANNED_NAMES]:
+            word = name.split()[0] if name.split() else ""
+            if not word:
+                continue
+            if exact:
+                out.update(word_token_ids(engine.tokenize, word))
+                continue
+            for form in (f" {word}", word):
+                ids = engine.tokenize(form)
+                out.update(ids[:1])
+    except EngineError:
+        return ()
+    return tuple((tok, -100.0) for tok in sorted(out))
 
 
 def generate_entry(

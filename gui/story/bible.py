@@ -4,24 +4,20 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
-from functools import cache
-from pathlib import Path
+from functools import cache, partial
 from typing import Any
 
-from PySide6.QtCore import QCoreApplication, Qt, Signal
-from PySide6.QtGui import QIcon, QKeySequence, QShortcut, QUndoCommand, QUndoStack
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QIcon, QKeySequence, QShortcut, QUndoStack
 from PySide6.QtWidgets import (
     QCheckBox,
     QDockWidget,
-    QFileDialog,
     QFormLayout,
-    QGridLayout,
     QHBoxLayout,
     QLabel,
     QLineEdit,
     QListWidget,
     QListWidgetItem,
-    QMenu,
     QPlainTextEdit,
     QPushButton,
     QScrollArea,
@@ -32,34 +28,21 @@ from PySide6.QtWidgets import (
 )
 
 from backend.jobs.kinds import EntryEvent, EntryJob
-from backend.storage.atomic import SaveError, atomic_write_bytes
 from backend.storage.paths import RESOURCES
 from backend.story.bible import entry_kind, fields_for
-from backend.story.cards import CardError, import_card
-from backend.untrusted import RefusedFile
-from gui.common.messages import translate_message
-from gui.story.bible_dialogs import AlternativesDialog
-from gui.story.bible_form import ICONS, SHORT_FIELDS, Form, export_bytes, fit_height
-
-
-class _DeleteEntry(QUndoCommand):
-    """Deleting an entry, undoable."""
-
-    def __init__(self, panel: BiblePanel, entries: list[dict[str, Any]], index: int) -> None:
-        name = entries[index].get("Name") or QCoreApplication.translate("BiblePanel", "entry")
-        super().__init__(QCoreApplication.translate("BiblePanel", "Delete {0}").format(name))
-        self.panel, self.entries, self.index = panel, entries, index
-        self.entry = entries[index]
-
-    def redo(self) -> None:
-        self.entries.pop(self.index)
-        self.panel.refresh()
-        self.panel.changed.emit()
-
-    def undo(self) -> None:
-        self.entries.insert(self.index, self.entry)
-        self.panel.refresh(select=self.entry)
-        self.panel.changed.emit()
+from gui.story.bible_dialogs import AlternativesDialog, card_buttons, read_card, write_export
+from gui.story.bible_form import (
+    ICONS,
+    ChangeEntry,
+    DeleteEntry,
+    Form,
+    FormHooks,
+    Outcome,
+    build_form,
+    changed_fields,
+    progress_row,
+    renamed_fields,
+)
 
 
 class BiblePanel(QDockWidget):
@@ -81,9 +64,12 @@ class BiblePanel(QDockWidget):
         self.language: Callable[[], str] = str  # the story's language ('' detects it)
         self.undo_stack = QUndoStack(self)
         self.locks: set[str] = set()
-        self.alternatives: list[dict[str, str]] = [{}, {}, {}]
         self._loading = False
+        # The entry being generated, and what the fields the job writes held before.
         self._pending_target: dict[str, Any] | None = None
+        self._pending_before: dict[str, str] = {}
+        # The entry in the form and its name when last settled, to follow a rename by hand.
+        self._named: tuple[dict[str, Any] | None, str] = (None, "")
         self._seed = 0
         self.alternatives_dialog: AlternativesDialog | None = None
 
@@ -108,8 +94,8 @@ class BiblePanel(QDockWidget):
         self.new_character_button.clicked.connect(lambda: self.add_entry("character"))
         self.new_background_button = QPushButton(self.tr("New place/thing"))
         self.new_background_button.clicked.connect(lambda: self.add_entry("background"))
-        row.addWidget(self.new_character_button)
-        row.addWidget(self.new_background_button)
+        for button in (self.new_character_button, self.new_background_button):
+            row.addWidget(button)
         layout.addLayout(row)
         layout.addLayout(self._build_generate_row())
         layout.addWidget(self._build_progress_row())
@@ -130,22 +116,8 @@ class BiblePanel(QDockWidget):
 
     def _build_progress_row(self) -> QWidget:
         """While an entry is written: which field, and a Stop button (Esc in the panel too)."""
-        self.progress_row = QWidget()
-        progress = QHBoxLayout(self.progress_row)
-        progress.setContentsMargins(0, 0, 0, 0)
-        self.progress_label = QLabel("")
-        self.progress_label.setWordWrap(True)
-        self.stop_button = QPushButton(self.tr("Stop"))
-        self.stop_button.setToolTip(self.tr("Stop writing this entry (Esc); what is written stays"))
+        self.progress_row, self.progress_label, self.stop_button = progress_row()
         self.stop_button.clicked.connect(self.stop_requested)
-        progress.addWidget(self.progress_label, 1)
-        progress.addWidget(self.stop_button)
-        self.progress_row.setVisible(False)
-        # Hidden, it keeps its room: the buttons below must not jump when writing ends,
-        # or a click meant for Stop lands on the button that moved under the pointer.
-        policy = self.progress_row.sizePolicy()
-        policy.setRetainSizeWhenHidden(True)
-        self.progress_row.setSizePolicy(policy)
         stop_key = QShortcut(QKeySequence(Qt.Key.Key_Escape), self)
         stop_key.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
         stop_key.activated.connect(self._on_escape)
@@ -154,16 +126,26 @@ class BiblePanel(QDockWidget):
     def _build_generate_row(self) -> QHBoxLayout:
         row = QHBoxLayout()
         self.generate_button = QPushButton(self.tr("Generate"))
-        self.generate_button.setToolTip(self.tr("Fill every unlocked field"))
+        self.generate_button.setToolTip(
+            self.tr(
+                "Write the empty fields of the selected entry (a new character if none is "
+                "selected). What is written stays; Undo takes the generated fields back."
+            )
+        )
         self.generate_button.clicked.connect(self.generate_current)
         self.generate3_button = QPushButton(self.tr("Generate 3"))
-        self.generate3_button.setToolTip(self.tr("Three alternatives side by side"))
+        self.generate3_button.setToolTip(
+            self.tr("Three alternatives for the empty fields, side by side")
+        )
         self.generate3_button.clicked.connect(self.generate_three)
         self.delete_button = QPushButton(self.tr("Delete"))
         self.delete_button.clicked.connect(self.delete_current)
         self.undo_button = QPushButton(self.tr("Undo"))
         self.undo_button.clicked.connect(self.undo_stack.undo)
         self.undo_stack.canUndoChanged.connect(self.undo_button.setEnabled)
+        self.undo_stack.undoTextChanged.connect(
+            lambda text: self.undo_button.setToolTip(self.tr("Undo: {0}").format(text))
+        )
         self.undo_button.setEnabled(False)
         for b in (self.generate_button, self.generate3_button, self.delete_button):
             row.addWidget(b)
@@ -172,22 +154,14 @@ class BiblePanel(QDockWidget):
 
     def _build_card_row(self) -> QHBoxLayout:
         row = QHBoxLayout()
-        import_button = QPushButton(self.tr("Import card…"))
-        import_button.clicked.connect(lambda: self.import_card_file())
-        export_button = QPushButton(self.tr("Export"))  # draws its arrow beside the text
-        menu = QMenu(export_button)
-        menu.addAction(self.tr("Character card (PNG)…"), lambda: self.export_current("png"))
-        menu.addAction(self.tr("Character card (JSON)…"), lambda: self.export_current("json"))
-        menu.addAction(self.tr("Entry as Markdown…"), lambda: self.export_current("md"))
-        menu.addAction(self.tr("Whole bible as Markdown…"), lambda: self.export_current("bible"))
-        export_button.setMenu(menu)
+        for button in card_buttons(self, self.import_card_file, self.export_current):
+            row.addWidget(button)
         self.wide_button = QPushButton(self.tr("Wide View"))
         self.wide_button.setCheckable(True)
         self.wide_button.setToolTip(self.tr("The bible in a window of its own, with room"))
         self.wide_button.toggled.connect(self.set_wide)
         self.topLevelChanged.connect(self.wide_button.setChecked)
-        for button in (import_button, export_button, self.wide_button):
-            row.addWidget(button)
+        row.addWidget(self.wide_button)
         return row
 
     def set_wide(self, wide: bool) -> None:
@@ -262,7 +236,19 @@ class BiblePanel(QDockWidget):
             return
         owner = self.characters if entry_kind(self.current) == "character" else self.background
         index = next(i for i, e in enumerate(owner) if e is self.current)
-        self.undo_stack.push(_DeleteEntry(self, owner, index))
+        text = self.tr("Delete {0}").format(self.current.get("Name") or self.tr("entry"))
+        self.undo_stack.push(DeleteEntry(text, owner, index, self._show_changed))
+
+    def _show_changed(self, entry: dict[str, Any] | None) -> None:
+        """An undo or redo changed the bible: show it, and the entry it changed."""
+        self.refresh(select=entry)
+        if self.current is not None:
+            self._named = (self.current, str(self.current.get("Name", "")))
+        self.changed.emit()
+
+    def _holds(self, entry: dict[str, Any] | None) -> bool:
+        """True while `entry` is in the bible (it may have been deleted meanwhile)."""
+        return entry is not None and any(e is entry for e in self.entries())
 
     # --- form -----------------------------------------------------------------------
     def _on_list_current_row_changed(self, row: int) -> None:
@@ -272,6 +258,9 @@ class BiblePanel(QDockWidget):
     def _show(self, entry: dict[str, Any] | None) -> None:
         if entry is not self.current:
             self.locks = set()
+        if entry is not self._named[0]:
+            self._commit_rename()
+            self._named = (entry, str(entry.get("Name", "")) if entry else "")
         self.current = entry
         if entry is None:
             self.form_stack.setCurrentIndex(0)
@@ -281,7 +270,14 @@ class BiblePanel(QDockWidget):
         # them on their first paint took 30-50 ms, a visible stall, at every refresh.
         kind = entry_kind(entry)
         if kind not in self._forms:
-            self._forms[kind] = self._build_form(kind)
+            hooks = FormHooks(
+                self._on_field_edited,
+                self._commit_rename,
+                self._on_lock_toggled,
+                self.regenerate_field,
+            )
+            self._forms[kind] = build_form(kind, hooks)
+            self.form_stack.addWidget(self._forms[kind].widget)
         form = self._forms[kind]
         self.editors, self.lock_boxes, self.regen_buttons = form.editors, form.locks, form.regens
         self._loading = True
@@ -296,54 +292,52 @@ class BiblePanel(QDockWidget):
         self._loading = False
         self.form_stack.setCurrentWidget(form.widget)
 
-    def _build_form(self, kind: str) -> Form:
-        form = Form(QWidget(), {}, {}, {})
-        grid = QGridLayout(form.widget)
-        for row, field in enumerate(fields_for(kind)):
-            grid.addWidget(QLabel(self.tr(field)), row, 0, Qt.AlignmentFlag.AlignTop)
-            if field in SHORT_FIELDS:
-                line = QLineEdit()
-                line.textEdited.connect(lambda _t, f=field: self._on_field_edited(f))
-                editor: QLineEdit | QPlainTextEdit = line
-            else:
-                editor = QPlainTextEdit()
-                editor.setFixedHeight(58)
-                editor.textChanged.connect(lambda f=field: self._on_field_edited(f))
-                # The field grows with its text (the sheet scrolls, not each field).
-                editor.document().documentLayout().documentSizeChanged.connect(
-                    lambda _size, e=editor: fit_height(e)
-                )
-            lock = QCheckBox(self.tr("lock"))
-            lock.toggled.connect(lambda on, f=field: self._on_lock_toggled(f, on))
-            regen = QToolButton()
-            regen.setText("↻")
-            regen.setToolTip(self.tr("Regenerate {0} only").format(self.tr(field)))
-            regen.clicked.connect(lambda _c=False, f=field: self.regenerate_field(f))
-            grid.addWidget(editor, row, 1)
-            grid.addWidget(lock, row, 2, Qt.AlignmentFlag.AlignTop)
-            grid.addWidget(regen, row, 3, Qt.AlignmentFlag.AlignTop)
-            form.editors[field], form.locks[field], form.regens[field] = editor, lock, regen
-        self.form_stack.addWidget(form.widget)
-        return form
-
     def _on_field_edited(self, field: str) -> None:
         if self._loading or self.current is None:
             return
         editor = self.editors[field]
         text = editor.text() if isinstance(editor, QLineEdit) else editor.toPlainText()
         self.current[field] = text
+        if self._pending_target is self.current:
+            # Typed while the entry is being written: the writer's text wins over the model's.
+            self._pending_before.pop(field, None)
         if field in ("Name", "Kind"):
             self._relabel()
         self.changed.emit()
 
-    def _on_lock_toggled(self, field: str, on: bool) -> None:
+    def _on_lock_toggled(self, field: str, on: bool, regen: QToolButton) -> None:
         (self.locks.add if on else self.locks.discard)(field)
+        regen.setEnabled(not on and not self.progress_row.isVisible())
+
+    def _commit_rename(self) -> None:
+        """A name changed by hand: the old name in the entry's other fields follows it, as
+        one undo step with the rename."""
+        entry, old = self._named
+        if entry is None or not self._holds(entry):
+            return
+        new = str(entry.get("Name", ""))
+        self._named = (entry, new)
+        after = renamed_fields(entry, old, new)
+        if not after:
+            return
+        fields = ", ".join(self.tr(f) for f in after)
+        before = {"Name": old, **{f: str(entry[f]) for f in after}}
+        text = self.tr("Rename {0} to {1}").format(old, new)
+        command = ChangeEntry(text, entry, before, {"Name": new, **after}, self._show_changed)
+        self.undo_stack.push(command)
+        self.status.emit(
+            self.tr("“{0}” is now “{1}” in {2} too. Undo in the story bible takes it back.").format(
+                old, new, fields
+            )
+        )
 
     def set_field(self, field: str, text: str) -> None:
         """Show generated text in the form (and store it)."""
         if self.current is None or field not in self.editors:
             return
         self.current[field] = text
+        if field == "Name":
+            self._named = (self.current, text)  # not a rename by hand
         editor = self.editors[field]
         self._loading = True
         if isinstance(editor, QLineEdit):
@@ -353,50 +347,64 @@ class BiblePanel(QDockWidget):
         self._loading = False
 
     # --- generation -----------------------------------------------------------------
-    def _request(self, count: int = 1, only: tuple[str, ...] = ()) -> EntryJob:
+    def _request(self, count: int = 1, only: tuple[str, ...] = ()) -> EntryJob | None:
+        """The job for the selected entry (a new character if none), or None with a word to
+        the writer when there is nothing to write. What is written stays: the model fills
+        the empty fields around it, and skips the locked ones even when they are empty."""
         if self.current is None:
             self.add_entry("character")
         assert self.current is not None
         kind = entry_kind(self.current)
-        if only:
-            locked = {f: v for f, v in self.current.items() if f in fields_for(kind) and v}
-        else:
-            locked = {f: self.current.get(f, "") for f in self.locks if self.current.get(f)}
+        fields = fields_for(kind)
+        kept = {f: v for f in fields if (v := str(self.current.get(f, ""))).strip()}
+        targets = only or tuple(f for f in fields if f not in kept and f not in self.locks)
+        if not targets:
+            self.status.emit(
+                self.tr(
+                    "Nothing to fill: every field of {0} is written or locked. Clear a field, "
+                    "or press ↻ beside it, to have it written again."
+                ).format(self.current.get("Name") or self.tr("this entry"))
+            )
+            return None
+        self._seed += 1
         return EntryJob(
             entry_kind=kind,
             premise=self.premise.text(),
             genre=self.genre.text(),
-            locked=locked,
-            only=tuple(only),
+            locked=kept,
+            only=targets,
             cast=self.cast(),
-            seed=self._next_seed(),
+            seed=self._seed,
             count=count,
             memory=self.memory_text(),
             language=self.language(),
         )
 
-    def _next_seed(self) -> int:
-        self._seed += 1
-        return self._seed
+    def _start(self, job: EntryJob | None) -> None:
+        """Ask for `job`, remembering what its fields held so it can be undone in one step."""
+        if job is None or self.current is None:
+            return
+        self._pending_target = self.current
+        self._pending_before = {f: str(self.current.get(f, "")) for f in job.only}
+        self.generate_requested.emit(job)
 
     def generate_current(self) -> None:
-        """Fill every unlocked field of the selected entry."""
-        job = self._request()
-        self._pending_target = self.current
-        self.generate_requested.emit(job)
+        """Fill the empty, unlocked fields of the selected entry."""
+        self._start(self._request())
 
     def regenerate_field(self, field: str) -> None:
         """Regenerate one field with all the others as context."""
-        job = self._request(only=(field,))
-        self._pending_target = self.current
-        self.generate_requested.emit(job)
+        if field not in self.locks:
+            self._start(self._request(only=(field,)))
 
     def generate_three(self) -> None:
-        """Three alternative entries, shown side by side."""
+        """Three alternatives for the selected entry's empty fields, shown side by side."""
         job = self._request(count=3)
-        self._pending_target = None
-        self.alternatives = [{}, {}, {}]
-        self.alternatives_dialog = AlternativesDialog(self, job.entry_kind, self.choose_alternative)
+        if job is None or self.current is None:
+            return
+        self._pending_target, self._pending_before = None, {}
+        use = partial(self._use, self.current, job)  # the entry asked for, chosen later
+        self.alternatives_dialog = AlternativesDialog(self, job.entry_kind, job.only, use)
         self.alternatives_dialog.open()
         self.generate_requested.emit(job)
 
@@ -406,59 +414,72 @@ class BiblePanel(QDockWidget):
         self.progress_label.setText(label)
         for button in (self.generate_button, self.generate3_button, self.delete_button):
             button.setEnabled(not running)
+        for form in self._forms.values():  # one field at a time, and never a locked one
+            for field, regen in form.regens.items():
+                regen.setEnabled(not running and not form.locks[field].isChecked())
 
     def _on_escape(self) -> None:
         if self.progress_row.isVisible():
             self.stop_requested.emit()
 
-    def apply_event(self, event: EntryEvent) -> None:
-        """A streamed field event from the generator."""
-        if self._pending_target is not None:
-            if self._pending_target is self.current:
-                self.set_field(event.field, event.text)
-            else:
-                self._pending_target[event.field] = event.text
-            if event.final and event.field == "Name":
+    def apply_event(self, event: EntryEvent) -> bool:
+        """A streamed field event from the generator; True when it is one of the fields the
+        job writes (the kept ones come back as they were sent and are left alone)."""
+        target = self._pending_target
+        if target is None:
+            dialog = self.alternatives_dialog
+            return dialog is not None and dialog.add(event)
+        if event.field not in self._pending_before:
+            return False
+        if target is self.current:
+            self.set_field(event.field, event.text)
+        else:
+            target[event.field] = event.text
+        if event.final:
+            if event.field == "Name":
                 self._relabel()
-            if event.final:
-                self.changed.emit()
-            return
-        if 0 <= event.alt < 3:
-            self.alternatives[event.alt][event.field] = event.text
-            if self.alternatives_dialog is not None:
-                self.alternatives_dialog.update_column(event.alt, self.alternatives[event.alt])
+            self.changed.emit()
+        return True
 
-    def choose_alternative(self, alt: int) -> None:
-        """Use one of the three alternatives as the selected entry's values."""
-        values = {k: v for k, v in self.alternatives[alt].items() if v}
-        if self.current is None:
-            self.add_entry("character", values)
+    def finish_generation(self) -> Outcome:
+        """The job ended (done, stopped or failed): what it wrote becomes one undo step.
+        'unnamed' when the entry still has no name, 'nothing' when no field changed."""
+        target, before = self._pending_target, self._pending_before
+        self._pending_target, self._pending_before = None, {}
+        if target is None:
+            return "alternatives"
+        if not self._holds(target):
+            return "nothing"
+        after = changed_fields(before, target)
+        if after:
+            text = self.tr("Generate {0}").format(target.get("Name") or self.tr("entry"))
+            old = {f: before[f] for f in after}
+            self.undo_stack.push(ChangeEntry(text, target, old, after, self._show_changed))
+        if not str(target.get("Name", "")).strip():
+            return "unnamed"
+        return "done" if after else "nothing"
+
+    def _use(self, target: dict[str, Any], job: EntryJob, alt: int, values: dict[str, str]) -> None:
+        """Write a chosen alternative into the fields still empty (one undo step)."""
+        if not self._holds(target):
+            self.add_entry(job.entry_kind, values)
             return
-        for field, value in values.items():
-            if field not in self.locks:
-                self.current[field] = value
-        self.refresh(select=self.current)
-        self.changed.emit()
+        after = {f: v for f, v in values.items() if not str(target.get(f, "")).strip()}
+        if after:
+            before = {f: str(target.get(f, "")) for f in after}
+            name = after.get("Name") or target.get("Name") or self.tr("entry")
+            text = self.tr("Use alternative #{0} for {1}").format(alt + 1, name)
+            self.undo_stack.push(ChangeEntry(text, target, before, after, self._show_changed))
 
     # --- cards ----------------------------------------------------------------------
     def import_card_file(self, path: str | None = None) -> bool:
         """Import a PNG or JSON character card as a new character."""
-        path = (
-            path
-            or QFileDialog.getOpenFileName(
-                self,
-                self.tr("Import character card"),
-                "",
-                self.tr("Character cards (*.png *.json)"),
-            )[0]
-        )
-        if not path:
+        read = read_card(self, path)
+        if isinstance(read, str):
+            self.status.emit(read)
+        if not isinstance(read, tuple):
             return False
-        try:
-            sheet, card = import_card(path)
-        except (CardError, RefusedFile) as exc:
-            self.status.emit(self.tr("Card not imported: {0}").format(translate_message(str(exc))))
-            return False
+        sheet, card = read
         entry = self.add_entry("character", sheet)
         entry["_card"] = json.dumps(card, ensure_ascii=False)
         self.status.emit(self.tr("Imported {0}.").format(sheet.get("Name")))
@@ -466,23 +487,10 @@ class BiblePanel(QDockWidget):
 
     def export_current(self, fmt: str, path: str | None = None) -> bool:
         """Export the selected character as a card or Markdown, or the whole bible."""
-        not_a_character = self.current is None or entry_kind(self.current) != "character"
-        if fmt in ("png", "json") and not_a_character:
-            self.status.emit(self.tr("Select a character to export as a card."))
-            return False
-        suffix = {"png": "PNG (*.png)", "json": "JSON (*.json)"}.get(fmt, "Markdown (*.md)")
-        # (file filters name formats, the same in every language)
-        path = path or QFileDialog.getSaveFileName(self, self.tr("Export"), "", suffix)[0]
-        if not path:
-            return False
-        data = export_bytes(fmt, self.current or {}, self.entries())
-        try:
-            atomic_write_bytes(Path(path), data, backup=False)
-        except (SaveError, RefusedFile) as exc:
-            self.status.emit(str(exc))
-            return False
-        self.status.emit(self.tr("Exported {0}.").format(Path(path).name))
-        return True
+        written, message = write_export(self, fmt, self.current, self.entries(), path)
+        if message:
+            self.status.emit(message)
+        return written
 
 
 @cache

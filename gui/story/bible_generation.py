@@ -8,6 +8,7 @@ from PySide6.QtCore import QCoreApplication, QObject, Signal, Slot
 
 from backend.jobs.kinds import EntryEvent, EntryJob, JobResult
 from gui.story.bible import BiblePanel
+from gui.story.bible_form import Outcome
 from gui.worker import GenerationWorker, Request
 
 
@@ -45,6 +46,7 @@ class BibleController(QObject):
     @Slot(object)
     def _on_panel_generate_requested(self, job: EntryJob) -> None:
         if not self.can_start():
+            self.panel.finish_generation()  # nothing was written
             self.message.emit(self.tr("The model is busy or not ready yet."), 4000)
             return
         request = Request(job)
@@ -63,30 +65,51 @@ class BibleController(QObject):
 
     @Slot(int, object)
     def _on_worker_event_ready(self, request_id: int, event: EntryEvent) -> None:
-        if request_id == self._active_id:
-            self.panel.apply_event(event)
-            if event.final:
-                self._fields_done += 1
-            name = QCoreApplication.translate("BiblePanel", event.field)
-            self.panel.set_generating(
-                True,
-                self.tr("Writing “{0}”… ({1} fields done)").format(name, self._fields_done),
-            )
+        if request_id != self._active_id:
+            return
+        # The fields kept as they were come back too; only the ones written are counted.
+        if self.panel.apply_event(event) and event.final:
+            self._fields_done += 1
+        name = QCoreApplication.translate("BiblePanel", event.field)
+        self.panel.set_generating(
+            True,
+            self.tr("Writing “{0}”… (fields done: %n)", "", self._fields_done).format(name),
+        )
+
+    def _end(self) -> Outcome:
+        """The job is over: the panel takes its buttons back and keeps what was written as
+        one undo step."""
+        self._active_id = None
+        self.panel.setEnabled(True)
+        self.panel.set_generating(False)
+        return self.panel.finish_generation()
 
     @Slot(int, object)
     def _on_worker_finished(self, request_id: int, result: JobResult) -> None:
         if request_id != self._active_id:
             return
-        self._active_id = None
-        self.panel.setEnabled(True)
-        self.panel.set_generating(False)
-        self.message.emit(self.tr("Stopped.") if result.cancelled else self.tr("Generated."), 4000)
+        outcome = self._end()
+        written = outcome in ("done", "unnamed")
+        if result.cancelled:
+            text = self.tr(
+                "Stopped. What was written stays; Undo in the story bible takes it back."
+            )
+            self.message.emit(text if written else self.tr("Stopped."), 8000)
+        elif outcome == "unnamed":
+            text = self.tr(
+                "The model gave this entry no name: type one in Name, or press ↻ beside it."
+            )
+            self.message.emit(text, 0)
+        elif outcome == "nothing":
+            self.message.emit(self.tr("The model wrote nothing new for this entry."), 8000)
+        elif written:
+            self.message.emit(self.tr("Generated. Undo in the story bible takes it back."), 8000)
+        else:
+            self.message.emit(self.tr("Generated."), 4000)
         self.done.emit(result)
 
     @Slot(int, str)
     def _on_worker_failed(self, request_id: int, message: str) -> None:
         if request_id == self._active_id:
-            self._active_id = None
-            self.panel.setEnabled(True)
-            self.panel.set_generating(False)
+            self._end()
             self.error.emit(self.tr("Generation failed"), message)

@@ -76,11 +76,17 @@ def test_generate_lock_regenerate_edit_with_the_real_model(
     bible = window.bible
     bible.premise.setText("A lighthouse keeper finds a stranded girl with a red umbrella.")
     bible.genre.setText("gothic")
+    bible.add_entry("character", {"Name": "Sophie", "Occupation": "Baker"})
     bible.add_entry("character")
+    qtbot.keyClicks(bible.editors["Occupation"], "Keeper of the north light")
     with qtbot.waitSignal(window.bible_done, timeout=400000):
         bible.generate_button.click()
     entry = bible.current
-    assert entry["Name"] and entry["Age"].isdigit() and entry["Backstory"]
+    # The typed field stays; the model names someone new beside the cast's Sophie.
+    assert entry["Occupation"] == "Keeper of the north light"
+    assert entry["Name"] and entry["Name"] != "Sophie" and "(" not in entry["Name"]
+    assert entry["Age"].isdigit() and entry["Backstory"]
+    assert "Generated" in window.status.currentMessage()
     name, goal = entry["Name"], entry["Goal"]
     bible.lock_boxes["Name"].setChecked(True)
     old_backstory = entry["Backstory"]
