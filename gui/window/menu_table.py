@@ -250,8 +250,18 @@ def _edit_menu(w: MenuParts) -> Menu:
     return Menu(
         QT_TRANSLATE_NOOP("Menus", "&Edit"),
         (
-            Item(QT_TRANSLATE_NOOP("Menus", "&Undo"), book.undo, STANDARD.Undo),
-            Item(QT_TRANSLATE_NOOP("Menus", "&Redo"), book.redo, STANDARD.Redo),
+            Item(
+                QT_TRANSLATE_NOOP("Menus", "&Undo"),
+                lambda: text.undo(book.undo),
+                STANDARD.Undo,
+                name="undo",
+            ),
+            Item(
+                QT_TRANSLATE_NOOP("Menus", "&Redo"),
+                lambda: text.redo(book.redo),
+                STANDARD.Redo,
+                name="redo",
+            ),
             None,
             Item(QT_TRANSLATE_NOOP("Menus", "Cu&t"), text.cut, STANDARD.Cut, name="cut"),
             Item(QT_TRANSLATE_NOOP("Menus", "&Copy"), text.copy, STANDARD.Copy, name="copy"),

@@ -1,5 +1,7 @@
 """Edit → Cut, Copy, Paste and Select All: they act on the text field the keyboard is in (the
-editor, or a field of a dock) and are enabled when that field can do them.
+editor, or a field of a dock) and are enabled when that field can do them. Edit → Undo and
+Redo act there too: a dock's text field, else a panel with a history of its own (the story
+bible's), else the book (the manuscript, or the binder when it has the keyboard).
 
 A text field takes its own standard keys first (Qt lets it override the window's
 shortcuts), so the menu entries and the keys typed in a field never fight.
@@ -7,8 +9,10 @@ shortcuts), so the menu entries and the keys typed in a field never fight.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from PySide6.QtCore import QObject, Slot
-from PySide6.QtGui import QAction, QGuiApplication
+from PySide6.QtGui import QAction, QGuiApplication, QUndoStack
 from PySide6.QtWidgets import QApplication, QLineEdit, QPlainTextEdit, QTextEdit, QWidget
 
 from gui.editor.editor import Editor
@@ -90,6 +94,26 @@ class TextActions(QObject):
         if field is not None:
             field.selectAll()
 
+    def undo(self, elsewhere: Callable[[], None]) -> None:
+        """Edit → Undo where the keyboard is (see the module's note); `elsewhere` is the book's."""
+        self._step(elsewhere, redo=False)
+
+    def redo(self, elsewhere: Callable[[], None]) -> None:
+        """Edit → Redo, the same way."""
+        self._step(elsewhere, redo=True)
+
+    def _step(self, elsewhere: Callable[[], None], redo: bool) -> None:
+        focus = QApplication.focusWidget()
+        field = text_field(focus)
+        if field is not None and field is not self.editor and field.window() is self.window:
+            field.redo() if redo else field.undo()
+            return
+        stack = _own_history(focus, self.window)
+        if stack is not None:
+            stack.redo() if redo else stack.undo()
+            return
+        elsewhere()
+
     def _locked(self, field: TextField) -> bool:
         """A locked editor says why it cannot be written to, as it does for typing."""
         if field is self.editor and self.editor.locked_reason:
@@ -147,3 +171,13 @@ class TextActions(QObject):
         }
         for name, act in self.actions.items():
             act.setEnabled(states[name])
+
+
+def _own_history(widget: QWidget | None, window: QWidget) -> QUndoStack | None:
+    """The undo history of the panel `widget` is in, when that panel keeps one (`undo_stack`)."""
+    while widget is not None and widget is not window:
+        stack = getattr(widget, "undo_stack", None)
+        if isinstance(stack, QUndoStack):
+            return stack
+        widget = widget.parentWidget()
+    return None
