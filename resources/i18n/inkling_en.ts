@@ -13,9 +13,20 @@
     </message>
 </context>
 <context>
+    <name>BibleController</name>
+    <message numerus="yes">
+        <location filename="../../gui/story/bible_generation.py" line="76"/>
+        <source>Writing “{0}”… (fields done: %n)</source>
+        <translation>
+            <numerusform>Writing “{0}”… (fields done: %n)</numerusform>
+            <numerusform>Writing “{0}”… (fields done: %n)</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
     <name>BinderDock</name>
     <message numerus="yes">
-        <location filename="../../gui/book/binder.py" line="186"/>
+        <location filename="../../gui/book/binder.py" line="187"/>
         <source>Trash (%n)</source>
         <translation>
             <numerusform>Trash (%n)</numerusform>
@@ -80,7 +91,7 @@
 <context>
     <name>DocumentController</name>
     <message numerus="yes">
-        <location filename="../../gui/book/files.py" line="271"/>
+        <location filename="../../gui/book/files.py" line="274"/>
         <source>…and %n more problem(s) like these.</source>
         <translation>
             <numerusform>…and %n more problem like these.</numerusform>
@@ -145,7 +156,7 @@
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../gui/book/history_view.py" line="265"/>
+        <location filename="../../gui/book/history_view.py" line="270"/>
         <source>%Ln word(s) then,</source>
         <translation>
             <numerusform>%Ln word then,</numerusform>
@@ -153,7 +164,7 @@
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../gui/book/history_view.py" line="266"/>
+        <location filename="../../gui/book/history_view.py" line="272"/>
         <source>%Ln change(s) since.</source>
         <translation>
             <numerusform>%Ln change since.</numerusform>
@@ -188,6 +199,17 @@
         <translation>
             <numerusform>%n day ago</numerusform>
             <numerusform>%n days ago</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
+    <name>PreferencesDialog</name>
+    <message numerus="yes">
+        <location filename="../../gui/window/preferences.py" line="216"/>
+        <source>%n characters</source>
+        <translation>
+            <numerusform>%n character</numerusform>
+            <numerusform>%n characters</numerusform>
         </translation>
     </message>
 </context>

@@ -155,19 +155,19 @@ PyTorch (BSD), Hugging Face transformers (Apache 2.0) and Qt for Python (LGPLv3)
 <context>
     <name>AlternativesDialog</name>
     <message>
-        <location filename="../../gui/story/bible_dialogs.py" line="109"/>
+        <location filename="../../gui/story/bible_dialogs.py" line="128"/>
         <source>Three alternatives</source>
         <translation>三个备选</translation>
     </message>
     <message>
-        <location filename="../../gui/story/bible_dialogs.py" line="120"/>
+        <location filename="../../gui/story/bible_dialogs.py" line="139"/>
         <source>Use #{0}</source>
         <translation>采用第 {0} 个</translation>
     </message>
     <message>
-        <location filename="../../gui/story/bible_dialogs.py" line="121"/>
+        <location filename="../../gui/story/bible_dialogs.py" line="140"/>
         <source>Write this one into the entry&apos;s empty fields</source>
-        <translation type="unfinished"></translation>
+        <translation>把这一版写进条目的空白栏</translation>
     </message>
 </context>
 <context>
@@ -286,14 +286,14 @@ PyTorch (BSD), Hugging Face transformers (Apache 2.0) and Qt for Python (LGPLv3)
     <message numerus="yes">
         <location filename="../../gui/story/bible_generation.py" line="76"/>
         <source>Writing “{0}”… (fields done: %n)</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
+        <translation>
+            <numerusform>正在写“{0}”…（已完成 %n 栏）</numerusform>
         </translation>
     </message>
     <message>
         <location filename="../../gui/story/bible_generation.py" line="95"/>
         <source>Stopped. What was written stays; Undo in the story bible takes it back.</source>
-        <translation type="unfinished"></translation>
+        <translation>已停止。已写的内容保留；在故事设定集中撤销即可收回。</translation>
     </message>
     <message>
         <location filename="../../gui/story/bible_generation.py" line="97"/>
@@ -303,17 +303,17 @@ PyTorch (BSD), Hugging Face transformers (Apache 2.0) and Qt for Python (LGPLv3)
     <message>
         <location filename="../../gui/story/bible_generation.py" line="100"/>
         <source>The model gave this entry no name: type one in Name, or press ↻ beside it.</source>
-        <translation type="unfinished"></translation>
+        <translation>模型没有给这个条目起名字：请在“名字”中输入，或按旁边的 ↻。</translation>
     </message>
     <message>
         <location filename="../../gui/story/bible_generation.py" line="104"/>
         <source>The model wrote nothing new for this entry.</source>
-        <translation type="unfinished"></translation>
+        <translation>模型没有为这个条目写出新内容。</translation>
     </message>
     <message>
         <location filename="../../gui/story/bible_generation.py" line="106"/>
         <source>Generated. Undo in the story bible takes it back.</source>
-        <translation type="unfinished"></translation>
+        <translation>已生成。在故事设定集中撤销即可收回。</translation>
     </message>
     <message>
         <location filename="../../gui/story/bible_generation.py" line="108"/>
@@ -404,6 +404,31 @@ PyTorch (BSD), Hugging Face transformers (Apache 2.0) and Qt for Python (LGPLv3)
         <translation>关联</translation>
     </message>
     <message>
+        <location filename="../../gui/story/bible_form.py" line="105"/>
+        <source>lock</source>
+        <translation>锁定</translation>
+    </message>
+    <message>
+        <location filename="../../gui/story/bible_form.py" line="107"/>
+        <source>Generating leaves this field as it is, even when empty</source>
+        <translation>生成时保留这一栏原样，即使它是空的</translation>
+    </message>
+    <message>
+        <location filename="../../gui/story/bible_form.py" line="115"/>
+        <source>Regenerate {0} only</source>
+        <translation>只重新生成“{0}”</translation>
+    </message>
+    <message>
+        <location filename="../../gui/story/bible_form.py" line="132"/>
+        <source>Stop</source>
+        <translation>停止</translation>
+    </message>
+    <message>
+        <location filename="../../gui/story/bible_form.py" line="134"/>
+        <source>Stop writing this entry (Esc); what is written stays</source>
+        <translation>停止编写此条目（Esc）；已写的内容保留</translation>
+    </message>
+    <message>
         <location filename="../../gui/story/bible.py" line="239"/>
         <location filename="../../gui/story/bible.py" line="455"/>
         <location filename="../../gui/story/bible.py" line="470"/>
@@ -453,47 +478,47 @@ PyTorch (BSD), Hugging Face transformers (Apache 2.0) and Qt for Python (LGPLv3)
     <message>
         <location filename="../../gui/story/bible.py" line="131"/>
         <source>Write the empty fields of the selected entry (a new character if none is selected). What is written stays; Undo takes the generated fields back.</source>
-        <translation type="unfinished"></translation>
+        <translation>写出所选条目的空白栏（未选条目时新建一个人物）。已写的内容保留；撤销可收回生成的栏目。</translation>
     </message>
     <message>
         <location filename="../../gui/story/bible.py" line="138"/>
         <source>Three alternatives for the empty fields, side by side</source>
-        <translation type="unfinished"></translation>
+        <translation>空白栏的三个备选，并排显示</translation>
     </message>
     <message>
         <location filename="../../gui/story/bible.py" line="147"/>
         <source>Undo: {0}</source>
-        <translation type="unfinished"></translation>
+        <translation>撤销：{0}</translation>
     </message>
     <message>
         <location filename="../../gui/story/bible.py" line="325"/>
         <source>Rename {0} to {1}</source>
-        <translation type="unfinished"></translation>
+        <translation>把 {0} 改名为 {1}</translation>
     </message>
     <message>
         <location filename="../../gui/story/bible.py" line="329"/>
         <source>“{0}” is now “{1}” in {2} too. Undo in the story bible takes it back.</source>
-        <translation type="unfinished"></translation>
+        <translation>“{0}”在{2}中也已改为“{1}”。在故事设定集中撤销即可收回。</translation>
     </message>
     <message>
         <location filename="../../gui/story/bible.py" line="364"/>
         <source>Nothing to fill: every field of {0} is written or locked. Clear a field, or press ↻ beside it, to have it written again.</source>
-        <translation type="unfinished"></translation>
+        <translation>没有可填的栏：{0} 的每一栏都已写好或已锁定。清空某一栏，或按旁边的 ↻，即可重写。</translation>
     </message>
     <message>
         <location filename="../../gui/story/bible.py" line="366"/>
         <source>this entry</source>
-        <translation type="unfinished"></translation>
+        <translation>这个条目</translation>
     </message>
     <message>
         <location filename="../../gui/story/bible.py" line="455"/>
         <source>Generate {0}</source>
-        <translation type="unfinished"></translation>
+        <translation>生成 {0}</translation>
     </message>
     <message>
         <location filename="../../gui/story/bible.py" line="471"/>
         <source>Use alternative #{0} for {1}</source>
-        <translation type="unfinished"></translation>
+        <translation>为 {1} 采用备选 #{0}</translation>
     </message>
     <message>
         <location filename="../../gui/story/bible.py" line="128"/>
@@ -539,6 +564,62 @@ PyTorch (BSD), Hugging Face transformers (Apache 2.0) and Qt for Python (LGPLv3)
         <location filename="../../gui/story/bible.py" line="485"/>
         <source>Imported {0}.</source>
         <translation>已导入 {0}。</translation>
+    </message>
+    <message>
+        <location filename="../../gui/story/bible_dialogs.py" line="35"/>
+        <source>Import card…</source>
+        <translation>导入角色卡…</translation>
+    </message>
+    <message>
+        <location filename="../../gui/story/bible_dialogs.py" line="38"/>
+        <location filename="../../gui/story/bible_dialogs.py" line="100"/>
+        <source>Export</source>
+        <translation>导出</translation>
+    </message>
+    <message>
+        <location filename="../../gui/story/bible_dialogs.py" line="42"/>
+        <source>Character card (PNG)…</source>
+        <translation>角色卡 (PNG)…</translation>
+    </message>
+    <message>
+        <location filename="../../gui/story/bible_dialogs.py" line="45"/>
+        <source>Character card (JSON)…</source>
+        <translation>角色卡 (JSON)…</translation>
+    </message>
+    <message>
+        <location filename="../../gui/story/bible_dialogs.py" line="48"/>
+        <source>Entry as Markdown…</source>
+        <translation>当前条目导出为 Markdown…</translation>
+    </message>
+    <message>
+        <location filename="../../gui/story/bible_dialogs.py" line="51"/>
+        <source>Whole bible as Markdown…</source>
+        <translation>整部设定集导出为 Markdown…</translation>
+    </message>
+    <message>
+        <location filename="../../gui/story/bible_dialogs.py" line="67"/>
+        <source>Import character card</source>
+        <translation>导入角色卡</translation>
+    </message>
+    <message>
+        <location filename="../../gui/story/bible_dialogs.py" line="69"/>
+        <source>Character cards (*.png *.json)</source>
+        <translation>角色卡 (*.png *.json)</translation>
+    </message>
+    <message>
+        <location filename="../../gui/story/bible_dialogs.py" line="77"/>
+        <source>Card not imported: {0}</source>
+        <translation>角色卡未能导入：{0}</translation>
+    </message>
+    <message>
+        <location filename="../../gui/story/bible_dialogs.py" line="92"/>
+        <source>Select a character to export as a card.</source>
+        <translation>请先选择要导出为角色卡的人物。</translation>
+    </message>
+    <message>
+        <location filename="../../gui/story/bible_dialogs.py" line="110"/>
+        <source>Exported {0}.</source>
+        <translation>已导出 {0}。</translation>
     </message>
 </context>
 <context>
@@ -1989,7 +2070,7 @@ Your project is untouched; keep writing.</source>
         <translation>设置已重置</translation>
     </message>
     <message>
-        <location filename="../../gui/window/main_window.py" line="280"/>
+        <location filename="../../gui/window/main_window.py" line="281"/>
         <source>Settings not saved: {0}</source>
         <translation>设置未能保存：{0}</translation>
     </message>
@@ -2070,12 +2151,12 @@ Your project is untouched; keep writing.</source>
         <translation>无法识别这个故事的文风设置：{0}</translation>
     </message>
     <message>
-        <location filename="../../gui/window/main_window.py" line="435"/>
+        <location filename="../../gui/window/main_window.py" line="436"/>
         <source>{0}[*] — Inkling</source>
         <translation>{0}[*] — Inkling</translation>
     </message>
     <message>
-        <location filename="../../gui/window/main_window.py" line="445"/>
+        <location filename="../../gui/window/main_window.py" line="446"/>
         <source>Story details belong to a story project: use Save As and a name ending in .inkling.</source>
         <translation>故事信息属于故事项目：请用“另存为”，并以 .inkling 结尾命名。</translation>
     </message>
@@ -2241,52 +2322,52 @@ Your project is untouched; keep writing.</source>
         <translation>编辑(&amp;E)</translation>
     </message>
     <message>
-        <location filename="../../gui/window/menu_table.py" line="253"/>
+        <location filename="../../gui/window/menu_table.py" line="254"/>
         <source>&amp;Undo</source>
         <translation>撤销(&amp;U)</translation>
     </message>
     <message>
-        <location filename="../../gui/window/menu_table.py" line="254"/>
+        <location filename="../../gui/window/menu_table.py" line="260"/>
         <source>&amp;Redo</source>
         <translation>重做(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../../gui/window/menu_table.py" line="256"/>
+        <location filename="../../gui/window/menu_table.py" line="266"/>
         <source>Cu&amp;t</source>
         <translation>剪切(&amp;T)</translation>
     </message>
     <message>
-        <location filename="../../gui/window/menu_table.py" line="257"/>
+        <location filename="../../gui/window/menu_table.py" line="267"/>
         <source>&amp;Copy</source>
         <translation>复制(&amp;C)</translation>
     </message>
     <message>
-        <location filename="../../gui/window/menu_table.py" line="258"/>
+        <location filename="../../gui/window/menu_table.py" line="268"/>
         <source>Pa&amp;ste</source>
         <translation>粘贴(&amp;S)</translation>
     </message>
     <message>
-        <location filename="../../gui/window/menu_table.py" line="260"/>
+        <location filename="../../gui/window/menu_table.py" line="270"/>
         <source>Select &amp;All</source>
         <translation>全选(&amp;A)</translation>
     </message>
     <message>
-        <location filename="../../gui/window/menu_table.py" line="267"/>
+        <location filename="../../gui/window/menu_table.py" line="277"/>
         <source>&amp;Find…</source>
         <translation>查找(&amp;F)…</translation>
     </message>
     <message>
-        <location filename="../../gui/window/menu_table.py" line="270"/>
+        <location filename="../../gui/window/menu_table.py" line="280"/>
         <source>Find in &amp;Book…</source>
         <translation>在全书中查找(&amp;B)…</translation>
     </message>
     <message>
-        <location filename="../../gui/window/menu_table.py" line="277"/>
+        <location filename="../../gui/window/menu_table.py" line="287"/>
         <source>Find and &amp;Replace…</source>
         <translation>查找与替换(&amp;R)…</translation>
     </message>
     <message>
-        <location filename="../../gui/window/menu_table.py" line="283"/>
+        <location filename="../../gui/window/menu_table.py" line="293"/>
         <source>&amp;Preferences…</source>
         <translation>偏好设置(&amp;P)…</translation>
     </message>
@@ -2296,7 +2377,7 @@ Your project is untouched; keep writing.</source>
         <translation>写作提示</translation>
     </message>
     <message>
-        <location filename="../../gui/window/menu_table.py" line="375"/>
+        <location filename="../../gui/window/menu_table.py" line="385"/>
         <source>&amp;View</source>
         <translation>视图(&amp;V)</translation>
     </message>
@@ -2311,47 +2392,47 @@ Your project is untouched; keep writing.</source>
         <translation>帮助(&amp;H)</translation>
     </message>
     <message>
-        <location filename="../../gui/window/menu_table.py" line="380"/>
+        <location filename="../../gui/window/menu_table.py" line="390"/>
         <source>What the &amp;Model Sees</source>
         <translation>模型看到的内容(&amp;M)</translation>
     </message>
     <message>
-        <location filename="../../gui/window/menu_table.py" line="383"/>
+        <location filename="../../gui/window/menu_table.py" line="393"/>
         <source>&amp;Continuity</source>
         <translation>连贯性(&amp;C)</translation>
     </message>
     <message>
-        <location filename="../../gui/window/menu_table.py" line="384"/>
+        <location filename="../../gui/window/menu_table.py" line="394"/>
         <source>&amp;Ask the Book</source>
         <translation>问问这本书(&amp;A)</translation>
     </message>
     <message>
-        <location filename="../../gui/window/menu_table.py" line="386"/>
+        <location filename="../../gui/window/menu_table.py" line="396"/>
         <source>&amp;Focus Mode</source>
         <translation>专注模式(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../../gui/window/menu_table.py" line="388"/>
+        <location filename="../../gui/window/menu_table.py" line="398"/>
         <source>Zoom &amp;In</source>
         <translation>放大(&amp;I)</translation>
     </message>
     <message>
-        <location filename="../../gui/window/menu_table.py" line="390"/>
+        <location filename="../../gui/window/menu_table.py" line="400"/>
         <source>Zoom &amp;Out</source>
         <translation>缩小(&amp;O)</translation>
     </message>
     <message>
-        <location filename="../../gui/window/menu_table.py" line="391"/>
+        <location filename="../../gui/window/menu_table.py" line="401"/>
         <source>&amp;Reset Zoom</source>
         <translation>还原缩放(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../../gui/window/menu_table.py" line="394"/>
+        <location filename="../../gui/window/menu_table.py" line="404"/>
         <source>Read the &amp;Whole Book</source>
         <translation>通读全书(&amp;W)</translation>
     </message>
     <message>
-        <location filename="../../gui/window/menu_table.py" line="408"/>
+        <location filename="../../gui/window/menu_table.py" line="418"/>
         <source>&amp;Book</source>
         <translation>书稿(&amp;B)</translation>
     </message>
@@ -2361,77 +2442,77 @@ Your project is untouched; keep writing.</source>
         <translation>请打开一个故事项目，或用“新建章”把这段文字变成故事项目。</translation>
     </message>
     <message>
-        <location filename="../../gui/window/menu_table.py" line="410"/>
+        <location filename="../../gui/window/menu_table.py" line="420"/>
         <source>New &amp;Chapter</source>
         <translation>新建章(&amp;C)</translation>
     </message>
     <message>
-        <location filename="../../gui/window/menu_table.py" line="411"/>
+        <location filename="../../gui/window/menu_table.py" line="421"/>
         <source>New &amp;Scene</source>
         <translation>新建场景(&amp;S)</translation>
     </message>
     <message>
-        <location filename="../../gui/window/menu_table.py" line="413"/>
+        <location filename="../../gui/window/menu_table.py" line="423"/>
         <source>S&amp;plit Scene at Cursor</source>
         <translation>在光标处拆分场景(&amp;P)</translation>
     </message>
     <message>
-        <location filename="../../gui/window/menu_table.py" line="420"/>
+        <location filename="../../gui/window/menu_table.py" line="430"/>
         <source>&amp;Merge with Next Scene</source>
         <translation>与下一场景合并(&amp;M)</translation>
     </message>
     <message>
-        <location filename="../../gui/window/menu_table.py" line="426"/>
+        <location filename="../../gui/window/menu_table.py" line="436"/>
         <source>&amp;Undo Binder Change</source>
         <translation>撤销目录改动(&amp;U)</translation>
     </message>
     <message>
-        <location filename="../../gui/window/menu_table.py" line="433"/>
+        <location filename="../../gui/window/menu_table.py" line="443"/>
         <source>Take S&amp;napshot…</source>
         <translation>保存快照(&amp;N)…</translation>
     </message>
     <message>
-        <location filename="../../gui/window/menu_table.py" line="440"/>
+        <location filename="../../gui/window/menu_table.py" line="450"/>
         <source>Scene &amp;History…</source>
         <translation>场景历史(&amp;H)…</translation>
     </message>
     <message>
-        <location filename="../../gui/window/menu_table.py" line="447"/>
+        <location filename="../../gui/window/menu_table.py" line="457"/>
         <source>&amp;Goals and History…</source>
         <translation>目标与记录(&amp;G)…</translation>
     </message>
     <message>
-        <location filename="../../gui/window/menu_table.py" line="299"/>
+        <location filename="../../gui/window/menu_table.py" line="309"/>
         <source>&amp;Continue writing</source>
         <translation>续写(&amp;C)</translation>
     </message>
     <message>
-        <location filename="../../gui/window/menu_table.py" line="306"/>
+        <location filename="../../gui/window/menu_table.py" line="316"/>
         <source>&amp;Stop</source>
         <translation>停止(&amp;S)</translation>
     </message>
     <message>
-        <location filename="../../gui/window/menu_table.py" line="308"/>
+        <location filename="../../gui/window/menu_table.py" line="318"/>
         <source>&amp;Retry</source>
         <translation>重写(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../../gui/window/menu_table.py" line="310"/>
+        <location filename="../../gui/window/menu_table.py" line="320"/>
         <source>&amp;Previous version</source>
         <translation>上一版本(&amp;P)</translation>
     </message>
     <message>
-        <location filename="../../gui/window/menu_table.py" line="316"/>
+        <location filename="../../gui/window/menu_table.py" line="326"/>
         <source>&amp;Next version</source>
         <translation>下一版本(&amp;N)</translation>
     </message>
     <message>
-        <location filename="../../gui/window/menu_table.py" line="322"/>
+        <location filename="../../gui/window/menu_table.py" line="332"/>
         <source>Re&amp;write selection</source>
         <translation>改写选中文字(&amp;W)</translation>
     </message>
     <message>
-        <location filename="../../gui/window/menu_table.py" line="337"/>
+        <location filename="../../gui/window/menu_table.py" line="347"/>
         <source>Suggestions as you &amp;type</source>
         <translation>边写边提示(&amp;T)</translation>
     </message>
@@ -2451,37 +2532,37 @@ Your project is untouched; keep writing.</source>
         <translation>关于 Inkling(&amp;A)</translation>
     </message>
     <message>
-        <location filename="../../gui/window/menu_table.py" line="296"/>
+        <location filename="../../gui/window/menu_table.py" line="306"/>
         <source>&amp;Generate</source>
         <translation>生成(&amp;G)</translation>
     </message>
     <message>
-        <location filename="../../gui/window/menu_table.py" line="334"/>
+        <location filename="../../gui/window/menu_table.py" line="344"/>
         <source>&amp;Suggest</source>
         <translation>提示(&amp;S)</translation>
     </message>
     <message>
-        <location filename="../../gui/window/menu_table.py" line="344"/>
+        <location filename="../../gui/window/menu_table.py" line="354"/>
         <source>Suggest &amp;now</source>
         <translation>立即提示(&amp;N)</translation>
     </message>
     <message>
-        <location filename="../../gui/window/menu_table.py" line="349"/>
+        <location filename="../../gui/window/menu_table.py" line="359"/>
         <source>&amp;Accept suggestion</source>
         <translation>接受提示(&amp;A)</translation>
     </message>
     <message>
-        <location filename="../../gui/window/menu_table.py" line="354"/>
+        <location filename="../../gui/window/menu_table.py" line="364"/>
         <source>Accept next &amp;word</source>
         <translation>接受下一个词(&amp;W)</translation>
     </message>
     <message>
-        <location filename="../../gui/window/menu_table.py" line="359"/>
+        <location filename="../../gui/window/menu_table.py" line="369"/>
         <source>&amp;Next alternative</source>
         <translation>下一个备选(&amp;N)</translation>
     </message>
     <message>
-        <location filename="../../gui/window/menu_table.py" line="364"/>
+        <location filename="../../gui/window/menu_table.py" line="374"/>
         <source>&amp;Previous alternative</source>
         <translation>上一个备选(&amp;P)</translation>
     </message>
@@ -4403,12 +4484,22 @@ Your project is untouched; keep writing.</source>
         <translation>选中文字时不提供建议。</translation>
     </message>
     <message>
-        <location filename="../../gui/editor/suggestions.py" line="375"/>
+        <location filename="../../gui/editor/suggestions.py" line="263"/>
+        <source>No suggestion to vary here: Ctrl+Space asks for one.</source>
+        <translation>这里没有可替换的建议：按 Ctrl+Space 请求一个。</translation>
+    </message>
+    <message>
+        <location filename="../../gui/editor/suggestions.py" line="363"/>
+        <source>No other suggestion here.</source>
+        <translation>这里没有别的建议。</translation>
+    </message>
+    <message>
+        <location filename="../../gui/editor/suggestions.py" line="378"/>
         <source>Nothing suggested at the start of a paragraph: write a few words first.</source>
         <translation>段落开头没有建议：先写几个字吧。</translation>
     </message>
     <message>
-        <location filename="../../gui/editor/suggestions.py" line="377"/>
+        <location filename="../../gui/editor/suggestions.py" line="380"/>
         <source>The model had nothing confident to add here.</source>
         <translation>模型在这里没有把握补充什么。</translation>
     </message>
