@@ -30,6 +30,7 @@ from PySide6.QtWidgets import (
 from backend.jobs.kinds import EntryEvent, EntryJob
 from backend.storage.paths import RESOURCES
 from backend.story.bible import entry_kind, fields_for
+from gui.common.screens import fit_on_screen
 from gui.story.bible_dialogs import AlternativesDialog, card_buttons, read_card, write_export
 from gui.story.bible_form import (
     ICONS,
@@ -168,7 +169,7 @@ class BiblePanel(QDockWidget):
         """Float the panel as a roomy window of its own, or put it back in its dock."""
         self.setFloating(wide)
         if wide:
-            self.resize(max(self.width(), 720), max(self.height(), 760))
+            fit_on_screen(self, max(self.width(), 720), max(self.height(), 760))
 
     # --- data -----------------------------------------------------------------------
     def bind(self, characters: list[dict[str, Any]], background: list[dict[str, Any]]) -> None:
