@@ -348,7 +348,8 @@ class Editor(QPlainTextEdit):
             self.clear_ghost()
             self.ghost_dismissed.emit()
         elif self._matches(event, "next") or self._matches(event, "previous"):
-            return
+            self.alternative_requested.emit(1 if self._matches(event, "next") else -1)
+            return  # with no suggestion shown, the controller says so
         super().keyPressEvent(event)
 
     def _type_through(self, ghost: str, typed: str, insert: Callable[[], None]) -> None:

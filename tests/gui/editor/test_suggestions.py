@@ -244,5 +244,5 @@ def test_asking_for_another_suggestion_with_none_shown_says_so(qtbot, window) ->
     qtbot.keyClicks(window.editor, "Alice saw the queen")
     assert window.editor.ghost_text == ""
     with qtbot.waitSignal(window.suggestions.silent, timeout=2000) as told:
-        window.editor.alternative_requested.emit(1)
+        qtbot.keyClick(window.editor, Qt.Key.Key_BracketRight, Qt.KeyboardModifier.AltModifier)
     assert "Ctrl+Space" in told.args[0] and window.status.currentMessage() == told.args[0]
