@@ -14,6 +14,7 @@ from backend.story.style.model import Style
 from backend.text.counts import word_count
 from gui.editor.editor import Editor
 from gui.editor.history import InsertionHistory
+from gui.editor.model_steps import ModelSteps
 from gui.editor.writing_bar import WritingBar
 from gui.worker import GenerationWorker, Request
 
@@ -68,6 +69,8 @@ class ContinuationController(QObject):
         self.style = style
         self.model_ready = False
         self.history = InsertionHistory()
+        self.steps = ModelSteps(self)
+        self.steps.moved.connect(self.model_words)
         self._active_id: int | None = None
         self._mode = NEW
         self._insert_start = 0
@@ -198,10 +201,18 @@ class ContinuationController(QObject):
         text = node.step(step)
         if text is None:
             return
-        self.editor.replace_range(node.start, node.start + len(node.previous_text), text)
+        before = node.previous_text
+        self.editor.replace_range(node.start, node.start + len(before), text)
+        self._by_the_model(word_count(text) - word_count(before))
         self.message.emit(
             self.tr("Version {0} of {1}").format(node.index + 1, len(node.versions)), 3000
         )
+
+    def _by_the_model(self, words: int) -> None:
+        """The step just made is the model's: its words are not the writer's, and undoing
+        or redoing it moves them again (ModelSteps)."""
+        self.model_words.emit(words)
+        self.steps.record(self.editor.document(), words)
 
     @Slot()
     def stop(self) -> None:
@@ -264,8 +275,7 @@ class ContinuationController(QObject):
         inserted = self.editor.inserted_text()
         self._end()
         if inserted:
-            self.model_words.emit(word_count(inserted) - self._replaced_words)
-        if inserted:
+            self._by_the_model(word_count(inserted) - self._replaced_words)
             if self._mode == RETRY:
                 self.history.add_version(inserted)
             elif self._mode == NEW:
@@ -281,5 +291,5 @@ class ContinuationController(QObject):
             inserted = self.editor.inserted_text()
             self._end()
             if inserted:  # what it wrote before failing stays, and is the model's
-                self.model_words.emit(word_count(inserted) - self._replaced_words)
+                self._by_the_model(word_count(inserted) - self._replaced_words)
             self.error.emit(self.tr("Generation failed"), message)

@@ -412,3 +412,37 @@ def test_a_continuation_does_not_count_as_the_writers_words(qtbot, windows, tmp_
     window.documents.project.recount_current()  # as after the pause that follows
     assert progress.total > 2  # the book's count holds the model's words
     assert progress.today == before and progress.session == 0
+
+
+def test_undoing_and_redoing_the_models_words_leaves_the_writers_count(
+    qtbot, windows, tmp_path: Path
+) -> None:
+    from backend.formats.manuscript import split_manuscript
+    from backend.story.project_save import save_story
+
+    folder = tmp_path / "Undo.inkling"
+    save_story(split_manuscript("Chapter 1\n\nAlice saw").to_story(folder, "Undo"))
+    window = make(qtbot, windows, tmp_path)
+    assert window.documents.open(str(folder))
+    project, editor = window.documents.project, window.editor
+    progress = project.progress
+    editor.moveCursor(editor.textCursor().MoveOperation.End)
+    qtbot.keyClicks(editor, " the white rabbit")
+    project.recount_current()
+    assert progress.today == 3  # the writer's own three words
+    with qtbot.waitSignal(window.continuation_done, timeout=10000):
+        window.start_continuation()
+    with qtbot.waitSignal(window.continuation_done, timeout=10000):
+        window.continuation.retry()  # a second version replaces the first: one more step
+    for _ in range(2):  # back through the retry and the continuation, then forward again
+        editor.undo()
+        qtbot.wait(20)
+        project.recount_current()
+        assert progress.today == 3, editor.toPlainText()
+    assert editor.toPlainText().endswith("the white rabbit")
+    for _ in range(2):
+        editor.redo()
+        qtbot.wait(20)
+        project.recount_current()
+        assert progress.today == 3, editor.toPlainText()
+    assert progress.total > 5
