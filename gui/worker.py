@@ -122,6 +122,12 @@ class GenerationWorker(QObject):
         with self._lock:
             return self._current is not None or self._pending is not None
 
+    def working_on(self) -> int | None:
+        """The id of the request that runs or waits (None: idle; safe from any thread)."""
+        with self._lock:
+            job = self._pending or self._current
+            return job[0].id if job is not None else None
+
     def cancel(self, request_id: int | None = None) -> None:
         """Cancel the given request (or whatever runs) within one token."""
         with self._lock:

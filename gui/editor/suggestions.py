@@ -190,6 +190,13 @@ class SuggestionController(QObject):
         self._prefill_timer.start()
 
     @Slot()
+    def read_again(self) -> None:
+        """What a request here is told of the book changed (its drafts or its recall index
+        came): the place is read again before the writer types, as for a new scene."""
+        self._prefilled = None
+        self._prefill_timer.start()
+
+    @Slot()
     def prefill(self) -> bool:
         """Have the model read the text before the cursor, so that the first suggestion
         after the next keystroke only reads the new characters. Never while the model is
@@ -201,7 +208,13 @@ class SuggestionController(QObject):
             return False
         cursor = editor.textCursor()
         key = (editor.document().revision(), cursor.position())
-        if cursor.hasSelection() or key == self._prefilled or self.worker.busy():
+        if cursor.hasSelection() or key == self._prefilled:
+            return False
+        if self.worker.working_on() not in (None, self.prefill_posted):
+            # Busy for something else: read this place once it is done (an older read of
+            # another place is simply replaced). Refused once, the first keystroke here
+            # used to read the whole window (4 s after opening a book's second scene).
+            self._prefill_timer.start()
             return False
         self._prefilled = key
         request = self._request(prefill_options(self.options), alternative=0)

@@ -35,7 +35,11 @@ class MemoryController(QObject):
     """Owns the recall index of the open story and what each request is told about it."""
 
     message = Signal(str, int)
+    # What requests are told of the book changed (the index or the drafts came): suggestions
+    # read the place again before the writer types.
+    context_ready = Signal()
     _built = Signal(object, str, int)  # index, note, generation (from the index thread)
+    _drafted = Signal(int)  # generation (from the index thread)
 
     def __init__(
         self,
@@ -71,6 +75,7 @@ class MemoryController(QObject):
         self.dock.mute_requested.connect(self.mute)
         self.dock.budgets_requested.connect(self.edit_budgets)
         self._built.connect(self._on_index_built)
+        self._drafted.connect(self._on_drafted)
         worker.event_ready.connect(self._on_worker_event_ready)
         worker.finished.connect(self._on_worker_finished)
         worker.failed.connect(self._on_worker_failed)
@@ -136,6 +141,12 @@ class MemoryController(QObject):
             return
         if generation == self._generation:
             self.drafts = future.result()
+            self._drafted.emit(generation)
+
+    @Slot(int)
+    def _on_drafted(self, generation: int) -> None:
+        if generation == self._generation and self.project.story is not None:
+            self.context_ready.emit()
 
     def _on_index_future_done(self, future: Future, generation: int) -> None:
         exc = future.exception()
@@ -150,6 +161,7 @@ class MemoryController(QObject):
         if generation != self._generation or self.project.story is None:
             return  # the book changed again, or was closed
         self.index = index
+        self.context_ready.emit()
         if note:
             self.message.emit(note, 6000)
 

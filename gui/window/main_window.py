@@ -1,8 +1,7 @@
 """The main window: the editor, the docks, and the wiring between them and the model thread.
 
-The menus are a table (gui/window/menu_table.py) built by gui/window/menus.py, the status
-bar is gui/window/status_bar.py, and each feature has a controller of its own (suggestions,
-continuations, the story bible, documents).
+Menus: a table (menu_table.py) built by menus.py; the status bar: status_bar.py; each feature
+has a controller of its own (suggestions, continuations, the story bible, documents).
 """
 
 from __future__ import annotations
@@ -200,6 +199,7 @@ class MainWindow(ModelStatus, HelpMenu):
         self.bible.language = self.book.story_language
         self.book.language_changed.connect(self.style_panel.set_language)
         self.suggestions.book_context = self.memory.book_context
+        self.memory.context_ready.connect(self.suggestions.read_again)
         self.book.binder.draft_requested.connect(self.memory.draft_synopsis)
 
     def _build_generation(self, worker: GenerationWorker) -> None:

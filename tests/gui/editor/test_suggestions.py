@@ -229,12 +229,23 @@ def test_a_resting_cursor_has_the_model_read_the_text_before_it(qtbot, window) -
     assert not controller.prefill()  # the same place is not read twice
     qtbot.waitUntil(lambda: not worker.busy(), timeout=5000)
     posted.clear()
-    worker.busy = lambda: True  # type: ignore[method-assign]
+    worker.working_on = lambda: 10**6  # type: ignore[method-assign]  # another job's id
     cursor.setPosition(4)
     window.editor.setTextCursor(cursor)
+    controller._prefill_timer.stop()
     assert not controller.prefill()  # something else has the model: leave it be
     assert not [r for r in posted if r.job.options.prefill_only]
-    del worker.busy
+    assert controller._prefill_timer.isActive()  # and read this place once it is done
+    del worker.working_on
+    qtbot.waitUntil(lambda: bool(posted), timeout=module.PREFILL_DELAY_MS * 10)
+    assert posted[-1].job.options.prefill_only
+    assert posted[-1].job.text[: posted[-1].job.cursor].endswith("The ")
+    # A read of another place still running is replaced, not waited for.
+    worker.working_on = lambda: controller.prefill_posted  # type: ignore[method-assign]
+    cursor.setPosition(8)
+    window.editor.setTextCursor(cursor)
+    assert controller.prefill()
+    del worker.working_on
     qtbot.keyClicks(window.editor, "x")
     assert not controller._prefill_timer.isActive()  # typing asks for a suggestion instead
 
