@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QCoreApplication, QDateTime, QLocale
+from PySide6.QtCore import QCoreApplication, QDateTime
 from PySide6.QtWidgets import QDialog, QFileDialog, QInputDialog, QMessageBox, QWidget
 
 from backend.storage.documents import LEGACY_ENCODINGS
@@ -241,11 +241,12 @@ class Prompts:
         box = QMessageBox(self.parent)
         box.setIcon(QMessageBox.Icon.Information)
         box.setWindowTitle(QCoreApplication.translate("Prompts", "Recover unsaved work"))
+        # The date in one form everywhere: a locale's short form could read "7 12 2026".
         kept = QDateTime.fromSecsSinceEpoch(int(rec.saved_at))
         box.setText(
             QCoreApplication.translate(
                 "Prompts", "Inkling found unsaved work on {0} from an earlier session, kept at {1}."
-            ).format(rec.title, QLocale().toString(kept, QLocale.FormatType.ShortFormat))
+            ).format(rec.title, kept.toString("yyyy-MM-dd HH:mm"))
         )
         box.setInformativeText("…" + rec.preview(300))
         box.setDetailedText(rec.text[-5000:])

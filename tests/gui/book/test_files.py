@@ -161,7 +161,7 @@ def test_a_pause_of_under_a_second_puts_the_text_on_disk(qtbot, open_window, tmp
 
 
 def test_the_recovery_offer_says_when_the_copy_was_kept(qtbot, monkeypatch) -> None:
-    from PySide6.QtCore import QDateTime, QLocale
+    from PySide6.QtCore import QDateTime
     from PySide6.QtWidgets import QMessageBox, QWidget
 
     from backend.storage.recovery import Recovery
@@ -179,9 +179,7 @@ def test_the_recovery_offer_says_when_the_copy_was_kept(qtbot, monkeypatch) -> N
     kept_at = 1_780_000_000.0
     rec = Recovery(Path("r.json"), "/books/Tide.txt", "Some words.", kept_at, 1)
     assert Prompts(parent).recover(rec) == "later"
-    when = QLocale().toString(
-        QDateTime.fromSecsSinceEpoch(int(kept_at)), QLocale.FormatType.ShortFormat
-    )
+    when = QDateTime.fromSecsSinceEpoch(int(kept_at)).toString("yyyy-MM-dd HH:mm")
     assert "Tide.txt" in shown[0] and when in shown[0]
 
 
