@@ -15,7 +15,7 @@ from backend.text.counts import word_count
 from gui.editor.editor import Editor
 from gui.editor.history import InsertionHistory
 from gui.editor.model_steps import ModelSteps
-from gui.editor.writing_bar import WritingBar
+from gui.editor.writing_bar import MARGIN_PX, WritingBar
 from gui.worker import GenerationWorker, Request
 
 # Insertion modes: a new continuation, a retry of the last one, a rewrite of a selection.
@@ -245,11 +245,13 @@ class ContinuationController(QObject):
         self.running_changed.emit(True)
         self.message.emit(self.tr("Writing… (Esc stops)"), 0)
         self.bar.begin()
+        self.editor.keep_clear_below(self.bar.height() + 2 * MARGIN_PX)  # the text shows above it
         self.worker.post(request)
 
     def _end(self) -> None:
         self._active_id = None
         self.bar.end()
+        self.editor.keep_clear_below(0)
         self.editor.end_insertion()
         self.running_changed.emit(False)
         self.ended.emit()

@@ -100,7 +100,7 @@ class Editor(QPlainTextEdit):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.column_chars = 0
+        self.column_chars, self._clear_below = 0, 0
         self.typewriter = False
         # A document the editor does not own (Qt deletes its default one on setDocument),
         # so plain texts keep theirs while scenes come and go.
@@ -154,10 +154,15 @@ class Editor(QPlainTextEdit):
         self.locked_changed.emit(reason)
 
     def set_column(self, chars: int) -> None:
-        """Keep the text in a centred column about `chars` characters wide (0: the
-        comfortable measure, COMFORTABLE_COLUMN characters)."""
+        """A centred column about `chars` characters wide (0: COMFORTABLE_COLUMN)."""
         self.column_chars = max(0, chars)
         self._update_margins()
+
+    def keep_clear_below(self, px: int) -> None:
+        """Keep the foot of the page clear by `px` (a bar over it), the cursor above it."""
+        self._clear_below = max(0, px)
+        self._update_margins()
+        self.ensureCursorVisible()
 
     def column_width_px(self) -> int:
         """The widest the text column may be, in pixels, margins included."""
@@ -166,7 +171,7 @@ class Editor(QPlainTextEdit):
 
     def _update_margins(self) -> None:
         side = max(0, (self.width() - self.column_width_px()) // 2)
-        self.setViewportMargins(side, 0, side, 0)
+        self.setViewportMargins(side, 0, side, self._clear_below)
 
     def _update_minimum_width(self) -> None:
         """Room for MIN_READABLE_CHARS characters: the docks give way before the text does."""
@@ -353,8 +358,7 @@ class Editor(QPlainTextEdit):
         super().keyPressEvent(event)
 
     def _type_through(self, ghost: str, typed: str, insert: Callable[[], None]) -> None:
-        """Insert `typed` (a prefix of `ghost`) as the writer's own text; the rest of the
-        ghost stays."""
+        """Insert `typed` (a prefix of `ghost`) as the writer's own; the rest of the ghost stays."""
         rest = ghost[len(typed) :]
         self.clear_ghost()
         self.typing_through = True

@@ -29,9 +29,13 @@ def test_the_bar_reads_then_counts_words_and_its_stop_button_stops(
         qtbot.waitUntil(lambda: bar.label.text().startswith("Writing… "), timeout=5000)
         editor_rect = window.editor.rect()
         assert editor_rect.contains(bar.geometry())  # over the page, inside the editor
+        # The page's text ends above the bar: the line being written is never under it.
+        page = window.editor.viewport().geometry()
+        assert page.bottom() < bar.geometry().top()
         qtbot.mouseClick(bar.stop_button, Qt.MouseButton.LeftButton)
     assert done.args[0].cancelled
     assert not bar.isVisible()
+    assert window.editor.viewport().geometry().bottom() >= bar.geometry().top()  # room back
     assert window.editor.hasFocus() or not bar.stop_button.hasFocus()
 
 
