@@ -286,7 +286,7 @@ class BookController(QObject):
             return
         from gui.book.goals import GoalsDialog
 
-        dialog = GoalsDialog(self.project.progress, self.window)
+        dialog = GoalsDialog(self.project.progress, self.window, characters=self._cjk())
         dialog.accepted.connect(self._on_goals_accepted)
         dialog.open()
         self.goals_dialog = dialog

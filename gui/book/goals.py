@@ -65,7 +65,10 @@ class HistoryChart(QWidget):
 class GoalsDialog(QDialog):
     """Set the goals and see the progress towards them."""
 
-    def __init__(self, progress: Progress, parent: QWidget | None = None) -> None:
+    def __init__(
+        self, progress: Progress, parent: QWidget | None = None, characters: bool = False
+    ) -> None:
+        """`characters`: the book counts characters (Chinese), and the goals say so."""
         super().__init__(parent)
         self.setWindowTitle(self.tr("Goals and history"))
         self.progress = progress
@@ -80,9 +83,11 @@ class GoalsDialog(QDialog):
         self.today_bar = _bar(progress.shown_today, progress.daily_goal)
         self.book_bar = _bar(progress.total, progress.book_goal)
         form = QFormLayout()
-        form.addRow(self.tr("Daily goal (words)"), self.daily)
+        daily = self.tr("Daily goal (characters)") if characters else self.tr("Daily goal (words)")
+        book = self.tr("Book goal (characters)") if characters else self.tr("Book goal (words)")
+        form.addRow(daily, self.daily)
         form.addRow(self.tr("Today"), self.today_bar)
-        form.addRow(self.tr("Book goal (words)"), self.book)
+        form.addRow(book, self.book)
         form.addRow(self.tr("Book"), self.book_bar)
         form.addRow(self.tr("This session"), QLabel(f"{progress.session:+,}"))
         self.chart = HistoryChart(progress.last_days(30), progress.daily_goal)

@@ -429,139 +429,139 @@ PyTorch (BSD), Hugging Face transformers (Apache 2.0) and Qt for Python (LGPLv3)
         <translation>停止编写此条目（Esc）；已写的内容保留</translation>
     </message>
     <message>
-        <location filename="../../gui/story/bible.py" line="239"/>
-        <location filename="../../gui/story/bible.py" line="455"/>
-        <location filename="../../gui/story/bible.py" line="470"/>
+        <location filename="../../gui/story/bible.py" line="240"/>
+        <location filename="../../gui/story/bible.py" line="456"/>
+        <location filename="../../gui/story/bible.py" line="471"/>
         <source>entry</source>
         <translation>条目</translation>
     </message>
     <message>
-        <location filename="../../gui/story/bible.py" line="239"/>
+        <location filename="../../gui/story/bible.py" line="240"/>
         <source>Delete {0}</source>
         <translation>删除 {0}</translation>
     </message>
     <message>
-        <location filename="../../gui/story/bible.py" line="57"/>
+        <location filename="../../gui/story/bible.py" line="58"/>
         <source>Story bible</source>
         <translation>故事设定集</translation>
     </message>
     <message>
-        <location filename="../../gui/story/bible.py" line="80"/>
+        <location filename="../../gui/story/bible.py" line="81"/>
         <source>What the story is about</source>
         <translation>这个故事讲的是什么</translation>
     </message>
     <message>
-        <location filename="../../gui/story/bible.py" line="82"/>
+        <location filename="../../gui/story/bible.py" line="83"/>
         <source>e.g. mystery, cozy fantasy</source>
         <translation>例如：悬疑、温馨奇幻</translation>
     </message>
     <message>
-        <location filename="../../gui/story/bible.py" line="85"/>
+        <location filename="../../gui/story/bible.py" line="86"/>
         <source>Premise</source>
         <translation>故事梗概</translation>
     </message>
     <message>
-        <location filename="../../gui/story/bible.py" line="86"/>
+        <location filename="../../gui/story/bible.py" line="87"/>
         <source>Genre</source>
         <translation>类型</translation>
     </message>
     <message>
-        <location filename="../../gui/story/bible.py" line="93"/>
+        <location filename="../../gui/story/bible.py" line="94"/>
         <source>New character</source>
         <translation>新建人物</translation>
     </message>
     <message>
-        <location filename="../../gui/story/bible.py" line="95"/>
+        <location filename="../../gui/story/bible.py" line="96"/>
         <source>New place/thing</source>
         <translation>新建地点/物品</translation>
     </message>
     <message>
-        <location filename="../../gui/story/bible.py" line="131"/>
+        <location filename="../../gui/story/bible.py" line="132"/>
         <source>Write the empty fields of the selected entry (a new character if none is selected). What is written stays; Undo takes the generated fields back.</source>
         <translation>写出所选条目的空白栏（未选条目时新建一个人物）。已写的内容保留；撤销可收回生成的栏目。</translation>
     </message>
     <message>
-        <location filename="../../gui/story/bible.py" line="138"/>
+        <location filename="../../gui/story/bible.py" line="139"/>
         <source>Three alternatives for the empty fields, side by side</source>
         <translation>空白栏的三个备选，并排显示</translation>
     </message>
     <message>
-        <location filename="../../gui/story/bible.py" line="147"/>
+        <location filename="../../gui/story/bible.py" line="148"/>
         <source>Undo: {0}</source>
         <translation>撤销：{0}</translation>
     </message>
     <message>
-        <location filename="../../gui/story/bible.py" line="325"/>
+        <location filename="../../gui/story/bible.py" line="326"/>
         <source>Rename {0} to {1}</source>
         <translation>把 {0} 改名为 {1}</translation>
     </message>
     <message>
-        <location filename="../../gui/story/bible.py" line="329"/>
+        <location filename="../../gui/story/bible.py" line="330"/>
         <source>“{0}” is now “{1}” in {2} too. Undo in the story bible takes it back.</source>
         <translation>“{0}”在{2}中也已改为“{1}”。在故事设定集中撤销即可收回。</translation>
     </message>
     <message>
-        <location filename="../../gui/story/bible.py" line="364"/>
+        <location filename="../../gui/story/bible.py" line="365"/>
         <source>Nothing to fill: every field of {0} is written or locked. Clear a field, or press ↻ beside it, to have it written again.</source>
         <translation>没有可填的栏：{0} 的每一栏都已写好或已锁定。清空某一栏，或按旁边的 ↻，即可重写。</translation>
     </message>
     <message>
-        <location filename="../../gui/story/bible.py" line="366"/>
+        <location filename="../../gui/story/bible.py" line="367"/>
         <source>this entry</source>
         <translation>这个条目</translation>
     </message>
     <message>
-        <location filename="../../gui/story/bible.py" line="455"/>
+        <location filename="../../gui/story/bible.py" line="456"/>
         <source>Generate {0}</source>
         <translation>生成 {0}</translation>
     </message>
     <message>
-        <location filename="../../gui/story/bible.py" line="471"/>
+        <location filename="../../gui/story/bible.py" line="472"/>
         <source>Use alternative #{0} for {1}</source>
         <translation>为 {1} 采用备选 #{0}</translation>
     </message>
     <message>
-        <location filename="../../gui/story/bible.py" line="128"/>
+        <location filename="../../gui/story/bible.py" line="129"/>
         <source>Generate</source>
         <translation>生成</translation>
     </message>
     <message>
-        <location filename="../../gui/story/bible.py" line="136"/>
+        <location filename="../../gui/story/bible.py" line="137"/>
         <source>Generate 3</source>
         <translation>生成 3 个</translation>
     </message>
     <message>
-        <location filename="../../gui/story/bible.py" line="141"/>
+        <location filename="../../gui/story/bible.py" line="142"/>
         <source>Delete</source>
         <translation>删除</translation>
     </message>
     <message>
-        <location filename="../../gui/story/bible.py" line="143"/>
+        <location filename="../../gui/story/bible.py" line="144"/>
         <source>Undo</source>
         <translation>撤销</translation>
     </message>
     <message>
-        <location filename="../../gui/story/bible.py" line="159"/>
+        <location filename="../../gui/story/bible.py" line="160"/>
         <source>Wide View</source>
         <translation>宽视图</translation>
     </message>
     <message>
-        <location filename="../../gui/story/bible.py" line="161"/>
+        <location filename="../../gui/story/bible.py" line="162"/>
         <source>The bible in a window of its own, with room</source>
         <translation>在单独的宽敞窗口中打开设定集</translation>
     </message>
     <message>
-        <location filename="../../gui/story/bible.py" line="208"/>
+        <location filename="../../gui/story/bible.py" line="209"/>
         <source>Unnamed</source>
         <translation>未命名</translation>
     </message>
     <message>
-        <location filename="../../gui/story/bible.py" line="107"/>
+        <location filename="../../gui/story/bible.py" line="108"/>
         <source>Add a character or a place to start.</source>
         <translation>先添加一个人物或地点。</translation>
     </message>
     <message>
-        <location filename="../../gui/story/bible.py" line="485"/>
+        <location filename="../../gui/story/bible.py" line="486"/>
         <source>Imported {0}.</source>
         <translation>已导入 {0}。</translation>
     </message>
@@ -1151,47 +1151,47 @@ Chapters and scenes live in a story project: a folder whose name ends in .inklin
 <context>
     <name>ContinuationController</name>
     <message>
-        <location filename="../../gui/editor/continuation.py" line="107"/>
+        <location filename="../../gui/editor/continuation.py" line="110"/>
         <source>The model is not ready yet.</source>
         <translation>模型尚未就绪。</translation>
     </message>
     <message>
-        <location filename="../../gui/editor/continuation.py" line="112"/>
+        <location filename="../../gui/editor/continuation.py" line="115"/>
         <source>Nothing to retry: continue first.</source>
         <translation>没有可重试的内容：请先续写。</translation>
     </message>
     <message>
-        <location filename="../../gui/editor/continuation.py" line="183"/>
+        <location filename="../../gui/editor/continuation.py" line="186"/>
         <source>Select a passage to rewrite.</source>
         <translation>请选择要改写的段落。</translation>
     </message>
     <message>
-        <location filename="../../gui/editor/continuation.py" line="203"/>
+        <location filename="../../gui/editor/continuation.py" line="208"/>
         <source>Version {0} of {1}</source>
         <translation>第 {0} 版，共 {1} 版</translation>
     </message>
     <message>
-        <location filename="../../gui/editor/continuation.py" line="217"/>
+        <location filename="../../gui/editor/continuation.py" line="228"/>
         <source>This text is read-only: {0}</source>
         <translation>此文本为只读：{0}</translation>
     </message>
     <message>
-        <location filename="../../gui/editor/continuation.py" line="235"/>
+        <location filename="../../gui/editor/continuation.py" line="246"/>
         <source>Writing… (Esc stops)</source>
         <translation>正在续写…（Esc 停止）</translation>
     </message>
     <message>
-        <location filename="../../gui/editor/continuation.py" line="275"/>
+        <location filename="../../gui/editor/continuation.py" line="287"/>
         <source>Stopped.</source>
         <translation>已停止。</translation>
     </message>
     <message>
-        <location filename="../../gui/editor/continuation.py" line="275"/>
+        <location filename="../../gui/editor/continuation.py" line="287"/>
         <source>Done.</source>
         <translation>完成。</translation>
     </message>
     <message>
-        <location filename="../../gui/editor/continuation.py" line="285"/>
+        <location filename="../../gui/editor/continuation.py" line="297"/>
         <source>Generation failed</source>
         <translation>生成失败</translation>
     </message>
@@ -1314,43 +1314,43 @@ Chapters and scenes live in a story project: a folder whose name ends in .inklin
 <context>
     <name>DocumentController</name>
     <message>
-        <location filename="../../gui/book/files.py" line="141"/>
-        <location filename="../../gui/book/files.py" line="290"/>
-        <location filename="../../gui/book/files.py" line="302"/>
+        <location filename="../../gui/book/files.py" line="139"/>
+        <location filename="../../gui/book/files.py" line="289"/>
+        <location filename="../../gui/book/files.py" line="301"/>
         <source>Untitled</source>
         <translation>未命名</translation>
     </message>
     <message>
-        <location filename="../../gui/book/files.py" line="260"/>
+        <location filename="../../gui/book/files.py" line="259"/>
         <source>Cannot open</source>
         <translation>无法打开</translation>
     </message>
     <message>
-        <location filename="../../gui/book/files.py" line="248"/>
+        <location filename="../../gui/book/files.py" line="247"/>
         <source>Opened with problems</source>
         <translation>打开时发现问题</translation>
     </message>
     <message>
-        <location filename="../../gui/book/files.py" line="224"/>
+        <location filename="../../gui/book/files.py" line="223"/>
         <source>Cannot create the project</source>
         <translation>无法创建项目</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../gui/book/files.py" line="274"/>
+        <location filename="../../gui/book/files.py" line="273"/>
         <source>…and %n more problem(s) like these.</source>
         <translation>
             <numerusform>……另有 %n 个类似的问题。</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../gui/book/files.py" line="320"/>
-        <location filename="../../gui/book/files.py" line="342"/>
-        <location filename="../../gui/book/files.py" line="454"/>
+        <location filename="../../gui/book/files.py" line="319"/>
+        <location filename="../../gui/book/files.py" line="341"/>
+        <location filename="../../gui/book/files.py" line="453"/>
         <source>Save failed</source>
         <translation>保存失败</translation>
     </message>
     <message>
-        <location filename="../../gui/book/files.py" line="322"/>
+        <location filename="../../gui/book/files.py" line="321"/>
         <source>A story is saved as a folder whose name ends in .inkling. Use File → Export for a single .docx, .epub, .md or .txt file.</source>
         <translation>故事会保存为一个以 .inkling 结尾的文件夹。如需单个 .docx、.epub、.md 或 .txt 文件，请用“文件 → 导出”。</translation>
     </message>
@@ -1360,7 +1360,7 @@ Chapters and scenes live in a story project: a folder whose name ends in .inklin
         <translation>自动保存失败：{0}</translation>
     </message>
     <message>
-        <location filename="../../gui/book/files.py" line="454"/>
+        <location filename="../../gui/book/files.py" line="453"/>
         <source>{0}
 
 You can save to another place.</source>
@@ -1626,28 +1626,28 @@ You can save to another place.</source>
 <context>
     <name>GenerationWorker</name>
     <message>
-        <location filename="../../gui/worker.py" line="172"/>
+        <location filename="../../gui/worker.py" line="178"/>
         <source>{0} Inkling went back to {1}.</source>
         <translation>{0} Inkling 已改回使用 {1}。</translation>
     </message>
     <message>
-        <location filename="../../gui/worker.py" line="205"/>
+        <location filename="../../gui/worker.py" line="211"/>
         <source>The model could not be loaded: {0}</source>
         <translation>无法载入模型：{0}</translation>
     </message>
     <message>
-        <location filename="../../gui/worker.py" line="257"/>
-        <location filename="../../gui/worker.py" line="299"/>
+        <location filename="../../gui/worker.py" line="263"/>
+        <location filename="../../gui/worker.py" line="305"/>
         <source>No model is loaded yet.</source>
         <translation>还没有载入模型。</translation>
     </message>
     <message>
-        <location filename="../../gui/worker.py" line="328"/>
+        <location filename="../../gui/worker.py" line="334"/>
         <source>Generation failed: {0}. Reloading the model.</source>
         <translation>生成失败：{0}。正在重新载入模型。</translation>
     </message>
     <message>
-        <location filename="../../gui/worker.py" line="382"/>
+        <location filename="../../gui/worker.py" line="388"/>
         <source>{0} needs about {1} MB and {2} MB are free: sheets and continuations stay on the model that suggests.</source>
         <translation>{0} 大约需要 {1} MB 内存，目前只有 {2} MB 可用：人物卡和续写仍由负责提示的模型完成。</translation>
     </message>
@@ -1655,37 +1655,47 @@ You can save to another place.</source>
 <context>
     <name>GoalsDialog</name>
     <message>
-        <location filename="../../gui/book/goals.py" line="70"/>
+        <location filename="../../gui/book/goals.py" line="73"/>
         <source>Goals and history</source>
         <translation>目标与记录</translation>
     </message>
     <message>
-        <location filename="../../gui/book/goals.py" line="83"/>
+        <location filename="../../gui/book/goals.py" line="86"/>
         <source>Daily goal (words)</source>
         <translation>每日目标（字数）</translation>
     </message>
     <message>
-        <location filename="../../gui/book/goals.py" line="84"/>
+        <location filename="../../gui/book/goals.py" line="89"/>
         <source>Today</source>
         <translation>今天</translation>
     </message>
     <message>
-        <location filename="../../gui/book/goals.py" line="85"/>
+        <location filename="../../gui/book/goals.py" line="87"/>
         <source>Book goal (words)</source>
         <translation>全书目标（字数）</translation>
     </message>
     <message>
         <location filename="../../gui/book/goals.py" line="86"/>
+        <source>Daily goal (characters)</source>
+        <translation>每日目标（字数）</translation>
+    </message>
+    <message>
+        <location filename="../../gui/book/goals.py" line="87"/>
+        <source>Book goal (characters)</source>
+        <translation>全书目标（字数）</translation>
+    </message>
+    <message>
+        <location filename="../../gui/book/goals.py" line="91"/>
         <source>Book</source>
         <translation>全书</translation>
     </message>
     <message>
-        <location filename="../../gui/book/goals.py" line="87"/>
+        <location filename="../../gui/book/goals.py" line="92"/>
         <source>This session</source>
         <translation>本次写作</translation>
     </message>
     <message>
-        <location filename="../../gui/book/goals.py" line="96"/>
+        <location filename="../../gui/book/goals.py" line="101"/>
         <source>Words written per day, last 30 days</source>
         <translation>最近 30 天每日字数</translation>
     </message>
@@ -2060,12 +2070,12 @@ Your project is untouched; keep writing.</source>
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../gui/window/main_window.py" line="80"/>
+        <location filename="../../gui/window/main_window.py" line="79"/>
         <source>Inkling</source>
         <translation>Inkling</translation>
     </message>
     <message>
-        <location filename="../../gui/window/main_window.py" line="119"/>
+        <location filename="../../gui/window/main_window.py" line="118"/>
         <source>Settings were reset</source>
         <translation>设置已重置</translation>
     </message>
@@ -2169,47 +2179,47 @@ Your project is untouched; keep writing.</source>
 <context>
     <name>MemoryController</name>
     <message>
-        <location filename="../../gui/story/memory.py" line="189"/>
+        <location filename="../../gui/story/memory.py" line="201"/>
         <source>Pinned: the next request includes it.</source>
         <translation>已固定：下次请求会放入它。</translation>
     </message>
     <message>
-        <location filename="../../gui/story/memory.py" line="189"/>
+        <location filename="../../gui/story/memory.py" line="201"/>
         <source>Unpinned.</source>
         <translation>已取消固定。</translation>
     </message>
     <message>
-        <location filename="../../gui/story/memory.py" line="197"/>
+        <location filename="../../gui/story/memory.py" line="209"/>
         <source>Muted: the model will not be told this.</source>
         <translation>已屏蔽：不会再告诉模型这一项。</translation>
     </message>
     <message>
-        <location filename="../../gui/story/memory.py" line="197"/>
+        <location filename="../../gui/story/memory.py" line="209"/>
         <source>Unmuted.</source>
         <translation>已取消屏蔽。</translation>
     </message>
     <message>
-        <location filename="../../gui/story/memory.py" line="225"/>
+        <location filename="../../gui/story/memory.py" line="237"/>
         <source>There is no text to summarise yet.</source>
         <translation>还没有可以概括的文字。</translation>
     </message>
     <message>
-        <location filename="../../gui/story/memory.py" line="231"/>
+        <location filename="../../gui/story/memory.py" line="243"/>
         <source>Wait for the continuation to finish first.</source>
         <translation>请等续写完成。</translation>
     </message>
     <message>
-        <location filename="../../gui/story/memory.py" line="237"/>
+        <location filename="../../gui/story/memory.py" line="249"/>
         <source>The model is drafting a synopsis…</source>
         <translation>模型正在起草梗概…</translation>
     </message>
     <message>
-        <location filename="../../gui/story/memory.py" line="248"/>
+        <location filename="../../gui/story/memory.py" line="260"/>
         <source>The model wrote no synopsis; try the quick draft.</source>
         <translation>模型没有写出梗概；试试快速起草。</translation>
     </message>
     <message>
-        <location filename="../../gui/story/memory.py" line="253"/>
+        <location filename="../../gui/story/memory.py" line="265"/>
         <source>No draft synopsis: {0}</source>
         <translation>没有梗概草稿：{0}</translation>
     </message>
@@ -3848,22 +3858,22 @@ Your project is untouched; keep writing.</source>
         <translation>恢复未保存的内容</translation>
     </message>
     <message>
-        <location filename="../../gui/book/prompts.py" line="246"/>
+        <location filename="../../gui/book/prompts.py" line="247"/>
         <source>Inkling found unsaved work on {0} from an earlier session, kept at {1}.</source>
         <translation>Inkling 找到了上次未保存的《{0}》，保存于 {1}。</translation>
     </message>
     <message>
-        <location filename="../../gui/book/prompts.py" line="253"/>
+        <location filename="../../gui/book/prompts.py" line="254"/>
         <source>Restore</source>
         <translation>恢复</translation>
     </message>
     <message>
-        <location filename="../../gui/book/prompts.py" line="256"/>
+        <location filename="../../gui/book/prompts.py" line="257"/>
         <source>Discard</source>
         <translation>放弃</translation>
     </message>
     <message>
-        <location filename="../../gui/book/prompts.py" line="259"/>
+        <location filename="../../gui/book/prompts.py" line="260"/>
         <source>Decide later</source>
         <translation>稍后决定</translation>
     </message>
@@ -4484,22 +4494,22 @@ Your project is untouched; keep writing.</source>
         <translation>选中文字时不提供建议。</translation>
     </message>
     <message>
-        <location filename="../../gui/editor/suggestions.py" line="263"/>
+        <location filename="../../gui/editor/suggestions.py" line="276"/>
         <source>No suggestion to vary here: Ctrl+Space asks for one.</source>
         <translation>这里没有可替换的建议：按 Ctrl+Space 请求一个。</translation>
     </message>
     <message>
-        <location filename="../../gui/editor/suggestions.py" line="363"/>
+        <location filename="../../gui/editor/suggestions.py" line="376"/>
         <source>No other suggestion here.</source>
         <translation>这里没有别的建议。</translation>
     </message>
     <message>
-        <location filename="../../gui/editor/suggestions.py" line="378"/>
+        <location filename="../../gui/editor/suggestions.py" line="391"/>
         <source>Nothing suggested at the start of a paragraph: write a few words first.</source>
         <translation>段落开头没有建议：先写几个字吧。</translation>
     </message>
     <message>
-        <location filename="../../gui/editor/suggestions.py" line="380"/>
+        <location filename="../../gui/editor/suggestions.py" line="393"/>
         <source>The model had nothing confident to add here.</source>
         <translation>模型在这里没有把握补充什么。</translation>
     </message>
