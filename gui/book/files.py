@@ -1,7 +1,5 @@
-"""The open document's life: new, open, save, save as, close, recent, import, export,
-autosave. Questions to the writer go through a `Prompts` object (gui/book/prompts.py), so tests
-can answer them and the app shows real dialogs.
-"""
+"""The open document's life: new, open, save, save as, close, recent, import, export, autosave.
+Questions to the writer go through `Prompts` (prompts.py): tests answer them, the app asks."""
 
 from __future__ import annotations
 
@@ -11,7 +9,7 @@ from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 
-from PySide6.QtCore import QTimer, Signal
+from PySide6.QtCore import QLocale, QTimer, Signal
 
 from backend.formats.manuscript import check_new_story
 from backend.storage.atomic import SaveError
@@ -216,7 +214,8 @@ class DocumentController(DocumentRecovery):
         target = details.folder
         try:
             check_new_story(target)
-            story = new_story(target, title=details.title, language=details.language)
+            names = details.language or QLocale().name()  # automatic: the interface's
+            story = new_story(target, title=details.title, language=names)
             story.author, story.language = details.author, details.language
             write_new_story(story)
             story, notes = load_story(target)

@@ -139,6 +139,24 @@ def test_new_project_makes_and_opens_a_book(qtbot, make_window, tmp_path: Path) 
     assert window.documents.prompts.errors
 
 
+def test_a_new_project_on_automatic_is_named_in_the_interfaces_language(
+    qtbot, make_window, tmp_path: Path
+) -> None:
+    from PySide6.QtCore import QLocale
+
+    details = NewProject("祝福", "鲁迅", "", tmp_path)  # the book's language left on automatic
+    window = make_window(new_project=[details])
+    before = QLocale()
+    QLocale.setDefault(QLocale("zh_CN"))  # as a Chinese interface sets it
+    try:
+        assert window.documents.new_project()
+    finally:
+        QLocale.setDefault(before)
+    story = window.documents.story
+    assert story is not None and story.language == ""  # still automatic
+    assert [c.title for c in story.binder.chapters] == ["第一章"]
+
+
 def test_the_new_project_dialog(qtbot, tmp_path: Path, monkeypatch) -> None:
     dialog = NewProjectDialog(where=str(tmp_path))
     qtbot.addWidget(dialog)
