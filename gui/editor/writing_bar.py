@@ -77,9 +77,9 @@ class WritingBar(QFrame):
         if not text.strip():
             message = self.tr("Reading the story… {0} s").format(seconds)
         elif is_mostly_cjk(text):
-            message = self.tr("Writing… {0} characters").format(cjk_count(text))
+            message = self.tr("Writing… %n character(s)", "", cjk_count(text))
         else:
-            message = self.tr("Writing… {0} words").format(word_count(text))
+            message = self.tr("Writing… %n word(s)", "", word_count(text))
         self.label.setText(message)
         self.adjustSize()
         self._place()
@@ -90,8 +90,8 @@ class WritingBar(QFrame):
         longest = max(
             (
                 self.tr("Reading the story… {0} s").format(999),
-                self.tr("Writing… {0} characters").format(99999),
-                self.tr("Writing… {0} words").format(99999),
+                self.tr("Writing… %n character(s)", "", 99999),
+                self.tr("Writing… %n word(s)", "", 99999),
             ),
             key=self.label.fontMetrics().horizontalAdvance,
         )

@@ -91,7 +91,7 @@
 <context>
     <name>DocumentController</name>
     <message numerus="yes">
-        <location filename="../../gui/book/files.py" line="274"/>
+        <location filename="../../gui/book/files.py" line="273"/>
         <source>…and %n more problem(s) like these.</source>
         <translation>
             <numerusform>…and %n more problem like these.</numerusform>
@@ -210,6 +210,27 @@
         <translation>
             <numerusform>%n character</numerusform>
             <numerusform>%n characters</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
+    <name>WritingBar</name>
+    <message numerus="yes">
+        <location filename="../../gui/editor/writing_bar.py" line="80"/>
+        <location filename="../../gui/editor/writing_bar.py" line="93"/>
+        <source>Writing… %n character(s)</source>
+        <translation>
+            <numerusform>Writing… %n character</numerusform>
+            <numerusform>Writing… %n characters</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../../gui/editor/writing_bar.py" line="82"/>
+        <location filename="../../gui/editor/writing_bar.py" line="94"/>
+        <source>Writing… %n word(s)</source>
+        <translation>
+            <numerusform>Writing… %n word</numerusform>
+            <numerusform>Writing… %n words</numerusform>
         </translation>
     </message>
 </context>

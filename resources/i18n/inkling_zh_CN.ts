@@ -4832,17 +4832,21 @@ Your project is untouched; keep writing.</source>
         <source>Reading the story… {0} s</source>
         <translation>正在阅读故事… {0} 秒</translation>
     </message>
-    <message>
+    <message numerus="yes">
         <location filename="../../gui/editor/writing_bar.py" line="80"/>
         <location filename="../../gui/editor/writing_bar.py" line="93"/>
-        <source>Writing… {0} characters</source>
-        <translation>正在写作… {0} 字</translation>
+        <source>Writing… %n character(s)</source>
+        <translation>
+            <numerusform>正在写作… %n 字</numerusform>
+        </translation>
     </message>
-    <message>
+    <message numerus="yes">
         <location filename="../../gui/editor/writing_bar.py" line="82"/>
         <location filename="../../gui/editor/writing_bar.py" line="94"/>
-        <source>Writing… {0} words</source>
-        <translation>正在写作… {0} 词</translation>
+        <source>Writing… %n word(s)</source>
+        <translation>
+            <numerusform>正在写作… %n 词</numerusform>
+        </translation>
     </message>
 </context>
 </TS>

@@ -39,15 +39,28 @@ def test_the_bar_reads_then_counts_words_and_its_stop_button_stops(
     assert window.editor.hasFocus() or not bar.stop_button.hasFocus()
 
 
-def test_the_bar_counts_chinese_in_characters(qtbot, windows, tmp_path: Path) -> None:
+def test_the_bar_counts_chinese_in_characters(qtbot, windows, tmp_path: Path, qapp) -> None:
+    from PySide6.QtCore import QLocale, QTranslator
+
+    from gui.common.i18n import install_translators
+
     window = show_window(qtbot, windows, tmp_path, engine_factory=FakeFactory())
     bar = window.continuation.bar
-    bar.begin()
-    bar.written("我们走到门口，看见他")
-    assert bar.label.text() == "Writing… 9 characters"
-    bar.written("She walked to the door")
-    assert bar.label.text() == "Writing… 5 words"
-    bar.end()
+    install_translators(qapp, "en_GB")  # the English interface's plurals, as the app has
+    try:
+        bar.begin()
+        bar.written("我们走到门口，看见他")
+        assert bar.label.text() == "Writing… 9 characters"
+        bar.written("She walked to the door")
+        assert bar.label.text() == "Writing… 5 words"
+        bar.written("She")
+        assert bar.label.text() == "Writing… 1 word"  # not "1 words"
+        bar.end()
+    finally:
+        for translator in qapp.findChildren(QTranslator):
+            qapp.removeTranslator(translator)
+            translator.deleteLater()
+        QLocale.setDefault(QLocale(QLocale.Language.English))
     assert not bar.isVisible()
 
 
