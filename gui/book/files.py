@@ -37,7 +37,7 @@ from backend.untrusted import RefusedFile
 from gui.book.new_project import NewProject
 from gui.book.project import ProjectController
 from gui.book.prompts import Prompts
-from gui.book.recovery import DocumentRecovery
+from gui.book.recovery import DocumentRecovery, keep_story_state
 from gui.book.transfer import BookTransfer
 from gui.common.messages import translate_message
 from gui.editor.editor import Editor
@@ -348,7 +348,9 @@ class DocumentController(DocumentRecovery):
             self.project.mark_unsaved({s.id for _c, s in self.story.binder.scenes()})
         else:
             story = new_story(target, self.plain_text())
-            _carry_details(story, self.story_state())  # before the docks show the story's
+            state = self.story_state()  # the text's details go with it, before the docks
+            story.style = dict(state.style)  # show the story's
+            keep_story_state(story, state)
             self._plain_document.clear()  # its undo history would replay into the next text
             self._plain_document.setModified(False)
             self.project.bind(story)
@@ -490,10 +492,3 @@ class DocumentController(DocumentRecovery):
     def _persist(self) -> None:
         if callable(self._persist_settings):
             self._persist_settings()
-
-
-def _carry_details(story: Story, state: StoryState) -> None:
-    """A text's bible, premise, genre, style and author's note go into the project it becomes."""
-    story.characters, story.background = list(state.characters), list(state.background)
-    story.premise, story.authors_note = state.premise, state.authors_note
-    story.style = {**state.style, **({"genre": state.genre} if state.genre else {})}

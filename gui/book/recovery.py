@@ -121,12 +121,7 @@ class DocumentRecovery(QObject):
     def _prepare_project_save(self) -> set[str]:
         story = self.story
         assert story is not None
-        state = self.story_state()
-        story.characters, story.background = state.characters, state.background
-        story.premise = state.premise or story.premise
-        story.authors_note = state.authors_note
-        if state.genre:
-            story.style["genre"] = state.genre
+        keep_story_state(story, self.story_state())
         self.project.sync()
         story.history = dict(self.project.progress.history)
         story.goals = self.project.progress.goals()
@@ -209,3 +204,12 @@ class DocumentRecovery(QObject):
     def _recovery_stale(self) -> bool:
         """True if the text or bible changed after the last autosave (or there was none)."""
         return self._edited_since_autosave or not self.recovery.path_for(self.doc.path).exists()
+
+
+def keep_story_state(story: Story, state: StoryState) -> None:
+    """The docks' bible, premise, author's note and genre, into the story that keeps them."""
+    story.characters, story.background = state.characters, state.background
+    story.premise = state.premise or story.premise
+    story.authors_note = state.authors_note
+    if state.genre:
+        story.style["genre"] = state.genre

@@ -106,11 +106,11 @@ class TextActions(QObject):
         focus = QApplication.focusWidget()
         field = text_field(focus)
         if field is not None and field is not self.editor and field.window() is self.window:
-            field.redo() if redo else field.undo()
+            (field.redo if redo else field.undo)()
             return
         stack = _own_history(focus, self.window)
         if stack is not None:
-            stack.redo() if redo else stack.undo()
+            (stack.redo if redo else stack.undo)()
             return
         elsewhere()
 
