@@ -8,7 +8,7 @@ import pytest
 
 from backend.storage.paths import app_paths
 from gui.window.main_window import MainWindow
-from tests.fakes import FakeFactory, ScriptedPrompts, fake_spec
+from tests.fakes import FakeFactory, ScriptedPrompts, fake_spec, ready_window
 
 
 def show_window(qtbot, windows, tmp_path: Path, spec=None, **kwargs) -> MainWindow:
@@ -33,3 +33,17 @@ def window(qtbot, windows, tmp_path: Path) -> MainWindow:
     w = open_window(qtbot, windows, tmp_path, engine_factory=FakeFactory())
     w.suggestions.base_delay_ms = 30
     return w
+
+
+@pytest.fixture
+def make_window(qtbot, windows, tmp_path: Path):
+    """Makes a loaded window on the fake engine whose prompts give these answers
+    (`ScriptedPrompts`); a test module may keep a `make_window` of its own."""
+
+    def make(**answers: object) -> MainWindow:
+        return ready_window(
+            qtbot, windows, tmp_path / "home", fake_spec(tmp_path),
+            engine_factory=FakeFactory(), prompts=ScriptedPrompts(**answers),
+        )  # fmt: skip
+
+    return make

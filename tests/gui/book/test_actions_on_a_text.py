@@ -8,7 +8,6 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QTextDocument
 
@@ -16,22 +15,10 @@ from backend.story.project import new_story
 from backend.story.project_read import load_story
 from backend.story.project_save import save_story
 from gui.window.main_window import MainWindow
-from tests.fakes import FakeFactory, ScriptedPrompts, fake_spec, ready_window
 
 CTRL = Qt.KeyboardModifier.ControlModifier
 TEXT = "The bell rang twice and nobody came to the door that night, so Wren waited alone."
 STRUCTURAL = ("Split Scene at Cursor", "Merge with Next Scene", "Undo Binder Change")
-
-
-@pytest.fixture
-def make_window(qtbot, windows, tmp_path: Path):
-    def make(**answers: object) -> MainWindow:
-        return ready_window(
-            qtbot, windows, tmp_path / "home", fake_spec(tmp_path),
-            engine_factory=FakeFactory(), prompts=ScriptedPrompts(**answers),
-        )  # fmt: skip
-
-    return make
 
 
 def menu_action(window: MainWindow, menu: str, label: str) -> QAction:

@@ -14,24 +14,12 @@ from PySide6.QtGui import QAction
 from backend.formats.manuscript import split_manuscript
 from backend.story.project_save import save_story
 from gui.window.main_window import MainWindow
-from tests.fakes import FakeFactory, ScriptedPrompts, fake_spec, ready_window
 
 CTRL = Qt.KeyboardModifier.ControlModifier
 MANUSCRIPT = (
     "Chapter 1\n\nWren walked to the harbour.\n\n***\n\nThe tide came in.\n\n"
     "Chapter 2\n\nThe lamp went out at nine."
 )
-
-
-@pytest.fixture
-def make_window(qtbot, windows, tmp_path: Path):
-    def make(**answers: object) -> MainWindow:
-        return ready_window(
-            qtbot, windows, tmp_path / "home", fake_spec(tmp_path),
-            engine_factory=FakeFactory(), prompts=ScriptedPrompts(**answers),
-        )  # fmt: skip
-
-    return make
 
 
 def story_window(make_window, tmp_path: Path, **answers: object) -> MainWindow:

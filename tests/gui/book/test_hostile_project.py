@@ -15,7 +15,6 @@ from PySide6.QtWidgets import QTreeWidgetItem
 
 from backend.story.project_read import load_story
 from gui.window.main_window import MainWindow
-from tests.fakes import FakeFactory, ScriptedPrompts, fake_spec, ready_window
 
 CTRL = Qt.KeyboardModifier.ControlModifier
 
@@ -39,17 +38,6 @@ title = "Closing"
 id = "../../notes/notes"
 title = "Old notes"
 """
-
-
-@pytest.fixture
-def make_window(qtbot, windows, tmp_path: Path):
-    def make(**answers: object) -> MainWindow:
-        return ready_window(
-            qtbot, windows, tmp_path / "home", fake_spec(tmp_path),
-            engine_factory=FakeFactory(), prompts=ScriptedPrompts(**answers),
-        )  # fmt: skip
-
-    return make
 
 
 def hostile_project(tmp_path: Path, canary) -> Path:

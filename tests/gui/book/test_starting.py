@@ -8,7 +8,6 @@ from __future__ import annotations
 from pathlib import Path
 
 import docx
-import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDialogButtonBox, QFileDialog
 
@@ -19,21 +18,8 @@ from gui.book.folders import LastFolders, documents_folder
 from gui.book.new_project import NewProject, NewProjectDialog, folder_name
 from gui.book.prompts import Prompts
 from gui.book.welcome import WelcomeView
-from gui.window.main_window import MainWindow
-from tests.fakes import FakeFactory, ScriptedPrompts, fake_spec, ready_window
 
 CTRL = Qt.KeyboardModifier.ControlModifier
-
-
-@pytest.fixture
-def make_window(qtbot, windows, tmp_path: Path):
-    def make(**answers: object) -> MainWindow:
-        return ready_window(
-            qtbot, windows, tmp_path / "home", fake_spec(tmp_path),
-            engine_factory=FakeFactory(), prompts=ScriptedPrompts(**answers),
-        )  # fmt: skip
-
-    return make
 
 
 def three_scenes(tmp_path: Path) -> Path:

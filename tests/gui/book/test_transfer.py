@@ -16,21 +16,8 @@ from PySide6.QtWidgets import QApplication, QDialogButtonBox, QPushButton
 
 import gui.book.dialogs
 import gui.book.transfer
-from gui.window.main_window import MainWindow
-from tests.fakes import FakeFactory, ScriptedPrompts, fake_spec, ready_window
 
 GATE_TIMEOUT_S = 20  # only reached if the step ran on the GUI thread (the test then fails)
-
-
-@pytest.fixture
-def make_window(qtbot, windows, tmp_path: Path):
-    def make(**answers: object) -> MainWindow:
-        return ready_window(
-            qtbot, windows, tmp_path / "home", fake_spec(tmp_path),
-            engine_factory=FakeFactory(), prompts=ScriptedPrompts(**answers),
-        )  # fmt: skip
-
-    return make
 
 
 class Gate:

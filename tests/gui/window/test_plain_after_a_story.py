@@ -8,7 +8,6 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction
 
@@ -16,23 +15,11 @@ from backend.story.project import new_story
 from backend.story.project_save import save_story
 from backend.story.style.model import Style
 from gui.window.main_window import MainWindow
-from tests.fakes import FakeFactory, ScriptedPrompts, fake_spec, ready_window
 
 CTRL = Qt.KeyboardModifier.ControlModifier
 PREMISE = "A lighthouse keeper finds a stranded girl with a red umbrella."
 STYLE = Style(genre="cozy mystery", tone="eerie", pov="first", tense="past", notes="No adverbs.")
 NOTE = "the storm breaks tonight"
-
-
-@pytest.fixture
-def make_window(qtbot, windows, tmp_path: Path):
-    def make(**answers: object) -> MainWindow:
-        return ready_window(
-            qtbot, windows, tmp_path / "home", fake_spec(tmp_path),
-            engine_factory=FakeFactory(), prompts=ScriptedPrompts(**answers),
-        )  # fmt: skip
-
-    return make
 
 
 def a_story(tmp_path: Path) -> Path:
