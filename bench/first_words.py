@@ -6,7 +6,10 @@ the window read the text when the cursor came to rest), its prompt is already in
 model's cache. Measured at three places in Alice's Adventures in Wonderland, each after a
 prefill at the cursor, with the shared window and without it; then a styled continuation
 (first person, past tense), whose style header comes first and so reads its prompt anew:
-with the whole context, and capped to the suggestion's window.
+with the whole context, and capped to the suggestion's window; then the same after a
+suggestion at the place (what a writer who types and presses Ctrl+Enter before the window
+read ahead for the style meets): the plain prompt the run is guided against is then the
+suggestion's, taken from its cache.
 The last line is one JSON object.
 """
 
@@ -79,6 +82,15 @@ def main() -> None:
         name = "styled_capped_s" if shared else "styled_whole_context_s"
         out[name] = round(median(styled), 3)
         print(f"styled continuation (first person, past), {name}: {styled}")
+    kinds.SHARED_WINDOW = True
+    after = []
+    for k, cut in enumerate(PLACES):
+        before = doc[: cut + 13 * k]
+        prefill = SuggestJob(before, len(before), prefill_options(SuggestOptions()))
+        list(prefill.run(engine, threading.Event(), lambda _t: None))
+        after.append(first_words(engine, ContinueJob(before, params, style=style)))
+    out["styled_after_suggestion_s"] = round(median(after), 3)
+    print(f"styled, capped, after a suggestion there, nothing read ahead: {after}")
     # Read ahead (the window does it when a writer who uses a style rests): the styled
     # prompts are in the guidance pair's cache, at the place itself and after a few more
     # words typed there.

@@ -20,12 +20,12 @@ import numpy as np
 
 from backend.engines.base import EngineError
 from backend.engines.llama_batches import (
-    PREFILL_CHUNK,
     batches,
     common_prefix,
     kept_batches,
 )
 from backend.engines.llama_lora import LoraSet
+from backend.engines.llama_pair import GuidedPair
 
 log = logging.getLogger(__name__)
 
@@ -266,6 +266,19 @@ class LlamaRuntime:
                 llm._sampler.close()
                 llm._sampler = None
 
+    def held(self) -> tuple[list[int], list[tuple[int, int]]]:
+        """The tokens the cache holds and the batches they were evaluated in (nothing when
+        something evaluated through `llm` directly since)."""
+        llm = self.llm
+        if llm.n_tokens != self._left or llm._requires_eval:
+            return [], []
+        return llm.input_ids[: llm.n_tokens].tolist(), list(self._done)
+
+    @property
+    def native_context(self) -> Any:
+        """The main context's llama.cpp pointer."""
+        return self.llm._ctx.ctx
+
     def guided_pair(self) -> GuidedPair:
         """A second context on the same weights holding two sequences (for guidance)."""
         pair = GuidedPair(self.llm._model, self.n_ctx, self.n_threads, self.n_vocab)
@@ -314,112 +327,6 @@ class LlamaRuntime:
         """Free the adapters, the model and its context."""
         self.loras.close()
         self.llm.close()
-
-
-class GuidedPair:
-    """Two sequences in one llama.cpp context, evaluated together one token at a time.
-
-    Sequence 0 is the styled prompt, sequence 1 the guide. Each keeps the tokens it holds
-    so that a new request reuses the common prefix (the cache rolls back exactly, which
-    retries depend on). A step decodes one batch of two tokens, which reads the weights
-    once: measured on the bundled model, guided decoding went from about 28 to 36 tokens/s
-    against two contexts stepped in turn (56 without guidance).
-    """
-
-    def __init__(self, model: Any, n_ctx: int, n_threads: int, n_vocab: int) -> None:
-        import llama_cpp
-        from llama_cpp import _internals
-
-        self._llama_cpp = llama_cpp
-        params = llama_cpp.llama_context_default_params()
-        params.n_ctx = 2 * n_ctx  # each sequence gets half when the cache is not unified
-        params.n_batch = params.n_ubatch = PREFILL_CHUNK
-        params.n_seq_max = 2
-        params.kv_unified = False
-        params.swa_full = True
-        params.n_threads = params.n_threads_batch = n_threads
-        self._ctx = _internals.LlamaContext(model=model, params=params, verbose=False)
-        self._batch = _internals.LlamaBatch(n_tokens=PREFILL_CHUNK, embd=0, n_seq_max=2)
-        self._threads = n_threads
-        self._n_vocab = n_vocab
-        self.tokens: list[list[int]] = [[], []]
-        self._done: list[list[tuple[int, int]]] = [[], []]  # per sequence, as in LlamaRuntime
-
-    def use_threads(self, n: int) -> None:
-        """Step with `n` threads from now on (see LlamaRuntime.use_threads)."""
-        if n != self._threads:
-            self._llama_cpp.llama_set_n_threads(self._ctx.ctx, n, n)
-            self._threads = n
-
-    @property
-    def context(self) -> Any:
-        """The native context (to set adapters on)."""
-        return self._ctx.ctx
-
-    def seat(
-        self, main: list[int], guide: list[int], cancel: threading.Event | None = None
-    ) -> bool:
-        """Hold `main` and `guide`, keeping the batches of them already evaluated (see
-        `batches`); the last token of each is evaluated in one batch of two, for the logits."""
-        for seq, tokens in enumerate((main, guide)):
-            held = self.tokens[seq]
-            body = tokens[:-1]
-            plan = batches(len(body))
-            kept = kept_batches(self._done[seq], plan, common_prefix(held, tokens))
-            keep = plan[kept - 1][1] if kept else 0
-            if not self._ctx.kv_cache_seq_rm(seq, keep, -1):
-                self._ctx.kv_cache_seq_rm(seq, 0, -1)
-                keep = kept = 0
-            self.tokens[seq] = held[:keep]
-            self._done[seq] = plan[:kept]
-            for start, end in plan[kept:]:
-                if cancel is not None and cancel.is_set():
-                    return False
-                self._decode([(t, seq) for t in body[start:end]], False)
-                self._done[seq].append((start, end))
-        if cancel is not None and cancel.is_set():
-            return False
-        self._decode([(main[-1], 0), (guide[-1], 1)], True)
-        return True
-
-    def forget(self) -> None:
-        """Drop both sequences (the weights changed)."""
-        self._ctx.kv_cache_seq_rm(-1, 0, -1)
-        self.tokens = [[], []]
-        self._done = [[], []]
-
-    def push(self, token: int) -> None:
-        """Evaluate `token` at the end of both sequences, in one batch."""
-        self._decode([(token, 0), (token, 1)], True)
-
-    def logits(self) -> tuple[np.ndarray, np.ndarray]:
-        """The next-token logits of the styled sequence and of the guide (views)."""
-        get = self._llama_cpp.llama_get_logits_ith
-        main, guide = (
-            np.ctypeslib.as_array(get(self._ctx.ctx, i), shape=(self._n_vocab,)) for i in (0, 1)
-        )
-        return main, guide
-
-    def _decode(self, entries: list[tuple[int, int]], want_logits: bool) -> None:
-        batch = self._batch.batch
-        batch.n_tokens = len(entries)
-        for i, (token, seq) in enumerate(entries):
-            batch.token[i] = token
-            batch.pos[i] = len(self.tokens[seq])
-            batch.seq_id[i][0] = seq
-            batch.n_seq_id[i] = 1
-            batch.logits[i] = want_logits
-            self.tokens[seq].append(token)
-        try:
-            self._ctx.decode(self._batch)
-        except RuntimeError as exc:
-            self.forget()
-            raise EngineError(f"llama.cpp could not evaluate the text ({exc}).") from exc
-
-    def close(self) -> None:
-        """Free the context and its batch."""
-        self._batch.close()
-        self._ctx.close()
 
 
 _native_log_callback = None

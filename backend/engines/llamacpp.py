@@ -28,12 +28,12 @@ from backend.engines.base import (
 )
 from backend.engines.gguf_meta import check_gguf
 from backend.engines.llama_adapter import (
-    GuidedPair,
     LlamaRuntime,
     progress_callback,
     route_native_logs,
 )
 from backend.engines.llama_draft import drafted_tokens
+from backend.engines.llama_pair import GuidedPair
 from backend.engines.lookup import PromptLookup
 from backend.engines.params import SamplerParams
 from backend.engines.sampling import sample, seeded_rng
@@ -318,7 +318,7 @@ class LlamaCppEngine:
         self._pair.use_threads(rt.threads_now)
         main = self._prompt_ids(list(prompt), 1)
         guide = self._prompt_ids(list(guide_prompt), 1)
-        if not self._pair.seat(main, guide, cancel):
+        if not self._pair.seat(main, guide, cancel, source=rt):
             return None
         return self._pair
 

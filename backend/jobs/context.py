@@ -83,8 +83,16 @@ def assemble_for(
     settled: bool = False,
     task: str = "",
 ) -> Assembly:
-    """The assembled prompt of a `task` on `engine`."""
+    """The assembled prompt of a `task` on `engine`. A style `header` of a `cap`ped prompt
+    goes on top of the cap when the context has room for it: the rest is then the prompt a
+    suggestion at the cursor reads (the same window), which a guided styled continuation
+    reads as the prompt it is guided against, and takes from the suggestion's cache instead
+    of reading it again (backend/engines/llama_pair.py)."""
     budget = prompt_budget(engine, max_tokens, cap)
     count = counter_for(engine)
-    asm = assemble(book, before, count, budget, offset=offset, header=header, settled=settled)
+    on_top = bool(cap and header) and budget + count(header) <= prompt_budget(engine, max_tokens)
+    asm = assemble(
+        book, before, count, budget, offset=offset, header=header, settled=settled,
+        header_on_top=on_top,
+    )  # fmt: skip
     return replace(asm, task=task)

@@ -200,15 +200,18 @@ def assemble(
     offset: int = 0,
     header: str = "",
     settled: bool = False,
+    header_on_top: bool = False,
 ) -> Assembly:
     """The prompt for text `before` the cursor (which starts `offset` characters into the
-    scene), within `total` tokens. `header` (a style header) goes first. `settled`: the
-    text is not being typed (a passage to rewrite): lore and recall read all of it."""
+    scene), within `total` tokens. `header` (a style header) goes first, within `total` or,
+    `header_on_top`, on top of it (the rest is then what the same request without a header
+    gets). `settled`: the text is not being typed (a passage to rewrite): lore and recall
+    read all of it."""
     budgets = book.settings.budgets
     place = _place(book, before, offset, total, budgets.share("recent"))
     stable = place.full if settled else place.stable()
     head = Section("style", header, count(header), count(header)) if header else None
-    left = total - (head.tokens if head else 0)
+    left = total - (head.tokens if head and not header_on_top else 0)
     room_for_sections = max(0, left - int(total * budgets.share("recent")))
     built: dict[str, Section] = {}
     for name in PRIORITY:
@@ -222,7 +225,8 @@ def assemble(
     sections = [s for s in (head, *_ordered(built)) if s is not None]
     note_text = note.text[len(NOTE_MARK.format("")) - 1 : -1] if note.text else ""
     sections += _recent_sections(recent_section, recent, note, note_text)
-    return Assembly(tuple(sections), total, recent, note_text)
+    budget = total + (head.tokens if head and header_on_top else 0)
+    return Assembly(tuple(sections), budget, recent, note_text)
 
 
 def _ordered(built: dict[str, Section]) -> list[Section]:

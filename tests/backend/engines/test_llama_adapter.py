@@ -8,11 +8,10 @@ from itertools import pairwise
 
 import pytest
 
-from backend.engines.llama_adapter import (
-    LLAMA_ATTRIBUTES,
+from backend.engines.llama_adapter import LLAMA_ATTRIBUTES, check_internals
+from backend.engines.llama_batches import (
     PREFILL_CHUNK,
     batches,
-    check_internals,
     common_prefix,
     kept_batches,
 )

@@ -7,7 +7,7 @@ import threading
 import pytest
 
 from backend.engines.base import EngineError
-from backend.engines.llama_adapter import PREFILL_CHUNK
+from backend.engines.llama_batches import PREFILL_CHUNK
 from backend.engines.params import SamplerParams
 from tests.conftest import SAMPLE_PROSE
 

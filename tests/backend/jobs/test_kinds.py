@@ -120,21 +120,82 @@ def test_a_plain_continuation_reads_the_suggestions_window(llama_engine) -> None
     assert len(continuation.body) < len(text)  # a window, not the whole text
 
 
+def test_a_styled_continuation_reads_the_suggestions_window_under_its_header(llama_engine) -> None:
+    """The style header goes on top of the suggestion's window, so the plain prompt a
+    styled run is guided against is the one the suggestion read."""
+    from tests.conftest import SAMPLE_PROSE
+
+    text = (SAMPLE_PROSE + "\n\n") * 40
+    style = Style(pov="first", tense="past")
+    styled = ContinueJob(text, GREEDY, style=style).assemble(llama_engine)
+    suggestion = SuggestJob(text, len(text), SuggestOptions()).assemble(llama_engine)
+    assert styled.prefix + styled.body == suggestion.prefix + suggestion.body
+    header = styled.section("style")
+    assert header is not None and header.tokens > 0
+    assert styled.total_tokens <= styled.budget == suggestion.budget + header.tokens
+
+
+def test_without_room_for_it_on_top_the_header_takes_from_the_window() -> None:
+    """An engine whose context holds no more than the suggestion's window keeps the prompt
+    inside the context: the header comes out of the window, as before."""
+    from tests.conftest import SAMPLE_PROSE
+
+    engine = FakeEngine()  # 2,048 tokens of context, no room beyond the window
+    text = (SAMPLE_PROSE + "\n\n") * 40
+    styled = ContinueJob(text, GREEDY, style=Style(pov="first")).assemble(engine)
+    assert styled.section("style") is not None
+    assert styled.total_tokens <= styled.budget <= engine.context_length
+
+
+def test_a_styled_continuation_after_a_suggestion_reads_only_its_styled_prompt(
+    llama_engine, monkeypatch
+) -> None:
+    """Ctrl+Enter before anything was read ahead for the style, right after a suggestion at
+    the cursor: the plain prompt comes from the suggestion's cache, and only the styled one
+    is read."""
+    from backend.engines import llama_pair
+    from tests.conftest import SAMPLE_PROSE
+
+    text = "The harbour master kept a ledger of storms. " + SAMPLE_PROSE * 5
+    style = Style(pov="first", tense="past")
+    pair = llama_engine.guided_session([5, 6, 7], [5, 6, 7])
+    pair.forget()  # nothing of this text in the pair
+    list(SuggestJob(text, len(text), SuggestOptions()).run(llama_engine, threading.Event(), print))
+    read = [0, 0]
+    real_decode = llama_pair.GuidedPair._decode
+
+    def decode(self, entries, want_logits):  # type: ignore[no-untyped-def]
+        for _token, seq in entries if not want_logits else ():
+            read[seq] += 1
+        return real_decode(self, entries, want_logits)
+
+    monkeypatch.setattr(llama_pair.GuidedPair, "_decode", decode)
+    job = ContinueJob(text, GREEDY, style=style)
+    asm = job.assemble(llama_engine)
+    cancel = threading.Event()
+    for item in job.run(llama_engine, cancel, lambda _t: cancel.set()):
+        if isinstance(item, str) and item:
+            break
+    styled_tokens = len(llama_engine.tokenize(asm.prompt))
+    assert read[0] > styled_tokens // 2  # the styled prompt was read
+    assert read[1] < 16  # the plain one was copied, but for its last batch or two
+
+
 def test_a_styled_continuation_read_ahead_leaves_nothing_to_read(llama_engine, monkeypatch) -> None:
     """Read ahead at a place (the window does it when a writer who uses a style rests), the
     styled continuation there reads no prompt token anew before its first words."""
-    from backend.engines import llama_adapter
+    from backend.engines import llama_pair
     from tests.conftest import SAMPLE_PROSE
 
     read: list[int] = []
-    real_decode = llama_adapter.GuidedPair._decode
+    real_decode = llama_pair.GuidedPair._decode
 
     def decode(self, entries, want_logits):  # type: ignore[no-untyped-def]
         if not want_logits:
             read.append(len(entries))  # prompt batches: the pair reading text
         return real_decode(self, entries, want_logits)
 
-    monkeypatch.setattr(llama_adapter.GuidedPair, "_decode", decode)
+    monkeypatch.setattr(llama_pair.GuidedPair, "_decode", decode)
     text = "The lighthouse keeper counted ships that never came. " + SAMPLE_PROSE * 4
     style = Style(pov="first", tense="past")
     ahead = ContinueJob(text, GREEDY, style=style, prepare_only=True)
@@ -157,10 +218,10 @@ def test_a_styled_continuation_read_ahead_leaves_nothing_to_read(llama_engine, m
 def test_read_ahead_is_for_guided_styles_only(llama_engine, monkeypatch) -> None:
     """A plain continuation shares the suggestion's prompt already, and an unguided style
     reads in the context suggestions use: reading ahead for either would only cost."""
-    from backend.engines import llama_adapter
+    from backend.engines import llama_pair
 
     seated: list[int] = []
-    monkeypatch.setattr(llama_adapter.GuidedPair, "seat", lambda *a, **k: seated.append(1) or True)
+    monkeypatch.setattr(llama_pair.GuidedPair, "seat", lambda *a, **k: seated.append(1) or True)
     text = "Wren walked to the end of the pier and waited for the boat."
     for style in (None, Style(pov="first", guidance=1.0)):
         job = ContinueJob(text, GREEDY, style=style, prepare_only=True)

@@ -48,7 +48,11 @@ def test_context_op_answers_sections_with_exact_tokens(llama_engine, book_folder
     assert reply["total_tokens"] <= reply["budget"]
     assert any(p.suffix == ".json" for p in (tmp_path / "cache" / "recall").iterdir())
     suggest = ask(llama_engine, {**request, "task": "suggest"})
-    assert suggest["budget"] == reply["budget"]  # a continuation reads the suggestion's window
+    # A styled continuation reads the suggestion's window, its style header on top.
+    header = next(s for s in reply["sections"] if s["name"] == "style")
+    assert reply["budget"] == suggest["budget"] + header["tokens"]
+    recent = [s["text"] for s in reply["sections"] if s["name"] == "recent"]
+    assert recent == [s["text"] for s in suggest["sections"] if s["name"] == "recent"]
 
 
 def test_suggest_and_continue_ops_read_the_story(llama_engine, tiny_gpt2_engine, book_folder):
