@@ -395,6 +395,10 @@ def _load_llama(llama_cpp: Any, path: Path, n_ctx: int, n_threads: int, on_progr
                 n_threads_batch=n_threads,
                 n_batch=512,
                 swa_full=True,  # lets the cache roll back a few tokens exactly (token healing)
+                # Flash attention splits its sums by thread on the CPU past a few hundred
+                # tokens, and the threads follow the load: the same prompt would give other
+                # logits on a busy machine. Off, as in the guided pair (llama_pair.py).
+                flash_attn=False,
                 verbose=False,
             )
         finally:

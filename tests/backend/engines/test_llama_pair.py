@@ -61,6 +61,7 @@ def test_an_empty_cache_part_is_kept_empty() -> None:
         _state(_block(3))[:-1],  # cut short
         _state(_block(3)) + b"x",  # bytes after the last part
     ],
+    ids=["nothing", "header only", "foreign magic", "two streams", "cut short", "bytes after"],
 )
 def test_states_of_another_shape_are_refused(state: bytes) -> None:
     assert restreamed(state, 2) is None
@@ -105,3 +106,20 @@ def test_the_guide_is_copied_from_the_main_cache_exactly(llama_engine, extra: in
     llama_engine.guided_session(styled[:-20], shorter)
     for got, want in zip(pair.logits(), again, strict=True):
         np.testing.assert_array_equal(got, want)
+
+
+@pytest.mark.slow
+def test_the_pairs_thread_count_changes_no_logit(llama_engine) -> None:
+    story = SAMPLE_PROSE * 5 + " The ferry left the harbour before dawn and"
+    styled = llama_engine.tokenize("Narration: first person.\n\n" + story)
+    plain = llama_engine.tokenize(story)
+    pair = llama_engine.guided_session([5, 6], [5, 6])
+    rows = []
+    for n in (1, llama_engine.runtime.n_threads):
+        pair.forget()
+        llama_engine.session([9, 9, 9])  # nothing to copy: the pair reads both prompts
+        pair.use_threads(n)
+        pair.seat(llama_engine._prompt_ids(styled, 1), llama_engine._prompt_ids(plain, 1))
+        rows.append([np.array(x) for x in pair.logits()])
+    for one, many in zip(*rows, strict=True):
+        np.testing.assert_array_equal(one, many)

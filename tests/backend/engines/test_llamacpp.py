@@ -253,6 +253,27 @@ def test_the_thread_count_changes_nothing_but_speed(llama_engine) -> None:
     assert one == many
 
 
+def test_the_thread_count_changes_no_logit_of_a_long_prompt(llama_engine) -> None:
+    """Not a rounding either, past the few hundred tokens where flash attention would split
+    its sums by thread (so it stays off: the threads follow the machine's load)."""
+    import numpy as np
+
+    rt = llama_engine.runtime
+    prompt = llama_engine._prompt_ids(llama_engine.tokenize(SAMPLE_PROSE * 6), 1)
+    assert len(prompt) > 600
+    before = rt.threads_now
+    rows = []
+    try:
+        for n in (1, rt.n_threads):
+            rt.use_threads(n)
+            rt.truncate(0)
+            rt.prefill(prompt, None)
+            rows.append(rt.last_logits().copy())
+    finally:
+        rt.use_threads(before)
+    np.testing.assert_array_equal(rows[0], rows[1])
+
+
 def rt_stream(engine, prompt):  # type: ignore[no-untyped-def]
     """Greedy text with the thread count as it was set (not as the load would set it)."""
     adaptive, engine._adaptive = engine._adaptive, False
