@@ -1,7 +1,8 @@
 """How soon a styled continuation's first words show in the window (Ctrl+Enter), on the
-bundled model: the first one in a session, and one asked for after the writer rested a
-moment (the window reads the styled prompt ahead, gui/editor/continuation.py), a few words
-further on and on another page.
+bundled model: the first one in a session, one at a new place right after a suggestion there
+(nothing read ahead for the style yet: the plain prompt it is guided against is the
+suggestion's), and one asked for after the writer rested a moment (the window reads the
+styled prompt ahead, gui/editor/continuation.py), a few words further on and on another page.
 
 The window is real (offscreen by default; set DISPLAY and QT_QPA_PLATFORM=xcb to run it on
 an X display such as Xvfb). A writer's page of Alice is in the editor, the style panel asks
@@ -127,9 +128,23 @@ def run(rounds: int, paragraph_end: bool = False) -> dict:
         paragraph before it, so that the continuation opens a new one."""
         return doc.rfind("\n\n", 0, place) if paragraph_end else place
 
-    cold, rested, ahead, moved, ahead_moved = [], [], [], [], []
+    def after_suggestion(place: int) -> float:
+        """The writer types at a new place, a suggestion comes, and Ctrl+Enter goes before
+        anything was read ahead for the style (the plain prompt is the suggestion's)."""
+        window.editor.setPlainText(doc[: page_end(place)])
+        window.editor.moveCursor(window.editor.textCursor().MoveOperation.End)
+        wait(lambda: not worker.busy())
+        window.continuation._styled_used = False
+        window.suggestions.set_enabled(True)
+        QTest.keyClicks(window.editor, TYPED)
+        wait(lambda: bool(window.editor.ghost_text()) and not worker.busy())
+        window.suggestions.set_enabled(False)
+        return first_words()
+
+    cold, rested, ahead, moved, ahead_moved, suggested = [], [], [], [], [], []
     first_line_s: list[float] = []
     for place in PLACES[:rounds]:
+        suggested.append(after_suggestion(place + 3 * MOVE))
         window.editor.setPlainText(doc[: page_end(place)])
         window.editor.moveCursor(window.editor.textCursor().MoveOperation.End)
         wait(lambda: not worker.busy())
@@ -147,6 +162,8 @@ def run(rounds: int, paragraph_end: bool = False) -> dict:
     window.model_thread.stop()
     return {
         "first_styled_s": round(median(cold), 3),
+        "after_a_suggestion_s": round(median(suggested), 3),
+        "after_a_suggestion_all": [round(x, 2) for x in suggested],
         "after_rest_s": round(median(rested), 3),
         "read_ahead_s": round(median(ahead), 3),
         "elsewhere_after_rest_s": round(median(moved), 3),
