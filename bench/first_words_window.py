@@ -137,7 +137,7 @@ def run(rounds: int, paragraph_end: bool = False) -> dict:
         window.continuation._styled_used = False
         window.suggestions.set_enabled(True)
         QTest.keyClicks(window.editor, TYPED)
-        wait(lambda: bool(window.editor.ghost_text()) and not worker.busy())
+        wait(lambda: bool(window.editor.ghost_text) and not worker.busy())
         window.suggestions.set_enabled(False)
         return first_words()
 

@@ -310,7 +310,8 @@ class LlamaCppEngine:
         styled prompt and the plain one cost one evaluation per token, not two.
 
         They live in a context of their own (sharing the model's weights), so the main
-        context's cache, which suggestions rely on, is not disturbed.
+        context's cache, which suggestions rely on, is not disturbed; what it holds of
+        either prompt is copied rather than read again (llama_pair.py).
         """
         rt = self._runtime()
         if self._pair is None:
@@ -318,8 +319,9 @@ class LlamaCppEngine:
         self._pair.use_threads(rt.threads_now)
         main = self._prompt_ids(list(prompt), 1)
         guide = self._prompt_ids(list(guide_prompt), 1)
-        if not self._pair.seat(main, guide, cancel, source=rt):
-            return None
+        with self._lock:  # the main context's cache may be copied from
+            if not self._pair.seat(main, guide, cancel, source=rt):
+                return None
         return self._pair
 
     def close(self) -> None:

@@ -316,9 +316,12 @@ class SuggestionController(QObject):
         """The suggestion request at the cursor (a prefill is the same one, told to only
         read): the same window and book, so that its prompt is the one that follows."""
         position = self.editor.textCursor().position()
-        # Send only the budgeted window (its start moves in large steps, so the engine's
-        # cached prefix keeps hitting) and a peek after the cursor: never the whole book.
-        start = window_start(position, options.context_tokens * CHARS_PER_TOKEN)
+        # Send a stretch before the cursor (its start moves in large steps) and a peek after
+        # it, never the whole book: twice the most text the prompt's window may take, so the
+        # window the prompt's assembly anchors lies inside it. The prompt is then the one a
+        # continuation at the cursor reads (its plain prompt, or a styled one's guide).
+        most = max(options.context_tokens, options.book_tokens) * CHARS_PER_TOKEN
+        start = window_start(position, 2 * most)
         window = self.editor.text_range(start, position + AFTER_CURSOR_CHARS)
         book = self.book_context() if self.book_context is not None else None
         job = SuggestJob(window, position - start, options, alternative, book=book, offset=start)

@@ -157,10 +157,41 @@ def test_requests_carry_only_the_budgeted_window(qtbot, window) -> None:
     qtbot.keyClick(window.editor, Qt.Key.Key_Space, CTRL)
     (request,) = posted
     job = request.job
-    budget = window.suggestions.options.context_tokens * 4
+    options = window.suggestions.options
+    budget = 2 * max(options.context_tokens, options.book_tokens) * 4
     assert isinstance(job, SuggestJob)
     assert len(job.text) <= budget
     assert job.text[: job.cursor] == big[len(big) - job.cursor :]
+
+
+@pytest.mark.parametrize("cursor", [3_000, 20_011, 47_777])
+def test_a_suggestion_reads_the_prompt_a_continuation_there_reads(
+    qtbot, window, llama_engine, cursor
+) -> None:
+    """The text sent holds the whole window the prompt's assembly anchors, so the prompt is
+    the one a continuation at the cursor reads (a styled one's plain prompt too): its cache
+    serves the continuation's first words."""
+    from backend.engines.params import SamplerParams
+    from backend.jobs.kinds import ContinueJob
+    from backend.story.style.model import Style
+    from tests.conftest import SAMPLE_PROSE
+
+    paragraphs = [f"{n}. " + SAMPLE_PROSE[n % 97 :] for n in range(400)]
+    text = "\n\n".join(paragraphs)[:60_000]
+    window.editor.setPlainText(text)
+    moved = window.editor.textCursor()
+    moved.setPosition(cursor)
+    window.editor.setTextCursor(moved)
+    posted = []
+    window.model_thread.worker.post = posted.append
+    qtbot.keyClick(window.editor, Qt.Key.Key_Space, CTRL)
+    (request,) = posted
+    engine = llama_engine  # real token counts: the window's size in characters depends on them
+    suggestion = request.job.assemble(engine)
+    params = SamplerParams(max_tokens=60)
+    for style in (None, Style(pov="first", tense="past")):
+        continuation = ContinueJob(text[:cursor], params, style=style).assemble(engine)
+        assert continuation.prefix + continuation.body == suggestion.prefix + suggestion.body
 
 
 def test_ctrl_space_says_why_when_no_suggestion_can_come(qtbot, window) -> None:
