@@ -47,7 +47,7 @@ HEADER_BYTES = 8
 
 
 class SequenceSource(Protocol):
-    """A context on the same weights whose sequence 0 may be copied from."""
+    """A context on the same weights, holding one sequence, whose cache may be copied."""
 
     def held(self) -> tuple[list[int], list[tuple[int, int]]]:
         """The tokens its cache holds, and the batches they were evaluated in."""
@@ -69,7 +69,7 @@ def copy_sequence(llama_cpp: Any, source: Any, dest: Any, seq: int) -> bool:
         return False
     buf = (ctypes.c_uint8 * size)()
     got = int(llama_cpp.llama_state_seq_get_data(source, buf, size, -1))
-    state = restreamed(bytes(buf)[:got], STREAMS) if got > 0 else None
+    state = restreamed(memoryview(buf).cast("B")[:got], STREAMS) if got > 0 else None
     memory = llama_cpp.llama_get_memory(dest)
     llama_cpp.llama_memory_seq_rm(memory, seq, -1, -1)
     if state is None or not _set_state(llama_cpp, dest, state, seq):
@@ -79,13 +79,13 @@ def copy_sequence(llama_cpp: Any, source: Any, dest: Any, seq: int) -> bool:
     return True
 
 
-def _set_state(llama_cpp: Any, dest: Any, state: bytes, seq: int) -> bool:
-    """Load a sequence state into sequence `seq` of `dest`."""
-    data = (ctypes.c_uint8 * len(state)).from_buffer_copy(state)
+def _set_state(llama_cpp: Any, dest: Any, state: bytearray, seq: int) -> bool:
+    """Load a sequence state into sequence `seq` of `dest` (read in place, not copied)."""
+    data = (ctypes.c_uint8 * len(state)).from_buffer(state)
     return int(llama_cpp.llama_state_seq_set_data(dest, data, len(state), seq)) > 0
 
 
-def restreamed(state: bytes, streams: int) -> bytes | None:
+def restreamed(state: bytes | memoryview, streams: int) -> bytearray | None:
     """A one-stream sequence state as a context with `streams` streams reads it: after
     llama.cpp's header (magic, sequence), each cache's part (llama_kv_cache::state_write: two
     for a model with sliding-window layers) with its cells in the first stream (llama.cpp
@@ -98,12 +98,14 @@ def restreamed(state: bytes, streams: int) -> bytes | None:
         block = _block_end(state, at)
         if block is None:
             return None
-        out += struct.pack("<I", streams) + state[at + 4 : block] + bytes(4 * (streams - 1))
+        out += struct.pack("<I", streams)
+        out += state[at + 4 : block]
+        out += bytes(4 * (streams - 1))
         at = block
-    return bytes(out) if at > HEADER_BYTES else None
+    return out if at > HEADER_BYTES else None
 
 
-def _block_end(state: bytes, at: int) -> int | None:
+def _block_end(state: bytes | memoryview, at: int) -> int | None:
     """Where one cache's part of a one-stream sequence state that starts at `at` ends."""
     try:
         n_stream, cells = struct.unpack_from("<II", state, at)
