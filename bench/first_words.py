@@ -52,6 +52,12 @@ def first_words(engine: LlamaCppEngine, job: ContinueJob) -> float:
     return (seen[0] if seen else time.perf_counter()) - started
 
 
+def suggested_at(engine: LlamaCppEngine, before: str) -> None:
+    """Read the place as a suggestion at its end does (the window's prefill)."""
+    prefill = SuggestJob(before, len(before), prefill_options(SuggestOptions()))
+    list(prefill.run(engine, threading.Event(), lambda _t: None))
+
+
 def main() -> None:
     """Print the times and a JSON line."""
     parser = argparse.ArgumentParser(description=__doc__)
@@ -70,8 +76,7 @@ def main() -> None:
         times = []
         for k, cut in enumerate(PLACES):
             before = doc[: cut + 7 * k]
-            prefill = SuggestJob(before, len(before), prefill_options(SuggestOptions()))
-            list(prefill.run(engine, threading.Event(), lambda _t: None))
+            suggested_at(engine, before)
             times.append(first_words(engine, ContinueJob(before, params)))
         name = "plain_shared_s" if shared else "plain_own_window_s"
         out[name] = round(median(times), 3)
@@ -86,15 +91,13 @@ def main() -> None:
     after = []
     for k, cut in enumerate(PLACES):
         before = doc[: cut + 13 * k]
-        prefill = SuggestJob(before, len(before), prefill_options(SuggestOptions()))
-        list(prefill.run(engine, threading.Event(), lambda _t: None))
+        suggested_at(engine, before)
         after.append(first_words(engine, ContinueJob(before, params, style=style)))
     out["styled_after_suggestion_s"] = round(median(after), 3)
     print(f"styled, capped, after a suggestion there, nothing read ahead: {after}")
     # Read ahead (the window does it when a writer who uses a style rests): the styled
     # prompts are in the guidance pair's cache, at the place itself and after a few more
     # words typed there.
-    kinds.SHARED_WINDOW = True
     for typed in (0, TYPED_AFTER):
         styled, prepared = [], []
         for k, cut in enumerate(PLACES):

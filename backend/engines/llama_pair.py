@@ -221,7 +221,7 @@ class GuidedPair:
         if not copy_sequence(self._llama_cpp, source.native_context, self.context, seq):
             self.tokens[seq], self._done[seq] = [], []
             return 0
-        self.tokens[seq], self._done[seq] = list(held), list(done)
+        self.tokens[seq], self._done[seq] = held, done
         self.copied += plan[theirs - 1][1] - (plan[kept - 1][1] if kept else 0)
         return theirs
 
