@@ -4,9 +4,11 @@ llama_adapter.py, which loads the model and owns the main context.
 
 A sequence can start from what the main context already read: the plain prompt of a
 styled continuation is, more often than not, the prompt the last suggestion at the cursor
-read. Its cache is copied over (llama.cpp's sequence state, about 18 KB a token on the
-bundled model) instead of being read again, which halves what a styled continuation reads
-when nothing was read ahead for it. Both contexts attend the same way (no flash attention)
+read, and the styled one is that prompt with the style header a few paragraphs before the
+end. The cache is copied over (llama.cpp's sequence state, about 18 KB a token on the
+bundled model) into each sequence instead of being read again, so a styled continuation
+asked for where nothing was read ahead for it reads only the header and the paragraphs
+after it. Both contexts attend the same way (no flash attention)
 and give each sequence a cache stream of its own that starts at cell 0, so a copied batch
 holds the very numbers reading it here would give (see llama_batches: only batches
 evaluated as the same batches are kept).
@@ -224,6 +226,17 @@ class GuidedPair:
         self.tokens[seq], self._done[seq] = held, done
         self.copied += plan[theirs - 1][1] - (plan[kept - 1][1] if kept else 0)
         return theirs
+
+    def unread(self, tokens: list[int], seq: int, source: SequenceSource) -> int:
+        """How many tokens of the prompt `tokens` seating it in sequence `seq` would read:
+        those in batches neither that sequence nor `source` holds (the last one aside, which
+        is always evaluated)."""
+        body = tokens[:-1]
+        plan = batches(len(body))
+        here = kept_batches(self._done[seq], plan, common_prefix(self.tokens[seq], body))
+        held, done = source.held()
+        kept = max(here, kept_batches(done, plan, common_prefix(held, body)))
+        return len(body) - (plan[kept - 1][1] if kept else 0)
 
     def forget(self) -> None:
         """Drop both sequences (the weights changed)."""

@@ -32,6 +32,7 @@ from backend.engines.llama_adapter import (
     progress_callback,
     route_native_logs,
 )
+from backend.engines.llama_batches import PREFILL_CHUNK, common_prefix
 from backend.engines.llama_draft import drafted_tokens
 from backend.engines.llama_pair import GuidedPair
 from backend.engines.lookup import PromptLookup
@@ -49,6 +50,9 @@ DEFAULT_CONTEXT = 4096
 WORD_TAIL = 4
 # After a letter these continue the word ("don't", "well-known"): never a place to stop.
 WORD_JOINERS = ("'", "\u2019", "-")
+# A guided run's two prompts sharing at least this many tokens that neither context holds
+# read them once, in the main context, and copy them into both sequences (guided_session).
+READ_ONCE_TOKENS = 2 * PREFILL_CHUNK
 
 
 def default_threads() -> int:
@@ -316,13 +320,23 @@ class LlamaCppEngine:
         rt = self._runtime()
         if self._pair is None:
             self._pair = rt.guided_pair()
-        self._pair.use_threads(rt.threads_now)
+        pair = self._pair
+        pair.use_threads(rt.threads_now)
         main = self._prompt_ids(list(prompt), 1)
         guide = self._prompt_ids(list(guide_prompt), 1)
         with self._lock:  # the main context's cache may be copied from
-            if not self._pair.seat(main, guide, cancel, source=rt):
+            # The styled prompt is the plain one with the header near the end: when neither
+            # context holds their common part, read the plain prompt once in the main
+            # context (it is the suggestion's prompt at the cursor, which the next
+            # suggestion there reads anyway) and copy it into both sequences, rather than
+            # read it twice here.
+            shares = common_prefix(main, guide) >= READ_ONCE_TOKENS
+            unread = shares and pair.unread(guide, 1, rt) >= READ_ONCE_TOKENS
+            if unread and not rt.prefill(guide[:-1], cancel):
                 return None
-        return self._pair
+            if not pair.seat(main, guide, cancel, source=rt):
+                return None
+        return pair
 
     def close(self) -> None:
         """Free the model and its contexts now, not whenever the garbage collector runs."""

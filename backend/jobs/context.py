@@ -84,10 +84,11 @@ def assemble_for(
     task: str = "",
 ) -> Assembly:
     """The assembled prompt of a `task` on `engine`. A style `header` of a `cap`ped prompt
-    goes on top of the cap when the context has room for it: the rest is then the prompt a
+    counts on top of the cap when the context has room for it: the rest is then the prompt a
     suggestion at the cursor reads (the same window), which a guided styled continuation
-    reads as the prompt it is guided against, and takes from the suggestion's cache instead
-    of reading it again (backend/engines/llama_pair.py)."""
+    reads as the prompt it is guided against. With the header a few paragraphs before the
+    end, the styled prompt shares all of that window but its last paragraphs too; both are
+    taken from the suggestion's cache instead of read again (backend/engines/llama_pair.py)."""
     budget = prompt_budget(engine, max_tokens, cap)
     count = counter_for(engine)
     on_top = bool(cap and header) and budget + count(header) <= prompt_budget(engine, max_tokens)

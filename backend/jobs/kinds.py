@@ -107,8 +107,8 @@ class ContinueJob:
         if SHARED_WINDOW:
             # The suggestion's own window. A plain continuation's prompt is then the one
             # read for the last suggestion (or when the cursor came to rest), so its first
-            # words come without reading the text again; a styled one (its header first)
-            # reads a prompt of that size rather than the whole context
+            # words come without reading the text again; a styled one (its header a few
+            # paragraphs before the end) reads that header and the paragraphs after it
             # (bench/first_words.py).
             options = SuggestOptions()
             cap = options.book_tokens if book.in_a_story else options.context_tokens

@@ -3,7 +3,8 @@ and a sentence check that samples a sentence again when it misses the requested 
 
 On an instruct model the same style reaches the model through its own chat template
 (chat.py): the style in the writer's turn, the manuscript as the start of the model's reply.
-Base models keep the plain prompt: header, notes, text.
+Base models keep the plain prompt: notes, then the text with the style header a few
+paragraphs before its end (at the top of a short text).
 
 Engines that sample in Inkling's process (a `Stepper`) run every lever locally (run.py,
 levers.py); a server samples for us, so the bias goes with the request and the sentence
@@ -47,7 +48,12 @@ from backend.models.chat import chat_template
 from backend.story.language import pack
 from backend.story.memory.assembly import note_echoes
 from backend.story.style.detect import in_dialogue
-from backend.story.style.header import header_marks, insert_authors_note, style_header
+from backend.story.style.header import (
+    header_marks,
+    insert_authors_note,
+    style_header,
+    with_header,
+)
 from backend.story.style.model import Style, sampler_for
 
 ROOM_MARGIN = 8  # tokens kept free besides the reply's own (a BOS, healed tokens)
@@ -78,9 +84,12 @@ class StoryContext:
 def build_prompts(
     text_before: str, style: Style, story: StoryContext, lang: str = "en"
 ) -> tuple[str, str]:
-    """(styled prompt, plain prompt): the plain one drops the style header, for guidance."""
-    body = story.lore + insert_authors_note(text_before, story.authors_note)
-    return style_header(style, story.premise, lang) + body, body
+    """(styled prompt, plain prompt): the plain one drops the style header, for guidance.
+    The header goes a few paragraphs before the end (see header_offset)."""
+    text = insert_authors_note(text_before, story.authors_note)
+    return with_header(
+        story.lore, text, style_header(style, story.premise, lang)
+    ), story.lore + text
 
 
 @dataclass(frozen=True)

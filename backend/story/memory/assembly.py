@@ -26,7 +26,7 @@ from backend.story.memory.sections import (
     passage_label,
     trim_to,
 )
-from backend.story.style.header import insert_authors_note
+from backend.story.style.header import header_offset, insert_authors_note
 from backend.text.counts import is_mostly_cjk
 from backend.text.windows import sentence_start
 
@@ -203,7 +203,8 @@ def assemble(
     header_on_top: bool = False,
 ) -> Assembly:
     """The prompt for text `before` the cursor (which starts `offset` characters into the
-    scene), within `total` tokens. `header` (a style header) goes first, within `total` or,
+    scene), within `total` tokens. `header` (a style header) goes a few paragraphs before the
+    end of the recent text (header_offset; first when that is short), within `total` or,
     `header_on_top`, on top of it (the rest is then what the same request without a header
     gets). `settled`: the text is not being typed (a passage to rewrite): lore and recall
     read all of it."""
@@ -222,9 +223,13 @@ def assemble(
         left -= section.tokens
     note = built.pop("authors_note")
     recent_section, recent = _recent(place, left, count, any(s.text for s in built.values()))
-    sections = [s for s in (head, *_ordered(built)) if s is not None]
     note_text = note.text[len(NOTE_MARK.format("")) - 1 : -1] if note.text else ""
-    sections += _recent_sections(recent_section, recent, note, note_text)
+    placed = insert_authors_note(recent, note_text) if note_text else recent
+    # The header goes a few paragraphs before the end (header_offset), or first.
+    in_text = head if head is not None and header_offset(placed) else None
+    first = head if in_text is None else None
+    sections = [s for s in (first, *_ordered(built)) if s is not None]
+    sections += _recent_sections(recent_section, recent, note, note_text, in_text)
     budget = total + (head.tokens if head and header_on_top else 0)
     return Assembly(tuple(sections), budget, recent, note_text)
 
@@ -419,16 +424,32 @@ def _anchored(place: _Place, chars: int) -> int:
     return sentence_start(place.full, place.start_for(chars), place.step)
 
 
-def _recent_sections(recent: Section, text: str, note: Section, note_text: str) -> list[Section]:
-    """The recent text, split around the author's note the way insert_authors_note places it."""
-    if not note.text or not note_text:
-        return [recent]
+def _recent_sections(
+    recent: Section, text: str, note: Section, note_text: str, head: Section | None
+) -> list[Section]:
+    """The recent text, split around the author's note (where insert_authors_note places
+    it) and the style header `head` (where header_offset places it)."""
     sep = recent.text[: len(recent.text) - len(text)]
-    placed = insert_authors_note(text, note_text)
-    marker = NOTE_MARK.format(note_text)
-    at = placed.find(marker)
-    head, tail = placed[:at], placed[at + len(marker) :]
-    out = [Section("recent", sep + head, recent.tokens, recent.budget)] if sep + head else []
-    out.append(Section("authors_note", marker, note.tokens, note.budget))
-    out.append(Section("recent", tail, 0, recent.budget))
+    placed = insert_authors_note(text, note_text) if note.text and note_text else text
+    full = sep + placed
+    blocks: list[tuple[int, Section]] = []
+    if note.text and note_text:
+        marker = NOTE_MARK.format(note_text)
+        at = len(sep) + placed.find(marker)
+        blocks.append((at, Section("authors_note", marker, note.tokens, note.budget)))
+    if head is not None:
+        at = len(sep) + header_offset(placed)
+        full = full[:at] + head.text + full[at:]
+        blocks = [(b + len(head.text) if b >= at else b, s) for b, s in blocks]
+        blocks.append((at, head))
+    out: list[Section] = []
+    done = 0
+    for at, block in sorted(blocks, key=lambda b: b[0]):
+        if full[done:at]:
+            out.append(Section("recent", full[done:at], 0, recent.budget))
+        out.append(block)
+        done = at + len(block.text)
+    out.append(Section("recent", full[done:], 0, recent.budget))
+    first = next(i for i, s in enumerate(out) if s.name == "recent")
+    out[first] = replace(out[first], tokens=recent.tokens)
     return out

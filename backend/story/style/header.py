@@ -48,6 +48,32 @@ def header_marks(header: str, lang: str = "en") -> tuple[str, ...]:
     return tuple(marks)
 
 
+HEADER_DEPTH = 3  # paragraphs before the end of the text where a style header goes
+
+
+def header_offset(text: str, paragraphs_back: int = HEADER_DEPTH) -> int:
+    """Where in `text` (the story's text, its author's note placed) a style header goes: the
+    start of the paragraph `paragraphs_back` before the end, after the author's note. 0 when
+    the text has no more paragraphs than that: the header then leads the whole prompt.
+
+    Placed near the end, the header tells the model what to write where it reads most
+    closely, and everything before it is the prompt a suggestion at the cursor read, so a
+    styled continuation takes that from the model's cache and reads only the header and
+    the last paragraphs (backend/engines/llama_pair.py)."""
+    parts = text.split("\n\n")
+    at = max(0, len(parts) - paragraphs_back)
+    return sum(len(p) + 2 for p in parts[:at])
+
+
+def with_header(lore: str, text: str, header: str) -> str:
+    """The styled prompt: `lore`, then `text` with the style `header` placed in it (see
+    header_offset), or the header first when the text is short."""
+    at = header_offset(text) if header else 0
+    if at == 0:
+        return header + lore + text
+    return lore + text[:at] + header + text[at:]
+
+
 def insert_authors_note(text: str, note: str, paragraphs_back: int = 3) -> str:
     """Put '[Author's note: …]' a few paragraphs before the end of `text`."""
     if not note.strip():

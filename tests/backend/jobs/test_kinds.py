@@ -120,12 +120,17 @@ def test_a_plain_continuation_reads_the_suggestions_window(llama_engine) -> None
     assert len(continuation.body) < len(text)  # a window, not the whole text
 
 
-def test_a_styled_continuation_reads_the_suggestions_window_under_its_header(llama_engine) -> None:
-    """The style header goes on top of the suggestion's window, so the plain prompt a
-    styled run is guided against is the one the suggestion read."""
+def test_a_styled_continuation_reads_the_suggestions_window_with_its_header_in_it(
+    llama_engine,
+) -> None:
+    """The style header counts on top of the suggestion's window, so the plain prompt a
+    styled run is guided against is the one the suggestion read, and the styled prompt is
+    that prompt with the header three paragraphs before the end: what `build_prompts`
+    sends, exactly."""
+    from backend.jobs.styled import StoryContext, build_prompts
     from tests.conftest import SAMPLE_PROSE
 
-    text = (SAMPLE_PROSE + "\n\n") * 40
+    text = (SAMPLE_PROSE + "\n\n") * 40 + "The end"
     style = Style(pov="first", tense="past")
     styled = ContinueJob(text, GREEDY, style=style).assemble(llama_engine)
     suggestion = SuggestJob(text, len(text), SuggestOptions()).assemble(llama_engine)
@@ -133,6 +138,13 @@ def test_a_styled_continuation_reads_the_suggestions_window_under_its_header(lla
     header = styled.section("style")
     assert header is not None and header.tokens > 0
     assert styled.total_tokens <= styled.budget == suggestion.budget + header.tokens
+    at = styled.prompt.index(header.text)
+    assert styled.prompt[:at] + styled.prompt[at + len(header.text) :] == suggestion.prompt
+    assert styled.prompt.endswith(
+        header.text + SAMPLE_PROSE + "\n\n" + SAMPLE_PROSE + "\n\nThe end"
+    )
+    story = StoryContext(authors_note=styled.authors_note, lore=styled.prefix)
+    assert build_prompts(styled.recent, style, story) == (styled.prompt, suggestion.prompt)
 
 
 def test_without_room_for_it_on_top_the_header_takes_from_the_window() -> None:
@@ -179,6 +191,47 @@ def test_a_styled_continuation_after_a_suggestion_reads_only_its_styled_prompt(
     styled_tokens = len(llama_engine.tokenize(asm.prompt))
     assert read[0] > styled_tokens // 2  # the styled prompt was read
     assert read[1] < 16  # the plain one was copied, but for its last batch or two
+
+
+def test_after_a_suggestion_a_styled_continuation_reads_only_its_header_and_last_paragraphs(
+    llama_engine, monkeypatch
+) -> None:
+    """Ctrl+Enter right after a suggestion, at a place with more than three paragraphs:
+    both of the pair's prompts start as the suggestion's, so both are copied from its cache
+    and only the header and the paragraphs after it are read (and the batch they start in)."""
+    from backend.engines import llama_pair
+    from backend.engines.llama_batches import PREFILL_CHUNK
+    from tests.conftest import SAMPLE_PROSE
+
+    text = "\n\n".join(f"The {n} ships came in. " + SAMPLE_PROSE[:200] for n in range(40))
+    style = Style(pov="first", tense="past")
+    pair = llama_engine.guided_session([5, 6, 7], [5, 6, 7])
+    pair.forget()  # nothing of this text in the pair
+    list(SuggestJob(text, len(text), SuggestOptions()).run(llama_engine, threading.Event(), print))
+    read = [0, 0]
+    real_decode = llama_pair.GuidedPair._decode
+
+    def decode(self, entries, want_logits):  # type: ignore[no-untyped-def]
+        for _token, seq in entries if not want_logits else ():
+            read[seq] += 1
+        return real_decode(self, entries, want_logits)
+
+    monkeypatch.setattr(llama_pair.GuidedPair, "_decode", decode)
+    job = ContinueJob(text, GREEDY, style=style)
+    asm = job.assemble(llama_engine)
+    header = asm.section("style")
+    assert header is not None
+    after = asm.prompt[asm.prompt.index(header.text) :]
+    copied_before = pair.copied
+    cancel = threading.Event()
+    for item in job.run(llama_engine, cancel, lambda _t: cancel.set()):
+        if isinstance(item, str) and item:
+            break
+    styled_tokens = len(llama_engine.tokenize(asm.prompt))
+    assert 0 < read[0] <= len(llama_engine.tokenize(after)) + PREFILL_CHUNK
+    assert read[0] < styled_tokens // 3
+    assert read[1] < 16  # the plain one was copied, but for its last batch or two
+    assert pair.copied - copied_before > styled_tokens
 
 
 def test_a_styled_continuation_read_ahead_leaves_nothing_to_read(llama_engine, monkeypatch) -> None:
@@ -252,3 +305,51 @@ def test_text_stops_before_a_copy_of_a_notes_form(monkeypatch) -> None:
     monkeypatch.setattr("tests.fakes.WORDS", ["She", "left", "[Author's", "note:", "rain]"])
     noted = ContinueJob("Wren opened the shop.", params, style=Style(), authors_note="Rain.")
     assert "".join(run(noted, engine)).strip() == "She left"
+
+
+def test_a_cold_styled_continuation_reads_the_shared_text_once_and_writes_the_same(
+    llama_engine, monkeypatch
+) -> None:
+    """Ctrl+Enter where neither context read anything: the plain prompt (all of the styled
+    one but its last paragraphs) is read once, in the main context, and copied into both of
+    the pair's sequences; the words are the ones reading both prompts in the pair gives."""
+    from backend.engines import llama_pair, llamacpp
+    from tests.conftest import SAMPLE_PROSE
+
+    text = "\n\n".join(f"The {n} bells rang at dusk. " + SAMPLE_PROSE[:200] for n in range(40))
+    style = Style(pov="first", tense="past", length="sentence")
+    read = [0, 0]
+    real_decode = llama_pair.GuidedPair._decode
+
+    def decode(self, entries, want_logits):  # type: ignore[no-untyped-def]
+        for _token, seq in entries if not want_logits else ():
+            read[seq] += 1
+        return real_decode(self, entries, want_logits)
+
+    monkeypatch.setattr(llama_pair.GuidedPair, "_decode", decode)
+
+    def cold_run() -> str:
+        llama_engine.guided_session([5, 6, 7], [5, 6, 7]).forget()
+        other = "Nothing of the bells here."  # the main context holds something else
+        list(
+            SuggestJob(other, len(other), SuggestOptions()).run(
+                llama_engine, threading.Event(), print
+            )
+        )
+        read[:] = [0, 0]
+        job = ContinueJob(text, dataclasses.replace(GREEDY, seed=3), style=style)
+        return "".join(
+            x for x in job.run(llama_engine, threading.Event(), print) if isinstance(x, str)
+        )
+
+    once = cold_run()
+    read_once = list(read)
+    monkeypatch.setattr(llamacpp, "READ_ONCE_TOKENS", 10**9)
+    twice = cold_run()
+    styled_tokens = len(
+        llama_engine.tokenize(ContinueJob(text, GREEDY, style=style).assemble(llama_engine).prompt)
+    )
+    assert read[0] > styled_tokens // 2 and read[1] > styled_tokens // 2  # both read here
+    # Both copied but for their last batches (read again when a sentence is tried again).
+    assert read_once[0] < styled_tokens // 3 and read_once[1] < 64
+    assert once == twice and once.strip()

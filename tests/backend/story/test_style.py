@@ -78,6 +78,27 @@ def test_header_and_authors_note() -> None:
     assert noted.split("\n\n")[2] == "[Author's note: the storm breaks]"
 
 
+def test_the_style_header_goes_three_paragraphs_before_the_end() -> None:
+    """After the author's note, before the last three paragraphs: everything before it is
+    the plain prompt's. A text of three paragraphs or fewer gets it first, as always."""
+    from backend.jobs.styled import StoryContext, build_prompts
+
+    style = Style(pov="first", tense="past")
+    header = style_header(style)
+    story = StoryContext(authors_note="the storm breaks", lore="Mara: the keeper.\n")
+    text = "One.\n\nTwo.\n\nThree.\n\nFour.\n\nFive."
+    styled, plain = build_prompts(text, style, story)
+    at = styled.index(header)
+    assert styled[:at] + styled[at + len(header) :] == plain
+    assert plain.startswith(styled[:at]) and styled[:at].endswith(
+        "[Author's note: the storm breaks]\n\n"
+    )
+    assert styled[at + len(header) :] == "Three.\n\nFour.\n\nFive."
+    for short in ("", "One.", "One.\n\nTwo.\n\nThree"):
+        styled, plain = build_prompts(short, style, StoryContext(lore="Mara.\n"))
+        assert styled == header + plain
+
+
 def test_measurement_heuristics() -> None:
     assert detect_person("I walked to the window and I saw my own face.") == "first"
     assert detect_person('She said, "I am fine," and she left her coat.') == "third"

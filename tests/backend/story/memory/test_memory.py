@@ -140,13 +140,22 @@ def test_the_authors_note_sits_where_insert_authors_note_puts_it(story):
     assert [s.name for s in asm.sections][-3:] == ["recent", "authors_note", "recent"]
 
 
-def test_a_style_header_goes_first_and_counts_against_the_total(story):
-    scene, book = at_chapter(story, 5)
-    asm = assemble(book, scene.text, words, 300, header="Genre: gothic\n\n")
-    assert asm.sections[0].name == "style"
-    assert asm.prompt.startswith("Genre: gothic")
+def test_a_style_header_goes_three_paragraphs_back_and_counts_against_the_total(story):
+    _scene, book = at_chapter(story, 5, authors_note="The storm breaks tonight.")
+    text = "\n\n".join(f"Paragraph {i}: the lamps were lit along the water." for i in range(9))
+    asm = assemble(book, text, words, 300, header="Genre: gothic\n\n")
+    names = [s.name for s in asm.sections]
+    assert names[-5:] == ["recent", "authors_note", "recent", "style", "recent"]
+    assert asm.prompt.count("Genre: gothic\n\n") == 1
+    tail = asm.prompt.split("Genre: gothic\n\n")[1]
+    assert len(tail.split("\n\n")) == 3 and asm.recent.endswith(tail)
+    assert asm.prompt.replace("Genre: gothic\n\n", "") == asm.prefix + asm.body
     assert asm.total_tokens <= 300
     assert "Genre" not in asm.prefix
+    short = assemble(
+        BookContext(), "It was late.\n\nThe lamp went out.", words, 300, header="Genre: x\n\n"
+    )
+    assert short.sections[0].name == "style" and short.prompt.startswith("Genre: x")
 
 
 def test_a_new_scene_leads_in_with_the_end_of_the_last_one(story):
