@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import re
 import threading
 
 import pytest
@@ -140,9 +141,8 @@ def test_a_styled_continuation_reads_the_suggestions_window_with_its_header_in_i
     assert styled.total_tokens <= styled.budget == suggestion.budget + header.tokens
     at = styled.prompt.index(header.text)
     assert styled.prompt[:at] + styled.prompt[at + len(header.text) :] == suggestion.prompt
-    assert styled.prompt.endswith(
-        header.text + SAMPLE_PROSE + "\n\n" + SAMPLE_PROSE + "\n\nThe end"
-    )
+    # Three paragraphs back, or fewer when they run long (HEADER_REACH): here the last one.
+    assert styled.prompt.endswith("\n\n" + header.text + "The end")
     story = StoryContext(authors_note=styled.authors_note, lore=styled.prefix)
     assert build_prompts(styled.recent, style, story) == (styled.prompt, suggestion.prompt)
 
@@ -314,9 +314,11 @@ def test_a_cold_styled_continuation_reads_the_shared_text_once_and_writes_the_sa
     one but its last paragraphs) is read once, in the main context, and copied into both of
     the pair's sequences; the words are the ones reading both prompts in the pair gives."""
     from backend.engines import llama_pair, llamacpp
-    from tests.conftest import SAMPLE_PROSE
+    from tests.conftest import CORPUS
 
-    text = "\n\n".join(f"The {n} bells rang at dusk. " + SAMPLE_PROSE[:200] for n in range(40))
+    alice = CORPUS.read_text(encoding="utf-8")
+    paragraphs = [" ".join(p.split()) for p in re.split(r"\n\s*\n", alice[30000:38000])]
+    text = "\n\n".join(p for p in paragraphs[1:] if p)
     style = Style(pov="first", tense="past", length="sentence")
     read = [0, 0]
     real_decode = llama_pair.GuidedPair._decode

@@ -94,6 +94,14 @@ def test_the_style_header_goes_three_paragraphs_before_the_end() -> None:
         "[Author's note: the storm breaks]\n\n"
     )
     assert styled[at + len(header) :] == "Three.\n\nFour.\n\nFive."
+    # Long paragraphs: fewer of them after the header, but always the last one.
+    long = "x" * 400
+    styled, _ = build_prompts(f"One.\n\n{long}\n\nThree.\n\nFour.", style, story)
+    assert styled.endswith(header + long + "\n\nThree.\n\nFour.")
+    styled, _ = build_prompts(f"One.\n\nTwo.\n\n{long}\n\n{long}", style, story)
+    assert styled.endswith("Two.\n\n" + long + "\n\n" + header + long)
+    styled, _ = build_prompts(f"One.\n\nTwo.\n\nThree.\n\n{long}{long}", style, story)
+    assert styled.endswith("Three.\n\n" + header + long + long)
     for short in ("", "One.", "One.\n\nTwo.\n\nThree"):
         styled, plain = build_prompts(short, style, StoryContext(lore="Mara.\n"))
         assert styled == header + plain
