@@ -5,11 +5,13 @@ A plain continuation reads the same window of text as a suggestion at the cursor
 the window read the text when the cursor came to rest), its prompt is already in the
 model's cache. Measured at three places in Alice's Adventures in Wonderland, each after a
 prefill at the cursor, with the shared window and without it; then a styled continuation
-(first person, past tense), whose style header comes first and so reads its prompt anew:
-with the whole context, and capped to the suggestion's window; then the same after a
-suggestion at the place (what a writer who types and presses Ctrl+Enter before the window
-read ahead for the style meets): the plain prompt the run is guided against is then the
-suggestion's, taken from its cache.
+(first person, past tense), whose style header sits a few paragraphs before the end: with
+the whole context, and capped to the suggestion's window, at places nothing was read (the
+plain prompt is then read once and copied into both of the guided pair's sequences); then
+the same after a suggestion at the place (what a writer who types and presses Ctrl+Enter
+before the window read ahead for the style meets): both prompts then start as the
+suggestion's, taken from its cache, and only the header and the paragraphs after it are
+read.
 The last line is one JSON object.
 """
 
