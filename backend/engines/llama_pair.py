@@ -7,11 +7,10 @@ styled continuation is, more often than not, the prompt the last suggestion at t
 read, and the styled one is that prompt with the style header a few paragraphs before the
 end. The cache is copied over (llama.cpp's sequence state, about 18 KB a token on the
 bundled model) into each sequence instead of being read again, so a styled continuation
-asked for where nothing was read ahead for it reads only the header and the paragraphs
-after it. Both contexts attend the same way (no flash attention)
-and give each sequence a cache stream of its own that starts at cell 0, so a copied batch
-holds the very numbers reading it here would give (see llama_batches: only batches
-evaluated as the same batches are kept).
+asked for right after a suggestion reads only the header and the paragraphs after it. Both
+contexts attend the same way (no flash attention) and give each sequence a cache stream of
+its own that starts at cell 0, so a copied batch holds the very numbers reading it here
+would give (see llama_batches: only batches evaluated as the same batches are kept).
 
 The copy is of the source's whole cache (sequence -1: the main context holds one sequence):
 a copy of sequence 0 alone would leave out the sliding-window layers' cells its last token no

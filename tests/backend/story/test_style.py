@@ -102,6 +102,9 @@ def test_the_style_header_goes_three_paragraphs_before_the_end() -> None:
     assert styled.endswith("Two.\n\n" + long + "\n\n" + header + long)
     styled, _ = build_prompts(f"One.\n\nTwo.\n\nThree.\n\n{long}{long}", style, story)
     assert styled.endswith("Three.\n\n" + header + long + long)
+    # A text ending in a blank line: the header still goes before words.
+    styled, _ = build_prompts(f"One.\n\nTwo.\n\nThree.\n\n{long}{long}\n\n", style, story)
+    assert styled.endswith("Three.\n\n" + header + long + long + "\n\n")
     for short in ("", "One.", "One.\n\nTwo.\n\nThree"):
         styled, plain = build_prompts(short, style, StoryContext(lore="Mara.\n"))
         assert styled == header + plain
