@@ -27,6 +27,22 @@ from tests.fakes import FakeEngine
 GREEDY = SamplerParams(temperature=0.0, max_tokens=6, seed=1)
 
 
+def pair_reads(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """Prompt tokens the guided pair reads itself from now on, per sequence (styled, guide)."""
+    from backend.engines import llama_pair
+
+    read = [0, 0]
+    real_decode = llama_pair.GuidedPair._decode
+
+    def decode(self, entries, want_logits):  # type: ignore[no-untyped-def]
+        for _token, seq in entries if not want_logits else ():
+            read[seq] += 1
+        return real_decode(self, entries, want_logits)
+
+    monkeypatch.setattr(llama_pair.GuidedPair, "_decode", decode)
+    return read
+
+
 def run(job, engine) -> list:  # type: ignore[no-untyped-def]
     """The job's text pieces (or events); the assembled prompt comes first and is checked."""
     drafts: list[str] = []
@@ -165,7 +181,6 @@ def test_a_styled_continuation_after_a_suggestion_reads_only_its_styled_prompt(
     """Ctrl+Enter before anything was read ahead for the style, right after a suggestion at
     the cursor: the plain prompt comes from the suggestion's cache, and only the styled one
     is read."""
-    from backend.engines import llama_pair
     from tests.conftest import SAMPLE_PROSE
 
     text = "The harbour master kept a ledger of storms. " + SAMPLE_PROSE * 5
@@ -173,15 +188,7 @@ def test_a_styled_continuation_after_a_suggestion_reads_only_its_styled_prompt(
     pair = llama_engine.guided_session([5, 6, 7], [5, 6, 7])
     pair.forget()  # nothing of this text in the pair
     list(SuggestJob(text, len(text), SuggestOptions()).run(llama_engine, threading.Event(), print))
-    read = [0, 0]
-    real_decode = llama_pair.GuidedPair._decode
-
-    def decode(self, entries, want_logits):  # type: ignore[no-untyped-def]
-        for _token, seq in entries if not want_logits else ():
-            read[seq] += 1
-        return real_decode(self, entries, want_logits)
-
-    monkeypatch.setattr(llama_pair.GuidedPair, "_decode", decode)
+    read = pair_reads(monkeypatch)
     job = ContinueJob(text, GREEDY, style=style)
     asm = job.assemble(llama_engine)
     cancel = threading.Event()
@@ -199,7 +206,6 @@ def test_after_a_suggestion_a_styled_continuation_reads_only_its_header_and_last
     """Ctrl+Enter right after a suggestion, at a place with more than three paragraphs:
     both of the pair's prompts start as the suggestion's, so both are copied from its cache
     and only the header and the paragraphs after it are read (and the batch they start in)."""
-    from backend.engines import llama_pair
     from backend.engines.llama_batches import PREFILL_CHUNK
     from tests.conftest import SAMPLE_PROSE
 
@@ -208,15 +214,7 @@ def test_after_a_suggestion_a_styled_continuation_reads_only_its_header_and_last
     pair = llama_engine.guided_session([5, 6, 7], [5, 6, 7])
     pair.forget()  # nothing of this text in the pair
     list(SuggestJob(text, len(text), SuggestOptions()).run(llama_engine, threading.Event(), print))
-    read = [0, 0]
-    real_decode = llama_pair.GuidedPair._decode
-
-    def decode(self, entries, want_logits):  # type: ignore[no-untyped-def]
-        for _token, seq in entries if not want_logits else ():
-            read[seq] += 1
-        return real_decode(self, entries, want_logits)
-
-    monkeypatch.setattr(llama_pair.GuidedPair, "_decode", decode)
+    read = pair_reads(monkeypatch)
     job = ContinueJob(text, GREEDY, style=style)
     asm = job.assemble(llama_engine)
     header = asm.section("style")
@@ -313,22 +311,14 @@ def test_a_cold_styled_continuation_reads_the_shared_text_once_and_writes_the_sa
     """Ctrl+Enter where neither context read anything: the plain prompt (all of the styled
     one but its last paragraphs) is read once, in the main context, and copied into both of
     the pair's sequences; the words are the ones reading both prompts in the pair gives."""
-    from backend.engines import llama_pair, llamacpp
+    from backend.engines import llamacpp
     from tests.conftest import CORPUS
 
     alice = CORPUS.read_text(encoding="utf-8")
     paragraphs = [" ".join(p.split()) for p in re.split(r"\n\s*\n", alice[30000:38000])]
     text = "\n\n".join(p for p in paragraphs[1:] if p)
     style = Style(pov="first", tense="past", length="sentence")
-    read = [0, 0]
-    real_decode = llama_pair.GuidedPair._decode
-
-    def decode(self, entries, want_logits):  # type: ignore[no-untyped-def]
-        for _token, seq in entries if not want_logits else ():
-            read[seq] += 1
-        return real_decode(self, entries, want_logits)
-
-    monkeypatch.setattr(llama_pair.GuidedPair, "_decode", decode)
+    read = pair_reads(monkeypatch)
 
     def cold_run() -> str:
         llama_engine.guided_session([5, 6, 7], [5, 6, 7]).forget()
