@@ -229,7 +229,7 @@ def assemble(
     in_text = head if head is not None and header_offset(placed) else None
     first = head if in_text is None else None
     sections = [s for s in (first, *_ordered(built)) if s is not None]
-    sections += _recent_sections(recent_section, recent, note, note_text, in_text)
+    sections += _recent_sections(recent_section, recent, placed, note, note_text, in_text)
     budget = total + (head.tokens if head and header_on_top else 0)
     return Assembly(tuple(sections), budget, recent, note_text)
 
@@ -425,15 +425,19 @@ def _anchored(place: _Place, chars: int) -> int:
 
 
 def _recent_sections(
-    recent: Section, text: str, note: Section, note_text: str, head: Section | None
+    recent: Section,
+    text: str,
+    placed: str,
+    note: Section,
+    note_text: str,
+    head: Section | None,
 ) -> list[Section]:
-    """The recent text, split around the author's note (where insert_authors_note places
-    it) and the style header `head` (where header_offset places it)."""
+    """The recent `text` (`placed`: with the author's note where insert_authors_note puts
+    it), split around that note and the style header `head` (where header_offset puts it)."""
     sep = recent.text[: len(recent.text) - len(text)]
-    placed = insert_authors_note(text, note_text) if note.text and note_text else text
     full = sep + placed
     blocks: list[tuple[int, Section]] = []
-    if note.text and note_text:
+    if note_text:
         marker = NOTE_MARK.format(note_text)
         at = len(sep) + placed.find(marker)
         blocks.append((at, Section("authors_note", marker, note.tokens, note.budget)))

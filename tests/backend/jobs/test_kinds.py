@@ -43,6 +43,26 @@ def pair_reads(monkeypatch: pytest.MonkeyPatch) -> list[int]:
     return read
 
 
+def styled_after_a_suggestion(
+    engine, monkeypatch: pytest.MonkeyPatch, text: str, style: Style
+) -> tuple[list[int], Assembly, int]:
+    """Ctrl+Enter right after a suggestion at the end of `text`, nothing of it in the pair:
+    what the pair read of each prompt until the first words, the continuation's assembly,
+    and how many tokens it copied from the main context."""
+    pair = engine.guided_session([5, 6, 7], [5, 6, 7])
+    pair.forget()  # nothing of this text in the pair
+    list(SuggestJob(text, len(text), SuggestOptions()).run(engine, threading.Event(), print))
+    read = pair_reads(monkeypatch)
+    job = ContinueJob(text, GREEDY, style=style)
+    asm = job.assemble(engine)
+    copied_before = pair.copied
+    cancel = threading.Event()
+    for item in job.run(engine, cancel, lambda _t: cancel.set()):
+        if isinstance(item, str) and item:
+            break
+    return read, asm, pair.copied - copied_before
+
+
 def run(job, engine) -> list:  # type: ignore[no-untyped-def]
     """The job's text pieces (or events); the assembled prompt comes first and is checked."""
     drafts: list[str] = []
@@ -185,16 +205,7 @@ def test_a_styled_continuation_after_a_suggestion_reads_only_its_styled_prompt(
 
     text = "The harbour master kept a ledger of storms. " + SAMPLE_PROSE * 5
     style = Style(pov="first", tense="past")
-    pair = llama_engine.guided_session([5, 6, 7], [5, 6, 7])
-    pair.forget()  # nothing of this text in the pair
-    list(SuggestJob(text, len(text), SuggestOptions()).run(llama_engine, threading.Event(), print))
-    read = pair_reads(monkeypatch)
-    job = ContinueJob(text, GREEDY, style=style)
-    asm = job.assemble(llama_engine)
-    cancel = threading.Event()
-    for item in job.run(llama_engine, cancel, lambda _t: cancel.set()):
-        if isinstance(item, str) and item:
-            break
+    read, asm, _copied = styled_after_a_suggestion(llama_engine, monkeypatch, text, style)
     styled_tokens = len(llama_engine.tokenize(asm.prompt))
     assert read[0] > styled_tokens // 2  # the styled prompt was read
     assert read[1] < 16  # the plain one was copied, but for its last batch or two
@@ -211,25 +222,15 @@ def test_after_a_suggestion_a_styled_continuation_reads_only_its_header_and_last
 
     text = "\n\n".join(f"The {n} ships came in. " + SAMPLE_PROSE[:200] for n in range(40))
     style = Style(pov="first", tense="past")
-    pair = llama_engine.guided_session([5, 6, 7], [5, 6, 7])
-    pair.forget()  # nothing of this text in the pair
-    list(SuggestJob(text, len(text), SuggestOptions()).run(llama_engine, threading.Event(), print))
-    read = pair_reads(monkeypatch)
-    job = ContinueJob(text, GREEDY, style=style)
-    asm = job.assemble(llama_engine)
+    read, asm, copied = styled_after_a_suggestion(llama_engine, monkeypatch, text, style)
     header = asm.section("style")
     assert header is not None
     after = asm.prompt[asm.prompt.index(header.text) :]
-    copied_before = pair.copied
-    cancel = threading.Event()
-    for item in job.run(llama_engine, cancel, lambda _t: cancel.set()):
-        if isinstance(item, str) and item:
-            break
     styled_tokens = len(llama_engine.tokenize(asm.prompt))
     assert 0 < read[0] <= len(llama_engine.tokenize(after)) + PREFILL_CHUNK
     assert read[0] < styled_tokens // 3
     assert read[1] < 16  # the plain one was copied, but for its last batch or two
-    assert pair.copied - copied_before > styled_tokens
+    assert copied > styled_tokens
 
 
 def test_a_styled_continuation_read_ahead_leaves_nothing_to_read(llama_engine, monkeypatch) -> None:
