@@ -12,6 +12,9 @@ the same after a suggestion at the place (what a writer who types and presses Ct
 before the window read ahead for the style meets): both prompts then start as the
 suggestion's, taken from its cache, and only the header and the paragraphs after it are
 read.
+`--chinese`: the same runs in Lu Xun's 故乡, its paragraphs parted by line breaks alone, as
+most Chinese writers type them (each line with words is a paragraph: the header goes before
+the last ones there too).
 The last line is one JSON object.
 """
 
@@ -34,6 +37,8 @@ from backend.story.style.model import Style
 
 CORPUS = ROOT / "tests" / "data" / "corpus" / "alice.txt"
 PLACES = (20000, 21500, 23000)
+CHINESE = ROOT / "tests" / "data" / "corpus" / "guxiang.txt"
+CHINESE_PLACES = (1300, 1650, 2000)
 TYPED_AFTER = 60  # characters the writer types after the read-ahead, before Ctrl+Enter
 
 
@@ -65,9 +70,12 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--threads", type=int, default=None)
     parser.add_argument("--read-ahead-only", action="store_true", help="only the read-ahead runs")
+    parser.add_argument("--chinese", action="store_true", help="故乡, one line a paragraph")
     args = parser.parse_args()
-    text = CORPUS.read_text("utf-8")
-    doc = "\n\n".join(" ".join(p.split()) for p in re.split(r"\n\s*\n", text) if p.strip())
+    text = (CHINESE if args.chinese else CORPUS).read_text("utf-8")
+    paragraphs = [" ".join(p.split()) for p in re.split(r"\n\s*\n", text) if p.strip()]
+    doc = ("\n" if args.chinese else "\n\n").join(paragraphs)
+    places = CHINESE_PLACES if args.chinese else PLACES
     engine = LlamaCppEngine(bundled_model_path(), n_threads=args.threads)
     engine.load()
     params = SamplerParams(temperature=0.8, max_tokens=60, seed=1)
@@ -76,7 +84,7 @@ def main() -> None:
     for shared in () if args.read_ahead_only else (False, True):
         kinds.SHARED_WINDOW = shared
         times = []
-        for k, cut in enumerate(PLACES):
+        for k, cut in enumerate(places):
             before = doc[: cut + 7 * k]
             suggested_at(engine, before)
             times.append(first_words(engine, ContinueJob(before, params)))
@@ -85,13 +93,13 @@ def main() -> None:
         print(f"plain continuation, {'shared' if shared else 'own'} window: {times}")
     for shared in () if args.read_ahead_only else (False, True):
         kinds.SHARED_WINDOW = shared
-        styled = [first_words(engine, ContinueJob(doc[:c], params, style=style)) for c in PLACES]
+        styled = [first_words(engine, ContinueJob(doc[:c], params, style=style)) for c in places]
         name = "styled_capped_s" if shared else "styled_whole_context_s"
         out[name] = round(median(styled), 3)
         print(f"styled continuation (first person, past), {name}: {styled}")
     kinds.SHARED_WINDOW = True
     after = []
-    for k, cut in enumerate(PLACES):
+    for k, cut in enumerate(places):
         before = doc[: cut + 13 * k]
         suggested_at(engine, before)
         after.append(first_words(engine, ContinueJob(before, params, style=style)))
@@ -102,7 +110,7 @@ def main() -> None:
     # words typed there.
     for typed in (0, TYPED_AFTER):
         styled, prepared = [], []
-        for k, cut in enumerate(PLACES):
+        for k, cut in enumerate(places):
             here = doc[: cut + 11 * k]
             started = time.perf_counter()
             ahead = ContinueJob(here, params, style=style, prepare_only=True)

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import re
+
 from backend.story.language import HEADER_LABELS, pack
 from backend.story.style.model import Style
+from backend.text.counts import cjk_count
 
 
 def pov_phrase(pov: str, lang: str = "en") -> str:
@@ -50,32 +53,48 @@ def header_marks(header: str, lang: str = "en") -> tuple[str, ...]:
 
 HEADER_DEPTH = 3  # paragraphs before the end of the text where a style header goes
 HEADER_REACH = 600  # characters: fewer paragraphs (at least one) when those run longer
+CJK_WEIGHT = 3  # a Chinese or Japanese character counts as this many toward the reach
+_WORDED_LINE = re.compile(r"^[^\S\n]*\S", re.MULTILINE)
+
+
+def paragraph_starts(text: str) -> list[int]:
+    """Where each paragraph with words begins in `text`: every line with words, whether
+    blank lines part them or the writer pressed Enter once (most Chinese text)."""
+    return [m.start() for m in _WORDED_LINE.finditer(text)]
+
+
+def _break_before(text: str, at: int) -> str:
+    """The line break that parts the paragraph at `at` from the one before ("\n\n" at
+    the start of the text)."""
+    return "\n" if at > 0 and not text[:at].endswith("\n\n") else "\n\n"
+
+
+def _reach(text: str) -> int:
+    """The length of `text` toward HEADER_REACH: a CJK character, about one token, weighs
+    as much as a few letters of English."""
+    return len(text) + (CJK_WEIGHT - 1) * cjk_count(text)
 
 
 def header_offset(text: str, paragraphs_back: int = HEADER_DEPTH) -> int:
     """Where in `text` (the story's text, its author's note placed) a style header goes: the
     start of the paragraph `paragraphs_back` before the end, after the author's note, or
     of a later one when those paragraphs run past HEADER_REACH characters (the last one
-    always follows it, with words: a text that ends in a blank line does not end in the
-    header). 0 when the text has no more paragraphs than `paragraphs_back`: the header then
-    leads the whole prompt.
+    always follows it: a text does not end in the header). 0 when the text has no more
+    paragraphs than `paragraphs_back`: the header then leads the whole prompt. Paragraphs
+    are lines with words (paragraph_starts).
 
     Placed near the end, the header tells the model what to write where it reads most
     closely, and everything before it is the prompt a suggestion at the cursor read, so a
     styled continuation takes that from the model's cache and reads only the header and
     the paragraphs after it (backend/engines/llama_pair.py): on the bundled model a few
     hundred tokens, about 0.3 s a hundred on two cores."""
-    parts = text.split("\n\n")
-    if len(parts) <= paragraphs_back:
+    starts = paragraph_starts(text)
+    if len(starts) <= paragraphs_back:
         return 0
-    back, tail = 0, -2
-    while back < len(parts) - 1:
-        longer = tail + 2 + len(parts[-back - 1])
-        worded = any(p.strip() for p in parts[len(parts) - back :])
-        if worded and (back >= paragraphs_back or longer > HEADER_REACH):
-            break
-        back, tail = back + 1, longer
-    return len(text) - tail
+    back = 1
+    while back < paragraphs_back and _reach(text[starts[-back - 1] :]) <= HEADER_REACH:
+        back += 1
+    return starts[-back]
 
 
 def with_header(lore: str, text: str, header: str) -> str:
@@ -88,10 +107,10 @@ def with_header(lore: str, text: str, header: str) -> str:
 
 
 def insert_authors_note(text: str, note: str, paragraphs_back: int = 3) -> str:
-    """Put '[Author's note: …]' a few paragraphs before the end of `text`."""
+    """Put '[Author's note: …]' before the paragraph `paragraphs_back` before the end of
+    `text` (at its start when it has no more), parted from the text as its paragraphs are."""
     if not note.strip():
         return text
-    parts = text.split("\n\n")
-    at = max(0, len(parts) - paragraphs_back)
-    parts.insert(at, f"[Author's note: {note.strip()}]")
-    return "\n\n".join(parts)
+    starts = paragraph_starts(text)
+    at = starts[-paragraphs_back] if len(starts) > paragraphs_back else 0
+    return text[:at] + f"[Author's note: {note.strip()}]" + _break_before(text, at) + text[at:]

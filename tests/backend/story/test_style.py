@@ -110,6 +110,37 @@ def test_the_style_header_goes_three_paragraphs_before_the_end() -> None:
         assert styled == header + plain
 
 
+def test_paragraphs_parted_by_line_breaks_place_the_header_and_the_note_near_the_end() -> None:
+    """A writer who presses Enter once per paragraph, and most Chinese text, has no blank
+    lines: each line is a paragraph, so the header and the author's note still go a few
+    paragraphs before the end instead of on top of the whole text."""
+    from backend.jobs.styled import StoryContext, build_prompts
+
+    style = Style(pov="first", tense="past")
+    header = style_header(style)
+    story = StoryContext(authors_note="the storm breaks")
+    styled, plain = build_prompts("One.\nTwo.\nThree.\nFour.\nFive.", style, story)
+    assert styled == "One.\nTwo.\n[Author's note: the storm breaks]\n" + header + (
+        "Three.\nFour.\nFive."
+    )
+    assert styled.replace(header, "") == plain
+    # A scene break parted by blank lines before them changes nothing.
+    text = "One.\n\n* * *\n\nTwo.\nThree.\nFour.\nFive."
+    styled, _ = build_prompts(text, style, StoryContext())
+    assert styled == "One.\n\n* * *\n\nTwo.\n" + header + "Three.\nFour.\nFive."
+    noted = insert_authors_note("a\nb\nc\nd\ne", "storm", paragraphs_back=2)
+    assert noted == "a\nb\nc\n[Author's note: storm]\nd\ne"
+    # Chinese: about a token a character, so fewer characters reach as far.
+    zh = ["第一段。", "第二段。", "他" * 150 + "。", "她" * 80 + "。"]
+    zh_header = style_header(Style(pov="first"), lang="zh")
+    styled, _ = build_prompts("\n".join(zh), Style(pov="first"), StoryContext(), "zh")
+    assert styled.endswith(zh_header + zh[-1])
+    styled, _ = build_prompts(
+        "\n".join(zh[:2] + zh[3:] * 3), Style(pov="first"), StoryContext(), "zh"
+    )
+    assert styled.endswith(zh_header + zh[-1] + "\n" + zh[-1])
+
+
 def test_measurement_heuristics() -> None:
     assert detect_person("I walked to the window and I saw my own face.") == "first"
     assert detect_person('She said, "I am fine," and she left her coat.') == "third"

@@ -156,6 +156,13 @@ def test_a_style_header_goes_three_paragraphs_back_and_counts_against_the_total(
         BookContext(), "It was late.\n\nThe lamp went out.", words, 300, header="Genre: x\n\n"
     )
     assert short.sections[0].name == "style" and short.prompt.startswith("Genre: x")
+    # Paragraphs parted by line breaks alone (Enter once; most Chinese text): the same.
+    lines = text.replace("\n\n", "\n")
+    asm = assemble(book, lines, words, 300, header="Genre: gothic\n\n")
+    assert [s.name for s in asm.sections][-5:] == names[-5:]
+    tail = asm.prompt.split("Genre: gothic\n\n")[1]
+    assert len(tail.split("\n")) == 3 and asm.recent.endswith(tail)
+    assert asm.prompt.replace("Genre: gothic\n\n", "") == asm.prefix + asm.body
 
 
 def test_a_new_scene_leads_in_with_the_end_of_the_last_one(story):
