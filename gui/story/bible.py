@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
-from functools import cache, partial
+from functools import partial
 from typing import Any
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QIcon, QKeySequence, QShortcut, QUndoStack
+from PySide6.QtGui import QKeySequence, QShortcut, QUndoStack
 from PySide6.QtWidgets import (
     QCheckBox,
     QDockWidget,
@@ -17,7 +17,6 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QListWidget,
-    QListWidgetItem,
     QPlainTextEdit,
     QPushButton,
     QScrollArea,
@@ -28,12 +27,11 @@ from PySide6.QtWidgets import (
 )
 
 from backend.jobs.kinds import EntryEvent, EntryJob
-from backend.storage.paths import RESOURCES
 from backend.story.bible import entry_kind, fields_for
 from gui.common.screens import fit_on_screen
 from gui.story.bible_dialogs import AlternativesDialog, card_buttons, read_card, write_export
+from gui.story.bible_drafts import DraftRows
 from gui.story.bible_form import (
-    ICONS,
     ChangeEntry,
     DeleteEntry,
     Form,
@@ -112,6 +110,7 @@ class BiblePanel(QDockWidget):
         self.editors: dict[str, QLineEdit | QPlainTextEdit] = {}
         self.lock_boxes: dict[str, QCheckBox] = {}
         self.regen_buttons: dict[str, QToolButton] = {}
+        self.drafts = DraftRows(self, self._show_changed)  # the cast drafted from the book
         self.setWidget(body)
         self.refresh()
 
@@ -191,34 +190,24 @@ class BiblePanel(QDockWidget):
         )
 
     def refresh(self, select: dict[str, Any] | None = None) -> None:
-        """Rebuild the list (and keep or set the selection)."""
+        """Rebuild the list, each kind's drafts after its entries (and keep or set the
+        selection)."""
         keep = select or self.current
         self.list.blockSignals(True)
-        self.list.clear()
-        for entry in self.entries():
-            self.list.addItem(QListWidgetItem(_icon(entry_kind(entry)), self._label(entry)))
-        entries = self.entries()
-        index = next((i for i, e in enumerate(entries) if e is keep), -1)
-        if index == -1 and entries:
-            index = 0
+        index = self.drafts.fill(self.list, keep, self._label)
         self.list.setCurrentRow(index)
         self.list.blockSignals(False)
-        self._show(entries[index] if index >= 0 else None)
+        self._on_list_current_row_changed(index)
 
     def _label(self, entry: dict[str, Any]) -> str:
         name = entry.get("Name") or self.tr("Unnamed")
         return name if entry_kind(entry) == "character" else f"{name} ({entry.get('Kind', '')})"
 
     def _relabel(self) -> None:
-        """A name changed: new labels in the list, the form left as it is."""
-        entries = self.entries()
-        if self.list.count() != len(entries):
+        """A name changed: new labels in the list (new rows when an entry came or went or
+        the name is a draft's), the form left as it is."""
+        if not self.drafts.relabel(self.list, self._label):
             self.refresh()
-            return
-        for row, entry in enumerate(entries):
-            item = self.list.item(row)
-            if item.text() != self._label(entry):
-                item.setText(self._label(entry))
 
     def add_entry(self, kind: str, values: dict[str, str] | None = None) -> dict[str, Any]:
         """Add an entry (empty, or with values) and select it."""
@@ -232,8 +221,9 @@ class BiblePanel(QDockWidget):
         return entry
 
     def delete_current(self) -> None:
-        """Delete the selected entry (undoable)."""
+        """Delete the selected entry (undoable); a selected draft is dismissed."""
         if self.current is None:
+            self.drafts.dismiss_selected()
             return
         owner = self.characters if entry_kind(self.current) == "character" else self.background
         index = next(i for i, e in enumerate(owner) if e is self.current)
@@ -253,8 +243,8 @@ class BiblePanel(QDockWidget):
 
     # --- form -----------------------------------------------------------------------
     def _on_list_current_row_changed(self, row: int) -> None:
-        entries = self.entries()
-        self._show(entries[row] if 0 <= row < len(entries) else None)
+        self._show(self.drafts.entry_at(row))
+        self.drafts.show_row(row)  # a draft's row: its fields, read-only, Keep and Dismiss
 
     def _show(self, entry: dict[str, Any] | None) -> None:
         if entry is not self.current:
@@ -492,8 +482,3 @@ class BiblePanel(QDockWidget):
         if message:
             self.status.emit(message)
         return written
-
-
-@cache
-def _icon(kind: str) -> QIcon:
-    return QIcon(str(RESOURCES / "icons" / ICONS[kind]))

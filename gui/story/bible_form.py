@@ -9,11 +9,11 @@ import json
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
-from functools import partial
+from functools import cache, partial
 from typing import Any, Literal
 
 from PySide6.QtCore import QCoreApplication, Qt
-from PySide6.QtGui import QUndoCommand
+from PySide6.QtGui import QIcon, QUndoCommand
 from PySide6.QtWidgets import (
     QCheckBox,
     QGridLayout,
@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from backend.storage.paths import RESOURCES
 from backend.story.bible import bible_markdown, fields_for
 from backend.story.cards import kept_card, sheet_to_card, write_card_png
 from backend.text.counts import CJK_CHAR
@@ -55,6 +56,12 @@ FIELD_LABELS = (
 Outcome = Literal["done", "unnamed", "nothing", "alternatives"]
 # Drawn icons, not emoji: an emoji needs a colour font many desktops lack (a box shows).
 ICONS = {"character": "character.svg", "background": "place.svg"}
+
+
+@cache
+def kind_icon(kind: str) -> QIcon:
+    """The drawn icon of a 'character' or 'background' entry."""
+    return QIcon(str(RESOURCES / "icons" / ICONS[kind]))
 
 
 @dataclass
@@ -192,6 +199,29 @@ class DeleteEntry(QUndoCommand):
         """Put it back where it was."""
         self.entries.insert(self.index, self.entry)
         self.show(self.entry)
+
+
+class AddEntry(QUndoCommand):
+    """An entry added to its list (a draft kept), undoable."""
+
+    def __init__(
+        self, text: str, entries: list[dict[str, Any]], entry: dict[str, Any], show: ShowFn
+    ) -> None:
+        super().__init__(text)
+        self.entries, self.entry, self.show = entries, entry, show
+        self.index = next(i for i, e in enumerate(entries) if e is entry)
+
+    def redo(self) -> None:
+        """The entry in its list (already there when first pushed)."""
+        if not any(e is self.entry for e in self.entries):
+            self.entries.insert(min(self.index, len(self.entries)), self.entry)
+        self.show(self.entry)
+
+    def undo(self) -> None:
+        """Take the entry out of its list again."""
+        self.index = next(i for i, e in enumerate(self.entries) if e is self.entry)
+        self.entries.pop(self.index)
+        self.show(None)
 
 
 class ChangeEntry(QUndoCommand):

@@ -185,7 +185,7 @@ class MemoryController(QObject):
         story = self.project.story
         if story is None:
             return
-        story.context = settings.to_mapping()
+        story.context = {**story.context, **settings.to_mapping()}  # other keys stay (drafts)
         self.project.touch()
         self._show_settings()
 

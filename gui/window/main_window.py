@@ -40,7 +40,7 @@ from gui.editor.suggestions import SuggestionController
 from gui.models.chooser import ModelChooserDialog
 from gui.models.manager import ModelManagerDialog
 from gui.models.voice import VoiceController
-from gui.story import ask, continuity
+from gui.story import ask, bible_drafts, continuity
 from gui.story.bible import BiblePanel
 from gui.story.bible_generation import BibleController
 from gui.story.details import StoryDialog
@@ -192,7 +192,7 @@ class MainWindow(ModelStatus, HelpMenu):
         self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.memory.dock)
         self.tabifyDockWidget(self.style_panel, self.memory.dock)
         self.bible.raise_()
-        self.memory.bible_entries = self.bible.entries
+        bible_drafts.install(self.bible, self.memory)  # entries to the model, drafts back
         self.memory.authors_note = self._suggestion_note
         self.memory.message.connect(self._on_controller_message)
         self.bible.memory_text = lambda: self.documents.story.memory if self.documents.story else ""

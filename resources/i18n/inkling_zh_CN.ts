@@ -621,6 +621,71 @@ PyTorch (BSD), Hugging Face transformers (Apache 2.0) and Qt for Python (LGPLv3)
         <source>Exported {0}.</source>
         <translation>已导出 {0}。</translation>
     </message>
+    <message>
+        <location filename="../../gui/story/bible_drafts.py" line="77"/>
+        <source>Keep</source>
+        <translation>保留</translation>
+    </message>
+    <message>
+        <location filename="../../gui/story/bible_drafts.py" line="79"/>
+        <source>Make this draft an entry of your own, with these fields, to change as you like. Undo takes it back.</source>
+        <translation>把这份草稿变成你自己的条目，带上这些栏目，随你修改。撤销即可收回。</translation>
+    </message>
+    <message>
+        <location filename="../../gui/story/bible_drafts.py" line="86"/>
+        <source>Dismiss</source>
+        <translation>舍弃</translation>
+    </message>
+    <message>
+        <location filename="../../gui/story/bible_drafts.py" line="88"/>
+        <source>Hide this draft and stop telling the model of it, for this story. Undo brings it back.</source>
+        <translation>隐藏这份草稿，在本故事中不再告诉模型。撤销即可恢复。</translation>
+    </message>
+    <message>
+        <location filename="../../gui/story/bible_drafts.py" line="104"/>
+        <source>Drafted from the book: named {0} times, first in chapter {1}.</source>
+        <translation>根据书稿起草：书中提到 {0} 次，首次出现在第 {1} 章。</translation>
+    </message>
+    <message>
+        <location filename="../../gui/story/bible_drafts.py" line="108"/>
+        <source>Drafted from the book, first named in chapter {0}.</source>
+        <translation>根据书稿起草，首次出现在第 {0} 章。</translation>
+    </message>
+    <message>
+        <location filename="../../gui/story/bible_drafts.py" line="111"/>
+        <source>The model is told of it, marked as a draft, until you keep it or dismiss it.</source>
+        <translation>在你保留或舍弃之前，模型会得知它，并标明是草稿。</translation>
+    </message>
+    <message>
+        <location filename="../../gui/story/bible_drafts.py" line="196"/>
+        <source>{0} · draft</source>
+        <translation>{0} · 草稿</translation>
+    </message>
+    <message>
+        <location filename="../../gui/story/bible_drafts.py" line="204"/>
+        <source>Drafted from the book. The model is told of it, marked as a draft, until you keep it or dismiss it.</source>
+        <translation>根据书稿起草。在你保留或舍弃之前，模型会得知它，并标明是草稿。</translation>
+    </message>
+    <message>
+        <location filename="../../gui/story/bible_drafts.py" line="248"/>
+        <source>Keep {0}</source>
+        <translation>保留 {0}</translation>
+    </message>
+    <message>
+        <location filename="../../gui/story/bible_drafts.py" line="251"/>
+        <source>“{0}” is an entry of your own now. Undo in the story bible takes it back.</source>
+        <translation>“{0}”现在是你自己的条目了。在故事设定集中撤销即可收回。</translation>
+    </message>
+    <message>
+        <location filename="../../gui/story/bible_drafts.py" line="267"/>
+        <source>Dismiss the draft {0}</source>
+        <translation>舍弃草稿 {0}</translation>
+    </message>
+    <message>
+        <location filename="../../gui/story/bible_drafts.py" line="270"/>
+        <source>The draft “{0}” is dismissed: the model is no longer told of it. Undo in the story bible brings it back.</source>
+        <translation>已舍弃草稿“{0}”：模型不会再得知它。在故事设定集中撤销即可恢复。</translation>
+    </message>
 </context>
 <context>
     <name>BinderDock</name>

@@ -11,6 +11,10 @@ marked as drafts wherever they go (`Note.draft`, `DRAFT_FIELD` in a bible entry,
 `BookContext.memory_draft`), so the window can show them as "draft, edit me". The story
 facts come from backend/story/facts (`check_story(...).facts`); they are passed in, so
 that the drafts never run the check themselves.
+
+The writer keeps a drafted entry (`DraftEntry.bible_entry`, then it is theirs like any
+other) or dismisses it: a dismissed name is kept in the story's [context] table
+(`dismissed`, `dismiss`) and never drafted again for that story.
 """
 
 from __future__ import annotations
@@ -21,6 +25,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 
+from backend.story.bible import fields_for
 from backend.story.facts.model import Fact
 from backend.story.memory.synopsis import extractive_synopsis
 from backend.story.project import Story
@@ -46,6 +51,9 @@ _PLACE_BEFORE = re.compile(
     re.IGNORECASE,
 )
 PLACE_SHARE = 0.5
+DISMISSED_KEY = "dismissed_drafts"  # in the story's [context] table: names not to draft
+MAX_DISMISSED = 2000
+MAX_NAME_CHARS = 200
 HERE_MARK = "(Here: "  # opens the cast a chapter's draft synopsis names
 _FACT_FIELDS = {"attribute": "Appearance", "age": "Age", "relationship": "Relationships"}
 
@@ -70,6 +78,17 @@ class DraftEntry:
         about = " ".join(self.fields[k] for k in keys if self.fields.get(k))
         return {"Name": self.name, "Kind": self.kind, "Description": about, DRAFT_FIELD: "yes"}
 
+    def bible_entry(self) -> dict[str, str]:
+        """The draft as an entry of the writer's own (not marked): every field of its kind
+        in the bible, the drafted ones filled; a location is a background entry."""
+        kind = "background" if self.kind == "location" else "character"
+        entry = {f: "" for f in fields_for(kind)}
+        entry.update({k: v for k, v in self.fields.items() if k in entry})
+        entry["Name"] = self.name
+        if kind == "background":
+            entry["Kind"] = self.kind
+        return entry
+
 
 @dataclass(frozen=True)
 class BookDrafts:
@@ -84,6 +103,22 @@ class BookDrafts:
     def bible(self) -> tuple[dict[str, str], ...]:
         """The cast entries as the model's memory takes them (marked as drafts)."""
         return tuple(e.prompt_entry() for e in self.entries)
+
+    def without(self, names: Iterable[str]) -> BookDrafts:
+        """These drafts less the cast entries with these names (dismissed by the writer);
+        a drafted memory line names the cast that is left."""
+        gone = set(names)
+        entries = tuple(e for e in self.entries if e.name not in gone)
+        memory = cast_line(entries[:MEMORY_CAST]) if self.memory else ""
+        return BookDrafts(self.synopses, entries, memory)
+
+    def restored(self, entry: DraftEntry) -> BookDrafts:
+        """These drafts with `entry` back among the cast (a dismissal undone), in its place
+        by mentions; a drafted memory line names it again."""
+        entries = (*self.without([entry.name]).entries, entry)
+        entries = tuple(sorted(entries, key=lambda e: -e.mentions))
+        memory = cast_line(entries[:MEMORY_CAST]) if self.memory else ""
+        return BookDrafts(self.synopses, entries, memory)
 
 
 @lru_cache(maxsize=512)  # chapters repeat from one request (or one benchmark place) to the next
@@ -115,9 +150,38 @@ def day_one_drafts(
         if not chapter.synopsis.strip() and text.strip():
             synopses[chapter.id] = chapter_draft(text)
     known = {str(e.get("Name", "")).strip() for e in (*story.characters, *story.background)}
+    known |= dismissed(story)
     cast = draft_cast(chapters, list(facts), known)
     memory = "" if story.memory.strip() else cast_line(cast[:MEMORY_CAST])
     return BookDrafts(synopses, tuple(cast), memory)
+
+
+def dismissed(story: Story) -> frozenset[str]:
+    """The drafted names the writer dismissed for `story`. The list comes from the project
+    file, which may have travelled: only names of a sensible length count, so many at most."""
+    names = story.context.get(DISMISSED_KEY) if isinstance(story.context, dict) else None
+    if not isinstance(names, list):
+        return frozenset()
+    return frozenset(
+        n.strip()
+        for n in names[:MAX_DISMISSED]
+        if isinstance(n, str) and n.strip() and len(n) <= MAX_NAME_CHARS
+    )
+
+
+def dismiss(story: Story, name: str, on: bool = True) -> None:
+    """Dismiss the draft named `name` for `story` (or, `on` False, draft it again). The
+    [context] table is replaced, not changed in place: a copy of the story being read on
+    another thread keeps the table it had."""
+    if not name.strip():
+        return
+    names = set(dismissed(story))
+    (names.add if on else names.discard)(name.strip())
+    context = dict(story.context) if isinstance(story.context, dict) else {}
+    context.pop(DISMISSED_KEY, None)
+    if names:
+        context[DISMISSED_KEY] = sorted(names)
+    story.context = context
 
 
 def cast_line(cast: Sequence[DraftEntry]) -> str:

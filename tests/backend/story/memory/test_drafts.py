@@ -5,10 +5,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from backend.story.bible import entry_kind
 from backend.story.facts.model import Citation, Fact
 from backend.story.memory.assembly import assemble
-from backend.story.memory.drafts import DRAFT_FIELD, day_one_drafts
+from backend.story.memory.drafts import DRAFT_FIELD, day_one_drafts, dismiss, dismissed
 from backend.story.memory.position import book_context, story_index
+from backend.story.project_read import load_story
+from backend.story.project_save import save_story
 
 from .book import CAST, build, words
 
@@ -106,3 +109,53 @@ def test_the_chapter_being_written_gets_no_draft_of_itself(tmp_path: Path) -> No
     this = assemble(book, text, words, 2000).section("this_chapter")
     assert this is not None and this.text.strip() == "Chapter 3"
     assert "Tessaly walked" in text
+
+
+def test_a_kept_draft_is_an_entry_of_the_bible_with_the_drafted_fields(tmp_path: Path) -> None:
+    drafts = day_one_drafts(bare(tmp_path))
+    orrin = next(e for e in drafts.entries if e.name == "Orrin").bible_entry()
+    assert entry_kind(orrin) == "character" and DRAFT_FIELD not in orrin
+    assert orrin["Name"] == "Orrin" and orrin["Occupation"] == ""  # every field, to fill in
+    assert orrin["Backstory"].startswith("First seen in chapter 1")
+    assert "often with" in orrin["Relationships"]
+    abbey = next(e for e in drafts.entries if e.name == "Greyfen Abbey").bible_entry()
+    assert entry_kind(abbey) == "background" and abbey["Kind"] == "location"
+    assert abbey["Description"].startswith("First seen") and abbey["Secrets"] == ""
+
+
+def test_a_dismissed_draft_is_kept_with_the_story_and_not_drafted_again(tmp_path: Path) -> None:
+    story = bare(tmp_path)
+    drafts = day_one_drafts(story)
+    assert "Orrin" in {e.name for e in drafts.entries} and "Orrin" in drafts.memory
+    dismiss(story, "Orrin")
+    save_story(story)
+    story, _ = load_story(story.folder)
+    assert dismissed(story) == {"Orrin"}
+    again = day_one_drafts(story)
+    assert "Orrin" not in {e.name for e in again.entries} and "Orrin" not in again.memory
+    assert "Mara" in again.memory
+    # What a window holds already loses it at once, in the lore and in the memory line.
+    less = drafts.without(["Orrin"])
+    assert "Orrin" not in {e["Name"] for e in less.bible()} and "Orrin" not in less.memory
+    scene = story.binder.chapters[3].scenes[0]
+    book = book_context(story, scene.id, drafts=less)
+    assert "Orrin" not in {e["Name"] for e in book.bible} and "Orrin" not in book.memory
+    back = less.restored(next(e for e in drafts.entries if e.name == "Orrin"))
+    assert sorted(e.name for e in back.entries) == sorted(e.name for e in drafts.entries)
+    assert [e.mentions for e in back.entries] == sorted(
+        (e.mentions for e in back.entries), reverse=True
+    )
+    assert "Orrin" in back.memory and "Orrin" in {e["Name"] for e in back.bible()}
+    dismiss(story, "Orrin", on=False)
+    assert dismissed(story) == frozenset() and "dismissed_drafts" not in story.context
+
+
+def test_dismissed_names_from_a_strange_file_are_read_with_care(tmp_path: Path) -> None:
+    story = bare(tmp_path)
+    for value in ("Orrin", 7, {"Orrin": 1}, None):
+        story.context = {"dismissed_drafts": value}
+        assert dismissed(story) == frozenset()
+    story.context = {"dismissed_drafts": ["Orrin", 3, "", "x" * 5000, ["Mara"], " Ilse "]}
+    assert dismissed(story) == {"Orrin", "Ilse"}
+    story.context = {"dismissed_drafts": ["Orrin"] * 100_000 + ["Mara"]}
+    assert dismissed(story) == {"Orrin"}  # only so many are read
