@@ -462,7 +462,7 @@ class MainWindow(ModelStatus, HelpMenu):
         """Say what went wrong in the status bar and a non-blocking dialog."""
         message = translate_message(message)
         self.last_error = message
-        self.status.showMessage(f"{title}: {message}")
+        self.status.report(f"{title}: {message}")
         box = QMessageBox(QMessageBox.Icon.Warning, title, message, parent=self)
         box.setWindowModality(Qt.WindowModality.WindowModal)
         box.open()

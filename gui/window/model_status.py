@@ -95,7 +95,7 @@ class ModelStatus(QMainWindow):
             choice = choose_model(self.paths, self.settings.model)
             spec = choice.spec
             if choice.notice:
-                self.status.showMessage(choice.notice)
+                self.status.notify(choice.notice)
             if choice.problem:
                 self._on_worker_model_failed(choice.problem)
         self.load_model(spec)
@@ -196,7 +196,7 @@ class ModelStatus(QMainWindow):
     @Slot(str)
     def _on_worker_generator_failed(self, message: str) -> None:
         self.generation_model_name = ""
-        self.status.showMessage(message, 12000)
+        self.status.report(message, 12000)
 
     @Slot(object)
     def _on_worker_spec_loaded(self, spec: ModelSpec) -> None:
@@ -240,4 +240,4 @@ class ModelStatus(QMainWindow):
         # Every request's failure is told by the part that asked (continuations, the bible,
         # synopses each say their own), so a suggestion's failure is only the suggestion's.
         self.last_error = message
-        self.status.showMessage(_tr(SUGGESTION_FAILED).format(message), 8000)
+        self.status.report(_tr(SUGGESTION_FAILED).format(message), 8000)

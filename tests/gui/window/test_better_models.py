@@ -49,6 +49,10 @@ def test_the_first_start_offers_better_models_once(window, monkeypatch) -> None:
     window.active_model_id = ""
     window._offer_better_models_once()
     status = window.status
+    assert "is ready" in status.currentMessage() and not status.offer_button.isVisible()
+    for timer in (status.read_timer, status.expiry_timer):  # the ready message had its time
+        timer.stop()
+        timer.timeout.emit()
     assert status.offer_button.isVisible() and "better" in status.offer_label.text()
     assert window.settings.model.offered
     assert SettingsStore(window.paths).load().model.offered  # kept for the next start
