@@ -242,7 +242,7 @@ class DocumentController(DocumentRecovery):
         self._set_document(doc, story, lock)
         for message in [*doc.notes, note]:
             if message:
-                self.status.emit(message)
+                self.status.emit(translate_message(message))
         if notes:
             self.prompts.error(self.tr("Opened with problems"), self._notes_text(notes))
         self.settings.add_recent(str(target))

@@ -43,6 +43,8 @@ TEMPLATES = (
     QT_TRANSLATE_NOOP("Messages", "{name} is open in another Inkling window (process {pid})."),
     QT_TRANSLATE_NOOP("Messages", "{name} is being edited on {host}; close it there first."),
     QT_TRANSLATE_NOOP("Messages", "{name} is not an Inkling story (no story.toml)."),
+    QT_TRANSLATE_NOOP("Messages", "A stale lock on {name} was cleared (Inkling had stopped)."),
+    QT_TRANSLATE_NOOP("Messages", "The chosen model is gone; using the bundled one."),
     QT_TRANSLATE_NOOP("Messages", "{name} is not a GGUF model file (wrong header)."),
     QT_TRANSLATE_NOOP("Messages", "{name} is a folder, not a GGUF model file."),
     QT_TRANSLATE_NOOP(

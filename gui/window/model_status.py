@@ -18,6 +18,7 @@ from backend.storage.paths import AppPaths
 from backend.storage.settings import Settings
 from backend.untrusted import RefusedFile
 from gui.common.i18n import QT_TRANSLATE_NOOP
+from gui.common.messages import translate_message
 from gui.editor.continuation import ContinuationController
 from gui.editor.editor import Editor
 from gui.editor.suggestions import SuggestionController
@@ -95,7 +96,7 @@ class ModelStatus(QMainWindow):
             choice = choose_model(self.paths, self.settings.model)
             spec = choice.spec
             if choice.notice:
-                self.status.notify(choice.notice)
+                self.status.notify(translate_message(choice.notice))
             if choice.problem:
                 self._on_worker_model_failed(choice.problem)
         self.load_model(spec)

@@ -2725,6 +2725,16 @@ Your project is untouched; keep writing.</source>
         <translation>{name} 已在另一个 Inkling 窗口中打开（进程 {pid}）。</translation>
     </message>
     <message>
+        <location filename="../../gui/common/messages.py" line="47"/>
+        <source>A stale lock on {name} was cleared (Inkling had stopped).</source>
+        <translation>{name} 上遗留的锁已清除（Inkling 上次未正常退出）。</translation>
+    </message>
+    <message>
+        <location filename="../../gui/common/messages.py" line="48"/>
+        <source>The chosen model is gone; using the bundled one.</source>
+        <translation>所选模型已不存在；改用内置模型。</translation>
+    </message>
+    <message>
         <location filename="../../gui/common/messages.py" line="44"/>
         <source>{name} is being edited on {host}; close it there first.</source>
         <translation>{name} 正在 {host} 上编辑；请先在那里关闭它。</translation>

@@ -4,8 +4,10 @@ built under zh_CN shows no English words (Qt's own dialogs come translated too).
 from __future__ import annotations
 
 import errno
+import json
 import re
 import shutil
+import socket
 import subprocess
 import sys
 import xml.etree.ElementTree as ET
@@ -33,9 +35,12 @@ from PySide6.QtWidgets import (
 )
 
 from backend.models.bundled import BUNDLED_LICENCE, BUNDLED_NAME
+from backend.models.choice import choose_model
 from backend.storage.atomic import describe_os_error
 from backend.storage.documents import DocumentError, read_document
 from backend.storage.paths import app_paths
+from backend.storage.recovery import DocumentLock
+from backend.storage.settings import ModelSettings
 from backend.story.project import Story
 from gui.book.dialogs import ExportDialog
 from gui.book.history_view import HistoryDialog
@@ -224,6 +229,21 @@ def test_backend_messages_are_shown_in_chinese(tmp_path: Path, chinese) -> None:
     full = describe_os_error(OSError(errno.ENOSPC, "No space"), tmp_path / "book.md")
     assert translate_message(full) == "无法保存 book.md：磁盘已满。之前的版本没有改动。"
     assert translate_message("Something new went wrong.") == "Something new went wrong."
+
+
+def test_start_up_notices_are_shown_in_chinese(tmp_path: Path, chinese) -> None:
+    """The notices a start can bring (a lock left by a crash cleared, the chosen model
+    gone), taken from the backend that makes them."""
+    doc = tmp_path / "story.md"
+    doc.write_text("x")
+    lock = DocumentLock(doc)
+    lock.path.write_text(json.dumps({"pid": 2**31 - 2, "host": socket.gethostname(), "time": 0}))
+    note = DocumentLock(doc).acquire()
+    assert (
+        note and translate_message(note) == "story.md 上遗留的锁已清除（Inkling 上次未正常退出）。"
+    )
+    gone = choose_model(app_paths(tmp_path), ModelSettings(active="no-such-model")).notice
+    assert translate_message(gone) == "所选模型已不存在；改用内置模型。"
 
 
 def test_the_writing_font_keeps_its_family_and_falls_back_for_chinese(qapp) -> None:
