@@ -52,7 +52,7 @@ def header_marks(header: str, lang: str = "en") -> tuple[str, ...]:
 
 
 HEADER_DEPTH = 3  # paragraphs before the end of the text where a style header goes
-HEADER_REACH = 600  # characters: fewer paragraphs (at least one) when those run longer
+HEADER_REACH = 300  # characters: fewer paragraphs (at least one) when those run longer
 CJK_WEIGHT = 3  # a Chinese or Japanese character counts as this many toward the reach
 _WORDED_LINE = re.compile(r"^[^\S\n]*\S", re.MULTILINE)
 

@@ -94,8 +94,9 @@ def test_the_style_header_goes_three_paragraphs_before_the_end() -> None:
         "[Author's note: the storm breaks]\n\n"
     )
     assert styled[at + len(header) :] == "Three.\n\nFour.\n\nFive."
-    # Long paragraphs: fewer of them after the header, but always the last one.
-    long = "x" * 400
+    # Long paragraphs (past HEADER_REACH, 300 characters, together): fewer of them after
+    # the header, but always the last one.
+    long = "x" * 200
     styled, _ = build_prompts(f"One.\n\n{long}\n\nThree.\n\nFour.", style, story)
     assert styled.endswith(header + long + "\n\nThree.\n\nFour.")
     styled, _ = build_prompts(f"One.\n\nTwo.\n\n{long}\n\n{long}", style, story)
@@ -131,7 +132,7 @@ def test_paragraphs_parted_by_line_breaks_place_the_header_and_the_note_near_the
     noted = insert_authors_note("a\nb\nc\nd\ne", "storm", paragraphs_back=2)
     assert noted == "a\nb\nc\n[Author's note: storm]\nd\ne"
     # Chinese: about a token a character, so fewer characters reach as far.
-    zh = ["第一段。", "第二段。", "他" * 150 + "。", "她" * 80 + "。"]
+    zh = ["第一段。", "第二段。", "他" * 150 + "。", "她" * 40 + "。"]
     zh_header = style_header(Style(pov="first"), lang="zh")
     styled, _ = build_prompts("\n".join(zh), Style(pov="first"), StoryContext(), "zh")
     assert styled.endswith(zh_header + zh[-1])
