@@ -22,7 +22,7 @@ from backend.cli.common import (
     run_loaded,
 )
 from backend.engines.base import Engine
-from backend.engines.params import SAMPLING_KEYS, ParamError, SamplerParams
+from backend.engines.params import SAMPLING_KEYS, ParamError, SamplerParams, kept_from_looping
 from backend.jobs.complete import continue_text
 from backend.jobs.kinds import ContinueJob, text_stream
 from backend.jobs.rewrite import rewrite_stream
@@ -83,7 +83,7 @@ def run_complete(args: argparse.Namespace, stdout: TextIO) -> int:
         settings = headless_settings(args, paths)
         _complete_params(args, settings.sampler.params())  # bad values are said first
         model = choose(args, paths, settings)
-        params = _complete_params(args, model.defaults)
+        params = kept_from_looping(_complete_params(args, model.defaults))
         engine = load_engine(model.spec, paths.vocabulary)
     except USER_ERRORS as exc:
         return refused(exc)

@@ -13,6 +13,7 @@ import inspect
 import logging
 import threading
 from collections.abc import Sequence
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -26,13 +27,15 @@ from backend.engines.llama_batches import (
 )
 from backend.engines.llama_lora import LoraSet
 from backend.engines.llama_pair import GuidedPair
+from backend.engines.llama_sampler import ChainModel, native_chain
+from backend.engines.params import SamplerParams
 
 log = logging.getLogger(__name__)
 
 # The attributes of a loaded `Llama` that this module reads or writes.
 LLAMA_ATTRIBUTES = (
     "_model", "_ctx", "_batch", "_requires_eval", "_sampler", "_init_sampler", "input_ids",
-    "n_tokens",
+    "n_tokens", "_seed", "_input_ids", "last_n_tokens_size",
 )  # fmt: skip
 _load_lock = threading.Lock()
 
@@ -49,6 +52,7 @@ def check_internals() -> list[str]:
     for name in (
         "llama_get_logits_ith", "llama_token_to_piece", "llama_vocab_is_eog",
         "llama_adapter_lora_init", "llama_adapter_lora_free", "llama_set_adapters_lora",
+        "llama_sampler_init_dry", "llama_sampler_accept", "llama_sampler_chain_add",
     ):  # fmt: skip
         if not hasattr(llama_cpp, name):
             problems.append(f"llama_cpp.{name} is gone")
@@ -56,9 +60,12 @@ def check_internals() -> list[str]:
         (_internals.LlamaContext, ("decode", "kv_cache_seq_rm", "close")),
         (_internals.LlamaBatch, ("close", "set_batch")),
         (_internals.LlamaModel, ("add_bos_token",)),
-        (_internals.LlamaSampler, ("sample", "close")),
+        (_internals.LlamaSampler, (
+            "sample", "close", "add_custom", "add_penalties", "add_greedy", "add_top_k",
+            "add_typical", "add_top_p", "add_min_p", "add_temp", "add_dist",
+        )),
         (llama_cpp.Llama, ("eval", "reset", "generate", "set_seed", "n_vocab", "close")),
-    ):
+    ):  # fmt: skip
         problems += [f"{cls.__name__}.{m} is gone" for m in members if not hasattr(cls, m)]
     return problems
 
@@ -227,10 +234,28 @@ class LlamaRuntime:
             llm.n_tokens = self._left = n
             self._done = [b for b in self._done if b[1] <= n]
 
-    def sampler(self, logits_processor: Any, **sampling: Any) -> Any:
-        """llama.cpp's own sampler chain, built as `Llama.generate` builds it; its `sample`
-        picks from a row of the last batch and remembers the pick (penalties, its seed)."""
+    def sampler(
+        self,
+        logits_processor: Any,
+        dry: SamplerParams | None = None,
+        history: Sequence[int] = (),
+        **sampling: Any,
+    ) -> Any:
+        """llama.cpp's own sampler chain, built as `Llama.generate` builds it (with DRY after
+        the penalties when `dry` turns it on, shown the `history` the picks follow); its
+        `sample` picks from a row of the last batch and remembers the pick (penalties, DRY,
+        its seed)."""
+        if dry is not None and dry.dry:
+            chain = self._chain_model()
+            return native_chain(chain, dry, history, logits_processor=logits_processor, **sampling)
         return self.llm._init_sampler(logits_processor=logits_processor, **sampling)
+
+    def _chain_model(self) -> ChainModel:
+        """What `native_chain` reads of the loaded model, as `_init_sampler` reads it."""
+        llm = self.llm
+        return ChainModel(
+            llm._model, self.n_vocab, llm.last_n_tokens_size, llm._seed, lambda: llm._input_ids
+        )
 
     def sample_at(self, sampler: Any, row: int) -> int:
         """The token `sampler` picks from row `row` of the last batch (-1: its last)."""
@@ -245,9 +270,19 @@ class LlamaRuntime:
         """Seed llama.cpp's own sampler."""
         self.llm.set_seed(seed)
 
-    def generate(self, tokens: list[int], logits_processor: Any, **sampling: Any) -> Any:
-        """llama.cpp's own sampling loop over `tokens` (a generator of token ids).
+    def generate(
+        self,
+        tokens: list[int],
+        logits_processor: Any,
+        dry: SamplerParams | None = None,
+        **sampling: Any,
+    ) -> Any:
+        """llama.cpp's own sampling loop over `tokens` (a generator of token ids), with DRY
+        in its sampler chain when `dry` turns it on.
 
+        `Llama.generate` builds its chain with `_init_sampler` when it starts, which knows
+        no DRY: for that one call the instance is handed our chain builder in its place, so
+        the loop itself (the cache reuse, evaluation and sampling) stays llama-cpp-python's.
         Its sampler is freed as soon as the loop ends. llama-cpp-python's sampler sits in a
         reference cycle, so each one otherwise kept about 3 MB of native memory until the
         garbage collector came round: 30-180 MB more while suggestions streamed
@@ -258,6 +293,15 @@ class LlamaRuntime:
         self._ready = None
         inner = llm.generate(tokens, reset=True, logits_processor=logits_processor, **sampling)
         try:
+            if dry is not None and dry.dry:
+                llm._init_sampler = partial(native_chain, self._chain_model(), dry, tokens)
+                try:
+                    first = next(inner, None)  # the loop builds its sampler here
+                finally:
+                    del llm._init_sampler  # the class's own again
+                if first is None:
+                    return
+                yield first
             yield from inner
         finally:
             inner.close()

@@ -18,6 +18,7 @@ from typing import Any
 
 from backend.engines.llama_adapter import LlamaRuntime
 from backend.engines.lookup import PromptLookup
+from backend.engines.params import SamplerParams
 
 
 def drafted_tokens(
@@ -25,14 +26,16 @@ def drafted_tokens(
     tokens: Sequence[int],
     lookup: PromptLookup,
     logits_processor: Any,
+    dry: SamplerParams | None = None,
     **sampling: Any,
 ) -> Generator[int, None, None]:
-    """Token ids after `tokens` (already evaluated, the last one's logits at hand).
+    """Token ids after `tokens` (already evaluated, the last one's logits at hand), DRY
+    in the sampler when `dry` turns it on.
 
     The caller stops by closing the generator; the cache then holds the prompt and the
     tokens evaluated so far, which the next prefill sorts out (it trusts only its batches).
     """
-    sampler = rt.sampler(logits_processor, **sampling)
+    sampler = rt.sampler(logits_processor, dry, tokens, **sampling)
     lookup.reset(tokens)
     try:
         pending = rt.sample_at(sampler, -1)

@@ -258,8 +258,9 @@ class LlamaCppEngine:
         cut: ConfidenceCut,
         cancel: threading.Event | None,
     ) -> TextStream:
-        """The rest of a stream, sampled by llama.cpp itself (its sampler runs in C), with
-        drafts from the prompt verified in one batch when `params.draft` asks for them."""
+        """The rest of a stream, sampled by llama.cpp itself (its sampler runs in C, DRY
+        included when `params` turn it on), with drafts from the prompt verified in one
+        batch when `params.draft` asks for them."""
         bias = _bias_processor(params.logit_bias, rt.n_vocab)
         sampling = {
             "top_k": params.top_k,
@@ -268,11 +269,13 @@ class LlamaCppEngine:
             "temp": params.temperature,
             "repeat_penalty": params.repeat_penalty,
         }
+        dry = params if params.dry else None
         if params.draft:
             rt.hold(tokens)
-            generator = drafted_tokens(rt, tokens, PromptLookup(params.draft), bias, **sampling)
+            lookup = PromptLookup(params.draft)
+            generator = drafted_tokens(rt, tokens, lookup, bias, dry, **sampling)
         else:
-            generator = rt.generate(tokens, bias, **sampling)
+            generator = rt.generate(tokens, bias, dry, **sampling)
         try:
             while produced < params.max_tokens and not assembler.stopped:
                 if cancel is not None and cancel.is_set():

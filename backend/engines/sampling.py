@@ -1,19 +1,28 @@
 """The one sampler for every token Inkling picks itself (llama.cpp's own sampler aside).
 
 It works the way llama.cpp's does, in this order: logit bias, repetition penalty over the
-last PENALTY_WINDOW tokens, the constraint's mask, then greedy or top-k, top-p, min-p and
-temperature. Logits processors (the styled job's levers) run before it, as plain callables.
+last PENALTY_WINDOW tokens, DRY (when on: see SamplerParams), the constraint's mask, then
+greedy or top-k, top-p, min-p and temperature. Logits processors (the styled job's levers)
+run before it, as plain callables.
 """
 
 from __future__ import annotations
 
+import math
+import re
 from collections.abc import Callable, Sequence
 
 import numpy as np
 
-from backend.engines.params import SamplerParams
+from backend.engines.params import DRY_BREAKERS, SamplerParams
+from backend.engines.vocabulary import Vocabulary
 
 PENALTY_WINDOW = 64
+# DRY counts a match only up to the length whose penalty reaches this: a logit is tens at
+# most, so a longer match picks the same, and counting on through a text that repeats
+# itself would cost a numpy round per token (2 ms a token over two lines written 40 times;
+# llama.cpp counts on, and clamps the penalty at float32's largest).
+DRY_PENALTY_CEILING = 1e4
 # (recent token ids, logits) -> logits, the shape of llama-cpp-python's LogitsProcessor.
 LogitsProcessor = Callable[[Sequence[int], np.ndarray], np.ndarray]
 
@@ -33,12 +42,16 @@ def sample(
     recent: Sequence[int],
     rng: np.random.Generator,
     allowed: np.ndarray | None = None,
+    breakers: frozenset[int] = frozenset(),
 ) -> int:
     """Pick the next token id from a float32 logits vector (which may be modified in place).
 
     `allowed` (token ids) masks every other token out; an empty array means no mask. With
     a mask only the allowed entries are touched, which keeps a constrained step cheap on a
-    262k-token vocabulary.
+    262k-token vocabulary. The sampler reads the last `history_length(params)` tokens of
+    `recent`; `breakers` are the token ids DRY matches stop at (see dry_breakers). A masked
+    step re-creates text the document has (token healing), so DRY leaves it alone: a
+    penalty there could only pick another spelling of the same text.
     """
     if allowed is not None and len(allowed):
         ids = np.asarray(allowed, dtype=np.int64)
@@ -47,7 +60,91 @@ def sample(
         _adjust(sub, ids, params, recent)
         return int(ids[_pick(sub, params, rng)])
     _adjust(logits, None, params, recent)
+    if params.dry:
+        _dry(logits, params, recent[-params.dry_window :], breakers)
     return _pick(logits, params, rng)
+
+
+def history_length(params: SamplerParams) -> int:
+    """How many of the last tokens `sample` reads: what its callers keep as `recent`."""
+    return max(PENALTY_WINDOW, params.dry_window) if params.dry else PENALTY_WINDOW
+
+
+def dry_breakers(vocab: Vocabulary) -> frozenset[int]:
+    """The ids of `vocab`'s tokens that hold a DRY breaker (worked out once per model)."""
+    return vocab.memo(
+        ("dry_breakers", DRY_BREAKERS), lambda: breaker_ids(vocab.pieces, DRY_BREAKERS)
+    )
+
+
+def breaker_ids(pieces: Sequence[bytes], breakers: Sequence[str] = DRY_BREAKERS) -> frozenset[int]:
+    """The ids of the tokens whose piece holds one of `breakers`, as llama.cpp counts a
+    token holding a whole breaker (a breaker split over two tokens is not looked for).
+
+    One regular-expression pass over the pieces joined by NUL bytes (no breaker holds one,
+    so no match spans two pieces): about 40 ms for Gemma's 262k, not the seconds of a
+    Python loop over each piece and breaker."""
+    if not pieces or not breakers:
+        return frozenset()
+    pattern = re.compile(b"|".join(re.escape(b.encode("utf-8")) for b in breakers))
+    joined = b"\0".join(pieces)
+    sizes = np.fromiter((len(p) + 1 for p in pieces), dtype=np.int64, count=len(pieces))
+    starts = np.concatenate(([0], np.cumsum(sizes)[:-1]))
+    offsets = np.fromiter((m.start() for m in pattern.finditer(joined)), dtype=np.int64)
+    return frozenset(np.unique(np.searchsorted(starts, offsets, side="right") - 1).tolist())
+
+
+def _dry(
+    logits: np.ndarray, params: SamplerParams, window: Sequence[int], breakers: frozenset[int]
+) -> None:
+    """DRY over the whole vocabulary, in place, as llama.cpp's sampler does it (a match's
+    penalty counted up to DRY_PENALTY_CEILING).
+
+    Only the tokens that followed an earlier copy of the text's last tokens are touched:
+    the earlier places the last token stands are found in one numpy pass, and their matches
+    are extended backwards together, a token a round (18 rounds at most for continuations).
+    """
+    allowed_length, size = params.dry_allowed_length, len(window)
+    if size <= allowed_length:
+        return
+    limit = 0  # the text's last tokens since a breaker: no match reaches further back
+    for tok in reversed(window):
+        if tok in breakers:
+            break
+        limit += 1
+    if limit < allowed_length:
+        return
+    limit = min(limit, _longest_counted(params))
+    ids = np.asarray(window, dtype=np.int64)
+    starts = np.flatnonzero(ids[:-1] == ids[-1])
+    length = np.ones(starts.size, dtype=np.int64)
+    live = np.arange(starts.size)
+    for step in range(1, limit):
+        at = starts[live] - step
+        inside = at >= 0
+        live, at = live[inside], at[inside]
+        live = live[ids[at] == ids[size - 1 - step]]
+        if not live.size:
+            break
+        length[live] += 1
+    longest: dict[int, int] = {}
+    long_enough = length >= allowed_length
+    following = ids[starts[long_enough] + 1].tolist()
+    for tok, n in zip(following, length[long_enough].tolist(), strict=True):
+        if n > longest.get(tok, 0) and tok not in breakers and tok < logits.size:
+            longest[tok] = n
+    for tok, n in longest.items():
+        logits[tok] -= params.dry_multiplier * params.dry_base ** (n - allowed_length)
+
+
+def _longest_counted(params: SamplerParams) -> int:
+    """The match length whose DRY penalty first reaches DRY_PENALTY_CEILING (with base 1
+    every match long enough costs the same: the allowed length)."""
+    base, allowed_length = params.dry_base, params.dry_allowed_length
+    if base <= 1.000001:
+        return allowed_length
+    more = math.log(DRY_PENALTY_CEILING / params.dry_multiplier) / math.log(base)
+    return allowed_length + max(0, math.ceil(more))
 
 
 def _adjust(

@@ -27,7 +27,7 @@ from backend.engines.base import (
 )
 from backend.engines.gguf_meta import check_gguf
 from backend.engines.params import SamplerParams
-from backend.engines.sampling import sample, seeded_rng
+from backend.engines.sampling import dry_breakers, sample, seeded_rng
 from backend.engines.threads import cores, use_torch_threads
 from backend.engines.transformers_folder import check_transformers_folder
 from backend.engines.vocabulary import Vocabulary
@@ -237,6 +237,7 @@ class TransformersEngine:
         vocab = self.vocabulary
         ids = self._prompt_ids(prompt, params.max_tokens)
         rng = seeded_rng(params.seed)
+        breakers = dry_breakers(vocab) if params.dry else frozenset()
         assembler = TextAssembler((*params.stop, *self.extra_stop))
         with self._lock, torch.inference_mode():
             logits = self._main.prefill(ids, cancel)
@@ -249,7 +250,7 @@ class TransformersEngine:
                 allowed = None
                 if constraint is not None and constraint.active:
                     allowed = constraint.allowed()
-                tok = sample(_numpy(logits), params, recent, rng, allowed)
+                tok = sample(_numpy(logits), params, recent, rng, allowed, breakers)
                 if tok in vocab.banned:
                     break
                 piece = vocab.pieces[tok]

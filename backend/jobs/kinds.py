@@ -14,7 +14,7 @@ from enum import StrEnum
 from typing import ClassVar, Protocol
 
 from backend.engines.base import Engine
-from backend.engines.params import SamplerParams
+from backend.engines.params import SamplerParams, kept_from_looping
 from backend.jobs.complete import continue_text
 from backend.jobs.context import assemble_for
 from backend.jobs.suggest import SuggestOptions, suggest_stream
@@ -137,7 +137,8 @@ class ContinueJob:
             return
         yield asm
         if self.style is None:
-            yield from continue_text(engine, asm.body, self.params, cancel, preamble=asm.prefix)
+            params = kept_from_looping(self.params)  # the writer's settings, and DRY
+            yield from continue_text(engine, asm.body, params, cancel, preamble=asm.prefix)
             return
         yield from styled_stream(
             engine,

@@ -20,7 +20,7 @@ from typing import Any, TextIO
 
 from backend.engines.adapter_file import NOT_ON_A_SERVER
 from backend.engines.base import Engine, EngineError
-from backend.engines.params import ParamError, SamplerParams
+from backend.engines.params import ParamError, SamplerParams, kept_from_looping
 from backend.jobs.character import generate_entry
 from backend.jobs.complete import continue_text
 from backend.jobs.kinds import ContinueJob, SuggestJob, text_stream
@@ -118,7 +118,7 @@ def op_complete(server: Server, request: dict[str, Any]) -> dict[str, Any]:
     text = _text_field(request)
     params = params_from_request(request, server.defaults.with_(max_tokens=64))
     started = time.perf_counter()
-    out = "".join(continue_text(server.engine, text, params))
+    out = "".join(continue_text(server.engine, text, kept_from_looping(params)))
     return {"text": out, "ms": round((time.perf_counter() - started) * 1000, 1)}
 
 

@@ -24,7 +24,7 @@ import numpy as np
 from backend.engines.assembler import TextAssembler
 from backend.engines.base import Engine, Stepper, TextStream
 from backend.engines.params import MAX_STOP_STRINGS, SamplerParams
-from backend.engines.sampling import LogitsProcessor
+from backend.engines.sampling import LogitsProcessor, dry_breakers
 from backend.engines.vocabulary import Vocabulary
 from backend.jobs.complete import shaped, stopping_at
 from backend.jobs.healing import HealedPrompt, constraint_for, heal_prompt
@@ -166,7 +166,7 @@ def styled_stream(
     story = story or StoryContext()
     if not pack(lang).has_tense:
         style = style.with_(tense="")
-    params = params or sampler_for(style, seed)
+    params = params or sampler_for(style, seed, continuing=True)
     # A copy of a note's form ends the text (see note_echoes).
     notes = story.lore + insert_authors_note("", story.authors_note)
     params = stopping_at(params, note_echoes(notes))
@@ -264,6 +264,7 @@ def _run_config(
         draft=draft,
         healed_text=healed.required_text,
         count=pack(lang).count,
+        breakers=dry_breakers(vocab) if params.dry else frozenset(),
     )
 
 

@@ -14,9 +14,9 @@ from backend.engines.assembler import TextAssembler
 from backend.engines.base import Constraint, GuidedSession, Session, Stepper
 from backend.engines.params import SamplerParams
 from backend.engines.sampling import (
-    PENALTY_WINDOW,
     LogitsProcessor,
     apply_processors,
+    history_length,
     sample,
     seeded_rng,
 )
@@ -49,6 +49,7 @@ class RunConfig:
     draft: DraftFn | None = None  # shown the sentence being written, before it is checked
     healed_text: str = ""  # the prompt's healed tail, which the document already has
     count: Callable[[str], int] = field(default=lambda text: len(text.split()))  # length unit
+    breakers: frozenset[int] = frozenset()  # the tokens DRY matches stop at (dry_breakers)
 
 
 @dataclass
@@ -188,7 +189,7 @@ class StyledRun:
         constraint = copy.copy(constraint)
         quoted_at_start, line_at_start = pos.quoted, pos.line
         done = _Written()
-        recent = [*c.prompt, *self.tokens][-PENALTY_WINDOW:]
+        recent = [*c.prompt, *self.tokens][-history_length(c.params) :]
         end, pending = "length", None
         budget = c.params.max_tokens - len(self.tokens)
         while len(done.tokens) < budget and self.sampled < 4 * c.params.max_tokens:
@@ -247,12 +248,13 @@ class StyledRun:
         return self._single.logits(), None
 
     def _next_token(self, recent: list[int], constraint: Constraint | None) -> int:
+        c = self.config
         main, guide = self._raw_logits()
-        logits = guided(main, guide, self.config.guidance)
-        logits = apply_processors(self.config.processors, recent, logits)
+        logits = guided(main, guide, c.guidance)
+        logits = apply_processors(c.processors, recent, logits)
         allowed = constraint.allowed() if constraint is not None and constraint.active else None
         self.sampled += 1
-        return sample(logits, self.config.params, recent, self.rng, allowed)
+        return sample(logits, c.params, recent, self.rng, allowed, c.breakers)
 
     def _push(self, tok: int) -> None:
         session = self._pair or self._single

@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, fields, replace
 from typing import Any
 
-from backend.engines.params import SamplerParams
+from backend.engines.params import CONTINUATION_DRY, SamplerParams
 
 POVS = ("first", "second", "third_limited", "third_omniscient")
 TENSES = ("past", "present")
@@ -79,9 +79,13 @@ class Style:
         return replace(self, **changes)
 
 
-def sampler_for(style: Style, seed: int | None = None) -> SamplerParams:
-    """Creativity 0..1 mapped onto one sampler preset, and the length's token cap."""
+def sampler_for(
+    style: Style, seed: int | None = None, *, continuing: bool = False
+) -> SamplerParams:
+    """Creativity 0..1 mapped onto one sampler preset, and the length's token cap; with
+    `continuing` (a continuation, not a rewrite) DRY keeps the text from looping."""
     c = float(style.creativity)
+    dry = CONTINUATION_DRY if continuing else {}
     return SamplerParams(
         temperature=round(0.45 + 0.75 * c, 3),
         top_p=round(0.85 + 0.13 * c, 3),
@@ -90,4 +94,5 @@ def sampler_for(style: Style, seed: int | None = None) -> SamplerParams:
         repeat_penalty=round(1.08 + 0.07 * c, 3),
         max_tokens=LENGTH_TOKENS[style.length],
         seed=seed,
+        **dry,
     )

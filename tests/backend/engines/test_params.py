@@ -36,6 +36,16 @@ def test_defaults_are_valid_and_frozen() -> None:
         ("min_confidence", 1.5, "min_confidence"),
         ("min_confidence", math.inf, "finite"),
         ("min_confidence", "high", "number"),
+        ("dry_multiplier", -0.5, "dry_multiplier"),
+        ("dry_multiplier", 50.0, "dry_multiplier"),
+        ("dry_multiplier", math.nan, "finite"),
+        ("dry_base", 0.5, "dry_base"),
+        ("dry_base", 100.0, "dry_base"),
+        ("dry_allowed_length", 0, "dry_allowed_length"),
+        ("dry_allowed_length", 2.5, "whole number"),
+        ("dry_window", 0, "dry_window"),
+        ("dry_window", 10**7, "dry_window"),
+        ("dry_window", True, "whole number"),
     ],
 )
 def test_absurd_values_are_refused(field: str, value: object, words: str) -> None:
@@ -68,3 +78,20 @@ def test_min_confidence_is_off_unless_asked_for() -> None:
     assert SamplerParams().min_confidence == 0.0
     assert SamplerParams(min_confidence=1.0).min_confidence == 1.0
     assert SamplerParams.from_mapping({"min_confidence": 0.4}).min_confidence == 0.4
+
+
+def test_dry_is_off_unless_asked_for() -> None:
+    assert not SamplerParams().dry
+    p = SamplerParams.from_mapping({"dry_multiplier": 0.8, "dry_allowed_length": 3})
+    assert p.dry and p.dry_allowed_length == 3
+    assert not p.with_(dry_multiplier=0.0).dry
+
+
+def test_a_continuation_is_kept_from_looping_unless_dry_was_set() -> None:
+    from backend.engines.params import CONTINUATION_DRY, kept_from_looping
+
+    kept = kept_from_looping(SamplerParams(seed=3))
+    assert kept.dry and kept.seed == 3
+    assert {k: getattr(kept, k) for k in CONTINUATION_DRY} == dict(CONTINUATION_DRY)
+    mine = SamplerParams(dry_multiplier=1.5)
+    assert kept_from_looping(mine) == mine

@@ -346,3 +346,44 @@ def test_a_cold_styled_continuation_reads_the_shared_text_once_and_writes_the_sa
     # Both copied but for their last batches (read again when a sentence is tried again).
     assert read_once[0] < styled_tokens // 3 and read_once[1] < 64
     assert once == twice and once.strip()
+
+
+def dry_uses(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """Which sampler applied DRY from now on: 'llama.cpp' per chain, 'inkling' per token."""
+    from backend.engines import llama_adapter, sampling
+
+    used: list[str] = []
+    real_chain, real_dry = llama_adapter.native_chain, sampling._dry
+
+    def chain(model, params, history, **sampling_args):  # type: ignore[no-untyped-def]
+        used.append("llama.cpp")
+        return real_chain(model, params, history, **sampling_args)
+
+    def dry(*args):  # type: ignore[no-untyped-def]
+        used.append("inkling")
+        return real_dry(*args)
+
+    monkeypatch.setattr(llama_adapter, "native_chain", chain)
+    monkeypatch.setattr(sampling, "_dry", dry)
+    return used
+
+
+def first_words(job, engine) -> None:  # type: ignore[no-untyped-def]
+    """Run `job` until its first text."""
+    for item in job.run(engine, threading.Event(), lambda _t: None):
+        if isinstance(item, str) and item.strip():
+            return
+
+
+def test_continuations_are_kept_from_looping_and_nothing_else_is(llama_engine, monkeypatch) -> None:
+    text = "The clock struck thirteen, and Wren looked up from the bench."
+    used = dry_uses(monkeypatch)
+    first_words(ContinueJob(text, GREEDY), llama_engine)  # plain: llama.cpp samples
+    assert used == ["llama.cpp"]
+    first_words(ContinueJob(text, GREEDY, style=Style(length="sentence")), llama_engine)
+    assert used[1:] and set(used[1:]) == {"inkling"}  # styled: Inkling's own sampler
+    used.clear()
+    first_words(SuggestJob(text, len(text), SuggestOptions()), llama_engine)
+    first_words(RewriteJob("Wren looked up.", Style(), seed=2), llama_engine)
+    first_words(SynopsisJob(text), llama_engine)
+    assert used == []
