@@ -28,6 +28,7 @@ from backend.jobs.kinds import ContinueJob, text_stream
 from backend.jobs.rewrite import rewrite_stream
 from backend.jobs.styled import styled_stream
 from backend.storage.paths import AppPaths, app_paths
+from backend.story.language import generation_language
 from backend.story.memory.position import StoryPlace, open_place
 from backend.story.style.model import LENGTHS, POVS, TENSES, Style
 
@@ -118,7 +119,8 @@ def _continued(
 ) -> Iterator[str]:
     """The continuation of TEXT, or of the story at `place` with the book around it."""
     if place is None:
-        return styled_stream(engine, args.text, style, seed=args.seed)
+        lang = generation_language("", args.text[-2000:])  # as the window's continuations
+        return styled_stream(engine, args.text, style, seed=args.seed, lang=lang)
     job = ContinueJob(
         place.before, SamplerParams(seed=args.seed), style, place.story.premise, book=place.book
     )

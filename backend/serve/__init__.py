@@ -203,7 +203,8 @@ def op_continue(server: Server, request: dict[str, Any]) -> dict[str, Any]:
         premise=premise or "", authors_note=_optional_text(request, "authors_note")
     )
     started = time.perf_counter()
-    out = "".join(styled_stream(server.engine, text[:cursor], style, story, seed=seed))
+    lang = generation_language("", text[:cursor][-2000:], story.premise)
+    out = "".join(styled_stream(server.engine, text[:cursor], style, story, seed=seed, lang=lang))
     return {"text": out, "ms": round((time.perf_counter() - started) * 1000, 1)}
 
 
