@@ -127,9 +127,12 @@ def draft_synopsis(text: str) -> str:
     return extractive_synopsis(text)
 
 
-def chapter_draft(text: str) -> str:
-    """A chapter's draft synopsis: its extractive synopsis and who is in it."""
-    names = Counter(name for name, _at in _chapter_names(text[:MAX_TEXT_CHARS]))
+def chapter_draft(text: str, leave_out: frozenset[str] = frozenset()) -> str:
+    """A chapter's draft synopsis: its extractive synopsis and who is in it (less the
+    names in `leave_out`: drafts the writer dismissed)."""
+    names = Counter(
+        name for name, _at in _chapter_names(text[:MAX_TEXT_CHARS]) if name not in leave_out
+    )
     here = [n for n, _c in names.most_common(CHAPTER_CAST)]
     synopsis = draft_synopsis(text)
     if not here:
@@ -144,13 +147,14 @@ def day_one_drafts(
     scene text by id; `facts` are the story facts, from backend/story/facts)."""
     chapters: list[str] = []
     synopses: dict[str, str] = {}
+    gone = dismissed(story)
     for chapter in story.binder.chapters:
         text = "\n\n".join(texts.get(s.id, s.text) if texts else s.text for s in chapter.scenes)
         chapters.append(text)
         if not chapter.synopsis.strip() and text.strip():
-            synopses[chapter.id] = chapter_draft(text)
+            synopses[chapter.id] = chapter_draft(text, gone)
     known = {str(e.get("Name", "")).strip() for e in (*story.characters, *story.background)}
-    known |= dismissed(story)
+    known |= gone
     cast = draft_cast(chapters, list(facts), known)
     memory = "" if story.memory.strip() else cast_line(cast[:MEMORY_CAST])
     return BookDrafts(synopses, tuple(cast), memory)

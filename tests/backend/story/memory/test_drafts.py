@@ -134,6 +134,14 @@ def test_a_dismissed_draft_is_kept_with_the_story_and_not_drafted_again(tmp_path
     again = day_one_drafts(story)
     assert "Orrin" not in {e.name for e in again.entries} and "Orrin" not in again.memory
     assert "Mara" in again.memory
+
+    # Nor do the chapters' draft synopses list it among who is there (their sentences,
+    # quoted from the book, still name whom they name).
+    def listed(synopses: dict[str, str]) -> str:
+        return " ".join(v.partition("(Here: ")[2] for v in synopses.values())
+
+    assert "Orrin" in listed(dict(drafts.synopses))
+    assert "Orrin" not in listed(dict(again.synopses)) and "Tessaly" in listed(dict(again.synopses))
     # What a window holds already loses it at once, in the lore and in the memory line.
     less = drafts.without(["Orrin"])
     assert "Orrin" not in {e["Name"] for e in less.bible()} and "Orrin" not in less.memory
