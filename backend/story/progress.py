@@ -91,13 +91,13 @@ class Progress:
             self.history[self._day] = written
         self._trim(day)
 
-    def by_the_model(self, words: int) -> None:
+    def by_the_model(self, words: int, today: dt.date | None = None) -> None:
         """`words` (net) of the total came from the model, not the writer (a continuation,
         a rewrite): they stay in the book's total but not in what the writer wrote today or
-        this session. Call it once the total counts them."""
+        this session. Call it once the total counts them (`today`: as for `update`)."""
         self._day_start_total += words
         self.session_start += words
-        self.update(self.total)
+        self.update(self.total, today)
 
     def _trim(self, day: dt.date) -> None:
         oldest = (day - dt.timedelta(days=HISTORY_DAYS)).isoformat()

@@ -75,13 +75,13 @@ def test_the_models_words_are_not_the_writers() -> None:
     progress = Progress.start({"daily": 500}, {}, total=1000, today=day)
     progress.update(1040, today=day)  # the writer wrote 40 words
     progress.update(1160, today=day)  # a continuation of 120 words is counted
-    progress.by_the_model(120)  # and is the model's
+    progress.by_the_model(120, today=day)  # and is the model's
     assert progress.total == 1160
     assert progress.today == 40 and progress.session == 40
     progress.update(1170, today=day)  # and 10 more of their own
     assert progress.today == 50 and progress.session == 50
     progress.update(1140, today=day)  # a rewrite made a passage 30 words shorter
-    progress.by_the_model(-30)
+    progress.by_the_model(-30, today=day)
     assert progress.total == 1140 and progress.today == 50
     # Undoing a continuation takes the model's words out again: the day is net negative,
     # and the writer is shown 0 rather than a negative count.
