@@ -100,19 +100,23 @@ class BiblePanel(QDockWidget):
         layout.addWidget(self._build_progress_row())
         layout.addLayout(self._build_card_row())
 
-        self.form_host = QScrollArea()
-        self.form_host.setWidgetResizable(True)
-        self.form_stack = QStackedWidget()
-        self.form_stack.addWidget(QLabel(self.tr("Add a character or a place to start.")))
-        self.form_host.setWidget(self.form_stack)
-        self._forms: dict[str, Form] = {}
-        layout.addWidget(self.form_host, 2)
+        layout.addWidget(self._build_form_host(), 2)
         self.editors: dict[str, QLineEdit | QPlainTextEdit] = {}
         self.lock_boxes: dict[str, QCheckBox] = {}
         self.regen_buttons: dict[str, QToolButton] = {}
         self.drafts = DraftRows(self, self._show_changed)  # the cast drafted from the book
         self.setWidget(body)
         self.refresh()
+
+    def _build_form_host(self) -> QScrollArea:
+        """The scrolling place where the selected entry's form (or a draft) shows."""
+        self.form_host = QScrollArea()
+        self.form_host.setWidgetResizable(True)
+        self.form_stack = QStackedWidget()
+        self.form_stack.addWidget(QLabel(self.tr("Add a character or a place to start.")))
+        self.form_host.setWidget(self.form_stack)
+        self._forms: dict[str, Form] = {}
+        return self.form_host
 
     def _build_progress_row(self) -> QWidget:
         """While an entry is written: which field, and a Stop button (Esc in the panel too)."""
