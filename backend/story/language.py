@@ -47,6 +47,7 @@ class LanguagePack:
     pov_marks: dict[str, str]
     exemplars: dict[str, str]
     meta: re.Pattern[str]
+    matching: dict[str, Any]  # "Match my style": its thresholds and phrases ([match])
 
     def count(self, text: str) -> int:
         """The length of `text` in this language's unit (words, or CJK characters plus any
@@ -124,6 +125,7 @@ def _pack(code: str, data: dict[str, Any]) -> LanguagePack:
         pov_marks=dict(data["pov_marks"]),
         exemplars=dict(data["exemplars"]),
         meta=re.compile(str(header.get("meta", r"(?!)")), re.IGNORECASE),
+        matching=dict(data["match"]),
     )
 
 

@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 
 from backend.storage.atomic import SaveError
 from backend.story.language import pack
+from backend.story.style.detect import match_style, too_short_to_match
 from backend.story.style.model import LENGTHS, POVS, TENSES, Style, StyleError
 from backend.story.style.presets import (
     builtin_presets,
@@ -220,6 +221,26 @@ class StylePanel(QDockWidget):
             self._loading = False
         self._applied = self.current_style().with_(name=style.name) if style.name else None
         self._show_preset_state()
+
+    def match_passage(self, passage: str) -> bool:
+        """'Match my style': the person and tense `passage` shows (the panel's where it
+        shows none) and notes drawn from it become the panel's style (`changed` goes out).
+        False, said in the status, for a passage too short to tell."""
+        passage = passage.replace("\u2029", "\n")  # Qt's paragraph separator
+        if too_short_to_match(passage):
+            self.status.emit(self.tr("Select a passage of a few sentences first."))
+            return False
+        derived = match_style(passage)
+        current = self.current_style()
+        style = current.with_(
+            pov=derived.pov or current.pov,
+            tense=derived.tense or current.tense,
+            notes=derived.notes,
+        )
+        self.set_style(style)
+        self.changed.emit(style)
+        self.status.emit(self.tr("Style matched to the selection."))
+        return True
 
     def set_genre(self, genre: str) -> None:
         """The genre typed elsewhere (the story bible shows the same setting)."""

@@ -25,7 +25,6 @@ from backend.storage.paths import AppPaths
 from backend.storage.recovery import RecoveryStore, StoryState
 from backend.storage.settings import Settings, SettingsStore
 from backend.storage.state import StateStore
-from backend.story.style.detect import match_style
 from backend.story.style.model import Style, StyleError
 from backend.text.counts import is_mostly_cjk
 from gui.book.controller import BookController
@@ -379,20 +378,7 @@ class MainWindow(ModelStatus, HelpMenu):
     @Slot()
     def match_style_from_selection(self) -> None:
         """'Match my style': derive the style from the selected passage."""
-        passage = self.editor.textCursor().selectedText().replace("\u2029", "\n")
-        if len(passage.split()) < 15:
-            self.status.showMessage(self.tr("Select a passage of a few sentences first."), 5000)
-            return
-        derived = match_style(passage)
-        current = self.style_panel.current_style()
-        style = current.with_(
-            pov=derived.pov or current.pov,
-            tense=derived.tense or current.tense,
-            notes=derived.notes,
-        )
-        self.style_panel.set_style(style)
-        self._on_style_panel_changed(style)
-        self.status.showMessage(self.tr("Style matched to the selection."), 5000)
+        self.style_panel.match_passage(self.editor.textCursor().selectedText())
 
     @Slot(object)
     def _on_style_panel_changed(self, style: Style) -> None:

@@ -329,239 +329,239 @@ PyTorch (BSD), Hugging Face transformers (Apache 2.0) and Qt for Python (LGPLv3)
 <context>
     <name>BiblePanel</name>
     <message>
-        <location filename="../../gui/story/bible_form.py" line="38"/>
+        <location filename="../../gui/story/bible_form.py" line="39"/>
         <source>Name</source>
         <translation>名称</translation>
     </message>
     <message>
-        <location filename="../../gui/story/bible_form.py" line="39"/>
+        <location filename="../../gui/story/bible_form.py" line="40"/>
         <source>Age</source>
         <translation>年龄</translation>
     </message>
     <message>
-        <location filename="../../gui/story/bible_form.py" line="40"/>
+        <location filename="../../gui/story/bible_form.py" line="41"/>
         <source>Gender/pronouns</source>
         <translation>性别/代词</translation>
     </message>
     <message>
-        <location filename="../../gui/story/bible_form.py" line="41"/>
+        <location filename="../../gui/story/bible_form.py" line="42"/>
         <source>Occupation</source>
         <translation>职业</translation>
     </message>
     <message>
-        <location filename="../../gui/story/bible_form.py" line="42"/>
+        <location filename="../../gui/story/bible_form.py" line="43"/>
         <source>Appearance</source>
         <translation>外貌</translation>
     </message>
     <message>
-        <location filename="../../gui/story/bible_form.py" line="43"/>
+        <location filename="../../gui/story/bible_form.py" line="44"/>
         <source>Personality</source>
         <translation>性格</translation>
     </message>
     <message>
-        <location filename="../../gui/story/bible_form.py" line="44"/>
+        <location filename="../../gui/story/bible_form.py" line="45"/>
         <source>Backstory</source>
         <translation>身世</translation>
     </message>
     <message>
-        <location filename="../../gui/story/bible_form.py" line="45"/>
+        <location filename="../../gui/story/bible_form.py" line="46"/>
         <source>Goal</source>
         <translation>目标</translation>
     </message>
     <message>
-        <location filename="../../gui/story/bible_form.py" line="46"/>
+        <location filename="../../gui/story/bible_form.py" line="47"/>
         <source>Flaw</source>
         <translation>弱点</translation>
     </message>
     <message>
-        <location filename="../../gui/story/bible_form.py" line="47"/>
+        <location filename="../../gui/story/bible_form.py" line="48"/>
         <source>Voice</source>
         <translation>说话方式</translation>
     </message>
     <message>
-        <location filename="../../gui/story/bible_form.py" line="48"/>
+        <location filename="../../gui/story/bible_form.py" line="49"/>
         <source>Relationships</source>
         <translation>人物关系</translation>
     </message>
     <message>
-        <location filename="../../gui/story/bible_form.py" line="49"/>
+        <location filename="../../gui/story/bible_form.py" line="50"/>
         <source>Kind</source>
         <translation>类别</translation>
     </message>
     <message>
-        <location filename="../../gui/story/bible_form.py" line="50"/>
+        <location filename="../../gui/story/bible_form.py" line="51"/>
         <source>Description</source>
         <translation>描述</translation>
     </message>
     <message>
-        <location filename="../../gui/story/bible_form.py" line="51"/>
+        <location filename="../../gui/story/bible_form.py" line="52"/>
         <source>Secrets</source>
         <translation>秘密</translation>
     </message>
     <message>
-        <location filename="../../gui/story/bible_form.py" line="52"/>
+        <location filename="../../gui/story/bible_form.py" line="53"/>
         <source>Connections</source>
         <translation>关联</translation>
     </message>
     <message>
-        <location filename="../../gui/story/bible_form.py" line="105"/>
+        <location filename="../../gui/story/bible_form.py" line="112"/>
         <source>lock</source>
         <translation>锁定</translation>
     </message>
     <message>
-        <location filename="../../gui/story/bible_form.py" line="107"/>
+        <location filename="../../gui/story/bible_form.py" line="114"/>
         <source>Generating leaves this field as it is, even when empty</source>
         <translation>生成时保留这一栏原样，即使它是空的</translation>
     </message>
     <message>
-        <location filename="../../gui/story/bible_form.py" line="115"/>
+        <location filename="../../gui/story/bible_form.py" line="122"/>
         <source>Regenerate {0} only</source>
         <translation>只重新生成“{0}”</translation>
     </message>
     <message>
-        <location filename="../../gui/story/bible_form.py" line="132"/>
+        <location filename="../../gui/story/bible_form.py" line="139"/>
         <source>Stop</source>
         <translation>停止</translation>
     </message>
     <message>
-        <location filename="../../gui/story/bible_form.py" line="134"/>
+        <location filename="../../gui/story/bible_form.py" line="141"/>
         <source>Stop writing this entry (Esc); what is written stays</source>
         <translation>停止编写此条目（Esc）；已写的内容保留</translation>
     </message>
     <message>
-        <location filename="../../gui/story/bible.py" line="240"/>
-        <location filename="../../gui/story/bible.py" line="456"/>
-        <location filename="../../gui/story/bible.py" line="471"/>
+        <location filename="../../gui/story/bible.py" line="234"/>
+        <location filename="../../gui/story/bible.py" line="450"/>
+        <location filename="../../gui/story/bible.py" line="465"/>
         <source>entry</source>
         <translation>条目</translation>
     </message>
     <message>
-        <location filename="../../gui/story/bible.py" line="240"/>
+        <location filename="../../gui/story/bible.py" line="234"/>
         <source>Delete {0}</source>
         <translation>删除 {0}</translation>
     </message>
     <message>
-        <location filename="../../gui/story/bible.py" line="58"/>
+        <location filename="../../gui/story/bible.py" line="56"/>
         <source>Story bible</source>
         <translation>故事设定集</translation>
     </message>
     <message>
-        <location filename="../../gui/story/bible.py" line="81"/>
+        <location filename="../../gui/story/bible.py" line="79"/>
         <source>What the story is about</source>
         <translation>这个故事讲的是什么</translation>
     </message>
     <message>
-        <location filename="../../gui/story/bible.py" line="83"/>
+        <location filename="../../gui/story/bible.py" line="81"/>
         <source>e.g. mystery, cozy fantasy</source>
         <translation>例如：悬疑、温馨奇幻</translation>
     </message>
     <message>
-        <location filename="../../gui/story/bible.py" line="86"/>
+        <location filename="../../gui/story/bible.py" line="84"/>
         <source>Premise</source>
         <translation>故事梗概</translation>
     </message>
     <message>
-        <location filename="../../gui/story/bible.py" line="87"/>
+        <location filename="../../gui/story/bible.py" line="85"/>
         <source>Genre</source>
         <translation>类型</translation>
     </message>
     <message>
-        <location filename="../../gui/story/bible.py" line="94"/>
+        <location filename="../../gui/story/bible.py" line="92"/>
         <source>New character</source>
         <translation>新建人物</translation>
     </message>
     <message>
-        <location filename="../../gui/story/bible.py" line="96"/>
+        <location filename="../../gui/story/bible.py" line="94"/>
         <source>New place/thing</source>
         <translation>新建地点/物品</translation>
     </message>
     <message>
-        <location filename="../../gui/story/bible.py" line="132"/>
+        <location filename="../../gui/story/bible.py" line="135"/>
         <source>Write the empty fields of the selected entry (a new character if none is selected). What is written stays; Undo takes the generated fields back.</source>
         <translation>写出所选条目的空白栏（未选条目时新建一个人物）。已写的内容保留；撤销可收回生成的栏目。</translation>
     </message>
     <message>
-        <location filename="../../gui/story/bible.py" line="139"/>
+        <location filename="../../gui/story/bible.py" line="142"/>
         <source>Three alternatives for the empty fields, side by side</source>
         <translation>空白栏的三个备选，并排显示</translation>
     </message>
     <message>
-        <location filename="../../gui/story/bible.py" line="148"/>
+        <location filename="../../gui/story/bible.py" line="151"/>
         <source>Undo: {0}</source>
         <translation>撤销：{0}</translation>
     </message>
     <message>
-        <location filename="../../gui/story/bible.py" line="326"/>
+        <location filename="../../gui/story/bible.py" line="320"/>
         <source>Rename {0} to {1}</source>
         <translation>把 {0} 改名为 {1}</translation>
     </message>
     <message>
-        <location filename="../../gui/story/bible.py" line="330"/>
+        <location filename="../../gui/story/bible.py" line="324"/>
         <source>“{0}” is now “{1}” in {2} too. Undo in the story bible takes it back.</source>
         <translation>“{0}”在{2}中也已改为“{1}”。在故事设定集中撤销即可收回。</translation>
     </message>
     <message>
-        <location filename="../../gui/story/bible.py" line="365"/>
+        <location filename="../../gui/story/bible.py" line="359"/>
         <source>Nothing to fill: every field of {0} is written or locked. Clear a field, or press ↻ beside it, to have it written again.</source>
         <translation>没有可填的栏：{0} 的每一栏都已写好或已锁定。清空某一栏，或按旁边的 ↻，即可重写。</translation>
     </message>
     <message>
-        <location filename="../../gui/story/bible.py" line="367"/>
+        <location filename="../../gui/story/bible.py" line="361"/>
         <source>this entry</source>
         <translation>这个条目</translation>
     </message>
     <message>
-        <location filename="../../gui/story/bible.py" line="456"/>
+        <location filename="../../gui/story/bible.py" line="450"/>
         <source>Generate {0}</source>
         <translation>生成 {0}</translation>
     </message>
     <message>
-        <location filename="../../gui/story/bible.py" line="472"/>
+        <location filename="../../gui/story/bible.py" line="466"/>
         <source>Use alternative #{0} for {1}</source>
         <translation>为 {1} 采用备选 #{0}</translation>
     </message>
     <message>
-        <location filename="../../gui/story/bible.py" line="129"/>
+        <location filename="../../gui/story/bible.py" line="132"/>
         <source>Generate</source>
         <translation>生成</translation>
     </message>
     <message>
-        <location filename="../../gui/story/bible.py" line="137"/>
+        <location filename="../../gui/story/bible.py" line="140"/>
         <source>Generate 3</source>
         <translation>生成 3 个</translation>
     </message>
     <message>
-        <location filename="../../gui/story/bible.py" line="142"/>
+        <location filename="../../gui/story/bible.py" line="145"/>
         <source>Delete</source>
         <translation>删除</translation>
     </message>
     <message>
-        <location filename="../../gui/story/bible.py" line="144"/>
+        <location filename="../../gui/story/bible.py" line="147"/>
         <source>Undo</source>
         <translation>撤销</translation>
     </message>
     <message>
-        <location filename="../../gui/story/bible.py" line="160"/>
+        <location filename="../../gui/story/bible.py" line="163"/>
         <source>Wide View</source>
         <translation>宽视图</translation>
     </message>
     <message>
-        <location filename="../../gui/story/bible.py" line="162"/>
+        <location filename="../../gui/story/bible.py" line="165"/>
         <source>The bible in a window of its own, with room</source>
         <translation>在单独的宽敞窗口中打开设定集</translation>
     </message>
     <message>
-        <location filename="../../gui/story/bible.py" line="209"/>
+        <location filename="../../gui/story/bible.py" line="207"/>
         <source>Unnamed</source>
         <translation>未命名</translation>
     </message>
     <message>
-        <location filename="../../gui/story/bible.py" line="108"/>
+        <location filename="../../gui/story/bible.py" line="116"/>
         <source>Add a character or a place to start.</source>
         <translation>先添加一个人物或地点。</translation>
     </message>
     <message>
-        <location filename="../../gui/story/bible.py" line="486"/>
+        <location filename="../../gui/story/bible.py" line="480"/>
         <source>Imported {0}.</source>
         <translation>已导入 {0}。</translation>
     </message>
@@ -1410,7 +1410,7 @@ Chapters and scenes live in a story project: a folder whose name ends in .inklin
     <message>
         <location filename="../../gui/book/files.py" line="319"/>
         <location filename="../../gui/book/files.py" line="341"/>
-        <location filename="../../gui/book/files.py" line="453"/>
+        <location filename="../../gui/book/files.py" line="455"/>
         <source>Save failed</source>
         <translation>保存失败</translation>
     </message>
@@ -1425,7 +1425,7 @@ Chapters and scenes live in a story project: a folder whose name ends in .inklin
         <translation>自动保存失败：{0}</translation>
     </message>
     <message>
-        <location filename="../../gui/book/files.py" line="453"/>
+        <location filename="../../gui/book/files.py" line="455"/>
         <source>{0}
 
 You can save to another place.</source>
@@ -2135,12 +2135,12 @@ Your project is untouched; keep writing.</source>
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../gui/window/main_window.py" line="79"/>
+        <location filename="../../gui/window/main_window.py" line="78"/>
         <source>Inkling</source>
         <translation>Inkling</translation>
     </message>
     <message>
-        <location filename="../../gui/window/main_window.py" line="118"/>
+        <location filename="../../gui/window/main_window.py" line="117"/>
         <source>Settings were reset</source>
         <translation>设置已重置</translation>
     </message>
@@ -2150,37 +2150,37 @@ Your project is untouched; keep writing.</source>
         <translation>设置未能保存：{0}</translation>
     </message>
     <message>
-        <location filename="../../gui/window/model_status.py" line="38"/>
+        <location filename="../../gui/window/model_status.py" line="39"/>
         <source>The model could not be loaded</source>
         <translation>无法载入模型</translation>
     </message>
     <message>
-        <location filename="../../gui/window/model_status.py" line="39"/>
+        <location filename="../../gui/window/model_status.py" line="40"/>
         <source>{0} is loaded.</source>
         <translation>{0} 已载入。</translation>
     </message>
     <message>
-        <location filename="../../gui/window/model_status.py" line="40"/>
+        <location filename="../../gui/window/model_status.py" line="41"/>
         <source>Suggestion failed: {0}</source>
         <translation>建议生成失败：{0}</translation>
     </message>
     <message>
-        <location filename="../../gui/window/model_status.py" line="41"/>
+        <location filename="../../gui/window/model_status.py" line="42"/>
         <source>The built-in model is small. A better one may suit this computer.</source>
         <translation>内置模型很小。这台电脑也许能用更好的模型。</translation>
     </message>
     <message>
-        <location filename="../../gui/window/model_status.py" line="44"/>
+        <location filename="../../gui/window/model_status.py" line="45"/>
         <source>See Better Models</source>
         <translation>查看更好的模型</translation>
     </message>
     <message>
-        <location filename="../../gui/window/model_status.py" line="45"/>
+        <location filename="../../gui/window/model_status.py" line="46"/>
         <source>{0} writes sheets, continuations and rewrites; suggestions stay as they were.</source>
         <translation>{0} 负责写人物卡、续写和改写；输入提示保持不变。</translation>
     </message>
     <message>
-        <location filename="../../gui/window/model_status.py" line="48"/>
+        <location filename="../../gui/window/model_status.py" line="49"/>
         <source>The model chosen for generation cannot be used ({0}); the model that suggests writes everything.</source>
         <translation>选来负责生成的模型无法使用（{0}）；全部由负责提示的模型完成。</translation>
     </message>
@@ -2210,28 +2210,18 @@ Your project is untouched; keep writing.</source>
         <translation>新的语言将在下次启动时生效。</translation>
     </message>
     <message>
-        <location filename="../../gui/window/main_window.py" line="384"/>
-        <source>Select a passage of a few sentences first.</source>
-        <translation>请先选中几句话。</translation>
-    </message>
-    <message>
-        <location filename="../../gui/window/main_window.py" line="395"/>
-        <source>Style matched to the selection.</source>
-        <translation>已按所选文字调整文风。</translation>
-    </message>
-    <message>
-        <location filename="../../gui/window/main_window.py" line="426"/>
+        <location filename="../../gui/window/main_window.py" line="417"/>
         <location filename="../../gui/window/session.py" line="67"/>
         <source>The story&apos;s style was not understood: {0}</source>
         <translation>无法识别这个故事的文风设置：{0}</translation>
     </message>
     <message>
-        <location filename="../../gui/window/main_window.py" line="436"/>
+        <location filename="../../gui/window/main_window.py" line="427"/>
         <source>{0}[*] — Inkling</source>
         <translation>{0}[*] — Inkling</translation>
     </message>
     <message>
-        <location filename="../../gui/window/main_window.py" line="446"/>
+        <location filename="../../gui/window/main_window.py" line="437"/>
         <source>Story details belong to a story project: use Save As and a name ending in .inkling.</source>
         <translation>故事信息属于故事项目：请用“另存为”，并以 .inkling 结尾命名。</translation>
     </message>
@@ -2725,12 +2715,12 @@ Your project is untouched; keep writing.</source>
         <translation>{name} 已在另一个 Inkling 窗口中打开（进程 {pid}）。</translation>
     </message>
     <message>
-        <location filename="../../gui/common/messages.py" line="47"/>
+        <location filename="../../gui/common/messages.py" line="46"/>
         <source>A stale lock on {name} was cleared (Inkling had stopped).</source>
         <translation>{name} 上遗留的锁已清除（Inkling 上次未正常退出）。</translation>
     </message>
     <message>
-        <location filename="../../gui/common/messages.py" line="48"/>
+        <location filename="../../gui/common/messages.py" line="47"/>
         <source>The chosen model is gone; using the bundled one.</source>
         <translation>所选模型已不存在；改用内置模型。</translation>
     </message>
@@ -2745,157 +2735,157 @@ Your project is untouched; keep writing.</source>
         <translation>{name} 不是 Inkling 故事（没有 story.toml）。</translation>
     </message>
     <message>
-        <location filename="../../gui/common/messages.py" line="46"/>
+        <location filename="../../gui/common/messages.py" line="48"/>
         <source>{name} is not a GGUF model file (wrong header).</source>
         <translation>{name} 不是 GGUF 模型文件（文件头不对）。</translation>
     </message>
     <message>
-        <location filename="../../gui/common/messages.py" line="47"/>
+        <location filename="../../gui/common/messages.py" line="49"/>
         <source>{name} is a folder, not a GGUF model file.</source>
         <translation>{name} 是文件夹，不是 GGUF 模型文件。</translation>
     </message>
     <message>
-        <location filename="../../gui/common/messages.py" line="48"/>
+        <location filename="../../gui/common/messages.py" line="50"/>
         <source>Inkling needs at least {needed} words of your writing to learn your voice; these texts have {words}.</source>
         <translation>Inkling 至少需要你写的 {needed} 字才能学习你的文风；这些文字只有 {words} 字。</translation>
     </message>
     <message>
-        <location filename="../../gui/common/messages.py" line="54"/>
+        <location filename="../../gui/common/messages.py" line="56"/>
         <source>{name} is not an ordinary file (it is a device, a pipe or a socket); it was not read.</source>
         <translation>{name} 不是普通文件（而是设备、管道或套接字）；没有读取。</translation>
     </message>
     <message>
-        <location filename="../../gui/common/messages.py" line="58"/>
+        <location filename="../../gui/common/messages.py" line="60"/>
         <source>{name} is larger than {limit}, the most Inkling reads for this kind of file; it was not read.</source>
         <translation>{name} 大于 {limit}，这是 Inkling 对这类文件读取的上限；没有读取。</translation>
     </message>
     <message>
-        <location filename="../../gui/common/messages.py" line="63"/>
+        <location filename="../../gui/common/messages.py" line="65"/>
         <source>{name} nests deeper than {depth} levels; it was not read.</source>
         <translation>{name} 的嵌套超过 {depth} 层；没有读取。</translation>
     </message>
     <message>
-        <location filename="../../gui/common/messages.py" line="64"/>
+        <location filename="../../gui/common/messages.py" line="66"/>
         <source>{name} leads outside {folder}; Inkling never reads or writes there.</source>
         <translation>{name} 指向 {folder} 之外；Inkling 从不在那里读写。</translation>
     </message>
     <message>
-        <location filename="../../gui/common/messages.py" line="67"/>
+        <location filename="../../gui/common/messages.py" line="69"/>
         <source>{name} is a link Inkling does not follow.</source>
         <translation>{name} 是一个链接，Inkling 不会跟随。</translation>
     </message>
     <message>
-        <location filename="../../gui/common/messages.py" line="68"/>
+        <location filename="../../gui/common/messages.py" line="70"/>
         <source>Voice adapters are not available through a server: its model runs elsewhere.</source>
         <translation>通过服务器使用的模型不能加载文风适配器：它的模型在别处运行。</translation>
     </message>
     <message>
-        <location filename="../../gui/common/messages.py" line="73"/>
+        <location filename="../../gui/common/messages.py" line="75"/>
         <source>The backup folder {folder} does not exist (is its drive connected?). Nothing was written.</source>
         <translation>备份文件夹 {folder} 不存在（它所在的磁盘连接了吗？）。没有写入任何内容。</translation>
     </message>
     <message>
-        <location filename="../../gui/common/messages.py" line="77"/>
+        <location filename="../../gui/common/messages.py" line="79"/>
         <source>The backup folder {folder} is not a folder.</source>
         <translation>备份位置 {folder} 不是文件夹。</translation>
     </message>
     <message>
-        <location filename="../../gui/common/messages.py" line="78"/>
+        <location filename="../../gui/common/messages.py" line="80"/>
         <source>The backup folder {folder} cannot be written to; choose another in File → Backup Folder.</source>
         <translation>无法写入备份文件夹 {folder}；请在“文件 → 备份文件夹”中另选一个。</translation>
     </message>
     <message>
-        <location filename="../../gui/common/messages.py" line="82"/>
+        <location filename="../../gui/common/messages.py" line="84"/>
         <source>The backup folder {folder} cannot be written to; the backup was not written.</source>
         <translation>无法写入备份文件夹 {folder}；没有写入备份。</translation>
     </message>
     <message>
-        <location filename="../../gui/common/messages.py" line="85"/>
+        <location filename="../../gui/common/messages.py" line="87"/>
         <source>The disk holding {folder} is full; the backup was not written.</source>
         <translation>{folder} 所在的磁盘已满；没有写入备份。</translation>
     </message>
     <message>
-        <location filename="../../gui/common/messages.py" line="86"/>
+        <location filename="../../gui/common/messages.py" line="88"/>
         <source>The backup was not written: {reason}</source>
         <translation>没有写入备份：{reason}</translation>
     </message>
     <message>
-        <location filename="../../gui/common/messages.py" line="87"/>
+        <location filename="../../gui/common/messages.py" line="89"/>
         <source>{name} is not a readable zip file ({reason}).</source>
         <translation>{name} 不是可读取的 zip 文件（{reason}）。</translation>
     </message>
     <message>
-        <location filename="../../gui/common/messages.py" line="88"/>
+        <location filename="../../gui/common/messages.py" line="90"/>
         <source>{name} is not an Inkling backup (it holds no story.toml).</source>
         <translation>{name} 不是 Inkling 备份（其中没有 story.toml）。</translation>
     </message>
     <message>
-        <location filename="../../gui/common/messages.py" line="89"/>
+        <location filename="../../gui/common/messages.py" line="91"/>
         <source>{name} is damaged: {entry} fails its check ({reason}).</source>
         <translation>{name} 已损坏：{entry} 未通过校验（{reason}）。</translation>
     </message>
     <message>
-        <location filename="../../gui/common/messages.py" line="90"/>
+        <location filename="../../gui/common/messages.py" line="92"/>
         <source>{name} is damaged: {entry} cannot be read ({reason}).</source>
         <translation>{name} 已损坏：无法读取 {entry}（{reason}）。</translation>
     </message>
     <message>
-        <location filename="../../gui/common/messages.py" line="91"/>
+        <location filename="../../gui/common/messages.py" line="93"/>
         <source>{target} already exists; restore into a new folder.</source>
         <translation>{target} 已存在；请恢复到一个新文件夹。</translation>
     </message>
     <message>
-        <location filename="../../gui/common/messages.py" line="92"/>
+        <location filename="../../gui/common/messages.py" line="94"/>
         <source>{name} holds {entry}, a name leading outside the folder it is restored into; it was not restored.</source>
         <translation>{name} 含有 {entry}，这个名称会指向恢复目标文件夹之外；没有恢复。</translation>
     </message>
     <message>
-        <location filename="../../gui/common/messages.py" line="97"/>
+        <location filename="../../gui/common/messages.py" line="99"/>
         <source>{name} holds {entry}, which is a link or special file; it was not restored.</source>
         <translation>{name} 含有 {entry}，它是链接或特殊文件；没有恢复。</translation>
     </message>
     <message>
-        <location filename="../../gui/common/messages.py" line="101"/>
+        <location filename="../../gui/common/messages.py" line="103"/>
         <source>This snapshot is damaged ({reason}).</source>
         <translation>此快照已损坏（{reason}）。</translation>
     </message>
     <message>
-        <location filename="../../gui/common/messages.py" line="102"/>
+        <location filename="../../gui/common/messages.py" line="104"/>
         <source>This snapshot is damaged: its text does not match its checksum.</source>
         <translation>此快照已损坏：文字与校验和不符。</translation>
     </message>
     <message>
-        <location filename="../../gui/common/messages.py" line="105"/>
+        <location filename="../../gui/common/messages.py" line="107"/>
         <source>The text this snapshot starts from is missing.</source>
         <translation>此快照所依据的文字缺失。</translation>
     </message>
     <message>
-        <location filename="../../gui/common/messages.py" line="106"/>
+        <location filename="../../gui/common/messages.py" line="108"/>
         <source>The text this snapshot starts from is damaged.</source>
         <translation>此快照所依据的文字已损坏。</translation>
     </message>
     <message>
-        <location filename="../../gui/common/messages.py" line="107"/>
+        <location filename="../../gui/common/messages.py" line="109"/>
         <source>{count} snapshot(s) of this scene could not be read (damaged lines in its history file); the others are shown.</source>
         <translation>此场景有 {count} 个快照无法读取（历史文件中有损坏的行）；其余的照常显示。</translation>
     </message>
     <message>
-        <location filename="../../gui/common/messages.py" line="112"/>
+        <location filename="../../gui/common/messages.py" line="114"/>
         <source>Could not keep a snapshot: {reason}</source>
         <translation>无法保存快照：{reason}</translation>
     </message>
     <message>
-        <location filename="../../gui/common/messages.py" line="114"/>
+        <location filename="../../gui/common/messages.py" line="116"/>
         <source>No chapter headings were found: the text is one chapter.</source>
         <translation>没有找到章节标题：全文作为一章。</translation>
     </message>
     <message>
-        <location filename="../../gui/common/messages.py" line="115"/>
+        <location filename="../../gui/common/messages.py" line="117"/>
         <source>The text before the first heading became a chapter called “Opening”.</source>
         <translation>第一个标题之前的文字成为名为“开篇”的一章。</translation>
     </message>
     <message>
-        <location filename="../../gui/common/messages.py" line="118"/>
+        <location filename="../../gui/common/messages.py" line="120"/>
         <source>Hard-wrapped lines were joined into paragraphs.</source>
         <translation>硬换行的行已合并成段落。</translation>
     </message>
@@ -4096,43 +4086,43 @@ Your project is untouched; keep writing.</source>
 <context>
     <name>StatusBar</name>
     <message>
-        <location filename="../../gui/window/status_bar.py" line="24"/>
-        <location filename="../../gui/window/status_bar.py" line="93"/>
+        <location filename="../../gui/window/status_bar.py" line="78"/>
+        <location filename="../../gui/window/status_bar.py" line="269"/>
         <source>No model</source>
         <translation>没有模型</translation>
     </message>
     <message>
-        <location filename="../../gui/window/status_bar.py" line="74"/>
+        <location filename="../../gui/window/status_bar.py" line="249"/>
         <source>Loading model…</source>
         <translation>正在载入模型…</translation>
     </message>
     <message>
-        <location filename="../../gui/window/status_bar.py" line="87"/>
+        <location filename="../../gui/window/status_bar.py" line="260"/>
         <source>{0} is ready. Ctrl+Enter continues your text.</source>
         <translation>{0} 已就绪。按 Ctrl+Enter 续写。</translation>
     </message>
     <message>
-        <location filename="../../gui/window/status_bar.py" line="103"/>
+        <location filename="../../gui/window/status_bar.py" line="280"/>
         <source>about {0} characters/s</source>
         <translation>约每秒 {0} 个字</translation>
     </message>
     <message>
-        <location filename="../../gui/window/status_bar.py" line="103"/>
+        <location filename="../../gui/window/status_bar.py" line="280"/>
         <source>about 1 character/s</source>
         <translation>约每秒 1 个字</translation>
     </message>
     <message>
-        <location filename="../../gui/window/status_bar.py" line="106"/>
+        <location filename="../../gui/window/status_bar.py" line="283"/>
         <source>about {0} words/s</source>
         <translation>约每秒 {0} 个词</translation>
     </message>
     <message>
-        <location filename="../../gui/window/status_bar.py" line="106"/>
+        <location filename="../../gui/window/status_bar.py" line="283"/>
         <source>about 1 word/s</source>
         <translation>约每秒 1 个词</translation>
     </message>
     <message>
-        <location filename="../../gui/window/status_bar.py" line="109"/>
+        <location filename="../../gui/window/status_bar.py" line="286"/>
         <source>The model wrote {0:.1f} tokens per second.</source>
         <translation>模型每秒写出 {0:.1f} 个词元。</translation>
     </message>
@@ -4258,280 +4248,290 @@ Your project is untouched; keep writing.</source>
 <context>
     <name>StylePanel</name>
     <message>
-        <location filename="../../gui/story/style.py" line="42"/>
+        <location filename="../../gui/story/style.py" line="43"/>
         <source>bleak</source>
         <translation>阴郁</translation>
     </message>
     <message>
-        <location filename="../../gui/story/style.py" line="43"/>
+        <location filename="../../gui/story/style.py" line="44"/>
         <source>whimsical</source>
         <translation>奇趣</translation>
     </message>
     <message>
-        <location filename="../../gui/story/style.py" line="44"/>
+        <location filename="../../gui/story/style.py" line="45"/>
         <source>tense</source>
         <translation>紧张</translation>
     </message>
     <message>
-        <location filename="../../gui/story/style.py" line="45"/>
+        <location filename="../../gui/story/style.py" line="46"/>
         <source>lyrical</source>
         <translation>抒情</translation>
     </message>
     <message>
-        <location filename="../../gui/story/style.py" line="46"/>
+        <location filename="../../gui/story/style.py" line="47"/>
         <source>dry</source>
         <translation>冷峻</translation>
     </message>
     <message>
-        <location filename="../../gui/story/style.py" line="47"/>
+        <location filename="../../gui/story/style.py" line="48"/>
         <source>warm</source>
         <translation>温暖</translation>
     </message>
     <message>
-        <location filename="../../gui/story/style.py" line="48"/>
+        <location filename="../../gui/story/style.py" line="49"/>
         <source>eerie</source>
         <translation>诡异</translation>
     </message>
     <message>
-        <location filename="../../gui/story/style.py" line="51"/>
-        <location filename="../../gui/story/style.py" line="65"/>
+        <location filename="../../gui/story/style.py" line="52"/>
+        <location filename="../../gui/story/style.py" line="66"/>
         <source>Any</source>
         <translation>不限</translation>
     </message>
     <message>
-        <location filename="../../gui/story/style.py" line="52"/>
+        <location filename="../../gui/story/style.py" line="53"/>
         <source>First person</source>
         <translation>第一人称</translation>
     </message>
     <message>
-        <location filename="../../gui/story/style.py" line="53"/>
+        <location filename="../../gui/story/style.py" line="54"/>
         <source>Second person</source>
         <translation>第二人称</translation>
     </message>
     <message>
-        <location filename="../../gui/story/style.py" line="54"/>
+        <location filename="../../gui/story/style.py" line="55"/>
         <source>Third person limited</source>
         <translation>第三人称有限视角</translation>
     </message>
     <message>
-        <location filename="../../gui/story/style.py" line="55"/>
+        <location filename="../../gui/story/style.py" line="56"/>
         <source>Third person omniscient</source>
         <translation>第三人称全知视角</translation>
     </message>
     <message>
-        <location filename="../../gui/story/style.py" line="59"/>
+        <location filename="../../gui/story/style.py" line="60"/>
         <source>Cozy and whimsical</source>
         <translation>温馨奇趣</translation>
     </message>
     <message>
-        <location filename="../../gui/story/style.py" line="60"/>
+        <location filename="../../gui/story/style.py" line="61"/>
         <source>Lyrical omniscient</source>
         <translation>抒情全知</translation>
     </message>
     <message>
-        <location filename="../../gui/story/style.py" line="61"/>
+        <location filename="../../gui/story/style.py" line="62"/>
         <source>Noir confession</source>
         <translation>黑色自白</translation>
     </message>
     <message>
-        <location filename="../../gui/story/style.py" line="62"/>
+        <location filename="../../gui/story/style.py" line="63"/>
         <source>Present-tense thriller</source>
         <translation>现在时惊悚</translation>
     </message>
     <message>
-        <location filename="../../gui/story/style.py" line="66"/>
+        <location filename="../../gui/story/style.py" line="67"/>
         <source>Past</source>
         <translation>过去时</translation>
     </message>
     <message>
-        <location filename="../../gui/story/style.py" line="67"/>
+        <location filename="../../gui/story/style.py" line="68"/>
         <source>Present</source>
         <translation>现在时</translation>
     </message>
     <message>
-        <location filename="../../gui/story/style.py" line="70"/>
+        <location filename="../../gui/story/style.py" line="71"/>
         <source>A sentence</source>
         <translation>一句</translation>
     </message>
     <message>
-        <location filename="../../gui/story/style.py" line="71"/>
+        <location filename="../../gui/story/style.py" line="72"/>
         <source>A paragraph</source>
         <translation>一段</translation>
     </message>
     <message>
-        <location filename="../../gui/story/style.py" line="72"/>
+        <location filename="../../gui/story/style.py" line="73"/>
         <source>A scene beat</source>
         <translation>一个情节段落</translation>
     </message>
     <message>
-        <location filename="../../gui/story/style.py" line="84"/>
+        <location filename="../../gui/story/style.py" line="85"/>
         <source>Style</source>
         <translation>文风</translation>
     </message>
     <message>
-        <location filename="../../gui/story/style.py" line="113"/>
+        <location filename="../../gui/story/style.py" line="114"/>
         <source>Apply</source>
         <translation>应用</translation>
     </message>
     <message>
-        <location filename="../../gui/story/style.py" line="126"/>
+        <location filename="../../gui/story/style.py" line="127"/>
         <source>Save as preset…</source>
         <translation>存为预设…</translation>
     </message>
     <message>
-        <location filename="../../gui/story/style.py" line="128"/>
+        <location filename="../../gui/story/style.py" line="129"/>
         <source>Import…</source>
         <translation>导入…</translation>
     </message>
     <message>
-        <location filename="../../gui/story/style.py" line="130"/>
+        <location filename="../../gui/story/style.py" line="131"/>
         <source>Export…</source>
         <translation>导出…</translation>
     </message>
     <message>
-        <location filename="../../gui/story/style.py" line="139"/>
+        <location filename="../../gui/story/style.py" line="140"/>
         <source>Use this style for Ctrl+Enter</source>
         <translation>按 Ctrl+Enter 续写时使用此文风</translation>
     </message>
     <message>
-        <location filename="../../gui/story/style.py" line="158"/>
+        <location filename="../../gui/story/style.py" line="159"/>
         <source>How strongly the style steers (1.0 = no guidance)</source>
         <translation>文风引导的强度（1.0 = 不引导）</translation>
     </message>
     <message>
-        <location filename="../../gui/story/style.py" line="161"/>
+        <location filename="../../gui/story/style.py" line="162"/>
         <source>e.g. short sentences, no adverbs</source>
         <translation>例如：句子短，少用副词</translation>
     </message>
     <message>
-        <location filename="../../gui/story/style.py" line="166"/>
+        <location filename="../../gui/story/style.py" line="167"/>
         <source>Author&apos;s note, e.g. the storm breaks tonight</source>
         <translation>作者备注，例如：今晚暴风雨来临</translation>
     </message>
     <message>
-        <location filename="../../gui/story/style.py" line="168"/>
+        <location filename="../../gui/story/style.py" line="169"/>
         <source>Match my style (from the selection)</source>
         <translation>模仿我的文风（根据选中文字）</translation>
     </message>
     <message>
-        <location filename="../../gui/story/style.py" line="172"/>
+        <location filename="../../gui/story/style.py" line="173"/>
         <source>Genre</source>
         <translation>类型</translation>
     </message>
     <message>
-        <location filename="../../gui/story/style.py" line="173"/>
+        <location filename="../../gui/story/style.py" line="174"/>
         <source>Tone</source>
         <translation>基调</translation>
     </message>
     <message>
-        <location filename="../../gui/story/style.py" line="174"/>
+        <location filename="../../gui/story/style.py" line="175"/>
         <source>Point of view</source>
         <translation>视角</translation>
     </message>
     <message>
-        <location filename="../../gui/story/style.py" line="175"/>
+        <location filename="../../gui/story/style.py" line="176"/>
         <source>Tense</source>
         <translation>时态</translation>
     </message>
     <message>
-        <location filename="../../gui/story/style.py" line="176"/>
+        <location filename="../../gui/story/style.py" line="177"/>
         <source>Length</source>
         <translation>长度</translation>
     </message>
     <message>
-        <location filename="../../gui/story/style.py" line="177"/>
+        <location filename="../../gui/story/style.py" line="178"/>
         <source>Creativity</source>
         <translation>创意</translation>
     </message>
     <message>
-        <location filename="../../gui/story/style.py" line="178"/>
+        <location filename="../../gui/story/style.py" line="179"/>
         <source>Style strength</source>
         <translation>文风强度</translation>
     </message>
     <message>
-        <location filename="../../gui/story/style.py" line="179"/>
+        <location filename="../../gui/story/style.py" line="180"/>
         <source>Style notes</source>
         <translation>文风说明</translation>
     </message>
     <message>
-        <location filename="../../gui/story/style.py" line="180"/>
+        <location filename="../../gui/story/style.py" line="181"/>
         <source>Author&apos;s note</source>
         <translation>作者备注</translation>
     </message>
     <message>
-        <location filename="../../gui/story/style.py" line="253"/>
+        <location filename="../../gui/story/style.py" line="231"/>
+        <source>Select a passage of a few sentences first.</source>
+        <translation>请先选中几句话。</translation>
+    </message>
+    <message>
+        <location filename="../../gui/story/style.py" line="242"/>
+        <source>Style matched to the selection.</source>
+        <translation>已按所选文字调整文风。</translation>
+    </message>
+    <message>
+        <location filename="../../gui/story/style.py" line="274"/>
         <source>Some style presets were skipped: {0}</source>
         <translation>部分风格预设已跳过：{0}</translation>
     </message>
     <message>
-        <location filename="../../gui/story/style.py" line="257"/>
+        <location filename="../../gui/story/style.py" line="278"/>
         <source>Choose a preset…</source>
         <translation>选择预设…</translation>
     </message>
     <message>
-        <location filename="../../gui/story/style.py" line="271"/>
+        <location filename="../../gui/story/style.py" line="292"/>
         <source>Style preset “{0}” applied.</source>
         <translation>已应用文风预设“{0}”。</translation>
     </message>
     <message>
-        <location filename="../../gui/story/style.py" line="278"/>
+        <location filename="../../gui/story/style.py" line="299"/>
         <source>“{0}” is chosen but not applied: press Apply.</source>
         <translation>已选中“{0}”，但尚未应用：请点“应用”。</translation>
     </message>
     <message>
-        <location filename="../../gui/story/style.py" line="282"/>
+        <location filename="../../gui/story/style.py" line="303"/>
         <source>Preset “{0}”, changed since.</source>
         <translation>预设“{0}”，之后有改动。</translation>
     </message>
     <message>
-        <location filename="../../gui/story/style.py" line="284"/>
+        <location filename="../../gui/story/style.py" line="305"/>
         <source>Using preset “{0}”.</source>
         <translation>正在使用预设“{0}”。</translation>
     </message>
     <message>
-        <location filename="../../gui/story/style.py" line="294"/>
+        <location filename="../../gui/story/style.py" line="315"/>
         <source>Save preset</source>
         <translation>保存预设</translation>
     </message>
     <message>
-        <location filename="../../gui/story/style.py" line="294"/>
+        <location filename="../../gui/story/style.py" line="315"/>
         <source>Preset name:</source>
         <translation>预设名称：</translation>
     </message>
     <message>
-        <location filename="../../gui/story/style.py" line="303"/>
-        <location filename="../../gui/story/style.py" line="327"/>
+        <location filename="../../gui/story/style.py" line="324"/>
+        <location filename="../../gui/story/style.py" line="348"/>
         <source>Preset not saved: {0}</source>
         <translation>预设未保存：{0}</translation>
     </message>
     <message>
-        <location filename="../../gui/story/style.py" line="306"/>
+        <location filename="../../gui/story/style.py" line="327"/>
         <source>Saved preset “{0}”.</source>
         <translation>已保存预设“{0}”。</translation>
     </message>
     <message>
-        <location filename="../../gui/story/style.py" line="314"/>
+        <location filename="../../gui/story/style.py" line="335"/>
         <source>Export style</source>
         <translation>导出文风</translation>
     </message>
     <message>
-        <location filename="../../gui/story/style.py" line="314"/>
-        <location filename="../../gui/story/style.py" line="336"/>
+        <location filename="../../gui/story/style.py" line="335"/>
+        <location filename="../../gui/story/style.py" line="357"/>
         <source>TOML (*.toml)</source>
         <translation>TOML (*.toml)</translation>
     </message>
     <message>
-        <location filename="../../gui/story/style.py" line="322"/>
+        <location filename="../../gui/story/style.py" line="343"/>
         <source>My style</source>
         <translation>我的文风</translation>
     </message>
     <message>
-        <location filename="../../gui/story/style.py" line="336"/>
+        <location filename="../../gui/story/style.py" line="357"/>
         <source>Import style</source>
         <translation>导入文风</translation>
     </message>
     <message>
-        <location filename="../../gui/story/style.py" line="345"/>
+        <location filename="../../gui/story/style.py" line="366"/>
         <source>Preset not imported: {0}</source>
         <translation>预设未能导入：{0}</translation>
     </message>
@@ -4539,52 +4539,52 @@ Your project is untouched; keep writing.</source>
 <context>
     <name>SuggestionController</name>
     <message>
-        <location filename="../../gui/editor/suggestions.py" line="143"/>
+        <location filename="../../gui/editor/suggestions.py" line="147"/>
         <source>No suggestion yet: the model is still loading.</source>
         <translation>暂无建议：模型还在载入。</translation>
     </message>
     <message>
-        <location filename="../../gui/editor/suggestions.py" line="145"/>
+        <location filename="../../gui/editor/suggestions.py" line="149"/>
         <source>No suggestion while a continuation is being written.</source>
         <translation>正在续写，暂不提供建议。</translation>
     </message>
     <message>
-        <location filename="../../gui/editor/suggestions.py" line="147"/>
+        <location filename="../../gui/editor/suggestions.py" line="151"/>
         <source>No suggestion: this text is read-only.</source>
         <translation>没有建议：这段文字是只读的。</translation>
     </message>
     <message>
-        <location filename="../../gui/editor/suggestions.py" line="149"/>
+        <location filename="../../gui/editor/suggestions.py" line="153"/>
         <source>No suggestion while the input method is composing.</source>
         <translation>输入法正在输入，暂不提供建议。</translation>
     </message>
     <message>
-        <location filename="../../gui/editor/suggestions.py" line="152"/>
+        <location filename="../../gui/editor/suggestions.py" line="156"/>
         <source>No suggestion while the story bible is being written; they resume after.</source>
         <translation>正在编写故事设定，暂不提供建议；完成后恢复。</translation>
     </message>
     <message>
-        <location filename="../../gui/editor/suggestions.py" line="155"/>
+        <location filename="../../gui/editor/suggestions.py" line="159"/>
         <source>No suggestion while text is selected.</source>
         <translation>选中文字时不提供建议。</translation>
     </message>
     <message>
-        <location filename="../../gui/editor/suggestions.py" line="276"/>
+        <location filename="../../gui/editor/suggestions.py" line="282"/>
         <source>No suggestion to vary here: Ctrl+Space asks for one.</source>
         <translation>这里没有可替换的建议：按 Ctrl+Space 请求一个。</translation>
     </message>
     <message>
-        <location filename="../../gui/editor/suggestions.py" line="376"/>
+        <location filename="../../gui/editor/suggestions.py" line="385"/>
         <source>No other suggestion here.</source>
         <translation>这里没有别的建议。</translation>
     </message>
     <message>
-        <location filename="../../gui/editor/suggestions.py" line="391"/>
+        <location filename="../../gui/editor/suggestions.py" line="400"/>
         <source>Nothing suggested at the start of a paragraph: write a few words first.</source>
         <translation>段落开头没有建议：先写几个字吧。</translation>
     </message>
     <message>
-        <location filename="../../gui/editor/suggestions.py" line="393"/>
+        <location filename="../../gui/editor/suggestions.py" line="402"/>
         <source>The model had nothing confident to add here.</source>
         <translation>模型在这里没有把握补充什么。</translation>
     </message>

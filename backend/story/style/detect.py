@@ -6,6 +6,7 @@ from __future__ import annotations
 import itertools
 import re
 
+from backend.story.language import LanguagePack, generation_language, pack
 from backend.story.style.model import Style
 from backend.story.style.words import (
     ADVERBS,
@@ -119,22 +120,41 @@ def distinct_2(texts: list[str]) -> float:
     return len(seen) / total if total else 0.0
 
 
+def too_short_to_match(passage: str) -> bool:
+    """Whether `passage` is too short for "Match my style" to tell anything from it (15
+    words; 40 characters of Chinese)."""
+    lang = pack(generation_language("", passage))
+    return lang.count(passage) < int(lang.matching["least"])
+
+
 def match_style(passage: str) -> Style:
-    """'Match my style': a style (with notes and detected POV/tense) from a passage."""
+    """'Match my style': a style (with notes and detected POV/tense) from a passage, its
+    notes in the passage's language (sentence lengths in words, or characters)."""
+    lang = pack(generation_language("", passage))
+    phrases = lang.matching
     person = detect_person(passage) or ""
-    tense = detect_tense(passage) or ""
+    tense = (detect_tense(passage) or "") if lang.has_tense else ""
     sentences = split_sentences(passage)
-    words = passage.split()
-    avg = len(words) / max(1, len(sentences))
-    dialogue = len(_QUOTED.findall(passage))
-    rhythm = (
-        "short, clipped sentences"
-        if avg < 12
-        else ("long, flowing sentences" if avg > 24 else "medium-length sentences")
-    )
-    notes = f"{rhythm} (about {avg:.0f} words each)"
-    if dialogue:
-        notes += ", with dialogue"
-    excerpt = " ".join(words[:60])
+    avg = lang.count(passage) / max(1, len(sentences))
+    short, long = (int(n) for n in phrases["bounds"])
+    rhythm = phrases["short"] if avg < short else phrases["long" if avg > long else "medium"]
+    notes = phrases["notes"].format(rhythm=rhythm, size=f"{avg:.0f}")
+    if _QUOTED.search(passage):
+        notes += phrases["dialogue"]
+    notes += phrases["like"].format(sample=_sample(passage, sentences, lang))
     pov = {"first": "first", "second": "second", "third": "third_limited"}.get(person, "")
-    return Style(pov=pov, tense=tense, notes=f"{notes}. Like: {excerpt}")
+    return Style(pov=pov, tense=tense, notes=notes)
+
+
+def _sample(passage: str, sentences: list[str], lang: LanguagePack) -> str:
+    """What the notes quote of `passage`: its first words (English), or its first whole
+    sentences (Chinese) up to the pack's `sample` length."""
+    most = int(lang.matching["sample"])
+    if not lang.counts_characters:
+        return " ".join(passage.split()[:most])
+    taken: list[str] = []
+    for sentence in sentences:
+        if taken and lang.count("".join([*taken, sentence])) > most:
+            break
+        taken.append(sentence)
+    return "".join(taken)[: 2 * most]

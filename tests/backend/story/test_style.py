@@ -554,3 +554,29 @@ def test_headless_continue_op(llama_engine) -> None:
         json.dumps({"id": 2, "op": "continue", "text": "x", "style": {"length": "novel"}}),
     )
     assert "length" in bad["error"]
+
+
+def test_match_my_style_reads_a_chinese_passage_in_characters() -> None:
+    # It counted words split at spaces (a Chinese passage is one or two of them): the window
+    # refused any Chinese selection, and the notes said "about 0 words each" in English and
+    # quoted the whole passage.
+    from backend.story.style.detect import too_short_to_match
+
+    passage = (
+        "我冒了严寒，回到相隔二千余里，别了二十余年的故乡去。时候既然是深冬；渐近故乡时，"
+        "天气又阴晦了，冷风吹进船舱中，呜呜的响，从篷隙向外一望，苍黄的天底下，远近横着"
+        "几个萧索的荒村，没有一些活气。我的心禁不住悲凉起来了。“你回来了？”母亲说。"
+    )
+    assert not too_short_to_match(passage)
+    assert too_short_to_match("我冒了严寒，回到故乡去。")  # one short sentence
+    assert too_short_to_match("I walk the dog. I am tired.")
+    style = match_style(passage)
+    assert style.pov == "first" and style.tense == ""
+    rhythm, _, sample = style.notes.partition("。例如：")
+    assert rhythm.startswith(("短句为主", "句子长短适中", "长句舒展")), style.notes
+    assert "每句约" in rhythm and rhythm.endswith("字），有对话")
+    assert passage.startswith(sample) and sample.endswith("。")  # whole sentences
+    assert 0 < len(sample) <= 120
+    # English notes are as they were.
+    english = match_style("I walk the dog. I am tired. The street is empty. I hear a car. " * 3)
+    assert english.notes.startswith("short, clipped sentences (about 4 words each). Like: I walk")

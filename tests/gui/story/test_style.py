@@ -141,3 +141,38 @@ def test_a_chosen_preset_does_not_look_applied_until_it_is(qtbot, windows, tmp_p
     assert panel.preset_state.text().startswith("Using preset")
     qtbot.keyClicks(panel.genre, " and more")
     assert "changed since" in panel.preset_state.text()
+
+
+def test_match_my_style_takes_person_and_tense_from_the_selection(qtbot, windows, tmp_path) -> None:
+    window = make(qtbot, windows, tmp_path / "h", fake_spec(tmp_path), engine_factory=FakeFactory())
+    editor, panel = window.editor, window.style_panel
+    editor.setPlainText("I walk to the harbour.")
+    editor.selectAll()
+    panel.match_button.click()
+    assert window.status.currentMessage() == "Select a passage of a few sentences first."
+    assert panel.pov.currentData() != "first"
+    passage = (
+        "I walk to the harbour every morning. The boats knock against the pier.\n"
+        "I count them as I go, and I am always wrong. My father waits by the nets. "
+        "He does not look up when I come."
+    )
+    editor.setPlainText(passage)
+    editor.selectAll()
+    changed: list = []
+    panel.changed.connect(changed.append)
+    panel.match_button.click()
+    assert (panel.pov.currentData(), panel.tense.currentData()) == ("first", "present")
+    assert window.status.currentMessage() == "Style matched to the selection."
+    assert changed and changed[-1].pov == "first"  # what Ctrl+Enter sends changed too
+    style = window._story_inputs().style
+    assert style is not None and style.pov == "first"
+    # A Chinese passage is read in characters (it was refused as "too short").
+    editor.setPlainText(
+        "他冒了严寒，回到相隔二千余里，别了二十余年的故乡去。时候既然是深冬；渐近故乡时，"
+        "天气又阴晦了，冷风吹进船舱中，呜呜的响。他的心禁不住悲凉起来了。"
+    )
+    editor.selectAll()
+    panel.match_button.click()
+    assert window.status.currentMessage() == "Style matched to the selection."
+    assert panel.pov.currentData() == "third_limited"
+    assert panel.notes.toPlainText().startswith(("短句为主", "句子长短适中", "长句舒展"))
