@@ -8,7 +8,9 @@ The window is real (offscreen by default; set DISPLAY and QT_QPA_PLATFORM=xcb to
 an X display such as Xvfb). A writer's page of Alice is in the editor, the style panel asks
 for first person, past tense. Times run from the Ctrl+Enter key event to the first words
 painted in the editor (a draft's shown part, or kept text). With --busy, another process
-spins on one core throughout. The last line is one JSON object.
+spins on one core throughout. Last, with suggestions off (as the runs above have them),
+Ctrl+Enter at a new page after resting 1, 2.5 and 5 s there. The last line is one JSON
+object.
 """
 
 from __future__ import annotations
@@ -27,6 +29,7 @@ CORPUS = ROOT / "tests" / "data" / "corpus" / "alice.txt"
 PLACES = (20000, 21500, 23000)
 TYPED = " She looked"  # typed before the second Ctrl+Enter at each place
 MOVE = 6000  # characters further on: another page, where the writer rests before Ctrl+Enter
+REST_S = (1.0, 2.5, 5.0)  # rests before Ctrl+Enter at a new page, suggestions off
 
 
 def spin(seconds: float) -> None:
@@ -46,7 +49,6 @@ def run(rounds: int, paragraph_end: bool = False) -> dict:
     from backend.models.bundled import BUNDLED_NAME
     from backend.models.spec import ModelSpec
     from backend.storage.paths import app_paths
-    from gui.editor import continuation
     from gui.editor.positions import draft_display
     from gui.window.main_window import MainWindow
 
@@ -112,16 +114,17 @@ def run(rounds: int, paragraph_end: bool = False) -> dict:
         return took
 
     def rest() -> float:
-        """The writer rests: after a request finishes the window waits PREPARE_DELAY_MS, then
-        reads ahead (the last request here is the continuation that was stopped). Returns
-        the read-ahead's seconds."""
+        """The writer rests: after a request finishes the window waits PREPARE_DELAY_MS (or
+        not at all after the place itself was read at rest), then reads ahead (the last
+        request here is the continuation that was stopped). Returns the read-ahead's
+        seconds, from its posting to its end."""
         controller = window.continuation
-        started = time.perf_counter()
         controller._on_worker_finished(-1, None)  # type: ignore[arg-type]
-        wait(lambda: controller.prepare_posted is not None and not worker.busy()
-             and not controller._prepare_timer.isActive())  # fmt: skip
+        wait(lambda: controller.prepare_posted is not None)
+        posted = time.perf_counter()
+        wait(lambda: not worker.busy() and not controller._prepare_timer.isActive())
         controller.prepare_posted = None
-        return time.perf_counter() - started - continuation.PREPARE_DELAY_MS / 1000
+        return time.perf_counter() - posted
 
     def page_end(place: int) -> int:
         """Where the page ends: at `place`, or with --paragraph-end at the end of the whole
@@ -141,6 +144,21 @@ def run(rounds: int, paragraph_end: bool = False) -> dict:
         window.suggestions.set_enabled(False)
         return first_words()
 
+    def pause(seconds: float) -> None:
+        end = time.perf_counter() + seconds
+        while time.perf_counter() < end:
+            app.processEvents()
+            time.sleep(0.002)
+
+    def off_at_rest(place: int, rest_s: float) -> float:
+        """Suggestions off: the writer (who has continued before) comes to a new page,
+        rests `rest_s` seconds and presses Ctrl+Enter (the window reads the place at rest,
+        then the styled prompt)."""
+        window.editor.setPlainText(doc[: page_end(place)])
+        window.editor.moveCursor(window.editor.textCursor().MoveOperation.End)
+        pause(rest_s)
+        return first_words()
+
     cold, rested, ahead, moved, ahead_moved, suggested = [], [], [], [], [], []
     first_line_s: list[float] = []
     for place in PLACES[:rounds]:
@@ -158,9 +176,16 @@ def run(rounds: int, paragraph_end: bool = False) -> dict:
         window.editor.moveCursor(window.editor.textCursor().MoveOperation.End)
         ahead_moved.append(rest())
         moved.append(first_words())
+    off: dict[str, list[float]] = {}
+    for rest_s in REST_S:
+        off[f"{rest_s:g}"] = [off_at_rest(place + 2 * MOVE + 50 * k, rest_s)
+                              for k, place in enumerate(PLACES[:rounds])]  # fmt: skip
     window.close()
     window.model_thread.stop()
     return {
+        # Suggestions off, a new page, Ctrl+Enter after resting this many seconds.
+        "suggestions_off_rested_s": {r: round(median(t), 3) for r, t in off.items()},
+        "suggestions_off_all": {r: [round(x, 2) for x in t] for r, t in off.items()},
         "first_styled_s": round(median(cold), 3),
         "after_a_suggestion_s": round(median(suggested), 3),
         "after_a_suggestion_all": [round(x, 2) for x in suggested],

@@ -134,6 +134,9 @@ class Settings:
     keeping: KeepingSettings = field(default_factory=KeepingSettings)
     recent_files: list[str] = field(default_factory=list)
     last_style_preset: str = ""
+    # The writer has asked for a continuation (Ctrl+Enter): the window reads the place
+    # when the cursor rests even with suggestions off, so the next one starts at once.
+    uses_continuations: bool = False
     extra: dict[str, Any] = field(default_factory=dict, repr=False)
 
     def add_recent(self, path: str) -> None:

@@ -83,10 +83,15 @@ class ContinuationController(QObject):
         self._styled_used = False
         self._prepared: object = None  # the place (and inputs) last read ahead
         self.prepare_posted: int | None = None  # the id of the last read-ahead request
+        self._rest_after: int | None = None  # the request whose end started the rest
         self._prepare_timer = QTimer(self)
         self._prepare_timer.setSingleShot(True)
         self._prepare_timer.setInterval(PREPARE_DELAY_MS)
         self._prepare_timer.timeout.connect(self.prepare)
+        # True for the id of a request that read the place once the cursor rested (the
+        # suggestions' prefill): the writer rests already, so the styled read follows at
+        # once instead of after PREPARE_DELAY_MS. Set by the window.
+        self.is_rest_read: Callable[[int], bool] = lambda _request_id: False
         editor.textChanged.connect(self._prepare_timer.stop)
         worker.chunk_ready.connect(self._on_worker_chunk_ready)
         worker.draft_ready.connect(self._on_worker_draft_ready)
@@ -143,6 +148,7 @@ class ContinuationController(QObject):
     def expect_style(self) -> None:
         """The writer set a style: read ahead for it from the next rest on."""
         self._styled_used = True
+        self._prepare_timer.setInterval(PREPARE_DELAY_MS)
         self._prepare_timer.start()
 
     @Slot()
@@ -154,7 +160,11 @@ class ContinuationController(QObject):
         editor = self.editor
         if not (self.model_ready and self._styled_used) or editor.inserting:
             return False
-        if editor.isReadOnly() or editor.locked_reason or self.worker.busy():
+        if editor.isReadOnly() or editor.locked_reason:
+            return False
+        # Busy for something else. (The request whose end started the rest may still be
+        # winding up in the model thread when the rest is over at once: it is done.)
+        if self.worker.working_on() not in (None, self._rest_after):
             return False
         cursor = editor.textCursor()
         if cursor.hasSelection():
@@ -272,7 +282,11 @@ class ContinuationController(QObject):
     def _on_worker_finished(self, request_id: int, result: JobResult) -> None:
         if request_id != self._active_id:
             if request_id != self.prepare_posted and self._styled_used:
-                self._prepare_timer.start()  # a suggestion came: the writer may rest now
+                # A suggestion came (the writer may rest now), or the place was read at rest.
+                self._rest_after = request_id
+                rested = self.is_rest_read(request_id)
+                self._prepare_timer.setInterval(0 if rested else PREPARE_DELAY_MS)
+                self._prepare_timer.start()
             return  # not ours, or stale: a newer request replaced it
         inserted = self.editor.inserted_text()
         self._end()

@@ -78,6 +78,10 @@ class SuggestionController(QObject):
         self.options = options or SuggestOptions()
         self.base_delay_ms = base_delay_ms
         self.enabled = True
+        # Read the place at rest even with suggestions off: the writer continues with
+        # Ctrl+Enter, whose plain prompt (and a styled one's guide) is this one. Set by the
+        # window from the first continuation on.
+        self.read_at_rest = False
         self.model_ready = False
         self._asked = False  # the live request came from Ctrl+Space
         self._live: _Live | None = None
@@ -199,10 +203,12 @@ class SuggestionController(QObject):
     @Slot()
     def prefill(self) -> bool:
         """Have the model read the text before the cursor, so that the first suggestion
-        after the next keystroke only reads the new characters. Never while the model is
-        working for something else (it would cancel it); a keystroke cancels it."""
+        after the next keystroke (or a continuation, `read_at_rest`) only reads the new
+        characters. Never while the model is working for something else (it would cancel
+        it); a keystroke cancels it."""
         editor = self.editor
-        if not (self.enabled and self.model_ready) or self._live is not None:
+        wanted = (self.enabled or self.read_at_rest) and self.model_ready
+        if not wanted or self._live is not None:
             return False
         if editor.inserting or editor.isReadOnly() or editor.composing or self.held():
             return False

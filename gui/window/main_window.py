@@ -210,6 +210,7 @@ class MainWindow(ModelStatus, HelpMenu):
             self.bible, worker, lambda: self.model_ready and not self.editor.inserting
         )
         self.suggestions.held = lambda: self.bible_generation.running
+        self.continuation.is_rest_read = lambda rid: rid == self.suggestions.prefill_posted
         for controller in (self.continuation, self.bible_generation):
             controller.message.connect(self._on_controller_message)
             controller.error.connect(self.show_error)
@@ -271,6 +272,7 @@ class MainWindow(ModelStatus, HelpMenu):
         self.menu_actions.auto_suggest.setChecked(settings.suggestions.enabled)
         self.menu_actions.auto_suggest.blockSignals(False)
         self.suggestions.set_enabled(settings.suggestions.enabled)
+        self.suggestions.read_at_rest = settings.uses_continuations
 
     def save_settings(self) -> None:
         """Persist the settings now; a failure is reported, never fatal."""
@@ -304,6 +306,7 @@ class MainWindow(ModelStatus, HelpMenu):
     @Slot(object)
     def _on_preferences_settings_changed(self, settings: Settings) -> None:
         settings.recent_files = list(self.settings.recent_files)
+        settings.uses_continuations = self.settings.uses_continuations  # learnt, not set there
         # Chosen per story (File → Backup Folder), not in Preferences.
         settings.keeping.project_backup_folders = dict(self.settings.keeping.project_backup_folders)
         new_language = settings.editor.language != self.settings.editor.language
@@ -352,6 +355,10 @@ class MainWindow(ModelStatus, HelpMenu):
     @Slot(bool)
     def _on_continuation_running_changed(self, running: bool) -> None:
         self.menu_actions.show_running(running)
+        if running and not self.settings.uses_continuations:
+            # From now on the place is read at rest even with suggestions off (kept).
+            self.settings.uses_continuations = self.suggestions.read_at_rest = True
+            self.save_settings()
         if running:
             self.status.clear_speed()
 
