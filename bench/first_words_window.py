@@ -9,8 +9,9 @@ an X display such as Xvfb). A writer's page of Alice is in the editor, the style
 for first person, past tense. Times run from the Ctrl+Enter key event to the first words
 painted in the editor (a draft's shown part, or kept text). With --busy, another process
 spins on one core throughout. Last, with suggestions off (as the runs above have them),
-Ctrl+Enter at a new page after resting 1, 2.5 and 5 s there. The last line is one JSON
-object.
+Ctrl+Enter at a new page after resting 1, 2.5 and 5 s there, with the window reading the
+place at rest and, in turn, reading nothing (as before it did with suggestions off;
+`--suggestions-off-only` runs only these). The last line is one JSON object.
 """
 
 from __future__ import annotations
@@ -30,6 +31,8 @@ PLACES = (20000, 21500, 23000)
 TYPED = " She looked"  # typed before the second Ctrl+Enter at each place
 MOVE = 6000  # characters further on: another page, where the writer rests before Ctrl+Enter
 REST_S = (1.0, 2.5, 5.0)  # rests before Ctrl+Enter at a new page, suggestions off
+# Between those pages: far enough that no page's prompt begins as another's.
+OFF_STEP = 5500
 
 
 def spin(seconds: float) -> None:
@@ -40,7 +43,7 @@ def spin(seconds: float) -> None:
         x += 1
 
 
-def run(rounds: int, paragraph_end: bool = False) -> dict:
+def run(rounds: int, paragraph_end: bool = False, off_only: bool = False) -> dict:
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     from PySide6.QtCore import Qt
     from PySide6.QtTest import QTest
@@ -150,17 +153,50 @@ def run(rounds: int, paragraph_end: bool = False) -> dict:
             app.processEvents()
             time.sleep(0.002)
 
-    def off_at_rest(place: int, rest_s: float) -> float:
-        """Suggestions off: the writer (who has continued before) comes to a new page,
-        rests `rest_s` seconds and presses Ctrl+Enter (the window reads the place at rest,
-        then the styled prompt)."""
+    first_line_s: list[float] = []
+    rest_read = window.continuation.is_rest_read
+
+    def off_at_rest(place: int, rest_s: float, reads: bool) -> float:
+        """Suggestions off: the writer (who has continued in a style before) comes to a new
+        page, rests `rest_s` seconds and presses Ctrl+Enter. With `reads` the window reads
+        the place at rest, then the styled prompt; without, it reads nothing (as it did for
+        a writer with suggestions off)."""
+        window.suggestions.read_at_rest = reads
+        window.continuation.is_rest_read = rest_read if reads else (lambda _id: False)
+        window.continuation._styled_used = True
         window.editor.setPlainText(doc[: page_end(place)])
         window.editor.moveCursor(window.editor.textCursor().MoveOperation.End)
         pause(rest_s)
         return first_words()
 
+    def suggestions_off() -> dict:
+        """Both ways in turn at each place and rest (the machine's speed drifts)."""
+        runs: dict[str, dict[str, list[float]]] = {"reads_at_rest": {}, "reads_nothing": {}}
+        pages = iter(range(40000, len(doc), OFF_STEP))  # a page of its own each time
+        for rest_s in REST_S:
+            for k in range(rounds):
+                for reads in (True, False) if k % 2 == 0 else (False, True):
+                    took = off_at_rest(next(pages), rest_s, reads)
+                    mode = runs["reads_at_rest" if reads else "reads_nothing"]
+                    mode.setdefault(f"{rest_s:g}", []).append(took)
+        return {
+            "suggestions_off_rested_s": {
+                mode: {r: round(median(t), 3) for r, t in by_rest.items()}
+                for mode, by_rest in runs.items()
+            },
+            "suggestions_off_all": {
+                mode: {r: [round(x, 2) for x in t] for r, t in by_rest.items()}
+                for mode, by_rest in runs.items()
+            },
+        }
+
+    if off_only:
+        out = suggestions_off()
+        window.close()
+        window.model_thread.stop()
+        return out
+
     cold, rested, ahead, moved, ahead_moved, suggested = [], [], [], [], [], []
-    first_line_s: list[float] = []
     for place in PLACES[:rounds]:
         suggested.append(after_suggestion(place + 3 * MOVE))
         window.editor.setPlainText(doc[: page_end(place)])
@@ -176,16 +212,12 @@ def run(rounds: int, paragraph_end: bool = False) -> dict:
         window.editor.moveCursor(window.editor.textCursor().MoveOperation.End)
         ahead_moved.append(rest())
         moved.append(first_words())
-    off: dict[str, list[float]] = {}
-    for rest_s in REST_S:
-        off[f"{rest_s:g}"] = [off_at_rest(place + 2 * MOVE + 50 * k, rest_s)
-                              for k, place in enumerate(PLACES[:rounds])]  # fmt: skip
+    off = suggestions_off()
     window.close()
     window.model_thread.stop()
     return {
         # Suggestions off, a new page, Ctrl+Enter after resting this many seconds.
-        "suggestions_off_rested_s": {r: round(median(t), 3) for r, t in off.items()},
-        "suggestions_off_all": {r: [round(x, 2) for x in t] for r, t in off.items()},
+        **off,
         "first_styled_s": round(median(cold), 3),
         "after_a_suggestion_s": round(median(suggested), 3),
         "after_a_suggestion_all": [round(x, 2) for x in suggested],
@@ -208,13 +240,16 @@ def main() -> None:
     parser.add_argument(
         "--paragraph-end", action="store_true", help="continue after a whole paragraph"
     )
+    parser.add_argument(
+        "--suggestions-off-only", action="store_true", help="only the rests with suggestions off"
+    )
     args = parser.parse_args()
     busy = None
     if args.busy:
         busy = multiprocessing.Process(target=spin, args=(3600.0,), daemon=True)
         busy.start()
     try:
-        out = run(args.rounds, args.paragraph_end)
+        out = run(args.rounds, args.paragraph_end, args.suggestions_off_only)
     finally:
         if busy is not None:
             busy.terminate()
