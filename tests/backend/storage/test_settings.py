@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest
 import tomli_w
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from backend.storage.paths import app_paths
@@ -341,6 +341,7 @@ def test_any_settings_data_loads_or_is_a_settings_error(data: dict[str, Any]) ->
 
 @settings(max_examples=80, deadline=None)
 @given(TOP)
+@example({"model": {}, "extra": float("nan")})  # NaN under an unknown key
 def test_whatever_loads_saves_and_loads_again(data: dict[str, Any]) -> None:
     with tempfile.TemporaryDirectory() as folder:
         store = SettingsStore(app_paths(folder))
@@ -353,7 +354,9 @@ def test_whatever_loads_saves_and_loads_again(data: dict[str, Any]) -> None:
         store.save(loaded)
         again = store.load()
         assert store.notice is None
-        assert again.to_dict() == loaded.to_dict() or again.to_dict() == Settings().to_dict()
+        # Compared as TOML text: an unknown key may hold NaN, which equals nothing.
+        toml = tomli_w.dumps(again.to_dict())
+        assert toml in (tomli_w.dumps(loaded.to_dict()), tomli_w.dumps(Settings().to_dict()))
 
 
 @settings(max_examples=120, deadline=None)
