@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtCore import QEvent, QObject, Qt, Signal
+from PySide6.QtCore import QEvent, QMargins, QObject, QSize, Qt, Signal
 from PySide6.QtGui import (
     QColor,
     QInputMethodEvent,
@@ -171,7 +171,16 @@ class Editor(QPlainTextEdit):
 
     def _update_margins(self) -> None:
         side = max(0, (self.width() - self.column_width_px()) // 2)
-        self.setViewportMargins(side, 0, side, self._clear_below)
+        margins = QMargins(side, 0, side, self._clear_below)
+        before = self.viewportMargins()
+        if margins == before:
+            return
+        self.setViewportMargins(margins)
+        if margins.left() != before.left():
+            # The text is laid out at the viewport's width, which just changed, and Qt does
+            # not always lay it out again (at a first show the lines ran past the page,
+            # behind a sideways scroll bar): an event whose old width differs makes it.
+            super().resizeEvent(QResizeEvent(self.size(), QSize()))
 
     def _update_minimum_width(self) -> None:
         """Room for MIN_READABLE_CHARS characters: the docks give way before the text does."""

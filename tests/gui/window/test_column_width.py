@@ -122,3 +122,21 @@ def test_the_editor_follows_the_box(qtbot, windows, tmp_path: Path) -> None:
     assert window.settings.editor.column_width == COMFORTABLE_COLUMN + 1
     qtbot.keyClick(box, Qt.Key.Key_Down)
     assert window.editor.column_chars == 0 and window.settings.editor.column_width == 0
+
+
+@pytest.mark.parametrize("chars", [0, 40])
+def test_a_first_show_lays_the_text_out_inside_the_column(qtbot, chars: int) -> None:
+    # Shown wider than its column, the editor laid its text out at its whole width: the
+    # lines ran past the page behind a sideways scroll bar until the window was resized.
+    from gui.editor.editor import Editor
+
+    editor = Editor()
+    qtbot.addWidget(editor)
+    editor.set_column(chars)
+    editor.resize(editor.column_width_px() + 200, 400)
+    editor.show()
+    qtbot.waitExposed(editor)
+    qtbot.keyClicks(editor, "The boats knock against each other in the dark water. " * 3)
+    assert editor.viewportMargins().left() > 0
+    assert editor.document().size().width() <= editor.viewport().width()
+    assert editor.horizontalScrollBar().maximum() == 0
