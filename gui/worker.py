@@ -211,8 +211,10 @@ class GenerationWorker(QObject):
                 else self.tr("The model could not be loaded: {0}").format(exc)
             )
         self._engine, self._spec = engine, spec
-        self.model_loaded.emit(spec.name)
+        # Which model it is goes first: whoever sees the model ready can ask which it is
+        # (the other order left a moment with the model ready and no model chosen).
         self.spec_loaded.emit(spec)
+        self.model_loaded.emit(spec.name)
         return None
 
     @Slot(object)

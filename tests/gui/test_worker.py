@@ -195,3 +195,19 @@ def test_the_speed_of_a_drafted_sentence_counts_its_tokens(qtbot, model_thread) 
     # 20 tokens (the fake tokenizes a character each) written within `elapsed`: the rate
     # counts them, not the one chunk the sentence came in (which gave no rate at all).
     assert result.tokens_per_s is not None and result.tokens_per_s >= 19 / elapsed
+
+
+def test_which_model_was_loaded_is_told_before_it_is_ready(qtbot, tmp_path: Path) -> None:
+    # The window takes the model for ready on model_loaded and learns which model it is
+    # from spec_loaded: in the other order a check in between found no model chosen.
+    thread = ModelThread(tmp_path, FakeFactory())
+    order: list[str] = []
+    thread.worker.spec_loaded.connect(lambda _spec: order.append("spec"))
+    thread.worker.model_loaded.connect(lambda _name: order.append("ready"))
+    try:
+        with qtbot.waitSignal(thread.worker.model_loaded, timeout=5000):
+            thread.worker.load_model(fake_spec(tmp_path))
+        qtbot.waitUntil(lambda: len(order) == 2, timeout=5000)
+        assert order == ["spec", "ready"]
+    finally:
+        assert thread.stop()
