@@ -14,25 +14,25 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtCore import QEvent, QMargins, QObject, QSize, Qt, Signal
+from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtGui import (
     QColor,
     QInputMethodEvent,
     QKeyEvent,
     QKeySequence,
     QPalette,
-    QResizeEvent,
     QTextCharFormat,
     QTextCursor,
     QTextDocument,
     QTextLayout,
     QTextOption,
 )
-from PySide6.QtWidgets import QPlainTextDocumentLayout, QPlainTextEdit, QWidget
+from PySide6.QtWidgets import QPlainTextDocumentLayout, QWidget
 
 from backend.storage.settings import DEFAULT_HOTKEYS
 from backend.text.words import next_word
 from gui.common.theme import writing_font
+from gui.editor.column import DOCUMENT_MARGIN, ColumnPage
 from gui.editor.positions import draft_display, edit_document, python_index, qt_position
 
 # Positions and edits are used with the editor everywhere; they live in positions.py.
@@ -49,12 +49,6 @@ _MODIFIER_KEYS = {
 # Dead keys (´ ` ^ ¨ …) and the Compose key start a character; they type nothing yet.
 _DEAD_KEYS = range(Qt.Key.Key_Dead_Grave.value, Qt.Key.Key_Dead_Longsolidusoverlay.value + 1)
 _COMPOSE_KEYS = {Qt.Key.Key_Multi_key.value, *_DEAD_KEYS}
-# A column of 0 characters means this comfortable measure, centred; a wider window leaves
-# margins around it rather than stretching lines edge to edge.
-COMFORTABLE_COLUMN = 70
-# However narrow the window, the text keeps about this many characters per line.
-MIN_READABLE_CHARS = 40
-DOCUMENT_MARGIN = 24
 
 
 def new_text_document(parent: QObject) -> QTextDocument:
@@ -80,7 +74,7 @@ def _edits_text(event: QKeyEvent) -> bool:
     return bool(text) and text.isprintable() and not event.modifiers() & command
 
 
-class Editor(QPlainTextEdit):
+class Editor(ColumnPage):
     """Plain-text editor with ghost text; streamed continuations land as one undo step."""
 
     ghost_accepted = Signal(str)
@@ -152,53 +146,6 @@ class Editor(QPlainTextEdit):
         if reason:
             self.clear_ghost()
         self.locked_changed.emit(reason)
-
-    def set_column(self, chars: int) -> None:
-        """A centred column about `chars` characters wide (0: COMFORTABLE_COLUMN)."""
-        self.column_chars = max(0, chars)
-        self._update_margins()
-
-    def keep_clear_below(self, px: int) -> None:
-        """Keep the foot of the page clear by `px` (a bar over it), the cursor above it."""
-        self._clear_below = max(0, px)
-        self._update_margins()
-        self.ensureCursorVisible()
-
-    def column_width_px(self) -> int:
-        """The widest the text column may be, in pixels, margins included."""
-        chars = self.column_chars or COMFORTABLE_COLUMN
-        return self.fontMetrics().averageCharWidth() * chars + 2 * DOCUMENT_MARGIN
-
-    def _update_margins(self) -> None:
-        side = max(0, (self.width() - self.column_width_px()) // 2)
-        margins = QMargins(side, 0, side, self._clear_below)
-        before = self.viewportMargins()
-        if margins == before:
-            return
-        self.setViewportMargins(margins)
-        if margins.left() != before.left():
-            # The text is laid out at the viewport's width, which just changed, and Qt does
-            # not always lay it out again (at a first show the lines ran past the page,
-            # behind a sideways scroll bar): an event whose old width differs makes it.
-            super().resizeEvent(QResizeEvent(self.size(), QSize()))
-
-    def _update_minimum_width(self) -> None:
-        """Room for MIN_READABLE_CHARS characters: the docks give way before the text does."""
-        chrome = 2 * self.frameWidth() + self.verticalScrollBar().sizeHint().width()
-        text = self.fontMetrics().averageCharWidth() * MIN_READABLE_CHARS
-        self.setMinimumWidth(text + 2 * DOCUMENT_MARGIN + chrome)
-
-    def resizeEvent(self, event: QResizeEvent) -> None:
-        """Keep the column centred."""
-        super().resizeEvent(event)
-        self._update_margins()
-
-    def changeEvent(self, event: QEvent) -> None:
-        """A new font or zoom changes the column's width in pixels."""
-        super().changeEvent(event)
-        if event.type() == QEvent.Type.FontChange:
-            self._update_minimum_width()
-            self._update_margins()
 
     def set_typewriter(self, on: bool) -> None:
         """Typewriter scrolling: the line being written stays at the middle of the view."""

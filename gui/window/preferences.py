@@ -32,7 +32,7 @@ from PySide6.QtWidgets import (
 from backend.engines.base import EngineKind
 from backend.storage.settings import DEFAULT_HOTKEYS, HOTKEY_NAMES, THEMES, Settings, SettingsError
 from gui.common.i18n import INTERFACE_LANGUAGES, QT_TRANSLATE_NOOP
-from gui.editor.editor import COMFORTABLE_COLUMN
+from gui.editor.column import COMFORTABLE_COLUMN
 
 # The text column widths the settings accept (backend/storage/settings.py); 0 there is the
 # editor's comfortable measure.

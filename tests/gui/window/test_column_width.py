@@ -11,7 +11,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 
 from backend.storage.settings import Settings
-from gui.editor.editor import COMFORTABLE_COLUMN
+from gui.editor.column import COMFORTABLE_COLUMN
 from gui.window.main_window import MainWindow
 from gui.window.preferences import PreferencesDialog
 from tests.fakes import FakeFactory, ScriptedPrompts, fake_spec, ready_window

@@ -16,7 +16,7 @@ from PySide6.QtWidgets import QApplication, QDockWidget, QWidget
 from backend.storage.paths import app_paths
 from backend.storage.settings import DEFAULT_HOTKEYS
 from backend.storage.state import StateStore
-from gui.editor.editor import COMFORTABLE_COLUMN, MIN_READABLE_CHARS
+from gui.editor.column import COMFORTABLE_COLUMN, MIN_READABLE_CHARS
 from gui.window import about, layout
 from gui.window.about import AboutDialog, app_version
 from gui.window.main_window import MainWindow
